@@ -1,0 +1,1 @@
+"""rollback-tui: write emergency rollback plans, and run them as a checklist."""

@@ -1,0 +1,3 @@
+from rollback_tui.cli import main
+
+main()

@@ -1,0 +1,209 @@
+"""The command line: the only place that parses argv.
+
+The read-only commands never import textual, so they start fast.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from rollback_tui import store
+from rollback_tui.plan import DeploymentType, lint, new_plan
+from rollback_tui.plan.timeline import set_done
+from rollback_tui.render import render_markdown
+
+EXIT_FINDINGS = 1
+EXIT_UNUSABLE = 2
+
+
+def fail(message: str) -> NoReturn:
+    """One clear line on stderr and exit 2: the file could not be used."""
+    click.echo(f"rollback-tui: {message}", err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
+def default_user() -> str:
+    """Who ticks: the login name, as the timeline records it."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "unknown")
+
+
+PathArg = click.Path(path_type=Path, dir_okay=True)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rollback-tui")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Write emergency rollback plans, and run them as a checklist.
+
+    With no command, opens the wizard on a new plan.
+    """
+    if ctx.invoked_subcommand is None:
+        _run_app(None, mode="edit")
+
+
+def _run_app(path: Path | None, mode: str, by: str | None = None) -> None:
+    try:
+        from rollback_tui.ui.factory import run_app
+    except ImportError:  # pragma: no cover - the UI ships with the package
+        fail("the wizard is not available in this installation")
+    code = run_app(path, mode=mode, by=by)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("path", type=PathArg, required=False)
+def edit(path: Path | None) -> None:
+    """Open the wizard on PATH (created if missing)."""
+    _run_app(path, mode="edit")
+
+
+@main.command()
+@click.argument("path", type=PathArg)
+@click.option("--by", help="Who ticks the steps (default: your login name).")
+def run(path: Path, by: str | None) -> None:
+    """Open PATH as a checklist, to tick its steps during the incident."""
+    _run_app(path, mode="run", by=by)
+
+
+@main.command()
+@click.argument("path", type=PathArg)
+@click.option("--title", default="", help="The feature or change being rolled back.")
+@click.option("--incident", default="", help="The incident summary or link.")
+@click.option("--version", "version_", default="", help="The live version ($VERSION).")
+@click.option("--target-version", default="", help="The last known good version.")
+@click.option("--db-impact", type=click.Choice(["yes", "no"]), default="no",
+              help="Does the change touch the database?")
+@click.option("--feature-flag", default="", help="The feature flag that gates the change.")
+@click.option("--deployment-type", type=click.Choice([t.value for t in DeploymentType]),
+              default="rolling", help="How the change was deployed.")
+@click.option("--component", "components", multiple=True, help="An affected component.")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def new(path: Path, title: str, incident: str, version_: str, target_version: str,
+        db_impact: str, feature_flag: str, deployment_type: str,
+        components: tuple[str, ...], force: bool) -> None:
+    """Write a complete pre-filled plan to PATH and its Markdown beside it."""
+    if path.exists() and not force:
+        fail(f"{path}: already exists; use --force to replace it, or `edit` to change it")
+    plan = new_plan(
+        title=title, incident=incident, version=version_, target_version=target_version,
+        db_impact=db_impact == "yes", feature_flag=feature_flag,
+        deployment_type=DeploymentType(deployment_type), components=components,
+    )
+    plan_file = store.new_file(path, plan)
+    try:
+        store.save(plan_file, force=True)
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    click.echo(f"Wrote {path} and {plan_file.markdown_path}")
+
+
+def _read(path: Path) -> tuple[store.Plan, list[str]]:
+    try:
+        return store.read_plan(path)
+    except store.PlanFileError as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.argument("path", type=PathArg)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the Markdown to this file instead of stdout.")
+def render(path: Path, output: Path | None) -> None:
+    """Print the plan's Markdown (or write it to a file)."""
+    plan, _ = _read(path)
+    markdown = render_markdown(plan)
+    if output is None:
+        click.echo(markdown, nl=False)
+        return
+    try:
+        store.write_atomic(output, markdown.encode("utf-8"))
+    except store.PlanFileError as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.argument("path", type=PathArg)
+def check(path: Path) -> None:
+    """Validate and lint: exit 0 clean, 1 with findings, 2 if the file is unusable."""
+    plan, unknown = _read(path)
+    findings = lint(plan, unknown)
+    for finding in findings:
+        click.echo(f"{path}: {finding.severity}: {finding.where}: {finding.message}")
+    if findings:
+        errors = sum(f.severity == "error" for f in findings)
+        click.echo(f"{len(findings)} findings ({errors} errors, {len(findings) - errors} "
+                   "warnings)", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"{path}: no findings")
+
+
+@main.command()
+@click.argument("path", type=PathArg)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def status(path: Path, as_json: bool) -> None:
+    """List every checklist item: id, section, text and state."""
+    plan, _ = _read(path)
+    rows = [
+        {
+            "id": item.id,
+            "section": section,
+            "text": item.text,
+            "done": item.done,
+            "done_at": item.done_at.isoformat() if item.done_at else None,
+            "done_by": item.done_by,
+        }
+        for section, _, item in plan.checklist(active=True)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    width = max((len(r["id"]) for r in rows), default=2)
+    for row in rows:
+        mark = "x" if row["done"] else " "
+        when = f"  ({row['done_at']} by {row['done_by']})" if row["done"] else ""
+        click.echo(f"[{mark}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
+    done = sum(r["done"] for r in rows)
+    click.echo(f"{done}/{len(rows)} done")
+
+
+@main.command()
+@click.argument("path", type=PathArg)
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--undo", is_flag=True, help="Untick instead of tick.")
+@click.option("--by", help="Who did it (default: your login name).")
+def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
+    """Tick (or untick) checklist items by id; both files are saved at once."""
+    try:
+        plan_file = store.load(path)
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    missing = [i for i in ids if plan_file.plan.item(i) is None]
+    if missing:
+        known = ", ".join(item.id for _, _, item in plan_file.plan.checklist()[:8])
+        fail(f"{path}: no checklist item with id {', '.join(missing)} (ids look like: {known})")
+    who = by or default_user()
+    changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
+    if changed:
+        try:
+            store.save(plan_file)
+        except store.PlanFileError as exc:
+            fail(str(exc))
+    verb = "Unticked" if undo else "Ticked"
+    for i in ids:
+        click.echo(f"{verb} {i}" if i in changed else f"{i} was already {'un' if undo else ''}"
+                   "ticked")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

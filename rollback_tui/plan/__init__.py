@@ -1,0 +1,33 @@
+"""The rollback plan's domain: models, defaults, lint rules and the timeline (no UI)."""
+
+from rollback_tui.plan.defaults import new_component, new_plan
+from rollback_tui.plan.lint import Finding, lint
+from rollback_tui.plan.model import (
+    SCHEMA_VERSION,
+    ActionGroup,
+    ChecklistItem,
+    Component,
+    Contact,
+    DeploymentType,
+    Plan,
+    ProcedureChoice,
+    TimelineEvent,
+    Trigger,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ActionGroup",
+    "ChecklistItem",
+    "Component",
+    "Contact",
+    "DeploymentType",
+    "Finding",
+    "Plan",
+    "ProcedureChoice",
+    "TimelineEvent",
+    "Trigger",
+    "lint",
+    "new_component",
+    "new_plan",
+]

@@ -1,0 +1,165 @@
+"""What `check` reports: the gaps that would hurt during an incident."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel
+
+from rollback_tui.plan.model import ChecklistItem, Plan
+
+Severity = Literal["error", "warning"]
+
+# Where each top-level field is edited in the wizard.
+STEP_OF_FIELD = {
+    "assumptions": "assumptions",
+    "triggers": "triggers",
+    "decision": "decision",
+    "procedure": "procedure",
+    "components": "components",
+    "communications": "communications",
+    "contacts": "contacts",
+    "post_rollback": "followup",
+    "followup": "followup",
+    "timeline": "review",
+}
+
+_TEMPLATE_PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z /-]{0,30}\]")
+_ANGLE_PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 _-]{0,30}>")
+_VERIFY = re.compile(r"verif|health|check|confirm|smoke|monitor|test", re.IGNORECASE)
+_DATABASE = re.compile(r"databas|migrat|schema|\bdb\b|\bsql\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing `check` reports, with the field it is about."""
+
+    severity: Severity
+    where: str
+    message: str
+
+    @property
+    def step(self) -> str:
+        """The wizard step where the field is edited."""
+        head = re.split(r"[.\[]", self.where, maxsplit=1)[0]
+        return STEP_OF_FIELD.get(head, "basics")
+
+
+def _strings(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, str]]:
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        where = f"{prefix}.{name}" if prefix else name
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, BaseModel):
+            yield from _strings(value, where)
+        elif isinstance(value, list):
+            for i, sub in enumerate(value):
+                if isinstance(sub, BaseModel):
+                    yield from _strings(sub, f"{where}[{i}]")
+
+
+def _items_with_paths(plan: Plan) -> Iterator[tuple[str, ChecklistItem]]:
+    for i, item in enumerate(plan.procedure.option_a):
+        yield f"procedure.option_a[{i}]", item
+    for i, item in enumerate(plan.procedure.option_b):
+        yield f"procedure.option_b[{i}]", item
+    for c, component in enumerate(plan.components):
+        for i, item in enumerate(component.steps):
+            yield f"components[{c}].steps[{i}]", item
+
+
+def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
+    """Every finding for *plan*, in the order of the wizard's steps."""
+    out: list[Finding] = []
+
+    def add(severity: Severity, where: str, message: str) -> None:
+        out.append(Finding(severity, where, message))
+
+    if not plan.title.strip():
+        add("error", "title", "the plan has no title (the feature or change it rolls back)")
+    if plan.feature_flag == "" and plan.procedure.uses_a:
+        add("warning", "feature_flag", "Option A disables a feature flag, but none is named")
+    if plan.procedure.uses_b and not plan.target_version.strip():
+        add("warning", "target_version", "the last known good version is not named")
+
+    unused = [f"procedure.option_{o}[" for o, used in (("a", plan.procedure.uses_a),
+                                                          ("b", plan.procedure.uses_b)) if not used]
+    for where, value in _strings(plan):
+        if where.startswith("timeline") or any(where.startswith(u) for u in unused):
+            continue
+        for pattern in (_TEMPLATE_PLACEHOLDER, _ANGLE_PLACEHOLDER):
+            for match in pattern.finditer(value):
+                add("error", where, f"placeholder {match.group()} is still to be filled in")
+
+    for name in ("data_mutations", "backups", "migrations", "sla", "user_impact"):
+        if not getattr(plan.assumptions, name).strip():
+            add("warning", f"assumptions.{name}", "not yet written")
+
+    if not plan.triggers:
+        add("error", "triggers", "no rollback triggers")
+    for i, trigger in enumerate(plan.triggers):
+        label = trigger.trigger.strip() or f"trigger {i + 1}"
+        if not trigger.trigger.strip():
+            add("error", f"triggers[{i}].trigger", f"{label} has no condition")
+        if not trigger.threshold.strip():
+            add("error", f"triggers[{i}].threshold", f"trigger {label!r} has no threshold")
+        if not trigger.source.strip():
+            add("error", f"triggers[{i}].source", f"trigger {label!r} has no monitoring source")
+
+    for name in ("severity", "impact_scope", "time_to_resolution", "rollback_vs_hotfix"):
+        if not getattr(plan.decision, name).strip():
+            add("warning", f"decision.{name}", "not yet written")
+
+    proc = plan.procedure
+    if proc.uses_a and not proc.option_a:
+        add("error", "procedure.option_a", "Option A is chosen but has no steps")
+    if proc.uses_b and not proc.option_b:
+        add("error", "procedure.option_b", "Option B is chosen but has no steps")
+    for where, item in _items_with_paths(plan):
+        if not item.text.strip():
+            add("error", f"{where}.text", f"step {item.id} has no text")
+
+    if plan.db_impact:
+        steps = [item for _, item in _items_with_paths(plan)]
+        if not any(_DATABASE.search(f"{s.text} {s.command or ''}") for s in steps):
+            add("error", "procedure.option_b",
+                "database impact is yes, but no step rolls the database back")
+
+    if not plan.components:
+        add("warning", "components", "no components are listed")
+    for c, component in enumerate(plan.components):
+        name = component.name.strip() or f"component {c + 1}"
+        if not component.name.strip():
+            add("error", f"components[{c}].name", "a component has no name")
+        if not component.steps:
+            add("error", f"components[{c}].steps", f"component {name!r} has no steps")
+        elif not any(_VERIFY.search(step.text) for step in component.steps):
+            add("warning", f"components[{c}].steps",
+                f"component {name!r} has no step that verifies it")
+
+    comms = plan.communications
+    for name in ("stakeholders", "channels", "cadence"):
+        if not getattr(comms, name).strip():
+            add("warning", f"communications.{name}", "not yet written")
+
+    if not plan.followup.rca_owner.strip():
+        add("warning", "followup.rca_owner", "no owner for the root cause analysis")
+    if plan.followup.rca_due is None:
+        add("warning", "followup.rca_due", "no due date for the root cause analysis")
+
+    if not plan.contacts:
+        add("error", "contacts", "no emergency contacts")
+    for i, contact in enumerate(plan.contacts):
+        role = contact.role.strip() or f"contact {i + 1}"
+        if not contact.name.strip():
+            add("error", f"contacts[{i}].name", f"{role} has no name")
+        if not contact.contact.strip():
+            add("error", f"contacts[{i}].contact", f"{role} has no way to be reached")
+
+    for key in unknown_keys or []:
+        add("warning", key, "unknown key (kept as is, but rollback-tui does not use it)")
+    return out

@@ -1,0 +1,294 @@
+"""The rollback plan: every field of the plan template and the strategy brief."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from rollback_tui.plan.text import clean_text, slug
+
+SCHEMA_VERSION = 1
+
+CleanStr = Annotated[str, AfterValidator(clean_text)]
+"""Text with terminal control characters removed; used for every user string."""
+
+ItemId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC, to the second (what the plan records)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        # A hand-written local datetime: the plan's times are UTC.
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+"""A datetime with an offset, normalised to UTC."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(validate_assignment=True, extra="ignore", use_enum_values=False)
+
+
+class DeploymentType(StrEnum):
+    """How the change was shipped, which decides the default rollback commands."""
+
+    FEATURE_FLAG = "feature-flag"
+    BLUE_GREEN = "blue-green"
+    ROLLING = "rolling"
+    CANARY = "canary"
+
+    @property
+    def label(self) -> str:
+        return {
+            "feature-flag": "Feature Flag",
+            "blue-green": "Blue-Green",
+            "rolling": "Rolling",
+            "canary": "Canary",
+        }[self.value]
+
+
+class ProcedureChoice(StrEnum):
+    """Which rollback options the plan carries."""
+
+    A = "a"
+    B = "b"
+    BOTH = "both"
+
+    @property
+    def label(self) -> str:
+        return {"a": "Option A only", "b": "Option B only", "both": "Options A and B"}[self.value]
+
+
+class ChecklistItem(_Model):
+    """One step to tick: a procedure, component, communication or follow-up action."""
+
+    id: ItemId | Literal[""] = ""
+    """Stable and unique in the plan; assigned when missing."""
+    text: CleanStr = ""
+    command: CleanStr | None = None
+    """An exact, copy-pasteable command; may use $VERSION and the other variables."""
+    owner: CleanStr | None = None
+    done: bool = False
+    done_at: UtcDateTime | None = None
+    """When it was ticked, in UTC."""
+    done_by: CleanStr | None = None
+
+
+class Trigger(_Model):
+    """A condition that starts the rollback."""
+
+    trigger: CleanStr = ""
+    threshold: CleanStr = ""
+    source: CleanStr = ""
+    """Where the signal is seen: a dashboard, an alert, a report."""
+
+
+class Assumptions(_Model):
+    """Assumptions and data safety: what the rollback can rely on."""
+
+    data_mutations: CleanStr = ""
+    backups: CleanStr = ""
+    migrations: CleanStr = ""
+    """Whether the schema migrations are reversible, and how."""
+    sla: CleanStr = ""
+    user_impact: CleanStr = ""
+    """The user impact tolerated while rolling back."""
+
+
+class DecisionCriteria(_Model):
+    """How the team decides to roll back rather than fix forward."""
+
+    severity: CleanStr = ""
+    impact_scope: CleanStr = ""
+    time_to_resolution: CleanStr = ""
+    rollback_vs_hotfix: CleanStr = ""
+
+
+class Procedure(_Model):
+    """Option A (feature flag, ~1 minute) and Option B (deployment, ~15-30 minutes)."""
+
+    choice: ProcedureChoice = ProcedureChoice.BOTH
+    option_a_estimate: CleanStr = "~1 minute"
+    option_b_estimate: CleanStr = "~15-30 minutes"
+    option_a: list[ChecklistItem] = Field(default_factory=list)
+    option_b: list[ChecklistItem] = Field(default_factory=list)
+
+    @property
+    def uses_a(self) -> bool:
+        return self.choice in (ProcedureChoice.A, ProcedureChoice.BOTH)
+
+    @property
+    def uses_b(self) -> bool:
+        return self.choice in (ProcedureChoice.B, ProcedureChoice.BOTH)
+
+
+class Component(_Model):
+    """An affected component and its own rollback steps."""
+
+    name: CleanStr = ""
+    steps: list[ChecklistItem] = Field(default_factory=list)
+
+
+class Communications(_Model):
+    """Who is told what, where and how often."""
+
+    stakeholders: CleanStr = ""
+    channels: CleanStr = ""
+    cadence: CleanStr = ""
+    internal_template: CleanStr = ""
+    status_page_template: CleanStr = ""
+    user_template: CleanStr = ""
+    post_rollback_update: CleanStr = ""
+    actions: list[ChecklistItem] = Field(default_factory=list)
+
+
+class ActionGroup(_Model):
+    """A numbered group of post-rollback actions (incident report, communication, ...)."""
+
+    name: CleanStr = ""
+    items: list[ChecklistItem] = Field(default_factory=list)
+
+
+class FollowUp(_Model):
+    """Post-incident follow-up: root cause, prevention, monitoring, retrospective."""
+
+    rca_owner: CleanStr = ""
+    rca_due: dt.date | None = None
+    prevention: CleanStr = ""
+    monitoring: CleanStr = ""
+    retrospective: CleanStr = ""
+    items: list[ChecklistItem] = Field(default_factory=list)
+
+
+class Contact(_Model):
+    """Someone to reach during the rollback."""
+
+    role: CleanStr = ""
+    name: CleanStr = ""
+    contact: CleanStr = ""
+
+
+EventKind = Literal["incident-start", "tick", "untick", "note"]
+
+
+class TimelineEvent(_Model):
+    """One entry of the append-only timeline."""
+
+    at: UtcDateTime
+    by: CleanStr = ""
+    event: EventKind
+    item: CleanStr | None = None
+    text: CleanStr | None = None
+
+
+class Plan(_Model):
+    """A complete rollback plan."""
+
+    schema_version: int = SCHEMA_VERSION
+    title: CleanStr = ""
+    """The feature or change the plan rolls back."""
+    created: dt.date = Field(default_factory=lambda: utc_now().date())
+    deployment_type: DeploymentType = DeploymentType.ROLLING
+    incident: CleanStr = ""
+    """The incident summary ($INCIDENT)."""
+    incident_link: CleanStr = ""
+    version: CleanStr = ""
+    """The live version being rolled back ($VERSION)."""
+    target_version: CleanStr = ""
+    """The last known good version ($TARGET_VERSION)."""
+    db_impact: bool = False
+    feature_flag: CleanStr = ""
+    assumptions: Assumptions = Field(default_factory=Assumptions)
+    triggers: list[Trigger] = Field(default_factory=list)
+    decision: DecisionCriteria = Field(default_factory=DecisionCriteria)
+    procedure: Procedure = Field(default_factory=Procedure)
+    components: list[Component] = Field(default_factory=list)
+    communications: Communications = Field(default_factory=Communications)
+    post_rollback: list[ActionGroup] = Field(default_factory=list)
+    followup: FollowUp = Field(default_factory=FollowUp)
+    contacts: list[Contact] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ids_unique_and_assigned(self) -> Plan:
+        seen: set[str] = set()
+        for _, _, item in self.checklist():
+            if item.id and item.id in seen:
+                raise ValueError(f"checklist id {item.id!r} is used twice; ids must be unique")
+            seen.add(item.id)
+        for _section, prefix, item in self.checklist():
+            if not item.id:
+                item.id = next_id(prefix, seen)
+                seen.add(item.id)
+        return self
+
+    # -- queries -----------------------------------------------------------------------
+
+    def checklist(self, *, active: bool = False) -> list[tuple[str, str, ChecklistItem]]:
+        """Every checklist item as (section label, id prefix, item), in plan order.
+
+        With *active*, the steps of an option the plan does not use are left out.
+        """
+        rows: list[tuple[str, str, ChecklistItem]] = []
+        if self.procedure.uses_a or not active:
+            rows += [("Option A", "a", item) for item in self.procedure.option_a]
+        if self.procedure.uses_b or not active:
+            rows += [("Option B", "b", item) for item in self.procedure.option_b]
+        for component in self.components:
+            prefix = slug(component.name, "component")
+            rows += [(component.name or "Component", prefix, s) for s in component.steps]
+        rows += [("Communication", "comm", item) for item in self.communications.actions]
+        for group in self.post_rollback:
+            rows += [(group.name or "Post-rollback", "post", item) for item in group.items]
+        rows += [("Follow-up", "fu", item) for item in self.followup.items]
+        return rows
+
+    def item(self, item_id: str) -> ChecklistItem | None:
+        """The checklist item with *item_id*, if any."""
+        for _, _, item in self.checklist():
+            if item.id == item_id:
+                return item
+        return None
+
+    def used_ids(self) -> set[str]:
+        return {item.id for _, _, item in self.checklist()}
+
+    def new_item(self, prefix: str, text: str = "", command: str | None = None) -> ChecklistItem:
+        """A checklist item with an id not yet used in this plan."""
+        return ChecklistItem(id=next_id(prefix, self.used_ids()), text=text, command=command)
+
+    @property
+    def incident_started_at(self) -> dt.datetime | None:
+        for event in self.timeline:
+            if event.event == "incident-start":
+                return event.at
+        return None
+
+    def variables(self, component: str | None = None) -> dict[str, str]:
+        """The values substituted into commands and templates (unset ones are left as is)."""
+        values = {
+            "VERSION": self.version,
+            "TARGET_VERSION": self.target_version,
+            "FEATURE_FLAG": self.feature_flag,
+            "INCIDENT": self.incident,
+        }
+        if component is not None:
+            values["COMPONENT"] = component
+        return {key: value for key, value in values.items() if value}
+
+
+def next_id(prefix: str, used: set[str]) -> str:
+    """The first ``prefix-N`` not in *used*."""
+    n = 1
+    while f"{prefix}-{n}" in used:
+        n += 1
+    return f"{prefix}-{n}"

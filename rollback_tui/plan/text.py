@@ -1,0 +1,25 @@
+"""Cleaning of text that enters the plan, from a file, a paste or the keyboard."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL, and the C1 block. ESC (0x1b) is in C0.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    """Return *value* without terminal control characters.
+
+    CRLF and lone CR become LF first, so text pasted from Windows keeps its lines.
+    """
+    if not value:
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value)
+
+
+def slug(value: str, fallback: str = "item") -> str:
+    """A short lower-case identifier made from *value* (for generated ids)."""
+    text = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return text[:24].strip("-") or fallback

@@ -1,0 +1,276 @@
+"""The plan as Markdown: the template's layout and the brief's sections, as keyed sections.
+
+Pure: no I/O and no UI. The preview redraws one section at a time, so each section is
+rendered on its own and the document is their concatenation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
+from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.plan.timeline import option_milestones
+
+_VARIABLE = re.compile(r"\$\{?(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\}?\b")
+_UNSET = "_Not yet written._"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One keyed piece of the document; ``markdown`` ends with a newline."""
+
+    key: str
+    markdown: str
+
+
+def substitute(text: str, variables: dict[str, str]) -> str:
+    """Replace $VERSION and the other plan variables that have a value."""
+    if "$" not in text:
+        return text
+    return _VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(0)), text)
+
+
+class _Renderer:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.variables = plan.variables()
+
+    def text(self, value: str, variables: dict[str, str] | None = None) -> str:
+        return inline(substitute(value, variables or self.variables))
+
+    def field(self, label: str, value: str, indent: str = "  ") -> str:
+        body = block(substitute(value, self.variables), indent) if value.strip() else _UNSET
+        return f"- **{label}:** {body}"
+
+    def item(self, marker: str, item: ChecklistItem, variables: dict[str, str]) -> str:
+        indent = " " * (len(marker) + 1)
+        line = f"{marker} [{'x' if item.done else ' '}] {self.text(item.text, variables) or '—'}"
+        if item.owner:
+            line += f" — owner: {inline(item.owner)}"
+        if item.done and item.done_at:
+            who = f" by {inline(item.done_by)}" if item.done_by else ""
+            line += f" _(done {item.done_at:%Y-%m-%d %H:%M} UTC{who})_"
+        if item.command and item.command.strip():
+            line += "\n" + fenced(substitute(item.command, variables), indent, "sh")
+        return line
+
+    def items(self, items: list[ChecklistItem], numbered: bool, indent: str = "",
+              variables: dict[str, str] | None = None) -> str:
+        variables = variables or self.variables
+        if not items:
+            return f"{indent}_No steps yet._"
+        return "\n".join(
+            indent + self.item(f"{n}." if numbered else "-", item, variables)
+            for n, item in enumerate(items, 1)
+        )
+
+    # -- sections ----------------------------------------------------------------------
+
+    def header(self) -> str:
+        p = self.plan
+        names = ", ".join(inline(c.name) for c in p.components if c.name.strip()) or "—"
+        rows = [
+            f"**Created:** {p.created.isoformat()}",
+            f"**Deployment Type:** {p.deployment_type.label}",
+            f"**Components:** {names}",
+        ]
+        if p.incident.strip():
+            rows.append(f"**Incident:** {inline(p.incident)}")
+        if p.incident_link.strip():
+            rows.append(f"**Incident Link:** {inline(p.incident_link)}")
+        if p.version.strip():
+            rows.append(f"**Current Version:** {code_span(p.version)}")
+        if p.target_version.strip():
+            rows.append(f"**Target Version:** {code_span(p.target_version)}")
+        rows.append(f"**Database Impact:** {'Yes' if p.db_impact else 'No'}")
+        if p.feature_flag.strip():
+            rows.append(f"**Feature Flag:** {code_span(p.feature_flag)}")
+        title = heading(p.title) or "Untitled"
+        return f"# Rollback Plan: {title}\n\n" + "\\\n".join(rows) + "\n\n---\n"
+
+    def assumptions(self) -> str:
+        a = self.plan.assumptions
+        rows = [
+            self.field("Data Mutations", a.data_mutations),
+            self.field("Backups", a.backups),
+            self.field("Migration Reversibility", a.migrations),
+            self.field("SLAs", a.sla),
+            self.field("User Impact Tolerance", a.user_impact),
+        ]
+        return "## Assumptions & Data Safety\n\n" + "\n".join(rows) + "\n"
+
+    def triggers(self) -> str:
+        lines = [
+            "## Rollback Triggers",
+            "",
+            "Initiate rollback immediately if ANY of these conditions are met:",
+            "",
+            "| Trigger | Threshold | Monitoring Source |",
+            "|---------|-----------|-------------------|",
+        ]
+        for t in self.plan.triggers:
+            cells = [inline(v, table=True) or "—" for v in (t.trigger, t.threshold, t.source)]
+            lines.append(f"| {' | '.join(cells)} |")
+        if not self.plan.triggers:
+            lines.append("| — | — | — |")
+        return "\n".join(lines) + "\n"
+
+    def decision(self) -> str:
+        d = self.plan.decision
+        rows = [
+            self.field("Severity", d.severity),
+            self.field("Impact Scope", d.impact_scope),
+            self.field("Time to Resolution", d.time_to_resolution),
+            self.field("Rollback vs. Hotfix", d.rollback_vs_hotfix),
+        ]
+        return "## Rollback Decision Criteria\n\n" + "\n".join(rows) + "\n"
+
+    def option_a(self) -> str:
+        proc = self.plan.procedure
+        return (
+            "## Rollback Procedure\n\n"
+            f"### Option A: Feature Flag Rollback ({heading(proc.option_a_estimate)})\n\n"
+            + self.items(proc.option_a, numbered=True)
+            + "\n"
+        )
+
+    def option_b(self) -> str:
+        proc = self.plan.procedure
+        top = "" if proc.uses_a else "## Rollback Procedure\n\n"
+        return (
+            f"{top}### Option B: Deployment Rollback ({heading(proc.option_b_estimate)})\n\n"
+            + self.items(proc.option_b, numbered=True)
+            + "\n"
+        )
+
+    def components_heading(self) -> str:
+        empty = "" if self.plan.components else "\n_No components yet._\n"
+        return "## Component Rollback Steps\n" + empty
+
+    def component(self, index: int) -> str:
+        component = self.plan.components[index]
+        variables = self.plan.variables(component.name)
+        name = heading(component.name) or f"Component {index + 1}"
+        return f"### {name}\n\n" + self.items(component.steps, False, variables=variables) + "\n"
+
+    def communications(self) -> str:
+        c = self.plan.communications
+        parts = [
+            "## Communication Plan",
+            "",
+            self.field("Stakeholders", c.stakeholders),
+            self.field("Status Update Channels", c.channels),
+            self.field("Update Cadence", c.cadence),
+            "- **Incident Timeline:** every tick and note is recorded in this plan's "
+            "Timeline section.",
+            "",
+            "### Communication Actions",
+            "",
+            self.items(c.actions, numbered=False),
+        ]
+        templates = [
+            ("Internal Update", c.internal_template),
+            ("Status Page Update", c.status_page_template),
+            ("User-Facing Message", c.user_template),
+            ("Post-Rollback Status Update", c.post_rollback_update),
+        ]
+        for title, body in templates:
+            if body.strip():
+                parts += ["", f"### {title}", "", fenced(substitute(body, self.variables), "",
+                                                         "text")]
+        return "\n".join(parts) + "\n"
+
+    def post_rollback(self) -> str:
+        parts = ["## Post-Rollback Actions", ""]
+        for n, group in enumerate(self.plan.post_rollback, 1):
+            parts.append(f"{n}. **{inline(group.name) or 'Actions'}**")
+            parts.append(self.items(group.items, numbered=False, indent="   "))
+        if not self.plan.post_rollback:
+            parts.append("_No actions yet._")
+        return "\n".join(parts) + "\n"
+
+    def followup(self) -> str:
+        f = self.plan.followup
+        owner = inline(f.rca_owner) if f.rca_owner.strip() else "owner not yet named"
+        due = f", due {f.rca_due.isoformat()}" if f.rca_due else ", no due date yet"
+        parts = [
+            "## Post-Incident Follow-Up",
+            "",
+            f"- **Root Cause Analysis:** {owner}{due}",
+            self.field("Prevention", f.prevention),
+            self.field("Monitoring & Alerting", f.monitoring),
+            self.field("Retrospective", f.retrospective),
+            "",
+            "### Action Items",
+            "",
+            self.items(f.items, numbered=False),
+        ]
+        return "\n".join(parts) + "\n"
+
+    def contacts(self) -> str:
+        lines = ["## Emergency Contacts", "", "| Role | Name | Contact |",
+                 "|------|------|---------|"]
+        for c in self.plan.contacts:
+            cells = [inline(v, table=True) or "—" for v in (c.role, c.name, c.contact)]
+            lines.append(f"| {' | '.join(cells)} |")
+        if not self.plan.contacts:
+            lines.append("| — | — | — |")
+        return "\n".join(lines) + "\n"
+
+    def timeline(self) -> str:
+        lines = ["## Timeline", "", "| Time (UTC) | Who | Event |", "|------------|-----|-------|"]
+        for e in self.plan.timeline:
+            what = {
+                "incident-start": "Incident started",
+                "tick": "Done",
+                "untick": "Undone",
+                "note": "Note",
+            }[e.event]
+            if e.item:
+                item = self.plan.item(e.item)
+                label = f" {code_span(e.item, table=True)}"
+                if item is not None and item.text.strip():
+                    label += f" {inline(item.text, table=True)}"
+                what += label
+            if e.text:
+                what += f": {inline(e.text, table=True)}"
+            by = inline(e.by, table=True) or "—"
+            lines.append(f"| {e.at:%Y-%m-%d %H:%M:%S} | {by} | {what} |")
+        milestones = option_milestones(self.plan)
+        if milestones:
+            lines.append("")
+            lines += [f"- **{label}:** {value}" for label, value in milestones]
+        return "\n".join(lines) + "\n"
+
+
+def render_sections(plan: Plan) -> list[Section]:
+    """The plan's Markdown as keyed sections, in document order."""
+    r = _Renderer(plan)
+    sections = [
+        Section("header", r.header()),
+        Section("assumptions", r.assumptions()),
+        Section("triggers", r.triggers()),
+        Section("decision", r.decision()),
+    ]
+    if plan.procedure.uses_a:
+        sections.append(Section("option-a", r.option_a()))
+    if plan.procedure.uses_b:
+        sections.append(Section("option-b", r.option_b()))
+    sections.append(Section("components", r.components_heading()))
+    sections += [Section(f"component-{i}", r.component(i)) for i in range(len(plan.components))]
+    sections += [
+        Section("communications", r.communications()),
+        Section("post-rollback", r.post_rollback()),
+        Section("followup", r.followup()),
+        Section("contacts", r.contacts()),
+    ]
+    if plan.timeline:
+        sections.append(Section("timeline", r.timeline()))
+    return sections
+
+
+def render_markdown(plan: Plan) -> str:
+    """The whole plan as one Markdown document."""
+    return "\n".join(section.markdown for section in render_sections(plan))
