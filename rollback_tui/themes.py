@@ -1,0 +1,437 @@
+"""Themes from TOML files, validated and turned into Textual themes; the user's theme choice.
+
+The shipped themes live in the repository's `themes/` folder, packaged into the wheel as
+`rollback_tui/themes/`. Users add their own in `<user config dir>/themes/`; a user theme
+with the name of a shipped one replaces it. A file that can't be used is reported (file and
+one-line reason) and skipped; loading never raises.
+
+Textual is imported only when a theme is validated or built, so that importing this module
+(for the config functions, say) stays cheap.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+APP_NAME = "rollback-tui"
+DEFAULT_THEME = "rollback-dark"
+"""The theme used when the user has chosen none (or chose one that no longer exists)."""
+FALLBACK_THEME = "textual-dark"
+"""Textual's own default, for when not even the default theme file could be loaded."""
+MAX_THEME_FILE_BYTES = 64 * 1024
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_VARIABLE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+_ALPHA = re.compile(r"^(?P<color>\S+)\s+(?P<percent>\d{1,3}(?:\.\d+)?)%$")
+_CSS_KEYWORDS = frozenset({"auto", "initial", "transparent"})
+
+
+class ThemeError(Exception):
+    """A theme file that can't be used; the message says why in one line."""
+
+
+class ConfigError(Exception):
+    """The user config file can't be read or written; the message names the file."""
+
+
+# -- the theme file ----------------------------------------------------------------------
+
+
+def _check_color(value: str) -> str:
+    from textual.color import Color, ColorParseError
+
+    try:
+        Color.parse(value)
+    except ColorParseError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+def _check_variable(value: str) -> str:
+    """A theme variable: a colour, `colour N%`, `auto N%`, a CSS keyword or text styles."""
+    from textual.css.constants import VALID_STYLE_FLAGS
+
+    text = value.strip()
+    if text in _CSS_KEYWORDS:
+        return value
+    words = text.split()
+    if words and all(word in VALID_STYLE_FLAGS for word in words):
+        return value
+    match = _ALPHA.match(text)
+    if match is not None:
+        if float(match["percent"]) > 100:
+            raise ValueError(f"{text!r}: the percentage must be at most 100%")
+        if match["color"] == "auto":
+            return value
+        text = match["color"]
+    return _check_color(text)
+
+
+class ThemeFile(BaseModel):
+    """A theme as written in a `themes/*.toml` file: the fields of a Textual `Theme`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    name: str
+    """What the user types after `--theme` and picks in the command palette."""
+    dark: bool = True
+    """A dark theme (light text on a dark background)."""
+    primary: str
+    """The main colour: focused borders, headings, the block cursor."""
+    secondary: str | None = None
+    """A second colour for less prominent highlights."""
+    accent: str | None = None
+    """Draws the eye: key bindings in the footer, links."""
+    foreground: str | None = None
+    """The text colour."""
+    background: str | None = None
+    """The screen behind everything."""
+    surface: str | None = None
+    """The background of widgets (inputs, lists)."""
+    panel: str | None = None
+    """The background of panels that set content apart (the footer, the header)."""
+    boost: str | None = None
+    """A colour blended over others to lift them a little (usually left unset)."""
+    success: str | None = None
+    """Done steps and passed checks."""
+    warning: str | None = None
+    """Lint warnings, unsaved changes."""
+    error: str | None = None
+    """Errors and invalid fields."""
+    luminosity_spread: float = Field(default=0.15, ge=0.0, le=1.0)
+    """How far Textual's generated lighter and darker shades are from each colour."""
+    text_alpha: float = Field(default=0.95, ge=0.0, le=1.0)
+    """The opacity of text."""
+    ansi: bool = False
+    """Send the colours as ANSI codes (for themes that use only `ansi_*` colours)."""
+    variables: dict[str, str] = Field(default_factory=dict)
+    """Textual theme variables to override, e.g. `"block-cursor-background" = "#ffe14d"`."""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError(
+                f"{value!r} is not a usable theme name (letters, digits, '-', '_' and '.', "
+                "at most 64, starting with a letter or digit)"
+            )
+        return value
+
+    @field_validator(
+        "primary", "secondary", "accent", "foreground", "background", "surface", "panel",
+        "boost", "success", "warning", "error",
+    )
+    @classmethod
+    def _color(cls, value: str | None) -> str | None:
+        return None if value is None else _check_color(value)
+
+    @field_validator("variables")
+    @classmethod
+    def _variables(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, setting in value.items():
+            if not _VARIABLE_NAME.match(name):
+                raise ValueError(f"{name!r} is not a theme variable name (like 'border-blurred')")
+            try:
+                _check_variable(setting)
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+        return value
+
+    def to_theme(self) -> Theme:
+        """The Textual theme (checked by building its colour system, as Textual will)."""
+        from textual.theme import Theme
+
+        theme = Theme(**self.model_dump())
+        theme.to_color_system()
+        return theme
+
+
+_TYPE_MESSAGES = {
+    "bool_type": "must be true or false",
+    "string_type": "must be a quoted string",
+    "float_type": "must be a number",
+    "dict_type": "must be a table",
+}
+
+
+def _known_keys() -> list[str]:
+    return list(ThemeFile.model_fields)
+
+
+def _validation_message(exc: ValidationError) -> str:
+    """The first problem, as one line naming the key."""
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(where, _known_keys(), n=1)
+        if close:
+            return f"unknown key {where!r}; did you mean {close[0]!r}?"
+        return f"unknown key {where!r} (known keys: {', '.join(_known_keys())})"
+    if kind == "missing":
+        return f"{where}: missing (every theme needs a name and a primary colour)"
+    message = _TYPE_MESSAGES.get(kind) or error["msg"].removeprefix("Value error, ")
+    if where:
+        return f"{where}: {message}"
+    return message
+
+
+def _toml_message(message: str) -> str:
+    # "Invalid value (at line 3, column 9)" -> "line 3, column 9: TOML syntax error: ..."
+    if message.endswith(")") and "(at line " in message:
+        what, _, place = message[:-1].rpartition(" (at line ")
+        line, _, column = place.partition(", column ")
+        return f"line {line}, column {column}: TOML syntax error: {what[:1].lower()}{what[1:]}"
+    return f"TOML syntax error: {message}"
+
+
+def read_theme_file(path: Path) -> ThemeFile:
+    """Read and validate one theme file; `ThemeError` says in one line what is wrong."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_THEME_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ThemeError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_THEME_FILE_BYTES:
+        raise ThemeError(f"larger than {MAX_THEME_FILE_BYTES // 1024} KB; not a theme file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ThemeError(f"not UTF-8 (byte {exc.start})") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ThemeError(_toml_message(str(exc))) from None
+    try:
+        return ThemeFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ThemeError(_validation_message(exc)) from None
+
+
+# -- finding and loading themes ----------------------------------------------------------
+
+
+def shipped_themes_dir() -> Path | None:
+    """The shipped themes: inside the installed package, or the source checkout's themes/."""
+    package = Path(__file__).resolve().parent
+    installed = package / "themes"
+    if installed.is_dir():
+        return installed
+    # A source checkout or an editable install: the repository's themes/ folder. The
+    # pyproject.toml check keeps an installed copy from picking up a stray site-packages/themes.
+    checkout = package.parent
+    if (checkout / "themes").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "themes"
+    return None
+
+
+def user_config_dir() -> Path:
+    """The user's rollback-tui config folder (it may not exist yet)."""
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def user_themes_dir() -> Path:
+    """Where users put their own theme files (it may not exist yet)."""
+    return user_config_dir() / "themes"
+
+
+def default_theme_dirs() -> list[Path]:
+    """The shipped themes, then the user's: later folders win on a name clash."""
+    shipped = shipped_themes_dir()
+    return [*([shipped] if shipped is not None else []), user_themes_dir()]
+
+
+@dataclass(frozen=True)
+class LoadedTheme:
+    """A theme that loaded, and the file it came from."""
+
+    theme: Theme
+    path: Path
+    replaces: Path | None = None
+    """The file of an earlier theme with the same name that this one replaces."""
+
+    @property
+    def name(self) -> str:
+        return self.theme.name
+
+    @property
+    def dark(self) -> bool:
+        return self.theme.dark
+
+
+@dataclass(frozen=True)
+class ThemeFailure:
+    """A theme file that was skipped, and why (one line)."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class ThemeLoad:
+    """Every theme found, in order (shipped first), and the files that could not be used."""
+
+    themes: dict[str, LoadedTheme] = field(default_factory=dict)
+    failures: list[ThemeFailure] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.themes)
+
+    def get(self, name: str) -> Theme | None:
+        """The theme called *name*, if it loaded."""
+        loaded = self.themes.get(name)
+        return None if loaded is None else loaded.theme
+
+    def resolve(self, name: str | None) -> str:
+        """The theme to use for a requested name: it, else the default, else Textual's."""
+        if name and name in self.themes:
+            return name
+        if DEFAULT_THEME in self.themes:
+            return DEFAULT_THEME
+        return FALLBACK_THEME
+
+    def failure_message(self) -> str | None:
+        """All failures as one notification text, or None when every file loaded."""
+        if not self.failures:
+            return None
+        count = len(self.failures)
+        head = "A theme file was skipped:" if count == 1 else f"{count} theme files were skipped:"
+        return "\n".join([head, *(str(failure) for failure in self.failures)])
+
+
+def load_themes(dirs: Iterable[Path] | None = None) -> ThemeLoad:
+    """Load every `*.toml` theme in *dirs* (default: shipped, then user); never raises.
+
+    A folder that doesn't exist is skipped quietly (most users have no themes folder).
+    """
+    result = ThemeLoad()
+    for folder in default_theme_dirs() if dirs is None else dirs:
+        folder = Path(folder)
+        if not folder.exists():
+            continue
+        try:
+            files = sorted(p for p in folder.iterdir() if p.suffix == ".toml")
+        except OSError as exc:
+            result.failures.append(ThemeFailure(folder, f"cannot list: {exc.strerror or exc}"))
+            continue
+        seen_here: dict[str, Path] = {}
+        for path in files:
+            try:
+                theme = read_theme_file(path).to_theme()
+            except ThemeError as exc:
+                result.failures.append(ThemeFailure(path, str(exc)))
+                continue
+            except Exception as exc:  # a value Textual refuses that our checks let through
+                result.failures.append(ThemeFailure(path, f"not a usable theme: {exc}"))
+                continue
+            if theme.name in seen_here:
+                result.failures.append(ThemeFailure(
+                    path, f"theme {theme.name!r} is already defined in {seen_here[theme.name]}"
+                ))
+                continue
+            seen_here[theme.name] = path
+            earlier = result.themes.pop(theme.name, None)
+            result.themes[theme.name] = LoadedTheme(
+                theme, path, replaces=None if earlier is None else earlier.path
+            )
+    return result
+
+
+# -- the user config file ----------------------------------------------------------------
+
+
+class UserConfig(BaseModel):
+    """The user config file, `<user config dir>/config.toml`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    theme: str = DEFAULT_THEME
+    """The theme the app opens with; the last one picked in the theme switcher."""
+
+
+def config_path() -> Path:
+    """The user config file (it may not exist yet)."""
+    return user_config_dir() / "config.toml"
+
+
+def _read_config_text(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from None
+
+
+def load_config(path: Path | None = None) -> UserConfig:
+    """The user config; defaults when the file is missing. Bad files raise `ConfigError`."""
+    path = config_path() if path is None else path
+    text = _read_config_text(path)
+    if text is None:
+        return UserConfig()
+    try:
+        raw: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {_toml_message(str(exc))}") from None
+    try:
+        return UserConfig.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            known = ", ".join(UserConfig.model_fields)
+            raise ConfigError(f"{path}: unknown key {where!r} (known keys: {known})") from None
+        raise ConfigError(f"{path}: {where}: {error['msg']}") from None
+
+
+def save_theme_choice(name: str, path: Path | None = None) -> Path:
+    """Remember *name* as the user's theme, keeping the rest of the file and its comments.
+
+    Written atomically; a config file that isn't valid TOML is left alone (`ConfigError`).
+    Returns the path written.
+    """
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    from rollback_tui.store import PlanFileError, write_atomic
+
+    if not _NAME.match(name):
+        raise ConfigError(f"{name!r} is not a theme name")
+    path = config_path() if path is None else path
+    text = _read_config_text(path)
+    try:
+        document = tomlkit.parse(text or "")
+    except ParseError as exc:
+        raise ConfigError(f"{path}: not saved, the file is not valid TOML: {exc}") from None
+    if "theme" in document:
+        document["theme"] = name
+    else:
+        if text is None:
+            document.add(tomlkit.comment("rollback-tui settings"))
+        document.add("theme", name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, tomlkit.dumps(document).encode("utf-8"))
+    except (OSError, PlanFileError) as exc:
+        raise ConfigError(f"{path}: cannot save the theme choice: {exc}") from None
+    return path
