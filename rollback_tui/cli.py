@@ -205,5 +205,71 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
                    "ticked")
 
 
+# -- copy and themes -----------------------------------------------------------------------
+
+
+@main.command("copy")
+@click.argument("path", type=PathArg)
+@click.option("--tty", "tty_path", envvar="ROLLBACK_TUI_TTY", default="/dev/tty", hidden=True,
+              help="Where to write the OSC 52 sequence instead of /dev/tty.")
+def copy_command(path: Path, tty_path: str) -> None:
+    """Copy the plan's Markdown to the clipboard, and say which ways worked.
+
+    It goes through the terminal (OSC 52: works over SSH and inside tmux), to the local
+    clipboard where there is one (a display, macOS, Windows), and always into a file only
+    you can read, whose path is printed. Exit 0 if any of these worked.
+
+    The environment variable ROLLBACK_TUI_TTY names a file or terminal to write the OSC 52
+    sequence to instead of /dev/tty (the tests use it).
+    """
+    from rollback_tui.clipboard import copy_text
+
+    plan, _ = _read(path)
+    report = copy_text(render_markdown(plan), tty_path=tty_path)
+    for line in report.lines():
+        click.echo(line)
+    if not report.used:
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command("themes")
+def themes_command() -> None:
+    """List the themes found (name, dark or light, file), then the files that were skipped.
+
+    Exit 0 when every theme file and the config file could be used, 1 otherwise.
+    """
+    from rollback_tui import themes as theme_files
+
+    load = theme_files.load_themes()
+    problems = [str(failure) for failure in load.failures]
+    try:
+        chosen: str | None = theme_files.load_config().theme
+    except theme_files.ConfigError as exc:
+        chosen = None
+        problems.append(str(exc))
+    width = max((len(name) for name in load.names), default=0)
+    for name, loaded in load.themes.items():
+        mark = "*" if name == chosen else " "
+        kind = "dark" if loaded.dark else "light"
+        replaces = f"  (replaces {loaded.replaces})" if loaded.replaces else ""
+        click.echo(f"{mark} {name:<{width}}  {kind:<5}  {loaded.path}{replaces}")
+    if not load.themes:
+        click.echo("No theme files found.")
+    if chosen is not None:
+        if chosen in load.themes:
+            config = theme_files.config_path()
+            click.echo(f"* your theme, from {config}" if config.exists() else
+                       "* the default theme")
+        else:
+            click.echo(f"Your config names the theme {chosen!r}, which was not found; "
+                       f"the app uses {load.resolve(chosen)!r}.")
+    click.echo(f"Add your own themes in {theme_files.user_themes_dir()}")
+    if problems:
+        click.echo(f"Skipped ({len(problems)}):")
+        for problem in problems:
+            click.echo(f"  {problem}")
+        sys.exit(EXIT_FINDINGS)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
