@@ -1,0 +1,219 @@
+"""The Textual app: owns the plan file, saving, copying and quitting. Screens do the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from rollback_tui import store
+from rollback_tui.render import render_markdown
+from rollback_tui.ui.screens.dialogs import AskPath, Choice
+from rollback_tui.ui.screens.wizard import WizardScreen
+from rollback_tui.ui.steps import STEPS
+
+
+class RollbackApp(App[int]):
+    """rollback-tui's wizard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "rollback-tui"
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, plan_file: store.PlanFile, *, untitled: bool = False,
+                 loaded: bool = False) -> None:
+        super().__init__()
+        self.plan_file = plan_file
+        self.untitled = untitled
+        self.loaded = loaded
+        self.dirty = False
+
+    @property
+    def plan(self) -> store.Plan:
+        return self.plan_file.plan
+
+    def on_mount(self) -> None:
+        self._show_path()
+        self.push_screen(self._wizard())
+
+    def _wizard(self) -> WizardScreen:
+        return WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys,
+                            loaded=self.loaded)
+
+    def _show_path(self) -> None:
+        where = "new plan (not saved yet)" if self.untitled else str(self.plan_file.path)
+        self.sub_title = f"{where}{'  ● unsaved' if self.dirty else ''}"
+
+    def mark_dirty(self) -> None:
+        """The plan changed since it was last saved."""
+        if not self.dirty:
+            self.dirty = True
+            self._show_path()
+
+    # -- saving ------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """Save the plan as TOML and its Markdown beside it."""
+        if self.untitled:
+            self.action_save_as()
+        else:
+            self._write(force=False)
+
+    def _write(self, *, force: bool) -> bool:
+        try:
+            store.save(self.plan_file, force=force)
+        except store.ConflictError as exc:
+            self.push_screen(
+                Choice(f"{exc}.\nSaving now would overwrite the other change.",
+                       [("overwrite", "Overwrite it"), ("save-as", "Save as…"),
+                        ("cancel", "Cancel")]),
+                self._conflict_answered,
+            )
+            return False
+        except store.PlanFileError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return False
+        self.untitled = False
+        self.dirty = False
+        self._show_path()
+        self.notify(f"Saved {self.plan_file.path} and {self.plan_file.markdown_path.name}",
+                    markup=False)
+        return True
+
+    def _conflict_answered(self, answer: str | None) -> None:
+        if answer == "overwrite":
+            self._write(force=True)
+        elif answer == "save-as":
+            self.action_save_as()
+
+    def action_save_as(self) -> None:
+        """Save the plan under a new path."""
+        start = "" if self.untitled else str(self.plan_file.path)
+        self.push_screen(AskPath("Save the plan as (TOML; the Markdown goes beside it):",
+                                 start or "plan.toml"), self._save_as_answered)
+
+    def _save_as_answered(self, path: Path | None) -> None:
+        if path is None:
+            return
+        if path.suffix != ".toml":
+            path = path.with_suffix(path.suffix + ".toml") if path.suffix else \
+                path.with_suffix(".toml")
+        same = not self.untitled and path == self.plan_file.path
+        if path.exists() and not same:
+            self.push_screen(
+                Choice(f"{path} exists. Replace it?", [("replace", "Replace"),
+                                                       ("cancel", "Cancel")]),
+                partial(self._replace_answered, path),
+            )
+            return
+        self._save_to(path, force=not same)
+
+    def _replace_answered(self, path: Path, answer: str | None) -> None:
+        if answer == "replace":
+            self._save_to(path, force=True)
+
+    def _save_to(self, path: Path, *, force: bool) -> None:
+        old_path, old_untitled = self.plan_file.path, self.untitled
+        self.plan_file.path = path
+        self.untitled = False
+        if not self._write(force=force):
+            self.plan_file.path, self.untitled = old_path, old_untitled
+            self._show_path()
+
+    # -- opening -----------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        """Open another plan (asks first if this one has unsaved changes)."""
+        if self.dirty:
+            self.push_screen(
+                Choice("This plan has unsaved changes.",
+                       [("save", "Save, then open"), ("discard", "Discard them"),
+                        ("cancel", "Cancel")]),
+                self._open_after_answer,
+            )
+        else:
+            self._ask_open()
+
+    def _open_after_answer(self, answer: str | None) -> None:
+        if answer == "save" and (self.untitled or not self._write(force=False)):
+            return
+        if answer in ("save", "discard"):
+            self._ask_open()
+
+    def _ask_open(self) -> None:
+        self.push_screen(AskPath("Open the plan at:"), self._open_path)
+
+    def _open_path(self, path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            plan_file = store.load(path)
+        except store.PlanFileError as exc:
+            self.notify(str(exc), title="Not opened", severity="error", markup=False)
+            return
+        self.plan_file, self.untitled, self.loaded, self.dirty = plan_file, False, True, False
+        self._show_path()
+        self.switch_screen(self._wizard())
+
+    # -- copying -----------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        """Copy the plan's Markdown to the clipboard (through the terminal)."""
+        markdown = render_markdown(self.plan)
+        self.copy_to_clipboard(markdown)
+        self.notify(f"Sent {len(markdown.encode())} bytes of Markdown to the clipboard "
+                    "through the terminal (OSC 52).", title="Copied", markup=False)
+
+    # -- quitting ----------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; asks first when there are unsaved changes."""
+        if not self.dirty:
+            self.exit(0)
+            return
+        self.push_screen(
+            Choice("This plan has unsaved changes.",
+                   [("save", "Save and quit"), ("discard", "Quit without saving"),
+                    ("cancel", "Cancel")]),
+            self._quit_answered,
+        )
+
+    def _quit_answered(self, answer: str | None) -> None:
+        if answer == "discard":
+            self.exit(0)
+        elif answer == "save":
+            if self.untitled:
+                self.action_save_as()
+            elif self._write(force=False):
+                self.exit(0)
+
+    # -- command palette ---------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Save", "Save the plan (TOML and Markdown)", self.action_save)
+        yield SystemCommand("Save as…", "Save the plan under a new path", self.action_save_as)
+        yield SystemCommand("Open…", "Open another plan", self.action_open)
+        yield SystemCommand("Copy Markdown", "Copy the rendered plan to the clipboard",
+                            self.action_copy)
+        if isinstance(screen, WizardScreen):
+            for step in STEPS:
+                yield SystemCommand(f"Go to {step.title}", f"Show the {step.title} step",
+                                    partial(screen.show_step, step.key))
+            yield SystemCommand("Next step", "Show the next step", screen.action_next_step)
+            yield SystemCommand("Previous step", "Show the previous step",
+                                screen.action_previous_step)
+            yield SystemCommand("Toggle preview", "Show or hide the Markdown preview",
+                                screen.action_toggle_preview)
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit the application",):
+                yield command
+        yield SystemCommand("Quit", "Quit (asks first if there are unsaved changes)",
+                            self.action_quit)

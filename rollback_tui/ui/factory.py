@@ -1,0 +1,39 @@
+"""One factory builds the app, for the command line and for the tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rollback_tui import store
+from rollback_tui.plan import new_plan
+from rollback_tui.ui.app import RollbackApp
+
+
+def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
+    """The plan file to edit: (plan file, untitled, loaded). Raises PlanFileError."""
+    if path is None:
+        return store.new_file(Path("plan.toml"), new_plan()), True, False
+    if path.exists() or path.is_symlink():
+        return store.load(path), False, True
+    return store.new_file(path, new_plan()), False, False
+
+
+def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = None,
+             plan_file: store.PlanFile | None = None) -> RollbackApp:
+    """The app on *path* (or on *plan_file*, already loaded)."""
+    if plan_file is not None:
+        return RollbackApp(plan_file, untitled=False, loaded=plan_file.identity is not None)
+    plan_file, untitled, loaded = open_plan(path)
+    return RollbackApp(plan_file, untitled=untitled, loaded=loaded)
+
+
+def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None) -> int:
+    """Run the app in this terminal; returns the exit code."""
+    try:
+        app = make_app(path, mode=mode, by=by)
+    except store.PlanFileError as exc:
+        print(f"rollback-tui: {exc}", file=sys.stderr)
+        return 2
+    code = app.run()
+    return code or 0

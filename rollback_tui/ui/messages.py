@@ -1,0 +1,24 @@
+"""Messages that carry edits from the widgets up to the screen and the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass
+class PlanEdited(Message):
+    """A step changed the plan; the app marks it dirty and the preview follows."""
+
+    structural: bool = False
+    """True when items were added, removed or reordered (the step's rows are rebuilt)."""
+
+
+@dataclass
+class GoToStep(Message):
+    """Ask the wizard to show a step (from the review's findings, for instance)."""
+
+    step: str
+    where: str = ""
+    """The field to put the cursor in, as ``check`` names it."""

@@ -1,0 +1,146 @@
+"""What every step shares: binding its fields to the plan, and showing its findings."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import ValidationError
+from textual import on
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Input, Static, TextArea
+
+from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.model import Plan
+from rollback_tui.ui.messages import PlanEdited
+from rollback_tui.ui.widgets.fields import FieldInput, FieldText, LabelledField, cleaned
+
+
+class StepHeading(Static):
+    """The step's title and what it is for."""
+
+    DEFAULT_CSS = """
+    StepHeading { margin-bottom: 1; color: $text-muted; }
+    """
+
+
+class StepPane(VerticalScroll):
+    """One step of the wizard: a scrolling form over part of the plan."""
+
+    DEFAULT_CSS = """
+    StepPane { padding: 0 1; }
+    StepPane .step-findings { color: $text-warning; margin-bottom: 1; display: none; }
+    StepPane .step-findings.-shown { display: block; }
+    """
+
+    key: ClassVar[str]
+    title: ClassVar[str]
+    short: ClassVar[str]
+    """The step's name in the step list."""
+    intro: ClassVar[str] = ""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(id=self.key, can_focus=False)
+        self.plan = plan
+
+    def heading(self) -> StepHeading:
+        text = Content.assemble((self.title, "bold"), "\n", self.intro) if self.intro else \
+            Content.assemble((self.title, "bold"))
+        return StepHeading(text)
+
+    def findings_line(self) -> Static:
+        return Static("", classes="step-findings", markup=False)
+
+    # -- edits -------------------------------------------------------------------------
+
+    def _apply(self, widget: FieldInput | FieldText, text: str) -> str | None:
+        """Set the widget's attribute from *text*; returns an error message, if any."""
+        value: object = text
+        if isinstance(widget, FieldInput) and widget.parse is not None:
+            if not text.strip():
+                value = None
+            else:
+                try:
+                    value = widget.parse(text.strip())
+                except ValueError as exc:
+                    return str(exc)
+        elif getattr(widget.target, widget.attr) is None and text == "":
+            value = None
+        if getattr(widget.target, widget.attr) == value:
+            return ""
+        try:
+            setattr(widget.target, widget.attr, value)
+        except ValidationError as exc:
+            return exc.errors()[0]["msg"]
+        self.post_message(PlanEdited())
+        return ""
+
+    def _report(self, widget: FieldInput | FieldText, error: str | None) -> None:
+        holder = next((a for a in widget.ancestors if isinstance(a, LabelledField)), None)
+        if holder is not None and error is not None:
+            holder.show_message(error)
+        elif error:
+            self.notify(error, severity="warning", markup=False)
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        widget = event.input
+        if not isinstance(widget, FieldInput):
+            return
+        event.stop()
+        text = cleaned(event.value)
+        if text != event.value:
+            widget.value = text  # a paste carried control characters
+            return
+        self._report(widget, self._apply(widget, text))
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        widget = event.text_area
+        if not isinstance(widget, FieldText):
+            return
+        event.stop()
+        text = cleaned(widget.text)
+        if text != widget.text:
+            widget.load_text(text)
+            return
+        self._report(widget, self._apply(widget, text))
+
+    # -- findings ----------------------------------------------------------------------
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """Show this step's findings: beside their field where it has one, else on top."""
+        by_path: dict[str, list[str]] = {}
+        for finding in findings:
+            by_path.setdefault(finding.where, []).append(finding.message)
+        placed: set[str] = set()
+        for holder in self.query(LabelledField):
+            if holder.path:
+                messages = by_path.get(holder.path, [])
+                holder.show_message("; ".join(messages))
+                if messages:
+                    placed.add(holder.path)
+        rest = [f"{f.severity}: {f.message}" for f in findings if f.where not in placed]
+        for line in self.query(".step-findings").results(Static):
+            line.update(Content("\n".join(f"• {r}" for r in rest[:6])
+                                + (f"\n• and {len(rest) - 6} more" if len(rest) > 6 else "")))
+            line.set_class(bool(rest), "-shown")
+
+    def focus_first(self) -> None:
+        """Put the cursor in the step's first field."""
+        for widget in self.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def focus_field(self, where: str) -> bool:
+        """Put the cursor in the field that *where* names, if the step shows it."""
+        for holder in self.query(LabelledField):
+            if holder.path == where:
+                holder.field.focus()
+                return True
+        return False
+
+    async def reload(self) -> None:
+        """Rebuild the step's widgets from the plan (after a change made elsewhere)."""
+        await self.recompose()

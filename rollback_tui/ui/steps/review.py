@@ -1,0 +1,68 @@
+"""Review: every finding (each jumps to its step), Save, Copy, and the whole preview."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rollback_tui.plan.lint import Finding
+from rollback_tui.ui.messages import GoToStep
+from rollback_tui.ui.steps.base import StepPane
+from rollback_tui.ui.widgets.preview import Preview
+
+
+class ReviewStep(StepPane):
+    """The last step: what `check` would say, and the plan as it will be saved."""
+
+    DEFAULT_CSS = """
+    ReviewStep #review-summary { margin-bottom: 1; }
+    ReviewStep #review-findings { height: auto; max-height: 8; margin-bottom: 1; }
+    ReviewStep #review-buttons { height: auto; margin-bottom: 1; }
+    ReviewStep #review-buttons Button { margin-right: 2; }
+    ReviewStep #review-preview { height: auto; }
+    """
+
+    key = "review"
+    title = "Review"
+    short = "Review"
+    intro = "Enter on a finding goes to its field. A plan with findings can still be saved."
+
+    def __init__(self, plan) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(plan)
+        self._findings: list[Finding] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.heading()
+        yield Static("", id="review-summary", markup=False)
+        yield OptionList(id="review-findings")
+        with Horizontal(id="review-buttons"):
+            yield Button("Save", id="review-save", compact=True, action="app.save")
+            yield Button("Copy Markdown", id="review-copy", compact=True, action="app.copy")
+        yield Preview(id="review-preview")
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        # Review lists every finding of the plan, not only its own.
+        self._findings = findings
+        errors = sum(f.severity == "error" for f in findings)
+        summary = (
+            "No findings: the plan is complete."
+            if not findings
+            else f"{len(findings)} findings ({errors} errors, {len(findings) - errors} warnings)"
+        )
+        self.query_one("#review-summary", Static).update(Content(summary))
+        options = self.query_one("#review-findings", OptionList)
+        options.set_options(
+            Option(Content.assemble((f"{f.severity:<7} ", "bold"), f"{f.where}: {f.message}"))
+            for f in findings
+        )
+        options.display = bool(findings)
+
+    @on(OptionList.OptionSelected, "#review-findings")
+    def _go(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        finding = self._findings[event.option_index]
+        self.post_message(GoToStep(finding.step, finding.where))

@@ -1,0 +1,104 @@
+"""Form fields bound to one attribute of a plan model.
+
+A field knows which object and attribute it edits; the step that holds it sets the value
+on the model from the field's own change event (one direction, no back-and-forth).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, Static, TextArea
+
+from rollback_tui.plan.text import clean_text
+
+Parser = Callable[[str], Any]
+
+
+class FieldInput(Input):
+    """A one-line input bound to ``target.attr``."""
+
+    def __init__(self, target: BaseModel, attr: str, *, parse: Parser | None = None,
+                 placeholder: str = "", id: str | None = None, classes: str = "") -> None:
+        value = getattr(target, attr)
+        super().__init__(
+            "" if value is None else str(value),
+            placeholder=placeholder,
+            compact=True,
+            id=id,
+            classes=classes,
+        )
+        self.target = target
+        self.attr = attr
+        self.parse = parse
+
+
+class FieldText(TextArea):
+    """A multi-line text area bound to ``target.attr``."""
+
+    DEFAULT_CSS = """
+    FieldText { height: auto; min-height: 2; max-height: 6; }
+    """
+
+    def __init__(self, target: BaseModel, attr: str, *, id: str | None = None) -> None:
+        super().__init__(
+            getattr(target, attr) or "",
+            compact=True,
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            id=id,
+        )
+        self.target = target
+        self.attr = attr
+
+
+class LabelledField(Vertical):
+    """A label, its field and a line for the field's message (hidden when empty)."""
+
+    DEFAULT_CSS = """
+    LabelledField { height: auto; }
+    LabelledField.-stacked { margin-bottom: 1; }
+    LabelledField > Horizontal { height: auto; }
+    LabelledField .field-label { width: 18; color: $text-muted; }
+    LabelledField .field-message { color: $text-warning; padding-left: 18; display: none; }
+    LabelledField .field-message.-shown { display: block; }
+    LabelledField.-stacked .field-label { width: 1fr; }
+    LabelledField.-stacked .field-message { padding-left: 0; }
+    """
+
+    def __init__(self, label: str, field: Input | TextArea, *, stacked: bool = False,
+                 path: str = "") -> None:
+        super().__init__(classes="-stacked" if stacked else "")
+        self.label = label
+        self.field = field
+        self.stacked = stacked
+        self.path = path
+        """The plan field this edits, as ``check`` names it, for its findings."""
+
+    def compose(self) -> ComposeResult:
+        label = Label(Content(self.label), classes="field-label")
+        if self.stacked:
+            yield label
+            yield self.field
+        else:
+            with Horizontal():
+                yield label
+                yield self.field
+        yield Static("", classes="field-message", markup=False)
+
+    def show_message(self, message: str) -> None:
+        """Show (or, with an empty string, hide) the message under the field."""
+        line = self.query_one(".field-message", Static)
+        line.update(Content(message))
+        line.set_class(bool(message), "-shown")
+
+
+def cleaned(value: str) -> str:
+    """Text as it may enter the plan (terminal control characters removed)."""
+    return clean_text(value)
