@@ -17,6 +17,14 @@ _VARIABLE = re.compile(r"\$\{?(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMP
 _UNSET = "_Not yet written._"
 
 
+_URL = re.compile(r"https?://[^\s<>`\\]+")
+
+
+def _link(text: str) -> str:
+    """A URL as an explicit autolink (so nothing after it is read as part of it)."""
+    return f"<{text}>" if _URL.fullmatch(text) else inline(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """One keyed piece of the document; ``markdown`` ends with a newline."""
@@ -79,7 +87,7 @@ class _Renderer:
         if p.incident.strip():
             rows.append(f"**Incident:** {inline(p.incident)}")
         if p.incident_link.strip():
-            rows.append(f"**Incident Link:** {inline(p.incident_link)}")
+            rows.append(f"**Incident Link:** {_link(p.incident_link.strip())}")
         if p.version.strip():
             rows.append(f"**Current Version:** {code_span(p.version)}")
         if p.target_version.strip():
