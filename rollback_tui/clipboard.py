@@ -132,7 +132,7 @@ def write_osc52(text: str, tty_path: str | os.PathLike[str] = DEFAULT_TTY) -> Co
         return CopyAttempt(way, "failed", f"cannot write to {tty_path}: {exc.strerror or exc}")
     finally:
         os.close(fd)
-    return CopyAttempt(way, "ok", f"sent to {tty_path}; terminals do not confirm it arrived")
+    return CopyAttempt(way, "ok", f"sent to {tty_path}; the terminal does not confirm")
 
 
 def _terminal_attempt(
@@ -152,7 +152,7 @@ def _terminal_attempt(
             osc52_writer(osc52_sequence(text))
     except Exception as exc:
         return CopyAttempt(way, "failed", f"{type(exc).__name__}: {exc}")
-    return CopyAttempt(way, "ok", "sent to the terminal; terminals do not confirm it arrived")
+    return CopyAttempt(way, "ok", "sent to the terminal; the terminal does not confirm")
 
 
 # -- 2. the local clipboard: pyperclip -----------------------------------------------------
@@ -297,11 +297,10 @@ def copy_hints(
     if terminal is None or terminal.status != "ok":
         return hints
     if size > OSC52_WARN_BYTES:
-        hints.append(f"{size / 1024:.0f} KB is long for OSC 52: some terminals drop payloads "
-                     "over a few KB. If nothing pastes, use the file.")
+        hints.append(f"some terminals drop OSC 52 payloads this long ({size / 1024:.0f} KB): "
+                     "use the file.")
     if env.get("TMUX"):
-        hints.append("inside tmux, OSC 52 reaches your clipboard only with "
-                     "`set -s set-clipboard on` in ~/.tmux.conf.")
+        hints.append("in tmux, this needs `set -s set-clipboard on` (in ~/.tmux.conf).")
     if env.get("STY"):
         hints.append("GNU screen does not pass OSC 52 on to the terminal: use the file.")
     if env.get("TERM_PROGRAM") == "Apple_Terminal":

@@ -193,7 +193,7 @@ class TestHints:
         big = clipboard.copy_text("x" * (8 * 1024 + 1), tty_path=tty, fallback_dir=tmp_path,
                                   use_pyperclip=False, environ={})
         assert big.size == 8193
-        assert any("long for OSC 52" in hint for hint in big.hints)
+        assert big.hints == ["some terminals drop OSC 52 payloads this long (8 KB): use the file."]
         edge = clipboard.copy_text("x" * 8 * 1024, tty_path=tty, fallback_dir=tmp_path,
                                    use_pyperclip=False, environ={})
         assert edge.hints == []
@@ -214,6 +214,17 @@ class TestHints:
         assert any("Terminal.app has no OSC 52" in hint for hint in hints)
         assert clipboard.copy_hints(10, sent, {}) == []
 
+    def test_lines_fit_80_columns(self, tty: Path, tmp_path: Path) -> None:
+        """Every report line but a long file path fits an 80-column terminal."""
+        sent = clipboard.CopyAttempt("terminal (OSC 52)", "ok", "sent")
+        env = {"TMUX": "1", "STY": "1", "TERM_PROGRAM": "Apple_Terminal"}
+        hints = clipboard.copy_hints(20_000, sent, env)
+        report = clipboard.copy_text("x" * 20_000, tty_path="/dev/tty", fallback_dir=tmp_path,
+                                     environ=env)
+        assert len(hints) == 4
+        assert all(len(f"Note: {hint}") <= 80 for hint in hints)
+        assert all(len(line) <= 80 for line in report.lines()[:3])
+
     def test_lines_say_what_happened_each_way(self, tty: Path, tmp_path: Path) -> None:
         """The report has a heading, one line per way with its status, then the hints."""
         report = clipboard.copy_text("x" * 9000, tty_path=tty, fallback_dir=tmp_path,
@@ -223,8 +234,9 @@ class TestHints:
         assert lines[1].split()[:4] == ["ok", "terminal", "(OSC", "52):"]
         assert lines[2].split()[:3] == ["skipped", "local", "clipboard:"]
         assert lines[3] == f"  ok       file: {tmp_path / 'last-copy.md'}"
-        assert lines[4].startswith("Note: 9 KB is long for OSC 52")
-        assert lines[5].startswith("Note: inside tmux")
+        assert lines[4] == ("Note: some terminals drop OSC 52 payloads this long (9 KB): "
+                            "use the file.")
+        assert lines[5] == "Note: in tmux, this needs `set -s set-clipboard on` (in ~/.tmux.conf)."
         assert len(lines) == 6
         assert report.summary().endswith(f"saved in {tmp_path / 'last-copy.md'}")
 
@@ -248,7 +260,7 @@ class TestCopyCommand:
         size = len(markdown.encode("utf-8"))
         assert result.output.splitlines() == [
             f"Copying {clipboard.format_size(size)}:",
-            f"  ok       terminal (OSC 52): sent to {tty}; terminals do not confirm it arrived",
+            f"  ok       terminal (OSC 52): sent to {tty}; the terminal does not confirm",
             "  skipped  local clipboard: no display here (DISPLAY and WAYLAND_DISPLAY unset)",
             f"  ok       file: {state / 'last-copy.md'}",
         ]
