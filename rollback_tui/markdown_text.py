@@ -52,8 +52,11 @@ def _split_code_spans(text: str) -> list[tuple[bool, str]]:
     return parts
 
 
-def inline(text: str, *, table: bool = False) -> str:
-    """One line of user text as inline Markdown (newlines become spaces, or <br> in tables)."""
+def inline(text: str, *, table: bool = False, hashes: bool = False) -> str:
+    """One line of user text as inline Markdown (newlines become spaces, or <br> in tables).
+
+    With *hashes*, every ``#`` outside code spans is escaped too (for headings).
+    """
     lines = [line.strip() for line in text.split("\n")]
     out = []
     for line in lines:
@@ -62,7 +65,8 @@ def inline(text: str, *, table: bool = False) -> str:
             if is_code:
                 pieces.append(part.replace("|", "\\|") if table else part)
             else:
-                pieces.append(_escape_plain(part).replace("`", "\\`"))
+                plain = _escape_plain(part).replace("`", "\\`")
+                pieces.append(plain.replace("#", "\\#") if hashes else plain)
         rendered = "".join(pieces)
         if not table:
             # What would open a block (heading, quote, list) at the start of a line.
@@ -99,5 +103,8 @@ def fenced(text: str, indent: str, info: str = "") -> str:
 
 
 def heading(text: str) -> str:
-    """User text in a heading: also escapes # so no closing sequence is read."""
-    return inline(text).replace("#", "\\#")
+    """User text in a heading: also escapes # so no closing sequence is read.
+
+    Escaped once, outside code spans only: a second escape would show a backslash.
+    """
+    return inline(text, hashes=True)

@@ -13,7 +13,9 @@ from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import option_milestones
 
-_VARIABLE = re.compile(r"\$\{?(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\}?\b")
+_NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
+# $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.
+_VARIABLE = re.compile(rf"\$(?:\{{({_NAMES})\}}|({_NAMES})\b)")
 _UNSET = "_Not yet written._"
 
 
@@ -37,7 +39,8 @@ def substitute(text: str, variables: dict[str, str]) -> str:
     """Replace $VERSION and the other plan variables that have a value."""
     if "$" not in text:
         return text
-    return _VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(0)), text)
+    return _VARIABLE.sub(
+        lambda m: variables.get(m.group(1) or m.group(2), m.group(0)), text)
 
 
 class _Renderer:
