@@ -22,7 +22,7 @@ import tomlkit
 from pydantic import BaseModel, ValidationError
 from tomlkit.container import Container
 from tomlkit.exceptions import ParseError
-from tomlkit.items import AoT, Comment, Table
+from tomlkit.items import AoT, Comment, Item, Table, Whitespace
 
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.render import render_markdown
@@ -262,10 +262,12 @@ def _sync_array(table: Container | Table, name: str, models: list[Any]) -> None:
     keyed = "id" in type(models[0]).model_fields
     by_id = {str(t.get("id")): t for t in old} if keyed else {}
     tables: list[Table] = []
+    new: list[Table] = []
     for i, model in enumerate(models):
         target = by_id.pop(model.id, None) if keyed else (old[i] if i < len(old) else None)
         if target is None:
             target = _new_table(model, blank_line=False)  # tomlkit spaces array tables
+            new.append(target)
         else:
             sync_table(target, model)
         tables.append(target)
@@ -280,7 +282,55 @@ def _sync_array(table: Container | Table, name: str, models: list[Any]) -> None:
     while len(existing) > kept:
         del existing[len(existing) - 1]
     for t in tables[kept:]:
+        if any(t is n for n in new):
+            _space_like_neighbours(t, existing[-1] if len(existing) else _before(table, name))
         existing.append(t)
+
+
+def _before(table: Container | Table, name: str) -> Item | None:
+    """The entry just before key *name* in *table*, if any."""
+    entries = _body(table).body
+    keys = [key.key if key is not None else None for key, _ in entries]
+    index = keys.index(name) if name in keys else 0
+    return entries[index - 1][1] if index > 0 else None
+
+
+def _space_like_neighbours(new: Table, previous: Item | None) -> None:
+    """Lay out a table appended to a hand-written file the way its neighbours are.
+
+    tomlkit glues a table appended to a parsed array (or a new array) to the line
+    before it, after the blank lines and comments that end the previous table, which
+    in a hand-edited file introduce whatever follows. Those move to the end of the new
+    table, and a blank line goes before its header.
+    """
+    if isinstance(previous, AoT):
+        previous = previous[-1] if len(previous) else None
+    if previous is None:
+        return
+    if isinstance(previous, Table):
+        for _, item in _take_tail(previous):
+            new.add(item)
+    elif isinstance(previous, Whitespace) and "\n" in previous.as_string():
+        return
+    if not previous.as_string().endswith("\n\n") and "\n" not in new.trivia.indent:
+        new.trivia.indent = "\n" + new.trivia.indent
+
+
+def _take_tail(table: Table) -> list[tuple[Any, Item]]:
+    """Remove and return the blank lines and comments that end *table*, at any depth."""
+    body = table.value.body
+    if body and isinstance(body[-1][1], AoT) and len(body[-1][1]):
+        return _take_tail(body[-1][1][-1])
+    if body and isinstance(body[-1][1], Table):
+        return _take_tail(body[-1][1])
+    start = len(body)
+    while start and body[start - 1][0] is None and isinstance(body[start - 1][1],
+                                                             Whitespace | Comment):
+        start -= 1
+    # Only unkeyed entries after every key go, so the container's key index stays right.
+    tail = body[start:]
+    del body[start:]
+    return tail
 
 
 # -- writing files -----------------------------------------------------------------------
@@ -296,6 +346,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    except OSError as exc:  # e.g. a path below a file
+        raise PlanFileError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except FileNotFoundError:
