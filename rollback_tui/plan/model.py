@@ -15,7 +15,9 @@ SCHEMA_VERSION = 1
 CleanStr = Annotated[str, AfterValidator(clean_text)]
 """Text with terminal control characters removed; used for every user string."""
 
-ItemId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+# Empty means "not yet assigned". One pattern rather than a union with Literal[""], so
+# that a bad id is reported at `...id`, not at a union member's internal name.
+ItemId = Annotated[str, Field(pattern=r"^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,63})?$")]
 
 
 def utc_now() -> dt.datetime:
@@ -71,7 +73,7 @@ class ProcedureChoice(StrEnum):
 class ChecklistItem(_Model):
     """One step to tick: a procedure, component, communication or follow-up action."""
 
-    id: ItemId | Literal[""] = ""
+    id: ItemId = ""
     """Stable and unique in the plan; assigned when missing."""
     text: CleanStr = ""
     command: CleanStr | None = None
