@@ -202,9 +202,15 @@ def _same(existing: Any, value: Any) -> bool:
     return type(unwrapped) is type(value) and unwrapped == value
 
 
-def _unset(name: str, value: Any) -> bool:
+def _unset(model: BaseModel, name: str, value: Any) -> bool:
     # Unset keys are absent from the file; an unticked item carries no `done = false`.
-    return value is None or value == "" or value == [] or (name == "done" and value is False)
+    empty = value is None or value == "" or value == [] or (name == "done" and value is False)
+    if not empty:
+        return False
+    # An absent key reads back as the default: leave it out only if that is empty too
+    # (an estimate cleared by the user must not come back as "~1 minute").
+    default = type(model).model_fields[name].get_default(call_default_factory=True)
+    return default is None or default == "" or default == [] or default is False
 
 
 def _body(table: Container | Table) -> Container:
@@ -239,7 +245,7 @@ def sync_table(table: Container | Table, model: BaseModel) -> None:
     """Write *model* into *table* in place: changed keys only, unknown keys untouched."""
     for name in type(model).model_fields:
         value = getattr(model, name)
-        if _unset(name, value):
+        if _unset(model, name, value):
             if name in table:
                 del table[name]
         elif isinstance(value, BaseModel):

@@ -309,6 +309,15 @@ class TestFormat:
         assert "timeline" not in data
 
 
+    def test_cleared_value_with_a_default_stays_cleared(self, plan_path: Path) -> None:
+        """An emptied estimate is written as empty, not dropped and read back as the default."""
+        plan_file = store.load(plan_path)
+        plan_file.plan.procedure.option_a_estimate = ""
+        store.save(plan_file)
+        assert 'option_a_estimate = ""\n' in plan_path.read_text()
+        assert store.read_plan(plan_path)[0].procedure.option_a_estimate == ""
+
+
 class TestSchemaVersion:
     @pytest.mark.parametrize("reader", [store.load, store.read_plan])
     def test_newer_schema_is_refused(self, plan_path: Path, reader: object) -> None:
