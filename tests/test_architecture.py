@@ -1,0 +1,119 @@
+"""The house rules: the headless core and the headless commands never load Textual."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "rollback_tui"
+EXAMPLE = ROOT / "examples" / "plan.toml"
+CORE_MODULES = [
+    "rollback_tui.plan",
+    "rollback_tui.plan.model",
+    "rollback_tui.plan.defaults",
+    "rollback_tui.plan.lint",
+    "rollback_tui.plan.timeline",
+    "rollback_tui.plan.text",
+    "rollback_tui.markdown_text",
+    "rollback_tui.render",
+    "rollback_tui.store",
+]
+CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text.py",
+              PACKAGE / "render.py", PACKAGE / "store.py"]
+
+# Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
+CLI_PROBE = """
+import json, sys
+from rollback_tui.cli import main
+sys.argv = ["rollback-tui", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+loaded = sorted(m for m in sys.modules
+                if m.split(".")[0] == "textual" or m.startswith("rollback_tui.ui"))
+sys.stderr.write("\\nLOADED=" + json.dumps(loaded) + "\\n")
+"""
+
+
+def loaded_by(*args: str) -> list[str]:
+    """The Textual and UI modules loaded by running the command line with *args*."""
+    done = subprocess.run([sys.executable, "-c", CLI_PROBE, *args], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT)
+    marker = done.stderr.rpartition("LOADED=")[2]
+    assert marker, done.stderr
+    return json.loads(marker)
+
+
+def imported_names(path: Path) -> list[str]:
+    """Every module named by an import statement in *path*, wherever it is."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+class TestCoreIsHeadless:
+    def test_core_modules_do_not_load_textual(self) -> None:
+        """Importing the whole core loads no Textual module."""
+        code = (f"import sys\nimport {', '.join(CORE_MODULES)}\n"
+                "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']\n"
+                "assert not bad, bad\n"
+                "assert 'rollback_tui.store' in sys.modules\n")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+
+    @pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
+    def test_no_ui_import_anywhere_in_the_core(self, path: Path) -> None:
+        """No core file imports Textual or the UI, not even inside a function."""
+        for name in imported_names(path):
+            root = name.split(".")[0]
+            assert root != "textual", (path.name, name)
+            assert not name.startswith(("rollback_tui.ui", "rollback_tui.themes",
+                                        "rollback_tui.clipboard")), (path.name, name)
+
+    def test_cli_imports_the_ui_only_when_needed(self) -> None:
+        """The command line module imports no UI at the top level."""
+        tree = ast.parse((PACKAGE / "cli.py").read_text())
+        top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+        for node in top:
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""])
+            assert not any(n.split(".")[0] == "textual" or n.startswith("rollback_tui.ui")
+                           for n in names)
+
+
+class TestHeadlessCommands:
+    @pytest.mark.parametrize("command", [["render"], ["check"], ["status"],
+                                         ["status", "--json"]], ids=" ".join)
+    def test_read_only_commands_do_not_load_textual(self, command: list[str]) -> None:
+        """render, check and status run without loading Textual or the UI."""
+        assert loaded_by(command[0], str(EXAMPLE), *command[1:]) == []
+
+    def test_new_and_tick_do_not_load_textual(self, tmp_path: Path) -> None:
+        """new and tick write files without loading Textual or the UI."""
+        path = tmp_path / "plan.toml"
+        assert loaded_by("new", str(path), "--feature-flag", "f") == []
+        assert path.exists()
+        assert loaded_by("tick", str(path), "a-1", "--by", "sam") == []
+        assert "done = true" in path.read_text()
+
+    def test_probe_sees_textual_when_it_is_loaded(self) -> None:
+        """The probe does report Textual when a command loads it (so the checks above can
+        fail)."""
+        code = CLI_PROBE.replace("from rollback_tui.cli import main",
+                                 "import textual.app\nfrom rollback_tui.cli import main")
+        done = subprocess.run([sys.executable, "-c", code, "check", str(EXAMPLE)],
+                              capture_output=True, text=True, timeout=60, cwd=ROOT)
+        loaded = json.loads(done.stderr.rpartition("LOADED=")[2])
+        assert "textual" in loaded and "textual.app" in loaded
