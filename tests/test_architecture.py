@@ -109,8 +109,7 @@ class TestHeadlessCommands:
         assert "done = true" in path.read_text()
 
     def test_probe_sees_textual_when_it_is_loaded(self) -> None:
-        """The probe does report Textual when a command loads it (so the checks above can
-        fail)."""
+        """The probe does report Textual when it is loaded, so the checks above can fail."""
         code = CLI_PROBE.replace("from rollback_tui.cli import main",
                                  "import textual.app\nfrom rollback_tui.cli import main")
         done = subprocess.run([sys.executable, "-c", code, "check", str(EXAMPLE)],

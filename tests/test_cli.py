@@ -325,8 +325,7 @@ class TestTick:
         assert snapshot(folder) == before
 
     def test_write_refused(self, plan_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        """When the folder refuses new files (as a read-only one does, even for root), tick
-        fails in one line and the files are untouched."""
+        """A folder that refuses new files (as read-only ones do) fails tick in one line."""
         def refuse(*args: object, **kwargs: object) -> None:
             raise PermissionError(13, "Permission denied")
 

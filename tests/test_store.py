@@ -178,8 +178,7 @@ class TestHandEdits:
         ]
 
     def test_added_entries_are_spaced_like_their_neighbours(self, tmp_path: Path) -> None:
-        """A contact, a component or a step added to a hand-written file is set apart by
-        blank lines, and nothing else moves."""
+        """New contacts, components and steps get blank lines around them; nothing else moves."""
         path = hand_edited(tmp_path)
         before = path.read_text()
         plan_file = store.load(path)
