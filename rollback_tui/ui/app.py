@@ -29,8 +29,10 @@ class RollbackApp(App[int]):
     ]
 
     def __init__(self, plan_file: store.PlanFile, *, untitled: bool = False,
-                 loaded: bool = False) -> None:
+                 loaded: bool = False, cursor_blink: bool = True) -> None:
         super().__init__()
+        self.cursor_blink = cursor_blink
+        """Off in snapshot tests, so that every screenshot is the same."""
         self.plan_file = plan_file
         self.untitled = untitled
         self.loaded = loaded
@@ -40,9 +42,11 @@ class RollbackApp(App[int]):
     def plan(self) -> store.Plan:
         return self.plan_file.plan
 
+    def get_default_screen(self) -> Screen:
+        return self._wizard()
+
     def on_mount(self) -> None:
         self._show_path()
-        self.push_screen(self._wizard())
 
     def _wizard(self) -> WizardScreen:
         return WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys,
@@ -159,9 +163,15 @@ class RollbackApp(App[int]):
         except store.PlanFileError as exc:
             self.notify(str(exc), title="Not opened", severity="error", markup=False)
             return
+        # After the dialog has gone: the wizard on the new plan replaces the old one.
+        self.call_after_refresh(self._show_plan, plan_file)
+
+    async def _show_plan(self, plan_file: store.PlanFile) -> None:
         self.plan_file, self.untitled, self.loaded, self.dirty = plan_file, False, True, False
         self._show_path()
-        self.switch_screen(self._wizard())
+        wizard = self.screen_stack[0]
+        assert isinstance(wizard, WizardScreen)
+        await wizard.show_plan(plan_file.plan, unknown_keys=plan_file.unknown_keys, loaded=True)
 
     # -- copying -----------------------------------------------------------------------
 

@@ -20,12 +20,13 @@ def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
 
 
 def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = None,
-             plan_file: store.PlanFile | None = None) -> RollbackApp:
+             plan_file: store.PlanFile | None = None, cursor_blink: bool = True) -> RollbackApp:
     """The app on *path* (or on *plan_file*, already loaded)."""
     if plan_file is not None:
-        return RollbackApp(plan_file, untitled=False, loaded=plan_file.identity is not None)
-    plan_file, untitled, loaded = open_plan(path)
-    return RollbackApp(plan_file, untitled=untitled, loaded=loaded)
+        untitled, loaded = False, plan_file.identity is not None
+    else:
+        plan_file, untitled, loaded = open_plan(path)
+    return RollbackApp(plan_file, untitled=untitled, loaded=loaded, cursor_blink=cursor_blink)
 
 
 def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None) -> int:

@@ -29,8 +29,9 @@ class WizardScreen(Screen[None]):
     """Every part of the plan, one step at a time, with the Markdown beside it."""
 
     BINDINGS = [
-        Binding("f8,alt+right", "next_step", "Next step"),
-        Binding("f7,alt+left", "previous_step", "Prev step"),
+        # Priority: a text area binds f7 to "select all", and the step keys must always work.
+        Binding("f8,alt+right", "next_step", "Next step", priority=True),
+        Binding("f7,alt+left", "previous_step", "Prev step", priority=True),
         Binding("ctrl+t", "toggle_preview", "Preview"),
     ]
 
@@ -56,12 +57,26 @@ class WizardScreen(Screen[None]):
             yield Preview(id="preview")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        await self._start()
+
+    async def _start(self) -> None:
         self._layout(self.size.width)
+        await self.pane(self.current).ensure_built()
         self.query_one(StepList).show_current(self.current)
         self.refresh_preview()
         self.run_lint()
         self.query_one("#title").focus()
+
+    async def show_plan(self, plan: Plan, *, unknown_keys: list[str], loaded: bool) -> None:
+        """Edit another plan: every step is rebuilt on it, from the first step."""
+        self.plan = plan
+        self.unknown_keys = unknown_keys
+        self.current = self.step_keys[0]
+        self.visited = set(self.step_keys) if loaded else {self.current}
+        self.findings = []
+        await self.recompose()
+        await self._start()
 
     # -- layout ------------------------------------------------------------------------
 
@@ -94,8 +109,9 @@ class WizardScreen(Screen[None]):
     def pane(self, key: str) -> StepPane:
         return self.query_one(f"#{key}", StepPane)
 
-    def show_step(self, key: str, *, where: str = "", focus: bool = True) -> None:
+    async def show_step(self, key: str, *, where: str = "", focus: bool = True) -> None:
         """Go to step *key*, and put the cursor in its field *where* or its first field."""
+        await self.pane(key).ensure_built()
         self.current = key
         self.visited.add(key)
         self.query_one("#forms", ContentSwitcher).current = key
@@ -111,25 +127,25 @@ class WizardScreen(Screen[None]):
         if focus and not (where and pane.focus_field(where)):
             pane.focus_first()
 
-    def action_next_step(self) -> None:
+    async def action_next_step(self) -> None:
         index = self.step_keys.index(self.current)
         if index + 1 < len(self.step_keys):
-            self.show_step(self.step_keys[index + 1])
+            await self.show_step(self.step_keys[index + 1])
 
-    def action_previous_step(self) -> None:
+    async def action_previous_step(self) -> None:
         index = self.step_keys.index(self.current)
         if index > 0:
-            self.show_step(self.step_keys[index - 1])
+            await self.show_step(self.step_keys[index - 1])
 
     @on(OptionList.OptionSelected, "#steps")
-    def _step_picked(self, event: OptionList.OptionSelected) -> None:
+    async def _step_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.show_step(event.option.id)
+            await self.show_step(event.option.id)
 
     @on(GoToStep)
-    def _go_to(self, event: GoToStep) -> None:
-        self.show_step(event.step, where=event.where)
+    async def _go_to(self, event: GoToStep) -> None:
+        await self.show_step(event.step, where=event.where)
 
     # -- edits -------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import ValidationError
 from textual import on
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Static, TextArea
@@ -42,6 +43,29 @@ class StepPane(VerticalScroll):
     def __init__(self, plan: Plan) -> None:
         super().__init__(id=self.key, can_focus=False)
         self.plan = plan
+        self.built = False
+        """Steps are built when first shown, so that the wizard starts fast."""
+        self._findings: list[Finding] = []
+
+    def compose(self) -> ComposeResult:
+        if self.built:
+            yield from self.build()
+
+    def build(self) -> ComposeResult:
+        """The step's widgets."""
+        raise NotImplementedError
+
+    async def ensure_built(self) -> None:
+        """Build the step's widgets if that has not been done yet."""
+        if self.built:
+            return
+        self.built = True
+        await self.recompose()
+        await self.after_build()
+        self.show_findings(self._findings)
+
+    async def after_build(self) -> None:
+        """Set-up that needs the step's widgets mounted."""
 
     def heading(self) -> StepHeading:
         text = Content.assemble((self.title, "bold"), "\n", self.intro) if self.intro else \
@@ -110,6 +134,7 @@ class StepPane(VerticalScroll):
 
     def show_findings(self, findings: list[Finding]) -> None:
         """Show this step's findings: beside their field where it has one, else on top."""
+        self._findings = findings
         by_path: dict[str, list[str]] = {}
         for finding in findings:
             by_path.setdefault(finding.where, []).append(finding.message)
@@ -141,6 +166,3 @@ class StepPane(VerticalScroll):
                 return True
         return False
 
-    async def reload(self) -> None:
-        """Rebuild the step's widgets from the plan (after a change made elsewhere)."""
-        await self.recompose()

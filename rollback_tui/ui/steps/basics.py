@@ -30,7 +30,7 @@ class BasicsStep(StepPane):
     short = "Basics"
     intro = "The change being rolled back and the incident's inputs."
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         p = self.plan
         yield self.heading()
         yield self.findings_line()
@@ -86,7 +86,7 @@ class AssumptionsStep(StepPane):
     short = "Assumptions"
     intro = "What the rollback can rely on, and what it must not break."
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         a = self.plan.assumptions
         yield self.heading()
         yield self.findings_line()
@@ -109,7 +109,7 @@ class DecisionStep(StepPane):
     short = "Decision"
     intro = "Severity, scope, time to resolution, rollback or hotfix."
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         d = self.plan.decision
         yield self.heading()
         yield self.findings_line()

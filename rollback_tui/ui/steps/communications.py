@@ -24,7 +24,7 @@ class CommunicationsStep(StepPane):
     short = "Communications"
     intro = "Templates may use $INCIDENT, $VERSION and $TARGET_VERSION."
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         c = self.plan.communications
         yield self.heading()
         yield self.findings_line()

@@ -58,7 +58,7 @@ class ComponentsStep(StepPane):
         super().__init__(plan)
         self.selected = 0
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         yield self.heading()
         yield self.findings_line()
         yield ComponentPicker(*self._options(), id="component-picker", compact=True)
@@ -68,7 +68,7 @@ class ComponentsStep(StepPane):
     def _options(self) -> list[Option]:
         return [Option(_label(c, i), id=f"c{i}") for i, c in enumerate(self.plan.components)]
 
-    async def on_mount(self) -> None:
+    async def after_build(self) -> None:
         await self._show_editor()
 
     async def _show_editor(self, focus_name: bool = False) -> None:

@@ -26,7 +26,7 @@ class FollowUpStep(StepPane):
     short = "Follow-up"
     intro = KEYS_HINT
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         f = self.plan.followup
         yield self.heading()
         yield self.findings_line()

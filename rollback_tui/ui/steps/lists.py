@@ -25,7 +25,7 @@ class TriggersStep(StepPane):
     short = "Triggers"
     intro = f"Initiate rollback immediately if ANY of these conditions are met.\n{KEYS_HINT}"
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         yield self.heading()
         yield self.findings_line()
         with Horizontal(classes="table-head"):
@@ -48,7 +48,7 @@ class ContactsStep(StepPane):
     short = "Contacts"
     intro = f"Role, name and how to reach them at 3 a.m.\n{KEYS_HINT}"
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         yield self.heading()
         yield self.findings_line()
         with Horizontal(classes="table-head"):

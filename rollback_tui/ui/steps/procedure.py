@@ -31,7 +31,7 @@ class ProcedureStep(StepPane):
     intro = ("Commands may use $VERSION, $TARGET_VERSION, $FEATURE_FLAG, $INCIDENT.\n"
              + KEYS_HINT)
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         proc = self.plan.procedure
         yield self.heading()
         yield self.findings_line()
@@ -49,7 +49,7 @@ class ProcedureStep(StepPane):
                                                        id="option-b-estimate"))
             yield item_list(proc.option_b, lambda: self.plan.new_item("b"), id="option-b-steps")
 
-    def on_mount(self) -> None:
+    async def after_build(self) -> None:
         self._show_options()
 
     def _show_options(self) -> None:

@@ -35,7 +35,7 @@ class ReviewStep(StepPane):
         super().__init__(plan)
         self._findings: list[Finding] = []
 
-    def compose(self) -> ComposeResult:
+    def build(self) -> ComposeResult:
         yield self.heading()
         yield Static("", id="review-summary", markup=False)
         yield OptionList(id="review-findings")
@@ -47,6 +47,8 @@ class ReviewStep(StepPane):
     def show_findings(self, findings: list[Finding]) -> None:
         # Review lists every finding of the plan, not only its own.
         self._findings = findings
+        if not self.built:
+            return
         errors = sum(f.severity == "error" for f in findings)
         summary = (
             "No findings: the plan is complete."

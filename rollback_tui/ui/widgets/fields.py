@@ -37,6 +37,9 @@ class FieldInput(Input):
         self.attr = attr
         self.parse = parse
 
+    def on_mount(self) -> None:
+        self.cursor_blink = getattr(self.app, "cursor_blink", True)
+
 
 class FieldText(TextArea):
     """A multi-line text area bound to ``target.attr``."""
@@ -56,6 +59,9 @@ class FieldText(TextArea):
         )
         self.target = target
         self.attr = attr
+
+    def on_mount(self) -> None:
+        self.cursor_blink = getattr(self.app, "cursor_blink", True)
 
 
 class LabelledField(Vertical):
@@ -80,6 +86,7 @@ class LabelledField(Vertical):
         self.stacked = stacked
         self.path = path
         """The plan field this edits, as ``check`` names it, for its findings."""
+        self._message = ""
 
     def compose(self) -> ComposeResult:
         label = Label(Content(self.label), classes="field-label")
@@ -94,6 +101,9 @@ class LabelledField(Vertical):
 
     def show_message(self, message: str) -> None:
         """Show (or, with an empty string, hide) the message under the field."""
+        if message == self._message:
+            return  # redrawing an unchanged line would cost a layout on every keystroke
+        self._message = message
         line = self.query_one(".field-message", Static)
         line.update(Content(message))
         line.set_class(bool(message), "-shown")

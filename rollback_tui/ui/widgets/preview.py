@@ -35,8 +35,8 @@ class Preview(VerticalScroll):
         self._shown: dict[str, str] = {}
         self._wanted: list[Section] = []
         self._pending = False
-        self.updates = 0
-        """How many section updates were made (the benchmarks read it)."""
+        self.updated: list[str] = []
+        """The keys of the sections redrawn, in order (tests and benchmarks read it)."""
 
     def show(self, sections: list[Section]) -> None:
         """Make the preview show *sections*; coalesces calls made in one go."""
@@ -53,7 +53,6 @@ class Preview(VerticalScroll):
             self._views.pop(key).remove()
             self._shown.pop(key, None)
         previous: Widget | None = None
-        first_changed: Widget | None = None
         for section in sections:
             view = self._views.get(section.key)
             if view is None:
@@ -65,12 +64,10 @@ class Preview(VerticalScroll):
                     self.mount(view, before=0)
                 else:
                     self.mount(view)
-                first_changed = first_changed or view
-                self.updates += 1
+                self.updated.append(section.key)
             elif self._shown.get(section.key) != section.markdown:
                 view.update(section.markdown)
-                first_changed = first_changed or view
-                self.updates += 1
+                self.updated.append(section.key)
             self._shown[section.key] = section.markdown
             previous = view
 

@@ -1,0 +1,36 @@
+"""Shared test set-up: deterministic snapshots stored in the top-level snapshots/ folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import pytest_textual_snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "plan.toml"
+
+# Snapshots must not depend on the developer's terminal or preferences.
+for name in ("NO_COLOR", "TEXTUAL_THEME", "TEXTUAL_ANIMATIONS", "COLUMNS", "LINES"):
+    os.environ.pop(name, None)
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+
+class TopLevelSnapshots(pytest_textual_snapshot.SVGImageExtension):
+    """SVG snapshots under snapshots/<test module>/ rather than beside the tests."""
+
+    @classmethod
+    def dirname(cls, *, test_location):  # type: ignore[no-untyped-def]
+        return str(ROOT / "snapshots" / Path(test_location.filepath).stem)
+
+
+pytest_textual_snapshot.SVGImageExtension = TopLevelSnapshots  # type: ignore[misc]
+
+
+@pytest.fixture
+def example_plan(tmp_path: Path) -> Path:
+    """A copy of the example plan, safe to edit."""
+    target = tmp_path / "plan.toml"
+    target.write_bytes(EXAMPLE.read_bytes())
+    return target
