@@ -238,8 +238,18 @@ def copy_with_pyperclip(
 # -- 3. the file ---------------------------------------------------------------------------
 
 
+STATE_DIR_ENV = "ROLLBACK_TUI_STATE_DIR"
+"""Names a folder for the copy file instead of the platform's state folder (the tests set it)."""
+
+
 def default_fallback_dir() -> Path:
-    """The user's state folder for rollback-tui (it may not exist yet)."""
+    """The user's state folder for rollback-tui (it may not exist yet).
+
+    `$ROLLBACK_TUI_STATE_DIR` when set, else the platform's (`~/.local/state/rollback-tui`).
+    """
+    override = os.environ.get(STATE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
     import platformdirs
 
     return platformdirs.user_state_path(APP_NAME)

@@ -12,6 +12,7 @@ Textual is imported only when a theme is validated or built, so that importing t
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from collections.abc import Iterable
@@ -237,8 +238,18 @@ def shipped_themes_dir() -> Path | None:
     return None
 
 
+CONFIG_DIR_ENV = "ROLLBACK_TUI_CONFIG_DIR"
+"""Names a config folder to use instead of the platform's (the tests set it)."""
+
+
 def user_config_dir() -> Path:
-    """The user's rollback-tui config folder (it may not exist yet)."""
+    """The user's rollback-tui config folder (it may not exist yet).
+
+    `$ROLLBACK_TUI_CONFIG_DIR` when set, else the platform's (`~/.config/rollback-tui`).
+    """
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
     return platformdirs.user_config_path(APP_NAME)
 
 

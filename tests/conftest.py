@@ -28,6 +28,17 @@ class TopLevelSnapshots(pytest_textual_snapshot.SVGImageExtension):
 pytest_textual_snapshot.SVGImageExtension = TopLevelSnapshots  # type: ignore[misc]
 
 
+@pytest.fixture(autouse=True)
+def private_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user config (themes, theme choice) and state (copy file) folders, in tmp_path.
+
+    No test reads or writes the developer's real ~/.config or ~/.local/state.
+    """
+    monkeypatch.setenv("ROLLBACK_TUI_CONFIG_DIR", str(tmp_path / "user-config"))
+    monkeypatch.setenv("ROLLBACK_TUI_STATE_DIR", str(tmp_path / "user-state"))
+    return tmp_path
+
+
 @pytest.fixture
 def example_plan(tmp_path: Path) -> Path:
     """A copy of the example plan, safe to edit."""

@@ -173,6 +173,14 @@ class TestFallbackFile:
         assert attempt.path.read_text(encoding="utf-8") == "second"
         assert [p.name for p in tmp_path.iterdir()] == ["last-copy.md"]
 
+    def test_state_dir_can_be_named_by_the_environment(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """$ROLLBACK_TUI_STATE_DIR is where the file goes when no folder is given."""
+        monkeypatch.setenv("ROLLBACK_TUI_STATE_DIR", str(tmp_path / "state"))
+        attempt = clipboard.write_fallback(TEXT)
+        assert attempt.path == tmp_path / "state" / "last-copy.md"
+
     def test_unusable_folder_falls_back_to_temp(
         self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     ) -> None:

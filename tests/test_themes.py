@@ -246,6 +246,16 @@ class TestUserConfig:
         with pytest.raises(themes.ConfigError, match=r"b\.toml: theme: "):
             themes.load_config(wrong)
 
+    def test_config_dir_can_be_named_by_the_environment(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """$ROLLBACK_TUI_CONFIG_DIR moves the config file and the user themes folder."""
+        monkeypatch.setenv("ROLLBACK_TUI_CONFIG_DIR", str(tmp_path / "elsewhere"))
+        assert themes.config_path() == tmp_path / "elsewhere" / "config.toml"
+        assert themes.user_themes_dir() == tmp_path / "elsewhere" / "themes"
+        themes.save_theme_choice("rollback-light")
+        assert themes.load_config().theme == "rollback-light"
+
     def test_bad_theme_name_is_not_saved(self, tmp_path: Path) -> None:
         """A name that could not come from a theme file is refused."""
         with pytest.raises(themes.ConfigError):
