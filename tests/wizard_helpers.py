@@ -32,3 +32,28 @@ async def tab_to(pilot: Pilot, widget_id: str, limit: int = 80) -> None:
             return
         await pilot.press("tab")
     raise AssertionError(f"#{widget_id} was not reached with tab")
+
+
+async def settle_previews(pilot: Pilot, timeout: float = 5.0) -> None:
+    """Wait until every visible preview section has drawn its Markdown blocks."""
+    from rollback_tui.ui.widgets.preview import SectionView
+
+    for _ in range(int(timeout / 0.05)):
+        views = [v for v in pilot.app.screen.query(SectionView) if v.display]
+        if all(v.children for v in views):
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+async def wait_for(pilot: Pilot, selector: str, timeout: float = 5.0) -> None:
+    """Wait until the screen has a widget matching *selector* (the app is up)."""
+    for _ in range(int(timeout / 0.05)):
+        try:
+            if pilot.app.screen.query(selector):
+                await pilot.pause()
+                return
+        except Exception:  # the screen stack is still empty
+            pass
+        await pilot.pause(0.05)
+    raise AssertionError(f"{selector} never appeared")

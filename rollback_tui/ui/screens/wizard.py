@@ -24,6 +24,19 @@ WIDE = 120
 
 LINT_DELAY = 0.3
 
+STEP_SECTIONS: dict[str, tuple[str, ...]] = {
+    "basics": ("header",),
+    "assumptions": ("assumptions",),
+    "triggers": ("triggers",),
+    "decision": ("decision",),
+    "procedure": ("option-a", "option-b"),
+    "components": ("components",),
+    "communications": ("communications",),
+    "contacts": ("contacts",),
+    "followup": ("post-rollback",),
+}
+"""The preview sections a step edits, to scroll the preview to them."""
+
 
 class WizardScreen(Screen[None]):
     """Every part of the plan, one step at a time, with the Markdown beside it."""
@@ -123,6 +136,8 @@ class WizardScreen(Screen[None]):
         pane.scroll_home(animate=False)
         if key == "review":
             self.refresh_preview()
+        elif self.preview_visible:
+            self.query_one("#preview", Preview).scroll_to_section(*STEP_SECTIONS.get(key, ()))
         self._update_states()
         if focus and not (where and pane.focus_field(where)):
             pane.focus_first()

@@ -71,6 +71,14 @@ class Preview(VerticalScroll):
             self._shown[section.key] = section.markdown
             previous = view
 
+    def scroll_to_section(self, *keys: str) -> None:
+        """Bring the first of *keys* that the preview shows to the top."""
+        for key in keys:
+            view = self._views.get(key)
+            if view is not None:
+                self.scroll_to_widget(view, top=True, animate=False)
+                return
+
     def text_of(self, key: str) -> str | None:
         """The Markdown the preview shows for a section (None if it has no such section)."""
         return self._shown.get(key)
