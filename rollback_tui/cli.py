@@ -38,42 +38,59 @@ def default_user() -> str:
 
 
 PathArg = click.Path(path_type=Path, dir_okay=True)
+ThemeOption = click.option(
+    "--theme", metavar="NAME",
+    help="The colour theme to open with (see `rollback-tui themes`); "
+         "the palette's Switch theme changes it and remembers the choice.")
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rollback-tui")
+@ThemeOption
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, theme: str | None) -> None:
     """Write emergency rollback plans, and run them as a checklist.
 
     With no command, opens the wizard on a new plan.
     """
+    ctx.obj = {"theme": theme}
     if ctx.invoked_subcommand is None:
-        _run_app(None, mode="edit")
+        _run_app(None, mode="edit", theme=theme)
 
 
-def _run_app(path: Path | None, mode: str, by: str | None = None) -> None:
+def _theme(theme: str | None) -> str | None:
+    """The command's --theme, else the one given before the command name."""
+    if theme is not None:
+        return theme
+    root = click.get_current_context().find_root().obj
+    return root.get("theme") if isinstance(root, dict) else None
+
+
+def _run_app(path: Path | None, mode: str, by: str | None = None,
+             theme: str | None = None) -> None:
     try:
         from rollback_tui.ui.factory import run_app
     except ImportError:  # pragma: no cover - the UI ships with the package
         fail("the wizard is not available in this installation")
-    code = run_app(path, mode=mode, by=by)
+    code = run_app(path, mode=mode, by=by, theme=theme)
     sys.exit(code)
 
 
 @main.command()
 @click.argument("path", type=PathArg, required=False)
-def edit(path: Path | None) -> None:
+@ThemeOption
+def edit(path: Path | None, theme: str | None) -> None:
     """Open the wizard on PATH (created if missing)."""
-    _run_app(path, mode="edit")
+    _run_app(path, mode="edit", theme=_theme(theme))
 
 
 @main.command()
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who ticks the steps (default: your login name).")
-def run(path: Path, by: str | None) -> None:
+@ThemeOption
+def run(path: Path, by: str | None, theme: str | None) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
-    _run_app(path, mode="run", by=by)
+    _run_app(path, mode="run", by=by, theme=_theme(theme))
 
 
 @main.command()

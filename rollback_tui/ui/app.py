@@ -15,6 +15,7 @@ from rollback_tui.render import render_markdown
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
+from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
 
 
 class RollbackApp(App[int]):
@@ -29,8 +30,14 @@ class RollbackApp(App[int]):
     ]
 
     def __init__(self, plan_file: store.PlanFile, *, untitled: bool = False,
-                 loaded: bool = False, cursor_blink: bool = True) -> None:
-        super().__init__()
+                 loaded: bool = False, cursor_blink: bool = True,
+                 themes: ThemeSetup | None = None) -> None:
+        themes = themes or ThemeSetup.find()
+        super().__init__(ansi_color=themes.ansi_color())
+        self.themes = themes
+        """Every theme found, and the one the app opened with."""
+        self.themes.install(self)
+        self._theme_memory = ThemeMemory(self, self.themes.start)
         self.cursor_blink = cursor_blink
         """Off in snapshot tests, so that every screenshot is the same."""
         self.plan_file = plan_file
@@ -47,6 +54,10 @@ class RollbackApp(App[int]):
 
     def on_mount(self) -> None:
         self._show_path()
+        self.theme_changed_signal.subscribe(self, self._theme_memory.theme_changed)
+        if self.themes.notices:
+            self.notify("\n".join(self.themes.notices), title="Themes",
+                        severity="warning", timeout=15, markup=False)
 
     def _wizard(self) -> WizardScreen:
         return WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys,
@@ -222,8 +233,10 @@ class RollbackApp(App[int]):
                                 screen.action_previous_step)
             yield SystemCommand("Toggle preview", "Show or hide the Markdown preview",
                                 screen.action_toggle_preview)
+        yield SystemCommand("Switch theme", "Pick a colour theme; the choice is remembered",
+                            self.action_change_theme)
         for command in super().get_system_commands(screen):
-            if command.title not in ("Quit the application",):
+            if command.title not in ("Quit", "Theme"):  # ours ask first, and say more
                 yield command
         yield SystemCommand("Quit", "Quit (asks first if there are unsaved changes)",
                             self.action_quit)

@@ -8,6 +8,7 @@ from pathlib import Path
 from rollback_tui import store
 from rollback_tui.plan import new_plan
 from rollback_tui.ui.app import RollbackApp
+from rollback_tui.ui.theming import ThemeSetup, UnknownThemeError
 
 
 def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
@@ -20,20 +21,25 @@ def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
 
 
 def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = None,
-             plan_file: store.PlanFile | None = None, cursor_blink: bool = True) -> RollbackApp:
+             plan_file: store.PlanFile | None = None, cursor_blink: bool = True,
+             theme: str | None = None) -> RollbackApp:
     """The app on *path* (or on *plan_file*, already loaded)."""
+    # The theme first: an unknown --theme is refused before any file is touched.
+    themes = ThemeSetup.find(theme)
     if plan_file is not None:
         untitled, loaded = False, plan_file.identity is not None
     else:
         plan_file, untitled, loaded = open_plan(path)
-    return RollbackApp(plan_file, untitled=untitled, loaded=loaded, cursor_blink=cursor_blink)
+    return RollbackApp(plan_file, untitled=untitled, loaded=loaded, cursor_blink=cursor_blink,
+                       themes=themes)
 
 
-def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None) -> int:
+def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None,
+            theme: str | None = None) -> int:
     """Run the app in this terminal; returns the exit code."""
     try:
-        app = make_app(path, mode=mode, by=by)
-    except store.PlanFileError as exc:
+        app = make_app(path, mode=mode, by=by, theme=theme)
+    except (store.PlanFileError, UnknownThemeError) as exc:
         print(f"rollback-tui: {exc}", file=sys.stderr)
         return 2
     code = app.run()
