@@ -308,3 +308,112 @@ class TestCopyCommand:
                              capture_output=True, text=True, check=True, timeout=60)
         assert out.stdout.strip() == "[]"
         assert decoded(tty.read_bytes()) != []
+
+
+class TestCopyFromTheApp:
+    """Copy Markdown in the wizard: OSC 52 through the app, the local clipboard in a thread,
+    the file, and one notification that says what happened."""
+
+    @pytest.fixture
+    def no_display(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        for name in ("DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME", "TMUX", "STY",
+                     "TERM_PROGRAM"):
+            monkeypatch.delenv(name, raising=False)
+
+    @staticmethod
+    def copy_notices(app) -> list:  # type: ignore[no-untyped-def]
+        return [n for n in app._notifications if "Markdown" in n.title]
+
+    async def test_reports_each_way_and_writes_the_file(
+        self, example_plan: Path, no_display: None, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Terminal ok, local clipboard skipped (no display), the file's path, the tmux hint."""
+        from rollback_tui.ui.factory import make_app
+
+        monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,42,0")
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.action_copy()
+            await pilot.pause()
+            notes = self.copy_notices(app)
+            markdown = render_markdown(app.plan)
+            assert app.clipboard == markdown
+        state = Path(os.environ["ROLLBACK_TUI_STATE_DIR"])
+        assert (state / "last-copy.md").read_text(encoding="utf-8") == markdown
+        assert len(notes) == 1
+        assert notes[0].title == "Copied the plan's Markdown"
+        assert notes[0].severity == "information" and notes[0].markup is False
+        size = clipboard.format_size(len(markdown.encode("utf-8")))
+        assert notes[0].message.splitlines() == [
+            f"Copying {size}:",
+            "  ok       terminal (OSC 52): sent to the terminal; the terminal does not confirm",
+            "  skipped  local clipboard: no display here (DISPLAY and WAYLAND_DISPLAY unset)",
+            f"  ok       file: {state / 'last-copy.md'}",
+            "Note: in tmux, this needs `set -s set-clipboard on` (in ~/.tmux.conf).",
+        ]
+
+    async def test_large_plan_is_a_warning(self, example_plan: Path, no_display: None) -> None:
+        """Above 8 KB the notification is a warning that says some terminals drop it."""
+        from rollback_tui.ui.factory import make_app
+
+        app = make_app(example_plan, cursor_blink=False)
+        app.plan.incident = "A long story. " * 700
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.action_copy()
+            await pilot.pause()
+            notes = self.copy_notices(app)
+        assert notes[0].severity == "warning"
+        assert notes[0].title == "Copied the plan's Markdown, with a warning"
+        assert "some terminals drop OSC 52 payloads this long" in notes[0].message
+
+    async def test_local_clipboard_never_blocks_the_app(
+        self, example_plan: Path, no_display: None, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With a display, pyperclip runs in a worker: the app keeps going while it works,
+        and the notification follows with its outcome."""
+        from rollback_tui.ui.factory import make_app
+
+        monkeypatch.setenv("DISPLAY", ":0")
+        copied: list[str] = []
+
+        def slow_copy(text: str) -> None:
+            time.sleep(0.5)
+            copied.append(text)
+
+        monkeypatch.setattr(pyperclip, "copy", slow_copy)
+        monkeypatch.setattr(pyperclip, "paste", lambda: copied[-1] if copied else "")
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            started = time.monotonic()
+            app.action_copy()
+            assert time.monotonic() - started < 0.3
+            assert app.clipboard == render_markdown(app.plan)  # OSC 52 went at once
+            assert self.copy_notices(app) == []
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            notes = self.copy_notices(app)
+        assert copied == [render_markdown(app.plan)]
+        assert len(notes) == 1
+        assert "  ok  local clipboard: X11 display :0: copied and read back" in \
+            notes[0].message.splitlines()
+
+    async def test_review_step_button_copies(self, example_plan: Path, no_display: None
+                                             ) -> None:
+        """The Review step's Copy Markdown button does the same."""
+        from textual.widgets import Button
+
+        from rollback_tui.ui.factory import make_app
+
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await app.screen.show_step("review")
+            await pilot.pause()
+            button = app.screen.query_one("#review-copy", Button)
+            button.press()
+            await pilot.pause()
+            assert app.clipboard == render_markdown(app.plan)
+            assert len(self.copy_notices(app)) == 1

@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from rollback_tui import store
 from rollback_tui.render import render_markdown
+from rollback_tui.ui.copying import copy_and_report
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
@@ -187,11 +188,8 @@ class RollbackApp(App[int]):
     # -- copying -----------------------------------------------------------------------
 
     def action_copy(self) -> None:
-        """Copy the plan's Markdown to the clipboard (through the terminal)."""
-        markdown = render_markdown(self.plan)
-        self.copy_to_clipboard(markdown)
-        self.notify(f"Sent {len(markdown.encode())} bytes of Markdown to the clipboard "
-                    "through the terminal (OSC 52).", title="Copied", markup=False)
+        """Copy the plan's Markdown: through the terminal, to a local clipboard, to a file."""
+        copy_and_report(self, render_markdown(self.plan), "the plan's Markdown")
 
     # -- quitting ----------------------------------------------------------------------
 
