@@ -232,7 +232,8 @@ class _Renderer:
 
     def timeline(self) -> str:
         lines = ["## Timeline", "", "| Time (UTC) | Who | Event |", "|------------|-----|-------|"]
-        for e in self.plan.timeline:
+        # In time order: after a merge, events appended to the file may be earlier.
+        for e in sorted(self.plan.timeline, key=lambda event: event.at):
             what = {
                 "incident-start": "Incident started",
                 "tick": "Done",

@@ -11,8 +11,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from rollback_tui import store
+from rollback_tui.plan.model import utc_now
 from rollback_tui.render import render_markdown
 from rollback_tui.ui.copying import copy_and_report
+from rollback_tui.ui.screens.checklist import ChecklistScreen, run_checklist
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
@@ -22,7 +24,7 @@ from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
 class RollbackApp(App[int]):
     """rollback-tui's wizard."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "screens/checklist.tcss"]
     TITLE = "rollback-tui"
 
     BINDINGS = [
@@ -31,14 +33,20 @@ class RollbackApp(App[int]):
     ]
 
     def __init__(self, plan_file: store.PlanFile, *, untitled: bool = False,
-                 loaded: bool = False, cursor_blink: bool = True,
-                 themes: ThemeSetup | None = None) -> None:
+                 loaded: bool = False, cursor_blink: bool = True, mode: str = "edit",
+                 by: str = "", themes: ThemeSetup | None = None) -> None:
         themes = themes or ThemeSetup.find()
         super().__init__(ansi_color=themes.ansi_color())
         self.themes = themes
         """Every theme found, and the one the app opened with."""
         self.themes.install(self)
         self._theme_memory = ThemeMemory(self, self.themes.start)
+        self.mode = mode
+        """"edit" opens the wizard, "run" the checklist."""
+        self.by = by
+        """Who ticks, as the timeline records it."""
+        self.clock = utc_now
+        """The checklist's time source (tests fix it)."""
         self.cursor_blink = cursor_blink
         """Off in snapshot tests, so that every screenshot is the same."""
         self.plan_file = plan_file
@@ -51,7 +59,7 @@ class RollbackApp(App[int]):
         return self.plan_file.plan
 
     def get_default_screen(self) -> Screen:
-        return self._wizard()
+        return ChecklistScreen() if self.mode == "run" else self._wizard()
 
     def on_mount(self) -> None:
         self._show_path()
@@ -74,11 +82,19 @@ class RollbackApp(App[int]):
             self.dirty = True
             self._show_path()
 
+    def mark_clean(self) -> None:
+        """The plan on disk is the plan in memory."""
+        if self.dirty:
+            self.dirty = False
+            self._show_path()
+
     # -- saving ------------------------------------------------------------------------
 
     def action_save(self) -> None:
         """Save the plan as TOML and its Markdown beside it."""
-        if self.untitled:
+        if isinstance(self.screen, ChecklistScreen):
+            self.call_later(self.screen.save)  # merges a change on disk instead of asking
+        elif self.untitled:
             self.action_save_as()
         else:
             self._write(force=False)
@@ -181,9 +197,12 @@ class RollbackApp(App[int]):
     async def _show_plan(self, plan_file: store.PlanFile) -> None:
         self.plan_file, self.untitled, self.loaded, self.dirty = plan_file, False, True, False
         self._show_path()
-        wizard = self.screen_stack[0]
-        assert isinstance(wizard, WizardScreen)
-        await wizard.show_plan(plan_file.plan, unknown_keys=plan_file.unknown_keys, loaded=True)
+        for screen in self.screen_stack:  # the wizard, the checklist, or both
+            if isinstance(screen, WizardScreen):
+                await screen.show_plan(plan_file.plan, unknown_keys=plan_file.unknown_keys,
+                                       loaded=True)
+            elif isinstance(screen, ChecklistScreen):
+                await screen.show_plan(plan_file.plan)
 
     # -- copying -----------------------------------------------------------------------
 
@@ -231,6 +250,10 @@ class RollbackApp(App[int]):
                                 screen.action_previous_step)
             yield SystemCommand("Toggle preview", "Show or hide the Markdown preview",
                                 screen.action_toggle_preview)
+            yield SystemCommand("Run checklist", "Save, then tick the plan's steps",
+                                partial(run_checklist, self))
+        if isinstance(screen, ChecklistScreen):
+            yield from screen.system_commands()
         yield SystemCommand("Switch theme", "Pick a colour theme; the choice is remembered",
                             self.action_change_theme)
         for command in super().get_system_commands(screen):

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from rollback_tui import store
+from rollback_tui.cli import default_user
 from rollback_tui.plan import new_plan
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.theming import ThemeSetup, UnknownThemeError
@@ -23,15 +24,23 @@ def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
 def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = None,
              plan_file: store.PlanFile | None = None, cursor_blink: bool = True,
              theme: str | None = None) -> RollbackApp:
-    """The app on *path* (or on *plan_file*, already loaded)."""
+    """The app on *path* (or on *plan_file*, already loaded).
+
+    *mode* "run" opens the checklist, on a plan that must exist; *by* names who ticks
+    (the login name by default).
+    """
     # The theme first: an unknown --theme is refused before any file is touched.
     themes = ThemeSetup.find(theme)
     if plan_file is not None:
         untitled, loaded = False, plan_file.identity is not None
+    elif mode == "run":
+        if path is None:
+            raise store.PlanFileError("checklist mode needs the path of a saved plan")
+        plan_file, untitled, loaded = store.load(path), False, True
     else:
         plan_file, untitled, loaded = open_plan(path)
     return RollbackApp(plan_file, untitled=untitled, loaded=loaded, cursor_blink=cursor_blink,
-                       themes=themes)
+                       mode=mode, by=by or default_user(), themes=themes)
 
 
 def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None,

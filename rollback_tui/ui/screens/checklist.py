@@ -1,0 +1,505 @@
+"""Checklist mode: tick the plan's steps during the incident, every tick saved at once.
+
+The file is watched while it is open: a change made by someone else (a `rollback-tui
+tick` from another terminal, a hand edit) is merged by item id, and so is a save that
+finds the file changed. Neither side's ticks are lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Resize, ScreenResume
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from rollback_tui import store
+from rollback_tui.plan.merge import MergeSummary, merge, summarize
+from rollback_tui.plan.model import Plan
+from rollback_tui.plan.timeline import record, set_done
+from rollback_tui.render import substitute
+from rollback_tui.ui.copying import copy_and_report
+from rollback_tui.ui.screens.dialogs import AskPath
+from rollback_tui.ui.screens.wizard import WizardScreen
+from rollback_tui.ui.widgets.checklist import (
+    ChecklistGroup,
+    ChecklistRow,
+    Summary,
+    TimelinePanel,
+    checklist_groups,
+    layout_key,
+)
+
+if TYPE_CHECKING:
+    from rollback_tui.ui.app import RollbackApp
+
+WIDE = 120
+"""From this width on, the timeline sits beside the checklist."""
+POLL_SECONDS = 1.0
+"""How often the file is checked for changes made by someone else."""
+MERGE_ATTEMPTS = 3
+"""Saves that find the file changed again and again give up after this many merges."""
+
+
+def merge_message(name: str, summary: MergeSummary) -> str:
+    """What a merge did, in a sentence or two."""
+    theirs, mine = len(summary.disk), len(summary.local)
+    if theirs:
+        message = f"{name} changed on disk: merged {theirs} timeline " \
+                  f"event{'s' * (theirs != 1)} from there"
+    else:
+        message = f"{name} changed on disk: reloaded it (no new timeline events there)"
+    if mine:
+        message += f"; your {mine} kept"
+    if summary.lost_items:
+        message += f". No longer in the plan: {', '.join(summary.lost_items)}"
+    return message + "."
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Ask for a note to add to the timeline; escape cancels."""
+
+    DEFAULT_CSS = """
+    NoteDialog { align: center middle; }
+    NoteDialog > Vertical { width: 72; max-width: 100%; height: auto; border: round $primary;
+                            background: $panel; padding: 1 2; }
+    NoteDialog Label { margin-bottom: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("A note for the timeline (enter adds it, escape cancels):")
+            yield Input(placeholder="e.g. error rate back to baseline", id="note")
+
+    @on(Input.Submitted, "#note")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+
+class ChecklistScreen(Screen[None]):
+    """Every active item of the plan, grouped as in the plan, to tick as it is done."""
+
+    BINDINGS = [
+        Binding("u", "next_unticked", "Next unticked", show=False),
+        Binding("i", "incident_start", "Incident start"),
+        Binding("n", "note", "Note"),
+        Binding("t", "toggle_timeline", "Timeline"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timeline_open = False
+        self._unreadable: tuple[int, int] | None = None
+        """The file's (mtime, size) when it last could not be read: not reported twice."""
+        self._save_error: str | None = None
+        self._row_before_timeline: str | None = None
+        self._shown_layout: list[Any] | None = None
+        """The groups and items the widgets were built for."""
+
+    # -- the app and its plan file ---------------------------------------------------------
+
+    @property
+    def host(self) -> RollbackApp:
+        return cast("RollbackApp", self.app)
+
+    @property
+    def plan_file(self) -> store.PlanFile:
+        return self.host.plan_file
+
+    @property
+    def plan(self) -> Plan:
+        return self.host.plan_file.plan
+
+    def now(self) -> dt.datetime:
+        """The time from the app's clock (tests fix it), in UTC to the second."""
+        return self.host.clock().astimezone(dt.UTC).replace(microsecond=0)
+
+    # -- building ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="↺")
+        yield Summary(id="summary", markup=False)
+        with Horizontal(id="checklist-body"):
+            with VerticalScroll(id="checklist", can_focus=False):
+                for group in checklist_groups(self.plan):
+                    yield ChecklistGroup(group)
+                yield Static(Content.styled(
+                    "Keys: space or enter ticks · c copies the command · i marks the "
+                    "incident start · n adds a note · t shows the timeline · ctrl+p for "
+                    "more", "$text-muted"), id="checklist-help", markup=False)
+            yield TimelinePanel(id="timeline")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._shown_layout = layout_key(self.plan)
+        self._layout(self.size.width)
+        self.show_state()
+        self.action_next_unticked(from_start=True)
+        self.set_interval(POLL_SECONDS, self.check_disk)
+        self.set_interval(1.0, self.show_summary)
+
+    @on(Resize)
+    def _resized(self, event: Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.set_class(width >= WIDE, "-wide")
+        self.set_class(self.timeline_open, "-timeline-open")
+
+    def rows(self) -> list[ChecklistRow]:
+        return list(self.query(ChecklistRow))
+
+    def row(self, item_id: str) -> ChecklistRow:
+        """The row of the item with *item_id*."""
+        for row in self.query(ChecklistRow):
+            if row.item_id == item_id:
+                return row
+        raise KeyError(item_id)
+
+    # -- showing the plan -----------------------------------------------------------------
+
+    def show_summary(self) -> None:
+        self.query_one(Summary).show(self.plan, self.now())
+
+    def show_state(self) -> None:
+        """Show every item, the progress and the timeline as the plan has them now."""
+        groups = {group.key: group for group in checklist_groups(self.plan)}
+        for widget in self.query(ChecklistGroup):
+            if widget.group.key in groups:
+                widget.show(groups[widget.group.key])
+        self.show_summary()
+        self.query_one(TimelinePanel).show(self.plan)
+
+    async def refresh_plan(self) -> None:
+        """Show the plan as it is now: rows updated in place, or rebuilt if items changed
+        (after a merge, or an edit in the wizard)."""
+        layout = layout_key(self.plan)
+        if layout != self._shown_layout:
+            self._shown_layout = layout
+            focused = self.focused_row()
+            container = self.query_one("#checklist", VerticalScroll)
+            await container.query(ChecklistGroup).remove()
+            await container.mount_all([ChecklistGroup(g) for g in checklist_groups(self.plan)],
+                                      before="#checklist-help")
+            rows = self.rows()
+            target = next((r for r in rows if focused and r.item_id == focused.item_id), None)
+            if target is not None:
+                self.set_focus(target)
+            else:
+                self.action_next_unticked(from_start=True)
+        self.show_state()
+
+    async def show_plan(self, plan: Plan, **_: object) -> None:
+        """Show another plan (after Open): the checklist is rebuilt on it."""
+        self._shown_layout = layout_key(self.plan)
+        await self.recompose()
+        self._layout(self.size.width)
+        self.show_state()
+        self.action_next_unticked(from_start=True)
+
+    # -- moving ----------------------------------------------------------------------------
+
+    # Focus is set at once (Widget.focus() waits a turn), so that keys typed ahead act on
+    # the row the previous key moved to.
+
+    def _move(self, step: int) -> None:
+        rows = self.rows()
+        if not rows:
+            return
+        current = self.focused
+        index = rows.index(current) if isinstance(current, ChecklistRow) else -1
+        self.set_focus(rows[max(0, min(len(rows) - 1, index + step))])
+
+    def action_next_row(self) -> None:
+        self._move(1)
+
+    def action_previous_row(self) -> None:
+        self._move(-1)
+
+    def action_first_row(self) -> None:
+        rows = self.rows()
+        if rows:
+            self.set_focus(rows[0])
+
+    def action_last_row(self) -> None:
+        rows = self.rows()
+        if rows:
+            self.set_focus(rows[-1])
+
+    def action_next_unticked(self, from_start: bool = False) -> None:
+        """Go to the next item not yet ticked (the first one, when the checklist opens)."""
+        rows = self.rows()
+        if not rows:
+            return
+        current = self.focused
+        start = 0 if from_start or not isinstance(current, ChecklistRow) else \
+            rows.index(current) + 1
+        order = rows[start:] + rows[:start]
+        target = next((row for row in order if not row.done), None)
+        self.set_focus(target or rows[0])
+
+    def action_toggle_timeline(self) -> None:
+        """Show or hide the timeline (on a narrow terminal it takes the checklist's place)."""
+        self.timeline_open = not self.timeline_open
+        self._layout(self.size.width)
+        if self.has_class("-wide"):
+            return
+        if self.timeline_open:
+            if isinstance(self.focused, ChecklistRow):
+                self._row_before_timeline = self.focused.item_id
+            self.set_focus(self.query_one(TimelinePanel))
+        else:
+            rows = [r for r in self.rows() if r.item_id == self._row_before_timeline]
+            if rows:
+                self.set_focus(rows[0])
+            else:
+                self.action_next_unticked(from_start=True)
+
+    # -- ticking ---------------------------------------------------------------------------
+
+    def focused_row(self) -> ChecklistRow | None:
+        focused = self.focused
+        return focused if isinstance(focused, ChecklistRow) else None
+
+    async def action_toggle_item(self) -> None:
+        """Tick the focused item (then go on to the next), or untick it; saved at once."""
+        row = self.focused_row()
+        item = self.plan.item(row.item_id) if row else None
+        if row is None or item is None:
+            return
+        ticked = not item.done
+        set_done(self.plan, item.id, ticked, self.host.by, at=self.now())
+        await self.save()
+        if ticked and self.focused_row() is row:
+            self._move(1)
+
+    async def action_incident_start(self) -> None:
+        """Mark the start of the incident in the timeline (once)."""
+        started = self.plan.incident_started_at
+        if started is not None:
+            self.notify(f"The incident start is already marked: {started:%Y-%m-%d %H:%M:%S} "
+                        "UTC. Add a note (n) to correct it.", markup=False)
+            return
+        record(self.plan, "incident-start", self.host.by, at=self.now())
+        if await self.save():
+            started = self.plan.incident_started_at
+            assert started is not None
+            self.notify(f"Incident start marked at {started:%H:%M:%S} UTC.", markup=False)
+
+    def action_note(self) -> None:
+        """Ask for a note and add it to the timeline."""
+        self.app.push_screen(NoteDialog(), self._note_written)
+
+    async def _note_written(self, text: str | None) -> None:
+        if not text:
+            return
+        record(self.plan, "note", self.host.by, text=text, at=self.now())
+        await self.save()
+
+    # -- saving and merging ----------------------------------------------------------------
+
+    async def save(self) -> bool:
+        """Write plan.toml and plan.md now; if the file changed on disk, merge, then write.
+
+        On failure the change stays in memory, the app is marked unsaved, and the next
+        check of the file tries again.
+        """
+        saved = False
+        for _ in range(MERGE_ATTEMPTS):
+            try:
+                store.save(self.plan_file)
+            except store.ConflictError:
+                if self.merge_from_disk() is None:
+                    break
+                continue
+            except store.PlanFileError as exc:
+                self._report_save_error(str(exc))
+                break
+            saved = True
+            break
+        if saved:
+            self._save_error = None
+            self.host.mark_clean()
+        else:
+            self.host.mark_dirty()
+        await self.refresh_plan()
+        return saved
+
+    def _report_save_error(self, message: str) -> None:
+        if message != self._save_error:
+            self._save_error = message
+            self.notify(f"{message}\nYour ticks are kept here; saving is retried every "
+                        "second.", title="Not saved", severity="error", markup=False)
+
+    def merge_from_disk(self) -> MergeSummary | None:
+        """Load the file as it is on disk and merge this side's ticks into it.
+
+        The document read from disk replaces ours, so the next save keeps the other side's
+        edits and comments. None (and a notification) if the file cannot be read.
+        """
+        plan_file = self.plan_file
+        try:
+            disk = store.load(plan_file.path)
+        except store.PlanFileError as exc:
+            try:
+                st = os.stat(plan_file.path)
+                stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                stamp = None
+            if stamp is None or stamp != self._unreadable:
+                self._unreadable = stamp
+                self.notify(f"{exc}\nYour ticks are kept here and merged once it can be "
+                            "read again.", title="Changed on disk, not readable",
+                            severity="error", markup=False)
+            return None
+        self._unreadable = None
+        summary = summarize(plan_file.plan, disk.plan)
+        plan_file.plan = merge(plan_file.plan, disk.plan)
+        plan_file.document = disk.document
+        plan_file.identity = disk.identity
+        plan_file.unknown_keys = disk.unknown_keys
+        self.notify(merge_message(plan_file.path.name, summary), title="Merged",
+                    markup=False)
+        return summary
+
+    async def check_disk(self) -> None:
+        """Notice a change made to the file by someone else, and merge it (every second).
+
+        A stat first; the file is hashed only when its time or size moved.
+        """
+        plan_file = self.plan_file
+        identity = plan_file.identity
+        if identity is None:
+            return
+        try:
+            st = os.stat(plan_file.path)
+        except OSError:
+            return  # gone for now (a save rewrites it)
+        if (st.st_mtime_ns, st.st_size) == (identity.mtime_ns, identity.size):
+            if self.host.dirty:
+                await self.save()
+            return
+        try:
+            data = Path(plan_file.path).read_bytes()
+        except OSError:
+            return
+        if hashlib.sha256(data).hexdigest() == identity.sha256:
+            plan_file.identity = store.FileIdentity(st.st_mtime_ns, st.st_size,
+                                                    identity.sha256)
+            return
+        summary = self.merge_from_disk()
+        if summary is None:
+            return
+        if self.host.dirty or summary.local_changes:
+            await self.save()
+        else:
+            await self.refresh_plan()
+
+    # -- copying ---------------------------------------------------------------------------
+
+    def action_copy_command(self) -> None:
+        """Copy the focused item's command, with the plan's values filled in."""
+        row = self.focused_row()
+        if row is None:
+            return
+        if not row.command:
+            self.notify(f"{row.item_id} has no command to copy.", markup=False)
+            return
+        self.copy(row.command, f"the command of {row.item_id}")
+
+    def copy(self, text: str, what: str) -> None:
+        """Copy *text* every way that works here, then say which ways did."""
+        copy_and_report(self.app, text, what)
+
+    # -- the command palette ---------------------------------------------------------------
+
+    def system_commands(self) -> list[SystemCommand]:
+        """The checklist's entries in the command palette."""
+        commands = [
+            SystemCommand("Edit plan", "Back to the wizard, on this plan", self.edit_plan),
+            SystemCommand("Mark incident start", "Record when the incident started",
+                          self.action_incident_start),
+            SystemCommand("Add note", "Add a note to the timeline", self.action_note),
+            SystemCommand("Toggle timeline", "Show or hide the timeline",
+                          self.action_toggle_timeline),
+            SystemCommand("Next unticked item", "Go to the next item not yet done",
+                          self.action_next_unticked),
+        ]
+        comms = self.plan.communications
+        variables = self.plan.variables()
+        for title, body in [("internal update", comms.internal_template),
+                            ("status page update", comms.status_page_template),
+                            ("user-facing message", comms.user_template),
+                            ("post-rollback update", comms.post_rollback_update)]:
+            if body.strip():
+                commands.append(SystemCommand(
+                    f"Copy the {title} template", "With the plan's values filled in",
+                    partial(self.copy, substitute(body, variables), f"the {title}")))
+        return commands
+
+    async def edit_plan(self) -> None:
+        """Leave the checklist for the wizard on the same plan."""
+        app = self.host
+        below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
+        if isinstance(below, WizardScreen):
+            if below.plan is not self.plan:  # replaced by a merge since
+                await below.show_plan(self.plan, unknown_keys=self.plan_file.unknown_keys,
+                                      loaded=True)
+            app.pop_screen()
+        else:
+            app.push_screen(WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys,
+                                         loaded=True))
+
+    @on(ScreenResume)
+    async def _resumed(self) -> None:
+        # Back from the wizard, where items may have been added, removed or renamed.
+        if self.is_mounted and self._shown_layout is not None:
+            await self.refresh_plan()
+
+
+# -- from the wizard ------------------------------------------------------------------------
+
+
+def run_checklist(app: RollbackApp) -> None:
+    """Save the plan (asking where, for a new one), then show it as a checklist."""
+    if app.untitled:
+        app.push_screen(AskPath("Save the plan before running it (TOML; the Markdown goes "
+                                "beside it):", "plan.toml"), partial(_saved_as, app))
+        return
+    if app.dirty or app.plan_file.identity is None:
+        app.action_save()
+        if app.dirty or app.plan_file.identity is None:
+            return  # a conflict question or an error is on screen
+    _show_checklist(app)
+
+
+def _saved_as(app: RollbackApp, path: Path | None) -> None:
+    if path is None:
+        return
+    app._save_as_answered(path)  # the app's own Save As, with its checks
+    if app.untitled or app.dirty:
+        app.notify("Run checklist again once the plan is saved.", markup=False)
+        return
+    _show_checklist(app)
+
+
+def _show_checklist(app: RollbackApp) -> None:
+    # The checklist and the wizard take turns on top of whichever opened first.
+    below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
+    if isinstance(below, ChecklistScreen):
+        app.pop_screen()
+    else:
+        app.push_screen(ChecklistScreen())
