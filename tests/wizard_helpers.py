@@ -35,12 +35,12 @@ async def tab_to(pilot: Pilot, widget_id: str, limit: int = 80) -> None:
 
 
 async def settle_previews(pilot: Pilot, timeout: float = 5.0) -> None:
-    """Wait until every visible preview section has drawn its Markdown blocks."""
-    from rollback_tui.ui.widgets.preview import SectionView
+    """Wait until every visible preview has drawn the plan's latest sections."""
+    from rollback_tui.ui.widgets.preview import Preview
 
     for _ in range(int(timeout / 0.05)):
-        views = [v for v in pilot.app.screen.query(SectionView) if v.display]
-        if all(v.children for v in views):
+        previews = [p for p in pilot.app.screen.query(Preview) if p.display]
+        if all(p.keys and not p.pending for p in previews):
             break
         await pilot.pause(0.05)
     await pilot.pause()

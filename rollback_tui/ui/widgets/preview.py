@@ -1,88 +1,134 @@
-"""The live Markdown preview: one Markdown widget per rendered section.
+"""The live Markdown preview: one rendered block of lines per plan section.
 
-Textual's ``Markdown.update()`` re-mounts every block of the document, which takes
-seconds for a large plan. The preview keeps one widget per section and updates only the
-sections whose text changed, so a keystroke costs one small section.
+Textual's ``Markdown.update()`` re-mounts every block of the document, and every mounted
+block makes each later layout pass longer: a keystroke in a 50-component plan cost a
+reflow over more than a thousand widgets. So the preview is a single widget that draws
+its own lines (the Line API). It keeps each section's rendered lines, keyed by the
+section, and re-renders only the sections whose text changed; the rest is a list splice.
 """
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
-from textual.widget import Widget
-from textual.widgets import Markdown
+from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
+from rich.style import Style
+from textual.events import Resize
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from rollback_tui.render import Section
 
-
-class SectionView(Markdown):
-    """One section of the plan's Markdown."""
-
-    DEFAULT_CSS = """
-    SectionView { margin: 0; padding: 0 1; }
-    """
+CODE_THEME = "ansi_dark"
+"""Pygments theme for commands: ANSI colours follow the terminal's own palette."""
 
 
-class Preview(VerticalScroll):
+class Preview(ScrollView, can_focus=True):
     """The plan's Markdown, redrawn one changed section at a time."""
 
     DEFAULT_CSS = """
-    Preview { background: $surface; }
+    Preview { background: $surface; padding: 0 1; overflow-y: scroll; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str = "") -> None:
-        super().__init__(id=id, classes=classes, can_focus=True)
-        self._views: dict[str, SectionView] = {}
-        self._shown: dict[str, str] = {}
+        super().__init__(id=id, classes=classes)
         self._wanted: list[Section] = []
+        self._texts: dict[str, str] = {}
+        self._rendered: dict[str, list[Strip]] = {}
+        self._lines: list[Strip] = []
+        self._starts: dict[str, int] = {}
+        self._width = 0
         self._pending = False
         self.updated: list[str] = []
-        """The keys of the sections redrawn, in order (tests and benchmarks read it)."""
+        """The keys of the sections re-rendered, in order (tests and benchmarks read it)."""
+
+    # -- what to show ------------------------------------------------------------------
 
     def show(self, sections: list[Section]) -> None:
-        """Make the preview show *sections*; coalesces calls made in one go."""
+        """Make the preview show *sections*; calls made in one go are coalesced."""
         self._wanted = sections
         if not self._pending:
             self._pending = True
             self.call_later(self._apply)
 
+    @property
+    def pending(self) -> bool:
+        """True while a call to ``show`` has not been drawn yet."""
+        return self._pending
+
     def _apply(self) -> None:
         self._pending = False
-        sections = self._wanted
-        wanted = {s.key for s in sections}
-        for key in [k for k in self._views if k not in wanted]:
-            self._views.pop(key).remove()
-            self._shown.pop(key, None)
-        previous: Widget | None = None
-        for section in sections:
-            view = self._views.get(section.key)
-            if view is None:
-                view = SectionView(section.markdown, open_links=False)
-                self._views[section.key] = view
-                if previous is not None:
-                    self.mount(view, after=previous)
-                elif self.children:
-                    self.mount(view, before=0)
-                else:
-                    self.mount(view)
-                self.updated.append(section.key)
-            elif self._shown.get(section.key) != section.markdown:
-                view.update(section.markdown)
-                self.updated.append(section.key)
-            self._shown[section.key] = section.markdown
-            previous = view
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return  # not laid out yet: on_resize draws
+        if width != self._width:
+            self._width = width
+            self._rendered.clear()
+        lines: list[Strip] = []
+        starts: dict[str, int] = {}
+        for section in self._wanted:
+            key, text = section.key, section.markdown
+            if self._texts.get(key) != text or key not in self._rendered:
+                self._rendered[key] = self._render_section(text, width)
+                self._texts[key] = text
+                self.updated.append(key)
+            if lines:
+                lines.append(Strip.blank(width))
+            starts[key] = len(lines)
+            lines.extend(self._rendered[key])
+        wanted = {s.key for s in self._wanted}
+        for key in [k for k in self._texts if k not in wanted]:
+            del self._texts[key]
+            self._rendered.pop(key, None)
+        self._lines = lines
+        self._starts = starts
+        self.virtual_size = Size(width, len(lines))
+        self.refresh()
+
+    def _render_section(self, text: str, width: int) -> list[Strip]:
+        # hyperlinks=False: no OSC 8 links, so nothing in the preview can open a browser.
+        markdown = RichMarkdown(text, code_theme=CODE_THEME, hyperlinks=False)
+        console = self.app.console
+        options = console.options.update(width=width, height=None, highlight=False)
+        return [
+            Strip(line, width)
+            for line in console.render_lines(markdown, options, pad=True, new_lines=False)
+        ]
+
+    def on_resize(self, event: Resize) -> None:
+        if self.scrollable_content_region.width != self._width:
+            self._apply()
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip([Segment(" " * width, base)], width)
+        strip = self._lines[index].crop(scroll_x, scroll_x + width)
+        return strip.apply_style(Style(bgcolor=base.bgcolor)).extend_cell_length(width, base)
+
+    # -- queries -----------------------------------------------------------------------
 
     def scroll_to_section(self, *keys: str) -> None:
         """Bring the first of *keys* that the preview shows to the top."""
         for key in keys:
-            view = self._views.get(key)
-            if view is not None:
-                self.scroll_to_widget(view, top=True, animate=False)
+            if key in self._starts:
+                self.scroll_to(y=self._starts[key], animate=False)
                 return
 
     def text_of(self, key: str) -> str | None:
         """The Markdown the preview shows for a section (None if it has no such section)."""
-        return self._shown.get(key)
+        return self._texts.get(key)
 
     @property
     def keys(self) -> list[str]:
-        return [key for key in self._views]
+        return list(self._starts)
+
+    @property
+    def plain_text(self) -> str:
+        """What the preview shows, as plain text (for tests)."""
+        return "\n".join(strip.text.rstrip() for strip in self._lines)
