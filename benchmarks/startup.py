@@ -1,0 +1,262 @@
+"""Start-up: process start to the wizard's first frame, against a minimal Textual app.
+
+Both apps run as fresh processes in a pseudo-terminal of 80×24 (TERM=xterm-256color), in
+turn, so that whatever else the machine is doing weighs on both alike. The clock runs from
+just before the fork until the terminal has been sent the whole first screen: for the
+wizard, the Basics form filled from the plan (its title in the Title field) and the footer;
+for the baseline, its Input, Markdown and Footer. Then the process is killed and its peak
+memory (ru_maxrss, from wait4) is read.
+
+Run: .venv/bin/python benchmarks/startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "plan.toml"
+ROWS, COLUMNS = 24, 80
+TIME_BUDGET = 1.25
+MEMORY_BUDGET = 1.5
+TIMEOUT = 30.0
+
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Input, Markdown
+
+
+class Minimal(App):
+    BINDINGS = [("ctrl+s", "save", "Save"), ("ctrl+q", "quit", "Quit")]
+
+    def compose(self):
+        yield Header()
+        yield Input(value="Checkout v2", id="title")
+        yield Markdown("# Checkout v2\\n\\nA rollback plan, *in Markdown*.")
+        yield Footer()
+
+    def on_mount(self):
+        self.query_one(Input).focus()
+
+
+Minimal().run()
+"""
+
+# Text that is on screen only once the whole first frame has been drawn.
+MINIMAL_MARKERS = ("Checkout v2", "in Markdown", "Quit")
+WIZARD_MARKERS = ("Checkout v2", "Deployment type", "Quit")
+
+_ESCAPES = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC ... BEL / ST
+    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b[PX^_][^\x1b]*\x1b\\"  # DCS, SOS, PM, APC
+    r"|\x1b[ -/]*[0-~]"  # other escapes
+)
+
+
+def screen_text(output: bytes) -> str:
+    """What a terminal would show of *output*, as text: escape sequences removed."""
+    return _ESCAPES.sub("", output.decode("utf-8", errors="replace"))
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The *fraction* quantile of *values*, interpolated between the closest ranks."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("no values")
+    rank = fraction * (len(ordered) - 1)
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def verdict(ratio: float, budget: float) -> str:
+    return "PASS" if ratio <= budget else "OVER"
+
+
+def markdown_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub Markdown table under a ``### title`` line."""
+    lines = [f"### {title}", "", "| " + " | ".join(header) + " |",
+             "|" + "|".join("---" if i == 0 else "--:" for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_kb: int
+
+
+@dataclass
+class Subject:
+    name: str
+    argv: list[str]
+    markers: tuple[str, ...]
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def times(self) -> list[float]:
+        return [r.seconds for r in self.runs]
+
+    @property
+    def memory(self) -> list[float]:
+        return [r.max_rss_kb / 1024 for r in self.runs]
+
+
+def _environment(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TEXTUAL") and k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    env["TERM"] = "xterm-256color"
+    env.setdefault("COLORTERM", "truecolor")
+    # The user's own config and themes must not weigh on the figures.
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+                 "ROLLBACK_TUI_CONFIG_DIR", "ROLLBACK_TUI_STATE_DIR"):
+        env[name] = str(home / name.lower())
+    return env
+
+
+def first_frame(argv: list[str], markers: Sequence[str], env: dict[str, str],
+                cwd: Path) -> Run:
+    """Start *argv* in an 80×24 pty; time until every marker is on screen, then kill it."""
+    start = time.perf_counter()
+    pid, master = pty.fork()
+    if pid == 0:  # the child: size the terminal, then become the app
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+            os.chdir(cwd)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    output = bytearray()
+    elapsed: float | None = None
+    try:
+        while elapsed is None:
+            left = start + TIMEOUT - time.perf_counter()
+            if left <= 0:
+                break
+            ready, _, _ = select.select([master], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child has gone
+                break
+            if not chunk:
+                break
+            output += chunk
+            text = screen_text(bytes(output))
+            if all(marker in text for marker in markers):
+                elapsed = time.perf_counter() - start
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _, _, usage = os.wait4(pid, 0)
+        os.close(master)
+    if elapsed is None:
+        tail = screen_text(bytes(output))[-1500:]
+        raise RuntimeError(f"{' '.join(argv[:3])}: no first frame within {TIMEOUT:.0f} s; "
+                           f"the screen ended with:\n{tail}")
+    return Run(elapsed, usage.ru_maxrss)
+
+
+def wizard_argv(plan: Path) -> list[str]:
+    script = Path(sys.executable).parent / "rollback-tui"
+    if script.exists():
+        return [str(script), "edit", str(plan)]
+    return [sys.executable, "-m", "rollback_tui", "edit", str(plan)]
+
+
+def measure(runs: int, warmups: int = 1) -> tuple[Subject, Subject]:
+    """Both apps, *runs* times each, alternating which goes first."""
+    baseline = Subject("Minimal Textual app (Header, Input, Markdown, Footer)",
+                       [sys.executable, "-c", MINIMAL_APP], MINIMAL_MARKERS)
+    wizard = Subject("`rollback-tui edit examples/plan.toml`", [], WIZARD_MARKERS)
+    with tempfile.TemporaryDirectory(prefix="rollback-bench-") as tmp:
+        home = Path(tmp)
+        env = _environment(home)
+        for i in range(warmups + runs):
+            # A fresh copy each time: nothing left by one run (a lock, a recovery file)
+            # changes the next one's first screen.
+            folder = home / f"run-{i}"
+            folder.mkdir()
+            plan = folder / "plan.toml"
+            shutil.copyfile(EXAMPLE, plan)
+            wizard.argv = wizard_argv(plan)
+            for subject in ([baseline, wizard] if i % 2 == 0 else [wizard, baseline]):
+                run = first_frame(subject.argv, subject.markers, env, folder)
+                if i >= warmups:
+                    subject.runs.append(run)
+    return baseline, wizard
+
+
+def report(baseline: Subject, wizard: Subject, load: tuple[float, float]) -> str:
+    """The human-readable report, then the README's table (the last block)."""
+    pair_ratios = [w / b for w, b in zip(wizard.times, baseline.times, strict=True)]
+    time_ratio = statistics.median(wizard.times) / statistics.median(baseline.times)
+    memory_ratio = statistics.median(wizard.memory) / statistics.median(baseline.memory)
+    lines = [f"Start-up to the first frame at {COLUMNS}×{ROWS}, {len(wizard.runs)} runs each, "
+             "interleaved (after a warm-up run)",
+             f"load average {load[0]:.2f} before, {load[1]:.2f} after; {os.cpu_count()} CPUs", ""]
+    for subject in (baseline, wizard):
+        t = subject.times
+        lines.append(f"  {subject.name}")
+        lines.append(f"    first frame  p50 {statistics.median(t) * 1000:6.0f} ms   "
+                     f"p95 {percentile(t, 0.95) * 1000:6.0f} ms   "
+                     f"min {min(t) * 1000:6.0f} ms   max {max(t) * 1000:6.0f} ms")
+        lines.append(f"    peak memory  p50 {statistics.median(subject.memory):6.1f} MB   "
+                     f"max {max(subject.memory):6.1f} MB")
+    lines += [
+        "",
+        f"  time ratio    {time_ratio:.2f}× (of the medians; per-run ratios "
+        f"{min(pair_ratios):.2f}–{max(pair_ratios):.2f}, median "
+        f"{statistics.median(pair_ratios):.2f})   budget ≤ {TIME_BUDGET}×  "
+        f"{verdict(time_ratio, TIME_BUDGET)}",
+        f"  memory ratio  {memory_ratio:.2f}×   budget ≤ {MEMORY_BUDGET}×  "
+        f"{verdict(memory_ratio, MEMORY_BUDGET)}",
+        "",
+    ]
+    rows = [
+        [subject.name, f"{statistics.median(subject.times) * 1000:.0f} ms",
+         f"{percentile(subject.times, 0.95) * 1000:.0f} ms",
+         f"{statistics.median(subject.memory):.1f} MB"]
+        for subject in (baseline, wizard)
+    ]
+    rows.append([f"Ratio (budget ≤ {TIME_BUDGET}× time, ≤ {MEMORY_BUDGET}× memory)",
+                 f"{time_ratio:.2f}× {verdict(time_ratio, TIME_BUDGET)}", "",
+                 f"{memory_ratio:.2f}× {verdict(memory_ratio, MEMORY_BUDGET)}"])
+    title = (f"Start-up to the first frame ({COLUMNS}×{ROWS}, {len(wizard.runs)} runs each, "
+             "interleaved)")
+    lines.append(markdown_table(title, ["", "First frame p50", "p95", "Peak memory"], rows))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs of each app (default 15)")
+    args = parser.parse_args(argv)
+    before = os.getloadavg()[0]
+    baseline, wizard = measure(args.runs)
+    print(report(baseline, wizard, (before, os.getloadavg()[0])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
