@@ -28,7 +28,7 @@ from rollback_tui.render import render_markdown
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.widgets.preview import Preview
 
-SIZES = [int(a) for a in sys.argv[1:]] or [2, 50, 200, 1000]
+SIZES = [2, 50, 200, 1000]
 KEYS = {2: 40, 50: 40, 200: 40, 1000: 20}
 BASELINE_RUNS = {2: 5, 50: 3, 200: 2, 1000: 0}
 """A whole-document update of a 1,000-component plan takes minutes: not repeated here."""
@@ -142,13 +142,13 @@ def ms(value: float) -> str:
     return f"{value * 1000:.1f}"
 
 
-async def main() -> int:
+async def main(sizes: list[int]) -> int:
     import tempfile
 
     rows = []
     clock = PaintClock()
     with tempfile.TemporaryDirectory() as folder:
-        for size in SIZES:
+        for size in sizes:
             wizard = await measure_wizard(size, KEYS[size], Path(folder), clock)
             baseline = (await measure_baseline(size, BASELINE_RUNS[size])
                         if BASELINE_RUNS[size] else [])
@@ -187,4 +187,5 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    # Sizes may be given on the command line (``preview_latency.py 2 200``).
+    sys.exit(asyncio.run(main([int(a) for a in sys.argv[1:]] or SIZES)))
