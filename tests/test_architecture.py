@@ -23,9 +23,10 @@ CORE_MODULES = [
     "rollback_tui.markdown_text",
     "rollback_tui.render",
     "rollback_tui.store",
+    "rollback_tui.sync",
 ]
 CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text.py",
-              PACKAGE / "render.py", PACKAGE / "store.py"]
+              PACKAGE / "render.py", PACKAGE / "store.py", PACKAGE / "sync.py"]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
 CLI_PROBE = """

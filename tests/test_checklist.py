@@ -17,8 +17,8 @@ from rollback_tui import store
 from rollback_tui.cli import default_user, main
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.factory import make_app
-from rollback_tui.ui.screens.checklist import ChecklistScreen, NoteDialog, run_checklist
-from rollback_tui.ui.screens.dialogs import AskPath
+from rollback_tui.ui.screens.checklist import ChecklistScreen, run_checklist
+from rollback_tui.ui.screens.dialogs import AskPath, NoteDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.widgets.checklist import ChecklistGroup, ChecklistRow, Summary
 
@@ -400,7 +400,7 @@ class TestChangeOnDisk:
             example_plan.write_text(good + "\n[broken\n")
             await pilot.press("space")
             assert app.dirty
-            assert "not readable" in notifications(app)
+            assert "TOML syntax error" in notifications(app)
             assert "done = true" not in example_plan.read_text()
             example_plan.write_text(good)
             cli("tick", str(example_plan), "b-3", "--by", "lee")

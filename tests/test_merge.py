@@ -1,11 +1,15 @@
-"""Merging the plan in memory with the plan on disk, by item id: no tick is lost."""
+"""Merging the plan in memory with the plan on disk, by item id: no tick is lost; noticing
+a change on disk and saving through one."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
-from rollback_tui import store
+import pytest
+
+from rollback_tui import store, sync
 from rollback_tui.plan.merge import merge, missing_events, summarize
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.timeline import record, set_done
@@ -163,3 +167,70 @@ class TestMissingEvents:
         reread = store.load(example_plan).plan
         assert [i.id for _, _, i in reread.checklist() if i.done] == ["a-1", "b-1"]
         assert len(reread.timeline) == 2
+
+
+class TestNoticeChangeOnDisk:
+    """changed_on_disk: a stat first, a hash only when the time or size moved."""
+
+    def test_touch_is_not_a_change(self, example_plan: Path) -> None:
+        """Same bytes, newer time: not a change, and the new time is remembered."""
+        plan_file = store.load(example_plan)
+        st = example_plan.stat()
+        os.utime(example_plan, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        assert not sync.changed_on_disk(plan_file)
+        assert plan_file.identity is not None
+        assert plan_file.identity.mtime_ns == st.st_mtime_ns + 5_000_000_000
+
+    def test_tick_from_another_process_is_a_change(self, example_plan: Path) -> None:
+        """A save by someone else is noticed; the plan in memory is not touched yet."""
+        plan_file = store.load(example_plan)
+        other = store.load(example_plan)
+        set_done(other.plan, "a-1", True, "lee", at=at(1))
+        store.save(other)
+        assert sync.changed_on_disk(plan_file)
+        item = plan_file.plan.item("a-1")
+        assert item is not None and not item.done
+
+
+class TestSaveMerging:
+    """save_merging: a save that finds the file changed merges, never overwrites."""
+
+    def test_conflicting_save_merges_both_ticks_into_the_file(self, example_plan: Path
+                                                                ) -> None:
+        """One merge is made; the file ends with both ticks and the other side's comment."""
+        mine = store.load(example_plan)
+        other = store.load(example_plan)
+        set_done(other.plan, "b-1", True, "lee", at=at(1))
+        store.save(other)
+        example_plan.write_text(example_plan.read_text() + "# added by hand\n")
+        set_done(mine.plan, "a-1", True, "sam", at=at(2))
+        merges = sync.save_merging(mine)
+        assert len(merges) == 1 and len(merges[0].disk) == 1 and len(merges[0].local) == 1
+        text = example_plan.read_text()
+        assert "# added by hand" in text
+        reread = store.load(example_plan).plan
+        assert {i.id: i.done_by for _, _, i in reread.checklist() if i.done} == {
+            "a-1": "sam", "b-1": "lee"}
+        assert not sync.changed_on_disk(mine)
+
+    def test_unreadable_file_is_an_error_and_nothing_is_lost(self, example_plan: Path) -> None:
+        """A broken file on disk: PlanFileError, the file untouched, the tick kept in memory."""
+        mine = store.load(example_plan)
+        broken = example_plan.read_text() + "\n[broken\n"
+        example_plan.write_text(broken)
+        set_done(mine.plan, "a-1", True, "sam", at=at(1))
+        with pytest.raises(store.PlanFileError, match="TOML syntax error"):
+            sync.save_merging(mine)
+        assert example_plan.read_text() == broken
+        item = mine.plan.item("a-1")
+        assert item is not None and item.done
+
+    def test_message_names_both_sides(self, example_plan: Path) -> None:
+        """The notification says how many events came from disk and how many were kept."""
+        local, disk = two_copies(example_plan)
+        set_done(local, "a-1", True, "sam", at=at(1))
+        set_done(disk, "b-1", True, "lee", at=at(2))
+        record(disk, "note", "lee", text="db ok", at=at(3))
+        message = sync.merge_message("plan.toml", summarize(local, disk))
+        assert message == ("plan.toml changed on disk: merged 2 timeline events from there; "
+                           "your 1 kept.")

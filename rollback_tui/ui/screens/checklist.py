@@ -8,8 +8,6 @@ finds the file changed. Neither side's ticks are lost.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -17,19 +15,19 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import Resize, ScreenResume
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
 
-from rollback_tui import store
-from rollback_tui.plan.merge import MergeSummary, merge, summarize
+from rollback_tui import store, sync
+from rollback_tui.plan.merge import MergeSummary
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import substitute
 from rollback_tui.ui.copying import copy_and_report
-from rollback_tui.ui.screens.dialogs import AskPath
+from rollback_tui.ui.screens.dialogs import AskPath, NoteDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.widgets.checklist import (
     ChecklistGroup,
@@ -47,46 +45,6 @@ WIDE = 120
 """From this width on, the timeline sits beside the checklist."""
 POLL_SECONDS = 1.0
 """How often the file is checked for changes made by someone else."""
-MERGE_ATTEMPTS = 3
-"""Saves that find the file changed again and again give up after this many merges."""
-
-
-def merge_message(name: str, summary: MergeSummary) -> str:
-    """What a merge did, in a sentence or two."""
-    theirs, mine = len(summary.disk), len(summary.local)
-    if theirs:
-        message = f"{name} changed on disk: merged {theirs} timeline " \
-                  f"event{'s' * (theirs != 1)} from there"
-    else:
-        message = f"{name} changed on disk: reloaded it (no new timeline events there)"
-    if mine:
-        message += f"; your {mine} kept"
-    if summary.lost_items:
-        message += f". No longer in the plan: {', '.join(summary.lost_items)}"
-    return message + "."
-
-
-class NoteDialog(ModalScreen[str | None]):
-    """Ask for a note to add to the timeline; escape cancels."""
-
-    DEFAULT_CSS = """
-    NoteDialog { align: center middle; }
-    NoteDialog > Vertical { width: 72; max-width: 100%; height: auto; border: round $primary;
-                            background: $panel; padding: 1 2; }
-    NoteDialog Label { margin-bottom: 1; }
-    """
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("A note for the timeline (enter adds it, escape cancels):")
-            yield Input(placeholder="e.g. error rate back to baseline", id="note")
-
-    @on(Input.Submitted, "#note")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or None)
 
 
 class ChecklistScreen(Screen[None]):
@@ -102,9 +60,8 @@ class ChecklistScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.timeline_open = False
-        self._unreadable: tuple[int, int] | None = None
-        """The file's (mtime, size) when it last could not be read: not reported twice."""
-        self._save_error: str | None = None
+        self._problem: str | None = None
+        """The last error reported about the file, so that it is not reported twice."""
         self._row_before_timeline: str | None = None
         self._shown_layout: list[Any] | None = None
         """The groups and items the widgets were built for."""
@@ -315,98 +272,51 @@ class ChecklistScreen(Screen[None]):
         """Write plan.toml and plan.md now; if the file changed on disk, merge, then write.
 
         On failure the change stays in memory, the app is marked unsaved, and the next
-        check of the file tries again.
+        check of the file (every second) tries again.
         """
-        saved = False
-        for _ in range(MERGE_ATTEMPTS):
-            try:
-                store.save(self.plan_file)
-            except store.ConflictError:
-                if self.merge_from_disk() is None:
-                    break
-                continue
-            except store.PlanFileError as exc:
-                self._report_save_error(str(exc))
-                break
-            saved = True
-            break
-        if saved:
-            self._save_error = None
-            self.host.mark_clean()
-        else:
+        try:
+            merges = sync.save_merging(self.plan_file)
+        except store.PlanFileError as exc:
+            self._report_problem(str(exc))
             self.host.mark_dirty()
+            saved = False
+        else:
+            for summary in merges:
+                self._report_merge(summary)
+            self._problem = None
+            self.host.mark_clean()
+            saved = True
         await self.refresh_plan()
         return saved
 
-    def _report_save_error(self, message: str) -> None:
-        if message != self._save_error:
-            self._save_error = message
-            self.notify(f"{message}\nYour ticks are kept here; saving is retried every "
-                        "second.", title="Not saved", severity="error", markup=False)
+    def _report_problem(self, message: str) -> None:
+        # Once per distinct problem: the save is retried every second.
+        if message != self._problem:
+            self._problem = message
+            self.notify(f"{message}\nYour ticks are kept here and saved as soon as the file "
+                        "can be used again.", title="Not saved", severity="error",
+                        markup=False)
 
-    def merge_from_disk(self) -> MergeSummary | None:
-        """Load the file as it is on disk and merge this side's ticks into it.
-
-        The document read from disk replaces ours, so the next save keeps the other side's
-        edits and comments. None (and a notification) if the file cannot be read.
-        """
-        plan_file = self.plan_file
-        try:
-            disk = store.load(plan_file.path)
-        except store.PlanFileError as exc:
-            try:
-                st = os.stat(plan_file.path)
-                stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
-            except OSError:
-                stamp = None
-            if stamp is None or stamp != self._unreadable:
-                self._unreadable = stamp
-                self.notify(f"{exc}\nYour ticks are kept here and merged once it can be "
-                            "read again.", title="Changed on disk, not readable",
-                            severity="error", markup=False)
-            return None
-        self._unreadable = None
-        summary = summarize(plan_file.plan, disk.plan)
-        plan_file.plan = merge(plan_file.plan, disk.plan)
-        plan_file.document = disk.document
-        plan_file.identity = disk.identity
-        plan_file.unknown_keys = disk.unknown_keys
-        self.notify(merge_message(plan_file.path.name, summary), title="Merged",
+    def _report_merge(self, summary: MergeSummary) -> None:
+        self.notify(sync.merge_message(self.plan_file.path.name, summary), title="Merged",
                     markup=False)
-        return summary
 
     async def check_disk(self) -> None:
-        """Notice a change made to the file by someone else, and merge it (every second).
-
-        A stat first; the file is hashed only when its time or size moved.
-        """
-        plan_file = self.plan_file
-        identity = plan_file.identity
-        if identity is None:
-            return
-        try:
-            st = os.stat(plan_file.path)
-        except OSError:
-            return  # gone for now (a save rewrites it)
-        if (st.st_mtime_ns, st.st_size) == (identity.mtime_ns, identity.size):
-            if self.host.dirty:
-                await self.save()
-            return
-        try:
-            data = Path(plan_file.path).read_bytes()
-        except OSError:
-            return
-        if hashlib.sha256(data).hexdigest() == identity.sha256:
-            plan_file.identity = store.FileIdentity(st.st_mtime_ns, st.st_size,
-                                                    identity.sha256)
-            return
-        summary = self.merge_from_disk()
-        if summary is None:
-            return
-        if self.host.dirty or summary.local_changes:
+        """Merge a change made to the file by someone else; retry a failed save (every
+        second)."""
+        if self.host.dirty:
             await self.save()
-        else:
-            await self.refresh_plan()
+            return
+        if not sync.changed_on_disk(self.plan_file):
+            return
+        try:
+            summary = sync.merge_from_disk(self.plan_file)
+        except store.PlanFileError as exc:
+            self._report_problem(str(exc))
+            return
+        self._problem = None
+        self._report_merge(summary)
+        await self.refresh_plan()
 
     # -- copying ---------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Small modal questions: quit with unsaved changes, a path to save to or open."""
+"""Small modal questions: quit with unsaved changes, a path to save to or open, a note."""
 
 from __future__ import annotations
 
@@ -80,3 +80,26 @@ class AskPath(ModalScreen[Path | None]):
             self.query_one(".error", Static).update(Content(f"{text} is a folder."))
             return
         self.dismiss(path)
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Ask for a note to add to the timeline; escape cancels."""
+
+    DEFAULT_CSS = """
+    NoteDialog { align: center middle; }
+    NoteDialog > Vertical { width: 72; max-width: 100%; height: auto; border: round $primary;
+                            background: $panel; padding: 1 2; }
+    NoteDialog Label { margin-bottom: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("A note for the timeline (enter adds it, escape cancels):")
+            yield Input(placeholder="e.g. error rate back to baseline", id="note")
+
+    @on(Input.Submitted, "#note")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
