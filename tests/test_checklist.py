@@ -409,6 +409,22 @@ class TestChangeOnDisk:
         plan = on_disk(example_plan)
         assert [i.id for _, _, i in plan.checklist() if i.done] == ["a-1", "b-3"]
 
+    async def test_quit_saves_a_tick_that_could_not_be_saved(self, example_plan: Path) -> None:
+        """A tick kept in memory while the file was broken is merged and saved on ctrl+q."""
+        app = checklist_app(example_plan)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            good = example_plan.read_text()
+            example_plan.write_text(good + "\n[broken\n")
+            await pilot.press("space")
+            assert app.dirty
+            example_plan.write_text(good)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert not app.is_running
+        item = on_disk(example_plan).item("a-1")
+        assert item is not None and item.done
+
     async def test_ctrl_s_merges_too(self, example_plan: Path) -> None:
         """ctrl+s in the checklist merges a change on disk rather than asking to overwrite."""
         app = checklist_app(example_plan)

@@ -214,6 +214,8 @@ class RollbackApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit; asks first when there are unsaved changes."""
+        if self.dirty and isinstance(self.screen, ChecklistScreen):
+            await self.screen.save()  # a last try, merging with the file on disk
         if not self.dirty:
             self.exit(0)
             return

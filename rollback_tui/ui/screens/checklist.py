@@ -94,9 +94,10 @@ class ChecklistScreen(Screen[None]):
                 for group in checklist_groups(self.plan):
                     yield ChecklistGroup(group)
                 yield Static(Content.styled(
-                    "Keys: space or enter ticks · c copies the command · i marks the "
-                    "incident start · n adds a note · t shows the timeline · ctrl+p for "
-                    "more", "$text-muted"), id="checklist-help", markup=False)
+                    "Keys: space or enter ticks · u goes to the next unticked · c copies "
+                    "the command · i marks the incident start · n adds a note · t shows the "
+                    "timeline · ctrl+p for more", "$text-muted"), id="checklist-help",
+                    markup=False)
             yield TimelinePanel(id="timeline")
         yield Footer(compact=True)
 
