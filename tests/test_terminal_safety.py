@@ -3,21 +3,23 @@ never reach what is drawn. (test_terminal.py checks the same in a real terminal.
 
 from __future__ import annotations
 
+import ast
 import webbrowser
 from pathlib import Path
 
 import pytest
-from textual.message import Message
-from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownBlock
 
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.screens.wizard import WizardScreen
+from rollback_tui.ui.widgets.preview import Preview
 
+ROOT = Path(__file__).resolve().parent.parent
 WIDE = (160, 48)
 """Wide enough for the preview beside the form."""
 CONTROL = {chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]} - {"\t", "\n"}
+LINK = "https://status.example.com/incidents/4821"
+"""The example plan's incident link."""
 
 
 @pytest.fixture
@@ -30,74 +32,87 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return urls
 
 
-def link_cells(app: RollbackApp) -> list[tuple[int, int, str]]:
-    """Screen cells (x, y) of every link drawn in the Markdown, with the link's action."""
-    cells = []
-    for block in app.screen.query(MarkdownBlock):
-        region = block.content_region
-        if not block.display or not region:
-            continue
-        for y in range(region.height):
-            x = 0
-            for segment in block.render_line(y):
-                action = segment.style.meta.get("@click") if segment.style else None
-                if action and action.startswith("link("):
-                    cells.append((region.x + x, region.y + y, action))
-                x += segment.cell_length
-    return cells
-
-
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(60):
-        views = [v for v in pilot.app.screen.query(Markdown) if v.display]
-        if views and all(v.children for v in views):
+    """Wait until every preview has drawn the plan."""
+    for _ in range(100):
+        previews = [p for p in pilot.app.screen.query(Preview) if p.display]
+        if previews and all(p.keys and not p.pending for p in previews):
             break
         await pilot.pause(0.05)
     await pilot.pause()
 
 
+def drawn_links(preview: Preview) -> list[str]:
+    """What in the preview's visible lines would be a link: a hyperlink or a click action."""
+    found = []
+    for y in range(preview.size.height):
+        for segment in preview.render_line(y):
+            style = segment.style
+            if style is not None and (style.link or style.meta.get("@click")):
+                found.append(f"{segment.text!r}: {style.link or style.meta}")
+    return found
+
+
 class TestLinks:
-    """The preview shows links; clicking one never opens anything."""
+    """The preview shows links as text: nothing in it can open a browser."""
 
     async def test_clicking_the_incident_link_opens_nothing(
         self, example_plan: Path, opened: list[str]
     ) -> None:
-        """A click on the incident link in the preview is a click on the link (Textual
-        reports it), yet neither App.open_url nor the webbrowser module is called."""
-        clicked: list[str] = []
-
-        def hook(message: Message) -> None:
-            if isinstance(message, Markdown.LinkClicked):
-                clicked.append(message.href)
-
+        """The incident link is shown; a click on it leaves App.open_url and the webbrowser
+        module uncalled, and the preview draws it with no hyperlink (OSC 8) or action."""
         app = make_app(example_plan, cursor_blink=False)
-        async with app.run_test(size=WIDE, message_hook=hook) as pilot:
+        async with app.run_test(size=WIDE) as pilot:
             await settle(pilot)
-            cells = link_cells(app)
-            x, y, _ = next(c for c in cells if "incidents/4821" in c[2])
-            assert await pilot.click(offset=(x + 2, y))
+            preview = app.screen.query_one("#preview", Preview)
+            row = next(i for i, line in enumerate(preview.plain_text.splitlines())
+                       if LINK in line)
+            column = preview.plain_text.splitlines()[row].index(LINK)
+            region = preview.content_region
+            assert row < region.height  # the header is on screen
+            assert await pilot.click(offset=(region.x + column + 3, region.y + row))
             await pilot.pause(0.2)
             assert app.is_running
-        assert set(clicked) == {"https://status.example.com/incidents/4821"}  # as it bubbles
+            assert drawn_links(preview) == []
         assert opened == []
 
-    async def test_no_markdown_widget_in_any_step_opens_links(
-        self, example_plan: Path, opened: list[str]
-    ) -> None:
-        """The wizard's preview and the Review step's: a link click reaching any Markdown
-        widget in the app opens nothing."""
+    async def test_review_preview_draws_no_link(self, example_plan: Path) -> None:
+        """The Review step's own preview draws the link as plain text too."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=WIDE) as pilot:
             screen = app.screen
             assert isinstance(screen, WizardScreen)
-            await screen.show_step("review")  # the only step with a preview of its own
+            await screen.show_step("review")
             await settle(pilot)
-            widgets = list(app.query(Markdown))
-            assert len(widgets) > 10  # one per section, in both previews
-            for widget in widgets:
-                widget.post_message(Markdown.LinkClicked(widget, "https://example.com/x"))
-            await pilot.pause(0.2)
-        assert opened == []
+            review = screen.query_one("#review-preview", Preview)
+            assert LINK in review.plain_text
+            assert drawn_links(review) == []
+
+    def test_every_markdown_renderer_keeps_links_closed(self) -> None:
+        """In the app's source, each Textual Markdown widget is made with open_links=False
+        and each Rich Markdown with hyperlinks=False (a guard for future widgets)."""
+        needs = {"textual.widgets": ("open_links", {"Markdown", "MarkdownViewer"}),
+                 "rich.markdown": ("hyperlinks", {"Markdown"})}
+        checked = 0
+        for path in (ROOT / "rollback_tui").rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            names: dict[str, str] = {}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module in needs:
+                    keyword, classes = needs[node.module]
+                    for alias in node.names:
+                        if alias.name in classes:
+                            names[alias.asname or alias.name] = keyword
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                        and node.func.id in names:
+                    keyword = names[node.func.id]
+                    given = {k.arg: k.value for k in node.keywords}
+                    value = given.get(keyword)
+                    assert isinstance(value, ast.Constant) and value.value is False, \
+                        f"{path.name}:{node.lineno}: {node.func.id}(...) without {keyword}=False"
+                    checked += 1
+        assert checked >= 1
 
 
 HOSTILE = "Hi\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J\x9b31m\x1bkname\x1b\\ there"
