@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab and newline, DEL, and the C1 block. ESC (0x1b) is in C0.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+# C0 controls but tab and newline, DEL, and the C1 block. ESC (0x1b) is in C0. Lone
+# surrogates too (a badly decoded paste or file name): they cannot be written as UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:
