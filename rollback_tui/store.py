@@ -1,8 +1,10 @@
 """Plan files: TOML <-> plan with tomlkit, comments and layout kept; atomic writes.
 
 A plan is saved into the tomlkit document it was loaded from, key by key, so that hand
-edits (comments, blank lines, key order, unknown keys) survive. Tables are never rebuilt
-from dicts.
+edits (comments, blank lines, key order, unknown keys) survive (see plan_document).
+Tables are never rebuilt from dicts. Plans are read with tomllib, which is fast; the
+tomlkit document is parsed from the same text only when the plan is first saved, so
+that opening a plan and the read-only commands do not pay for it.
 """
 
 from __future__ import annotations
@@ -14,18 +16,16 @@ import stat
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomlkit
 from pydantic import BaseModel, ValidationError
-from tomlkit.container import Container
-from tomlkit.exceptions import ParseError
-from tomlkit.items import AoT, Comment, Item, Table, Whitespace
 
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.render import render_markdown
+
+if TYPE_CHECKING:
+    import tomlkit
 
 
 class PlanFileError(Exception):
@@ -58,11 +58,29 @@ class PlanFile:
 
     path: Path
     plan: Plan
-    document: tomlkit.TOMLDocument
+    source: str = ""
+    """The TOML text the plan was read from (empty for a plan not yet on disk)."""
     identity: FileIdentity | None = None
     unknown_keys: list[str] = field(default_factory=list)
     fresh: bool = False
     """True until first written: its layout is ours to choose."""
+    _document: tomlkit.TOMLDocument | None = field(default=None, repr=False)
+
+    @property
+    def document(self) -> tomlkit.TOMLDocument:
+        """The tomlkit document of ``source``, parsed when first needed (to save)."""
+        if self._document is None:
+            from rollback_tui import plan_document
+
+            try:
+                self._document = plan_document.parse(self.source)
+            except plan_document.DocumentError as exc:
+                raise PlanFileError(f"{self.path}: {exc}") from None
+        return self._document
+
+    @document.setter
+    def document(self, document: tomlkit.TOMLDocument) -> None:
+        self._document = document
 
     @property
     def markdown_path(self) -> Path:
@@ -164,179 +182,19 @@ def _toml_message(message: str) -> str:
 
 
 def load(path: Path) -> PlanFile:
-    """Load a plan with its tomlkit document, for editing and saving back."""
+    """Load a plan with its TOML text, for editing and saving back into it."""
     data, text = _read_text(path)
     try:
-        document = tomlkit.parse(text)
-    except ParseError as exc:
-        what = str(exc).split(" at line ")[0]
-        raise PlanFileError(
-            f"{path}: line {exc.line}, column {exc.col}: TOML syntax error: {what[:1].lower()}"
-            f"{what[1:]}"
-        ) from None
-    raw = document.unwrap()
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanFileError(f"{path}: {_toml_message(str(exc))}") from None
     plan = _validate(path, raw)
-    return PlanFile(path, plan, document, FileIdentity.of(path, data), _unknown_keys(raw, plan))
+    return PlanFile(path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan))
 
 
 def new_file(path: Path, plan: Plan) -> PlanFile:
     """A plan not yet on disk."""
-    return PlanFile(path, plan, tomlkit.document(), fresh=True)
-
-
-# -- writing the plan into its document --------------------------------------------------
-
-
-def _toml_value(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, str) and "\n" in value:
-        return tomlkit.string(value, multiline=True)
-    return value
-
-
-def _same(existing: Any, value: Any) -> bool:
-    unwrapped = existing.unwrap() if hasattr(existing, "unwrap") else existing
-    if isinstance(value, Enum):
-        value = value.value
-    return type(unwrapped) is type(value) and unwrapped == value
-
-
-def _unset(model: BaseModel, name: str, value: Any) -> bool:
-    # Unset keys are absent from the file; an unticked item carries no `done = false`.
-    empty = value is None or value == "" or value == [] or (name == "done" and value is False)
-    if not empty:
-        return False
-    # An absent key reads back as the default: leave it out only if that is empty too
-    # (an estimate cleared by the user must not come back as "~1 minute").
-    default = type(model).model_fields[name].get_default(call_default_factory=True)
-    return default is None or default == "" or default == [] or default is False
-
-
-def _body(table: Container | Table) -> Container:
-    return table.value if isinstance(table, Table) else table
-
-
-def _add_key(table: Container | Table, name: str, value: Any) -> None:
-    """Add a new key after the table's last key, before any comment that ends it.
-
-    tomlkit appends after trailing comments, which in a hand-edited file usually
-    introduce the *next* table.
-    """
-    body = _body(table)
-    entries = body.body
-    last_key = next((key for key, _ in reversed(entries) if key is not None), None)
-    tail = entries[[key for key, _ in entries].index(last_key) + 1 :] if last_key else []
-    if last_key is not None and any(isinstance(item, Comment) for _, item in tail):
-        body._insert_after(last_key, name, _toml_value(value))  # no public insert-at
-    else:
-        table[name] = _toml_value(value)
-
-
-def _new_table(model: BaseModel, *, blank_line: bool = True) -> Table:
-    table = tomlkit.table()
-    sync_table(table, model)
-    if blank_line:
-        table.add(tomlkit.nl())
-    return table
-
-
-def sync_table(table: Container | Table, model: BaseModel) -> None:
-    """Write *model* into *table* in place: changed keys only, unknown keys untouched."""
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if _unset(model, name, value):
-            if name in table:
-                del table[name]
-        elif isinstance(value, BaseModel):
-            sub = table.get(name)
-            if isinstance(sub, Table):
-                sync_table(sub, value)
-            else:
-                table[name] = _new_table(value)
-        elif isinstance(value, list) and isinstance(value[0], BaseModel):
-            _sync_array(table, name, value)
-        elif name not in table:
-            _add_key(table, name, value)
-        elif not _same(table[name], value):
-            table[name] = _toml_value(value)
-
-
-def _sync_array(table: Container | Table, name: str, models: list[Any]) -> None:
-    existing = table.get(name)
-    old: list[Table] = list(existing.body) if isinstance(existing, AoT) else []
-    keyed = "id" in type(models[0]).model_fields
-    by_id = {str(t.get("id")): t for t in old} if keyed else {}
-    tables: list[Table] = []
-    new: list[Table] = []
-    for i, model in enumerate(models):
-        target = by_id.pop(model.id, None) if keyed else (old[i] if i < len(old) else None)
-        if target is None:
-            target = _new_table(model, blank_line=False)  # tomlkit spaces array tables
-            new.append(target)
-        else:
-            sync_table(target, model)
-        tables.append(target)
-    if not isinstance(existing, AoT):
-        table[name] = tomlkit.aot()
-        existing = table[name]
-    kept = 0
-    while kept < min(len(old), len(tables)) and tables[kept] is old[kept]:
-        kept += 1
-    # Edit the array in place from the first difference on, so that the tables before
-    # it (and their comments) are not touched.
-    while len(existing) > kept:
-        del existing[len(existing) - 1]
-    for t in tables[kept:]:
-        if any(t is n for n in new):
-            _space_like_neighbours(t, existing[-1] if len(existing) else _before(table, name))
-        existing.append(t)
-
-
-def _before(table: Container | Table, name: str) -> Item | None:
-    """The entry just before key *name* in *table*, if any."""
-    entries = _body(table).body
-    keys = [key.key if key is not None else None for key, _ in entries]
-    index = keys.index(name) if name in keys else 0
-    return entries[index - 1][1] if index > 0 else None
-
-
-def _space_like_neighbours(new: Table, previous: Item | None) -> None:
-    """Lay out a table appended to a hand-written file the way its neighbours are.
-
-    tomlkit glues a table appended to a parsed array (or a new array) to the line
-    before it, after the blank lines and comments that end the previous table, which
-    in a hand-edited file introduce whatever follows. Those move to the end of the new
-    table, and a blank line goes before its header.
-    """
-    if isinstance(previous, AoT):
-        previous = previous[-1] if len(previous) else None
-    if previous is None:
-        return
-    if isinstance(previous, Table):
-        for _, item in _take_tail(previous):
-            new.add(item)
-    elif isinstance(previous, Whitespace) and "\n" in previous.as_string():
-        return
-    if not previous.as_string().endswith("\n\n") and "\n" not in new.trivia.indent:
-        new.trivia.indent = "\n" + new.trivia.indent
-
-
-def _take_tail(table: Table) -> list[tuple[Any, Item]]:
-    """Remove and return the blank lines and comments that end *table*, at any depth."""
-    body = table.value.body
-    if body and isinstance(body[-1][1], AoT) and len(body[-1][1]):
-        return _take_tail(body[-1][1][-1])
-    if body and isinstance(body[-1][1], Table):
-        return _take_tail(body[-1][1])
-    start = len(body)
-    while start and body[start - 1][0] is None and isinstance(body[start - 1][1],
-                                                             Whitespace | Comment):
-        start -= 1
-    # Only unkeyed entries after every key go, so the container's key index stays right.
-    tail = body[start:]
-    del body[start:]
-    return tail
+    return PlanFile(path, plan, fresh=True)
 
 
 # -- writing files -----------------------------------------------------------------------
@@ -384,40 +242,54 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def dumps(plan_file: PlanFile) -> str:
     """The plan written into its document, as TOML text."""
-    sync_table(plan_file.document, plan_file.plan)
-    text = tomlkit.dumps(plan_file.document)
-    if plan_file.fresh:
-        # A file we lay out ourselves: one blank line before every table header.
-        lines: list[str] = []
-        for line in text.splitlines():
-            if line.startswith("[") and lines and lines[-1] != "":
-                lines.append("")
-            if line or (lines and lines[-1] != ""):
-                lines.append(line)
-        spaced = "\n".join(lines).rstrip("\n") + "\n"
-        document = tomlkit.parse(spaced)
-        # A multi-line string may hold such lines too: keep the spacing only if it
-        # changed nothing but layout.
-        if document.unwrap() == plan_file.document.unwrap():
-            plan_file.document, text = document, spaced
-        plan_file.fresh = False
+    from rollback_tui import plan_document
+
+    plan_file.document, text = plan_document.dumps(plan_file.document, plan_file.plan,
+                                                   fresh=plan_file.fresh)
+    plan_file.fresh = False
     return text
 
 
-def save(plan_file: PlanFile, *, force: bool = False) -> None:
+def save(plan_file: PlanFile, *, force: bool = False,
+         lock_timeout: float | None = None) -> None:
     """Write ``plan.toml`` and the rendered ``plan.md`` beside it, each atomically.
 
     Unless *force*, refuses with ConflictError when the file on disk is no longer the one
-    that was loaded.
+    that was loaded. Both happen under the plan's lock (LockBusyError after *lock_timeout*
+    seconds); the previous version is kept as PLAN.toml.bak.
     """
+    from rollback_tui.conflicts import LOCK_TIMEOUT, plan_lock
+
     path = plan_file.path
-    if not force:
-        check_unchanged(plan_file)
-    text = dumps(plan_file).encode("utf-8")
-    markdown = render_markdown(plan_file.plan).encode("utf-8")
-    write_atomic(path, text)
-    plan_file.identity = FileIdentity.of(Path(os.path.realpath(path)), text)
+    # The check and the write under one lock: another rollback-tui cannot slip in between.
+    with plan_lock(path, LOCK_TIMEOUT if lock_timeout is None else lock_timeout):
+        if not force:
+            check_unchanged(plan_file)
+        text = dumps(plan_file).encode("utf-8")
+        markdown = render_markdown(plan_file.plan).encode("utf-8")
+        keep_backup(path)
+        write_atomic(path, text)
+        plan_file.identity = FileIdentity.of(Path(os.path.realpath(path)), text)
     write_atomic(plan_file.markdown_path, markdown)
+
+
+def backup_path(path: Path) -> Path:
+    """Where the previous version of the plan at *path* is kept (``PLAN.toml.bak``)."""
+    target = Path(os.path.realpath(path))
+    return target.with_name(target.name + ".bak")
+
+
+def keep_backup(path: Path) -> None:
+    """Copy the plan's current bytes to PLAN.toml.bak, with its permissions, if it exists."""
+    target = Path(os.path.realpath(path))
+    try:
+        data = target.read_bytes()
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return  # nothing there yet (or unreadable: the write reports the real problem)
+    backup = backup_path(path)
+    write_atomic(backup, data)
+    os.chmod(backup, mode)
 
 
 def check_unchanged(plan_file: PlanFile) -> None:

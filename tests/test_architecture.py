@@ -24,9 +24,11 @@ CORE_MODULES = [
     "rollback_tui.render",
     "rollback_tui.store",
     "rollback_tui.sync",
+    "rollback_tui.plan_document",
 ]
 CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text.py",
-              PACKAGE / "render.py", PACKAGE / "store.py", PACKAGE / "sync.py"]
+              PACKAGE / "render.py", PACKAGE / "store.py", PACKAGE / "sync.py",
+              PACKAGE / "plan_document.py"]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
 CLI_PROBE = """
@@ -100,6 +102,14 @@ class TestHeadlessCommands:
     def test_read_only_commands_do_not_load_textual(self, command: list[str]) -> None:
         """render, check and status run without loading Textual or the UI."""
         assert loaded_by(command[0], str(EXAMPLE), *command[1:]) == []
+
+    @pytest.mark.parametrize("command", ["render", "check", "status"])
+    def test_read_only_commands_do_not_load_tomlkit(self, command: str) -> None:
+        """Reading a plan takes tomllib only: tomlkit is for writing it back."""
+        probe = CLI_PROBE.replace('m.split(".")[0] == "textual"', 'm.split(".")[0] == "tomlkit"')
+        done = subprocess.run([sys.executable, "-c", probe, command, str(EXAMPLE)],
+                              capture_output=True, text=True, timeout=60, cwd=ROOT)
+        assert json.loads(done.stderr.rpartition("LOADED=")[2]) == []
 
     def test_new_and_tick_do_not_load_textual(self, tmp_path: Path) -> None:
         """new and tick write files without loading Textual or the UI."""

@@ -1,0 +1,208 @@
+"""A plan written into its tomlkit document, key by key, so that hand edits survive.
+
+Comments, blank lines, key order and unknown keys are kept: tables are edited in place,
+never rebuilt from dicts. tomlkit is slow to import and to parse, so this module is loaded
+only when a plan is saved.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import tomlkit
+from pydantic import BaseModel
+from tomlkit.container import Container
+from tomlkit.exceptions import ParseError
+from tomlkit.items import AoT, Comment, Item, Table, Whitespace
+
+
+class DocumentError(ValueError):
+    """TOML that tomlkit cannot parse; the message says where and what."""
+
+
+def parse(text: str) -> tomlkit.TOMLDocument:
+    """*text* as a tomlkit document. Raises DocumentError."""
+    try:
+        return tomlkit.parse(text)
+    except ParseError as exc:
+        what = str(exc).split(" at line ")[0]
+        raise DocumentError(f"line {exc.line}, column {exc.col}: TOML syntax error: "
+                            f"{what[:1].lower()}{what[1:]}") from None
+
+
+def _toml_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str) and "\n" in value:
+        return tomlkit.string(value, multiline=True)
+    return value
+
+
+def _same(existing: Any, value: Any) -> bool:
+    unwrapped = existing.unwrap() if hasattr(existing, "unwrap") else existing
+    if isinstance(value, Enum):
+        value = value.value
+    return type(unwrapped) is type(value) and unwrapped == value
+
+
+def _unset(model: BaseModel, name: str, value: Any) -> bool:
+    # Unset keys are absent from the file; an unticked item carries no `done = false`.
+    empty = value is None or value == "" or value == [] or (name == "done" and value is False)
+    if not empty:
+        return False
+    # An absent key reads back as the default: leave it out only if that is empty too
+    # (an estimate cleared by the user must not come back as "~1 minute").
+    default = type(model).model_fields[name].get_default(call_default_factory=True)
+    return default is None or default == "" or default == [] or default is False
+
+
+def _body(table: Container | Table) -> Container:
+    return table.value if isinstance(table, Table) else table
+
+
+def _add_key(table: Container | Table, name: str, value: Any) -> None:
+    """Add a new key after the table's last key, before any comment that ends it.
+
+    tomlkit appends after trailing comments, which in a hand-edited file usually
+    introduce the *next* table.
+    """
+    body = _body(table)
+    entries = body.body
+    last_key = next((key for key, _ in reversed(entries) if key is not None), None)
+    tail = entries[[key for key, _ in entries].index(last_key) + 1 :] if last_key else []
+    if last_key is not None and any(isinstance(item, Comment) for _, item in tail):
+        body._insert_after(last_key, name, _toml_value(value))  # no public insert-at
+    else:
+        table[name] = _toml_value(value)
+
+
+def _new_table(model: BaseModel, *, blank_line: bool = True) -> Table:
+    table = tomlkit.table()
+    sync_table(table, model)
+    if blank_line:
+        table.add(tomlkit.nl())
+    return table
+
+
+def sync_table(table: Container | Table, model: BaseModel) -> None:
+    """Write *model* into *table* in place: changed keys only, unknown keys untouched."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if _unset(model, name, value):
+            if name in table:
+                del table[name]
+        elif isinstance(value, BaseModel):
+            sub = table.get(name)
+            if isinstance(sub, Table):
+                sync_table(sub, value)
+            else:
+                table[name] = _new_table(value)
+        elif isinstance(value, list) and isinstance(value[0], BaseModel):
+            _sync_array(table, name, value)
+        elif name not in table:
+            _add_key(table, name, value)
+        elif not _same(table[name], value):
+            table[name] = _toml_value(value)
+
+
+def _sync_array(table: Container | Table, name: str, models: list[Any]) -> None:
+    existing = table.get(name)
+    old: list[Table] = list(existing.body) if isinstance(existing, AoT) else []
+    keyed = "id" in type(models[0]).model_fields
+    by_id = {str(t.get("id")): t for t in old} if keyed else {}
+    tables: list[Table] = []
+    new: list[Table] = []
+    for i, model in enumerate(models):
+        target = by_id.pop(model.id, None) if keyed else (old[i] if i < len(old) else None)
+        if target is None:
+            target = _new_table(model, blank_line=False)  # tomlkit spaces array tables
+            new.append(target)
+        else:
+            sync_table(target, model)
+        tables.append(target)
+    if not isinstance(existing, AoT):
+        table[name] = tomlkit.aot()
+        existing = table[name]
+    kept = 0
+    while kept < min(len(old), len(tables)) and tables[kept] is old[kept]:
+        kept += 1
+    # Edit the array in place from the first difference on, so that the tables before
+    # it (and their comments) are not touched.
+    while len(existing) > kept:
+        del existing[len(existing) - 1]
+    for t in tables[kept:]:
+        if any(t is n for n in new):
+            _space_like_neighbours(t, existing[-1] if len(existing) else _before(table, name))
+        existing.append(t)
+
+
+def _before(table: Container | Table, name: str) -> Item | None:
+    """The entry just before key *name* in *table*, if any."""
+    entries = _body(table).body
+    keys = [key.key if key is not None else None for key, _ in entries]
+    index = keys.index(name) if name in keys else 0
+    return entries[index - 1][1] if index > 0 else None
+
+
+def _space_like_neighbours(new: Table, previous: Item | None) -> None:
+    """Lay out a table appended to a hand-written file the way its neighbours are.
+
+    tomlkit glues a table appended to a parsed array (or a new array) to the line
+    before it, after the blank lines and comments that end the previous table, which
+    in a hand-edited file introduce whatever follows. Those move to the end of the new
+    table, and a blank line goes before its header.
+    """
+    if isinstance(previous, AoT):
+        previous = previous[-1] if len(previous) else None
+    if previous is None:
+        return
+    if isinstance(previous, Table):
+        for _, item in _take_tail(previous):
+            new.add(item)
+    elif isinstance(previous, Whitespace) and "\n" in previous.as_string():
+        return
+    if not previous.as_string().endswith("\n\n") and "\n" not in new.trivia.indent:
+        new.trivia.indent = "\n" + new.trivia.indent
+
+
+def _take_tail(table: Table) -> list[tuple[Any, Item]]:
+    """Remove and return the blank lines and comments that end *table*, at any depth."""
+    body = table.value.body
+    if body and isinstance(body[-1][1], AoT) and len(body[-1][1]):
+        return _take_tail(body[-1][1][-1])
+    if body and isinstance(body[-1][1], Table):
+        return _take_tail(body[-1][1])
+    start = len(body)
+    while start and body[start - 1][0] is None and isinstance(body[start - 1][1],
+                                                             Whitespace | Comment):
+        start -= 1
+    # Only unkeyed entries after every key go, so the container's key index stays right.
+    tail = body[start:]
+    del body[start:]
+    return tail
+
+
+def dumps(document: tomlkit.TOMLDocument, plan: BaseModel, *,
+          fresh: bool) -> tuple[tomlkit.TOMLDocument, str]:
+    """*plan* written into *document*: (the document to keep, its TOML text).
+
+    A *fresh* document (never written yet) is laid out with one blank line before every
+    table header, and re-parsed so that the document kept matches the text.
+    """
+    sync_table(document, plan)
+    text = tomlkit.dumps(document)
+    if fresh:
+        lines: list[str] = []
+        for line in text.splitlines():
+            if line.startswith("[") and lines and lines[-1] != "":
+                lines.append("")
+            if line or (lines and lines[-1] != ""):
+                lines.append(line)
+        spaced = "\n".join(lines).rstrip("\n") + "\n"
+        spaced_document = tomlkit.parse(spaced)
+        # A multi-line string may hold such lines too: keep the spacing only if it
+        # changed nothing but layout.
+        if spaced_document.unwrap() == document.unwrap():
+            return spaced_document, spaced
+    return document, text
