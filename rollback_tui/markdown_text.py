@@ -14,6 +14,9 @@ _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _UNDERSCORES = re.compile(r"_+")
 _LINE_START = re.compile(r"^([#=+>-])")
 _NUMBERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+# Text with none of these, and no line start that opens a block, needs no escaping.
+_SPECIAL = re.compile(r"[\\*\[\]<|~&_`#\n]")
+_BLOCK_START = "=+>-"
 
 
 def _escape_plain(text: str) -> str:
@@ -57,6 +60,14 @@ def inline(text: str, *, table: bool = False, hashes: bool = False) -> str:
 
     With *hashes*, every ``#`` outside code spans is escaped too (for headings).
     """
+    if _SPECIAL.search(text) is None:  # most text: nothing to escape (and much faster)
+        line = text.strip()
+        if table or not line or not (line[0] in _BLOCK_START or line[0].isdecimal()):
+            return line
+    return _inline(text, table=table, hashes=hashes)
+
+
+def _inline(text: str, *, table: bool, hashes: bool) -> str:
     lines = [line.strip() for line in text.split("\n")]
     out = []
     for line in lines:

@@ -232,6 +232,9 @@ class _Renderer:
 
     def timeline(self) -> str:
         lines = ["## Timeline", "", "| Time (UTC) | Who | Event |", "|------------|-----|-------|"]
+        items: dict[str, ChecklistItem] = {}  # one look-up for all events, as plan.item()
+        for _, _, checklist_item in self.plan.checklist():
+            items.setdefault(checklist_item.id, checklist_item)
         # In time order: after a merge, events appended to the file may be earlier.
         for e in sorted(self.plan.timeline, key=lambda event: event.at):
             what = {
@@ -241,7 +244,7 @@ class _Renderer:
                 "note": "Note",
             }[e.event]
             if e.item:
-                item = self.plan.item(e.item)
+                item = items.get(e.item)
                 label = f" {code_span(e.item, table=True)}"
                 if item is not None and item.text.strip():
                     label += f" {inline(item.text, table=True)}"

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel
 
-from rollback_tui import store
+from rollback_tui import markdown_text, store
 from rollback_tui.plan import Contact, Plan, ProcedureChoice, Trigger, new_plan
 from rollback_tui.plan.text import clean_text
 from rollback_tui.plan.timeline import record, set_done
@@ -196,3 +196,14 @@ class TestRenderNeverFails:
         assert [content for tag, content in heads if tag == "h2"] == H2
         assert len(tables(tokens)) == 3
         assert not [t for t in tokens if t.type == "html_block"]
+
+
+class TestPlainTextFastPath:
+    @settings(max_examples=400, deadline=None)
+    @given(text=st.one_of(TEXT, st.text(st.characters(codec="ascii"), max_size=12),
+                          st.text(st.sampled_from(list("ab 1٣.)#=+>-_`|\n")), max_size=8)),
+           table=st.booleans(), hashes=st.booleans())
+    def test_inline_is_the_full_escaping(self, text: str, table: bool, hashes: bool) -> None:
+        """Text taken by the shortcut for plain text comes out as the full escaping has it."""
+        assert markdown_text.inline(text, table=table, hashes=hashes) == \
+            markdown_text._inline(text, table=table, hashes=hashes)
