@@ -87,20 +87,21 @@ def _new_table(model: BaseModel, *, blank_line: bool = True) -> Table:
 
 def sync_table(table: Container | Table, model: BaseModel) -> None:
     """Write *model* into *table* in place: changed keys only, unknown keys untouched."""
+    present = set(table)  # one pass: a look-up by name is slow in tomlkit
     for name in type(model).model_fields:
         value = getattr(model, name)
         if _unset(model, name, value):
-            if name in table:
+            if name in present:
                 del table[name]
         elif isinstance(value, BaseModel):
-            sub = table.get(name)
+            sub = table[name] if name in present else None
             if isinstance(sub, Table):
                 sync_table(sub, value)
             else:
                 table[name] = _new_table(value)
         elif isinstance(value, list) and isinstance(value[0], BaseModel):
             _sync_array(table, name, value)
-        elif name not in table:
+        elif name not in present:
             _add_key(table, name, value)
         elif not _same(table[name], value):
             table[name] = _toml_value(value)
