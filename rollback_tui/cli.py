@@ -14,7 +14,8 @@ from typing import NoReturn
 
 import click
 
-from rollback_tui import store
+from rollback_tui import store, sync
+from rollback_tui.conflicts import CLI_LOCK_TIMEOUT, plan_lock
 from rollback_tui.plan import DeploymentType, lint, new_plan
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
@@ -213,7 +214,10 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
     changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
     if changed:
         try:
-            store.save(plan_file)
+            # Waits for an app that is saving; a change made since reading is merged by
+            # item id (under the lock, so once), never overwritten.
+            with plan_lock(path, CLI_LOCK_TIMEOUT):
+                sync.save_merging(plan_file)
         except store.PlanFileError as exc:
             fail(str(exc))
     verb = "Unticked" if undo else "Ticked"

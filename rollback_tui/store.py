@@ -250,20 +250,46 @@ def dumps(plan_file: PlanFile) -> str:
     return text
 
 
-def save(plan_file: PlanFile, *, force: bool = False) -> None:
+def save(plan_file: PlanFile, *, force: bool = False,
+         lock_timeout: float | None = None) -> None:
     """Write ``plan.toml`` and the rendered ``plan.md`` beside it, each atomically.
 
     Unless *force*, refuses with ConflictError when the file on disk is no longer the one
-    that was loaded.
+    that was loaded. Both happen under the plan's lock (LockBusyError after *lock_timeout*
+    seconds); the previous version is kept as PLAN.toml.bak.
     """
+    from rollback_tui.conflicts import LOCK_TIMEOUT, plan_lock
+
     path = plan_file.path
-    if not force:
-        check_unchanged(plan_file)
-    text = dumps(plan_file).encode("utf-8")
-    markdown = render_markdown(plan_file.plan).encode("utf-8")
-    write_atomic(path, text)
-    plan_file.identity = FileIdentity.of(Path(os.path.realpath(path)), text)
+    # The check and the write under one lock: another rollback-tui cannot slip in between.
+    with plan_lock(path, LOCK_TIMEOUT if lock_timeout is None else lock_timeout):
+        if not force:
+            check_unchanged(plan_file)
+        text = dumps(plan_file).encode("utf-8")
+        markdown = render_markdown(plan_file.plan).encode("utf-8")
+        keep_backup(path)
+        write_atomic(path, text)
+        plan_file.identity = FileIdentity.of(Path(os.path.realpath(path)), text)
     write_atomic(plan_file.markdown_path, markdown)
+
+
+def backup_path(path: Path) -> Path:
+    """Where the previous version of the plan at *path* is kept (``PLAN.toml.bak``)."""
+    target = Path(os.path.realpath(path))
+    return target.with_name(target.name + ".bak")
+
+
+def keep_backup(path: Path) -> None:
+    """Copy the plan's current bytes to PLAN.toml.bak, with its permissions, if it exists."""
+    target = Path(os.path.realpath(path))
+    try:
+        data = target.read_bytes()
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return  # nothing there yet (or unreadable: the write reports the real problem)
+    backup = backup_path(path)
+    write_atomic(backup, data)
+    os.chmod(backup, mode)
 
 
 def check_unchanged(plan_file: PlanFile) -> None:

@@ -30,8 +30,9 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file in *folder* and its bytes."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """Every file in *folder* and its bytes (an empty lock file left by a save aside)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.endswith(".toml.lock")}
 
 
 def one_line_error(result: Result, *fragments: str) -> str:

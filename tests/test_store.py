@@ -376,7 +376,9 @@ class TestAtomicWrite:
         store.save(plan_file)
         assert link.is_symlink() and os.readlink(link) == str(Path("real") / "plan.toml")
         assert 'title = "Through the link"' in target.read_text()
-        assert sorted(p.name for p in real.iterdir()) == ["plan.toml"]
+        # Beside the real file: its lock and backup, and no temporary file left behind.
+        assert sorted(p.name for p in real.iterdir()) == [".plan.toml.lock", "plan.toml",
+                                                          "plan.toml.bak"]
 
     def test_no_temp_files_are_left(self, plan_path: Path) -> None:
         """After saves, the folder holds the plan and its Markdown and nothing else."""
@@ -384,7 +386,8 @@ class TestAtomicWrite:
             plan_file = store.load(plan_path)
             plan_file.plan.title = title
             store.save(plan_file)
-        assert sorted(p.name for p in plan_path.parent.iterdir()) == ["plan.md", "plan.toml"]
+        assert sorted(p.name for p in plan_path.parent.iterdir()) == [
+            ".plan.toml.lock", "plan.md", "plan.toml", "plan.toml.bak"]
 
     def test_failed_write_leaves_no_temp_file(self, tmp_path: Path) -> None:
         """When the replace fails, the temporary file is removed and the error is clear."""
