@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -9,13 +11,15 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
-from rollback_tui import store
+from rollback_tui import recovery, store, sync
 from rollback_tui.plan.model import utc_now
 from rollback_tui.render import render_markdown
 from rollback_tui.ui.copying import copy_and_report
 from rollback_tui.ui.screens.checklist import ChecklistScreen, run_checklist
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
+from rollback_tui.ui.screens.recovery import ConflictDialog, RestoreDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
 from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
@@ -53,6 +57,10 @@ class RollbackApp(App[int]):
         self.untitled = untitled
         self.loaded = loaded
         self.dirty = False
+        self._recovery_timer: Timer | None = None
+        self._recovery_problem = ""
+        self._saved_plan: store.Plan | None = None
+        """The plan as last saved from here (None: as loaded), to judge a merge."""
 
     @property
     def plan(self) -> store.Plan:
@@ -67,6 +75,11 @@ class RollbackApp(App[int]):
         if self.themes.notices:
             self.notify("\n".join(self.themes.notices), title="Themes",
                         severity="warning", timeout=15, markup=False)
+        self._handle_hang_up(install=True)
+        self.call_later(self.offer_recovery)
+
+    def on_unmount(self) -> None:
+        self._handle_hang_up(install=False)
 
     def _wizard(self) -> WizardScreen:
         return WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys,
@@ -77,16 +90,94 @@ class RollbackApp(App[int]):
         self.sub_title = f"{where}{'  ● unsaved' if self.dirty else ''}"
 
     def mark_dirty(self) -> None:
-        """The plan changed since it was last saved."""
+        """The plan changed since it was last saved; its recovery file follows shortly."""
+        if self._recovery_timer is not None:
+            self._recovery_timer.stop()
+        self._recovery_timer = self.set_timer(recovery.RECOVERY_DELAY, self.write_recovery)
         if not self.dirty:
             self.dirty = True
             self._show_path()
 
     def mark_clean(self) -> None:
         """The plan on disk is the plan in memory."""
+        self._forget_recovery()
         if self.dirty:
             self.dirty = False
             self._show_path()
+
+    # -- recovery ----------------------------------------------------------------------
+
+    def write_recovery(self) -> None:
+        """Keep the unsaved plan in its recovery file now (the plan's file is not touched)."""
+        if self._recovery_timer is not None:
+            self._recovery_timer.stop()
+            self._recovery_timer = None
+        if not self.dirty:
+            return
+        try:
+            text = recovery.plan_text(self.plan_file)
+            recovery.RecoveryFile.for_plan(self.plan_file.path).write(text)
+        except Exception as exc:  # never let a failed safety net take the edit down
+            problem = str(exc) or type(exc).__name__
+            if problem != self._recovery_problem:
+                self._recovery_problem = problem
+                self.notify(f"Unsaved edits could not be kept aside: {problem}",
+                            title="Recovery", severity="warning", markup=False)
+
+    def _forget_recovery(self) -> None:
+        if self._recovery_timer is not None:
+            self._recovery_timer.stop()
+            self._recovery_timer = None
+        recovery.RecoveryFile.for_plan(self.plan_file.path).delete()
+
+    def _handle_hang_up(self, *, install: bool) -> None:
+        # Textual handles neither: a dropped SSH connection (SIGHUP) or a `kill` (SIGTERM)
+        # would end the process with the edit unsaved.
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                if install:
+                    loop.add_signal_handler(signum, self._hung_up, signum)
+                else:
+                    loop.remove_signal_handler(signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or no signals here: nothing to install
+
+    def _hung_up(self, signum: int) -> None:
+        self.write_recovery()
+        self._handle_hang_up(install=False)
+        self.exit(128 + signum)
+
+    def offer_recovery(self) -> None:
+        """If edits of this plan were kept aside and never saved, offer to restore them."""
+        if self.untitled:
+            return
+        kept = recovery.RecoveryFile.for_plan(self.plan_file.path)
+        found = kept.offer()
+        if found is None:
+            return
+        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        self.push_screen(RestoreDialog(str(self.plan_file.path), when,
+                                       recovery.differences(kept.plan_path, found)),
+                         partial(self._restore_answered, kept, found))
+
+    def _restore_answered(self, kept: recovery.RecoveryFile, found: recovery.Recovered,
+                          answer: str | None) -> None:
+        if answer == "discard":
+            kept.delete()
+        elif answer == "restore":
+            try:
+                plan = recovery.plan_from_text(found.text, self.plan_file.path)
+            except store.PlanFileError as exc:
+                self.notify(str(exc), title="Not restored", severity="error", markup=False)
+                return
+            self.call_after_refresh(self._restore, plan)
+
+    async def _restore(self, plan: store.Plan) -> None:
+        self.plan_file.plan = plan
+        await self._refresh_screens()
+        self.mark_dirty()
+        self.notify("Restored the unsaved edits; save to keep them.", title="Recovery")
 
     # -- saving ------------------------------------------------------------------------
 
@@ -103,25 +194,48 @@ class RollbackApp(App[int]):
         try:
             store.save(self.plan_file, force=force)
         except store.ConflictError as exc:
-            self.push_screen(
-                Choice(f"{exc}.\nSaving now would overwrite the other change.",
-                       [("overwrite", "Overwrite it"), ("save-as", "Save as…"),
-                        ("cancel", "Cancel")]),
-                self._conflict_answered,
-            )
+            self.push_screen(ConflictDialog(str(exc), self._can_merge()),
+                             self._conflict_answered)
             return False
         except store.PlanFileError as exc:
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return False
         self.untitled = False
         self.dirty = False
+        self._forget_recovery()
+        self._saved_plan = self.plan.model_copy(deep=True)
         self._show_path()
         self.notify(f"Saved {self.plan_file.path} and {self.plan_file.markdown_path.name}",
                     markup=False)
         return True
 
+    def _can_merge(self) -> bool:
+        from rollback_tui.conflicts import can_merge
+
+        try:
+            disk = store.load(self.plan_file.path).plan
+            base = self._saved_plan
+            source = getattr(self.plan_file, "source", "")
+            if base is None and source:
+                base = recovery.plan_from_text(source, self.plan_file.path)
+        except store.PlanFileError:
+            return False
+        return can_merge(self.plan, disk, base)
+
     def _conflict_answered(self, answer: str | None) -> None:
-        if answer == "overwrite":
+        if answer == "reload":
+            self._open_path(self.plan_file.path, keep_recovery=False)
+        elif answer == "merge":
+            try:
+                summary = sync.merge_from_disk(self.plan_file)
+            except store.PlanFileError as exc:
+                self.notify(str(exc), title="Not merged", severity="error", markup=False)
+                return
+            if self._write(force=False):
+                self.notify(sync.merge_message(self.plan_file.path.name, summary),
+                            markup=False)
+            self.call_later(self._refresh_screens)
+        elif answer == "overwrite":
             self._write(force=True)
         elif answer == "save-as":
             self.action_save_as()
@@ -159,6 +273,8 @@ class RollbackApp(App[int]):
         if not self._write(force=force):
             self.plan_file.path, self.untitled = old_path, old_untitled
             self._show_path()
+        else:  # the edits kept aside under the old name are saved now
+            recovery.RecoveryFile.for_plan(old_path).delete()
 
     # -- opening -----------------------------------------------------------------------
 
@@ -177,15 +293,19 @@ class RollbackApp(App[int]):
     def _open_after_answer(self, answer: str | None) -> None:
         if answer == "save" and (self.untitled or not self._write(force=False)):
             return
+        if answer == "discard":
+            self._forget_recovery()
         if answer in ("save", "discard"):
             self._ask_open()
 
     def _ask_open(self) -> None:
         self.push_screen(AskPath("Open the plan at:"), self._open_path)
 
-    def _open_path(self, path: Path | None) -> None:
+    def _open_path(self, path: Path | None, *, keep_recovery: bool = True) -> None:
         if path is None:
             return
+        if not keep_recovery:
+            self._forget_recovery()
         try:
             plan_file = store.load(path)
         except store.PlanFileError as exc:
@@ -196,7 +316,13 @@ class RollbackApp(App[int]):
 
     async def _show_plan(self, plan_file: store.PlanFile) -> None:
         self.plan_file, self.untitled, self.loaded, self.dirty = plan_file, False, True, False
+        self._saved_plan = None
         self._show_path()
+        await self._refresh_screens()
+        self.offer_recovery()
+
+    async def _refresh_screens(self) -> None:
+        plan_file = self.plan_file
         for screen in self.screen_stack:  # the wizard, the checklist, or both
             if isinstance(screen, WizardScreen):
                 await screen.show_plan(plan_file.plan, unknown_keys=plan_file.unknown_keys,
@@ -228,6 +354,7 @@ class RollbackApp(App[int]):
 
     def _quit_answered(self, answer: str | None) -> None:
         if answer == "discard":
+            self._forget_recovery()
             self.exit(0)
         elif answer == "save":
             if self.untitled:
