@@ -53,7 +53,7 @@ class _Question(ModalScreen[str]):
     _Question .question { margin-bottom: 1; }
     _Question .why { color: $text-muted; margin-top: 1; }
     _Question Horizontal { height: auto; }
-    _Question Button { margin-right: 2; }
+    _Question Button { min-width: 0; width: auto; margin-right: 2; }
     """
 
     BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel")]
@@ -112,12 +112,13 @@ class ConflictDialog(_Question):
     """The plan changed on disk since it was opened: how to save without losing either."""
 
     def __init__(self, message: str, mergeable: bool) -> None:
-        why = "" if mergeable else (
-            "Merge by item id is offered only when the two versions differ in ticks and the "
-            "timeline alone; here the plan's text differs too.")
+        why = ("Merge keeps the file's version with your ticks and timeline added, by item "
+               "id." if mergeable else
+               "Merge (by item id) is offered only when the two versions differ in ticks and "
+               "the timeline alone; here the plan's text differs too.")
         super().__init__(
-            f"{message}.\nSaving now would overwrite the other change.",
-            [("reload", "Reload (discard mine)", True),
-             ("merge", "Merge by item id", mergeable),
+            f"{message}.\nSaving now would overwrite the other change. Reload discards "
+            "your edits and shows the file's version.",
+            [("reload", "Reload", True), ("merge", "Merge", mergeable),
              ("save-as", "Save as…", True), ("overwrite", "Overwrite", True),
              ("cancel", "Cancel", True)], why)
