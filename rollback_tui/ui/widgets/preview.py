@@ -9,7 +9,6 @@ section, and re-renders only the sections whose text changed; the rest is a list
 
 from __future__ import annotations
 
-from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
 from rich.style import Style
 from textual.events import Resize
@@ -86,6 +85,10 @@ class Preview(ScrollView, can_focus=True):
         self.refresh()
 
     def _render_section(self, text: str, width: int) -> list[Strip]:
+        # Imported when the preview is first drawn: Markdown parsing takes a noticeable
+        # part of the start-up, and at 80 columns the first screen has no preview.
+        from rich.markdown import Markdown as RichMarkdown
+
         # hyperlinks=False: no OSC 8 links, so nothing in the preview can open a browser.
         markdown = RichMarkdown(text, code_theme=CODE_THEME, hyperlinks=False)
         console = self.app.console
