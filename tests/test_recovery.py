@@ -32,6 +32,17 @@ async def wait_for_screen(pilot, kind: type,  # type: ignore[no-untyped-def]
     raise AssertionError(f"{kind.__name__} never appeared (top: {pilot.app.screen!r})")
 
 
+def hold_lock(plan: Path, seconds: float = 30) -> subprocess.Popen[str]:
+    """Another process holding *plan*'s lock for *seconds* (kill it when done)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+         "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); "
+         "time.sleep(float(sys.argv[2]))", str(conflicts.lock_path(plan)), str(seconds)],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
 def kept(path: Path) -> recovery.Recovered | None:
     return recovery.RecoveryFile.for_plan(path).read()
 
@@ -166,6 +177,25 @@ class TestRestore:
         assert kept(example_plan) is None
 
 
+    async def test_wizard_open_offers_too(self, example_plan: Path, tmp_path: Path) -> None:
+        """Opening a plan from the wizard offers its kept edits as well."""
+        other = tmp_path / "other.toml"
+        other.write_bytes(example_plan.read_bytes())
+        keep_edit(other, "Kept elsewhere")
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, "#title")
+            app.action_open()
+            await pilot.pause()
+            app.screen.query_one("#path", Input).value = str(other)
+            await pilot.press("enter")
+            await wait_for_screen(pilot, RestoreDialog)
+            await pilot.click("#answer-restore")
+            await pilot.pause(0.2)
+            assert app.plan_file.path == other
+            assert app.query_one("#title", Input).value == "Kept elsewhere"
+
+
 class TestBackups:
     """Each save keeps the previous version beside the plan."""
 
@@ -248,15 +278,26 @@ class TestConflicts:
         assert saved.item("a-1").done and saved.item("b-1").done  # type: ignore[union-attr]
         assert saved.title == "Theirs"
 
+    def test_command_line_tick_waits_for_the_lock(self, example_plan: Path) -> None:
+        """`tick` while another process holds the lock: it waits, then saves when freed."""
+        holder = hold_lock(example_plan, seconds=1.5)
+        try:
+            started = time.monotonic()
+            result = subprocess.run([str(Path(sys.executable).parent / "rollback-tui"), "tick",
+                                     str(example_plan), "a-1"], capture_output=True,
+                                    text=True, timeout=20)
+            waited = time.monotonic() - started
+        finally:
+            holder.kill()
+            holder.wait()
+        assert result.returncode == 0, result.stderr
+        assert waited > 1.0
+        assert store.load(example_plan).plan.item("a-1").done  # type: ignore[union-attr]
+
     async def test_lock_held_elsewhere_refuses_to_write(self, example_plan: Path) -> None:
         """Another process holds the plan's lock: the save says so and writes nothing."""
-        holder = subprocess.Popen(
-            [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
-             "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); "
-             "time.sleep(30)",
-             str(conflicts.lock_path(example_plan))], stdout=subprocess.PIPE, text=True)
+        holder = hold_lock(example_plan)
         try:
-            assert holder.stdout is not None and holder.stdout.readline() == "held\n"
             before = example_plan.read_bytes()
             app = make_app(example_plan, cursor_blink=False)
             async with app.run_test(size=SIZE) as pilot:

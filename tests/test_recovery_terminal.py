@@ -60,6 +60,14 @@ def poll(test: Callable[[], object], timeout: float = 5.0, what: str = "") -> ob
     return result
 
 
+def ended(pid: int) -> bool:
+    """Whether *pid* is gone or a zombie (tmux has not reaped it yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def kept_text(plan: Path) -> str:
     found = recovery.RecoveryFile.for_plan(plan).read()
     return found.text if found else ""
@@ -94,6 +102,17 @@ class TestHangUp:
              "the edit in the recovery file")
         poll(lambda: term.format("pane_dead") == "1", 5, "the app exited")
         assert store.load(example_plan).plan.title == "Checkout v2"
+
+    def test_closed_terminal(self, term: Tmux, example_plan: Path) -> None:
+        """The terminal itself goes away (the session is killed): the edit is kept, the
+        app ends."""
+        start(term, example_plan)
+        retitle(term, "Checkout v2 gone")
+        pid = app_pid(term)
+        term.tmux("kill-session", "-t", "test")
+        poll(lambda: 'title = "Checkout v2 gone"' in kept_text(example_plan), 3,
+             "the edit in the recovery file")
+        poll(lambda: ended(pid), 5, "the app ended")
 
     def test_sigterm_too(self, term: Tmux, example_plan: Path) -> None:
         """SIGTERM (a plain kill) keeps the edit the same way."""
