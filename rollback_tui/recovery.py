@@ -118,7 +118,9 @@ class RecoveryFile:
     def offer(self) -> Recovered | None:
         """The recovered plan worth offering: newer than the plan and not the same text.
 
-        A recovery file the plan has caught up with (older, or equal) is deleted.
+        One holding the plan's own text is deleted. One older than the plan (saved since,
+        perhaps by someone else) is not offered but kept: it may hold the only copy of an
+        edit, and the next clean save of the plan from the app deletes it.
         """
         recovered = self.read()
         if recovered is None:
@@ -130,10 +132,9 @@ class RecoveryFile:
             return recovered  # the plan is gone or new: the recovery file is all there is
         newer = self.path.stat().st_mtime_ns > plan_stat.st_mtime_ns
         same = plan_bytes.decode("utf-8", "replace").removeprefix("\ufeff") == recovered.text
-        if not newer or same:
+        if same:
             self.delete()
-            return None
-        return recovered
+        return recovered if newer and not same else None
 
 
 def differences(plan_path: Path, recovered: Recovered) -> str:

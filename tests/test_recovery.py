@@ -75,14 +75,14 @@ class TestRecoveryFile:
                                              "plan.toml").read_bytes()
 
     def test_only_a_newer_different_file_is_offered(self, example_plan: Path) -> None:
-        """Older than the plan, or the same text: not offered, and deleted."""
+        """The same text: deleted. Older than the plan: not offered, but kept."""
         file = recovery.RecoveryFile.for_plan(example_plan)
         file.write(example_plan.read_text())
         assert file.offer() is None and not file.path.exists()
         keep_edit(example_plan, "Later")
         assert file.offer() is not None
         os.utime(example_plan)  # the plan saved after the recovery file
-        assert file.offer() is None and not file.path.exists()
+        assert file.offer() is None and file.path.exists()
 
     def test_plan_text_does_not_touch_the_plan_file(self, example_plan: Path) -> None:
         """The text written aside is the plan as it would be saved; the file stays as it was."""
@@ -255,6 +255,26 @@ class TestConflicts:
             assert not app.dirty
         assert store.load(example_plan).plan.title == "Theirs"
         assert kept(example_plan) is None
+
+    async def test_text_conflict_save_as_or_cancel(self, example_plan: Path) -> None:
+        """Cancel writes nothing and keeps mine; Save as writes mine elsewhere, theirs stays."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await self._conflict(example_plan, pilot, app)
+            await pilot.click("#answer-cancel")
+            await pilot.pause()
+            assert app.dirty and app.plan.title == "Mine"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await pilot.click("#answer-save-as")
+            await pilot.pause()
+            elsewhere = example_plan.with_name("mine.toml")
+            app.screen.query_one("#path", Input).value = str(elsewhere)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not app.dirty
+        assert store.load(elsewhere).plan.title == "Mine"
+        assert store.load(example_plan).plan.title == "Theirs"
 
     async def test_ticks_merge_by_item_id(self, example_plan: Path) -> None:
         """I ticked a-1, someone ticked b-1 and retitled: merge keeps both ticks and the title."""
