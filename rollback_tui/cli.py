@@ -15,7 +15,6 @@ from typing import NoReturn
 import click
 
 from rollback_tui import store, sync
-from rollback_tui.conflicts import CLI_LOCK_TIMEOUT, plan_lock
 from rollback_tui.plan import DeploymentType, lint, new_plan
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
@@ -213,6 +212,8 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
     who = by or default_user()
     changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
     if changed:
+        from rollback_tui.conflicts import CLI_LOCK_TIMEOUT, plan_lock  # filelock: slow to load
+
         try:
             # Waits for an app that is saving; a change made since reading is merged by
             # item id (under the lock, so once), never overwritten.

@@ -127,3 +127,42 @@ class TestHeadlessCommands:
                               capture_output=True, text=True, timeout=60, cwd=ROOT)
         loaded = json.loads(done.stderr.rpartition("LOADED=")[2])
         assert "textual" in loaded and "textual.app" in loaded
+
+
+# Opens a plan in the wizard at 80×24, headless, then reports the modules loaded.
+WIZARD_PROBE = """
+import asyncio, json, sys
+from pathlib import Path
+from rollback_tui.ui.factory import make_app
+
+async def main():
+    app = make_app(Path(sys.argv[1]), cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#title").value, "the Basics step is not shown"
+
+asyncio.run(main())
+sys.stderr.write("\\nLOADED=" + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+NOT_ON_THE_FIRST_SCREEN = [
+    "tomlkit",  # writing the plan back: the first save
+    "rollback_tui.plan_document",
+    "markdown_it",  # the preview, hidden at 80 columns
+    "filelock",  # the lock around a save
+    "rollback_tui.ui.screens.checklist",  # checklist mode, Run checklist
+    "rollback_tui.ui.screens.recovery",  # a recovery file or a conflict
+]
+
+
+class TestStartup:
+    def test_the_wizard_loads_only_what_its_first_screen_needs(self, tmp_path: Path) -> None:
+        """Opening a plan at 80×24 loads no tomlkit, Markdown parser, file lock or checklist:
+        each comes when first used, so the wizard starts sooner."""
+        plan = tmp_path / "plan.toml"
+        plan.write_bytes(EXAMPLE.read_bytes())
+        done = subprocess.run([sys.executable, "-c", WIZARD_PROBE, str(plan)],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert "LOADED=" in done.stderr, done.stderr[-2000:]
+        loaded = set(json.loads(done.stderr.rpartition("LOADED=")[2]))
+        assert "rollback_tui.ui.screens.wizard" in loaded
+        assert [m for m in NOT_ON_THE_FIRST_SCREEN if m in loaded] == []

@@ -16,10 +16,7 @@ from textual.timer import Timer
 from rollback_tui import recovery, store, sync
 from rollback_tui.plan.model import utc_now
 from rollback_tui.render import render_markdown
-from rollback_tui.ui.copying import copy_and_report
-from rollback_tui.ui.screens.checklist import ChecklistScreen, run_checklist
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
-from rollback_tui.ui.screens.recovery import ConflictDialog, RestoreDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
 from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
@@ -67,7 +64,11 @@ class RollbackApp(App[int]):
         return self.plan_file.plan
 
     def get_default_screen(self) -> Screen:
-        return ChecklistScreen() if self.mode == "run" else self._wizard()
+        if self.mode == "run":
+            from rollback_tui.ui.screens.checklist import ChecklistScreen
+
+            return ChecklistScreen()
+        return self._wizard()
 
     def on_mount(self) -> None:
         self._show_path()
@@ -156,6 +157,8 @@ class RollbackApp(App[int]):
         found = kept.offer()
         if found is None:
             return
+        from rollback_tui.ui.screens.recovery import RestoreDialog
+
         when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         self.push_screen(RestoreDialog(str(self.plan_file.path), when,
                                        recovery.differences(kept.plan_path, found)),
@@ -183,6 +186,8 @@ class RollbackApp(App[int]):
 
     def action_save(self) -> None:
         """Save the plan as TOML and its Markdown beside it."""
+        from rollback_tui.ui.screens.checklist import ChecklistScreen
+
         if isinstance(self.screen, ChecklistScreen):
             self.call_later(self.screen.save)  # merges a change on disk instead of asking
         elif self.untitled:
@@ -194,6 +199,8 @@ class RollbackApp(App[int]):
         try:
             store.save(self.plan_file, force=force)
         except store.ConflictError as exc:
+            from rollback_tui.ui.screens.recovery import ConflictDialog
+
             self.push_screen(ConflictDialog(str(exc), self._can_merge()),
                              self._conflict_answered)
             return False
@@ -322,6 +329,8 @@ class RollbackApp(App[int]):
         self.offer_recovery()
 
     async def _refresh_screens(self) -> None:
+        from rollback_tui.ui.screens.checklist import ChecklistScreen
+
         plan_file = self.plan_file
         for screen in self.screen_stack:  # the wizard, the checklist, or both
             if isinstance(screen, WizardScreen):
@@ -334,12 +343,16 @@ class RollbackApp(App[int]):
 
     def action_copy(self) -> None:
         """Copy the plan's Markdown: through the terminal, to a local clipboard, to a file."""
+        from rollback_tui.ui.copying import copy_and_report
+
         copy_and_report(self, render_markdown(self.plan), "the plan's Markdown")
 
     # -- quitting ----------------------------------------------------------------------
 
     async def action_quit(self) -> None:
         """Quit; asks first when there are unsaved changes."""
+        from rollback_tui.ui.screens.checklist import ChecklistScreen
+
         if self.dirty and isinstance(self.screen, ChecklistScreen):
             await self.screen.save()  # a last try, merging with the file on disk
         if not self.dirty:
@@ -365,6 +378,8 @@ class RollbackApp(App[int]):
     # -- command palette ---------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from rollback_tui.ui.screens.checklist import ChecklistScreen, run_checklist
+
         yield SystemCommand("Save", "Save the plan (TOML and Markdown)", self.action_save)
         yield SystemCommand("Save as…", "Save the plan under a new path", self.action_save_as)
         yield SystemCommand("Open…", "Open another plan", self.action_open)
