@@ -34,6 +34,7 @@ HOSTILE = [
     "`code` **bold** <script>x</script> | pipe # heading",
     "\t tabs \t and  spaces ",
 ]
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "plan.toml"
 HUGE = "x" * 99_000 + "[/] \x1b[2J" * 100
 """100,000 characters: markup and escape sequences at the end."""
 
@@ -118,7 +119,7 @@ class TestCommandLine:
     def test_hand_written_file(self, tmp_path: Path, values: list[str]) -> None:
         """A file with hostile strings: render and check answer; a load and save round-trip."""
         path = tmp_path / "hand.toml"
-        doc = tomlkit.document()
+        doc = tomlkit.parse(EXAMPLE.read_text())  # a whole plan, hand-edited
         doc["title"] = values[0]
         doc["incident"] = values[1]
         doc["feature_flag"] = values[2]
@@ -140,6 +141,7 @@ class TestCommandLine:
         except store.PlanFileError:
             return  # refused in one sentence (e.g. not UTF-8): nothing to round-trip
         assert plan_file.plan.title == clean_text(values[0])
+        assert plan_file.plan.incident == clean_text(values[1])
         store.save(plan_file)
         assert store.load(path).plan == plan_file.plan
 

@@ -4,22 +4,22 @@ held lock never cost an edit. Each test runs its own tmux server and kills it.""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from test_recovery import hold_lock
 from test_terminal import BIN, Tmux, wait_for_wizard
 
-from rollback_tui import conflicts, recovery, store
+from rollback_tui import recovery, store
 
 pytestmark = [
     pytest.mark.tmux,
-    pytest.mark.skipif(subprocess.run(["which", "tmux"], capture_output=True).returncode != 0,
-                       reason="tmux is not installed"),
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed "
+                       "(`make test` installs it with scripts/ensure-tmux)"),
 ]
 
 
@@ -182,13 +182,8 @@ class TestTwoWriters:
     def test_a_held_lock_refuses_the_save_then_it_goes_through(self, term: Tmux,
                                                                example_plan: Path) -> None:
         """Another process holds the lock: the save says so and writes nothing; later, it saves."""
-        holder = subprocess.Popen(
-            [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
-             "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); "
-             "time.sleep(30)", str(conflicts.lock_path(example_plan))],
-            stdout=subprocess.PIPE, text=True)
+        holder = hold_lock(example_plan)
         try:
-            assert holder.stdout is not None and holder.stdout.readline() == "held\n"
             before = example_plan.read_bytes()
             start(term, example_plan)
             retitle(term, "Checkout v2 locked")
