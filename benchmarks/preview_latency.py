@@ -77,6 +77,7 @@ async def measure_wizard(components: int, keys: int, tmp: Path, clock: PaintCloc
     path = tmp / f"plan-{components}.toml"
     store.save(store.new_file(path, plan_with(components)), force=True)
     app = make_app(path, cursor_blink=False)
+    app.freeze_gc = True  # as run_app does for a real session
     latencies: list[float] = []
     handling: list[float] = []
     start = time.perf_counter()

@@ -96,8 +96,14 @@ class StepPane(VerticalScroll):
             setattr(widget.target, widget.attr, value)
         except ValidationError as exc:
             return exc.errors()[0]["msg"]
-        self.post_message(PlanEdited())
+        self.field_edited(widget)
+        # Straight to the screen: bubbling through each container would add a queue hop
+        # per level to every keystroke's way to the preview.
+        self.screen.post_message(PlanEdited())
         return ""
+
+    def field_edited(self, widget: FieldInput | FieldText) -> None:
+        """A field of this step changed the plan (steps may follow it)."""
 
     def _report(self, widget: FieldInput | FieldText, error: str | None) -> None:
         holder = next((a for a in widget.ancestors if isinstance(a, LabelledField)), None)

@@ -105,6 +105,9 @@ class ComponentsStep(StepPane):
         self.selected = event.option_index
         await self._show_editor(focus_name=True)
 
+    def field_edited(self, widget: object) -> None:
+        self._edited(PlanEdited())
+
     @on(PlanEdited)
     def _edited(self, event: PlanEdited) -> None:
         # A rename or a step count changes the picker's line for this component.

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input, Label, Static, TextArea
 
 from rollback_tui.plan.text import clean_text
@@ -22,6 +24,12 @@ Parser = Callable[[str], Any]
 
 class FieldInput(Input):
     """A one-line input bound to ``target.attr``."""
+
+    # Input sets its virtual size from the text's width on every keystroke, and Widget's
+    # virtual_size asks for a layout of the whole screen when it changes. A field's own
+    # size never depends on its text here, so a repaint is enough; it keeps each key off
+    # a full-screen reflow.
+    virtual_size = Reactive(Size(0, 0), repaint=True)
 
     def __init__(self, target: BaseModel, attr: str, *, parse: Parser | None = None,
                  placeholder: str = "", id: str | None = None, classes: str = "") -> None:
