@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import signal
 from collections.abc import Iterable
 from functools import partial
@@ -59,6 +60,8 @@ class RollbackApp(App[int]):
         self.loaded = loaded
         self.dirty = False
         self._recovery_timer: Timer | None = None
+        self._edits = 0
+        """Counts edits, so that a recovery file made in a thread is not written stale."""
         self._recovery_problem = ""
         self._saved_plan: store.Plan | None = None
         """The plan as last saved from here (None: as loaded), to judge a merge."""
@@ -98,7 +101,8 @@ class RollbackApp(App[int]):
         """The plan changed since it was last saved; its recovery file follows shortly."""
         if self._recovery_timer is not None:
             self._recovery_timer.stop()
-        self._recovery_timer = self.set_timer(recovery.RECOVERY_DELAY, self.write_recovery)
+        self._edits += 1
+        self._recovery_timer = self.set_timer(recovery.RECOVERY_DELAY, self._recovery_due)
         if not self.dirty:
             self.dirty = True
             self._show_path()
@@ -112,7 +116,35 @@ class RollbackApp(App[int]):
 
     # -- recovery ----------------------------------------------------------------------
 
-    def write_recovery(self) -> None:
+    def _recovery_due(self) -> None:
+        """Two seconds after the last edit: keep the plan aside, its TOML made in a thread.
+
+        Writing a large plan's TOML takes a few hundred milliseconds: on the UI thread it
+        would stall the next keystroke. The plan is copied here (milliseconds), the TOML is
+        made from the copy in a worker, and the file is written back here only if nothing
+        was saved or edited meanwhile.
+        """
+        self._recovery_timer = None
+        if not self.dirty:
+            return
+        scratch = copy.copy(self.plan_file)
+        scratch.plan = self.plan.model_copy(deep=True)
+        self.run_worker(partial(self._recovery_text, scratch, self._edits), thread=True,
+                        group="recovery", exit_on_error=False)
+
+    def _recovery_text(self, scratch: store.PlanFile, edits: int) -> None:
+        try:
+            text: str | None = recovery.plan_text(scratch)
+        except Exception:  # a save rewrote the document meanwhile: write it the plain way
+            text = None
+        self.call_from_thread(self._recovery_ready, text, edits)
+
+    def _recovery_ready(self, text: str | None, edits: int) -> None:
+        if not self.dirty or edits != self._edits:
+            return  # saved since, or a newer edit has its own timer
+        self.write_recovery(text)
+
+    def write_recovery(self, text: str | None = None) -> None:
         """Keep the unsaved plan in its recovery file now (the plan's file is not touched)."""
         if self._recovery_timer is not None:
             self._recovery_timer.stop()
@@ -120,7 +152,8 @@ class RollbackApp(App[int]):
         if not self.dirty:
             return
         try:
-            text = recovery.plan_text(self.plan_file)
+            if text is None:
+                text = recovery.plan_text(self.plan_file)
             recovery.RecoveryFile.for_plan(self.plan_file.path).write(text)
         except Exception as exc:  # never let a failed safety net take the edit down
             problem = str(exc) or type(exc).__name__
