@@ -12,7 +12,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual.events import Resize
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -67,12 +67,14 @@ class Preview(ScrollView, can_focus=True):
             self._rendered.clear()
         lines: list[Strip] = []
         starts: dict[str, int] = {}
+        changed: list[str] = []
         for section in self._wanted:
             key, text = section.key, section.markdown
             if self._texts.get(key) != text or key not in self._rendered:
                 self._rendered[key] = self._render_section(text, width)
                 self._texts[key] = text
                 self.updated.append(key)
+                changed.append(key)
             if lines:
                 lines.append(Strip.blank(width))
             starts[key] = len(lines)
@@ -81,10 +83,19 @@ class Preview(ScrollView, can_focus=True):
         for key in [k for k in self._texts if k not in wanted]:
             del self._texts[key]
             self._rendered.pop(key, None)
+        same_layout = starts == self._starts and len(lines) == len(self._lines)
         self._lines = lines
         self._starts = starts
         self.virtual_size = Size(width, len(lines))
-        self.refresh()
+        if same_layout:
+            # Nothing moved: repaint only the changed sections' lines (a full repaint of a
+            # wide preview costs more than the rest of a keystroke).
+            scroll_y = self.scroll_offset.y
+            for key in changed:
+                top = starts[key] - scroll_y
+                self.refresh(Region(0, top, self.size.width, len(self._rendered[key])))
+        else:
+            self.refresh()
 
     def _render_section(self, text: str, width: int) -> list[Strip]:
         # Imported when the preview is first drawn: Markdown parsing takes a noticeable
