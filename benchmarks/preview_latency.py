@@ -11,10 +11,14 @@ document with ``update()``, which is what a naive preview would do on every key.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
+
+# As `rollback-tui` sets it for a real session (before Textual is imported).
+os.environ.setdefault("TEXTUAL_FPS", "120")
 
 from textual import events
 from textual.app import App, ComposeResult

@@ -68,6 +68,9 @@ def _theme(theme: str | None) -> str | None:
 
 def _run_app(path: Path | None, mode: str, by: str | None = None,
              theme: str | None = None) -> None:
+    # Textual paints at most 60 times a second by default, which adds up to 17 ms to each
+    # keystroke's way to the screen; a user's own TEXTUAL_FPS still wins.
+    os.environ.setdefault("TEXTUAL_FPS", "120")
     try:
         from rollback_tui.ui.factory import run_app
     except ImportError:  # pragma: no cover - the UI ships with the package

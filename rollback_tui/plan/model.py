@@ -6,7 +6,14 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 from rollback_tui.plan.text import clean_text, slug
 
@@ -221,7 +228,9 @@ class Plan(_Model):
     timeline: list[TimelineEvent] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _ids_unique_and_assigned(self) -> Plan:
+    def _ids_unique_and_assigned(self, info: ValidationInfo) -> Plan:
+        if info.field_name is not None and info.field_name not in _HOLDS_ITEMS:
+            return self  # assigning a plain field (a keystroke in the title) adds no item
         seen: set[str] = set()
         for _, _, item in self.checklist():
             if item.id and item.id in seen:
@@ -286,6 +295,11 @@ class Plan(_Model):
         if component is not None:
             values["COMPONENT"] = component
         return {key: value for key, value in values.items() if value}
+
+
+_HOLDS_ITEMS = frozenset({"procedure", "components", "communications", "post_rollback",
+                          "followup"})
+"""The plan's fields under which checklist items live."""
 
 
 def next_id(prefix: str, used: set[str]) -> str:
