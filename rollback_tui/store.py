@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.render import render_markdown
+from rollback_tui.toml_errors import toml_error_message
 
 if TYPE_CHECKING:
     import tomlkit
@@ -167,18 +168,9 @@ def read_plan(path: Path) -> tuple[Plan, list[str]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanFileError(f"{path}: {_toml_message(str(exc))}") from None
+        raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
     plan = _validate(path, data)
     return plan, _unknown_keys(data, plan)
-
-
-def _toml_message(message: str) -> str:
-    # "Invalid value (at line 3, column 9)" -> "3:9: invalid value"
-    if message.endswith(")") and "(at line " in message:
-        what, _, where = message[:-1].rpartition(" (at line ")
-        line, _, column = where.partition(", column ")
-        return f"line {line}, column {column}: TOML syntax error: {what[:1].lower()}{what[1:]}"
-    return f"TOML syntax error: {message}"
 
 
 def load(path: Path) -> PlanFile:
@@ -187,7 +179,7 @@ def load(path: Path) -> PlanFile:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanFileError(f"{path}: {_toml_message(str(exc))}") from None
+        raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
     plan = _validate(path, raw)
     return PlanFile(path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan))
 

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from rollback_tui.toml_errors import toml_error_message
+
 if TYPE_CHECKING:
     from textual.theme import Theme
 
@@ -189,15 +191,6 @@ def _validation_message(exc: ValidationError) -> str:
     return message
 
 
-def _toml_message(message: str) -> str:
-    # "Invalid value (at line 3, column 9)" -> "line 3, column 9: TOML syntax error: ..."
-    if message.endswith(")") and "(at line " in message:
-        what, _, place = message[:-1].rpartition(" (at line ")
-        line, _, column = place.partition(", column ")
-        return f"line {line}, column {column}: TOML syntax error: {what[:1].lower()}{what[1:]}"
-    return f"TOML syntax error: {message}"
-
-
 def read_theme_file(path: Path) -> ThemeFile:
     """Read and validate one theme file; `ThemeError` says in one line what is wrong."""
     try:
@@ -214,7 +207,7 @@ def read_theme_file(path: Path) -> ThemeFile:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ThemeError(_toml_message(str(exc))) from None
+        raise ThemeError(toml_error_message(str(exc))) from None
     try:
         return ThemeFile.model_validate(raw)
     except ValidationError as exc:
@@ -403,7 +396,7 @@ def load_config(path: Path | None = None) -> UserConfig:
     try:
         raw: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {_toml_message(str(exc))}") from None
+        raise ConfigError(f"{path}: {toml_error_message(str(exc))}") from None
     try:
         return UserConfig.model_validate(raw)
     except ValidationError as exc:
