@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input, OptionList, Select, TextArea
-from wizard_helpers import clear_and_type, focused, tab_to, type_text
+from wizard_helpers import clear_and_type, focused, tab_to, type_text, until
 
 from rollback_tui import store
 from rollback_tui.plan import new_plan
@@ -328,8 +329,8 @@ class TestPreview:
             before = len(preview.updated)
             await pilot.press("end")
             await type_text(pilot, " now")
-            await pilot.pause(0.3)
-            assert preview.text_of("header").startswith("# Rollback Plan: Checkout v2 now")
+            await until(pilot, lambda: (preview.text_of("header") or "").startswith(
+                "# Rollback Plan: Checkout v2 now"))
             assert set(preview.updated[before:]) == {"header"}
 
     async def test_narrow_terminal_toggles_preview(self, example_plan: Path) -> None:
@@ -353,13 +354,11 @@ class TestPreview:
             await wizard(app).show_step("procedure")
             select = app.screen.query_one("#choice", Select)
             select.value = "b"
-            await pilot.pause(0.3)
             preview = app.screen.query_one("#preview", Preview)
-            assert preview.text_of("option-a") is None
+            await until(pilot, lambda: preview.text_of("option-a") is None)
             assert "Rollback Procedure" in (preview.text_of("option-b") or "")
             select.value = "both"
-            await pilot.pause(0.3)
-            assert preview.text_of("option-a") is not None
+            await until(pilot, lambda: preview.text_of("option-a") is not None)
 
 
 class TestMarkupSafety:
@@ -470,3 +469,23 @@ class TestQuitAndPalette:
             await pilot.pause()
             assert app.plan.title == "Other"
             assert app.screen.query_one("#title", Input).value == "Other"
+
+
+class TestKeyOrder:
+    """Keys that arrive in a burst (typing ahead, a slow SSH link) act in typed order."""
+
+    async def test_burst_of_keys_keeps_its_order(self, example_plan: Path) -> None:
+        """end, characters and backspaces sent at once edit the title as typed."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            driver = app._driver
+            assert driver is not None
+            burst = [("end", None), ("space", " "), ("x", "x"), ("y", "y"),
+                     ("backspace", None), ("z", "z"), ("home", None), ("A", "A")]
+            for key, char in burst:
+                event = events.Key(key, char)
+                event.set_sender(app)
+                driver.send_message(event)
+            await pilot.pause(0.3)
+            assert app.plan.title == "ACheckout v2 xz"

@@ -57,3 +57,12 @@ async def wait_for(pilot: Pilot, selector: str, timeout: float = 5.0) -> None:
             pass
         await pilot.pause(0.05)
     raise AssertionError(f"{selector} never appeared")
+
+
+async def until(pilot: Pilot, condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until *condition()* holds (a loaded machine may need a while)."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), "the app never got there"

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
@@ -22,8 +24,39 @@ from rollback_tui.plan.text import clean_text
 Parser = Callable[[str], Any]
 
 
-class FieldInput(Input):
+def _own_keys(bindings: list[Any]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for binding in bindings:
+        if isinstance(binding, Binding):
+            for key in binding.key.split(","):
+                keys[key.strip()] = binding.action
+    return keys
+
+
+class InOrderKeys:
+    """Acts on the widget's own key bindings as each key arrives.
+
+    Textual runs a widget's bindings only once the key has bubbled up to the app, while
+    typed characters are inserted at once: in a burst (typing ahead, or a slow SSH link)
+    `end` then `x` could insert the `x` before moving to the end. Handling the bound keys
+    here keeps every key in the order it was typed.
+    """
+
+    OWN_KEYS: dict[str, str] = {}
+
+    async def on_key(self, event: events.Key) -> None:
+        action = self.OWN_KEYS.get(event.key)
+        if action is None:
+            return
+        event.prevent_default()
+        event.stop()
+        await self.run_action(action)  # type: ignore[attr-defined]
+
+
+class FieldInput(InOrderKeys, Input):
     """A one-line input bound to ``target.attr``."""
+
+    OWN_KEYS = _own_keys(Input.BINDINGS)
 
     # Input sets its virtual size from the text's width on every keystroke, and Widget's
     # virtual_size asks for a layout of the whole screen when it changes. A field's own
@@ -49,8 +82,10 @@ class FieldInput(Input):
         self.cursor_blink = getattr(self.app, "cursor_blink", True)
 
 
-class FieldText(TextArea):
+class FieldText(InOrderKeys, TextArea):
     """A multi-line text area bound to ``target.attr``."""
+
+    OWN_KEYS = _own_keys(TextArea.BINDINGS)
 
     DEFAULT_CSS = """
     FieldText { height: auto; min-height: 2; max-height: 6; }
