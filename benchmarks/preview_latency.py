@@ -53,7 +53,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def _settled(preview: Preview) -> None:
-    while not preview.keys or preview.pending:
+    while not preview.keys:
         await asyncio.sleep(0.01)
 
 
@@ -104,7 +104,7 @@ async def measure_wizard(components: int, keys: int, tmp: Path, clock: PaintCloc
             while not title.value.endswith(char):
                 await asyncio.sleep(0.0005)
             handling.append(time.perf_counter() - t0)
-            while preview.pending or not (preview.text_of("header") or "").startswith(
+            while not (preview.text_of("header") or "").startswith(
                     expected):
                 await asyncio.sleep(0.0005)
             rendered = time.perf_counter()

@@ -37,7 +37,6 @@ class Preview(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._starts: dict[str, int] = {}
         self._width = 0
-        self._pending = False
         self.updated: list[str] = []
         """The keys of the sections re-rendered, in order (tests and benchmarks read it)."""
 
@@ -52,13 +51,7 @@ class Preview(ScrollView, can_focus=True):
         self._wanted = sections
         self._apply()
 
-    @property
-    def pending(self) -> bool:
-        """True while a call to ``show`` has not been drawn yet."""
-        return self._pending
-
     def _apply(self) -> None:
-        self._pending = False
         width = self.scrollable_content_region.width
         if width <= 0:
             return  # not laid out yet: on_resize draws
