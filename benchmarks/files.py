@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bench_stats import percentile
+
 from rollback_tui import store
 from rollback_tui.plan import Plan, new_plan
 from rollback_tui.plan.timeline import set_done
@@ -76,17 +78,6 @@ def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
     return time.perf_counter() - start
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """The *fraction* quantile of *values*, interpolated between the closest ranks."""
-    ordered = sorted(values)
-    if not ordered:
-        raise ValueError("no values")
-    rank = fraction * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def growth(small: float, large: float, scale: float) -> float:

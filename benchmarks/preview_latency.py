@@ -20,6 +20,7 @@ from pathlib import Path
 # As `rollback-tui` sets it for a real session (before Textual is imported).
 os.environ.setdefault("TEXTUAL_FPS", "120")
 
+from bench_stats import percentile
 from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
@@ -44,12 +45,6 @@ def plan_with(components: int):  # type: ignore[no-untyped-def]
     """A pre-filled plan with *components* components."""
     return new_plan(title="Bench", version="v2", target_version="v1", feature_flag="f",
                     components=[f"service-{i}" for i in range(components)])
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 async def _settled(preview: Preview) -> None:
@@ -164,7 +159,7 @@ async def main(sizes: list[int]) -> int:
             row = {
                 "size": size,
                 "p50": statistics.median(lat),
-                "p95": percentile(lat, 95),
+                "p95": percentile(lat, 0.95),
                 "keys_p50": statistics.median(hand),
                 "base": statistics.median(baseline) if baseline else None,
                 "first": wizard["first_preview"],

@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench_stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "plan.toml"
 ROWS, COLUMNS = 24, 80
@@ -74,17 +76,6 @@ _ESCAPES = re.compile(
 def screen_text(output: bytes) -> str:
     """What a terminal would show of *output*, as text: escape sequences removed."""
     return _ESCAPES.sub("", output.decode("utf-8", errors="replace"))
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """The *fraction* quantile of *values*, interpolated between the closest ranks."""
-    ordered = sorted(values)
-    if not ordered:
-        raise ValueError("no values")
-    rank = fraction * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def verdict(ratio: float, budget: float) -> str:

@@ -19,7 +19,10 @@ BENCHMARKS = ROOT / "benchmarks"
 
 
 def load(name: str) -> ModuleType:
-    """benchmarks/<name>.py as a module (the folder is not a package)."""
+    """benchmarks/<name>.py as a module (the folder is not a package; its scripts import
+    their shared helpers from beside them, as they do when run)."""
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
     spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
