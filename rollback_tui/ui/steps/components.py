@@ -106,10 +106,13 @@ class ComponentsStep(StepPane):
         await self._show_editor(focus_name=True)
 
     def field_edited(self, widget: object) -> None:
-        self._edited(PlanEdited())
+        self._refresh_picker_line()
 
     @on(PlanEdited)
     def _edited(self, event: PlanEdited) -> None:
+        self._refresh_picker_line()
+
+    def _refresh_picker_line(self) -> None:
         # A rename or a step count changes the picker's line for this component.
         if self.plan.components:
             picker = self.query_one(ComponentPicker)
