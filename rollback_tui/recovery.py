@@ -36,7 +36,7 @@ def plan_text(plan_file: store.PlanFile) -> str:
     """The plan as its file would be saved now, without touching the file or *plan_file*."""
     scratch = copy.copy(plan_file)
     scratch.plan = plan_file.plan.model_copy(deep=True)
-    scratch.document = copy.deepcopy(plan_file.document)
+    scratch._document = None  # parsed from the text here, if needed: never shared
     return store.dumps(scratch)
 
 

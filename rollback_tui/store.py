@@ -2,9 +2,10 @@
 
 A plan is saved into the tomlkit document it was loaded from, key by key, so that hand
 edits (comments, blank lines, key order, unknown keys) survive (see plan_document).
-Tables are never rebuilt from dicts. Plans are read with tomllib, which is fast; the
-tomlkit document is parsed from the same text only when the plan is first saved, so
-that opening a plan and the read-only commands do not pay for it.
+Tables are never rebuilt from dicts. Plans are read with tomllib, which is fast; tomlkit
+parses only what a save changes (usually a table or two of the text), or the whole text
+when the change calls for it, so that opening a plan and the read-only commands do not
+pay for it and a tick on a long plan stays quick.
 """
 
 from __future__ import annotations
@@ -55,17 +56,25 @@ class FileIdentity:
 
 @dataclass
 class PlanFile:
-    """A plan together with the document it came from and where it lives."""
+    """A plan together with the text it came from and where it lives."""
 
     path: Path
     plan: Plan
     source: str = ""
-    """The TOML text the plan was read from (empty for a plan not yet on disk)."""
+    """The TOML text as last read or written (empty for a plan not yet on disk)."""
     identity: FileIdentity | None = None
     unknown_keys: list[str] = field(default_factory=list)
     fresh: bool = False
     """True until first written: its layout is ours to choose."""
+    _raw: dict[str, Any] | None = field(default=None, repr=False)
     _document: tomlkit.TOMLDocument | None = field(default=None, repr=False)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """``source`` as tomllib reads it."""
+        if self._raw is None:
+            self._raw = tomllib.loads(self.source)
+        return self._raw
 
     @property
     def document(self) -> tomlkit.TOMLDocument:
@@ -79,9 +88,10 @@ class PlanFile:
                 raise PlanFileError(f"{self.path}: {exc}") from None
         return self._document
 
-    @document.setter
-    def document(self, document: tomlkit.TOMLDocument) -> None:
-        self._document = document
+    def use_source(self, other: PlanFile) -> None:
+        """Take *other*'s text (read from the same file since) as the one to save into."""
+        self.source, self._raw, self._document = other.source, other._raw, other._document
+        self.fresh = other.fresh
 
     @property
     def markdown_path(self) -> Path:
@@ -181,7 +191,8 @@ def load(path: Path) -> PlanFile:
     except tomllib.TOMLDecodeError as exc:
         raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
     plan = _validate(path, raw)
-    return PlanFile(path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan))
+    return PlanFile(path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan),
+                    _raw=raw)
 
 
 def new_file(path: Path, plan: Plan) -> PlanFile:
@@ -233,13 +244,26 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def dumps(plan_file: PlanFile) -> str:
-    """The plan written into its document, as TOML text."""
+    """The plan written into its file's text, as TOML (the file itself is not touched).
+
+    Only the tables that changed are parsed and rewritten when the text allows it (see
+    plan_document.patch); otherwise the whole document is.
+    """
     from rollback_tui import plan_document
 
-    plan_file.document, text = plan_document.dumps(plan_file.document, plan_file.plan,
-                                                   fresh=plan_file.fresh)
-    plan_file.fresh = False
+    if not plan_file.fresh:
+        text = plan_document.patch(plan_file.source, plan_file.raw, plan_file.plan)
+        if text is not None:
+            plan_file._document = None  # it no longer matches once the text is written
+            return text
+    plan_file._document, text = plan_document.dumps(plan_file.document, plan_file.plan,
+                                                    fresh=plan_file.fresh)
     return text
+
+
+def _saved(plan_file: PlanFile, text: str) -> None:
+    """*text* is now the file's content."""
+    plan_file.source, plan_file._raw, plan_file.fresh = text, None, False
 
 
 def save(plan_file: PlanFile, *, force: bool = False,
@@ -257,11 +281,13 @@ def save(plan_file: PlanFile, *, force: bool = False,
     with plan_lock(path, LOCK_TIMEOUT if lock_timeout is None else lock_timeout):
         if not force:
             check_unchanged(plan_file)
-        text = dumps(plan_file).encode("utf-8")
+        text = dumps(plan_file)
+        data = text.encode("utf-8")
         markdown = render_markdown(plan_file.plan).encode("utf-8")
         keep_backup(path)
-        write_atomic(path, text)
-        plan_file.identity = FileIdentity.of(Path(os.path.realpath(path)), text)
+        write_atomic(path, data)
+        _saved(plan_file, text)
+        plan_file.identity = FileIdentity.of(Path(os.path.realpath(path)), data)
     write_atomic(plan_file.markdown_path, markdown)
 
 

@@ -49,14 +49,14 @@ def changed_on_disk(plan_file: store.PlanFile) -> bool:
 def merge_from_disk(plan_file: store.PlanFile) -> MergeSummary:
     """Load the file as it is now and merge this side's ticks, unticks and notes into it.
 
-    The document read from disk replaces the one in memory, so the next save keeps the
+    The text read from disk replaces the one in memory, so the next save keeps the
     other side's edits and comments. Raises PlanFileError if the file cannot be used; the
     plan in memory is then left as it was.
     """
     disk = store.load(plan_file.path)
     summary = summarize(plan_file.plan, disk.plan)
     plan_file.plan = merge(plan_file.plan, disk.plan)
-    plan_file.document = disk.document
+    plan_file.use_source(disk)
     plan_file.identity = disk.identity
     plan_file.unknown_keys = disk.unknown_keys
     return summary

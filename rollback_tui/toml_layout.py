@@ -1,0 +1,132 @@
+"""Where each top-level table of a TOML text begins and ends, found without parsing it.
+
+A plan file is mostly one long array of tables (its components, each with its steps) and
+a handful of other tables. To save a tick, only the one or two tables it changed need
+tomlkit's slow parser; the rest of the text is kept as it is. This module cuts the text
+into those pieces: the keys before the first header, then one chunk per top-level table
+and one per entry of each top-level array of tables, sub-tables included.
+
+It only reads the text's shape: strings, comments, brackets and header lines. Anything
+it is not sure of (an inline table, a quoted or odd header, a table split in two places)
+or a header with spaces inside its brackets makes it give up, and the caller parses the
+whole text instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPECIAL = re.compile(r'"""|\'\'\'|["\'#\[\]{}\n]')
+_BASIC_END = re.compile(r'(?:[^"\\\n]|\\.)*"')
+_LITERAL_END = re.compile(r"[^'\n]*'")
+_ML_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"{1,2}(?!"))*"{3,5}', re.S)
+_ML_LITERAL_END = re.compile(r"(?:[^']|'{1,2}(?!'))*'{3,5}", re.S)
+_HEADER_START = re.compile(r"[ \t]*\[")
+_BARE = r"[A-Za-z0-9_-]+"
+# Only headers spelled plainly: tomlkit may respell a header with spaces inside when it
+# rewrites the table, and the text must come out as it would from the whole document.
+_HEADER = re.compile(
+    rf"[ \t]*(\[\[?)({_BARE}(?:\.{_BARE})*)(\]\]?)[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)"
+)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A stretch of the text: the keys before the first header, or one top-level table."""
+
+    key: str | None
+    """The top-level key its headers start with; None for the keys before any header."""
+    entry: bool
+    """True for one entry of an array of tables (``[[key]]``)."""
+    start: int
+    end: int
+
+
+class Layout:
+    """A TOML text cut into chunks at its top-level headers."""
+
+    def __init__(self, text: str, chunks: list[Chunk]) -> None:
+        self.text = text
+        self.chunks = chunks
+        self.tables: dict[str, int] = {}
+        """Top-level table key -> its chunk's index."""
+        self.entries: dict[str, list[int]] = {}
+        """Top-level array-of-tables key -> its entries' chunk indexes, in order."""
+        for index, chunk in enumerate(chunks):
+            if chunk.key is None:
+                continue
+            if chunk.entry:
+                self.entries.setdefault(chunk.key, []).append(index)
+            else:
+                self.tables[chunk.key] = index
+
+    def chunk_text(self, index: int) -> str:
+        chunk = self.chunks[index]
+        return self.text[chunk.start : chunk.end]
+
+
+def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
+    """(offset, double brackets, dotted key parts) of every header line, or None."""
+    headers: list[tuple[int, bool, list[str]]] = []
+    pos, depth, line_start, size = 0, 0, True, len(text)
+    while pos < size:
+        if line_start and depth == 0 and _HEADER_START.match(text, pos):
+            header = _HEADER.match(text, pos)
+            if header is None or len(header.group(1)) != len(header.group(3)):
+                return None
+            parts = header.group(2).split(".")
+            headers.append((pos, len(header.group(1)) == 2, parts))
+            pos = header.end()
+            continue
+        line_start = False
+        token = _SPECIAL.search(text, pos)
+        if token is None:
+            break
+        kind, pos = token.group(), token.end()
+        if kind == "\n":
+            line_start = True
+        elif kind == "#":
+            end = text.find("\n", pos)
+            pos = size if end < 0 else end
+        elif kind in ('"""', "'''", '"', "'"):
+            pattern = {'"""': _ML_BASIC_END, "'''": _ML_LITERAL_END,
+                       '"': _BASIC_END, "'": _LITERAL_END}[kind]
+            end_match = pattern.match(text, pos)
+            if end_match is None:
+                return None
+            pos = end_match.end()
+        elif kind == "[":
+            depth += 1
+        elif kind == "]":
+            depth -= 1
+            if depth < 0:
+                return None
+        else:  # an inline table: its keys are not where the chunks say
+            return None
+    return headers if depth == 0 else None
+
+
+def split(text: str) -> Layout | None:
+    """*text* (valid TOML) cut into chunks, or None if its shape is not a plain one."""
+    headers = _headers(text)
+    if headers is None:
+        return None
+    chunks: list[Chunk] = []
+    start, key, entry = 0, None, False
+    seen: set[str] = set()
+    for offset, double, parts in headers:
+        top = parts[0]
+        new_entry = double and len(parts) == 1
+        if top == key and not new_entry:
+            continue  # a sub-table of the current chunk
+        if top != key and top in seen:
+            return None  # the same table in two places: keep it simple, parse it all
+        if top == key and not entry:
+            return None  # [[key]] after a [key...] table of the same name: not TOML
+        chunks.append(Chunk(key, entry, start, offset))
+        start, key, entry = offset, top, new_entry
+        if key is not None:
+            seen.add(key)
+    chunks.append(Chunk(key, entry, start, len(text)))
+    return Layout(text, chunks)
