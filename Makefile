@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLAN ?= examples/plan.toml
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bytecode clean
 
 # Reinstalled whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -13,7 +13,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-run: $(VENV)/.installed
+# Compiled as pip compiles a package it installs: this one is installed editable, and where
+# PYTHONDONTWRITEBYTECODE is set Python would compile it again on every start.
+bytecode: $(VENV)/.installed
+	$(BIN)/python -m compileall -q rollback_tui
+
+run: bytecode
 	$(BIN)/rollback-tui edit $(PLAN)
 
 test: $(VENV)/.installed
@@ -21,7 +26,7 @@ test: $(VENV)/.installed
 	$(BIN)/ruff check rollback_tui tests benchmarks
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed
+bench: bytecode
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

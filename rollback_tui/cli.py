@@ -5,6 +5,7 @@ The read-only commands never import textual, so they start fast.
 
 from __future__ import annotations
 
+import gc
 import getpass
 import json
 import os
@@ -71,6 +72,10 @@ def _run_app(path: Path | None, mode: str, by: str | None = None,
     # Textual paints at most 60 times a second by default, which adds up to 17 ms to each
     # keystroke's way to the screen; a user's own TEXTUAL_FPS still wins.
     os.environ.setdefault("TEXTUAL_FPS", "120")
+    # Until the first frame, nearly every object made lives as long as the app: collecting
+    # garbage while the UI is imported and built only slows the start. The app turns the
+    # collector back on after its first frame (see RollbackApp.first_frame_drawn).
+    gc.disable()
     try:
         from rollback_tui.ui.factory import run_app
     except ImportError:  # pragma: no cover - the UI ships with the package

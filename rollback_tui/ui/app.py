@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import gc
 import signal
 from collections.abc import Iterable
 from functools import partial
@@ -52,9 +53,10 @@ class RollbackApp(App[int]):
         self.cursor_blink = cursor_blink
         """Off in snapshot tests, so that every screenshot is the same."""
         self.freeze_gc = False
-        """Set by run_app: once the first screen is drawn, the objects made so far leave the
-        garbage collector's view, so its full passes stop pausing typing (50-90 ms each on a
-        large plan). Not in tests, where many apps share one process."""
+        """Set by run_app, which starts the app with the garbage collector off: once the
+        first screen is drawn, the objects made so far leave the collector's view, so its
+        full passes stop pausing typing (50-90 ms each on a large plan), and it is turned
+        back on. Not in tests, where many apps share one process."""
         self.plan_file = plan_file
         self.untitled = untitled
         self.loaded = loaded
@@ -85,6 +87,14 @@ class RollbackApp(App[int]):
                         severity="warning", timeout=15, markup=False)
         self._handle_hang_up(install=True)
         self.call_later(self.offer_recovery)
+
+    def first_frame_drawn(self) -> None:
+        """Called by the first screen after its first drawing."""
+        if self.freeze_gc and not gc.isenabled():
+            # The plan, the widgets and the preview's lines live as long as the app does.
+            gc.collect()
+            gc.freeze()
+            gc.enable()
 
     def on_unmount(self) -> None:
         self._handle_hang_up(install=False)

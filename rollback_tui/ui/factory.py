@@ -51,6 +51,6 @@ def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None,
     except (store.PlanFileError, UnknownThemeError) as exc:
         print(f"rollback-tui: {exc}", file=sys.stderr)
         return 2
-    app.freeze_gc = True
+    app.freeze_gc = True  # the collector, off since start-up, comes back after one frame
     code = app.run()
     return code or 0

@@ -108,6 +108,7 @@ class ChecklistScreen(Screen[None]):
         self.action_next_unticked(from_start=True)
         self.set_interval(POLL_SECONDS, self.check_disk)
         self.set_interval(1.0, self.show_summary)
+        self.call_after_refresh(self.app.first_frame_drawn)
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -68,7 +66,7 @@ class WizardScreen(Screen[None]):
             yield StepList([(step.key, step.short) for step in STEPS], id="steps")
             with ContentSwitcher(initial=self.current, id="forms"):
                 for step in STEPS:
-                    yield step(self.plan)
+                    yield step(self.plan, built=step.key == self.current)
             yield Preview(id="preview")
         yield Footer()
 
@@ -82,14 +80,7 @@ class WizardScreen(Screen[None]):
         self.refresh_preview()
         self.run_lint()
         self.query_one("#title").focus()
-        if getattr(self.app, "freeze_gc", False):
-            self.call_after_refresh(self._freeze_gc)
-
-    def _freeze_gc(self) -> None:
-        # After the preview's first drawing: the plan, the widgets and the rendered lines
-        # live as long as the app does.
-        gc.collect()
-        gc.freeze()
+        self.call_after_refresh(self.app.first_frame_drawn)
 
     async def show_plan(self, plan: Plan, *, unknown_keys: list[str], loaded: bool) -> None:
         """Edit another plan: every step is rebuilt on it, from the first step."""

@@ -40,11 +40,13 @@ class StepPane(VerticalScroll):
     """The step's name in the step list."""
     intro: ClassVar[str] = ""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, *, built: bool = False) -> None:
         super().__init__(id=self.key, can_focus=False)
         self.plan = plan
-        self.built = False
-        """Steps are built when first shown, so that the wizard starts fast."""
+        self.built = built
+        """Steps are built when first shown, so that the wizard starts fast; the step it
+        opens on is built with the screen, so that its first frame shows it."""
+        self._ready = False
         self._findings: list[Finding] = []
 
     def compose(self) -> ComposeResult:
@@ -56,11 +58,13 @@ class StepPane(VerticalScroll):
         raise NotImplementedError
 
     async def ensure_built(self) -> None:
-        """Build the step's widgets if that has not been done yet."""
-        if self.built:
+        """Build the step's widgets and set them up, if that has not been done yet."""
+        if self._ready:
             return
-        self.built = True
-        await self.recompose()
+        self._ready = True
+        if not self.built:
+            self.built = True
+            await self.recompose()
         await self.after_build()
         self.show_findings(self._findings)
 

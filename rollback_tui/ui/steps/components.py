@@ -54,8 +54,8 @@ class ComponentsStep(StepPane):
     intro = ("Enter picks a component to edit; $COMPONENT in a command is its name.\n"
              + KEYS_HINT)
 
-    def __init__(self, plan) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(plan)
+    def __init__(self, plan, *, built: bool = False) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(plan, built=built)
         self.selected = 0
 
     def build(self) -> ComposeResult:

@@ -31,8 +31,8 @@ class ReviewStep(StepPane):
     short = "Review"
     intro = "Enter on a finding goes to its field. A plan with findings can still be saved."
 
-    def __init__(self, plan) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(plan)
+    def __init__(self, plan, *, built: bool = False) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(plan, built=built)
         self._findings: list[Finding] = []
 
     def build(self) -> ComposeResult:
