@@ -108,7 +108,7 @@ class FieldText(InOrderKeys, TextArea):
 
 
 class LabelledField(Vertical):
-    """A label, its field and a line for the field's message (hidden when empty)."""
+    """A label, its field and, once there is one, a line for the field's message."""
 
     DEFAULT_CSS = """
     LabelledField { height: auto; }
@@ -140,14 +140,18 @@ class LabelledField(Vertical):
             with Horizontal():
                 yield label
                 yield self.field
-        yield Static("", classes="field-message", markup=False)
 
     def show_message(self, message: str) -> None:
         """Show (or, with an empty string, hide) the message under the field."""
         if message == self._message:
             return  # redrawing an unchanged line would cost a layout on every keystroke
         self._message = message
-        line = self.query_one(".field-message", Static)
+        lines = self.query(".field-message")
+        if lines:
+            line = lines.first(Static)
+        else:  # mounted when first needed: most fields never have anything to say
+            line = Static("", classes="field-message", markup=False)
+            self.mount(line)
         line.update(Content(message))
         line.set_class(bool(message), "-shown")
 
