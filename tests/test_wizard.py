@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Input, OptionList, Select, TextArea
 from wizard_helpers import clear_and_type, focused, tab_to, type_text, until
@@ -489,3 +491,25 @@ class TestKeyOrder:
                 driver.send_message(event)
             await pilot.pause(0.3)
             assert app.plan.title == "ACheckout v2 xz"
+
+
+class TestGarbageCollector:
+    """run_app starts with the collector off; after the first frame the objects made so
+    far are frozen out of its view and it is back on, in the wizard and the checklist."""
+
+    @pytest.mark.parametrize("mode", ["edit", "run"])
+    @pytest.mark.parametrize("off_at_start", [True, False])
+    async def test_back_on_and_frozen_after_the_first_frame(self, example_plan: Path,
+                                                            mode: str,
+                                                            off_at_start: bool) -> None:
+        app = make_app(example_plan, mode=mode, cursor_blink=False)
+        app.freeze_gc = True  # as run_app does; the benchmarks leave the collector on
+        gc.unfreeze()
+        if off_at_start:
+            gc.disable()
+        try:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await until(pilot, lambda: gc.isenabled() and gc.get_freeze_count() > 0)
+        finally:
+            gc.enable()
+            gc.unfreeze()

@@ -90,7 +90,7 @@ class RollbackApp(App[int]):
 
     def first_frame_drawn(self) -> None:
         """Called by the first screen after its first drawing."""
-        if self.freeze_gc and not gc.isenabled():
+        if self.freeze_gc:
             # The plan, the widgets and the preview's lines live as long as the app does.
             gc.collect()
             gc.freeze()
