@@ -5,7 +5,8 @@ turn, so that whatever else the machine is doing weighs on both alike. The clock
 just before the fork until the terminal has been sent the whole first screen: for the
 wizard, the Basics form filled from the plan (its title in the Title field) and the footer;
 for the baseline, its Input, Markdown and Footer. Then the process is killed and its peak
-memory (ru_maxrss, from wait4) is read.
+memory (ru_maxrss, from wait4) is read. Last, processes that only import what each side
+imports show where the time goes.
 
 Run: .venv/bin/python benchmarks/startup.py [--runs N]
 """
@@ -24,6 +25,7 @@ import shutil
 import signal
 import statistics
 import struct
+import subprocess
 import sys
 import tempfile
 import termios
@@ -202,7 +204,48 @@ def measure(runs: int, warmups: int = 1) -> tuple[Subject, Subject]:
     return baseline, wizard
 
 
-def report(baseline: Subject, wizard: Subject, load: tuple[float, float]) -> str:
+# Where the time goes: what each side imports before it can draw, as whole processes.
+IMPORTS = {
+    "Python itself": "pass",
+    "The baseline's imports (textual and its widgets)":
+        "from textual.app import App\nfrom textual.widgets import Footer, Header, Input, Markdown",
+    "pydantic and the plan's models (part of the wizard's)": "import rollback_tui.plan.model",
+    "Everything the wizard imports before its first frame":
+        "import rollback_tui.cli, rollback_tui.ui.factory",
+}
+
+
+def measure_imports(runs: int) -> dict[str, list[float]]:
+    """Seconds for a process that only imports, for each of IMPORTS, interleaved."""
+    times: dict[str, list[float]] = {name: [] for name in IMPORTS}
+    with tempfile.TemporaryDirectory(prefix="rollback-bench-") as tmp:
+        env = _environment(Path(tmp))
+        for i in range(runs + 1):
+            for name, code in IMPORTS.items():
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-c", code], env=env, check=True)
+                if i:  # the first round warms the caches
+                    times[name].append(time.perf_counter() - start)
+    return times
+
+
+def imports_table(imports: dict[str, list[float]], baseline: Subject) -> str:
+    """The import times beside the baseline's whole first frame and the budget."""
+    first_frame = statistics.median(baseline.times)
+    rows = [[name, f"{statistics.median(t) * 1000:.0f} ms",
+             f"{statistics.median(t) / first_frame:.2f}×"] for name, t in imports.items()]
+    rows.append([f"Budget: {TIME_BUDGET}× the baseline's first frame",
+                 f"{first_frame * TIME_BUDGET * 1000:.0f} ms", f"{TIME_BUDGET:.2f}×"])
+    lines = ["", "Where the time goes: processes that only import, "
+             f"{len(next(iter(imports.values())))} runs each, against the baseline's "
+             "first frame.", "",
+             "|  | p50 | Of the baseline's first frame |", "|---|--:|--:|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def report(baseline: Subject, wizard: Subject, load: tuple[float, float],
+           imports: dict[str, list[float]] | None = None) -> str:
     """The human-readable report, then the README's table (the last block)."""
     pair_ratios = [w / b for w, b in zip(wizard.times, baseline.times, strict=True)]
     time_ratio = statistics.median(wizard.times) / statistics.median(baseline.times)
@@ -240,6 +283,8 @@ def report(baseline: Subject, wizard: Subject, load: tuple[float, float]) -> str
     title = (f"Start-up to the first frame ({COLUMNS}×{ROWS}, {len(wizard.runs)} runs each, "
              "interleaved)")
     lines.append(markdown_table(title, ["", "First frame p50", "p95", "Peak memory"], rows))
+    if imports:
+        lines.append(imports_table(imports, baseline))
     return "\n".join(lines)
 
 
@@ -249,7 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     before = os.getloadavg()[0]
     baseline, wizard = measure(args.runs)
-    print(report(baseline, wizard, (before, os.getloadavg()[0])))
+    imports = measure_imports(max(5, args.runs // 2))
+    print(report(baseline, wizard, (before, os.getloadavg()[0]), imports))
     return 0
 
 

@@ -74,6 +74,19 @@ class TestStartupHelpers:
         assert table.splitlines() == ["### T", "", "|  | a |", "|---|--:|", "| x | 1\\|2 |"]
 
 
+    def test_imports_table_is_read_against_the_baseline(self, startup: ModuleType) -> None:
+        """Import times are shown as shares of the baseline's first frame, with the budget;
+        the README keeps it, below the start-up table."""
+        baseline = startup.Subject("b", [], ())
+        baseline.runs = [startup.Run(0.4, 1), startup.Run(0.4, 1)]
+        table = startup.imports_table({"Python itself": [0.02, 0.02]}, baseline)
+        assert "| Python itself | 20 ms | 0.05× |" in table
+        assert "| Budget: 1.25× the baseline's first frame | 500 ms | 1.25× |" in table
+        assert "### " not in table
+        for code in startup.IMPORTS.values():
+            compile(code, "<imports>", "exec")
+
+
 class TestFilesHelpers:
     def test_plans_have_the_components_asked_for(self, files: ModuleType) -> None:
         """Components are named c0, c1, ... and the options are both in use."""
