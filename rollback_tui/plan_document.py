@@ -7,6 +7,7 @@ only when a plan is saved.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any
 
@@ -268,13 +269,21 @@ def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
     if "\r" in text:  # tomllib reads a multi-line string's CRLF as LF; tomlkit does not
         return None
     layout = toml_layout.split(text)
-    if layout is None or not _layout_matches(layout, raw):
+    if layout is None or not _layout_matches(layout, raw) or _DOTTED.search(
+            layout.chunk_text(0)):
+        return None  # a dotted key before the first header may belong to a later table
+    try:
+        return _patch(layout, raw, plan)
+    except ParseError:  # a chunk tomlkit reads differently alone: the whole text decides
         return None
+
+
+def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> str | None:
     documents: dict[int, tomlkit.TOMLDocument] = {}
 
     def document(index: int) -> tomlkit.TOMLDocument:
         if index not in documents:
-            documents[index] = parse(layout.chunk_text(index))
+            documents[index] = tomlkit.parse(layout.chunk_text(index))
         return documents[index]
 
     last = len(layout.chunks) - 1
@@ -312,9 +321,12 @@ def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
             end = document(last)
             _sync_key(end, set(end), plan, name)
     if not documents:
-        return text
+        return layout.text
     return "".join(tomlkit.dumps(documents[i]) if i in documents else layout.chunk_text(i)
                    for i in range(len(layout.chunks)))
+
+
+_DOTTED = re.compile(r"^[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*\.", re.M)
 
 
 def _layout_matches(layout: toml_layout.Layout, raw: dict[str, Any]) -> bool:

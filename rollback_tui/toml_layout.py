@@ -107,6 +107,21 @@ def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
     return headers if depth == 0 else None
 
 
+def _in_order(before: list[tuple[bool, tuple[str, ...]]], double: bool,
+              path: tuple[str, ...]) -> bool:
+    """Whether a header may follow *before* in a chunk that tomlkit writes back unchanged.
+
+    tomlkit reorders (or, saving, rebuilds) a table whose sub-table came first, and an
+    array of tables interrupted by another table: such chunks are left to the whole text.
+    """
+    if not double:
+        return not any(len(p) > len(path) and p[: len(path)] == path for _, p in before)
+    if any(d and p == path for d, p in before):
+        last = before[-1][1]
+        return last[: len(path)] == path
+    return True
+
+
 def split(text: str) -> Layout | None:
     """*text* (valid TOML) cut into chunks, or None if its shape is not a plain one."""
     headers = _headers(text)
@@ -115,10 +130,14 @@ def split(text: str) -> Layout | None:
     chunks: list[Chunk] = []
     start, key, entry = 0, None, False
     seen: set[str] = set()
+    inside: list[tuple[bool, tuple[str, ...]]] = []  # the current chunk's headers
     for offset, double, parts in headers:
         top = parts[0]
         new_entry = double and len(parts) == 1
         if top == key and not new_entry:
+            if not _in_order(inside, double, tuple(parts)):
+                return None
+            inside.append((double, tuple(parts)))
             continue  # a sub-table of the current chunk
         if top != key and top in seen:
             return None  # the same table in two places: keep it simple, parse it all
@@ -126,6 +145,7 @@ def split(text: str) -> Layout | None:
             return None  # [[key]] after a [key...] table of the same name: not TOML
         chunks.append(Chunk(key, entry, start, offset))
         start, key, entry = offset, top, new_entry
+        inside = [(double, tuple(parts))]
         if key is not None:
             seen.add(key)
     chunks.append(Chunk(key, entry, start, len(text)))

@@ -198,6 +198,22 @@ class TestFallsBack:
         text = SOURCES["example"].replace("[decision]\n", "decision = {}\n[other]\n")
         assert toml_layout.split(text) is None
 
+    def test_a_table_begun_with_dotted_keys_before_the_first_header(self) -> None:
+        """decision.severity at the top and [decision.notes] below: one table in two
+        places, which only the whole document can edit without declaring it twice."""
+        text = SOURCES["example"].replace("[decision]\nseverity =", "[decision.notes]\nx = 1\n#")
+        text = text.replace('feature_flag = "checkout_v2"\n',
+                            'feature_flag = "checkout_v2"\ndecision.severity = "high"\n')
+        assert self.patch(text, lambda p: setattr(p.decision, "severity", "low")) is None
+
+    @pytest.mark.parametrize("text", [
+        "[d.x]\ny = 1\n[d]\nz = 2\n",  # a sub-table before its table: tomlkit rebuilds it
+        "[p]\n[[p.a]]\nx = 1\n[p.m]\nz = 1\n[[p.a]]\nx = 2\n",  # an array interrupted
+    ])
+    def test_tables_tomlkit_would_reorder(self, text: str) -> None:
+        tomllib.loads(text)
+        assert toml_layout.split(text) is None
+
     def test_dotted_keys_before_the_first_header(self) -> None:
         text = 'schema_version = 1\ndecision.severity = "high"\n'
         assert self.patch(text, lambda p: setattr(p.decision, "severity", "low")) is None
