@@ -13,9 +13,9 @@ from typing import Any
 
 import tomlkit
 from pydantic import BaseModel
-from tomlkit.container import Container
+from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.exceptions import ParseError
-from tomlkit.items import AoT, Comment, Item, Table, Whitespace
+from tomlkit.items import AoT, Array, Comment, InlineTable, Item, Table, Whitespace
 
 from rollback_tui import toml_layout
 
@@ -60,16 +60,31 @@ def _unset(model: BaseModel, name: str, value: Any) -> bool:
     return default is None or default == "" or default == [] or default is False
 
 
+Tableish = Container | Table | OutOfOrderTableProxy
+"""Where a model's keys are written. A table that a file defines in two places (dotted
+keys and a header, or a sub-table's header before the table's own) comes back from
+tomlkit as an OutOfOrderTableProxy, which writes each key into the part that holds it."""
+
+
 def _body(table: Container | Table) -> Container:
     return table.value if isinstance(table, Table) else table
 
 
-def _add_key(table: Container | Table, name: str, value: Any) -> None:
+def _as_table(value: InlineTable | Array) -> Table | AoT:
+    """An inline table as a table, or an array of inline tables as an array of tables,
+    with every key kept (unknown ones too): the model's keys are then synced into it."""
+    return tomlkit.item(value.unwrap())
+
+
+def _add_key(table: Tableish, name: str, value: Any) -> None:
     """Add a new key after the table's last key, before any comment that ends it.
 
     tomlkit appends after trailing comments, which in a hand-edited file usually
     introduce the *next* table.
     """
+    if isinstance(table, OutOfOrderTableProxy):
+        table[name] = _toml_value(value)  # the proxy picks the part that takes keys
+        return
     body = _body(table)
     entries = body.body
     last_key = next((key for key, _ in reversed(entries) if key is not None), None)
@@ -88,23 +103,26 @@ def _new_table(model: BaseModel, *, blank_line: bool = True) -> Table:
     return table
 
 
-def sync_table(table: Container | Table, model: BaseModel) -> None:
+def sync_table(table: Tableish, model: BaseModel) -> None:
     """Write *model* into *table* in place: changed keys only, unknown keys untouched."""
     present = set(table)  # one pass: a look-up by name is slow in tomlkit
     for name in type(model).model_fields:
         _sync_key(table, present, model, name)
 
 
-def _sync_key(table: Container | Table, present: set[str], model: BaseModel,
-              name: str) -> None:
+def _sync_key(table: Tableish, present: set[str], model: BaseModel, name: str) -> None:
     value = getattr(model, name)
     if _unset(model, name, value):
         if name in present:
             del table[name]
     elif isinstance(value, BaseModel):
         sub = table[name] if name in present else None
-        if isinstance(sub, Table):
+        if isinstance(sub, Table | OutOfOrderTableProxy):
             sync_table(sub, value)
+        elif isinstance(sub, InlineTable):
+            converted = _as_table(sub)
+            sync_table(converted, value)
+            table[name] = converted
         else:
             table[name] = _new_table(value)
     elif _is_array(value):
@@ -154,8 +172,12 @@ def _same_entries(raw: list[Any], models: list[Any]) -> bool:
                for r, m in zip(raw, models, strict=False))
 
 
-def _sync_array(table: Container | Table, name: str, models: list[Any]) -> None:
+def _sync_array(table: Tableish, name: str, models: list[Any]) -> None:
     existing = table.get(name)
+    if isinstance(existing, Array) and len(existing) and all(
+            isinstance(entry, InlineTable) for entry in existing):
+        table[name] = _as_table(existing)
+        existing = table[name]
     old: list[Table] = list(existing.body) if isinstance(existing, AoT) else []
     keyed = "id" in type(models[0]).model_fields
     by_id = {str(t.get("id")): t for t in old} if keyed else {}
@@ -185,8 +207,10 @@ def _sync_array(table: Container | Table, name: str, models: list[Any]) -> None:
         existing.append(t)
 
 
-def _before(table: Container | Table, name: str) -> Item | None:
+def _before(table: Tableish, name: str) -> Item | None:
     """The entry just before key *name* in *table*, if any."""
+    if isinstance(table, OutOfOrderTableProxy):
+        return None
     entries = _body(table).body
     keys = [key.key if key is not None else None for key, _ in entries]
     index = keys.index(name) if name in keys else 0
