@@ -38,6 +38,7 @@ from bench_stats import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "plan.toml"
+PLAIN_APP = Path(__file__).resolve().parent / "plain_first_screen.py"
 ROWS, COLUMNS = 24, 80
 TIME_BUDGET = 1.25
 MEMORY_BUDGET = 1.5
@@ -178,14 +179,17 @@ def wizard_argv(plan: Path) -> list[str]:
     return [sys.executable, "-m", "rollback_tui", "edit", str(plan)]
 
 
-def measure(runs: int, warmups: int = 1) -> tuple[Subject, Subject]:
-    """Both apps, *runs* times each, alternating which goes first."""
+def measure(runs: int, warmups: int = 1) -> tuple[Subject, Subject, Subject]:
+    """The three apps, *runs* times each, in a rotating order: (baseline, plain, wizard)."""
     # The package as pip installs it, compiled: an editable install is not, and with
     # PYTHONDONTWRITEBYTECODE set every start would compile it again (~80 ms here).
     compileall.compile_dir(ROOT / "rollback_tui", quiet=1)
     baseline = Subject("Minimal Textual app (Header, Input, Markdown, Footer)",
                        [sys.executable, "-c", MINIMAL_APP], MINIMAL_MARKERS)
+    plain = Subject("The wizard's first screen in plain Textual (benchmarks/plain_first_screen.py)",
+                    [sys.executable, str(PLAIN_APP)], WIZARD_MARKERS)
     wizard = Subject("`rollback-tui edit examples/plan.toml`", [], WIZARD_MARKERS)
+    subjects = [baseline, plain, wizard]
     with tempfile.TemporaryDirectory(prefix="rollback-bench-") as tmp:
         home = Path(tmp)
         env = _environment(home)
@@ -197,11 +201,11 @@ def measure(runs: int, warmups: int = 1) -> tuple[Subject, Subject]:
             plan = folder / "plan.toml"
             shutil.copyfile(EXAMPLE, plan)
             wizard.argv = wizard_argv(plan)
-            for subject in ([baseline, wizard] if i % 2 == 0 else [wizard, baseline]):
+            for subject in subjects[i % 3:] + subjects[:i % 3]:
                 run = first_frame(subject.argv, subject.markers, env, folder)
                 if i >= warmups:
                     subject.runs.append(run)
-    return baseline, wizard
+    return baseline, plain, wizard
 
 
 # Where the time goes: what each side imports before it can draw, as whole processes.
@@ -244,16 +248,23 @@ def imports_table(imports: dict[str, list[float]], baseline: Subject) -> str:
     return "\n".join(lines)
 
 
-def report(baseline: Subject, wizard: Subject, load: tuple[float, float],
+def _ratio(a: Subject, b: Subject) -> tuple[float, list[float]]:
+    """*a*'s median first frame over *b*'s, and the per-run ratios."""
+    return (statistics.median(a.times) / statistics.median(b.times),
+            [x / y for x, y in zip(a.times, b.times, strict=True)])
+
+
+def report(baseline: Subject, plain: Subject, wizard: Subject, load: tuple[float, float],
            imports: dict[str, list[float]] | None = None) -> str:
     """The human-readable report, then the README's table (the last block)."""
-    pair_ratios = [w / b for w, b in zip(wizard.times, baseline.times, strict=True)]
-    time_ratio = statistics.median(wizard.times) / statistics.median(baseline.times)
+    time_ratio, pair_ratios = _ratio(wizard, baseline)
+    floor_ratio, _ = _ratio(plain, baseline)
+    own_ratio, _ = _ratio(wizard, plain)
     memory_ratio = statistics.median(wizard.memory) / statistics.median(baseline.memory)
     lines = [f"Start-up to the first frame at {COLUMNS}×{ROWS}, {len(wizard.runs)} runs each, "
              "interleaved (after a warm-up run)",
              f"load average {load[0]:.2f} before, {load[1]:.2f} after; {os.cpu_count()} CPUs", ""]
-    for subject in (baseline, wizard):
+    for subject in (baseline, plain, wizard):
         t = subject.times
         lines.append(f"  {subject.name}")
         lines.append(f"    first frame  p50 {statistics.median(t) * 1000:6.0f} ms   "
@@ -269,20 +280,25 @@ def report(baseline: Subject, wizard: Subject, load: tuple[float, float],
         f"{verdict(time_ratio, TIME_BUDGET)}",
         f"  memory ratio  {memory_ratio:.2f}×   budget ≤ {MEMORY_BUDGET}×  "
         f"{verdict(memory_ratio, MEMORY_BUDGET)}",
+        f"  the same screen in plain Textual: {floor_ratio:.2f}× the minimal app; the wizard "
+        f"is {own_ratio:.2f}× that",
         "",
     ]
     rows = [
         [subject.name, f"{statistics.median(subject.times) * 1000:.0f} ms",
          f"{percentile(subject.times, 0.95) * 1000:.0f} ms",
+         f"{statistics.median(subject.times) / statistics.median(baseline.times):.2f}×",
          f"{statistics.median(subject.memory):.1f} MB"]
-        for subject in (baseline, wizard)
+        for subject in (baseline, plain, wizard)
     ]
-    rows.append([f"Ratio (budget ≤ {TIME_BUDGET}× time, ≤ {MEMORY_BUDGET}× memory)",
-                 f"{time_ratio:.2f}× {verdict(time_ratio, TIME_BUDGET)}", "",
+    rows.append([f"Budget: the wizard ≤ {TIME_BUDGET}× the minimal app's time, "
+                 f"≤ {MEMORY_BUDGET}× its memory", "", "",
+                 f"{time_ratio:.2f}× {verdict(time_ratio, TIME_BUDGET)}",
                  f"{memory_ratio:.2f}× {verdict(memory_ratio, MEMORY_BUDGET)}"])
     title = (f"Start-up to the first frame ({COLUMNS}×{ROWS}, {len(wizard.runs)} runs each, "
              "interleaved)")
-    lines.append(markdown_table(title, ["", "First frame p50", "p95", "Peak memory"], rows))
+    lines.append(markdown_table(
+        title, ["", "First frame p50", "p95", "Of the minimal app", "Peak memory"], rows))
     if imports:
         lines.append(imports_table(imports, baseline))
     return "\n".join(lines)
@@ -293,9 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=15, help="runs of each app (default 15)")
     args = parser.parse_args(argv)
     before = os.getloadavg()[0]
-    baseline, wizard = measure(args.runs)
+    baseline, plain, wizard = measure(args.runs)
     imports = measure_imports(max(5, args.runs // 2))
-    print(report(baseline, wizard, (before, os.getloadavg()[0]), imports))
+    print(report(baseline, plain, wizard, (before, os.getloadavg()[0]), imports))
     return 0
 
 

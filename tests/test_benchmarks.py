@@ -86,6 +86,39 @@ class TestStartupHelpers:
         for code in startup.IMPORTS.values():
             compile(code, "<imports>", "exec")
 
+    def test_report_reads_the_wizard_against_both_apps(self, startup: ModuleType) -> None:
+        """The budget is the wizard against the minimal app; the plain first screen shows
+        how much of it Textual itself takes, and how much the wizard adds."""
+        subjects = []
+        for name, seconds in [("minimal", 0.4), ("plain", 0.6), ("wizard", 0.9)]:
+            subject = startup.Subject(name, [], ())
+            subject.runs = [startup.Run(seconds, 1024), startup.Run(seconds, 1024)]
+            subjects.append(subject)
+        text = startup.report(*subjects, (0.0, 0.0))
+        assert "| plain | 600 ms | 600 ms | 1.50× | 1.0 MB |" in text
+        assert "| wizard | 900 ms | 900 ms | 2.25× | 1.0 MB |" in text
+        assert "2.25× OVER" in text and "1.00× PASS" in text
+        assert "1.50× the minimal app; the wizard is 1.50× that" in text
+
+
+async def test_the_plain_first_screen_is_the_wizards(tmp_path: Path) -> None:
+    """benchmarks/plain_first_screen.py draws what the wizard draws first at 80×24 (bar the
+    header's title), so that it measures the same screen."""
+    from rollback_tui.ui.factory import make_app
+
+    plain = load("plain_first_screen").FormApp()
+    plan = tmp_path / "plan.toml"
+    plan.write_bytes((ROOT / "examples" / "plan.toml").read_bytes())
+    screens = []
+    for app in (plain, make_app(plan, cursor_blink=False)):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            lines = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+            screens.append(lines)
+    plain_lines, wizard_lines = screens
+    assert len(plain_lines) == len(wizard_lines) == 24
+    assert plain_lines[1:] == wizard_lines[1:]
+
 
 class TestFilesHelpers:
     def test_plans_have_the_components_asked_for(self, files: ModuleType) -> None:
