@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rollback_tui import store
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.screens.wizard import WizardScreen
@@ -75,6 +76,20 @@ class TestLinks:
             assert app.is_running
             assert drawn_links(preview) == []
         assert opened == []
+
+    async def test_an_autolink_is_shown_once(self, example_plan: Path) -> None:
+        """Rich draws a link as "text (address)"; an autolink's text is its address, so it
+        is drawn once. Markdown typed in a field stays the text it was."""
+        plan_file = store.load(example_plan)
+        plan_file.plan.communications.channels = "See [the runbook](https://runbook.example/x)."
+        store.save(plan_file)
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=WIDE) as pilot:
+            await settle(pilot)
+            text = app.screen.query_one("#preview", Preview).plain_text
+            line = next(line for line in text.splitlines() if "Incident Link:" in line)
+            assert line.strip() == f"Incident Link: {LINK}"
+            assert "See [the runbook](https://runbook.example/x)." in " ".join(text.split())
 
     async def test_review_preview_draws_no_link(self, example_plan: Path) -> None:
         """The Review step's own preview draws the link as plain text too."""

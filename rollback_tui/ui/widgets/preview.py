@@ -9,6 +9,8 @@ section, and re-renders only the sections whose text changed; the rest is a list
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.events import Resize
@@ -20,6 +22,24 @@ from rollback_tui.render import Section
 
 CODE_THEME = "ansi_dark"
 """Pygments theme for commands: ANSI colours follow the terminal's own palette."""
+
+
+def unwrap_autolinks(tokens: list[Any]) -> None:
+    """Turn each autolink (``<https://…>``) in parsed Markdown into its plain text.
+
+    Without hyperlinks Rich writes a link as "text (address)", and an autolink's text is
+    its address: the incident link would be shown twice.
+    """
+    for token in tokens:
+        children = token.children
+        if not children:
+            continue
+        kept = []
+        for child in children:
+            if child.markup == "autolink" and child.type in ("link_open", "link_close"):
+                continue
+            kept.append(child)
+        token.children = kept
 
 
 class Preview(ScrollView, can_focus=True):
@@ -97,6 +117,7 @@ class Preview(ScrollView, can_focus=True):
 
         # hyperlinks=False: no OSC 8 links, so nothing in the preview can open a browser.
         markdown = RichMarkdown(text, code_theme=CODE_THEME, hyperlinks=False)
+        unwrap_autolinks(markdown.parsed)
         console = self.app.console
         options = console.options.update(width=width, height=None, highlight=False)
         return [
