@@ -27,6 +27,11 @@ def _link(text: str) -> str:
     return f"<{text}>" if _URL.fullmatch(text) else inline(text)
 
 
+def _estimate(text: str) -> str:
+    """An option's time estimate, in parentheses after its heading (nothing if unset)."""
+    return f" ({heading(text)})" if text.strip() else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """One keyed piece of the document; ``markdown`` ends with a newline."""
@@ -58,7 +63,7 @@ class _Renderer:
     def item(self, marker: str, item: ChecklistItem, variables: dict[str, str]) -> str:
         indent = " " * (len(marker) + 1)
         line = f"{marker} [{'x' if item.done else ' '}] {self.text(item.text, variables) or '—'}"
-        if item.owner:
+        if item.owner and item.owner.strip():
             line += f" — owner: {inline(item.owner)}"
         if item.done and item.done_at:
             who = f" by {inline(item.done_by)}" if item.done_by else ""
@@ -142,7 +147,7 @@ class _Renderer:
         proc = self.plan.procedure
         return (
             "## Rollback Procedure\n\n"
-            f"### Option A: Feature Flag Rollback ({heading(proc.option_a_estimate)})\n\n"
+            f"### Option A: Feature Flag Rollback{_estimate(proc.option_a_estimate)}\n\n"
             + self.items(proc.option_a, numbered=True)
             + "\n"
         )
@@ -151,7 +156,7 @@ class _Renderer:
         proc = self.plan.procedure
         top = "" if proc.uses_a else "## Rollback Procedure\n\n"
         return (
-            f"{top}### Option B: Deployment Rollback ({heading(proc.option_b_estimate)})\n\n"
+            f"{top}### Option B: Deployment Rollback{_estimate(proc.option_b_estimate)}\n\n"
             + self.items(proc.option_b, numbered=True)
             + "\n"
         )

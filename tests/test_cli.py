@@ -182,9 +182,11 @@ class TestCheck:
             (lambda p: p.procedure.option_b.pop(3),
              "error: procedure.option_b: database impact is yes, but no step rolls the "
              "database back"),
+            (lambda p: setattr(p.procedure, "option_b_estimate", " "),
+             "warning: procedure.option_b_estimate: Option B has no time estimate"),
         ],
         ids=["placeholder-name", "placeholder-command", "no-threshold", "no-source",
-             "no-verify-step", "no-contact", "no-db-step"],
+             "no-verify-step", "no-contact", "no-db-step", "no-estimate"],
     )
     def test_each_rule(self, tmp_path: Path, change: Callable[[Plan], None], line: str) -> None:
         """Each lint rule is reported on its own line and makes `check` exit 1."""

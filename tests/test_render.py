@@ -259,6 +259,14 @@ class TestHeadings:
             "Option B: Deployment Rollback (~15-30 minutes)",
         ]
 
+    def test_an_option_without_an_estimate_has_no_empty_parentheses(self) -> None:
+        """A blank estimate leaves the heading as the template names the option."""
+        plan = example_plan()
+        plan.procedure.option_a_estimate = "  "
+        plan.procedure.option_b_estimate = ""
+        assert headings(parse(render_markdown(plan)), 3)[:2] == [
+            "Option A: Feature Flag Rollback", "Option B: Deployment Rollback"]
+
     def test_component_headings_use_the_names(self) -> None:
         """Each component has its own heading, in plan order, under the steps heading."""
         h3 = headings(parse(render_markdown(example_plan())), 3)
@@ -319,6 +327,15 @@ class TestTaskLists:
         for n, step in enumerate(example_plan().procedure.option_a, 1):
             assert f"\n{n}. [ ] {step.text}\n" in text
         assert "\n5. [ ] Verify all health checks passing\n" in text
+
+    def test_an_owner_of_only_spaces_is_no_owner(self) -> None:
+        """A step's owner is named only when there is one."""
+        plan = example_plan()
+        plan.procedure.option_a[0].owner = "   "
+        plan.procedure.option_a[1].owner = "Sam"
+        text = render_markdown(plan)
+        assert f"1. [ ] {plan.procedure.option_a[0].text}\n" in text
+        assert f"2. [ ] {plan.procedure.option_a[1].text} — owner: Sam\n" in text
 
     def test_other_items_are_bulleted_tasks(self) -> None:
         """Component, communication, post-rollback and follow-up items are `- [ ]` tasks."""

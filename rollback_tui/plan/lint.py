@@ -119,6 +119,11 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
         add("error", "procedure.option_a", "Option A is chosen but has no steps")
     if proc.uses_b and not proc.option_b:
         add("error", "procedure.option_b", "Option B is chosen but has no steps")
+    for option, used, estimate in (("a", proc.uses_a, proc.option_a_estimate),
+                                   ("b", proc.uses_b, proc.option_b_estimate)):
+        if used and not estimate.strip():
+            add("warning", f"procedure.option_{option}_estimate",
+                f"Option {option.upper()} has no time estimate")
     for where, item in _items_with_paths(plan):
         if not item.text.strip():
             add("error", f"{where}.text", f"step {item.id} has no text")

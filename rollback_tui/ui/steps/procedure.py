@@ -41,12 +41,14 @@ class ProcedureStep(StepPane):
         with Vertical(id="option-a", classes="option"):
             yield Static(Content("Option A: Feature Flag Rollback"), classes="option-title")
             yield LabelledField("Estimate", FieldInput(proc, "option_a_estimate",
-                                                       id="option-a-estimate"))
+                                                       id="option-a-estimate"),
+                                path="procedure.option_a_estimate")
             yield item_list(proc.option_a, lambda: self.plan.new_item("a"), id="option-a-steps")
         with Vertical(id="option-b", classes="option"):
             yield Static(Content("Option B: Deployment Rollback"), classes="option-title")
             yield LabelledField("Estimate", FieldInput(proc, "option_b_estimate",
-                                                       id="option-b-estimate"))
+                                                       id="option-b-estimate"),
+                                path="procedure.option_b_estimate")
             yield item_list(proc.option_b, lambda: self.plan.new_item("b"), id="option-b-steps")
 
     async def after_build(self) -> None:
