@@ -99,7 +99,10 @@ class PlanFile:
 
 
 def markdown_path(path: Path) -> Path:
-    """Where the rendered Markdown of the plan at *path* is written."""
+    """Where the rendered Markdown of the plan at *path* is written: beside the plan's own
+    file, so that a plan reached through a symlink has its Markdown next to its source."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     return path.with_suffix(".md")
 
 

@@ -376,9 +376,11 @@ class TestAtomicWrite:
         store.save(plan_file)
         assert link.is_symlink() and os.readlink(link) == str(Path("real") / "plan.toml")
         assert 'title = "Through the link"' in target.read_text()
-        # Beside the real file: its lock and backup, and no temporary file left behind.
-        assert sorted(p.name for p in real.iterdir()) == [".plan.toml.lock", "plan.toml",
-                                                          "plan.toml.bak"]
+        # Beside the real file: its lock, backup and Markdown, and no temporary file left.
+        assert sorted(p.name for p in real.iterdir()) == [".plan.toml.lock", "plan.md",
+                                                          "plan.toml", "plan.toml.bak"]
+        assert "# Rollback Plan: Through the link" in (real / "plan.md").read_text()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.toml", "real"]
 
     def test_no_temp_files_are_left(self, plan_path: Path) -> None:
         """After saves, the folder holds the plan and its Markdown and nothing else."""
