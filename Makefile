@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PLAN ?= examples/plan.toml
+PLAN ?= .run/plan.toml
 
 .PHONY: run test lint bench bytecode clean
 
@@ -18,7 +18,13 @@ $(VENV)/.installed: pyproject.toml
 bytecode: $(VENV)/.installed
 	$(BIN)/python -m compileall -q rollback_tui
 
-run: bytecode
+# `make run` opens a copy of the example plan, made on the first run: what is tried in the
+# wizard stays in .run/ (delete it to start again), and the bundled example is left as it is.
+.run/plan.toml:
+	mkdir -p .run
+	cp examples/plan.toml $@
+
+run: bytecode $(filter .run/plan.toml,$(PLAN))
 	$(BIN)/rollback-tui edit $(PLAN)
 
 test: $(VENV)/.installed
