@@ -72,7 +72,11 @@ def _body(table: Container | Table) -> Container:
 
 def _as_table(value: InlineTable | Array) -> Table | AoT:
     """An inline table as a table, or an array of inline tables as an array of tables,
-    with every key kept (unknown ones too): the model's keys are then synced into it."""
+    with every key kept (unknown ones too): the model's keys are then synced into it.
+
+    Made from its values, as nothing else is here: an inline table holds no comments, so
+    only its one-line layout is lost (a wizard's edit can add what does not fit on a line).
+    """
     return tomlkit.item(value.unwrap())
 
 
