@@ -38,18 +38,15 @@ class ProcedureStep(StepPane):
         choice = Select([(c.label, c.value) for c in ProcedureChoice], value=proc.choice.value,
                         allow_blank=False, compact=True, id="choice")
         yield LabelledField("Options", choice, path="procedure.choice")
-        with Vertical(id="option-a", classes="option"):
-            yield Static(Content("Option A: Feature Flag Rollback"), classes="option-title")
-            yield LabelledField("Estimate", FieldInput(proc, "option_a_estimate",
-                                                       id="option-a-estimate"),
-                                path="procedure.option_a_estimate")
-            yield item_list(proc.option_a, lambda: self.plan.new_item("a"), id="option-a-steps")
-        with Vertical(id="option-b", classes="option"):
-            yield Static(Content("Option B: Deployment Rollback"), classes="option-title")
-            yield LabelledField("Estimate", FieldInput(proc, "option_b_estimate",
-                                                       id="option-b-estimate"),
-                                path="procedure.option_b_estimate")
-            yield item_list(proc.option_b, lambda: self.plan.new_item("b"), id="option-b-steps")
+        for option, name, items in (("a", "Feature Flag Rollback", proc.option_a),
+                                    ("b", "Deployment Rollback", proc.option_b)):
+            with Vertical(id=f"option-{option}", classes="option"):
+                yield Static(Content(f"Option {option.upper()}: {name}"), classes="option-title")
+                yield LabelledField("Estimate", FieldInput(proc, f"option_{option}_estimate",
+                                                           id=f"option-{option}-estimate"),
+                                    path=f"procedure.option_{option}_estimate")
+                yield item_list(items, lambda prefix=option: self.plan.new_item(prefix),
+                                id=f"option-{option}-steps")
 
     async def after_build(self) -> None:
         self._show_options()

@@ -31,15 +31,9 @@ def unwrap_autolinks(tokens: list[Any]) -> None:
     its address: the incident link would be shown twice.
     """
     for token in tokens:
-        children = token.children
-        if not children:
-            continue
-        kept = []
-        for child in children:
-            if child.markup == "autolink" and child.type in ("link_open", "link_close"):
-                continue
-            kept.append(child)
-        token.children = kept
+        if token.children:
+            token.children = [child for child in token.children if not (
+                child.markup == "autolink" and child.type in ("link_open", "link_close"))]
 
 
 class Preview(ScrollView, can_focus=True):
