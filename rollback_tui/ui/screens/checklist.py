@@ -305,7 +305,10 @@ class ChecklistScreen(Screen[None]):
 
     async def check_disk(self) -> None:
         """Merge a change made to the file by someone else; retry a failed save (every
-        second)."""
+        second). Not while the wizard is open over the checklist: there the plan is a draft
+        until it is saved, and a save from here would write every keystroke."""
+        if self.under_the_wizard():
+            return
         if self.host.dirty:
             await self.save()
             return
@@ -319,6 +322,14 @@ class ChecklistScreen(Screen[None]):
         self._problem = None
         self._report_merge(summary)
         await self.refresh_plan()
+
+    def under_the_wizard(self) -> bool:
+        """True while the wizard (opened by Edit plan) is above this screen."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        return any(isinstance(screen, WizardScreen)
+                   for screen in stack[stack.index(self) + 1:])
 
     # -- copying ---------------------------------------------------------------------------
 

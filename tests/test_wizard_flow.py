@@ -1,0 +1,74 @@
+"""The wizard as an engineer moves through it: a draft until saved however it was reached,
+findings that lead to their exact field, and Save as / Open that never replace by default."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual.pilot import Pilot
+from wizard_helpers import type_text, until
+
+from rollback_tui.ui.factory import make_app
+from rollback_tui.ui.screens.checklist import ChecklistScreen
+from rollback_tui.ui.screens.dialogs import Choice
+from rollback_tui.ui.screens.wizard import WizardScreen
+
+SIZE = (80, 24)
+T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
+
+
+def stamps(*paths: Path) -> list[tuple[int, bytes] | None]:
+    """Each file's modification time and contents (None if absent)."""
+    return [(p.stat().st_mtime_ns, p.read_bytes()) if p.exists() else None for p in paths]
+
+
+async def open_palette_entry(pilot: Pilot, name: str) -> None:
+    await pilot.press("ctrl+p")
+    await type_text(pilot, name)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+class TestEditPlanFromTheChecklist:
+    """`run`, then Edit plan: the wizard is a draft until ctrl+s; ticks are saved at once."""
+
+    async def test_typing_writes_nothing_marks_unsaved_and_quit_asks(self, example_plan: Path
+                                                                     ) -> None:
+        """Keys typed in the wizard opened from the checklist leave the files alone."""
+        app = make_app(example_plan, mode="run", by="sam", cursor_blink=False)
+        app.clock = lambda: T0
+        markdown = example_plan.with_suffix(".md")
+        backup = example_plan.with_name(example_plan.name + ".bak")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("space")  # a tick: saved at once
+            await pilot.pause()
+            item = app.plan_file.plan.item("a-1")
+            assert item is not None and item.done
+            assert 'id = "a-1"' in example_plan.read_text()
+            assert "done = true" in example_plan.read_text()
+            await open_palette_entry(pilot, "edit plan")
+            assert isinstance(app.screen, WizardScreen)
+            before = stamps(example_plan, markdown, backup)
+            await pilot.press("end")
+            await type_text(pilot, " draft")
+            await pilot.pause(1.5)  # longer than the checklist's check of the file
+            await type_text(pilot, "s")
+            await pilot.pause(1.5)
+            assert app.plan.title == "Checkout v2 drafts"
+            assert stamps(example_plan, markdown, backup) == before
+            assert app.dirty
+            assert "unsaved" in app.sub_title
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, Choice)
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: not app.dirty)
+            assert "Checkout v2 drafts" in example_plan.read_text()
+            await open_palette_entry(pilot, "run checklist")
+            assert isinstance(app.screen, ChecklistScreen)
+            assert len(app.screen_stack) == 1
