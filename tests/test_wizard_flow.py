@@ -7,12 +7,14 @@ import datetime as dt
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 from wizard_helpers import type_text, until
 
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.screens.checklist import ChecklistScreen
 from rollback_tui.ui.screens.dialogs import Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
+from rollback_tui.ui.widgets.fields import FieldInput, FieldText
 
 SIZE = (80, 24)
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
@@ -72,3 +74,59 @@ class TestEditPlanFromTheChecklist:
             await open_palette_entry(pilot, "run checklist")
             assert isinstance(app.screen, ChecklistScreen)
             assert len(app.screen_stack) == 1
+
+
+class TestFindingsLeadToTheirField:
+    """Enter on a Review finding puts the cursor in that exact field, row included."""
+
+    async def test_each_finding_focuses_its_own_row_and_column(self, example_plan: Path
+                                                               ) -> None:
+        """Contacts, Option B commands, a component's step, a follow-up action, an empty
+        list: each finding's field, not the step's first one."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            plan = app.plan
+            plan.contacts[2].contact = ""
+            plan.procedure.option_b[0].command = "helm history <release>"
+            plan.components[1].steps[1].text = ""
+            plan.followup.items[2].text = "Ship [Fix] soon"
+            plan.triggers[3].threshold = ""
+            expected = {
+                "contacts[2].contact": (plan.contacts[2], "contact"),
+                "procedure.option_b[0].command": (plan.procedure.option_b[0], "command"),
+                "components[1].steps[1].text": (plan.components[1].steps[1], "text"),
+                "followup.items[2].text": (plan.followup.items[2], "text"),
+                "triggers[3].threshold": (plan.triggers[3], "threshold"),
+            }
+            screen = app.screen
+            assert isinstance(screen, WizardScreen)
+            screen.run_lint()
+            wheres = [f.where for f in screen.findings]
+            assert sorted(wheres) == sorted(expected)
+            for where, (target, attr) in expected.items():
+                await screen.show_step("review")
+                await pilot.pause()
+                findings = screen.query_one("#review-findings", OptionList)
+                findings.focus()
+                findings.highlighted = wheres.index(where)
+                await pilot.press("enter")
+                await pilot.pause()
+                field = app.focused
+                assert isinstance(field, FieldInput | FieldText), where
+                assert field.target is target and field.attr == attr, where
+                assert field.region.height and screen.pane(screen.current).region.contains(
+                    field.region.x, field.region.y), where
+
+    async def test_an_empty_option_focuses_its_add_button(self, example_plan: Path) -> None:
+        """Option B with no steps: Enter goes to its "+ Add step"."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.plan.procedure.option_b.clear()
+            screen = app.screen
+            assert isinstance(screen, WizardScreen)
+            await screen.show_step("procedure", where="procedure.option_b")
+            await pilot.pause()
+            assert app.focused is not None and app.focused.has_class("row-add")
+            assert app.focused in screen.query_one("#option-b-steps").query("*")

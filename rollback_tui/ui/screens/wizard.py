@@ -140,7 +140,7 @@ class WizardScreen(Screen[None]):
         elif self.preview_visible:
             self.query_one("#preview", Preview).scroll_to_section(*STEP_SECTIONS.get(key, ()))
         self._update_states()
-        if focus and not (where and pane.focus_field(where)):
+        if focus and not (where and await pane.focus_field(where)):
             pane.focus_first()
 
     async def action_next_step(self) -> None:

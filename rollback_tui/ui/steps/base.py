@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import re
+from typing import Any, ClassVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from rollback_tui.plan.lint import Finding
 from rollback_tui.plan.model import Plan
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.widgets.fields import FieldInput, FieldText, LabelledField, cleaned
+from rollback_tui.ui.widgets.rows import RowList
+
+_PATH_PART = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
+
+
+def path_targets(root: object, where: str) -> list[tuple[object, str | None]]:
+    """What a finding's path (``contacts[2].contact``) names in the plan, deepest first:
+    (object, attribute) for a field, (list or model, None) for the rows that hold it."""
+    node: Any = root
+    found: list[tuple[object, str | None]] = []
+    for match in _PATH_PART.finditer(where):
+        name, index = match.groups()
+        if name is not None:
+            if not hasattr(node, name):
+                break
+            found.append((node, name))
+            node = getattr(node, name)
+        else:
+            if not isinstance(node, list) or int(index) >= len(node):
+                break
+            node = node[int(index)]
+        if isinstance(node, (list, BaseModel)):
+            found.append((node, None))
+    return found[::-1]
 
 
 class StepHeading(Static):
@@ -168,11 +193,23 @@ class StepPane(VerticalScroll):
                 widget.focus()
                 return
 
-    def focus_field(self, where: str) -> bool:
-        """Put the cursor in the field that *where* names, if the step shows it."""
+    async def focus_field(self, where: str) -> bool:
+        """Put the cursor in the field that *where* names, if the step shows it: the exact
+        field, row included, else the nearest thing that holds it (its row, its list)."""
         for holder in self.query(LabelledField):
             if holder.path == where:
                 holder.field.focus()
                 return True
+        fields = list(self.query(FieldInput)) + list(self.query(FieldText))
+        for target, attr in path_targets(self.plan, where):
+            for field in fields:
+                if field.target is target and attr in (None, field.attr):
+                    field.focus()
+                    return True
+            for rows in self.query(RowList):
+                if rows.items is target:
+                    first = rows.query(FieldInput)
+                    (first.first() if first else rows.query_one(".row-add", Button)).focus()
+                    return True
         return False
 

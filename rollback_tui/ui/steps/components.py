@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -92,6 +94,18 @@ class ComponentsStep(StepPane):
         ])
         if focus_name:
             name.focus()
+
+    async def focus_field(self, where: str) -> bool:
+        # The editor shows one component: the one the path names is picked first.
+        match = re.match(r"components\[(\d+)\]", where)
+        if match and int(match.group(1)) < len(self.plan.components):
+            if int(match.group(1)) != self.selected:
+                self.selected = int(match.group(1))
+                await self._show_editor()
+        elif where == "components":
+            self.query_one("#add-component", Button).focus()
+            return True
+        return await super().focus_field(where)
 
     def _refresh_picker(self) -> None:
         picker = self.query_one(ComponentPicker)
