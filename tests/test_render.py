@@ -416,11 +416,13 @@ class TestCommands:
             "deploy $VERSION ${TARGET_VERSION} $FEATURE_FLAG $INCIDENT $COMPONENT")
         assert ("sh", "deploy v2 v1 ff INC-9 api\n") in self.fences(plan)
 
-    def test_unset_and_lookalike_variables_are_left_alone(self) -> None:
-        """Unset variables and longer names that merely start like one stay as written."""
+    def test_unset_variables_show_as_unset_and_lookalikes_stay(self) -> None:
+        """A variable with no value shows as unset, never as a raw $NAME; longer names that
+        merely start like one stay as written."""
         plan = new_plan(version="v2", components=["api"])
         plan.components[0].steps[0].command = "echo $TARGET_VERSION $VERSION_OLD $VERSIONS $HOME"
-        assert ("sh", "echo $TARGET_VERSION $VERSION_OLD $VERSIONS $HOME\n") in self.fences(plan)
+        assert ("sh", "echo ‹target version unset› $VERSION_OLD $VERSIONS $HOME\n") in \
+            self.fences(plan)
         assert substitute("$VERSION.", {"VERSION": "v2"}) == "v2."
 
     def test_templates_are_text_blocks_with_variables(self) -> None:

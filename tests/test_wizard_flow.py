@@ -130,3 +130,21 @@ class TestFindingsLeadToTheirField:
             await pilot.pause()
             assert app.focused is not None and app.focused.has_class("row-add")
             assert app.focused in screen.query_one("#option-b-steps").query("*")
+
+
+class TestUnsetInputsInTheWizard:
+    """An empty Current version looks empty, and says where $VERSION is used."""
+
+    async def test_empty_current_version_does_not_look_filled(self, tmp_path: Path) -> None:
+        """Its placeholder says it is not set (no `$VERSION`), and its finding is under it."""
+        app = make_app(tmp_path / "new.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            field = app.screen.query_one("#version", FieldInput)
+            assert field.value == ""
+            shown = "".join(s.text for s in field.render_line(0))
+            assert "$" not in shown and "not set" in shown
+            await until(pilot, lambda: bool(app.screen.query(".field-message.-shown")))
+            holder = field.parent.parent  # type: ignore[union-attr]
+            message = holder.query_one(".field-message").render()
+            assert "$VERSION is used in" in str(message)

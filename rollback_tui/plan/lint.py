@@ -32,6 +32,16 @@ _ANGLE_PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 _-]{0,30}>")
 _VERIFY = re.compile(r"verif|health|check|confirm|smoke|monitor|test", re.IGNORECASE)
 _DATABASE = re.compile(r"databas|migrat|schema|\bdb\b|\bsql\b", re.IGNORECASE)
 
+VARIABLE_FIELDS = {
+    "VERSION": ("version", "the current version"),
+    "TARGET_VERSION": ("target_version", "the target version"),
+    "FEATURE_FLAG": ("feature_flag", "the feature flag"),
+    "INCIDENT": ("incident", "the incident"),
+}
+"""Each plan variable, the field that gives it its value, and that field's name."""
+_VARIABLE_USE = re.compile(r"\$(?:\{(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\}"
+                           r"|(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\b)")
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -72,6 +82,29 @@ def _items_with_paths(plan: Plan) -> Iterator[tuple[str, ChecklistItem]]:
             yield f"components[{c}].steps[{i}]", item
 
 
+def _unset_variables(plan: Plan, strings: list[tuple[str, str]]) -> dict[str, str]:
+    """A finding for each variable used with no value: on the field that would give it
+    one, naming every place that uses it; $COMPONENT outside a component, where it is."""
+    uses: dict[str, list[str]] = {}
+    out: dict[str, str] = {}
+    for where, value in strings:
+        if "$" not in value:
+            continue
+        for match in _VARIABLE_USE.finditer(value):
+            name = match.group(1) or match.group(2)
+            if name == "COMPONENT":
+                if not where.startswith("components["):
+                    out[where] = ("$COMPONENT has a value only in a component's steps; "
+                                  "here it stays unset")
+            elif where not in uses.setdefault(name, []):
+                uses[name].append(where)
+    for name, (field, label) in VARIABLE_FIELDS.items():
+        places = uses.get(name)
+        if places and not getattr(plan, field).strip():
+            out[field] = f"{label} is not set, but ${name} is used in {', '.join(places)}"
+    return out
+
+
 def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
     """Every finding for *plan*, in the order of the wizard's steps."""
     out: list[Finding] = []
@@ -81,16 +114,22 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
 
     if not plan.title.strip():
         add("error", "title", "the plan has no title (the feature or change it rolls back)")
-    if plan.feature_flag == "" and plan.procedure.uses_a:
-        add("warning", "feature_flag", "Option A disables a feature flag, but none is named")
-    if plan.procedure.uses_b and not plan.target_version.strip():
-        add("warning", "target_version", "the last known good version is not named")
 
     unused = [f"procedure.option_{o}[" for o, used in (("a", plan.procedure.uses_a),
                                                           ("b", plan.procedure.uses_b)) if not used]
-    for where, value in _strings(plan):
-        if where.startswith("timeline") or any(where.startswith(u) for u in unused):
-            continue
+    strings = [(where, value) for where, value in _strings(plan)
+               if not where.startswith("timeline") and not any(where.startswith(u)
+                                                                for u in unused)]
+    unset = _unset_variables(plan, strings)
+    for field, message in unset.items():
+        add("error", field, message)
+    if plan.feature_flag == "" and plan.procedure.uses_a and "feature_flag" not in unset:
+        add("warning", "feature_flag", "Option A disables a feature flag, but none is named")
+    if plan.procedure.uses_b and not plan.target_version.strip() and \
+            "target_version" not in unset:
+        add("warning", "target_version", "the last known good version is not named")
+
+    for where, value in strings:
         for pattern in (_TEMPLATE_PLACEHOLDER, _ANGLE_PLACEHOLDER):
             for match in pattern.finditer(value):
                 add("error", where, f"placeholder {match.group()} is still to be filled in")

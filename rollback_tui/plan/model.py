@@ -285,7 +285,7 @@ class Plan(_Model):
         return None
 
     def variables(self, component: str | None = None) -> dict[str, str]:
-        """The values substituted into commands and templates (unset ones are left as is)."""
+        """The values substituted into commands and templates (unset ones are absent)."""
         values = {
             "VERSION": self.version,
             "TARGET_VERSION": self.target_version,

@@ -51,11 +51,11 @@ class BasicsStep(StepPane):
                                                         placeholder="https://…"),
                             path="incident_link")
         yield LabelledField("Current version", FieldInput(p, "version", id="version",
-                                                          placeholder="$VERSION"),
+                                                          placeholder="not set: the live version"),
                             path="version")
         yield LabelledField("Target version", FieldInput(p, "target_version",
                                                          id="target-version",
-                                                         placeholder="last known good"),
+                                                         placeholder="not set: last known good"),
                             path="target_version")
         db = Select([("No", False), ("Yes", True)], value=p.db_impact, allow_blank=False,
                     compact=True, id="db-impact")
