@@ -40,12 +40,18 @@ class Section:
     markdown: str
 
 
+def unset_variable(name: str) -> str:
+    """What a variable with no value shows instead of a raw ``$NAME``: ‹version unset›."""
+    return f"‹{name.lower().replace('_', ' ')} unset›"
+
+
 def substitute(text: str, variables: dict[str, str]) -> str:
-    """Replace $VERSION and the other plan variables that have a value."""
+    """Replace $VERSION and the other plan variables; one with no value shows as unset."""
     if "$" not in text:
         return text
     return _VARIABLE.sub(
-        lambda m: variables.get(m.group(1) or m.group(2), m.group(0)), text)
+        lambda m: variables.get(m.group(1) or m.group(2))
+        or unset_variable(m.group(1) or m.group(2)), text)
 
 
 class _Renderer:
