@@ -17,6 +17,7 @@ import click
 
 from rollback_tui import store, sync
 from rollback_tui.plan import DeploymentType, lint, new_plan
+from rollback_tui.plan.text import findings_summary
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
 
@@ -84,7 +85,7 @@ def _run_app(path: Path | None, mode: str, by: str | None = None,
     sys.exit(code)
 
 
-@main.command()
+@main.command(short_help="Open the wizard on PATH (created if missing).")
 @click.argument("path", type=PathArg, required=False)
 @ThemeOption
 def edit(path: Path | None, theme: str | None) -> None:
@@ -92,7 +93,7 @@ def edit(path: Path | None, theme: str | None) -> None:
     _run_app(path, mode="edit", theme=_theme(theme))
 
 
-@main.command()
+@main.command(short_help="Tick PATH's steps as a checklist, during the incident.")
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who ticks the steps (default: your login name).")
 @ThemeOption
@@ -101,7 +102,7 @@ def run(path: Path, by: str | None, theme: str | None) -> None:
     _run_app(path, mode="run", by=by, theme=_theme(theme))
 
 
-@main.command()
+@main.command(short_help="Write a complete pre-filled plan and its Markdown.")
 @click.argument("path", type=PathArg)
 @click.option("--title", default="", help="The feature or change being rolled back.")
 @click.option("--incident", default="", help="The incident summary or link.")
@@ -140,7 +141,7 @@ def _read(path: Path) -> tuple[store.Plan, list[str]]:
         fail(str(exc))
 
 
-@main.command()
+@main.command(short_help="Print the plan's Markdown (or write it to a file).")
 @click.argument("path", type=PathArg)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the Markdown to this file instead of stdout.")
@@ -157,7 +158,7 @@ def render(path: Path, output: Path | None) -> None:
         fail(str(exc))
 
 
-@main.command()
+@main.command(short_help="Lint a plan: exit 0 if clean, 1 on findings, 2 if unusable.")
 @click.argument("path", type=PathArg)
 def check(path: Path) -> None:
     """Validate and lint: exit 0 clean, 1 with findings, 2 if the file is unusable."""
@@ -166,14 +167,12 @@ def check(path: Path) -> None:
     for finding in findings:
         click.echo(f"{path}: {finding.severity}: {finding.where}: {finding.message}")
     if findings:
-        errors = sum(f.severity == "error" for f in findings)
-        click.echo(f"{len(findings)} findings ({errors} errors, {len(findings) - errors} "
-                   "warnings)", err=True)
+        click.echo(findings_summary([f.severity for f in findings]), err=True)
         sys.exit(EXIT_FINDINGS)
     click.echo(f"{path}: no findings")
 
 
-@main.command()
+@main.command(short_help="List every checklist item and its state.")
 @click.argument("path", type=PathArg)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def status(path: Path, as_json: bool) -> None:
@@ -202,7 +201,7 @@ def status(path: Path, as_json: bool) -> None:
     click.echo(f"{done}/{len(rows)} done")
 
 
-@main.command()
+@main.command(short_help="Tick (or untick) items by id; saved at once.")
 @click.argument("path", type=PathArg)
 @click.argument("ids", nargs=-1, required=True)
 @click.option("--undo", is_flag=True, help="Untick instead of tick.")
@@ -238,7 +237,7 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
 # -- copy and themes -----------------------------------------------------------------------
 
 
-@main.command("copy")
+@main.command("copy", short_help="Copy the plan's Markdown to the clipboard.")
 @click.argument("path", type=PathArg)
 @click.option("--tty", "tty_path", envvar="ROLLBACK_TUI_TTY", default="/dev/tty", hidden=True,
               help="Where to write the OSC 52 sequence instead of /dev/tty.")
@@ -262,7 +261,7 @@ def copy_command(path: Path, tty_path: str) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
-@main.command("themes")
+@main.command("themes", short_help="List the themes found, and where they are.")
 def themes_command() -> None:
     """List the themes found (name, dark or light, file), then the files that were skipped.
 

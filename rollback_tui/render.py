@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.timeline import option_milestones
+from rollback_tui.plan.timeline import item_labels, option_milestones
 
 _NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
 # $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.
@@ -243,9 +243,7 @@ class _Renderer:
 
     def timeline(self) -> str:
         lines = ["## Timeline", "", "| Time (UTC) | Who | Event |", "|------------|-----|-------|"]
-        items: dict[str, ChecklistItem] = {}  # one look-up for all events, as plan.item()
-        for _, _, checklist_item in self.plan.checklist():
-            items.setdefault(checklist_item.id, checklist_item)
+        labels = item_labels(self.plan)  # one look-up for all events, as plan.item()
         # In time order: after a merge, events appended to the file may be earlier.
         for e in sorted(self.plan.timeline, key=lambda event: event.at):
             what = {
@@ -255,10 +253,9 @@ class _Renderer:
                 "note": "Note",
             }[e.event]
             if e.item:
-                item = items.get(e.item)
                 label = f" {code_span(e.item, table=True)}"
-                if item is not None and item.text.strip():
-                    label += f" {inline(item.text, table=True)}"
+                if labels.get(e.item):
+                    label += f" {inline(labels[e.item], table=True)}"
                 what += label
             if e.text:
                 what += f": {inline(e.text, table=True)}"

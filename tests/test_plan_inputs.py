@@ -3,6 +3,7 @@ Basics choices (deployment type, database impact) keep the defaults that follow 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -12,8 +13,12 @@ from markdown_it import MarkdownIt
 from rollback_tui.cli import main
 from rollback_tui.plan import new_plan
 from rollback_tui.plan.lint import lint
+from rollback_tui.plan.text import findings_summary, plural
+from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
+from rollback_tui.ui.widgets.checklist import timeline_text
 
+T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "plan.toml"
 
 
@@ -82,3 +87,49 @@ class TestUnsetVariables:
         plan.procedure.option_b[0].command = "kubectl rollout undo deployment/$COMPONENT"
         assert "deployment/‹component unset›" in render_markdown(plan)
         assert "$COMPONENT" not in render_markdown(plan)
+
+
+class TestTimelineNamesTheSection:
+    """A tick of a component's step says which component, in the Markdown and on screen."""
+
+    def test_component_step_row_names_its_component(self) -> None:
+        """"Done component-1-1 Revert to previous state" names checkout-api and web."""
+        plan = new_plan(title="t", components=["checkout-api", "web"])
+        for component in plan.components:
+            set_done(plan, component.steps[0].id, True, "sam", at=T0)
+        rows = [line for line in render_markdown(plan).splitlines() if "| Done " in line]
+        assert [row.split(" | ")[2].removesuffix(" |") for row in rows] == [
+            "Done `checkout-api-1` checkout-api: Revert to previous state",
+            "Done `web-1` web: Revert to previous state",
+        ]
+        panel = timeline_text(plan).plain
+        assert "Done checkout-api-1 checkout-api: Revert to previous state" in panel
+        assert "Done web-1 web: Revert to previous state" in panel
+
+
+class TestWording:
+    """Counts in the right number, and a --help whose summaries are whole sentences."""
+
+    def test_one_finding_is_singular(self, tmp_path: Path) -> None:
+        """"1 finding (1 error, 0 warnings)", never "1 findings (1 errors"."""
+        path = without_inputs(tmp_path, "incident")
+        result = run("check", path)
+        assert result.stderr == "1 finding (1 error, 0 warnings)\n"
+
+    def test_plural_helper(self) -> None:
+        assert plural(1, "step") == "1 step"
+        assert plural(0, "step") == "0 steps"
+        assert findings_summary(["warning", "error", "warning"]) == \
+            "3 findings (1 error, 2 warnings)"
+
+    def test_top_level_help_cuts_no_summary(self) -> None:
+        """At 80 columns each command's line in --help is its whole short help."""
+        result = CliRunner().invoke(main, ["--help"], terminal_width=80)
+        commands = result.output.split("Commands:\n", 1)[1].splitlines()
+        assert len(commands) == len(main.commands)  # type: ignore[attr-defined]
+        for line in commands:
+            name, summary = line.split(None, 1)
+            assert not summary.endswith("..."), line
+            assert len(line) <= 80
+            assert summary == main.commands[name].short_help  # type: ignore[attr-defined]
+            assert summary.endswith(".")

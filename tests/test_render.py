@@ -587,7 +587,7 @@ class TestOtherContent:
         assert timeline[0] == ["Time (UTC)", "Who", "Event"]
         assert timeline[1] == ["2026-11-21 03:04:05", "sam", "Incident started"]
         assert timeline[2] == ["2026-11-21 03:05:05", "sam",
-                               "Done a-1 Disable feature flag in dashboard"]
+                               "Done a-1 Option A: Disable feature flag in dashboard"]
         text = render_markdown(plan)
         assert "- **Start to first step of Option A:** 1 min" in text
         assert "- **Start to last step of Option A:** 4 min" in text

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
+from textual.widgets._toast import Toast
 from wizard_helpers import type_text, until
 
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.screens.checklist import ChecklistScreen
-from rollback_tui.ui.screens.dialogs import Choice
+from rollback_tui.ui.screens.dialogs import Choice, NoteDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.widgets.fields import FieldInput, FieldText
 
@@ -148,3 +150,74 @@ class TestUnsetInputsInTheWizard:
             holder = field.parent.parent  # type: ignore[union-attr]
             message = holder.query_one(".field-message").render()
             assert "$VERSION is used in" in str(message)
+
+
+class TestCopyNotification:
+    """The copy report is a line or two, and leaves a dialog opened after it readable."""
+
+    async def test_copy_then_note_the_dialog_stays_uncovered(
+        self, example_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """c (copy the command) then n (a note), in tmux, at 80×24: the notification is two
+        lines and does not overlap the Note dialog."""
+        for name in ("DISPLAY", "WAYLAND_DISPLAY", "STY", "TERM_PROGRAM"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,42,0")
+        # The copy's file where it usually is: ~/.local/state/rollback-tui/last-copy.md
+        monkeypatch.setenv("HOME", str(tmp_path))
+        monkeypatch.setenv("ROLLBACK_TUI_STATE_DIR",
+                           str(tmp_path / ".local" / "state" / "rollback-tui"))
+        app = make_app(example_plan, mode="run", by="sam", cursor_blink=False)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.pause()
+            await pilot.press("c")
+            await until(pilot, lambda: bool(app._notifications))
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, NoteDialog)
+            (note,) = [n for n in app._notifications if n.title.startswith("Copied")]
+            assert note.message.splitlines() == [
+                "Sent to the terminal; also in ~/.local/state/rollback-tui/last-copy.md",
+                "In tmux, this needs `set -s set-clipboard on`."]
+            await pilot.pause(0.3)
+            toasts = list(app.screen.query(Toast))
+            assert toasts
+            box = app.screen.query_one("NoteDialog > Vertical").region
+            for toast in toasts:
+                assert not toast.region.overlaps(box), (toast.region, box)
+
+
+class TestWording:
+    """One wording for removals; counts in the right number."""
+
+    async def test_removing_a_contact_and_a_component_read_alike(self, example_plan: Path
+                                                                  ) -> None:
+        """ctrl+r on a contact and on a component: "Removed <noun> <n>: <what it was>."."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, WizardScreen)
+            await screen.show_step("contacts", where="contacts[2].name")
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            await screen.show_step("components")
+            await pilot.press("down", "ctrl+r")
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+        assert messages[-2:] == ["Removed contact 3: Lee Wong.",
+                                 "Removed component 2: payments-worker."]
+
+    async def test_review_counts_one_finding_in_the_singular(self, example_plan: Path
+                                                             ) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.plan.contacts[1].contact = ""
+            screen = app.screen
+            assert isinstance(screen, WizardScreen)
+            screen.run_lint()
+            await screen.show_step("review")
+            await pilot.pause()
+            summary = screen.query_one("#review-summary").render()
+            assert str(summary) == "1 finding (1 error, 0 warnings)"

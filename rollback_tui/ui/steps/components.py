@@ -14,12 +14,12 @@ from textual.widgets.option_list import Option
 
 from rollback_tui.plan.defaults import new_component
 from rollback_tui.plan.model import Component
-from rollback_tui.plan.text import slug
+from rollback_tui.plan.text import plural, slug
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.steps.base import StepPane
 from rollback_tui.ui.steps.lists import KEYS_HINT
 from rollback_tui.ui.widgets.fields import FieldInput, LabelledField
-from rollback_tui.ui.widgets.rows import item_list
+from rollback_tui.ui.widgets.rows import item_list, removed_message
 
 
 class ComponentPicker(OptionList):
@@ -32,7 +32,8 @@ class ComponentPicker(OptionList):
 
 def _label(component: Component, index: int) -> Content:
     name = component.name.strip() or f"(component {index + 1})"
-    return Content.assemble(f"{index + 1:>3}. ", name, (f"  {len(component.steps)} steps", "dim"))
+    steps = plural(len(component.steps), "step")
+    return Content.assemble(f"{index + 1:>3}. ", name, (f"  {steps}", "dim"))
 
 
 class ComponentsStep(StepPane):
@@ -165,8 +166,7 @@ class ComponentsStep(StepPane):
         self._refresh_picker()
         await self._show_editor()
         picker.focus()
-        self.notify(Content(f"Removed component {removed.name or index + 1}.").plain,
-                    markup=False)
+        self.notify(removed_message("component", index, removed), markup=False)
         self.post_message(PlanEdited(structural=True))
 
     async def action_move_component(self, delta: int) -> None:
