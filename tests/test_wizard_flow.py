@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList, Static
 from textual.widgets._toast import Toast
 from wizard_helpers import type_text, until
 
 from rollback_tui.ui.factory import make_app
+from rollback_tui.ui.path_input import complete_path, free_name
 from rollback_tui.ui.screens.checklist import ChecklistScreen
-from rollback_tui.ui.screens.dialogs import Choice, NoteDialog
+from rollback_tui.ui.screens.dialogs import AskPath, Choice, NoteDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.widgets.fields import FieldInput, FieldText
 
@@ -221,3 +222,187 @@ class TestWording:
             await pilot.pause()
             summary = screen.query_one("#review-summary").render()
             assert str(summary) == "1 finding (1 error, 0 warnings)"
+
+
+def path_field(app) -> Input:  # type: ignore[no-untyped-def]
+    assert isinstance(app.screen, AskPath), app.screen
+    return app.screen.query_one("#path", Input)
+
+
+def dialog_error(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(".error", Static).render())
+
+
+async def type_path(pilot: Pilot, text: str) -> None:
+    await pilot.press("end", "shift+home", "backspace")
+    await pilot.press(*text)
+
+
+class TestSaveAs:
+    """Save as never replaces a plan by default, and keeps the dialog when it fails."""
+
+    async def test_bare_start_proposes_a_free_name(self, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+        """In a folder with plan.toml, a new plan's Save as proposes plan-2.toml."""
+        (tmp_path / "plan.toml").write_text("x")
+        monkeypatch.chdir(tmp_path)
+        app = make_app(None, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert path_field(app).value == "plan-2.toml"
+            await pilot.press("enter")
+            await until(pilot, lambda: not app.dirty and not app.untitled)
+        assert (tmp_path / "plan.toml").read_text() == "x"
+        assert (tmp_path / "plan-2.toml").exists()
+
+    async def test_two_enters_keep_the_existing_plan(self, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+        """Typing an existing plan's name, Enter, Enter: Keep it is the default; the dialog
+        is back with the path as typed."""
+        existing = tmp_path / "plan.toml"
+        existing.write_text("precious")
+        monkeypatch.chdir(tmp_path)
+        app = make_app(None, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await type_path(pilot, "plan.toml")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, Choice)
+            assert app.focused is not None and app.focused.id == "answer-cancel"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert path_field(app).value == "plan.toml"
+            assert existing.read_text() == "precious"
+            assert app.untitled
+            # Replace, chosen on purpose, does replace it.
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("tab", "enter")
+            await until(pilot, lambda: not app.untitled)
+            assert not isinstance(app.screen, AskPath | Choice)
+        assert "schema_version" in existing.read_text()
+
+    async def test_a_failed_save_keeps_the_dialog_and_the_path(self, tmp_path: Path) -> None:
+        """A path below a file cannot be written: the error shows in the dialog."""
+        (tmp_path / "notes.txt").write_text("n")
+        app = make_app(None, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            typed = str(tmp_path / "notes.txt" / "plan.toml")
+            await type_path(pilot, typed)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert path_field(app).value == typed
+            assert "notes.txt" in dialog_error(app)
+            assert app.untitled
+
+    async def test_missing_folders_are_created_after_asking(self, tmp_path: Path) -> None:
+        """Save as into a folder that does not exist asks, then creates it and saves."""
+        app = make_app(None, cursor_blink=False)
+        target = tmp_path / "team" / "svc" / "plan.toml"
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await type_path(pilot, str(target))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, Choice)
+            assert "does not exist" in app.screen.question
+            assert not target.parent.exists()
+            await pilot.press("enter")
+            await until(pilot, lambda: not app.untitled)
+        assert target.exists() and target.with_suffix(".md").exists()
+
+    async def test_declining_the_folder_keeps_the_dialog(self, tmp_path: Path) -> None:
+        app = make_app(None, cursor_blink=False)
+        target = tmp_path / "team" / "plan.toml"
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await type_path(pilot, str(target))
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert path_field(app).value == str(target)
+            assert not target.parent.exists()
+
+
+class TestOpen:
+    """An error in Open keeps the dialog and the typed path."""
+
+    async def test_missing_plan_error_shows_in_the_dialog(self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.action_open()
+            await pilot.pause()
+            typed = str(example_plan.parent / "nope.toml")
+            await type_path(pilot, typed)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert path_field(app).value == typed
+            assert "nope.toml" in dialog_error(app)
+            await type_path(pilot, str(example_plan))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, WizardScreen)
+
+
+class TestPathCompletion:
+    """Tab in a path field completes names as a shell does."""
+
+    def test_unique_and_common_prefixes(self, tmp_path: Path) -> None:
+        (tmp_path / "plan.toml").write_text("")
+        (tmp_path / "plans").mkdir()
+        (tmp_path / "other.toml").write_text("")
+        (tmp_path / ".hidden.toml").write_text("")
+        base = f"{tmp_path}/"
+        assert complete_path(base + "o") == (base + "other.toml", ["other.toml"])
+        assert complete_path(base + "p") == (base + "plan", ["plan.toml", "plans/"])
+        assert complete_path(base + "plans") == (base + "plans/", ["plans/"])
+        assert complete_path(base + "x") == (base + "x", [])
+        assert complete_path(base + ".h") == (base + ".hidden.toml", [".hidden.toml"])
+        assert complete_path(str(tmp_path / "missing" / "a")) == (
+            str(tmp_path / "missing" / "a"), [])
+
+    def test_free_name(self, tmp_path: Path) -> None:
+        assert free_name(tmp_path) == "plan.toml"
+        (tmp_path / "plan.toml").write_text("")
+        (tmp_path / "plan-2.toml").write_text("")
+        assert free_name(tmp_path) == "plan-3.toml"
+
+    async def test_tab_in_the_dialog_completes_then_shows_candidates(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        (tmp_path / "checkout.toml").write_text("")
+        (tmp_path / "plans").mkdir()
+        (tmp_path / "plans" / "a.toml").write_text("")
+        (tmp_path / "plans" / "b.toml").write_text("")
+        monkeypatch.chdir(tmp_path)
+        app = make_app(None, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await type_path(pilot, "ch")
+            await pilot.press("tab")
+            assert path_field(app).value == "checkout.toml"
+            await type_path(pilot, "pl")
+            await pilot.press("tab")
+            assert path_field(app).value == "plans/"
+            await pilot.press("tab")
+            await pilot.pause()
+            assert path_field(app).value == "plans/"
+            shown = str(app.screen.query_one(".candidates", Static).render())
+            assert shown == "a.toml  b.toml"
+            assert isinstance(app.focused, Input)

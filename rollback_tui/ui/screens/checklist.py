@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
@@ -27,7 +26,7 @@ from rollback_tui.plan.model import Plan
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import substitute
 from rollback_tui.ui.copying import copy_and_report
-from rollback_tui.ui.screens.dialogs import AskPath, NoteDialog
+from rollback_tui.ui.screens.dialogs import NoteDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.widgets.checklist import (
     ChecklistGroup,
@@ -399,23 +398,13 @@ class ChecklistScreen(Screen[None]):
 def run_checklist(app: RollbackApp) -> None:
     """Save the plan (asking where, for a new one), then show it as a checklist."""
     if app.untitled:
-        app.push_screen(AskPath("Save the plan before running it (TOML; the Markdown goes "
-                                "beside it):", "plan.toml"), partial(_saved_as, app))
+        app.action_save_as("Save the plan before running it (TOML; the Markdown goes beside "
+                           "it):", then=partial(_show_checklist, app))
         return
     if app.dirty or app.plan_file.identity is None:
         app.action_save()
         if app.dirty or app.plan_file.identity is None:
             return  # a conflict question or an error is on screen
-    _show_checklist(app)
-
-
-def _saved_as(app: RollbackApp, path: Path | None) -> None:
-    if path is None:
-        return
-    app._save_as_answered(path)  # the app's own Save As, with its checks
-    if app.untitled or app.dirty:
-        app.notify("Run checklist again once the plan is saved.", markup=False)
-        return
     _show_checklist(app)
 
 
