@@ -11,7 +11,8 @@ from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
 from rollback_tui.cli import main
-from rollback_tui.plan import new_plan
+from rollback_tui.plan import DeploymentType, new_plan
+from rollback_tui.plan.choices import follow_choices
 from rollback_tui.plan.lint import lint
 from rollback_tui.plan.text import findings_summary, plural
 from rollback_tui.plan.timeline import set_done
@@ -133,3 +134,60 @@ class TestWording:
             assert len(line) <= 80
             assert summary == main.commands[name].short_help  # type: ignore[attr-defined]
             assert summary.endswith(".")
+
+
+class TestChoicesFollow:
+    """follow_choices: what `new` would write for the new choice, the user's edits kept."""
+
+    def test_a_step_added_by_the_user_keeps_its_place_and_id(self) -> None:
+        plan = new_plan(title="t")
+        added = plan.new_item("b", "Purge the CDN", "cdnctl purge --all")
+        plan.procedure.option_b.insert(2, added)
+        before = [i.id for i in plan.procedure.option_b]
+        plan.deployment_type = DeploymentType.BLUE_GREEN
+        followed = follow_choices(plan, DeploymentType.ROLLING, False)
+        steps = plan.procedure.option_b
+        assert followed.kept == []  # a step of the user's own is not a stale default
+        assert [i.text for i in steps] == [
+            "Identify last known good version (the idle colour)",
+            "Switch the router back to the previous colour",
+            "Purge the CDN",
+            "Wait for traffic to drain from the new colour",
+            "Verify all health checks passing",
+        ]
+        assert steps[2] is added and steps[-1].id == before[-1]
+        assert len({i.id for i in steps}) == len(steps)
+
+    def test_database_step_comes_and_goes_with_the_choice(self) -> None:
+        plan = new_plan(title="t")
+        plan.db_impact = True
+        follow_choices(plan, DeploymentType.ROLLING, False)
+        assert "Run database rollback migration" in [i.text for i in plan.procedure.option_b]
+        plan.db_impact = False
+        follow_choices(plan, DeploymentType.ROLLING, True)
+        assert steps(plan) == steps(new_plan(title="t"))
+
+    def test_a_ticked_step_is_never_removed(self) -> None:
+        plan = new_plan(title="t")
+        set_done(plan, plan.procedure.option_b[0].id, True, "sam", at=T0)
+        plan.deployment_type = DeploymentType.CANARY
+        follow_choices(plan, DeploymentType.ROLLING, False)
+        assert plan.procedure.option_b[0].done
+
+    def test_check_flags_an_assumption_that_says_no_migrations(self, tmp_path: Path) -> None:
+        """Database impact yes, and the migrations assumption still says there are none."""
+        text = EXAMPLE.read_text()
+        old = 'migrations = "'
+        start = text.index(old)
+        end = text.index("\n", start)
+        path = tmp_path / "plan.toml"
+        path.write_text(text[:start] + 'migrations = "This release has no schema migrations."'
+                        + text[end:])
+        result = run("check", path)
+        assert result.stdout.splitlines() == [
+            f"{path}: warning: assumptions.migrations: database impact is yes, but this says "
+            "'no schema migrations'"]
+
+
+def steps(plan):  # type: ignore[no-untyped-def]
+    return [(i.text, i.command) for i in plan.procedure.option_b]

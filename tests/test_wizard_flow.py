@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets._toast import Toast
 from wizard_helpers import type_text, until
 
+from rollback_tui.plan import DeploymentType, new_component, new_plan
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.path_input import complete_path, free_name
 from rollback_tui.ui.screens.checklist import ChecklistScreen
@@ -406,3 +407,81 @@ class TestPathCompletion:
             shown = str(app.screen.query_one(".candidates", Static).render())
             assert shown == "a.toml  b.toml"
             assert isinstance(app.focused, Input)
+
+
+def steps_of(items) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+    return [(item.text, item.command) for item in items]
+
+
+class TestBasicsChoicesFollow:
+    """Deployment type and database impact: untouched defaults follow, edits stay."""
+
+    async def test_untouched_defaults_follow_as_new_would_write_them(self, tmp_path: Path
+                                                                     ) -> None:
+        """Rolling -> Canary, then database impact Yes: Option B, the components' steps and
+        the assumptions are what `new --deployment-type canary --db-impact yes` writes."""
+        app = make_app(tmp_path / "new.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, WizardScreen)
+            plan = app.plan
+            plan.components.append(new_component(plan, "api"))
+            await screen.show_step("procedure")  # built before the choice changes
+            await pilot.pause()
+            health = plan.procedure.option_b[-1].id
+            await screen.show_step("basics")
+            screen.query_one("#deployment-type", Select).value = "canary"
+            await pilot.pause()
+            screen.query_one("#db-impact", Select).value = True
+            await pilot.pause()
+            expected = new_plan(deployment_type=DeploymentType.CANARY, db_impact=True,
+                                components=["api"])
+            assert steps_of(plan.procedure.option_b) == steps_of(expected.procedure.option_b)
+            assert steps_of(plan.components[0].steps) == steps_of(expected.components[0].steps)
+            assert plan.assumptions == expected.assumptions
+            assert plan.procedure.option_b[-1].id == health  # kept: the same step
+            assert len(plan.used_ids()) == len(list(plan.checklist()))
+            screen.run_lint()
+            assert not [f for f in screen.findings if "database" in f.message]
+            await screen.show_step("procedure")
+            await pilot.pause()
+            commands = [f.value for f in screen.query("#option-b-steps .item-command")
+                        .results(FieldInput)]
+            assert commands == [c or "" for _, c in steps_of(expected.procedure.option_b)]
+            await screen.show_step("assumptions")
+            await pilot.pause()
+            shown = screen.query_one("#assumptions-migrations", FieldText).text
+            assert shown == expected.assumptions.migrations
+
+    async def test_edited_text_is_kept_said_and_checked(self, tmp_path: Path) -> None:
+        """An edited Option B command and an edited assumption stay as written; a
+        notification names them, and check flags the contradiction."""
+        app = make_app(tmp_path / "new.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, WizardScreen)
+            plan = app.plan
+            await screen.show_step("procedure", where="procedure.option_b[0].command")
+            await pilot.press("end")
+            await type_text(pilot, " --kube-context prod")
+            await pilot.pause()
+            edited = plan.procedure.option_b[0].command
+            assert edited is not None and edited.endswith("--kube-context prod")
+            plan.assumptions.migrations = "We ship no migrations in this release."
+            await screen.show_step("basics")
+            screen.query_one("#deployment-type", Select).value = "canary"
+            await pilot.pause()
+            screen.query_one("#db-impact", Select).value = True
+            await pilot.pause()
+            assert plan.procedure.option_b[0].command == edited
+            assert plan.assumptions.migrations == "We ship no migrations in this release."
+            assert "Pause Argo CD auto-sync so it does not re-apply the release" in [
+                i.text for i in plan.procedure.option_b]
+            kept = [n.message for n in app._notifications if n.title == "Edited text kept"]
+            assert any("Option B step 1" in m for m in kept)
+            assert any("the migration reversibility assumption" in m for m in kept)
+            screen.run_lint()
+            assert [f.where for f in screen.findings if "database impact is yes" in f.message
+                    ] == ["assumptions.migrations"]

@@ -31,6 +31,11 @@ _TEMPLATE_PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z /-]{0,30}\]")
 _ANGLE_PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 _-]{0,30}>")
 _VERIFY = re.compile(r"verif|health|check|confirm|smoke|monitor|test", re.IGNORECASE)
 _DATABASE = re.compile(r"databas|migrat|schema|\bdb\b|\bsql\b", re.IGNORECASE)
+_NO_DATA_CHANGE = re.compile(
+    r"\bno\b[^.;]*\bmigrations?\b|\bwithout\b[^.;]*\bmigrations?\b"
+    r"|\b(does not|doesn't|won't|will not|never) (change|touch|write|alter)\b"
+    r"[^.;]*\b(data|schema)\b"
+    r"|\bno\b[^.;]*\b(data|schema) changes?\b", re.IGNORECASE)
 
 VARIABLE_FIELDS = {
     "VERSION": ("version", "the current version"),
@@ -172,6 +177,11 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
         if not any(_DATABASE.search(f"{s.text} {s.command or ''}") for s in steps):
             add("error", "procedure.option_b",
                 "database impact is yes, but no step rolls the database back")
+        for name in ("data_mutations", "migrations"):
+            said = _NO_DATA_CHANGE.search(getattr(plan.assumptions, name))
+            if said:
+                add("warning", f"assumptions.{name}",
+                    f"database impact is yes, but this says {said.group().strip()!r}")
 
     if not plan.components:
         add("warning", "components", "no components are listed")

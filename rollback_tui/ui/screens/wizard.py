@@ -14,7 +14,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 from rollback_tui.plan.lint import Finding, lint
 from rollback_tui.plan.model import Plan
 from rollback_tui.render import render_sections
-from rollback_tui.ui.messages import GoToStep, PlanEdited
+from rollback_tui.ui.messages import GoToStep, PlanEdited, StepsReshaped
 from rollback_tui.ui.steps import STEPS, StepPane
 from rollback_tui.ui.widgets.preview import Preview
 from rollback_tui.ui.widgets.step_list import StepList
@@ -158,6 +158,11 @@ class WizardScreen(Screen[None]):
         event.stop()
         if event.option.id:
             await self.show_step(event.option.id)
+
+    @on(StepsReshaped)
+    async def _reshaped(self, event: StepsReshaped) -> None:
+        for key in event.steps:
+            await self.pane(key).rebuild()
 
     @on(GoToStep)
     async def _go_to(self, event: GoToStep) -> None:

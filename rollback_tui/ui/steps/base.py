@@ -93,6 +93,17 @@ class StepPane(VerticalScroll):
         await self.after_build()
         self.show_findings(self._findings)
 
+    async def rebuild(self) -> None:
+        """Build the step again from the plan (when it is next shown, if it is not now)."""
+        if not self.built:
+            return
+        self._ready = False
+        self.built = False
+        await self.remove_children()
+        if self.display and self.parent is not None and \
+                getattr(self.parent, "current", None) == self.id:
+            await self.ensure_built()
+
     async def after_build(self) -> None:
         """Set-up that needs the step's widgets mounted."""
 
