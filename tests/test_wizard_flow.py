@@ -485,3 +485,28 @@ class TestBasicsChoicesFollow:
             screen.run_lint()
             assert [f.where for f in screen.findings if "database impact is yes" in f.message
                     ] == ["assumptions.migrations"]
+
+
+class TestStepFindings:
+    """A step's findings about its rows: each names its place, three at most, then a count."""
+
+    async def test_procedure_findings_name_option_and_step_in_a_few_lines(
+        self, example_plan: Path
+    ) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, WizardScreen)
+            for item in app.plan.procedure.option_b[:5]:
+                item.command = "helm rollback <release>"
+            screen.run_lint()
+            await screen.show_step("procedure")
+            await pilot.pause()
+            text = str(screen.query_one("#procedure .step-findings", Static).render())
+            assert text.splitlines() == [
+                "• Option B step 1 command: placeholder <release> is still to be filled in",
+                "• Option B step 2 command: placeholder <release> is still to be filled in",
+                "• Option B step 3 command: placeholder <release> is still to be filled in",
+                "… 2 more — see Review",
+            ]

@@ -63,6 +63,38 @@ class Finding:
         return STEP_OF_FIELD.get(head, "basics")
 
 
+_LIST_NOUNS = {"option_a": "Option A step", "option_b": "Option B step", "steps": "step",
+               "contacts": "contact", "triggers": "trigger", "items": "action",
+               "actions": "action"}
+_PART = re.compile(r"([A-Za-z_]\w*)(?:\[(\d+)\])?")
+
+
+def place(where: str, plan: Plan | None = None) -> str:
+    """A finding's path as a person names it: ``procedure.option_b[0].command`` is "Option B
+    step 1 command", ``components[1].steps[2].text`` "payments-worker step 3 text"."""
+    words: list[str] = []
+    node: object = plan
+    for match in _PART.finditer(where):
+        name, index = match.group(1), match.group(2)
+        node = getattr(node, name, None) if node is not None else None
+        if index is None:
+            if name not in ("procedure", "assumptions", "decision", "communications",
+                            "followup"):
+                words.append({"option_a": "Option A", "option_b": "Option B"}.get(
+                    name, name.replace("_", " ")))
+            continue
+        n = int(index)
+        item = node[n] if isinstance(node, list) and n < len(node) else None
+        label = getattr(item, "name", "") if name in ("components", "post_rollback") else ""
+        if isinstance(label, str) and label.strip():
+            words.append(label.strip())
+        else:
+            noun = {"components": "component", "post_rollback": "post-rollback group"}
+            words.append(f"{noun.get(name) or _LIST_NOUNS.get(name, name)} {n + 1}")
+        node = item
+    return " ".join(words) or where
+
+
 def _strings(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, str]]:
     for name in type(model).model_fields:
         value = getattr(model, name)

@@ -12,11 +12,14 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Static, TextArea
 
-from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.lint import Finding, place
 from rollback_tui.plan.model import Plan
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.widgets.fields import FieldInput, FieldText, LabelledField, cleaned
 from rollback_tui.ui.widgets.rows import RowList
+
+FINDINGS_SHOWN = 3
+"""A step lists at most this many of its findings above its fields."""
 
 _PATH_PART = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
 
@@ -191,10 +194,15 @@ class StepPane(VerticalScroll):
                 holder.show_message("; ".join(messages))
                 if messages:
                     placed.add(holder.path)
-        rest = [f"{f.severity}: {f.message}" for f in findings if f.where not in placed]
+        # The rest (findings about rows, or the step as a whole) in a few lines, each naming
+        # its place; the Review step lists them all.
+        rest = [f"{place(f.where, self.plan)}: {f.message}" for f in findings
+                if f.where not in placed]
+        shown = [f"• {r}" for r in rest[:FINDINGS_SHOWN]]
+        if len(rest) > FINDINGS_SHOWN:
+            shown.append(f"… {len(rest) - FINDINGS_SHOWN} more — see Review")
         for line in self.query(".step-findings").results(Static):
-            line.update(Content("\n".join(f"• {r}" for r in rest[:6])
-                                + (f"\n• and {len(rest) - 6} more" if len(rest) > 6 else "")))
+            line.update(Content("\n".join(shown)))
             line.set_class(bool(rest), "-shown")
 
     def focus_first(self) -> None:
