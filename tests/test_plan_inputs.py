@@ -50,9 +50,9 @@ class TestUnsetVariables:
         result = run("check", path)
         assert result.exit_code == 1
         assert result.stdout.splitlines() == [
-            f"{path}: error: version: the current version is not set, but $VERSION is used in "
+            f"{path}: error: version: not set, but $VERSION is used in "
             "assumptions.migrations, communications.internal_template",
-            f"{path}: error: incident: the incident is not set, but $INCIDENT is used in "
+            f"{path}: error: incident: not set, but $INCIDENT is used in "
             "communications.internal_template",
         ]
 

@@ -38,12 +38,12 @@ _NO_DATA_CHANGE = re.compile(
     r"|\bno\b[^.;]*\b(data|schema) changes?\b", re.IGNORECASE)
 
 VARIABLE_FIELDS = {
-    "VERSION": ("version", "the current version"),
-    "TARGET_VERSION": ("target_version", "the target version"),
-    "FEATURE_FLAG": ("feature_flag", "the feature flag"),
-    "INCIDENT": ("incident", "the incident"),
+    "VERSION": "version",
+    "TARGET_VERSION": "target_version",
+    "FEATURE_FLAG": "feature_flag",
+    "INCIDENT": "incident",
 }
-"""Each plan variable, the field that gives it its value, and that field's name."""
+"""Each plan variable and the field that gives it its value."""
 _VARIABLE_USE = re.compile(r"\$(?:\{(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\}"
                            r"|(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\b)")
 
@@ -135,10 +135,10 @@ def _unset_variables(plan: Plan, strings: list[tuple[str, str]]) -> dict[str, st
                                   "here it stays unset")
             elif where not in uses.setdefault(name, []):
                 uses[name].append(where)
-    for name, (field, label) in VARIABLE_FIELDS.items():
+    for name, field in VARIABLE_FIELDS.items():
         places = uses.get(name)
         if places and not getattr(plan, field).strip():
-            out[field] = f"{label} is not set, but ${name} is used in {', '.join(places)}"
+            out[field] = f"not set, but ${name} is used in {', '.join(places)}"
     return out
 
 

@@ -9,6 +9,8 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
+from rollback_tui.ui.widgets.fields import InOrderKeys, _own_keys
+
 
 def complete_path(text: str) -> tuple[str, list[str]]:
     """Complete the last part of *text* as a shell does: (the text completed as far as the
@@ -54,8 +56,11 @@ def free_name(folder: Path, name: str = "plan.toml") -> str:
     return candidate
 
 
-class PathInput(Input):
-    """An input for a path: Tab completes file and folder names."""
+class PathInput(InOrderKeys, Input):
+    """An input for a path: Tab completes file and folder names. Keys typed ahead (a name,
+    then Enter) act in the order typed, as in the wizard's fields."""
+
+    OWN_KEYS = _own_keys(Input.BINDINGS)
 
     class Candidates(Message):
         """Tab found several names (or none): the dialog shows them for a moment."""
@@ -66,6 +71,7 @@ class PathInput(Input):
 
     async def on_key(self, event: events.Key) -> None:
         if event.key != "tab":
+            await super().on_key(event)
             return
         event.prevent_default()
         event.stop()

@@ -113,6 +113,8 @@ class AskPath(ModalScreen[Path | None]):
 
     @on(Input.Submitted, "#path")
     def _submitted(self, event: Input.Submitted) -> None:
+        if self.app.screen is not self:
+            return  # an Enter typed ahead while a question about this path is up
         text = event.value.strip()
         if not text:
             self.show_error("A path is needed (escape cancels).")
