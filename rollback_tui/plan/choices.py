@@ -56,19 +56,24 @@ def follow_choices(plan: Plan, old_type: DeploymentType, old_db: bool) -> Follow
                          option_b_steps(new_type, new_db), "b", used)
     if kept is not None:
         out.changed.append("Option B")
-        out.kept += [f"Option B step {n}" for n in kept]
+        out.kept += _steps("Option B", kept)
     if new_type != old_type:
         old_choice = _default_choice(old_type, plan.feature_flag)
         if proc.choice == old_choice:
             proc.choice = _default_choice(new_type, plan.feature_flag)
+        changed = []
         for component in plan.components:
             name = component.name.strip() or "a component"
             kept = _follow_steps(component.steps, COMPONENT_STEPS[old_type],
                                  COMPONENT_STEPS[new_type], slug(component.name, "component"),
                                  used)
             if kept is not None:
-                out.changed.append(f"{name}'s steps")
-                out.kept += [f"{name} step {n}" for n in kept]
+                changed.append(name)
+                out.kept += _steps(name, kept)
+        if len(changed) == 1:
+            out.changed.append(f"{changed[0]}'s steps")
+        elif changed:
+            out.changed.append(f"the steps of {len(changed)} components")
     if new_db != old_db:
         before, after = default_assumptions(old_db), default_assumptions(new_db)
         for attr, label in (("data_mutations", "data mutations"),
@@ -79,6 +84,13 @@ def follow_choices(plan: Plan, old_type: DeploymentType, old_db: bool) -> Follow
             elif getattr(plan.assumptions, attr) != getattr(after, attr):
                 out.kept.append(f"the {label} assumption")
     return out
+
+
+def _steps(where: str, numbers: list[int]) -> list[str]:
+    """"Option B steps 1, 4" (nothing if no numbers)."""
+    if not numbers:
+        return []
+    return [f"{where} step{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}"]
 
 
 def _untouched(item: ChecklistItem, defaults: Iterable[Step]) -> bool:
@@ -126,8 +138,12 @@ def _follow_steps(items: list[ChecklistItem], old: list[Step], new: list[Step], 
         earlier = {id(i) for i in items[:index]}
         after = max((n + 1 for n, r in enumerate(result) if id(r) in earlier), default=0)
         result.insert(max(after, min(index, len(result))), item)
-    old_texts = {text for text, _ in old}
+    # Edited steps to look at again: those whose default changed with the choice (a step
+    # the new platform does without, or does with another command).
+    old_commands, new_commands = dict(old), dict(new)
+    stale = {text for text, command in old_commands.items()
+             if text not in new_commands or new_commands[text] != command}
     kept = [n for n, item in enumerate(result, 1) if id(item) in mine_ids and
-            (item.text, item.command) not in set(new) and item.text in old_texts]
+            item.text in stale]
     items[:] = result
     return kept
