@@ -180,7 +180,7 @@ class TestCopyNotification:
             (note,) = [n for n in app._notifications if n.title.startswith("Copied")]
             assert note.message.splitlines() == [
                 "Sent to the terminal; also in ~/.local/state/rollback-tui/last-copy.md",
-                "In tmux, this needs `set -s set-clipboard on`."]
+                "tmux needs `set -s set-clipboard on`"]
             await pilot.pause(0.3)
             toasts = list(app.screen.query(Toast))
             assert toasts

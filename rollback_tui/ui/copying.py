@@ -67,11 +67,27 @@ def brief(report: CopyReport) -> str:
         first = f"Sent to {' and '.join(sent)}" + (f"; also in {where}" if where else ".")
     else:
         first = f"Only saved in {where}"
-    hint = re.sub(r"\s*\([^)]*\)", "", report.hints[0]) if report.hints else ""
-    return first + (f"\n{hint[:1].upper()}{hint[1:]}" if hint else "")
+    return first + (f"\n{_short_hint(report.hints[0])}" if report.hints else "")
 
 
 WAYS = {"terminal (OSC 52)": "the terminal", "local clipboard": "the local clipboard"}
+
+SHORT_HINTS = {
+    "tmux": "tmux needs `set -s set-clipboard on`",
+    "some terminals drop": "Some terminals drop copies this long",
+    "GNU screen": "GNU screen drops it: use the file",
+    "Terminal.app": "Terminal.app drops it: use the file",
+}
+"""The hint that `rollback-tui copy` prints in full, in a line a notification at 80
+columns holds (40 wide), so that the notification stays clear of a dialog."""
+
+
+def _short_hint(hint: str) -> str:
+    short = next((text for key, text in SHORT_HINTS.items() if key in hint), None)
+    if short is not None:
+        return short
+    hint = re.sub(r"\s*\([^)]*\)", "", hint)
+    return hint[:1].upper() + hint[1:]
 
 
 def _home(path: Path) -> str:
