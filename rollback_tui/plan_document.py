@@ -28,6 +28,8 @@ def parse(text: str) -> tomlkit.TOMLDocument:
     """*text* as a tomlkit document. Raises DocumentError."""
     try:
         return tomlkit.parse(text)
+    except RecursionError:
+        raise DocumentError("arrays or tables nested too deeply to read") from None
     except ParseError as exc:
         what = str(exc).split(" at line ")[0]
         raise DocumentError(f"line {exc.line}, column {exc.col}: TOML syntax error: "
