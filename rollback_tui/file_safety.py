@@ -183,7 +183,7 @@ def _existing(shown: Path, real: Path, st: os.stat_result, mode: int) -> Target:
         return Target(real, mode, st.st_uid, st.st_gid, in_place=True)
     raise PlanFileError(
         f"{shown}: belongs to {who(st.st_uid, st.st_gid)} (mode {mode:04o}) and you may not "
-        "write it; replacing it would make it yours. Not saved: nothing was written")
+        "write it; replacing it would make it yours; not saved: nothing was written")
 
 
 def side_target(path: Path, plan: Target) -> Target:
@@ -207,7 +207,7 @@ def side_target(path: Path, plan: Target) -> Target:
     if gid != -1 and not may_give(-1, gid) and not _folder_gives(path.parent, gid):
         raise PlanFileError(
             f"{path}: would not get the plan's group {who(plan.uid, gid).split(':')[1]} "
-            "(you are not a member), so the plan's team could not use it. Not saved: "
+            "(you are not a member), so the plan's team could not use it; not saved: "
             "nothing was written")
     return Target(path, plan.mode, uid, gid, exists=False)
 
