@@ -310,8 +310,11 @@ def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
 
 def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> str | None:
     documents: dict[int, tomlkit.TOMLDocument] = {}
+    appended: dict[int, str] = {}  # chunks whose new entries were added as text
 
     def document(index: int) -> tomlkit.TOMLDocument:
+        if index in appended:
+            raise ParseError(0, 0)  # changed twice: the whole text decides (rare)
         if index not in documents:
             documents[index] = tomlkit.parse(layout.chunk_text(index))
         return documents[index]
@@ -330,7 +333,12 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
                 if not in_sync(entry, model):
                     sync_table(document(index)[name][0], model)
             if len(value) > len(old):  # appended: spaced after the last entry, as in full
-                _sync_array(document(chunks[-1]), name, value[len(old) - 1 :])
+                text = None if chunks[-1] in documents or chunks[-1] in appended else _append(
+                    layout, chunks[-1], name, value[len(old):], existing=True)
+                if text is None:
+                    _sync_array(document(chunks[-1]), name, value[len(old) - 1 :])
+                else:
+                    appended[chunks[-1]] = text
         elif name in layout.tables:
             if unset or not isinstance(value, BaseModel):
                 return None
@@ -348,12 +356,65 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
             if not (isinstance(value, BaseModel) or _is_array(value)):
                 return None  # a new key before the first header: let tomlkit place it
             # A new table goes at the end of the document, after the last chunk's table.
-            end = document(last)
-            _sync_key(end, set(end), plan, name)
-    if not documents:
+            text = None
+            if _is_array(value) and last not in documents and last not in appended:
+                text = _append(layout, last, name, value, existing=False)
+            if text is None:
+                end = document(last)
+                _sync_key(end, set(end), plan, name)
+            else:
+                appended[last] = text
+    if not documents and not appended:
         return layout.text
-    return "".join(tomlkit.dumps(documents[i]) if i in documents else layout.chunk_text(i)
-                   for i in range(len(layout.chunks)))
+    return "".join(tomlkit.dumps(documents[i]) if i in documents else
+                   appended.get(i, layout.chunk_text(i)) for i in range(len(layout.chunks)))
+
+
+def _append(layout: toml_layout.Layout, index: int, name: str, models: list[Any], *,
+            existing: bool) -> str | None:
+    """Chunk *index* with tables for *models* appended to the array of tables *name*
+    (*existing*: the chunk is that array's last entry; else the array is new and goes
+    after the chunk), as _sync_array would write them, without parsing the chunk.
+
+    Only the chunk's header line is parsed, with the new tables: the rest of the chunk
+    (a long text, the comments that end the file) is not, so a tick costs the same
+    whatever the plan holds elsewhere. The blank lines and comments that end the chunk
+    move after the new tables, as _space_like_neighbours moves them. None when the chunk
+    is not one this is sure of; the caller then parses it.
+    """
+    chunk = layout.chunks[index]
+    text = layout.chunk_text(index)
+    if chunk.key is None or not text.endswith("\n") or "\r" in text:
+        return None
+    header = text.partition("\n")[0]
+    brackets = ("[[", "]]") if chunk.entry else ("[", "]")
+    if header.strip().split("#")[0].strip() != f"{brackets[0]}{chunk.key}{brackets[1]}":
+        return None
+    lines = text.split("\n")[:-1]  # the text ends with a line end
+    body_end = len(lines)
+    while body_end > 1 and (not lines[body_end - 1].strip()
+                            or lines[body_end - 1].lstrip().startswith("#")):
+        body_end -= 1
+    body, tail = "\n".join(lines[:body_end]) + "\n", "\n".join(lines[body_end:])
+    tail += "\n" if tail or body_end < len(lines) else ""
+    if '"""' in tail or "'''" in tail:
+        return None  # a comment-like line may end a multi-line string: not sure
+    stand_in = header + "\n"
+    document = tomlkit.parse(stand_in)
+    if existing:
+        table = document[name]
+        if not isinstance(table, AoT):
+            return None
+        for model in models:
+            new = _new_table(model, blank_line=False)
+            _space_like_neighbours(new, table[-1])
+            table.append(new)
+    else:
+        _sync_array(document, name, models)
+    written = tomlkit.dumps(document)
+    if not written.startswith(stand_in):
+        return None
+    return body + written[len(stand_in):] + tail
 
 
 _DOTTED = re.compile(r"^[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*\.", re.M)
