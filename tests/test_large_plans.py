@@ -32,11 +32,13 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def heavy_plan(folder: Path) -> Path:
-    """The example with a 1 MB text in its decision, another in its last contact, and
-    1 MB of comments at the end (after the table the timeline goes below)."""
+    """The example with 1 MB texts in its decision, in a step of the procedure whose
+    other steps are ticked, and in its last contact; and 1 MB of comments at the end
+    (after the table the timeline goes below)."""
     text = (EXAMPLES / "plan.toml").read_text()
     long = "y" * MEGABYTE
     text = text.replace("[decision]\n", f'[decision]\nbackground = "{long}"\n', 1)
+    text = text.replace('id = "b-4"\n', f'id = "b-4"\nhandbook = "{long}"\n', 1)
     text += f'pager_notes = "{long}"\n\n'
     text += "".join(f"# handover note {i}: see the runbook\n" for i in range(30_000))
     path = folder / "plan.toml"
@@ -48,8 +50,9 @@ class TestTickCost:
     def test_ticks_parse_only_the_tables_they_change(self, tmp_path: Path,
                                                      parsed: list[str]) -> None:
         """The first tick (which starts the timeline at the end), the next tick and a
-        note parse a few hundred bytes each: neither the comments at the end, nor the
-        long texts elsewhere, nor the last table before the timeline."""
+        note parse a few hundred bytes each: the ticked step and the timeline's new
+        entry, not the comments at the end, the long texts elsewhere (in the same table
+        too), or the last table before the timeline."""
         path = heavy_plan(tmp_path)
         plan_file = store.load(path)
         for change in (lambda p: set_done(p, "a-1", True, "sam"),
