@@ -88,6 +88,8 @@ def _acquire(path: Path, where: Path, timeout: float) -> int:
         problem = None
         try:
             fd = _open(path, where)
+        except _CannotMake:
+            raise  # the folder does not take files: waiting would not help
         except PlanFileError as exc:
             problem, fd = str(exc), None
         if fd is not None:
@@ -166,6 +168,10 @@ def _open(path: Path, where: Path) -> int | None:
         "(its owner can make it readable by the plan's group, or remove it)")
 
 
+class _CannotMake(PlanFileError):
+    """No lock file can be made beside the plan (a read-only folder)."""
+
+
 def _create(path: Path, where: Path, *, replace: bool) -> None:
     """Make the lock file with the plan's mode and group, whole, in one step: written
     beside, then linked in (or renamed over a symlink, which is never followed)."""
@@ -174,8 +180,8 @@ def _create(path: Path, where: Path, *, replace: bool) -> None:
         fd, tmp = tempfile.mkstemp(dir=where.parent,
                                    prefix=file_safety.temp_prefix(where.name), suffix=".tmp")
     except OSError as exc:
-        raise PlanFileError(f"{path}: cannot make the lock {where}: {exc.strerror}; "
-                            "not saved") from None
+        raise _CannotMake(f"{path}: cannot make the lock {where}: {exc.strerror}; "
+                          "not saved") from None
     try:
         _set_permissions(fd, mode, uid, gid)
         os.close(fd)
