@@ -170,7 +170,8 @@ def plan_target(path: Path, *, replace_read_only: bool = False) -> Target:
         read_only = not mode & (0o222 if euid == 0 else 0o200)
         if read_only:
             raise PlanFileError(f"{path}: is read-only (mode {mode:04o}); not saved. Make it "
-                                "writable to save it, or replace it anyway with --force")
+                                "writable (chmod u+w) to save it, or replace it anyway "
+                                "with `rollback-tui tick --force`")
     return _existing(path, real, st, mode)
 
 
