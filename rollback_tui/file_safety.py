@@ -175,6 +175,17 @@ def plan_target(path: Path, *, replace_read_only: bool = False) -> Target:
     return _existing(path, real, st, mode)
 
 
+def as_it_is(path: Path) -> Target:
+    """The plan at *path* as it is (mode, owner, group), for the side files written
+    beside it when the plan itself is not written."""
+    real = Path(os.path.realpath(path))
+    try:
+        st = os.stat(real)
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot read: {_reason(exc)}") from None
+    return Target(real, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid)
+
+
 def _existing(shown: Path, real: Path, st: os.stat_result, mode: int) -> Target:
     """An existing regular file: renamed over if its owner and group can be kept, else
     rewritten in place if this process may write it, else refused."""

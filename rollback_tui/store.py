@@ -367,8 +367,7 @@ def finish_markdown(path: Path, plan: Plan, lock_timeout: float, *,
     with plan_lock(path, lock_timeout):
         if not markdown_behind(path, plan, missing=missing):
             return False
-        target = file_safety.side_target(
-            markdown_path(path), file_safety.plan_target(path, replace_read_only=True))
+        target = file_safety.side_target(markdown_path(path), file_safety.as_it_is(path))
         _write(target, render_markdown(plan).encode("utf-8"),
                f"{Path(path).name} is safe; the Markdown is out of date")
     return True
