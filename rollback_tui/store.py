@@ -295,6 +295,9 @@ def save(plan_file: PlanFile, *, force: bool = False, lock_timeout: float | None
         backup = file_safety.side_target(backup_path(path), plan) if plan.exists else None
         text = dumps(plan_file)
         data = text.encode("utf-8")
+        if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again
+            raise PlanFileError(f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
+                                "plan may be (10 MB); not saved")
         markdown = render_markdown(plan_file.plan).encode("utf-8")
         previous = read_regular(plan.path) if backup is not None else b""
         folder = plan.path.parent

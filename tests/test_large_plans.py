@@ -97,3 +97,15 @@ class TestSizeCap:
             assert run_app(path, mode=mode) == 2
             err = capsys.readouterr().err
             assert err.count("\n") == 1 and "larger than a plan may be (10 MB)" in err, err
+
+    def test_a_save_above_the_cap_is_refused(self, tmp_path: Path) -> None:
+        """A plan that would be saved above the cap (a huge paste) is not written: it
+        could not be opened again."""
+        path = tmp_path / "plan.toml"
+        path.write_bytes((EXAMPLES / "plan.toml").read_bytes())
+        before = path.read_bytes()
+        plan_file = store.load(path)
+        plan_file.plan.title = "x" * (11 * MEGABYTE)
+        with pytest.raises(store.PlanFileError, match="larger than a plan may be"):
+            store.save(plan_file)
+        assert path.read_bytes() == before
