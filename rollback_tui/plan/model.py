@@ -44,7 +44,9 @@ UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(validate_assignment=True, extra="ignore", use_enum_values=False)
+    # Attribute docstrings become the fields' descriptions in `rollback-tui schema`.
+    model_config = ConfigDict(validate_assignment=True, extra="ignore", use_enum_values=False,
+                              use_attribute_docstrings=True)
 
 
 class DeploymentType(StrEnum):
