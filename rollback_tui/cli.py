@@ -256,6 +256,41 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
                    "ticked")
 
 
+@main.command("import")
+@click.argument("markdown", type=PathArg)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the plan to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def import_command(markdown: Path, output: Path | None, force: bool) -> None:
+    """Read a rollback plan written by hand in Markdown and print it as a plan file (TOML).
+
+    Follows the plan template and the strategy brief's sections; what cannot be placed is
+    listed on stderr and kept as comments in the TOML. Exit 2 if MARKDOWN is not a plan.
+    """
+    from rollback_tui import import_plan, importer
+
+    if output is not None and output.exists() and not force:
+        fail(f"{output}: already exists; use --force to replace it")
+    try:
+        plan, unplaced = importer.read_file(markdown)
+    except importer.NotAPlan as exc:
+        fail(str(exc))
+    text = store.dumps(store.new_file(output or Path("plan.toml"), plan))
+    source = import_plan.printable(markdown.name)
+    text = import_plan.with_notes(text, unplaced, source)
+    for note in unplaced:
+        click.echo(import_plan.note_line(markdown, note), err=True)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        store.write_atomic(output, text.encode("utf-8"))
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    click.echo(f"Wrote {output}" + (f" ({len(unplaced)} pieces not placed, kept as comments)"
+                                     if unplaced else ""), err=True)
+
+
 @main.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of the plan file, for editors and validators.

@@ -1,0 +1,504 @@
+"""`rollback-tui import`: a rollback plan written by hand in Markdown, read into a Plan.
+
+Reads the template's layout and the strategy brief's sections, and everything render
+writes: headings are found by their words at any level (``## 2. Rollback Decision
+Criteria`` as well as ``### Rollback Decision Criteria``), lists may use ``-``, ``*`` or
+``1.``, checkboxes keep their state. What cannot be placed in the plan is returned as
+``Unplaced`` (section and line), never dropped: the command line lists it on stderr and
+keeps it as comments in the TOML, beside the section it came from.
+
+What render derives rather than stores is not read back: the header's component list
+(when the components have sections), the "Incident Timeline" line, the timeline's
+milestones. Checklist ids are not in the Markdown: they are numbered as in a new plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from rollback_tui.import_text import inline_of, plain, split_lines, unsubstitute
+from rollback_tui.plan.model import Plan
+from rollback_tui.plan.text import clean_text
+
+_MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+_EMPTY = {"_No steps yet._", "_No components yet._", "_No actions yet._", "*No steps yet.*",
+          "_Not yet written._"}
+_UNSET = "_Not yet written._"
+_BOX = re.compile(r"^\s*\[([ xX])\]\s?")
+_DONE = re.compile(r"^\((?:done|ticked) (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC(?: by (.*))?\)$",
+                   re.DOTALL)
+_OWNER = " — owner: "
+_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.)]|[A-Za-z][.)])\s+")
+_ESTIMATE = re.compile(r"^Option ([AB])\b[^(]*(?:\((.*)\))?\s*$", re.DOTALL)
+
+
+class NotAPlan(ValueError):
+    """The Markdown cannot be read as a rollback plan (the message names the file)."""
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """Text the importer found but could not put in the plan."""
+
+    section: str
+    """The plan section it was found in (``header``, ``triggers``, ...)."""
+    line: int
+    text: str
+
+
+# Section keys, found by the words of a heading (any level, numbering dropped).
+_SECTIONS: list[tuple[str, re.Pattern[str]]] = [
+    ("assumptions", re.compile(r"assumption|data safety", re.I)),
+    ("triggers", re.compile(r"trigger|detection signal", re.I)),
+    ("decision", re.compile(r"decision criteria", re.I)),
+    ("option_a", re.compile(r"^option a\b", re.I)),
+    ("option_b", re.compile(r"^option b\b", re.I)),
+    ("components", re.compile(r"component", re.I)),
+    ("procedure", re.compile(r"^(rollback )?(procedure|steps)$", re.I)),
+    ("communications", re.compile(r"^communication plan|^communications?$", re.I)),
+    ("post_rollback", re.compile(r"post-?rollback actions", re.I)),
+    ("followup", re.compile(r"follow-?up", re.I)),
+    ("contacts", re.compile(r"contacts", re.I)),
+    ("timeline", re.compile(r"^timeline$", re.I)),
+]
+_TEMPLATES = {"internal update": "internal_template", "status page update":
+              "status_page_template", "user-facing message": "user_template",
+              "user-facing communication": "user_template",
+              "post-rollback status update": "post_rollback_update"}
+# Labelled lines ("**Backups:** ...", "Backups: ...") of each section, by their words.
+_FIELDS: dict[str, list[tuple[re.Pattern[str], str]]] = {
+    "assumptions": [(re.compile(p, re.I), f) for p, f in [
+        (r"data mutation", "data_mutations"), (r"backup", "backups"),
+        (r"migration", "migrations"), (r"^slas?\b|service level", "sla"),
+        (r"user impact", "user_impact")]],
+    "decision": [(re.compile(p, re.I), f) for p, f in [
+        (r"severity", "severity"), (r"impact scope|^scope", "impact_scope"),
+        (r"time to resolution", "time_to_resolution"),
+        (r"hotfix|fix forward", "rollback_vs_hotfix")]],
+    "communications": [(re.compile(p, re.I), f) for p, f in [
+        (r"stakeholder", "stakeholders"), (r"channel", "channels"),
+        (r"cadence|frequency", "cadence")]],
+    "followup": [(re.compile(p, re.I), f) for p, f in [
+        (r"root cause", "rca"), (r"prevention", "prevention"),
+        (r"monitoring|alerting", "monitoring"), (r"retrospective", "retrospective")]],
+}
+_DERIVED = re.compile(r"^incident timeline$|^start to (first|last) step of option [ab]$",
+                      re.I)
+_HEADER = {"created": "created", "deployment type": "deployment_type",
+           "components": "components", "incident": "incident", "incident link":
+           "incident_link", "current version": "version", "version": "version",
+           "target version": "target_version", "last known good version": "target_version",
+           "database impact": "db_impact", "db impact": "db_impact",
+           "feature flag": "feature_flag", "incident summary": "incident"}
+_EVENTS = {"incident started": "incident-start", "done": "tick", "undone": "untick",
+           "note": "note"}
+
+
+def _section_of(title: str) -> str | None:
+    words = _NUMBER.sub("", title).strip().rstrip(":")
+    for key, pattern in _SECTIONS:
+        if pattern.search(words):
+            return key
+    return None
+
+
+@dataclass
+class _Item:
+    text: str
+    command: str | None = None
+    owner: str | None = None
+    done: bool = False
+    done_at: dt.datetime | None = None
+    done_by: str | None = None
+
+    def data(self, variables: dict[str, str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": unsubstitute(self.text, variables), "done": self.done}
+        if self.command is not None:
+            out["command"] = unsubstitute(self.command, variables, command=True)
+        for name in ("owner", "done_at", "done_by"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        return out
+
+
+@dataclass
+class _Reader:
+    header: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    fields: dict[str, dict[str, str]] = field(default_factory=dict)
+    triggers: list[dict[str, str]] = field(default_factory=list)
+    contacts: list[dict[str, str]] = field(default_factory=list)
+    options: dict[str, list[_Item]] = field(default_factory=dict)
+    estimates: dict[str, str] = field(default_factory=dict)
+    components: list[tuple[str, list[_Item]]] = field(default_factory=list)
+    actions: list[_Item] = field(default_factory=list)
+    templates: dict[str, str] = field(default_factory=dict)
+    groups: list[tuple[str, list[_Item]]] = field(default_factory=list)
+    followup_items: list[_Item] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    sections_seen: set[str] = field(default_factory=set)
+    section: str = "header"
+    sub: str | None = None
+    level: int = 1
+    """The level of the current section's heading."""
+
+    # -- the walk -----------------------------------------------------------------------
+
+    def read(self, root: SyntaxTreeNode) -> None:
+        for node in root.children:
+            if node.type == "heading":
+                self.heading(node)
+            elif node.type == "hr":
+                continue
+            else:
+                self.block(node)
+
+    def keep(self, node: SyntaxTreeNode, text: str | None = None) -> None:
+        """Note *node* (or *text* found in it) as not placed."""
+        line = node.map[0] + 1 if node.map else 0
+        body = text if text is not None else _source(node)
+        if body.strip():
+            self.unplaced.append(Unplaced(self.section, line, body.strip()))
+
+    def heading(self, node: SyntaxTreeNode) -> None:
+        title = plain(inline_of(node)).strip()
+        if node.tag == "h1" and self.title is None and not self.sections_seen:
+            self.title = re.sub(r"^rollback plan\s*:?\s*", "", title, flags=re.I)
+            self.section, self.sub = "header", None
+            return
+        key = _section_of(title)
+        if key in ("option_a", "option_b"):
+            match = _ESTIMATE.match(_NUMBER.sub("", title))
+            self.estimates[key] = (match.group(2) or "").strip() if match else ""
+            self.options.setdefault(key, [])
+        level = int(node.tag[1:])
+        if self.section == "components" and level > self.level and key not in (
+                "option_a", "option_b"):
+            key = None  # below "Component Rollback Steps", a heading names a component
+        if key is not None:
+            self.section, self.sub, self.level = key, None, level
+            self.sections_seen.add(key)
+            return
+        lowered = title.lower().strip()
+        if self.section == "components":
+            self.components.append((title, []))
+            self.sub = "component"
+        elif self.section == "communications" and lowered in _TEMPLATES:
+            self.sub = _TEMPLATES[lowered]
+        elif self.section == "communications" and "action" in lowered:
+            self.sub = "actions"
+        elif self.section == "followup" and "action" in lowered:
+            self.sub = "items"
+        else:
+            self.keep(node, f"heading: {title}")
+            self.sub = "unknown"
+
+    def block(self, node: SyntaxTreeNode) -> None:
+        if node.type == "paragraph" and plain(inline_of(node)).strip() in _EMPTY:
+            return
+        section, sub = self.section, self.sub
+        if sub == "unknown":
+            self.keep(node)
+        elif section == "header" and node.type == "paragraph":
+            self.header_lines(node)
+        elif node.type == "table" and section in ("triggers", "contacts", "timeline"):
+            self.table(node)
+        elif section in ("option_a", "option_b", "procedure") and _is_list(node):
+            key = "option_b" if section == "procedure" else section
+            self.options.setdefault(key, []).extend(self.items(node))
+        elif section == "components" and sub == "component" and _is_list(node):
+            self.components[-1][1].extend(self.items(node))
+        elif section == "communications" and sub in _TEMPLATES.values():
+            self.template(node, sub)
+        elif section == "communications" and sub == "actions" and _is_list(node):
+            self.actions.extend(self.items(node))
+        elif section == "followup" and sub == "items" and _is_list(node):
+            self.followup_items.extend(self.items(node))
+        elif section == "post_rollback" and _is_list(node):
+            self.post_rollback(node)
+        elif section in _FIELDS and _is_list(node):
+            self.labelled(node, section)
+        elif section == "triggers" and _is_list(node):
+            for entry in node.children:
+                self.triggers.append({"trigger": _one_text(entry)})
+        elif section == "timeline" and _is_list(node):
+            for entry in node.children:
+                if not _DERIVED.match(_label(entry)[0] or ""):
+                    self.keep(entry)
+        elif node.type == "paragraph" and section in ("triggers", "post_rollback") and \
+                re.match(r"initiate rollback", _source(node), re.I):
+            return  # the template's fixed sentence
+        else:
+            self.keep(node)
+
+    # -- pieces ---------------------------------------------------------------------------
+
+    def header_lines(self, node: SyntaxTreeNode) -> None:
+        for line in split_lines(inline_of(node)):
+            if not line:
+                continue
+            label, value, nodes = _label_nodes(line)
+            key = _HEADER.get((label or "").lower())
+            if key is None:
+                self.keep(node, plain(line))
+                continue
+            codes = [n for n in nodes if n.type != "text" or n.content.strip()]
+            if len(codes) == 1 and codes[0].type == "code_inline":
+                value = codes[0].content
+            self.header[key] = value
+
+    def table(self, node: SyntaxTreeNode) -> None:
+        rows = [row for part in node.children for row in part.children]
+        if not rows:
+            return
+        names = [plain(inline_of(cell), table=True).strip().lower() for cell in rows[0].children]
+        for row in rows[1:]:
+            cells = [_cell(c) for c in row.children]
+            values = dict(zip(names, cells, strict=False))
+            if self.section == "triggers":
+                self.triggers.append({
+                    "trigger": _pick(values, "trigger", "signal", "condition"),
+                    "threshold": _pick(values, "threshold"),
+                    "source": _pick(values, "source", "monitor")})
+            elif self.section == "contacts":
+                self.contacts.append({"role": _pick(values, "role"),
+                                      "name": _pick(values, "name"),
+                                      "contact": _pick(values, "contact", "phone", "slack")})
+            else:
+                self.timeline_row(row, values)
+
+    def timeline_row(self, row: SyntaxTreeNode, values: dict[str, str]) -> None:
+        cells = row.children
+        event_nodes = inline_of(cells[2]) if len(cells) > 2 else []
+        head = plain(event_nodes[:1], table=True) if event_nodes else ""
+        kind = next((k for k in sorted(_EVENTS, key=len, reverse=True)
+                     if head.lower().startswith(k)), None)
+        try:
+            at = dt.datetime.strptime(_pick(values, "time"), "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            at = None
+        if kind is None or at is None:
+            self.keep(row, " | ".join(plain(inline_of(c), table=True) for c in cells))
+            return
+        rest_nodes = list(event_nodes)
+        first = rest_nodes[0]
+        remainder = first.content[len(kind):] if first.type == "text" else ""
+        item = None
+        rest_nodes = rest_nodes[1:]
+        if not remainder.strip() and rest_nodes and rest_nodes[0].type == "code_inline":
+            item = rest_nodes[0].content
+            remainder = plain(rest_nodes[1:], table=True)
+        else:
+            remainder += plain(rest_nodes, table=True)
+        self.timeline.append({"at": at.replace(tzinfo=dt.UTC), "by": _pick(values, "who"),
+                              "event": _EVENTS[kind], "item": item, "rest": remainder})
+
+    def items(self, node: SyntaxTreeNode) -> list[_Item]:
+        return [item for entry in node.children if (item := self.item(entry)) is not None]
+
+    def item(self, entry: SyntaxTreeNode) -> _Item | None:
+        text_nodes: list[SyntaxTreeNode] = []
+        command = None
+        for child in entry.children:
+            if child.type == "paragraph" and not text_nodes:
+                text_nodes = inline_of(child)
+            elif child.type in ("fence", "code_block") and command is None:
+                command = child.content.removesuffix("\n")
+            else:
+                self.keep(child)
+        if not text_nodes and command is None:
+            return None
+        item = _Item("")
+        nodes = list(text_nodes)
+        if nodes and nodes[-1].type == "em":
+            done = _DONE.match(plain(nodes[-1].children))
+            if done:
+                stamp = done.group(1)
+                stamp_format = "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M"
+                item.done_at = dt.datetime.strptime(stamp, stamp_format).replace(tzinfo=dt.UTC)
+                item.done_by = done.group(2)
+                nodes = nodes[:-1]
+        text = plain(nodes)
+        if item.done_at is not None:
+            text = text.removesuffix(" ")
+        if box := _BOX.match(text):
+            item.done = box.group(1) != " "
+            text = text[box.end():]
+        if _OWNER in text:
+            text, item.owner = text.split(_OWNER, 1)
+        item.text = "" if text.strip() == "—" else text.strip()
+        item.command = command
+        return item
+
+    def post_rollback(self, node: SyntaxTreeNode) -> None:
+        loose: list[_Item] = []
+        for entry in node.children:
+            name_nodes = inline_of(entry.children[0]) if entry.children and \
+                entry.children[0].type == "paragraph" else []
+            name = plain(name_nodes).strip()
+            if _BOX.match(name):  # a step without a group
+                if (item := self.item(entry)) is not None:
+                    loose.append(item)
+                continue
+            if len(name_nodes) == 1 and name_nodes[0].type == "strong":
+                name = plain(name_nodes[0].children).strip()
+            items: list[_Item] = []
+            for child in entry.children[1:]:
+                if _is_list(child):
+                    items += self.items(child)
+                else:
+                    self.keep(child)
+            self.groups.append((name, items))
+        if loose:
+            self.groups.append(("Actions", loose))
+
+    def labelled(self, node: SyntaxTreeNode, section: str) -> None:
+        fields = self.fields.setdefault(section, {})
+        for entry in node.children:
+            label, value = _label(entry)
+            if label is not None and _DERIVED.match(label):
+                continue
+            name = next((f for pattern, f in _FIELDS[section]
+                         if label is not None and pattern.search(label)), None)
+            if name is None and section in ("communications", "followup"):
+                item = self.item(entry)
+                if item is not None:
+                    (self.actions if section == "communications" else
+                     self.followup_items).append(item)
+                continue
+            if name is None or name in fields:
+                self.keep(entry)
+                continue
+            fields[name] = "" if value.strip() == _UNSET else value
+
+    def template(self, node: SyntaxTreeNode, name: str) -> None:
+        if node.type in ("fence", "code_block"):
+            body = node.content.removesuffix("\n")
+        elif node.type == "paragraph":
+            body = plain(inline_of(node))
+        else:
+            self.keep(node)
+            return
+        previous = self.templates.get(name)
+        self.templates[name] = f"{previous}\n\n{body}" if previous else body
+
+
+def _is_list(node: SyntaxTreeNode) -> bool:
+    return node.type in ("bullet_list", "ordered_list")
+
+
+def _source(node: SyntaxTreeNode) -> str:
+    if node.type in ("paragraph", "heading"):
+        return plain(inline_of(node))
+    if node.type in ("fence", "code_block"):
+        return node.content
+    parts = []
+    for child in node.walk():
+        if child.type == "inline":
+            parts.append(plain(list(child.children)))
+        elif child.type in ("fence", "code_block"):
+            parts.append(child.content)
+    return "\n".join(parts)
+
+
+def _label_nodes(line: list[SyntaxTreeNode]) -> tuple[str | None, str, list[SyntaxTreeNode]]:
+    """(label, value, value nodes) of ``**Label:** value`` or ``Label: value``."""
+    if line and line[0].type == "strong":
+        label = plain(line[0].children).strip()
+        rest = line[1:]
+        value = plain(rest)
+        if label.endswith(":"):
+            return label[:-1].strip(), value.strip(), rest
+        if value.startswith(":"):
+            return label, value[1:].strip(), rest
+    text = plain(line)
+    head, colon, tail = text.partition(":")
+    if colon and 0 < len(head) <= 40 and "`" not in head:
+        return head.strip(), tail.strip(), []
+    return None, text.strip(), line
+
+
+def _label(entry: SyntaxTreeNode) -> tuple[str | None, str]:
+    """(label, value) of a list entry ``- **Label:** value`` (value lines kept)."""
+    paragraphs = [c for c in entry.children if c.type == "paragraph"]
+    if not paragraphs:
+        return None, _source(entry)
+    nodes = inline_of(paragraphs[0])
+    label, _, _ = _label_nodes(nodes)
+    if label is None:
+        return None, _source(entry)
+    first = nodes[1:] if nodes and nodes[0].type == "strong" else nodes
+    value = plain(first).strip()
+    if nodes and nodes[0].type != "strong":
+        value = value.partition(":")[2].strip()
+    value = value.removeprefix(":").strip()
+    lines = [line.strip() for line in value.split("\n")]
+    more = [_source(p) for p in paragraphs[1:]]
+    return label, "\n".join(line for line in [*lines, *more] if line)
+
+
+def _one_text(entry: SyntaxTreeNode) -> str:
+    return " ".join(_source(entry).split())
+
+
+def _cell(cell: SyntaxTreeNode) -> str:
+    text = plain(inline_of(cell), table=True).strip()
+    return "" if text == "—" else text
+
+
+def _pick(values: dict[str, str], *words: str) -> str:
+    for name, value in values.items():
+        if any(word in name for word in words):
+            return value
+    return ""
+
+
+def parse_markdown(text: str) -> tuple[Plan, list[Unplaced]]:
+    """The plan in Markdown *text*, and what could not be placed in it.
+
+    Raises NotAPlan when the text has neither a "Rollback Plan" title nor any of a plan's
+    sections.
+    """
+    text = clean_text(text.removeprefix("\ufeff"))
+    reader = _Reader()
+    reader.read(SyntaxTreeNode(_MD.parse(text)))
+    titled = reader.title is not None and re.match(r"^rollback plan", text.lstrip("# \n"), re.I)
+    if not reader.sections_seen and not titled:
+        raise NotAPlan("not a rollback plan (no 'Rollback Plan' title and none of its "
+                       "sections: triggers, procedure, components, contacts...)")
+    from rollback_tui.import_plan import build
+
+    return build(reader), reader.unplaced
+
+
+
+def read_file(path: Path) -> tuple[Plan, list[Unplaced]]:
+    """The plan in the Markdown file at *path*; NotAPlan with one line naming the file."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotAPlan(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise NotAPlan(f"{path}: is a folder, not a Markdown file") from None
+    except OSError as exc:
+        raise NotAPlan(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise NotAPlan(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return parse_markdown(text)
+    except NotAPlan as exc:
+        raise NotAPlan(f"{path}: {exc}") from None
+    except ValueError as exc:  # a value the plan's model refuses
+        first = str(exc).splitlines()[0]
+        raise NotAPlan(f"{path}: cannot be read as a plan: {first}") from None
