@@ -97,6 +97,8 @@ _HEADER = {"created": "created", "deployment type": "deployment_type",
            "target version": "target_version", "last known good version": "target_version",
            "database impact": "db_impact", "db impact": "db_impact",
            "feature flag": "feature_flag", "incident summary": "incident"}
+# The header's values that render writes as code spans.
+_CODE_SPANS = {"version", "target_version", "feature_flag"}
 _EVENTS = {"incident started": "incident-start", "done": "tick", "undone": "untick",
            "note": "note"}
 
@@ -251,7 +253,7 @@ class _Reader:
                 self.keep(node, plain(line))
                 continue
             codes = [n for n in nodes if n.type != "text" or n.content.strip()]
-            if len(codes) == 1 and codes[0].type == "code_inline":
+            if key in _CODE_SPANS and len(codes) == 1 and codes[0].type == "code_inline":
                 value = codes[0].content
             self.header[key] = value
 
@@ -262,6 +264,8 @@ class _Reader:
         names = [plain(inline_of(cell), table=True).strip().lower() for cell in rows[0].children]
         for row in rows[1:]:
             cells = [_cell(c) for c in row.children]
+            if not any(cells):
+                continue  # "| — | — | — |": render's row for an empty table
             values = dict(zip(names, cells, strict=False))
             if self.section == "triggers":
                 self.triggers.append({
@@ -431,15 +435,9 @@ def _label(entry: SyntaxTreeNode) -> tuple[str | None, str]:
     paragraphs = [c for c in entry.children if c.type == "paragraph"]
     if not paragraphs:
         return None, _source(entry)
-    nodes = inline_of(paragraphs[0])
-    label, _, _ = _label_nodes(nodes)
+    label, value, _ = _label_nodes(inline_of(paragraphs[0]))
     if label is None:
         return None, _source(entry)
-    first = nodes[1:] if nodes and nodes[0].type == "strong" else nodes
-    value = plain(first).strip()
-    if nodes and nodes[0].type != "strong":
-        value = value.partition(":")[2].strip()
-    value = value.removeprefix(":").strip()
     lines = [line.strip() for line in value.split("\n")]
     more = [_source(p) for p in paragraphs[1:]]
     return label, "\n".join(line for line in [*lines, *more] if line)
