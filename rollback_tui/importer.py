@@ -99,6 +99,7 @@ _HEADER = {"created": "created", "deployment type": "deployment_type",
            "feature flag": "feature_flag", "incident summary": "incident"}
 # The header's values that render writes as code spans.
 _CODE_SPANS = {"version", "target_version", "feature_flag"}
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1", re.DOTALL)
 _EVENTS = {"incident started": "incident-start", "done": "tick", "undone": "untick",
            "note": "note"}
 
@@ -247,14 +248,16 @@ class _Reader:
         for line in split_lines(inline_of(node)):
             if not line:
                 continue
-            label, value, nodes = _label_nodes(line)
+            label, value, _ = _label_nodes(line)
             key = _HEADER.get((label or "").lower())
             if key is None:
                 self.keep(node, plain(line))
                 continue
-            codes = [n for n in nodes if n.type != "text" or n.content.strip()]
-            if key in _CODE_SPANS and len(codes) == 1 and codes[0].type == "code_inline":
-                value = codes[0].content
+            span = _CODE_SPAN.fullmatch(value)
+            if key in _CODE_SPANS and span and span.group(1) not in span.group(2):
+                inner = span.group(2)  # CommonMark drops one space on each side
+                value = inner[1:-1] if inner[:1] == inner[-1:] == " " and inner.strip() \
+                    else inner
             self.header[key] = value
 
     def table(self, node: SyntaxTreeNode) -> None:
