@@ -49,6 +49,18 @@ class TestSchema:
         assert "pattern" in item["id"]
         assert schema["properties"]["schema_version"]["maximum"] == 1
 
+    def test_every_field_is_described(self, schema_file: Path) -> None:
+        """Each field has a description (its docstring), or is a table described by its
+        model's docstring."""
+        schema = json.loads(schema_file.read_text())
+        models = [schema, *schema["$defs"].values()]
+        for model in models:
+            for name, prop in model.get("properties", {}).items():
+                described = "description" in prop or "$ref" in prop or \
+                    "$ref" in prop.get("items", {})
+                assert described, (model["title"], name)
+        assert all("description" in model for model in schema["$defs"].values())
+
     def test_validator_accepts_the_example(self, schema_file: Path) -> None:
         """check-jsonschema reads the example's TOML and finds nothing."""
         done = validate(schema_file, EXAMPLE)
