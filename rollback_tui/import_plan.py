@@ -118,7 +118,10 @@ def build(reader: _Reader) -> Plan:
         owner = match.group(1).strip() if match else rca
         followup["rca_owner"] = "" if owner == _NO_OWNER else owner
         if match and match.group(2):
-            followup["rca_due"] = dt.date.fromisoformat(match.group(2))
+            try:
+                followup["rca_due"] = dt.date.fromisoformat(match.group(2))
+            except ValueError:
+                followup["rca_owner"] = rca.strip()  # not a real date: kept as written
     followup["items"] = _items(reader.followup_items, variables)
     data["followup"] = followup
 

@@ -330,9 +330,13 @@ class _Reader:
             if done:
                 stamp = done.group(1)
                 stamp_format = "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M"
-                item.done_at = dt.datetime.strptime(stamp, stamp_format).replace(tzinfo=dt.UTC)
-                item.done_by = done.group(2)
-                nodes = nodes[:-1]
+                try:
+                    at = dt.datetime.strptime(stamp, stamp_format).replace(tzinfo=dt.UTC)
+                except ValueError:  # not a real time: the text keeps it
+                    at = None
+                if at is not None:
+                    item.done_at, item.done_by = at, done.group(2)
+                    nodes = nodes[:-1]
         text = plain(nodes)
         if item.done_at is not None:
             text = text.removesuffix(" ")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rollback_tui.importer import parse_markdown
+from rollback_tui import store
+from rollback_tui.import_plan import with_notes
+from rollback_tui.importer import NotAPlan, parse_markdown
 from rollback_tui.plan import ActionGroup, Contact, DeploymentType, Plan, Trigger, new_plan
 from rollback_tui.plan.model import ProcedureChoice
 from rollback_tui.plan.timeline import record, set_done
@@ -137,3 +141,30 @@ class TestImportOfRender:
         text = markdown.replace("\n", "\r\n") if crlf else markdown
         imported, _ = parse_markdown(text)
         assert render_markdown(imported) == markdown
+
+
+MD_PIECES = st.sampled_from([
+    "# Rollback Plan: ", "## Rollback Triggers\n", "## Component Rollback Steps\n", "### ",
+    "## Emergency Contacts\n", "| a | b |\n|---|---|\n", "| x | y |\n", "- [x] ", "1. ",
+    "* ", "**Created:** ", "**Root Cause Analysis:** k, due 2026-13-45\n", "```sh\n", "```\n",
+    "_(done 2026-99-01 03:04 UTC by x)_", "## Timeline\n",
+    "| 2026-11-21 03:04:05 | s | Done `a-1` |\n", "\r\n", "\n", "\n\n", "   ", "<br>",
+    "<!-- c -->", "\\", "`", "—", "## Post-Rollback Actions\n",
+    "## Communication Plan\n", "### Internal Update\n", "## Rollback Procedure\n", "### Option A (",
+    ")\n", "**Deployment Type:** canary\n", "**Database Impact:** Yes\n", "\x1b[31m", "\x00"])
+
+
+class TestAnyMarkdown:
+    @settings(SETTINGS, max_examples=200)
+    @given(pieces=st.lists(st.one_of(MD_PIECES, st.text(max_size=12)), max_size=40))
+    def test_import_never_crashes(self, pieces: list[str]) -> None:
+        """Any text: a plan (that saves as TOML and loads back) or NotAPlan, nothing else."""
+        try:
+            plan, unplaced = parse_markdown("".join(pieces))
+        except NotAPlan:
+            return
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "plan.toml"
+            text = with_notes(store.dumps(store.new_file(path, plan)), unplaced, "in.md")
+            path.write_text(text)
+            assert store.load(path).plan.model_dump() == plan.model_dump()
