@@ -116,3 +116,70 @@ def unsubstitute(text: str, variables: dict[str, str], *, command: bool = False)
         return f"${{{name}}}" if follows else f"${name}"
 
     return pattern.sub(back, text)
+
+
+# -- pieces of blocks ------------------------------------------------------------------
+
+
+def block_text(node: SyntaxTreeNode) -> str:
+    """A block's text as typed (a list's entries and code blocks on lines of their own)."""
+    if node.type in ("paragraph", "heading"):
+        return plain(inline_of(node))
+    if node.type in ("fence", "code_block"):
+        return node.content
+    parts = []
+    for child in node.walk():
+        if child.type == "inline":
+            parts.append(plain(list(child.children)))
+        elif child.type in ("fence", "code_block"):
+            parts.append(child.content)
+    return "\n".join(parts)
+
+
+def line_label(line: list[SyntaxTreeNode]) -> tuple[str | None, str, list[SyntaxTreeNode]]:
+    """(label, value, value nodes) of ``**Label:** value`` or ``Label: value``."""
+    if line and line[0].type == "strong":
+        label = plain(line[0].children).strip()
+        rest = line[1:]
+        value = plain(rest)
+        if label.endswith(":"):
+            return label[:-1].strip(), value.strip(), rest
+        if value.startswith(":"):
+            return label, value[1:].strip(), rest
+    text = plain(line)
+    head, colon, tail = text.partition(":")
+    if colon and 0 < len(head) <= 40 and "`" not in head:
+        return head.strip(), tail.strip(), []
+    return None, text.strip(), line
+
+
+def entry_label(entry: SyntaxTreeNode) -> tuple[str | None, str]:
+    """(label, value) of a list entry ``- **Label:** value`` (value lines kept)."""
+    paragraphs = [c for c in entry.children if c.type == "paragraph"]
+    if not paragraphs:
+        return None, block_text(entry)
+    label, value, _ = line_label(inline_of(paragraphs[0]))
+    if label is None:
+        return None, block_text(entry)
+    lines = [line.strip() for line in value.split("\n")]
+    more = [block_text(p) for p in paragraphs[1:]]
+    return label, "\n".join(line for line in [*lines, *more] if line)
+
+
+def one_text(entry: SyntaxTreeNode) -> str:
+    """A list entry's text on one line."""
+    return " ".join(block_text(entry).split())
+
+
+def cell_text(cell: SyntaxTreeNode) -> str:
+    """A table cell's text; render's "—" for an empty cell is empty."""
+    text = plain(inline_of(cell), table=True).strip()
+    return "" if text == "—" else text
+
+
+def pick(values: dict[str, str], *words: str) -> str:
+    """The value of the first column whose header holds one of *words* ("" if none)."""
+    for name, value in values.items():
+        if any(word in name for word in words):
+            return value
+    return ""

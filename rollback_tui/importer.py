@@ -23,7 +23,18 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from rollback_tui.import_text import inline_of, plain, split_lines, unsubstitute
+from rollback_tui.import_text import (
+    block_text,
+    cell_text,
+    entry_label,
+    inline_of,
+    line_label,
+    one_text,
+    pick,
+    plain,
+    split_lines,
+    unsubstitute,
+)
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import clean_text
 
@@ -167,7 +178,7 @@ class _Reader:
     def keep(self, node: SyntaxTreeNode, text: str | None = None) -> None:
         """Note *node* (or *text* found in it) as not placed."""
         line = node.map[0] + 1 if node.map else 0
-        body = text if text is not None else _source(node)
+        body = text if text is not None else block_text(node)
         if body.strip():
             self.unplaced.append(Unplaced(self.section, line, body.strip()))
 
@@ -231,13 +242,13 @@ class _Reader:
             self.labelled(node, section)
         elif section == "triggers" and _is_list(node):
             for entry in node.children:
-                self.triggers.append({"trigger": _one_text(entry)})
+                self.triggers.append({"trigger": one_text(entry)})
         elif section == "timeline" and _is_list(node):
             for entry in node.children:
-                if not _DERIVED.match(_label(entry)[0] or ""):
+                if not _DERIVED.match(entry_label(entry)[0] or ""):
                     self.keep(entry)
         elif node.type == "paragraph" and section in ("triggers", "post_rollback") and \
-                re.match(r"initiate rollback", _source(node), re.I):
+                re.match(r"initiate rollback", block_text(node), re.I):
             return  # the template's fixed sentence
         else:
             self.keep(node)
@@ -248,7 +259,7 @@ class _Reader:
         for line in split_lines(inline_of(node)):
             if not line:
                 continue
-            label, value, _ = _label_nodes(line)
+            label, value, _ = line_label(line)
             key = _HEADER.get((label or "").lower())
             if key is None:
                 self.keep(node, plain(line))
@@ -266,19 +277,19 @@ class _Reader:
             return
         names = [plain(inline_of(cell), table=True).strip().lower() for cell in rows[0].children]
         for row in rows[1:]:
-            cells = [_cell(c) for c in row.children]
+            cells = [cell_text(c) for c in row.children]
             if not any(cells):
                 continue  # "| — | — | — |": render's row for an empty table
             values = dict(zip(names, cells, strict=False))
             if self.section == "triggers":
                 self.triggers.append({
-                    "trigger": _pick(values, "trigger", "signal", "condition"),
-                    "threshold": _pick(values, "threshold"),
-                    "source": _pick(values, "source", "monitor")})
+                    "trigger": pick(values, "trigger", "signal", "condition"),
+                    "threshold": pick(values, "threshold"),
+                    "source": pick(values, "source", "monitor")})
             elif self.section == "contacts":
-                self.contacts.append({"role": _pick(values, "role"),
-                                      "name": _pick(values, "name"),
-                                      "contact": _pick(values, "contact", "phone", "slack")})
+                self.contacts.append({"role": pick(values, "role"),
+                                      "name": pick(values, "name"),
+                                      "contact": pick(values, "contact", "phone", "slack")})
             else:
                 self.timeline_row(row, values)
 
@@ -289,7 +300,7 @@ class _Reader:
         kind = next((k for k in sorted(_EVENTS, key=len, reverse=True)
                      if head.lower().startswith(k)), None)
         try:
-            at = dt.datetime.strptime(_pick(values, "time"), "%Y-%m-%d %H:%M:%S")
+            at = dt.datetime.strptime(pick(values, "time"), "%Y-%m-%d %H:%M:%S")
         except ValueError:
             at = None
         if kind is None or at is None:
@@ -305,7 +316,7 @@ class _Reader:
             remainder = plain(rest_nodes[1:], table=True)
         else:
             remainder += plain(rest_nodes, table=True)
-        self.timeline.append({"at": at.replace(tzinfo=dt.UTC), "by": _pick(values, "who"),
+        self.timeline.append({"at": at.replace(tzinfo=dt.UTC), "by": pick(values, "who"),
                               "event": _EVENTS[kind], "item": item, "rest": remainder})
 
     def items(self, node: SyntaxTreeNode) -> list[_Item]:
@@ -374,7 +385,7 @@ class _Reader:
     def labelled(self, node: SyntaxTreeNode, section: str) -> None:
         fields = self.fields.setdefault(section, {})
         for entry in node.children:
-            label, value = _label(entry)
+            label, value = entry_label(entry)
             if label is not None and _DERIVED.match(label):
                 continue
             name = next((f for pattern, f in _FIELDS[section]
@@ -404,66 +415,6 @@ class _Reader:
 
 def _is_list(node: SyntaxTreeNode) -> bool:
     return node.type in ("bullet_list", "ordered_list")
-
-
-def _source(node: SyntaxTreeNode) -> str:
-    if node.type in ("paragraph", "heading"):
-        return plain(inline_of(node))
-    if node.type in ("fence", "code_block"):
-        return node.content
-    parts = []
-    for child in node.walk():
-        if child.type == "inline":
-            parts.append(plain(list(child.children)))
-        elif child.type in ("fence", "code_block"):
-            parts.append(child.content)
-    return "\n".join(parts)
-
-
-def _label_nodes(line: list[SyntaxTreeNode]) -> tuple[str | None, str, list[SyntaxTreeNode]]:
-    """(label, value, value nodes) of ``**Label:** value`` or ``Label: value``."""
-    if line and line[0].type == "strong":
-        label = plain(line[0].children).strip()
-        rest = line[1:]
-        value = plain(rest)
-        if label.endswith(":"):
-            return label[:-1].strip(), value.strip(), rest
-        if value.startswith(":"):
-            return label, value[1:].strip(), rest
-    text = plain(line)
-    head, colon, tail = text.partition(":")
-    if colon and 0 < len(head) <= 40 and "`" not in head:
-        return head.strip(), tail.strip(), []
-    return None, text.strip(), line
-
-
-def _label(entry: SyntaxTreeNode) -> tuple[str | None, str]:
-    """(label, value) of a list entry ``- **Label:** value`` (value lines kept)."""
-    paragraphs = [c for c in entry.children if c.type == "paragraph"]
-    if not paragraphs:
-        return None, _source(entry)
-    label, value, _ = _label_nodes(inline_of(paragraphs[0]))
-    if label is None:
-        return None, _source(entry)
-    lines = [line.strip() for line in value.split("\n")]
-    more = [_source(p) for p in paragraphs[1:]]
-    return label, "\n".join(line for line in [*lines, *more] if line)
-
-
-def _one_text(entry: SyntaxTreeNode) -> str:
-    return " ".join(_source(entry).split())
-
-
-def _cell(cell: SyntaxTreeNode) -> str:
-    text = plain(inline_of(cell), table=True).strip()
-    return "" if text == "—" else text
-
-
-def _pick(values: dict[str, str], *words: str) -> str:
-    for name, value in values.items():
-        if any(word in name for word in words):
-            return value
-    return ""
 
 
 def parse_markdown(text: str) -> tuple[Plan, list[Unplaced]]:
