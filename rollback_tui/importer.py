@@ -357,7 +357,10 @@ class _Reader:
         if _OWNER in text:
             text, item.owner = text.split(_OWNER, 1)
         item.text = "" if text.strip() == "—" else text.strip()
-        item.command = command
+        # Empty optional values are unset, as a saved plan has them.
+        item.command = command if command and command.strip() else None
+        item.owner = item.owner or None
+        item.done_by = item.done_by or None
         return item
 
     def post_rollback(self, node: SyntaxTreeNode) -> None:
