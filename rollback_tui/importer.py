@@ -38,6 +38,7 @@ from rollback_tui.import_text import (
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import clean_text
 
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _EMPTY = {"_No steps yet._", "_No components yet._", "_No actions yet._", "*No steps yet.*",
           "_Not yet written._"}
@@ -146,6 +147,8 @@ class _Item:
 class _Reader:
     header: dict[str, str] = field(default_factory=dict)
     title: str | None = None
+    titled: bool = False
+    """The first heading says "Rollback Plan"."""
     fields: dict[str, dict[str, str]] = field(default_factory=dict)
     triggers: list[dict[str, str]] = field(default_factory=list)
     contacts: list[dict[str, str]] = field(default_factory=list)
@@ -185,6 +188,7 @@ class _Reader:
     def heading(self, node: SyntaxTreeNode) -> None:
         title = plain(inline_of(node)).strip()
         if node.tag == "h1" and self.title is None and not self.sections_seen:
+            self.titled = re.match(r"rollback plan\b", title, re.I) is not None
             self.title = re.sub(r"^rollback plan\s*:?\s*", "", title, flags=re.I)
             self.section, self.sub = "header", None
             return
@@ -221,8 +225,8 @@ class _Reader:
         section, sub = self.section, self.sub
         if sub == "unknown":
             self.keep(node)
-        elif section == "header" and node.type == "paragraph":
-            self.header_lines(node)
+        elif node.type == "paragraph" and (section == "header" or _all_header(node)):
+            self.header_lines(node)  # the brief ends with "**Current version:** ..." lines
         elif node.type == "table" and section in ("triggers", "contacts", "timeline"):
             self.table(node)
         elif section in ("option_a", "option_b", "procedure") and _is_list(node):
@@ -416,6 +420,13 @@ class _Reader:
         self.templates[name] = f"{previous}\n\n{body}" if previous else body
 
 
+def _all_header(node: SyntaxTreeNode) -> bool:
+    """Every line of the paragraph is a header field (``**Current version:** ...``)."""
+    lines = [line for line in split_lines(inline_of(node)) if line]
+    return bool(lines) and all(
+        (line_label(line)[0] or "").lower() in _HEADER for line in lines)
+
+
 def _is_list(node: SyntaxTreeNode) -> bool:
     return node.type in ("bullet_list", "ordered_list")
 
@@ -428,9 +439,12 @@ def parse_markdown(text: str) -> tuple[Plan, list[Unplaced]]:
     """
     text = clean_text(text.removeprefix("\ufeff"))
     reader = _Reader()
+    front = _FRONT_MATTER.match(text)
+    if front:  # YAML front matter (as the brief has): kept, and its lines left blank
+        reader.unplaced.append(Unplaced("header", 1, front.group(1).strip()))
+        text = "\n" * front.group(0).count("\n") + text[front.end():]
     reader.read(SyntaxTreeNode(_MD.parse(text)))
-    titled = reader.title is not None and re.match(r"^rollback plan", text.lstrip("# \n"), re.I)
-    if not reader.sections_seen and not titled:
+    if not reader.sections_seen and not reader.titled:
         raise NotAPlan("not a rollback plan (no 'Rollback Plan' title and none of its "
                        "sections: triggers, procedure, components, contacts...)")
     from rollback_tui.import_plan import build

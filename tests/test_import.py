@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 # The spec's plan template, as teams copy it (tests/data holds a copy of the file).
 TEMPLATE_FILE = Path(__file__).resolve().parent / "data" / "rollback-plan-template.md"
+BRIEF_FILE = TEMPLATE_FILE.with_name("rollback-strategy-brief.md")
 
 HAND_WRITTEN = """Rollback Plan: Search   reindex
 ====
@@ -197,6 +198,23 @@ class TestHandWritten:
         assert plan.followup.prevention == "tests"
         assert [(i.text, i.done) for i in plan.followup.items] == [("Hold the retrospective",
                                                                      True)]
+
+
+    def test_the_brief_itself(self) -> None:
+        """The strategy brief: front matter and prose kept aside, its bullets placed in
+        the sections they head, its closing header lines read as header fields."""
+        plan, unplaced = parse_markdown(BRIEF_FILE.read_text())
+        assert plan.triggers[0].trigger == \
+            "Error rates, latency spikes, or service degradation indicators"
+        assert len(plan.triggers) == 5
+        assert plan.procedure.choice == ProcedureChoice.B
+        assert plan.procedure.option_b[1].text == \
+            "Step-by-step rollback to `$VERSION` with exact commands"
+        assert (plan.incident, plan.version) == ("$INCIDENT", "$VERSION")
+        assert unplaced[0].line == 1 and unplaced[0].text.startswith("title: Rollback Strategy")
+        texts = [u.text for u in unplaced]
+        assert "You are Codex preparing an emergency rollback plan." in texts
+        assert "Time to resolution estimate" in texts
 
 
 class TestVariables:
