@@ -23,10 +23,11 @@ _RCA = re.compile(r"^(.*?)(?:, due (\d{4}-\d\d-\d\d)|, no due date yet)?$", re.D
 _NO_OWNER = "owner not yet named"
 
 
-def _unplaced(reader: _Reader, section: str, text: str) -> None:
+def _unplaced(reader: _Reader, key: str, text: str) -> None:
+    """A header field's value that its field cannot hold, kept with its line."""
     from rollback_tui.importer import Unplaced
 
-    reader.unplaced.append(Unplaced(section, 0, text))
+    reader.unplaced.append(Unplaced("header", reader.header_at.get(key, 0), text))
 
 
 def _header(reader: _Reader, data: dict[str, Any]) -> None:
@@ -38,11 +39,11 @@ def _header(reader: _Reader, data: dict[str, Any]) -> None:
         try:
             data["created"] = dt.date.fromisoformat(h["created"].strip())
         except ValueError:
-            _unplaced(reader, "header", f"Created: {h['created']}")
+            _unplaced(reader, "created", f"Created: {h['created']}")
     if "deployment_type" in h:
         kind = _TYPES.get(re.sub(r"[^a-z]", "", h["deployment_type"].lower()))
         if kind is None:
-            _unplaced(reader, "header", f"Deployment Type: {h['deployment_type']}")
+            _unplaced(reader, "deployment_type", f"Deployment Type: {h['deployment_type']}")
         else:
             data["deployment_type"] = kind
     if "db_impact" in h:
@@ -50,7 +51,7 @@ def _header(reader: _Reader, data: dict[str, Any]) -> None:
         if answer in ("yes", "no", "true", "false", "y", "n"):
             data["db_impact"] = answer in ("yes", "true", "y")
         else:
-            _unplaced(reader, "header", f"Database Impact: {h['db_impact']}")
+            _unplaced(reader, "db_impact", f"Database Impact: {h['db_impact']}")
     names = [n.strip() for n in h.get("components", "").split(",")]
     names = [n for n in names if n and n != "—"]
     if not reader.components:
@@ -59,7 +60,7 @@ def _header(reader: _Reader, data: dict[str, Any]) -> None:
         sections = {name for name, _ in reader.components}
         for name in names:
             if name not in sections:
-                _unplaced(reader, "header", f"Components: {name} (no section of its own)")
+                _unplaced(reader, "components", f"Components: {name} (no section of its own)")
 
 
 def _items(items: list[_Item], variables: dict[str, str]) -> list[dict[str, Any]]:

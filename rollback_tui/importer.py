@@ -146,6 +146,8 @@ class _Item:
 @dataclass
 class _Reader:
     header: dict[str, str] = field(default_factory=dict)
+    header_at: dict[str, int] = field(default_factory=dict)
+    """The line of each header field."""
     title: str | None = None
     titled: bool = False
     """The first heading says "Rollback Plan"."""
@@ -260,14 +262,16 @@ class _Reader:
     # -- pieces ---------------------------------------------------------------------------
 
     def header_lines(self, node: SyntaxTreeNode) -> None:
-        for line in split_lines(inline_of(node)):
+        first = node.map[0] + 1 if node.map else 0
+        for offset, line in enumerate(split_lines(inline_of(node))):
             if not line:
                 continue
             label, value, _ = line_label(line)
             key = _HEADER.get((label or "").lower())
             if key is None:
-                self.keep(node, plain(line))
+                self.unplaced.append(Unplaced(self.section, first + offset, plain(line)))
                 continue
+            self.header_at[key] = first + offset
             span = _CODE_SPAN.fullmatch(value)
             if key in _CODE_SPANS and span and span.group(1) not in span.group(2):
                 inner = span.group(2)  # CommonMark drops one space on each side
@@ -449,7 +453,8 @@ def parse_markdown(text: str) -> tuple[Plan, list[Unplaced]]:
                        "sections: triggers, procedure, components, contacts...)")
     from rollback_tui.import_plan import build
 
-    return build(reader), reader.unplaced
+    plan = build(reader)
+    return plan, sorted(reader.unplaced, key=lambda note: note.line)
 
 
 
