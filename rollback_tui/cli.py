@@ -117,7 +117,8 @@ def run(path: Path, by: str | None, theme: str | None) -> None:
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.option("--schema", "schema_location", metavar="URL-OR-PATH",
               help="Start the file with a `#:schema` directive naming the plan's JSON Schema "
-                   "(see `rollback-tui schema`), for editors with Taplo / Even Better TOML.")
+                   "(see `rollback-tui schema`), for editors with Taplo / Even Better TOML; "
+                   "default: plan_schema in the user config, if set.")
 def new(path: Path, title: str, incident: str, version_: str, target_version: str,
         db_impact: str, feature_flag: str, deployment_type: str,
         components: tuple[str, ...], force: bool, schema_location: str | None) -> None:
@@ -130,10 +131,11 @@ def new(path: Path, title: str, incident: str, version_: str, target_version: st
         deployment_type=DeploymentType(deployment_type), components=components,
     )
     plan_file = store.new_file(path, plan)
-    if schema_location:
-        from rollback_tui.plan_schema import directive
+    from rollback_tui import plan_schema
 
-        plan_file.source = directive(schema_location)  # kept above the plan by every save
+    # Kept above the plan by every save; the user config may name one for every new plan.
+    plan_schema.start_with_directive(plan_file,
+                                     schema_location or plan_schema.configured_location())
     try:
         store.save(plan_file, force=True)
     except store.PlanFileError as exc:

@@ -8,9 +8,12 @@ attribute docstrings.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
+
+if TYPE_CHECKING:
+    from rollback_tui.store import PlanFile
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DIRECTIVE = "#:schema"
@@ -35,3 +38,20 @@ def schema_text() -> str:
 def directive(location: str) -> str:
     """The first line of a plan file that points editors at the schema at *location*."""
     return f"{DIRECTIVE} {location}\n"
+
+
+def configured_location() -> str | None:
+    """The schema location the user config names for new plans, if any (a config that
+    cannot be read names none: the theme code reports it)."""
+    from rollback_tui import themes
+
+    try:
+        return themes.load_config().plan_schema
+    except themes.ConfigError:
+        return None
+
+
+def start_with_directive(plan_file: PlanFile, location: str | None) -> None:
+    """Make a plan not yet written start with a `#:schema` line naming *location*."""
+    if location and plan_file.fresh and not plan_file.source:
+        plan_file.source = directive(location)

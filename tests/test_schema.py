@@ -99,3 +99,25 @@ class TestSchemaDirective:
         text = path.read_text()
         assert text.splitlines()[0] == first and 'title = "changed"' in text
         assert validate(schema_file, path).returncode == 0
+
+    def test_user_config_names_it_for_every_new_plan(self, tmp_path: Path,
+                                                     private_user_dirs: Path) -> None:
+        """`plan_schema` in the user config: `new` and the wizard's new plans start with
+        the directive; an existing plan is opened as it is."""
+        from rollback_tui.ui.factory import open_plan
+
+        config = private_user_dirs / "user-config"
+        config.mkdir(exist_ok=True)
+        (config / "config.toml").write_text('plan_schema = "./plan.schema.json"\n')
+        path = tmp_path / "by-new.toml"
+        assert CliRunner().invoke(main, ["new", str(path), "--title", "t"]).exit_code == 0
+        assert path.read_text().startswith("#:schema ./plan.schema.json\nschema_version = 1\n")
+        plan_file, untitled, loaded = open_plan(tmp_path / "by-wizard.toml")
+        assert (untitled, loaded) == (False, False)
+        plan_file.plan.title = "t"
+        store.save(plan_file)
+        assert plan_file.path.read_text().startswith("#:schema ./plan.schema.json\n")
+        existing = tmp_path / "plain.toml"
+        existing.write_bytes(EXAMPLE.read_bytes())
+        assert open_plan(existing)[0].source == EXAMPLE.read_text()
+        assert open_plan(None)[0].source == "#:schema ./plan.schema.json\n"
