@@ -49,6 +49,8 @@ class TestPreCommitHook:
         (plans / "service" / "rollback-plan.toml").write_bytes(EXAMPLE.read_bytes())
         (plans / "bad-plan.toml").write_text(
             EXAMPLE.read_text().replace('threshold = "Any severity"', 'threshold = ""'))
+        (plans / "plans").mkdir()
+        (plans / "plans" / "api.toml").write_bytes(EXAMPLE.read_bytes())
         (plans / "pyproject.toml").write_text("[project]\nname = 'not-a-plan'\n")
         git(plans, "init", "-q")
         git(plans, "add", "-A")
@@ -63,5 +65,6 @@ class TestPreCommitHook:
         assert "rollback-tui check" in out and "Failed" in out
         assert "bad-plan.toml: error: triggers[3].threshold:" in out
         assert "service/rollback-plan.toml: no findings" in out
+        assert "plans/api.toml: no findings" in out
         assert "pyproject.toml" not in out.split("Failed", 1)[1]  # not a plan: not passed
         print(f"pre-commit try-repo took {took:.0f} s")
