@@ -35,6 +35,17 @@ from rollback_tui.import_text import (
     split_lines,
     unsubstitute,
 )
+from rollback_tui.import_words import (
+    CODE_SPAN,
+    CODE_SPANS,
+    DERIVED,
+    EVENTS,
+    FIELDS,
+    HEADER,
+    NUMBER,
+    TEMPLATES,
+    section_of,
+)
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import clean_text
 
@@ -47,7 +58,6 @@ _BOX = re.compile(r"^\s*\[([ xX])\]\s?")
 _DONE = re.compile(r"^\((?:done|ticked) (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC(?: by (.*))?\)$",
                    re.DOTALL)
 _OWNER = " — owner: "
-_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.)]|[A-Za-z][.)])\s+")
 _ESTIMATE = re.compile(r"^Option ([AB])\b[^(]*(?:\((.*)\))?\s*$", re.DOTALL)
 
 
@@ -63,65 +73,6 @@ class Unplaced:
     """The plan section it was found in (``header``, ``triggers``, ...)."""
     line: int
     text: str
-
-
-# Section keys, found by the words of a heading (any level, numbering dropped).
-_SECTIONS: list[tuple[str, re.Pattern[str]]] = [
-    ("assumptions", re.compile(r"assumption|data safety", re.I)),
-    ("triggers", re.compile(r"trigger|detection signal", re.I)),
-    ("decision", re.compile(r"decision criteria", re.I)),
-    ("option_a", re.compile(r"^option a\b", re.I)),
-    ("option_b", re.compile(r"^option b\b", re.I)),
-    ("components", re.compile(r"component", re.I)),
-    ("procedure", re.compile(r"^(rollback )?(procedure|steps)$", re.I)),
-    ("communications", re.compile(r"^communication plan|^communications?$", re.I)),
-    ("post_rollback", re.compile(r"post-?rollback actions", re.I)),
-    ("followup", re.compile(r"follow-?up", re.I)),
-    ("contacts", re.compile(r"contacts", re.I)),
-    ("timeline", re.compile(r"^timeline$", re.I)),
-]
-_TEMPLATES = {"internal update": "internal_template", "status page update":
-              "status_page_template", "user-facing message": "user_template",
-              "user-facing communication": "user_template",
-              "post-rollback status update": "post_rollback_update"}
-# Labelled lines ("**Backups:** ...", "Backups: ...") of each section, by their words.
-_FIELDS: dict[str, list[tuple[re.Pattern[str], str]]] = {
-    "assumptions": [(re.compile(p, re.I), f) for p, f in [
-        (r"data mutation", "data_mutations"), (r"backup", "backups"),
-        (r"migration", "migrations"), (r"^slas?\b|service level", "sla"),
-        (r"user impact", "user_impact")]],
-    "decision": [(re.compile(p, re.I), f) for p, f in [
-        (r"severity", "severity"), (r"impact scope|^scope", "impact_scope"),
-        (r"time to resolution", "time_to_resolution"),
-        (r"hotfix|fix forward", "rollback_vs_hotfix")]],
-    "communications": [(re.compile(p, re.I), f) for p, f in [
-        (r"stakeholder", "stakeholders"), (r"channel", "channels"),
-        (r"cadence|frequency", "cadence")]],
-    "followup": [(re.compile(p, re.I), f) for p, f in [
-        (r"root cause", "rca"), (r"prevention", "prevention"),
-        (r"monitoring|alerting", "monitoring"), (r"retrospective", "retrospective")]],
-}
-_DERIVED = re.compile(r"^incident timeline$|^start to (first|last) step of option [ab]$",
-                      re.I)
-_HEADER = {"created": "created", "deployment type": "deployment_type",
-           "components": "components", "incident": "incident", "incident link":
-           "incident_link", "current version": "version", "version": "version",
-           "target version": "target_version", "last known good version": "target_version",
-           "database impact": "db_impact", "db impact": "db_impact",
-           "feature flag": "feature_flag", "incident summary": "incident"}
-# The header's values that render writes as code spans.
-_CODE_SPANS = {"version", "target_version", "feature_flag"}
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1", re.DOTALL)
-_EVENTS = {"incident started": "incident-start", "done": "tick", "undone": "untick",
-           "note": "note"}
-
-
-def _section_of(title: str) -> str | None:
-    words = _NUMBER.sub("", title).strip().rstrip(":")
-    for key, pattern in _SECTIONS:
-        if pattern.search(words):
-            return key
-    return None
 
 
 @dataclass
@@ -194,9 +145,9 @@ class _Reader:
             self.title = re.sub(r"^rollback plan\s*:?\s*", "", title, flags=re.I)
             self.section, self.sub = "header", None
             return
-        key = _section_of(title)
+        key = section_of(title)
         if key in ("option_a", "option_b"):
-            match = _ESTIMATE.match(_NUMBER.sub("", title))
+            match = _ESTIMATE.match(NUMBER.sub("", title))
             self.estimates[key] = (match.group(2) or "").strip() if match else ""
             self.options.setdefault(key, [])
         level = int(node.tag[1:])
@@ -211,8 +162,8 @@ class _Reader:
         if self.section == "components":
             self.components.append((title, []))
             self.sub = "component"
-        elif self.section == "communications" and lowered in _TEMPLATES:
-            self.sub = _TEMPLATES[lowered]
+        elif self.section == "communications" and lowered in TEMPLATES:
+            self.sub = TEMPLATES[lowered]
         elif self.section == "communications" and "action" in lowered:
             self.sub = "actions"
         elif self.section == "followup" and "action" in lowered:
@@ -236,7 +187,7 @@ class _Reader:
             self.options.setdefault(key, []).extend(self.items(node))
         elif section == "components" and sub == "component" and _is_list(node):
             self.components[-1][1].extend(self.items(node))
-        elif section == "communications" and sub in _TEMPLATES.values():
+        elif section == "communications" and sub in TEMPLATES.values():
             self.template(node, sub)
         elif section == "communications" and sub == "actions" and _is_list(node):
             self.actions.extend(self.items(node))
@@ -244,14 +195,14 @@ class _Reader:
             self.followup_items.extend(self.items(node))
         elif section == "post_rollback" and _is_list(node):
             self.post_rollback(node)
-        elif section in _FIELDS and _is_list(node):
+        elif section in FIELDS and _is_list(node):
             self.labelled(node, section)
         elif section == "triggers" and _is_list(node):
             for entry in node.children:
                 self.triggers.append({"trigger": one_text(entry)})
         elif section == "timeline" and _is_list(node):
             for entry in node.children:
-                if not _DERIVED.match(entry_label(entry)[0] or ""):
+                if not DERIVED.match(entry_label(entry)[0] or ""):
                     self.keep(entry)
         elif node.type == "paragraph" and section in ("triggers", "post_rollback") and \
                 re.match(r"initiate rollback", block_text(node), re.I):
@@ -267,13 +218,13 @@ class _Reader:
             if not line:
                 continue
             label, value, _ = line_label(line)
-            key = _HEADER.get((label or "").lower())
+            key = HEADER.get((label or "").lower())
             if key is None:
                 self.unplaced.append(Unplaced(self.section, first + offset, plain(line)))
                 continue
             self.header_at[key] = first + offset
-            span = _CODE_SPAN.fullmatch(value)
-            if key in _CODE_SPANS and span and span.group(1) not in span.group(2):
+            span = CODE_SPAN.fullmatch(value)
+            if key in CODE_SPANS and span and span.group(1) not in span.group(2):
                 inner = span.group(2)  # CommonMark drops one space on each side
                 value = inner[1:-1] if inner[:1] == inner[-1:] == " " and inner.strip() \
                     else inner
@@ -305,7 +256,7 @@ class _Reader:
         cells = row.children
         event_nodes = inline_of(cells[2]) if len(cells) > 2 else []
         head = plain(event_nodes[:1], table=True) if event_nodes else ""
-        kind = next((k for k in sorted(_EVENTS, key=len, reverse=True)
+        kind = next((k for k in sorted(EVENTS, key=len, reverse=True)
                      if head.lower().startswith(k)), None)
         try:
             at = dt.datetime.strptime(pick(values, "time"), "%Y-%m-%d %H:%M:%S")
@@ -325,7 +276,7 @@ class _Reader:
         else:
             remainder += plain(rest_nodes, table=True)
         self.timeline.append({"at": at.replace(tzinfo=dt.UTC), "by": pick(values, "who"),
-                              "event": _EVENTS[kind], "item": item, "rest": remainder})
+                              "event": EVENTS[kind], "item": item, "rest": remainder})
 
     def items(self, node: SyntaxTreeNode) -> list[_Item]:
         return [item for entry in node.children if (item := self.item(entry)) is not None]
@@ -397,9 +348,9 @@ class _Reader:
         fields = self.fields.setdefault(section, {})
         for entry in node.children:
             label, value = entry_label(entry)
-            if label is not None and _DERIVED.match(label):
+            if label is not None and DERIVED.match(label):
                 continue
-            name = next((f for pattern, f in _FIELDS[section]
+            name = next((f for pattern, f in FIELDS[section]
                          if label is not None and pattern.search(label)), None)
             if name is None and section in ("communications", "followup"):
                 item = self.item(entry)
@@ -428,7 +379,7 @@ def _all_header(node: SyntaxTreeNode) -> bool:
     """Every line of the paragraph is a header field (``**Current version:** ...``)."""
     lines = [line for line in split_lines(inline_of(node)) if line]
     return bool(lines) and all(
-        (line_label(line)[0] or "").lower() in _HEADER for line in lines)
+        (line_label(line)[0] or "").lower() in HEADER for line in lines)
 
 
 def _is_list(node: SyntaxTreeNode) -> bool:

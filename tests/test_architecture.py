@@ -32,12 +32,14 @@ CORE_MODULES = [
     "rollback_tui.importer",
     "rollback_tui.import_plan",
     "rollback_tui.import_text",
+    "rollback_tui.import_words",
 ]
 CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text.py",
               PACKAGE / "render.py", PACKAGE / "store.py", PACKAGE / "sync.py",
               PACKAGE / "plan_document.py", PACKAGE / "toml_layout.py",
               *(PACKAGE / f"{name}.py" for name in ("toml_lines", "check_report", "plan_schema",
-                                                     "importer", "import_plan", "import_text"))]
+                                                     "importer", "import_plan", "import_text",
+                                                     "import_words"))]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
 CLI_PROBE = """
