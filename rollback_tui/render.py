@@ -17,6 +17,7 @@ _NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
 # $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.
 _VARIABLE = re.compile(rf"\$(?:\{{({_NAMES})\}}|({_NAMES})\b)")
 _UNSET = "_Not yet written._"
+_NON_EMPTY_LINE = re.compile(r"(?<=\n)(?=.)")
 
 
 _URL = re.compile(r"https?://[^\s<>`\\]+")
@@ -77,8 +78,11 @@ class _Renderer:
         variables = variables or self.variables
         if not items:
             return f"{indent}_No steps yet._"
+        # Every line of an item is indented with its list (a command below a post-rollback
+        # action must stay inside that action's item); empty lines stay empty.
         return "\n".join(
-            indent + self.item(f"{n}." if numbered else "-", item, variables)
+            indent + _NON_EMPTY_LINE.sub(
+                indent, self.item(f"{n}." if numbered else "-", item, variables))
             for n, item in enumerate(items, 1)
         )
 

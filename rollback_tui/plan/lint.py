@@ -27,7 +27,8 @@ STEP_OF_FIELD = {
     "timeline": "review",
 }
 
-_TEMPLATE_PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z /-]{0,30}\]")
+# [Name], [Slack/Phone], [Component 1]: the template's placeholders.
+_TEMPLATE_PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z /-]{0,30}(?: [0-9]{1,2})?\]")
 _ANGLE_PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 _-]{0,30}>")
 _VERIFY = re.compile(r"verif|health|check|confirm|smoke|monitor|test", re.IGNORECASE)
 _DATABASE = re.compile(r"databas|migrat|schema|\bdb\b|\bsql\b", re.IGNORECASE)
