@@ -14,6 +14,7 @@ do to each file it writes, decided before anything is written.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -192,10 +193,27 @@ def _existing(shown: Path, real: Path, st: os.stat_result, mode: int) -> Target:
     if may_give(st.st_uid, st.st_gid):
         return Target(real, mode, st.st_uid, st.st_gid)
     if _writable(real):
+        if st.st_nlink > 1:  # written in place, it would change the other names too
+            raise PlanFileError(f"{shown}: belongs to {who(st.st_uid, st.st_gid)} and has "
+                                "other hard links; not saved: nothing was written")
         return Target(real, mode, st.st_uid, st.st_gid, in_place=True)
     raise PlanFileError(
         f"{shown}: belongs to {who(st.st_uid, st.st_gid)} (mode {mode:04o}) and you may not "
         "write it; replacing it would make it yours; not saved: nothing was written")
+
+
+def _check_replaceable(shown: Path, path: Path, st: os.stat_result) -> None:
+    """Refuse now what the rename would refuse later: in a sticky folder (like /tmp)
+    only the file's owner, the folder's owner or root may replace a file."""
+    if os.geteuid() in (0, st.st_uid):
+        return
+    try:
+        folder = os.stat(path.parent)
+    except OSError:
+        return
+    if folder.st_mode & stat.S_ISVTX and folder.st_uid != os.geteuid():
+        raise PlanFileError(f"{shown}: belongs to {who(st.st_uid, st.st_gid)} in a folder "
+                            "where only they may replace it; not saved: nothing was written")
 
 
 def side_target(path: Path, plan: Target) -> Target:
@@ -214,6 +232,8 @@ def side_target(path: Path, plan: Target) -> Target:
         return _existing(path, path, st, stat.S_IMODE(st.st_mode))
     if st is not None and not stat.S_ISLNK(st.st_mode):
         raise PlanFileError(f"{path}: is not a regular file; not saved: nothing was written")
+    if st is not None:  # a symlink: replaced by a file, never followed
+        _check_replaceable(path, path, st)
     uid = plan.uid if os.geteuid() == 0 else -1
     gid = plan.gid
     if gid != -1 and not may_give(-1, gid) and not _folder_gives(path.parent, gid):
@@ -272,7 +292,11 @@ def _write_in_place(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         if len(data) > os.fstat(fd).st_size:
-            os.posix_fallocate(fd, 0, len(data))  # a full disk fails here, file untouched
+            try:
+                os.posix_fallocate(fd, 0, len(data))  # a full disk fails here, untouched
+            except OSError as exc:
+                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                    raise
         view = memoryview(data)
         offset = 0
         while offset < len(data):

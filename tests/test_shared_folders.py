@@ -253,3 +253,37 @@ class TestSideFileLinks:
             assert not (shared / name).is_symlink(), name
         assert (shared / "plan.md").read_text() == render_markdown(store.load(plan).plan)
         assert owner(shared / "plan.md") == (ALICE[0], TEAM, 0o660)
+
+    def test_a_link_only_its_planter_may_replace_is_refused_up_front(
+            self, shared: Path) -> None:
+        """In a sticky folder (like /tmp) carol's link as plan.md cannot be replaced by
+        alice: her tick is refused before writing, and the file it points at (one of
+        alice's) is untouched."""
+        os.chmod(shared, 0o1777)
+        plan = alices_plan(shared)
+        home = shared.parent / "alice"
+        home.mkdir()
+        os.chown(home, ALICE[0], TEAM)
+        victim = home / "notes"
+        victim.write_text("precious\n")
+        os.chown(victim, ALICE[0], TEAM)
+        (shared / "plan.md").unlink()
+        os.symlink(victim, shared / "plan.md")
+        os.lchown(shared / "plan.md", CAROL[0], CAROL[1])
+        before = plan.read_bytes()
+        result = run_as(ALICE, "tick", plan, "a-1", "--by", "alice")
+        one_line(result, "plan.md", "only they may replace it", "not saved")
+        assert victim.read_text() == "precious\n"
+        assert plan.read_bytes() == before
+
+    def test_a_file_with_other_hard_links_is_not_written_in_place(
+            self, shared: Path) -> None:
+        """Alice's plan.md with a second name elsewhere: bob, who would rewrite it in
+        place, refuses rather than change the other name too."""
+        plan = alices_plan(shared)
+        other = shared.parent / "other-name"
+        os.link(shared / "plan.md", other)
+        before = other.read_bytes()
+        result = run_as(BOB, "tick", plan, "a-1", "--by", "bob")
+        one_line(result, "plan.md", "hard links", "not saved")
+        assert other.read_bytes() == before
