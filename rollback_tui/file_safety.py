@@ -20,7 +20,7 @@ import re
 import stat
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 MAX_PLAN_BYTES = 10 * 1024 * 1024
@@ -216,11 +216,12 @@ def _check_replaceable(shown: Path, path: Path, st: os.stat_result) -> None:
                             "where only they may replace it; not saved: nothing was written")
 
 
-def side_target(path: Path, plan: Target) -> Target:
+def side_target(path: Path, plan: Target, *, copy: bool = False) -> Target:
     """How a file written beside the plan (its Markdown, backup or lock) may be written.
 
     A new one gets the plan's mode and group (and owner, when root saves); an existing
-    one keeps its own; a symlink there is replaced by a file, never written through.
+    one keeps its own, but a *copy* of the plan (its backup) gets the plan's mode; a
+    symlink there is replaced by a file, never written through.
     """
     try:
         st = os.lstat(path)
@@ -229,7 +230,10 @@ def side_target(path: Path, plan: Target) -> Target:
     except OSError as exc:
         raise PlanFileError(f"{path}: cannot write: {_reason(exc)}") from None
     if st is not None and stat.S_ISREG(st.st_mode):
-        return _existing(path, path, st, stat.S_IMODE(st.st_mode))
+        target = _existing(path, path, st, stat.S_IMODE(st.st_mode))
+        if copy and not target.in_place:
+            target = replace(target, mode=plan.mode & 0o666)
+        return target
     if st is not None and not stat.S_ISLNK(st.st_mode):
         raise PlanFileError(f"{path}: is not a regular file; not saved: nothing was written")
     if st is not None:  # a symlink: replaced by a file, never followed
@@ -241,7 +245,7 @@ def side_target(path: Path, plan: Target) -> Target:
             f"{path}: would not get the plan's group {who(plan.uid, gid).split(':')[1]} "
             "(you are not a member), so the plan's team could not use it; not saved: "
             "nothing was written")
-    return Target(path, plan.mode, uid, gid, exists=False)
+    return Target(path, plan.mode & 0o666, uid, gid, exists=False)
 
 
 def _folder_gives(folder: Path, gid: int) -> bool:

@@ -292,7 +292,8 @@ def save(plan_file: PlanFile, *, force: bool = False, lock_timeout: float | None
             check_unchanged(plan_file)
         plan = file_safety.plan_target(path, replace_read_only=replace_read_only)
         markdown_file = file_safety.side_target(plan_file.markdown_path, plan)
-        backup = file_safety.side_target(backup_path(path), plan) if plan.exists else None
+        backup = (file_safety.side_target(backup_path(path), plan, copy=True)
+                  if plan.exists else None)
         text = dumps(plan_file)
         data = text.encode("utf-8")
         if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again

@@ -265,6 +265,16 @@ class TestSideFileModes:
             assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
 
 
+    def test_the_backup_follows_the_plans_mode(self, plan_path: Path) -> None:
+        """A plan tightened to 0600: its existing 0644 backup gets 0600 with the copy."""
+        backup = plan_path.with_name("plan.toml.bak")
+        backup.write_text("old")
+        os.chmod(backup, 0o644)
+        os.chmod(plan_path, 0o600)
+        assert run("tick", plan_path, "a-1").exit_code == 0
+        assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
 class TestNotPlans:
     @pytest.mark.parametrize("command", ["check", "status", "render", "tick"])
     def test_a_fifo_is_refused_without_waiting(self, tmp_path: Path, command: str) -> None:
