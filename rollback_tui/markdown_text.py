@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rollback_tui.shell_words import INVISIBLE
+
 _BACKTICKS = re.compile(r"`+")
 _ALWAYS = re.compile(r"([\\*\[\]<|~])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
@@ -15,8 +17,13 @@ _UNDERSCORES = re.compile(r"_+")
 _LINE_START = re.compile(r"^([#=+>-])")
 _NUMBERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 # Text with none of these, and no line start that opens a block, needs no escaping.
-_SPECIAL = re.compile(r"[\\*\[\]<|~&_`#\n]")
+_SPECIAL = re.compile(rf"[\\*\[\]<|~&_`#\n]|{INVISIBLE.pattern}")
 _BLOCK_START = "=+>-"
+
+
+def visible(text: str) -> str:
+    """*text* with each invisible or direction-changing character shown as ``<U+202E>``."""
+    return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def _escape_plain(text: str) -> str:
@@ -68,6 +75,7 @@ def inline(text: str, *, table: bool = False, hashes: bool = False) -> str:
 
 
 def _inline(text: str, *, table: bool, hashes: bool) -> str:
+    text = visible(text)
     lines = [line.strip() for line in text.split("\n")]
     out = []
     for line in lines:
@@ -95,7 +103,7 @@ def block(text: str, indent: str) -> str:
 
 def code_span(text: str, *, table: bool = False) -> str:
     """*text* as an inline code span whose fence cannot be closed by its content."""
-    text = " ".join(text.split("\n"))
+    text = visible(" ".join(text.split("\n")))
     longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)
     fence = "`" * (longest + 1)
     if text.startswith("`") or text.endswith("`") or (text[:1] == " " and text[-1:] == " "):
@@ -107,6 +115,7 @@ def code_span(text: str, *, table: bool = False) -> str:
 
 def fenced(text: str, indent: str, info: str = "") -> str:
     """*text* as a fenced code block indented by *indent*, with a fence it cannot close."""
+    text = visible(text)
     longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)
     fence = "`" * max(3, longest + 1)
     body = "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))

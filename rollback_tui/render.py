@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import option_milestones
+from rollback_tui.shell_words import quote_value, quoting_at, strip_invisible
 
 _NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
 # $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.
@@ -48,6 +49,26 @@ def substitute(text: str, variables: dict[str, str]) -> str:
         lambda m: variables.get(m.group(1) or m.group(2), m.group(0)), text)
 
 
+def substitute_command(command: str, variables: dict[str, str]) -> str:
+    """*command* with the plan's variables filled in, each value quoted for a POSIX shell.
+
+    A value that is not a plain name is quoted to fit where it stands (bare, in double or
+    in single quotes), so that pasted into a shell it is one word and never an operator.
+    Unset variables are left to ``substitute``; invisible and bidirectional control
+    characters are removed from the command.
+    """
+    command = strip_invisible(command)
+    if "$" not in command:
+        return command
+    matches = [m for m in _VARIABLE.finditer(command) if (m.group(1) or m.group(2)) in variables]
+    states = quoting_at(command, [m.start() for m in matches])
+    quoted = {m.start(): quote_value(variables[m.group(1) or m.group(2)], state)
+              for m, state in zip(matches, states, strict=True)}
+    return _VARIABLE.sub(
+        lambda m: quoted[m.start()] if m.start() in quoted else substitute(m.group(), variables),
+        command)
+
+
 class _Renderer:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -69,7 +90,7 @@ class _Renderer:
             who = f" by {inline(item.done_by)}" if item.done_by else ""
             line += f" _(done {item.done_at:%Y-%m-%d %H:%M} UTC{who})_"
         if item.command and item.command.strip():
-            line += "\n" + fenced(substitute(item.command, variables), indent, "sh")
+            line += "\n" + fenced(substitute_command(item.command, variables), indent, "sh")
         return line
 
     def items(self, items: list[ChecklistItem], numbered: bool, indent: str = "",
@@ -97,12 +118,12 @@ class _Renderer:
         if p.incident_link.strip():
             rows.append(f"**Incident Link:** {_link(p.incident_link.strip())}")
         if p.version.strip():
-            rows.append(f"**Current Version:** {code_span(p.version)}")
+            rows.append(f"**Current Version:** {code_span(strip_invisible(p.version))}")
         if p.target_version.strip():
-            rows.append(f"**Target Version:** {code_span(p.target_version)}")
+            rows.append(f"**Target Version:** {code_span(strip_invisible(p.target_version))}")
         rows.append(f"**Database Impact:** {'Yes' if p.db_impact else 'No'}")
         if p.feature_flag.strip():
-            rows.append(f"**Feature Flag:** {code_span(p.feature_flag)}")
+            rows.append(f"**Feature Flag:** {code_span(strip_invisible(p.feature_flag))}")
         title = heading(p.title) or "Untitled"
         return f"# Rollback Plan: {title}\n\n" + "\\\n".join(rows) + "\n\n---\n"
 
@@ -250,7 +271,7 @@ class _Renderer:
             }[e.event]
             if e.item:
                 item = items.get(e.item)
-                label = f" {code_span(e.item, table=True)}"
+                label = f" {code_span(strip_invisible(e.item), table=True)}"
                 if item is not None and item.text.strip():
                     label += f" {inline(item.text, table=True)}"
                 what += label

@@ -26,10 +26,12 @@ CORE_MODULES = [
     "rollback_tui.sync",
     "rollback_tui.plan_document",
     "rollback_tui.toml_layout",
+    "rollback_tui.shell_words",
 ]
 CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text.py",
               PACKAGE / "render.py", PACKAGE / "store.py", PACKAGE / "sync.py",
-              PACKAGE / "plan_document.py", PACKAGE / "toml_layout.py"]
+              PACKAGE / "plan_document.py", PACKAGE / "toml_layout.py",
+              PACKAGE / "shell_words.py"]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
 CLI_PROBE = """

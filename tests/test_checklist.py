@@ -306,6 +306,21 @@ class TestCopyCommand:
         copy_file = tmp_path / "user-state" / "last-copy.md"
         assert copy_file.read_text() == "kubectl rollout status deployment/web-frontend"
 
+    async def test_copied_command_quotes_a_hostile_component_name(self, example_plan: Path
+                                                                   ) -> None:
+        """A component name with shell syntax is copied quoted, as one word of the command."""
+        plan_file = store.load(example_plan)
+        plan_file.plan.components[2].name = "web|edge `canary`\u202e"
+        store.save(plan_file, force=True)
+        app = checklist_app(example_plan)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await focus_item(pilot, "web-frontend-2")
+            await pilot.press("c")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.clipboard == "kubectl rollout status deployment/'web|edge `canary`'"
+
     async def test_item_without_command_says_so(self, example_plan: Path) -> None:
         """An item with no command copies nothing and says why."""
         app = checklist_app(example_plan)

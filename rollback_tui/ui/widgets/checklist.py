@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import Progress, elapsed, option_milestones
-from rollback_tui.render import substitute
+from rollback_tui.render import substitute, substitute_command
 
 # -- what the checklist shows -----------------------------------------------------------
 
@@ -141,7 +141,8 @@ class ChecklistRow(Widget, can_focus=True):
             parts.append((f" · owner: {item.owner}", "$text-muted"))
         parts.append((f"  {item.id}", "$text-muted italic"))
         self.line.update(Content.assemble(*parts))
-        command = substitute(item.command, self.variables).strip() if item.command else ""
+        command = (substitute_command(item.command, self.variables).strip() if item.command
+                   else "")
         self.command = command or None
         self.command_view.display = bool(command)
         self.command_view.update(Content(f"$ {command}") if command else Content(""))
