@@ -27,11 +27,12 @@ CORE_MODULES = [
     "rollback_tui.plan_document",
     "rollback_tui.toml_layout",
     "rollback_tui.shell_words",
+    "rollback_tui.render_text",
 ]
 CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text.py",
               PACKAGE / "render.py", PACKAGE / "store.py", PACKAGE / "sync.py",
               PACKAGE / "plan_document.py", PACKAGE / "toml_layout.py",
-              PACKAGE / "shell_words.py"]
+              PACKAGE / "shell_words.py", PACKAGE / "render_text.py"]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
 CLI_PROBE = """
