@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import option_milestones
-from rollback_tui.shell_words import quote_value, quoting_at, strip_invisible
+from rollback_tui.shell_words import finish, quote_value, quoting_at, strip_invisible
 
 _NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
 # $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.
@@ -68,9 +68,9 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
     states = quoting_at(command, [m.start() for m in matches])
     quoted = {m.start(): quote_value(variables[m.group(1) or m.group(2)], state)
               for m, state in zip(matches, states, strict=True)}
-    return _VARIABLE.sub(
+    return finish(_VARIABLE.sub(
         lambda m: quoted[m.start()] if m.start() in quoted else substitute(m.group(), variables),
-        command)
+        command))
 
 
 _SENTENCE_END = ".,;:!\u3002\uff0c\uff1b\uff1a\uff01"

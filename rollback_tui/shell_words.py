@@ -21,6 +21,9 @@ INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u20
 """Characters stripped from commands and identifiers (they can make a command read
 differently than it runs)."""
 
+# Marks the quotes quote_value closes and reopens; no text in a plan holds a NUL.
+_MARK = "\0"
+_EMPTY_DOUBLE = re.compile('"\0+"')
 _BARE, _SINGLE, _DOUBLE, _SUBSHELL, _BACKTICK = "bare", "single", "double", "subshell", "tick"
 
 
@@ -107,8 +110,17 @@ def quote_value(value: str, state: str) -> str:
     if state == _SINGLE:
         return value.replace("'", "'\\''")
     quoted = single_quoted(value)
-    if state == _DOUBLE:
-        return f'"{quoted}"'
+    if state == _DOUBLE:  # marked, so that finish() can drop the empty "" it may leave
+        return f'{_MARK}"{quoted}"{_MARK}'
     if state == _BACKTICK:  # inside `...` a backslash and a backtick are read first
         return quoted.replace("\\", "\\\\").replace("`", "\\`")
     return quoted
+
+
+def finish(command: str) -> str:
+    """*command* once quote_value has put its values in: the empty ``""`` left where a value
+    began or ended a double-quoted string are dropped (``"$X"`` gives ``'a b'``, not
+    ``""'a b'""``), and the marks removed."""
+    if _MARK not in command:
+        return command
+    return _EMPTY_DOUBLE.sub("", command).replace(_MARK, "")

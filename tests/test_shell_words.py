@@ -82,6 +82,15 @@ class TestQuotedValues:
         got = substitute_command('curl "$U/f/$FEATURE_FLAG/off"', {"FEATURE_FLAG": "$(id) !x"})
         assert got == "curl \"$U/f/\"'$(id) !x'\"/off\""
 
+    def test_no_empty_quotes_are_left_at_the_ends_of_a_double_quoted_string(self) -> None:
+        """A value that begins or ends a "…" string leaves no empty "" behind."""
+        variables = {"COMPONENT": 'x "y', "FEATURE_FLAG": "checkout v2"}
+        assert substitute_command('get "$COMPONENT"', variables) == "get 'x \"y'"
+        assert substitute_command('curl "$U/f/$FEATURE_FLAG"', variables) == (
+            "curl \"$U/f/\"'checkout v2'")
+        assert substitute_command('a "${COMPONENT}$FEATURE_FLAG"', variables) == (
+            "a 'x \"y''checkout v2'")
+
     def test_inside_single_quotes_only_a_quote_needs_care(self) -> None:
         """In '…', the value stays inside; its own single quote is closed and reopened."""
         got = substitute_command("-p '{\"c\":\"$COMPONENT\"}'", {"COMPONENT": "it's a|b"})
