@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rollback_tui.shell_words import INVISIBLE
+from rollback_tui.shell_words import INVISIBLE, visible
 
 _BACKTICKS = re.compile(r"`+")
 _ALWAYS = re.compile(r"([\\*\[\]<|~$])")
@@ -32,11 +32,6 @@ _SPECIAL = re.compile(rf"[\\*\[\]<|~&_`#\n\t@$]|://|(?i:www\.)|{INVISIBLE.patter
 TABLE_LINE_BREAK = " / "
 """What a line break in a table cell becomes (GFM cells hold no breaks but raw HTML)."""
 _BLOCK_START = "=+>-"
-
-
-def visible(text: str) -> str:
-    """*text* with each invisible or direction-changing character shown as ``<U+202E>``."""
-    return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def _escape_plain(text: str, hashes: bool = False) -> str:

@@ -12,11 +12,11 @@ Pure: no I/O and no UI.
 
 from __future__ import annotations
 
-from rollback_tui.markdown_text import TABLE_LINE_BREAK, visible
+from rollback_tui.markdown_text import TABLE_LINE_BREAK
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import option_milestones
 from rollback_tui.render import substitute, substitute_command
-from rollback_tui.shell_words import strip_invisible
+from rollback_tui.shell_words import strip_invisible, visible
 
 _UNSET = "(not yet written)"
 _EVENTS = {"incident-start": "Incident started", "tick": "Done", "untick": "Undone",

@@ -37,6 +37,11 @@ def strip_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
 
 
+def visible(text: str) -> str:
+    """*text* with each invisible or direction-changing character shown as ``<U+202E>``."""
+    return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 def single_quoted(value: str) -> str:
     """*value* in POSIX single quotes (a single quote inside is written ``'\\''``)."""
     return "'" + value.replace("'", "'\\''") + "'"

@@ -16,11 +16,11 @@ from markdown_it.token import Token
 from pydantic import BaseModel
 
 from rollback_tui import markdown_text, store
-from rollback_tui.markdown_text import visible
 from rollback_tui.plan import Contact, Plan, ProcedureChoice, Trigger, new_plan
 from rollback_tui.plan.text import clean_text
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import render_markdown
+from rollback_tui.shell_words import visible
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "plan.toml"
 AT = dt.datetime(2026, 11, 21, 3, 4, 5, tzinfo=dt.UTC)
