@@ -28,7 +28,8 @@ _ADDRESS = re.compile(
     r"|(?P<www>(?i:www)\.)"
 )
 # Text with none of these, and no line start that opens a block, needs no escaping.
-_SPECIAL = re.compile(rf"[\\*\[\]<|~&_`#\n\t@$]|://|(?i:www\.)|{INVISIBLE.pattern}")
+# One character class, so the search is quick; "://" and "www." are looked for apart.
+_SPECIAL = re.compile(rf"[\\*\[\]<|~&_`#\n\t@$:{INVISIBLE.pattern[1:-1]}]")
 TABLE_LINE_BREAK = " / "
 """What a line break in a table cell becomes (GFM cells hold no breaks but raw HTML)."""
 _BLOCK_START = "=+>-"
@@ -90,11 +91,12 @@ def _split_code_spans(text: str) -> list[tuple[bool, str]]:
 
 
 def inline(text: str, *, table: bool = False, hashes: bool = False) -> str:
-    """One line of user text as inline Markdown (newlines become spaces, or <br> in tables).
+    """One line of user text as inline Markdown (newlines become spaces, or " / " in tables).
 
     With *hashes*, every ``#`` outside code spans is escaped too (for headings).
     """
-    if _SPECIAL.search(text) is None:  # most text: nothing to escape (and much faster)
+    # Most text has nothing to escape (and this is much faster).
+    if _SPECIAL.search(text) is None and not ("." in text and "www." in text.lower()):
         line = text.strip()
         if table or not line or not (line[0] in _BLOCK_START or line[0].isdecimal()):
             return line
@@ -154,7 +156,9 @@ def code_span(text: str, *, table: bool = False) -> str:
 
 def fenced(text: str, indent: str, info: str = "") -> str:
     """*text* as a fenced code block indented by *indent*, with a fence it cannot close."""
-    text = visible(text).expandtabs(4)
+    text = visible(text)
+    if "\t" in text:
+        text = text.expandtabs(4)
     longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)
     fence = "`" * max(3, longest + 1)
     body = "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import option_milestones
-from rollback_tui.shell_words import finish, quote_value, quoting_at, strip_invisible
+from rollback_tui.shell_words import (
+    INVISIBLE,
+    finish,
+    is_plain_name,
+    quote_value,
+    quoting_at,
+    strip_invisible,
+)
 
 _NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
 # $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.
@@ -61,15 +68,24 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
     Unset variables are left to ``substitute``; invisible and bidirectional control
     characters, and a ``$ `` prompt at the start of a line, are removed from the command.
     """
-    command = _PROMPT.sub("", strip_invisible(command))
+    command = strip_invisible(command)
     if "$" not in command:
         return command
-    matches = [m for m in _VARIABLE.finditer(command) if (m.group(1) or m.group(2)) in variables]
+    command = _PROMPT.sub("", command)
+    values = variables
+    if INVISIBLE.search("".join(variables.values())):
+        values = {name: strip_invisible(value) for name, value in variables.items()}
+    # Plain names stand anywhere as they are: only the others need the quoting state.
+    matches = [m for m in _VARIABLE.finditer(command)
+               if (m.group(1) or m.group(2)) in values
+               and not is_plain_name(values[m.group(1) or m.group(2)])]
+    if not matches:
+        return substitute(command, values)
     states = quoting_at(command, [m.start() for m in matches])
-    quoted = {m.start(): quote_value(variables[m.group(1) or m.group(2)], state)
+    quoted = {m.start(): quote_value(values[m.group(1) or m.group(2)], state)
               for m, state in zip(matches, states, strict=True)}
     return finish(_VARIABLE.sub(
-        lambda m: quoted[m.start()] if m.start() in quoted else substitute(m.group(), variables),
+        lambda m: quoted[m.start()] if m.start() in quoted else substitute(m.group(), values),
         command))
 
 
