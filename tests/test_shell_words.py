@@ -127,6 +127,16 @@ class TestQuotedValues:
         assert list(lexer) == expected
 
 
+    @settings(max_examples=150, deadline=None)
+    @given(value=VALUE.filter(lambda v: "\t" not in v and strip_invisible(v).strip()))
+    def test_the_markdown_command_of_any_component_is_one_word(self, value: str) -> None:
+        """Read back from the rendered Markdown, a component's command has its name as one
+        word (tabs aside: the Markdown shows them as spaces)."""
+        plan = new_plan(deployment_type="canary", components=[value])
+        wanted = ["kubectl", "argo", "rollouts", "undo", strip_invisible(value)]
+        assert wanted in [shlex.split(fence) for fence in fences(render_markdown(plan))]
+
+
 class TestInvisibleCharacters:
     def test_removed_from_commands(self) -> None:
         """A right-to-left override in a command or a substituted value does not reach it."""
