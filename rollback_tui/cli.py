@@ -153,16 +153,25 @@ def _read(path: Path) -> tuple[store.Plan, list[str]]:
 @main.command()
 @click.argument("path", type=PathArg)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the Markdown to this file instead of stdout.")
-def render(path: Path, output: Path | None) -> None:
-    """Print the plan's Markdown (or write it to a file)."""
+              help="Write it to this file instead of stdout.")
+@click.option("--format", "form", type=click.Choice(["markdown", "text"]), default="markdown",
+              show_default=True,
+              help="text: plain text for ticket systems that show Markdown raw (no escapes, "
+                   "no table pipes, checkboxes as [ ] and [x]).")
+def render(path: Path, output: Path | None, form: str) -> None:
+    """Print the plan's Markdown, or plain text (or write it to a file)."""
     plan, _ = _read(path)
-    markdown = render_markdown(plan)
+    if form == "text":
+        from rollback_tui.render_text import render_text
+
+        document = render_text(plan)
+    else:
+        document = render_markdown(plan)
     if output is None:
-        click.echo(markdown, nl=False)
+        click.echo(document, nl=False)
     else:
         try:
-            store.write_atomic(output, markdown.encode("utf-8"))
+            store.write_atomic(output, document.encode("utf-8"))
         except store.PlanFileError as exc:
             fail(str(exc))
     _finish_markdown(path, plan)

@@ -35,6 +35,8 @@ CORE_MODULES = [
     "rollback_tui.import_plan",
     "rollback_tui.import_text",
     "rollback_tui.import_words",
+    "rollback_tui.shell_words",
+    "rollback_tui.render_text",
 ]
 CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text.py",
               PACKAGE / "render.py", PACKAGE / "store.py", PACKAGE / "sync.py",
@@ -42,7 +44,8 @@ CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text
               *(PACKAGE / f"{name}.py" for name in ("toml_lines", "check_report", "plan_schema",
                                                      "importer", "import_plan", "import_text",
                                                      "import_words", "file_safety",
-                                                     "plan_splice"))]
+                                                     "plan_splice")),
+              PACKAGE / "shell_words.py", PACKAGE / "render_text.py"]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
 CLI_PROBE = """
