@@ -303,7 +303,8 @@ def save(plan_file: PlanFile, *, force: bool = False, lock_timeout: float | None
         previous = read_regular(plan.path) if backup is not None else b""
         folder = plan.path.parent
         file_safety.clean_stale_temps(folder, [plan.path.name, backup_path(path).name,
-                                               plan_file.markdown_path.name])
+                                               plan_file.markdown_path.name,
+                                               f".{plan.path.name}.lock"])
         if backup is not None:
             _write(backup, previous, f"nothing was saved ({path.name} is as it was)")
         kept = f"; its previous version is in {backup.path.name}" if backup else ""
