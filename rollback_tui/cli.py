@@ -137,7 +137,7 @@ def new(path: Path, title: str, incident: str, version_: str, target_version: st
     plan_schema.start_with_directive(plan_file,
                                      schema_location or plan_schema.configured_location())
     try:
-        store.save(plan_file, force=True)
+        store.save(plan_file, force=True, replace_read_only=force)
     except store.PlanFileError as exc:
         fail(str(exc))
     click.echo(f"Wrote {path} and {plan_file.markdown_path}")
@@ -169,11 +169,23 @@ def render(path: Path, output: Path | None, form: str) -> None:
         document = render_markdown(plan)
     if output is None:
         click.echo(document, nl=False)
-        return
+    else:
+        try:
+            store.write_atomic(output, document.encode("utf-8"))
+        except store.PlanFileError as exc:
+            fail(str(exc))
+    _finish_markdown(path, plan)
+
+
+def _finish_markdown(path: Path, plan: store.Plan) -> None:
+    """Bring the plan's own Markdown up to date if a save stopped half-way (a note on
+    stderr if it cannot be; what was asked for is done either way)."""
+    from rollback_tui.conflicts import CLI_LOCK_TIMEOUT
+
     try:
-        store.write_atomic(output, document.encode("utf-8"))
+        store.finish_markdown(path, plan, CLI_LOCK_TIMEOUT, missing=False)
     except store.PlanFileError as exc:
-        fail(str(exc))
+        click.echo(f"rollback-tui: {exc}", err=True)
 
 
 @main.command()
@@ -239,7 +251,8 @@ def status(path: Path, as_json: bool) -> None:
 @click.argument("ids", nargs=-1, required=True, shell_complete=complete_item_ids)
 @click.option("--undo", is_flag=True, help="Untick instead of tick.")
 @click.option("--by", help="Who did it (default: your login name).")
-def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
+@click.option("--force", is_flag=True, help="Save even if the plan is read-only.")
+def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None, force: bool) -> None:
     """Tick (or untick) checklist items by id; both files are saved at once."""
     try:
         plan_file = store.load(path)
@@ -251,20 +264,27 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
         fail(f"{path}: no checklist item with id {', '.join(missing)} (ids look like: {known})")
     who = by or default_user()
     changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
-    if changed:
-        from rollback_tui.conflicts import CLI_LOCK_TIMEOUT, plan_lock  # filelock: slow to load
+    from rollback_tui.conflicts import CLI_LOCK_TIMEOUT, plan_lock
 
-        try:
+    problem = None
+    try:
+        if changed:
             # Waits for an app that is saving; a change made since reading is merged by
             # item id (under the lock, so once), never overwritten.
             with plan_lock(path, CLI_LOCK_TIMEOUT):
-                sync.save_merging(plan_file)
-        except store.PlanFileError as exc:
-            fail(str(exc))
+                sync.save_merging(plan_file, replace_read_only=force)
+        else:  # a save that stopped half-way is finished by the next tick
+            store.finish_markdown(path, plan_file.plan, CLI_LOCK_TIMEOUT)
+    except store.PartialSaveError as exc:
+        problem = str(exc)  # the ticks are saved: say so, then what was not written
+    except store.PlanFileError as exc:
+        fail(str(exc))
     verb = "Unticked" if undo else "Ticked"
     for i in ids:
         click.echo(f"{verb} {i}" if i in changed else f"{i} was already {'un' if undo else ''}"
                    "ticked")
+    if problem is not None:
+        fail(problem)
 
 
 @main.command("import")
