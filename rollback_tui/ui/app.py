@@ -245,8 +245,11 @@ class RollbackApp(App[int]):
 
     def _write(self, *, force: bool, report: Callable[[str], object] | None = None) -> bool:
         """Save; an error goes to *report* (a dialog's error line) or to a notification."""
+        half: store.PartialSaveError | None = None
         try:
             store.save(self.plan_file, force=force)
+        except store.PartialSaveError as exc:
+            half = exc  # the plan is saved: say exactly what was not
         except store.ConflictError as exc:
             from rollback_tui.ui.screens.recovery import ConflictDialog
 
@@ -264,6 +267,10 @@ class RollbackApp(App[int]):
         self._forget_recovery()
         self._saved_plan = self.plan.model_copy(deep=True)
         self._show_path()
+        if half is not None:
+            self.notify(str(half), title="Saved, Markdown not written", severity="warning",
+                        markup=False)
+            return True
         self.notify(f"Saved {self.plan_file.path} and {self.plan_file.markdown_path.name}",
                     markup=False)
         return True

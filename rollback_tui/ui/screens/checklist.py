@@ -277,6 +277,12 @@ class ChecklistScreen(Screen[None]):
         """
         try:
             merges = sync.save_merging(self.plan_file)
+        except store.PartialSaveError as exc:  # the ticks are in plan.toml: say what is not
+            self.notify(str(exc), title="Saved, Markdown not written", severity="warning",
+                        markup=False)
+            self._problem = None
+            self.host.mark_clean()
+            saved = True
         except store.PlanFileError as exc:
             self._report_problem(str(exc))
             self.host.mark_dirty()
