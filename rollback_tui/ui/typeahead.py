@@ -16,6 +16,7 @@ it caused have been applied. One key at a time costs nothing when keys come one 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -82,7 +83,7 @@ TrackedPaste.handler_name = events.Paste.handler_name
 
 
 def _idle(pump: MessagePump) -> bool:
-    return pump._message_queue.empty()  # noqa: SLF001 - no public way to ask
+    return pump._message_queue.empty()  # no public way to ask
 
 
 class TypeAheadKeys:
@@ -128,18 +129,16 @@ class TypeAheadKeys:
         else:
             tracked = TrackedPaste(event.text, done)
         tracked.time = event.time
-        if event._sender is not None:  # noqa: SLF001
-            tracked.set_sender(event._sender)  # noqa: SLF001
+        if event._sender is not None:
+            tracked.set_sender(event._sender)
         self._key_task = asyncio.create_task(self._after(finished))
         await super().on_event(tracked)  # type: ignore[misc]
         if not tracked.is_forwarded:
             done()  # a priority binding took it (or nothing was there to take it)
 
     async def _after(self, finished: asyncio.Future[None]) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(finished, KEY_TIMEOUT)
-        except asyncio.TimeoutError:
-            pass
         await self._settle()
         self.call_later(self._route_next)  # type: ignore[attr-defined]
 
