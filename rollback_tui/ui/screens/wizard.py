@@ -99,16 +99,19 @@ class WizardScreen(Screen[None]):
         self._layout(event.size.width)
 
     def _layout(self, width: int) -> None:
+        was_visible = self.preview_visible
         wide = width >= WIDE
         self.set_class(wide, "-wide")
         self.set_class(self.preview_open, "-preview-open")
+        if self.preview_visible and not was_visible:
+            # A hidden preview is not kept up to date: it shows the plan as it is now.
+            self.refresh_preview()
 
     def action_toggle_preview(self) -> None:
         """Show or hide the preview (on a narrow terminal it takes the form's place)."""
         self.preview_open = not self.preview_open
         self._layout(self.size.width)
         if self.preview_open:
-            self.refresh_preview()
             if not self.has_class("-wide"):
                 self.query_one("#preview", Preview).focus()
         elif not self.has_class("-wide"):
