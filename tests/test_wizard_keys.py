@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 from wizard_helpers import until
 
@@ -46,3 +47,50 @@ class TestResize:
             await pilot.press("ctrl+t")
             await pilot.press("ctrl+t")
             await until(pilot, lambda: "Checkout v2" in preview.plain_text)
+
+
+class TestFocus:
+    async def test_ctrl_t_twice_gives_the_field_back_unselected(self, example_plan: Path
+                                                                ) -> None:
+        """At 80 columns the preview takes the form's place; closing it must not leave the
+        title selected, or the next key replaces it."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await pilot.press("tab", "tab", "tab", "tab")
+            link = app.query_one("#incident-link", Input)
+            assert app.focused is link
+            await pilot.press("ctrl+t")
+            assert isinstance(app.focused, Preview)
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            assert app.focused is link
+            await pilot.press("x")
+            assert app.plan.incident_link.endswith("x")
+            assert app.plan.incident_link != "x"
+
+    async def test_a_field_left_shows_the_start_of_its_text(self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            title = app.query_one("#title", Input)
+            await pilot.press("end", *("abcdefghij" * 8))
+            await pilot.pause()
+            assert title.scroll_offset.x > 0
+            await pilot.press("tab")
+            await pilot.pause()
+            assert title.scroll_offset.x == 0
+
+
+class TestPaste:
+    async def test_multi_line_paste_into_a_line_is_joined_and_said(self, example_plan: Path
+                                                                   ) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            app.post_message(events.Paste("Checkout\n  v3 rollback\n\nplan\n"))
+            await pilot.pause()
+            await pilot.pause()
+            assert app.plan.title == "Checkout v3 rollback plan"
+            messages = [n.message for n in app._notifications]
+            assert messages == ["Pasted 3 lines as one, joined with spaces."]

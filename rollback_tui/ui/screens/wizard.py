@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 
 from rollback_tui.plan.lint import Finding, lint
@@ -16,6 +17,7 @@ from rollback_tui.plan.model import Plan
 from rollback_tui.render import render_sections
 from rollback_tui.ui.messages import GoToStep, PlanEdited
 from rollback_tui.ui.steps import STEPS, StepPane
+from rollback_tui.ui.widgets.fields import FieldInput
 from rollback_tui.ui.widgets.preview import Preview
 from rollback_tui.ui.widgets.step_list import StepList
 
@@ -58,6 +60,7 @@ class WizardScreen(Screen[None]):
         self.visited: set[str] = set(self.step_keys) if loaded else {self.current}
         self.findings: list[Finding] = []
         self.preview_open = False
+        self._focus_before_preview: Widget | None = None
         self._lint_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -113,9 +116,18 @@ class WizardScreen(Screen[None]):
         self._layout(self.size.width)
         if self.preview_open:
             if not self.has_class("-wide"):
+                self._focus_before_preview = self.focused
                 self.query_one("#preview", Preview).focus()
         elif not self.has_class("-wide"):
-            self.pane(self.current).focus_first()
+            # The cursor goes back where it was, the field's text as it was (not selected:
+            # the next key must not replace it).
+            before, self._focus_before_preview = self._focus_before_preview, None
+            if isinstance(before, FieldInput) and before.is_attached:
+                before.focus_back()
+            elif before is not None and before.is_attached and before.focusable:
+                before.focus()
+            else:
+                self.pane(self.current).focus_first()
 
     @property
     def preview_visible(self) -> bool:

@@ -81,6 +81,39 @@ class FieldInput(InOrderKeys, Input):
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "cursor_blink", True)
 
+    # Input selects its whole text when it gets the focus (so that typing replaces it):
+    # right for Tab, wrong when the focus only comes back (closing the preview), where the
+    # next key would replace the title.
+    _select_next_focus = True
+
+    @property  # type: ignore[override]
+    def select_on_focus(self) -> bool:
+        select, self._select_next_focus = self._select_next_focus, True
+        return select and self._select_on_focus
+
+    @select_on_focus.setter
+    def select_on_focus(self, value: bool) -> None:
+        self._select_on_focus = value
+
+    def focus_back(self) -> None:
+        """Give the focus back to the field, its cursor where it was and nothing selected."""
+        self._select_next_focus = False
+        self.cursor_position = self.selection.end
+        self.focus()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        # A field the cursor has left shows the start of its text, not wherever the
+        # cursor was (the end, after typing).
+        self.scroll_to(x=0, animate=False, force=True, immediate=True)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = [line.strip() for line in event.text.splitlines() if line.strip()]
+        if len(lines) > 1:
+            # Input would keep the first line and drop the rest without a word.
+            event.text = " ".join(lines)
+            self.notify(f"Pasted {len(lines)} lines as one, joined with spaces.",
+                        markup=False)
+
 
 class FieldText(InOrderKeys, TextArea):
     """A multi-line text area bound to ``target.attr``."""
