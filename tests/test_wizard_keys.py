@@ -94,3 +94,46 @@ class TestPaste:
             assert app.plan.title == "Checkout v3 rollback plan"
             messages = [n.message for n in app._notifications]
             assert messages == ["Pasted 3 lines as one, joined with spaces."]
+
+
+def cell(app) -> tuple[int | None, int, str]:  # type: ignore[no-untyped-def]
+    """(row, column, list id) of the focused table cell."""
+    from rollback_tui.ui.widgets.fields import FieldInput
+    from rollback_tui.ui.widgets.rows import ListRow, RowList
+
+    focused = app.focused
+    row = next((a for a in focused.ancestors if isinstance(a, ListRow)), None)
+    table = next(a for a in focused.ancestors if isinstance(a, RowList))
+    if row is None:
+        return None, 0, table.id or ""
+    return row.index, list(row.query(FieldInput)).index(focused), table.id or ""
+
+
+class TestTables:
+    async def test_up_and_down_keep_the_column(self, tmp_path: Path) -> None:
+        app = make_app(tmp_path / "new.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await wizard(app).show_step("triggers")
+            await pilot.pause()
+            await pilot.press("tab")
+            assert cell(app) == (0, 1, "trigger-list")
+            await pilot.press(*["down"] * 5)
+            assert cell(app) == (5, 1, "trigger-list")
+            await pilot.press("down")
+            assert app.focused is not None and "row-add" in app.focused.classes
+            await pilot.press("up", "up")
+            assert cell(app) == (4, 0, "trigger-list")
+
+    async def test_down_through_steps_rows(self, tmp_path: Path) -> None:
+        app = make_app(tmp_path / "new.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await wizard(app).show_step("contacts")
+            await pilot.pause()
+            await pilot.press("tab", "tab", "down", "down")
+            assert cell(app) == (2, 2, "contact-list")
+            await wizard(app).show_step("followup")
+            await pilot.pause()
+            await pilot.press("tab", "tab", "down")
+            assert cell(app)[:2] == (1, 1)
