@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Input
 from wizard_helpers import until
@@ -137,3 +138,67 @@ class TestTables:
             await pilot.pause()
             await pilot.press("tab", "tab", "down")
             assert cell(app)[:2] == (1, 1)
+
+
+class TestSelectAll:
+    async def test_ctrl_l_selects_a_text_areas_text_and_backspace_clears_it(
+            self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await pilot.press("tab", "tab", "tab")
+            assert app.focused is not None and app.focused.id == "incident"
+            assert app.plan.incident
+            await pilot.press("ctrl+l", "backspace")
+            assert app.plan.incident == ""
+            assert wizard(app).current == "basics"
+
+    async def test_ctrl_l_selects_a_lines_text(self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await pilot.press("end", "ctrl+l", "N", "e", "w")
+            assert app.plan.title == "New"
+
+
+def footer_keys(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The footer's keys that are wholly on screen, with their descriptions."""
+    from textual.widgets._footer import FooterKey
+
+    width = app.size.width
+    shown: dict[str, str] = {}
+    for key in app.screen.query(FooterKey):
+        region = key.region
+        if region.width and region.right <= width - len("▏^p palette"):
+            shown[key.key] = key.description
+    return shown
+
+
+class TestFooter:
+    @pytest.mark.parametrize("step", ["basics", "triggers", "procedure", "components",
+                                      "contacts", "followup"])
+    async def test_back_next_and_save_show_at_80_columns(self, tmp_path: Path, step: str
+                                                         ) -> None:
+        app = make_app(tmp_path / "new.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await wizard(app).show_step(step)
+            await pilot.pause()
+            if step == "procedure":
+                await pilot.press("tab", "tab")  # into the first step's row
+            if step == "followup":
+                await pilot.press("tab")  # from the group's name into its first row
+            await pilot.pause()
+            keys = footer_keys(app)
+            assert list(keys)[:2] == ["f7", "f8"]
+            assert {"f7", "f8", "ctrl+s", "ctrl+t", "ctrl+q"} <= set(keys)
+            if step not in ("basics",):
+                assert keys.get("ctrl+o") == "Add"
+                assert keys.get("ctrl+r") == "Remove"
+
+    async def test_the_checklist_footer_shows_u(self, example_plan: Path) -> None:
+        app = make_app(example_plan, mode="run", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert footer_keys(app).get("u") == "Next unticked"

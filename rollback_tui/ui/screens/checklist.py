@@ -51,7 +51,7 @@ class ChecklistScreen(Screen[None]):
     """Every active item of the plan, grouped as in the plan, to tick as it is done."""
 
     BINDINGS = [
-        Binding("u", "next_unticked", "Next unticked", show=False),
+        Binding("u", "next_unticked", "Next unticked"),
         Binding("i", "incident_start", "Incident start"),
         Binding("n", "note", "Note"),
         Binding("t", "toggle_timeline", "Timeline"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
@@ -45,10 +45,14 @@ class WizardScreen(Screen[None]):
 
     BINDINGS = [
         # Priority: a text area binds f7 to "select all", and the step keys must always work.
-        Binding("f8,alt+right", "next_step", "Next step", priority=True),
-        Binding("f7,alt+left", "previous_step", "Prev step", priority=True),
+        Binding("f7,alt+left", "previous_step", "Back", priority=True),
+        Binding("f8,alt+right", "next_step", "Next", priority=True),
         Binding("ctrl+t", "toggle_preview", "Preview"),
     ]
+
+    FOOTER_ORDER = ("f7", "f8", "ctrl+o", "ctrl+r", "ctrl+t", "ctrl+q", "ctrl+s")
+    """The footer shows these keys first, in this order, whichever widget has the focus
+    (its bindings would otherwise come first, and push Save off an 80-column footer)."""
 
     def __init__(self, plan: Plan, *, unknown_keys: list[str] | None = None,
                  loaded: bool = False) -> None:
@@ -94,6 +98,12 @@ class WizardScreen(Screen[None]):
         self.findings = []
         await self.recompose()
         await self._start()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        bindings = super().active_bindings
+        first = {key: bindings[key] for key in self.FOOTER_ORDER if key in bindings}
+        return first | {k: v for k, v in bindings.items() if k not in first}
 
     # -- layout ------------------------------------------------------------------------
 

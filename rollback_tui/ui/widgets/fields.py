@@ -53,10 +53,19 @@ class InOrderKeys:
         await self.run_action(action)  # type: ignore[attr-defined]
 
 
+SELECT_ALL = Binding("ctrl+l", "select_all", "Select all", show=False)
+"""Select a field's whole text (then backspace clears it, or typing replaces it).
+
+A text area's own key for this, f7, is the wizard's previous step; ctrl+a goes to the line
+start. ctrl+l is one byte on any terminal, so it arrives whole over SSH and through tmux
+(whose prefix is ctrl+b), and nothing else in the wizard uses it."""
+
+
 class FieldInput(InOrderKeys, Input):
     """A one-line input bound to ``target.attr``."""
 
-    OWN_KEYS = _own_keys(Input.BINDINGS)
+    BINDINGS = [SELECT_ALL]
+    OWN_KEYS = _own_keys([*Input.BINDINGS, SELECT_ALL])
 
     # Input sets its virtual size from the text's width on every keystroke, and Widget's
     # virtual_size asks for a layout of the whole screen when it changes. A field's own
@@ -118,7 +127,8 @@ class FieldInput(InOrderKeys, Input):
 class FieldText(InOrderKeys, TextArea):
     """A multi-line text area bound to ``target.attr``."""
 
-    OWN_KEYS = _own_keys(TextArea.BINDINGS)
+    BINDINGS = [SELECT_ALL]
+    OWN_KEYS = _own_keys([*TextArea.BINDINGS, SELECT_ALL])
 
     DEFAULT_CSS = """
     FieldText { height: auto; min-height: 2; max-height: 6; }

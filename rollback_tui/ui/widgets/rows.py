@@ -96,8 +96,9 @@ class RowList(Vertical):
     BINDINGS = [
         Binding("ctrl+o", "add", "Add"),
         Binding("ctrl+r", "remove", "Remove"),
-        Binding("alt+up", "move(-1)", "Move up"),
-        Binding("alt+down", "move(1)", "Move down"),
+        # The step's heading tells these: an 80-column footer has no room for them.
+        Binding("alt+up", "move(-1)", "Move up", show=False),
+        Binding("alt+down", "move(1)", "Move down", show=False),
         Binding("up", "go(-1)", "Row above", show=False),
         Binding("down", "go(1)", "Row below", show=False),
     ]
