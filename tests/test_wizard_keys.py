@@ -201,4 +201,6 @@ class TestFooter:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.pause()
-            assert footer_keys(app).get("u") == "Next unticked"
+            keys = footer_keys(app)
+            assert keys.get("u") == "To do"
+            assert "ctrl+q" in keys
