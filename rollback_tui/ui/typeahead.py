@@ -92,7 +92,6 @@ class TypeAheadKeys:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._typed: deque[events.Key | events.Paste] = deque()
-        self._key_finished: asyncio.Future[None] | None = None
         self._key_task: asyncio.Task[None] | None = None
 
     @property
@@ -137,10 +136,14 @@ class TypeAheadKeys:
             done()  # a priority binding took it (or nothing was there to take it)
 
     async def _after(self, finished: asyncio.Future[None]) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(finished, KEY_TIMEOUT)
-        await self._settle()
-        self.call_later(self._route_next)  # type: ignore[attr-defined]
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(finished, KEY_TIMEOUT)
+            await self._settle()
+        finally:
+            # The next key is routed from the app's own queue, after what is already there.
+            if not self.call_later(self._route_next):  # type: ignore[attr-defined]
+                self._key_task = None  # the app is closing
 
     async def _settle(self) -> None:
         """Wait until the app and the widgets around the focus have handled their queues.

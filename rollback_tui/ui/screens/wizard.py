@@ -112,7 +112,7 @@ class WizardScreen(Screen[None]):
         self._layout(event.size.width)
 
     def _layout(self, width: int) -> None:
-        was_visible = self.preview_visible
+        was_visible = self.has_class("-wide") != self.has_class("-preview-open")
         wide = width >= WIDE
         self.set_class(wide, "-wide")
         self.set_class(self.preview_open, "-preview-open")

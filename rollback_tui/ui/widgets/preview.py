@@ -69,9 +69,9 @@ class Preview(ScrollView, can_focus=True):
 
     def _apply(self) -> None:
         width = self.scrollable_content_region.width
-        if width <= 0 or not self.display:
+        if width <= 0:
             self._pending = True
-            return  # not laid out yet (or hidden): on_resize draws
+            return  # not laid out yet: on_resize draws
         self._pending = False
         if width != self._width:
             self._width = width
