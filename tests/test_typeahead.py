@@ -128,3 +128,16 @@ class TestBasics:
             await until(pilot, lambda: app.focused is not None and app.focused.id == "title")
             await burst(pilot, "tab", "tab", "enter")
             assert app.query_one("#deployment-type", Select).expanded
+
+    async def test_a_paste_after_tabs_lands_in_the_field_they_reach(self, tmp_path: Path
+                                                                    ) -> None:
+        app = make_app(tmp_path / "new.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.focused is not None and app.focused.id == "title")
+            for event in [*key_events("text:T", "tab", "tab", "tab", "tab"),
+                          events.Paste("https://p.example/9")]:
+                event.set_sender(app)
+                app.post_message(event)
+            await caught_up(pilot)
+            assert app.plan.title == "T"
+            assert app.plan.incident_link == "https://p.example/9"
