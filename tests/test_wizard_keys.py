@@ -204,3 +204,25 @@ class TestFooter:
             keys = footer_keys(app)
             assert keys.get("u") == "To do"
             assert "ctrl+q" in keys
+
+
+class TestForm:
+    async def test_down_goes_field_to_field_and_reaches_the_rca_owner_soon(
+            self, tmp_path: Path) -> None:
+        """~47 tabs reached the RCA owner on Follow-up; down goes a row at a time."""
+        app = make_app(tmp_path / "new.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await wizard(app).show_step("followup")
+            await pilot.pause()
+            presses = 0
+            while presses < 20 and not (app.focused is not None
+                                        and app.focused.id == "rca-owner"):
+                await pilot.press("down")
+                presses += 1
+            assert app.focused is not None and app.focused.id == "rca-owner"
+            assert presses <= 16
+            await pilot.press("down")
+            assert app.focused is not None and app.focused.id == "rca-due"
+            await pilot.press("up", "up")
+            assert app.focused is not None and "row-add" in app.focused.classes
