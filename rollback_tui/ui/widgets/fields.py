@@ -39,7 +39,9 @@ class InOrderKeys:
     Textual runs a widget's bindings only once the key has bubbled up to the app, while
     typed characters are inserted at once: in a burst (typing ahead, or a slow SSH link)
     `end` then `x` could insert the `x` before moving to the end. Handling the bound keys
-    here keeps every key in the order it was typed.
+    here keeps every key in the order it was typed. (Across widgets, the app routes each
+    key only once the one before it has settled: ``rollback_tui.ui.typeahead``; this keeps
+    a field's own keys from a round trip to the app.)
     """
 
     OWN_KEYS: dict[str, str] = {}
