@@ -22,9 +22,10 @@ from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
 from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
+from rollback_tui.ui.typeahead import TypeAheadKeys
 
 
-class RollbackApp(App[int]):
+class RollbackApp(TypeAheadKeys, App[int]):
     """rollback-tui's wizard."""
 
     CSS_PATH = ["app.tcss", "screens/checklist.tcss"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import Resize, ScreenResume
@@ -51,11 +51,17 @@ class ChecklistScreen(Screen[None]):
     """Every active item of the plan, grouped as in the plan, to tick as it is done."""
 
     BINDINGS = [
-        Binding("u", "next_unticked", "Next unticked", show=False),
+        Binding("u", "next_unticked", "To do"),
         Binding("i", "incident_start", "Incident start"),
         Binding("n", "note", "Note"),
         Binding("t", "toggle_timeline", "Timeline"),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # Ticks are saved at once: ctrl+s still works, but the 80-column footer keeps its
+        # room for the checklist's own keys.
+        return {k: v for k, v in super().active_bindings.items() if k != "ctrl+s"}
 
     def __init__(self) -> None:
         super().__init__()

@@ -7,6 +7,7 @@ from typing import ClassVar
 from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Static, TextArea
@@ -33,6 +34,13 @@ class StepPane(VerticalScroll):
     StepPane .step-findings { color: $text-warning; margin-bottom: 1; display: none; }
     StepPane .step-findings.-shown { display: block; }
     """
+
+    BINDINGS = [
+        # A one-line field has no use for up and down: they go to the field above or below
+        # (a table's rows keep their column; text areas, lists and drop-downs keep theirs).
+        Binding("down", "next_field", "Next field", show=False),
+        Binding("up", "previous_field", "Previous field", show=False),
+    ]
 
     key: ClassVar[str]
     title: ClassVar[str]
@@ -160,6 +168,12 @@ class StepPane(VerticalScroll):
             line.update(Content("\n".join(f"• {r}" for r in rest[:6])
                                 + (f"\n• and {len(rest) - 6} more" if len(rest) > 6 else "")))
             line.set_class(bool(rest), "-shown")
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.screen.focus_previous()
 
     def focus_first(self) -> None:
         """Put the cursor in the step's first field."""
