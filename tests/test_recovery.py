@@ -127,6 +127,7 @@ class TestAutosave:
             app.query_one("#title", Input).focus()
             await clear_and_type(pilot, "Hung up")
             app._hung_up(1)
+            assert app._hang_up.done.wait(2)
             record = kept(example_plan)
             assert record is not None and 'title = "Hung up"' in record.text
             await pilot.pause()

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import gc
-import signal
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
 from rollback_tui import recovery, store, sync
 from rollback_tui.plan.model import utc_now
 from rollback_tui.render import render_markdown
+from rollback_tui.ui import hangup
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
@@ -67,6 +66,7 @@ class RollbackApp(App[int]):
         self._recovery_problem = ""
         self._saved_plan: store.Plan | None = None
         """The plan as last saved from here (None: as loaded), to judge a merge."""
+        self._hang_up = hangup.HangUp(self._prepare_hang_up, self._exit_from_thread)
 
     @property
     def plan(self) -> store.Plan:
@@ -164,7 +164,7 @@ class RollbackApp(App[int]):
         try:
             if text is None:
                 text = recovery.plan_text(self.plan_file)
-            recovery.RecoveryFile.for_plan(self.plan_file.path).write(text)
+            self.recovery_file().write(text)
         except Exception as exc:  # never let a failed safety net take the edit down
             problem = str(exc) or type(exc).__name__
             if problem != self._recovery_problem:
@@ -172,43 +172,60 @@ class RollbackApp(App[int]):
                 self.notify(f"Unsaved edits could not be kept aside: {problem}",
                             title="Recovery", severity="warning", markup=False)
 
+    def recovery_file(self) -> recovery.RecoveryFile:
+        """Where this plan's unsaved edits are kept: by its path, or the one file of the
+        plan not saved yet (found by the next bare start, wherever it is started)."""
+        if self.untitled:
+            return recovery.RecoveryFile.untitled()
+        return recovery.RecoveryFile.for_plan(self.plan_file.path)
+
     def _forget_recovery(self) -> None:
         if self._recovery_timer is not None:
             self._recovery_timer.stop()
             self._recovery_timer = None
-        recovery.RecoveryFile.for_plan(self.plan_file.path).delete()
+        self.recovery_file().delete()
 
     def _handle_hang_up(self, *, install: bool) -> None:
         # Textual handles neither: a dropped SSH connection (SIGHUP) or a `kill` (SIGTERM)
-        # would end the process with the edit unsaved.
-        try:
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGHUP, signal.SIGTERM):
-                if install:
-                    loop.add_signal_handler(signum, self._hung_up, signum)
-                else:
-                    loop.remove_signal_handler(signum)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread, or no signals here: nothing to install
+        # would end the process with the edit unsaved, or leave it hung (see hangup.py).
+        if install:
+            self._hang_up.hard = not self.is_headless
+            self._hang_up.install()
+        else:
+            self._hang_up.uninstall()
+
+    def _prepare_hang_up(self) -> hangup.Keeper:
+        """Called in the signal handler: what to keep, copied now (see hangup.py)."""
+        from rollback_tui.ui.screens.checklist import ChecklistScreen
+
+        if self._recovery_timer is not None:
+            self._recovery_timer.stop()
+        below = [s for s in self.screen_stack if not isinstance(s, ModalScreen)]
+        at_once = bool(below) and isinstance(below[-1], ChecklistScreen)
+        return hangup.keeper_for(self.plan_file, self.recovery_file(), dirty=self.dirty,
+                                 save=at_once and not self.untitled)
+
+    def _exit_from_thread(self, code: int) -> None:
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("the app is not running")
+        loop.call_soon_threadsafe(self.exit, code)
 
     def _hung_up(self, signum: int) -> None:
-        self.write_recovery()
-        self._handle_hang_up(install=False)
-        self.exit(128 + signum)
+        """What a SIGHUP or SIGTERM does (the signal handler's way in, for tests)."""
+        self._hang_up._signalled(signum, None)
 
     def offer_recovery(self) -> None:
         """If edits of this plan were kept aside and never saved, offer to restore them."""
-        if self.untitled:
-            return
-        kept = recovery.RecoveryFile.for_plan(self.plan_file.path)
+        kept = self.recovery_file()
         found = kept.offer()
         if found is None:
             return
         from rollback_tui.ui.screens.recovery import RestoreDialog
 
         when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        self.push_screen(RestoreDialog(str(self.plan_file.path), when,
-                                       recovery.differences(kept.plan_path, found)),
+        name = "the new plan (never saved)" if kept.is_untitled else str(self.plan_file.path)
+        self.push_screen(RestoreDialog(name, when, recovery.differences(kept, found)),
                          partial(self._restore_answered, kept, found))
 
     def _restore_answered(self, kept: recovery.RecoveryFile, found: recovery.Recovered,
@@ -328,7 +345,9 @@ class RollbackApp(App[int]):
             self.plan_file.path, self.untitled = old_path, old_untitled
             self._show_path()
         else:  # the edits kept aside under the old name are saved now
-            recovery.RecoveryFile.for_plan(old_path).delete()
+            old = recovery.RecoveryFile.untitled() if old_untitled else \
+                recovery.RecoveryFile.for_plan(old_path)
+            old.delete()
 
     # -- opening -----------------------------------------------------------------------
 
