@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, Input, Static
 from wizard_helpers import clear_and_type, wait_for
 
@@ -133,6 +134,41 @@ class TestAutosave:
             await pilot.pause()
         assert app.return_value == 129
         assert store.load(example_plan).plan.title == "Checkout v2"
+
+
+class TestNeverSaved:
+    """A plan never saved (a bare `rollback-tui`) has its edits offered by the next bare
+    start, wherever it is started."""
+
+    async def test_next_bare_start_elsewhere_offers_them(self, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+        """Typed, hung up in one folder; started in another: restored, then saved there."""
+        first, second = tmp_path / "first", tmp_path / "second"
+        first.mkdir()
+        second.mkdir()
+        monkeypatch.chdir(first)
+        app = make_app(None, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, "#title")
+            app.query_one("#title", Input).focus()
+            await clear_and_type(pilot, "Never saved")
+            app._hung_up(1)
+            assert app._hang_up.done.wait(2)
+            await pilot.pause()
+        assert not (first / "plan.toml").exists()
+        monkeypatch.chdir(second)
+        app = make_app(None, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for_screen(pilot, RestoreDialog)
+            await pilot.click("#answer-restore")
+            await pilot.pause(0.2)
+            assert app.plan.title == "Never saved"
+            assert app.untitled and app.dirty
+            app._save_as_answered(second / "kept.toml")
+            await pilot.pause()
+        assert store.load(second / "kept.toml").plan.title == "Never saved"
+        assert recovery.RecoveryFile.untitled().read() is None
 
 
 class TestRestore:

@@ -224,8 +224,9 @@ class RollbackApp(App[int]):
         from rollback_tui.ui.screens.recovery import RestoreDialog
 
         when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        name = "the new plan (never saved)" if kept.is_untitled else str(self.plan_file.path)
-        self.push_screen(RestoreDialog(name, when, recovery.differences(kept, found)),
+        name = "the new plan" if kept.is_untitled else str(self.plan_file.path)
+        self.push_screen(RestoreDialog(name, when, recovery.differences(kept, found),
+                                       never_saved=kept.is_untitled),
                          partial(self._restore_answered, kept, found))
 
     def _restore_answered(self, kept: recovery.RecoveryFile, found: recovery.Recovered,
