@@ -17,6 +17,7 @@ import click
 
 from rollback_tui import store, sync
 from rollback_tui.plan import DeploymentType, lint, new_plan
+from rollback_tui.plan.text import visible
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
 
@@ -24,10 +25,23 @@ EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2
 
 
+def say(text: str, *, err: bool = False, nl: bool = True, lines: bool = True) -> None:
+    """Print *text*: every line any command prints goes through here, so that a control
+    character in a file name, a key, a value or an error (an escape sequence that would set
+    the terminal's title or clipboard) is shown as an escape, never sent. Newlines and tabs
+    stay unless *lines* is False (one line, whatever it holds)."""
+    click.echo(visible(text, lines=lines), err=err, nl=nl)
+
+
 def fail(message: str) -> NoReturn:
     """One clear line on stderr and exit 2: the file could not be used."""
-    click.echo(f"rollback-tui: {message}", err=True)
+    say(f"rollback-tui: {message}", err=True, lines=False)
     sys.exit(EXIT_UNUSABLE)
+
+
+def json_visible(text: str) -> str:
+    """JSON *text* with the characters visible() would escape written as \\uXXXX."""
+    return "".join(f"\\u{ord(c):04x}" if visible(c, lines=True) != c else c for c in text)
 
 
 def default_user() -> str:
@@ -130,7 +144,7 @@ def new(path: Path, title: str, incident: str, version_: str, target_version: st
         store.save(plan_file, force=True)
     except store.PlanFileError as exc:
         fail(str(exc))
-    click.echo(f"Wrote {path} and {plan_file.markdown_path}")
+    say(f"Wrote {path} and {plan_file.markdown_path}")
 
 
 def _read(path: Path) -> tuple[store.Plan, list[str]]:
@@ -149,7 +163,7 @@ def render(path: Path, output: Path | None) -> None:
     plan, _ = _read(path)
     markdown = render_markdown(plan)
     if output is None:
-        click.echo(markdown, nl=False)
+        say(markdown, nl=False)
         return
     try:
         store.write_atomic(output, markdown.encode("utf-8"))
@@ -164,13 +178,14 @@ def check(path: Path) -> None:
     plan, unknown = _read(path)
     findings = lint(plan, unknown)
     for finding in findings:
-        click.echo(f"{path}: {finding.severity}: {finding.where}: {finding.message}")
+        say(f"{path}: {finding.severity}: {visible(finding.where)}: "
+            f"{visible(finding.message)}")
     if findings:
         errors = sum(f.severity == "error" for f in findings)
-        click.echo(f"{len(findings)} findings ({errors} errors, {len(findings) - errors} "
+        say(f"{len(findings)} findings ({errors} errors, {len(findings) - errors} "
                    "warnings)", err=True)
         sys.exit(EXIT_FINDINGS)
-    click.echo(f"{path}: no findings")
+    say(f"{path}: no findings")
 
 
 @main.command()
@@ -191,15 +206,16 @@ def status(path: Path, as_json: bool) -> None:
         for section, _, item in plan.checklist(active=True)
     ]
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        # JSON escapes C0 controls itself; the others become \\uXXXX escapes (valid JSON).
+        say(json_visible(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
     width = max((len(r["id"]) for r in rows), default=2)
     for row in rows:
         mark = "x" if row["done"] else " "
         when = f"  ({row['done_at']} by {row['done_by']})" if row["done"] else ""
-        click.echo(f"[{mark}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
+        say(f"[{mark}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
     done = sum(r["done"] for r in rows)
-    click.echo(f"{done}/{len(rows)} done")
+    say(f"{done}/{len(rows)} done")
 
 
 @main.command()
@@ -231,7 +247,7 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
             fail(str(exc))
     verb = "Unticked" if undo else "Ticked"
     for i in ids:
-        click.echo(f"{verb} {i}" if i in changed else f"{i} was already {'un' if undo else ''}"
+        say(f"{verb} {i}" if i in changed else f"{i} was already {'un' if undo else ''}"
                    "ticked")
 
 
@@ -257,7 +273,7 @@ def copy_command(path: Path, tty_path: str) -> None:
     plan, _ = _read(path)
     report = copy_text(render_markdown(plan), tty_path=tty_path)
     for line in report.lines():
-        click.echo(line)
+        say(line)
     if not report.used:
         sys.exit(EXIT_FINDINGS)
 
@@ -282,22 +298,22 @@ def themes_command() -> None:
         mark = "*" if name == chosen else " "
         kind = "dark" if loaded.dark else "light"
         replaces = f"  (replaces {loaded.replaces})" if loaded.replaces else ""
-        click.echo(f"{mark} {name:<{width}}  {kind:<5}  {loaded.path}{replaces}")
+        say(f"{mark} {name:<{width}}  {kind:<5}  {loaded.path}{replaces}")
     if not load.themes:
-        click.echo("No theme files found.")
+        say("No theme files found.")
     if chosen is not None:
         if chosen in load.themes:
             config = theme_files.config_path()
-            click.echo(f"* your theme, from {config}" if config.exists() else
+            say(f"* your theme, from {config}" if config.exists() else
                        "* the default theme")
         else:
-            click.echo(f"Your config names the theme {chosen!r}, which was not found; "
+            say(f"Your config names the theme {chosen!r}, which was not found; "
                        f"the app uses {load.resolve(chosen)!r}.")
-    click.echo(f"Add your own themes in {theme_files.user_themes_dir()}")
+    say(f"Add your own themes in {theme_files.user_themes_dir()}")
     if problems:
-        click.echo(f"Skipped ({len(problems)}):")
+        say(f"Skipped ({len(problems)}):")
         for problem in problems:
-            click.echo(f"  {problem}")
+            say(f"  {problem}")
         sys.exit(EXIT_FINDINGS)
 
 

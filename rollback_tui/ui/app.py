@@ -7,6 +7,7 @@ import gc
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.timer import Timer
 
 from rollback_tui import recovery, store, sync
 from rollback_tui.plan.model import utc_now
+from rollback_tui.plan.text import visible
 from rollback_tui.render import render_markdown
 from rollback_tui.ui import hangup
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
@@ -105,7 +107,13 @@ class RollbackApp(App[int]):
 
     def _show_path(self) -> None:
         where = "new plan (not saved yet)" if self.untitled else str(self.plan_file.path)
-        self.sub_title = f"{where}{'  ● unsaved' if self.dirty else ''}"
+        self.sub_title = f"{visible(where)}{'  ● unsaved' if self.dirty else ''}"
+
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """Every notification, shown with its control characters visible (file names and
+        error texts come from outside), whoever sends it."""
+        super().notify(visible(message, lines=True), title=visible(title, lines=True),
+                       **options)
 
     def mark_dirty(self) -> None:
         """The plan changed since it was last saved; its recovery file follows shortly."""
