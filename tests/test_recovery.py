@@ -116,6 +116,7 @@ class TestAutosave:
             record = kept(example_plan)
             assert record is not None and 'title = "Again"' in record.text
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert kept(example_plan) is None
         assert store.load(example_plan).plan.title == "Again"
@@ -188,6 +189,7 @@ class TestRestore:
             assert app.dirty
             assert kept(example_plan) is not None
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert store.load(example_plan).plan.title == HOSTILE
         assert kept(example_plan) is None
@@ -264,6 +266,7 @@ class TestConflicts:
         other.plan.title = "Theirs"
         store.save(other)
         await pilot.press("ctrl+s")
+        await pilot.app.saves.idle()  # the save runs in a thread
         await pilot.pause()
         assert isinstance(app.screen, ConflictDialog)
         return app.screen
@@ -302,6 +305,7 @@ class TestConflicts:
             await pilot.pause()
             assert app.dirty and app.plan.title == "Mine"
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
             await pilot.click("#answer-save-as")
             await pilot.pause()
@@ -325,6 +329,7 @@ class TestConflicts:
             other.plan.title = "Theirs"
             store.save(other)
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert isinstance(app.screen, ConflictDialog)
             assert not app.screen.query_one("#answer-merge", Button).disabled
@@ -363,6 +368,7 @@ class TestConflicts:
                 await clear_and_type(pilot, "Blocked")
                 started = time.monotonic()
                 await pilot.press("ctrl+s")
+                await pilot.app.saves.idle()  # the save runs in a thread
                 await pilot.pause()
                 assert time.monotonic() - started < 2
                 messages = [str(n.message) for n in app._notifications]

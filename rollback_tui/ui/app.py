@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from rollback_tui import recovery, store, sync
 from rollback_tui.plan.model import utc_now
 from rollback_tui.plan.text import visible
 from rollback_tui.render import render_markdown
-from rollback_tui.ui import hangup
+from rollback_tui.ui import hangup, saving
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
@@ -69,6 +69,8 @@ class RollbackApp(App[int]):
         self._saved_plan: store.Plan | None = None
         """The plan as last saved from here (None: as loaded), to judge a merge."""
         self._hang_up = hangup.HangUp(self._prepare_hang_up, self._exit_from_thread)
+        self.saves = saving.BackgroundSave(self._save_is_slow)
+        """Saves run in a thread, one at a time: the UI never waits for the disk."""
 
     @property
     def plan(self) -> store.Plan:
@@ -100,6 +102,7 @@ class RollbackApp(App[int]):
 
     def on_unmount(self) -> None:
         self._handle_hang_up(install=False)
+        self.saves.join()  # a save under way is finished, never cut in half
 
     def _wizard(self) -> WizardScreen:
         return WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys,
@@ -107,7 +110,8 @@ class RollbackApp(App[int]):
 
     def _show_path(self) -> None:
         where = "new plan (not saved yet)" if self.untitled else str(self.plan_file.path)
-        self.sub_title = f"{visible(where)}{'  ● unsaved' if self.dirty else ''}"
+        state = "  … saving" if self.saves.busy else "  ● unsaved" if self.dirty else ""
+        self.sub_title = f"{visible(where)}{state}"
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         """Every notification, shown with its control characters visible (file names and
@@ -266,7 +270,44 @@ class RollbackApp(App[int]):
         elif self.untitled:
             self.action_save_as()
         else:
-            self._write(force=False)
+            self.save_in_background()
+
+    def save_in_background(self, then: Callable[[], object] | None = None) -> None:
+        """Save in a thread (see saving.py); typing goes on meanwhile. The outcome is told
+        as a save from here always was: saved, a conflict question, or why not. *then* is
+        called once saved with nothing edited since."""
+        self.saves.start(self._copy_to_save, _plain_save,
+                         partial(self._saved_in_background, then=then))
+        self._show_path()
+
+    def _copy_to_save(self) -> tuple[store.PlanFile, int]:
+        return saving.copy_of(self.plan_file), self._edits
+
+    def _save_is_slow(self) -> None:
+        self.notify("Still saving (the disk is slow); keep going, nothing typed is lost.",
+                    title="Saving", markup=False)
+
+    async def _saved_in_background(self, outcome: saving.Outcome,
+                                   then: Callable[[], object] | None = None) -> None:
+        error = outcome.error
+        if isinstance(error, store.ConflictError):
+            from rollback_tui.ui.screens.recovery import ConflictDialog
+
+            self.push_screen(ConflictDialog(str(error), self._can_merge()),
+                             self._conflict_answered)
+        elif error is not None:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+        else:
+            edited_since = outcome.edits != self._edits
+            saving.adopt(self.plan_file, outcome, edited_since=edited_since)
+            self._saved_plan = outcome.copy.plan
+            if not edited_since:
+                self.mark_clean()
+            self.notify(f"Saved {self.plan_file.path} and {self.plan_file.markdown_path.name}",
+                        markup=False)
+            if then is not None and not edited_since:
+                then()
+        self.call_after_refresh(self._show_path)
 
     def _write(self, *, force: bool) -> bool:
         try:
@@ -480,3 +521,9 @@ class RollbackApp(App[int]):
                 yield command
         yield SystemCommand("Quit", "Quit (asks first if there are unsaved changes)",
                             self.action_quit)
+
+
+def _plain_save(plan_file: store.PlanFile) -> list[saving.MergeSummary]:
+    """The wizard's save: refuses (ConflictError) when the file changed since it was read."""
+    store.save(plan_file)
+    return []
