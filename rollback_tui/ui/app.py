@@ -207,13 +207,12 @@ class RollbackApp(App[int]):
             self._hang_up.uninstall()
 
     def _prepare_hang_up(self) -> hangup.Keeper:
-        """Called in the signal handler: what to keep, copied now (see hangup.py)."""
-        from rollback_tui.ui.screens.checklist import ChecklistScreen
+        """Called in the signal handler: what to keep, copied now (see hangup.py).
 
-        if self._recovery_timer is not None:
-            self._recovery_timer.stop()
+        Nothing is imported here: the signal may come in the middle of an import.
+        """
         below = [s for s in self.screen_stack if not isinstance(s, ModalScreen)]
-        at_once = bool(below) and isinstance(below[-1], ChecklistScreen)
+        at_once = bool(below) and getattr(below[-1], "SAVES_AT_ONCE", False)
         return hangup.keeper_for(self.plan_file, self.recovery_file(), dirty=self.dirty,
                                  save=at_once and not self.untitled)
 

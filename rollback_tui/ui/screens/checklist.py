@@ -53,6 +53,9 @@ POLL_SECONDS = 1.0
 class ChecklistScreen(Screen[None]):
     """Every active item of the plan, grouped as in the plan, to tick as it is done."""
 
+    SAVES_AT_ONCE = True
+    """Its changes are saved as they are made (a hang-up saves them too)."""
+
     BINDINGS = [
         Binding("u", "next_unticked", "Next unticked", show=False),
         Binding("i", "incident_start", "Incident start"),
