@@ -117,3 +117,24 @@ async def test_wizard_typing_goes_on_during_ctrl_s(example_plan: Path, gate: Gat
         await app.saves.idle()
         assert not app.dirty
     assert store.load(example_plan).plan.title == "Checkout v2 one two"
+
+
+async def test_save_and_quit_waits_for_the_save(example_plan: Path, gate: Gate) -> None:
+    """ctrl+q, "Save and quit" with the disk held: the app stays until the plan is saved,
+    then exits; the edit is on disk."""
+    app = make_app(example_plan, cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, "#title")
+        app.query_one("#title", Input).focus()
+        await pilot.press("end")
+        await type_text(pilot, " quit")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.click("#answer-save")
+        await until(pilot, gate.entered.is_set, "the save started")
+        assert app.is_running
+        gate.release.set()
+        await app.saves.idle()
+        await pilot.pause()
+        assert not app.is_running
+    assert store.load(example_plan).plan.title == "Checkout v2 quit"

@@ -309,6 +309,11 @@ class RollbackApp(App[int]):
         self.call_after_refresh(self._show_path)
 
     def _write(self, *, force: bool) -> bool:
+        """Save now, on this thread (after a question: overwrite, merge, save as)."""
+        if self.saves.busy:  # two writers of one file from here: never
+            self.notify("A save is under way; try again in a moment.", title="Not saved",
+                        severity="warning", markup=False)
+            return False
         try:
             store.save(self.plan_file, force=force)
         except store.ConflictError as exc:
@@ -413,11 +418,13 @@ class RollbackApp(App[int]):
             self._ask_open()
 
     def _open_after_answer(self, answer: str | None) -> None:
-        if answer == "save" and (self.untitled or not self._write(force=False)):
+        if answer == "save":
+            if not self.untitled:
+                self.save_in_background(then=self._ask_open)
             return
         if answer == "discard":
             self._forget_recovery()
-        if answer in ("save", "discard"):
+        if answer == "discard":
             self._ask_open()
 
     def _ask_open(self) -> None:
@@ -487,8 +494,8 @@ class RollbackApp(App[int]):
         elif answer == "save":
             if self.untitled:
                 self.action_save_as()
-            elif self._write(force=False):
-                self.exit(0)
+            else:
+                self.save_in_background(then=partial(self.exit, 0))
 
     # -- command palette ---------------------------------------------------------------
 
