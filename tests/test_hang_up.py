@@ -40,10 +40,13 @@ def fresh_plan(tmp_path: Path, name: str) -> Path:
     return plan
 
 
-def start(term: Tmux, mode: str, plan: Path) -> None:
+def start(term: Tmux, mode: str, plan: Path, n: int) -> None:
+    """Start the app; every other run at 160×48 rather than 80×24."""
     term.start(str(BIN), mode, str(plan),
                env={"ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
                     "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"]})
+    if n % 2:
+        term.tmux("resize-window", "-t", "test", "-x", "160", "-y", "48")
 
 
 def hang_up(term: Tmux, pid: int) -> None:
@@ -71,7 +74,7 @@ def test_wizard_hang_up(tmp_path: Path, n: int) -> None:
     title = f"Hung up {n} {chance.randrange(1000)}"
     term = Tmux()
     try:
-        start(term, "edit", plan)
+        start(term, "edit", plan, n)
         wait_for_wizard(term)
         pid = app_pid(term)
         term.keys("End", "C-u")
@@ -106,7 +109,7 @@ def test_checklist_hang_up(tmp_path: Path, n: int) -> None:
     before = done_on_disk(plan)
     term = Tmux()
     try:
-        start(term, "run", plan)
+        start(term, "run", plan, n)
         term.wait_for(lambda s: "Option A" in s and "[ ]" in s)
         pid = app_pid(term)
         seen = 0

@@ -424,7 +424,6 @@ class RollbackApp(App[int]):
             return
         if answer == "discard":
             self._forget_recovery()
-        if answer == "discard":
             self._ask_open()
 
     def _ask_open(self) -> None:
