@@ -593,6 +593,8 @@ def _started_and_ticked(scroll_to_end: bool = False):  # type: ignore[no-untyped
         clock.advance(165)
         if scroll_to_end:
             await pilot.press("end")
+        await app.saves.idle()  # type: ignore[attr-defined]
+        await pilot.pause()
         checklist(app).show_summary()  # type: ignore[arg-type]
         app.clear_notifications()
         await pilot.pause()
