@@ -29,6 +29,7 @@ run: bytecode $(filter .run/plan.toml,$(PLAN))
 
 test: $(VENV)/.installed
 	./scripts/ensure-tmux
+	./scripts/ensure-node-tools
 	$(BIN)/ruff check rollback_tui tests benchmarks
 	$(BIN)/python -m pytest
 
@@ -36,4 +37,4 @@ bench: bytecode
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis node_modules

@@ -16,7 +16,8 @@ from typing import NoReturn
 import click
 
 from rollback_tui import store, sync
-from rollback_tui.plan import DeploymentType, lint, new_plan
+from rollback_tui.completion import complete_item_ids
+from rollback_tui.plan import DeploymentType, new_plan
 from rollback_tui.plan.text import visible
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
@@ -128,9 +129,13 @@ def run(path: Path, by: str | None, theme: str | None) -> None:
               default="rolling", help="How the change was deployed.")
 @click.option("--component", "components", multiple=True, help="An affected component.")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@click.option("--schema", "schema_location", metavar="URL-OR-PATH",
+              help="Start the file with a `#:schema` directive naming the plan's JSON Schema "
+                   "(see `rollback-tui schema`), for editors with Taplo / Even Better TOML; "
+                   "default: plan_schema in the user config, if set.")
 def new(path: Path, title: str, incident: str, version_: str, target_version: str,
         db_impact: str, feature_flag: str, deployment_type: str,
-        components: tuple[str, ...], force: bool) -> None:
+        components: tuple[str, ...], force: bool, schema_location: str | None) -> None:
     """Write a complete pre-filled plan to PATH and its Markdown beside it."""
     if path.exists() and not force:
         fail(f"{path}: already exists; use --force to replace it, or `edit` to change it")
@@ -140,6 +145,11 @@ def new(path: Path, title: str, incident: str, version_: str, target_version: st
         deployment_type=DeploymentType(deployment_type), components=components,
     )
     plan_file = store.new_file(path, plan)
+    from rollback_tui import plan_schema
+
+    # Kept above the plan by every save; the user config may name one for every new plan.
+    plan_schema.start_with_directive(plan_file,
+                                     schema_location or plan_schema.configured_location())
     try:
         store.save(plan_file, force=True)
     except store.PlanFileError as exc:
@@ -157,35 +167,56 @@ def _read(path: Path) -> tuple[store.Plan, list[str]]:
 @main.command()
 @click.argument("path", type=PathArg)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the Markdown to this file instead of stdout.")
-def render(path: Path, output: Path | None) -> None:
-    """Print the plan's Markdown (or write it to a file)."""
+              help="Write it to this file instead of stdout.")
+@click.option("--format", "form", type=click.Choice(["markdown", "text"]), default="markdown",
+              show_default=True,
+              help="text: plain text for ticket systems that show Markdown raw (no escapes, "
+                   "no table pipes, checkboxes as [ ] and [x]).")
+def render(path: Path, output: Path | None, form: str) -> None:
+    """Print the plan's Markdown, or plain text (or write it to a file)."""
     plan, _ = _read(path)
-    markdown = render_markdown(plan)
+    if form == "text":
+        from rollback_tui.render_text import render_text
+
+        document = render_text(plan)
+    else:
+        document = render_markdown(plan)
     if output is None:
-        say(markdown, nl=False)
+        say(document, nl=False)
         return
     try:
-        store.write_atomic(output, markdown.encode("utf-8"))
+        store.write_atomic(output, document.encode("utf-8"))
     except store.PlanFileError as exc:
         fail(str(exc))
 
 
 @main.command()
-@click.argument("path", type=PathArg)
-def check(path: Path) -> None:
-    """Validate and lint: exit 0 clean, 1 with findings, 2 if the file is unusable."""
-    plan, unknown = _read(path)
-    findings = lint(plan, unknown)
-    for finding in findings:
-        say(f"{path}: {finding.severity}: {visible(finding.where)}: "
-            f"{visible(finding.message)}")
-    if findings:
-        errors = sum(f.severity == "error" for f in findings)
-        say(f"{len(findings)} findings ({errors} errors, {len(findings) - errors} "
-                   "warnings)", err=True)
-        sys.exit(EXIT_FINDINGS)
-    say(f"{path}: no findings")
+@click.argument("paths", nargs=-1, required=True, type=PathArg)
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
+              default="text", show_default=True,
+              help="text for people; github for GitHub Actions annotations (::error "
+                   "file=...,line=...::...); json for a list of findings.")
+def check(paths: tuple[Path, ...], output_format: str) -> None:
+    """Validate and lint each PATH: exit 0 clean, 1 with findings, 2 if a file is unusable.
+
+    With many files (as a pre-commit hook passes them), every file is checked and the exit
+    code is the worst of them.
+    """
+    from rollback_tui import check_report
+
+    results = [check_report.check_file(path) for path in paths]
+    if output_format == "json":
+        say(json_visible(check_report.json_text(results)))
+    elif output_format == "github":
+        for line in check_report.github_lines(results):
+            say(line, lines=False)
+    else:
+        out, err = check_report.text_lines(results)
+        for line in out:
+            say(line, lines=False)
+        for line in err:
+            say(line, err=True, lines=False)
+    sys.exit(check_report.exit_code(results))
 
 
 @main.command()
@@ -220,7 +251,7 @@ def status(path: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("path", type=PathArg)
-@click.argument("ids", nargs=-1, required=True)
+@click.argument("ids", nargs=-1, required=True, shell_complete=complete_item_ids)
 @click.option("--undo", is_flag=True, help="Untick instead of tick.")
 @click.option("--by", help="Who did it (default: your login name).")
 def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
@@ -249,6 +280,53 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
     for i in ids:
         say(f"{verb} {i}" if i in changed else f"{i} was already {'un' if undo else ''}"
                    "ticked")
+
+
+@main.command("import")
+@click.argument("markdown", type=PathArg)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the plan to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def import_command(markdown: Path, output: Path | None, force: bool) -> None:
+    """Read a rollback plan written by hand in Markdown and print it as a plan file (TOML).
+
+    Follows the plan template and the strategy brief's sections; what cannot be placed is
+    listed on stderr and kept as comments in the TOML. Exit 2 if MARKDOWN is not a plan.
+    """
+    from rollback_tui import import_plan, importer
+
+    if output is not None and output.exists() and not force:
+        fail(f"{output}: already exists; use --force to replace it")
+    try:
+        plan, unplaced = importer.read_file(markdown)
+    except importer.NotAPlan as exc:
+        fail(str(exc))
+    text = store.dumps(store.new_file(output or Path("plan.toml"), plan))
+    source = import_plan.printable(markdown.name)
+    text = import_plan.with_notes(text, unplaced, source)
+    for note in unplaced:
+        say(import_plan.note_line(markdown, note), err=True)
+    if output is None:
+        say(text, nl=False)
+        return
+    try:
+        store.write_atomic(output, text.encode("utf-8"))
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    say(f"Wrote {output}" + (f" ({len(unplaced)} pieces not placed, kept as comments)"
+                                     if unplaced else ""), err=True)
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the plan file, for editors and validators.
+
+    Save it beside your plans and name it on a plan's first line, `#:schema ./plan.schema.json`
+    (Taplo, Even Better TOML), or map it in your editor's settings.
+    """
+    from rollback_tui.plan_schema import schema_text
+
+    say(schema_text(), nl=False)
 
 
 # -- copy and themes -----------------------------------------------------------------------

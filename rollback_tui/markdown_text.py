@@ -1,26 +1,61 @@
 """Escaping of user text for CommonMark/GFM, so that nothing typed can break the layout.
 
-Inline code spans the user writes (`like this`) are kept; everything else that Markdown
-would read as syntax is escaped.
+Inline code spans the user writes (`like this`) are kept; web addresses and e-mail
+addresses become autolinks (``<https://…>``, which show their own text); everything else
+that Markdown would read as syntax is escaped. The result is also clean under
+markdownlint's default rules: no raw HTML, no bare URLs, no hard tabs, no code spans with
+stray spaces inside.
 """
 
 from __future__ import annotations
 
 import re
 
+from rollback_tui.shell_words import INVISIBLE, visible
+
 _BACKTICKS = re.compile(r"`+")
-_ALWAYS = re.compile(r"([\\*\[\]<|~])")
+_ALWAYS = re.compile(r"([\\*\[\]<|~$])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _UNDERSCORES = re.compile(r"_+")
 _LINE_START = re.compile(r"^([#=+>-])")
 _NUMBERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+# What GitHub would make a link of by itself (a "bare URL"): web and e-mail addresses,
+# and www. names. Trailing punctuation is not part of an address, as in GFM.
+_ADDRESS = re.compile(
+    r"(?P<url>https?://[^\s<>`\\|]*[^\s<>`\\|.,:;!?*_~'\"()])"
+    r"|(?P<mail>[A-Za-z0-9._+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)"
+    r"|(?P<www>(?i:www)\.)"
+)
 # Text with none of these, and no line start that opens a block, needs no escaping.
-_SPECIAL = re.compile(r"[\\*\[\]<|~&_`#\n]")
+# One character class, so the search is quick; "://" and "www." are looked for apart.
+_SPECIAL = re.compile(rf"[\\*\[\]<|~&_`#\n\t@$:{INVISIBLE.pattern[1:-1]}]")
+TABLE_LINE_BREAK = " / "
+"""What a line break in a table cell becomes (GFM cells hold no breaks but raw HTML)."""
 _BLOCK_START = "=+>-"
 
 
-def _escape_plain(text: str) -> str:
-    text = _ALWAYS.sub(r"\\\1", text)
+def _escape_plain(text: str, hashes: bool = False) -> str:
+    """*text* escaped, with its web and e-mail addresses as autolinks."""
+    if "@" not in text and "://" not in text and "." not in text:
+        return _escape_words(text, hashes)
+    out = []
+    pos = 0
+    for match in _ADDRESS.finditer(text):
+        out.append(_escape_words(text[pos : match.start()], hashes))
+        if match.group("www"):  # not an address by itself: keep GitHub from linking it
+            out.append(match.group()[:-1] + "\\.")
+        else:
+            out.append(f"<{match.group()}>")
+        pos = match.end()
+    out.append(_escape_words(text[pos:], hashes))
+    return "".join(out)
+
+
+def _escape_words(text: str, hashes: bool) -> str:
+    text = _ALWAYS.sub(r"\\\1", text).replace("`", "\\`")
+    if hashes:
+        text = text.replace("#", "\\#")
     text = _ENTITY.sub(r"\\&", text)
 
     def underscores(match: re.Match[str]) -> str:
@@ -56,11 +91,12 @@ def _split_code_spans(text: str) -> list[tuple[bool, str]]:
 
 
 def inline(text: str, *, table: bool = False, hashes: bool = False) -> str:
-    """One line of user text as inline Markdown (newlines become spaces, or <br> in tables).
+    """One line of user text as inline Markdown (newlines become spaces, or " / " in tables).
 
     With *hashes*, every ``#`` outside code spans is escaped too (for headings).
     """
-    if _SPECIAL.search(text) is None:  # most text: nothing to escape (and much faster)
+    # Most text has nothing to escape (and this is much faster).
+    if _SPECIAL.search(text) is None and not ("." in text and "www." in text.lower()):
         line = text.strip()
         if table or not line or not (line[0] in _BLOCK_START or line[0].isdecimal()):
             return line
@@ -68,22 +104,35 @@ def inline(text: str, *, table: bool = False, hashes: bool = False) -> str:
 
 
 def _inline(text: str, *, table: bool, hashes: bool) -> str:
+    text = visible(text).replace("\t", " ")
     lines = [line.strip() for line in text.split("\n")]
     out = []
     for line in lines:
         pieces = []
         for is_code, part in _split_code_spans(line):
             if is_code:
+                part = _tidy_code_span(part)
                 pieces.append(part.replace("|", "\\|") if table else part)
             else:
-                plain = _escape_plain(part).replace("`", "\\`")
-                pieces.append(plain.replace("#", "\\#") if hashes else plain)
+                pieces.append(_escape_plain(part, hashes))
         rendered = "".join(pieces)
         if not table:
             # What would open a block (heading, quote, list) at the start of a line.
             rendered = _NUMBERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", rendered))
         out.append(rendered)
-    return ("<br>" if table else " ").join(part for part in out if part)
+    return (TABLE_LINE_BREAK if table else " ").join(part for part in out if part)
+
+
+def _tidy_code_span(span: str) -> str:
+    """A code span the user wrote, without spaces inside its fences (markdownlint MD038).
+
+    Spaces at either end of inline code show as nothing a reader can tell apart.
+    """
+    fence = span[: len(span) - len(span.lstrip("`"))]
+    inner = span[len(fence) : -len(fence)]
+    if not inner.strip(" "):
+        return span
+    return code_span(inner.strip(" "))
 
 
 def block(text: str, indent: str) -> str:
@@ -95,7 +144,7 @@ def block(text: str, indent: str) -> str:
 
 def code_span(text: str, *, table: bool = False) -> str:
     """*text* as an inline code span whose fence cannot be closed by its content."""
-    text = " ".join(text.split("\n"))
+    text = visible(" ".join(text.split("\n"))).replace("\t", " ").strip(" ")
     longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)
     fence = "`" * (longest + 1)
     if text.startswith("`") or text.endswith("`") or (text[:1] == " " and text[-1:] == " "):
@@ -107,6 +156,9 @@ def code_span(text: str, *, table: bool = False) -> str:
 
 def fenced(text: str, indent: str, info: str = "") -> str:
     """*text* as a fenced code block indented by *indent*, with a fence it cannot close."""
+    text = visible(text)
+    if "\t" in text:
+        text = text.expandtabs(4)
     longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)
     fence = "`" * max(3, longest + 1)
     body = "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))

@@ -12,6 +12,14 @@ from dataclasses import dataclass
 from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import option_milestones
+from rollback_tui.shell_words import (
+    INVISIBLE,
+    finish,
+    is_plain_name,
+    quote_value,
+    quoting_at,
+    strip_invisible,
+)
 
 _NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
 # $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.
@@ -48,10 +56,109 @@ def substitute(text: str, variables: dict[str, str]) -> str:
         lambda m: variables.get(m.group(1) or m.group(2), m.group(0)), text)
 
 
+# A shell prompt copied with a command: pasted, it would run a command named "$".
+_PROMPT = re.compile(r"^[^\S\n]*(?:\$[^\S\n]+)+", re.MULTILINE)
+
+
+def substitute_command(command: str, variables: dict[str, str]) -> str:
+    """*command* with the plan's variables filled in, each value quoted for a POSIX shell.
+
+    A value that is not a plain name is quoted to fit where it stands (bare, in double or
+    in single quotes), so that pasted into a shell it is one word and never an operator.
+    Unset variables are left to ``substitute``; invisible and bidirectional control
+    characters, and a ``$ `` prompt at the start of a line, are removed from the command.
+    """
+    command = strip_invisible(command)
+    if "$" not in command:
+        return command
+    command = _PROMPT.sub("", command)
+    values = variables
+    if INVISIBLE.search("".join(variables.values())):
+        values = {name: strip_invisible(value) for name, value in variables.items()}
+    # Plain names stand anywhere as they are: only the others need the quoting state.
+    matches = [m for m in _VARIABLE.finditer(command)
+               if (m.group(1) or m.group(2)) in values
+               and not is_plain_name(values[m.group(1) or m.group(2)])]
+    if not matches:
+        return substitute(command, values)
+    states = quoting_at(command, [m.start() for m in matches])
+    quoted = {m.start(): quote_value(values[m.group(1) or m.group(2)], state)
+              for m, state in zip(matches, states, strict=True)}
+    return finish(_VARIABLE.sub(
+        lambda m: quoted[m.start()] if m.start() in quoted else substitute(m.group(), values),
+        command))
+
+
+_SENTENCE_END = ".,;:!\u3002\uff0c\uff1b\uff1a\uff01"
+"""What markdownlint (MD026) reads as a heading's trailing punctuation."""
+# The headings the renderer writes itself: a component of the same name is numbered.
+_OWN_HEADINGS = frozenset({
+    "Assumptions & Data Safety", "Rollback Triggers", "Rollback Decision Criteria",
+    "Rollback Procedure", "Component Rollback Steps", "Communication Plan",
+    "Communication Actions", "Internal Update", "Status Page Update", "User-Facing Message",
+    "Post-Rollback Status Update", "Post-Rollback Actions", "Post-Incident Follow-Up",
+    "Action Items", "Emergency Contacts", "Timeline",
+})
+
+
+def _heading_end(text: str) -> str:
+    """*text* (escaped for a heading) with trailing punctuation as a character reference.
+
+    It shows the same, and markdownlint does not read it as a sentence (MD026).
+    """
+    if not text or text[-1] not in _SENTENCE_END:
+        return text
+    body = text[:-1]
+    backslashes = len(body) - len(body.rstrip("\\"))
+    if backslashes % 2:  # the punctuation was escaped: drop the escape
+        body = body[:-1]
+    return f"{body}&#{ord(text[-1])};"
+
+
+def _component_headings(plan: Plan) -> list[str]:
+    """Each component's heading: its name, numbered where it repeats an earlier heading
+    (markdownlint MD024), with trailing punctuation written so MD026 does not read it."""
+    used = set(_OWN_HEADINGS)
+    out = []
+    for index, component in enumerate(plan.components):
+        name = heading(component.name) or f"Component {index + 1}"
+        candidate, n = name, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{name} ({n})"
+        used.add(candidate)
+        out.append(_heading_end(candidate))
+    return out
+
+
+def _text_block(text: str) -> str:
+    """A message template as a ``text`` code block.
+
+    One whose every line starts with a ``$`` prompt is message text all the same, shown as
+    written: markdownlint's rule for commands without output (MD014) is turned off around it.
+    """
+    block = fenced(text, "", "text")
+    lines = [line for line in text.split("\n") if line.strip()]
+    if lines and all(_PROMPT.match(line) for line in lines):
+        return (f"<!-- markdownlint-disable MD014 -->\n\n{block}\n\n"
+                "<!-- markdownlint-enable MD014 -->")
+    return block
+
+
+def _name(value: str) -> str:
+    """A name or version as shown in code: without invisible characters or spaces around."""
+    return strip_invisible(value).strip()
+
+
+def _has_command(item: ChecklistItem) -> bool:
+    return bool(item.command and item.command.strip())
+
+
 class _Renderer:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.variables = plan.variables()
+        self.component_headings = _component_headings(plan)
 
     def text(self, value: str, variables: dict[str, str] | None = None) -> str:
         return inline(substitute(value, variables or self.variables))
@@ -60,16 +167,18 @@ class _Renderer:
         body = block(substitute(value, self.variables), indent) if value.strip() else _UNSET
         return f"- **{label}:** {body}"
 
-    def item(self, marker: str, item: ChecklistItem, variables: dict[str, str]) -> str:
-        indent = " " * (len(marker) + 1)
+    def item(self, marker: str, item: ChecklistItem, variables: dict[str, str],
+             outer: str = "") -> str:
+        indent = outer + " " * (len(marker) + 1)
         line = f"{marker} [{'x' if item.done else ' '}] {self.text(item.text, variables) or '—'}"
         if item.owner and item.owner.strip():
             line += f" — owner: {inline(item.owner)}"
         if item.done and item.done_at:
             who = f" by {inline(item.done_by)}" if item.done_by else ""
             line += f" _(done {item.done_at:%Y-%m-%d %H:%M} UTC{who})_"
-        if item.command and item.command.strip():
-            line += "\n" + fenced(substitute(item.command, variables), indent, "sh")
+        if _has_command(item):
+            # Blank lines around the block (markdownlint MD031); the list is then loose.
+            line += "\n\n" + fenced(substitute_command(item.command, variables), indent, "sh")
         return line
 
     def items(self, items: list[ChecklistItem], numbered: bool, indent: str = "",
@@ -77,10 +186,15 @@ class _Renderer:
         variables = variables or self.variables
         if not items:
             return f"{indent}_No steps yet._"
-        return "\n".join(
-            indent + self.item(f"{n}." if numbered else "-", item, variables)
-            for n, item in enumerate(items, 1)
-        )
+        lines = []
+        fence_before = False
+        for n, item in enumerate(items, 1):
+            if fence_before:
+                lines.append("")  # after a code block, a blank line
+            lines.append(indent + self.item(f"{n}." if numbered else "-", item, variables,
+                                            indent))
+            fence_before = _has_command(item)
+        return "\n".join(lines)
 
     # -- sections ----------------------------------------------------------------------
 
@@ -96,14 +210,14 @@ class _Renderer:
             rows.append(f"**Incident:** {inline(p.incident)}")
         if p.incident_link.strip():
             rows.append(f"**Incident Link:** {_link(p.incident_link.strip())}")
-        if p.version.strip():
-            rows.append(f"**Current Version:** {code_span(p.version)}")
-        if p.target_version.strip():
-            rows.append(f"**Target Version:** {code_span(p.target_version)}")
+        if _name(p.version):
+            rows.append(f"**Current Version:** {code_span(_name(p.version))}")
+        if _name(p.target_version):
+            rows.append(f"**Target Version:** {code_span(_name(p.target_version))}")
         rows.append(f"**Database Impact:** {'Yes' if p.db_impact else 'No'}")
-        if p.feature_flag.strip():
-            rows.append(f"**Feature Flag:** {code_span(p.feature_flag)}")
-        title = heading(p.title) or "Untitled"
+        if _name(p.feature_flag):
+            rows.append(f"**Feature Flag:** {code_span(_name(p.feature_flag))}")
+        title = _heading_end(heading(p.title)) or "Untitled"
         return f"# Rollback Plan: {title}\n\n" + "\\\n".join(rows) + "\n\n---\n"
 
     def assumptions(self) -> str:
@@ -124,7 +238,7 @@ class _Renderer:
             "Initiate rollback immediately if ANY of these conditions are met:",
             "",
             "| Trigger | Threshold | Monitoring Source |",
-            "|---------|-----------|-------------------|",
+            "| --- | --- | --- |",
         ]
         for t in self.plan.triggers:
             cells = [inline(v, table=True) or "—" for v in (t.trigger, t.threshold, t.source)]
@@ -168,8 +282,8 @@ class _Renderer:
     def component(self, index: int) -> str:
         component = self.plan.components[index]
         variables = self.plan.variables(component.name)
-        name = heading(component.name) or f"Component {index + 1}"
-        return f"### {name}\n\n" + self.items(component.steps, False, variables=variables) + "\n"
+        steps = self.items(component.steps, False, variables=variables)
+        return f"### {self.component_headings[index]}\n\n{steps}\n"
 
     def communications(self) -> str:
         c = self.plan.communications
@@ -194,15 +308,18 @@ class _Renderer:
         ]
         for title, body in templates:
             if body.strip():
-                parts += ["", f"### {title}", "", fenced(substitute(body, self.variables), "",
-                                                         "text")]
+                parts += ["", f"### {title}", "", _text_block(substitute(body, self.variables))]
         return "\n".join(parts) + "\n"
 
     def post_rollback(self) -> str:
         parts = ["## Post-Rollback Actions", ""]
+        group_has_command = False
         for n, group in enumerate(self.plan.post_rollback, 1):
+            if n > 1 and group_has_command:
+                parts.append("")  # after a code block, a blank line
             parts.append(f"{n}. **{inline(group.name) or 'Actions'}**")
             parts.append(self.items(group.items, numbered=False, indent="   "))
+            group_has_command = bool(group.items) and _has_command(group.items[-1])
         if not self.plan.post_rollback:
             parts.append("_No actions yet._")
         return "\n".join(parts) + "\n"
@@ -226,8 +343,7 @@ class _Renderer:
         return "\n".join(parts) + "\n"
 
     def contacts(self) -> str:
-        lines = ["## Emergency Contacts", "", "| Role | Name | Contact |",
-                 "|------|------|---------|"]
+        lines = ["## Emergency Contacts", "", "| Role | Name | Contact |", "| --- | --- | --- |"]
         for c in self.plan.contacts:
             cells = [inline(v, table=True) or "—" for v in (c.role, c.name, c.contact)]
             lines.append(f"| {' | '.join(cells)} |")
@@ -236,7 +352,7 @@ class _Renderer:
         return "\n".join(lines) + "\n"
 
     def timeline(self) -> str:
-        lines = ["## Timeline", "", "| Time (UTC) | Who | Event |", "|------------|-----|-------|"]
+        lines = ["## Timeline", "", "| Time (UTC) | Who | Event |", "| --- | --- | --- |"]
         items: dict[str, ChecklistItem] = {}  # one look-up for all events, as plan.item()
         for _, _, checklist_item in self.plan.checklist():
             items.setdefault(checklist_item.id, checklist_item)
@@ -248,14 +364,15 @@ class _Renderer:
                 "untick": "Undone",
                 "note": "Note",
             }[e.event]
-            if e.item:
-                item = items.get(e.item)
-                label = f" {code_span(e.item, table=True)}"
+            if _name(e.item or ""):
+                item = items.get(e.item or "")
+                label = f" {code_span(_name(e.item or ''), table=True)}"
                 if item is not None and item.text.strip():
                     label += f" {inline(item.text, table=True)}"
                 what += label
-            if e.text:
-                what += f": {inline(e.text, table=True)}"
+            note = inline(e.text, table=True) if e.text else ""
+            if note:
+                what += f": {note}"
             by = inline(e.by, table=True) or "—"
             lines.append(f"| {e.at:%Y-%m-%d %H:%M:%S} | {by} | {what} |")
         milestones = option_milestones(self.plan)

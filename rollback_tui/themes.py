@@ -367,6 +367,9 @@ class UserConfig(BaseModel):
 
     theme: str = DEFAULT_THEME
     """The theme the app opens with; the last one picked in the theme switcher."""
+    plan_schema: str | None = None
+    """A JSON Schema location (path or URL) named by a `#:schema` first line in every new
+    plan, from `new` and the wizard (see `rollback-tui schema`)."""
 
 
 def config_path() -> Path:

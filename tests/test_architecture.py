@@ -26,10 +26,23 @@ CORE_MODULES = [
     "rollback_tui.sync",
     "rollback_tui.plan_document",
     "rollback_tui.toml_layout",
+    "rollback_tui.toml_lines",
+    "rollback_tui.check_report",
+    "rollback_tui.plan_schema",
+    "rollback_tui.importer",
+    "rollback_tui.import_plan",
+    "rollback_tui.import_text",
+    "rollback_tui.import_words",
+    "rollback_tui.shell_words",
+    "rollback_tui.render_text",
 ]
 CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text.py",
               PACKAGE / "render.py", PACKAGE / "store.py", PACKAGE / "sync.py",
-              PACKAGE / "plan_document.py", PACKAGE / "toml_layout.py"]
+              PACKAGE / "plan_document.py", PACKAGE / "toml_layout.py",
+              *(PACKAGE / f"{name}.py" for name in ("toml_lines", "check_report", "plan_schema",
+                                                     "importer", "import_plan", "import_text",
+                                                     "import_words")),
+              PACKAGE / "shell_words.py", PACKAGE / "render_text.py"]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
 CLI_PROBE = """
@@ -99,10 +112,16 @@ class TestCoreIsHeadless:
 
 class TestHeadlessCommands:
     @pytest.mark.parametrize("command", [["render"], ["check"], ["status"],
-                                         ["status", "--json"]], ids=" ".join)
+                                         ["status", "--json"], ["check", "--format", "github"],
+                                         ["import"]], ids=" ".join)
     def test_read_only_commands_do_not_load_textual(self, command: list[str]) -> None:
         """render, check and status run without loading Textual or the UI."""
-        assert loaded_by(command[0], str(EXAMPLE), *command[1:]) == []
+        path = EXAMPLE.with_suffix(".md") if command == ["import"] else EXAMPLE
+        assert loaded_by(command[0], str(path), *command[1:]) == []
+
+    def test_schema_does_not_load_textual(self) -> None:
+        """schema prints the JSON Schema without loading Textual or the UI."""
+        assert loaded_by("schema") == []
 
     @pytest.mark.parametrize("command", ["render", "check", "status"])
     def test_read_only_commands_do_not_load_tomlkit(self, command: str) -> None:

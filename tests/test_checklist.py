@@ -312,6 +312,37 @@ class TestCopyCommand:
         copy_file = tmp_path / "user-state" / "last-copy.md"
         assert copy_file.read_text() == "kubectl rollout status deployment/web-frontend"
 
+    async def test_copied_command_quotes_a_hostile_component_name(self, example_plan: Path
+                                                                   ) -> None:
+        """A component name with shell syntax is copied quoted, as one word of the command."""
+        plan_file = store.load(example_plan)
+        plan_file.plan.components[2].name = "web|edge `canary`\u202e"
+        store.save(plan_file, force=True)
+        app = checklist_app(example_plan)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await focus_item(pilot, "web-frontend-2")
+            await pilot.press("c")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.clipboard == "kubectl rollout status deployment/'web|edge `canary`'"
+
+    async def test_invisible_characters_are_shown_by_their_code_points(self, example_plan: Path
+                                                                         ) -> None:
+        """A right-to-left override in a name or a step is shown as <U+202E>, never raw."""
+        plan_file = store.load(example_plan)
+        plan_file.plan.components[2].name = "web\u202eend"
+        plan_file.plan.components[2].steps[0].text = "Revert\u200b it"
+        store.save(plan_file, force=True)
+        app = checklist_app(example_plan)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            group = app.screen.query_one("#group-component-2", ChecklistGroup)
+            assert "Component: web<U+202E>end" in plain(group.heading)
+            row = checklist(app).row("web-frontend-1")
+            assert "Revert<U+200B> it" in plain(row.line)
+            assert "\u202e" not in plain(group.heading) + plain(row.line)
+
     async def test_item_without_command_says_so(self, example_plan: Path) -> None:
         """An item with no command copies nothing and says why."""
         app = checklist_app(example_plan)

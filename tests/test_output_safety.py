@@ -67,7 +67,7 @@ class TestCommandLine:
         assert code == 1
         assert_safe(out, "check")
         assert visible(TITLE_AND_CLIPBOARD) in out
-        assert r"\x1b]2;PWNED-NAME\x1b\\x9b2J\u202e.toml" in out
+        assert r"\x1b]2;PWNED-NAME\x1b\\x9b2J<U+202E>.toml" in out
 
     def test_every_command_and_error(self, plan: Path, folder: Path) -> None:
         """new, render, status (text and JSON), tick, copy, themes: success and failure."""

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.shell_words import INVISIBLE, is_plain_name, strip_invisible
 
 Severity = Literal["error", "warning"]
 
@@ -27,7 +28,8 @@ STEP_OF_FIELD = {
     "timeline": "review",
 }
 
-_TEMPLATE_PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z /-]{0,30}\]")
+# [Name], [Slack/Phone], [Component 1]: the template's placeholders.
+_TEMPLATE_PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z /-]{0,30}(?: [0-9]{1,2})?\]")
 _ANGLE_PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 _-]{0,30}>")
 _VERIFY = re.compile(r"verif|health|check|confirm|smoke|monitor|test", re.IGNORECASE)
 _DATABASE = re.compile(r"databas|migrat|schema|\bdb\b|\bsql\b", re.IGNORECASE)
@@ -165,6 +167,40 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
         if not contact.contact.strip():
             add("error", f"contacts[{i}].contact", f"{role} has no way to be reached")
 
+    out += _names_for_commands(plan)
+    out += _invisible_characters(plan)
     for key in unknown_keys or []:
         add("warning", key, "unknown key (kept as is, but rollback-tui does not use it)")
     return out
+
+
+def _names_for_commands(plan: Plan) -> Iterator[Finding]:
+    """Names substituted into commands that a shell would read as more than a name."""
+    names = [(f"components[{c}].name", component.name)
+             for c, component in enumerate(plan.components)]
+    names.append(("feature_flag", plan.feature_flag))
+    for where, name in names:
+        if strip_invisible(name).strip() and not is_plain_name(strip_invisible(name)):
+            yield Finding("warning", where,
+                          f"{name!r} is not a plain name (letters, digits, -._/:@); "
+                          "commands get it quoted, but tools may not accept it")
+
+
+# Where an invisible character can hide in plain sight: in what is run or typed as a word.
+_IDENTIFIER = re.compile(r"(^|\.)(id|command|feature_flag|version|target_version)$"
+                         r"|^components\[\d+\]\.name$")
+
+
+def _invisible_characters(plan: Plan) -> Iterator[Finding]:
+    """Bidirectional controls and zero-width characters, which make text read otherwise."""
+    for where, value in _strings(plan):
+        found = sorted(set(INVISIBLE.findall(value)))
+        if not found:
+            continue
+        names = ", ".join(f"U+{ord(char):04X}" for char in found)
+        if _IDENTIFIER.search(where):
+            what = "removed from commands and names"
+        else:
+            what = f"shown as {', '.join(f'<U+{ord(char):04X}>' for char in found)}"
+        yield Finding("warning", where,
+                      f"holds invisible or direction-changing characters ({names}); {what}")

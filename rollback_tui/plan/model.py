@@ -44,7 +44,9 @@ UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(validate_assignment=True, extra="ignore", use_enum_values=False)
+    # Attribute docstrings become the fields' descriptions in `rollback-tui schema`.
+    model_config = ConfigDict(validate_assignment=True, extra="ignore", use_enum_values=False,
+                              use_attribute_docstrings=True)
 
 
 class DeploymentType(StrEnum):
@@ -83,20 +85,26 @@ class ChecklistItem(_Model):
     id: ItemId = ""
     """Stable and unique in the plan; assigned when missing."""
     text: CleanStr = ""
+    """What to do, in a line."""
     command: CleanStr | None = None
     """An exact, copy-pasteable command; may use $VERSION and the other variables."""
     owner: CleanStr | None = None
+    """Who does this step."""
     done: bool = False
+    """Ticked: the step is done."""
     done_at: UtcDateTime | None = None
     """When it was ticked, in UTC."""
     done_by: CleanStr | None = None
+    """Who ticked it."""
 
 
 class Trigger(_Model):
     """A condition that starts the rollback."""
 
     trigger: CleanStr = ""
+    """The condition: error rate spike, latency regression, ..."""
     threshold: CleanStr = ""
+    """The level at which the condition starts the rollback."""
     source: CleanStr = ""
     """Where the signal is seen: a dashboard, an alert, a report."""
 
@@ -105,10 +113,13 @@ class Assumptions(_Model):
     """Assumptions and data safety: what the rollback can rely on."""
 
     data_mutations: CleanStr = ""
+    """What the release writes or changes in stored data."""
     backups: CleanStr = ""
+    """The backups that exist, and whether restoring them is tested."""
     migrations: CleanStr = ""
     """Whether the schema migrations are reversible, and how."""
     sla: CleanStr = ""
+    """The SLAs that bound the rollback."""
     user_impact: CleanStr = ""
     """The user impact tolerated while rolling back."""
 
@@ -117,19 +128,28 @@ class DecisionCriteria(_Model):
     """How the team decides to roll back rather than fix forward."""
 
     severity: CleanStr = ""
+    """Severity assessment: data loss, security breach, service outage."""
     impact_scope: CleanStr = ""
+    """Users affected, revenue impact, SLA violations."""
     time_to_resolution: CleanStr = ""
+    """The time to resolution that decides for a rollback."""
     rollback_vs_hotfix: CleanStr = ""
+    """When to roll back rather than ship a hotfix."""
 
 
 class Procedure(_Model):
     """Option A (feature flag, ~1 minute) and Option B (deployment, ~15-30 minutes)."""
 
     choice: ProcedureChoice = ProcedureChoice.BOTH
+    """Which options the plan carries: a, b or both."""
     option_a_estimate: CleanStr = "~1 minute"
+    """How long Option A takes."""
     option_b_estimate: CleanStr = "~15-30 minutes"
+    """How long Option B takes."""
     option_a: list[ChecklistItem] = Field(default_factory=list)
+    """Option A's steps: turn the feature flag off."""
     option_b: list[ChecklistItem] = Field(default_factory=list)
+    """Option B's steps: deploy the previous version."""
 
     @property
     def uses_a(self) -> bool:
@@ -144,46 +164,67 @@ class Component(_Model):
     """An affected component and its own rollback steps."""
 
     name: CleanStr = ""
+    """The component's name ($COMPONENT in its steps' commands)."""
     steps: list[ChecklistItem] = Field(default_factory=list)
+    """The component's rollback steps to tick."""
 
 
 class Communications(_Model):
     """Who is told what, where and how often."""
 
     stakeholders: CleanStr = ""
+    """Who is told: team, management, users."""
     channels: CleanStr = ""
+    """Where status updates are posted."""
     cadence: CleanStr = ""
+    """How often updates are sent."""
     internal_template: CleanStr = ""
+    """The internal update to send (may use $VERSION and the others)."""
     status_page_template: CleanStr = ""
+    """The status page update."""
     user_template: CleanStr = ""
+    """The message to users."""
     post_rollback_update: CleanStr = ""
+    """The status update once the rollback is done."""
     actions: list[ChecklistItem] = Field(default_factory=list)
+    """Communication steps to tick."""
 
 
 class ActionGroup(_Model):
     """A numbered group of post-rollback actions (incident report, communication, ...)."""
 
     name: CleanStr = ""
+    """The group's name: incident report, communication, fix forward."""
     items: list[ChecklistItem] = Field(default_factory=list)
+    """The group's actions to tick."""
 
 
 class FollowUp(_Model):
     """Post-incident follow-up: root cause, prevention, monitoring, retrospective."""
 
     rca_owner: CleanStr = ""
+    """Who owns the root cause analysis."""
     rca_due: dt.date | None = None
+    """When the root cause analysis is due."""
     prevention: CleanStr = ""
+    """Prevention measures and permanent fixes."""
     monitoring: CleanStr = ""
+    """Monitoring, alerting, dashboard and runbook changes."""
     retrospective: CleanStr = ""
+    """The team retrospective: when, and where its notes go."""
     items: list[ChecklistItem] = Field(default_factory=list)
+    """Follow-up actions to tick."""
 
 
 class Contact(_Model):
     """Someone to reach during the rollback."""
 
     role: CleanStr = ""
+    """Their role in the rollback: engineering lead, on-call."""
     name: CleanStr = ""
+    """Their name."""
     contact: CleanStr = ""
+    """How to reach them: Slack, phone, pager."""
 
 
 EventKind = Literal["incident-start", "tick", "untick", "note"]
@@ -193,29 +234,40 @@ class TimelineEvent(_Model):
     """One entry of the append-only timeline."""
 
     at: UtcDateTime
+    """When it happened, in UTC."""
     by: CleanStr = ""
+    """Who did it."""
     event: EventKind
+    """What happened: incident-start, tick, untick or note."""
     item: CleanStr | None = None
+    """The checklist item's id, for a tick or an untick."""
     text: CleanStr | None = None
+    """A note's text."""
 
 
 class Plan(_Model):
     """A complete rollback plan."""
 
     schema_version: int = SCHEMA_VERSION
+    """The plan file's format version; a newer one is refused, an older one migrated."""
     title: CleanStr = ""
     """The feature or change the plan rolls back."""
     created: dt.date = Field(default_factory=lambda: utc_now().date())
+    """The day the plan was written."""
     deployment_type: DeploymentType = DeploymentType.ROLLING
+    """How the change was shipped."""
     incident: CleanStr = ""
     """The incident summary ($INCIDENT)."""
     incident_link: CleanStr = ""
+    """A link to the incident or change ticket."""
     version: CleanStr = ""
     """The live version being rolled back ($VERSION)."""
     target_version: CleanStr = ""
     """The last known good version ($TARGET_VERSION)."""
     db_impact: bool = False
+    """Whether the change touches the database."""
     feature_flag: CleanStr = ""
+    """The feature flag that gates the change ($FEATURE_FLAG)."""
     assumptions: Assumptions = Field(default_factory=Assumptions)
     triggers: list[Trigger] = Field(default_factory=list)
     decision: DecisionCriteria = Field(default_factory=DecisionCriteria)
@@ -226,6 +278,7 @@ class Plan(_Model):
     followup: FollowUp = Field(default_factory=FollowUp)
     contacts: list[Contact] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
+    """Ticks, unticks and notes, appended in order."""
 
     @model_validator(mode="after")
     def _ids_unique_and_assigned(self, info: ValidationInfo) -> Plan:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rollback_tui import store
+from rollback_tui import plan_schema, store
 from rollback_tui.cli import default_user, say
 from rollback_tui.plan import new_plan
 from rollback_tui.ui.app import RollbackApp
@@ -13,11 +13,11 @@ from rollback_tui.ui.theming import ThemeSetup, UnknownThemeError
 
 def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
     """The plan file to edit: (plan file, untitled, loaded). Raises PlanFileError."""
-    if path is None:
-        return store.new_file(Path("plan.toml"), new_plan()), True, False
-    if path.exists() or path.is_symlink():
+    if path is not None and (path.exists() or path.is_symlink()):
         return store.load(path), False, True
-    return store.new_file(path, new_plan()), False, False
+    plan_file = store.new_file(Path("plan.toml") if path is None else path, new_plan())
+    plan_schema.start_with_directive(plan_file, plan_schema.configured_location())
+    return plan_file, path is None, False
 
 
 def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = None,

@@ -17,7 +17,8 @@ from textual.widgets import Static
 
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import Progress, elapsed, option_milestones
-from rollback_tui.render import substitute
+from rollback_tui.render import substitute, substitute_command
+from rollback_tui.shell_words import visible
 
 # -- what the checklist shows -----------------------------------------------------------
 
@@ -51,13 +52,13 @@ def checklist_groups(plan: Plan) -> list[Group]:
                             f"({proc.option_b_estimate or 'no estimate'})", proc.option_b,
                             variables, numbered=True))
     for n, component in enumerate(plan.components):
-        name = component.name.strip() or f"Component {n + 1}"
+        name = visible(component.name.strip()) or f"Component {n + 1}"
         groups.append(Group(f"component-{n}", f"Component: {name}", component.steps,
                             plan.variables(component.name)))
     groups.append(Group("communication", "Communication", plan.communications.actions,
                         variables))
     for n, action_group in enumerate(plan.post_rollback):
-        name = action_group.name.strip() or "Actions"
+        name = visible(action_group.name.strip()) or "Actions"
         groups.append(Group(f"post-{n}", f"Post-rollback: {name}", action_group.items,
                             variables))
     groups.append(Group("followup", "Follow-up", plan.followup.items, variables))
@@ -134,7 +135,7 @@ class ChecklistRow(Widget, can_focus=True):
         change is not saved yet (a … after the box)."""
         self.done = item.done
         self.pending = pending
-        text = substitute(item.text, self.variables).strip() or "(no text)"
+        text = visible(substitute(item.text, self.variables)).strip() or "(no text)"
         box = ("[x]", "bold $text-success") if item.done else ("[ ]", "bold")
         parts: list[Content | tuple[str, str] | str] = [box, ("…", "bold $text-warning")
                                                         if pending else " "]
@@ -142,10 +143,11 @@ class ChecklistRow(Widget, can_focus=True):
             parts += [(self.label, "$text-muted"), " "]
         parts.append((text, "$text-muted") if item.done else text)
         if item.owner:
-            parts.append((f" · owner: {item.owner}", "$text-muted"))
+            parts.append((f" · owner: {visible(item.owner)}", "$text-muted"))
         parts.append((f"  {item.id}", "$text-muted italic"))
         self.line.update(Content.assemble(*parts))
-        command = substitute(item.command, self.variables).strip() if item.command else ""
+        command = (substitute_command(item.command, self.variables).strip() if item.command
+                   else "")
         self.command = command or None
         self.command_view.display = bool(command)
         self.command_view.update(Content(f"$ {command}") if command else Content(""))

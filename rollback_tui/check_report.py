@@ -1,0 +1,139 @@
+"""`check` over many plan files, reported as text, GitHub Actions annotations or JSON.
+
+Pure apart from reading the files: no UI. Each file gets its findings, each finding the line
+of its key in the file's TOML (for annotations), and the run the worst exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rollback_tui import store
+from rollback_tui.plan import lint
+from rollback_tui.plan.text import clean_text, visible
+from rollback_tui.toml_lines import key_lines, line_of
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+FORMATS = ("text", "github", "json")
+# How store's messages name a line: "PATH:3: not UTF-8" or "PATH: line 3, column 7: ...".
+_NAMED_LINE = re.compile(r"(\d+):| line (\d+),")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A finding in a file: severity, the field it is about, its line, the message."""
+
+    severity: str
+    where: str
+    line: int
+    message: str
+
+
+@dataclass
+class FileResult:
+    path: Path
+    findings: list[Located] = field(default_factory=list)
+    unusable: str | None = None
+    """Why the file could not be read as a plan, if it could not."""
+
+    @property
+    def exit_code(self) -> int:
+        if self.unusable is not None:
+            return EXIT_UNUSABLE
+        return EXIT_FINDINGS if self.findings else EXIT_CLEAN
+
+
+def check_file(path: Path) -> FileResult:
+    """Read and lint one plan file; never raises for a bad file."""
+    try:
+        plan, unknown = store.read_plan(path)
+    except store.PlanFileError as exc:
+        return FileResult(path, unusable=str(exc))
+    try:
+        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):  # changed since it was read: no lines then
+        text = ""
+    lines = key_lines(text)
+    found = [Located(f.severity, f.where, line_of(f.where, lines), f.message)
+             for f in lint(plan, unknown)]
+    return FileResult(path, found)
+
+
+def exit_code(results: list[FileResult]) -> int:
+    """The worst of the files' exit codes."""
+    return max((r.exit_code for r in results), default=EXIT_CLEAN)
+
+
+def _printable(text: str) -> str:
+    """One line, its control characters shown (ESC as \\x1b), never sent to the terminal."""
+    return visible(text.replace("\n", " "))
+
+
+def text_lines(results: list[FileResult]) -> tuple[list[str], list[str]]:
+    """(stdout lines, stderr lines) in the plain format."""
+    out: list[str] = []
+    err: list[str] = []
+    total = errors = 0
+    for result in results:
+        name = _printable(str(result.path))
+        if result.unusable is not None:
+            err.append(f"rollback-tui: {_printable(result.unusable)}")
+            continue
+        for f in result.findings:
+            out.append(f"{name}: {f.severity}: {_printable(f.where)}: {_printable(f.message)}")
+        if not result.findings:
+            out.append(f"{name}: no findings")
+        total += len(result.findings)
+        errors += sum(f.severity == "error" for f in result.findings)
+    if total:
+        err.append(f"{total} findings ({errors} errors, {total - errors} warnings)")
+    return out, err
+
+
+def _data(value: str) -> str:
+    """A GitHub workflow command's message, escaped as the runner reads it."""
+    return clean_text(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(value: str) -> str:
+    return _data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def _error_line(result: FileResult) -> int:
+    """The line an unusable file's message names (``PATH:LINE: ...``), else 1."""
+    rest = (result.unusable or "").removeprefix(f"{result.path}:")
+    found = _NAMED_LINE.match(rest)
+    return int(found.group(1) or found.group(2)) if found else 1
+
+
+def github_lines(results: list[FileResult]) -> list[str]:
+    """One ``::error`` or ``::warning`` workflow command per finding (and unusable file)."""
+    out = []
+    for result in results:
+        name = _property(str(result.path))
+        if result.unusable is not None:
+            line = _error_line(result)
+            out.append(f"::error file={name},line={line},title=rollback-tui::"
+                       f"{_data(result.unusable)}")
+            continue
+        for f in result.findings:
+            title = _property(f"rollback-tui: {f.where}")
+            out.append(f"::{f.severity} file={name},line={f.line},title={title}::"
+                       f"{_data(f.message)}")
+    return out
+
+
+def json_text(results: list[FileResult]) -> str:
+    """Every finding as a JSON list (an unusable file is one error with ``where`` null)."""
+    rows: list[dict[str, object]] = []
+    for result in results:
+        if result.unusable is not None:
+            rows.append({"file": str(result.path), "line": None, "severity": "error",
+                         "where": None, "message": result.unusable})
+        rows += [{"file": str(result.path), "line": f.line, "severity": f.severity,
+                  "where": f.where, "message": f.message} for f in result.findings]
+    # ASCII: a hostile file name or text cannot reach the terminal raw.
+    return json.dumps(rows, indent=2)

@@ -1,0 +1,88 @@
+"""Where a key of a plan file is written: the line of ``triggers[1].threshold`` in its TOML.
+
+For CI annotations, which point at a line. A small scan of the text rather than a parser:
+table headers (``[a]``, ``[[a.b]]``, counted per parent) and ``key =`` lines, skipping the
+inside of multi-line strings and arrays. What cannot be found falls back to the nearest
+enclosing key that can, then to line 1.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+                  r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=\s*(.*)$""")
+_PART = re.compile(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""")
+_LAST = re.compile(r"(?:\.[^.\[]+|\[\d+\])$")
+
+
+def _parts(dotted: str) -> list[str]:
+    return [p.strip("\"'") for p in _PART.findall(dotted)]
+
+
+def _opens_multiline(value: str) -> str | None:
+    """The delimiter a value opens and does not close on its line (\"\"\", ''' or ])."""
+    for quote in ('"""', "'''"):
+        if value.startswith(quote):
+            return quote if value.count(quote) == 1 else None
+    if value.startswith("[") and value.count("[") > value.count("]"):
+        return "]"
+    return None
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Every table and key of *text*, as a path like ``components[0].steps[1].text``, and its
+    1-based line."""
+    lines: dict[str, int] = {}
+    arrays: dict[str, int] = {}  # resolved path of an array of tables -> its last index
+    table = ""
+    closing: str | None = None
+    depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if closing is not None:
+            if closing == "]":
+                depth += line.count("[") - line.count("]")
+                if depth <= 0:
+                    closing = None
+            elif closing in line:
+                closing = None
+            continue
+        header = _HEADER.match(line)
+        if header is not None and not _KEY.match(line):
+            resolved = ""
+            parts = _parts(header.group(2))
+            for i, part in enumerate(parts):
+                resolved = f"{resolved}.{part}" if resolved else part
+                lines.setdefault(resolved, number)  # [a.b] also stands for a, if not written
+                last = i == len(parts) - 1
+                if last and header.group(1) == "[[":
+                    arrays[resolved] = arrays.get(resolved, -1) + 1
+                    resolved += f"[{arrays[resolved]}]"
+                elif resolved in arrays:
+                    resolved += f"[{arrays[resolved]}]"
+            table = resolved
+            lines.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key is None:
+            continue
+        path = ".".join(_parts(key.group(1)))
+        lines.setdefault(f"{table}.{path}" if table else path, number)
+        value = key.group(2).strip()
+        closing = _opens_multiline(value)
+        if closing == "]":
+            depth = value.count("[") - value.count("]")
+    return lines
+
+
+def line_of(where: str, lines: dict[str, int]) -> int:
+    """The line of the key at *where*, or of the nearest enclosing key found, or 1."""
+    while where:
+        if where in lines:
+            return lines[where]
+        shorter = _LAST.sub("", where)
+        if shorter == where:
+            break
+        where = shorter
+    return 1
