@@ -14,6 +14,7 @@ from textual.widgets import Input, Static, TextArea
 
 from rollback_tui.plan.lint import Finding
 from rollback_tui.plan.model import Plan
+from rollback_tui.plan.text import visible
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.widgets.fields import FieldInput, FieldText, LabelledField, cleaned
 
@@ -155,7 +156,7 @@ class StepPane(VerticalScroll):
         self._findings = findings
         by_path: dict[str, list[str]] = {}
         for finding in findings:
-            by_path.setdefault(finding.where, []).append(finding.message)
+            by_path.setdefault(finding.where, []).append(visible(finding.message))
         placed: set[str] = set()
         for holder in self.query(LabelledField):
             if holder.path:
@@ -163,7 +164,7 @@ class StepPane(VerticalScroll):
                 holder.show_message("; ".join(messages))
                 if messages:
                     placed.add(holder.path)
-        rest = [f"{f.severity}: {f.message}" for f in findings if f.where not in placed]
+        rest = [f"{f.severity}: {visible(f.message)}" for f in findings if f.where not in placed]
         for line in self.query(".step-findings").results(Static):
             line.update(Content("\n".join(f"• {r}" for r in rest[:6])
                                 + (f"\n• and {len(rest) - 6} more" if len(rest) > 6 else "")))

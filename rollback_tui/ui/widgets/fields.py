@@ -19,7 +19,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input, Label, Static, TextArea
 
-from rollback_tui.plan.text import clean_text
+from rollback_tui.plan.text import clean_text, visible
 
 Parser = Callable[[str], Any]
 
@@ -197,10 +197,11 @@ class LabelledField(Vertical):
         else:  # mounted when first needed: most fields never have anything to say
             line = Static("", classes="field-message", markup=False)
             self.mount(line)
-        line.update(Content(message))
+        line.update(Content(visible(message, lines=True)))
         line.set_class(bool(message), "-shown")
 
 
 def cleaned(value: str) -> str:
-    """Text as it may enter the plan (terminal control characters removed)."""
+    """Text as it may enter the plan (terminal control characters removed). What is shown
+    from outside the plan goes through plan.text.visible instead (shown, not removed)."""
     return clean_text(value)
