@@ -269,6 +269,8 @@ class PartialSaveError(PlanFileError):
     def __init__(self, message: str, written: tuple[Path, ...], failed: Path) -> None:
         super().__init__(message)
         self.written, self.failed = written, failed
+        self.merges: list[Any] = []
+        """The merges by item id made before the save (sync.save_merging fills it in)."""
 
 
 def save(plan_file: PlanFile, *, force: bool = False, lock_timeout: float | None = None,

@@ -76,6 +76,9 @@ def save_merging(plan_file: store.PlanFile, *,
         except store.ConflictError:
             merges.append(merge_from_disk(plan_file))
             continue
+        except store.PartialSaveError as exc:  # the plan is saved, with these merges in it
+            exc.merges = merges
+            raise
         return merges
     raise store.ConflictError(f"{plan_file.path}: kept changing on disk while saving; "
                               "not saved (try again)")

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
+from rollback_tui.plan.text import visible
 from rollback_tui.ui.path_input import PathInput
 
 
@@ -34,7 +35,7 @@ class Choice(ModalScreen[str]):
     def __init__(self, question: str, answers: list[tuple[str, str]], *,
                  focus: str | None = None) -> None:
         super().__init__()
-        self.question = question
+        self.question = visible(question, lines=True)
         self.answers = answers
         self.focus_answer = focus
         """The answer Enter gives at once (the first, unless named): make it the safe one."""
@@ -81,8 +82,8 @@ class AskPath(ModalScreen[Path | None]):
     def __init__(self, prompt: str, value: str = "", *,
                  attempt: Callable[[AskPath, Path], object] | None = None) -> None:
         super().__init__()
-        self.prompt = prompt
-        self.value = value
+        self.prompt = visible(prompt, lines=True)
+        self.value = visible(value)
         self.attempt = attempt
         self._candidates_timer: Timer | None = None
 
@@ -95,13 +96,13 @@ class AskPath(ModalScreen[Path | None]):
 
     def show_error(self, message: str) -> None:
         """Show *message* under the path, which stays as typed, with the cursor in it."""
-        self.query_one(".error", Static).update(Content(message))
+        self.query_one(".error", Static).update(Content(visible(message)))
         self.query_one("#path", Input).focus()
 
     @on(PathInput.Candidates)
     def _candidates(self, event: PathInput.Candidates) -> None:
         line = self.query_one(".candidates", Static)
-        line.update(Content("  ".join(event.names) if event.names else "No match."))
+        line.update(Content(visible("  ".join(event.names)) if event.names else "No match."))
         if self._candidates_timer is not None:
             self._candidates_timer.stop()
         self._candidates_timer = self.set_timer(self.CANDIDATES_SECONDS,

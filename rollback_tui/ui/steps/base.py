@@ -8,12 +8,14 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ValidationError
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Static, TextArea
 
 from rollback_tui.plan.lint import Finding, place
 from rollback_tui.plan.model import Plan
+from rollback_tui.plan.text import visible
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.widgets.fields import FieldInput, FieldText, LabelledField, cleaned
 from rollback_tui.ui.widgets.rows import RowList
@@ -61,6 +63,13 @@ class StepPane(VerticalScroll):
     StepPane .step-findings { color: $text-warning; margin-bottom: 1; display: none; }
     StepPane .step-findings.-shown { display: block; }
     """
+
+    BINDINGS = [
+        # A one-line field has no use for up and down: they go to the field above or below
+        # (a table's rows keep their column; text areas, lists and drop-downs keep theirs).
+        Binding("down", "next_field", "Next field", show=False),
+        Binding("up", "previous_field", "Previous field", show=False),
+    ]
 
     key: ClassVar[str]
     title: ClassVar[str]
@@ -186,7 +195,7 @@ class StepPane(VerticalScroll):
         self._findings = findings
         by_path: dict[str, list[str]] = {}
         for finding in findings:
-            by_path.setdefault(finding.where, []).append(finding.message)
+            by_path.setdefault(finding.where, []).append(visible(finding.message))
         placed: set[str] = set()
         for holder in self.query(LabelledField):
             if holder.path:
@@ -196,7 +205,7 @@ class StepPane(VerticalScroll):
                     placed.add(holder.path)
         # The rest (findings about rows, or the step as a whole) in a few lines, each naming
         # its place; the Review step lists them all.
-        rest = [f"{place(f.where, self.plan)}: {f.message}" for f in findings
+        rest = [f"{place(f.where, self.plan)}: {visible(f.message)}" for f in findings
                 if f.where not in placed]
         shown = [f"• {r}" for r in rest[:FINDINGS_SHOWN]]
         if len(rest) > FINDINGS_SHOWN:
@@ -204,6 +213,12 @@ class StepPane(VerticalScroll):
         for line in self.query(".step-findings").results(Static):
             line.update(Content("\n".join(shown)))
             line.set_class(bool(rest), "-shown")
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.screen.focus_previous()
 
     def focus_first(self) -> None:
         """Put the cursor in the step's first field."""
