@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
 from rollback_tui.cli import main
+from rollback_tui.importer import parse_markdown
 from rollback_tui.plan import DeploymentType, new_plan
 from rollback_tui.plan.choices import follow_choices
 from rollback_tui.plan.lint import lint
@@ -191,3 +192,15 @@ class TestChoicesFollow:
 
 def steps(plan):  # type: ignore[no-untyped-def]
     return [(i.text, i.command) for i in plan.procedure.option_b]
+
+
+class TestTimelineReadBack:
+    def test_import_reads_a_row_naming_its_section_as_a_plain_tick(self) -> None:
+        """"Done `api-1` api: Revert to previous state" is a tick of api-1, no note."""
+        plan = new_plan(title="t", version="v1", target_version="v0", incident="i",
+                        components=["api"])
+        set_done(plan, "api-1", True, "sam", at=T0)
+        imported, unplaced = parse_markdown(render_markdown(plan))
+        assert unplaced == []
+        assert [(e.event, e.item, e.text) for e in imported.timeline] == [
+            ("tick", "api-1", None)]
