@@ -9,6 +9,7 @@ import signal
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -22,6 +23,9 @@ from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
 from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
+
+if TYPE_CHECKING:
+    from rollback_tui.ui.drill import Drill
 
 
 class RollbackApp(App[int]):
@@ -37,7 +41,8 @@ class RollbackApp(App[int]):
 
     def __init__(self, plan_file: store.PlanFile, *, untitled: bool = False,
                  loaded: bool = False, cursor_blink: bool = True, mode: str = "edit",
-                 by: str = "", themes: ThemeSetup | None = None) -> None:
+                 by: str = "", themes: ThemeSetup | None = None,
+                 drill_label: str = "") -> None:
         themes = themes or ThemeSetup.find()
         super().__init__(ansi_color=themes.ansi_color())
         self.themes = themes
@@ -45,7 +50,11 @@ class RollbackApp(App[int]):
         self.themes.install(self)
         self._theme_memory = ThemeMemory(self, self.themes.start)
         self.mode = mode
-        """"edit" opens the wizard, "run" the checklist."""
+        """"edit" opens the wizard, "run" the checklist, "drill" the checklist as a
+        rehearsal (saved to the drill's own run file, see ui/drill.py)."""
+        self.drill_label = drill_label
+        self.drill: Drill | None = None
+        """In drill mode, the Drill that times it (ui/drill.py)."""
         self.by = by
         """Who ticks, as the timeline records it."""
         self.clock = utc_now
@@ -73,6 +82,10 @@ class RollbackApp(App[int]):
         return self.plan_file.plan
 
     def get_default_screen(self) -> Screen:
+        if self.mode == "drill":
+            from rollback_tui.ui.drill import start
+
+            return start(self)
         if self.mode == "run":
             from rollback_tui.ui.screens.checklist import ChecklistScreen
 

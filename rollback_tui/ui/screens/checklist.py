@@ -88,6 +88,10 @@ class ChecklistScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="↺")
+        if self.host.mode == "drill":
+            from rollback_tui.ui.screens.drill import DrillBanner
+
+            yield DrillBanner()
         yield Summary(id="summary", markup=False)
         with Horizontal(id="checklist-body"):
             with VerticalScroll(id="checklist", can_focus=False):
@@ -289,6 +293,8 @@ class ChecklistScreen(Screen[None]):
             self.host.mark_clean()
             saved = True
         await self.refresh_plan()
+        if saved and self.host.drill is not None:
+            self.host.drill.step_saved()
         return saved
 
     def _report_problem(self, message: str) -> None:
@@ -340,8 +346,10 @@ class ChecklistScreen(Screen[None]):
 
     def system_commands(self) -> list[SystemCommand]:
         """The checklist's entries in the command palette."""
+        from rollback_tui.ui.run_commands import run_commands
+
         commands = [
-            SystemCommand("Edit plan", "Back to the wizard, on this plan", self.edit_plan),
+            *run_commands(self.host),
             SystemCommand("Mark incident start", "Record when the incident started",
                           self.action_incident_start),
             SystemCommand("Add note", "Add a note to the timeline", self.action_note),
