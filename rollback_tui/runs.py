@@ -186,7 +186,9 @@ def reset_loaded(plan_file: store.PlanFile, label: str, now: dt.datetime,
         if archive is None:
             start = run_start(plan) or now
             archive = new_run_path(path, start, label, "incident")
-            write_run(archive, snapshot(plan, kind="incident", label=label, ended=now,
+            # Its end: the last event or outcome (not the reset, which may come days later).
+            ended = run_end(plan) or now
+            write_run(archive, snapshot(plan, kind="incident", label=label, ended=ended,
                                         plan_name=Path(os.path.realpath(path)).name))
         clear_run(plan)
         store.save(plan_file, lock_timeout=lock_timeout)

@@ -276,7 +276,7 @@ class RunInfo(_Model):
     started: UtcDateTime | None = None
     """When the run started: the incident start, else its first event."""
     ended: UtcDateTime | None = None
-    """When it ended: the reset, or the drill's last step."""
+    """When it ended: its last event or outcome (or the drill's end)."""
     plan: CleanStr = ""
     """The file name of the plan the run was made from."""
 

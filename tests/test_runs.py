@@ -1,0 +1,268 @@
+"""The record of every run: reset (and a reset cut short), runs, render of a run file,
+review dates judged by `check --as-of`, and the golden Markdown of runs and a drilled plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from rollback_tui import runs, store
+from rollback_tui.cli import main
+from rollback_tui.plan.model import Plan
+from rollback_tui.plan.timeline import record, set_done
+from rollback_tui.render import render_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "plan.toml"
+GOLDEN = ROOT / "snapshots" / "golden"
+T0 = dt.datetime(2026, 11, 22, 14, 3, tzinfo=dt.UTC)
+
+
+def run(*args: str | Path) -> Result:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def at(minutes: float) -> dt.datetime:
+    return T0 + dt.timedelta(minutes=minutes)
+
+
+def incident(plan: Plan, late: float = 0) -> Plan:
+    """*plan* with a run in it: the incident start, two steps done, one skipped, a note
+    (all *late* minutes later than T0)."""
+    record(plan, "incident-start", "kim", at=at(late))
+    set_done(plan, "a-1", True, "kim", at=at(late + 1))
+    set_done(plan, "a-2", True, "sam", at=at(late + 3))
+    skipped = plan.item("b-4")
+    assert skipped is not None
+    skipped.outcome, skipped.reason = "skipped", "no migration in this release"
+    skipped.done_at, skipped.done_by = at(late + 4), "sam"
+    record(plan, "note", "kim", text="error rate back to baseline", at=at(late + 9))
+    return plan
+
+
+@pytest.fixture
+def ran(tmp_path: Path) -> Path:
+    """The example plan in a folder of its own, with an incident's run in it."""
+    path = tmp_path / "plan.toml"
+    plan_file = store.load(EXAMPLE)
+    plan_file.path = path
+    incident(plan_file.plan)
+    store.save(plan_file, force=True)
+    return path
+
+
+def states(plan: Plan) -> set[str]:
+    return {item.state for _, _, item in plan.checklist()}
+
+
+class TestReset:
+    def test_archives_the_run_then_clears_the_plan(self, ran: Path) -> None:
+        """The run file holds every outcome, the timeline and the label, and renders; the
+        plan is left with no outcome and no timeline, its steps unchanged."""
+        before, _ = store.read_plan(ran)
+        result = run("reset", ran, "--label", "INC-4821")
+        assert result.exit_code == 0, result.output
+        archive = ran.parent / "plan.runs" / "2026-11-22T1403Z-inc-4821.toml"
+        assert f"Archived the run in {archive}" in result.stdout
+        run_plan, unknown = store.read_plan(archive)
+        assert unknown == []
+        assert run_plan.run is not None
+        assert (run_plan.run.kind, run_plan.run.label, run_plan.run.plan) == (
+            "incident", "INC-4821", "plan.toml")
+        assert (run_plan.run.started, run_plan.run.ended) == (T0, at(9))
+        assert run_plan.timeline == before.timeline
+        assert run_plan.item("b-4").state == "skipped"  # type: ignore[union-attr]
+        assert run_plan.item("b-4").reason == "no migration in this release"  # type: ignore[union-attr]
+        assert run_plan.item("a-2").done_by == "sam"  # type: ignore[union-attr]
+        assert archive.with_suffix(".md").read_text() == render_markdown(run_plan)
+        after, _ = store.read_plan(ran)
+        assert after.timeline == [] and states(after) == {"open"}
+        assert [i.text for _, _, i in after.checklist()] == \
+            [i.text for _, _, i in before.checklist()]
+        assert (ran.parent / "plan.md").read_text() == render_markdown(after)
+
+    def test_cut_short_between_archive_and_clear_then_finished(
+            self, ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The plan's write fails after the archive was written: the plan keeps its run and
+        the archive is complete; a second reset clears it, with no second archive."""
+        original = store.save
+
+        def failing_save(*args: object, **kwargs: object) -> None:
+            raise store.PlanFileError(f"{ran}: cannot write: No space left on device")
+
+        monkeypatch.setattr(store, "save", failing_save)
+        result = run("reset", ran, "--label", "INC-4821")
+        assert result.exit_code == 2 and "No space left" in result.stderr
+        archives = list((ran.parent / "plan.runs").glob("*.toml"))
+        assert len(archives) == 1
+        still, _ = store.read_plan(ran)
+        assert still.timeline and "done" in states(still)
+        assert store.read_plan(archives[0])[0].timeline == still.timeline
+
+        monkeypatch.setattr(store, "save", original)
+        result = run("reset", ran, "--label", "INC-4821")
+        assert result.exit_code == 0, result.output
+        assert "found from an earlier reset" in result.stdout
+        assert list((ran.parent / "plan.runs").glob("*.toml")) == archives
+        after, _ = store.read_plan(ran)
+        assert after.timeline == [] and states(after) == {"open"}
+
+    def test_nothing_to_archive_changes_nothing(self, tmp_path: Path) -> None:
+        path = tmp_path / "plan.toml"
+        path.write_bytes(EXAMPLE.read_bytes())
+        result = run("reset", path)
+        assert result.exit_code == 0
+        assert "no run to archive" in result.stdout
+        assert path.read_bytes() == EXAMPLE.read_bytes()
+        assert not (tmp_path / "plan.runs").exists()
+
+    def test_two_runs_started_in_one_minute_get_two_files(self, ran: Path) -> None:
+        assert run("reset", ran).exit_code == 0
+        plan_file = store.load(ran)
+        incident(plan_file.plan, late=0.5)
+        store.save(plan_file)
+        assert run("reset", ran).exit_code == 0
+        names = sorted(p.name for p in (ran.parent / "plan.runs").glob("*.toml"))
+        assert names == ["2026-11-22T1403Z-incident-2.toml", "2026-11-22T1403Z-incident.toml"]
+
+    def test_a_plan_that_is_not_there_is_one_line(self, tmp_path: Path) -> None:
+        result = run("reset", tmp_path / "missing.toml")
+        assert result.exit_code == 2
+        assert result.stderr.count("\n") == 1 and "no such file" in result.stderr
+
+
+class TestRunsListing:
+    def test_lists_each_run_with_its_outcomes(self, ran: Path) -> None:
+        """Kind, start, duration, done/skipped/failed and label, oldest first."""
+        assert run("reset", ran, "--label", "INC-4821").exit_code == 0
+        drill = runs.start_drill(ran, at(60 * 24), "kim", "game day")
+        set_done(drill.plan, "a-1", True, "kim", at=at(60 * 24 + 2))
+        failed = drill.plan.item("a-2")
+        assert failed is not None
+        failed.outcome, failed.done_at = "failed", at(60 * 24 + 5)
+        store.save(drill)
+        result = run("runs", ran)
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert len(lines) == 2
+        assert lines[0].split()[:3] == ["incident", "2026-11-22", "14:03Z"]
+        assert "9 min  2 done, 1 skipped, 0 failed of 36" in lines[0]
+        assert "INC-4821" in lines[0] and "2026-11-22T1403Z-inc-4821.toml" in lines[0]
+        assert lines[1].split()[:3] == ["drill", "2026-11-23", "14:03Z"]
+        assert "5 min" in lines[1] and "1 done, 0 skipped, 1 failed of 36" in lines[1]
+        assert "game day" in lines[1]
+
+    def test_no_runs_yet(self, tmp_path: Path) -> None:
+        path = tmp_path / "plan.toml"
+        path.write_bytes(EXAMPLE.read_bytes())
+        result = run("runs", path)
+        assert result.exit_code == 0 and "No runs yet" in result.stdout
+
+    def test_render_of_a_run_file_works_like_any_plan(self, ran: Path) -> None:
+        assert run("reset", ran, "--label", "INC-4821").exit_code == 0
+        archive = ran.parent / "plan.runs" / "2026-11-22T1403Z-inc-4821.toml"
+        result = run("render", archive)
+        assert result.exit_code == 0
+        assert result.stdout == archive.with_suffix(".md").read_text()
+        assert "## Run" in result.stdout and "**Label:** INC-4821" in result.stdout
+
+
+class TestReviewDates:
+    @pytest.fixture
+    def plan_path(self, tmp_path: Path) -> Path:
+        path = tmp_path / "plan.toml"
+        path.write_bytes(EXAMPLE.read_bytes())  # created 2026-11-20, never reviewed/drilled
+        return path
+
+    def dates(self, path: Path, **values: object) -> Path:
+        plan_file = store.load(path)
+        for key, value in values.items():
+            setattr(plan_file.plan, key, value)
+        store.save(plan_file)
+        return path
+
+    def test_fresh_plan_has_no_warning(self, plan_path: Path) -> None:
+        result = run("check", plan_path, "--as-of", "2027-02-18")
+        assert result.exit_code == 0 and "no findings" in result.stdout
+
+    def test_never_reviewed_nor_drilled_after_the_period(self, plan_path: Path) -> None:
+        """90 days after it was written: both warnings, with their dates."""
+        result = run("check", plan_path, "--as-of", "2027-02-19")
+        assert result.exit_code == 1
+        assert ("warning: last_reviewed: review overdue since 2027-02-18 (never reviewed "
+                "since it was written on 2026-11-20, review every 90 days)") in result.stdout
+        assert "warning: last_drilled: never drilled (written on 2026-11-20)" in result.stdout
+
+    def test_reviewed_and_drilled_recently(self, plan_path: Path) -> None:
+        self.dates(plan_path, last_reviewed=dt.date(2027, 3, 1),
+                   last_drilled=dt.date(2027, 3, 2))
+        assert run("check", plan_path, "--as-of", "2027-05-30").exit_code == 0
+
+    def test_review_overdue_by_its_own_period(self, plan_path: Path) -> None:
+        self.dates(plan_path, last_reviewed=dt.date(2027, 3, 1), review_every=30,
+                   last_drilled=dt.date(2027, 3, 2))
+        result = run("check", plan_path, "--as-of", "2027-04-01")
+        assert result.exit_code == 1
+        assert ("review overdue since 2027-03-31 (last reviewed 2027-03-01, review every 30 "
+                "days)") in result.stdout
+        assert "last_drilled" not in result.stdout
+
+    def test_last_drill_too_old(self, plan_path: Path) -> None:
+        self.dates(plan_path, last_reviewed=dt.date(2027, 6, 1),
+                   last_drilled=dt.date(2027, 1, 5))
+        result = run("check", plan_path, "--as-of", "2027-06-02")
+        assert result.exit_code == 1
+        assert "last_reviewed" not in result.stdout
+        assert "last_drilled: last drilled 2027-01-05, more than 90 days ago" in result.stdout
+
+    def test_a_run_file_is_a_record_not_a_plan_to_review(self, ran: Path) -> None:
+        assert run("reset", ran).exit_code == 0
+        archive = next((ran.parent / "plan.runs").glob("*.toml"))
+        assert run("check", archive, "--as-of", "2030-01-01").exit_code == 0
+
+    def test_bad_date_is_refused(self, plan_path: Path) -> None:
+        result = run("check", plan_path, "--as-of", "next week")
+        assert result.exit_code == 2 and "--as-of" in result.stderr
+
+
+def golden(name: str, text: str) -> None:
+    expected = (GOLDEN / name).read_text(encoding="utf-8")
+    assert text == expected, f"differs from snapshots/golden/{name}"
+
+
+class TestGoldenMarkdown:
+    def test_incident_run_file(self) -> None:
+        plan = incident(store.read_plan(EXAMPLE)[0])
+        archived = runs.snapshot(plan, kind="incident", label="INC-4821", ended=at(12),
+                                 plan_name="plan.toml")
+        golden("run-incident.md", render_markdown(archived))
+
+    def test_drill_run_file(self) -> None:
+        plan = store.read_plan(EXAMPLE)[0]
+        runs.clear_run(plan)
+        record(plan, "incident-start", "kim", at=at(0))
+        for item_id, minutes in [("a-1", 0.5), ("a-2", 1), ("a-3", 1.25), ("a-4", 3),
+                                 ("b-1", 5), ("b-2", 14), ("b-3", 20), ("b-4", 22)]:
+            set_done(plan, item_id, True, "kim", at=at(minutes))
+        failed = plan.item("b-5")
+        assert failed is not None
+        failed.outcome, failed.reason, failed.done_at = "failed", "health check red", at(27)
+        drill = runs.snapshot(plan, kind="drill", label="game day", ended=at(27),
+                              plan_name="plan.toml")
+        golden("run-drill.md", render_markdown(drill))
+
+    def test_drilled_and_reviewed_plan(self) -> None:
+        """The header shows the dates; each option heading keeps its estimate and adds the
+        last drill's time."""
+        plan = store.read_plan(EXAMPLE)[0]
+        plan.last_reviewed, plan.last_drilled = dt.date(2026, 11, 21), dt.date(2026, 11, 22)
+        plan.procedure.option_a_drilled, plan.procedure.option_b_drilled = 180, 22 * 60
+        text = render_markdown(plan)
+        assert "### Option B: Deployment Rollback (\\~15-30 minutes; last drill 22 min)" in text
+        golden("plan-drilled.md", text)
