@@ -4,6 +4,8 @@ summary, the drill's own run file, and the plan's live run left alone."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,43 @@ async def test_a_plan_that_is_not_there_is_refused(tmp_path: Path) -> None:
     with pytest.raises(store.PlanFileError, match="no such file"):
         make_app(tmp_path / "missing.toml", mode="drill")
     assert not (tmp_path / "missing.runs").exists()
+
+
+@pytest.mark.tmux
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_a_whole_drill_in_a_terminal(small_plan: Path) -> None:
+    """`rollback-tui drill` at 80×24: the banner on the checklist, under a dialog and on the
+    summary; nine steps ticked; the run listed; the plan marked drilled, its tick kept."""
+    from test_terminal import BIN, Tmux
+
+    term = Tmux()
+    try:
+        term.start(str(BIN), "drill", str(small_plan), "--by", "kim", "--label", "game day")
+        screen = term.wait_for("0/9 done")
+        assert BANNER in screen and "rollback-tui DRILL" in screen
+        for n in range(1, 10):
+            if n == 3:  # a dialog over the checklist: the banner still shows
+                term.keys("n")
+                assert BANNER in term.wait_for("A note for the timeline")
+                term.keys("Escape")
+                term.wait_for(lambda s: "A note for the timeline" not in s)
+            term.keys("Space")
+            if n < 9:
+                term.wait_for(f"{n}/9 done")
+        screen = term.wait_for("Drill finished in")
+        assert BANNER in screen
+        assert "Option A:" in screen and "estimated ~1 minute" in screen
+        assert "Option B:" in screen and "estimated ~15-30 minutes" in screen
+        assert "Slowest steps" in screen
+        assert all(len(line) <= 80 for line in screen.splitlines())
+        term.keys("C-q")
+        term.wait_for(lambda s: "Drill finished" not in s)
+    finally:
+        term.kill()
+    listed = subprocess.run([str(BIN), "runs", str(small_plan)], capture_output=True,
+                            text=True, check=True, timeout=30).stdout
+    assert listed.startswith("drill ") and "9 done, 0 skipped, 0 failed of 9" in listed
+    assert "game day" in listed and "-game-day.toml" in listed
+    live = store.read_plan(small_plan)[0]
+    assert live.last_drilled is not None
+    assert [i.id for _, _, i in live.checklist() if i.done] == ["a-1"]
