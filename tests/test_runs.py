@@ -266,3 +266,37 @@ class TestGoldenMarkdown:
         text = render_markdown(plan)
         assert "### Option B: Deployment Rollback (\\~15-30 minutes; last drill 22 min)" in text
         golden("plan-drilled.md", text)
+
+
+class TestMarkReviewed:
+    async def test_review_step_marks_the_plan_reviewed_today(self, tmp_path: Path) -> None:
+        """The Review step's "Mark reviewed today" sets last_reviewed from the app's clock;
+        the save writes it, and the Markdown header shows it."""
+        from textual.widgets import Button, Static
+
+        from rollback_tui.ui.factory import make_app
+        from rollback_tui.ui.screens.wizard import WizardScreen
+
+        path = tmp_path / "plan.toml"
+        path.write_bytes(EXAMPLE.read_bytes())
+        app = make_app(path, cursor_blink=False)
+        app.clock = lambda: T0
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, WizardScreen)
+            await screen.show_step("review")
+            await pilot.pause()
+            dates = screen.query_one("#review-dates", Static)
+            assert "Reviewed: never · every 90 days · drilled: never" in str(dates.render())
+            button = screen.query_one("#review-reviewed", Button)
+            button.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.plan.last_reviewed == T0.date() and app.dirty
+            assert "Reviewed: 2026-11-22" in str(dates.render())
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        saved, _ = store.read_plan(path)
+        assert saved.last_reviewed == T0.date()
+        assert "**Last Reviewed:** 2026-11-22 (review every 90 days)" in \
+            path.with_suffix(".md").read_text()
