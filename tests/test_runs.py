@@ -300,3 +300,38 @@ class TestMarkReviewed:
         assert saved.last_reviewed == T0.date()
         assert "**Last Reviewed:** 2026-11-22 (review every 90 days)" in \
             path.with_suffix(".md").read_text()
+
+
+class TestNewRunInTheChecklist:
+    async def test_start_a_new_run_asks_then_archives_and_clears(self, ran: Path) -> None:
+        """The palette's "Start a new run": Cancel changes nothing; "Archive and clear"
+        archives the run (with a tick made in this checklist) and clears the checklist."""
+        from textual.widgets import Button
+
+        from rollback_tui.ui.factory import make_app
+        from rollback_tui.ui.screens.dialogs import Choice
+
+        app = make_app(ran, mode="run", by="kim", cursor_blink=False)
+        app.clock = lambda: at(20)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("space")  # ticks the first open step, a-3
+            await pilot.pause()
+            commands = {c.title: c for c in app.get_system_commands(app.screen)}
+            for answer in ("cancel", "reset"):
+                commands["Start a new run"].callback()
+                await pilot.pause()
+                assert isinstance(app.screen, Choice)
+                app.screen.query_one(f"#answer-{answer}", Button).press()
+                await pilot.pause()
+                await pilot.pause()
+                if answer == "cancel":
+                    assert not (ran.parent / "plan.runs").exists()
+            assert not app.plan.timeline and states(app.plan) == {"open"}
+        archives = list((ran.parent / "plan.runs").glob("*.toml"))
+        assert [p.name for p in archives] == ["2026-11-22T1403Z-incident.toml"]
+        archived = store.read_plan(archives[0])[0]
+        assert archived.item("a-3").state == "done"  # type: ignore[union-attr]
+        assert archived.item("b-4").state == "skipped"  # type: ignore[union-attr]
+        after = store.read_plan(ran)[0]
+        assert not after.timeline and states(after) == {"open"}

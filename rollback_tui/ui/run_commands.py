@@ -11,23 +11,18 @@ from rollback_tui import runs, store
 
 if TYPE_CHECKING:
     from rollback_tui.ui.app import RollbackApp
-
-
-def run_commands(app: RollbackApp) -> list[SystemCommand]:
     from rollback_tui.ui.screens.checklist import ChecklistScreen
 
-    screen = app.screen
+
+def run_commands(app: RollbackApp, screen: ChecklistScreen) -> list[SystemCommand]:
     if app.drill is not None:
         return [SystemCommand("Finish drill", "End the drill now and show its times",
                               app.drill.finish)]
-    commands = []
-    if isinstance(screen, ChecklistScreen):
-        commands.append(SystemCommand("Edit plan", "Back to the wizard, on this plan",
-                                      screen.edit_plan))
-    commands.append(SystemCommand(
-        "Start a new run", "Archive this run (outcomes, timeline) beside the plan, then "
-        "clear it (asks first)", lambda: ask_new_run(app)))
-    return commands
+    return [
+        SystemCommand("Edit plan", "Back to the wizard, on this plan", screen.edit_plan),
+        SystemCommand("Start a new run", "Archive this run (outcomes, timeline) beside the "
+                      "plan, then clear it (asks first)", lambda: ask_new_run(app)),
+    ]
 
 
 def ask_new_run(app: RollbackApp) -> None:

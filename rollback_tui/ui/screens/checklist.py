@@ -349,7 +349,7 @@ class ChecklistScreen(Screen[None]):
         from rollback_tui.ui.run_commands import run_commands
 
         commands = [
-            *run_commands(self.host),
+            *run_commands(self.host, self),
             SystemCommand("Mark incident start", "Record when the incident started",
                           self.action_incident_start),
             SystemCommand("Add note", "Add a note to the timeline", self.action_note),
