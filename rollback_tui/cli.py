@@ -161,8 +161,9 @@ def runs_command(path: Path) -> None:
         took = duration(int((r.ended - r.started).total_seconds())) \
             if r.started and r.ended else "-"
         label = clean_text(r.label).replace("\n", " ") or "-"
+        name = clean_text(r.path.name)
         click.echo(f"{r.kind:<8}  {start:<17}  {took:>9}  {r.done} done, {r.skipped} skipped, "
-                   f"{r.failed} failed of {r.total}  {label}  {r.path.name}")
+                   f"{r.failed} failed of {r.total}  {label}  {name}")
     for problem in problems:
         click.echo(f"rollback-tui: skipped {problem}", err=True)
 

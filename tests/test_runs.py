@@ -335,3 +335,26 @@ class TestNewRunInTheChecklist:
         assert archived.item("b-4").state == "skipped"  # type: ignore[union-attr]
         after = store.read_plan(ran)[0]
         assert not after.timeline and states(after) == {"open"}
+
+
+class TestImportOfDates:
+    def test_dates_and_estimates_of_a_drilled_plan_are_read_back(self) -> None:
+        """import of a drilled plan's Markdown: the dates come back, the estimates without
+        the drill's time beside them."""
+        from rollback_tui.importer import parse_markdown
+
+        plan, unplaced = parse_markdown((GOLDEN / "plan-drilled.md").read_text())
+        assert unplaced == []
+        assert (plan.last_reviewed, plan.review_every, plan.last_drilled) == (
+            dt.date(2026, 11, 21), 90, dt.date(2026, 11, 22))
+        assert (plan.procedure.option_a_estimate, plan.procedure.option_b_estimate) == (
+            "~1 minute", "~15-30 minutes")
+
+    def test_a_date_that_is_not_one_is_kept_as_unplaced(self) -> None:
+        from rollback_tui.importer import parse_markdown
+
+        text = (GOLDEN / "plan-drilled.md").read_text().replace(
+            "**Last Drilled:** 2026-11-22", "**Last Drilled:** last spring")
+        plan, unplaced = parse_markdown(text)
+        assert plan.last_drilled is None
+        assert [u.text for u in unplaced] == ["Last Drilled: last spring"]
