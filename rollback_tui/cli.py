@@ -249,8 +249,9 @@ def render(path: Path, output: Path | None, form: str) -> None:
               help="text for people; github for GitHub Actions annotations (::error "
                    "file=...,line=...::...); json for a list of findings.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              envvar="ROLLBACK_TUI_AS_OF",
               help="Judge the review and drill dates as of DATE (YYYY-MM-DD) instead of "
-                   "today.")
+                   "today (default: $ROLLBACK_TUI_AS_OF, else today).")
 def check(paths: tuple[Path, ...], output_format: str, as_of: dt.datetime | None) -> None:
     """Validate and lint each PATH: exit 0 clean, 1 with findings, 2 if a file is unusable.
 

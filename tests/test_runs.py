@@ -358,3 +358,12 @@ class TestImportOfDates:
         plan, unplaced = parse_markdown(text)
         assert plan.last_drilled is None
         assert [u.text for u in unplaced] == ["Last Drilled: last spring"]
+
+
+def test_as_of_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ROLLBACK_TUI_AS_OF stands for --as-of (the test suite pins it); --as-of wins."""
+    path = tmp_path / "plan.toml"
+    path.write_bytes(EXAMPLE.read_bytes())
+    monkeypatch.setenv("ROLLBACK_TUI_AS_OF", "2030-01-01")
+    assert "review overdue" in run("check", path).stdout
+    assert run("check", path, "--as-of", "2026-12-01").exit_code == 0
