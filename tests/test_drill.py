@@ -114,7 +114,10 @@ async def test_finish_drill_early_records_only_finished_options(small_plan: Path
             await pilot.press("space")
         await pilot.pause()
         assert app.drill is not None
-        app.drill.finish()
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Finish drill" in commands
+        assert not {"Edit plan", "Open…", "Start a new run"} & set(commands)
+        commands["Finish drill"].callback()
         await pilot.pause()
         shown = text_of(app.screen.query_one("#drill-summary", Static))
         assert "Option B: 0 s (not finished)" in shown

@@ -442,7 +442,8 @@ class RollbackApp(App[int]):
 
         yield SystemCommand("Save", "Save the plan (TOML and Markdown)", self.action_save)
         yield SystemCommand("Save as…", "Save the plan under a new path", self.action_save_as)
-        yield SystemCommand("Open…", "Open another plan", self.action_open)
+        if self.drill is None:  # a drill's ticks must never reach another plan's run
+            yield SystemCommand("Open…", "Open another plan", self.action_open)
         yield SystemCommand("Copy Markdown", "Copy the rendered plan to the clipboard",
                             self.action_copy)
         if isinstance(screen, WizardScreen):
