@@ -25,41 +25,59 @@ def estimate(text: str, drilled: int | None) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def date_rows(plan: Plan) -> list[str]:
-    """The header's review and drill dates (only those the plan records)."""
+def date_fields(plan: Plan) -> list[tuple[str, str]]:
+    """The header's review and drill dates (only those the plan records), as (label,
+    value)."""
     rows = []
     if plan.last_reviewed is not None:
-        rows.append(f"**Last Reviewed:** {plan.last_reviewed.isoformat()} "
-                    f"(review every {plan.review_days} days)")
+        rows.append(("Last Reviewed", f"{plan.last_reviewed.isoformat()} "
+                                      f"(review every {plan.review_days} days)"))
     elif plan.review_every is not None:
-        rows.append(f"**Review Every:** {plan.review_days} days")
+        rows.append(("Review Every", f"{plan.review_days} days"))
     if plan.last_drilled is not None:
-        rows.append(f"**Last Drilled:** {plan.last_drilled.isoformat()}")
+        rows.append(("Last Drilled", plan.last_drilled.isoformat()))
+    return rows
+
+
+def date_rows(plan: Plan) -> list[str]:
+    """The header's review and drill dates, as Markdown lines."""
+    return [f"**{label}:** {value}" for label, value in date_fields(plan)]
+
+
+def run_fields(plan: Plan) -> list[tuple[str, str]]:
+    """A run file's kind, label, plan, times and outcomes, as (label, value): empty for a
+    plan. Values are the user's text as is: the caller escapes them."""
+    from rollback_tui import runs
+
+    info = plan.run
+    if info is None:
+        return []
+    start, end = runs.run_start(plan), runs.run_end(plan)
+    c = runs.counts(plan)
+    rows = [("Kind", "Drill" if info.kind == "drill" else "Incident")]
+    if info.label.strip():
+        rows.append(("Label", info.label))
+    if info.plan.strip():
+        rows.append(("Plan", info.plan))
+    if start is not None:
+        rows.append(("Started", f"{start:%Y-%m-%d %H:%M:%S} UTC"))
+    if end is not None:
+        rows.append(("Ended", f"{end:%Y-%m-%d %H:%M:%S} UTC"))
+    if start is not None and end is not None:
+        rows.append(("Duration", duration(int((end - start).total_seconds()))))
+    rows.append(("Outcomes", f"{c['done']} done, {c['skipped']} skipped, {c['failed']} "
+                             f"failed, {c['open']} open"))
     return rows
 
 
 def run_section(plan: Plan) -> str:
     """The ``## Run`` section of a run file: empty for a plan."""
-    from rollback_tui import runs
-
     info = plan.run
     if info is None:
         return ""
-    start, end = runs.run_start(plan), runs.run_end(plan)
-    c = runs.counts(plan)
-    rows = [f"**Kind:** {'Drill' if info.kind == 'drill' else 'Incident'}"]
-    if info.label.strip():
-        rows.append(f"**Label:** {inline(info.label)}")
-    if info.plan.strip():
-        rows.append(f"**Plan:** {code_span(info.plan)}")
-    if start is not None:
-        rows.append(f"**Started:** {start:%Y-%m-%d %H:%M:%S} UTC")
-    if end is not None:
-        rows.append(f"**Ended:** {end:%Y-%m-%d %H:%M:%S} UTC")
-    if start is not None and end is not None:
-        rows.append(f"**Duration:** {duration(int((end - start).total_seconds()))}")
-    rows.append(f"**Outcomes:** {c['done']} done, {c['skipped']} skipped, {c['failed']} "
-                f"failed, {c['open']} open")
+    written = {"Label": inline, "Plan": code_span}
+    rows = [f"**{label}:** {written.get(label, str)(value)}"
+            for label, value in run_fields(plan)]
     out = "## Run\n\n" + "\\\n".join(rows) + "\n"
     if info.kind == "drill":
         out += _drill_times(plan)

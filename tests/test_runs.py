@@ -367,3 +367,18 @@ def test_as_of_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("ROLLBACK_TUI_AS_OF", "2030-01-01")
     assert "review overdue" in run("check", path).stdout
     assert run("check", path, "--as-of", "2026-12-01").exit_code == 0
+
+
+def test_plain_text_of_a_run_file_and_a_drilled_plan() -> None:
+    """render --format text carries the run, the dates and the last drill's times too."""
+    from rollback_tui.render_text import render_text
+
+    plan = incident(store.read_plan(EXAMPLE)[0])
+    text = render_text(runs.snapshot(plan, kind="incident", label="INC-4821", ended=at(9),
+                                     plan_name="plan.toml"))
+    assert "Run\n---\n\nKind: Incident\nLabel: INC-4821\nPlan: plan.toml\n" in text
+    assert "Duration: 9 min\nOutcomes: 2 done, 1 skipped, 0 failed, 33 open\n" in text
+    plan.last_drilled, plan.procedure.option_b_drilled = dt.date(2026, 11, 22), 22 * 60
+    text = render_text(plan)
+    assert "Last Drilled: 2026-11-22\n" in text
+    assert "Option B: Deployment Rollback (~15-30 minutes; last drill 22 min)" in text
