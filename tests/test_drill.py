@@ -171,3 +171,14 @@ def test_a_whole_drill_in_a_terminal(small_plan: Path) -> None:
     live = store.read_plan(small_plan)[0]
     assert live.last_drilled is not None
     assert [i.id for _, _, i in live.checklist() if i.done] == ["a-1"]
+
+
+async def test_a_runs_folder_that_cannot_be_made_ends_the_drill(small_plan: Path) -> None:
+    """plan.runs is a file: the drill ends at once with exit code 2, the plan untouched."""
+    (small_plan.parent / "plan.runs").write_text("not a folder")
+    before = small_plan.read_bytes()
+    app = make_app(small_plan, mode="drill", by="kim", cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert app.return_code == 2
+    assert small_plan.read_bytes() == before

@@ -382,3 +382,17 @@ def test_plain_text_of_a_run_file_and_a_drilled_plan() -> None:
     text = render_text(plan)
     assert "Last Drilled: 2026-11-22\n" in text
     assert "Option B: Deployment Rollback (~15-30 minutes; last drill 22 min)" in text
+
+
+def test_a_hostile_label_is_a_plain_name_and_plain_text(ran: Path) -> None:
+    """A label full of escapes and markup: the file name is a slug, `runs` prints no
+    control character, the Markdown escapes it."""
+    label = "\x1b[31m[bold]INC|4821`</x>"
+    assert run("reset", ran, "--label", label).exit_code == 0
+    (archive,) = (ran.parent / "plan.runs").glob("*.toml")
+    assert archive.name == "2026-11-22T1403Z-31m-bold-inc-4821-x.toml"
+    listed = run("runs", ran).stdout
+    assert "\x1b" not in listed and "[bold]INC|4821`</x>" in listed
+    markdown = archive.with_suffix(".md").read_text()
+    assert "\x1b" not in markdown
+    assert "**Label:** \\[31m\\[bold\\]INC\\|4821\\`\\</x>\\\n" in markdown
