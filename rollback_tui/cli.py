@@ -146,8 +146,6 @@ def reset(path: Path, label: str) -> None:
 def runs_command(path: Path) -> None:
     """List the plan's archived runs and drills: kind, label, start, duration, outcomes."""
     from rollback_tui import runs
-    from rollback_tui.plan.text import clean_text
-    from rollback_tui.render_run import duration
 
     _read(path)  # a plan that cannot be read is refused as everywhere
     try:
@@ -157,13 +155,7 @@ def runs_command(path: Path) -> None:
     if not found:
         click.echo(f"No runs yet in {runs.runs_dir(path)}")
     for r in found:
-        start = f"{r.started:%Y-%m-%d %H:%M}Z" if r.started else "-"
-        took = duration(int((r.ended - r.started).total_seconds())) \
-            if r.started and r.ended else "-"
-        label = clean_text(r.label).replace("\n", " ") or "-"
-        name = clean_text(r.path.name)
-        click.echo(f"{r.kind:<8}  {start:<17}  {took:>9}  {r.done} done, {r.skipped} skipped, "
-                   f"{r.failed} failed of {r.total}  {label}  {name}")
+        click.echo(r.line())
     for problem in problems:
         click.echo(f"rollback-tui: skipped {problem}", err=True)
 

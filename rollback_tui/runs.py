@@ -218,6 +218,19 @@ class RunSummary:
     failed: int
     total: int
 
+    def line(self) -> str:
+        """One line of `rollback-tui runs`, user text cleaned of control characters."""
+        from rollback_tui.plan.text import clean_text
+        from rollback_tui.render_run import duration
+
+        start = f"{self.started:%Y-%m-%d %H:%M}Z" if self.started else "-"
+        took = duration(int((self.ended - self.started).total_seconds())) \
+            if self.started and self.ended else "-"
+        label = clean_text(self.label).replace("\n", " ") or "-"
+        return (f"{self.kind:<8}  {start:<17}  {took:>9}  {self.done} done, {self.skipped} "
+                f"skipped, {self.failed} failed of {self.total}  {label}  "
+                f"{clean_text(self.path.name)}")
+
 
 def summarize(path: Path, run: Plan) -> RunSummary:
     info = run.run or RunInfo()
