@@ -26,6 +26,8 @@ CORE_MODULES = [
     "rollback_tui.sync",
     "rollback_tui.plan_document",
     "rollback_tui.toml_layout",
+    "rollback_tui.file_safety",
+    "rollback_tui.plan_splice",
     "rollback_tui.toml_lines",
     "rollback_tui.check_report",
     "rollback_tui.plan_schema",
@@ -41,7 +43,8 @@ CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text
               PACKAGE / "plan_document.py", PACKAGE / "toml_layout.py",
               *(PACKAGE / f"{name}.py" for name in ("toml_lines", "check_report", "plan_schema",
                                                      "importer", "import_plan", "import_text",
-                                                     "import_words")),
+                                                     "import_words", "file_safety",
+                                                     "plan_splice")),
               PACKAGE / "shell_words.py", PACKAGE / "render_text.py"]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
