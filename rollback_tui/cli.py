@@ -148,11 +148,12 @@ def reset(path: Path, label: str) -> None:
     except store.PlanFileError as exc:
         fail(str(exc))
     if result.archive is None:
-        click.echo(f"{path}: no run to archive (no outcomes, no timeline); nothing changed")
+        say(f"{path}: no run to archive (no outcomes, no timeline); nothing changed",
+            lines=False)
         return
     again = " (found from an earlier reset)" if result.resumed else ""
-    click.echo(f"Archived the run in {result.archive}{again}; {path} is cleared for the next "
-               "run")
+    say(f"Archived the run in {result.archive}{again}; {path} is cleared for the next run",
+        lines=False)
 
 
 @main.command("runs")
@@ -167,11 +168,11 @@ def runs_command(path: Path) -> None:
     except store.PlanFileError as exc:
         fail(str(exc))
     if not found:
-        click.echo(f"No runs yet in {runs.runs_dir(path)}")
+        say(f"No runs yet in {runs.runs_dir(path)}", lines=False)
     for r in found:
-        click.echo(r.line())
+        say(r.line(), lines=False)
     for problem in problems:
-        click.echo(f"rollback-tui: skipped {problem}", err=True)
+        say(f"rollback-tui: skipped {problem}", err=True, lines=False)
 
 
 @main.command()

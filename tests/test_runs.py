@@ -396,3 +396,20 @@ def test_a_hostile_label_is_a_plain_name_and_plain_text(ran: Path) -> None:
     markdown = archive.with_suffix(".md").read_text()
     assert "\x1b" not in markdown
     assert "**Label:** \\[31m\\[bold\\]INC\\|4821\\`\\</x>\\\n" in markdown
+
+
+def test_a_hostile_folder_name_is_shown_visibly(tmp_path: Path) -> None:
+    """reset and runs print the paths with their control characters visible, never raw."""
+    folder = tmp_path / "dir\x1b]0;PWNED\x07"
+    folder.mkdir()
+    path = folder / "plan.toml"
+    plan_file = store.load(EXAMPLE)
+    plan_file.path = path
+    incident(plan_file.plan)
+    store.save(plan_file, force=True)
+    for args in (("reset", path), ("runs", path), ("runs", folder / "gone.toml")):
+        result = CliRunner().invoke(main, [str(a) for a in args])
+        out = result.stdout + result.stderr
+        assert "\x1b" not in out and "\x07" not in out, (args, out)
+        if args[0] == "reset" or args[1].name == "gone.toml":
+            assert "\\x1b]0;PWNED\\x07" in out, (args, out)

@@ -67,7 +67,9 @@ def start(app: RollbackApp) -> Screen:
     except store.PlanFileError as exc:
         from rich.text import Text
 
-        app.call_later(app.exit, 2, 2, Text(f"rollback-tui: {exc}"))
+        from rollback_tui.plan.text import visible
+
+        app.call_later(app.exit, 2, 2, Text(visible(f"rollback-tui: {exc}")))
         return Screen()
     app.drill = drill
     app.title = "rollback-tui DRILL"

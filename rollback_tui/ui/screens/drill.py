@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from rollback_tui import runs
 from rollback_tui.plan.model import Plan
+from rollback_tui.plan.text import visible
 from rollback_tui.render_run import duration
 
 BANNER = "DRILL · a rehearsal: the plan's live run is not touched"
@@ -45,16 +46,17 @@ def summary_lines(run: Plan, run_path: Path, plan_path: Path) -> list[Content]:
     ]
     for option in runs.option_times(run):
         left = "" if option.complete else " (not finished)"
-        lines.append(Content(f"  {option.label}: {duration(option.seconds)}{left}, "
-                             f"estimated {option.estimate or 'no estimate'}"))
+        lines.append(Content(visible(f"  {option.label}: {duration(option.seconds)}{left}, "
+                                     f"estimated {option.estimate or 'no estimate'}")))
     slow = runs.slowest(run)
     if slow:
         lines += [Content(""), Content.styled("Slowest steps", "bold")]
         for t in slow:
-            lines.append(Content(f"  {duration(t.seconds):>9}  {t.item.id}  {t.item.text}"))
-    lines += [Content(""), Content(f"Run file: {run_path}"),
-              Content(f"{plan_path.name} records the drill: last_drilled, and each "
-                      "finished option's time."),
+            lines.append(Content(visible(f"  {duration(t.seconds):>9}  {t.item.id}  "
+                                         f"{t.item.text}")))
+    lines += [Content(""), Content(visible(f"Run file: {run_path}")),
+              Content(visible(f"{plan_path.name} records the drill: last_drilled, and each "
+                      "finished option's time.")),
               Content.styled("Escape goes back to the checklist · ctrl+q quits",
                              "$text-muted")]
     return lines
