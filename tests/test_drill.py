@@ -53,6 +53,7 @@ def text_of(widget: Static) -> str:
 
 
 async def test_a_whole_drill(small_plan: Path) -> None:
+    """Nine steps on a fixed clock: banner, run file, summary, step times, plan untouched."""
     live_before = store.read_plan(small_plan)[0]
     clock = Clock()
     app = make_app(small_plan, mode="drill", by="kim", cursor_blink=False)
@@ -128,6 +129,7 @@ async def test_finish_drill_early_records_only_finished_options(small_plan: Path
 
 
 async def test_a_plan_that_is_not_there_is_refused(tmp_path: Path) -> None:
+    """A missing plan: refused before any runs folder is made."""
     with pytest.raises(store.PlanFileError, match="no such file"):
         make_app(tmp_path / "missing.toml", mode="drill")
     assert not (tmp_path / "missing.runs").exists()

@@ -114,6 +114,7 @@ class TestReset:
         assert after.timeline == [] and states(after) == {"open"}
 
     def test_nothing_to_archive_changes_nothing(self, tmp_path: Path) -> None:
+        """A plan with no outcome and no timeline: nothing written, the plan untouched."""
         path = tmp_path / "plan.toml"
         path.write_bytes(EXAMPLE.read_bytes())
         result = run("reset", path)
@@ -123,6 +124,7 @@ class TestReset:
         assert not (tmp_path / "plan.runs").exists()
 
     def test_two_runs_started_in_one_minute_get_two_files(self, ran: Path) -> None:
+        """Two different runs started in the same minute: the second file gets -2."""
         assert run("reset", ran).exit_code == 0
         plan_file = store.load(ran)
         incident(plan_file.plan, late=0.5)
@@ -132,6 +134,7 @@ class TestReset:
         assert names == ["2026-11-22T1403Z-incident-2.toml", "2026-11-22T1403Z-incident.toml"]
 
     def test_a_plan_that_is_not_there_is_one_line(self, tmp_path: Path) -> None:
+        """A missing plan: one line on stderr, exit 2."""
         result = run("reset", tmp_path / "missing.toml")
         assert result.exit_code == 2
         assert result.stderr.count("\n") == 1 and "no such file" in result.stderr
@@ -159,12 +162,14 @@ class TestRunsListing:
         assert "game day" in lines[1]
 
     def test_no_runs_yet(self, tmp_path: Path) -> None:
+        """A plan never reset nor drilled: `runs` says so, exit 0."""
         path = tmp_path / "plan.toml"
         path.write_bytes(EXAMPLE.read_bytes())
         result = run("runs", path)
         assert result.exit_code == 0 and "No runs yet" in result.stdout
 
     def test_render_of_a_run_file_works_like_any_plan(self, ran: Path) -> None:
+        """`render` of a run file prints its Markdown, with its Run section."""
         assert run("reset", ran, "--label", "INC-4821").exit_code == 0
         archive = ran.parent / "plan.runs" / "2026-11-22T1403Z-inc-4821.toml"
         result = run("render", archive)
@@ -188,6 +193,7 @@ class TestReviewDates:
         return path
 
     def test_fresh_plan_has_no_warning(self, plan_path: Path) -> None:
+        """On the 90th day after it was written, a plan is still fresh."""
         result = run("check", plan_path, "--as-of", "2027-02-18")
         assert result.exit_code == 0 and "no findings" in result.stdout
 
@@ -200,11 +206,13 @@ class TestReviewDates:
         assert "warning: last_drilled: never drilled (written on 2026-11-20)" in result.stdout
 
     def test_reviewed_and_drilled_recently(self, plan_path: Path) -> None:
+        """Reviewed and drilled within the period: no warning."""
         self.dates(plan_path, last_reviewed=dt.date(2027, 3, 1),
                    last_drilled=dt.date(2027, 3, 2))
         assert run("check", plan_path, "--as-of", "2027-05-30").exit_code == 0
 
     def test_review_overdue_by_its_own_period(self, plan_path: Path) -> None:
+        """review_every = 30: overdue after 30 days, with the dates in the warning."""
         self.dates(plan_path, last_reviewed=dt.date(2027, 3, 1), review_every=30,
                    last_drilled=dt.date(2027, 3, 2))
         result = run("check", plan_path, "--as-of", "2027-04-01")
@@ -214,6 +222,7 @@ class TestReviewDates:
         assert "last_drilled" not in result.stdout
 
     def test_last_drill_too_old(self, plan_path: Path) -> None:
+        """A drill more than one period ago: a warning with its date."""
         self.dates(plan_path, last_reviewed=dt.date(2027, 6, 1),
                    last_drilled=dt.date(2027, 1, 5))
         result = run("check", plan_path, "--as-of", "2027-06-02")
@@ -222,11 +231,13 @@ class TestReviewDates:
         assert "last_drilled: last drilled 2027-01-05, more than 90 days ago" in result.stdout
 
     def test_a_run_file_is_a_record_not_a_plan_to_review(self, ran: Path) -> None:
+        """A run file gets no review warnings, however old."""
         assert run("reset", ran).exit_code == 0
         archive = next((ran.parent / "plan.runs").glob("*.toml"))
         assert run("check", archive, "--as-of", "2030-01-01").exit_code == 0
 
     def test_bad_date_is_refused(self, plan_path: Path) -> None:
+        """An --as-of that is not a date: exit 2, naming the option."""
         result = run("check", plan_path, "--as-of", "next week")
         assert result.exit_code == 2 and "--as-of" in result.stderr
 
@@ -238,12 +249,14 @@ def golden(name: str, text: str) -> None:
 
 class TestGoldenMarkdown:
     def test_incident_run_file(self) -> None:
+        """An archived incident: the header, the Run section, the outcomes and timeline."""
         plan = incident(store.read_plan(EXAMPLE)[0])
         archived = runs.snapshot(plan, kind="incident", label="INC-4821", ended=at(12),
                                  plan_name="plan.toml")
         golden("run-incident.md", render_markdown(archived))
 
     def test_drill_run_file(self) -> None:
+        """A drill: measured time per option against its estimate, each step's time, the slowest."""
         plan = store.read_plan(EXAMPLE)[0]
         runs.clear_run(plan)
         record(plan, "incident-start", "kim", at=at(0))
@@ -351,6 +364,7 @@ class TestImportOfDates:
             "~1 minute", "~15-30 minutes")
 
     def test_a_date_that_is_not_one_is_kept_as_unplaced(self) -> None:
+        """A header date that is not a date is kept as unplaced text, not guessed."""
         from rollback_tui.importer import parse_markdown
 
         text = (GOLDEN / "plan-drilled.md").read_text().replace(

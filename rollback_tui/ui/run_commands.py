@@ -39,7 +39,9 @@ def ask_new_run(app: RollbackApp) -> None:
 async def new_run(app: RollbackApp) -> None:
     """Archive the run and clear the plan (under its lock, merged with the file first)."""
     from rollback_tui.conflicts import LOCK_TIMEOUT
+    from rollback_tui.ui.screens.checklist import ChecklistScreen
 
+    await app.saves.idle()  # a tick being saved is part of this run: no two writers
     try:  # ticks not saved yet are archived too: the plan in memory is the run
 
         result = runs.reset_loaded(app.plan_file, "", app.clock(), LOCK_TIMEOUT)
@@ -47,7 +49,9 @@ async def new_run(app: RollbackApp) -> None:
         app.notify(str(exc), title="Not reset", severity="error", markup=False)
         return
     app.mark_clean()
-    await app._refresh_screens()
+    for screen in app.screen_stack:  # the same items, all open now: shown in place
+        if isinstance(screen, ChecklistScreen):
+            await screen.refresh_plan()
     if result.archive is None:
         app.notify("Nothing to archive: no outcomes, no timeline.", markup=False)
     else:
