@@ -7,7 +7,7 @@ import gc
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -25,6 +25,9 @@ from rollback_tui.ui.steps import STEPS
 from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
 from rollback_tui.ui.typeahead import TypeAheadKeys
 
+if TYPE_CHECKING:
+    from rollback_tui.ui.drill import Drill
+
 
 class RollbackApp(TypeAheadKeys, App[int]):
     """rollback-tui's wizard."""
@@ -39,7 +42,8 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     def __init__(self, plan_file: store.PlanFile, *, untitled: bool = False,
                  loaded: bool = False, cursor_blink: bool = True, mode: str = "edit",
-                 by: str = "", themes: ThemeSetup | None = None) -> None:
+                 by: str = "", themes: ThemeSetup | None = None,
+                 drill_label: str = "") -> None:
         themes = themes or ThemeSetup.find()
         super().__init__(ansi_color=themes.ansi_color())
         self.themes = themes
@@ -47,7 +51,11 @@ class RollbackApp(TypeAheadKeys, App[int]):
         self.themes.install(self)
         self._theme_memory = ThemeMemory(self, self.themes.start)
         self.mode = mode
-        """"edit" opens the wizard, "run" the checklist."""
+        """"edit" opens the wizard, "run" the checklist, "drill" the checklist as a
+        rehearsal (saved to the drill's own run file, see ui/drill.py)."""
+        self.drill_label = drill_label
+        self.drill: Drill | None = None
+        """In drill mode, the Drill that times it (ui/drill.py)."""
         self.by = by
         """Who ticks, as the timeline records it."""
         self.clock = utc_now
@@ -78,6 +86,10 @@ class RollbackApp(TypeAheadKeys, App[int]):
         return self.plan_file.plan
 
     def get_default_screen(self) -> Screen:
+        if self.mode == "drill":
+            from rollback_tui.ui.drill import start
+
+            return start(self)
         if self.mode == "run":
             from rollback_tui.ui.screens.checklist import ChecklistScreen
 
@@ -515,7 +527,8 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
         yield SystemCommand("Save", "Save the plan (TOML and Markdown)", self.action_save)
         yield SystemCommand("Save as…", "Save the plan under a new path", self.action_save_as)
-        yield SystemCommand("Open…", "Open another plan", self.action_open)
+        if self.drill is None:  # a drill's ticks must never reach another plan's run
+            yield SystemCommand("Open…", "Open another plan", self.action_open)
         yield SystemCommand("Copy Markdown", "Copy the rendered plan to the clipboard",
                             self.action_copy)
         if isinstance(screen, WizardScreen):

@@ -102,6 +102,10 @@ class ChecklistScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="↺")
+        if self.host.mode == "drill":
+            from rollback_tui.ui.screens.drill import DrillBanner
+
+            yield DrillBanner()
         yield Summary(id="summary", markup=False)
         with Horizontal(id="checklist-body"):
             with VerticalScroll(id="checklist", can_focus=False):
@@ -328,6 +332,8 @@ class ChecklistScreen(Screen[None]):
         host.call_after_refresh(host._show_path)
         with contextlib.suppress(NoMatches):  # the app has closed meanwhile
             await self.refresh_plan()
+        if outcome.error is None and host.drill is not None:
+            host.drill.step_saved()
 
     def _report_problem(self, message: str) -> None:
         # Once per distinct problem: the save is retried every second.
@@ -380,8 +386,10 @@ class ChecklistScreen(Screen[None]):
 
     def system_commands(self) -> list[SystemCommand]:
         """The checklist's entries in the command palette."""
+        from rollback_tui.ui.run_commands import run_commands
+
         commands = [
-            SystemCommand("Edit plan", "Back to the wizard, on this plan", self.edit_plan),
+            *run_commands(self.host, self),
             SystemCommand("Mark incident start", "Record when the incident started",
                           self.action_incident_start),
             SystemCommand("Add note", "Add a note to the timeline", self.action_note),
