@@ -380,5 +380,58 @@ def themes_command() -> None:
         sys.exit(EXIT_FINDINGS)
 
 
+# -- several responders: git ------------------------------------------------------------
+
+
+@main.command("merge-driver")
+@click.argument("base", type=PathArg)
+@click.argument("ours", type=PathArg)
+@click.argument("theirs", type=PathArg)
+@click.argument("name", required=False, default="")
+def merge_driver_command(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """git's merge driver for plan files: `merge-driver %O %A %B %P`.
+
+    Merges the plan by item id into OURS (ticks, outcomes and notes of both sides) and
+    re-renders the Markdown beside NAME. Exit 0 when merged, 1 on a conflict (conflict
+    markers in OURS around the fields both sides changed). Set up by `git-setup`.
+    """
+    from rollback_tui import merge_driver
+
+    try:
+        outcome = merge_driver.main(str(base), str(ours), str(theirs), name)
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    click.echo(f"rollback-tui: {outcome.message}", err=True)
+    sys.exit(outcome.code)
+
+
+@main.command("git-setup")
+@click.argument("plans", nargs=-1, type=PathArg)
+@click.option("-C", "repo", type=click.Path(path_type=Path, file_okay=False), default=".",
+              help="The repository (default: the current folder).")
+def git_setup_command(plans: tuple[Path, ...], repo: Path) -> None:
+    """Let git merge plan files by item id: the merge driver in .git/config, the plans
+    (PLANS, or every tracked plan file) and their Markdown in .gitattributes.
+
+    Run it once in every clone (.git/config is not shared); commit .gitattributes.
+    Running it again changes nothing.
+    """
+    from rollback_tui import git_setup
+
+    try:
+        report = git_setup.setup(repo, list(plans) or None)
+    except git_setup.SetupError as exc:
+        fail(str(exc))
+    if not report.plans:
+        click.echo("No plan files tracked in this repository: name them, "
+                   "`rollback-tui git-setup PATH...`")
+    for change in report.changes:
+        click.echo(f"Set {change}")
+    if not report.changes:
+        click.echo("Already set up; nothing changed.")
+    elif any(c.startswith(".gitattributes") for c in report.changes):
+        click.echo("Commit .gitattributes so that every clone merges plans this way.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
