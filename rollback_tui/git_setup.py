@@ -74,8 +74,12 @@ def find_plans(top: Path) -> list[str]:
 
 def _pattern(path: str) -> str:
     """*path* as a .gitattributes pattern matching it alone (from the top, globs escaped)."""
-    escaped = re.sub(r"([*?\[\\ ])", r"[\1]", path)
-    return "/" + escaped
+    escaped = "/" + re.sub(r"([*?\[\\])", r"[\1]", path)
+    if not re.search(r'[\s"]', escaped):
+        return escaped
+    # A pattern with spaces is written C-quoted, as git reads it (since 2.12).
+    quoted = escaped.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + quoted.replace("\t", "\\t").replace("\n", "\\n") + '"'
 
 
 def attribute_lines(plan: str) -> list[str]:

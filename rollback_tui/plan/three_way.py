@@ -153,7 +153,10 @@ class _Merger:
             if item_id in by_id[1]:
                 continue
             before = next((i for i in reversed(list(by_id[2])[:index]) if i in order), None)
-            order.insert(order.index(before) + 1 if before is not None else 0, item_id)
+            at = order.index(before) + 1 if before is not None else 0
+            while at < len(order) and order[at] not in by_id[0] and order[at] not in by_id[2]:
+                at += 1  # after the items ours added there: ours first, then theirs
+            order.insert(at, item_id)
         merged = []
         for item_id in order:
             value = self.merge(*(items.get(item_id, MISSING) for items in by_id),
