@@ -69,7 +69,7 @@ def _theme(theme: str | None) -> str | None:
 
 
 def _run_app(path: Path | None, mode: str, by: str | None = None,
-             theme: str | None = None) -> None:
+             theme: str | None = None, git: bool = False) -> None:
     # Textual paints at most 60 times a second by default, which adds up to 17 ms to each
     # keystroke's way to the screen; a user's own TEXTUAL_FPS still wins.
     os.environ.setdefault("TEXTUAL_FPS", "120")
@@ -81,7 +81,7 @@ def _run_app(path: Path | None, mode: str, by: str | None = None,
         from rollback_tui.ui.factory import run_app
     except ImportError:  # pragma: no cover - the UI ships with the package
         fail("the wizard is not available in this installation")
-    code = run_app(path, mode=mode, by=by, theme=theme)
+    code = run_app(path, mode=mode, by=by, theme=theme, git=git)
     sys.exit(code)
 
 
@@ -96,10 +96,13 @@ def edit(path: Path | None, theme: str | None) -> None:
 @main.command()
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who ticks the steps (default: your login name).")
+@click.option("--git", "git", is_flag=True,
+              help="Commit the plan after each tick (who ticked what), then pull --rebase and "
+                   "push when the repository has a remote; failures are shown and retried.")
 @ThemeOption
-def run(path: Path, by: str | None, theme: str | None) -> None:
+def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
-    _run_app(path, mode="run", by=by, theme=_theme(theme))
+    _run_app(path, mode="run", by=by, theme=_theme(theme), git=git)
 
 
 @main.command()

@@ -9,6 +9,7 @@ import signal
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -22,6 +23,9 @@ from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
 from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
+
+if TYPE_CHECKING:
+    from rollback_tui.ui.git_worker import GitWorker
 
 
 class RollbackApp(App[int]):
@@ -67,6 +71,8 @@ class RollbackApp(App[int]):
         self._recovery_problem = ""
         self._saved_plan: store.Plan | None = None
         """The plan as last saved from here (None: as loaded), to judge a merge."""
+        self.git: GitWorker | None = None
+        """run --git: commits and pushes each saved tick; None without --git."""
 
     @property
     def plan(self) -> store.Plan:

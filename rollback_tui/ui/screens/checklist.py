@@ -288,6 +288,8 @@ class ChecklistScreen(Screen[None]):
             self._problem = None
             self.host.mark_clean()
             saved = True
+            if self.host.git is not None:  # run --git: commit (and push) in the background
+                self.host.git.plan_saved(self.plan)
         await self.refresh_plan()
         return saved
 

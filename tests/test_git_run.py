@@ -1,0 +1,175 @@
+"""`run --git` with Pilot: each tick committed and pushed to a local bare remote in a thread;
+a rejected push shown and retried; another clone's ticks pulled in; no tick ever lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from textual.pilot import Pilot
+
+from rollback_tui import store
+from rollback_tui.cli import main
+from rollback_tui.plan import new_plan
+from rollback_tui.plan.timeline import set_done
+from rollback_tui.ui.app import RollbackApp
+from rollback_tui.ui.factory import make_app
+from rollback_tui.ui.screens.checklist import ChecklistScreen
+from rollback_tui.ui.widgets.checklist import ChecklistRow
+
+T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
+HOOK = """#!/bin/sh
+if [ -e "{marker}" ]; then echo "refusing pushes for now" >&2; exit 1; fi
+"""
+
+
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          check=check, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+
+
+def clone(remote: Path, name: str) -> Path:
+    path = remote.parent / name
+    git(remote.parent, "clone", "-q", str(remote), name)
+    git(path, "config", "user.name", name)
+    git(path, "config", "user.email", f"{name}@example.com")
+    result = CliRunner().invoke(main, ["git-setup", "-C", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    """A bare remote with a plan; its pre-receive hook refuses pushes while `refuse` exists."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "config", "user.name", "seed")
+    git(seed, "config", "user.email", "seed@example.com")
+    store.save(store.new_file(seed / "plan.toml", new_plan(title="Checkout v2",
+                                                           components=["api"])), force=True)
+    CliRunner().invoke(main, ["git-setup", "-C", str(seed), str(seed / "plan.toml")])
+    git(seed, "add", "plan.toml", "plan.md", ".gitattributes")
+    git(seed, "commit", "-qm", "The plan")
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text(HOOK.format(marker=tmp_path / "refuse"))
+    hook.chmod(0o755)
+    return bare
+
+
+def git_app(path: Path) -> RollbackApp:
+    app = make_app(path, mode="run", by="sam", cursor_blink=False, git=True)
+    app.clock = lambda: T0
+    assert app.git is not None
+    app.git.retry_seconds = 0.2
+    return app
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until *condition* holds (git works in a thread); 30 s at most."""
+    for _ in range(600):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def tick(pilot: Pilot, item_id: str) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, ChecklistScreen)
+    screen.row(item_id).focus()
+    await pilot.pause()
+    await pilot.press("space")
+
+
+def notifications(app: RollbackApp) -> str:
+    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+
+
+def subject(repo: Path, ref: str = "HEAD") -> str:
+    return git(repo, "log", "-1", "--format=%s", ref).stdout.strip()
+
+
+class TestRunGit:
+    """Each saved tick is a commit, pushed when the clone has a remote."""
+
+    async def test_a_tick_is_committed_and_pushed(self, remote: Path) -> None:
+        """One commit saying who ticked what, on the remote too."""
+        sam = clone(remote, "sam")
+        app = git_app(sam / "plan.toml")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await tick(pilot, "b-1")
+            assert app.git is not None
+            await wait_for(pilot, lambda: app.git is not None and app.git.rounds >= 1,
+                           "the git round")
+        assert subject(sam) == "sam: ticked b-1 (Identify last known good version)"
+        assert subject(remote, "main") == subject(sam)
+        shown = git(remote, "show", "main:plan.toml").stdout
+        assert 'done_by = "sam"' in shown
+        assert git(sam, "status", "--porcelain", "--", "plan.toml", "plan.md").stdout == ""
+
+    async def test_a_rejected_push_is_shown_and_retried(self, remote: Path) -> None:
+        """The remote refuses: the tick stays saved and committed, the failure is shown, and
+        the push goes through on a later try once the remote accepts again."""
+        sam = clone(remote, "sam")
+        refuse = remote.parent / "refuse"
+        refuse.touch()
+        app = git_app(sam / "plan.toml")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await tick(pilot, "b-1")
+            worker = app.git
+            assert worker is not None
+            await wait_for(pilot, lambda: worker.failures >= 1, "a failed push")
+            assert "git: not pushed" in notifications(app)
+            assert "refusing pushes for now" in notifications(app)
+            assert subject(sam) == "sam: ticked b-1 (Identify last known good version)"
+            assert subject(remote, "main") == "The plan"
+            item = store.load(sam / "plan.toml").plan.item("b-1")
+            assert item is not None and item.done  # the tick is never lost
+            await wait_for(pilot, lambda: worker.failures >= 2, "a retry")
+            refuse.unlink()
+            await wait_for(pilot, lambda: worker.failures == 0, "the push to go through")
+            assert "Pushed to origin/main after" in notifications(app)
+        assert subject(remote, "main") == subject(sam)
+
+    async def test_ticks_pushed_from_another_clone_are_pulled_in(self, remote: Path) -> None:
+        """lee pushed b-2 meanwhile: sam's round rebases onto it (merged by item id), pushes,
+        and the checklist shows lee's tick."""
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        plan_file = store.load(lee / "plan.toml")
+        set_done(plan_file.plan, "b-2", True, "lee", at=T0)
+        store.save(plan_file)
+        git(lee, "commit", "-qam", "lee: ticked b-2")
+        git(lee, "push", "-q")
+        app = git_app(sam / "plan.toml")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await tick(pilot, "b-1")
+            screen = app.screen
+            assert isinstance(screen, ChecklistScreen)
+            await wait_for(pilot, lambda: app.git is not None and app.git.rounds >= 1,
+                           "the git round")
+            await wait_for(pilot, lambda: screen.row("b-2").done, "lee's tick on screen")
+            assert isinstance(screen.row("b-2"), ChecklistRow)
+        pushed = store.load(lee / "plan.toml")
+        git(lee, "pull", "-q", "--rebase")
+        pushed = store.load(lee / "plan.toml")
+        assert [(e.item, e.by) for e in pushed.plan.timeline] == [("b-2", "lee"),
+                                                                    ("b-1", "sam")]
+        log = git(remote, "log", "--format=%s", "main").stdout.splitlines()
+        assert log[:2] == ["Re-render plan.md after merging",
+                           "sam: ticked b-1 (Identify last known good version)"]
+        assert git(sam, "status", "--porcelain", "--", "plan.toml", "plan.md").stdout == ""
+
+    def test_outside_a_repository_is_refused(self, tmp_path: Path) -> None:
+        """--git on a plan outside any git repository: one clear error, nothing opened."""
+        path = tmp_path / "plan.toml"
+        store.save(store.new_file(path, new_plan(title="T")), force=True)
+        with pytest.raises(store.PlanFileError, match=r"--git: .* not in a git repository"):
+            make_app(path, mode="run", by="sam", git=True)
