@@ -4,7 +4,8 @@ Two merge drivers go into the repository's .git/config (which git does not share
 clone runs git-setup once): ``rollback-plan`` runs `rollback-tui merge-driver` on plan
 files, and ``rollback-plan-markdown`` keeps ours for their Markdown, which the first one
 re-renders from the merged plan. .gitattributes (committed, so every clone has it) names
-each plan file and its Markdown. Running it again changes nothing.
+each plan file and its Markdown; .git/info/exclude keeps the backup and lock files a save
+leaves beside a plan out of commits. Running it again changes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from pathlib import Path
 
 DRIVER = "rollback-plan"
 MARKDOWN_DRIVER = "rollback-plan-markdown"
+
+
+SIDE_FILES = ("*.toml.bak", ".*.toml.lock")
+"""What a save leaves beside a plan (the previous version, the lock): never committed."""
 
 
 class SetupError(Exception):
@@ -116,6 +121,18 @@ def setup(repo: Path, plans: list[Path] | None = None) -> SetupReport:
             _git(top, "config", "--local", key, value)
             report.changes.append(f".git/config: {key} = {value}"
                                   + (f" (was {now})" if now else ""))
+    exclude = Path(_git(top, "rev-parse", "--git-path", "info/exclude").stdout.strip())
+    exclude = exclude if exclude.is_absolute() else top / exclude
+    try:
+        known = exclude.read_text("utf-8").splitlines() if exclude.exists() else []
+        missing = [p for p in SIDE_FILES if p not in known]
+        if missing:
+            exclude.parent.mkdir(parents=True, exist_ok=True)
+            with exclude.open("a", encoding="utf-8") as handle:
+                handle.write("".join(f"{p}\n" for p in missing))
+            report.changes += [f".git/info/exclude: {p}" for p in missing]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SetupError(f"{exclude}: cannot update: {exc}") from None
     attributes = top / ".gitattributes"
     try:
         text = attributes.read_text("utf-8") if attributes.exists() else ""

@@ -265,6 +265,7 @@ class TestGitSetup:
         assert 'Set .gitattributes: "/ops/my plan.toml" merge=rollback-plan' in first.output
         assert "pyproject" not in first.output
         assert "merge.rollback-plan.driver" in first.output
+        assert "Set .git/info/exclude: *.toml.bak" in first.output
         attributes = (repo / ".gitattributes").read_text()
         second = CliRunner().invoke(main, ["git-setup", "-C", str(repo)])
         assert second.exit_code == 0
@@ -276,6 +277,9 @@ class TestGitSetup:
             "ops/my plan.toml: merge: rollback-plan",
             "ops/my plan.md: merge: rollback-plan-markdown",
             "pyproject.toml: merge: unspecified"]
+        (repo / "ops" / "my plan.toml.bak").write_text("old")
+        assert git(repo, "status", "--porcelain", "--ignored=no", "-uall").stdout.count(
+            ".bak") == 0
         driver = git(repo, "config", "merge.rollback-plan.driver").stdout
         assert driver.strip() == git_setup.driver_command()
 
