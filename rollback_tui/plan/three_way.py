@@ -69,7 +69,7 @@ def merge_three(base: Plan | None, ours: Plan, theirs: Plan, *,
         raise MergeError(error["msg"].removeprefix("Value error, ")) from None
     states = (_states(base) if base is not None else {}, _states(ours), _states(theirs))
     for _, _, item in plan.checklist():
-        state = _merge_state(item.id, states, ours, theirs, merger)
+        state = _merge_state(item.id, states, (base, ours, theirs), merger)
         if state is not None:
             for name, value in state.items():
                 setattr(item, name, value)
@@ -174,25 +174,45 @@ def _states(plan: Plan) -> dict[str, dict[str, Any]]:
             for _, _, item in plan.checklist()}
 
 
-def _last_touched(plan: Plan, item_id: str) -> Any:
-    return max((e.at for e in plan.timeline if e.item == item_id), default=None)
+_UNTOUCHED = ChecklistItem()
 
 
-def _merge_state(item_id: str, states: tuple[dict[str, dict[str, Any]], ...], ours: Plan,
-                 theirs: Plan, merger: _Merger) -> dict[str, Any] | None:
+def _touched(plan: Plan, base: Plan | None, item_id: str) -> Any:
+    """When *plan* last changed the item since *base* (its latest new event), or None."""
+    old = Counter(_event_key(e) for e in base.timeline) if base is not None else Counter()
+    times = []
+    for event in plan.timeline:
+        if event.item != item_id:
+            continue
+        key = _event_key(event)
+        if old[key]:
+            old[key] -= 1
+        else:
+            times.append(event.at)
+    return max(times, default=None)
+
+
+def _merge_state(item_id: str, states: tuple[dict[str, dict[str, Any]], ...],
+                 plans: tuple[Plan | None, Plan, Plan], merger: _Merger) -> dict[str, Any] | None:
     base, mine, other = (s.get(item_id) for s in states)
+    if base is None:  # new on both sides (or no common version): as if never ticked
+        base = {name: getattr(_UNTOUCHED, name) for name in STATE_FIELDS}
     if mine is None or other is None:
         return mine or other  # the item is on one side only
-    if mine == other or other == base:
+    if mine == other:
         return mine
-    if mine == base:
+    # A side changed the item if its state moved or it has new events about it (ticked,
+    # then unticked again, is a change that ends where it began).
+    touched = _touched(plans[1], plans[0], item_id), _touched(plans[2], plans[0], item_id)
+    if other == base and touched[1] is None:
+        return mine
+    if mine == base and touched[0] is None:
         return other
     # Both sides changed it. Ticked on both: once, at the earliest tick.
     if mine.get("done") and other.get("done") and mine.get("done_at") and other.get("done_at"):
         return other if other["done_at"] < mine["done_at"] else mine
-    touched = _last_touched(ours, item_id), _last_touched(theirs, item_id)
     if None not in touched and touched[0] != touched[1]:
-        return mine if touched[0] > touched[1] else other
+        return mine if touched[0] > touched[1] else other  # the latest change wins
     return merger.conflict(f"item {item_id}: state", base, mine, other)  # type: ignore[no-any-return]
 
 
