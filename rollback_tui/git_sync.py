@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +88,8 @@ class GitSync:
         if done.returncode != 0:
             raise GitError(f"{self.folder} is not in a git repository")
         self.top = Path(done.stdout.strip())
+        self.rewriting = threading.Event()
+        """Set while a rebase rewrites the plan's files: what they hold is not final."""
 
     def _git(self, *args: str, check: bool = True, timeout: float | None = None
              ) -> subprocess.CompletedProcess[str]:
@@ -166,13 +169,20 @@ class GitSync:
 
         self._git("fetch", "-q", timeout=NETWORK_TIMEOUT)
         with plan_lock(self.plan_path, CLI_LOCK_TIMEOUT):
-            rebased = self._git("rebase", "-q", "--autostash", upstream, check=False)
-            if rebased.returncode != 0:
-                self._git("rebase", "--abort", check=False)
-                lines = (rebased.stderr or rebased.stdout).strip().splitlines()
-                conflict = next((line for line in lines if "CONFLICT" in line), None)
-                raise GitError(f"pull --rebase from {upstream} stopped: "
-                               f"{conflict or (lines[-1] if lines else 'failed')}; "
-                               "your commits are kept here: merge them by hand")
-            # The merge driver re-renders plan.md beside the merged plan.
-            self.commit(f"Re-render {self.plan_path.with_suffix('.md').name} after merging")
+            self.rewriting.set()
+            try:
+                self._rebase(upstream)
+            finally:
+                self.rewriting.clear()
+
+    def _rebase(self, upstream: str) -> None:
+        rebased = self._git("rebase", "-q", "--autostash", upstream, check=False)
+        if rebased.returncode != 0:
+            self._git("rebase", "--abort", check=False)
+            lines = (rebased.stdout + rebased.stderr).strip().splitlines()
+            conflict = next((line for line in lines if "CONFLICT" in line), None)
+            raise GitError(f"pull --rebase from {upstream} stopped: "
+                           f"{conflict or (lines[-1] if lines else 'failed')}; "
+                           "your commits are kept here: merge them by hand")
+        # The merge driver re-renders plan.md beside the merged plan.
+        self.commit(f"Re-render {self.plan_path.with_suffix('.md').name} after merging")

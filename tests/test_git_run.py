@@ -25,6 +25,7 @@ from rollback_tui.ui.widgets.checklist import ChecklistRow
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 HOOK = """#!/bin/sh
 if [ -e "{marker}" ]; then echo "refusing pushes for now" >&2; exit 1; fi
+while [ -e "{hold}" ]; do sleep 0.05; done
 """
 
 
@@ -45,7 +46,8 @@ def clone(remote: Path, name: str) -> Path:
 
 @pytest.fixture
 def remote(tmp_path: Path) -> Path:
-    """A bare remote with a plan; its pre-receive hook refuses pushes while `refuse` exists."""
+    """A bare remote with a plan; its pre-receive hook refuses pushes while `refuse` exists
+    and holds them while `hold` does (a slow network)."""
     seed = tmp_path / "seed"
     seed.mkdir()
     git(seed, "init", "-q", "-b", "main")
@@ -59,7 +61,7 @@ def remote(tmp_path: Path) -> Path:
     bare = tmp_path / "remote.git"
     git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
     hook = bare / "hooks" / "pre-receive"
-    hook.write_text(HOOK.format(marker=tmp_path / "refuse"))
+    hook.write_text(HOOK.format(marker=tmp_path / "refuse", hold=tmp_path / "hold"))
     hook.chmod(0o755)
     return bare
 
@@ -166,6 +168,51 @@ class TestRunGit:
         assert log[:2] == ["Re-render plan.md after merging",
                            "sam: ticked b-1 (Identify last known good version)"]
         assert git(sam, "status", "--porcelain", "--", "plan.toml", "plan.md").stdout == ""
+
+    async def test_the_checklist_never_waits_for_git(self, remote: Path) -> None:
+        """While a push hangs, ticks go on being saved at once; they are committed and
+        pushed in the next round, once the push comes back."""
+        sam = clone(remote, "sam")
+        hold = remote.parent / "hold"
+        hold.touch()
+        app = git_app(sam / "plan.toml")
+        async with app.run_test(size=(80, 24)) as pilot:
+            worker = app.git
+            assert worker is not None
+            await tick(pilot, "b-1")
+            await wait_for(pilot, lambda: "b-1" in git(
+                sam, "log", "-1", "--format=%s").stdout, "the first commit")
+            await tick(pilot, "b-2")  # the push of b-1 is hanging meanwhile
+            item = store.load(sam / "plan.toml").plan.item("b-2")
+            assert item is not None and item.done and worker.rounds == 0
+            hold.unlink()
+            await wait_for(pilot, lambda: worker.rounds >= 2, "both rounds")
+        assert subject(remote, "main") == "sam: ticked b-2 (Trigger deployment of previous " \
+                                          "version)"
+
+    async def test_a_pull_that_conflicts_is_undone_and_shown(self, remote: Path) -> None:
+        """Both clones retitled the plan: the rebase stops, is aborted, the conflict is
+        shown, and the local commits (with the tick) stay."""
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        for repo, title in ((lee, "Checkout v2.1"), (sam, "Checkout v2 (payments)")):
+            plan_file = store.load(repo / "plan.toml")
+            plan_file.plan.title = title
+            store.save(plan_file)
+            git(repo, "commit", "-qam", f"Retitled {title}")
+        git(lee, "push", "-q")
+        app = git_app(sam / "plan.toml")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await tick(pilot, "b-1")
+            worker = app.git
+            assert worker is not None
+            await wait_for(pilot, lambda: worker.failures >= 1, "the failed pull")
+            shown = notifications(app)
+            assert "pull --rebase from origin/main stopped" in shown
+            assert "CONFLICT" in shown and "merge them by hand" in shown
+            assert "Merged" not in shown  # the rebase's passing states were not read
+        assert not (sam / ".git" / "rebase-merge").exists()  # no rebase left half done
+        assert subject(sam) == "sam: ticked b-1 (Identify last known good version)"
+        assert store.load(sam / "plan.toml").plan.title == "Checkout v2 (payments)"
 
     def test_outside_a_repository_is_refused(self, tmp_path: Path) -> None:
         """--git on a plan outside any git repository: one clear error, nothing opened."""

@@ -38,6 +38,11 @@ class GitWorker:
         self.rounds = 0
         """Rounds finished, for the tests."""
 
+    @property
+    def rewriting(self) -> bool:
+        """A rebase is rewriting the plan's files: do not read them now."""
+        return self.sync.rewriting.is_set()
+
     def plan_saved(self, plan: Plan) -> None:
         """The checklist saved *plan*: commit it, with who did what since the last save."""
         new = [e for e in plan.timeline if _key(e) not in self._seen]

@@ -311,6 +311,8 @@ class ChecklistScreen(Screen[None]):
         if self.host.dirty:
             await self.save()
             return
+        if self.host.git is not None and self.host.git.rewriting:
+            return  # run --git is rebasing: the file is not final yet
         if not sync.changed_on_disk(self.plan_file):
             return
         try:
