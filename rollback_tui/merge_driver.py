@@ -75,8 +75,12 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str, *,
     """Merge the three versions of the plan named *name* into *ours*.
 
     After a clean merge, the Markdown beside *name* in *worktree* (if that folder
-    exists) is re-rendered from the merged plan.
+    exists) is re-rendered from the merged plan. Raises PlanFileError if a file is
+    missing or cannot be written.
     """
+    for path in (base, ours, theirs):
+        if not path.is_file():
+            raise store.PlanFileError(f"{path}: no such file (git passes %O %A %B %P)")
     if not (_is_plan(ours) and _is_plan(theirs)):
         return _as_text(base, ours, theirs, name, "not a plan file")
     try:

@@ -248,6 +248,17 @@ class TestDriverAlone:
         assert ours.read_text() == f"[tool]\na = 10\n{middle}b = 20\n"
 
 
+    def test_a_missing_file_is_one_clear_line(self, tmp_path: Path) -> None:
+        """Called by hand with a wrong path: exit 2, one line, no traceback."""
+        plan = tmp_path / "plan.toml"
+        store.save(store.new_file(plan, new_plan(title="T")), force=True)
+        before = plan.read_bytes()
+        done = self.driver(tmp_path, tmp_path / "gone.toml", plan, plan)
+        assert done.returncode == 2
+        assert done.stderr.count("\n") == 1 and "gone.toml: no such file" in done.stderr
+        assert plan.read_bytes() == before
+
+
 class TestGitSetup:
     """git-setup: the drivers in .git/config, the plans in .gitattributes, once."""
 
