@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,16 @@ class GitSync:
             return False
         self._git("commit", "-q", "--no-verify", "-m", message, "--", *files)
         return True
+
+    def committed_plan(self) -> Plan | None:
+        """The plan as the last commit holds it (None if it cannot be read)."""
+        done = self._git("show", f"HEAD:./{self.plan_path.name}", check=False)
+        if done.returncode != 0:
+            return None
+        try:
+            return Plan.model_validate(tomllib.loads(done.stdout))
+        except (tomllib.TOMLDecodeError, ValueError):
+            return None
 
     def upstream(self) -> str | None:
         done = self._git("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}",

@@ -71,6 +71,7 @@ def git_app(path: Path) -> RollbackApp:
     app.clock = lambda: T0
     assert app.git is not None
     app.git.retry_seconds = 0.2
+    app.git.pull_seconds = 3600  # the first round at start-up only
     return app
 
 
@@ -108,9 +109,8 @@ class TestRunGit:
         app = git_app(sam / "plan.toml")
         async with app.run_test(size=(80, 24)) as pilot:
             await tick(pilot, "b-1")
-            assert app.git is not None
-            await wait_for(pilot, lambda: app.git is not None and app.git.rounds >= 1,
-                           "the git round")
+            await wait_for(pilot, lambda: subject(remote, "main").startswith("sam: ticked"),
+                           "the push")
         assert subject(sam) == "sam: ticked b-1 (Identify last known good version)"
         assert subject(remote, "main") == subject(sam)
         shown = git(remote, "show", "main:plan.toml").stdout
@@ -142,8 +142,8 @@ class TestRunGit:
         assert subject(remote, "main") == subject(sam)
 
     async def test_ticks_pushed_from_another_clone_are_pulled_in(self, remote: Path) -> None:
-        """lee pushed b-2 meanwhile: sam's round rebases onto it (merged by item id), pushes,
-        and the checklist shows lee's tick."""
+        """lee pushed b-2: the checklist pulls it when it opens and shows it; sam's tick is
+        then rebased onto it (merged by item id) and pushed."""
         sam, lee = clone(remote, "sam"), clone(remote, "lee")
         plan_file = store.load(lee / "plan.toml")
         set_done(plan_file.plan, "b-2", True, "lee", at=T0)
@@ -152,18 +152,22 @@ class TestRunGit:
         git(lee, "push", "-q")
         app = git_app(sam / "plan.toml")
         async with app.run_test(size=(80, 24)) as pilot:
-            await tick(pilot, "b-1")
             screen = app.screen
             assert isinstance(screen, ChecklistScreen)
-            await wait_for(pilot, lambda: app.git is not None and app.git.rounds >= 1,
-                           "the git round")
             await wait_for(pilot, lambda: screen.row("b-2").done, "lee's tick on screen")
             assert isinstance(screen.row("b-2"), ChecklistRow)
-        pushed = store.load(lee / "plan.toml")
+            plan_file = store.load(lee / "plan.toml")  # more from lee meanwhile
+            set_done(plan_file.plan, "b-3", True, "lee", at=T0)
+            store.save(plan_file)
+            git(lee, "commit", "-qam", "lee: ticked b-3")
+            git(lee, "push", "-q")
+            await tick(pilot, "b-1")  # rebased onto lee's b-3 by the merge driver
+            await wait_for(pilot, lambda: "Re-render" in subject(remote, "main"),
+                           "sam's push")
         git(lee, "pull", "-q", "--rebase")
         pushed = store.load(lee / "plan.toml")
-        assert [(e.item, e.by) for e in pushed.plan.timeline] == [("b-2", "lee"),
-                                                                    ("b-1", "sam")]
+        assert [(e.item, e.by) for e in pushed.plan.timeline] == [
+            ("b-2", "lee"), ("b-3", "lee"), ("b-1", "sam")]
         log = git(remote, "log", "--format=%s", "main").stdout.splitlines()
         assert log[:2] == ["Re-render plan.md after merging",
                            "sam: ticked b-1 (Identify last known good version)"]
@@ -179,14 +183,15 @@ class TestRunGit:
         async with app.run_test(size=(80, 24)) as pilot:
             worker = app.git
             assert worker is not None
+            await wait_for(pilot, lambda: worker.rounds == 1, "the round at start-up")
             await tick(pilot, "b-1")
             await wait_for(pilot, lambda: "b-1" in git(
                 sam, "log", "-1", "--format=%s").stdout, "the first commit")
             await tick(pilot, "b-2")  # the push of b-1 is hanging meanwhile
             item = store.load(sam / "plan.toml").plan.item("b-2")
-            assert item is not None and item.done and worker.rounds == 0
+            assert item is not None and item.done and worker.rounds == 1
             hold.unlink()
-            await wait_for(pilot, lambda: worker.rounds >= 2, "both rounds")
+            await wait_for(pilot, lambda: worker.rounds >= 3, "both rounds")
         assert subject(remote, "main") == "sam: ticked b-2 (Trigger deployment of previous " \
                                           "version)"
 
@@ -205,7 +210,8 @@ class TestRunGit:
             await tick(pilot, "b-1")
             worker = app.git
             assert worker is not None
-            await wait_for(pilot, lambda: worker.failures >= 1, "the failed pull")
+            await wait_for(pilot, lambda: "ticked" in subject(sam), "the tick's commit")
+            await wait_for(pilot, lambda: worker.failures >= 2, "the failed pulls")
             shown = notifications(app)
             assert "pull --rebase from origin/main stopped" in shown
             assert "CONFLICT" in shown and "merge them by hand" in shown

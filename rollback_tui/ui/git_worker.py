@@ -14,6 +14,8 @@ from rollback_tui.plan.model import Plan, TimelineEvent
 
 RETRY_SECONDS = 30.0
 """How long after a failed pull or push the next try is made."""
+PULL_SECONDS = 30.0
+"""How often the checklist pulls, between ticks, to show the ticks others pushed."""
 
 
 def _key(event: TimelineEvent) -> str:
@@ -24,10 +26,14 @@ class GitWorker:
     """Commits (and pulls and pushes) the plan after each save, one round at a time."""
 
     def __init__(self, app: App[object], plan_path: Path, plan: Plan, *,
-                 retry_seconds: float = RETRY_SECONDS) -> None:
+                 retry_seconds: float = RETRY_SECONDS,
+                 pull_seconds: float = PULL_SECONDS) -> None:
         self.app = app
+        self.plan_path = plan_path
         self.sync = GitSync(plan_path)  # raises GitError outside a repository
         self.retry_seconds = retry_seconds
+        self.pull_seconds = pull_seconds
+        self._pulling: Timer | None = None
         self._seen = {_key(e) for e in plan.timeline}
         """The timeline events already described in a commit message."""
         self._messages: list[str] = []
@@ -42,6 +48,19 @@ class GitWorker:
     def rewriting(self) -> bool:
         """A rebase is rewriting the plan's files: do not read them now."""
         return self.sync.rewriting.is_set()
+
+    def start(self) -> None:
+        """The checklist is on screen: a first round (pull what others pushed, commit
+        what changed before), then a pull every pull_seconds between ticks."""
+        if self._pulling is not None:
+            return
+        self._messages.append("Changes made before the checklist opened")
+        self._start()
+        self._pulling = self.app.set_interval(self.pull_seconds, self._pull_now)
+
+    def _pull_now(self) -> None:
+        if not self._running and self._retry is None:
+            self._start()
 
     def plan_saved(self, plan: Plan) -> None:
         """The checklist saved *plan*: commit it, with who did what since the last save."""
@@ -68,10 +87,18 @@ class GitWorker:
             result: SyncResult | str = self.sync.sync(message)
         except (GitError, OSError) as exc:  # the commit itself failed
             result = str(exc)
-        self.app.call_from_thread(self._finished, result, message)
+        # What the last commit holds was said already (here, or by whoever pushed it).
+        try:
+            plan = self.sync.committed_plan()
+        except GitError:
+            plan = None
+        committed = {_key(e) for e in plan.timeline} if plan is not None else set()
+        self.app.call_from_thread(self._finished, result, message, committed)
 
-    def _finished(self, result: SyncResult | str, message: str) -> None:
+    def _finished(self, result: SyncResult | str, message: str, committed: set[str]) -> None:
         self._running = False
+        if not isinstance(result, str):
+            self._seen |= committed
         if isinstance(result, str):
             self._messages.insert(0, message)  # not committed: the next round says it
         self.rounds += 1

@@ -107,6 +107,8 @@ class ChecklistScreen(Screen[None]):
         self.show_state()
         self.action_next_unticked(from_start=True)
         self.set_interval(POLL_SECONDS, self.check_disk)
+        if self.host.git is not None:
+            self.host.git.start()  # run --git: pull now, and every so often
         self.set_interval(1.0, self.show_summary)
         self.call_after_refresh(self.app.first_frame_drawn)
 
