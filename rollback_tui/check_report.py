@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rollback_tui import store
 from rollback_tui.plan import lint
-from rollback_tui.plan.text import clean_text
+from rollback_tui.plan.text import clean_text, visible
 from rollback_tui.toml_lines import key_lines, line_of
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -68,7 +68,8 @@ def exit_code(results: list[FileResult]) -> int:
 
 
 def _printable(text: str) -> str:
-    return clean_text(text).replace("\n", " ")
+    """One line, its control characters shown (ESC as \\x1b), never sent to the terminal."""
+    return visible(text.replace("\n", " "))
 
 
 def text_lines(results: list[FileResult]) -> tuple[list[str], list[str]]:

@@ -18,6 +18,7 @@ import click
 from rollback_tui import store, sync
 from rollback_tui.completion import complete_item_ids
 from rollback_tui.plan import DeploymentType, new_plan
+from rollback_tui.plan.text import visible
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
 
@@ -25,10 +26,23 @@ EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2
 
 
+def say(text: str, *, err: bool = False, nl: bool = True, lines: bool = True) -> None:
+    """Print *text*: every line any command prints goes through here, so that a control
+    character in a file name, a key, a value or an error (an escape sequence that would set
+    the terminal's title or clipboard) is shown as an escape, never sent. Newlines and tabs
+    stay unless *lines* is False (one line, whatever it holds)."""
+    click.echo(visible(text, lines=lines), err=err, nl=nl)
+
+
 def fail(message: str) -> NoReturn:
     """One clear line on stderr and exit 2: the file could not be used."""
-    click.echo(f"rollback-tui: {message}", err=True)
+    say(f"rollback-tui: {message}", err=True, lines=False)
     sys.exit(EXIT_UNUSABLE)
+
+
+def json_visible(text: str) -> str:
+    """JSON *text* with the characters visible() would escape written as \\uXXXX."""
+    return "".join(f"\\u{ord(c):04x}" if visible(c, lines=True) != c else c for c in text)
 
 
 def default_user() -> str:
@@ -140,10 +154,10 @@ def new(path: Path, title: str, incident: str, version_: str, target_version: st
     plan_schema.start_with_directive(plan_file,
                                      schema_location or plan_schema.configured_location())
     try:
-        store.save(plan_file, force=True)
+        store.save(plan_file, force=True, replace_read_only=force)
     except store.PlanFileError as exc:
         fail(str(exc))
-    click.echo(f"Wrote {path} and {plan_file.markdown_path}")
+    say(f"Wrote {path} and {plan_file.markdown_path}")
 
 
 def _read(path: Path) -> tuple[store.Plan, list[str]]:
@@ -171,12 +185,24 @@ def render(path: Path, output: Path | None, form: str) -> None:
     else:
         document = render_markdown(plan)
     if output is None:
-        click.echo(document, nl=False)
-        return
+        say(document, nl=False)
+    else:
+        try:
+            store.write_atomic(output, document.encode("utf-8"))
+        except store.PlanFileError as exc:
+            fail(str(exc))
+    _finish_markdown(path, plan)
+
+
+def _finish_markdown(path: Path, plan: store.Plan) -> None:
+    """Bring the plan's own Markdown up to date if a save stopped half-way (a note on
+    stderr if it cannot be; what was asked for is done either way)."""
+    from rollback_tui.conflicts import CLI_LOCK_TIMEOUT
+
     try:
-        store.write_atomic(output, document.encode("utf-8"))
+        store.finish_markdown(path, plan, CLI_LOCK_TIMEOUT, missing=False)
     except store.PlanFileError as exc:
-        fail(str(exc))
+        say(f"rollback-tui: {exc}", err=True, lines=False)
 
 
 @main.command()
@@ -195,16 +221,16 @@ def check(paths: tuple[Path, ...], output_format: str) -> None:
 
     results = [check_report.check_file(path) for path in paths]
     if output_format == "json":
-        click.echo(check_report.json_text(results))
+        say(json_visible(check_report.json_text(results)))
     elif output_format == "github":
         for line in check_report.github_lines(results):
-            click.echo(line)
+            say(line, lines=False)
     else:
         out, err = check_report.text_lines(results)
         for line in out:
-            click.echo(line)
+            say(line, lines=False)
         for line in err:
-            click.echo(line, err=True)
+            say(line, err=True, lines=False)
     sys.exit(check_report.exit_code(results))
 
 
@@ -226,15 +252,16 @@ def status(path: Path, as_json: bool) -> None:
         for section, _, item in plan.checklist(active=True)
     ]
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        # JSON escapes C0 controls itself; the others become \\uXXXX escapes (valid JSON).
+        say(json_visible(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
     width = max((len(r["id"]) for r in rows), default=2)
     for row in rows:
         mark = "x" if row["done"] else " "
         when = f"  ({row['done_at']} by {row['done_by']})" if row["done"] else ""
-        click.echo(f"[{mark}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
+        say(f"[{mark}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
     done = sum(r["done"] for r in rows)
-    click.echo(f"{done}/{len(rows)} done")
+    say(f"{done}/{len(rows)} done")
 
 
 @main.command()
@@ -242,7 +269,8 @@ def status(path: Path, as_json: bool) -> None:
 @click.argument("ids", nargs=-1, required=True, shell_complete=complete_item_ids)
 @click.option("--undo", is_flag=True, help="Untick instead of tick.")
 @click.option("--by", help="Who did it (default: your login name).")
-def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
+@click.option("--force", is_flag=True, help="Save even if the plan is read-only.")
+def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None, force: bool) -> None:
     """Tick (or untick) checklist items by id; both files are saved at once."""
     try:
         plan_file = store.load(path)
@@ -254,20 +282,27 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None) -> None:
         fail(f"{path}: no checklist item with id {', '.join(missing)} (ids look like: {known})")
     who = by or default_user()
     changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
-    if changed:
-        from rollback_tui.conflicts import CLI_LOCK_TIMEOUT, plan_lock  # filelock: slow to load
+    from rollback_tui.conflicts import CLI_LOCK_TIMEOUT, plan_lock
 
-        try:
+    problem = None
+    try:
+        if changed:
             # Waits for an app that is saving; a change made since reading is merged by
             # item id (under the lock, so once), never overwritten.
             with plan_lock(path, CLI_LOCK_TIMEOUT):
-                sync.save_merging(plan_file)
-        except store.PlanFileError as exc:
-            fail(str(exc))
+                sync.save_merging(plan_file, replace_read_only=force)
+        else:  # a save that stopped half-way is finished by the next tick
+            store.finish_markdown(path, plan_file.plan, CLI_LOCK_TIMEOUT)
+    except store.PartialSaveError as exc:
+        problem = str(exc)  # the ticks are saved: say so, then what was not written
+    except store.PlanFileError as exc:
+        fail(str(exc))
     verb = "Unticked" if undo else "Ticked"
     for i in ids:
-        click.echo(f"{verb} {i}" if i in changed else f"{i} was already {'un' if undo else ''}"
+        say(f"{verb} {i}" if i in changed else f"{i} was already {'un' if undo else ''}"
                    "ticked")
+    if problem is not None:
+        fail(problem)
 
 
 @main.command("import")
@@ -293,15 +328,15 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
     source = import_plan.printable(markdown.name)
     text = import_plan.with_notes(text, unplaced, source)
     for note in unplaced:
-        click.echo(import_plan.note_line(markdown, note), err=True)
+        say(import_plan.note_line(markdown, note), err=True)
     if output is None:
-        click.echo(text, nl=False)
+        say(text, nl=False)
         return
     try:
         store.write_atomic(output, text.encode("utf-8"))
     except store.PlanFileError as exc:
         fail(str(exc))
-    click.echo(f"Wrote {output}" + (f" ({len(unplaced)} pieces not placed, kept as comments)"
+    say(f"Wrote {output}" + (f" ({len(unplaced)} pieces not placed, kept as comments)"
                                      if unplaced else ""), err=True)
 
 
@@ -314,7 +349,7 @@ def schema_command() -> None:
     """
     from rollback_tui.plan_schema import schema_text
 
-    click.echo(schema_text(), nl=False)
+    say(schema_text(), nl=False)
 
 
 # -- copy and themes -----------------------------------------------------------------------
@@ -339,7 +374,7 @@ def copy_command(path: Path, tty_path: str) -> None:
     plan, _ = _read(path)
     report = copy_text(render_markdown(plan), tty_path=tty_path)
     for line in report.lines():
-        click.echo(line)
+        say(line)
     if not report.used:
         sys.exit(EXIT_FINDINGS)
 
@@ -364,22 +399,22 @@ def themes_command() -> None:
         mark = "*" if name == chosen else " "
         kind = "dark" if loaded.dark else "light"
         replaces = f"  (replaces {loaded.replaces})" if loaded.replaces else ""
-        click.echo(f"{mark} {name:<{width}}  {kind:<5}  {loaded.path}{replaces}")
+        say(f"{mark} {name:<{width}}  {kind:<5}  {loaded.path}{replaces}")
     if not load.themes:
-        click.echo("No theme files found.")
+        say("No theme files found.")
     if chosen is not None:
         if chosen in load.themes:
             config = theme_files.config_path()
-            click.echo(f"* your theme, from {config}" if config.exists() else
+            say(f"* your theme, from {config}" if config.exists() else
                        "* the default theme")
         else:
-            click.echo(f"Your config names the theme {chosen!r}, which was not found; "
+            say(f"Your config names the theme {chosen!r}, which was not found; "
                        f"the app uses {load.resolve(chosen)!r}.")
-    click.echo(f"Add your own themes in {theme_files.user_themes_dir()}")
+    say(f"Add your own themes in {theme_files.user_themes_dir()}")
     if problems:
-        click.echo(f"Skipped ({len(problems)}):")
+        say(f"Skipped ({len(problems)}):")
         for problem in problems:
-            click.echo(f"  {problem}")
+            say(f"  {problem}")
         sys.exit(EXIT_FINDINGS)
 
 

@@ -28,6 +28,8 @@ def parse(text: str) -> tomlkit.TOMLDocument:
     """*text* as a tomlkit document. Raises DocumentError."""
     try:
         return tomlkit.parse(text)
+    except RecursionError:
+        raise DocumentError("arrays or tables nested too deeply to read") from None
     except ParseError as exc:
         what = str(exc).split(" at line ")[0]
         raise DocumentError(f"line {exc.line}, column {exc.col}: TOML syntax error: "
@@ -147,25 +149,24 @@ def in_sync(raw: Any, model: BaseModel) -> bool:
     tomllib reads them (every decision as in _sync_key)."""
     if not isinstance(raw, dict):
         return False
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if _unset(model, name, value):
-            if name in raw:
-                return False
-        elif name not in raw:
-            return False
-        elif isinstance(value, BaseModel):
-            if not in_sync(raw[name], value):
-                return False
-        elif _is_array(value):
-            entries = raw[name]
-            if not (isinstance(entries, list) and len(entries) == len(value)
-                    and _same_entries(entries, value)
-                    and all(in_sync(r, m) for r, m in zip(entries, value, strict=True))):
-                return False
-        elif not _same(raw[name], value):
-            return False
-    return True
+    return all(key_in_sync(raw, model, name) for name in type(model).model_fields)
+
+
+def key_in_sync(raw: dict[str, Any], model: BaseModel, name: str) -> bool:
+    """in_sync for the one key *name* of *model*."""
+    value = getattr(model, name)
+    if _unset(model, name, value):
+        return name not in raw
+    if name not in raw:
+        return False
+    if isinstance(value, BaseModel):
+        return in_sync(raw[name], value)
+    if _is_array(value):
+        entries = raw[name]
+        return (isinstance(entries, list) and len(entries) == len(value)
+                and _same_entries(entries, value)
+                and all(in_sync(r, m) for r, m in zip(entries, value, strict=True)))
+    return _same(raw[name], value)
 
 
 def _same_entries(raw: list[Any], models: list[Any]) -> bool:
@@ -307,12 +308,27 @@ def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
 
 
 def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> str | None:
+    from rollback_tui.plan_splice import append, patch_entries
+
     documents: dict[int, tomlkit.TOMLDocument] = {}
+    appended: dict[int, str] = {}  # chunks changed as text, parsing only what changed
+    new_after: set[int] = set()  # chunks followed by a new array of tables, as text
 
     def document(index: int) -> tomlkit.TOMLDocument:
+        if index in appended:
+            raise ParseError(0, 0)  # changed twice: the whole text decides (rare)
         if index not in documents:
             documents[index] = tomlkit.parse(layout.chunk_text(index))
         return documents[index]
+
+    def entries_patched(index: int, key: str, raw_table: Any, model: BaseModel) -> bool:
+        """Patch only the changed sub-table entries of chunk *index*, if it can be."""
+        if index in documents or index in appended:
+            return False
+        text = patch_entries(layout.chunk_text(index), key, raw_table, model)
+        if text is not None:
+            appended[index] = text
+        return text is not None
 
     last = len(layout.chunks) - 1
     for name in type(plan).model_fields:
@@ -325,14 +341,23 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
             if len(value) < len(old) or not _same_entries(old, value):
                 return None
             for index, entry, model in zip(chunks, old, value, strict=False):
-                if not in_sync(entry, model):
+                if not in_sync(entry, model) and not entries_patched(index, name, entry, model):
                     sync_table(document(index)[name][0], model)
             if len(value) > len(old):  # appended: spaced after the last entry, as in full
-                _sync_array(document(chunks[-1]), name, value[len(old) - 1 :])
+                if chunks[-1] in new_after:
+                    return None  # its entries would go after the new array: rare, let be
+                text = None if chunks[-1] in documents else append(
+                    layout, chunks[-1], name, value[len(old):], existing=True,
+                    text=appended.get(chunks[-1]))
+                if text is None:
+                    _sync_array(document(chunks[-1]), name, value[len(old) - 1 :])
+                else:
+                    appended[chunks[-1]] = text
         elif name in layout.tables:
             if unset or not isinstance(value, BaseModel):
                 return None
-            if not in_sync(raw[name], value):
+            if not in_sync(raw[name], value) and not entries_patched(
+                    layout.tables[name], name, raw[name], value):
                 table = document(layout.tables[name])[name]
                 if not isinstance(table, Table):
                     return None
@@ -346,12 +371,20 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
             if not (isinstance(value, BaseModel) or _is_array(value)):
                 return None  # a new key before the first header: let tomlkit place it
             # A new table goes at the end of the document, after the last chunk's table.
-            end = document(last)
-            _sync_key(end, set(end), plan, name)
-    if not documents:
+            text = None
+            if _is_array(value) and last not in documents:
+                text = append(layout, last, name, value, existing=False,
+                              text=appended.get(last))
+            if text is None:
+                end = document(last)
+                _sync_key(end, set(end), plan, name)
+            else:
+                appended[last] = text
+                new_after.add(last)
+    if not documents and not appended:
         return layout.text
-    return "".join(tomlkit.dumps(documents[i]) if i in documents else layout.chunk_text(i)
-                   for i in range(len(layout.chunks)))
+    return "".join(tomlkit.dumps(documents[i]) if i in documents else
+                   appended.get(i, layout.chunk_text(i)) for i in range(len(layout.chunks)))
 
 
 _DOTTED = re.compile(r"^[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*\.", re.M)

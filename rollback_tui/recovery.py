@@ -23,6 +23,8 @@ from rollback_tui import store
 from rollback_tui.clipboard import default_fallback_dir
 from rollback_tui.plan.model import Plan
 
+UNTITLED = "untitled"
+"""The name of the recovery file of a plan never saved."""
 RECOVERY_DELAY = 2.0
 """Seconds after the last edit before the recovery file is written."""
 
@@ -74,19 +76,29 @@ class RecoveryFile:
 
     plan_path: Path
     """The plan's real path (symlinks resolved): two names for one plan share a file."""
+    is_untitled: bool = False
+    """The plan never saved (a bare `rollback-tui`): one file, whatever the folder."""
 
     @classmethod
     def for_plan(cls, path: Path) -> RecoveryFile:
         return cls(Path(os.path.realpath(path)))
 
+    @classmethod
+    def untitled(cls) -> RecoveryFile:
+        """The recovery file of the plan not saved yet: a fixed name in the state folder,
+        so that the next bare start finds it wherever it is started."""
+        return cls(Path(UNTITLED), is_untitled=True)
+
     @property
     def path(self) -> Path:
+        if self.is_untitled:
+            return recovery_dir() / f"{UNTITLED}.json"
         digest = hashlib.sha256(os.fsencode(self.plan_path)).hexdigest()[:32]
         return recovery_dir() / f"{digest}.json"
 
     def write(self, text: str, now: dt.datetime | None = None) -> None:
         """Keep *text* (the plan as TOML); raises PlanFileError if it cannot be written."""
-        record = {"path": str(self.plan_path),
+        record = {"path": "" if self.is_untitled else str(self.plan_path),
                   "saved_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
                   "toml": text}
         data = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogateescape")
@@ -123,8 +135,8 @@ class RecoveryFile:
         edit, and the next clean save of the plan from the app deletes it.
         """
         recovered = self.read()
-        if recovered is None:
-            return None
+        if recovered is None or self.is_untitled:
+            return recovered  # never saved: there is no file to compare it with
         try:
             plan_stat = os.stat(self.plan_path)
             plan_bytes = self.plan_path.read_bytes()
@@ -137,14 +149,18 @@ class RecoveryFile:
         return recovered if newer and not same else None
 
 
-def differences(plan_path: Path, recovered: Recovered) -> str:
+def differences(kept: RecoveryFile, recovered: Recovered) -> str:
     """A unified diff from the plan on disk to the recovered plan, as plain text."""
+    plan_path = kept.plan_path
     try:
+        if kept.is_untitled:
+            raise FileNotFoundError
         disk = plan_path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
     except OSError:
         disk = ""
+    name = "the new plan" if kept.is_untitled else str(plan_path)
     lines = difflib.unified_diff(disk.splitlines(keepends=True),
                                  recovered.text.splitlines(keepends=True),
-                                 fromfile=f"{plan_path} (on disk)",
-                                 tofile=f"{plan_path} (recovered)")
+                                 fromfile=f"{name} (on disk)",
+                                 tofile=f"{name} (recovered)")
     return "".join(lines) or "No differences."

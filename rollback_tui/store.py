@@ -22,16 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from rollback_tui import file_safety
+from rollback_tui.file_safety import PlanFileError, read_regular
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.render import render_markdown
 from rollback_tui.toml_errors import toml_error_message
 
 if TYPE_CHECKING:
     import tomlkit
-
-
-class PlanFileError(Exception):
-    """A plan file that cannot be read or written; the message names the file and place."""
 
 
 class ConflictError(PlanFileError):
@@ -48,9 +46,9 @@ class FileIdentity:
 
     @classmethod
     def of(cls, path: Path, data: bytes | None = None) -> FileIdentity:
-        st = path.stat()
         if data is None:
-            data = path.read_bytes()
+            data = read_regular(path)
+        st = path.stat()
         return cls(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
 
 
@@ -110,22 +108,25 @@ def markdown_path(path: Path) -> Path:
 
 
 def _read_text(path: Path) -> tuple[bytes, str]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PlanFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise PlanFileError(f"{path}: is a folder, not a plan file") from None
-    except PermissionError:
-        raise PlanFileError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = read_regular(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PlanFileError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
     return data, text.removeprefix("\ufeff")
+
+
+def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
+    """*text* read and validated; a nesting too deep for the parsers is one clear error."""
+    try:
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
+        return raw, _validate(path, raw)
+    except RecursionError:
+        raise PlanFileError(f"{path}: arrays or tables nested too deeply to read") from None
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -178,22 +179,14 @@ def _unknown_keys(data: Any, model: BaseModel, prefix: str = "") -> list[str]:
 def read_plan(path: Path) -> tuple[Plan, list[str]]:
     """Read a plan without keeping its document (fast; for the read-only commands)."""
     _, text = _read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
-    plan = _validate(path, data)
+    data, plan = _parse(path, text)
     return plan, _unknown_keys(data, plan)
 
 
 def load(path: Path) -> PlanFile:
     """Load a plan with its TOML text, for editing and saving back into it."""
     data, text = _read_text(path)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
-    plan = _validate(path, raw)
+    raw, plan = _parse(path, text)
     return PlanFile(path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan),
                     _raw=raw)
 
@@ -219,7 +212,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:  # e.g. a path below a file
         raise PlanFileError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=file_safety.temp_prefix(target.name),
+                                   suffix=".tmp")
     except FileNotFoundError:
         raise PlanFileError(f"{path}: the folder {folder} does not exist") from None
     except OSError as exc:
@@ -269,13 +263,27 @@ def _saved(plan_file: PlanFile, text: str) -> None:
     plan_file.source, plan_file._raw, plan_file.fresh = text, None, False
 
 
-def save(plan_file: PlanFile, *, force: bool = False,
-         lock_timeout: float | None = None) -> None:
+class PartialSaveError(PlanFileError):
+    """The plan was saved but its Markdown was not: ``written`` says what was."""
+
+    def __init__(self, message: str, written: tuple[Path, ...], failed: Path) -> None:
+        super().__init__(message)
+        self.written, self.failed = written, failed
+        self.merges: list[Any] = []
+        """The merges by item id made before the save (sync.save_merging fills it in)."""
+
+
+def save(plan_file: PlanFile, *, force: bool = False, lock_timeout: float | None = None,
+         replace_read_only: bool = False) -> None:
     """Write ``plan.toml`` and the rendered ``plan.md`` beside it, each atomically.
 
     Unless *force*, refuses with ConflictError when the file on disk is no longer the one
-    that was loaded. Both happen under the plan's lock (LockBusyError after *lock_timeout*
-    seconds); the previous version is kept as PLAN.toml.bak.
+    that was loaded. Unless *replace_read_only*, a plan its owner made read-only is
+    refused. Everything happens under the plan's lock (LockBusyError after *lock_timeout*
+    seconds); the previous version is kept as PLAN.toml.bak. Whether each file may be
+    written, keeping its owner, group and mode, is decided before any is written
+    (file_safety). A save that wrote the plan but not its Markdown raises
+    PartialSaveError, which says so.
     """
     from rollback_tui.conflicts import LOCK_TIMEOUT, plan_lock
 
@@ -284,14 +292,49 @@ def save(plan_file: PlanFile, *, force: bool = False,
     with plan_lock(path, LOCK_TIMEOUT if lock_timeout is None else lock_timeout):
         if not force:
             check_unchanged(plan_file)
+        plan = file_safety.plan_target(path, replace_read_only=replace_read_only)
+        markdown_file = file_safety.side_target(plan_file.markdown_path, plan)
+        backup = (file_safety.side_target(backup_path(path), plan, copy=True)
+                  if plan.exists else None)
         text = dumps(plan_file)
         data = text.encode("utf-8")
+        if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again
+            raise PlanFileError(f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
+                                "plan may be (10 MB); not saved")
         markdown = render_markdown(plan_file.plan).encode("utf-8")
-        keep_backup(path)
-        write_atomic(path, data)
+        previous = read_regular(plan.path) if backup is not None else b""
+        folder = plan.path.parent
+        file_safety.clean_stale_temps(folder, [plan.path.name, backup_path(path).name,
+                                               plan_file.markdown_path.name,
+                                               f".{plan.path.name}.lock"])
+        if backup is not None:
+            _write(backup, previous, f"nothing was saved ({path.name} is as it was)")
+        kept = f"; its previous version is in {backup.path.name}" if backup else ""
+        _write(plan, data, f"not saved ({path.name} is as it was{kept})")
         _saved(plan_file, text)
-        plan_file.identity = FileIdentity.of(Path(os.path.realpath(path)), data)
-    write_atomic(plan_file.markdown_path, markdown)
+        plan_file.identity = FileIdentity.of(plan.path, data)
+        try:
+            file_safety.write(markdown_file, markdown)
+        except OSError as exc:
+            raise PartialSaveError(
+                f"{markdown_file.path}: cannot write: {exc.strerror or exc}. {path} was "
+                f"saved with the change (it is safe there); {markdown_file.path.name} still "
+                "shows the previous version until the next save, tick or "
+                "`rollback-tui render`", (plan.path,), markdown_file.path) from None
+
+
+def _write(target: file_safety.Target, data: bytes, consequence: str) -> None:
+    try:
+        file_safety.write(target, data)
+    except FileNotFoundError:
+        if not target.path.parent.is_dir():
+            raise PlanFileError(f"{target.path}: the folder {target.path.parent} does not "
+                                "exist") from None
+        raise PlanFileError(f"{target.path}: cannot write: no such file; {consequence}"
+                            ) from None
+    except OSError as exc:
+        raise PlanFileError(f"{target.path}: cannot write: {exc.strerror or exc}; "
+                            f"{consequence}") from None
 
 
 def backup_path(path: Path) -> Path:
@@ -300,28 +343,53 @@ def backup_path(path: Path) -> Path:
     return target.with_name(target.name + ".bak")
 
 
-def keep_backup(path: Path) -> None:
-    """Copy the plan's current bytes to PLAN.toml.bak, with its permissions, if it exists."""
-    target = Path(os.path.realpath(path))
+def markdown_behind(path: Path, plan: Plan, *, missing: bool = True) -> bool:
+    """Whether the plan's Markdown is older than the plan and not its rendering (or
+    missing, if *missing*): what a save that stopped half-way (a full disk) leaves."""
+    where = markdown_path(path)
     try:
-        data = target.read_bytes()
-        mode = stat.S_IMODE(target.stat().st_mode)
+        st = os.lstat(where)
+    except FileNotFoundError:
+        return missing
     except OSError:
-        return  # nothing there yet (or unreadable: the write reports the real problem)
-    backup = backup_path(path)
-    write_atomic(backup, data)
-    os.chmod(backup, mode)
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return True  # a link or something else: a save replaces it with the file
+    try:
+        if st.st_mtime_ns > os.stat(path).st_mtime_ns:
+            return False
+        return read_regular(where) != render_markdown(plan).encode("utf-8")
+    except (OSError, PlanFileError):
+        return False
+
+
+def finish_markdown(path: Path, plan: Plan, lock_timeout: float, *,
+                    missing: bool = True) -> bool:
+    """Rewrite the plan's Markdown if markdown_behind says so, under the plan's lock;
+    returns whether it did. Raises PlanFileError naming the file if it cannot."""
+    from rollback_tui.conflicts import plan_lock
+
+    if not markdown_behind(path, plan, missing=missing):
+        return False
+    with plan_lock(path, lock_timeout):
+        if not markdown_behind(path, plan, missing=missing):
+            return False
+        target = file_safety.side_target(markdown_path(path), file_safety.as_it_is(path))
+        _write(target, render_markdown(plan).encode("utf-8"),
+               f"{Path(path).name} is safe; the Markdown is out of date")
+    return True
 
 
 def check_unchanged(plan_file: PlanFile) -> None:
     """Raise ConflictError if the file changed (or appeared) since it was loaded."""
     path = plan_file.path
-    try:
-        now: FileIdentity | None = FileIdentity.of(path)
-    except FileNotFoundError:
-        now = None
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not os.path.exists(path):
+        now: FileIdentity | None = None
+    else:
+        try:
+            now = FileIdentity.of(path)
+        except OSError as exc:
+            raise PlanFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if now is not None and now != plan_file.identity:
         if plan_file.identity is None:
             raise ConflictError(f"{path}: a file was created there since this plan was opened")

@@ -36,9 +36,9 @@ def changed_on_disk(plan_file: store.PlanFile) -> bool:
     if (st.st_mtime_ns, st.st_size) == (identity.mtime_ns, identity.size):
         return False
     try:
-        data = Path(plan_file.path).read_bytes()
-    except OSError:
-        return False
+        data = store.read_regular(Path(plan_file.path))
+    except store.PlanFileError:
+        return st.st_size > store.file_safety.MAX_PLAN_BYTES  # loading it says why
     digest = hashlib.sha256(data).hexdigest()
     if digest == identity.sha256:
         plan_file.identity = store.FileIdentity(st.st_mtime_ns, st.st_size, digest)
@@ -62,7 +62,8 @@ def merge_from_disk(plan_file: store.PlanFile) -> MergeSummary:
     return summary
 
 
-def save_merging(plan_file: store.PlanFile) -> list[MergeSummary]:
+def save_merging(plan_file: store.PlanFile, *,
+                 replace_read_only: bool = False) -> list[MergeSummary]:
     """Save now; if the file changed since it was read, merge it in and save again.
 
     Returns the merges made (usually none). Raises PlanFileError when the file cannot be
@@ -71,10 +72,13 @@ def save_merging(plan_file: store.PlanFile) -> list[MergeSummary]:
     merges: list[MergeSummary] = []
     for _ in range(MERGE_ATTEMPTS):
         try:
-            store.save(plan_file)
+            store.save(plan_file, replace_read_only=replace_read_only)
         except store.ConflictError:
             merges.append(merge_from_disk(plan_file))
             continue
+        except store.PartialSaveError as exc:  # the plan is saved, with these merges in it
+            exc.merges = merges
+            raise
         return merges
     raise store.ConflictError(f"{plan_file.path}: kept changing on disk while saving; "
                               "not saved (try again)")

@@ -107,6 +107,12 @@ def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
     return headers if depth == 0 else None
 
 
+def headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
+    """(offset, double brackets, dotted key parts) of every header line of *text*, or None
+    where its shape is not a plain one (see the module's docstring)."""
+    return _headers(text)
+
+
 def _in_order(before: list[tuple[bool, tuple[str, ...]]], double: bool,
               path: tuple[str, ...]) -> bool:
     """Whether a header may follow *before* in a chunk that tomlkit writes back unchanged.

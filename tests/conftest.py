@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,11 @@ EXAMPLE = ROOT / "examples" / "plan.toml"
 for name in ("NO_COLOR", "TEXTUAL_THEME", "TEXTUAL_ANIMATIONS", "COLUMNS", "LINES"):
     os.environ.pop(name, None)
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+RUN_MARK = "ROLLBACK_TUI_TEST_RUN"
+"""Set on every process this test run starts (they inherit it, tmux servers and their
+panes too): its value tells our rollback-tui processes from anyone else's."""
+os.environ[RUN_MARK] = f"{os.getpid()}-{uuid.uuid4().hex}"
 
 
 class TopLevelSnapshots(pytest_textual_snapshot.SVGImageExtension):
@@ -45,3 +54,50 @@ def example_plan(tmp_path: Path) -> Path:
     target = tmp_path / "plan.toml"
     target.write_bytes(EXAMPLE.read_bytes())
     return target
+
+
+def our_processes() -> list[int]:
+    """The rollback-tui processes this test run started that are still alive (zombies,
+    already ended, are not counted). Only processes carrying this run's mark: other runs
+    of the suite on the same machine are never looked at twice, nor touched."""
+    mark = f"{RUN_MARK}={os.environ[RUN_MARK]}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if mark not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        app = any(Path(os.fsdecode(a)).name == "rollback-tui" for a in argv[:2]) or \
+            b"rollback_tui" in argv[:3]
+        if app and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """Fails the run if a rollback-tui process started by the suite outlives it.
+
+    A few seconds' grace for the last test's processes to end; whatever is left is listed,
+    then killed (it is ours: it carries this run's mark).
+    """
+    yield
+    deadline = time.monotonic() + 5
+    while (left := our_processes()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if left:
+        described = []
+        for pid in left:
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                described.append(f"{pid}: {argv.decode(errors='replace').strip()}")
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        pytest.fail("rollback-tui processes left running by the tests (now killed):\n"
+                    + "\n".join(described), pytrace=False)

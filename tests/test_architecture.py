@@ -26,6 +26,8 @@ CORE_MODULES = [
     "rollback_tui.sync",
     "rollback_tui.plan_document",
     "rollback_tui.toml_layout",
+    "rollback_tui.file_safety",
+    "rollback_tui.plan_splice",
     "rollback_tui.toml_lines",
     "rollback_tui.check_report",
     "rollback_tui.plan_schema",
@@ -45,7 +47,8 @@ CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text
               PACKAGE / "plan_document.py", PACKAGE / "toml_layout.py",
               *(PACKAGE / f"{name}.py" for name in ("toml_lines", "check_report", "plan_schema",
                                                      "importer", "import_plan", "import_text",
-                                                     "import_words")),
+                                                     "import_words", "file_safety",
+                                                     "plan_splice")),
               PACKAGE / "shell_words.py", PACKAGE / "render_text.py",
               *(PACKAGE / f"{name}.py" for name in ("merge_driver", "git_setup", "git_sync"))]
 
@@ -129,7 +132,7 @@ class TestHeadlessCommands:
         plans = [tmp_path / name for name in ("base.toml", "ours.toml", "theirs.toml")]
         for plan in plans:
             plan.write_bytes(EXAMPLE.read_bytes())
-        assert loaded_by("merge-driver", *map(str, plans), "plan.toml") == []
+        assert loaded_by("merge-driver", *map(str, plans), "nowhere/plan.toml") == []
         assert loaded_by("git-setup", "-C", str(tmp_path)) == []
 
     def test_schema_does_not_load_textual(self) -> None:

@@ -151,11 +151,12 @@ class TestTick:
 
     async def test_space_ticks_records_who_and_when_and_saves(self, example_plan: Path
                                                                 ) -> None:
-        """done, done_at (UTC) and done_by reach plan.toml and plan.md before the next key."""
+        """done, done_at (UTC) and done_by reach plan.toml and plan.md (saved in a thread)."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press("space")
+            await app.saves.idle()  # saved in the background
             item = on_disk(example_plan).item("a-1")
             assert item is not None
             assert (item.done, item.done_at, item.done_by) == (True, T0, "sam")
@@ -174,6 +175,7 @@ class TestTick:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press("enter", "enter")
+            await app.saves.idle()  # saved in the background
             assert [i.id for _, _, i in on_disk(example_plan).checklist() if i.done] == [
                 "a-1", "a-2"]
             heading = app.screen.query_one("#group-option-a > .heading", Static)
@@ -196,6 +198,7 @@ class TestUntick:
             await pilot.press("space")
             clock.advance(30)
             await pilot.press("up", "space")
+            await app.saves.idle()  # saved in the background
             plan = on_disk(example_plan)
             item = plan.item("a-1")
             assert item is not None and not item.done
@@ -222,6 +225,7 @@ class TestIncidentStart:
             await pilot.press("i")
             clock.advance(5 * 60)
             await pilot.press("i")
+            await app.saves.idle()  # saved in the background
             checklist(app).show_summary()
             plan = on_disk(example_plan)
             assert [(e.event, e.at, e.by) for e in plan.timeline] == [
@@ -263,6 +267,7 @@ class TestNotes:
             app.screen.query_one("#note", Input).value = f"paged the DBA {HOSTILE}"
             await pilot.press("enter")
             await pilot.pause()
+            await app.saves.idle()  # saved in the background
             assert isinstance(app.screen, ChecklistScreen)
             [note] = on_disk(example_plan).timeline
             assert (note.event, note.text, note.by, note.at) == (
@@ -280,6 +285,7 @@ class TestNotes:
             await type_text(pilot, "flag off")
             await pilot.press("enter")
             await pilot.pause()
+            await app.saves.idle()  # saved in the background
             before = example_plan.read_bytes()
             await pilot.press("n")
             await pilot.press("escape")
@@ -430,12 +436,14 @@ class TestChangeOnDisk:
             good = example_plan.read_text()
             example_plan.write_text(good + "\n[broken\n")
             await pilot.press("space")
+            await app.saves.idle()
             assert app.dirty
             assert "TOML syntax error" in notifications(app)
             assert "done = true" not in example_plan.read_text()
             example_plan.write_text(good)
             cli("tick", str(example_plan), "b-3", "--by", "lee")
             await checklist(app).check_disk()
+            await app.saves.idle()
             assert not app.dirty
         plan = on_disk(example_plan)
         assert [i.id for _, _, i in plan.checklist() if i.done] == ["a-1", "b-3"]
@@ -517,6 +525,7 @@ class TestWiring:
             titles = [c.title for c in app.get_system_commands(app.screen)]
             assert "Run checklist" in titles
             run_checklist(app)
+            await app.saves.idle()
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
             assert on_disk(example_plan).title == "Checkout v2 (edited)"
@@ -615,6 +624,8 @@ def _started_and_ticked(scroll_to_end: bool = False):  # type: ignore[no-untyped
         clock.advance(165)
         if scroll_to_end:
             await pilot.press("end")
+        await app.saves.idle()  # type: ignore[attr-defined]
+        await pilot.pause()
         checklist(app).show_summary()  # type: ignore[arg-type]
         app.clear_notifications()
         await pilot.pause()

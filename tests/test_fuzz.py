@@ -92,6 +92,7 @@ class TestWizardFields:
                     getattr(target, attr) == clean_text(value), (attr, value[:40])
             assert app.query_one("#title", Input).value  # the app is alive
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert not app.dirty
             saved = app.plan

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, Input, Static
 from wizard_helpers import clear_and_type, wait_for
 
@@ -115,6 +116,7 @@ class TestAutosave:
             record = kept(example_plan)
             assert record is not None and 'title = "Again"' in record.text
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert kept(example_plan) is None
         assert store.load(example_plan).plan.title == "Again"
@@ -127,11 +129,47 @@ class TestAutosave:
             app.query_one("#title", Input).focus()
             await clear_and_type(pilot, "Hung up")
             app._hung_up(1)
+            assert app._hang_up.done.wait(2)
             record = kept(example_plan)
             assert record is not None and 'title = "Hung up"' in record.text
             await pilot.pause()
         assert app.return_value == 129
         assert store.load(example_plan).plan.title == "Checkout v2"
+
+
+class TestNeverSaved:
+    """A plan never saved (a bare `rollback-tui`) has its edits offered by the next bare
+    start, wherever it is started."""
+
+    async def test_next_bare_start_elsewhere_offers_them(self, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+        """Typed, hung up in one folder; started in another: restored, then saved there."""
+        first, second = tmp_path / "first", tmp_path / "second"
+        first.mkdir()
+        second.mkdir()
+        monkeypatch.chdir(first)
+        app = make_app(None, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, "#title")
+            app.query_one("#title", Input).focus()
+            await clear_and_type(pilot, "Never saved")
+            app._hung_up(1)
+            assert app._hang_up.done.wait(2)
+            await pilot.pause()
+        assert not (first / "plan.toml").exists()
+        monkeypatch.chdir(second)
+        app = make_app(None, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for_screen(pilot, RestoreDialog)
+            await pilot.click("#answer-restore")
+            await pilot.pause(0.2)
+            assert app.plan.title == "Never saved"
+            assert app.untitled and app.dirty
+            app._save_as_answered(second / "kept.toml")
+            await pilot.pause()
+        assert store.load(second / "kept.toml").plan.title == "Never saved"
+        assert recovery.RecoveryFile.untitled().read() is None
 
 
 class TestRestore:
@@ -151,6 +189,7 @@ class TestRestore:
             assert app.dirty
             assert kept(example_plan) is not None
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert store.load(example_plan).plan.title == HOSTILE
         assert kept(example_plan) is None
@@ -227,6 +266,7 @@ class TestConflicts:
         other.plan.title = "Theirs"
         store.save(other)
         await pilot.press("ctrl+s")
+        await pilot.app.saves.idle()  # the save runs in a thread
         await pilot.pause()
         assert isinstance(app.screen, ConflictDialog)
         return app.screen
@@ -265,6 +305,7 @@ class TestConflicts:
             await pilot.pause()
             assert app.dirty and app.plan.title == "Mine"
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
             await pilot.click("#answer-save-as")
             await pilot.pause()
@@ -288,6 +329,7 @@ class TestConflicts:
             other.plan.title = "Theirs"
             store.save(other)
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert isinstance(app.screen, ConflictDialog)
             assert not app.screen.query_one("#answer-merge", Button).disabled
@@ -326,6 +368,7 @@ class TestConflicts:
                 await clear_and_type(pilot, "Blocked")
                 started = time.monotonic()
                 await pilot.press("ctrl+s")
+                await pilot.app.saves.idle()  # the save runs in a thread
                 await pilot.pause()
                 assert time.monotonic() - started < 2
                 messages = [str(n.message) for n in app._notifications]

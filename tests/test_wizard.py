@@ -53,6 +53,7 @@ class TestLaunch:
             assert len(app.plan.contacts) == 3
             assert not target.exists()
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert store.load(target).plan.triggers == app.plan.triggers
         assert target.with_suffix(".md").exists()
@@ -142,6 +143,7 @@ class TestFillWholePlan:
             await pilot.press("f8")
             assert wizard(app).current == "review"
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert isinstance(app.screen, AskPath)
             await clear_and_type(pilot, str(tmp_path / "search.toml"))
@@ -212,6 +214,7 @@ class TestLists:
             assert (added.text, added.command) == ("Purge CDN cache", "cdnctl purge --all")
             assert added.id == "b-6"
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert store.load(example_plan).plan.item("b-6").text == "Purge CDN cache"
 
@@ -314,6 +317,7 @@ class TestNavigation:
             await pilot.pause(0.5)
             assert wizard(app).findings
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert target.exists()
 
@@ -378,6 +382,7 @@ class TestMarkupSafety:
             preview = app.screen.query_one("#preview", Preview)
             assert "\\[@click=app.quit\\]" in (preview.text_of("header") or "")
             await pilot.press("ctrl+s")
+            await pilot.app.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert app.is_running
             shown = " ".join(str(n.message) for n in app._notifications)

@@ -24,3 +24,40 @@ def slug(value: str, fallback: str = "item") -> str:
     """A short lower-case identifier made from *value* (for generated ids)."""
     text = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
     return text[:24].strip("-") or fallback
+
+
+# What must never reach a terminal as it is: C0 controls (ESC, BEL, CR, backspace...), DEL,
+# the C1 block (CSI, OSC as one character), the bidirectional overrides and isolates and
+# the zero-width characters (which make text read differently than it is), the byte-order
+# mark, and lone surrogates (undecodable bytes of a file name). Tab and newline are shown
+# too unless the text is meant to have lines.
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e" \
+    "\u2060-\u2069\ufeff\ud800-\udfff"
+_UNSAFE_CHAR = re.compile(f"[{_UNSAFE}\t\n]")
+_UNSAFE_IN_LINES = re.compile(f"[{_UNSAFE}]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _shown(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    # Invisible format characters as shell_words.visible shows them in a plan's text.
+    return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
+
+
+def visible(value: str, *, lines: bool = False) -> str:
+    """*value* safe to print on a terminal or show on a screen: every control character
+    shown as an escape (ESC as ``\\x1b``, U+202E as ``<U+202E>``), never sent and never
+    silently dropped. Tabs and newlines too, unless *lines* (text meant to have lines).
+
+    Every string a command prints or a screen shows from outside the program (file names,
+    keys and values from a plan, error text) passes through here. Applying it twice
+    changes nothing more.
+    """
+    if not value:
+        return value
+    return (_UNSAFE_IN_LINES if lines else _UNSAFE_CHAR).sub(_shown, value)

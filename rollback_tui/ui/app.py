@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import gc
-import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
 from rollback_tui import recovery, store, sync
 from rollback_tui.plan.model import utc_now
+from rollback_tui.plan.text import visible
 from rollback_tui.render import render_markdown
+from rollback_tui.ui import hangup, saving
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
 from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
+from rollback_tui.ui.typeahead import TypeAheadKeys
 
 if TYPE_CHECKING:
     from rollback_tui.ui.git_worker import GitWorker
 
 
-class RollbackApp(App[int]):
+class RollbackApp(TypeAheadKeys, App[int]):
     """rollback-tui's wizard."""
 
     CSS_PATH = ["app.tcss", "screens/checklist.tcss"]
@@ -71,6 +72,9 @@ class RollbackApp(App[int]):
         self._recovery_problem = ""
         self._saved_plan: store.Plan | None = None
         """The plan as last saved from here (None: as loaded), to judge a merge."""
+        self._hang_up = hangup.HangUp(self._prepare_hang_up, self._exit_from_thread)
+        self.saves = saving.BackgroundSave(self._save_is_slow)
+        """Saves run in a thread, one at a time: the UI never waits for the disk."""
         self.git: GitWorker | None = None
         """run --git: commits and pushes each saved tick; None without --git."""
 
@@ -104,6 +108,7 @@ class RollbackApp(App[int]):
 
     def on_unmount(self) -> None:
         self._handle_hang_up(install=False)
+        self.saves.join()  # a save under way is finished, never cut in half
 
     def _wizard(self) -> WizardScreen:
         return WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys,
@@ -111,7 +116,14 @@ class RollbackApp(App[int]):
 
     def _show_path(self) -> None:
         where = "new plan (not saved yet)" if self.untitled else str(self.plan_file.path)
-        self.sub_title = f"{where}{'  ● unsaved' if self.dirty else ''}"
+        state = "  … saving" if self.saves.busy else "  ● unsaved" if self.dirty else ""
+        self.sub_title = f"{visible(where)}{state}"
+
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """Every notification, shown with its control characters visible (file names and
+        error texts come from outside), whoever sends it."""
+        super().notify(visible(message, lines=True), title=visible(title, lines=True),
+                       **options)
 
     def mark_dirty(self) -> None:
         """The plan changed since it was last saved; its recovery file follows shortly."""
@@ -170,7 +182,7 @@ class RollbackApp(App[int]):
         try:
             if text is None:
                 text = recovery.plan_text(self.plan_file)
-            recovery.RecoveryFile.for_plan(self.plan_file.path).write(text)
+            self.recovery_file().write(text)
         except Exception as exc:  # never let a failed safety net take the edit down
             problem = str(exc) or type(exc).__name__
             if problem != self._recovery_problem:
@@ -178,43 +190,60 @@ class RollbackApp(App[int]):
                 self.notify(f"Unsaved edits could not be kept aside: {problem}",
                             title="Recovery", severity="warning", markup=False)
 
+    def recovery_file(self) -> recovery.RecoveryFile:
+        """Where this plan's unsaved edits are kept: by its path, or the one file of the
+        plan not saved yet (found by the next bare start, wherever it is started)."""
+        if self.untitled:
+            return recovery.RecoveryFile.untitled()
+        return recovery.RecoveryFile.for_plan(self.plan_file.path)
+
     def _forget_recovery(self) -> None:
         if self._recovery_timer is not None:
             self._recovery_timer.stop()
             self._recovery_timer = None
-        recovery.RecoveryFile.for_plan(self.plan_file.path).delete()
+        self.recovery_file().delete()
 
     def _handle_hang_up(self, *, install: bool) -> None:
         # Textual handles neither: a dropped SSH connection (SIGHUP) or a `kill` (SIGTERM)
-        # would end the process with the edit unsaved.
-        try:
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGHUP, signal.SIGTERM):
-                if install:
-                    loop.add_signal_handler(signum, self._hung_up, signum)
-                else:
-                    loop.remove_signal_handler(signum)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread, or no signals here: nothing to install
+        # would end the process with the edit unsaved, or leave it hung (see hangup.py).
+        if install:
+            self._hang_up.hard = not self.is_headless
+            self._hang_up.install()
+        else:
+            self._hang_up.uninstall()
+
+    def _prepare_hang_up(self) -> hangup.Keeper:
+        """Called in the signal handler: what to keep, copied now (see hangup.py).
+
+        Nothing is imported here: the signal may come in the middle of an import.
+        """
+        below = [s for s in self.screen_stack if not isinstance(s, ModalScreen)]
+        at_once = bool(below) and getattr(below[-1], "SAVES_AT_ONCE", False)
+        return hangup.keeper_for(self.plan_file, self.recovery_file(), dirty=self.dirty,
+                                 save=at_once and not self.untitled)
+
+    def _exit_from_thread(self, code: int) -> None:
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("the app is not running")
+        loop.call_soon_threadsafe(self.exit, code)
 
     def _hung_up(self, signum: int) -> None:
-        self.write_recovery()
-        self._handle_hang_up(install=False)
-        self.exit(128 + signum)
+        """What a SIGHUP or SIGTERM does (the signal handler's way in, for tests)."""
+        self._hang_up._signalled(signum, None)
 
     def offer_recovery(self) -> None:
         """If edits of this plan were kept aside and never saved, offer to restore them."""
-        if self.untitled:
-            return
-        kept = recovery.RecoveryFile.for_plan(self.plan_file.path)
+        kept = self.recovery_file()
         found = kept.offer()
         if found is None:
             return
         from rollback_tui.ui.screens.recovery import RestoreDialog
 
         when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        self.push_screen(RestoreDialog(str(self.plan_file.path), when,
-                                       recovery.differences(kept.plan_path, found)),
+        name = "the new plan" if kept.is_untitled else str(self.plan_file.path)
+        self.push_screen(RestoreDialog(name, when, recovery.differences(kept, found),
+                                       never_saved=kept.is_untitled),
                          partial(self._restore_answered, kept, found))
 
     def _restore_answered(self, kept: recovery.RecoveryFile, found: recovery.Recovered,
@@ -246,11 +275,60 @@ class RollbackApp(App[int]):
         elif self.untitled:
             self.action_save_as()
         else:
-            self._write(force=False)
+            self.save_in_background()
+
+    def save_in_background(self, then: Callable[[], object] | None = None) -> None:
+        """Save in a thread (see saving.py); typing goes on meanwhile. The outcome is told
+        as a save from here always was: saved, a conflict question, or why not. *then* is
+        called once saved with nothing edited since."""
+        self.saves.start(self._copy_to_save, _plain_save,
+                         partial(self._saved_in_background, then=then))
+        self._show_path()
+
+    def _copy_to_save(self) -> tuple[store.PlanFile, int]:
+        return saving.copy_of(self.plan_file), self._edits
+
+    def _save_is_slow(self) -> None:
+        self.notify("Still saving (the disk is slow); keep going, nothing typed is lost.",
+                    title="Saving", markup=False)
+
+    async def _saved_in_background(self, outcome: saving.Outcome,
+                                   then: Callable[[], object] | None = None) -> None:
+        error = outcome.error
+        if isinstance(error, store.ConflictError):
+            from rollback_tui.ui.screens.recovery import ConflictDialog
+
+            self.push_screen(ConflictDialog(str(error), self._can_merge()),
+                             self._conflict_answered)
+        elif error is not None:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+        else:
+            edited_since = outcome.edits != self._edits
+            saving.adopt(self.plan_file, outcome, edited_since=edited_since)
+            self._saved_plan = outcome.copy.plan
+            if not edited_since:
+                self.mark_clean()
+            if outcome.partial is not None:
+                self.notify(str(outcome.partial), title="Saved, Markdown not written",
+                            severity="warning", markup=False)
+            else:
+                self.notify(f"Saved {self.plan_file.path} and "
+                            f"{self.plan_file.markdown_path.name}", markup=False)
+            if then is not None and not edited_since:
+                then()
+        self.call_after_refresh(self._show_path)
 
     def _write(self, *, force: bool) -> bool:
+        """Save now, on this thread (after a question: overwrite, merge, save as)."""
+        if self.saves.busy:  # two writers of one file from here: never
+            self.notify("A save is under way; try again in a moment.", title="Not saved",
+                        severity="warning", markup=False)
+            return False
+        half: store.PartialSaveError | None = None
         try:
             store.save(self.plan_file, force=force)
+        except store.PartialSaveError as exc:
+            half = exc  # the plan is saved: say exactly what was not
         except store.ConflictError as exc:
             from rollback_tui.ui.screens.recovery import ConflictDialog
 
@@ -265,6 +343,10 @@ class RollbackApp(App[int]):
         self._forget_recovery()
         self._saved_plan = self.plan.model_copy(deep=True)
         self._show_path()
+        if half is not None:
+            self.notify(str(half), title="Saved, Markdown not written", severity="warning",
+                        markup=False)
+            return True
         self.notify(f"Saved {self.plan_file.path} and {self.plan_file.markdown_path.name}",
                     markup=False)
         return True
@@ -334,7 +416,9 @@ class RollbackApp(App[int]):
             self.plan_file.path, self.untitled = old_path, old_untitled
             self._show_path()
         else:  # the edits kept aside under the old name are saved now
-            recovery.RecoveryFile.for_plan(old_path).delete()
+            old = recovery.RecoveryFile.untitled() if old_untitled else \
+                recovery.RecoveryFile.for_plan(old_path)
+            old.delete()
 
     # -- opening -----------------------------------------------------------------------
 
@@ -351,11 +435,12 @@ class RollbackApp(App[int]):
             self._ask_open()
 
     def _open_after_answer(self, answer: str | None) -> None:
-        if answer == "save" and (self.untitled or not self._write(force=False)):
+        if answer == "save":
+            if not self.untitled:
+                self.save_in_background(then=self._ask_open)
             return
         if answer == "discard":
             self._forget_recovery()
-        if answer in ("save", "discard"):
             self._ask_open()
 
     def _ask_open(self) -> None:
@@ -425,8 +510,8 @@ class RollbackApp(App[int]):
         elif answer == "save":
             if self.untitled:
                 self.action_save_as()
-            elif self._write(force=False):
-                self.exit(0)
+            else:
+                self.save_in_background(then=partial(self.exit, 0))
 
     # -- command palette ---------------------------------------------------------------
 
@@ -458,3 +543,9 @@ class RollbackApp(App[int]):
                 yield command
         yield SystemCommand("Quit", "Quit (asks first if there are unsaved changes)",
                             self.action_quit)
+
+
+def _plain_save(plan_file: store.PlanFile) -> list[saving.MergeSummary]:
+    """The wizard's save: refuses (ConflictError) when the file changed since it was read."""
+    store.save(plan_file)
+    return []

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from rollback_tui import plan_schema, store
-from rollback_tui.cli import default_user
+from rollback_tui.cli import default_user, say
 from rollback_tui.plan import new_plan
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.theming import ThemeSetup, UnknownThemeError
@@ -58,7 +57,7 @@ def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None,
     try:
         app = make_app(path, mode=mode, by=by, theme=theme, git=git)
     except (store.PlanFileError, UnknownThemeError) as exc:
-        print(f"rollback-tui: {exc}", file=sys.stderr)
+        say(f"rollback-tui: {exc}", err=True, lines=False)
         return 2
     app.freeze_gc = True  # the collector, off since start-up, comes back after one frame
     code = app.run()

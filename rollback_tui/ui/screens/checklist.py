@@ -7,6 +7,7 @@ finds the file changed. Neither side's ticks are lost.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from functools import partial
 from pathlib import Path
@@ -14,9 +15,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.events import Resize, ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -26,6 +28,7 @@ from rollback_tui.plan.merge import MergeSummary
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import substitute
+from rollback_tui.ui import saving
 from rollback_tui.ui.copying import copy_and_report
 from rollback_tui.ui.screens.dialogs import AskPath, NoteDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
@@ -50,12 +53,21 @@ POLL_SECONDS = 1.0
 class ChecklistScreen(Screen[None]):
     """Every active item of the plan, grouped as in the plan, to tick as it is done."""
 
+    SAVES_AT_ONCE = True
+    """Its changes are saved as they are made (a hang-up saves them too)."""
+
     BINDINGS = [
-        Binding("u", "next_unticked", "Next unticked", show=False),
+        Binding("u", "next_unticked", "To do"),
         Binding("i", "incident_start", "Incident start"),
         Binding("n", "note", "Note"),
         Binding("t", "toggle_timeline", "Timeline"),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # Ticks are saved at once: ctrl+s still works, but the 80-column footer keeps its
+        # room for the checklist's own keys.
+        return {k: v for k, v in super().active_bindings.items() if k != "ctrl+s"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,6 +77,8 @@ class ChecklistScreen(Screen[None]):
         self._row_before_timeline: str | None = None
         self._shown_layout: list[Any] | None = None
         """The groups and items the widgets were built for."""
+        self._pending: dict[str, int] = {}
+        """Items ticked or unticked and not saved yet: id -> the app's edit count then."""
 
     # -- the app and its plan file ---------------------------------------------------------
 
@@ -140,7 +154,7 @@ class ChecklistScreen(Screen[None]):
         groups = {group.key: group for group in checklist_groups(self.plan)}
         for widget in self.query(ChecklistGroup):
             if widget.group.key in groups:
-                widget.show(groups[widget.group.key])
+                widget.show(groups[widget.group.key], set(self._pending))
         self.show_summary()
         self.query_one(TimelinePanel).show(self.plan)
 
@@ -243,7 +257,10 @@ class ChecklistScreen(Screen[None]):
             return
         ticked = not item.done
         set_done(self.plan, item.id, ticked, self.host.by, at=self.now())
-        await self.save()
+        self.host.mark_dirty()
+        self._pending[item.id] = self.host._edits
+        self.show_state()
+        self.request_save()
         if ticked and self.focused_row() is row:
             self._move(1)
 
@@ -255,10 +272,10 @@ class ChecklistScreen(Screen[None]):
                         "UTC. Add a note (n) to correct it.", markup=False)
             return
         record(self.plan, "incident-start", self.host.by, at=self.now())
-        if await self.save():
-            started = self.plan.incident_started_at
-            assert started is not None
-            self.notify(f"Incident start marked at {started:%H:%M:%S} UTC.", markup=False)
+        self._changed()
+        started = self.plan.incident_started_at
+        assert started is not None
+        self.notify(f"Incident start marked at {started:%H:%M:%S} UTC.", markup=False)
 
     def action_note(self) -> None:
         """Ask for a note and add it to the timeline."""
@@ -268,32 +285,53 @@ class ChecklistScreen(Screen[None]):
         if not text:
             return
         record(self.plan, "note", self.host.by, text=text, at=self.now())
-        await self.save()
+        self._changed()
 
     # -- saving and merging ----------------------------------------------------------------
 
-    async def save(self) -> bool:
-        """Write plan.toml and plan.md now; if the file changed on disk, merge, then write.
+    def _changed(self) -> None:
+        """The plan changed here (a tick, a note): show it, then save it."""
+        self.host.mark_dirty()
+        self.show_state()
+        self.request_save()
+
+    def request_save(self) -> None:
+        """Write plan.toml and plan.md in the background (see saving.py), merging if the
+        file changed on disk. Until saved, the rows changed since show as pending.
 
         On failure the change stays in memory, the app is marked unsaved, and the next
         check of the file (every second) tries again.
         """
-        try:
-            merges = sync.save_merging(self.plan_file)
-        except store.PlanFileError as exc:
-            self._report_problem(str(exc))
-            self.host.mark_dirty()
-            saved = False
+        self.host.saves.start(self.host._copy_to_save, sync.save_merging, self._saved)
+        self.host._show_path()
+
+    async def save(self) -> bool:
+        """Save now and wait for it (quitting, ctrl+s); whether everything is saved."""
+        self.request_save()
+        await self.host.saves.idle()
+        return not self.host.dirty
+
+    async def _saved(self, outcome: saving.Outcome) -> None:
+        host = self.host
+        if outcome.error is not None:
+            self._report_problem(str(outcome.error))
         else:
-            for summary in merges:
+            edited_since = outcome.edits != host._edits
+            saving.adopt(self.plan_file, outcome, edited_since=edited_since)
+            for summary in outcome.merges:
                 self._report_merge(summary)
+            if outcome.partial is not None:  # the ticks are in plan.toml: say what is not
+                self.notify(str(outcome.partial), title="Saved, Markdown not written",
+                            severity="warning", markup=False)
             self._problem = None
-            self.host.mark_clean()
-            saved = True
-            if self.host.git is not None:  # run --git: commit (and push) in the background
-                self.host.git.plan_saved(self.plan)
-        await self.refresh_plan()
-        return saved
+            self._pending = {k: n for k, n in self._pending.items() if n > outcome.edits}
+            if not edited_since:
+                host.mark_clean()
+            if host.git is not None:  # run --git: commit (and push) in the background
+                host.git.plan_saved(self.plan)
+        host.call_after_refresh(host._show_path)
+        with contextlib.suppress(NoMatches):  # the app has closed meanwhile
+            await self.refresh_plan()
 
     def _report_problem(self, message: str) -> None:
         # Once per distinct problem: the save is retried every second.
@@ -310,8 +348,10 @@ class ChecklistScreen(Screen[None]):
     async def check_disk(self) -> None:
         """Merge a change made to the file by someone else; retry a failed save (every
         second)."""
+        if self.host.saves.busy:
+            return  # the file is being written from here
         if self.host.dirty:
-            await self.save()
+            self.request_save()
             return
         if self.host.git is not None and self.host.git.rewriting:
             return  # run --git is rebasing: the file is not final yet
@@ -398,9 +438,9 @@ def run_checklist(app: RollbackApp) -> None:
                                 "beside it):", "plan.toml"), partial(_saved_as, app))
         return
     if app.dirty or app.plan_file.identity is None:
-        app.action_save()
-        if app.dirty or app.plan_file.identity is None:
-            return  # a conflict question or an error is on screen
+        # Shown once saved; a conflict question or an error is shown instead.
+        app.save_in_background(then=partial(_show_checklist, app))
+        return
     _show_checklist(app)
 
 

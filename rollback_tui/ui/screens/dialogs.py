@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from rollback_tui.plan.text import visible
+
 
 class Choice(ModalScreen[str]):
     """A question with a few answers, each a button; escape answers "cancel"."""
@@ -29,7 +31,7 @@ class Choice(ModalScreen[str]):
 
     def __init__(self, question: str, answers: list[tuple[str, str]]) -> None:
         super().__init__()
-        self.question = question
+        self.question = visible(question, lines=True)
         self.answers = answers
 
     def compose(self) -> ComposeResult:
@@ -60,8 +62,8 @@ class AskPath(ModalScreen[Path | None]):
 
     def __init__(self, prompt: str, value: str = "") -> None:
         super().__init__()
-        self.prompt = prompt
-        self.value = value
+        self.prompt = visible(prompt, lines=True)
+        self.value = visible(value)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -77,7 +79,7 @@ class AskPath(ModalScreen[Path | None]):
             return
         path = Path(text).expanduser()
         if path.is_dir():
-            self.query_one(".error", Static).update(Content(f"{text} is a folder."))
+            self.query_one(".error", Static).update(Content(visible(f"{text} is a folder.")))
             return
         self.dismiss(path)
 

@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from rollback_tui.plan.text import visible
+
 
 class Differences(ModalScreen[None]):
     """A unified diff, as plain text; escape or Close returns."""
@@ -28,8 +30,8 @@ class Differences(ModalScreen[None]):
 
     def __init__(self, title: str, diff: str) -> None:
         super().__init__()
-        self.title_text = title
-        self.diff = diff
+        self.title_text = visible(title, lines=True)
+        self.diff = visible(diff, lines=True)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -61,10 +63,10 @@ class _Question(ModalScreen[str]):
     def __init__(self, question: str, answers: list[tuple[str, str, bool]],
                  why: str = "") -> None:
         super().__init__()
-        self.question = question
+        self.question = visible(question, lines=True)
         self.answers = answers
         """(answer, label, enabled) for each button."""
-        self.why = why
+        self.why = visible(why, lines=True)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -91,8 +93,11 @@ class RestoreDialog(_Question):
     Show differences opens a diff above the dialog, which stays.
     """
 
-    def __init__(self, path: str, saved_at: str, diff: str) -> None:
+    def __init__(self, path: str, saved_at: str, diff: str, *, never_saved: bool = False
+                 ) -> None:
         super().__init__(
+            f"Edits of a new plan, never saved, were kept at {saved_at} (the app was "
+            "closed or lost its terminal before saving)." if never_saved else
             f"Unsaved edits of {path} were kept at {saved_at}, after the plan was last "
             "saved (the app was closed or lost its terminal before saving).",
             [("restore", "Restore them", True), ("diff", "Show differences", True),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 
 from rollback_tui.plan.lint import Finding, lint
@@ -16,6 +17,7 @@ from rollback_tui.plan.model import Plan
 from rollback_tui.render import render_sections
 from rollback_tui.ui.messages import GoToStep, PlanEdited
 from rollback_tui.ui.steps import STEPS, StepPane
+from rollback_tui.ui.widgets.fields import FieldInput
 from rollback_tui.ui.widgets.preview import Preview
 from rollback_tui.ui.widgets.step_list import StepList
 
@@ -43,10 +45,14 @@ class WizardScreen(Screen[None]):
 
     BINDINGS = [
         # Priority: a text area binds f7 to "select all", and the step keys must always work.
-        Binding("f8,alt+right", "next_step", "Next step", priority=True),
-        Binding("f7,alt+left", "previous_step", "Prev step", priority=True),
+        Binding("f7,alt+left", "previous_step", "Back", priority=True),
+        Binding("f8,alt+right", "next_step", "Next", priority=True),
         Binding("ctrl+t", "toggle_preview", "Preview"),
     ]
+
+    FOOTER_ORDER = ("f7", "f8", "ctrl+o", "ctrl+r", "ctrl+t", "ctrl+q", "ctrl+s")
+    """The footer shows these keys first, in this order, whichever widget has the focus
+    (its bindings would otherwise come first, and push Save off an 80-column footer)."""
 
     def __init__(self, plan: Plan, *, unknown_keys: list[str] | None = None,
                  loaded: bool = False) -> None:
@@ -58,6 +64,7 @@ class WizardScreen(Screen[None]):
         self.visited: set[str] = set(self.step_keys) if loaded else {self.current}
         self.findings: list[Finding] = []
         self.preview_open = False
+        self._focus_before_preview: Widget | None = None
         self._lint_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -92,6 +99,12 @@ class WizardScreen(Screen[None]):
         await self.recompose()
         await self._start()
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        bindings = super().active_bindings
+        first = {key: bindings[key] for key in self.FOOTER_ORDER if key in bindings}
+        return first | {k: v for k, v in bindings.items() if k not in first}
+
     # -- layout ------------------------------------------------------------------------
 
     @on(Resize)
@@ -99,20 +112,32 @@ class WizardScreen(Screen[None]):
         self._layout(event.size.width)
 
     def _layout(self, width: int) -> None:
+        was_visible = self.has_class("-wide") != self.has_class("-preview-open")
         wide = width >= WIDE
         self.set_class(wide, "-wide")
         self.set_class(self.preview_open, "-preview-open")
+        if self.preview_visible and not was_visible:
+            # A hidden preview is not kept up to date: it shows the plan as it is now.
+            self.refresh_preview()
 
     def action_toggle_preview(self) -> None:
         """Show or hide the preview (on a narrow terminal it takes the form's place)."""
         self.preview_open = not self.preview_open
         self._layout(self.size.width)
         if self.preview_open:
-            self.refresh_preview()
             if not self.has_class("-wide"):
+                self._focus_before_preview = self.focused
                 self.query_one("#preview", Preview).focus()
         elif not self.has_class("-wide"):
-            self.pane(self.current).focus_first()
+            # The cursor goes back where it was, the field's text as it was (not selected:
+            # the next key must not replace it).
+            before, self._focus_before_preview = self._focus_before_preview, None
+            if isinstance(before, FieldInput) and before.is_attached:
+                before.focus_back()
+            elif before is not None and before.is_attached and before.focusable:
+                before.focus()
+            else:
+                self.pane(self.current).focus_first()
 
     @property
     def preview_visible(self) -> bool:

@@ -7,12 +7,14 @@ from typing import ClassVar
 from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Static, TextArea
 
 from rollback_tui.plan.lint import Finding
 from rollback_tui.plan.model import Plan
+from rollback_tui.plan.text import visible
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.widgets.fields import FieldInput, FieldText, LabelledField, cleaned
 
@@ -33,6 +35,13 @@ class StepPane(VerticalScroll):
     StepPane .step-findings { color: $text-warning; margin-bottom: 1; display: none; }
     StepPane .step-findings.-shown { display: block; }
     """
+
+    BINDINGS = [
+        # A one-line field has no use for up and down: they go to the field above or below
+        # (a table's rows keep their column; text areas, lists and drop-downs keep theirs).
+        Binding("down", "next_field", "Next field", show=False),
+        Binding("up", "previous_field", "Previous field", show=False),
+    ]
 
     key: ClassVar[str]
     title: ClassVar[str]
@@ -147,7 +156,7 @@ class StepPane(VerticalScroll):
         self._findings = findings
         by_path: dict[str, list[str]] = {}
         for finding in findings:
-            by_path.setdefault(finding.where, []).append(finding.message)
+            by_path.setdefault(finding.where, []).append(visible(finding.message))
         placed: set[str] = set()
         for holder in self.query(LabelledField):
             if holder.path:
@@ -155,11 +164,17 @@ class StepPane(VerticalScroll):
                 holder.show_message("; ".join(messages))
                 if messages:
                     placed.add(holder.path)
-        rest = [f"{f.severity}: {f.message}" for f in findings if f.where not in placed]
+        rest = [f"{f.severity}: {visible(f.message)}" for f in findings if f.where not in placed]
         for line in self.query(".step-findings").results(Static):
             line.update(Content("\n".join(f"• {r}" for r in rest[:6])
                                 + (f"\n• and {len(rest) - 6} more" if len(rest) > 6 else "")))
             line.set_class(bool(rest), "-shown")
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.screen.focus_previous()
 
     def focus_first(self) -> None:
         """Put the cursor in the step's first field."""

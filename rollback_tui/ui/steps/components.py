@@ -38,10 +38,11 @@ class ComponentsStep(StepPane):
 
     # In the picker these act on components; in a component's steps, on its steps.
     BINDINGS = [
-        Binding("ctrl+o", "add_component", "Add component"),
-        Binding("ctrl+r", "remove_component", "Remove component"),
-        Binding("alt+up", "move_component(-1)", "Move up"),
-        Binding("alt+down", "move_component(1)", "Move down"),
+        # Short, and no moves: an 80-column footer must keep room for Back, Next and Save.
+        Binding("ctrl+o", "add_component", "Add"),
+        Binding("ctrl+r", "remove_component", "Remove"),
+        Binding("alt+up", "move_component(-1)", "Move up", show=False),
+        Binding("alt+down", "move_component(1)", "Move down", show=False),
     ]
 
     DEFAULT_CSS = """

@@ -10,6 +10,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.text import visible
 from rollback_tui.ui.messages import GoToStep
 from rollback_tui.ui.steps.base import StepPane
 from rollback_tui.ui.widgets.preview import Preview
@@ -58,7 +59,8 @@ class ReviewStep(StepPane):
         self.query_one("#review-summary", Static).update(Content(summary))
         options = self.query_one("#review-findings", OptionList)
         options.set_options(
-            Option(Content.assemble((f"{f.severity:<7} ", "bold"), f"{f.where}: {f.message}"))
+            Option(Content.assemble((f"{f.severity:<7} ", "bold"),
+                                    visible(f"{f.where}: {f.message}")))
             for f in findings
         )
         options.display = bool(findings)

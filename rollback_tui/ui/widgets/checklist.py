@@ -119,6 +119,7 @@ class ChecklistRow(Widget, can_focus=True):
         self.variables = variables
         self.command: str | None = None
         self.done = False
+        self.pending = False
         self.line = Static(classes="line", markup=False)
         self.command_view = Static(classes="command", markup=False)
         self.meta = Static(classes="meta", markup=False)
@@ -129,12 +130,15 @@ class ChecklistRow(Widget, can_focus=True):
         yield self.command_view
         yield self.meta
 
-    def show(self, item: ChecklistItem) -> None:
-        """Show the item's state (after a tick, or a change read from disk)."""
+    def show(self, item: ChecklistItem, pending: bool = False) -> None:
+        """Show the item's state (after a tick, or a change read from disk); *pending*: its
+        change is not saved yet (a … after the box)."""
         self.done = item.done
+        self.pending = pending
         text = visible(substitute(item.text, self.variables)).strip() or "(no text)"
         box = ("[x]", "bold $text-success") if item.done else ("[ ]", "bold")
-        parts: list[Content | tuple[str, str] | str] = [box, " "]
+        parts: list[Content | tuple[str, str] | str] = [box, ("…", "bold $text-warning")
+                                                        if pending else " "]
         if self.label:
             parts += [(self.label, "$text-muted"), " "]
         parts.append((text, "$text-muted") if item.done else text)
@@ -184,14 +188,14 @@ class ChecklistGroup(Vertical):
             (f" {progress.done}/{progress.total}", "$text-muted"),
         )
 
-    def show(self, group: Group) -> None:
-        """Show the group's items as they are now."""
+    def show(self, group: Group, pending: set[str] | None = None) -> None:
+        """Show the group's items as they are now (*pending*: ids changed, not saved yet)."""
         self.group = group
         self.heading.update(self._heading())
         rows = {row.item_id: row for row in self.rows}
         for item in group.items:
             if item.id in rows:
-                rows[item.id].show(item)
+                rows[item.id].show(item, pending=bool(pending) and item.id in pending)
 
 
 # -- the summary ------------------------------------------------------------------------

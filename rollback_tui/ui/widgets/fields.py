@@ -19,7 +19,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input, Label, Static, TextArea
 
-from rollback_tui.plan.text import clean_text
+from rollback_tui.plan.text import clean_text, visible
 
 Parser = Callable[[str], Any]
 
@@ -39,7 +39,9 @@ class InOrderKeys:
     Textual runs a widget's bindings only once the key has bubbled up to the app, while
     typed characters are inserted at once: in a burst (typing ahead, or a slow SSH link)
     `end` then `x` could insert the `x` before moving to the end. Handling the bound keys
-    here keeps every key in the order it was typed.
+    here keeps every key in the order it was typed. (Across widgets, the app routes each
+    key only once the one before it has settled: ``rollback_tui.ui.typeahead``; this keeps
+    a field's own keys from a round trip to the app.)
     """
 
     OWN_KEYS: dict[str, str] = {}
@@ -53,10 +55,19 @@ class InOrderKeys:
         await self.run_action(action)  # type: ignore[attr-defined]
 
 
+SELECT_ALL = Binding("ctrl+l", "select_all", "Select all", show=False)
+"""Select a field's whole text (then backspace clears it, or typing replaces it).
+
+A text area's own key for this, f7, is the wizard's previous step; ctrl+a goes to the line
+start. ctrl+l is one byte on any terminal, so it arrives whole over SSH and through tmux
+(whose prefix is ctrl+b), and nothing else in the wizard uses it."""
+
+
 class FieldInput(InOrderKeys, Input):
     """A one-line input bound to ``target.attr``."""
 
-    OWN_KEYS = _own_keys(Input.BINDINGS)
+    BINDINGS = [SELECT_ALL]
+    OWN_KEYS = _own_keys([*Input.BINDINGS, SELECT_ALL])
 
     # Input sets its virtual size from the text's width on every keystroke, and Widget's
     # virtual_size asks for a layout of the whole screen when it changes. A field's own
@@ -81,11 +92,45 @@ class FieldInput(InOrderKeys, Input):
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "cursor_blink", True)
 
+    # Input selects its whole text when it gets the focus (so that typing replaces it):
+    # right for Tab, wrong when the focus only comes back (closing the preview), where the
+    # next key would replace the title.
+    _select_next_focus = True
+
+    @property  # type: ignore[override]
+    def select_on_focus(self) -> bool:
+        select, self._select_next_focus = self._select_next_focus, True
+        return select and self._select_on_focus
+
+    @select_on_focus.setter
+    def select_on_focus(self, value: bool) -> None:
+        self._select_on_focus = value
+
+    def focus_back(self) -> None:
+        """Give the focus back to the field, its cursor where it was and nothing selected."""
+        self._select_next_focus = False
+        self.cursor_position = self.selection.end
+        self.focus()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        # A field the cursor has left shows the start of its text, not wherever the
+        # cursor was (the end, after typing).
+        self.scroll_to(x=0, animate=False, force=True, immediate=True)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = [line.strip() for line in event.text.splitlines() if line.strip()]
+        if len(lines) > 1:
+            # Input would keep the first line and drop the rest without a word.
+            event.text = " ".join(lines)
+            self.notify(f"Pasted {len(lines)} lines as one, joined with spaces.",
+                        markup=False)
+
 
 class FieldText(InOrderKeys, TextArea):
     """A multi-line text area bound to ``target.attr``."""
 
-    OWN_KEYS = _own_keys(TextArea.BINDINGS)
+    BINDINGS = [SELECT_ALL]
+    OWN_KEYS = _own_keys([*TextArea.BINDINGS, SELECT_ALL])
 
     DEFAULT_CSS = """
     FieldText { height: auto; min-height: 2; max-height: 6; }
@@ -152,10 +197,11 @@ class LabelledField(Vertical):
         else:  # mounted when first needed: most fields never have anything to say
             line = Static("", classes="field-message", markup=False)
             self.mount(line)
-        line.update(Content(message))
+        line.update(Content(visible(message, lines=True)))
         line.set_class(bool(message), "-shown")
 
 
 def cleaned(value: str) -> str:
-    """Text as it may enter the plan (terminal control characters removed)."""
+    """Text as it may enter the plan (terminal control characters removed). What is shown
+    from outside the plan goes through plan.text.visible instead (shown, not removed)."""
     return clean_text(value)

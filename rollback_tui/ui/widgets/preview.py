@@ -51,6 +51,8 @@ class Preview(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._starts: dict[str, int] = {}
         self._width = 0
+        self._pending = False
+        """Sections were given while the preview had no width: draw them once it has one."""
         self.updated: list[str] = []
         """The keys of the sections re-rendered, in order (tests and benchmarks read it)."""
 
@@ -68,7 +70,9 @@ class Preview(ScrollView, can_focus=True):
     def _apply(self) -> None:
         width = self.scrollable_content_region.width
         if width <= 0:
+            self._pending = True
             return  # not laid out yet: on_resize draws
+        self._pending = False
         if width != self._width:
             self._width = width
             self._rendered.clear()
@@ -120,7 +124,7 @@ class Preview(ScrollView, can_focus=True):
         ]
 
     def on_resize(self, event: Resize) -> None:
-        if self.scrollable_content_region.width != self._width:
+        if self._pending or self.scrollable_content_region.width != self._width:
             self._apply()
 
     # -- drawing -----------------------------------------------------------------------

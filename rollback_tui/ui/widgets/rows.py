@@ -84,7 +84,8 @@ class ItemRow(ListRow):
 
 
 class RowList(Vertical):
-    """An editable list: ctrl+o adds below, ctrl+r removes, alt+up/down reorders."""
+    """An editable list: ctrl+o adds below, ctrl+r removes, alt+up/down reorders, and
+    up/down go to the row above or below, in the same column."""
 
     DEFAULT_CSS = """
     RowList { height: auto; margin-bottom: 1; }
@@ -95,8 +96,11 @@ class RowList(Vertical):
     BINDINGS = [
         Binding("ctrl+o", "add", "Add"),
         Binding("ctrl+r", "remove", "Remove"),
-        Binding("alt+up", "move(-1)", "Move up"),
-        Binding("alt+down", "move(1)", "Move down"),
+        # The step's heading tells these: an 80-column footer has no room for them.
+        Binding("alt+up", "move(-1)", "Move up", show=False),
+        Binding("alt+down", "move(1)", "Move down", show=False),
+        Binding("up", "go(-1)", "Row above", show=False),
+        Binding("down", "go(1)", "Row below", show=False),
     ]
 
     def __init__(self, items: list[Any], row: Callable[[Any, int], ListRow],
@@ -120,6 +124,34 @@ class RowList(Vertical):
                 return node.index
             node = node.parent  # type: ignore[assignment]
         return None
+
+    def action_go(self, delta: int) -> None:
+        """Put the cursor in the same column of the row *delta* away; past the last row
+        on the Add button, before the first on the field above the list."""
+        rows = list(self.query_children(ListRow))
+        focused = self.screen.focused
+        index = self.focused_index()
+        column = 0
+        if index is None:  # on the Add button
+            index = len(rows)
+        else:
+            fields = list(rows[index].query(FieldInput))
+            column = fields.index(focused) if focused in fields else 0
+        target = index + delta
+        if 0 <= target < len(rows):
+            fields = list(rows[target].query(FieldInput))
+            fields[min(column, len(fields) - 1)].focus()
+        elif target >= len(rows):
+            if index == len(rows):
+                self.screen.focus_next()
+            else:
+                self.query_one(".row-add", Button).focus()
+        else:
+            chain = self.screen.focus_chain
+            first = rows[0].query(FieldInput).first() if rows else None
+            at = chain.index(first) if first in chain else -1
+            if at > 0:
+                chain[at - 1].focus()
 
     async def rebuild(self, focus: int | None) -> None:
         """Re-create the rows from the list, and focus row *focus* (or the Add button)."""

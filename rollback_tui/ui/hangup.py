@@ -1,0 +1,172 @@
+"""Hang-ups: the terminal went away (a dropped SSH connection, a killed tmux) or the
+process was told to end (SIGTERM).
+
+Textual's own shutdown cannot be trusted after a hang-up. Its output thread dies on the
+first write to the gone terminal, and the SIGCONT the kernel sends after SIGHUP makes its
+driver resume application mode with a second output thread: the shutdown then waits
+forever to write into a queue nobody drains, and the process stays, hung, for good.
+
+So a hang-up never waits for Textual. The signal handler (on the main thread, between two
+Python instructions, so the plan is whole) takes a copy of the plan and starts a thread
+that keeps the edit (the recovery file) and the ticks (saved, merged by item id, under the
+plan's lock), then ends the process. A second thread ends it at HARD_STOP seconds
+whatever is still running: no hang-up leaves a process behind. A SIGCONT after a
+hang-up is ignored. After SIGTERM, when the terminal is still there, the app is first
+asked to exit the ordinary way, which restores the terminal.
+
+Locks are flock()s on an open file: the kernel releases them when the process ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import signal
+import sys
+import termios
+import threading
+import time
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
+from rollback_tui import recovery, store, sync
+
+HARD_STOP = 0.9
+"""Seconds from the signal to the end of the process, whatever is still running."""
+
+HANG_UPS = (signal.SIGHUP, signal.SIGTERM)
+
+Keeper = Callable[[float], None]
+"""Keeps the edit and the ticks; called on the hang-up thread with the deadline
+(time.monotonic()) by which it must be done."""
+
+
+def terminal_usable(fd: int | None = None) -> bool:
+    """Whether the terminal on *fd* (stdin by default) still answers: after a hang-up its
+    ioctls fail (EIO)."""
+    try:
+        termios.tcgetattr(sys.__stdin__.fileno() if fd is None else fd)  # type: ignore[union-attr]
+    except (termios.error, OSError, ValueError, AttributeError):
+        return False
+    return True
+
+
+class HangUp:
+    """The handlers of SIGHUP and SIGTERM for one running app (and its guard on SIGCONT)."""
+
+    def __init__(self, prepare: Callable[[], Keeper], ask_exit: Callable[[int], None]) -> None:
+        self._prepare = prepare
+        """Called in the signal handler: copies what must be kept; returns the keeper."""
+        self._ask_exit = ask_exit
+        """Asks the app to exit the ordinary way (from another thread) with this code."""
+        self.signum = 0
+        """The signal that ended the app, once one did."""
+        self._previous: dict[int, Any] = {}
+        self.done = threading.Event()
+        """Set when the edit and the ticks were kept (or could not be)."""
+        self.hard = True
+        """End the process (os._exit). Off for an app run by tests in their own process:
+        it is then only asked to exit."""
+
+    def install(self) -> None:
+        """Take over SIGHUP and SIGTERM, and guard the driver's SIGCONT handler.
+
+        Only on the main thread (where signal handlers are set); elsewhere, nothing.
+        """
+        if threading.current_thread() is not threading.main_thread() or self._previous:
+            return
+        for signum in HANG_UPS:
+            self._previous[signum] = signal.signal(signum, self._signalled)
+        resume = signal.getsignal(signal.SIGCONT)
+        if callable(resume):  # Textual's driver resumes application mode on SIGCONT
+            self._previous[signal.SIGCONT] = signal.signal(signal.SIGCONT, self._continued)
+
+    def uninstall(self) -> None:
+        """Put the handlers found at install() back."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        self._previous.clear()
+
+    def _continued(self, signum: int, frame: FrameType | None) -> None:
+        if self.signum or not terminal_usable():
+            return  # no terminal to resume: a SIGCONT that follows a hang-up
+        previous = self._previous.get(signal.SIGCONT)
+        if callable(previous):
+            previous(signum, frame)
+
+    def _signalled(self, signum: int, frame: FrameType | None) -> None:
+        if self.signum:
+            return  # already ending
+        self.signum = signum
+        started = time.monotonic()
+        code = 128 + signum
+        if self.hard:
+            threading.Thread(target=_stop_at, args=(started + HARD_STOP, code),
+                             name="rollback-tui-hard-stop", daemon=True).start()
+        try:
+            keeper = self._prepare()
+        except Exception:  # never let the safety net keep the process alive
+            keeper = None
+        threading.Thread(target=self._finish, args=(keeper, started, code),
+                         name="rollback-tui-hang-up", daemon=True).start()
+
+    def _finish(self, keeper: Keeper | None, started: float, code: int) -> None:
+        try:
+            if keeper is not None:
+                keeper(started + HARD_STOP - 0.15)
+        except Exception:  # whatever failed, the process must still end
+            pass
+        finally:
+            self.done.set()
+        if not self.hard or (self.signum == signal.SIGTERM and terminal_usable()):
+            # The terminal is still there: let the app restore it; the hard stop stands.
+            try:
+                self._ask_exit(code)
+            except Exception:  # the loop is gone: end it here
+                if self.hard:
+                    os._exit(code)
+            return
+        os._exit(code)
+
+
+def keeper_for(plan_file: store.PlanFile, kept: recovery.RecoveryFile, *, dirty: bool,
+               save: bool) -> Keeper:
+    """What to keep after a hang-up, from *plan_file* as it is now (called in the signal
+    handler: the plan is copied here, while the main thread is paused).
+
+    If *dirty*, the plan goes to its recovery file *kept* first; then, if *save* (the
+    checklist, whose ticks are saved at once), it is saved merging by item id, waiting
+    for a save already under way (the plan's lock) until the deadline. Once saved, the
+    recovery file is not needed.
+    """
+    if not dirty:
+        return lambda deadline: None
+    scratch = copy.copy(plan_file)
+    scratch.plan = plan_file.plan.model_copy(deep=True)
+    scratch._document = None  # never shared with a save running on another thread
+
+    def keep(deadline: float) -> None:
+        with contextlib.suppress(Exception):  # the save below may still keep it
+            kept.write(recovery.plan_text(scratch))
+        if not save:
+            return
+        from rollback_tui.conflicts import plan_lock
+
+        try:
+            with plan_lock(scratch.path, max(0.05, deadline - time.monotonic())):
+                sync.save_merging(scratch)
+        except store.PlanFileError:
+            return
+        kept.delete()
+
+    return keep
+
+
+def _stop_at(deadline: float, code: int) -> None:
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(left)
+    os._exit(code)
