@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from rollback_tui import store
+from rollback_tui import file_safety, store
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.three_way import MergeError, Side, merge_three
 from rollback_tui.render import render_markdown
@@ -74,8 +74,8 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str, *,
                 worktree: Path | None = None) -> Outcome:
     """Merge the three versions of the plan named *name* into *ours*.
 
-    After a clean merge, the Markdown beside *name* in *worktree* (if that folder
-    exists) is re-rendered from the merged plan. Raises PlanFileError if a file is
+    After a clean merge, the Markdown beside *name* in *worktree* (if the plan is there)
+    is re-rendered from the merged plan. Raises PlanFileError if a file is
     missing or cannot be written.
     """
     for path in (base, ours, theirs):
@@ -104,16 +104,21 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str, *,
                                  "kept ours unchanged: merge it by hand")
     store.write_atomic(ours, text.encode("utf-8"))
     message = f"{name}: merged by item id"
-    if worktree is not None:
-        markdown = store.markdown_path(worktree / name)
-        if markdown.parent.is_dir():
-            try:
-                store.write_atomic(markdown, render_markdown(merged.plan).encode("utf-8"))
-            except store.PlanFileError as exc:
-                message += f"; {markdown.name} not re-rendered: {exc}"
-            else:
-                message += f"; {markdown.name} re-rendered from it"
+    if worktree is not None and (worktree / name).is_file():
+        message += "; " + _rerender(worktree / name, merged.plan)
     return Outcome(CLEAN, message)
+
+
+def _rerender(plan_path: Path, plan: Plan) -> str:
+    """Write the plan's Markdown beside the plan in the working tree, as a save does (a
+    symlink there is replaced, never written through); says how it went."""
+    markdown = store.markdown_path(plan_path)
+    try:
+        target = file_safety.side_target(markdown, file_safety.as_it_is(plan_path))
+        file_safety.write(target, render_markdown(plan).encode("utf-8"))
+    except (store.PlanFileError, OSError) as exc:
+        return f"{markdown.name} not re-rendered: {exc}"
+    return f"{markdown.name} re-rendered from it"
 
 
 def _conflict(ours_file: store.PlanFile, base: Plan | None, theirs: Plan, name: str,

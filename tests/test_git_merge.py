@@ -188,6 +188,7 @@ class TestDriverAlone:
         base, ours, theirs = self.three(
             tmp_path, lambda p: set_done(p, "a-1", True, "sam", at=at(1)),
             lambda p: record(p, "note", "lee", text="all clear", at=at(2)))
+        (tmp_path / "plans" / "plan.toml").write_bytes(ours.read_bytes())  # as git has it
         done = self.driver(tmp_path, base, ours, theirs)
         assert done.returncode == 0, done.stderr
         merged = store.load(ours).plan

@@ -188,8 +188,13 @@ class TestRunGit:
             await wait_for(pilot, lambda: "b-1" in git(
                 sam, "log", "-1", "--format=%s").stdout, "the first commit")
             await tick(pilot, "b-2")  # the push of b-1 is hanging meanwhile
-            item = store.load(sam / "plan.toml").plan.item("b-2")
-            assert item is not None and item.done and worker.rounds == 1
+
+            def b2_saved() -> bool:
+                item = store.load(sam / "plan.toml").plan.item("b-2")
+                return item is not None and item.done
+
+            await wait_for(pilot, b2_saved, "b-2 saved")
+            assert worker.rounds == 1  # the round of b-1 is still hanging
             hold.unlink()
             await wait_for(pilot, lambda: worker.rounds >= 3, "both rounds")
         assert subject(remote, "main") == "sam: ticked b-2 (Trigger deployment of previous " \
