@@ -111,8 +111,9 @@ class GitSync:
     def _files(self) -> list[str]:
         names = [self.plan_path.name]
         markdown = self.plan_path.with_suffix(".md")
-        if markdown.exists() and not markdown.is_symlink():
-            names.append(markdown.name)
+        ignored = self._git("check-ignore", "-q", "--", markdown.name, check=False)
+        if markdown.exists() and not markdown.is_symlink() and ignored.returncode != 0:
+            names.append(markdown.name)  # unless the repository keeps the Markdown out
         return names
 
     def commit(self, message: str) -> bool:
@@ -122,6 +123,7 @@ class GitSync:
         self._git("add", "--", *files)
         if self._git("diff", "--cached", "--quiet", "--", *files, check=False).returncode == 0:
             return False
+        # --no-verify: a tick is committed even if a hook (`check` on the plan) objects.
         self._git("commit", "-q", "--no-verify", "-m", message, "--", *files)
         return True
 

@@ -128,8 +128,9 @@ class TestRunGit:
             await tick(pilot, "b-1")
             worker = app.git
             assert worker is not None
-            await wait_for(pilot, lambda: worker.failures >= 1, "a failed push")
-            assert "git: not pushed" in notifications(app)
+            await wait_for(pilot, lambda: "git: not pushed" in notifications(app),
+                           "the failed push shown")
+            assert worker.failures >= 1
             assert "refusing pushes for now" in notifications(app)
             assert subject(sam) == "sam: ticked b-1 (Identify last known good version)"
             assert subject(remote, "main") == "The plan"
@@ -138,7 +139,8 @@ class TestRunGit:
             await wait_for(pilot, lambda: worker.failures >= 2, "a retry")
             refuse.unlink()
             await wait_for(pilot, lambda: worker.failures == 0, "the push to go through")
-            assert "Pushed to origin/main after" in notifications(app)
+            await wait_for(pilot, lambda: "Pushed to origin/main after" in notifications(app),
+                           "the push shown")  # app.notify posts a message: shown a turn later
         assert subject(remote, "main") == subject(sam)
 
     async def test_ticks_pushed_from_another_clone_are_pulled_in(self, remote: Path) -> None:
@@ -217,6 +219,7 @@ class TestRunGit:
             assert worker is not None
             await wait_for(pilot, lambda: "ticked" in subject(sam), "the tick's commit")
             await wait_for(pilot, lambda: worker.failures >= 2, "the failed pulls")
+            await wait_for(pilot, lambda: "stopped" in notifications(app), "the failure shown")
             shown = notifications(app)
             assert "pull --rebase from origin/main stopped" in shown
             assert "CONFLICT" in shown and "merge them by hand" in shown

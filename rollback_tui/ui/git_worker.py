@@ -75,6 +75,11 @@ class GitWorker:
         if self._retry is not None:
             self._retry.stop()
             self._retry = None
+        if getattr(self.app, "dirty", False):
+            # A save is under way or being retried: its own round follows it, and a round
+            # now would only hold the plan's lock against it.
+            self._retry = self.app.set_timer(self.retry_seconds, self._start)
+            return
         self._running = True
         message = "; ".join(dict.fromkeys(self._messages)) or "Plan saved"
         message = message if len(message) <= 72 else message[:71] + "…"
