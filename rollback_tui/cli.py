@@ -84,7 +84,7 @@ def _theme(theme: str | None) -> str | None:
 
 
 def _run_app(path: Path | None, mode: str, by: str | None = None,
-             theme: str | None = None, label: str = "") -> None:
+             theme: str | None = None, label: str = "", git: bool = False) -> None:
     # Textual paints at most 60 times a second by default, which adds up to 17 ms to each
     # keystroke's way to the screen; a user's own TEXTUAL_FPS still wins.
     os.environ.setdefault("TEXTUAL_FPS", "120")
@@ -96,7 +96,7 @@ def _run_app(path: Path | None, mode: str, by: str | None = None,
         from rollback_tui.ui.factory import run_app
     except ImportError:  # pragma: no cover - the UI ships with the package
         fail("the wizard is not available in this installation")
-    code = run_app(path, mode=mode, by=by, theme=theme, label=label)
+    code = run_app(path, mode=mode, by=by, theme=theme, label=label, git=git)
     sys.exit(code)
 
 
@@ -111,10 +111,13 @@ def edit(path: Path | None, theme: str | None) -> None:
 @main.command()
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who ticks the steps (default: your login name).")
+@click.option("--git", "git", is_flag=True,
+              help="Commit the plan after each tick (who ticked what), then pull --rebase and "
+                   "push when the repository has a remote; failures are shown and retried.")
 @ThemeOption
-def run(path: Path, by: str | None, theme: str | None) -> None:
+def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
-    _run_app(path, mode="run", by=by, theme=_theme(theme))
+    _run_app(path, mode="run", by=by, theme=_theme(theme), git=git)
 
 
 @main.command()
@@ -478,6 +481,59 @@ def themes_command() -> None:
         for problem in problems:
             say(f"  {problem}")
         sys.exit(EXIT_FINDINGS)
+
+
+# -- several responders: git ------------------------------------------------------------
+
+
+@main.command("merge-driver")
+@click.argument("base", type=PathArg)
+@click.argument("ours", type=PathArg)
+@click.argument("theirs", type=PathArg)
+@click.argument("name", required=False, default="")
+def merge_driver_command(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """git's merge driver for plan files: `merge-driver %O %A %B %P`.
+
+    Merges the plan by item id into OURS (ticks, outcomes and notes of both sides) and
+    re-renders the Markdown beside NAME. Exit 0 when merged, 1 on a conflict (conflict
+    markers in OURS around the fields both sides changed). Set up by `git-setup`.
+    """
+    from rollback_tui import merge_driver
+
+    try:
+        outcome = merge_driver.main(str(base), str(ours), str(theirs), name)
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    click.echo(f"rollback-tui: {outcome.message}", err=True)
+    sys.exit(outcome.code)
+
+
+@main.command("git-setup")
+@click.argument("plans", nargs=-1, type=PathArg)
+@click.option("-C", "repo", type=click.Path(path_type=Path, file_okay=False), default=".",
+              help="The repository (default: the current folder).")
+def git_setup_command(plans: tuple[Path, ...], repo: Path) -> None:
+    """Let git merge plan files by item id: the merge driver in .git/config, the plans
+    (PLANS, or every tracked plan file) and their Markdown in .gitattributes.
+
+    Run it once in every clone (.git/config is not shared); commit .gitattributes.
+    Running it again changes nothing.
+    """
+    from rollback_tui import git_setup
+
+    try:
+        report = git_setup.setup(repo, list(plans) or None)
+    except git_setup.SetupError as exc:
+        fail(str(exc))
+    if not report.plans:
+        click.echo("No plan files tracked in this repository: name them, "
+                   "`rollback-tui git-setup PATH...`")
+    for change in report.changes:
+        click.echo(f"Set {change}")
+    if not report.changes:
+        click.echo("Already set up; nothing changed.")
+    elif any(c.startswith(".gitattributes") for c in report.changes):
+        click.echo("Commit .gitattributes so that every clone merges plans this way.")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,6 +27,7 @@ from rollback_tui.ui.typeahead import TypeAheadKeys
 
 if TYPE_CHECKING:
     from rollback_tui.ui.drill import Drill
+    from rollback_tui.ui.git_worker import GitWorker
 
 
 class RollbackApp(TypeAheadKeys, App[int]):
@@ -80,6 +81,8 @@ class RollbackApp(TypeAheadKeys, App[int]):
         self._hang_up = hangup.HangUp(self._prepare_hang_up, self._exit_from_thread)
         self.saves = saving.BackgroundSave(self._save_is_slow)
         """Saves run in a thread, one at a time: the UI never waits for the disk."""
+        self.git: GitWorker | None = None
+        """run --git: commits and pushes each saved tick; None without --git."""
 
     @property
     def plan(self) -> store.Plan:

@@ -125,6 +125,8 @@ class ChecklistScreen(Screen[None]):
         self.show_state()
         self.action_next_unticked(from_start=True)
         self.set_interval(POLL_SECONDS, self.check_disk)
+        if self.host.git is not None:
+            self.host.git.start()  # run --git: pull now, and every so often
         self.set_interval(1.0, self.show_summary)
         self.call_after_refresh(self.app.first_frame_drawn)
 
@@ -329,6 +331,8 @@ class ChecklistScreen(Screen[None]):
             self._pending = {k: n for k, n in self._pending.items() if n > outcome.edits}
             if not edited_since:
                 host.mark_clean()
+            if host.git is not None:  # run --git: commit (and push) in the background
+                host.git.plan_saved(self.plan)
         host.call_after_refresh(host._show_path)
         with contextlib.suppress(NoMatches):  # the app has closed meanwhile
             await self.refresh_plan()
@@ -355,6 +359,8 @@ class ChecklistScreen(Screen[None]):
         if self.host.dirty:
             self.request_save()
             return
+        if self.host.git is not None and self.host.git.rewriting:
+            return  # run --git is rebasing: the file is not final yet
         if not sync.changed_on_disk(self.plan_file):
             return
         try:
