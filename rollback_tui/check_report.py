@@ -6,6 +6,7 @@ of its key in the file's TOML (for annotations), and the run the worst exit code
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -46,8 +47,13 @@ class FileResult:
         return EXIT_FINDINGS if self.findings else EXIT_CLEAN
 
 
-def check_file(path: Path) -> FileResult:
-    """Read and lint one plan file; never raises for a bad file."""
+def check_file(path: Path, as_of: dt.date | None = None) -> FileResult:
+    """Read and lint one plan file; never raises for a bad file.
+
+    Its review and drill dates are judged as of *as_of* (today, in UTC, by default).
+    """
+    from rollback_tui.plan.review import freshness
+
     try:
         plan, unknown = store.read_plan(path)
     except store.PlanFileError as exc:
@@ -59,6 +65,9 @@ def check_file(path: Path) -> FileResult:
     lines = key_lines(text)
     found = [Located(f.severity, f.where, line_of(f.where, lines), f.message)
              for f in lint(plan, unknown)]
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    found += [Located(f.severity, f.where, line_of(f.where, lines), f.message)
+              for f in freshness(plan, as_of)]
     return FileResult(path, found)
 
 

@@ -5,6 +5,7 @@ The read-only commands never import textual, so they start fast.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import getpass
 import json
@@ -83,7 +84,7 @@ def _theme(theme: str | None) -> str | None:
 
 
 def _run_app(path: Path | None, mode: str, by: str | None = None,
-             theme: str | None = None) -> None:
+             theme: str | None = None, label: str = "", git: bool = False) -> None:
     # Textual paints at most 60 times a second by default, which adds up to 17 ms to each
     # keystroke's way to the screen; a user's own TEXTUAL_FPS still wins.
     os.environ.setdefault("TEXTUAL_FPS", "120")
@@ -95,7 +96,7 @@ def _run_app(path: Path | None, mode: str, by: str | None = None,
         from rollback_tui.ui.factory import run_app
     except ImportError:  # pragma: no cover - the UI ships with the package
         fail("the wizard is not available in this installation")
-    code = run_app(path, mode=mode, by=by, theme=theme)
+    code = run_app(path, mode=mode, by=by, theme=theme, label=label, git=git)
     sys.exit(code)
 
 
@@ -110,10 +111,71 @@ def edit(path: Path | None, theme: str | None) -> None:
 @main.command(short_help="Tick PATH's steps as a checklist, during the incident.")
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who ticks the steps (default: your login name).")
+@click.option("--git", "git", is_flag=True,
+              help="Commit the plan after each tick (who ticked what), then pull --rebase and "
+                   "push when the repository has a remote; failures are shown and retried.")
 @ThemeOption
-def run(path: Path, by: str | None, theme: str | None) -> None:
+def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
-    _run_app(path, mode="run", by=by, theme=_theme(theme))
+    _run_app(path, mode="run", by=by, theme=_theme(theme), git=git)
+
+
+@main.command()
+@click.argument("path", type=PathArg)
+@click.option("--by", help="Who does the steps (default: your login name).")
+@click.option("--label", default="", help="A name for the drill, in its run file's name.")
+@ThemeOption
+def drill(path: Path, by: str | None, label: str, theme: str | None) -> None:
+    """Rehearse PATH: its checklist with the clock running, every step timed.
+
+    The drill is written to its own run file in PLAN.runs/ (the plan's live ticks are not
+    touched); at the end, the plan records the day (last_drilled) and each option's time.
+    """
+    _run_app(path, mode="drill", by=by, theme=_theme(theme), label=label)
+
+
+@main.command()
+@click.argument("path", type=PathArg)
+@click.option("--label", default="", help="A name for the run: the incident's ticket, ...")
+def reset(path: Path, label: str) -> None:
+    """Archive the plan's current run in PLAN.runs/, then clear its ticks and timeline.
+
+    The run file (TOML and Markdown) is written and synced before the plan is cleared; if a
+    reset is cut short, running it again finishes it without a second archive.
+    """
+    from rollback_tui import runs
+    from rollback_tui.plan.model import utc_now
+
+    try:
+        result = runs.reset(path, label, utc_now())
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    if result.archive is None:
+        say(f"{path}: no run to archive (no outcomes, no timeline); nothing changed",
+            lines=False)
+        return
+    again = " (found from an earlier reset)" if result.resumed else ""
+    say(f"Archived the run in {result.archive}{again}; {path} is cleared for the next run",
+        lines=False)
+
+
+@main.command("runs")
+@click.argument("path", type=PathArg)
+def runs_command(path: Path) -> None:
+    """List the plan's archived runs and drills: kind, label, start, duration, outcomes."""
+    from rollback_tui import runs
+
+    _read(path)  # a plan that cannot be read is refused as everywhere
+    try:
+        found, problems = runs.list_runs(path)
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    if not found:
+        say(f"No runs yet in {runs.runs_dir(path)}", lines=False)
+    for r in found:
+        say(r.line(), lines=False)
+    for problem in problems:
+        say(f"rollback-tui: skipped {problem}", err=True, lines=False)
 
 
 @main.command(short_help="Write a complete pre-filled plan and its Markdown.")
@@ -208,15 +270,21 @@ def _finish_markdown(path: Path, plan: store.Plan) -> None:
               default="text", show_default=True,
               help="text for people; github for GitHub Actions annotations (::error "
                    "file=...,line=...::...); json for a list of findings.")
-def check(paths: tuple[Path, ...], output_format: str) -> None:
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              envvar="ROLLBACK_TUI_AS_OF",
+              help="Judge the review and drill dates as of DATE (YYYY-MM-DD) instead of "
+                   "today (default: $ROLLBACK_TUI_AS_OF, else today).")
+def check(paths: tuple[Path, ...], output_format: str, as_of: dt.datetime | None) -> None:
     """Validate and lint each PATH: exit 0 clean, 1 with findings, 2 if a file is unusable.
 
-    With many files (as a pre-commit hook passes them), every file is checked and the exit
-    code is the worst of them.
+    A review overdue (last_reviewed, or created, plus review_every days, 90 by default) and
+    a plan never drilled within that time are warnings. With many files (as a pre-commit
+    hook passes them), every file is checked and the exit code is the worst of them.
     """
     from rollback_tui import check_report
 
-    results = [check_report.check_file(path) for path in paths]
+    day = as_of.date() if as_of is not None else None
+    results = [check_report.check_file(path, day) for path in paths]
     if output_format == "json":
         say(json_visible(check_report.json_text(results)))
     elif output_format == "github":
@@ -413,6 +481,59 @@ def themes_command() -> None:
         for problem in problems:
             say(f"  {problem}")
         sys.exit(EXIT_FINDINGS)
+
+
+# -- several responders: git ------------------------------------------------------------
+
+
+@main.command("merge-driver")
+@click.argument("base", type=PathArg)
+@click.argument("ours", type=PathArg)
+@click.argument("theirs", type=PathArg)
+@click.argument("name", required=False, default="")
+def merge_driver_command(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """git's merge driver for plan files: `merge-driver %O %A %B %P`.
+
+    Merges the plan by item id into OURS (ticks, outcomes and notes of both sides) and
+    re-renders the Markdown beside NAME. Exit 0 when merged, 1 on a conflict (conflict
+    markers in OURS around the fields both sides changed). Set up by `git-setup`.
+    """
+    from rollback_tui import merge_driver
+
+    try:
+        outcome = merge_driver.main(str(base), str(ours), str(theirs), name)
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    click.echo(f"rollback-tui: {outcome.message}", err=True)
+    sys.exit(outcome.code)
+
+
+@main.command("git-setup")
+@click.argument("plans", nargs=-1, type=PathArg)
+@click.option("-C", "repo", type=click.Path(path_type=Path, file_okay=False), default=".",
+              help="The repository (default: the current folder).")
+def git_setup_command(plans: tuple[Path, ...], repo: Path) -> None:
+    """Let git merge plan files by item id: the merge driver in .git/config, the plans
+    (PLANS, or every tracked plan file) and their Markdown in .gitattributes.
+
+    Run it once in every clone (.git/config is not shared); commit .gitattributes.
+    Running it again changes nothing.
+    """
+    from rollback_tui import git_setup
+
+    try:
+        report = git_setup.setup(repo, list(plans) or None)
+    except git_setup.SetupError as exc:
+        fail(str(exc))
+    if not report.plans:
+        click.echo("No plan files tracked in this repository: name them, "
+                   "`rollback-tui git-setup PATH...`")
+    for change in report.changes:
+        click.echo(f"Set {change}")
+    if not report.changes:
+        click.echo("Already set up; nothing changed.")
+    elif any(c.startswith(".gitattributes") for c in report.changes):
+        click.echo("Commit .gitattributes so that every clone merges plans this way.")
 
 
 if __name__ == "__main__":  # pragma: no cover

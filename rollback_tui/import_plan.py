@@ -31,6 +31,38 @@ def _unplaced(reader: _Reader, key: str, text: str) -> None:
     reader.unplaced.append(Unplaced("header", reader.header_at.get(key, 0), text))
 
 
+_EVERY = re.compile(r"\(review every (\d{1,5}) days\)")
+
+
+def _review_dates(reader: _Reader, data: dict[str, Any]) -> None:
+    """``Last Reviewed: 2026-11-21 (review every 90 days)``, ``Last Drilled: 2026-11-22``
+    and ``Review Every: 30 days``, as render writes them."""
+    h = reader.header
+    for key, label in (("last_reviewed", "Last Reviewed"), ("last_drilled", "Last Drilled"),
+                       ("review_every", "Review Every")):
+        if key not in h:
+            continue
+        value = h[key].strip()
+        if key == "review_every":
+            every = re.fullmatch(r"(\d{1,5}) days", value)
+            if every is None:
+                _unplaced(reader, key, f"{label}: {h[key]}")
+            else:
+                data[key] = int(every.group(1))
+            continue
+        day, _, rest = value.partition(" ")
+        every = _EVERY.fullmatch(rest.strip()) if key == "last_reviewed" else None
+        try:
+            data[key] = dt.date.fromisoformat(day)
+        except ValueError:
+            every = None
+        if key not in data or (rest.strip() and every is None):
+            data.pop(key, None)
+            _unplaced(reader, key, f"{label}: {h[key]}")
+        elif every is not None:
+            data["review_every"] = int(every.group(1))
+
+
 def _header(reader: _Reader, data: dict[str, Any]) -> None:
     h = reader.header
     for key in ("incident", "incident_link", "version", "target_version", "feature_flag"):
@@ -41,6 +73,7 @@ def _header(reader: _Reader, data: dict[str, Any]) -> None:
             data["created"] = dt.date.fromisoformat(h["created"].strip())
         except ValueError:
             _unplaced(reader, "created", f"Created: {h['created']}")
+    _review_dates(reader, data)
     if "deployment_type" in h:
         kind = _TYPES.get(re.sub(r"[^a-z]", "", h["deployment_type"].lower()))
         if kind is None:
@@ -96,7 +129,9 @@ def build(reader: _Reader) -> Plan:
     for key in ("option_a", "option_b"):
         procedure[key] = _items(options.get(key, []), variables)
         if key in reader.estimates:
-            procedure[f"{key}_estimate"] = reader.estimates[key]
+            # The last drill's time beside the estimate is the drill's, not the plan's.
+            procedure[f"{key}_estimate"] = re.sub(r";\s*last drill [^;]*$", "",
+                                                  reader.estimates[key]).strip()
     data["procedure"] = procedure
 
     data["components"] = [

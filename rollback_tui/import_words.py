@@ -53,7 +53,9 @@ HEADER = {"created": "created", "deployment type": "deployment_type",
            "incident_link", "current version": "version", "version": "version",
            "target version": "target_version", "last known good version": "target_version",
            "database impact": "db_impact", "db impact": "db_impact",
-           "feature flag": "feature_flag", "incident summary": "incident"}
+           "feature flag": "feature_flag", "incident summary": "incident",
+           "last reviewed": "last_reviewed", "review every": "review_every",
+           "last drilled": "last_drilled"}
 # The header's values that render writes as code spans.
 CODE_SPANS = {"version", "target_version", "feature_flag"}
 CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1", re.DOTALL)

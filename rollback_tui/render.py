@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import item_labels, option_milestones
+from rollback_tui.render_run import date_rows, estimate, run_section
 from rollback_tui.shell_words import (
     INVISIBLE,
     finish,
@@ -33,11 +34,6 @@ _URL = re.compile(r"https?://[^\s<>`\\]+")
 def _link(text: str) -> str:
     """A URL as an explicit autolink (so nothing after it is read as part of it)."""
     return f"<{text}>" if _URL.fullmatch(text) else inline(text)
-
-
-def _estimate(text: str) -> str:
-    """An option's time estimate, in parentheses after its heading (nothing if unset)."""
-    return f" ({heading(text)})" if text.strip() else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +219,7 @@ class _Renderer:
         rows.append(f"**Database Impact:** {'Yes' if p.db_impact else 'No'}")
         if _name(p.feature_flag):
             rows.append(f"**Feature Flag:** {code_span(_name(p.feature_flag))}")
+        rows += date_rows(p)
         title = _heading_end(heading(p.title)) or "Untitled"
         return f"# Rollback Plan: {title}\n\n" + "\\\n".join(rows) + "\n\n---\n"
 
@@ -267,7 +264,8 @@ class _Renderer:
         proc = self.plan.procedure
         return (
             "## Rollback Procedure\n\n"
-            f"### Option A: Feature Flag Rollback{_estimate(proc.option_a_estimate)}\n\n"
+            f"### Option A: Feature Flag Rollback"
+            f"{estimate(proc.option_a_estimate, proc.option_a_drilled)}\n\n"
             + self.items(proc.option_a, numbered=True)
             + "\n"
         )
@@ -276,7 +274,8 @@ class _Renderer:
         proc = self.plan.procedure
         top = "" if proc.uses_a else "## Rollback Procedure\n\n"
         return (
-            f"{top}### Option B: Deployment Rollback{_estimate(proc.option_b_estimate)}\n\n"
+            f"{top}### Option B: Deployment Rollback"
+            f"{estimate(proc.option_b_estimate, proc.option_b_drilled)}\n\n"
             + self.items(proc.option_b, numbered=True)
             + "\n"
         )
@@ -390,6 +389,10 @@ def render_sections(plan: Plan) -> list[Section]:
     r = _Renderer(plan)
     sections = [
         Section("header", r.header()),
+    ]
+    if plan.run is not None:
+        sections.append(Section("run", run_section(plan)))
+    sections += [
         Section("assumptions", r.assumptions()),
         Section("triggers", r.triggers()),
         Section("decision", r.decision()),

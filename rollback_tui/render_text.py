@@ -16,6 +16,7 @@ from rollback_tui.markdown_text import TABLE_LINE_BREAK
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import option_milestones
 from rollback_tui.render import substitute, substitute_command
+from rollback_tui.render_run import date_fields, duration, run_fields
 from rollback_tui.shell_words import strip_invisible, visible
 
 _UNSET = "(not yet written)"
@@ -105,6 +106,10 @@ class _TextRenderer:
         parts.append(f"Database Impact: {'Yes' if p.db_impact else 'No'}")
         if _line(strip_invisible(p.feature_flag)):
             parts.append(f"Feature Flag: {_line(strip_invisible(p.feature_flag))}")
+        parts += [f"{label}: {value}" for label, value in date_fields(p)]
+        if p.run is not None:
+            parts += ["", _heading("Run", "-"), ""]
+            parts += [f"{label}: {_line(value)}" for label, value in run_fields(p)]
 
         a = p.assumptions
         parts += ["", _heading("Assumptions & Data Safety", "-"), ""]
@@ -128,13 +133,15 @@ class _TextRenderer:
         proc = p.procedure
         if proc.uses_a or proc.uses_b:
             parts += ["", _heading("Rollback Procedure", "-")]
-        for used, name, estimate, steps in (
+        for used, name, estimate, drilled, steps in (
                 (proc.uses_a, "Option A: Feature Flag Rollback", proc.option_a_estimate,
-                 proc.option_a),
+                 proc.option_a_drilled, proc.option_a),
                 (proc.uses_b, "Option B: Deployment Rollback", proc.option_b_estimate,
-                 proc.option_b)):
+                 proc.option_b_drilled, proc.option_b)):
             if used:
-                when = f" ({_line(estimate)})" if estimate.strip() else ""
+                said = [_line(estimate)] if estimate.strip() else []
+                said += [f"last drill {duration(drilled)}"] if drilled is not None else []
+                when = f" ({'; '.join(said)})" if said else ""
                 parts += ["", f"{name}{when}", "", self.items(steps, numbered=True)]
 
         parts += ["", _heading("Component Rollback Steps", "-")]

@@ -19,6 +19,9 @@ EXAMPLE = ROOT / "examples" / "plan.toml"
 for name in ("NO_COLOR", "TEXTUAL_THEME", "TEXTUAL_ANIMATIONS", "COLUMNS", "LINES"):
     os.environ.pop(name, None)
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
+# `check` judges review dates as of this day unless a test says otherwise (--as-of): the
+# example plan, written 2026-11-20, would otherwise become overdue as the years go by.
+os.environ["ROLLBACK_TUI_AS_OF"] = "2026-12-01"
 
 RUN_MARK = "ROLLBACK_TUI_TEST_RUN"
 """Set on every process this test run starts (they inherit it, tmux servers and their

@@ -37,6 +37,10 @@ CORE_MODULES = [
     "rollback_tui.import_words",
     "rollback_tui.shell_words",
     "rollback_tui.render_text",
+    "rollback_tui.plan.three_way",
+    "rollback_tui.merge_driver",
+    "rollback_tui.git_setup",
+    "rollback_tui.git_sync",
 ]
 CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text.py",
               PACKAGE / "render.py", PACKAGE / "store.py", PACKAGE / "sync.py",
@@ -45,7 +49,8 @@ CORE_FILES = [*sorted((PACKAGE / "plan").glob("*.py")), PACKAGE / "markdown_text
                                                      "importer", "import_plan", "import_text",
                                                      "import_words", "file_safety",
                                                      "plan_splice")),
-              PACKAGE / "shell_words.py", PACKAGE / "render_text.py"]
+              PACKAGE / "shell_words.py", PACKAGE / "render_text.py",
+              *(PACKAGE / f"{name}.py" for name in ("merge_driver", "git_setup", "git_sync"))]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
 CLI_PROBE = """
@@ -121,6 +126,14 @@ class TestHeadlessCommands:
         """render, check and status run without loading Textual or the UI."""
         path = EXAMPLE.with_suffix(".md") if command == ["import"] else EXAMPLE
         assert loaded_by(command[0], str(path), *command[1:]) == []
+
+    def test_git_commands_do_not_load_textual(self, tmp_path: Path) -> None:
+        """merge-driver (run by git on every merged plan) and git-setup load no UI."""
+        plans = [tmp_path / name for name in ("base.toml", "ours.toml", "theirs.toml")]
+        for plan in plans:
+            plan.write_bytes(EXAMPLE.read_bytes())
+        assert loaded_by("merge-driver", *map(str, plans), "nowhere/plan.toml") == []
+        assert loaded_by("git-setup", "-C", str(tmp_path)) == []
 
     def test_schema_does_not_load_textual(self) -> None:
         """schema prints the JSON Schema without loading Textual or the UI."""

@@ -96,6 +96,20 @@ class ChecklistItem(_Model):
     """When it was ticked, in UTC."""
     done_by: CleanStr | None = None
     """Who ticked it."""
+    outcome: Literal["skipped", "failed"] | None = None
+    """Skipped or failed instead of done (done is then false; done_at/done_by say when and
+    by whom)."""
+    reason: str | None = None
+    """Why the step was skipped or failed."""
+    irreversible: bool = False
+    """The step cannot be undone: the checklist asks before ticking it."""
+
+    @property
+    def state(self) -> Literal["open", "done", "skipped", "failed"]:
+        """open, done, skipped or failed (done wins)."""
+        if self.done:
+            return "done"
+        return self.outcome or "open"
 
 
 class Trigger(_Model):
@@ -146,6 +160,10 @@ class Procedure(_Model):
     """How long Option A takes."""
     option_b_estimate: CleanStr = "~15-30 minutes"
     """How long Option B takes."""
+    option_a_drilled: int | None = Field(default=None, ge=0)
+    """Seconds Option A took in the last drill (set by `rollback-tui drill`)."""
+    option_b_drilled: int | None = Field(default=None, ge=0)
+    """Seconds Option B took in the last drill (set by `rollback-tui drill`)."""
     option_a: list[ChecklistItem] = Field(default_factory=list)
     """Option A's steps: turn the feature flag off."""
     option_b: list[ChecklistItem] = Field(default_factory=list)
@@ -228,6 +246,9 @@ class Contact(_Model):
 
 
 EventKind = Literal["incident-start", "tick", "untick", "note"]
+RunKind = Literal["incident", "drill"]
+DEFAULT_REVIEW_EVERY = 90
+"""Days between reviews when the plan does not say."""
 
 
 class TimelineEvent(_Model):
@@ -243,6 +264,21 @@ class TimelineEvent(_Model):
     """The checklist item's id, for a tick or an untick."""
     text: CleanStr | None = None
     """A note's text."""
+
+
+class RunInfo(_Model):
+    """What a run file records about its run (absent from a plan itself)."""
+
+    kind: RunKind = "incident"
+    """incident (a real run, archived by `reset`) or drill (a rehearsal)."""
+    label: CleanStr = ""
+    """A name for the run: the incident's ticket, "game day", ..."""
+    started: UtcDateTime | None = None
+    """When the run started: the incident start, else its first event."""
+    ended: UtcDateTime | None = None
+    """When it ended: its last event or outcome (or the drill's end)."""
+    plan: CleanStr = ""
+    """The file name of the plan the run was made from."""
 
 
 class Plan(_Model):
@@ -279,6 +315,14 @@ class Plan(_Model):
     contacts: list[Contact] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     """Ticks, unticks and notes, appended in order."""
+    last_reviewed: dt.date | None = None
+    """The day the plan was last reviewed (the wizard's Review step marks it)."""
+    review_every: int | None = Field(default=None, ge=1)
+    """Days between reviews (90 when unset); `check` warns once a review is overdue."""
+    last_drilled: dt.date | None = None
+    """The day of the last drill (`rollback-tui drill` sets it)."""
+    run: RunInfo | None = None
+    """Set in a run file only: the archived run's kind, label and times."""
 
     @model_validator(mode="after")
     def _ids_unique_and_assigned(self, info: ValidationInfo) -> Plan:
@@ -336,6 +380,10 @@ class Plan(_Model):
             if event.event == "incident-start":
                 return event.at
         return None
+
+    @property
+    def review_days(self) -> int:
+        return self.review_every or DEFAULT_REVIEW_EVERY
 
     def variables(self, component: str | None = None) -> dict[str, str]:
         """The values substituted into commands and templates (unset ones are absent)."""

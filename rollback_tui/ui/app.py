@@ -7,7 +7,7 @@ import gc
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -26,6 +26,10 @@ from rollback_tui.ui.steps import STEPS
 from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
 from rollback_tui.ui.typeahead import TypeAheadKeys
 
+if TYPE_CHECKING:
+    from rollback_tui.ui.drill import Drill
+    from rollback_tui.ui.git_worker import GitWorker
+
 
 class RollbackApp(TypeAheadKeys, App[int]):
     """rollback-tui's wizard."""
@@ -40,7 +44,8 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     def __init__(self, plan_file: store.PlanFile, *, untitled: bool = False,
                  loaded: bool = False, cursor_blink: bool = True, mode: str = "edit",
-                 by: str = "", themes: ThemeSetup | None = None) -> None:
+                 by: str = "", themes: ThemeSetup | None = None,
+                 drill_label: str = "") -> None:
         themes = themes or ThemeSetup.find()
         super().__init__(ansi_color=themes.ansi_color())
         self.themes = themes
@@ -48,7 +53,11 @@ class RollbackApp(TypeAheadKeys, App[int]):
         self.themes.install(self)
         self._theme_memory = ThemeMemory(self, self.themes.start)
         self.mode = mode
-        """"edit" opens the wizard, "run" the checklist."""
+        """"edit" opens the wizard, "run" the checklist, "drill" the checklist as a
+        rehearsal (saved to the drill's own run file, see ui/drill.py)."""
+        self.drill_label = drill_label
+        self.drill: Drill | None = None
+        """In drill mode, the Drill that times it (ui/drill.py)."""
         self.by = by
         """Who ticks, as the timeline records it."""
         self.clock = utc_now
@@ -73,12 +82,18 @@ class RollbackApp(TypeAheadKeys, App[int]):
         self._hang_up = hangup.HangUp(self._prepare_hang_up, self._exit_from_thread)
         self.saves = saving.BackgroundSave(self._save_is_slow)
         """Saves run in a thread, one at a time: the UI never waits for the disk."""
+        self.git: GitWorker | None = None
+        """run --git: commits and pushes each saved tick; None without --git."""
 
     @property
     def plan(self) -> store.Plan:
         return self.plan_file.plan
 
     def get_default_screen(self) -> Screen:
+        if self.mode == "drill":
+            from rollback_tui.ui.drill import start
+
+            return start(self)
         if self.mode == "run":
             from rollback_tui.ui.screens.checklist import ChecklistScreen
 
@@ -560,7 +575,8 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
         yield SystemCommand("Save", "Save the plan (TOML and Markdown)", self.action_save)
         yield SystemCommand("Save as…", "Save the plan under a new path", self.action_save_as)
-        yield SystemCommand("Open…", "Open another plan", self.action_open)
+        if self.drill is None:  # a drill's ticks must never reach another plan's run
+            yield SystemCommand("Open…", "Open another plan", self.action_open)
         yield SystemCommand("Copy Markdown", "Copy the rendered plan to the clipboard",
                             self.action_copy)
         if isinstance(screen, WizardScreen):

@@ -22,31 +22,42 @@ def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
 
 def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = None,
              plan_file: store.PlanFile | None = None, cursor_blink: bool = True,
-             theme: str | None = None) -> RollbackApp:
+             theme: str | None = None, label: str = "", git: bool = False) -> RollbackApp:
     """The app on *path* (or on *plan_file*, already loaded).
 
-    *mode* "run" opens the checklist, on a plan that must exist; *by* names who ticks
-    (the login name by default).
+    *mode* "run" opens the checklist, on a plan that must exist, and "drill" the same
+    plan as a rehearsal (*label* names the drill); *by* names who ticks (the login name
+    by default).
     """
     # The theme first: an unknown --theme is refused before any file is touched.
     themes = ThemeSetup.find(theme)
     if plan_file is not None:
         untitled, loaded = False, plan_file.identity is not None
-    elif mode == "run":
+    elif mode in ("run", "drill"):
         if path is None:
-            raise store.PlanFileError("checklist mode needs the path of a saved plan")
+            raise store.PlanFileError(f"{'checklist' if mode == 'run' else 'drill'} mode "
+                                      "needs the path of a saved plan")
         plan_file, untitled, loaded = store.load(path), False, True
     else:
         plan_file, untitled, loaded = open_plan(path)
-    return RollbackApp(plan_file, untitled=untitled, loaded=loaded, cursor_blink=cursor_blink,
-                       mode=mode, by=by or default_user(), themes=themes)
+    app = RollbackApp(plan_file, untitled=untitled, loaded=loaded, cursor_blink=cursor_blink,
+                      mode=mode, by=by or default_user(), themes=themes, drill_label=label)
+    if git:  # each saved tick committed, pulled and pushed (run --git)
+        from rollback_tui.git_sync import GitError
+        from rollback_tui.ui.git_worker import GitWorker
+
+        try:
+            app.git = GitWorker(app, plan_file.path, plan_file.plan)
+        except GitError as exc:
+            raise store.PlanFileError(f"{plan_file.path}: --git: {exc}") from None
+    return app
 
 
 def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None,
-            theme: str | None = None) -> int:
+            theme: str | None = None, label: str = "", git: bool = False) -> int:
     """Run the app in this terminal; returns the exit code."""
     try:
-        app = make_app(path, mode=mode, by=by, theme=theme)
+        app = make_app(path, mode=mode, by=by, theme=theme, label=label, git=git)
     except (store.PlanFileError, UnknownThemeError) as exc:
         say(f"rollback-tui: {exc}", err=True, lines=False)
         return 2

@@ -101,6 +101,10 @@ class ChecklistScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="↺")
+        if self.host.mode == "drill":
+            from rollback_tui.ui.screens.drill import DrillBanner
+
+            yield DrillBanner()
         yield Summary(id="summary", markup=False)
         with Horizontal(id="checklist-body"):
             with VerticalScroll(id="checklist", can_focus=False):
@@ -120,6 +124,8 @@ class ChecklistScreen(Screen[None]):
         self.show_state()
         self.action_next_unticked(from_start=True)
         self.set_interval(POLL_SECONDS, self.check_disk)
+        if self.host.git is not None:
+            self.host.git.start()  # run --git: pull now, and every so often
         self.set_interval(1.0, self.show_summary)
         self.call_after_refresh(self.app.first_frame_drawn)
 
@@ -324,9 +330,13 @@ class ChecklistScreen(Screen[None]):
             self._pending = {k: n for k, n in self._pending.items() if n > outcome.edits}
             if not edited_since:
                 host.mark_clean()
+            if host.git is not None:  # run --git: commit (and push) in the background
+                host.git.plan_saved(self.plan)
         host.call_after_refresh(host._show_path)
         with contextlib.suppress(NoMatches):  # the app has closed meanwhile
             await self.refresh_plan()
+        if outcome.error is None and host.drill is not None:
+            host.drill.step_saved()
 
     def _report_problem(self, message: str) -> None:
         # Once per distinct problem: the save is retried every second.
@@ -351,6 +361,8 @@ class ChecklistScreen(Screen[None]):
         if self.host.dirty:
             self.request_save()
             return
+        if self.host.git is not None and self.host.git.rewriting:
+            return  # run --git is rebasing: the file is not final yet
         if not sync.changed_on_disk(self.plan_file):
             return
         try:
@@ -390,8 +402,10 @@ class ChecklistScreen(Screen[None]):
 
     def system_commands(self) -> list[SystemCommand]:
         """The checklist's entries in the command palette."""
+        from rollback_tui.ui.run_commands import run_commands
+
         commands = [
-            SystemCommand("Edit plan", "Back to the wizard, on this plan", self.edit_plan),
+            *run_commands(self.host, self),
             SystemCommand("Mark incident start", "Record when the incident started",
                           self.action_incident_start),
             SystemCommand("Add note", "Add a note to the timeline", self.action_note),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -10,8 +12,9 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.model import utc_now
 from rollback_tui.plan.text import findings_summary, visible
-from rollback_tui.ui.messages import GoToStep
+from rollback_tui.ui.messages import GoToStep, PlanEdited
 from rollback_tui.ui.steps.base import StepPane
 from rollback_tui.ui.widgets.preview import Preview
 
@@ -24,6 +27,7 @@ class ReviewStep(StepPane):
     ReviewStep #review-findings { height: auto; max-height: 8; margin-bottom: 1; }
     ReviewStep #review-buttons { height: auto; margin-bottom: 1; }
     ReviewStep #review-buttons Button { margin-right: 2; }
+    ReviewStep #review-dates { margin-bottom: 1; color: $text-muted; }
     ReviewStep #review-preview { height: auto; }
     """
 
@@ -43,7 +47,26 @@ class ReviewStep(StepPane):
         with Horizontal(id="review-buttons"):
             yield Button("Save", id="review-save", compact=True, action="app.save")
             yield Button("Copy Markdown", id="review-copy", compact=True, action="app.copy")
+            yield Button("Mark reviewed today", id="review-reviewed", compact=True)
+        yield Static(self._reviewed_text(), id="review-dates", markup=False)
         yield Preview(id="review-preview")
+
+    def _reviewed_text(self) -> Content:
+        plan = self.plan
+        reviewed = plan.last_reviewed.isoformat() if plan.last_reviewed else "never"
+        drilled = plan.last_drilled.isoformat() if plan.last_drilled else "never"
+        return Content(f"Reviewed: {reviewed} · every {plan.review_days} days · "
+                       f"drilled: {drilled}")
+
+    @on(Button.Pressed, "#review-reviewed")
+    def _mark_reviewed(self, event: Button.Pressed) -> None:
+        """The plan was reviewed today: saved with the plan (the next save writes it)."""
+        event.stop()
+        clock = getattr(self.app, "clock", None)
+        today = (clock() if clock else utc_now()).astimezone(dt.UTC).date()
+        self.plan.last_reviewed = today
+        self.query_one("#review-dates", Static).update(self._reviewed_text())
+        self.screen.post_message(PlanEdited())
 
     def show_findings(self, findings: list[Finding]) -> None:
         # Review lists every finding of the plan, not only its own.

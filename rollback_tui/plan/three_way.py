@@ -1,0 +1,248 @@
+"""Three versions of a plan (a common base and two sides) merged into one, by item id.
+
+What git needs to merge a plan file that responders changed in two clones. Each item's
+checklist state (done, when, by whom, and any other field of an item that is not its
+content) is merged by item id; the timeline keeps the events of both sides once each, in
+time order; every other field is merged key by key, and items by id. A field that both
+sides changed differently is a conflict, except an item's checklist state: ticked on both
+sides, the earliest tick is kept; otherwise the side that touched the item last wins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from rollback_tui.plan.model import ChecklistItem, Plan, TimelineEvent
+
+Side = Literal["ours", "base", "theirs"]
+
+CONTENT_FIELDS = frozenset({"id", "text", "command", "owner"})
+"""An item's fields that say what to do; every other field of an item is its state."""
+STATE_FIELDS = tuple(name for name in ChecklistItem.model_fields if name not in CONTENT_FIELDS)
+"""An item's checklist state (done, done_at, done_by, outcomes...), read from the model."""
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""A key or an item that one version does not have."""
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The merged plan, and where both sides changed the same thing differently."""
+
+    plan: Plan
+    """The merge; at each conflict, the side asked for (ours by default)."""
+    conflicts: list[str]
+    """What conflicts, in words: ``title``, ``item a-1: text``; empty for a clean merge."""
+
+
+class MergeError(ValueError):
+    """The merged fields do not make a valid plan (an id on both sides in two lists)."""
+
+
+def merge_three(base: Plan | None, ours: Plan, theirs: Plan, *,
+                prefer: Side = "ours") -> Merged:
+    """Merge *ours* and *theirs*, both changed from *base* (None: no common version).
+
+    At a conflict the result takes the *prefer* side's value (the base's, for "base"),
+    so that three results can be laid side by side to show the conflicts. Raises
+    MergeError if the merged fields do not validate. The inputs are not changed.
+    """
+    conflicts: list[str] = []
+    merger = _Merger(prefer, conflicts)
+    content = merger.merge(_content(base) if base is not None else MISSING,
+                           _content(ours), _content(theirs), "")
+    try:
+        plan = Plan.model_validate({**content, "timeline": _timeline(base, ours, theirs)})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise MergeError(error["msg"].removeprefix("Value error, ")) from None
+    states = (_states(base) if base is not None else {}, _states(ours), _states(theirs))
+    for _, _, item in plan.checklist():
+        state = _merge_state(item.id, states, (base, ours, theirs), merger)
+        if state is not None:
+            for name, value in state.items():
+                setattr(item, name, value)
+    return Merged(plan, conflicts)
+
+
+# -- content ------------------------------------------------------------------------------
+
+
+def _strip_state(value: Any) -> Any:
+    if isinstance(value, dict):
+        is_item = "id" in value  # only checklist items carry an id
+        return {key: _strip_state(v) for key, v in value.items()
+                if not (is_item and key in STATE_FIELDS)}
+    if isinstance(value, list):
+        return [_strip_state(v) for v in value]
+    return value
+
+
+def _content(plan: Plan) -> dict[str, Any]:
+    """The plan's fields but its timeline and its items' states, as plain data."""
+    data = plan.model_dump(mode="python", exclude={"timeline"})
+    return dict(_strip_state(data))
+
+
+def _keyed(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) and "id" in v for v in value)
+
+
+class _Merger:
+    def __init__(self, prefer: Side, conflicts: list[str]) -> None:
+        self.prefer = prefer
+        self.conflicts = conflicts
+
+    def conflict(self, where: str, base: Any, ours: Any, theirs: Any) -> Any:
+        self.conflicts.append(where)
+        return {"ours": ours, "base": base, "theirs": theirs}[self.prefer]
+
+    def merge(self, base: Any, ours: Any, theirs: Any, where: str) -> Any:
+        if ours == theirs:
+            return ours
+        if ours == base:
+            return theirs
+        if theirs == base:
+            return ours
+        if isinstance(ours, dict) and isinstance(theirs, dict):
+            return self._merge_table(base if isinstance(base, dict) else {}, ours, theirs,
+                                     where)
+        lists = isinstance(ours, list) and isinstance(theirs, list)
+        if lists and ours and theirs and _keyed(ours) and _keyed(theirs) and (
+                base is MISSING or _keyed(base)):
+            return self._merge_items(base if base is not MISSING else [], ours, theirs,
+                                     where)
+        if lists and isinstance(base, list) and len(base) == len(ours) == len(theirs):
+            return [self.merge(b, o, t, f"{where}[{i}]")
+                    for i, (b, o, t) in enumerate(zip(base, ours, theirs, strict=True))]
+        return self.conflict(where or "the plan", base, ours, theirs)
+
+    def _merge_table(self, base: dict[str, Any], ours: dict[str, Any],
+                     theirs: dict[str, Any], where: str) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        label = f"item {ours['id']}: " if "id" in ours else (f"{where}." if where else "")
+        for key in [*ours, *(k for k in theirs if k not in ours)]:
+            value = self.merge(base.get(key, MISSING), ours.get(key, MISSING),
+                               theirs.get(key, MISSING), f"{label}{key}")
+            if value is not MISSING:
+                merged[key] = value
+        return merged
+
+    def _merge_items(self, base: list[dict[str, Any]], ours: list[dict[str, Any]],
+                     theirs: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+        """Items merged by id: each side's additions, removals and edits."""
+        by_id = [{item["id"]: item for item in items} for items in (base, ours, theirs)]
+        common = [i for i in by_id[1] if i in by_id[2]]
+        if common != [i for i in by_id[2] if i in by_id[1]]:
+            # Both sides reordered the same items differently.
+            side = self.conflict(f"{where} (order of items)", base, ours, theirs)
+            return side if side is not MISSING else []
+        order = list(by_id[1])
+        for index, item_id in enumerate(by_id[2]):
+            if item_id in by_id[1]:
+                continue
+            before = next((i for i in reversed(list(by_id[2])[:index]) if i in order), None)
+            at = order.index(before) + 1 if before is not None else 0
+            while at < len(order) and order[at] not in by_id[0] and order[at] not in by_id[2]:
+                at += 1  # after the items ours added there: ours first, then theirs
+            order.insert(at, item_id)
+        merged = []
+        for item_id in order:
+            value = self.merge(*(items.get(item_id, MISSING) for items in by_id),
+                               f"item {item_id}")
+            if value is not MISSING:
+                merged.append(value)
+        return merged
+
+
+# -- checklist state ----------------------------------------------------------------------
+
+
+def _states(plan: Plan) -> dict[str, dict[str, Any]]:
+    return {item.id: {name: getattr(item, name) for name in STATE_FIELDS}
+            for _, _, item in plan.checklist()}
+
+
+_UNTOUCHED = ChecklistItem()
+
+
+def _touched(plan: Plan, base: Plan | None, item_id: str) -> Any:
+    """When *plan* last changed the item since *base* (its latest new event), or None."""
+    old = Counter(_event_key(e) for e in base.timeline) if base is not None else Counter()
+    times = []
+    for event in plan.timeline:
+        if event.item != item_id:
+            continue
+        key = _event_key(event)
+        if old[key]:
+            old[key] -= 1
+        else:
+            times.append(event.at)
+    return max(times, default=None)
+
+
+def _merge_state(item_id: str, states: tuple[dict[str, dict[str, Any]], ...],
+                 plans: tuple[Plan | None, Plan, Plan], merger: _Merger) -> dict[str, Any] | None:
+    base, mine, other = (s.get(item_id) for s in states)
+    if base is None:  # new on both sides (or no common version): as if never ticked
+        base = {name: getattr(_UNTOUCHED, name) for name in STATE_FIELDS}
+    if mine is None or other is None:
+        return mine or other  # the item is on one side only
+    if mine == other:
+        return mine
+    # A side changed the item if its state moved or it has new events about it (ticked,
+    # then unticked again, is a change that ends where it began).
+    touched = _touched(plans[1], plans[0], item_id), _touched(plans[2], plans[0], item_id)
+    if other == base and touched[1] is None:
+        return mine
+    if mine == base and touched[0] is None:
+        return other
+    # Both sides changed it. Ticked on both: once, at the earliest tick.
+    if mine.get("done") and other.get("done") and mine.get("done_at") and other.get("done_at"):
+        return other if other["done_at"] < mine["done_at"] else mine
+    if None not in touched and touched[0] != touched[1]:
+        return mine if touched[0] > touched[1] else other  # the latest change wins
+    return merger.conflict(f"item {item_id}: state", base, mine, other)  # type: ignore[no-any-return]
+
+
+# -- the timeline -------------------------------------------------------------------------
+
+
+def _event_key(event: TimelineEvent) -> str:
+    return json.dumps(event.model_dump(mode="json"), sort_keys=True)
+
+
+def _timeline(base: Plan | None, ours: Plan, theirs: Plan) -> list[TimelineEvent]:
+    """Both sides' events, each once, in time order (ours first within one second).
+
+    Counted as multisets against the base: an event both sides added is kept once, one
+    that a side removed (by hand) stays removed.
+    """
+    have = [Counter(_event_key(e) for e in plan.timeline) if plan is not None else Counter()
+            for plan in (base, ours, theirs)]
+    need: dict[str, int] = {}
+    for key in have[1].keys() | have[2].keys():
+        was, mine, other = have[0][key], have[1][key], have[2][key]
+        if mine > was and other > was:
+            need[key] = max(mine, other)
+        else:
+            need[key] = max(0, mine + other - was)
+    events: list[TimelineEvent] = []
+    for event in [*ours.timeline, *theirs.timeline]:
+        key = _event_key(event)
+        if need.get(key, 0) > 0:
+            need[key] -= 1
+            events.append(event.model_copy())
+    events.sort(key=lambda e: e.at)
+    return events

@@ -1,0 +1,106 @@
+"""The three-way merge of plans behind the git merge driver, on plans in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rollback_tui.plan import new_plan
+from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.plan.three_way import (
+    CONTENT_FIELDS,
+    STATE_FIELDS,
+    MergeError,
+    merge_three,
+)
+from rollback_tui.plan.timeline import record, set_done
+
+T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
+
+
+def at(minutes: int) -> dt.datetime:
+    return T0 + dt.timedelta(minutes=minutes)
+
+
+def three() -> tuple[Plan, Plan, Plan]:
+    base = new_plan(title="T", components=["api"])
+    return base, base.model_copy(deep=True), base.model_copy(deep=True)
+
+
+class TestState:
+    """An item's checklist state is every field that is not its content."""
+
+    def test_state_fields_come_from_the_model(self) -> None:
+        """done, done_at, done_by (and any field added to items later) are state."""
+        assert set(STATE_FIELDS) | CONTENT_FIELDS == set(ChecklistItem.model_fields)
+        assert {"done", "done_at", "done_by"} <= set(STATE_FIELDS)
+
+    def test_a_later_untick_wins_over_an_earlier_tick(self) -> None:
+        """Ticked here at :01 and there at :00 then unticked at :02: unticked."""
+        base, ours, theirs = three()
+        set_done(ours, "b-1", True, "sam", at=at(1))
+        set_done(theirs, "b-1", True, "lee", at=at(0))
+        set_done(theirs, "b-1", False, "lee", at=at(2))
+        merged = merge_three(base, ours, theirs)
+        item = merged.plan.item("b-1")
+        assert merged.conflicts == [] and item is not None and not item.done
+        assert [e.event for e in merged.plan.timeline] == ["tick", "tick", "untick"]
+
+    def test_ticked_on_both_keeps_the_earliest(self) -> None:
+        """The earliest tick, with who made it, whichever side it is on."""
+        base, ours, theirs = three()
+        set_done(ours, "b-1", True, "sam", at=at(3))
+        set_done(theirs, "b-1", True, "lee", at=at(1))
+        item = merge_three(base, ours, theirs).plan.item("b-1")
+        assert item is not None and (item.done_at, item.done_by) == (at(1), "lee")
+
+
+class TestTimeline:
+    def test_an_event_both_sides_added_is_kept_once(self) -> None:
+        """The same note (same time, person, text) on both sides appears once."""
+        base, ours, theirs = three()
+        for plan in (ours, theirs):
+            record(plan, "note", "sam", text="paged the DBA", at=at(1))
+        record(theirs, "note", "lee", text="all clear", at=at(0))
+        merged = merge_three(base, ours, theirs).plan
+        assert [e.text for e in merged.timeline] == ["all clear", "paged the DBA"]
+
+    def test_without_a_common_version_identical_plans_merge(self) -> None:
+        """git's add/add case (no base): the same plan on both sides is no conflict."""
+        _, ours, theirs = three()
+        set_done(ours, "b-1", True, "sam", at=at(1))
+        merged = merge_three(None, ours, theirs)
+        assert merged.conflicts == [] and [e.item for e in merged.plan.timeline] == ["b-1"]
+
+
+class TestContent:
+    def test_different_fields_of_one_item_merge(self) -> None:
+        """Text here, command there: both kept."""
+        base, ours, theirs = three()
+        item = ours.item("b-2")
+        assert item is not None
+        item.text = "Roll back"
+        other = theirs.item("b-2")
+        assert other is not None
+        other.command = "helm rollback api 41"
+        merged = merge_three(base, ours, theirs)
+        result = merged.plan.item("b-2")
+        assert merged.conflicts == [] and result is not None
+        assert (result.text, result.command) == ("Roll back", "helm rollback api 41")
+
+    def test_the_same_field_changed_differently_is_a_conflict(self) -> None:
+        """Each side's value at the conflict, as asked for; the conflict named."""
+        base, ours, theirs = three()
+        ours.title, theirs.title = "Ours", "Theirs"
+        assert merge_three(base, ours, theirs).conflicts == ["title"]
+        assert merge_three(base, ours, theirs, prefer="theirs").plan.title == "Theirs"
+        assert merge_three(base, ours, theirs, prefer="base").plan.title == "T"
+
+    def test_one_id_added_to_two_lists_cannot_merge(self) -> None:
+        """The same new id in two different lists: no valid plan, MergeError."""
+        base, ours, theirs = three()
+        ours.followup.items.append(ChecklistItem(id="x-1", text="a"))
+        theirs.communications.actions.append(ChecklistItem(id="x-1", text="b"))
+        with pytest.raises(MergeError, match="x-1"):
+            merge_three(base, ours, theirs)
