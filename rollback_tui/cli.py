@@ -120,7 +120,7 @@ def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
     _run_app(path, mode="run", by=by, theme=_theme(theme), git=git)
 
 
-@main.command()
+@main.command(short_help="Rehearse PATH: its checklist, every step timed.")
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who does the steps (default: your login name).")
 @click.option("--label", default="", help="A name for the drill, in its run file's name.")
@@ -134,7 +134,7 @@ def drill(path: Path, by: str | None, label: str, theme: str | None) -> None:
     _run_app(path, mode="drill", by=by, theme=_theme(theme), label=label)
 
 
-@main.command()
+@main.command(short_help="Archive the current run, then clear ticks and timeline.")
 @click.argument("path", type=PathArg)
 @click.option("--label", default="", help="A name for the run: the incident's ticket, ...")
 def reset(path: Path, label: str) -> None:
@@ -159,7 +159,7 @@ def reset(path: Path, label: str) -> None:
         lines=False)
 
 
-@main.command("runs")
+@main.command("runs", short_help="List the plan's archived runs and drills.")
 @click.argument("path", type=PathArg)
 def runs_command(path: Path) -> None:
     """List the plan's archived runs and drills: kind, label, start, duration, outcomes."""
@@ -486,7 +486,7 @@ def themes_command() -> None:
 # -- several responders: git ------------------------------------------------------------
 
 
-@main.command("merge-driver")
+@main.command("merge-driver", short_help="git's merge driver for plan files (by item id).")
 @click.argument("base", type=PathArg)
 @click.argument("ours", type=PathArg)
 @click.argument("theirs", type=PathArg)
@@ -508,7 +508,7 @@ def merge_driver_command(base: Path, ours: Path, theirs: Path, name: str) -> Non
     sys.exit(outcome.code)
 
 
-@main.command("git-setup")
+@main.command("git-setup", short_help="Let git merge plan files by item id.")
 @click.argument("plans", nargs=-1, type=PathArg)
 @click.option("-C", "repo", type=click.Path(path_type=Path, file_okay=False), default=".",
               help="The repository (default: the current folder).")
