@@ -59,11 +59,12 @@ def plan_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
 
 
 def _content(plan: Plan) -> Plan:
-    """*plan* without its ticks and timeline: what a merge by item id would not carry."""
+    """*plan* without its outcomes and timeline: what a merge by item id would not carry."""
     bare = plan.model_copy(deep=True)
     bare.timeline = []
     for _, _, item in bare.checklist():
         item.done, item.done_at, item.done_by = False, None, None
+        item.outcome, item.reason = None, None
     return bare
 
 
