@@ -184,7 +184,7 @@ class TestTick:
 
 
 class TestUntick:
-    """Ticking a done item again unticks it, and that is recorded too."""
+    """Ticking a done item again asks, then unticks it, and that is recorded too."""
 
     async def test_untick_clears_the_item_and_appends_to_the_timeline(self, example_plan: Path
                                                                        ) -> None:
@@ -195,7 +195,7 @@ class TestUntick:
             await pilot.pause()
             await pilot.press("space")
             clock.advance(30)
-            await pilot.press("up", "space")
+            await pilot.press("up", "space", "tab", "enter")  # the question: Undo
             plan = on_disk(example_plan)
             item = plan.item("a-1")
             assert item is not None and not item.done

@@ -15,8 +15,9 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.timeline import Progress, elapsed, option_milestones
+from rollback_tui.plan.model import ChecklistItem, ItemState, Plan
+from rollback_tui.plan.timeline import EVENT_LABELS, Progress, elapsed, option_milestones
+from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.render import substitute, substitute_command
 from rollback_tui.shell_words import visible
 
@@ -35,7 +36,7 @@ class Group:
 
     @property
     def progress(self) -> Progress:
-        return Progress(sum(item.done for item in self.items), len(self.items))
+        return Progress.of(self.items)
 
 
 def checklist_groups(plan: Plan) -> list[Group]:
@@ -78,10 +79,38 @@ def layout_key(plan: Plan) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
 
 
 def progress_bar(progress: Progress, width: int = 12) -> Content:
-    """``━━━━────`` filled in proportion to the items done."""
-    filled = round(width * progress.done / progress.total) if progress.total else 0
+    """``━━━━━━────`` filled in proportion to the items done, then skipped, then failed."""
+    def share(count: int) -> int:
+        return round(width * count / progress.total) if progress.total else 0
+
+    done = share(progress.done)
+    skipped = min(width - done, share(progress.done + progress.skipped) - done)
+    failed = min(width - done - skipped, share(progress.settled) - done - skipped)
     style = "$success" if progress.complete else "$accent"
-    return Content.assemble(("━" * filled, style), ("─" * (width - filled), "$foreground 30%"))
+    return Content.assemble(("━" * done, style), ("━" * skipped, "$foreground 50%"),
+                            ("━" * failed, "$error"),
+                            ("─" * (width - done - skipped - failed), "$foreground 30%"))
+
+
+def progress_counts(progress: Progress) -> Content:
+    """``2/5`` then `` · 1 skipped · 1 failed`` when there are any."""
+    parts: list[tuple[str, str]] = [(f" {progress.done}/{progress.total}", "$text-muted")]
+    if progress.skipped:
+        parts.append((f" · {progress.skipped} skipped", "$text-muted"))
+    if progress.failed:
+        parts.append((f" · {progress.failed} failed", "bold $text-error"))
+    return Content.assemble(*parts)
+
+
+_BOXES: dict[ItemState, tuple[str, str]] = {
+    "open": ("[ ]", "bold"),
+    "done": ("[x]", "bold $text-success"),
+    "skipped": ("[-]", "bold $text-muted"),
+    "failed": ("[!]", "bold $text-error"),
+}
+_TEXT_STYLES: dict[ItemState, str] = {
+    "open": "", "done": "$text-muted", "skipped": "$text-muted strike", "failed": "",
+}
 
 
 # -- a row ------------------------------------------------------------------------------
@@ -97,12 +126,16 @@ class ChecklistRow(Widget, can_focus=True):
     ChecklistRow > .command { margin-left: 4; padding: 0 1; width: auto; max-width: 1fr;
                               background: $foreground 8%; color: $text-accent; }
     ChecklistRow > .meta { margin-left: 4; color: $text-success; }
+    ChecklistRow.-skipped > .meta { color: $text-muted; }
+    ChecklistRow.-failed > .meta { color: $text-error; }
     """
 
     # The screen's actions, run as the key is handled rather than through a message:
     # keys typed ahead (space, down, space) then act on the rows in the order typed.
     BINDINGS = [
-        Binding("space,enter", "screen.toggle_item", "Tick"),
+        Binding("space,enter", "screen.toggle_item", "Done"),
+        Binding("s", "screen.skip_item", "Skip"),
+        Binding("f", "screen.fail_item", "Failed"),
         Binding("c", "screen.copy_command", "Copy"),
         # Here rather than on the screen: the scrolling container binds the arrows too.
         Binding("down,j", "screen.next_row", "Next", show=False),
@@ -119,6 +152,7 @@ class ChecklistRow(Widget, can_focus=True):
         self.variables = variables
         self.command: str | None = None
         self.done = False
+        self.state: ItemState = "open"
         self.line = Static(classes="line", markup=False)
         self.command_view = Static(classes="command", markup=False)
         self.meta = Static(classes="meta", markup=False)
@@ -132,12 +166,14 @@ class ChecklistRow(Widget, can_focus=True):
     def show(self, item: ChecklistItem) -> None:
         """Show the item's state (after a tick, or a change read from disk)."""
         self.done = item.done
+        self.state = item.state
         text = visible(substitute(item.text, self.variables)).strip() or "(no text)"
-        box = ("[x]", "bold $text-success") if item.done else ("[ ]", "bold")
-        parts: list[Content | tuple[str, str] | str] = [box, " "]
+        parts: list[Content | tuple[str, str] | str] = [_BOXES[item.state], " "]
         if self.label:
             parts += [(self.label, "$text-muted"), " "]
-        parts.append((text, "$text-muted") if item.done else text)
+        parts.append((text, _TEXT_STYLES[item.state]))
+        if item.irreversible:
+            parts.append((" · irreversible", "bold $text-warning"))
         if item.owner:
             parts.append((f" · owner: {visible(item.owner)}", "$text-muted"))
         parts.append((f"  {item.id}", "$text-muted italic"))
@@ -147,12 +183,16 @@ class ChecklistRow(Widget, can_focus=True):
         self.command = command or None
         self.command_view.display = bool(command)
         self.command_view.update(Content(f"$ {command}") if command else Content(""))
-        self.meta.display = item.done
-        if item.done:
+        self.meta.display = item.state != "open"
+        if item.state != "open":
             when = f"{item.done_at:%Y-%m-%d %H:%M:%S} UTC" if item.done_at else "time unknown"
-            who = f" by {item.done_by}" if item.done_by else ""
-            self.meta.update(Content(f"✓ done {when}{who}"))
-        self.set_class(item.done, "-done")
+            who = f" by {visible(item.done_by)}" if item.done_by else ""
+            mark = {"done": "✓ done", "skipped": "↷ skipped", "failed": "✗ failed"}[item.state]
+            reason = f": {visible(item.reason)}" if item.reason else ""
+            self.meta.update(Content(f"{mark} {when}{who}{reason}"))
+        for state in ("done", "skipped", "failed"):
+            self.set_class(item.state == state, f"-{state}")
+
 
 # -- a group ----------------------------------------------------------------------------
 
@@ -180,8 +220,7 @@ class ChecklistGroup(Vertical):
         progress = self.group.progress
         mark = ("✓ ", "$text-success") if progress.complete else ("", "")
         return Content.assemble(
-            mark, self.group.title, "  ", progress_bar(progress, 8),
-            (f" {progress.done}/{progress.total}", "$text-muted"),
+            mark, self.group.title, "  ", progress_bar(progress, 8), progress_counts(progress),
         )
 
     def show(self, group: Group) -> None:
@@ -212,11 +251,11 @@ def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i") -> Content:
     """Two lines: overall progress and the incident's start; the time elapsed since then
     beside the chosen options' estimates."""
     items = [item for _, _, item in plan.checklist(active=True)]
-    progress = Progress(sum(item.done for item in items), len(items))
+    progress = Progress.of(items)
     start = plan.incident_started_at
     first = Content.assemble(
         ("Overall ", "bold"), progress_bar(progress, 16),
-        (f" {progress.done}/{progress.total} done", "bold"), ("  ·  ", "$text-muted"),
+        (f" {progress.counts()}", "bold"), ("  ·  ", "$text-muted"),
         (f"incident started {start:%H:%M:%S} UTC", "") if start else
         (f"incident start not marked: press {start_key}", "bold $text-warning"),
     )
@@ -226,7 +265,34 @@ def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i") -> Content:
         (elapsed(start, now), "bold $text-accent") if start else ("—", "$text-muted"),
         (f"  ·  estimate: {chosen}" if chosen else "", ""),
     )
-    return Content("\n").join([first, second])
+    lines = [first, second]
+    clock = update_clock(plan, now)
+    if clock is not None:
+        lines.append(Content.assemble(
+            ("Status ", "bold"),
+            (clock.describe(), "bold $text-error" if clock.overdue else ""),
+            ("  ·  m copies the update", "$text-muted"),
+        ))
+    return Content("\n").join(lines)
+
+
+class UpdateDue(Static):
+    """The status update that is due: shown until one is sent (m, or a template copied)."""
+
+    DEFAULT_CSS = """
+    UpdateDue { display: none; height: auto; padding: 0 1; background: $error 30%;
+                text-style: bold; }
+    UpdateDue.-due { display: block; }
+    """
+
+    def show(self, plan: Plan, now: dt.datetime) -> None:
+        clock = update_clock(plan, now)
+        due = clock is not None and clock.overdue
+        self.set_class(due, "-due")
+        if clock is not None and due:
+            self.update(Content(f"Status update due: {clock.describe()}. Press m to copy the "
+                                "internal update (or copy a template from ctrl+p): that "
+                                "records it and restarts the clock."))
 
 
 class Summary(Static):
@@ -241,14 +307,6 @@ class Summary(Static):
 
 
 # -- the timeline -----------------------------------------------------------------------
-
-EVENT_LABELS = {
-    "incident-start": "Incident started",
-    "tick": "Done",
-    "untick": "Undone",
-    "note": "Note",
-}
-
 
 def timeline_text(plan: Plan) -> Content:
     """Every timeline event, oldest first, then the milestones of the chosen option."""
@@ -265,7 +323,7 @@ def timeline_text(plan: Plan) -> Content:
                 what += f" {item.text.strip()}"
         if event.text:
             what += f": {event.text}"
-        style = {"tick": "$text-success", "untick": "$text-warning",
+        style = {"tick": "$text-success", "untick": "$text-warning", "fail": "$text-error",
                  "incident-start": "bold $text-error"}.get(event.event, "")
         lines.append(Content.assemble(
             (f"{event.at:%H:%M:%S}", "$text-muted"), " ",
