@@ -46,14 +46,17 @@ class UpdateClock:
     def overdue(self) -> bool:
         return self.now >= self.due
 
-    def describe(self) -> str:
-        """``next update due at 14:30 UTC, in 12 min`` or ``... overdue by 3 min``."""
-        head = f"next update due at {self.due:%H:%M} UTC"
+    def when(self) -> str:
+        """``in 12 min``, ``due now`` or ``overdue by 3 min``."""
         seconds = (self.due - self.now).total_seconds()
         if seconds > 0:
-            return f"{head}, in {math.ceil(seconds / 60)} min"
+            return f"in {math.ceil(seconds / 60)} min"
         late = int(-seconds // 60)
-        return f"{head}, due now" if late == 0 else f"{head}, overdue by {late} min"
+        return "due now" if late == 0 else f"overdue by {late} min"
+
+    def describe(self) -> str:
+        """``next update due at 14:30 UTC, in 12 min`` or ``... overdue by 3 min``."""
+        return f"next update due at {self.due:%H:%M} UTC, {self.when()}"
 
 
 def update_clock(plan: Plan, now: dt.datetime) -> UpdateClock | None:

@@ -290,9 +290,8 @@ class UpdateDue(Static):
         due = clock is not None and clock.overdue
         self.set_class(due, "-due")
         if clock is not None and due:
-            self.update(Content(f"Status update due: {clock.describe()}. Press m to copy the "
-                                "internal update (or copy a template from ctrl+p): that "
-                                "records it and restarts the clock."))
+            self.update(Content(f"Status update {clock.when()}: m copies the update and "
+                                "restarts the clock"))
 
 
 class Summary(Static):
