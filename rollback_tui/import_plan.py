@@ -103,6 +103,10 @@ def build(reader: _Reader) -> Plan:
         for name, steps in reader.components]
 
     comms: dict[str, Any] = fields("communications")
+    if "update_interval" in comms:  # "every 30 minutes"
+        minutes = re.search(r"\d{1,4}", comms.pop("update_interval"))
+        if minutes and 1 <= int(minutes.group()) <= 1440:
+            comms["update_interval"] = int(minutes.group())
     comms.update({name: unsubstitute(body, variables)
                   for name, body in reader.templates.items()})
     comms["actions"] = _items(reader.actions, variables)

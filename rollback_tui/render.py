@@ -302,6 +302,8 @@ class _Renderer:
             self.field("Stakeholders", c.stakeholders),
             self.field("Status Update Channels", c.channels),
             self.field("Update Cadence", c.cadence),
+            *([f"- **Update Interval:** every {c.update_interval} minutes"]
+              if c.update_interval is not None else []),
             "- **Incident Timeline:** every tick and note is recorded in this plan's "
             "Timeline section.",
             "",

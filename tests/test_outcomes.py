@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from rollback_tui import store, sync
 from rollback_tui.cli import main
 from rollback_tui.conflicts import ticks_only
+from rollback_tui.importer import parse_markdown
 from rollback_tui.plan import DeploymentType, new_plan
 from rollback_tui.plan.lint import lint
 from rollback_tui.plan.merge import merge
@@ -195,6 +196,35 @@ class TestMarkdown:
         assert "Run database rollback migration (irreversible)" in text
 
 
+class TestImport:
+    """`import` reads the outcomes and irreversible marks back from the Markdown."""
+
+    def test_render_then_import_gives_back_every_outcome(self) -> None:
+        """Done, skipped, failed with their reasons, who and when; irreversible; the
+        timeline's skip, fail and update-sent events; the update interval."""
+        plan = every_outcome(store.load(OLD_PLAN).plan)
+        item(plan, "a-2").reason = "flag *already* off — see `#incidents`"
+        plan.communications.update_interval = 20
+        imported, unplaced = parse_markdown(render_markdown(plan))
+        assert unplaced == []
+        for item_id in ("a-1", "a-2", "a-3", "a-4", "b-4", "b-5"):
+            got, want = item(imported, item_id), item(plan, item_id)
+            assert (got.state, got.reason, got.done_by, got.irreversible, got.text) == (
+                want.state, want.reason, want.done_by, want.irreversible, want.text)
+        assert item(imported, "a-3").done_at == at(3)
+        assert [(e.event, e.item, e.text) for e in imported.timeline] == [
+            (e.event, e.item, e.text) for e in plan.timeline]
+        assert imported.communications.update_interval == 20
+
+    def test_typed_stars_are_not_a_mark(self) -> None:
+        """A step whose text says **irreversible** or — **skipped** is read as text."""
+        plan = store.load(OLD_PLAN).plan
+        item(plan, "a-4").text = "Check **irreversible** — **skipped** by x"
+        imported, _ = parse_markdown(render_markdown(plan))
+        a4 = item(imported, "a-4")
+        assert (a4.text, a4.state, a4.irreversible) == (item(plan, "a-4").text, "open", False)
+
+
 class TestMerge:
     """Merging by item id keeps outcomes from both sides, as it keeps ticks."""
 
@@ -263,7 +293,7 @@ class TestIrreversible:
                                                                ) -> None:
         """A warning at the step's owner; none once an owner is named."""
         plan = store.load(example_plan).plan
-        item(plan, "b-4").irreversible = True
+        item(plan, "b-4").owner = None
         findings = [f for f in lint(plan) if f.where == "procedure.option_b[3].owner"]
         assert [(f.severity, f.message) for f in findings] == [
             ("warning", "step b-4 cannot be undone and has no owner to confirm it")]
