@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Label
+from textual.widgets import Button, Checkbox, Label
 
 from rollback_tui.plan.model import ChecklistItem, Contact, Trigger
 from rollback_tui.ui.messages import PlanEdited
@@ -60,7 +60,7 @@ class ContactRow(ListRow):
 
 
 class ItemRow(ListRow):
-    """A checklist item: its text, then its command and owner."""
+    """A checklist item: its text and whether it can be undone, then its command and owner."""
 
     DEFAULT_CSS = """
     ItemRow { margin-bottom: 1; }
@@ -69,18 +69,30 @@ class ItemRow(ListRow):
     ItemRow .item-owner-label { width: 7; color: $text-muted; padding-left: 1; }
     ItemRow .item-text, ItemRow .item-command { width: 1fr; }
     ItemRow .item-owner { width: 14; }
+    ItemRow .item-irreversible { margin-left: 1; }
     """
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(f"{self.index + 1}.", classes="item-number")
             yield FieldInput(self.item, "text", placeholder="What to do", classes="item-text")
+            yield Checkbox("irreversible", self.item.irreversible, compact=True,
+                           classes="item-irreversible",
+                           tooltip="Cannot be undone: checklist mode asks for a confirmation")
         with Horizontal():
             yield Label("  $", classes="item-prompt")
             yield FieldInput(self.item, "command", placeholder="command (optional)",
                              classes="item-command")
             yield Label("owner", classes="item-owner-label")
             yield FieldInput(self.item, "owner", placeholder="—", classes="item-owner")
+
+
+    @on(Checkbox.Changed, ".item-irreversible")
+    def _irreversible_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        if self.item.irreversible != event.value:
+            self.item.irreversible = event.value
+            self.screen.post_message(PlanEdited())
 
 
 class RowList(Vertical):
