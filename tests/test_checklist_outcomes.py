@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
-from wizard_helpers import type_text
+from textual.widgets import Checkbox, Input, Static
+from wizard_helpers import clear_and_type, type_text
 
 from rollback_tui import store
 from rollback_tui.plan.model import ChecklistItem
@@ -328,6 +328,50 @@ class TestUpdateClock:
             assert not app.screen.query_one(UpdateDue).display
             assert "next update due at 15:10 UTC, in 30 min" in text_of(
                 app.screen.query_one(Summary))
+
+
+class TestWizardFields:
+    """The wizard edits whether a step is irreversible, and the update interval."""
+
+    async def test_the_irreversible_box_marks_the_step(self, example_plan: Path) -> None:
+        """Space on a-1's box: the plan is unsaved; ctrl+s writes irreversible = true."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("f8", "f8", "f8", "f8")  # Procedure
+            await pilot.pause()
+            box = app.screen.query_one(".item-irreversible", Checkbox)
+            box.focus()
+            await pilot.pause()
+            await pilot.press("space")
+            await pilot.pause()
+            assert app.plan_file.plan.procedure.option_a[0].irreversible
+            assert app.dirty
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert on_disk(example_plan, "a-1").irreversible
+
+    async def test_the_update_interval_is_a_number_of_minutes(self, example_plan: Path
+                                                               ) -> None:
+        """15 is saved; "15m" is refused with a message, the plan keeps 15."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press(*["f8"] * 6)  # Communications
+            await pilot.pause()
+            field = app.screen.query_one("#comms-update-interval", Input)
+            assert field.value == "30"
+            field.focus()
+            await pilot.pause()
+            await clear_and_type(pilot, "15")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert store.load(example_plan).plan.communications.update_interval == 15
+            await pilot.press("end", "m")  # "15m": not a number
+            await pilot.pause()
+            assert app.plan_file.plan.communications.update_interval == 15
+            assert "whole number from 1 to 1440" in str(app.screen.query_one(
+                ".update-interval .field-message", Static).render())
 
 
 # -- snapshots -------------------------------------------------------------------------------
