@@ -167,6 +167,19 @@ class TestSkipAndFail:
             assert text_of(screen(app).row("a-1").meta).endswith(": [bold]x[/] [@click=app.quit]")
 
 
+    async def test_skip_from_the_palette(self, example_plan: Path) -> None:
+        """ctrl+p, "skip step", enter: the reason dialog for the focused step."""
+        app = checklist_app(example_plan)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("down", "ctrl+p")
+            await type_text(pilot, "skip step")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ReasonDialog) and app.screen.item_id == "a-2"
+
+
 class TestIrreversible:
     """An irreversible step is done only once the word is typed."""
 

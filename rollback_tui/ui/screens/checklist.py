@@ -346,6 +346,10 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
                           self.action_toggle_timeline),
             SystemCommand("Next unticked item", "Go to the next item not yet done",
                           self.action_next_unticked),
+            SystemCommand("Skip step", "Mark the focused step skipped, saying why (s)",
+                          self.action_skip_item),
+            SystemCommand("Mark step failed", "Mark the focused step failed, saying why (f)",
+                          self.action_fail_item),
         ]
         for title, text in templates(self.plan):
             commands.append(SystemCommand(
