@@ -60,7 +60,7 @@ class ContactRow(ListRow):
 
 
 class ItemRow(ListRow):
-    """A checklist item: its text and whether it can be undone, then its command and owner."""
+    """A checklist item: its text, then its command, owner and whether it can be undone."""
 
     DEFAULT_CSS = """
     ItemRow { margin-bottom: 1; }
@@ -68,7 +68,7 @@ class ItemRow(ListRow):
     ItemRow .item-prompt { width: 4; color: $text-muted; }
     ItemRow .item-owner-label { width: 7; color: $text-muted; padding-left: 1; }
     ItemRow .item-text, ItemRow .item-command { width: 1fr; }
-    ItemRow .item-owner { width: 14; }
+    ItemRow .item-owner { width: 12; }
     ItemRow .item-irreversible { margin-left: 1; }
     """
 
@@ -76,15 +76,16 @@ class ItemRow(ListRow):
         with Horizontal():
             yield Label(f"{self.index + 1}.", classes="item-number")
             yield FieldInput(self.item, "text", placeholder="What to do", classes="item-text")
-            yield Checkbox("irreversible", self.item.irreversible, compact=True,
-                           classes="item-irreversible",
-                           tooltip="Cannot be undone: checklist mode asks for a confirmation")
         with Horizontal():
             yield Label("  $", classes="item-prompt")
             yield FieldInput(self.item, "command", placeholder="command (optional)",
                              classes="item-command")
             yield Label("owner", classes="item-owner-label")
             yield FieldInput(self.item, "owner", placeholder="—", classes="item-owner")
+            # Last in the tab order: text, command, owner, then this.
+            yield Checkbox("irreversible", self.item.irreversible, compact=True,
+                           classes="item-irreversible",
+                           tooltip="Cannot be undone: checklist mode asks for a confirmation")
 
 
     @on(Checkbox.Changed, ".item-irreversible")
