@@ -204,6 +204,7 @@ class TestImport:
         timeline's skip, fail and update-sent events; the update interval."""
         plan = every_outcome(store.load(OLD_PLAN).plan)
         item(plan, "a-2").reason = "flag *already* off — see `#incidents`"
+        set_outcome(plan, "a-4", "skipped", "later", "sam", at=at(6.5))
         plan.communications.update_interval = 20
         imported, unplaced = parse_markdown(render_markdown(plan))
         assert unplaced == []
@@ -212,6 +213,7 @@ class TestImport:
             assert (got.state, got.reason, got.done_by, got.irreversible, got.text) == (
                 want.state, want.reason, want.done_by, want.irreversible, want.text)
         assert item(imported, "a-3").done_at == at(3)
+        assert item(imported, "a-4").done_at == at(6.5)  # to the second, from the timeline
         assert [(e.event, e.item, e.text) for e in imported.timeline] == [
             (e.event, e.item, e.text) for e in plan.timeline]
         assert imported.communications.update_interval == 20
