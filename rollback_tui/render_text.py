@@ -154,6 +154,8 @@ class _TextRenderer:
                   self.field("Stakeholders", c.stakeholders),
                   self.field("Status Update Channels", c.channels),
                   self.field("Update Cadence", c.cadence),
+                  *([f"Update Interval: every {c.update_interval} minutes"]
+                    if c.update_interval is not None else []),
                   "Incident Timeline: every tick and note is recorded in this plan's Timeline "
                   "section.", "", "Communication Actions", "", self.items(c.actions, False)]
         for title_, body in (("Internal Update", c.internal_template),

@@ -194,6 +194,10 @@ class TestMarkdown:
         assert "— SKIPPED by sam at 2026-11-20 14:02 UTC: flag already off" in text
         assert "— FAILED by lee at 2026-11-20 14:03 UTC: dashboard | timed out" in text
         assert "Run database rollback migration (irreversible)" in text
+        assert "Update Interval: every" not in text  # the old plan has none
+        plan = store.load(OLD_PLAN).plan
+        plan.communications.update_interval = 20
+        assert "Update Interval: every 20 minutes\n" in render_text(plan)
 
 
 class TestImport:
