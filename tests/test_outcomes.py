@@ -322,6 +322,9 @@ class TestClock:
         clock = update_clock(plan, at(18))
         assert clock is not None and not clock.overdue
         assert clock.describe() == "next update due at 14:30 UTC, in 12 min"
+        due = update_clock(plan, at(30.5))
+        assert due is not None and due.overdue
+        assert due.describe() == "next update due at 14:30 UTC, due now"
         late = update_clock(plan, at(33.5))
         assert late is not None and late.overdue
         assert late.describe() == "next update due at 14:30 UTC, overdue by 3 min"
