@@ -8,9 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
-from wizard_helpers import clear_and_type, type_text
+from wizard_helpers import clear_and_type, type_text, until
 
 from rollback_tui import store
 from rollback_tui.plan.model import ChecklistItem
@@ -343,6 +344,40 @@ class TestUpdateClock:
                 app.screen.query_one(Summary))
 
 
+class TestTypedAhead:
+    """Keys in one burst (a slow SSH link) act in the order typed, dialogs included."""
+
+    async def test_skip_fail_and_tick_in_one_burst(self, example_plan: Path) -> None:
+        """s why enter f bad enter space, all queued at once: a-1 skipped "why", a-2 failed
+        "bad", a-3 done."""
+        app = checklist_app(example_plan)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            keys = ["s", "w", "h", "y", "enter", "f", "b", "a", "d", "enter", "space"]
+            for key in keys:
+                app.post_message(events.Key(key, {"enter": "\r", "space": " "}.get(key, key)))
+            for _ in range(20):
+                await pilot.pause()
+            assert [(on_disk(example_plan, i).state, on_disk(example_plan, i).reason)
+                    for i in ("a-1", "a-2", "a-3")] == [
+                ("skipped", "why"), ("failed", "bad"), ("done", None)]
+            assert isinstance(app.screen, ChecklistScreen)
+
+    async def test_stray_keys_after_an_irreversible_step_stay_in_its_dialog(
+            self, example_plan: Path) -> None:
+        """space enter y enter at once on an irreversible step: still asking, not done."""
+        mark_irreversible(example_plan, "a-1")
+        app = checklist_app(example_plan)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for key, char in [("space", " "), ("enter", "\r"), ("y", "y"), ("enter", "\r")]:
+                app.post_message(events.Key(key, char))
+            for _ in range(10):
+                await pilot.pause()
+            assert isinstance(app.screen, ConfirmIrreversible)
+            assert on_disk(example_plan, "a-1").state == "open"
+
+
 class TestWizardFields:
     """The wizard edits whether a step is irreversible, and the update interval."""
 
@@ -383,8 +418,9 @@ class TestWizardFields:
             await pilot.press("end", "m")  # "15m": not a number
             await pilot.pause()
             assert app.plan_file.plan.communications.update_interval == 15
-            assert "whole number from 1 to 1440" in str(app.screen.query_one(
-                ".update-interval .field-message", Static).render())
+            message = app.screen.query_one(".update-interval .field-message", Static)
+            await until(pilot, lambda: field.value == "15m")
+            await until(pilot, lambda: "whole number from 1 to 1440" in str(message.render()))
 
 
 # -- snapshots -------------------------------------------------------------------------------

@@ -70,6 +70,15 @@ class TestOutcomeKeys:
         assert state(example_plan, "a-1") == ("failed", "403 from the flag API")
 
 
+    def test_a_burst_acts_in_the_order_typed(self, term: Tmux, example_plan: Path) -> None:
+        """s why enter f bad enter space sent at once: skipped, failed, done, in order."""
+        run(term, example_plan)
+        term.keys("s", "w", "h", "y", "Enter", "f", "b", "a", "d", "Enter", "Space")
+        term.wait_for(lambda s: "1/36 done, 1 skipped, 1 failed" in s)
+        assert [state(example_plan, i) for i in ("a-1", "a-2", "a-3")] == [
+            ("skipped", "why"), ("failed", "bad"), ("done", None)]
+
+
 class TestIrreversibleConfirmation:
     """The database migration (irreversible in the example) is done only once the word is
     typed."""

@@ -8,8 +8,11 @@ Copying a communication template records that an update was sent and restarts th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from textual import events
 
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import Outcome, record, set_done, set_outcome
@@ -18,6 +21,7 @@ from rollback_tui.shell_words import visible
 from rollback_tui.ui.screens.confirm_irreversible import ConfirmIrreversible
 from rollback_tui.ui.screens.dialogs import Choice
 from rollback_tui.ui.screens.reason_dialog import ReasonDialog
+from rollback_tui.ui.screens.typed_ahead import KeysToInput
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -47,6 +51,26 @@ def templates(plan: Plan) -> list[tuple[str, str]]:
 
 class OutcomeActions(_Base):
     """Done, skipped, failed and undo on the focused row; sending a status update."""
+
+    held_keys: list[tuple[str, str | None]] | None = None
+    """Keys typed while a dialog's answer is being recorded, replayed once it is (None
+    when no dialog is open): a burst such as `s reason enter f reason enter` then acts on
+    the rows in the order typed."""
+
+    def _ask(self, dialog: Screen[Any], callback: Callable[[Any], Awaitable[None]]) -> None:
+        self.held_keys = []
+        if isinstance(dialog, KeysToInput):
+            dialog.spill = self.held_keys
+
+        async def answered(result: Any) -> None:
+            try:
+                await callback(result)
+            finally:
+                keys, self.held_keys = self.held_keys or [], None
+                for key, character in keys:
+                    self.app.post_message(events.Key(key, character))
+
+        self.app.push_screen(dialog, answered)
 
     if TYPE_CHECKING:  # provided by the screen
         @property
@@ -79,13 +103,12 @@ class OutcomeActions(_Base):
         if item.state != "open":
             question = (f"{item.id} is {item.state}: {self._label(item)}\n"
                         "Take this back and leave the step open? (escape keeps it)")
-            self.app.push_screen(Choice(question, [("keep", f"Keep it {item.state}"),
-                                                        ("undo", "Undo")]),
-                                 partial(self._undo_answered, item.id))
+            self._ask(Choice(question, [("keep", f"Keep it {item.state}"), ("undo", "Undo")]),
+                      partial(self._undo_answered, item.id))
             return
         if item.irreversible:
-            self.app.push_screen(ConfirmIrreversible(item.id, self._label(item)),
-                                 partial(self._irreversible_answered, item.id))
+            self._ask(ConfirmIrreversible(item.id, self._label(item)),
+                      partial(self._irreversible_answered, item.id))
             return
         await self._mark_done(row, item.id)
 
@@ -120,8 +143,8 @@ class OutcomeActions(_Base):
         if focused is None:
             return
         row, item = focused
-        self.app.push_screen(ReasonDialog(outcome, item.id, self._label(item)),
-                             partial(self._reason_given, row, item.id, outcome))
+        self._ask(ReasonDialog(outcome, item.id, self._label(item)),
+                  partial(self._reason_given, row, item.id, outcome))
 
     async def _reason_given(self, row: ChecklistRow, item_id: str, outcome: Outcome,
                             reason: str | None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,11 +9,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from rollback_tui.ui.screens.typed_ahead import AnswerInput, KeysToInput
+
 CONFIRM_WORD = "irreversible"
 """What must be typed to mark an irreversible step done."""
 
 
-class ConfirmIrreversible(ModalScreen[bool]):
+class ConfirmIrreversible(KeysToInput, ModalScreen[bool]):
     """Mark an irreversible step done only once the word is typed; escape cancels."""
 
     DEFAULT_CSS = """
@@ -25,6 +26,7 @@ class ConfirmIrreversible(ModalScreen[bool]):
     ConfirmIrreversible .error { color: $text-error; }
     """
 
+    INPUT_ID = "confirm-word"
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
     def __init__(self, item_id: str, text: str) -> None:
@@ -39,14 +41,14 @@ class ConfirmIrreversible(ModalScreen[bool]):
                 f"\nType {CONFIRM_WORD} and press enter to mark it done "
                 "(escape cancels).",
             ))
-            yield Input(placeholder=CONFIRM_WORD, id="confirm-word")
+            yield AnswerInput(placeholder=CONFIRM_WORD, id="confirm-word")
             yield Static("", classes="error", markup=False)
 
-    @on(Input.Submitted, "#confirm-word")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip().lower() != CONFIRM_WORD:
-            event.input.clear()
+    def answer(self, text: str) -> None:
+        if not self.is_active:
+            return  # already answered: an enter typed ahead must not close another screen
+        if text.strip().lower() != CONFIRM_WORD:
+            self.query_one("#confirm-word", Input).clear()
             self.query_one(".error", Static).update(
                 f"Not confirmed: type {CONFIRM_WORD} (escape cancels).")
             return

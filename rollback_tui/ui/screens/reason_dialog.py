@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
+
+from rollback_tui.ui.screens.typed_ahead import AnswerInput, KeysToInput
 
 
-class ReasonDialog(ModalScreen[str | None]):
+class ReasonDialog(KeysToInput, ModalScreen[str | None]):
     """One line of reason for a skipped or failed step; enter records it, escape cancels."""
 
     DEFAULT_CSS = """
@@ -22,6 +23,7 @@ class ReasonDialog(ModalScreen[str | None]):
     ReasonDialog .error { color: $text-error; }
     """
 
+    INPUT_ID = "reason"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, verb: str, item_id: str, text: str) -> None:
@@ -37,13 +39,13 @@ class ReasonDialog(ModalScreen[str | None]):
                                 "(enter records it, escape cancels)"))
             placeholder = ("e.g. flag already off" if self.verb == "skipped"
                            else "e.g. helm rollback timed out")
-            yield Input(placeholder=placeholder, id="reason")
+            yield AnswerInput(placeholder=placeholder, id="reason")
             yield Static("", classes="error", markup=False)
 
-    @on(Input.Submitted, "#reason")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        reason = event.value.strip()
+    def answer(self, text: str) -> None:
+        if not self.is_active:
+            return  # already answered: an enter typed ahead must not close another screen
+        reason = text.strip()
         if not reason:
             self.query_one(".error", Static).update("A reason is needed (escape cancels).")
             return

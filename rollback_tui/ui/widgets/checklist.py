@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -20,6 +21,8 @@ from rollback_tui.plan.timeline import EVENT_LABELS, Progress, elapsed, option_m
 from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.render import substitute, substitute_command
 from rollback_tui.shell_words import visible
+from rollback_tui.ui.screens.checklist_outcomes import OutcomeActions
+from rollback_tui.ui.screens.typed_ahead import KeysToInput
 
 # -- what the checklist shows -----------------------------------------------------------
 
@@ -144,6 +147,30 @@ class ChecklistRow(Widget, can_focus=True):
         Binding("end", "screen.last_row", "Last", show=False),
     ]
 
+    async def on_key(self, event: events.Key) -> None:
+        """Run the row's keys as they arrive; keys typed after one that opened a dialog
+        (s, f, or space on an irreversible step) go to the dialog, in the order typed."""
+        top, screen = self.app.screen, self.screen
+        held = screen.held_keys if isinstance(screen, OutcomeActions) else None
+        if top is not screen:  # typed after a key that opened a dialog: the dialog's
+            event.prevent_default()
+            event.stop()
+            if isinstance(top, KeysToInput):
+                top.take_key(event.key, event.character)
+            else:
+                self.app.post_message(events.Key(event.key, event.character))
+            return
+        if held is not None:  # a dialog's answer is being recorded: the key waits for it
+            event.prevent_default()
+            event.stop()
+            held.append((event.key, event.character))
+            return
+        action = _ROW_KEYS.get(event.key)
+        if action is not None:
+            event.prevent_default()
+            event.stop()
+            await self.run_action(action)
+
     def __init__(self, item: ChecklistItem, label: str, variables: dict[str, str]) -> None:
         super().__init__()  # no DOM id: item ids may hold dots, which CSS ids cannot
         self.item_id = item.id
@@ -193,6 +220,10 @@ class ChecklistRow(Widget, can_focus=True):
         for state in ("done", "skipped", "failed"):
             self.set_class(item.state == state, f"-{state}")
 
+
+_ROW_KEYS = {key.strip(): binding.action for binding in ChecklistRow.BINDINGS
+             if isinstance(binding, Binding) for key in binding.key.split(",")}
+"""Each key of a row's bindings, and its action."""
 
 # -- a group ----------------------------------------------------------------------------
 
