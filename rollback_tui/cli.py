@@ -19,8 +19,10 @@ import click
 from rollback_tui import store, sync
 from rollback_tui.completion import complete_item_ids
 from rollback_tui.plan import DeploymentType, new_plan
+from rollback_tui.plan.model import utc_now
 from rollback_tui.plan.text import visible
-from rollback_tui.plan.timeline import set_done
+from rollback_tui.plan.timeline import Outcome, Progress, set_done, set_outcome
+from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.render import render_markdown
 
 EXIT_FINDINGS = 1
@@ -303,7 +305,8 @@ def check(paths: tuple[Path, ...], output_format: str, as_of: dt.datetime | None
 @click.argument("path", type=PathArg)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def status(path: Path, as_json: bool) -> None:
-    """List every checklist item: id, section, text and state."""
+    """List every checklist item: id, section, text and state (open, done, skipped or
+    failed); then when the next status update is due."""
     plan, _ = _read(path)
     rows = [
         {
@@ -313,30 +316,52 @@ def status(path: Path, as_json: bool) -> None:
             "done": item.done,
             "done_at": item.done_at.isoformat() if item.done_at else None,
             "done_by": item.done_by,
+            "state": item.state,
+            "outcome": item.outcome,
+            "reason": item.reason,
+            "irreversible": item.irreversible,
         }
         for section, _, item in plan.checklist(active=True)
     ]
+    clock = update_clock(plan, utc_now())
     if as_json:
         # JSON escapes C0 controls itself; the others become \\uXXXX escapes (valid JSON).
         say(json_visible(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
     width = max((len(r["id"]) for r in rows), default=2)
+    marks = {"open": " ", "done": "x", "skipped": "s", "failed": "f"}
     for row in rows:
-        mark = "x" if row["done"] else " "
-        when = f"  ({row['done_at']} by {row['done_by']})" if row["done"] else ""
-        say(f"[{mark}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
-    done = sum(r["done"] for r in rows)
-    say(f"{done}/{len(rows)} done")
+        when = ""
+        if row["state"] != "open":
+            when = f"  ({row['state']} {row['done_at']} by {row['done_by']}"
+            when += f": {row['reason']})" if row["reason"] else ")"
+        say(f"[{marks[row['state']]}] {row['id']:<{width}}  {row['section']}: "
+            f"{row['text']}{when}")
+    progress = Progress.of(item for _, _, item in plan.checklist(active=True))
+    say(progress.counts())
+    if clock is not None:
+        say(clock.describe())
 
 
 @main.command(short_help="Tick (or untick) items by id; saved at once.")
 @click.argument("path", type=PathArg)
 @click.argument("ids", nargs=-1, required=True, shell_complete=complete_item_ids)
-@click.option("--undo", is_flag=True, help="Untick instead of tick.")
+@click.option("--undo", is_flag=True, help="Take back the outcome: the items are open again.")
+@click.option("--skip", "skip_reason", metavar="REASON",
+              help="Mark the items skipped on purpose, saying why.")
+@click.option("--failed", "fail_reason", metavar="REASON",
+              help="Mark the items failed, saying what went wrong.")
 @click.option("--by", help="Who did it (default: your login name).")
 @click.option("--force", is_flag=True, help="Save even if the plan is read-only.")
-def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None, force: bool) -> None:
-    """Tick (or untick) checklist items by id; both files are saved at once."""
+def tick(path: Path, ids: tuple[str, ...], undo: bool, skip_reason: str | None,
+         fail_reason: str | None, by: str | None, force: bool) -> None:
+    """Tick checklist items by id (or skip them, fail them, or undo); both files are
+    saved at once."""
+    if sum([undo, skip_reason is not None, fail_reason is not None]) > 1:
+        fail("tick: use one of --undo, --skip and --failed")
+    reason = skip_reason if skip_reason is not None else fail_reason
+    if reason is not None and not reason.strip():
+        fail("tick: --skip and --failed need a reason")
     try:
         plan_file = store.load(path)
     except store.PlanFileError as exc:
@@ -346,7 +371,11 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None, force: bo
         known = ", ".join(item.id for _, _, item in plan_file.plan.checklist()[:8])
         fail(f"{path}: no checklist item with id {', '.join(missing)} (ids look like: {known})")
     who = by or default_user()
-    changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
+    if reason is not None:
+        outcome: Outcome = "skipped" if skip_reason is not None else "failed"
+        changed = [i for i in ids if set_outcome(plan_file.plan, i, outcome, reason, who)]
+    else:
+        changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
     from rollback_tui.conflicts import CLI_LOCK_TIMEOUT, plan_lock
 
     problem = None
@@ -362,10 +391,14 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None, force: bo
         problem = str(exc)  # the ticks are saved: say so, then what was not written
     except store.PlanFileError as exc:
         fail(str(exc))
-    verb = "Unticked" if undo else "Ticked"
+    if skip_reason is not None:
+        verb, state = "Skipped", "skipped"
+    elif fail_reason is not None:
+        verb, state = "Marked failed", "failed"
+    else:
+        verb, state = ("Unticked", "unticked") if undo else ("Ticked", "ticked")
     for i in ids:
-        say(f"{verb} {i}" if i in changed else f"{i} was already {'un' if undo else ''}"
-                   "ticked")
+        say(f"{verb} {i}" if i in changed else f"{i} was already {state}")
     if problem is not None:
         fail(problem)
 

@@ -221,11 +221,12 @@ def _give_plan_permissions(fd: int, path: Path) -> None:
 
 
 def _content(plan: Plan) -> Plan:
-    """*plan* without its ticks and timeline: what a merge by item id would not carry."""
+    """*plan* without its outcomes and timeline: what a merge by item id would not carry."""
     bare = plan.model_copy(deep=True)
     bare.timeline = []
     for _, _, item in bare.checklist():
         item.done, item.done_at, item.done_by = False, None, None
+        item.outcome, item.reason = None, None
     return bare
 
 

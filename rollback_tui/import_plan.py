@@ -139,6 +139,10 @@ def build(reader: _Reader) -> Plan:
         for name, steps in reader.components]
 
     comms: dict[str, Any] = fields("communications")
+    if "update_interval" in comms:  # "every 30 minutes"
+        minutes = re.search(r"\d{1,4}", comms.pop("update_interval"))
+        if minutes and 1 <= int(minutes.group()) <= 1440:
+            comms["update_interval"] = int(minutes.group())
     comms.update({name: unsubstitute(body, variables)
                   for name, body in reader.templates.items()})
     comms["actions"] = _items(reader.actions, variables)
@@ -187,14 +191,16 @@ def _event(plan: Plan, event: dict[str, Any], labels: dict[str, str]) -> Any:
 
 
 def _seconds_from_timeline(plan: Plan) -> None:
-    """A ticked step's time to the second, from its tick in the timeline (the checklist
-    shows minutes)."""
-    ticks = {e.item: e for e in plan.timeline if e.event == "tick" and e.item}
+    """A step's outcome time to the second, from its tick, skip or fail in the timeline
+    (the checklist shows minutes)."""
+    states = {"tick": "done", "skip": "skipped", "fail": "failed"}
+    latest = {e.item: e for e in plan.timeline if e.event in states and e.item}
     for _, _, item in plan.checklist():
-        tick = ticks.get(item.id)
-        if item.done and item.done_at and tick is not None and \
-                tick.at.replace(second=0) == item.done_at and (tick.by or None) == item.done_by:
-            item.done_at = tick.at
+        event = latest.get(item.id)
+        if item.done_at and event is not None and states[event.event] == item.state and \
+                event.at.replace(second=0) == item.done_at and \
+                (event.by or None) == item.done_by:
+            item.done_at = event.at
 
 
 # -- what was not placed, kept in the TOML ------------------------------------------------

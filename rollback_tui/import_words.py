@@ -41,13 +41,13 @@ FIELDS: dict[str, list[tuple[re.Pattern[str], str]]] = {
         (r"hotfix|fix forward", "rollback_vs_hotfix")]],
     "communications": [(re.compile(p, re.I), f) for p, f in [
         (r"stakeholder", "stakeholders"), (r"channel", "channels"),
-        (r"cadence|frequency", "cadence")]],
+        (r"update interval", "update_interval"), (r"cadence|frequency", "cadence")]],
     "followup": [(re.compile(p, re.I), f) for p, f in [
         (r"root cause", "rca"), (r"prevention", "prevention"),
         (r"monitoring|alerting", "monitoring"), (r"retrospective", "retrospective")]],
 }
-DERIVED = re.compile(r"^incident timeline$|^start to (first|last) step of option [ab]$",
-                      re.I)
+DERIVED = re.compile(r"^incident timeline$|^start to (first|last) step of option [ab]$"
+                     r"|^progress$", re.I)
 HEADER = {"created": "created", "deployment type": "deployment_type",
            "components": "components", "incident": "incident", "incident link":
            "incident_link", "current version": "version", "version": "version",
@@ -60,7 +60,8 @@ HEADER = {"created": "created", "deployment type": "deployment_type",
 CODE_SPANS = {"version", "target_version", "feature_flag"}
 CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1", re.DOTALL)
 EVENTS = {"incident started": "incident-start", "done": "tick", "undone": "untick",
-           "note": "note"}
+          "skipped": "skip", "failed": "fail", "status update sent": "update-sent",
+          "note": "note"}
 
 
 def section_of(title: str) -> str | None:

@@ -23,6 +23,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from rollback_tui.import_outcomes import read_irreversible, read_outcome
 from rollback_tui.import_text import (
     block_text,
     cell_text,
@@ -83,12 +84,16 @@ class _Item:
     done: bool = False
     done_at: dt.datetime | None = None
     done_by: str | None = None
+    outcome: str | None = None
+    reason: str | None = None
+    irreversible: bool = False
 
     def data(self, variables: dict[str, str]) -> dict[str, Any]:
-        out: dict[str, Any] = {"text": unsubstitute(self.text, variables), "done": self.done}
+        out: dict[str, Any] = {"text": unsubstitute(self.text, variables), "done": self.done,
+                               "irreversible": self.irreversible}
         if self.command is not None:
             out["command"] = unsubstitute(self.command, variables, command=True)
-        for name in ("owner", "done_at", "done_by"):
+        for name in ("owner", "done_at", "done_by", "outcome", "reason"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
         return out
@@ -307,6 +312,10 @@ class _Reader:
                 if at is not None:
                     item.done_at, item.done_by = at, done.group(2)
                     nodes = nodes[:-1]
+        nodes, item.outcome, item.reason, by, at = read_outcome(nodes)
+        if item.outcome is not None:
+            item.done_by, item.done_at = by, at
+        nodes, item.irreversible = read_irreversible(nodes, _OWNER)
         text = plain(nodes)
         if item.done_at is not None:
             text = text.removesuffix(" ")
@@ -315,6 +324,9 @@ class _Reader:
             text = text[box.end():]
         if _OWNER in text:
             text, item.owner = text.split(_OWNER, 1)
+        if item.outcome == "skipped" and len(text) > 4 and text.startswith("~~") and \
+                text.endswith("~~"):
+            text = text[2:-2]  # struck through: visibly not done
         item.text = "" if text.strip() == "—" else text.strip()
         # Empty optional values are unset, as a saved plan has them.
         item.command = command if command and command.strip() else None

@@ -52,9 +52,10 @@ def _same(existing: Any, value: Any) -> bool:
 
 
 def _unset(model: BaseModel, name: str, value: Any) -> bool:
-    # Unset keys are absent from the file; an unticked item carries no `done = false`.
-    empty = value is None or value == "" or value == [] or (
-        name in ("done", "irreversible") and value is False)
+    # Unset keys are absent from the file; an unticked item carries no `done = false`, an
+    # ordinary step no `irreversible = false`.
+    empty = (value is None or value == "" or value == []
+             or (name in ("done", "irreversible") and value is False))
     if not empty:
         return False
     # An absent key reads back as the default: leave it out only if that is empty too

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.timeline import item_labels, option_milestones
+from rollback_tui.plan.timeline import EVENT_LABELS, Progress, item_labels, option_milestones
 from rollback_tui.render_run import date_rows, estimate, run_section
 from rollback_tui.shell_words import (
     INVISIBLE,
@@ -172,12 +172,21 @@ class _Renderer:
     def item(self, marker: str, item: ChecklistItem, variables: dict[str, str],
              outer: str = "") -> str:
         indent = outer + " " * (len(marker) + 1)
-        line = f"{marker} [{'x' if item.done else ' '}] {self.text(item.text, variables) or '—'}"
+        text = self.text(item.text, variables) or "—"
+        if item.state == "skipped":
+            text = f"~~{text}~~"  # visibly not done
+        line = f"{marker} [{'x' if item.done else ' '}] {text}"
+        if item.irreversible:
+            line += " **irreversible**"
         if item.owner and item.owner.strip():
             line += f" — owner: {inline(item.owner)}"
-        if item.done and item.done_at:
-            who = f" by {inline(item.done_by)}" if item.done_by else ""
+        who = f" by {inline(item.done_by)}" if item.done_by else ""
+        when = f" at {item.done_at:%Y-%m-%d %H:%M} UTC" if item.done_at else ""
+        if item.state == "done" and item.done_at:
             line += f" _(done {item.done_at:%Y-%m-%d %H:%M} UTC{who})_"
+        elif item.state in ("skipped", "failed"):
+            reason = f": {inline(item.reason)}" if item.reason and item.reason.strip() else ""
+            line += f" — **{item.state}**{who}{when}{reason}"
         if _has_command(item):
             # Blank lines around the block (markdownlint MD031); the list is then loose.
             line += "\n\n" + fenced(substitute_command(item.command, variables), indent, "sh")
@@ -298,6 +307,8 @@ class _Renderer:
             self.field("Stakeholders", c.stakeholders),
             self.field("Status Update Channels", c.channels),
             self.field("Update Cadence", c.cadence),
+            *([f"- **Update Interval:** every {c.update_interval} minutes"]
+              if c.update_interval is not None else []),
             "- **Incident Timeline:** every tick and note is recorded in this plan's "
             "Timeline section.",
             "",
@@ -361,12 +372,7 @@ class _Renderer:
         labels = item_labels(self.plan)  # one look-up for all events, as plan.item()
         # In time order: after a merge, events appended to the file may be earlier.
         for e in sorted(self.plan.timeline, key=lambda event: event.at):
-            what = {
-                "incident-start": "Incident started",
-                "tick": "Done",
-                "untick": "Undone",
-                "note": "Note",
-            }[e.event]
+            what = EVENT_LABELS[e.event]
             if _name(e.item or ""):
                 label = f" {code_span(_name(e.item or ''), table=True)}"
                 if labels.get(e.item or ""):
@@ -378,9 +384,12 @@ class _Renderer:
             by = inline(e.by, table=True) or "—"
             lines.append(f"| {e.at:%Y-%m-%d %H:%M:%S} | {by} | {what} |")
         milestones = option_milestones(self.plan)
-        if milestones:
+        progress = Progress.of(item for _, _, item in self.plan.checklist(active=True))
+        if milestones or progress.settled:
             lines.append("")
-            lines += [f"- **{label}:** {value}" for label, value in milestones]
+        if progress.settled:
+            lines.append(f"- **Progress:** {progress.counts()}")
+        lines += [f"- **{label}:** {value}" for label, value in milestones]
         return "\n".join(lines) + "\n"
 
 

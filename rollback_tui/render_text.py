@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from rollback_tui.markdown_text import TABLE_LINE_BREAK
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.timeline import option_milestones
+from rollback_tui.plan.timeline import EVENT_LABELS, option_milestones
 from rollback_tui.render import substitute, substitute_command
 from rollback_tui.render_run import date_fields, duration, run_fields
 from rollback_tui.shell_words import strip_invisible, visible
 
 _UNSET = "(not yet written)"
-_EVENTS = {"incident-start": "Incident started", "tick": "Done", "untick": "Undone",
-           "note": "Note"}
 
 
 def _line(text: str, joiner: str = " ") -> str:
@@ -59,11 +57,17 @@ class _TextRenderer:
         indent = outer + " " * (len(marker) + 1)
         text = _line(substitute(item.text, variables)) or "—"
         line = f"{outer}{marker} [{'x' if item.done else ' '}] {text}"
+        if item.irreversible:
+            line += " (irreversible)"
         if item.owner and item.owner.strip():
             line += f" — owner: {_line(item.owner)}"
-        if item.done and item.done_at:
-            who = f" by {_line(item.done_by)}" if item.done_by else ""
+        who = f" by {_line(item.done_by)}" if item.done_by else ""
+        if item.state == "done" and item.done_at:
             line += f" (done {item.done_at:%Y-%m-%d %H:%M} UTC{who})"
+        elif item.state in ("skipped", "failed"):
+            when = f" at {item.done_at:%Y-%m-%d %H:%M} UTC" if item.done_at else ""
+            reason = f": {_line(item.reason)}" if item.reason and item.reason.strip() else ""
+            line += f" — {item.state.upper()}{who}{when}{reason}"
         command = substitute_command(item.command or "", variables).strip("\n")
         if command.strip():
             pad = indent + "    "
@@ -157,6 +161,8 @@ class _TextRenderer:
                   self.field("Stakeholders", c.stakeholders),
                   self.field("Status Update Channels", c.channels),
                   self.field("Update Cadence", c.cadence),
+                  *([f"Update Interval: every {c.update_interval} minutes"]
+                    if c.update_interval is not None else []),
                   "Incident Timeline: every tick and note is recorded in this plan's Timeline "
                   "section.", "", "Communication Actions", "", self.items(c.actions, False)]
         for title_, body in (("Internal Update", c.internal_template),
@@ -197,7 +203,7 @@ class _TextRenderer:
             items.setdefault(checklist_item.id, checklist_item)
         out = []
         for e in sorted(self.plan.timeline, key=lambda event: event.at):
-            what = _EVENTS[e.event]
+            what = EVENT_LABELS[e.event]
             item_id = _line(strip_invisible(e.item or ""))
             if item_id:
                 what += f" {item_id}"

@@ -186,7 +186,7 @@ class TestTick:
 
 
 class TestUntick:
-    """Ticking a done item again unticks it, and that is recorded too."""
+    """Ticking a done item again asks, then unticks it, and that is recorded too."""
 
     async def test_untick_clears_the_item_and_appends_to_the_timeline(self, example_plan: Path
                                                                        ) -> None:
@@ -197,7 +197,7 @@ class TestUntick:
             await pilot.pause()
             await pilot.press("space")
             clock.advance(30)
-            await pilot.press("up", "space")
+            await pilot.press("up", "space", "tab", "enter")  # the question: Undo
             await app.saves.idle()  # saved in the background
             plan = on_disk(example_plan)
             item = plan.item("a-1")

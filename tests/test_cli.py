@@ -250,13 +250,15 @@ class TestStatus:
         rows = json.loads(result.stdout)
         plan, _ = store.read_plan(plan_path)
         assert [r["id"] for r in rows] == [i.id for _, _, i in plan.checklist(active=True)]
-        assert set(rows[0]) == {"id", "section", "text", "done", "done_at", "done_by"}
+        assert set(rows[0]) == {"id", "section", "text", "done", "done_at", "done_by", "state",
+                                "outcome", "reason", "irreversible"}
         comm2 = next(r for r in rows if r["id"] == "comm-2")
         assert comm2["section"] == "Communication" and comm2["done"] is True
         assert comm2["done_by"] == "lee" and comm2["done_at"].endswith("+00:00")
         assert rows[0] == {"id": "a-1", "section": "Option A",
                            "text": "Disable feature flag in dashboard", "done": False,
-                           "done_at": None, "done_by": None}
+                           "done_at": None, "done_by": None, "state": "open",
+                           "outcome": None, "reason": None, "irreversible": False}
 
     def test_unused_option_is_left_out(self, tmp_path: Path) -> None:
         """Steps of an option the plan does not use are not listed."""

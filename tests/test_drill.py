@@ -14,6 +14,7 @@ from textual.widgets import Static
 from rollback_tui import runs, store
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.ui.factory import make_app
+from rollback_tui.ui.screens.confirm_irreversible import ConfirmIrreversible
 from rollback_tui.ui.screens.checklist import ChecklistScreen
 from rollback_tui.ui.screens.drill import BANNER, DrillBanner, DrillSummary
 
@@ -76,6 +77,9 @@ async def test_a_whole_drill(small_plan: Path) -> None:
             clock.advance(seconds)
             await pilot.press("space")
             await pilot.pause()
+            if isinstance(app.screen, ConfirmIrreversible):  # b-4: the word, then enter
+                await pilot.press(*"irreversible", "enter")
+                await pilot.pause()
         summary = app.screen
         assert isinstance(summary, DrillSummary)
         assert text_of(summary.query_one(DrillBanner)) == BANNER
@@ -154,6 +158,10 @@ def test_a_whole_drill_in_a_terminal(small_plan: Path) -> None:
                 term.keys("Escape")
                 term.wait_for(lambda s: "A note for the timeline" not in s)
             term.keys("Space")
+            if n == 8:  # b-4 is irreversible: the word, then enter
+                term.wait_for("irreversible")
+                term.type("irreversible")
+                term.keys("Enter")
             if n < 9:
                 term.wait_for(f"{n}/9 done")
         screen = term.wait_for("Drill finished in")

@@ -136,7 +136,9 @@ def _items(steps: Iterable[Step], prefix: str, used: set[str]) -> list[Checklist
     for text, command in steps:
         item_id = next_id(prefix, used)
         used.add(item_id)
-        items.append(ChecklistItem(id=item_id, text=text, command=command))
+        # A database down-migration cannot be taken back once run: it is confirmed.
+        items.append(ChecklistItem(id=item_id, text=text, command=command,
+                                   irreversible=(text, command) == DB_STEP))
     return items
 
 
@@ -235,6 +237,7 @@ def _communications(used: set[str]) -> Communications:
         "the users affected.",
         channels="`#incidents` for the team; the status page for users.",
         cadence="Every 30 minutes until resolved, and at each change of state.",
+        update_interval=30,
         internal_template="Rolling back $VERSION to $TARGET_VERSION because of: $INCIDENT.\n"
         "Incident lead: <name>. Next update in 30 minutes.",
         status_page_template="We are investigating degraded service affecting some users. "

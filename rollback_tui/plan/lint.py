@@ -205,6 +205,9 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
     for where, item in _items_with_paths(plan):
         if not item.text.strip():
             add("error", f"{where}.text", f"step {item.id} has no text")
+        if item.irreversible and not (item.owner or "").strip():
+            add("warning", f"{where}.owner",
+                f"step {item.id} cannot be undone and has no owner to confirm it")
 
     if plan.db_impact:
         steps = [item for _, item in _items_with_paths(plan)]

@@ -1,9 +1,9 @@
 """Merging two versions of a plan by item id, so that neither side's ticks are lost.
 
 The version on disk is the base: whatever another process or a hand edit wrote stays.
-The local version's timeline events that the disk does not have (ticks, unticks, notes,
-the incident start) are appended to it, and each item they touched takes the state of
-its latest tick or untick, whichever side made it.
+The local version's timeline events that the disk does not have (ticks, unticks, skips,
+failures, notes, updates sent, the incident start) are appended to it, and each item they
+touched takes the outcome of its latest tick, untick, skip or fail, whichever side made it.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from rollback_tui.plan.model import Plan, TimelineEvent
+from rollback_tui.plan.model import ChecklistItem, Plan, TimelineEvent
 
-_STATE_EVENTS = ("tick", "untick")
+_STATE_EVENTS = ("tick", "untick", "skip", "fail")
+"""The events that set an item's outcome: done, open again, skipped, failed."""
 
 
 def _key(event: TimelineEvent) -> tuple[object, ...]:
@@ -62,13 +63,26 @@ def summarize(local: Plan, disk: Plan) -> MergeSummary:
     return MergeSummary(mine, missing_events(disk, local), lost)
 
 
+def apply_event(item: ChecklistItem, event: TimelineEvent) -> None:
+    """Give *item* the outcome that *event* (a tick, untick, skip or fail) records."""
+    item.outcome, item.reason = None, None
+    if event.event == "tick":
+        item.done, item.done_at, item.done_by = True, event.at, event.by or None
+    elif event.event in ("skip", "fail"):
+        item.done, item.done_at, item.done_by = False, event.at, event.by or None
+        item.outcome = "skipped" if event.event == "skip" else "failed"
+        item.reason = event.text or None
+    else:
+        item.done, item.done_at, item.done_by = False, None, None
+
+
 def merge(local: Plan, disk: Plan) -> Plan:
     """The disk's plan with the local ticks, unticks and timeline events it lacks.
 
     The timeline stays append-only: the disk's events first, then the local ones. An
-    item touched locally ends in the state of its latest tick or untick on either side;
-    on a tie (the same second) a tick wins, so no tick is lost. The inputs are not
-    changed.
+    item touched locally ends in the outcome of its latest tick, untick, skip or fail on
+    either side; on a tie (the same second) a tick on disk wins, so no tick is lost. The
+    inputs are not changed.
     """
     merged = disk.model_copy(deep=True)
     mine = missing_events(local, disk)
@@ -90,8 +104,5 @@ def merge(local: Plan, disk: Plan) -> Plan:
             or (latest_disk.at == event.at and latest_disk.event == "tick")
         ):
             continue
-        if event.event == "tick":
-            item.done, item.done_at, item.done_by = True, event.at, event.by or None
-        else:
-            item.done, item.done_at, item.done_by = False, None, None
+        apply_event(item, event)
     return merged

@@ -79,6 +79,10 @@ class ProcedureChoice(StrEnum):
         return {"a": "Option A only", "b": "Option B only", "both": "Options A and B"}[self.value]
 
 
+ItemState = Literal["open", "done", "skipped", "failed"]
+"""Where a checklist item stands."""
+
+
 class ChecklistItem(_Model):
     """One step to tick: a procedure, component, communication or follow-up action."""
 
@@ -95,18 +99,17 @@ class ChecklistItem(_Model):
     done_at: UtcDateTime | None = None
     """When it was ticked, in UTC."""
     done_by: CleanStr | None = None
-    """Who ticked it."""
+    """Who ticked it (or, for a skipped or failed step, who recorded that)."""
     outcome: Literal["skipped", "failed"] | None = None
-    """Skipped or failed instead of done (done is then false; done_at/done_by say when and
-    by whom)."""
-    reason: str | None = None
+    """Not done on purpose (skipped) or tried and failed; absent when done or open."""
+    reason: CleanStr | None = None
     """Why the step was skipped or failed."""
     irreversible: bool = False
-    """The step cannot be undone: the checklist asks before ticking it."""
+    """The step cannot be undone: ticking it in checklist mode asks for a confirmation."""
 
     @property
-    def state(self) -> Literal["open", "done", "skipped", "failed"]:
-        """open, done, skipped or failed (done wins)."""
+    def state(self) -> ItemState:
+        """open, done, skipped or failed (done wins if both are somehow set)."""
         if self.done:
             return "done"
         return self.outcome or "open"
@@ -195,7 +198,9 @@ class Communications(_Model):
     channels: CleanStr = ""
     """Where status updates are posted."""
     cadence: CleanStr = ""
-    """How often updates are sent."""
+    """How often updates are sent, in words."""
+    update_interval: int | None = Field(default=None, ge=1, le=1440)
+    """Minutes between status updates once the incident has started (the update clock)."""
     internal_template: CleanStr = ""
     """The internal update to send (may use $VERSION and the others)."""
     status_page_template: CleanStr = ""
@@ -245,7 +250,7 @@ class Contact(_Model):
     """How to reach them: Slack, phone, pager."""
 
 
-EventKind = Literal["incident-start", "tick", "untick", "note"]
+EventKind = Literal["incident-start", "tick", "untick", "note", "skip", "fail", "update-sent"]
 RunKind = Literal["incident", "drill"]
 DEFAULT_REVIEW_EVERY = 90
 """Days between reviews when the plan does not say."""
@@ -259,11 +264,11 @@ class TimelineEvent(_Model):
     by: CleanStr = ""
     """Who did it."""
     event: EventKind
-    """What happened: incident-start, tick, untick or note."""
+    """What happened: incident-start, tick, untick, skip, fail, note or update-sent."""
     item: CleanStr | None = None
-    """The checklist item's id, for a tick or an untick."""
+    """The checklist item's id, for a tick, an untick, a skip or a fail."""
     text: CleanStr | None = None
-    """A note's text."""
+    """A note's text, or why a step was skipped or failed."""
 
 
 class RunInfo(_Model):

@@ -1,11 +1,27 @@
-"""The append-only timeline: ticks, unticks, notes and the start of the incident."""
+"""The append-only timeline: ticks, unticks, skips, failures, notes, updates sent and the
+start of the incident; and the outcomes they record on the items."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
-from rollback_tui.plan.model import EventKind, Plan, TimelineEvent, utc_now
+from rollback_tui.plan.model import ChecklistItem, EventKind, Plan, TimelineEvent, utc_now
+
+Outcome = Literal["skipped", "failed"]
+
+EVENT_LABELS: dict[EventKind, str] = {
+    "incident-start": "Incident started",
+    "tick": "Done",
+    "untick": "Undone",
+    "skip": "Skipped",
+    "fail": "Failed",
+    "note": "Note",
+    "update-sent": "Status update sent",
+}
+"""How each kind of timeline event reads, in the Markdown and on screen."""
 
 
 def record(plan: Plan, event: EventKind, by: str, *, item: str | None = None,
@@ -29,19 +45,40 @@ def item_labels(plan: Plan) -> dict[str, str]:
 
 
 def set_done(plan: Plan, item_id: str, done: bool, by: str,
-             at: dt.datetime | None = None) -> bool:
-    """Tick or untick an item, recording who and when; False if it was already so."""
+             at: dt.datetime | None = None, *, text: str | None = None) -> bool:
+    """Tick an item, or take back its outcome (done, skipped or failed), recording who and
+    when; False if it was already so. *text* goes with the timeline event (an irreversible
+    step's confirmation)."""
     item = plan.item(item_id)
     if item is None:
         raise KeyError(item_id)
-    if item.done == done:
+    if (item.state == "done") if done else (item.state == "open"):
         return False
     at = at or utc_now()
+    item.outcome, item.reason = None, None
     if done:
         item.done, item.done_at, item.done_by = True, at, by
     else:
         item.done, item.done_at, item.done_by = False, None, None
-    record(plan, "tick" if done else "untick", by, item=item_id, at=at)
+    record(plan, "tick" if done else "untick", by, item=item_id, at=at, text=text)
+    return True
+
+
+def set_outcome(plan: Plan, item_id: str, outcome: Outcome, reason: str, by: str,
+                at: dt.datetime | None = None) -> bool:
+    """Mark an item skipped or failed, with why, who and when; False if it already was,
+    for the same reason."""
+    item = plan.item(item_id)
+    if item is None:
+        raise KeyError(item_id)
+    reason = reason.strip()
+    if item.state == outcome and (item.reason or "") == reason:
+        return False
+    at = at or utc_now()
+    item.done, item.outcome, item.reason = False, outcome, reason or None
+    item.done_at, item.done_by = at, by
+    record(plan, "skip" if outcome == "skipped" else "fail", by, item=item_id, at=at,
+           text=reason or None)
     return True
 
 
@@ -51,10 +88,33 @@ class Progress:
 
     done: int
     total: int
+    skipped: int = 0
+    failed: int = 0
+
+    @classmethod
+    def of(cls, items: Iterable[ChecklistItem]) -> Progress:
+        states = [item.state for item in items]
+        return cls(states.count("done"), len(states), states.count("skipped"),
+                   states.count("failed"))
+
+    @property
+    def settled(self) -> int:
+        """Items with an outcome: done, skipped or failed."""
+        return self.done + self.skipped + self.failed
 
     @property
     def complete(self) -> bool:
-        return self.total > 0 and self.done == self.total
+        """Every item done or skipped on purpose (a failed step is not complete)."""
+        return self.total > 0 and self.done + self.skipped == self.total
+
+    def counts(self) -> str:
+        """``3/8 done``, then ``, 1 skipped, 1 failed`` when there are any."""
+        text = f"{self.done}/{self.total} done"
+        if self.skipped:
+            text += f", {self.skipped} skipped"
+        if self.failed:
+            text += f", {self.failed} failed"
+        return text
 
 
 def elapsed(start: dt.datetime, end: dt.datetime) -> str:

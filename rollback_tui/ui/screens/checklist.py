@@ -25,10 +25,10 @@ from textual.widgets import Footer, Header, Static
 from rollback_tui import store, sync
 from rollback_tui.plan.merge import MergeSummary
 from rollback_tui.plan.model import Plan
-from rollback_tui.plan.timeline import record, set_done
-from rollback_tui.render import substitute
+from rollback_tui.plan.timeline import record
 from rollback_tui.ui import saving
 from rollback_tui.ui.copying import copy_and_report
+from rollback_tui.ui.screens.checklist_outcomes import OutcomeActions, templates
 from rollback_tui.ui.screens.dialogs import NoteDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.widgets.checklist import (
@@ -36,6 +36,7 @@ from rollback_tui.ui.widgets.checklist import (
     ChecklistRow,
     Summary,
     TimelinePanel,
+    UpdateDue,
     checklist_groups,
     layout_key,
 )
@@ -49,7 +50,7 @@ POLL_SECONDS = 1.0
 """How often the file is checked for changes made by someone else."""
 
 
-class ChecklistScreen(Screen[None]):
+class ChecklistScreen(OutcomeActions, Screen[None]):
     """Every active item of the plan, grouped as in the plan, to tick as it is done."""
 
     SAVES_AT_ONCE = True
@@ -57,8 +58,11 @@ class ChecklistScreen(Screen[None]):
 
     BINDINGS = [
         Binding("u", "next_unticked", "To do"),
-        Binding("i", "incident_start", "Incident start"),
+        # Not in the footer, which must fit 80 columns with the outcome keys: the summary
+        # line names i until the start is marked, and m beside the update clock.
+        Binding("i", "incident_start", "Incident start", show=False),
         Binding("n", "note", "Note"),
+        Binding("m", "send_update", "Send update", show=False),
         Binding("t", "toggle_timeline", "Timeline"),
     ]
 
@@ -106,14 +110,17 @@ class ChecklistScreen(Screen[None]):
 
             yield DrillBanner()
         yield Summary(id="summary", markup=False)
+        yield UpdateDue(id="update-due", markup=False)
         with Horizontal(id="checklist-body"):
             with VerticalScroll(id="checklist", can_focus=False):
                 for group in checklist_groups(self.plan):
                     yield ChecklistGroup(group)
                 yield Static(Content.styled(
-                    "Keys: space or enter ticks · u goes to the next unticked · c copies "
-                    "the command · i marks the incident start · n adds a note · t shows the "
-                    "timeline · ctrl+p for more", "$text-muted"), id="checklist-help",
+                    "Keys: space or enter marks done (on a step with an outcome, asks to "
+                    "take it back) · s skips · f marks failed · u goes to the next open step · "
+                    "c copies the command · i marks the incident start · n adds a note · m "
+                    "copies the status update · t shows the timeline · ctrl+p for more",
+                    "$text-muted"), id="checklist-help",
                     markup=False)
             yield TimelinePanel(id="timeline")
         yield Footer(compact=True)
@@ -150,7 +157,9 @@ class ChecklistScreen(Screen[None]):
     # -- showing the plan -----------------------------------------------------------------
 
     def show_summary(self) -> None:
-        self.query_one(Summary).show(self.plan, self.now())
+        now = self.now()
+        self.query_one(Summary).show(self.plan, now)
+        self.query_one(UpdateDue).show(self.plan, now)
 
     def show_state(self) -> None:
         """Show every item, the progress and the timeline as the plan has them now."""
@@ -226,7 +235,7 @@ class ChecklistScreen(Screen[None]):
         start = 0 if from_start or not isinstance(current, ChecklistRow) else \
             rows.index(current) + 1
         order = rows[start:] + rows[:start]
-        target = next((row for row in order if not row.done), None)
+        target = next((row for row in order if row.state == "open"), None)
         self.set_focus(target or rows[0])
 
     def action_toggle_timeline(self) -> None:
@@ -252,21 +261,6 @@ class ChecklistScreen(Screen[None]):
         focused = self.focused
         return focused if isinstance(focused, ChecklistRow) else None
 
-    async def action_toggle_item(self) -> None:
-        """Tick the focused item (then go on to the next), or untick it; saved at once."""
-        row = self.focused_row()
-        item = self.plan.item(row.item_id) if row else None
-        if row is None or item is None:
-            return
-        ticked = not item.done
-        set_done(self.plan, item.id, ticked, self.host.by, at=self.now())
-        self.host.mark_dirty()
-        self._pending[item.id] = self.host._edits
-        self.show_state()
-        self.request_save()
-        if ticked and self.focused_row() is row:
-            self._move(1)
-
     async def action_incident_start(self) -> None:
         """Mark the start of the incident in the timeline (once)."""
         started = self.plan.incident_started_at
@@ -291,6 +285,13 @@ class ChecklistScreen(Screen[None]):
         self._changed()
 
     # -- saving and merging ----------------------------------------------------------------
+
+    def item_changed(self, item_id: str) -> None:
+        """An item's outcome changed here: it shows as pending until it is saved."""
+        self.host.mark_dirty()
+        self._pending[item_id] = self.host._edits
+        self.show_state()
+        self.request_save()
 
     def _changed(self) -> None:
         """The plan changed here (a tick, a note): show it, then save it."""
@@ -413,17 +414,16 @@ class ChecklistScreen(Screen[None]):
                           self.action_toggle_timeline),
             SystemCommand("Next unticked item", "Go to the next item not yet done",
                           self.action_next_unticked),
+            SystemCommand("Skip step", "Mark the focused step skipped, saying why (s)",
+                          self.action_skip_item),
+            SystemCommand("Mark step failed", "Mark the focused step failed, saying why (f)",
+                          self.action_fail_item),
         ]
-        comms = self.plan.communications
-        variables = self.plan.variables()
-        for title, body in [("internal update", comms.internal_template),
-                            ("status page update", comms.status_page_template),
-                            ("user-facing message", comms.user_template),
-                            ("post-rollback update", comms.post_rollback_update)]:
-            if body.strip():
-                commands.append(SystemCommand(
-                    f"Copy the {title} template", "With the plan's values filled in",
-                    partial(self.copy, substitute(body, variables), f"the {title}")))
+        for title, text in templates(self.plan):
+            commands.append(SystemCommand(
+                f"Copy the {title} template",
+                "With the plan's values filled in; records the update sent, restarts the clock",
+                partial(self.send_update, title, text)))
         return commands
 
     async def edit_plan(self) -> None:

@@ -160,7 +160,7 @@ class StepPane(VerticalScroll):
     def _report(self, widget: FieldInput | FieldText, error: str | None) -> None:
         holder = next((a for a in widget.ancestors if isinstance(a, LabelledField)), None)
         if holder is not None and error is not None:
-            holder.show_message(error)
+            holder.show_error(error)
         elif error:
             self.notify(error, severity="warning", markup=False)
 
@@ -200,7 +200,7 @@ class StepPane(VerticalScroll):
         for holder in self.query(LabelledField):
             if holder.path:
                 messages = by_path.get(holder.path, [])
-                holder.show_message("; ".join(messages))
+                holder.show_findings("; ".join(messages))
                 if messages:
                     placed.add(holder.path)
         # The rest (findings about rows, or the step as a whole) in a few lines, each naming

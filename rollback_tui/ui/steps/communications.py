@@ -6,10 +6,18 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
+from rollback_tui.plan.update_clock import update_interval
 from rollback_tui.ui.steps.base import StepPane
 from rollback_tui.ui.steps.lists import KEYS_HINT
-from rollback_tui.ui.widgets.fields import FieldText, LabelledField
+from rollback_tui.ui.widgets.fields import FieldInput, FieldText, LabelledField
 from rollback_tui.ui.widgets.rows import item_list
+
+
+def parse_minutes(text: str) -> int:
+    """Minutes between status updates, a whole number from 1 to 1440."""
+    if not text.isdigit() or not 1 <= int(text) <= 1440:
+        raise ValueError("minutes between updates: a whole number from 1 to 1440")
+    return int(text)
 
 
 class CommunicationsStep(StepPane):
@@ -17,6 +25,7 @@ class CommunicationsStep(StepPane):
 
     DEFAULT_CSS = """
     CommunicationsStep .sub-title { text-style: bold; margin-bottom: 1; }
+    CommunicationsStep .update-interval { margin-bottom: 1; }
     """
 
     key = "communications"
@@ -35,6 +44,13 @@ class CommunicationsStep(StepPane):
         ]:
             yield LabelledField(label, FieldText(c, attr, id=f"comms-{attr}"), stacked=True,
                                 path=f"communications.{attr}")
+        read = update_interval(self.plan) if c.update_interval is None else None
+        interval = LabelledField("Update interval", FieldInput(
+            c, "update_interval", parse=parse_minutes, id="comms-update-interval",
+            placeholder=f"{read} (read from the cadence)" if read else "minutes, e.g. 30",
+        ), path="communications.update_interval")
+        interval.add_class("update-interval")
+        yield interval
         yield Static(Content.assemble(("Communication actions", "bold"), "  ",
                                       (KEYS_HINT, "dim")), classes="sub-title")
         yield item_list(c.actions, lambda: self.plan.new_item("comm"), noun="action",

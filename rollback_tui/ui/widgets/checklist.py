@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -15,10 +16,19 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.timeline import Progress, elapsed, item_labels, option_milestones
+from rollback_tui.plan.model import ChecklistItem, ItemState, Plan
+from rollback_tui.plan.timeline import (
+    EVENT_LABELS,
+    Progress,
+    elapsed,
+    item_labels,
+    option_milestones,
+)
+from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.render import substitute, substitute_command
 from rollback_tui.shell_words import visible
+from rollback_tui.ui.screens.checklist_outcomes import OutcomeActions
+from rollback_tui.ui.screens.typed_ahead import KeysToInput
 
 # -- what the checklist shows -----------------------------------------------------------
 
@@ -35,7 +45,7 @@ class Group:
 
     @property
     def progress(self) -> Progress:
-        return Progress(sum(item.done for item in self.items), len(self.items))
+        return Progress.of(self.items)
 
 
 def checklist_groups(plan: Plan) -> list[Group]:
@@ -78,10 +88,38 @@ def layout_key(plan: Plan) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
 
 
 def progress_bar(progress: Progress, width: int = 12) -> Content:
-    """``━━━━────`` filled in proportion to the items done."""
-    filled = round(width * progress.done / progress.total) if progress.total else 0
+    """``━━━━━━────`` filled in proportion to the items done, then skipped, then failed."""
+    def share(count: int) -> int:
+        return round(width * count / progress.total) if progress.total else 0
+
+    done = share(progress.done)
+    skipped = min(width - done, share(progress.done + progress.skipped) - done)
+    failed = min(width - done - skipped, share(progress.settled) - done - skipped)
     style = "$success" if progress.complete else "$accent"
-    return Content.assemble(("━" * filled, style), ("─" * (width - filled), "$foreground 30%"))
+    return Content.assemble(("━" * done, style), ("━" * skipped, "$foreground 50%"),
+                            ("━" * failed, "$error"),
+                            ("─" * (width - done - skipped - failed), "$foreground 30%"))
+
+
+def progress_counts(progress: Progress) -> Content:
+    """``2/5`` then `` · 1 skipped · 1 failed`` when there are any."""
+    parts: list[tuple[str, str]] = [(f" {progress.done}/{progress.total}", "$text-muted")]
+    if progress.skipped:
+        parts.append((f" · {progress.skipped} skipped", "$text-muted"))
+    if progress.failed:
+        parts.append((f" · {progress.failed} failed", "bold $text-error"))
+    return Content.assemble(*parts)
+
+
+_BOXES: dict[ItemState, tuple[str, str]] = {
+    "open": ("[ ]", "bold"),
+    "done": ("[x]", "bold $text-success"),
+    "skipped": ("[-]", "bold $text-muted"),
+    "failed": ("[!]", "bold $text-error"),
+}
+_TEXT_STYLES: dict[ItemState, str] = {
+    "open": "", "done": "$text-muted", "skipped": "$text-muted strike", "failed": "",
+}
 
 
 # -- a row ------------------------------------------------------------------------------
@@ -97,12 +135,16 @@ class ChecklistRow(Widget, can_focus=True):
     ChecklistRow > .command { margin-left: 4; padding: 0 1; width: auto; max-width: 1fr;
                               background: $foreground 8%; color: $text-accent; }
     ChecklistRow > .meta { margin-left: 4; color: $text-success; }
+    ChecklistRow.-skipped > .meta { color: $text-muted; }
+    ChecklistRow.-failed > .meta { color: $text-error; }
     """
 
     # The screen's actions, run as the key is handled rather than through a message:
     # keys typed ahead (space, down, space) then act on the rows in the order typed.
     BINDINGS = [
-        Binding("space,enter", "screen.toggle_item", "Tick"),
+        Binding("space,enter", "screen.toggle_item", "Done"),
+        Binding("s", "screen.skip_item", "Skip"),
+        Binding("f", "screen.fail_item", "Failed"),
         Binding("c", "screen.copy_command", "Copy"),
         # Here rather than on the screen: the scrolling container binds the arrows too.
         Binding("down,j", "screen.next_row", "Next", show=False),
@@ -110,6 +152,30 @@ class ChecklistRow(Widget, can_focus=True):
         Binding("home", "screen.first_row", "First", show=False),
         Binding("end", "screen.last_row", "Last", show=False),
     ]
+
+    async def on_key(self, event: events.Key) -> None:
+        """Run the row's keys as they arrive; keys typed after one that opened a dialog
+        (s, f, or space on an irreversible step) go to the dialog, in the order typed."""
+        top, screen = self.app.screen, self.screen
+        held = screen.held_keys if isinstance(screen, OutcomeActions) else None
+        if top is not screen:  # typed after a key that opened a dialog: the dialog's
+            event.prevent_default()
+            event.stop()
+            if isinstance(top, KeysToInput):
+                top.take_key(event.key, event.character)
+            else:
+                self.app.post_message(events.Key(event.key, event.character))
+            return
+        if held is not None:  # a dialog's answer is being recorded: the key waits for it
+            event.prevent_default()
+            event.stop()
+            held.append((event.key, event.character))
+            return
+        action = _ROW_KEYS.get(event.key)
+        if action is not None:
+            event.prevent_default()
+            event.stop()
+            await self.run_action(action)
 
     def __init__(self, item: ChecklistItem, label: str, variables: dict[str, str]) -> None:
         super().__init__()  # no DOM id: item ids may hold dots, which CSS ids cannot
@@ -120,6 +186,7 @@ class ChecklistRow(Widget, can_focus=True):
         self.command: str | None = None
         self.done = False
         self.pending = False
+        self.state: ItemState = "open"
         self.line = Static(classes="line", markup=False)
         self.command_view = Static(classes="command", markup=False)
         self.meta = Static(classes="meta", markup=False)
@@ -135,13 +202,15 @@ class ChecklistRow(Widget, can_focus=True):
         change is not saved yet (a … after the box)."""
         self.done = item.done
         self.pending = pending
+        self.state = item.state
         text = visible(substitute(item.text, self.variables)).strip() or "(no text)"
-        box = ("[x]", "bold $text-success") if item.done else ("[ ]", "bold")
-        parts: list[Content | tuple[str, str] | str] = [box, ("…", "bold $text-warning")
-                                                        if pending else " "]
+        parts: list[Content | tuple[str, str] | str] = [
+            _BOXES[item.state], ("…", "bold $text-warning") if pending else " "]
         if self.label:
             parts += [(self.label, "$text-muted"), " "]
-        parts.append((text, "$text-muted") if item.done else text)
+        parts.append((text, _TEXT_STYLES[item.state]))
+        if item.irreversible:
+            parts.append((" · irreversible", "bold $text-warning"))
         if item.owner:
             parts.append((f" · owner: {visible(item.owner)}", "$text-muted"))
         parts.append((f"  {item.id}", "$text-muted italic"))
@@ -151,12 +220,20 @@ class ChecklistRow(Widget, can_focus=True):
         self.command = command or None
         self.command_view.display = bool(command)
         self.command_view.update(Content(f"$ {command}") if command else Content(""))
-        self.meta.display = item.done
-        if item.done:
+        self.meta.display = item.state != "open"
+        if item.state != "open":
             when = f"{item.done_at:%Y-%m-%d %H:%M:%S} UTC" if item.done_at else "time unknown"
-            who = f" by {item.done_by}" if item.done_by else ""
-            self.meta.update(Content(f"✓ done {when}{who}"))
-        self.set_class(item.done, "-done")
+            who = f" by {visible(item.done_by)}" if item.done_by else ""
+            mark = {"done": "✓ done", "skipped": "↷ skipped", "failed": "✗ failed"}[item.state]
+            reason = f": {visible(item.reason)}" if item.reason else ""
+            self.meta.update(Content(f"{mark} {when}{who}{reason}"))
+        for state in ("done", "skipped", "failed"):
+            self.set_class(item.state == state, f"-{state}")
+
+
+_ROW_KEYS = {key.strip(): binding.action for binding in ChecklistRow.BINDINGS
+             if isinstance(binding, Binding) for key in binding.key.split(",")}
+"""Each key of a row's bindings, and its action."""
 
 # -- a group ----------------------------------------------------------------------------
 
@@ -184,8 +261,7 @@ class ChecklistGroup(Vertical):
         progress = self.group.progress
         mark = ("✓ ", "$text-success") if progress.complete else ("", "")
         return Content.assemble(
-            mark, self.group.title, "  ", progress_bar(progress, 8),
-            (f" {progress.done}/{progress.total}", "$text-muted"),
+            mark, self.group.title, "  ", progress_bar(progress, 8), progress_counts(progress),
         )
 
     def show(self, group: Group, pending: set[str] | None = None) -> None:
@@ -216,11 +292,11 @@ def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i") -> Content:
     """Two lines: overall progress and the incident's start; the time elapsed since then
     beside the chosen options' estimates."""
     items = [item for _, _, item in plan.checklist(active=True)]
-    progress = Progress(sum(item.done for item in items), len(items))
+    progress = Progress.of(items)
     start = plan.incident_started_at
     first = Content.assemble(
         ("Overall ", "bold"), progress_bar(progress, 16),
-        (f" {progress.done}/{progress.total} done", "bold"), ("  ·  ", "$text-muted"),
+        (f" {progress.counts()}", "bold"), ("  ·  ", "$text-muted"),
         (f"incident started {start:%H:%M:%S} UTC", "") if start else
         (f"incident start not marked: press {start_key}", "bold $text-warning"),
     )
@@ -230,7 +306,33 @@ def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i") -> Content:
         (elapsed(start, now), "bold $text-accent") if start else ("—", "$text-muted"),
         (f"  ·  estimate: {chosen}" if chosen else "", ""),
     )
-    return Content("\n").join([first, second])
+    lines = [first, second]
+    clock = update_clock(plan, now)
+    if clock is not None:
+        lines.append(Content.assemble(
+            ("Status ", "bold"),
+            (clock.describe(), "bold $text-error" if clock.overdue else ""),
+            ("  ·  m copies the update", "$text-muted"),
+        ))
+    return Content("\n").join(lines)
+
+
+class UpdateDue(Static):
+    """The status update that is due: shown until one is sent (m, or a template copied)."""
+
+    DEFAULT_CSS = """
+    UpdateDue { display: none; height: auto; padding: 0 1; background: $error 30%;
+                text-style: bold; }
+    UpdateDue.-due { display: block; }
+    """
+
+    def show(self, plan: Plan, now: dt.datetime) -> None:
+        clock = update_clock(plan, now)
+        due = clock is not None and clock.overdue
+        self.set_class(due, "-due")
+        if clock is not None and due:
+            self.update(Content(f"Status update {clock.when()}: m copies the update and "
+                                "restarts the clock"))
 
 
 class Summary(Static):
@@ -245,14 +347,6 @@ class Summary(Static):
 
 
 # -- the timeline -----------------------------------------------------------------------
-
-EVENT_LABELS = {
-    "incident-start": "Incident started",
-    "tick": "Done",
-    "untick": "Undone",
-    "note": "Note",
-}
-
 
 def timeline_text(plan: Plan) -> Content:
     """Every timeline event, oldest first, then the milestones of the chosen option."""
@@ -269,7 +363,7 @@ def timeline_text(plan: Plan) -> Content:
                 what += f" {labels[event.item]}"
         if event.text:
             what += f": {event.text}"
-        style = {"tick": "$text-success", "untick": "$text-warning",
+        style = {"tick": "$text-success", "untick": "$text-warning", "fail": "$text-error",
                  "incident-start": "bold $text-error"}.get(event.event, "")
         lines.append(Content.assemble(
             (f"{event.at:%H:%M:%S}", "$text-muted"), " ",

@@ -175,6 +175,10 @@ class LabelledField(Vertical):
         self.path = path
         """The plan field this edits, as ``check`` names it, for its findings."""
         self._message = ""
+        self._error = ""
+        """What was typed and could not be taken (not a number, not a date): shown before
+        the plan's findings, which describe the value the plan kept."""
+        self._findings = ""
 
     def compose(self) -> ComposeResult:
         label = Label(Content(self.label), classes="field-label")
@@ -185,6 +189,16 @@ class LabelledField(Vertical):
             with Horizontal():
                 yield label
                 yield self.field
+
+    def show_error(self, error: str) -> None:
+        """Say that what was typed could not be taken (an empty string: it was)."""
+        self._error = error
+        self.show_message(error or self._findings)
+
+    def show_findings(self, findings: str) -> None:
+        """The plan's findings about this field; a typing error stays in front of them."""
+        self._findings = findings
+        self.show_message(self._error or findings)
 
     def show_message(self, message: str) -> None:
         """Show (or, with an empty string, hide) the message under the field."""

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Label
+from textual.widgets import Button, Checkbox, Label
 
 from rollback_tui.plan.model import ChecklistItem, Contact, Trigger
 from rollback_tui.ui.messages import PlanEdited
@@ -74,7 +74,7 @@ class ContactRow(ListRow):
 
 
 class ItemRow(ListRow):
-    """A checklist item: its text, then its command and owner."""
+    """A checklist item: its text, then its command, owner and whether it can be undone."""
 
     DEFAULT_CSS = """
     ItemRow { margin-bottom: 1; }
@@ -82,7 +82,8 @@ class ItemRow(ListRow):
     ItemRow .item-prompt { width: 4; color: $text-muted; }
     ItemRow .item-owner-label { width: 7; color: $text-muted; padding-left: 1; }
     ItemRow .item-text, ItemRow .item-command { width: 1fr; }
-    ItemRow .item-owner { width: 14; }
+    ItemRow .item-owner { width: 12; }
+    ItemRow .item-irreversible { margin-left: 1; }
     """
 
     def compose(self) -> ComposeResult:
@@ -95,6 +96,18 @@ class ItemRow(ListRow):
                              classes="item-command")
             yield Label("owner", classes="item-owner-label")
             yield FieldInput(self.item, "owner", placeholder="—", classes="item-owner")
+            # Last in the tab order: text, command, owner, then this.
+            yield Checkbox("irreversible", self.item.irreversible, compact=True,
+                           classes="item-irreversible",
+                           tooltip="Cannot be undone: checklist mode asks for a confirmation")
+
+
+    @on(Checkbox.Changed, ".item-irreversible")
+    def _irreversible_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        if self.item.irreversible != event.value:
+            self.item.irreversible = event.value
+            self.screen.post_message(PlanEdited())
 
 
 class RowList(Vertical):
