@@ -47,8 +47,8 @@ from rollback_tui.import_words import (
     section_of,
 )
 from rollback_tui.plan.model import Plan
-from rollback_tui.render import OWN_HEADINGS
 from rollback_tui.plan.text import clean_text
+from rollback_tui.render import OWN_HEADINGS
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
