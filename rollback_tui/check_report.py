@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rollback_tui import store
 from rollback_tui.plan import lint
-from rollback_tui.plan.text import clean_text, visible
+from rollback_tui.plan.text import clean_text, findings_summary, visible
 from rollback_tui.toml_lines import key_lines, line_of
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -85,7 +85,7 @@ def text_lines(results: list[FileResult]) -> tuple[list[str], list[str]]:
     """(stdout lines, stderr lines) in the plain format."""
     out: list[str] = []
     err: list[str] = []
-    total = errors = 0
+    severities: list[str] = []
     for result in results:
         name = _printable(str(result.path))
         if result.unusable is not None:
@@ -95,10 +95,9 @@ def text_lines(results: list[FileResult]) -> tuple[list[str], list[str]]:
             out.append(f"{name}: {f.severity}: {_printable(f.where)}: {_printable(f.message)}")
         if not result.findings:
             out.append(f"{name}: no findings")
-        total += len(result.findings)
-        errors += sum(f.severity == "error" for f in result.findings)
-    if total:
-        err.append(f"{total} findings ({errors} errors, {total - errors} warnings)")
+        severities += [f.severity for f in result.findings]
+    if severities:
+        err.append(findings_summary(severities))
     return out, err
 
 

@@ -100,7 +100,7 @@ def _run_app(path: Path | None, mode: str, by: str | None = None,
     sys.exit(code)
 
 
-@main.command()
+@main.command(short_help="Open the wizard on PATH (created if missing).")
 @click.argument("path", type=PathArg, required=False)
 @ThemeOption
 def edit(path: Path | None, theme: str | None) -> None:
@@ -108,7 +108,7 @@ def edit(path: Path | None, theme: str | None) -> None:
     _run_app(path, mode="edit", theme=_theme(theme))
 
 
-@main.command()
+@main.command(short_help="Tick PATH's steps as a checklist, during the incident.")
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who ticks the steps (default: your login name).")
 @click.option("--git", "git", is_flag=True,
@@ -120,7 +120,7 @@ def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
     _run_app(path, mode="run", by=by, theme=_theme(theme), git=git)
 
 
-@main.command()
+@main.command(short_help="Rehearse PATH: its checklist, every step timed.")
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who does the steps (default: your login name).")
 @click.option("--label", default="", help="A name for the drill, in its run file's name.")
@@ -134,7 +134,7 @@ def drill(path: Path, by: str | None, label: str, theme: str | None) -> None:
     _run_app(path, mode="drill", by=by, theme=_theme(theme), label=label)
 
 
-@main.command()
+@main.command(short_help="Archive the current run, then clear ticks and timeline.")
 @click.argument("path", type=PathArg)
 @click.option("--label", default="", help="A name for the run: the incident's ticket, ...")
 def reset(path: Path, label: str) -> None:
@@ -159,7 +159,7 @@ def reset(path: Path, label: str) -> None:
         lines=False)
 
 
-@main.command("runs")
+@main.command("runs", short_help="List the plan's archived runs and drills.")
 @click.argument("path", type=PathArg)
 def runs_command(path: Path) -> None:
     """List the plan's archived runs and drills: kind, label, start, duration, outcomes."""
@@ -178,7 +178,7 @@ def runs_command(path: Path) -> None:
         say(f"rollback-tui: skipped {problem}", err=True, lines=False)
 
 
-@main.command()
+@main.command(short_help="Write a complete pre-filled plan and its Markdown.")
 @click.argument("path", type=PathArg)
 @click.option("--title", default="", help="The feature or change being rolled back.")
 @click.option("--incident", default="", help="The incident summary or link.")
@@ -226,7 +226,7 @@ def _read(path: Path) -> tuple[store.Plan, list[str]]:
         fail(str(exc))
 
 
-@main.command()
+@main.command(short_help="Print the plan's Markdown (or write it to a file).")
 @click.argument("path", type=PathArg)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write it to this file instead of stdout.")
@@ -264,7 +264,7 @@ def _finish_markdown(path: Path, plan: store.Plan) -> None:
         say(f"rollback-tui: {exc}", err=True, lines=False)
 
 
-@main.command()
+@main.command(short_help="Lint plans: exit 0 if clean, 1 on findings, 2 if unusable.")
 @click.argument("paths", nargs=-1, required=True, type=PathArg)
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
               default="text", show_default=True,
@@ -299,7 +299,7 @@ def check(paths: tuple[Path, ...], output_format: str, as_of: dt.datetime | None
     sys.exit(check_report.exit_code(results))
 
 
-@main.command()
+@main.command(short_help="List every checklist item and its state.")
 @click.argument("path", type=PathArg)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def status(path: Path, as_json: bool) -> None:
@@ -329,7 +329,7 @@ def status(path: Path, as_json: bool) -> None:
     say(f"{done}/{len(rows)} done")
 
 
-@main.command()
+@main.command(short_help="Tick (or untick) items by id; saved at once.")
 @click.argument("path", type=PathArg)
 @click.argument("ids", nargs=-1, required=True, shell_complete=complete_item_ids)
 @click.option("--undo", is_flag=True, help="Untick instead of tick.")
@@ -370,7 +370,7 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, by: str | None, force: bo
         fail(problem)
 
 
-@main.command("import")
+@main.command("import", short_help="Read a hand-written Markdown plan into a plan file.")
 @click.argument("markdown", type=PathArg)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the plan to this file instead of stdout.")
@@ -405,7 +405,7 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
                                      if unplaced else ""), err=True)
 
 
-@main.command("schema")
+@main.command("schema", short_help="Print the plan file's JSON Schema.")
 def schema_command() -> None:
     """Print the JSON Schema of the plan file, for editors and validators.
 
@@ -420,7 +420,7 @@ def schema_command() -> None:
 # -- copy and themes -----------------------------------------------------------------------
 
 
-@main.command("copy")
+@main.command("copy", short_help="Copy the plan's Markdown to the clipboard.")
 @click.argument("path", type=PathArg)
 @click.option("--tty", "tty_path", envvar="ROLLBACK_TUI_TTY", default="/dev/tty", hidden=True,
               help="Where to write the OSC 52 sequence instead of /dev/tty.")
@@ -444,7 +444,7 @@ def copy_command(path: Path, tty_path: str) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
-@main.command("themes")
+@main.command("themes", short_help="List the themes found, and where they are.")
 def themes_command() -> None:
     """List the themes found (name, dark or light, file), then the files that were skipped.
 
@@ -486,7 +486,7 @@ def themes_command() -> None:
 # -- several responders: git ------------------------------------------------------------
 
 
-@main.command("merge-driver")
+@main.command("merge-driver", short_help="git's merge driver for plan files (by item id).")
 @click.argument("base", type=PathArg)
 @click.argument("ours", type=PathArg)
 @click.argument("theirs", type=PathArg)
@@ -508,7 +508,7 @@ def merge_driver_command(base: Path, ours: Path, theirs: Path, name: str) -> Non
     sys.exit(outcome.code)
 
 
-@main.command("git-setup")
+@main.command("git-setup", short_help="Let git merge plan files by item id.")
 @click.argument("plans", nargs=-1, type=PathArg)
 @click.option("-C", "repo", type=click.Path(path_type=Path, file_okay=False), default=".",
               help="The repository (default: the current folder).")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rollback_tui.import_text import unsubstitute
 from rollback_tui.plan.model import Plan
+from rollback_tui.plan.timeline import item_labels
 
 if TYPE_CHECKING:
     from rollback_tui.importer import _Item, _Reader
@@ -162,17 +163,23 @@ def build(reader: _Reader) -> Plan:
     data["followup"] = followup
 
     plan = Plan.model_validate(data)
-    plan.timeline = [_event(plan, event) for event in reader.timeline]
+    labels = item_labels(plan)
+    plan.timeline = [_event(plan, event, labels) for event in reader.timeline]
     _seconds_from_timeline(plan)
     return plan
 
 
-def _event(plan: Plan, event: dict[str, Any]) -> Any:
+def _event(plan: Plan, event: dict[str, Any], labels: dict[str, str]) -> Any:
     from rollback_tui.plan.model import TimelineEvent
 
     rest: str = event["rest"]
     item = plan.item(event["item"]) if event["item"] else None
-    if item is not None and item.text and rest.startswith(f" {item.text}"):
+    # The item as render names it ("checkout-api: Revert to previous state"), or, in
+    # Markdown written before the section was named, its text alone.
+    label = labels.get(event["item"] or "", "")
+    if label and rest.startswith(f" {label}"):
+        rest = rest[len(label) + 1:]
+    elif item is not None and item.text and rest.startswith(f" {item.text}"):
         rest = rest[len(item.text) + 1:]
     text = rest[2:] if rest.startswith(": ") else (rest.strip() or None)
     return TimelineEvent(at=event["at"], by=event["by"], event=event["event"],

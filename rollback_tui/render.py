@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rollback_tui.markdown_text import block, code_span, fenced, heading, inline
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.timeline import option_milestones
+from rollback_tui.plan.timeline import item_labels, option_milestones
 from rollback_tui.render_run import date_rows, estimate, run_section
 from rollback_tui.shell_words import (
     INVISIBLE,
@@ -44,12 +44,18 @@ class Section:
     markdown: str
 
 
+def unset_variable(name: str) -> str:
+    """What a variable with no value shows instead of a raw ``$NAME``: ‹version unset›."""
+    return f"‹{name.lower().replace('_', ' ')} unset›"
+
+
 def substitute(text: str, variables: dict[str, str]) -> str:
-    """Replace $VERSION and the other plan variables that have a value."""
+    """Replace $VERSION and the other plan variables; one with no value shows as unset."""
     if "$" not in text:
         return text
     return _VARIABLE.sub(
-        lambda m: variables.get(m.group(1) or m.group(2), m.group(0)), text)
+        lambda m: variables.get(m.group(1) or m.group(2))
+        or unset_variable(m.group(1) or m.group(2)), text)
 
 
 # A shell prompt copied with a command: pasted, it would run a command named "$".
@@ -352,9 +358,7 @@ class _Renderer:
 
     def timeline(self) -> str:
         lines = ["## Timeline", "", "| Time (UTC) | Who | Event |", "| --- | --- | --- |"]
-        items: dict[str, ChecklistItem] = {}  # one look-up for all events, as plan.item()
-        for _, _, checklist_item in self.plan.checklist():
-            items.setdefault(checklist_item.id, checklist_item)
+        labels = item_labels(self.plan)  # one look-up for all events, as plan.item()
         # In time order: after a merge, events appended to the file may be earlier.
         for e in sorted(self.plan.timeline, key=lambda event: event.at):
             what = {
@@ -364,10 +368,9 @@ class _Renderer:
                 "note": "Note",
             }[e.event]
             if _name(e.item or ""):
-                item = items.get(e.item or "")
                 label = f" {code_span(_name(e.item or ''), table=True)}"
-                if item is not None and item.text.strip():
-                    label += f" {inline(item.text, table=True)}"
+                if labels.get(e.item or ""):
+                    label += f" {inline(labels[e.item or ''], table=True)}"
                 what += label
             note = inline(e.text, table=True) if e.text else ""
             if note:

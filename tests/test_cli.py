@@ -194,7 +194,7 @@ class TestCheck:
         result = run("check", path)
         assert result.exit_code == 1
         assert result.stdout.splitlines() == [f"{path}: {line}"]
-        assert result.stderr.startswith("1 findings (")
+        assert result.stderr.startswith("1 finding (")
 
     def test_unknown_keys_are_warnings(self, plan_path: Path) -> None:
         """Keys rollback-tui does not know are reported as warnings with where they are."""
@@ -217,7 +217,7 @@ class TestCheck:
             plan.followup.rca_owner = ""
         result = run("check", edited(tmp_path, change))
         assert result.exit_code == 1
-        assert result.stderr == "2 findings (1 errors, 1 warnings)\n"
+        assert result.stderr == "2 findings (1 error, 1 warning)\n"
 
     def test_check_does_not_write(self, plan_path: Path) -> None:
         """`check` never changes the files."""

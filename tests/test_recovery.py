@@ -166,7 +166,10 @@ class TestNeverSaved:
             await pilot.pause(0.2)
             assert app.plan.title == "Never saved"
             assert app.untitled and app.dirty
-            app._save_as_answered(second / "kept.toml")
+            app.action_save_as()
+            await pilot.pause()
+            app.screen.query_one("#path", Input).value = str(second / "kept.toml")
+            await pilot.press("enter")
             await pilot.pause()
         assert store.load(second / "kept.toml").plan.title == "Never saved"
         assert recovery.RecoveryFile.untitled().read() is None

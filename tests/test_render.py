@@ -427,11 +427,13 @@ class TestCommands:
             "deploy $VERSION ${TARGET_VERSION} $FEATURE_FLAG $INCIDENT $COMPONENT")
         assert ("sh", "deploy v2 v1 ff INC-9 api\n") in self.fences(plan)
 
-    def test_unset_and_lookalike_variables_are_left_alone(self) -> None:
-        """Unset variables and longer names that merely start like one stay as written."""
+    def test_unset_variables_show_as_unset_and_lookalikes_stay(self) -> None:
+        """A variable with no value shows as unset, never as a raw $NAME; longer names that
+        merely start like one stay as written."""
         plan = new_plan(version="v2", components=["api"])
         plan.components[0].steps[0].command = "echo $TARGET_VERSION $VERSION_OLD $VERSIONS $HOME"
-        assert ("sh", "echo $TARGET_VERSION $VERSION_OLD $VERSIONS $HOME\n") in self.fences(plan)
+        assert ("sh", "echo ‹target version unset› $VERSION_OLD $VERSIONS $HOME\n") in \
+            self.fences(plan)
         assert substitute("$VERSION.", {"VERSION": "v2"}) == "v2."
 
     def test_templates_are_text_blocks_with_variables(self) -> None:
@@ -597,7 +599,7 @@ class TestOtherContent:
         assert timeline[0] == ["Time (UTC)", "Who", "Event"]
         assert timeline[1] == ["2026-11-21 03:04:05", "sam", "Incident started"]
         assert timeline[2] == ["2026-11-21 03:05:05", "sam",
-                               "Done a-1 Disable feature flag in dashboard"]
+                               "Done a-1 Option A: Disable feature flag in dashboard"]
         text = render_markdown(plan)
         assert "- **Start to first step of Option A:** 1 min" in text
         assert "- **Start to last step of Option A:** 4 min" in text

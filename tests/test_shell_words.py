@@ -96,10 +96,11 @@ class TestQuotedValues:
         got = substitute_command("-p '{\"c\":\"$COMPONENT\"}'", {"COMPONENT": "it's a|b"})
         assert got == "-p '{\"c\":\"it'\\''s a|b\"}'"
 
-    def test_unset_variables_are_left_alone(self) -> None:
-        """An unset variable stays as written for the shell to fill in."""
+    def test_unset_plan_variables_show_as_unset(self) -> None:
+        """A plan variable with no value shows as unset (a shell would expand a raw
+        $TARGET_VERSION to nothing); other shell variables stay as written."""
         assert substitute_command("echo $TARGET_VERSION $HOME", {"VERSION": "a b"}) == (
-            "echo $TARGET_VERSION $HOME")
+            "echo ‹target version unset› $HOME")
 
     @pytest.mark.parametrize("template", [
         "printf '<%s>' $COMPONENT",

@@ -114,7 +114,7 @@ def rendered(plan: Path) -> str:
 
 
 def wait_for_wizard(tmux: Tmux) -> str:
-    return tmux.wait_for(lambda s: "Basics" in s and "Feature flag" in s)
+    return tmux.wait_for(lambda s: "Basics" in s and "Deployment type" in s)
 
 
 class TestCopy:

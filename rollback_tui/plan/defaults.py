@@ -182,7 +182,7 @@ def new_plan(
         db_impact=db_impact,
         feature_flag=feature_flag,
         deployment_type=deployment_type,
-        assumptions=_assumptions(db_impact),
+        assumptions=default_assumptions(db_impact),
         triggers=[Trigger(trigger=t, threshold=h, source=s) for t, h, s in DEFAULT_TRIGGERS],
         decision=DecisionCriteria(
             severity="Data loss or corruption, a security breach, or a full outage: roll back "
@@ -211,7 +211,7 @@ def new_plan(
     return plan
 
 
-def _assumptions(db_impact: bool) -> Assumptions:
+def default_assumptions(db_impact: bool) -> Assumptions:
     if db_impact:
         migrations = ("Every migration in this release has a tested down step; data written "
                       "by $VERSION stays readable by $TARGET_VERSION.")

@@ -33,6 +33,21 @@ _TEMPLATE_PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z /-]{0,30}(?: [0-9]{1,2})?\]"
 _ANGLE_PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 _-]{0,30}>")
 _VERIFY = re.compile(r"verif|health|check|confirm|smoke|monitor|test", re.IGNORECASE)
 _DATABASE = re.compile(r"databas|migrat|schema|\bdb\b|\bsql\b", re.IGNORECASE)
+_NO_DATA_CHANGE = re.compile(
+    r"\bno\b[^.;]*\bmigrations?\b|\bwithout\b[^.;]*\bmigrations?\b"
+    r"|\b(does not|doesn't|won't|will not|never) (change|touch|write|alter)\b"
+    r"[^.;]*\b(data|schema)\b"
+    r"|\bno\b[^.;]*\b(data|schema) changes?\b", re.IGNORECASE)
+
+VARIABLE_FIELDS = {
+    "VERSION": "version",
+    "TARGET_VERSION": "target_version",
+    "FEATURE_FLAG": "feature_flag",
+    "INCIDENT": "incident",
+}
+"""Each plan variable and the field that gives it its value."""
+_VARIABLE_USE = re.compile(r"\$(?:\{(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\}"
+                           r"|(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\b)")
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,38 @@ class Finding:
         """The wizard step where the field is edited."""
         head = re.split(r"[.\[]", self.where, maxsplit=1)[0]
         return STEP_OF_FIELD.get(head, "basics")
+
+
+_LIST_NOUNS = {"option_a": "Option A step", "option_b": "Option B step", "steps": "step",
+               "contacts": "contact", "triggers": "trigger", "items": "action",
+               "actions": "action"}
+_PART = re.compile(r"([A-Za-z_]\w*)(?:\[(\d+)\])?")
+
+
+def place(where: str, plan: Plan | None = None) -> str:
+    """A finding's path as a person names it: ``procedure.option_b[0].command`` is "Option B
+    step 1 command", ``components[1].steps[2].text`` "payments-worker step 3 text"."""
+    words: list[str] = []
+    node: object = plan
+    for match in _PART.finditer(where):
+        name, index = match.group(1), match.group(2)
+        node = getattr(node, name, None) if node is not None else None
+        if index is None:
+            if name not in ("procedure", "assumptions", "decision", "communications",
+                            "followup"):
+                words.append({"option_a": "Option A", "option_b": "Option B"}.get(
+                    name, name.replace("_", " ")))
+            continue
+        n = int(index)
+        item = node[n] if isinstance(node, list) and n < len(node) else None
+        label = getattr(item, "name", "") if name in ("components", "post_rollback") else ""
+        if isinstance(label, str) and label.strip():
+            words.append(label.strip())
+        else:
+            noun = {"components": "component", "post_rollback": "post-rollback group"}
+            words.append(f"{noun.get(name) or _LIST_NOUNS.get(name, name)} {n + 1}")
+        node = item
+    return " ".join(words) or where
 
 
 def _strings(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -74,6 +121,29 @@ def _items_with_paths(plan: Plan) -> Iterator[tuple[str, ChecklistItem]]:
             yield f"components[{c}].steps[{i}]", item
 
 
+def _unset_variables(plan: Plan, strings: list[tuple[str, str]]) -> dict[str, str]:
+    """A finding for each variable used with no value: on the field that would give it
+    one, naming every place that uses it; $COMPONENT outside a component, where it is."""
+    uses: dict[str, list[str]] = {}
+    out: dict[str, str] = {}
+    for where, value in strings:
+        if "$" not in value:
+            continue
+        for match in _VARIABLE_USE.finditer(value):
+            name = match.group(1) or match.group(2)
+            if name == "COMPONENT":
+                if not where.startswith("components["):
+                    out[where] = ("$COMPONENT has a value only in a component's steps; "
+                                  "here it stays unset")
+            elif where not in uses.setdefault(name, []):
+                uses[name].append(where)
+    for name, field in VARIABLE_FIELDS.items():
+        places = uses.get(name)
+        if places and not getattr(plan, field).strip():
+            out[field] = f"not set, but ${name} is used in {', '.join(places)}"
+    return out
+
+
 def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
     """Every finding for *plan*, in the order of the wizard's steps."""
     out: list[Finding] = []
@@ -83,16 +153,22 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
 
     if not plan.title.strip():
         add("error", "title", "the plan has no title (the feature or change it rolls back)")
-    if plan.feature_flag == "" and plan.procedure.uses_a:
-        add("warning", "feature_flag", "Option A disables a feature flag, but none is named")
-    if plan.procedure.uses_b and not plan.target_version.strip():
-        add("warning", "target_version", "the last known good version is not named")
 
     unused = [f"procedure.option_{o}[" for o, used in (("a", plan.procedure.uses_a),
                                                           ("b", plan.procedure.uses_b)) if not used]
-    for where, value in _strings(plan):
-        if where.startswith("timeline") or any(where.startswith(u) for u in unused):
-            continue
+    strings = [(where, value) for where, value in _strings(plan)
+               if not where.startswith("timeline") and not any(where.startswith(u)
+                                                                for u in unused)]
+    unset = _unset_variables(plan, strings)
+    for field, message in unset.items():
+        add("error", field, message)
+    if plan.feature_flag == "" and plan.procedure.uses_a and "feature_flag" not in unset:
+        add("warning", "feature_flag", "Option A disables a feature flag, but none is named")
+    if plan.procedure.uses_b and not plan.target_version.strip() and \
+            "target_version" not in unset:
+        add("warning", "target_version", "the last known good version is not named")
+
+    for where, value in strings:
         for pattern in (_TEMPLATE_PLACEHOLDER, _ANGLE_PLACEHOLDER):
             for match in pattern.finditer(value):
                 add("error", where, f"placeholder {match.group()} is still to be filled in")
@@ -135,6 +211,11 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
         if not any(_DATABASE.search(f"{s.text} {s.command or ''}") for s in steps):
             add("error", "procedure.option_b",
                 "database impact is yes, but no step rolls the database back")
+        for name in ("data_mutations", "migrations"):
+            said = _NO_DATA_CHANGE.search(getattr(plan.assumptions, name))
+            if said:
+                add("warning", f"assumptions.{name}",
+                    f"database impact is yes, but this says {said.group().strip()!r}")
 
     if not plan.components:
         add("warning", "components", "no components are listed")

@@ -386,7 +386,7 @@ class Plan(_Model):
         return self.review_every or DEFAULT_REVIEW_EVERY
 
     def variables(self, component: str | None = None) -> dict[str, str]:
-        """The values substituted into commands and templates (unset ones are left as is)."""
+        """The values substituted into commands and templates (unset ones are absent)."""
         values = {
             "VERSION": self.version,
             "TARGET_VERSION": self.target_version,

@@ -20,6 +20,18 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    """*count* and *noun*, plural when the count is not one: "1 error", "2 errors"."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def findings_summary(severities: list[str]) -> str:
+    """"3 findings (1 error, 2 warnings)", for `check` and the wizard's Review."""
+    errors = sum(s == "error" for s in severities)
+    return (f"{plural(len(severities), 'finding')} ({plural(errors, 'error')}, "
+            f"{plural(len(severities) - errors, 'warning')})")
+
+
 def slug(value: str, fallback: str = "item") -> str:
     """A short lower-case identifier made from *value* (for generated ids)."""
     text = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")

@@ -16,6 +16,18 @@ def record(plan: Plan, event: EventKind, by: str, *, item: str | None = None,
     return entry
 
 
+def item_labels(plan: Plan) -> dict[str, str]:
+    """Each checklist item's id and what a timeline row says of it: its section (the
+    component, the option, the action group) and its text, as in "checkout-api: Revert to
+    previous state"."""
+    labels: dict[str, str] = {}
+    for section, _, item in plan.checklist():
+        text = item.text.strip()
+        labels.setdefault(item.id, f"{section.strip() or 'Item'}: {text}" if text else
+                          section.strip())
+    return labels
+
+
 def set_done(plan: Plan, item_id: str, done: bool, by: str,
              at: dt.datetime | None = None) -> bool:
     """Tick or untick an item, recording who and when; False if it was already so."""

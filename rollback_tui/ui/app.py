@@ -19,6 +19,7 @@ from rollback_tui.plan.model import utc_now
 from rollback_tui.plan.text import visible
 from rollback_tui.render import render_markdown
 from rollback_tui.ui import hangup, saving
+from rollback_tui.ui.path_input import free_name
 from rollback_tui.ui.screens.dialogs import AskPath, Choice
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.steps import STEPS
@@ -328,11 +329,15 @@ class RollbackApp(TypeAheadKeys, App[int]):
                 then()
         self.call_after_refresh(self._show_path)
 
-    def _write(self, *, force: bool) -> bool:
-        """Save now, on this thread (after a question: overwrite, merge, save as)."""
+    def _write(self, *, force: bool, report: Callable[[str], object] | None = None) -> bool:
+        """Save now, on this thread (after a question: overwrite, merge, save as); an error
+        goes to *report* (a dialog's error line) or to a notification."""
         if self.saves.busy:  # two writers of one file from here: never
-            self.notify("A save is under way; try again in a moment.", title="Not saved",
-                        severity="warning", markup=False)
+            message = "A save is under way; try again in a moment."
+            if report is not None:
+                report(message)
+            else:
+                self.notify(message, title="Not saved", severity="warning", markup=False)
             return False
         half: store.PartialSaveError | None = None
         try:
@@ -346,7 +351,10 @@ class RollbackApp(TypeAheadKeys, App[int]):
                              self._conflict_answered)
             return False
         except store.PlanFileError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            if report is not None:
+                report(str(exc))
+            else:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return False
         self.untitled = False
         self.dirty = False
@@ -392,43 +400,65 @@ class RollbackApp(TypeAheadKeys, App[int]):
         elif answer == "save-as":
             self.action_save_as()
 
-    def action_save_as(self) -> None:
-        """Save the plan under a new path."""
-        start = "" if self.untitled else str(self.plan_file.path)
-        self.push_screen(AskPath("Save the plan as (TOML; the Markdown goes beside it):",
-                                 start or "plan.toml"), self._save_as_answered)
+    def action_save_as(self, prompt: str = "", then: Callable[[], object] | None = None
+                       ) -> None:
+        """Save the plan under a new path (then run *then*, once saved)."""
+        start = str(self.plan_file.path) if not self.untitled else free_name(Path.cwd())
+        self.push_screen(AskPath(prompt or "Save the plan as (TOML; the Markdown goes beside "
+                                 "it):", start, attempt=self._try_save_as),
+                         lambda path: then() if path is not None and then else None)
 
-    def _save_as_answered(self, path: Path | None) -> None:
-        if path is None:
-            return
+    def _try_save_as(self, dialog: AskPath, path: Path,
+                     asked: frozenset[str] = frozenset()) -> None:
+        """Save to *path* from the Save as dialog: asks before creating a folder or replacing
+        a file (Enter keeps it), and keeps the dialog, with the error, if the save fails."""
         if path.suffix != ".toml":
             path = path.with_suffix(path.suffix + ".toml") if path.suffix else \
                 path.with_suffix(".toml")
         same = not self.untitled and path == self.plan_file.path
-        if path.exists() and not same:
+        again = partial(self._try_save_as, dialog, path)
+        if "folder" not in asked and not path.parent.exists():
             self.push_screen(
-                Choice(f"{path} exists. Replace it?", [("replace", "Replace"),
-                                                       ("cancel", "Cancel")]),
-                partial(self._replace_answered, path),
-            )
+                Choice(f"The folder {path.parent} does not exist. Create it?",
+                       [("create", "Create it"), ("cancel", "Cancel")]),
+                lambda answer: answer == "create" and self._make_folder(dialog, path) and
+                again(asked=asked | {"folder"}))
             return
-        self._save_to(path, force=not same)
+        if "replace" not in asked and path.exists() and not same:
+            self.push_screen(
+                Choice(f"{path} exists. Replace it?",
+                       [("cancel", "Keep it"), ("replace", "Replace")], focus="cancel"),
+                lambda answer: again(asked=asked | {"replace"}) if answer == "replace"
+                else dialog.show_error(""))
+            return
+        # The plan's own file: an ordinary save (which may ask about a conflict).
+        if self._write(force=False, report=dialog.show_error) if same else \
+                self._save_to(path, force=True, report=dialog.show_error):
+            dialog.dismiss(path)
 
-    def _replace_answered(self, path: Path, answer: str | None) -> None:
-        if answer == "replace":
-            self._save_to(path, force=True)
+    @staticmethod
+    def _make_folder(dialog: AskPath, path: Path) -> bool:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            dialog.show_error(f"Cannot create {path.parent}: {exc.strerror or exc}")
+            return False
+        return True
 
-    def _save_to(self, path: Path, *, force: bool) -> None:
+    def _save_to(self, path: Path, *, force: bool,
+                 report: Callable[[str], object] | None = None) -> bool:
         old_path, old_untitled = self.plan_file.path, self.untitled
         self.plan_file.path = path
         self.untitled = False
-        if not self._write(force=force):
+        if not self._write(force=force, report=report):
             self.plan_file.path, self.untitled = old_path, old_untitled
             self._show_path()
-        else:  # the edits kept aside under the old name are saved now
-            old = recovery.RecoveryFile.untitled() if old_untitled else \
-                recovery.RecoveryFile.for_plan(old_path)
-            old.delete()
+            return False
+        # The edits kept aside under the old name are saved now.
+        old = recovery.RecoveryFile.untitled() if old_untitled else \
+            recovery.RecoveryFile.for_plan(old_path)
+        old.delete()
+        return True
 
     # -- opening -----------------------------------------------------------------------
 
@@ -454,7 +484,22 @@ class RollbackApp(TypeAheadKeys, App[int]):
             self._ask_open()
 
     def _ask_open(self) -> None:
-        self.push_screen(AskPath("Open the plan at:"), self._open_path)
+        loaded: list[store.PlanFile] = []
+
+        def attempt(dialog: AskPath, path: Path) -> None:
+            # An error stays in the dialog, beside the path as typed.
+            try:
+                loaded.append(store.load(path))
+            except store.PlanFileError as exc:
+                dialog.show_error(str(exc))
+                return
+            dialog.dismiss(path)
+
+        def opened(path: Path | None) -> None:
+            if path is not None and loaded:  # the wizard on it replaces this one
+                self.call_after_refresh(self._show_plan, loaded[-1])
+
+        self.push_screen(AskPath("Open the plan at:", attempt=attempt), opened)
 
     def _open_path(self, path: Path | None, *, keep_recovery: bool = True) -> None:
         if path is None:
@@ -519,7 +564,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
             self.exit(0)
         elif answer == "save":
             if self.untitled:
-                self.action_save_as()
+                self.action_save_as(then=partial(self.exit, 0))
             else:
                 self.save_in_background(then=partial(self.exit, 0))
 

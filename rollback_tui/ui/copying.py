@@ -8,13 +8,16 @@ exist it runs in a thread worker and the notification waits for it.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from textual.app import App
 from textual.notifications import SeverityLevel
 
 from rollback_tui import clipboard
 from rollback_tui.clipboard import CopyAttempt, CopyReport
 
-NOTIFY_SECONDS = 12
+NOTIFY_SECONDS = 8
 """The report names a file to open if nothing pastes: give time to read it."""
 
 
@@ -46,5 +49,50 @@ def _report(app: App[object], report: CopyReport, local: CopyAttempt, what: str)
         title, severity = f"Copied {what}, with a warning", "warning"
     else:
         title, severity = f"Copied {what}", "information"
-    app.notify("\n".join(report.lines()), title=title, severity=severity,
-               timeout=NOTIFY_SECONDS, markup=False)
+    app.notify(brief(report), title=title, severity=severity, timeout=NOTIFY_SECONDS,
+               markup=False)
+
+
+def brief(report: CopyReport) -> str:
+    """The report in one or two short lines: where the text went (the file's path, to open
+    if nothing pastes), then the one thing to check, if any. A notification stays small
+    and leaves the screen under it (a dialog, the checklist) readable."""
+    sent = [WAYS.get(a.way, a.way) for a in report.attempts if a.ok and a.path is None]
+    path = report.fallback_path
+    where = _home(path) if path is not None else ""
+    if not report.used:
+        failed = next((a for a in report.attempts if not a.ok), None)
+        return f"Nothing worked: {failed.detail}" if failed else "Nothing worked."
+    if sent:
+        first = f"Sent to {' and '.join(sent)}" + (f"; also in {where}" if where else ".")
+    else:
+        first = f"Only saved in {where}"
+    return first + (f"\n{_short_hint(report.hints[0])}" if report.hints else "")
+
+
+WAYS = {"terminal (OSC 52)": "the terminal", "local clipboard": "the local clipboard"}
+
+SHORT_HINTS = {
+    "tmux": "tmux needs `set -s set-clipboard on`",
+    "some terminals drop": "Some terminals drop copies this long",
+    "GNU screen": "GNU screen drops it: use the file",
+    "Terminal.app": "Terminal.app drops it: use the file",
+}
+"""The hint that `rollback-tui copy` prints in full, in a line a notification at 80
+columns holds (40 wide), so that the notification stays clear of a dialog."""
+
+
+def _short_hint(hint: str) -> str:
+    short = next((text for key, text in SHORT_HINTS.items() if key in hint), None)
+    if short is not None:
+        return short
+    hint = re.sub(r"\s*\([^)]*\)", "", hint)
+    return hint[:1].upper() + hint[1:]
+
+
+def _home(path: Path) -> str:
+    """*path* with the home folder written ~."""
+    try:
+        return f"~/{path.relative_to(Path.home())}"
+    except ValueError:
+        return str(path)

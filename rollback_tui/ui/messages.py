@@ -16,6 +16,14 @@ class PlanEdited(Message):
 
 
 @dataclass
+class StepsReshaped(Message):
+    """Steps whose parts of the plan were replaced (a Basics choice rewrote its defaults):
+    the wizard rebuilds them from the plan."""
+
+    steps: tuple[str, ...]
+
+
+@dataclass
 class GoToStep(Message):
     """Ask the wizard to show a step (from the review's findings, for instance)."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
@@ -30,7 +29,7 @@ from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import substitute
 from rollback_tui.ui import saving
 from rollback_tui.ui.copying import copy_and_report
-from rollback_tui.ui.screens.dialogs import AskPath, NoteDialog
+from rollback_tui.ui.screens.dialogs import NoteDialog
 from rollback_tui.ui.screens.wizard import WizardScreen
 from rollback_tui.ui.widgets.checklist import (
     ChecklistGroup,
@@ -353,7 +352,10 @@ class ChecklistScreen(Screen[None]):
 
     async def check_disk(self) -> None:
         """Merge a change made to the file by someone else; retry a failed save (every
-        second)."""
+        second). Not while the wizard is open over the checklist: there the plan is a draft
+        until it is saved, and a save from here would write every keystroke."""
+        if self.under_the_wizard():
+            return
         if self.host.saves.busy:
             return  # the file is being written from here
         if self.host.dirty:
@@ -371,6 +373,14 @@ class ChecklistScreen(Screen[None]):
         self._problem = None
         self._report_merge(summary)
         await self.refresh_plan()
+
+    def under_the_wizard(self) -> bool:
+        """True while the wizard (opened by Edit plan) is above this screen."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        return any(isinstance(screen, WizardScreen)
+                   for screen in stack[stack.index(self) + 1:])
 
     # -- copying ---------------------------------------------------------------------------
 
@@ -442,22 +452,12 @@ class ChecklistScreen(Screen[None]):
 def run_checklist(app: RollbackApp) -> None:
     """Save the plan (asking where, for a new one), then show it as a checklist."""
     if app.untitled:
-        app.push_screen(AskPath("Save the plan before running it (TOML; the Markdown goes "
-                                "beside it):", "plan.toml"), partial(_saved_as, app))
+        app.action_save_as("Save the plan before running it (TOML; the Markdown goes beside "
+                           "it):", then=partial(_show_checklist, app))
         return
     if app.dirty or app.plan_file.identity is None:
         # Shown once saved; a conflict question or an error is shown instead.
         app.save_in_background(then=partial(_show_checklist, app))
-        return
-    _show_checklist(app)
-
-
-def _saved_as(app: RollbackApp, path: Path | None) -> None:
-    if path is None:
-        return
-    app._save_as_answered(path)  # the app's own Save As, with its checks
-    if app.untitled or app.dirty:
-        app.notify("Run checklist again once the plan is saved.", markup=False)
         return
     _show_checklist(app)
 

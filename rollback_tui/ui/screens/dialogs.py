@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import on
@@ -10,9 +11,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from rollback_tui.plan.text import visible
+from rollback_tui.ui.path_input import PathInput
 
 
 class Choice(ModalScreen[str]):
@@ -29,10 +32,17 @@ class Choice(ModalScreen[str]):
 
     BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel")]
 
-    def __init__(self, question: str, answers: list[tuple[str, str]]) -> None:
+    def __init__(self, question: str, answers: list[tuple[str, str]], *,
+                 focus: str | None = None) -> None:
         super().__init__()
         self.question = visible(question, lines=True)
         self.answers = answers
+        self.focus_answer = focus
+        """The answer Enter gives at once (the first, unless named): make it the safe one."""
+
+    def on_mount(self) -> None:
+        if self.focus_answer is not None:
+            self.query_one(f"#answer-{self.focus_answer}", Button).focus()
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -48,7 +58,12 @@ class Choice(ModalScreen[str]):
 
 
 class AskPath(ModalScreen[Path | None]):
-    """Ask for a file path; escape cancels."""
+    """Ask for a file path; escape cancels; Tab completes names.
+
+    With *attempt*, the dialog stays open until the path is used: *attempt* is given the
+    dialog and the path, and either dismisses the dialog or shows an error in it, beside
+    the path as typed.
+    """
 
     DEFAULT_CSS = """
     AskPath { align: center middle; }
@@ -56,32 +71,64 @@ class AskPath(ModalScreen[Path | None]):
                          background: $panel; padding: 1 2; }
     AskPath Label { margin-bottom: 1; }
     AskPath .error { color: $error; }
+    AskPath .candidates { color: $text-muted; }
     """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, prompt: str, value: str = "") -> None:
+    CANDIDATES_SECONDS = 4.0
+    """How long the names Tab found stay under the path."""
+
+    def __init__(self, prompt: str, value: str = "", *,
+                 attempt: Callable[[AskPath, Path], object] | None = None) -> None:
         super().__init__()
         self.prompt = visible(prompt, lines=True)
         self.value = visible(value)
+        self.attempt = attempt
+        self._candidates_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Content(self.prompt))
-            yield Input(self.value, placeholder="path/to/plan.toml", id="path")
+            yield PathInput(self.value, placeholder="path/to/plan.toml", id="path")
+            yield Static("", classes="candidates", markup=False)
             yield Static("", classes="error", markup=False)
+
+    def show_error(self, message: str) -> None:
+        """Show *message* under the path, which stays as typed, with the cursor in it."""
+        self.query_one(".error", Static).update(Content(visible(message)))
+        self.query_one("#path", Input).focus()
+
+    @on(PathInput.Candidates)
+    def _candidates(self, event: PathInput.Candidates) -> None:
+        line = self.query_one(".candidates", Static)
+        line.update(Content(visible("  ".join(event.names)) if event.names else "No match."))
+        if self._candidates_timer is not None:
+            self._candidates_timer.stop()
+        self._candidates_timer = self.set_timer(self.CANDIDATES_SECONDS,
+                                                lambda: line.update(""))
+
+    @on(Input.Changed, "#path")
+    def _typed(self) -> None:
+        self.query_one(".candidates", Static).update("")
 
     @on(Input.Submitted, "#path")
     def _submitted(self, event: Input.Submitted) -> None:
+        if self.app.screen is not self:
+            return  # an Enter typed ahead while a question about this path is up
         text = event.value.strip()
         if not text:
-            self.query_one(".error", Static).update("A path is needed (escape cancels).")
+            self.show_error("A path is needed (escape cancels).")
             return
         path = Path(text).expanduser()
         if path.is_dir():
-            self.query_one(".error", Static).update(Content(visible(f"{text} is a folder.")))
+            self.show_error(f"{text} is a folder.")
             return
-        self.dismiss(path)
+        self.show_error("")
+        if self.attempt is None:
+            self.dismiss(path)
+        else:
+            self.attempt(self, path)
 
 
 class NoteDialog(ModalScreen[str | None]):

@@ -15,7 +15,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 from rollback_tui.plan.lint import Finding, lint
 from rollback_tui.plan.model import Plan
 from rollback_tui.render import render_sections
-from rollback_tui.ui.messages import GoToStep, PlanEdited
+from rollback_tui.ui.messages import GoToStep, PlanEdited, StepsReshaped
 from rollback_tui.ui.steps import STEPS, StepPane
 from rollback_tui.ui.widgets.fields import FieldInput
 from rollback_tui.ui.widgets.preview import Preview
@@ -165,7 +165,7 @@ class WizardScreen(Screen[None]):
         elif self.preview_visible:
             self.query_one("#preview", Preview).scroll_to_section(*STEP_SECTIONS.get(key, ()))
         self._update_states()
-        if focus and not (where and pane.focus_field(where)):
+        if focus and not (where and await pane.focus_field(where)):
             pane.focus_first()
 
     async def action_next_step(self) -> None:
@@ -183,6 +183,11 @@ class WizardScreen(Screen[None]):
         event.stop()
         if event.option.id:
             await self.show_step(event.option.id)
+
+    @on(StepsReshaped)
+    async def _reshaped(self, event: StepsReshaped) -> None:
+        for key in event.steps:
+            await self.pane(key).rebuild()
 
     @on(GoToStep)
     async def _go_to(self, event: GoToStep) -> None:

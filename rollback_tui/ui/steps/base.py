@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import re
+from typing import Any, ClassVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
-from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.lint import Finding, place
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import visible
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.widgets.fields import FieldInput, FieldText, LabelledField, cleaned
+from rollback_tui.ui.widgets.rows import RowList
+
+FINDINGS_SHOWN = 3
+"""A step lists at most this many of its findings above its fields."""
+
+_PATH_PART = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
+
+
+def path_targets(root: object, where: str) -> list[tuple[object, str | None]]:
+    """What a finding's path (``contacts[2].contact``) names in the plan, deepest first:
+    (object, attribute) for a field, (list or model, None) for the rows that hold it."""
+    node: Any = root
+    found: list[tuple[object, str | None]] = []
+    for match in _PATH_PART.finditer(where):
+        name, index = match.groups()
+        if name is not None:
+            if not hasattr(node, name):
+                break
+            found.append((node, name))
+            node = getattr(node, name)
+        else:
+            if not isinstance(node, list) or int(index) >= len(node):
+                break
+            node = node[int(index)]
+        if isinstance(node, (list, BaseModel)):
+            found.append((node, None))
+    return found[::-1]
 
 
 class StepHeading(Static):
@@ -76,6 +104,17 @@ class StepPane(VerticalScroll):
             await self.recompose()
         await self.after_build()
         self.show_findings(self._findings)
+
+    async def rebuild(self) -> None:
+        """Build the step again from the plan (when it is next shown, if it is not now)."""
+        if not self.built:
+            return
+        self._ready = False
+        self.built = False
+        await self.remove_children()
+        if self.display and self.parent is not None and \
+                getattr(self.parent, "current", None) == self.id:
+            await self.ensure_built()
 
     async def after_build(self) -> None:
         """Set-up that needs the step's widgets mounted."""
@@ -164,10 +203,15 @@ class StepPane(VerticalScroll):
                 holder.show_message("; ".join(messages))
                 if messages:
                     placed.add(holder.path)
-        rest = [f"{f.severity}: {visible(f.message)}" for f in findings if f.where not in placed]
+        # The rest (findings about rows, or the step as a whole) in a few lines, each naming
+        # its place; the Review step lists them all.
+        rest = [f"{place(f.where, self.plan)}: {visible(f.message)}" for f in findings
+                if f.where not in placed]
+        shown = [f"• {r}" for r in rest[:FINDINGS_SHOWN]]
+        if len(rest) > FINDINGS_SHOWN:
+            shown.append(f"… {len(rest) - FINDINGS_SHOWN} more — see Review")
         for line in self.query(".step-findings").results(Static):
-            line.update(Content("\n".join(f"• {r}" for r in rest[:6])
-                                + (f"\n• and {len(rest) - 6} more" if len(rest) > 6 else "")))
+            line.update(Content("\n".join(shown)))
             line.set_class(bool(rest), "-shown")
 
     def action_next_field(self) -> None:
@@ -183,11 +227,23 @@ class StepPane(VerticalScroll):
                 widget.focus()
                 return
 
-    def focus_field(self, where: str) -> bool:
-        """Put the cursor in the field that *where* names, if the step shows it."""
+    async def focus_field(self, where: str) -> bool:
+        """Put the cursor in the field that *where* names, if the step shows it: the exact
+        field, row included, else the nearest thing that holds it (its row, its list)."""
         for holder in self.query(LabelledField):
             if holder.path == where:
                 holder.field.focus()
                 return True
+        fields = list(self.query(FieldInput)) + list(self.query(FieldText))
+        for target, attr in path_targets(self.plan, where):
+            for field in fields:
+                if field.target is target and attr in (None, field.attr):
+                    field.focus()
+                    return True
+            for rows in self.query(RowList):
+                if rows.items is target:
+                    first = rows.query(FieldInput)
+                    (first.first() if first else rows.query_one(".row-add", Button)).focus()
+                    return True
         return False
 

@@ -8,8 +8,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Select
 
+from rollback_tui.plan.choices import follow_choices
 from rollback_tui.plan.model import DeploymentType
-from rollback_tui.ui.messages import PlanEdited
+from rollback_tui.ui.messages import PlanEdited, StepsReshaped
 from rollback_tui.ui.steps.base import StepPane
 from rollback_tui.ui.widgets.fields import FieldInput, FieldText, LabelledField
 
@@ -51,11 +52,11 @@ class BasicsStep(StepPane):
                                                         placeholder="https://…"),
                             path="incident_link")
         yield LabelledField("Current version", FieldInput(p, "version", id="version",
-                                                          placeholder="$VERSION"),
+                                                          placeholder="not set: the live version"),
                             path="version")
         yield LabelledField("Target version", FieldInput(p, "target_version",
                                                          id="target-version",
-                                                         placeholder="last known good"),
+                                                         placeholder="not set: last known good"),
                             path="target_version")
         db = Select([("No", False), ("Yes", True)], value=p.db_impact, allow_blank=False,
                     compact=True, id="db-impact")
@@ -68,14 +69,34 @@ class BasicsStep(StepPane):
     def _deployment(self, event: Select.Changed) -> None:
         value = DeploymentType(str(event.value))
         if value != self.plan.deployment_type:
+            old = self.plan.deployment_type
             self.plan.deployment_type = value
-            self.post_message(PlanEdited())
+            self._follow(old, self.plan.db_impact, f"Deployment type {value.label}")
 
     @on(Select.Changed, "#db-impact")
     def _db_impact(self, event: Select.Changed) -> None:
         if bool(event.value) != self.plan.db_impact:
             self.plan.db_impact = bool(event.value)
-            self.post_message(PlanEdited())
+            self._follow(self.plan.deployment_type, not self.plan.db_impact,
+                         f"Database impact {'Yes' if self.plan.db_impact else 'No'}")
+
+    def _follow(self, old_type: DeploymentType, old_db: bool, choice: str) -> None:
+        """The defaults the choice decides follow it; the user's edits stay, and are named."""
+        followed = follow_choices(self.plan, old_type, old_db)
+        self.post_message(PlanEdited(structural=bool(followed.changed)))
+        if followed.changed:
+            self.post_message(StepsReshaped(("assumptions", "procedure", "components")))
+        if followed.kept:
+            self.notify(f"{choice}: {_joined(followed.changed) or 'nothing'} updated. Kept as "
+                        f"you wrote them (check they still fit): {_joined(followed.kept)}.",
+                        title="Edited text kept", severity="warning", timeout=10,
+                        markup=False)
+        elif followed.changed:
+            self.notify(f"{choice}: {_joined(followed.changed)} updated.", markup=False)
+
+
+def _joined(parts: list[str]) -> str:
+    return ", ".join(parts)
 
 
 class AssumptionsStep(StepPane):

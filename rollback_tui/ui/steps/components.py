@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,12 +14,12 @@ from textual.widgets.option_list import Option
 
 from rollback_tui.plan.defaults import new_component
 from rollback_tui.plan.model import Component
-from rollback_tui.plan.text import slug
+from rollback_tui.plan.text import plural, slug
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.steps.base import StepPane
 from rollback_tui.ui.steps.lists import KEYS_HINT
 from rollback_tui.ui.widgets.fields import FieldInput, LabelledField
-from rollback_tui.ui.widgets.rows import item_list
+from rollback_tui.ui.widgets.rows import item_list, removed_message
 
 
 class ComponentPicker(OptionList):
@@ -30,7 +32,8 @@ class ComponentPicker(OptionList):
 
 def _label(component: Component, index: int) -> Content:
     name = component.name.strip() or f"(component {index + 1})"
-    return Content.assemble(f"{index + 1:>3}. ", name, (f"  {len(component.steps)} steps", "dim"))
+    steps = plural(len(component.steps), "step")
+    return Content.assemble(f"{index + 1:>3}. ", name, (f"  {steps}", "dim"))
 
 
 class ComponentsStep(StepPane):
@@ -94,6 +97,18 @@ class ComponentsStep(StepPane):
         if focus_name:
             name.focus()
 
+    async def focus_field(self, where: str) -> bool:
+        # The editor shows one component: the one the path names is picked first.
+        match = re.match(r"components\[(\d+)\]", where)
+        if match and int(match.group(1)) < len(self.plan.components):
+            if int(match.group(1)) != self.selected:
+                self.selected = int(match.group(1))
+                await self._show_editor()
+        elif where == "components":
+            self.query_one("#add-component", Button).focus()
+            return True
+        return await super().focus_field(where)
+
     def _refresh_picker(self) -> None:
         picker = self.query_one(ComponentPicker)
         picker.set_options(self._options())
@@ -152,8 +167,7 @@ class ComponentsStep(StepPane):
         self._refresh_picker()
         await self._show_editor()
         picker.focus()
-        self.notify(Content(f"Removed component {removed.name or index + 1}.").plain,
-                    markup=False)
+        self.notify(removed_message("component", index, removed), markup=False)
         self.post_message(PlanEdited(structural=True))
 
     async def action_move_component(self, delta: int) -> None:

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from rollback_tui.plan.lint import Finding
 from rollback_tui.plan.model import utc_now
-from rollback_tui.plan.text import visible
+from rollback_tui.plan.text import findings_summary, visible
 from rollback_tui.ui.messages import GoToStep, PlanEdited
 from rollback_tui.ui.steps.base import StepPane
 from rollback_tui.ui.widgets.preview import Preview
@@ -73,11 +73,10 @@ class ReviewStep(StepPane):
         self._findings = findings
         if not self.built:
             return
-        errors = sum(f.severity == "error" for f in findings)
         summary = (
             "No findings: the plan is complete."
             if not findings
-            else f"{len(findings)} findings ({errors} errors, {len(findings) - errors} warnings)"
+            else findings_summary([f.severity for f in findings])
         )
         self.query_one("#review-summary", Static).update(Content(summary))
         options = self.query_one("#review-findings", OptionList)

@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.timeline import Progress, elapsed, option_milestones
+from rollback_tui.plan.timeline import Progress, elapsed, item_labels, option_milestones
 from rollback_tui.render import substitute, substitute_command
 from rollback_tui.shell_words import visible
 
@@ -260,13 +260,13 @@ def timeline_text(plan: Plan) -> Content:
         return Content.styled("Nothing yet: ticks, unticks and notes appear here.",
                               "$text-muted")
     lines: list[Content] = []
+    labels = item_labels(plan)
     for event in sorted(plan.timeline, key=lambda e: e.at):
         what = EVENT_LABELS[event.event]
         if event.item:
-            item = plan.item(event.item)
             what += f" {event.item}"
-            if item is not None and item.text.strip():
-                what += f" {item.text.strip()}"
+            if labels.get(event.item):
+                what += f" {labels[event.item]}"
         if event.text:
             what += f": {event.text}"
         style = {"tick": "$text-success", "untick": "$text-warning",

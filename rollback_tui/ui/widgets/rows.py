@@ -22,6 +22,20 @@ from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.widgets.fields import FieldInput
 
 
+def removed_message(noun: str, index: int, item: Any) -> str:
+    """"Removed contact 3: Product Manager." — one wording for every list: the noun, the
+    number the item had, and what it said (its name, role, trigger or text), if anything."""
+    label = ""
+    for attr in ("name", "role", "trigger", "text"):
+        value = getattr(item, attr, "")
+        if isinstance(value, str) and value.strip():
+            label = " ".join(Content(value).plain.split())
+            break
+    if len(label) > 40:
+        label = label[:39] + "…"
+    return f"Removed {noun} {index + 1}: {label}." if label else f"Removed {noun} {index + 1}."
+
+
 class ListRow(Vertical):
     """One item of a row list."""
 
@@ -185,9 +199,9 @@ class RowList(Vertical):
         if index is None:
             self.app.bell()
             return
-        self.items.pop(index)
+        removed = self.items.pop(index)
         await self.rebuild(index if self.items else None)
-        self.notify(f"Removed {self.noun} {index + 1}.")
+        self.notify(removed_message(self.noun, index, removed), markup=False)
         self.post_message(PlanEdited(structural=True))
 
     async def action_move(self, delta: int) -> None:

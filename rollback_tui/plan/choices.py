@@ -1,0 +1,149 @@
+"""Basics choices (deployment type, database impact) that the rest of the plan follows.
+
+`new` writes Option B, the components' steps, the data assumptions and the procedure
+choice from the deployment type and the database impact. When either changes in the
+wizard, what the user has not changed follows the new choice, as `new` would have
+written it; what the user has edited is kept as it is, and named so that they can be told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rollback_tui.plan.defaults import (
+    COMPONENT_STEPS,
+    Step,
+    default_assumptions,
+    option_b_steps,
+)
+from rollback_tui.plan.model import (
+    ChecklistItem,
+    DeploymentType,
+    Plan,
+    ProcedureChoice,
+    next_id,
+)
+from rollback_tui.plan.text import slug
+
+
+@dataclass
+class Followed:
+    """What a choice changed, and what it left alone because the user had edited it."""
+
+    changed: list[str] = field(default_factory=list)
+    """The parts that now follow the choice ("Option B", "checkout-api's steps")."""
+    kept: list[str] = field(default_factory=list)
+    """The edited parts left as written ("Option B step 1", "the migrations assumption")."""
+
+
+def _default_choice(deployment_type: DeploymentType, feature_flag: str) -> ProcedureChoice:
+    if feature_flag or deployment_type is DeploymentType.FEATURE_FLAG:
+        return ProcedureChoice.BOTH
+    return ProcedureChoice.B
+
+
+def follow_choices(plan: Plan, old_type: DeploymentType, old_db: bool) -> Followed:
+    """Bring the defaults that depend on the deployment type and the database impact in
+    line with *plan*'s, from *old_type* and *old_db*; edited text is never overwritten."""
+    out = Followed()
+    new_type, new_db = plan.deployment_type, plan.db_impact
+    if (new_type, new_db) == (old_type, old_db):
+        return out
+    used = plan.used_ids()
+    proc = plan.procedure
+    kept = _follow_steps(proc.option_b, option_b_steps(old_type, old_db),
+                         option_b_steps(new_type, new_db), "b", used)
+    if kept is not None:
+        out.changed.append("Option B")
+        out.kept += _steps("Option B", kept)
+    if new_type != old_type:
+        old_choice = _default_choice(old_type, plan.feature_flag)
+        if proc.choice == old_choice:
+            proc.choice = _default_choice(new_type, plan.feature_flag)
+        changed = []
+        for component in plan.components:
+            name = component.name.strip() or "a component"
+            kept = _follow_steps(component.steps, COMPONENT_STEPS[old_type],
+                                 COMPONENT_STEPS[new_type], slug(component.name, "component"),
+                                 used)
+            if kept is not None:
+                changed.append(name)
+                out.kept += _steps(name, kept)
+        if len(changed) == 1:
+            out.changed.append(f"{changed[0]}'s steps")
+        elif changed:
+            out.changed.append(f"the steps of {len(changed)} components")
+    if new_db != old_db:
+        before, after = default_assumptions(old_db), default_assumptions(new_db)
+        for attr, label in (("data_mutations", "data mutations"),
+                            ("migrations", "migration reversibility")):
+            if getattr(plan.assumptions, attr) == getattr(before, attr):
+                setattr(plan.assumptions, attr, getattr(after, attr))
+                out.changed.append(f"the {label} assumption")
+            elif getattr(plan.assumptions, attr) != getattr(after, attr):
+                out.kept.append(f"the {label} assumption")
+    return out
+
+
+def _steps(where: str, numbers: list[int]) -> list[str]:
+    """"Option B steps 1, 4" (nothing if no numbers)."""
+    if not numbers:
+        return []
+    return [f"{where} step{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}"]
+
+
+def _untouched(item: ChecklistItem, defaults: Iterable[Step]) -> bool:
+    """The item is one of *defaults* as `new` wrote it, and nothing was done with it."""
+    return (item.text, item.command) in set(defaults) and not item.owner and not item.done
+
+
+def _follow_steps(items: list[ChecklistItem], old: list[Step], new: list[Step], prefix: str,
+                  used: set[str]) -> list[int] | None:
+    """Make *items* (in place) the *new* defaults, keeping every step the user edited or
+    added where it was. Returns the numbers (from 1) of the edited steps that were kept
+    although the new defaults differ, or None if nothing had to change."""
+    if [(i.text, i.command) for i in items] == new:
+        return None
+    placed: list[ChecklistItem] = []
+    spare = [item for item in items if _untouched(item, old)]
+    mine = [item for item in items if not _untouched(item, old)]
+    mine_ids = {id(item) for item in mine}
+    for text, command in new:
+        exact = next((i for i in spare if (i.text, i.command) == (text, command)), None)
+        if exact is not None:  # a step both platforms share: kept, with its id
+            spare = [i for i in spare if i is not exact]
+            placed.append(exact)
+            continue
+        edited = next((i for i in mine if i.text == text and
+                       all(i is not p for p in placed)), None)
+        if edited is not None:  # the user's version of this step stands for it
+            placed.append(edited)
+            continue
+        same = next((i for i in spare if i.text == text), None)
+        if same is not None:  # the same step, the new platform's command: same id
+            spare = [i for i in spare if i is not same]
+            same.command = command
+            placed.append(same)
+            continue
+        item_id = next_id(prefix, used)
+        used.add(item_id)
+        placed.append(ChecklistItem(id=item_id, text=text, command=command))
+    # The user's own steps keep their place: their number, and after the steps that came
+    # before them.
+    result = list(placed)
+    for index, item in enumerate(items):
+        if id(item) not in mine_ids or any(item is r for r in result):
+            continue
+        earlier = {id(i) for i in items[:index]}
+        after = max((n + 1 for n, r in enumerate(result) if id(r) in earlier), default=0)
+        result.insert(max(after, min(index, len(result))), item)
+    # Edited steps to look at again: those whose default changed with the choice (a step
+    # the new platform does without, or does with another command).
+    old_commands, new_commands = dict(old), dict(new)
+    stale = {text for text, command in old_commands.items()
+             if text not in new_commands or new_commands[text] != command}
+    kept = [n for n, item in enumerate(result, 1) if id(item) in mine_ids and
+            item.text in stale]
+    items[:] = result
+    return kept
