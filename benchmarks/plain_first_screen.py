@@ -58,7 +58,7 @@ FIELDS: list[tuple[str, str | list[str]]] = [
 
 
 class Form(Screen[None]):
-    BINDINGS = [Binding("f8", "next", "Next step"), Binding("f7", "prev", "Prev step"),
+    BINDINGS = [Binding("f7", "prev", "Back"), Binding("f8", "next", "Next"),
                 Binding("ctrl+t", "preview", "Preview")]
 
     def compose(self):

@@ -17,9 +17,10 @@ module undoes both as far as they can be undone:
 from __future__ import annotations
 
 import re
-import shlex
 
 from markdown_it.tree import SyntaxTreeNode
+
+from rollback_tui.shell_words import is_plain_name, quoting_at, single_quoted
 
 # The order render's variables are written back in when two share a value.
 VARIABLES = ("VERSION", "TARGET_VERSION", "FEATURE_FLAG", "INCIDENT", "COMPONENT")
@@ -87,35 +88,54 @@ def split_lines(nodes: list[SyntaxTreeNode]) -> list[list[SyntaxTreeNode]]:
 def unsubstitute(text: str, variables: dict[str, str], *, command: bool = False) -> str:
     """*text* with each variable's value that stands on its own written back as $NAME.
 
-    In a command, a value also comes back from its shell-quoted form (``'web|edge'``), as
-    a renderer that quotes substituted values for a POSIX shell writes it.
+    In a command, a value that is not a plain name comes back from the quoted form render
+    writes where it stood (shell_words.quote_value): ``'a b'`` bare, ``"'a b'"`` inside
+    double quotes, the value as it is (a ``'`` as ``'\\''``) inside single quotes. Where
+    the value began or ended a double-quoted string (``"$X"``), render drops the empty
+    ``""`` and the value reads back bare (``$X``): the shell reads both the same. A value
+    written unquoted, as by hand, is its variable too.
     """
     values = [(name, value) for name in VARIABLES
               if (value := variables.get(name, "")) and len(value.strip()) > 1]
     if not values or not text:
         return text
     seen: set[str] = set()
-    alternatives: list[tuple[str, str]] = []
+    alternatives: list[tuple[str, str, frozenset[str] | None]] = []
     for name, value in values:
         if value in seen:
             continue
         seen.add(value)
-        if command and (quoted := shlex.quote(value)) != value:
-            alternatives.append((re.escape(quoted), name))
-        alternatives.append((rf"(?<!{_NAME_CHAR}){re.escape(value)}(?!{_NAME_CHAR})", name))
+        if command and not is_plain_name(value):
+            quoted = single_quoted(value)
+            ticked = quoted.replace("\\", "\\\\").replace("`", "\\`")
+            alternatives += [(re.escape(f'"{quoted}"'), name, frozenset({"double"})),
+                             (re.escape(quoted), name, frozenset({"bare", "subshell"})),
+                             (re.escape(ticked), name, frozenset({"tick"})),
+                             (re.escape(value.replace("'", "'\\''")), name,
+                              frozenset({"single"}))]
+            # Written by hand, unquoted: the value on its own below is its variable too.
+        alternatives.append(
+            (rf"(?<!{_NAME_CHAR}){re.escape(value)}(?!{_NAME_CHAR})", name, None))
     # Longest first, so that "v2.4.10" is not read as "$VERSION0" when VERSION is "v2.4.1".
-    alternatives.sort(key=lambda pair: -len(pair[0]))
-    pattern = re.compile("|".join(f"({regex})" for regex, _ in alternatives))
-    names = [name for _, name in alternatives]
-
-    def back(match: re.Match[str]) -> str:
-        name = names[match.lastindex - 1 if match.lastindex else 0]
-        end = match.end()
+    alternatives.sort(key=lambda entry: -len(entry[0]))
+    found = sorted(((m.start(), -len(m.group()), m.end(), name, states)
+                    for regex, name, states in alternatives
+                    for m in re.finditer(regex, text)), key=lambda hit: hit[:2])
+    if not found:
+        return text
+    where = quoting_at(text, sorted({hit[0] for hit in found}))
+    state_at = dict(zip(sorted({hit[0] for hit in found}), where, strict=True))
+    out: list[str] = []
+    done = 0
+    for start, _, end, name, states in found:
+        if start < done or (states is not None and state_at[start] not in states):
+            continue
         # $NAME followed by a name character would be another variable: use ${NAME}.
         follows = end < len(text) and re.match(_NAME_CHAR, text[end]) is not None
-        return f"${{{name}}}" if follows else f"${name}"
-
-    return pattern.sub(back, text)
+        out += [text[done:start], f"${{{name}}}" if follows else f"${name}"]
+        done = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 # -- pieces of blocks ------------------------------------------------------------------

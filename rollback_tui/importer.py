@@ -49,6 +49,7 @@ from rollback_tui.import_words import (
 )
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import clean_text
+from rollback_tui.render import OWN_HEADINGS
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -60,6 +61,21 @@ _DONE = re.compile(r"^\((?:done|ticked) (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UT
                    re.DOTALL)
 _OWNER = " — owner: "
 _ESTIMATE = re.compile(r"^Option ([AB])\b[^(]*(?:\((.*)\))?\s*$", re.DOTALL)
+
+
+_NUMBERED = re.compile(r"^(.+) \((\d+)\)$", re.DOTALL)
+
+
+def _unnumbered(title: str, used: set[str]) -> str:
+    """A component's name from its heading: render numbers a name that repeats an earlier
+    heading ("web", "web (2)"), so a heading that is exactly that numbering is the name."""
+    match = _NUMBERED.match(title)
+    if match is None or match.group(1) not in used:
+        return title
+    name, n = match.group(1), 2
+    while f"{name} ({n})" in used:
+        n += 1
+    return name if f"{name} ({n})" == title else title
 
 
 class NotAPlan(ValueError):
@@ -113,6 +129,8 @@ class _Reader:
     options: dict[str, list[_Item]] = field(default_factory=dict)
     estimates: dict[str, str] = field(default_factory=dict)
     components: list[tuple[str, list[_Item]]] = field(default_factory=list)
+    component_headings: set[str] = field(default_factory=lambda: set(OWN_HEADINGS))
+    """The headings a component's heading is numbered against (render's, earlier ones)."""
     actions: list[_Item] = field(default_factory=list)
     templates: dict[str, str] = field(default_factory=dict)
     groups: list[tuple[str, list[_Item]]] = field(default_factory=list)
@@ -165,7 +183,8 @@ class _Reader:
             return
         lowered = title.lower().strip()
         if self.section == "components":
-            self.components.append((title, []))
+            self.components.append((_unnumbered(title, self.component_headings), []))
+            self.component_headings.add(title)
             self.sub = "component"
         elif self.section == "communications" and lowered in TEMPLATES:
             self.sub = TEMPLATES[lowered]

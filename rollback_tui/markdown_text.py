@@ -33,6 +33,9 @@ _SPECIAL = re.compile(rf"[\\*\[\]<|~&_`#\n\t@$:{INVISIBLE.pattern[1:-1]}]")
 TABLE_LINE_BREAK = " / "
 """What a line break in a table cell becomes (GFM cells hold no breaks but raw HTML)."""
 _BLOCK_START = "=+>-"
+_SPACES = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+"""What markdownlint (MD038, JavaScript's \\s) reads as a space at the end of a code span."""
 
 
 def _escape_plain(text: str, hashes: bool = False) -> str:
@@ -126,13 +129,14 @@ def _inline(text: str, *, table: bool, hashes: bool) -> str:
 def _tidy_code_span(span: str) -> str:
     """A code span the user wrote, without spaces inside its fences (markdownlint MD038).
 
-    Spaces at either end of inline code show as nothing a reader can tell apart.
+    Spaces (no-break and other Unicode spaces too) at either end of inline code show as
+    nothing a reader can tell apart.
     """
     fence = span[: len(span) - len(span.lstrip("`"))]
     inner = span[len(fence) : -len(fence)]
-    if not inner.strip(" "):
+    if not inner.strip(_SPACES):
         return span
-    return code_span(inner.strip(" "))
+    return code_span(inner.strip(_SPACES))
 
 
 def block(text: str, indent: str) -> str:
@@ -144,7 +148,7 @@ def block(text: str, indent: str) -> str:
 
 def code_span(text: str, *, table: bool = False) -> str:
     """*text* as an inline code span whose fence cannot be closed by its content."""
-    text = visible(" ".join(text.split("\n"))).replace("\t", " ").strip(" ")
+    text = visible(" ".join(text.split("\n"))).replace("\t", " ").strip(_SPACES)
     longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)
     fence = "`" * (longest + 1)
     if text.startswith("`") or text.endswith("`") or (text[:1] == " " and text[-1:] == " "):

@@ -94,7 +94,7 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
 _SENTENCE_END = ".,;:!\u3002\uff0c\uff1b\uff1a\uff01"
 """What markdownlint (MD026) reads as a heading's trailing punctuation."""
 # The headings the renderer writes itself: a component of the same name is numbered.
-_OWN_HEADINGS = frozenset({
+OWN_HEADINGS = frozenset({
     "Assumptions & Data Safety", "Rollback Triggers", "Rollback Decision Criteria",
     "Rollback Procedure", "Component Rollback Steps", "Communication Plan",
     "Communication Actions", "Internal Update", "Status Page Update", "User-Facing Message",
@@ -120,7 +120,7 @@ def _heading_end(text: str) -> str:
 def _component_headings(plan: Plan) -> list[str]:
     """Each component's heading: its name, numbered where it repeats an earlier heading
     (markdownlint MD024), with trailing punctuation written so MD026 does not read it."""
-    used = set(_OWN_HEADINGS)
+    used = set(OWN_HEADINGS)
     out = []
     for index, component in enumerate(plan.components):
         name = heading(component.name) or f"Component {index + 1}"

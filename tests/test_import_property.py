@@ -126,6 +126,12 @@ class TestImportOfRender:
         - every variable the text uses has a value ($VERSION, $TARGET_VERSION,
           $FEATURE_FLAG, $INCIDENT are set; $COMPONENT is used in components' steps only):
           how render shows a variable without a value is not read back;
+        - in a command, render quotes a value that is not a plain name ($INCIDENT's) to fit
+          where it stands, and import reads each quoted form back; a variable that begins
+          or ends a double-quoted string ("$X", "$X a") comes back outside it ($X, $X" a"),
+          which the shell reads the same. Words here are space-separated, so never so;
+        - component names repeat or not: render numbers a repeated heading ("svc-av (2)")
+          and import reads that numbering back (no name here holds parentheses);
         - the option the plan does not use is empty and has its default estimate: render
           leaves it out, so its steps cannot come back;
         - no text is exactly what render writes for an empty value ("—", "Untitled",

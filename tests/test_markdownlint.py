@@ -33,6 +33,7 @@ HOSTILE = [
     "`code | with pipe`",
     "un`balanced ``back`ticks",
     "`  spaced code`",
+    "``www.\u00a0\t`` and `\u3000wide spaced\u2003`",
     "<b>bold</b> <script>alert(1)</script> <!-- comment -->",
     "<http://autolink.example>",
     "[link](https://example.com) ![img](x.png) [ref]: /url (text)[link]",
