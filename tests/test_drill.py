@@ -14,8 +14,8 @@ from textual.widgets import Static
 from rollback_tui import runs, store
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.ui.factory import make_app
-from rollback_tui.ui.screens.confirm_irreversible import ConfirmIrreversible
 from rollback_tui.ui.screens.checklist import ChecklistScreen
+from rollback_tui.ui.screens.confirm_irreversible import ConfirmIrreversible
 from rollback_tui.ui.screens.drill import BANNER, DrillBanner, DrillSummary
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "plan.toml"
