@@ -31,10 +31,11 @@ from pathlib import Path
 
 from bench_stats import percentile
 
-from rollback_tui import plan_document, store
+from rollback_tui import store
 from rollback_tui.plan import Plan, new_plan
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
+from rollback_tui.store import document as plan_document
 
 SIZES = (10, 200, 1000)
 RENDER_ITEMS = 1000

@@ -31,7 +31,7 @@ from rollback_tui import store
 from rollback_tui.plan import new_plan
 from rollback_tui.render import render_markdown
 from rollback_tui.ui.factory import make_app
-from rollback_tui.ui.widgets.preview import Preview
+from rollback_tui.ui.wizard.preview import Preview
 
 SIZES = [2, 50, 200, 1000]
 KEYS = {2: 40, 50: 40, 200: 40, 1000: 20}

@@ -15,7 +15,7 @@ from pathlib import Path
 from rollback_tui import store
 from rollback_tui.plan import lint
 from rollback_tui.plan.text import clean_text, findings_summary, visible
-from rollback_tui.toml_lines import key_lines, line_of
+from rollback_tui.store.key_lines import key_lines, line_of
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 FORMATS = ("text", "github", "json")
@@ -52,7 +52,7 @@ def check_file(path: Path, as_of: dt.date | None = None) -> FileResult:
 
     Its review and drill dates are judged as of *as_of* (today, in UTC, by default).
     """
-    from rollback_tui.plan.review import freshness
+    from rollback_tui.plan.freshness import freshness
 
     try:
         plan, unknown = store.read_plan(path)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import getpass
 import json
 import os
 import sys
@@ -16,14 +15,16 @@ from typing import NoReturn
 
 import click
 
-from rollback_tui import store, sync
+from rollback_tui import store
 from rollback_tui.completion import complete_item_ids
+from rollback_tui.locations import default_user
 from rollback_tui.plan import DeploymentType, new_plan
 from rollback_tui.plan.model import utc_now
 from rollback_tui.plan.text import visible
 from rollback_tui.plan.timeline import Outcome, Progress, set_done, set_outcome
 from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.render import render_markdown
+from rollback_tui.store import sync
 
 EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2
@@ -46,14 +47,6 @@ def fail(message: str) -> NoReturn:
 def json_visible(text: str) -> str:
     """JSON *text* with the characters visible() would escape written as \\uXXXX."""
     return "".join(f"\\u{ord(c):04x}" if visible(c, lines=True) != c else c for c in text)
-
-
-def default_user() -> str:
-    """Who ticks: the login name, as the timeline records it."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return os.environ.get("USER", "unknown")
 
 
 PathArg = click.Path(path_type=Path, dir_okay=True)
@@ -145,8 +138,8 @@ def reset(path: Path, label: str) -> None:
     The run file (TOML and Markdown) is written and synced before the plan is cleared; if a
     reset is cut short, running it again finishes it without a second archive.
     """
-    from rollback_tui import runs
     from rollback_tui.plan.model import utc_now
+    from rollback_tui.store import runs
 
     try:
         result = runs.reset(path, label, utc_now())
@@ -165,7 +158,7 @@ def reset(path: Path, label: str) -> None:
 @click.argument("path", type=PathArg)
 def runs_command(path: Path) -> None:
     """List the plan's archived runs and drills: kind, label, start, duration, outcomes."""
-    from rollback_tui import runs
+    from rollback_tui.store import runs
 
     _read(path)  # a plan that cannot be read is refused as everywhere
     try:
@@ -240,7 +233,7 @@ def render(path: Path, output: Path | None, form: str) -> None:
     """Print the plan's Markdown, or plain text (or write it to a file)."""
     plan, _ = _read(path)
     if form == "text":
-        from rollback_tui.render_text import render_text
+        from rollback_tui.render.plain_text import render_text
 
         document = render_text(plan)
     else:
@@ -258,7 +251,7 @@ def render(path: Path, output: Path | None, form: str) -> None:
 def _finish_markdown(path: Path, plan: store.Plan) -> None:
     """Bring the plan's own Markdown up to date if a save stopped half-way (a note on
     stderr if it cannot be; what was asked for is done either way)."""
-    from rollback_tui.conflicts import CLI_LOCK_TIMEOUT
+    from rollback_tui.store.lock import CLI_LOCK_TIMEOUT
 
     try:
         store.finish_markdown(path, plan, CLI_LOCK_TIMEOUT, missing=False)
@@ -376,7 +369,7 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, skip_reason: str | None,
         changed = [i for i in ids if set_outcome(plan_file.plan, i, outcome, reason, who)]
     else:
         changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
-    from rollback_tui.conflicts import CLI_LOCK_TIMEOUT, plan_lock
+    from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
 
     problem = None
     try:
@@ -414,7 +407,8 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
     Follows the plan template and the strategy brief's sections; what cannot be placed is
     listed on stderr and kept as comments in the TOML. Exit 2 if MARKDOWN is not a plan.
     """
-    from rollback_tui import import_plan, importer
+    from rollback_tui.importing import build as import_plan
+    from rollback_tui.importing import reader as importer
 
     if output is not None and output.exists() and not force:
         fail(f"{output}: already exists; use --force to replace it")
@@ -531,7 +525,7 @@ def merge_driver_command(base: Path, ours: Path, theirs: Path, name: str) -> Non
     re-renders the Markdown beside NAME. Exit 0 when merged, 1 on a conflict (conflict
     markers in OURS around the fields both sides changed). Set up by `git-setup`.
     """
-    from rollback_tui import merge_driver
+    from rollback_tui.git import driver as merge_driver
 
     try:
         outcome = merge_driver.main(str(base), str(ours), str(theirs), name)
@@ -552,7 +546,7 @@ def git_setup_command(plans: tuple[Path, ...], repo: Path) -> None:
     Run it once in every clone (.git/config is not shared); commit .gitattributes.
     Running it again changes nothing.
     """
-    from rollback_tui import git_setup
+    from rollback_tui.git import configure as git_setup
 
     try:
         report = git_setup.setup(repo, list(plans) or None)

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-APP_NAME = "rollback-tui"
+from rollback_tui.locations import state_dir
+
 DEFAULT_TTY = "/dev/tty"
 OSC52_WARN_BYTES = 8 * 1024
 """Above this, warn: some terminals drop OSC 52 payloads longer than a few KB."""
@@ -238,23 +239,6 @@ def copy_with_pyperclip(
 # -- 3. the file ---------------------------------------------------------------------------
 
 
-STATE_DIR_ENV = "ROLLBACK_TUI_STATE_DIR"
-"""Names a folder for the copy file instead of the platform's state folder (the tests set it)."""
-
-
-def default_fallback_dir() -> Path:
-    """The user's state folder for rollback-tui (it may not exist yet).
-
-    `$ROLLBACK_TUI_STATE_DIR` when set, else the platform's (`~/.local/state/rollback-tui`).
-    """
-    override = os.environ.get(STATE_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return platformdirs.user_state_path(APP_NAME)
-
-
 def _write_private(folder: Path, text: str) -> Path:
     """*text* in folder/last-copy.md, readable by the user only, replaced atomically."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -283,7 +267,7 @@ def _write_temp(text: str) -> Path:
 def write_fallback(text: str, fallback_dir: Path | None = None) -> CopyAttempt:
     """Always keep a copy in a file (mode 0600): the state folder, else the temp folder."""
     way = "file"
-    folder = default_fallback_dir() if fallback_dir is None else Path(fallback_dir)
+    folder = state_dir() if fallback_dir is None else Path(fallback_dir)
     try:
         path = _write_private(folder, text)
     except OSError as first:

@@ -12,7 +12,6 @@ Textual is imported only when a theme is validated or built, so that importing t
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import tomllib
 from collections.abc import Iterable
@@ -20,15 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from rollback_tui.toml_errors import toml_error_message
+from rollback_tui.locations import config_dir as user_config_dir
+from rollback_tui.store.errors import toml_error_message
 
 if TYPE_CHECKING:
     from textual.theme import Theme
 
-APP_NAME = "rollback-tui"
 DEFAULT_THEME = "rollback-dark"
 """The theme used when the user has chosen none (or chose one that no longer exists)."""
 FALLBACK_THEME = "textual-dark"
@@ -229,21 +227,6 @@ def shipped_themes_dir() -> Path | None:
     if (checkout / "themes").is_dir() and (checkout / "pyproject.toml").is_file():
         return checkout / "themes"
     return None
-
-
-CONFIG_DIR_ENV = "ROLLBACK_TUI_CONFIG_DIR"
-"""Names a config folder to use instead of the platform's (the tests set it)."""
-
-
-def user_config_dir() -> Path:
-    """The user's rollback-tui config folder (it may not exist yet).
-
-    `$ROLLBACK_TUI_CONFIG_DIR` when set, else the platform's (`~/.config/rollback-tui`).
-    """
-    override = os.environ.get(CONFIG_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    return platformdirs.user_config_path(APP_NAME)
 
 
 def user_themes_dir() -> Path:

@@ -106,3 +106,27 @@ def merge(local: Plan, disk: Plan) -> Plan:
             continue
         apply_event(item, event)
     return merged
+
+
+def _content(plan: Plan) -> Plan:
+    """*plan* without its outcomes and timeline: what a merge by item id would not carry."""
+    bare = plan.model_copy(deep=True)
+    bare.timeline = []
+    for _, _, item in bare.checklist():
+        item.done, item.done_at, item.done_by = False, None, None
+        item.outcome, item.reason = None, None
+    return bare
+
+
+def ticks_only(a: Plan, b: Plan) -> bool:
+    """Whether *a* and *b* differ in ticks and the timeline alone."""
+    return _content(a) == _content(b)
+
+
+def can_merge(mine: Plan, disk: Plan, base: Plan | None) -> bool:
+    """Whether merging *mine* into *disk* by item id loses nothing of either side.
+
+    True when this side changed only ticks and the timeline since *base* (what was
+    loaded), or when the two differ only there.
+    """
+    return ticks_only(mine, disk) or (base is not None and ticks_only(mine, base))

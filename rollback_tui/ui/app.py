@@ -14,27 +14,29 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
-from rollback_tui import recovery, store, sync
+from rollback_tui import store
 from rollback_tui.plan.model import utc_now
 from rollback_tui.plan.text import visible
 from rollback_tui.render import render_markdown
+from rollback_tui.store import recovery, sync
 from rollback_tui.ui import hangup, saving
-from rollback_tui.ui.path_input import free_name
-from rollback_tui.ui.screens.dialogs import AskPath, Choice
-from rollback_tui.ui.screens.wizard import WizardScreen
-from rollback_tui.ui.steps import STEPS
-from rollback_tui.ui.theming import ThemeMemory, ThemeSetup
+from rollback_tui.ui.dialogs.ask_path import AskPath
+from rollback_tui.ui.dialogs.choice import Choice
+from rollback_tui.ui.dialogs.path_input import free_name
+from rollback_tui.ui.theme_choice import ThemeMemory, ThemeSetup
 from rollback_tui.ui.typeahead import TypeAheadKeys
+from rollback_tui.ui.wizard.steps import STEPS
+from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
 if TYPE_CHECKING:
-    from rollback_tui.ui.drill import Drill
-    from rollback_tui.ui.git_worker import GitWorker
+    from rollback_tui.ui.checklist.drill import Drill
+    from rollback_tui.ui.checklist.git_worker import GitWorker
 
 
 class RollbackApp(TypeAheadKeys, App[int]):
     """rollback-tui's wizard."""
 
-    CSS_PATH = ["app.tcss", "screens/checklist.tcss"]
+    CSS_PATH = ["app.tcss", "checklist/checklist.tcss"]
     TITLE = "rollback-tui"
 
     BINDINGS = [
@@ -91,11 +93,11 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     def get_default_screen(self) -> Screen:
         if self.mode == "drill":
-            from rollback_tui.ui.drill import start
+            from rollback_tui.ui.checklist.drill import start
 
             return start(self)
         if self.mode == "run":
-            from rollback_tui.ui.screens.checklist import ChecklistScreen
+            from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 
             return ChecklistScreen()
         return self._wizard()
@@ -249,7 +251,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
         found = kept.offer()
         if found is None:
             return
-        from rollback_tui.ui.screens.recovery import RestoreDialog
+        from rollback_tui.ui.dialogs.restore import RestoreDialog
 
         when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         name = "the new plan" if kept.is_untitled else str(self.plan_file.path)
@@ -279,7 +281,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     def action_save(self) -> None:
         """Save the plan as TOML and its Markdown beside it."""
-        from rollback_tui.ui.screens.checklist import ChecklistScreen
+        from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 
         if isinstance(self.screen, ChecklistScreen):
             self.call_later(self.screen.save)  # merges a change on disk instead of asking
@@ -307,7 +309,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
                                    then: Callable[[], object] | None = None) -> None:
         error = outcome.error
         if isinstance(error, store.ConflictError):
-            from rollback_tui.ui.screens.recovery import ConflictDialog
+            from rollback_tui.ui.dialogs.conflict import ConflictDialog
 
             self.push_screen(ConflictDialog(str(error), self._can_merge()),
                              self._conflict_answered)
@@ -345,7 +347,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
         except store.PartialSaveError as exc:
             half = exc  # the plan is saved: say exactly what was not
         except store.ConflictError as exc:
-            from rollback_tui.ui.screens.recovery import ConflictDialog
+            from rollback_tui.ui.dialogs.conflict import ConflictDialog
 
             self.push_screen(ConflictDialog(str(exc), self._can_merge()),
                              self._conflict_answered)
@@ -370,7 +372,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
         return True
 
     def _can_merge(self) -> bool:
-        from rollback_tui.conflicts import can_merge
+        from rollback_tui.plan.merge import can_merge
 
         try:
             disk = store.load(self.plan_file.path).plan
@@ -522,7 +524,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
         self.offer_recovery()
 
     async def _refresh_screens(self) -> None:
-        from rollback_tui.ui.screens.checklist import ChecklistScreen
+        from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 
         plan_file = self.plan_file
         for screen in self.screen_stack:  # the wizard, the checklist, or both
@@ -536,7 +538,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     def action_copy(self) -> None:
         """Copy the plan's Markdown: through the terminal, to a local clipboard, to a file."""
-        from rollback_tui.ui.copying import copy_and_report
+        from rollback_tui.ui.copy_notice import copy_and_report
 
         copy_and_report(self, render_markdown(self.plan), "the plan's Markdown")
 
@@ -544,7 +546,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     async def action_quit(self) -> None:
         """Quit; asks first when there are unsaved changes."""
-        from rollback_tui.ui.screens.checklist import ChecklistScreen
+        from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 
         if self.dirty and isinstance(self.screen, ChecklistScreen):
             await self.screen.save()  # a last try, merging with the file on disk
@@ -571,7 +573,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
     # -- command palette ---------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from rollback_tui.ui.screens.checklist import ChecklistScreen, run_checklist
+        from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen, run_checklist
 
         yield SystemCommand("Save", "Save the plan (TOML and Markdown)", self.action_save)
         yield SystemCommand("Save as…", "Save the plan under a new path", self.action_save_as)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from rollback_tui import plan_schema, store
-from rollback_tui.cli import default_user, say
+from rollback_tui.locations import default_user
 from rollback_tui.plan import new_plan
+from rollback_tui.plan.text import visible
 from rollback_tui.ui.app import RollbackApp
-from rollback_tui.ui.theming import ThemeSetup, UnknownThemeError
+from rollback_tui.ui.theme_choice import ThemeSetup, UnknownThemeError
 
 
 def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
@@ -43,8 +45,8 @@ def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = N
     app = RollbackApp(plan_file, untitled=untitled, loaded=loaded, cursor_blink=cursor_blink,
                       mode=mode, by=by or default_user(), themes=themes, drill_label=label)
     if git:  # each saved tick committed, pulled and pushed (run --git)
-        from rollback_tui.git_sync import GitError
-        from rollback_tui.ui.git_worker import GitWorker
+        from rollback_tui.git.workflow import GitError
+        from rollback_tui.ui.checklist.git_worker import GitWorker
 
         try:
             app.git = GitWorker(app, plan_file.path, plan_file.plan)
@@ -59,7 +61,7 @@ def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None,
     try:
         app = make_app(path, mode=mode, by=by, theme=theme, label=label, git=git)
     except (store.PlanFileError, UnknownThemeError) as exc:
-        say(f"rollback-tui: {exc}", err=True, lines=False)
+        sys.stderr.write(visible(f"rollback-tui: {exc}", lines=False) + "\n")
         return 2
     app.freeze_gc = True  # the collector, off since start-up, comes back after one frame
     code = app.run()

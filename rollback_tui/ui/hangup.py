@@ -20,7 +20,6 @@ Locks are flock()s on an open file: the kernel releases them when the process en
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 import signal
 import sys
@@ -31,7 +30,8 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from rollback_tui import recovery, store, sync
+from rollback_tui import store
+from rollback_tui.store import recovery, sync
 
 HARD_STOP = 0.9
 """Seconds from the signal to the end of the process, whatever is still running."""
@@ -145,16 +145,14 @@ def keeper_for(plan_file: store.PlanFile, kept: recovery.RecoveryFile, *, dirty:
     """
     if not dirty:
         return lambda deadline: None
-    scratch = copy.copy(plan_file)
-    scratch.plan = plan_file.plan.model_copy(deep=True)
-    scratch._document = None  # never shared with a save running on another thread
+    scratch = plan_file.detached()  # never shared with a save running on another thread
 
     def keep(deadline: float) -> None:
         with contextlib.suppress(Exception):  # the save below may still keep it
             kept.write(recovery.plan_text(scratch))
         if not save:
             return
-        from rollback_tui.conflicts import plan_lock
+        from rollback_tui.store.lock import plan_lock
 
         try:
             with plan_lock(scratch.path, max(0.05, deadline - time.monotonic())):

@@ -1,0 +1,201 @@
+"""`run --git`: every saved tick committed, then pulled (rebased) and pushed when the
+repository has a remote. Headless and blocking: the checklist runs it in a thread.
+
+A round: commit plan.toml and plan.md if they changed (one line: who did what); with a
+remote, fetch, rebase the local commits onto it (the plan merge driver merges plan files
+by item id; see git_setup), commit plan.md if the merge re-rendered it, and push. The
+local steps hold the plan's lock, so that a save from the checklist never lands in the
+middle of a rebase; the network steps do not. A tick is committed before anything
+touches the network: a failed pull or push loses nothing, and the next round retries.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rollback_tui.plan.model import Plan, TimelineEvent
+
+NETWORK_TIMEOUT = 60.0
+"""Seconds a fetch or a push may take before it counts as failed (and is retried)."""
+PUSH_ATTEMPTS = 2
+"""A push rejected because someone pushed first is pulled and pushed again, this often."""
+
+
+class GitError(Exception):
+    """The plan is not in a git repository, or git cannot run."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one round did."""
+
+    committed: bool
+    """A commit was made for the plan's changes."""
+    pushed: bool
+    """Every local commit is on the remote now."""
+    remote: str | None
+    """The upstream (``origin/main``), or None without a remote: nothing to push."""
+    problem: str | None = None
+    """Why the pull or the push did not go through (the commit is kept locally)."""
+
+
+def describe(events: list[TimelineEvent], plan: Plan) -> str:
+    """A one-line commit message for these timeline events: who did what."""
+    verbs = {"tick": "ticked", "untick": "unticked", "skip": "skipped", "fail": "failed",
+             "note": "added a note", "incident-start": "marked the incident start",
+             "update-sent": "sent a status update"}
+    parts: list[str] = []
+    people: list[str] = []
+    for event in events:
+        who = event.by or "someone"
+        if who not in people:
+            people.append(who)
+        what = verbs.get(event.event, event.event)
+        if event.item:
+            item = plan.item(event.item)
+            what += f" {event.item}" + (f" ({item.text})" if item is not None and item.text
+                                        and len(events) == 1 else "")
+        parts.append(what)
+    if not parts:
+        return "Plan saved"
+    line = f"{', '.join(people)}: {', '.join(dict.fromkeys(parts))}"
+    line = " ".join(line.split())  # one line, whatever a note or a step says
+    return line if len(line) <= 72 else line[:71] + "…"
+
+
+def _why(output: str) -> str:
+    """What git's output says went wrong, in a line: the remote's own words and the
+    rejected ref if any, else the last line."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    said = [line.removeprefix("remote:").strip() for line in lines
+            if line.startswith("remote:") and line.removeprefix("remote:").strip()]
+    rejected = [line for line in lines if "rejected]" in line]
+    found = said[-2:] + rejected[:1]
+    return " · ".join(found) if found else (lines[-1] if lines else "failed")
+
+
+class GitSync:
+    """Commits, pulls and pushes one plan's files."""
+
+    def __init__(self, plan_path: Path) -> None:
+        self.plan_path = Path(os.path.realpath(plan_path))
+        self.folder = self.plan_path.parent
+        done = self._git("rev-parse", "--show-toplevel", check=False)
+        if done.returncode != 0:
+            raise GitError(f"{self.folder} is not in a git repository")
+        self.top = Path(done.stdout.strip())
+        self.rewriting = threading.Event()
+        """Set while a rebase rewrites the plan's files: what they hold is not final."""
+
+    def _git(self, *args: str, check: bool = True, timeout: float | None = None
+             ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true"}
+        env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")  # never ask on the terminal
+        try:
+            done = subprocess.run(["git", "-C", str(self.folder), *args], capture_output=True,
+                                  text=True, check=False, env=env, timeout=timeout,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]}: no answer within {timeout:.0f} s") from None
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+        if check and done.returncode != 0:
+            raise GitError(f"git {args[0]}: {_why(done.stderr or done.stdout)}")
+        return done
+
+    def _files(self) -> list[str]:
+        names = [self.plan_path.name]
+        markdown = self.plan_path.with_suffix(".md")
+        ignored = self._git("check-ignore", "-q", "--", markdown.name, check=False)
+        if markdown.exists() and not markdown.is_symlink() and ignored.returncode != 0:
+            names.append(markdown.name)  # unless the repository keeps the Markdown out
+        return names
+
+    def commit(self, message: str) -> bool:
+        """Commit the plan's files if they changed; True if a commit was made.
+        The caller holds the plan's lock."""
+        files = self._files()
+        self._git("add", "--", *files)
+        if self._git("diff", "--cached", "--quiet", "--", *files, check=False).returncode == 0:
+            return False
+        # --no-verify: a tick is committed even if a hook (`check` on the plan) objects.
+        self._git("commit", "-q", "--no-verify", "-m", message, "--", *files)
+        return True
+
+    def committed_plan(self) -> Plan | None:
+        """The plan as the last commit holds it (None if it cannot be read)."""
+        done = self._git("show", f"HEAD:./{self.plan_path.name}", check=False)
+        if done.returncode != 0:
+            return None
+        try:
+            return Plan.model_validate(tomllib.loads(done.stdout))
+        except (tomllib.TOMLDecodeError, ValueError):
+            return None
+
+    def upstream(self) -> str | None:
+        done = self._git("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}",
+                         check=False)
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    def sync(self, message: str) -> SyncResult:
+        """One round: commit, then pull and push if there is a remote. Never raises for a
+        network or merge problem: it is in the result, and the commit stays local."""
+        from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
+
+        with plan_lock(self.plan_path, CLI_LOCK_TIMEOUT):
+            committed = self.commit(message)
+        upstream = self.upstream()
+        if upstream is None:
+            remotes = self._git("remote", check=False).stdout.split()
+            if not remotes:
+                return SyncResult(committed, False, None)
+            remote = "origin" if "origin" in remotes else remotes[0]
+            try:
+                self._git("push", "-q", "-u", remote, "HEAD", timeout=NETWORK_TIMEOUT)
+            except GitError as exc:
+                return SyncResult(committed, False, remote, f"push to {remote}: {exc}")
+            return SyncResult(committed, True, self.upstream() or remote)
+        problem = None
+        for _ in range(PUSH_ATTEMPTS):
+            try:
+                self._pull(upstream)
+                if self._ahead(upstream):
+                    self._git("push", "-q", timeout=NETWORK_TIMEOUT)
+            except GitError as exc:
+                problem = str(exc)
+                continue
+            return SyncResult(committed, True, upstream)
+        return SyncResult(committed, False, upstream, problem)
+
+    def _ahead(self, upstream: str) -> int:
+        done = self._git("rev-list", "--count", f"{upstream}..HEAD")
+        return int(done.stdout.strip() or 0)
+
+    def _pull(self, upstream: str) -> None:
+        """git pull --rebase, in two steps: fetch without the lock, rebase with it."""
+        from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
+
+        self._git("fetch", "-q", timeout=NETWORK_TIMEOUT)
+        with plan_lock(self.plan_path, CLI_LOCK_TIMEOUT):
+            self.rewriting.set()
+            try:
+                self._rebase(upstream)
+            finally:
+                self.rewriting.clear()
+
+    def _rebase(self, upstream: str) -> None:
+        rebased = self._git("rebase", "-q", "--autostash", upstream, check=False)
+        if rebased.returncode != 0:
+            self._git("rebase", "--abort", check=False)
+            lines = (rebased.stdout + rebased.stderr).strip().splitlines()
+            conflict = next((line for line in lines if "CONFLICT" in line), None)
+            raise GitError(f"pull --rebase from {upstream} stopped: "
+                           f"{conflict or (lines[-1] if lines else 'failed')}; "
+                           "your commits are kept here: merge them by hand")
+        # The merge driver re-renders plan.md beside the merged plan.
+        self.commit(f"Re-render {self.plan_path.with_suffix('.md').name} after merging")

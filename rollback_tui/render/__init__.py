@@ -1,0 +1,23 @@
+"""A plan as Markdown (this package's face: render_markdown, render_sections, ...),
+as plain text, and as a run record; the Markdown syntax and shell quoting they
+share. Pure: no files, no UI."""
+
+from rollback_tui.render.markdown import (
+    OWN_HEADINGS,
+    Section,
+    render_markdown,
+    render_sections,
+    substitute,
+    substitute_command,
+    unset_variable,
+)
+
+__all__ = [
+    "OWN_HEADINGS",
+    "Section",
+    "render_markdown",
+    "render_sections",
+    "substitute",
+    "substitute_command",
+    "unset_variable",
+]

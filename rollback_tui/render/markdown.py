@@ -1,0 +1,428 @@
+"""The plan as Markdown: the template's layout and the brief's sections, as keyed sections.
+
+Pure: no I/O and no UI. The preview redraws one section at a time, so each section is
+rendered on its own and the document is their concatenation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.plan.timeline import EVENT_LABELS, Progress, item_labels, option_milestones
+from rollback_tui.render.markdown_syntax import block, code_span, fenced, heading, inline
+from rollback_tui.render.run_record import date_rows, estimate, run_section
+from rollback_tui.render.shell_words import (
+    INVISIBLE,
+    finish,
+    is_plain_name,
+    quote_value,
+    quoting_at,
+    strip_invisible,
+)
+
+_NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
+# $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.
+_VARIABLE = re.compile(rf"\$(?:\{{({_NAMES})\}}|({_NAMES})\b)")
+_UNSET = "_Not yet written._"
+
+
+_URL = re.compile(r"https?://[^\s<>`\\]+")
+
+
+def _link(text: str) -> str:
+    """A URL as an explicit autolink (so nothing after it is read as part of it)."""
+    return f"<{text}>" if _URL.fullmatch(text) else inline(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One keyed piece of the document; ``markdown`` ends with a newline."""
+
+    key: str
+    markdown: str
+
+
+def unset_variable(name: str) -> str:
+    """What a variable with no value shows instead of a raw ``$NAME``: ‹version unset›."""
+    return f"‹{name.lower().replace('_', ' ')} unset›"
+
+
+def substitute(text: str, variables: dict[str, str]) -> str:
+    """Replace $VERSION and the other plan variables; one with no value shows as unset."""
+    if "$" not in text:
+        return text
+    return _VARIABLE.sub(
+        lambda m: variables.get(m.group(1) or m.group(2))
+        or unset_variable(m.group(1) or m.group(2)), text)
+
+
+# A shell prompt copied with a command: pasted, it would run a command named "$".
+_PROMPT = re.compile(r"^[^\S\n]*(?:\$[^\S\n]+)+", re.MULTILINE)
+
+
+def substitute_command(command: str, variables: dict[str, str]) -> str:
+    """*command* with the plan's variables filled in, each value quoted for a POSIX shell.
+
+    A value that is not a plain name is quoted to fit where it stands (bare, in double or
+    in single quotes), so that pasted into a shell it is one word and never an operator.
+    Unset variables are left to ``substitute``; invisible and bidirectional control
+    characters, and a ``$ `` prompt at the start of a line, are removed from the command.
+    """
+    command = strip_invisible(command)
+    if "$" not in command:
+        return command
+    command = _PROMPT.sub("", command)
+    values = variables
+    if INVISIBLE.search("".join(variables.values())):
+        values = {name: strip_invisible(value) for name, value in variables.items()}
+    # Plain names stand anywhere as they are: only the others need the quoting state.
+    matches = [m for m in _VARIABLE.finditer(command)
+               if (m.group(1) or m.group(2)) in values
+               and not is_plain_name(values[m.group(1) or m.group(2)])]
+    if not matches:
+        return substitute(command, values)
+    states = quoting_at(command, [m.start() for m in matches])
+    quoted = {m.start(): quote_value(values[m.group(1) or m.group(2)], state)
+              for m, state in zip(matches, states, strict=True)}
+    return finish(_VARIABLE.sub(
+        lambda m: quoted[m.start()] if m.start() in quoted else substitute(m.group(), values),
+        command))
+
+
+_SENTENCE_END = ".,;:!\u3002\uff0c\uff1b\uff1a\uff01"
+"""What markdownlint (MD026) reads as a heading's trailing punctuation."""
+# The headings the renderer writes itself: a component of the same name is numbered.
+OWN_HEADINGS = frozenset({
+    "Assumptions & Data Safety", "Rollback Triggers", "Rollback Decision Criteria",
+    "Rollback Procedure", "Component Rollback Steps", "Communication Plan",
+    "Communication Actions", "Internal Update", "Status Page Update", "User-Facing Message",
+    "Post-Rollback Status Update", "Post-Rollback Actions", "Post-Incident Follow-Up",
+    "Action Items", "Emergency Contacts", "Timeline",
+})
+
+
+def _heading_end(text: str) -> str:
+    """*text* (escaped for a heading) with trailing punctuation as a character reference.
+
+    It shows the same, and markdownlint does not read it as a sentence (MD026).
+    """
+    if not text or text[-1] not in _SENTENCE_END:
+        return text
+    body = text[:-1]
+    backslashes = len(body) - len(body.rstrip("\\"))
+    if backslashes % 2:  # the punctuation was escaped: drop the escape
+        body = body[:-1]
+    return f"{body}&#{ord(text[-1])};"
+
+
+def _component_headings(plan: Plan) -> list[str]:
+    """Each component's heading: its name, numbered where it repeats an earlier heading
+    (markdownlint MD024), with trailing punctuation written so MD026 does not read it."""
+    used = set(OWN_HEADINGS)
+    out = []
+    for index, component in enumerate(plan.components):
+        name = heading(component.name) or f"Component {index + 1}"
+        candidate, n = name, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{name} ({n})"
+        used.add(candidate)
+        out.append(_heading_end(candidate))
+    return out
+
+
+def _text_block(text: str) -> str:
+    """A message template as a ``text`` code block.
+
+    One whose every line starts with a ``$`` prompt is message text all the same, shown as
+    written: markdownlint's rule for commands without output (MD014) is turned off around it.
+    """
+    block = fenced(text, "", "text")
+    lines = [line for line in text.split("\n") if line.strip()]
+    if lines and all(_PROMPT.match(line) for line in lines):
+        return (f"<!-- markdownlint-disable MD014 -->\n\n{block}\n\n"
+                "<!-- markdownlint-enable MD014 -->")
+    return block
+
+
+def _name(value: str) -> str:
+    """A name or version as shown in code: without invisible characters or spaces around."""
+    return strip_invisible(value).strip()
+
+
+def _has_command(item: ChecklistItem) -> bool:
+    return bool(item.command and item.command.strip())
+
+
+class _Renderer:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.variables = plan.variables()
+        self.component_headings = _component_headings(plan)
+
+    def text(self, value: str, variables: dict[str, str] | None = None) -> str:
+        return inline(substitute(value, variables or self.variables))
+
+    def field(self, label: str, value: str, indent: str = "  ") -> str:
+        body = block(substitute(value, self.variables), indent) if value.strip() else _UNSET
+        return f"- **{label}:** {body}"
+
+    def item(self, marker: str, item: ChecklistItem, variables: dict[str, str],
+             outer: str = "") -> str:
+        indent = outer + " " * (len(marker) + 1)
+        text = self.text(item.text, variables) or "—"
+        if item.state == "skipped":
+            text = f"~~{text}~~"  # visibly not done
+        line = f"{marker} [{'x' if item.done else ' '}] {text}"
+        if item.irreversible:
+            line += " **irreversible**"
+        if item.owner and item.owner.strip():
+            line += f" — owner: {inline(item.owner)}"
+        who = f" by {inline(item.done_by)}" if item.done_by else ""
+        when = f" at {item.done_at:%Y-%m-%d %H:%M} UTC" if item.done_at else ""
+        if item.state == "done" and item.done_at:
+            line += f" _(done {item.done_at:%Y-%m-%d %H:%M} UTC{who})_"
+        elif item.state in ("skipped", "failed"):
+            reason = f": {inline(item.reason)}" if item.reason and item.reason.strip() else ""
+            line += f" — **{item.state}**{who}{when}{reason}"
+        if _has_command(item):
+            # Blank lines around the block (markdownlint MD031); the list is then loose.
+            line += "\n\n" + fenced(substitute_command(item.command, variables), indent, "sh")
+        return line
+
+    def items(self, items: list[ChecklistItem], numbered: bool, indent: str = "",
+              variables: dict[str, str] | None = None) -> str:
+        variables = variables or self.variables
+        if not items:
+            return f"{indent}_No steps yet._"
+        lines = []
+        fence_before = False
+        for n, item in enumerate(items, 1):
+            if fence_before:
+                lines.append("")  # after a code block, a blank line
+            lines.append(indent + self.item(f"{n}." if numbered else "-", item, variables,
+                                            indent))
+            fence_before = _has_command(item)
+        return "\n".join(lines)
+
+    # -- sections ----------------------------------------------------------------------
+
+    def header(self) -> str:
+        p = self.plan
+        names = ", ".join(inline(c.name) for c in p.components if c.name.strip()) or "—"
+        rows = [
+            f"**Created:** {p.created.isoformat()}",
+            f"**Deployment Type:** {p.deployment_type.label}",
+            f"**Components:** {names}",
+        ]
+        if p.incident.strip():
+            rows.append(f"**Incident:** {inline(p.incident)}")
+        if p.incident_link.strip():
+            rows.append(f"**Incident Link:** {_link(p.incident_link.strip())}")
+        if _name(p.version):
+            rows.append(f"**Current Version:** {code_span(_name(p.version))}")
+        if _name(p.target_version):
+            rows.append(f"**Target Version:** {code_span(_name(p.target_version))}")
+        rows.append(f"**Database Impact:** {'Yes' if p.db_impact else 'No'}")
+        if _name(p.feature_flag):
+            rows.append(f"**Feature Flag:** {code_span(_name(p.feature_flag))}")
+        rows += date_rows(p)
+        title = _heading_end(heading(p.title)) or "Untitled"
+        return f"# Rollback Plan: {title}\n\n" + "\\\n".join(rows) + "\n\n---\n"
+
+    def assumptions(self) -> str:
+        a = self.plan.assumptions
+        rows = [
+            self.field("Data Mutations", a.data_mutations),
+            self.field("Backups", a.backups),
+            self.field("Migration Reversibility", a.migrations),
+            self.field("SLAs", a.sla),
+            self.field("User Impact Tolerance", a.user_impact),
+        ]
+        return "## Assumptions & Data Safety\n\n" + "\n".join(rows) + "\n"
+
+    def triggers(self) -> str:
+        lines = [
+            "## Rollback Triggers",
+            "",
+            "Initiate rollback immediately if ANY of these conditions are met:",
+            "",
+            "| Trigger | Threshold | Monitoring Source |",
+            "| --- | --- | --- |",
+        ]
+        for t in self.plan.triggers:
+            cells = [inline(v, table=True) or "—" for v in (t.trigger, t.threshold, t.source)]
+            lines.append(f"| {' | '.join(cells)} |")
+        if not self.plan.triggers:
+            lines.append("| — | — | — |")
+        return "\n".join(lines) + "\n"
+
+    def decision(self) -> str:
+        d = self.plan.decision
+        rows = [
+            self.field("Severity", d.severity),
+            self.field("Impact Scope", d.impact_scope),
+            self.field("Time to Resolution", d.time_to_resolution),
+            self.field("Rollback vs. Hotfix", d.rollback_vs_hotfix),
+        ]
+        return "## Rollback Decision Criteria\n\n" + "\n".join(rows) + "\n"
+
+    def option_a(self) -> str:
+        proc = self.plan.procedure
+        return (
+            "## Rollback Procedure\n\n"
+            f"### Option A: Feature Flag Rollback"
+            f"{estimate(proc.option_a_estimate, proc.option_a_drilled)}\n\n"
+            + self.items(proc.option_a, numbered=True)
+            + "\n"
+        )
+
+    def option_b(self) -> str:
+        proc = self.plan.procedure
+        top = "" if proc.uses_a else "## Rollback Procedure\n\n"
+        return (
+            f"{top}### Option B: Deployment Rollback"
+            f"{estimate(proc.option_b_estimate, proc.option_b_drilled)}\n\n"
+            + self.items(proc.option_b, numbered=True)
+            + "\n"
+        )
+
+    def components_heading(self) -> str:
+        empty = "" if self.plan.components else "\n_No components yet._\n"
+        return "## Component Rollback Steps\n" + empty
+
+    def component(self, index: int) -> str:
+        component = self.plan.components[index]
+        variables = self.plan.variables(component.name)
+        steps = self.items(component.steps, False, variables=variables)
+        return f"### {self.component_headings[index]}\n\n{steps}\n"
+
+    def communications(self) -> str:
+        c = self.plan.communications
+        parts = [
+            "## Communication Plan",
+            "",
+            self.field("Stakeholders", c.stakeholders),
+            self.field("Status Update Channels", c.channels),
+            self.field("Update Cadence", c.cadence),
+            *([f"- **Update Interval:** every {c.update_interval} minutes"]
+              if c.update_interval is not None else []),
+            "- **Incident Timeline:** every tick and note is recorded in this plan's "
+            "Timeline section.",
+            "",
+            "### Communication Actions",
+            "",
+            self.items(c.actions, numbered=False),
+        ]
+        templates = [
+            ("Internal Update", c.internal_template),
+            ("Status Page Update", c.status_page_template),
+            ("User-Facing Message", c.user_template),
+            ("Post-Rollback Status Update", c.post_rollback_update),
+        ]
+        for title, body in templates:
+            if body.strip():
+                parts += ["", f"### {title}", "", _text_block(substitute(body, self.variables))]
+        return "\n".join(parts) + "\n"
+
+    def post_rollback(self) -> str:
+        parts = ["## Post-Rollback Actions", ""]
+        group_has_command = False
+        for n, group in enumerate(self.plan.post_rollback, 1):
+            if n > 1 and group_has_command:
+                parts.append("")  # after a code block, a blank line
+            parts.append(f"{n}. **{inline(group.name) or 'Actions'}**")
+            parts.append(self.items(group.items, numbered=False, indent="   "))
+            group_has_command = bool(group.items) and _has_command(group.items[-1])
+        if not self.plan.post_rollback:
+            parts.append("_No actions yet._")
+        return "\n".join(parts) + "\n"
+
+    def followup(self) -> str:
+        f = self.plan.followup
+        owner = inline(f.rca_owner) if f.rca_owner.strip() else "owner not yet named"
+        due = f", due {f.rca_due.isoformat()}" if f.rca_due else ", no due date yet"
+        parts = [
+            "## Post-Incident Follow-Up",
+            "",
+            f"- **Root Cause Analysis:** {owner}{due}",
+            self.field("Prevention", f.prevention),
+            self.field("Monitoring & Alerting", f.monitoring),
+            self.field("Retrospective", f.retrospective),
+            "",
+            "### Action Items",
+            "",
+            self.items(f.items, numbered=False),
+        ]
+        return "\n".join(parts) + "\n"
+
+    def contacts(self) -> str:
+        lines = ["## Emergency Contacts", "", "| Role | Name | Contact |", "| --- | --- | --- |"]
+        for c in self.plan.contacts:
+            cells = [inline(v, table=True) or "—" for v in (c.role, c.name, c.contact)]
+            lines.append(f"| {' | '.join(cells)} |")
+        if not self.plan.contacts:
+            lines.append("| — | — | — |")
+        return "\n".join(lines) + "\n"
+
+    def timeline(self) -> str:
+        lines = ["## Timeline", "", "| Time (UTC) | Who | Event |", "| --- | --- | --- |"]
+        labels = item_labels(self.plan)  # one look-up for all events, as plan.item()
+        # In time order: after a merge, events appended to the file may be earlier.
+        for e in sorted(self.plan.timeline, key=lambda event: event.at):
+            what = EVENT_LABELS[e.event]
+            if _name(e.item or ""):
+                label = f" {code_span(_name(e.item or ''), table=True)}"
+                if labels.get(e.item or ""):
+                    label += f" {inline(labels[e.item or ''], table=True)}"
+                what += label
+            note = inline(e.text, table=True) if e.text else ""
+            if note:
+                what += f": {note}"
+            by = inline(e.by, table=True) or "—"
+            lines.append(f"| {e.at:%Y-%m-%d %H:%M:%S} | {by} | {what} |")
+        milestones = option_milestones(self.plan)
+        progress = Progress.of(item for _, _, item in self.plan.checklist(active=True))
+        if milestones or progress.settled:
+            lines.append("")
+        if progress.settled:
+            lines.append(f"- **Progress:** {progress.counts()}")
+        lines += [f"- **{label}:** {value}" for label, value in milestones]
+        return "\n".join(lines) + "\n"
+
+
+def render_sections(plan: Plan) -> list[Section]:
+    """The plan's Markdown as keyed sections, in document order."""
+    r = _Renderer(plan)
+    sections = [
+        Section("header", r.header()),
+    ]
+    if plan.run is not None:
+        sections.append(Section("run", run_section(plan)))
+    sections += [
+        Section("assumptions", r.assumptions()),
+        Section("triggers", r.triggers()),
+        Section("decision", r.decision()),
+    ]
+    if plan.procedure.uses_a:
+        sections.append(Section("option-a", r.option_a()))
+    if plan.procedure.uses_b:
+        sections.append(Section("option-b", r.option_b()))
+    sections.append(Section("components", r.components_heading()))
+    sections += [Section(f"component-{i}", r.component(i)) for i in range(len(plan.components))]
+    sections += [
+        Section("communications", r.communications()),
+        Section("post-rollback", r.post_rollback()),
+        Section("followup", r.followup()),
+        Section("contacts", r.contacts()),
+    ]
+    if plan.timeline:
+        sections.append(Section("timeline", r.timeline()))
+    return sections
+
+
+def render_markdown(plan: Plan) -> str:
+    """The whole plan as one Markdown document."""
+    return "\n".join(section.markdown for section in render_sections(plan))

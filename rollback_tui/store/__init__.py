@@ -1,0 +1,49 @@
+"""Everything on disk: plan files (this package's face: load, save, ...), their TOML
+document and layout, the lock, sync with changes made on disk, recovery files and
+run records. Never imports Textual."""
+
+from rollback_tui.store.errors import (
+    ConflictError,
+    LockBusyError,
+    PartialSaveError,
+    PlanFileError,
+)
+from rollback_tui.store.plan_file import (
+    FileIdentity,
+    Plan,
+    PlanFile,
+    backup_path,
+    check_unchanged,
+    dumps,
+    finish_markdown,
+    load,
+    markdown_behind,
+    markdown_path,
+    new_file,
+    read_plan,
+    save,
+    utc,
+    write_atomic,
+)
+
+__all__ = [
+    "ConflictError",
+    "FileIdentity",
+    "LockBusyError",
+    "PartialSaveError",
+    "Plan",
+    "PlanFile",
+    "PlanFileError",
+    "backup_path",
+    "check_unchanged",
+    "dumps",
+    "finish_markdown",
+    "load",
+    "markdown_behind",
+    "markdown_path",
+    "new_file",
+    "read_plan",
+    "save",
+    "utc",
+    "write_atomic",
+]

@@ -1,0 +1,403 @@
+"""Plan files: TOML <-> plan with tomlkit, comments and layout kept; atomic writes.
+
+A plan is saved into the tomlkit document it was loaded from, key by key, so that hand
+edits (comments, blank lines, key order, unknown keys) survive (see plan_document).
+Tables are never rebuilt from dicts. Plans are read with tomllib, which is fast; tomlkit
+parses only what a save changes (usually a table or two of the text), or the whole text
+when the change calls for it, so that opening a plan and the read-only commands do not
+pay for it and a tick on a long plan stays quick.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import os
+import stat
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from rollback_tui.plan.model import SCHEMA_VERSION, Plan
+from rollback_tui.render import render_markdown
+from rollback_tui.store import file_safety
+from rollback_tui.store.errors import (
+    ConflictError,
+    PartialSaveError,
+    PlanFileError,
+    toml_error_message,
+)
+from rollback_tui.store.file_safety import read_regular
+
+if TYPE_CHECKING:
+    import tomlkit
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """What a file was when it was read, to notice a change made by someone else."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path, data: bytes | None = None) -> FileIdentity:
+        if data is None:
+            data = read_regular(path)
+        st = path.stat()
+        return cls(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
+
+
+@dataclass
+class PlanFile:
+    """A plan together with the text it came from and where it lives."""
+
+    path: Path
+    plan: Plan
+    source: str = ""
+    """The TOML text as last read or written (empty for a plan not yet on disk)."""
+    identity: FileIdentity | None = None
+    unknown_keys: list[str] = field(default_factory=list)
+    fresh: bool = False
+    """True until first written: its layout is ours to choose."""
+    _raw: dict[str, Any] | None = field(default=None, repr=False)
+    _document: tomlkit.TOMLDocument | None = field(default=None, repr=False)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """``source`` as tomllib reads it."""
+        if self._raw is None:
+            self._raw = tomllib.loads(self.source)
+        return self._raw
+
+    @property
+    def document(self) -> tomlkit.TOMLDocument:
+        """The tomlkit document of ``source``, parsed when first needed (to save)."""
+        if self._document is None:
+            from rollback_tui.store import document as plan_document
+
+            try:
+                self._document = plan_document.parse(self.source)
+            except plan_document.DocumentError as exc:
+                raise PlanFileError(f"{self.path}: {exc}") from None
+        return self._document
+
+    def use_source(self, other: PlanFile) -> None:
+        """Take *other*'s text (read from the same file since) as the one to save into."""
+        self.source, self._raw, self._document = other.source, other._raw, other._document
+        self.fresh = other.fresh
+
+    def detached(self) -> PlanFile:
+        """A copy whose plan may change and be written out while this one goes on: it
+        parses its own document from the text, if it needs one, and shares nothing."""
+        scratch = copy.copy(self)
+        scratch.plan = self.plan.model_copy(deep=True)
+        scratch.unknown_keys = list(self.unknown_keys)
+        scratch._document = None
+        return scratch
+
+    @property
+    def markdown_path(self) -> Path:
+        return markdown_path(self.path)
+
+
+def markdown_path(path: Path) -> Path:
+    """Where the rendered Markdown of the plan at *path* is written: beside the plan's own
+    file, so that a plan reached through a symlink has its Markdown next to its source."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    return path.with_suffix(".md")
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def _read_text(path: Path) -> tuple[bytes, str]:
+    data = read_regular(path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PlanFileError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+    return data, text.removeprefix("\ufeff")
+
+
+def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
+    """*text* read and validated; a nesting too deep for the parsers is one clear error."""
+    try:
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
+        return raw, _validate(path, raw)
+    except RecursionError:
+        raise PlanFileError(f"{path}: arrays or tables nested too deeply to read") from None
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "plan"
+
+
+def _validate(path: Path, data: dict[str, Any]) -> Plan:
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise PlanFileError(f"{path}: schema_version: must be a whole number")
+    if version > SCHEMA_VERSION:
+        raise PlanFileError(
+            f"{path}: schema_version {version} was written by a newer rollback-tui; "
+            f"this one reads up to {SCHEMA_VERSION}. Upgrade rollback-tui to open it."
+        )
+    if version < 1:
+        raise PlanFileError(f"{path}: schema_version: {version} is not a known schema")
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        where = _field_path(error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        raise PlanFileError(f"{path}: {where}: {message}{more}") from None
+
+
+def _unknown_keys(data: Any, model: BaseModel, prefix: str = "") -> list[str]:
+    found: list[str] = []
+    if not isinstance(data, dict):
+        return found
+    for key, value in data.items():
+        where = f"{prefix}.{key}" if prefix else key
+        if key not in type(model).model_fields:
+            found.append(where)
+            continue
+        attr = getattr(model, key)
+        if isinstance(attr, BaseModel):
+            found += _unknown_keys(value, attr, where)
+        elif isinstance(attr, list) and isinstance(value, list):
+            for i, (raw, sub) in enumerate(zip(value, attr, strict=False)):
+                if isinstance(sub, BaseModel):
+                    found += _unknown_keys(raw, sub, f"{where}[{i}]")
+    return found
+
+
+def read_plan(path: Path) -> tuple[Plan, list[str]]:
+    """Read a plan without keeping its document (fast; for the read-only commands)."""
+    _, text = _read_text(path)
+    data, plan = _parse(path, text)
+    return plan, _unknown_keys(data, plan)
+
+
+def load(path: Path) -> PlanFile:
+    """Load a plan with its TOML text, for editing and saving back into it."""
+    data, text = _read_text(path)
+    raw, plan = _parse(path, text)
+    return PlanFile(path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan),
+                    _raw=raw)
+
+
+def new_file(path: Path, plan: Plan) -> PlanFile:
+    """A plan not yet on disk."""
+    return PlanFile(path, plan, fresh=True)
+
+
+# -- writing files -----------------------------------------------------------------------
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace *path* with *data* atomically, keeping its permissions; follows symlinks."""
+    target = Path(os.path.realpath(path))
+    folder = target.parent
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    except OSError as exc:  # e.g. a path below a file
+        raise PlanFileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=file_safety.temp_prefix(target.name),
+                                   suffix=".tmp")
+    except FileNotFoundError:
+        raise PlanFileError(f"{path}: the folder {folder} does not exist") from None
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot write in {folder}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise PlanFileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def dumps(plan_file: PlanFile) -> str:
+    """The plan written into its file's text, as TOML (the file itself is not touched).
+
+    Only the tables that changed are parsed and rewritten when the text allows it (see
+    plan_document.patch); otherwise the whole document is.
+    """
+    from rollback_tui.store import document as plan_document
+
+    if not plan_file.fresh:
+        text = plan_document.patch(plan_file.source, plan_file.raw, plan_file.plan)
+        if text is not None:
+            plan_file._document = None  # it no longer matches once the text is written
+            return text
+    plan_file._document, text = plan_document.dumps(plan_file.document, plan_file.plan,
+                                                    fresh=plan_file.fresh)
+    return text
+
+
+def _saved(plan_file: PlanFile, text: str) -> None:
+    """*text* is now the file's content."""
+    plan_file.source, plan_file._raw, plan_file.fresh = text, None, False
+
+
+def save(plan_file: PlanFile, *, force: bool = False, lock_timeout: float | None = None,
+         replace_read_only: bool = False) -> None:
+    """Write ``plan.toml`` and the rendered ``plan.md`` beside it, each atomically.
+
+    Unless *force*, refuses with ConflictError when the file on disk is no longer the one
+    that was loaded. Unless *replace_read_only*, a plan its owner made read-only is
+    refused. Everything happens under the plan's lock (LockBusyError after *lock_timeout*
+    seconds); the previous version is kept as PLAN.toml.bak. Whether each file may be
+    written, keeping its owner, group and mode, is decided before any is written
+    (file_safety). A save that wrote the plan but not its Markdown raises
+    PartialSaveError, which says so.
+    """
+    from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock
+
+    path = plan_file.path
+    # The check and the write under one lock: another rollback-tui cannot slip in between.
+    with plan_lock(path, LOCK_TIMEOUT if lock_timeout is None else lock_timeout):
+        if not force:
+            check_unchanged(plan_file)
+        plan = file_safety.plan_target(path, replace_read_only=replace_read_only)
+        markdown_file = file_safety.side_target(plan_file.markdown_path, plan)
+        backup = (file_safety.side_target(backup_path(path), plan, copy=True)
+                  if plan.exists else None)
+        text = dumps(plan_file)
+        data = text.encode("utf-8")
+        if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again
+            raise PlanFileError(f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
+                                "plan may be (10 MB); not saved")
+        markdown = render_markdown(plan_file.plan).encode("utf-8")
+        previous = read_regular(plan.path) if backup is not None else b""
+        folder = plan.path.parent
+        file_safety.clean_stale_temps(folder, [plan.path.name, backup_path(path).name,
+                                               plan_file.markdown_path.name,
+                                               f".{plan.path.name}.lock"])
+        if backup is not None:
+            _write(backup, previous, f"nothing was saved ({path.name} is as it was)")
+        kept = f"; its previous version is in {backup.path.name}" if backup else ""
+        _write(plan, data, f"not saved ({path.name} is as it was{kept})")
+        _saved(plan_file, text)
+        plan_file.identity = FileIdentity.of(plan.path, data)
+        try:
+            file_safety.write(markdown_file, markdown)
+        except OSError as exc:
+            raise PartialSaveError(
+                f"{markdown_file.path}: cannot write: {exc.strerror or exc}. {path} was "
+                f"saved with the change (it is safe there); {markdown_file.path.name} still "
+                "shows the previous version until the next save, tick or "
+                "`rollback-tui render`", (plan.path,), markdown_file.path) from None
+
+
+def _write(target: file_safety.Target, data: bytes, consequence: str) -> None:
+    try:
+        file_safety.write(target, data)
+    except FileNotFoundError:
+        if not target.path.parent.is_dir():
+            raise PlanFileError(f"{target.path}: the folder {target.path.parent} does not "
+                                "exist") from None
+        raise PlanFileError(f"{target.path}: cannot write: no such file; {consequence}"
+                            ) from None
+    except OSError as exc:
+        raise PlanFileError(f"{target.path}: cannot write: {exc.strerror or exc}; "
+                            f"{consequence}") from None
+
+
+def backup_path(path: Path) -> Path:
+    """Where the previous version of the plan at *path* is kept (``PLAN.toml.bak``)."""
+    target = Path(os.path.realpath(path))
+    return target.with_name(target.name + ".bak")
+
+
+def markdown_behind(path: Path, plan: Plan, *, missing: bool = True) -> bool:
+    """Whether the plan's Markdown is older than the plan and not its rendering (or
+    missing, if *missing*): what a save that stopped half-way (a full disk) leaves."""
+    where = markdown_path(path)
+    try:
+        st = os.lstat(where)
+    except FileNotFoundError:
+        return missing
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return True  # a link or something else: a save replaces it with the file
+    try:
+        if st.st_mtime_ns > os.stat(path).st_mtime_ns:
+            return False
+        return read_regular(where) != render_markdown(plan).encode("utf-8")
+    except (OSError, PlanFileError):
+        return False
+
+
+def finish_markdown(path: Path, plan: Plan, lock_timeout: float, *,
+                    missing: bool = True) -> bool:
+    """Rewrite the plan's Markdown if markdown_behind says so, under the plan's lock;
+    returns whether it did. Raises PlanFileError naming the file if it cannot."""
+    from rollback_tui.store.lock import plan_lock
+
+    if not markdown_behind(path, plan, missing=missing):
+        return False
+    with plan_lock(path, lock_timeout):
+        if not markdown_behind(path, plan, missing=missing):
+            return False
+        target = file_safety.side_target(markdown_path(path), file_safety.as_it_is(path))
+        _write(target, render_markdown(plan).encode("utf-8"),
+               f"{Path(path).name} is safe; the Markdown is out of date")
+    return True
+
+
+def check_unchanged(plan_file: PlanFile) -> None:
+    """Raise ConflictError if the file changed (or appeared) since it was loaded."""
+    path = plan_file.path
+    if not os.path.exists(path):
+        now: FileIdentity | None = None
+    else:
+        try:
+            now = FileIdentity.of(path)
+        except OSError as exc:
+            raise PlanFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if now is not None and now != plan_file.identity:
+        if plan_file.identity is None:
+            raise ConflictError(f"{path}: a file was created there since this plan was opened")
+        if now.sha256 != plan_file.identity.sha256:
+            raise ConflictError(f"{path}: changed on disk since it was opened")
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """*value* in UTC (TOML datetimes are written with their offset)."""
+    return value.astimezone(dt.UTC)

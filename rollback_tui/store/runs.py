@@ -1,0 +1,350 @@
+"""The record of every run: archive a plan's run beside it, clear it, list the runs, drills.
+
+A run (the ticks, skips, failures, the timeline and the incident start) is archived as a
+run file in ``PLAN.runs/`` beside the plan: a plan with a ``[run]`` table, which renders
+like any plan. ``reset`` writes (and syncs) the archive before the plan is cleared, and a
+reset interrupted in between finds its archive on the next try and only clears. A drill is
+a run of its own from the start: its file is written on every step, and the plan learns
+only the drill's date and measured times. No UI here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rollback_tui import store
+from rollback_tui.plan.model import ChecklistItem, Plan, RunInfo, RunKind
+from rollback_tui.plan.text import slug
+from rollback_tui.plan.timeline import record
+from rollback_tui.render import render_markdown
+from rollback_tui.store import sync
+
+RUNS_SUFFIX = ".runs"
+Clock = Callable[[], dt.datetime]
+
+
+def runs_dir(path: Path) -> Path:
+    """The folder of the plan's run files: ``plan.runs`` beside the plan's own file."""
+    target = Path(os.path.realpath(path))
+    return target.with_name(target.stem + RUNS_SUFFIX)
+
+
+# -- a run's state -------------------------------------------------------------------------
+
+
+def _outcome_times(plan: Plan) -> list[dt.datetime]:
+    return [item.done_at for _, _, item in plan.checklist()
+            if item.state != "open" and item.done_at is not None]
+
+
+def has_run(plan: Plan) -> bool:
+    """Whether the plan holds anything of a run: an outcome or a timeline event."""
+    return bool(plan.timeline) or any(item.state != "open" for _, _, item in plan.checklist())
+
+
+def run_start(plan: Plan) -> dt.datetime | None:
+    """When the run started: its incident start, else its first event or outcome."""
+    if plan.run is not None and plan.run.started is not None:
+        return plan.run.started
+    if plan.incident_started_at is not None:
+        return plan.incident_started_at
+    times = [e.at for e in plan.timeline] + _outcome_times(plan)
+    return min(times, default=None)
+
+
+def run_end(plan: Plan) -> dt.datetime | None:
+    """When the run ended: as recorded, else its last event or outcome."""
+    if plan.run is not None and plan.run.ended is not None:
+        return plan.run.ended
+    times = [e.at for e in plan.timeline] + _outcome_times(plan)
+    return max(times, default=None)
+
+
+def _state(plan: Plan) -> tuple[object, ...]:
+    """What identifies a run: every item's outcome and the timeline."""
+    items = tuple((item.id, item.state, item.done_at, item.done_by, item.reason)
+                  for _, _, item in plan.checklist())
+    return items, tuple(e.model_dump_json() for e in plan.timeline)
+
+
+def clear_item(item: ChecklistItem) -> None:
+    item.done, item.done_at, item.done_by = False, None, None
+    item.outcome, item.reason = None, None
+
+
+def clear_run(plan: Plan) -> None:
+    """Clear every outcome and the timeline: the plan is ready for its next run."""
+    for _, _, item in plan.checklist():
+        clear_item(item)
+    plan.timeline = []
+
+
+def counts(plan: Plan) -> dict[str, int]:
+    """How many active steps are done, skipped, failed and open."""
+    out = {"done": 0, "skipped": 0, "failed": 0, "open": 0}
+    for _, _, item in plan.checklist(active=True):
+        out[item.state] += 1
+    return out
+
+
+# -- run files -----------------------------------------------------------------------------
+
+
+def _file_name(start: dt.datetime, label: str, kind: RunKind) -> str:
+    return f"{start.astimezone(dt.UTC):%Y-%m-%dT%H%MZ}-{slug(label, kind) if label else kind}"
+
+
+def new_run_path(plan_path: Path, start: dt.datetime, label: str, kind: RunKind) -> Path:
+    """A run file's path not used yet in the plan's runs folder."""
+    folder = runs_dir(plan_path)
+    name = _file_name(start, label, kind)
+    path, n = folder / f"{name}.toml", 2
+    while path.exists() or path.is_symlink():
+        path, n = folder / f"{name}-{n}.toml", n + 1
+    return path
+
+
+def run_files(plan_path: Path) -> list[Path]:
+    folder = runs_dir(plan_path)
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix == ".toml"
+                      and not p.name.startswith("."))
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise store.PlanFileError(f"{folder}: cannot read: {exc.strerror or exc}") from None
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise store.PlanFileError(f"{folder}: cannot make the runs folder: "
+                                  f"{exc.strerror or exc}") from None
+
+
+def write_run(path: Path, run: Plan) -> None:
+    """Write a run file and its Markdown, each atomically and synced."""
+    _make_folder(path.parent)
+    text = store.dumps(store.new_file(path, run))
+    store.write_atomic(path, text.encode("utf-8"))
+    store.write_atomic(store.markdown_path(path), render_markdown(run).encode("utf-8"))
+
+
+def snapshot(plan: Plan, *, kind: RunKind, label: str, ended: dt.datetime | None,
+             plan_name: str) -> Plan:
+    """The plan as a run file: a copy with its ``[run]`` table filled in."""
+    run = plan.model_copy(deep=True)
+    run.run = RunInfo(kind=kind, label=label, started=run_start(plan), ended=ended,
+                      plan=plan_name)
+    return run
+
+
+def find_archive(plan_path: Path, plan: Plan) -> Path | None:
+    """The run file that already holds this plan's run (a reset cut short), if any."""
+    state = _state(plan)
+    for path in run_files(plan_path):
+        try:
+            archived, _ = store.read_plan(path)
+        except store.PlanFileError:
+            continue
+        if archived.run is not None and archived.run.kind == "incident" and \
+                _state(archived) == state:
+            return path
+    return None
+
+
+@dataclass(frozen=True)
+class ResetResult:
+    archive: Path | None
+    """The run file holding the run (None: the plan held no run)."""
+    resumed: bool = False
+    """The archive was there already: an earlier reset stopped before clearing."""
+
+
+def reset_loaded(plan_file: store.PlanFile, label: str, now: dt.datetime,
+                 lock_timeout: float | None = None) -> ResetResult:
+    """Archive the run of *plan_file*, then clear it and save the plan.
+
+    Under the plan's lock: the file as it is on disk now (with anyone's ticks merged in)
+    is archived. The archive is written and synced before the plan is touched.
+    """
+    from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
+
+    path = plan_file.path
+    with plan_lock(path, CLI_LOCK_TIMEOUT if lock_timeout is None else lock_timeout):
+        if sync.changed_on_disk(plan_file):
+            sync.merge_from_disk(plan_file)
+        plan = plan_file.plan
+        if not has_run(plan):
+            return ResetResult(None)
+        archive = find_archive(path, plan)
+        resumed = archive is not None
+        if archive is None:
+            start = run_start(plan) or now
+            archive = new_run_path(path, start, label, "incident")
+            # Its end: the last event or outcome (not the reset, which may come days later).
+            ended = run_end(plan) or now
+            write_run(archive, snapshot(plan, kind="incident", label=label, ended=ended,
+                                        plan_name=Path(os.path.realpath(path)).name))
+        clear_run(plan)
+        store.save(plan_file, lock_timeout=lock_timeout)
+    return ResetResult(archive, resumed)
+
+
+def reset(path: Path, label: str, now: dt.datetime) -> ResetResult:
+    """`rollback-tui reset`: archive the plan's run beside it, then clear it."""
+    from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
+
+    with plan_lock(path, CLI_LOCK_TIMEOUT):
+        return reset_loaded(store.load(path), label, now, CLI_LOCK_TIMEOUT)
+
+
+# -- listing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    path: Path
+    kind: str
+    label: str
+    started: dt.datetime | None
+    ended: dt.datetime | None
+    done: int
+    skipped: int
+    failed: int
+    total: int
+
+    def line(self) -> str:
+        """One line of `rollback-tui runs`, user text cleaned of control characters."""
+        from rollback_tui.plan.text import clean_text
+        from rollback_tui.render.run_record import duration
+
+        start = f"{self.started:%Y-%m-%d %H:%M}Z" if self.started else "-"
+        took = duration(int((self.ended - self.started).total_seconds())) \
+            if self.started and self.ended else "-"
+        label = clean_text(self.label).replace("\n", " ") or "-"
+        return (f"{self.kind:<8}  {start:<17}  {took:>9}  {self.done} done, {self.skipped} "
+                f"skipped, {self.failed} failed of {self.total}  {label}  "
+                f"{clean_text(self.path.name)}")
+
+
+def summarize(path: Path, run: Plan) -> RunSummary:
+    info = run.run or RunInfo()
+    c = counts(run)
+    return RunSummary(path, info.kind, info.label, run_start(run), run_end(run), c["done"],
+                      c["skipped"], c["failed"], sum(c.values()))
+
+
+def list_runs(plan_path: Path) -> tuple[list[RunSummary], list[str]]:
+    """Every run of the plan, oldest first, and the run files that could not be read."""
+    found: list[RunSummary] = []
+    problems: list[str] = []
+    for path in run_files(plan_path):
+        try:
+            run, _ = store.read_plan(path)
+        except store.PlanFileError as exc:
+            problems.append(str(exc))
+            continue
+        found.append(summarize(path, run))
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    found.sort(key=lambda r: (r.started or far, r.path.name))
+    return found, problems
+
+
+# -- drills --------------------------------------------------------------------------------
+
+
+def start_drill(plan_path: Path, now: dt.datetime, by: str, label: str = "") -> store.PlanFile:
+    """A drill's run file, written at once: the plan's steps all open, the clock started.
+
+    The plan itself is only read.
+    """
+    plan, _ = store.read_plan(plan_path)
+    drill = plan.model_copy(deep=True)
+    clear_run(drill)
+    record(drill, "incident-start", by, text="drill started", at=now)
+    drill.run = RunInfo(kind="drill", label=label, started=now,
+                        plan=Path(os.path.realpath(plan_path)).name)
+    path = new_run_path(plan_path, now, label, "drill")
+    _make_folder(path.parent)
+    run_file = store.new_file(path, drill)
+    store.save(run_file)
+    return run_file
+
+
+@dataclass(frozen=True)
+class StepTime:
+    section: str
+    item: ChecklistItem
+    seconds: int
+
+
+def step_times(run: Plan) -> list[StepTime]:
+    """Each step with an outcome, in the order they came, with the time it took: from the
+    previous outcome (the run's start for the first)."""
+    rows = [(item.done_at, section, item) for section, _, item in run.checklist(active=True)
+            if item.state != "open" and item.done_at is not None]
+    rows.sort(key=lambda row: row[0])
+    previous = run_start(run)
+    out = []
+    for at, section, item in rows:
+        seconds = max(0, int((at - (previous or at)).total_seconds()))
+        out.append(StepTime(section, item, seconds))
+        previous = at
+    return out
+
+
+@dataclass(frozen=True)
+class OptionTime:
+    label: str
+    estimate: str
+    seconds: int
+    complete: bool
+    """Every step of the option has an outcome."""
+
+
+def option_times(run: Plan) -> list[OptionTime]:
+    """Measured time of each option in use (the sum of its steps' times) and its estimate."""
+    times = {id(t.item): t.seconds for t in step_times(run)}
+    proc = run.procedure
+    options = []
+    if proc.uses_a:
+        options.append(("Option A", proc.option_a_estimate, proc.option_a))
+    if proc.uses_b:
+        options.append(("Option B", proc.option_b_estimate, proc.option_b))
+    out = []
+    for label, estimate, items in options:
+        measured = [times[id(item)] for item in items if id(item) in times]
+        out.append(OptionTime(label, estimate, sum(measured),
+                              bool(items) and len(measured) == len(items)))
+    return out
+
+
+def slowest(run: Plan, n: int = 3) -> list[StepTime]:
+    return sorted(step_times(run), key=lambda t: -t.seconds)[:n]
+
+
+def finish_drill(run_file: store.PlanFile, plan_path: Path, now: dt.datetime) -> None:
+    """End the drill: its run file records the end, and the plan the drill's date and the
+    time of each option whose steps all have an outcome (the plan's ticks untouched)."""
+    from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
+
+    run = run_file.plan
+    assert run.run is not None
+    run.run.ended = now
+    sync.save_merging(run_file)
+    measured = {t.label: t.seconds for t in option_times(run) if t.complete}
+    with plan_lock(plan_path, CLI_LOCK_TIMEOUT):
+        plan_file = store.load(plan_path)
+        plan = plan_file.plan
+        plan.last_drilled = now.astimezone(dt.UTC).date()
+        if "Option A" in measured:
+            plan.procedure.option_a_drilled = measured["Option A"]
+        if "Option B" in measured:
+            plan.procedure.option_b_drilled = measured["Option B"]
+        store.save(plan_file, lock_timeout=CLI_LOCK_TIMEOUT)

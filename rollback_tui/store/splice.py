@@ -1,0 +1,112 @@
+"""Saving a tick into a long plan by editing its text, parsing only what changed.
+
+plan_document.patch parses one top-level table for each one a save changes. Two changes
+would still parse much more than they touch, and a tick makes both: appending the
+timeline's entry (which parsed the last table, with every comment that ends the file) and
+ticking one step of a table of many (which parsed all its steps, with their long texts).
+Here the first parses only the last table's header line, and the second only the steps
+that changed. Each gives the very text plan_document would, or None to let it decide.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tomlkit
+from pydantic import BaseModel
+from tomlkit.items import AoT
+
+from rollback_tui.store import document as plan_document
+from rollback_tui.store import layout as toml_layout
+
+
+def append(layout: toml_layout.Layout, index: int, name: str, models: list[Any], *,
+           existing: bool, text: str | None = None) -> str | None:
+    """Chunk *index* with tables for *models* appended to the array of tables *name*
+    (*existing*: the chunk is that array's last entry; else the array is new and goes
+    after the chunk), as plan_document._sync_array would write them, without parsing the
+    chunk. *text* is the chunk's text if it was changed already.
+
+    Only the chunk's header line is parsed, with the new tables: the rest of the chunk
+    (a long text, the comments that end the file) is not, so a tick costs the same
+    whatever the plan holds elsewhere. The blank lines and comments that end the chunk
+    move after the new tables, as _space_like_neighbours moves them. None when the chunk
+    is not one this is sure of; the caller then parses it.
+    """
+    chunk = layout.chunks[index]
+    text = layout.chunk_text(index) if text is None else text
+    if chunk.key is None or not text.endswith("\n") or "\r" in text:
+        return None
+    header = text.partition("\n")[0]
+    brackets = ("[[", "]]") if chunk.entry else ("[", "]")
+    if header.strip().split("#")[0].strip() != f"{brackets[0]}{chunk.key}{brackets[1]}":
+        return None
+    lines = text.split("\n")[:-1]  # the text ends with a line end
+    body_end = len(lines)
+    while body_end > 1 and (not lines[body_end - 1].strip()
+                            or lines[body_end - 1].lstrip().startswith("#")):
+        body_end -= 1
+    body, tail = "\n".join(lines[:body_end]) + "\n", "\n".join(lines[body_end:])
+    tail += "\n" if tail or body_end < len(lines) else ""
+    if '"""' in tail or "'''" in tail:
+        return None  # a comment-like line may end a multi-line string: not sure
+    stand_in = header + "\n"
+    document = tomlkit.parse(stand_in)
+    if existing:
+        table = document[name]
+        if not isinstance(table, AoT):
+            return None
+        for model in models:
+            new = plan_document._new_table(model, blank_line=False)
+            plan_document._space_like_neighbours(new, table[-1])
+            table.append(new)
+    else:
+        plan_document._sync_array(document, name, models)
+    written = tomlkit.dumps(document)
+    if not written.startswith(stand_in):
+        return None
+    return body + written[len(stand_in):] + tail
+
+
+
+def patch_entries(text: str, key: str, raw: Any, model: BaseModel) -> str | None:
+    """*text*, the chunk of table *key* (or of one entry of the array of tables *key*),
+    with *model* written into it, parsing only the entries of its arrays of sub-tables
+    (``[[key.sub]]``) that changed. None when anything else changed (a key of the table
+    itself, an entry added or removed) or the chunk has other headers."""
+    headers = toml_layout.headers(text)
+    if not headers or headers[0][0] != 0 or headers[0][2] != [key] or not isinstance(raw, dict):
+        return None
+    spans: dict[str, list[tuple[int, int]]] = {}
+    ends = [offset for offset, _, _ in headers[1:]] + [len(text)]
+    for (offset, double, parts), end in zip(headers[1:], ends[1:], strict=True):
+        if not double or len(parts) != 2 or parts[0] != key:
+            return None
+        spans.setdefault(parts[1], []).append((offset, end))
+    fields = type(model).model_fields
+    for sub, places in spans.items():
+        models, entries = getattr(model, sub, None), raw.get(sub)
+        if not (sub in fields and plan_document._is_array(models)
+                and isinstance(entries, list) and len(entries) == len(models) == len(places)
+                and plan_document._same_entries(entries, models)):
+            return None
+    if not all(plan_document.key_in_sync(raw, model, name) for name in fields
+               if name not in spans):
+        return None
+    changed: list[tuple[int, int, str]] = []
+    for sub, places in spans.items():
+        for (start, end), entry, item in zip(places, raw[sub], getattr(model, sub),
+                                             strict=True):
+            if plan_document.in_sync(entry, item):
+                continue
+            document = tomlkit.parse(text[start:end])
+            table = document[key][sub]
+            if not isinstance(table, AoT) or len(table) != 1:
+                return None
+            plan_document.sync_table(table[0], item)
+            changed.append((start, end, tomlkit.dumps(document)))
+    out, pos = [], 0
+    for start, end, written in sorted(changed):
+        out += [text[pos:start], written]
+        pos = end
+    return "".join(out) + text[pos:]

@@ -1,0 +1,241 @@
+"""Editable lists: triggers, contacts and checklist items, one row each.
+
+A row list adds, removes and reorders the items of the plan list it edits, then tells
+the step (``PlanEdited``); the rows themselves are rebuilt from that list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Label
+
+from rollback_tui.plan.model import ChecklistItem, Contact, Trigger
+from rollback_tui.ui.messages import PlanEdited
+from rollback_tui.ui.wizard.fields import FieldInput
+
+
+def removed_message(noun: str, index: int, item: Any) -> str:
+    """"Removed contact 3: Product Manager." — one wording for every list: the noun, the
+    number the item had, and what it said (its name, role, trigger or text), if anything."""
+    label = ""
+    for attr in ("name", "role", "trigger", "text"):
+        value = getattr(item, attr, "")
+        if isinstance(value, str) and value.strip():
+            label = " ".join(Content(value).plain.split())
+            break
+    if len(label) > 40:
+        label = label[:39] + "…"
+    return f"Removed {noun} {index + 1}: {label}." if label else f"Removed {noun} {index + 1}."
+
+
+class ListRow(Vertical):
+    """One item of a row list."""
+
+    DEFAULT_CSS = """
+    ListRow { height: auto; }
+    ListRow:focus-within { background: $boost; }
+    ListRow > Horizontal { height: auto; }
+    """
+
+    def __init__(self, item: Any, index: int) -> None:
+        super().__init__(classes="list-row")
+        self.item = item
+        self.index = index
+
+
+class TriggerRow(ListRow):
+    """Trigger | threshold | monitoring source."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield FieldInput(self.item, "trigger", placeholder="Trigger", classes="cell")
+            yield FieldInput(self.item, "threshold", placeholder="Threshold", classes="cell")
+            yield FieldInput(self.item, "source", placeholder="Monitoring source",
+                             classes="cell")
+
+
+class ContactRow(ListRow):
+    """Role | name | how to reach them."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield FieldInput(self.item, "role", placeholder="Role", classes="cell")
+            yield FieldInput(self.item, "name", placeholder="Name", classes="cell")
+            yield FieldInput(self.item, "contact", placeholder="Slack, phone, pager",
+                             classes="cell")
+
+
+class ItemRow(ListRow):
+    """A checklist item: its text, then its command, owner and whether it can be undone."""
+
+    DEFAULT_CSS = """
+    ItemRow { margin-bottom: 1; }
+    ItemRow .item-number { width: 4; color: $text-muted; }
+    ItemRow .item-prompt { width: 4; color: $text-muted; }
+    ItemRow .item-owner-label { width: 7; color: $text-muted; padding-left: 1; }
+    ItemRow .item-text, ItemRow .item-command { width: 1fr; }
+    ItemRow .item-owner { width: 12; }
+    ItemRow .item-irreversible { margin-left: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(f"{self.index + 1}.", classes="item-number")
+            yield FieldInput(self.item, "text", placeholder="What to do", classes="item-text")
+        with Horizontal():
+            yield Label("  $", classes="item-prompt")
+            yield FieldInput(self.item, "command", placeholder="command (optional)",
+                             classes="item-command")
+            yield Label("owner", classes="item-owner-label")
+            yield FieldInput(self.item, "owner", placeholder="—", classes="item-owner")
+            # Last in the tab order: text, command, owner, then this.
+            yield Checkbox("irreversible", self.item.irreversible, compact=True,
+                           classes="item-irreversible",
+                           tooltip="Cannot be undone: checklist mode asks for a confirmation")
+
+
+    @on(Checkbox.Changed, ".item-irreversible")
+    def _irreversible_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        if self.item.irreversible != event.value:
+            self.item.irreversible = event.value
+            self.screen.post_message(PlanEdited())
+
+
+class RowList(Vertical):
+    """An editable list: ctrl+o adds below, ctrl+r removes, alt+up/down reorders, and
+    up/down go to the row above or below, in the same column."""
+
+    DEFAULT_CSS = """
+    RowList { height: auto; margin-bottom: 1; }
+    RowList > .row-add { margin-top: 0; }
+    RowList .cell { width: 1fr; margin-right: 1; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+o", "add", "Add"),
+        Binding("ctrl+r", "remove", "Remove"),
+        # The step's heading tells these: an 80-column footer has no room for them.
+        Binding("alt+up", "move(-1)", "Move up", show=False),
+        Binding("alt+down", "move(1)", "Move down", show=False),
+        Binding("up", "go(-1)", "Row above", show=False),
+        Binding("down", "go(1)", "Row below", show=False),
+    ]
+
+    def __init__(self, items: list[Any], row: Callable[[Any, int], ListRow],
+                 new_item: Callable[[], Any], *, noun: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items = items
+        self.row = row
+        self.new_item = new_item
+        self.noun = noun
+
+    def compose(self) -> ComposeResult:
+        for index, item in enumerate(self.items):
+            yield self.row(item, index)
+        yield Button(Content(f"+ Add {self.noun}"), compact=True, classes="row-add")
+
+    def focused_index(self) -> int | None:
+        """The index of the row holding the focus, if any."""
+        node: Widget | None = self.screen.focused
+        while node is not None and node is not self:
+            if isinstance(node, ListRow) and node.parent is self:
+                return node.index
+            node = node.parent  # type: ignore[assignment]
+        return None
+
+    def action_go(self, delta: int) -> None:
+        """Put the cursor in the same column of the row *delta* away; past the last row
+        on the Add button, before the first on the field above the list."""
+        rows = list(self.query_children(ListRow))
+        focused = self.screen.focused
+        index = self.focused_index()
+        column = 0
+        if index is None:  # on the Add button
+            index = len(rows)
+        else:
+            fields = list(rows[index].query(FieldInput))
+            column = fields.index(focused) if focused in fields else 0
+        target = index + delta
+        if 0 <= target < len(rows):
+            fields = list(rows[target].query(FieldInput))
+            fields[min(column, len(fields) - 1)].focus()
+        elif target >= len(rows):
+            if index == len(rows):
+                self.screen.focus_next()
+            else:
+                self.query_one(".row-add", Button).focus()
+        else:
+            chain = self.screen.focus_chain
+            first = rows[0].query(FieldInput).first() if rows else None
+            at = chain.index(first) if first in chain else -1
+            if at > 0:
+                chain[at - 1].focus()
+
+    async def rebuild(self, focus: int | None) -> None:
+        """Re-create the rows from the list, and focus row *focus* (or the Add button)."""
+        await self.remove_children()
+        await self.mount_all([self.row(item, i) for i, item in enumerate(self.items)]
+                             + [Button(Content(f"+ Add {self.noun}"), compact=True,
+                                       classes="row-add")])
+        rows = list(self.query_children(ListRow))
+        if focus is not None and rows:
+            target = rows[max(0, min(focus, len(rows) - 1))]
+            target.query(FieldInput).first().focus()
+        else:
+            self.query_one(".row-add", Button).focus()
+
+    @on(Button.Pressed, ".row-add")
+    async def _add_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self._insert(len(self.items))
+
+    async def _insert(self, index: int) -> None:
+        self.items.insert(index, self.new_item())
+        await self.rebuild(index)
+        self.post_message(PlanEdited(structural=True))
+
+    async def action_add(self) -> None:
+        index = self.focused_index()
+        await self._insert(len(self.items) if index is None else index + 1)
+
+    async def action_remove(self) -> None:
+        index = self.focused_index()
+        if index is None:
+            self.app.bell()
+            return
+        removed = self.items.pop(index)
+        await self.rebuild(index if self.items else None)
+        self.notify(removed_message(self.noun, index, removed), markup=False)
+        self.post_message(PlanEdited(structural=True))
+
+    async def action_move(self, delta: int) -> None:
+        index = self.focused_index()
+        if index is None or not 0 <= index + delta < len(self.items):
+            self.app.bell()
+            return
+        items = self.items
+        items[index], items[index + delta] = items[index + delta], items[index]
+        await self.rebuild(index + delta)
+        self.post_message(PlanEdited(structural=True))
+
+
+def trigger_list(items: list[Trigger], *, id: str | None = None) -> RowList:
+    return RowList(items, TriggerRow, Trigger, noun="trigger", id=id)
+
+
+def contact_list(items: list[Contact], *, id: str | None = None) -> RowList:
+    return RowList(items, ContactRow, Contact, noun="contact", id=id)
+
+
+def item_list(items: list[ChecklistItem], new_item: Callable[[], ChecklistItem], *,
+              noun: str = "step", id: str | None = None) -> RowList:
+    return RowList(items, ItemRow, new_item, noun=noun, id=id)

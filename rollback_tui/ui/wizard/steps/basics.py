@@ -1,0 +1,144 @@
+"""Basics, Assumptions & Data Safety, and Decision Criteria: the plan's plain fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Select
+
+from rollback_tui.plan.choices import follow_choices
+from rollback_tui.plan.model import DeploymentType
+from rollback_tui.ui.messages import PlanEdited, StepsReshaped
+from rollback_tui.ui.wizard.fields import FieldInput, FieldText, LabelledField
+from rollback_tui.ui.wizard.steps.base import StepPane
+
+
+def parse_date(text: str) -> dt.date:
+    """A date written as YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("a date is written YYYY-MM-DD, for example 2026-11-22") from None
+
+
+class BasicsStep(StepPane):
+    """What is rolled back, from which version to which, and how it was deployed."""
+
+    key = "basics"
+    title = "Basics"
+    short = "Basics"
+    intro = "The change being rolled back and the incident's inputs."
+
+    def build(self) -> ComposeResult:
+        p = self.plan
+        yield self.heading()
+        yield self.findings_line()
+        yield LabelledField("Title", FieldInput(p, "title", placeholder="Feature name",
+                                                id="title"), path="title")
+        yield LabelledField("Created", FieldInput(p, "created", parse=parse_date,
+                                                  placeholder="YYYY-MM-DD", id="created"),
+                            path="created")
+        deployment = Select(
+            [(t.label, t.value) for t in DeploymentType],
+            value=p.deployment_type.value, allow_blank=False, compact=True,
+            id="deployment-type",
+        )
+        yield LabelledField("Deployment type", deployment, path="deployment_type")
+        yield LabelledField("Incident", FieldText(p, "incident", id="incident"), stacked=True,
+                            path="incident")
+        yield LabelledField("Incident link", FieldInput(p, "incident_link", id="incident-link",
+                                                        placeholder="https://…"),
+                            path="incident_link")
+        yield LabelledField("Current version", FieldInput(p, "version", id="version",
+                                                          placeholder="not set: the live version"),
+                            path="version")
+        yield LabelledField("Target version", FieldInput(p, "target_version",
+                                                         id="target-version",
+                                                         placeholder="not set: last known good"),
+                            path="target_version")
+        db = Select([("No", False), ("Yes", True)], value=p.db_impact, allow_blank=False,
+                    compact=True, id="db-impact")
+        yield LabelledField("Database impact", db, path="db_impact")
+        yield LabelledField("Feature flag", FieldInput(p, "feature_flag", id="feature-flag",
+                                                       placeholder="flag name (optional)"),
+                            path="feature_flag")
+
+    @on(Select.Changed, "#deployment-type")
+    def _deployment(self, event: Select.Changed) -> None:
+        value = DeploymentType(str(event.value))
+        if value != self.plan.deployment_type:
+            old = self.plan.deployment_type
+            self.plan.deployment_type = value
+            self._follow(old, self.plan.db_impact, f"Deployment type {value.label}")
+
+    @on(Select.Changed, "#db-impact")
+    def _db_impact(self, event: Select.Changed) -> None:
+        if bool(event.value) != self.plan.db_impact:
+            self.plan.db_impact = bool(event.value)
+            self._follow(self.plan.deployment_type, not self.plan.db_impact,
+                         f"Database impact {'Yes' if self.plan.db_impact else 'No'}")
+
+    def _follow(self, old_type: DeploymentType, old_db: bool, choice: str) -> None:
+        """The defaults the choice decides follow it; the user's edits stay, and are named."""
+        followed = follow_choices(self.plan, old_type, old_db)
+        self.post_message(PlanEdited(structural=bool(followed.changed)))
+        if followed.changed:
+            self.post_message(StepsReshaped(("assumptions", "procedure", "components")))
+        if followed.kept:
+            self.notify(f"{choice}: {_joined(followed.changed) or 'nothing'} updated. Kept as "
+                        f"you wrote them (check they still fit): {_joined(followed.kept)}.",
+                        title="Edited text kept", severity="warning", timeout=10,
+                        markup=False)
+        elif followed.changed:
+            self.notify(f"{choice}: {_joined(followed.changed)} updated.", markup=False)
+
+
+def _joined(parts: list[str]) -> str:
+    return ", ".join(parts)
+
+
+class AssumptionsStep(StepPane):
+    """Assumptions about data, backups and migrations; SLAs and tolerated impact."""
+
+    key = "assumptions"
+    title = "Assumptions & Data Safety"
+    short = "Assumptions"
+    intro = "What the rollback can rely on, and what it must not break."
+
+    def build(self) -> ComposeResult:
+        a = self.plan.assumptions
+        yield self.heading()
+        yield self.findings_line()
+        for label, attr in [
+            ("Data mutations", "data_mutations"),
+            ("Backups", "backups"),
+            ("Migration reversibility", "migrations"),
+            ("SLAs", "sla"),
+            ("User impact tolerance", "user_impact"),
+        ]:
+            yield LabelledField(label, FieldText(a, attr, id=f"assumptions-{attr}"),
+                                stacked=True, path=f"assumptions.{attr}")
+
+
+class DecisionStep(StepPane):
+    """How the team decides between rolling back and fixing forward."""
+
+    key = "decision"
+    title = "Decision Criteria"
+    short = "Decision"
+    intro = "Severity, scope, time to resolution, rollback or hotfix."
+
+    def build(self) -> ComposeResult:
+        d = self.plan.decision
+        yield self.heading()
+        yield self.findings_line()
+        for label, attr in [
+            ("Severity", "severity"),
+            ("Impact scope", "impact_scope"),
+            ("Time to resolution", "time_to_resolution"),
+            ("Rollback vs. hotfix", "rollback_vs_hotfix"),
+        ]:
+            yield LabelledField(label, FieldText(d, attr, id=f"decision-{attr}"),
+                                stacked=True, path=f"decision.{attr}")

@@ -1,0 +1,185 @@
+"""Components: the affected components, each with its own rollback steps."""
+
+from __future__ import annotations
+
+import re
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rollback_tui.plan.defaults import new_component
+from rollback_tui.plan.model import Component
+from rollback_tui.plan.text import plural, slug
+from rollback_tui.ui.messages import PlanEdited
+from rollback_tui.ui.wizard.fields import FieldInput, LabelledField
+from rollback_tui.ui.wizard.row_lists import item_list, removed_message
+from rollback_tui.ui.wizard.steps.base import StepPane
+from rollback_tui.ui.wizard.steps.lists import KEYS_HINT
+
+
+class ComponentPicker(OptionList):
+    """The components by name: enter edits one."""
+
+    DEFAULT_CSS = """
+    ComponentPicker { height: auto; max-height: 8; margin-bottom: 1; }
+    """
+
+
+def _label(component: Component, index: int) -> Content:
+    name = component.name.strip() or f"(component {index + 1})"
+    steps = plural(len(component.steps), "step")
+    return Content.assemble(f"{index + 1:>3}. ", name, (f"  {steps}", "dim"))
+
+
+class ComponentsStep(StepPane):
+    """Pick a component from the list; its name and steps are edited below it."""
+
+    # In the picker these act on components; in a component's steps, on its steps.
+    BINDINGS = [
+        # Short, and no moves: an 80-column footer must keep room for Back, Next and Save.
+        Binding("ctrl+o", "add_component", "Add"),
+        Binding("ctrl+r", "remove_component", "Remove"),
+        Binding("alt+up", "move_component(-1)", "Move up", show=False),
+        Binding("alt+down", "move_component(1)", "Move down", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ComponentsStep #component-editor { height: auto; margin-top: 1; }
+    """
+
+    key = "components"
+    title = "Component Rollback Steps"
+    short = "Components"
+    intro = ("Enter picks a component to edit; $COMPONENT in a command is its name.\n"
+             + KEYS_HINT)
+
+    def __init__(self, plan, *, built: bool = False) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(plan, built=built)
+        self.selected = 0
+
+    def build(self) -> ComposeResult:
+        yield self.heading()
+        yield self.findings_line()
+        yield ComponentPicker(*self._options(), id="component-picker", compact=True)
+        yield Button(Content("+ Add component"), compact=True, id="add-component")
+        yield Vertical(id="component-editor")
+
+    def _options(self) -> list[Option]:
+        return [Option(_label(c, i), id=f"c{i}") for i, c in enumerate(self.plan.components)]
+
+    async def after_build(self) -> None:
+        await self._show_editor()
+
+    async def _show_editor(self, focus_name: bool = False) -> None:
+        editor = self.query_one("#component-editor", Vertical)
+        await editor.remove_children()
+        components = self.plan.components
+        if not components:
+            await editor.mount(Static(Content("No components yet: add the first one."),
+                                      classes="empty"))
+            return
+        self.selected = max(0, min(self.selected, len(components) - 1))
+        component = components[self.selected]
+        picker = self.query_one(ComponentPicker)
+        picker.highlighted = self.selected
+        prefix = slug(component.name, "component")
+        name = FieldInput(component, "name", placeholder="component name", id="component-name")
+        await editor.mount_all([
+            LabelledField("Name", name, path=f"components[{self.selected}].name"),
+            item_list(component.steps, lambda: self.plan.new_item(prefix),
+                      id="component-steps"),
+        ])
+        if focus_name:
+            name.focus()
+
+    async def focus_field(self, where: str) -> bool:
+        # The editor shows one component: the one the path names is picked first.
+        match = re.match(r"components\[(\d+)\]", where)
+        if match and int(match.group(1)) < len(self.plan.components):
+            if int(match.group(1)) != self.selected:
+                self.selected = int(match.group(1))
+                await self._show_editor()
+        elif where == "components":
+            self.query_one("#add-component", Button).focus()
+            return True
+        return await super().focus_field(where)
+
+    def _refresh_picker(self) -> None:
+        picker = self.query_one(ComponentPicker)
+        picker.set_options(self._options())
+        if self.plan.components:
+            picker.highlighted = self.selected
+
+    @on(OptionList.OptionSelected, "#component-picker")
+    async def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.selected = event.option_index
+        await self._show_editor(focus_name=True)
+
+    def field_edited(self, widget: object) -> None:
+        self._refresh_picker_line()
+
+    @on(PlanEdited)
+    def _edited(self, event: PlanEdited) -> None:
+        self._refresh_picker_line()
+
+    def _refresh_picker_line(self) -> None:
+        # A rename or a step count changes the picker's line for this component.
+        if self.plan.components:
+            picker = self.query_one(ComponentPicker)
+            index = self.selected
+            if index < picker.option_count:
+                picker.replace_option_prompt_at_index(index,
+                                                      _label(self.plan.components[index], index))
+
+    @on(Button.Pressed, "#add-component")
+    async def _add_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.add_component(len(self.plan.components))
+
+    async def add_component(self, index: int) -> None:
+        """Add a component with the template's steps, and put the cursor on its name."""
+        name = f"component-{len(self.plan.components) + 1}"
+        self.plan.components.insert(index, new_component(self.plan, name))
+        self.selected = index
+        self._refresh_picker()
+        await self._show_editor(focus_name=True)
+        self.post_message(PlanEdited(structural=True))
+
+    async def action_add_component(self) -> None:
+        picker = self.query_one(ComponentPicker)
+        index = picker.highlighted
+        await self.add_component(len(self.plan.components) if index is None else index + 1)
+
+    async def action_remove_component(self) -> None:
+        picker = self.query_one(ComponentPicker)
+        index = picker.highlighted
+        if index is None or not self.plan.components:
+            self.app.bell()
+            return
+        removed = self.plan.components.pop(index)
+        self.selected = min(index, len(self.plan.components) - 1)
+        self._refresh_picker()
+        await self._show_editor()
+        picker.focus()
+        self.notify(removed_message("component", index, removed), markup=False)
+        self.post_message(PlanEdited(structural=True))
+
+    async def action_move_component(self, delta: int) -> None:
+        picker = self.query_one(ComponentPicker)
+        index = picker.highlighted
+        components = self.plan.components
+        if index is None or not 0 <= index + delta < len(components):
+            self.app.bell()
+            return
+        components[index], components[index + delta] = components[index + delta], \
+            components[index]
+        self.selected = index + delta
+        self._refresh_picker()
+        await self._show_editor()
+        self.post_message(PlanEdited(structural=True))

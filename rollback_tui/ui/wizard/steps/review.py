@@ -1,0 +1,94 @@
+"""Review: every finding (each jumps to its step), Save, Copy, and the whole preview."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.model import utc_now
+from rollback_tui.plan.text import findings_summary, visible
+from rollback_tui.ui.messages import GoToStep, PlanEdited
+from rollback_tui.ui.wizard.preview import Preview
+from rollback_tui.ui.wizard.steps.base import StepPane
+
+
+class ReviewStep(StepPane):
+    """The last step: what `check` would say, and the plan as it will be saved."""
+
+    DEFAULT_CSS = """
+    ReviewStep #review-summary { margin-bottom: 1; }
+    ReviewStep #review-findings { height: auto; max-height: 8; margin-bottom: 1; }
+    ReviewStep #review-buttons { height: auto; margin-bottom: 1; }
+    ReviewStep #review-buttons Button { margin-right: 2; }
+    ReviewStep #review-dates { margin-bottom: 1; color: $text-muted; }
+    ReviewStep #review-preview { height: auto; }
+    """
+
+    key = "review"
+    title = "Review"
+    short = "Review"
+    intro = "Enter on a finding goes to its field. A plan with findings can still be saved."
+
+    def __init__(self, plan, *, built: bool = False) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(plan, built=built)
+        self._findings: list[Finding] = []
+
+    def build(self) -> ComposeResult:
+        yield self.heading()
+        yield Static("", id="review-summary", markup=False)
+        yield OptionList(id="review-findings")
+        with Horizontal(id="review-buttons"):
+            yield Button("Save", id="review-save", compact=True, action="app.save")
+            yield Button("Copy Markdown", id="review-copy", compact=True, action="app.copy")
+            yield Button("Mark reviewed today", id="review-reviewed", compact=True)
+        yield Static(self._reviewed_text(), id="review-dates", markup=False)
+        yield Preview(id="review-preview")
+
+    def _reviewed_text(self) -> Content:
+        plan = self.plan
+        reviewed = plan.last_reviewed.isoformat() if plan.last_reviewed else "never"
+        drilled = plan.last_drilled.isoformat() if plan.last_drilled else "never"
+        return Content(f"Reviewed: {reviewed} · every {plan.review_days} days · "
+                       f"drilled: {drilled}")
+
+    @on(Button.Pressed, "#review-reviewed")
+    def _mark_reviewed(self, event: Button.Pressed) -> None:
+        """The plan was reviewed today: saved with the plan (the next save writes it)."""
+        event.stop()
+        clock = getattr(self.app, "clock", None)
+        today = (clock() if clock else utc_now()).astimezone(dt.UTC).date()
+        self.plan.last_reviewed = today
+        self.query_one("#review-dates", Static).update(self._reviewed_text())
+        self.screen.post_message(PlanEdited())
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        # Review lists every finding of the plan, not only its own.
+        self._findings = findings
+        if not self.built:
+            return
+        summary = (
+            "No findings: the plan is complete."
+            if not findings
+            else findings_summary([f.severity for f in findings])
+        )
+        self.query_one("#review-summary", Static).update(Content(summary))
+        options = self.query_one("#review-findings", OptionList)
+        options.set_options(
+            Option(Content.assemble((f"{f.severity:<7} ", "bold"),
+                                    visible(f"{f.where}: {f.message}")))
+            for f in findings
+        )
+        options.display = bool(findings)
+
+    @on(OptionList.OptionSelected, "#review-findings")
+    def _go(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        finding = self._findings[event.option_index]
+        self.post_message(GoToStep(finding.step, finding.where))

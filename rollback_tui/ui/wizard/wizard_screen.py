@@ -1,0 +1,240 @@
+"""The wizard: the step list, the step being edited, and the live preview."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList
+
+from rollback_tui.plan.lint import Finding, lint
+from rollback_tui.plan.model import Plan
+from rollback_tui.render import render_sections
+from rollback_tui.ui.messages import GoToStep, PlanEdited, StepsReshaped
+from rollback_tui.ui.wizard.fields import FieldInput
+from rollback_tui.ui.wizard.preview import Preview
+from rollback_tui.ui.wizard.step_list import StepList
+from rollback_tui.ui.wizard.steps import STEPS, StepPane
+
+WIDE = 120
+"""From this width on, the preview sits beside the form."""
+
+LINT_DELAY = 0.3
+
+STEP_SECTIONS: dict[str, tuple[str, ...]] = {
+    "basics": ("header",),
+    "assumptions": ("assumptions",),
+    "triggers": ("triggers",),
+    "decision": ("decision",),
+    "procedure": ("option-a", "option-b"),
+    "components": ("components",),
+    "communications": ("communications",),
+    "contacts": ("contacts",),
+    "followup": ("post-rollback",),
+}
+"""The preview sections a step edits, to scroll the preview to them."""
+
+
+class WizardScreen(Screen[None]):
+    """Every part of the plan, one step at a time, with the Markdown beside it."""
+
+    BINDINGS = [
+        # Priority: a text area binds f7 to "select all", and the step keys must always work.
+        Binding("f7,alt+left", "previous_step", "Back", priority=True),
+        Binding("f8,alt+right", "next_step", "Next", priority=True),
+        Binding("ctrl+t", "toggle_preview", "Preview"),
+    ]
+
+    FOOTER_ORDER = ("f7", "f8", "ctrl+o", "ctrl+r", "ctrl+t", "ctrl+q", "ctrl+s")
+    """The footer shows these keys first, in this order, whichever widget has the focus
+    (its bindings would otherwise come first, and push Save off an 80-column footer)."""
+
+    def __init__(self, plan: Plan, *, unknown_keys: list[str] | None = None,
+                 loaded: bool = False) -> None:
+        super().__init__()
+        self.plan = plan
+        self.unknown_keys = unknown_keys or []
+        self.step_keys = [step.key for step in STEPS]
+        self.current = self.step_keys[0]
+        self.visited: set[str] = set(self.step_keys) if loaded else {self.current}
+        self.findings: list[Finding] = []
+        self.preview_open = False
+        self._focus_before_preview: Widget | None = None
+        self._lint_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="↺")
+        with Horizontal(id="body"):
+            yield StepList([(step.key, step.short) for step in STEPS], id="steps")
+            with ContentSwitcher(initial=self.current, id="forms"):
+                for step in STEPS:
+                    yield step(self.plan, built=step.key == self.current)
+            yield Preview(id="preview")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self._start()
+
+    async def _start(self) -> None:
+        self._layout(self.size.width)
+        await self.pane(self.current).ensure_built()
+        self.query_one(StepList).show_current(self.current)
+        self.refresh_preview()
+        self.run_lint()
+        self.query_one("#title").focus()
+        self.call_after_refresh(self.app.first_frame_drawn)
+
+    async def show_plan(self, plan: Plan, *, unknown_keys: list[str], loaded: bool) -> None:
+        """Edit another plan: every step is rebuilt on it, from the first step."""
+        self.plan = plan
+        self.unknown_keys = unknown_keys
+        self.current = self.step_keys[0]
+        self.visited = set(self.step_keys) if loaded else {self.current}
+        self.findings = []
+        await self.recompose()
+        await self._start()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        bindings = super().active_bindings
+        first = {key: bindings[key] for key in self.FOOTER_ORDER if key in bindings}
+        return first | {k: v for k, v in bindings.items() if k not in first}
+
+    # -- layout ------------------------------------------------------------------------
+
+    @on(Resize)
+    def _resized(self, event: Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        was_visible = self.has_class("-wide") != self.has_class("-preview-open")
+        wide = width >= WIDE
+        self.set_class(wide, "-wide")
+        self.set_class(self.preview_open, "-preview-open")
+        if self.preview_visible and not was_visible:
+            # A hidden preview is not kept up to date: it shows the plan as it is now.
+            self.refresh_preview()
+
+    def action_toggle_preview(self) -> None:
+        """Show or hide the preview (on a narrow terminal it takes the form's place)."""
+        self.preview_open = not self.preview_open
+        self._layout(self.size.width)
+        if self.preview_open:
+            if not self.has_class("-wide"):
+                self._focus_before_preview = self.focused
+                self.query_one("#preview", Preview).focus()
+        elif not self.has_class("-wide"):
+            # The cursor goes back where it was, the field's text as it was (not selected:
+            # the next key must not replace it).
+            before, self._focus_before_preview = self._focus_before_preview, None
+            if isinstance(before, FieldInput) and before.is_attached:
+                before.focus_back()
+            elif before is not None and before.is_attached and before.focusable:
+                before.focus()
+            else:
+                self.pane(self.current).focus_first()
+
+    @property
+    def preview_visible(self) -> bool:
+        return self.has_class("-wide") != self.preview_open
+
+    # -- steps -------------------------------------------------------------------------
+
+    def pane(self, key: str) -> StepPane:
+        return self.query_one(f"#{key}", StepPane)
+
+    async def show_step(self, key: str, *, where: str = "", focus: bool = True) -> None:
+        """Go to step *key*, and put the cursor in its field *where* or its first field."""
+        await self.pane(key).ensure_built()
+        self.current = key
+        self.visited.add(key)
+        self.query_one("#forms", ContentSwitcher).current = key
+        self.query_one(StepList).show_current(key)
+        if self.preview_open and not self.has_class("-wide"):
+            self.preview_open = False
+            self._layout(self.size.width)
+        pane = self.pane(key)
+        pane.scroll_home(animate=False)
+        if key == "review":
+            self.refresh_preview()
+        elif self.preview_visible:
+            self.query_one("#preview", Preview).scroll_to_section(*STEP_SECTIONS.get(key, ()))
+        self._update_states()
+        if focus and not (where and await pane.focus_field(where)):
+            pane.focus_first()
+
+    async def action_next_step(self) -> None:
+        index = self.step_keys.index(self.current)
+        if index + 1 < len(self.step_keys):
+            await self.show_step(self.step_keys[index + 1])
+
+    async def action_previous_step(self) -> None:
+        index = self.step_keys.index(self.current)
+        if index > 0:
+            await self.show_step(self.step_keys[index - 1])
+
+    @on(OptionList.OptionSelected, "#steps")
+    async def _step_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            await self.show_step(event.option.id)
+
+    @on(StepsReshaped)
+    async def _reshaped(self, event: StepsReshaped) -> None:
+        for key in event.steps:
+            await self.pane(key).rebuild()
+
+    @on(GoToStep)
+    async def _go_to(self, event: GoToStep) -> None:
+        await self.show_step(event.step, where=event.where)
+
+    # -- edits -------------------------------------------------------------------------
+
+    @on(PlanEdited)
+    def _edited(self, event: PlanEdited) -> None:
+        self.app.mark_dirty()  # type: ignore[attr-defined]
+        self.refresh_preview()
+        if self._lint_timer is not None:
+            self._lint_timer.stop()
+        self._lint_timer = self.set_timer(LINT_DELAY, self.run_lint)
+
+    def refresh_preview(self) -> None:
+        """Re-render the plan and let the visible previews redraw what changed."""
+        review = self.current == "review"
+        if not (self.preview_visible or review):
+            return
+        sections = render_sections(self.plan)
+        if self.preview_visible:
+            self.query_one("#preview", Preview).show(sections)
+        if review:
+            self.query_one("#review-preview", Preview).show(sections)
+
+    def run_lint(self) -> None:
+        """Check the plan and show the findings beside their fields and in the step list."""
+        self._lint_timer = None
+        self.findings = lint(self.plan, self.unknown_keys)
+        for step in STEPS:
+            pane = self.pane(step.key)
+            if step.key == "review":
+                pane.show_findings(self.findings)
+            else:
+                pane.show_findings([f for f in self.findings if f.step == step.key])
+        self._update_states()
+
+    def _update_states(self) -> None:
+        steps = self.query_one(StepList)
+        with_findings = {f.step for f in self.findings}
+        for key in self.step_keys:
+            if key == "review":
+                state = "findings" if self.findings else (
+                    "complete" if key in self.visited else "untouched")
+            elif key in with_findings:
+                state = "findings"
+            else:
+                state = "complete" if key in self.visited else "untouched"
+            steps.set_state(key, state)

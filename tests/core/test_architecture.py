@@ -1,0 +1,176 @@
+"""The house rules: the headless core and the headless commands never load Textual."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "rollback_tui"
+EXAMPLE = ROOT / "examples" / "plan.toml"
+CORE_PACKAGES = ["plan", "render", "store", "importing", "git"]
+"""The headless core: the plan, its Markdown, its files, import and git."""
+CORE_FILES = sorted(
+    [path for package in CORE_PACKAGES for path in (PACKAGE / package).glob("*.py")]
+    + [PACKAGE / f"{name}.py" for name in ("check_report", "plan_schema", "locations")
+       if (PACKAGE / f"{name}.py").exists()])
+CORE_MODULES = [
+    ".".join(("rollback_tui", *path.relative_to(PACKAGE).with_suffix("").parts))
+    .removesuffix(".__init__") for path in CORE_FILES]
+
+# Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
+CLI_PROBE = """
+import json, sys
+from rollback_tui.cli import main
+sys.argv = ["rollback-tui", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+loaded = sorted(m for m in sys.modules
+                if m.split(".")[0] == "textual" or m.startswith("rollback_tui.ui"))
+sys.stderr.write("\\nLOADED=" + json.dumps(loaded) + "\\n")
+"""
+
+
+def loaded_by(*args: str) -> list[str]:
+    """The Textual and UI modules loaded by running the command line with *args*."""
+    done = subprocess.run([sys.executable, "-c", CLI_PROBE, *args], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT)
+    marker = done.stderr.rpartition("LOADED=")[2]
+    assert marker, done.stderr
+    return json.loads(marker)
+
+
+def imported_names(path: Path) -> list[str]:
+    """Every module named by an import statement in *path*, wherever it is."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+class TestCoreIsHeadless:
+    def test_core_modules_do_not_load_textual(self) -> None:
+        """Importing the whole core loads no Textual module."""
+        code = (f"import sys\nimport {', '.join(CORE_MODULES)}\n"
+                "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']\n"
+                "assert not bad, bad\n"
+                "assert 'rollback_tui.store' in sys.modules\n")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+
+    @pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
+    def test_no_ui_import_anywhere_in_the_core(self, path: Path) -> None:
+        """No core file imports Textual or the UI, not even inside a function."""
+        for name in imported_names(path):
+            root = name.split(".")[0]
+            assert root != "textual", (path.name, name)
+            assert not name.startswith(("rollback_tui.ui", "rollback_tui.themes",
+                                        "rollback_tui.clipboard")), (path.name, name)
+
+    def test_cli_imports_the_ui_only_when_needed(self) -> None:
+        """The command line module imports no UI at the top level."""
+        tree = ast.parse((PACKAGE / "cli.py").read_text())
+        top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+        for node in top:
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""])
+            assert not any(n.split(".")[0] == "textual" or n.startswith("rollback_tui.ui")
+                           for n in names)
+
+
+class TestHeadlessCommands:
+    @pytest.mark.parametrize("command", [["render"], ["check"], ["status"],
+                                         ["status", "--json"], ["check", "--format", "github"],
+                                         ["import"]], ids=" ".join)
+    def test_read_only_commands_do_not_load_textual(self, command: list[str]) -> None:
+        """render, check and status run without loading Textual or the UI."""
+        path = EXAMPLE.with_suffix(".md") if command == ["import"] else EXAMPLE
+        assert loaded_by(command[0], str(path), *command[1:]) == []
+
+    def test_git_commands_do_not_load_textual(self, tmp_path: Path) -> None:
+        """merge-driver (run by git on every merged plan) and git-setup load no UI."""
+        plans = [tmp_path / name for name in ("base.toml", "ours.toml", "theirs.toml")]
+        for plan in plans:
+            plan.write_bytes(EXAMPLE.read_bytes())
+        assert loaded_by("merge-driver", *map(str, plans), "nowhere/plan.toml") == []
+        assert loaded_by("git-setup", "-C", str(tmp_path)) == []
+
+    def test_schema_does_not_load_textual(self) -> None:
+        """schema prints the JSON Schema without loading Textual or the UI."""
+        assert loaded_by("schema") == []
+
+    @pytest.mark.parametrize("command", ["render", "check", "status"])
+    def test_read_only_commands_do_not_load_tomlkit(self, command: str) -> None:
+        """Reading a plan takes tomllib only: tomlkit is for writing it back."""
+        probe = CLI_PROBE.replace('m.split(".")[0] == "textual"', 'm.split(".")[0] == "tomlkit"')
+        done = subprocess.run([sys.executable, "-c", probe, command, str(EXAMPLE)],
+                              capture_output=True, text=True, timeout=60, cwd=ROOT)
+        assert json.loads(done.stderr.rpartition("LOADED=")[2]) == []
+
+    def test_new_and_tick_do_not_load_textual(self, tmp_path: Path) -> None:
+        """new and tick write files without loading Textual or the UI."""
+        path = tmp_path / "plan.toml"
+        assert loaded_by("new", str(path), "--feature-flag", "f") == []
+        assert path.exists()
+        assert loaded_by("tick", str(path), "a-1", "--by", "sam") == []
+        assert "done = true" in path.read_text()
+
+    def test_probe_sees_textual_when_it_is_loaded(self) -> None:
+        """The probe does report Textual when it is loaded, so the checks above can fail."""
+        code = CLI_PROBE.replace("from rollback_tui.cli import main",
+                                 "import textual.app\nfrom rollback_tui.cli import main")
+        done = subprocess.run([sys.executable, "-c", code, "check", str(EXAMPLE)],
+                              capture_output=True, text=True, timeout=60, cwd=ROOT)
+        loaded = json.loads(done.stderr.rpartition("LOADED=")[2])
+        assert "textual" in loaded and "textual.app" in loaded
+
+
+# Opens a plan in the wizard at 80×24, headless, then reports the modules loaded.
+WIZARD_PROBE = """
+import asyncio, json, sys
+from pathlib import Path
+from rollback_tui.ui.factory import make_app
+
+async def main():
+    app = make_app(Path(sys.argv[1]), cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#title").value, "the Basics step is not shown"
+
+asyncio.run(main())
+sys.stderr.write("\\nLOADED=" + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+NOT_ON_THE_FIRST_SCREEN = [
+    "tomlkit",  # writing the plan back: the first save
+    "rollback_tui.store.document",
+    "markdown_it",  # the preview, hidden at 80 columns
+    "filelock",  # the lock around a save
+    "rollback_tui.ui.checklist.checklist_screen",  # checklist mode, Run checklist
+    "rollback_tui.ui.dialogs.restore",  # a recovery file
+    "rollback_tui.ui.dialogs.conflict",  # a conflict on saving
+]
+
+
+class TestStartup:
+    def test_the_wizard_loads_only_what_its_first_screen_needs(self, tmp_path: Path) -> None:
+        """Opening a plan at 80×24 loads no tomlkit, Markdown parser, file lock or checklist:
+        each comes when first used, so the wizard starts sooner."""
+        plan = tmp_path / "plan.toml"
+        plan.write_bytes(EXAMPLE.read_bytes())
+        done = subprocess.run([sys.executable, "-c", WIZARD_PROBE, str(plan)],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert "LOADED=" in done.stderr, done.stderr[-2000:]
+        loaded = set(json.loads(done.stderr.rpartition("LOADED=")[2]))
+        assert "rollback_tui.ui.wizard.wizard_screen" in loaded
+        assert [m for m in NOT_ON_THE_FIRST_SCREEN if m in loaded] == []

@@ -1,0 +1,304 @@
+"""Responders in two clones: git merges plan files with `rollback-tui merge-driver`, set up by
+`rollback-tui git-setup`. Real git repositories in tmp_path, a bare one as the remote."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rollback_tui import store
+from rollback_tui.cli import main
+from rollback_tui.git import configure as git_setup
+from rollback_tui.plan import new_plan
+from rollback_tui.plan.timeline import record, set_done
+from rollback_tui.render import render_markdown
+
+T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
+COMMENT = "# Kept by every merge: the team's own note.\n"
+
+
+def at(minutes: int) -> dt.datetime:
+    return T0 + dt.timedelta(minutes=minutes)
+
+
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(repo.parent),
+           "GIT_TERMINAL_PROMPT": "0"}
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          check=check, env=env)
+
+
+def clone(remote: Path, name: str) -> Path:
+    path = remote.parent / name
+    git(remote.parent, "clone", "-q", str(remote), name)
+    git(path, "config", "user.name", name)
+    git(path, "config", "user.email", f"{name}@example.com")
+    git(path, "config", "pull.rebase", "false")
+    result = CliRunner().invoke(main, ["git-setup", "-C", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    """A bare remote holding a plan (with a comment, set up for the driver)."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "config", "user.name", "seed")
+    git(seed, "config", "user.email", "seed@example.com")
+    plan_file = store.new_file(seed / "plan.toml",
+                               new_plan(title="Checkout v2", components=["api"]))
+    store.save(plan_file, force=True)
+    (seed / "plan.toml").write_text(COMMENT + (seed / "plan.toml").read_text("utf-8"))
+    store.save(store.load(seed / "plan.toml"), force=True)  # plan.md as a save writes it
+    git(seed, "add", "plan.toml", "plan.md")
+    git(seed, "commit", "-qm", "The plan")
+    result = CliRunner().invoke(main, ["git-setup", "-C", str(seed)])
+    assert result.exit_code == 0, result.output
+    git(seed, "add", ".gitattributes")
+    git(seed, "commit", "-qm", "Plans merged by item id")
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
+    return bare
+
+
+def change(repo: Path, message: str, edit) -> None:  # type: ignore[no-untyped-def]
+    """Load the clone's plan, edit it, save it (plan.md too) and commit both."""
+    plan_file = store.load(repo / "plan.toml")
+    edit(plan_file.plan)
+    store.save(plan_file)
+    git(repo, "commit", "-qam", message)
+
+
+def loaded(repo: Path) -> store.Plan:
+    return store.load(repo / "plan.toml").plan
+
+
+class TestTwoClones:
+    """Two responders tick in their own clones, then pull each other's work."""
+
+    @pytest.mark.parametrize("rebase", [False, True], ids=["merge", "rebase"])
+    def test_different_items_and_a_note_merge_cleanly(self, remote: Path, rebase: bool
+                                                      ) -> None:
+        """All ticks and notes are present once, in time order; plan.md re-rendered."""
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        change(sam, "sam ticks a-1", lambda p: (set_done(p, "a-1", True, "sam", at=at(1)),
+                                                record(p, "note", "sam", text="paged the DBA",
+                                                       at=at(3))))
+        git(sam, "push", "-q")
+        change(lee, "lee ticks b-1", lambda p: set_done(p, "b-1", True, "lee", at=at(2)))
+        pulled = git(lee, "pull", "--rebase" if rebase else "--no-rebase", "--no-edit",
+                     check=False)
+        assert pulled.returncode == 0, pulled.stderr
+        assert "CONFLICT" not in pulled.stdout + pulled.stderr
+        assert "merged by item id" in pulled.stderr
+        plan = loaded(lee)
+        a1, b1 = plan.item("a-1"), plan.item("b-1")
+        assert a1 is not None and (a1.done, a1.done_at, a1.done_by) == (True, at(1), "sam")
+        assert b1 is not None and (b1.done, b1.done_at, b1.done_by) == (True, at(2), "lee")
+        assert [(e.event, e.item or e.text, e.by) for e in plan.timeline] == [
+            ("tick", "a-1", "sam"), ("tick", "b-1", "lee"), ("note", "paged the DBA", "sam")]
+        text = (lee / "plan.toml").read_text("utf-8")
+        assert text.startswith(COMMENT)  # ours' comments and layout kept
+        assert (lee / "plan.md").read_text("utf-8") == render_markdown(plan)
+
+    def test_same_item_ticked_on_both_sides_is_merged_once(self, remote: Path) -> None:
+        """Ticked in both clones: one tick, the earliest; both ticks in the timeline."""
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        change(sam, "sam ticks b-2", lambda p: set_done(p, "b-2", True, "sam", at=at(5)))
+        git(sam, "push", "-q")
+        change(lee, "lee ticks b-2", lambda p: set_done(p, "b-2", True, "lee", at=at(4)))
+        pulled = git(lee, "pull", "--no-edit", check=False)
+        assert pulled.returncode == 0, pulled.stderr
+        plan = loaded(lee)
+        item = plan.item("b-2")
+        assert item is not None and (item.done_at, item.done_by) == (at(4), "lee")
+        assert [(e.item, e.by) for e in plan.timeline] == [("b-2", "lee"), ("b-2", "sam")]
+        text = (lee / "plan.toml").read_text("utf-8")
+        assert text.count('id = "b-2"') == 1
+
+    def test_title_changed_on_both_sides_is_a_conflict_git_shows(self, remote: Path) -> None:
+        """Exit 1 from the driver: git reports the conflict, markers around the title only;
+        the ticks of both sides are merged in the file all the same."""
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+
+        def sam_edit(plan: store.Plan) -> None:
+            plan.title = "Checkout v2 (payments)"
+            set_done(plan, "a-1", True, "sam", at=at(1))
+
+        change(sam, "sam retitles", sam_edit)
+        git(sam, "push", "-q")
+
+        def lee_edit(plan: store.Plan) -> None:
+            plan.title = "Checkout v2.1"
+            set_done(plan, "b-1", True, "lee", at=at(2))
+
+        change(lee, "lee retitles", lee_edit)
+        pulled = git(lee, "pull", "--no-edit", check=False)
+        assert pulled.returncode != 0
+        assert "CONFLICT (content): Merge conflict in plan.toml" in pulled.stdout
+        assert "both sides changed title" in pulled.stderr
+        assert git(lee, "status", "--porcelain").stdout.splitlines()[0] == "UU plan.toml"
+        text = (lee / "plan.toml").read_text("utf-8")
+        ours_at = text.index("<<<<<<< plan.toml (ours)\ntitle = \"Checkout v2.1\"\n")
+        theirs_at = text.index("=======\ntitle = \"Checkout v2 (payments)\"\n>>>>>>> ")
+        assert ours_at < theirs_at and text.count("<<<<<<<") == 1
+        # Resolving the title by hand leaves a plan with both sides' ticks.
+        lines = text.splitlines(keepends=True)
+        start = next(i for i, line in enumerate(lines) if line.startswith("<<<<<<<"))
+        end = next(i for i, line in enumerate(lines) if line.startswith(">>>>>>>"))
+        lines[start:end + 1] = ['title = "Checkout v2.1"\n']
+        (lee / "plan.toml").write_text("".join(lines), "utf-8")
+        plan = loaded(lee)
+        assert [e.item for e in plan.timeline] == ["a-1", "b-1"]
+
+
+class TestDriverAlone:
+    """The driver called as git calls it, on three files."""
+
+    def three(self, tmp_path: Path, ours_edit, theirs_edit):  # type: ignore[no-untyped-def]
+        base = store.new_file(tmp_path / "base.toml", new_plan(title="T", components=["api"]))
+        store.save(base, force=True)
+        paths = []
+        for name, edit in (("ours", ours_edit), ("theirs", theirs_edit)):
+            plan_file = store.load(base.path)
+            edit(plan_file.plan)
+            plan_file.path = tmp_path / f"{name}.toml"
+            plan_file.identity = None
+            store.save(plan_file, force=True)
+            paths.append(plan_file.path)
+        return base.path, *paths
+
+    def driver(self, tmp_path: Path, base: Path, ours: Path, theirs: Path
+               ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "rollback_tui", "merge-driver",
+                               str(base), str(ours), str(theirs), "plans/plan.toml"],
+                              capture_output=True, text=True, cwd=tmp_path, check=False)
+
+    def test_markdown_rerendered_next_to_the_path_in_the_worktree(self, tmp_path: Path
+                                                                  ) -> None:
+        """%P names the plan in the working tree: its plan.md is written from the merge."""
+        (tmp_path / "plans").mkdir()
+        base, ours, theirs = self.three(
+            tmp_path, lambda p: set_done(p, "a-1", True, "sam", at=at(1)),
+            lambda p: record(p, "note", "lee", text="all clear", at=at(2)))
+        (tmp_path / "plans" / "plan.toml").write_bytes(ours.read_bytes())  # as git has it
+        done = self.driver(tmp_path, base, ours, theirs)
+        assert done.returncode == 0, done.stderr
+        merged = store.load(ours).plan
+        assert [e.event for e in merged.timeline] == ["tick", "note"]
+        assert (tmp_path / "plans" / "plan.md").read_text("utf-8") == render_markdown(merged)
+
+    def test_an_item_edited_here_and_ticked_there_keeps_both(self, tmp_path: Path) -> None:
+        """Text is content, the tick is state: different fields of one item merge."""
+        def ours(plan: store.Plan) -> None:
+            item = plan.item("b-1")
+            assert item is not None
+            item.text = "Find the last good version in the deploy log"
+
+        base, ours_path, theirs = self.three(
+            tmp_path, ours, lambda p: set_done(p, "b-1", True, "lee", at=at(2)))
+        assert self.driver(tmp_path, base, ours_path, theirs).returncode == 0
+        item = store.load(ours_path).plan.item("b-1")
+        assert item is not None and item.done and item.text.startswith("Find the last")
+
+    def test_items_added_on_both_sides_are_all_kept(self, tmp_path: Path) -> None:
+        """New follow-up items from each side, with their own ids, all end in the plan."""
+        def add(text: str):  # type: ignore[no-untyped-def]
+            def edit(plan: store.Plan) -> None:
+                item = plan.new_item("fu", text)
+                item.id = f"fu-{text}"
+                plan.followup.items.append(item)
+            return edit
+
+        base, ours, theirs = self.three(tmp_path, add("ours"), add("theirs"))
+        assert self.driver(tmp_path, base, ours, theirs).returncode == 0
+        ids = [item.id for item in store.load(ours).plan.followup.items]
+        assert ids[-2:] == ["fu-ours", "fu-theirs"]
+
+    def test_removed_here_and_changed_there_is_a_conflict(self, tmp_path: Path) -> None:
+        """An item deleted on one side and reworded on the other cannot be merged."""
+        def remove(plan: store.Plan) -> None:
+            plan.procedure.option_b = [i for i in plan.procedure.option_b if i.id != "b-3"]
+
+        def reword(plan: store.Plan) -> None:
+            item = plan.item("b-3")
+            assert item is not None
+            item.text = "Wait for every instance"
+
+        base, ours, theirs = self.three(tmp_path, remove, reword)
+        done = self.driver(tmp_path, base, ours, theirs)
+        assert done.returncode == 1
+        assert "item b-3" in done.stderr
+
+    def test_a_file_that_is_not_a_plan_is_merged_as_text(self, tmp_path: Path) -> None:
+        """pyproject.toml under a broad *.toml pattern: git's own text merge."""
+        base, ours, theirs = (tmp_path / n for n in ("b.toml", "o.toml", "t.toml"))
+        middle = "".join(f"k{i} = {i}\n" for i in range(4))
+        base.write_text(f"[tool]\na = 1\n{middle}b = 2\n")
+        ours.write_text(f"[tool]\na = 10\n{middle}b = 2\n")
+        theirs.write_text(f"[tool]\na = 1\n{middle}b = 20\n")
+        done = self.driver(tmp_path, base, ours, theirs)
+        assert done.returncode == 0 and "not a plan file; merged as text" in done.stderr
+        assert ours.read_text() == f"[tool]\na = 10\n{middle}b = 20\n"
+
+
+    def test_a_missing_file_is_one_clear_line(self, tmp_path: Path) -> None:
+        """Called by hand with a wrong path: exit 2, one line, no traceback."""
+        plan = tmp_path / "plan.toml"
+        store.save(store.new_file(plan, new_plan(title="T")), force=True)
+        before = plan.read_bytes()
+        done = self.driver(tmp_path, tmp_path / "gone.toml", plan, plan)
+        assert done.returncode == 2
+        assert done.stderr.count("\n") == 1 and "gone.toml: no such file" in done.stderr
+        assert plan.read_bytes() == before
+
+
+class TestGitSetup:
+    """git-setup: the drivers in .git/config, the plans in .gitattributes, once."""
+
+    def test_idempotent_and_says_what_changed(self, tmp_path: Path) -> None:
+        """The first run lists its changes; the second changes nothing and says so."""
+        repo = tmp_path / "repo"
+        (repo / "ops").mkdir(parents=True)
+        git(repo, "init", "-q")
+        store.save(store.new_file(repo / "ops" / "my plan.toml", new_plan(title="T")),
+                   force=True)
+        (repo / "pyproject.toml").write_text('[project]\nname = "x"\n')
+        git(repo, "add", ".")
+        first = CliRunner().invoke(main, ["git-setup", "-C", str(repo)])
+        assert first.exit_code == 0, first.output
+        assert 'Set .gitattributes: "/ops/my plan.toml" merge=rollback-plan' in first.output
+        assert "pyproject" not in first.output
+        assert "merge.rollback-plan.driver" in first.output
+        assert "Set .git/info/exclude: *.toml.bak" in first.output
+        attributes = (repo / ".gitattributes").read_text()
+        second = CliRunner().invoke(main, ["git-setup", "-C", str(repo)])
+        assert second.exit_code == 0
+        assert second.output == "Already set up; nothing changed.\n"
+        assert (repo / ".gitattributes").read_text() == attributes
+        checked = git(repo, "check-attr", "merge", "--", "ops/my plan.toml", "ops/my plan.md",
+                      "pyproject.toml").stdout
+        assert checked.splitlines() == [
+            "ops/my plan.toml: merge: rollback-plan",
+            "ops/my plan.md: merge: rollback-plan-markdown",
+            "pyproject.toml: merge: unspecified"]
+        (repo / "ops" / "my plan.toml.bak").write_text("old")
+        assert git(repo, "status", "--porcelain", "--ignored=no", "-uall").stdout.count(
+            ".bak") == 0
+        driver = git(repo, "config", "merge.rollback-plan.driver").stdout
+        assert driver.strip() == git_setup.driver_command()
+
+    def test_outside_a_repository_is_one_clear_line(self, tmp_path: Path) -> None:
+        """Not a git repository: exit 2, one line, nothing written."""
+        result = CliRunner().invoke(main, ["git-setup", "-C", str(tmp_path)])
+        assert result.exit_code == 2
+        assert result.output.count("\n") == 1 and "rollback-tui: git" in result.output
+        assert not (tmp_path / ".gitattributes").exists()

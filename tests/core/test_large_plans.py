@@ -1,0 +1,112 @@
+"""Large plans: a tick costs the same whatever the plan holds elsewhere (long comments at
+the end, a long text in another table), and a plan above the size cap is refused on open,
+by the command line and the app alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import tomlkit
+
+from rollback_tui import store
+from rollback_tui.plan.timeline import record, set_done
+from rollback_tui.store import document as plan_document
+from rollback_tui.store.file_safety import MAX_PLAN_BYTES
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+MEGABYTE = 1024 * 1024
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text tomlkit is asked to parse while saving."""
+    texts: list[str] = []
+    parse = tomlkit.parse
+
+    def spy(text: str) -> tomlkit.TOMLDocument:
+        texts.append(text)
+        return parse(text)
+
+    monkeypatch.setattr(plan_document.tomlkit, "parse", spy)
+    return texts
+
+
+def heavy_plan(folder: Path) -> Path:
+    """The example with 1 MB texts in its decision, in a step of the procedure whose
+    other steps are ticked, and in its last contact; and 1 MB of comments at the end
+    (after the table the timeline goes below)."""
+    text = (EXAMPLES / "plan.toml").read_text()
+    long = "y" * MEGABYTE
+    text = text.replace("[decision]\n", f'[decision]\nbackground = "{long}"\n', 1)
+    text = text.replace('id = "b-4"\n', f'id = "b-4"\nhandbook = "{long}"\n', 1)
+    text += f'pager_notes = "{long}"\n\n'
+    text += "".join(f"# handover note {i}: see the runbook\n" for i in range(30_000))
+    path = folder / "plan.toml"
+    path.write_text(text)
+    return path
+
+
+class TestTickCost:
+    def test_ticks_parse_only_the_tables_they_change(self, tmp_path: Path,
+                                                     parsed: list[str]) -> None:
+        """The first tick (which starts the timeline at the end), the next tick and a
+        note parse a few hundred bytes each: the ticked step and the timeline's new
+        entry, not the comments at the end, the long texts elsewhere (in the same table
+        too), or the last table before the timeline."""
+        path = heavy_plan(tmp_path)
+        plan_file = store.load(path)
+        for change in (lambda p: set_done(p, "a-1", True, "sam"),
+                       lambda p: set_done(p, "b-2", True, "sam"),
+                       lambda p: record(p, "note", "sam", text="paged the DBA")):
+            parsed.clear()
+            change(plan_file.plan)
+            store.save(plan_file)
+            assert sum(map(len, parsed)) < 4000, [len(t) for t in parsed]
+            assert not any("handover note" in t or "yyyy" in t for t in parsed)
+        saved = path.read_text()
+        assert saved.endswith("# handover note 29999: see the runbook\n")
+        assert store.load(path).plan.item("b-2").done  # type: ignore[union-attr]
+        assert len(store.load(path).plan.timeline) == 3
+
+    def test_the_patched_text_is_what_a_whole_save_writes(self, tmp_path: Path) -> None:
+        """Appending as text gives the very bytes of a save through the whole document,
+        the comments at the end moved below the new timeline entries."""
+        text = (EXAMPLES / "plan.toml").read_text() + "\n# the end\n  # indented\n\n"
+        plan_file = store.load(EXAMPLES / "plan.toml")
+        plan_file.source, plan_file._raw = text, None
+        set_done(plan_file.plan, "a-1", True, "sam")
+        record(plan_file.plan, "note", "sam", text="two\nlines")
+        whole = plan_document.dumps(plan_document.parse(text), plan_file.plan, fresh=False)[1]
+        assert store.dumps(plan_file) == whole
+        assert whole.endswith('"""\n\n# the end\n  # indented\n\n')
+
+
+class TestSizeCap:
+    def test_the_cap_is_ten_megabytes(self) -> None:
+        """The documented cap."""
+        assert MAX_PLAN_BYTES == 10 * MEGABYTE
+
+    def test_the_app_refuses_a_plan_above_the_cap_at_start(
+            self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """`run`/`edit` on an 11 MB plan: one line on stderr, exit 2, no screen."""
+        from rollback_tui.ui.factory import run_app
+
+        path = tmp_path / "plan.toml"
+        path.write_bytes((EXAMPLES / "plan.toml").read_bytes() + b"#" * (11 * MEGABYTE) + b"\n")
+        for mode in ("run", "edit"):
+            assert run_app(path, mode=mode) == 2
+            err = capsys.readouterr().err
+            assert err.count("\n") == 1 and "larger than a plan may be (10 MB)" in err, err
+
+    def test_a_save_above_the_cap_is_refused(self, tmp_path: Path) -> None:
+        """A plan that would be saved above the cap (a huge paste) is not written: it
+        could not be opened again."""
+        path = tmp_path / "plan.toml"
+        path.write_bytes((EXAMPLES / "plan.toml").read_bytes())
+        before = path.read_bytes()
+        plan_file = store.load(path)
+        plan_file.plan.title = "x" * (11 * MEGABYTE)
+        with pytest.raises(store.PlanFileError, match="larger than a plan may be"):
+            store.save(plan_file)
+        assert path.read_bytes() == before

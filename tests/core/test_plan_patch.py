@@ -1,0 +1,219 @@
+"""Saving by patching only the changed tables gives the very bytes a whole-document save
+gives, for any edit on any layout; and the common saves (a tick, a typed field) take it."""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from plan_edits import AT, EXAMPLE, edit, loaded
+
+from rollback_tui import store
+from rollback_tui.plan import Plan, new_plan
+from rollback_tui.plan.model import Component, Contact
+from rollback_tui.plan.timeline import record, set_done
+from rollback_tui.store import document as plan_document
+from rollback_tui.store import layout as toml_layout
+
+
+def hand_edited() -> str:
+    """The example as a person might leave it: comments, odd spacing, unknown keys."""
+    text = EXAMPLE.read_text()
+    text = text.replace('[[components]]\nname = "', '[[components]] # owned by the web team\n'
+                        'team = "web"\nname = "', 1)
+    text = text.replace("[[components.steps]]", "  [[components.steps]]", 2)
+    text = text.replace("[decision]", "# Agreed with the incident leads.\n\n\n[decision]")
+    text = text.replace("[[contacts]]", "[[contacts]]\n# on call this week\nextra = [1, 2]", 1)
+    return text + "\n# the end\n"
+
+
+def generated(components: int) -> str:
+    plan = new_plan(title="Gen", components=[f"c{i}" for i in range(components)])
+    return plan_document.dumps(plan_document.parse(""), plan, fresh=True)[1]
+
+
+SOURCES = {
+    "example": EXAMPLE.read_text(),
+    "hand-edited": hand_edited(),
+    "crlf": EXAMPLE.read_text().replace("\n", "\r\n"),
+    "generated": generated(3),
+    "bare": 'title = "Only keys"\nschema_version = 1\n',
+}
+
+
+
+
+
+
+def whole(text: str, plan: Plan) -> str:
+    """The save as the whole document gives it."""
+    return plan_document.dumps(plan_document.parse(text), plan, fresh=False)[1]
+
+
+
+
+class TestSameBytesAsAWholeSave:
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(source=st.sampled_from(sorted(SOURCES)), seed=st.integers(0, 2**32),
+           saves=st.integers(1, 3), edits=st.integers(1, 3))
+    def test_any_edits_any_layout(self, source: str, seed: int, saves: int,
+                                  edits: int) -> None:
+        rng = random.Random(seed)
+        text = SOURCES[source]
+        plan = loaded(text)
+        for _ in range(saves):
+            done = [edit(plan, rng) for _ in range(edits)]
+            expected = whole(text, plan)
+            patched = plan_document.patch(text, tomllib.loads(text), plan)
+            assert patched is None or patched == expected, done
+            text = expected
+
+    @pytest.mark.parametrize("source", sorted(set(SOURCES) - {"crlf"}))
+    def test_no_change_is_the_text_itself(self, source: str) -> None:
+        text = whole(SOURCES[source], loaded(SOURCES[source]))  # in our layout first
+        assert plan_document.patch(text, tomllib.loads(text), loaded(text)) == text
+
+
+class TestTheCommonSavesArePatched:
+    """The point of patching: these must not fall back to parsing the whole text."""
+
+    def patched(self, text: str, change) -> str:
+        plan = loaded(text)
+        change(plan)
+        result = plan_document.patch(text, tomllib.loads(text), plan)
+        assert result is not None, "fell back to the whole document"
+        assert result == whole(text, plan)
+        return result
+
+    @pytest.mark.parametrize("source", ["example", "hand-edited", "generated"])
+    def test_ticks_and_notes(self, source: str) -> None:
+        text = SOURCES[source]
+        text = self.patched(text, lambda p: set_done(p, p.checklist()[-1][2].id, True, "sam"))
+        text = self.patched(text, lambda p: set_done(p, p.checklist()[0][2].id, True, "sam"))
+        self.patched(text, lambda p: record(p, "note", "sam", text="paged the DBA"))
+
+    def test_typing_in_a_field(self) -> None:
+        def rename(plan: Plan) -> None:
+            plan.title = "Checkout v3"
+            plan.components[1].steps[0].text = "Drain\nthe queue"
+            plan.procedure.option_a_estimate = "~2 minutes"
+
+        self.patched(SOURCES["example"], rename)
+
+    def test_appending_rows(self) -> None:
+        def grow(plan: Plan) -> None:
+            plan.components.append(Component(name="cache", steps=[plan.new_item("c", "Flush")]))
+            plan.contacts.append(Contact(role="DBA", name="Ann", contact="@ann"))
+
+        self.patched(SOURCES["hand-edited"], grow)
+
+    def test_first_timeline_event_is_added_at_the_end(self) -> None:
+        text = self.patched(SOURCES["generated"],
+                            lambda p: set_done(p, p.checklist()[0][2].id, True, "sam"))
+        assert text.rstrip().splitlines()[-6:-4] == ["", "[[timeline]]"]
+
+
+class TestFallsBack:
+    def patch(self, text: str, change=lambda plan: None) -> str | None:
+        plan = loaded(text)
+        change(plan)
+        return plan_document.patch(text, tomllib.loads(text), plan)
+
+    def test_crlf_line_ends(self) -> None:
+        """tomllib reads CRLF in a multi-line string as LF, tomlkit keeps it: only tomlkit
+        can tell whether such a string changed."""
+        assert self.patch(SOURCES["crlf"], lambda p: setattr(p, "title", "x")) is None
+
+    def test_removed_rows(self) -> None:
+        assert self.patch(SOURCES["example"], lambda p: p.components.pop(0)) is None
+
+    def test_a_new_key_before_the_first_header(self) -> None:
+        text = SOURCES["example"].replace('incident_link = "https://status.example.com/'
+                                          'incidents/4821"\n', "")
+        assert self.patch(text, lambda p: setattr(p, "incident_link", "https://x")) is None
+
+    def test_inline_tables(self) -> None:
+        text = SOURCES["example"].replace("[decision]\n", "decision = {}\n[other]\n")
+        assert toml_layout.split(text) is None
+
+    def test_a_table_begun_with_dotted_keys_before_the_first_header(self) -> None:
+        """decision.severity at the top and [decision.notes] below: one table in two
+        places, which only the whole document can edit without declaring it twice."""
+        text = SOURCES["example"].replace("[decision]\nseverity =", "[decision.notes]\nx = 1\n#")
+        text = text.replace('feature_flag = "checkout_v2"\n',
+                            'feature_flag = "checkout_v2"\ndecision.severity = "high"\n')
+        assert self.patch(text, lambda p: setattr(p.decision, "severity", "low")) is None
+
+    @pytest.mark.parametrize("text", [
+        "[d.x]\ny = 1\n[d]\nz = 2\n",  # a sub-table before its table: tomlkit rebuilds it
+        "[p]\n[[p.a]]\nx = 1\n[p.m]\nz = 1\n[[p.a]]\nx = 2\n",  # an array interrupted
+    ])
+    def test_tables_tomlkit_would_reorder(self, text: str) -> None:
+        tomllib.loads(text)
+        assert toml_layout.split(text) is None
+
+    def test_dotted_keys_before_the_first_header(self) -> None:
+        text = 'schema_version = 1\ndecision.severity = "high"\n'
+        assert self.patch(text, lambda p: setattr(p.decision, "severity", "low")) is None
+
+
+class TestLayout:
+    @pytest.mark.parametrize("source", sorted(SOURCES))
+    def test_chunks_cover_the_text_in_order(self, source: str) -> None:
+        text = SOURCES[source]
+        layout = toml_layout.split(text)
+        assert layout is not None
+        assert "".join(layout.chunk_text(i) for i in range(len(layout.chunks))) == text
+        raw = tomllib.loads(text)
+        for key, indexes in layout.entries.items():
+            assert len(indexes) == len(raw[key])
+            for index, entry in zip(indexes, raw[key], strict=True):
+                assert tomllib.loads(layout.chunk_text(index))[key] == [entry]
+
+    def test_headers_inside_strings_are_text(self) -> None:
+        text = ('a = """\n[[components]]\n"""\nb = \'\'\'\n[x]\n\'\'\'\n'
+                'c = "[y]"  # [z]\nd = [\n  [1],\n  ["[w]"],\n]\n[[components]]\nname = "n"\n')
+        layout = toml_layout.split(text)
+        assert layout is not None
+        assert [(c.key, c.entry) for c in layout.chunks] == [(None, False), ("components", True)]
+        assert layout.chunk_text(1) == '[[components]]\nname = "n"\n'
+
+    def test_sub_tables_stay_with_their_entry(self) -> None:
+        text = "[[c]]\n[[c.s]]\n[c.t]\n[[c]]\n[d]\n[d.e]\n"
+        layout = toml_layout.split(text)
+        assert layout is not None
+        assert [layout.chunk_text(i) for i in range(len(layout.chunks))] == [
+            "", "[[c]]\n[[c.s]]\n[c.t]\n", "[[c]]\n", "[d]\n[d.e]\n"]
+        assert layout.entries == {"c": [1, 2]} and layout.tables == {"d": 3}
+
+    @pytest.mark.parametrize("text", [
+        '["quoted"]\n',  # a quoted key: not read here
+        "[[ a . b ]]\n",  # spaces in a header: tomlkit may respell it
+        "[a]\n[b]\n[a.c]\n",  # a table in two places
+        "x = {a = 1}\n",  # an inline table
+    ])
+    def test_shapes_it_leaves_to_tomlkit(self, text: str) -> None:
+        tomllib.loads(text)  # valid TOML all the same
+        assert toml_layout.split(text) is None
+
+
+def test_save_patches_and_keeps_the_file_loadable(tmp_path: Path) -> None:
+    """Through the store: a tick on a long plan is written by patching, and reads back."""
+    plan = new_plan(title="Big", components=[f"c{i}" for i in range(40)])
+    path = tmp_path / "plan.toml"
+    store.save(store.new_file(path, plan), force=True)
+    plan_file = store.load(path)
+    item = plan_file.plan.components[20].steps[1]
+    set_done(plan_file.plan, item.id, True, "sam", at=AT)
+    before = path.read_text()
+    store.save(plan_file)
+    after = path.read_text()
+    assert after == whole(before, plan_file.plan)
+    assert plan_file._document is None, "the whole document was parsed"
+    again = store.load(path).plan
+    assert again.item(item.id).done_by == "sam"
+    assert plan_file.source == after

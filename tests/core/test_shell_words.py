@@ -1,0 +1,210 @@
+"""Commands safe to paste: substituted values quoted for a POSIX shell, invisible characters
+removed from commands and names, shown elsewhere, and `check` warning of both."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from rollback_tui.plan import Plan, lint, new_plan
+from rollback_tui.plan.text import clean_text
+from rollback_tui.plan.timeline import record
+from rollback_tui.render import render_markdown, substitute_command
+from rollback_tui.render.markdown_syntax import inline
+from rollback_tui.render.shell_words import strip_invisible
+
+HOSTILE_NAME = "web|edge `canary` "
+RLO = "\u202e"
+ZWSP = "\u200b"
+# The places a value can stand in a command: bare, in a word, inside double and single
+# quotes (the defaults use all of them).
+TEMPLATES = [
+    ("kubectl argo rollouts undo $COMPONENT", lambda v: ["kubectl", "argo", "rollouts",
+                                                         "undo", v]),
+    ("kubectl rollout undo deployment/${COMPONENT}", lambda v: ["kubectl", "rollout", "undo",
+                                                                f"deployment/{v}"]),
+    ('curl -X POST "$URL/features/$COMPONENT/environments/off"',
+     lambda v: ["curl", "-X", "POST", f"$URL/features/{v}/environments/off"]),
+    ("kubectl patch service x -p '{\"color\":\"$COMPONENT\"}'",
+     lambda v: ["kubectl", "patch", "service", "x", "-p", f'{{"color":"{v}"}}']),
+]
+# Values as hostile as hypothesis makes them, with shell syntax made likely.
+SHELL_CHARS = st.sampled_from(list("|&;<>()$`\\\"' \t\n*?[]#~=%!{}\u202e\u200b-"))
+VALUE = st.text(st.one_of(st.characters(exclude_categories=["Cs"]), SHELL_CHARS),
+                min_size=1, max_size=30).map(clean_text)
+
+
+def fences(markdown: str) -> list[str]:
+    return [t.content for t in MarkdownIt("commonmark").parse(markdown) if t.type == "fence"]
+
+
+def commands(plan: Plan, component: int = 0) -> list[str]:
+    """The component's commands as the Markdown shows them."""
+    variables = plan.variables(plan.components[component].name)
+    return [substitute_command(step.command, variables)
+            for step in plan.components[component].steps if step.command]
+
+
+class TestQuotedValues:
+    def test_the_hostile_component_is_one_quoted_word(self) -> None:
+        """The name from the report no longer runs a pipe and a command substitution."""
+        plan = new_plan(deployment_type="canary", components=[HOSTILE_NAME])
+        assert commands(plan)[0] == "kubectl argo rollouts undo 'web|edge `canary` '"
+        assert "kubectl argo rollouts undo 'web|edge `canary` '\n" in fences(
+            render_markdown(plan))
+
+    def test_plain_names_stay_as_written(self) -> None:
+        """Letters, digits and -._/:@ need no quotes, so ordinary plans read as before."""
+        plan = new_plan(version="v2.4.0+b7", target_version="registry/app:v2.3.1@sha256-1",
+                        feature_flag="checkout_v2", incident="INC-42",
+                        components=["payments-worker"])
+        plan.components[0].steps[0].command = (
+            "deploy $TARGET_VERSION $FEATURE_FLAG $INCIDENT $COMPONENT $VERSION")
+        assert commands(plan)[0] == (
+            "deploy registry/app:v2.3.1@sha256-1 checkout_v2 INC-42 payments-worker "
+            "'v2.4.0+b7'")
+
+    def test_every_variable_is_quoted(self) -> None:
+        """$VERSION, $TARGET_VERSION, $FEATURE_FLAG and $INCIDENT are quoted like $COMPONENT."""
+        plan = new_plan(version="a b", target_version="c;d", feature_flag="e&f",
+                        incident="it's down", components=["g>h"])
+        plan.components[0].steps[0].command = (
+            "x $VERSION $TARGET_VERSION ${FEATURE_FLAG} $INCIDENT $COMPONENT")
+        assert shlex.split(commands(plan)[0]) == ["x", "a b", "c;d", "e&f", "it's down", "g>h"]
+
+    def test_inside_double_quotes_the_value_is_closed_in(self) -> None:
+        """In "…", the value goes between closed and reopened quotes: no $, ` or ! acts."""
+        got = substitute_command('curl "$U/f/$FEATURE_FLAG/off"', {"FEATURE_FLAG": "$(id) !x"})
+        assert got == "curl \"$U/f/\"'$(id) !x'\"/off\""
+
+    def test_no_empty_quotes_are_left_at_the_ends_of_a_double_quoted_string(self) -> None:
+        """A value that begins or ends a "…" string leaves no empty "" behind."""
+        variables = {"COMPONENT": 'x "y', "FEATURE_FLAG": "checkout v2"}
+        assert substitute_command('get "$COMPONENT"', variables) == "get 'x \"y'"
+        assert substitute_command('curl "$U/f/$FEATURE_FLAG"', variables) == (
+            "curl \"$U/f/\"'checkout v2'")
+        assert substitute_command('a "${COMPONENT}$FEATURE_FLAG"', variables) == (
+            "a 'x \"y''checkout v2'")
+
+    def test_inside_single_quotes_only_a_quote_needs_care(self) -> None:
+        """In '…', the value stays inside; its own single quote is closed and reopened."""
+        got = substitute_command("-p '{\"c\":\"$COMPONENT\"}'", {"COMPONENT": "it's a|b"})
+        assert got == "-p '{\"c\":\"it'\\''s a|b\"}'"
+
+    def test_unset_plan_variables_show_as_unset(self) -> None:
+        """A plan variable with no value shows as unset (a shell would expand a raw
+        $TARGET_VERSION to nothing); other shell variables stay as written."""
+        assert substitute_command("echo $TARGET_VERSION $HOME", {"VERSION": "a b"}) == (
+            "echo ‹target version unset› $HOME")
+
+    @pytest.mark.parametrize("template", [
+        "printf '<%s>' $COMPONENT",
+        'printf "<%s>" "$(printf %s "$COMPONENT")"',
+        'printf "<%s>" "`printf %s $COMPONENT`"',
+    ])
+    def test_a_real_shell_prints_the_value(self, template: str) -> None:
+        """sh runs the command with the value as one argument, wherever it stands."""
+        value = "a|b `c` $HOME \\ \"q\" it's\nnext"
+        command = substitute_command(template, {"COMPONENT": value})
+        run = subprocess.run(["sh", "-c", command], capture_output=True, text=True, check=True)
+        assert run.stdout == f"<{value}>"
+
+    @settings(max_examples=300, deadline=None)
+    @given(value=VALUE, template=st.sampled_from(TEMPLATES))
+    def test_any_value_is_one_word_and_never_an_operator(
+            self, value: str, template: tuple[str, object]) -> None:
+        """Parsed as a shell would, the copied command has the value as one word."""
+        command, words = template
+        copied = substitute_command(command, {"COMPONENT": value}).strip()
+        expected = words(strip_invisible(value))  # type: ignore[operator]
+        assert shlex.split(copied) == expected
+        lexer = shlex.shlex(copied, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        assert list(lexer) == expected
+
+
+    @settings(max_examples=150, deadline=None)
+    @given(value=VALUE.filter(lambda v: "\t" not in v and strip_invisible(v).strip()))
+    def test_the_markdown_command_of_any_component_is_one_word(self, value: str) -> None:
+        """Read back from the rendered Markdown, a component's command has its name as one
+        word (tabs aside: the Markdown shows them as spaces)."""
+        plan = new_plan(deployment_type="canary", components=[value])
+        wanted = ["kubectl", "argo", "rollouts", "undo", strip_invisible(value)]
+        assert wanted in [shlex.split(fence) for fence in fences(render_markdown(plan))]
+
+
+class TestInvisibleCharacters:
+    def test_removed_from_commands(self) -> None:
+        """A right-to-left override in a command or a substituted value does not reach it."""
+        command = substitute_command(f"rm -rf /tmp/{RLO}gol.txt $FEATURE_FLAG",
+                                     {"FEATURE_FLAG": f"f{ZWSP}f"})
+        assert command == "rm -rf /tmp/gol.txt ff"
+
+    def test_removed_from_identifiers_in_the_markdown(self) -> None:
+        """The flag name, versions and the item ids of the timeline are shown without them."""
+        plan = new_plan(feature_flag=f"check{RLO}out", version=f"v{ZWSP}2",
+                        components=["api"])
+        record(plan, "tick", "sam", item=f"a{RLO}-1")
+        text = render_markdown(plan)
+        assert "| Done `a-1` |" in text
+        assert "**Feature Flag:** `checkout`" in text
+        assert "**Current Version:** `v2`" in text
+        assert RLO not in text and ZWSP not in text
+
+    def test_shown_visibly_in_prose(self) -> None:
+        """Elsewhere each one is shown by its code point, so the reader sees it is there."""
+        plan = new_plan(title=f"evil{RLO}txt.exe", components=[f"we{ZWSP}b"])
+        plan.assumptions.backups = f"nightly{RLO}"
+        plan.communications.internal_template = f"Hi{RLO}"
+        record(plan, "note", "sam", text=f"n{RLO}")
+        text = render_markdown(plan)
+        assert "# Rollback Plan: evil\\<U+202E>txt.exe" in text
+        assert "### we\\<U+200B>b" in text
+        assert "nightly\\<U+202E>" in text
+        assert "Hi<U+202E>\n" in fences(text)
+        assert "Note: n\\<U+202E>" in text
+        assert RLO not in text and ZWSP not in text
+
+    def test_inline_escaping_shows_them(self) -> None:
+        """The escaping every line of user text goes through shows them."""
+        assert inline(f"a{RLO}b") == "a\\<U+202E>b"
+        assert inline(f"a{ZWSP}", table=True) == "a\\<U+200B>"
+
+
+class TestCheck:
+    def finding(self, plan: Plan, where: str) -> str:
+        found = [f for f in lint(plan) if f.where == where and f.severity == "warning"]
+        assert found, f"no warning for {where}"
+        return " / ".join(f.message for f in found)
+
+    def test_component_name_that_is_not_a_plain_name(self) -> None:
+        """`check` names the component whose name a shell would read as more."""
+        plan = new_plan(components=["api", HOSTILE_NAME])
+        assert "not a plain name" in self.finding(plan, "components[1].name")
+        assert not [f for f in lint(plan) if f.where == "components[0].name"]
+
+    def test_flag_name_that_is_not_a_plain_name(self) -> None:
+        """`check` names a feature flag with characters beyond a plain name."""
+        plan = new_plan(feature_flag="checkout v2", components=["api"])
+        assert "not a plain name" in self.finding(plan, "feature_flag")
+
+    def test_plain_names_pass(self) -> None:
+        """Names of letters, digits and -._/:@ are not reported."""
+        plan = new_plan(feature_flag="team/checkout_v2.1:on@eu", components=["api-2"])
+        assert not [f for f in lint(plan) if "plain name" in f.message]
+
+    def test_invisible_characters_are_named_with_their_field(self) -> None:
+        """`check` warns of each field that holds them, saying which and what is done."""
+        plan = new_plan(feature_flag=f"ff{RLO}", components=["api"])
+        plan.components[0].steps[0].command = f"rm {ZWSP}-rf x"
+        plan.decision.severity = f"SEV1{RLO}"
+        assert "U+202E" in self.finding(plan, "feature_flag")
+        assert "removed from commands" in self.finding(plan, "feature_flag")
+        assert "plain name" not in self.finding(plan, "feature_flag")
+        assert "U+200B" in self.finding(plan, "components[0].steps[0].command")
+        assert "shown as <U+202E>" in self.finding(plan, "decision.severity")

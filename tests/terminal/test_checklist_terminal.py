@@ -1,0 +1,94 @@
+"""Checklist outcomes in a real terminal: `rollback-tui run` in tmux at 80×24, keys sent as
+a user types them; skip, fail, and the irreversible step that stray keys cannot confirm."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from tmux_session import BIN, Tmux
+
+from rollback_tui import store
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed "
+                       "(`make test` installs it with scripts/ensure-tmux)"),
+]
+
+
+def run(term: Tmux, plan: Path) -> None:
+    term.start(str(BIN), "run", "--by", "sam", str(plan),
+               env={"ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
+                    "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"]})
+    term.wait_for(lambda s: "Overall" in s and "space Done" in s and "s Skip" in s)
+
+
+def state(plan: Path, item_id: str) -> tuple[str, str | None]:
+    item = store.load(plan).plan.item(item_id)
+    assert item is not None
+    return item.state, item.reason
+
+
+class TestOutcomeKeys:
+    """s and f ask for a reason on one line; the row and the file show the outcome."""
+
+    def test_skip(self, term: Tmux, example_plan: Path) -> None:
+        """s, a reason, enter: a-1 is skipped on disk and shown so."""
+        run(term, example_plan)
+        term.keys("s")
+        term.wait_for("Why is a-1 skipped?")
+        term.type("flag already off")
+        term.keys("Enter")
+        screen = term.wait_for("↷ skipped")
+        assert "[-] 1. Disable feature flag in dashboard" in screen
+        assert "by sam: flag already off" in screen
+        assert state(example_plan, "a-1") == ("skipped", "flag already off")
+
+    def test_fail(self, term: Tmux, example_plan: Path) -> None:
+        """f, a reason, enter: a-1 has failed, counted apart in the summary."""
+        run(term, example_plan)
+        term.keys("f")
+        term.wait_for("Why is a-1 failed?")
+        term.type("403 from the flag API")
+        term.keys("Enter")
+        screen = term.wait_for("✗ failed")
+        assert "[!] 1. Disable feature flag in dashboard" in screen
+        assert "0/36 done, 1 failed" in screen
+        assert state(example_plan, "a-1") == ("failed", "403 from the flag API")
+
+
+    def test_a_burst_acts_in_the_order_typed(self, term: Tmux, example_plan: Path) -> None:
+        """s why enter f bad enter space sent at once: skipped, failed, done, in order."""
+        run(term, example_plan)
+        term.keys("s", "w", "h", "y", "Enter", "f", "b", "a", "d", "Enter", "Space")
+        term.wait_for(lambda s: "1/36 done, 1 skipped, 1 failed" in s)
+        assert [state(example_plan, i) for i in ("a-1", "a-2", "a-3")] == [
+            ("skipped", "why"), ("failed", "bad"), ("done", None)]
+
+
+class TestIrreversibleConfirmation:
+    """The database migration (irreversible in the example) is done only once the word is
+    typed."""
+
+    def test_stray_keys_do_not_confirm_the_word_does(self, term: Tmux, example_plan: Path
+                                                     ) -> None:
+        """space, enter, y, enter leave b-4 open; "irreversible" and enter mark it done."""
+        run(term, example_plan)
+        term.keys(*["Down"] * 7)
+        term.wait_for(lambda s: "b-4" in s)
+        term.keys("Space")
+        term.wait_for("b-4 cannot be undone")
+        term.keys("Space", "Enter", "y", "Enter")
+        term.wait_for("Not confirmed: type irreversible")
+        assert state(example_plan, "b-4") == ("open", None)
+        term.type("irreversible")
+        term.keys("Enter")
+        term.wait_for(lambda s: "cannot be undone" not in s and "1/36 done" in s)
+        plan = store.load(example_plan).plan
+        item = plan.item("b-4")
+        assert item is not None and item.state == "done" and item.done_by == "sam"
+        assert (plan.timeline[-1].event, plan.timeline[-1].text) == (
+            "tick", "irreversible step confirmed")

@@ -1,0 +1,141 @@
+"""Hang-ups at random moments, in a real terminal: the tmux server killed (as a dropped SSH
+connection does) while the wizard or the checklist is open, idle, typing, saving, right
+after a tick, a dialog open. Every time the process is gone within two seconds, the edit
+seen on screen is in the recovery file (or saved), and every tick seen on screen is on
+disk. Each hang-up has its own tmux server; the seed is in the test's name."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from tmux_session import BIN, EXAMPLE, Tmux, app_pid, ended, kept_text, wait_for_wizard
+
+from rollback_tui import store
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed "
+                       "(`make test` installs it with scripts/ensure-tmux)"),
+]
+
+GONE_WITHIN = 2.0
+"""Seconds from the hang-up to the end of the process."""
+
+EDIT_MOMENTS = ["idle", "typing", "dialog", "saving"] * 2
+RUN_MOMENTS = ["after-tick", "ticks", "idle", "dialog", "unseen-tick"] + ["after-tick"] * 3
+
+
+def fresh_plan(tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    plan = folder / "plan.toml"
+    plan.write_bytes(EXAMPLE.read_bytes())
+    return plan
+
+
+def start(term: Tmux, mode: str, plan: Path, n: int) -> None:
+    """Start the app; every other run at 160×48 rather than 80×24."""
+    term.start(str(BIN), mode, str(plan),
+               env={"ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
+                    "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"]})
+    if n % 2:
+        term.tmux("resize-window", "-t", "test", "-x", "160", "-y", "48")
+
+
+def hang_up(term: Tmux, pid: int) -> None:
+    """Kill the tmux server (the terminal goes away); the app must end within 2 s."""
+    term.kill()
+    deadline = time.monotonic() + GONE_WITHIN
+    while not ended(pid):
+        if time.monotonic() > deadline:
+            stat = Path(f"/proc/{pid}/stat").read_text(errors="replace")
+            raise AssertionError(f"the app (pid {pid}) is still running {GONE_WITHIN} s after "
+                                 f"the hang-up: {stat}")
+        time.sleep(0.05)
+
+
+def done_on_disk(plan: Path) -> int:
+    return sum(item.done for _, _, item in store.load(plan).plan.checklist())
+
+
+@pytest.mark.parametrize("n", range(len(EDIT_MOMENTS)))
+def test_wizard_hang_up(tmp_path: Path, n: int) -> None:
+    """The wizard: the title typed and seen on screen survives the hang-up."""
+    moment = EDIT_MOMENTS[n]
+    chance = random.Random(f"edit-{n}")
+    plan = fresh_plan(tmp_path, f"edit-{n}")
+    title = f"Hung up {n} {chance.randrange(1000)}"
+    term = Tmux()
+    try:
+        start(term, "edit", plan, n)
+        wait_for_wizard(term)
+        pid = app_pid(term)
+        term.keys("End", "C-u")
+        term.wait_for("the plan has no title")
+        term.type(title)
+        term.wait_for(title)
+        if moment == "idle":
+            time.sleep(chance.uniform(0, 2.5))  # before or after the recovery timer
+        elif moment == "typing":
+            term.type(" and more")
+            time.sleep(chance.uniform(0, 0.2))
+        elif moment == "dialog":
+            term.keys("C-q")
+            term.wait_for("unsaved changes")
+        elif moment == "saving":
+            term.keys("C-s")
+            time.sleep(chance.uniform(0, 0.15))
+        hang_up(term, pid)
+    finally:
+        term.kill()
+    on_disk = store.load(plan).plan.title
+    kept = kept_text(plan)
+    assert f'title = "{title}' in kept or on_disk.startswith(title), (moment, on_disk, kept)
+
+
+@pytest.mark.parametrize("n", range(len(RUN_MOMENTS)))
+def test_checklist_hang_up(tmp_path: Path, n: int) -> None:
+    """The checklist: every tick seen on screen is on disk after the hang-up."""
+    moment = RUN_MOMENTS[n]
+    chance = random.Random(f"run-{n}")
+    plan = fresh_plan(tmp_path, f"run-{n}")
+    before = done_on_disk(plan)
+    term = Tmux()
+    try:
+        start(term, "run", plan, n)
+        term.wait_for(lambda s: "Option A" in s and "[ ]" in s)
+        pid = app_pid(term)
+        seen = 0
+        if moment == "after-tick":
+            term.keys("Space")
+            term.wait_for("[x]", timeout=5)
+            time.sleep(chance.uniform(0, 0.1))
+            seen = 1
+        elif moment == "ticks":
+            term.keys("Space", "Space", "Space")
+            term.wait_for(lambda s: s.count("[x]") >= 3, timeout=5)
+            seen = 3
+        elif moment == "idle":
+            term.keys("Space")
+            term.wait_for("[x]", timeout=5)
+            time.sleep(chance.uniform(0.5, 2.0))
+            seen = 1
+        elif moment == "dialog":
+            term.keys("Space")
+            term.wait_for("[x]", timeout=5)
+            term.keys("n")
+            term.wait_for("note", timeout=5)
+            term.type("a note never sent")
+            seen = 1
+        elif moment == "unseen-tick":
+            term.keys("Space")
+            time.sleep(chance.uniform(0, 0.2))
+        hang_up(term, pid)
+    finally:
+        term.kill()
+    assert done_on_disk(plan) >= before + seen, moment
