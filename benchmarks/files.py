@@ -35,7 +35,7 @@ from rollback_tui import store
 from rollback_tui.plan import Plan, new_plan
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
-from rollback_tui.store import document as plan_document
+from rollback_tui.store import patch as plan_patch
 
 SIZES = (10, 200, 1000)
 RENDER_ITEMS = 1000
@@ -144,12 +144,12 @@ def measure_sizes(folder: Path, rounds: int) -> dict[int, dict[str, list[float]]
 @contextlib.contextmanager
 def whole_document() -> Iterator[None]:
     """Saves inside parse and write the whole document: patching is switched off."""
-    patch = plan_document.patch
-    plan_document.patch = lambda text, raw, plan: None
+    patch = plan_patch.patch
+    plan_patch.patch = lambda text, raw, plan: None
     try:
         yield
     finally:
-        plan_document.patch = patch
+        plan_patch.patch = patch
 
 
 def measure_render_items(repeats: int) -> list[float]:

@@ -20,7 +20,7 @@ import re
 
 from markdown_it.tree import SyntaxTreeNode
 
-from rollback_tui.render.shell_words import is_plain_name, quoting_at, single_quoted
+from rollback_tui.plan.shell_words import is_plain_name, quoting_at, single_quoted
 
 # The order render's variables are written back in when two share a value.
 VARIABLES = ("VERSION", "TARGET_VERSION", "FEATURE_FLAG", "INCIDENT", "COMPONENT")

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.render.shell_words import INVISIBLE, is_plain_name, strip_invisible
+from rollback_tui.plan.shell_words import INVISIBLE, is_plain_name, strip_invisible
 
 Severity = Literal["error", "warning"]
 

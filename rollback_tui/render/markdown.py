@@ -10,10 +10,7 @@ import re
 from dataclasses import dataclass
 
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.timeline import EVENT_LABELS, Progress, item_labels, option_milestones
-from rollback_tui.render.markdown_syntax import block, code_span, fenced, heading, inline
-from rollback_tui.render.run_record import date_rows, estimate, run_section
-from rollback_tui.render.shell_words import (
+from rollback_tui.plan.shell_words import (
     INVISIBLE,
     finish,
     is_plain_name,
@@ -21,6 +18,9 @@ from rollback_tui.render.shell_words import (
     quoting_at,
     strip_invisible,
 )
+from rollback_tui.plan.timeline import EVENT_LABELS, Progress, item_labels, option_milestones
+from rollback_tui.render.markdown_syntax import block, code_span, fenced, heading, inline
+from rollback_tui.render.run_record import date_rows, estimate, run_section
 
 _NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
 # $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rollback_tui.render.shell_words import INVISIBLE, visible
+from rollback_tui.plan.shell_words import INVISIBLE, visible
 
 _BACKTICKS = re.compile(r"`+")
 _ALWAYS = re.compile(r"([\\*\[\]<|~$])")

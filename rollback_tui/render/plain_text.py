@@ -13,11 +13,11 @@ Pure: no I/O and no UI.
 from __future__ import annotations
 
 from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.plan.shell_words import strip_invisible, visible
 from rollback_tui.plan.timeline import EVENT_LABELS, option_milestones
 from rollback_tui.render import substitute, substitute_command
 from rollback_tui.render.markdown_syntax import TABLE_LINE_BREAK
 from rollback_tui.render.run_record import date_fields, duration, run_fields
-from rollback_tui.render.shell_words import strip_invisible, visible
 
 _UNSET = "(not yet written)"
 

@@ -47,7 +47,7 @@ def date_rows(plan: Plan) -> list[str]:
 def run_fields(plan: Plan) -> list[tuple[str, str]]:
     """A run file's kind, label, plan, times and outcomes, as (label, value): empty for a
     plan. Values are the user's text as is: the caller escapes them."""
-    from rollback_tui.store import runs
+    from rollback_tui.plan import run_times as runs
 
     info = plan.run
     if info is None:
@@ -85,7 +85,7 @@ def run_section(plan: Plan) -> str:
 
 
 def _drill_times(plan: Plan) -> str:
-    from rollback_tui.store import runs
+    from rollback_tui.plan import run_times as runs
 
     lines = ["", "### Measured Times", "", "| Option | Estimate | Measured |",
              "| --- | --- | --- |"]

@@ -255,12 +255,13 @@ def dumps(plan_file: PlanFile) -> str:
     """The plan written into its file's text, as TOML (the file itself is not touched).
 
     Only the tables that changed are parsed and rewritten when the text allows it (see
-    plan_document.patch); otherwise the whole document is.
+    plan_patch.patch); otherwise the whole document is.
     """
     from rollback_tui.store import document as plan_document
+    from rollback_tui.store import patch as plan_patch
 
     if not plan_file.fresh:
-        text = plan_document.patch(plan_file.source, plan_file.raw, plan_file.plan)
+        text = plan_patch.patch(plan_file.source, plan_file.raw, plan_file.plan)
         if text is not None:
             plan_file._document = None  # it no longer matches once the text is written
             return text

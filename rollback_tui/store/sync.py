@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 from rollback_tui import store
-from rollback_tui.store import file_safety
 from rollback_tui.plan.merge import MergeSummary, merge, summarize
+from rollback_tui.store import file_safety
 
 MERGE_ATTEMPTS = 3
 """A save that finds the file changed again and again gives up after this many merges."""

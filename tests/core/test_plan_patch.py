@@ -18,6 +18,7 @@ from rollback_tui.plan.model import Component, Contact
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.store import document as plan_document
 from rollback_tui.store import layout as toml_layout
+from rollback_tui.store import patch as plan_patch
 
 
 def hand_edited() -> str:
@@ -68,14 +69,14 @@ class TestSameBytesAsAWholeSave:
         for _ in range(saves):
             done = [edit(plan, rng) for _ in range(edits)]
             expected = whole(text, plan)
-            patched = plan_document.patch(text, tomllib.loads(text), plan)
+            patched = plan_patch.patch(text, tomllib.loads(text), plan)
             assert patched is None or patched == expected, done
             text = expected
 
     @pytest.mark.parametrize("source", sorted(set(SOURCES) - {"crlf"}))
     def test_no_change_is_the_text_itself(self, source: str) -> None:
         text = whole(SOURCES[source], loaded(SOURCES[source]))  # in our layout first
-        assert plan_document.patch(text, tomllib.loads(text), loaded(text)) == text
+        assert plan_patch.patch(text, tomllib.loads(text), loaded(text)) == text
 
 
 class TestTheCommonSavesArePatched:
@@ -84,7 +85,7 @@ class TestTheCommonSavesArePatched:
     def patched(self, text: str, change) -> str:
         plan = loaded(text)
         change(plan)
-        result = plan_document.patch(text, tomllib.loads(text), plan)
+        result = plan_patch.patch(text, tomllib.loads(text), plan)
         assert result is not None, "fell back to the whole document"
         assert result == whole(text, plan)
         return result
@@ -121,7 +122,7 @@ class TestFallsBack:
     def patch(self, text: str, change=lambda plan: None) -> str | None:
         plan = loaded(text)
         change(plan)
-        return plan_document.patch(text, tomllib.loads(text), plan)
+        return plan_patch.patch(text, tomllib.loads(text), plan)
 
     def test_crlf_line_ends(self) -> None:
         """tomllib reads CRLF in a multi-line string as LF, tomlkit keeps it: only tomlkit

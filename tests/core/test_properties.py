@@ -17,11 +17,11 @@ from pydantic import BaseModel
 
 from rollback_tui import store
 from rollback_tui.plan import Contact, Plan, ProcedureChoice, Trigger, new_plan
+from rollback_tui.plan.shell_words import visible
 from rollback_tui.plan.text import clean_text
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import markdown_syntax as markdown_text
 from rollback_tui.render import render_markdown
-from rollback_tui.render.shell_words import visible
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
 AT = dt.datetime(2026, 11, 21, 3, 4, 5, tzinfo=dt.UTC)

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from rollback_tui.plan import Plan, lint, new_plan
+from rollback_tui.plan.shell_words import strip_invisible
 from rollback_tui.plan.text import clean_text
 from rollback_tui.plan.timeline import record
 from rollback_tui.render import render_markdown, substitute_command
 from rollback_tui.render.markdown_syntax import inline
-from rollback_tui.render.shell_words import strip_invisible
 
 HOSTILE_NAME = "web|edge `canary` "
 RLO = "\u202e"

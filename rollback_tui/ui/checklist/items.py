@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from rollback_tui.plan.model import ChecklistItem, ItemState, Plan
+from rollback_tui.plan.shell_words import visible
 from rollback_tui.plan.timeline import (
     EVENT_LABELS,
     Progress,
@@ -26,7 +27,6 @@ from rollback_tui.plan.timeline import (
 )
 from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.render import substitute, substitute_command
-from rollback_tui.render.shell_words import visible
 from rollback_tui.ui.checklist.outcome_keys import OutcomeActions
 from rollback_tui.ui.dialogs.held_keys import KeysToInput
 

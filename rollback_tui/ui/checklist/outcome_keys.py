@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 
 from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.plan.shell_words import visible
 from rollback_tui.plan.timeline import Outcome, record, set_done, set_outcome
 from rollback_tui.render import substitute
-from rollback_tui.render.shell_words import visible
 from rollback_tui.ui.dialogs.choice import Choice
 from rollback_tui.ui.dialogs.confirm_irreversible import ConfirmIrreversible
 from rollback_tui.ui.dialogs.held_keys import KeysToInput

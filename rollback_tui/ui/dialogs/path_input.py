@@ -9,7 +9,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
-from rollback_tui.ui.wizard.fields import InOrderKeys, _own_keys
+from rollback_tui.ui.in_order_keys import InOrderKeys, own_keys
 
 
 def complete_path(text: str) -> tuple[str, list[str]]:
@@ -60,7 +60,7 @@ class PathInput(InOrderKeys, Input):
     """An input for a path: Tab completes file and folder names. Keys typed ahead (a name,
     then Enter) act in the order typed, as in the wizard's fields."""
 
-    OWN_KEYS = _own_keys(Input.BINDINGS)
+    OWN_KEYS = own_keys(Input.BINDINGS)
 
     class Candidates(Message):
         """Tab found several names (or none): the dialog shows them for a moment."""

@@ -20,39 +20,13 @@ from textual.reactive import Reactive
 from textual.widgets import Input, Label, Static, TextArea
 
 from rollback_tui.plan.text import clean_text, visible
+from rollback_tui.ui.in_order_keys import InOrderKeys, own_keys
 
 Parser = Callable[[str], Any]
 
 
-def _own_keys(bindings: list[Any]) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for binding in bindings:
-        if isinstance(binding, Binding):
-            for key in binding.key.split(","):
-                keys[key.strip()] = binding.action
-    return keys
 
 
-class InOrderKeys:
-    """Acts on the widget's own key bindings as each key arrives.
-
-    Textual runs a widget's bindings only once the key has bubbled up to the app, while
-    typed characters are inserted at once: in a burst (typing ahead, or a slow SSH link)
-    `end` then `x` could insert the `x` before moving to the end. Handling the bound keys
-    here keeps every key in the order it was typed. (Across widgets, the app routes each
-    key only once the one before it has settled: ``rollback_tui.ui.typeahead``; this keeps
-    a field's own keys from a round trip to the app.)
-    """
-
-    OWN_KEYS: dict[str, str] = {}
-
-    async def on_key(self, event: events.Key) -> None:
-        action = self.OWN_KEYS.get(event.key)
-        if action is None:
-            return
-        event.prevent_default()
-        event.stop()
-        await self.run_action(action)  # type: ignore[attr-defined]
 
 
 SELECT_ALL = Binding("ctrl+l", "select_all", "Select all", show=False)
@@ -67,7 +41,7 @@ class FieldInput(InOrderKeys, Input):
     """A one-line input bound to ``target.attr``."""
 
     BINDINGS = [SELECT_ALL]
-    OWN_KEYS = _own_keys([*Input.BINDINGS, SELECT_ALL])
+    OWN_KEYS = own_keys([*Input.BINDINGS, SELECT_ALL])
 
     # Input sets its virtual size from the text's width on every keystroke, and Widget's
     # virtual_size asks for a layout of the whole screen when it changes. A field's own
@@ -130,7 +104,7 @@ class FieldText(InOrderKeys, TextArea):
     """A multi-line text area bound to ``target.attr``."""
 
     BINDINGS = [SELECT_ALL]
-    OWN_KEYS = _own_keys([*TextArea.BINDINGS, SELECT_ALL])
+    OWN_KEYS = own_keys([*TextArea.BINDINGS, SELECT_ALL])
 
     DEFAULT_CSS = """
     FieldText { height: auto; min-height: 2; max-height: 6; }
