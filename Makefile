@@ -31,7 +31,8 @@ test: $(VENV)/.installed
 	./scripts/ensure-tmux
 	./scripts/ensure-node-tools
 	$(BIN)/ruff check rollback_tui tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -n 2
 
 bench: bytecode
 	$(BIN)/python benchmarks/run_all.py
