@@ -442,14 +442,13 @@ def parse_markdown(text: str) -> tuple[Plan, list[Unplaced]]:
 
 def read_file(path: Path) -> tuple[Plan, list[Unplaced]]:
     """The plan in the Markdown file at *path*; NotAPlan with one line naming the file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotAPlan(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise NotAPlan(f"{path}: is a folder, not a Markdown file") from None
-    except OSError as exc:
-        raise NotAPlan(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from rollback_tui.store.errors import PlanFileError
+    from rollback_tui.store.file_safety import read_regular
+
+    try:  # a regular file only, of a plan's size at most: a FIFO or /dev/zero is refused
+        data = read_regular(path)
+    except PlanFileError as exc:
+        raise NotAPlan(str(exc).replace("not a plan file", "not a Markdown file")) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -295,3 +295,18 @@ class TestRenderedCommandsStayInTheirItem:
         fences = [t for t in tokens if t.type == "fence" and "echo one" in t.content]
         assert fences and fences[0].level >= 4  # ordered list > item > bullet list > item
         assert fences[0].content == "echo one\n\necho two\n"
+
+
+class TestNotAFile:
+    def test_a_fifo_is_refused_at_once(self, tmp_path: Path) -> None:
+        """import of a FIFO: one line and exit 2, never a hang waiting for a writer."""
+        import os
+        import subprocess
+        import sys
+
+        fifo = tmp_path / "plan.md"
+        os.mkfifo(fifo)
+        done = subprocess.run([sys.executable, "-m", "rollback_tui", "import", str(fifo)],
+                              capture_output=True, text=True, timeout=30)
+        assert done.returncode == 2
+        assert "not a regular file" in done.stderr and done.stderr.count("\n") == 1
