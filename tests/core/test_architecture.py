@@ -155,7 +155,7 @@ NOT_ON_THE_FIRST_SCREEN = [
     "tomlkit",  # writing the plan back: the first save
     "rollback_tui.store.document",
     "markdown_it",  # the preview, hidden at 80 columns
-    "filelock",  # the lock around a save
+    "rollback_tui.store.lock",  # the lock around a save
     "rollback_tui.ui.checklist.checklist_screen",  # checklist mode, Run checklist
     "rollback_tui.ui.dialogs.restore",  # a recovery file
     "rollback_tui.ui.dialogs.conflict",  # a conflict on saving
