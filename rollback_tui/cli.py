@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Literal, NoReturn, TypedDict
 
 import click
 
@@ -19,7 +19,7 @@ from rollback_tui import store
 from rollback_tui.completion import complete_item_ids
 from rollback_tui.locations import default_user
 from rollback_tui.plan import DeploymentType, new_plan
-from rollback_tui.plan.model import utc_now
+from rollback_tui.plan.model import ItemState, utc_now
 from rollback_tui.plan.text import visible
 from rollback_tui.plan.timeline import Outcome, Progress, set_done, set_outcome
 from rollback_tui.plan.update_clock import update_clock
@@ -294,6 +294,21 @@ def check(paths: tuple[Path, ...], output_format: str, as_of: dt.datetime | None
     sys.exit(check_report.exit_code(results))
 
 
+class _StatusRow(TypedDict):
+    """One checklist item as `status` lists it (and `status --json` prints it)."""
+
+    id: str
+    section: str
+    text: str
+    done: bool
+    done_at: str | None
+    done_by: str | None
+    state: ItemState
+    outcome: Literal["skipped", "failed"] | None
+    reason: str | None
+    irreversible: bool
+
+
 @main.command(short_help="List every checklist item and its state.")
 @click.argument("path", type=PathArg)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -301,7 +316,7 @@ def status(path: Path, as_json: bool) -> None:
     """List every checklist item: id, section, text and state (open, done, skipped or
     failed); then when the next status update is due."""
     plan, _ = _read(path)
-    rows = [
+    rows: list[_StatusRow] = [
         {
             "id": item.id,
             "section": section,

@@ -152,7 +152,7 @@ def _marked(texts: dict[Side, str], name: str) -> str | None:
         paths = []
         for side in ("ours", "base", "theirs"):
             path = Path(folder, side)
-            path.write_text(texts[side], "utf-8")  # type: ignore[index]
+            path.write_text(texts[side], "utf-8")
             paths.append(str(path))
         labels = [arg for side in ("ours", "base", "theirs")
                   for arg in ("-L", f"{name} ({side})")]

@@ -211,7 +211,7 @@ class _Reader:
             self.options.setdefault(key, []).extend(self.items(node))
         elif section == "components" and sub == "component" and _is_list(node):
             self.components[-1][1].extend(self.items(node))
-        elif section == "communications" and sub in TEMPLATES.values():
+        elif section == "communications" and sub is not None and sub in TEMPLATES.values():
             self.template(node, sub)
         elif section == "communications" and sub == "actions" and _is_list(node):
             self.actions.extend(self.items(node))

@@ -159,8 +159,9 @@ class _Merger:
             order.insert(at, item_id)
         merged = []
         for item_id in order:
-            value = self.merge(*(items.get(item_id, MISSING) for items in by_id),
-                               f"item {item_id}")
+            base_item, ours_item, theirs_item = (items.get(item_id, MISSING)
+                                                 for items in by_id)
+            value = self.merge(base_item, ours_item, theirs_item, f"item {item_id}")
             if value is not MISSING:
                 merged.append(value)
         return merged

@@ -187,7 +187,7 @@ class _Renderer:
         elif item.state in ("skipped", "failed"):
             reason = f": {inline(item.reason)}" if item.reason and item.reason.strip() else ""
             line += f" — **{item.state}**{who}{when}{reason}"
-        if _has_command(item):
+        if item.command is not None and _has_command(item):
             # Blank lines around the block (markdownlint MD031); the list is then loose.
             line += "\n\n" + fenced(substitute_command(item.command, variables), indent, "sh")
         return line

@@ -198,7 +198,7 @@ class _TextRenderer:
         return "\n".join(parts) + "\n"
 
     def timeline(self) -> list[str]:
-        items = {}
+        items: dict[str, ChecklistItem] = {}
         for _, _, checklist_item in self.plan.checklist():
             items.setdefault(checklist_item.id, checklist_item)
         out = []

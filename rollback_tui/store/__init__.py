@@ -2,6 +2,7 @@
 document and layout, the lock, sync with changes made on disk, recovery files and
 run records. Never imports Textual."""
 
+from rollback_tui.plan.model import Plan
 from rollback_tui.store.errors import (
     ConflictError,
     LockBusyError,
@@ -10,7 +11,6 @@ from rollback_tui.store.errors import (
 )
 from rollback_tui.store.plan_file import (
     FileIdentity,
-    Plan,
     PlanFile,
     backup_path,
     check_unchanged,

@@ -8,7 +8,7 @@ only when a plan is saved.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, TypeGuard, cast, overload
 
 import tomlkit
 from pydantic import BaseModel
@@ -71,6 +71,14 @@ def _body(table: Container | Table) -> Container:
     return table.value if isinstance(table, Table) else table
 
 
+@overload
+def _as_table(value: InlineTable) -> Table: ...
+
+
+@overload
+def _as_table(value: Array) -> AoT: ...
+
+
 def _as_table(value: InlineTable | Array) -> Table | AoT:
     """An inline table as a table, or an array of inline tables as an array of tables,
     with every key kept (unknown ones too): the model's keys are then synced into it.
@@ -78,7 +86,13 @@ def _as_table(value: InlineTable | Array) -> Table | AoT:
     Made from its values, as nothing else is here: an inline table holds no comments, so
     only its one-line layout is lost (a wizard's edit can add what does not fit on a line).
     """
-    return tomlkit.item(value.unwrap())
+    # tomlkit's overloads leave the result Any (a dict may also become an inline table,
+    # when a parent array is given): a dict alone becomes a table, a list of dicts an AoT.
+    if isinstance(value, InlineTable):
+        table: Table = tomlkit.item(value.unwrap())
+        return table
+    array: AoT = tomlkit.item(value.unwrap())  # every entry is an inline table
+    return array
 
 
 def _add_key(table: Tableish, name: str, value: Any) -> None:
@@ -138,7 +152,7 @@ def _sync_key(table: Tableish, present: set[str], model: BaseModel, name: str) -
         table[name] = _toml_value(value)
 
 
-def _is_array(value: Any) -> bool:
+def _is_array(value: Any) -> TypeGuard[list[BaseModel]]:
     """A non-empty list of models: an array of tables."""
     return isinstance(value, list) and bool(value) and isinstance(value[0], BaseModel)
 
@@ -242,7 +256,7 @@ def _space_like_neighbours(new: Table, previous: Item | None) -> None:
         new.trivia.indent = "\n" + new.trivia.indent
 
 
-def _take_tail(table: Table) -> list[tuple[Any, Item]]:
+def _take_tail(table: Table) -> list[tuple[None, Whitespace | Comment]]:
     """Remove and return the blank lines and comments that end *table*, at any depth."""
     body = table.value.body
     if body and isinstance(body[-1][1], AoT) and len(body[-1][1]):
@@ -254,7 +268,7 @@ def _take_tail(table: Table) -> list[tuple[Any, Item]]:
                                                              Whitespace | Comment):
         start -= 1
     # Only unkeyed entries after every key go, so the container's key index stays right.
-    tail = body[start:]
+    tail = cast("list[tuple[None, Whitespace | Comment]]", body[start:])  # as just checked
     del body[start:]
     return tail
 

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
 from rollback_tui import store
+from rollback_tui.plan.merge import MergeSummary
 from rollback_tui.plan.model import utc_now
 from rollback_tui.plan.text import visible
 from rollback_tui.render import render_markdown
@@ -91,7 +92,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
     def plan(self) -> store.Plan:
         return self.plan_file.plan
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         if self.mode == "drill":
             from rollback_tui.ui.checklist.drill import start
 
@@ -406,9 +407,13 @@ class RollbackApp(TypeAheadKeys, App[int]):
                        ) -> None:
         """Save the plan under a new path (then run *then*, once saved)."""
         start = str(self.plan_file.path) if not self.untitled else free_name(Path.cwd())
+
+        def saved(path: Path | None) -> None:
+            if path is not None and then:
+                then()
+
         self.push_screen(AskPath(prompt or "Save the plan as (TOML; the Markdown goes beside "
-                                 "it):", start, attempt=self._try_save_as),
-                         lambda path: then() if path is not None and then else None)
+                                 "it):", start, attempt=self._try_save_as), saved)
 
     def _try_save_as(self, dialog: AskPath, path: Path,
                      asked: frozenset[str] = frozenset()) -> None:
@@ -419,12 +424,16 @@ class RollbackApp(TypeAheadKeys, App[int]):
                 path.with_suffix(".toml")
         same = not self.untitled and path == self.plan_file.path
         again = partial(self._try_save_as, dialog, path)
+
+        def create(answer: str | None) -> None:
+            if answer == "create" and self._make_folder(dialog, path):
+                again(asked=asked | {"folder"})
+
         if "folder" not in asked and not path.parent.exists():
             self.push_screen(
                 Choice(f"The folder {path.parent} does not exist. Create it?",
                        [("create", "Create it"), ("cancel", "Cancel")]),
-                lambda answer: answer == "create" and self._make_folder(dialog, path) and
-                again(asked=asked | {"folder"}))
+                create)
             return
         if "replace" not in asked and path.exists() and not same:
             self.push_screen(
@@ -572,7 +581,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     # -- command palette ---------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen, run_checklist
 
         yield SystemCommand("Save", "Save the plan (TOML and Markdown)", self.action_save)
@@ -603,7 +612,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
                             self.action_quit)
 
 
-def _plain_save(plan_file: store.PlanFile) -> list[saving.MergeSummary]:
+def _plain_save(plan_file: store.PlanFile) -> list[MergeSummary]:
     """The wizard's save: refuses (ConflictError) when the file changed since it was read."""
     store.save(plan_file)
     return []

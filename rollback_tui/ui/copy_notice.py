@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.notifications import SeverityLevel
@@ -21,7 +22,7 @@ NOTIFY_SECONDS = 8
 """The report names a file to open if nothing pastes: give time to read it."""
 
 
-def copy_and_report(app: App[object], text: str, what: str) -> None:
+def copy_and_report(app: App[Any], text: str, what: str) -> None:
     """Copy *text* every way that can work here, then notify which ways did.
 
     *what* names the text for the notification's title ("the plan's Markdown").
@@ -39,7 +40,7 @@ def copy_and_report(app: App[object], text: str, what: str) -> None:
     app.run_worker(local_copy, name="copy", group="copy", thread=True, exit_on_error=False)
 
 
-def _report(app: App[object], report: CopyReport, local: CopyAttempt, what: str) -> None:
+def _report(app: App[Any], report: CopyReport, local: CopyAttempt, what: str) -> None:
     report.attempts.insert(1, local)  # terminal, local clipboard, file: the usual order
     terminal = report.attempt("terminal (OSC 52)")
     severity: SeverityLevel

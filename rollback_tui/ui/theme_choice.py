@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.app import App
 from textual.theme import BUILTIN_THEMES, Theme
@@ -81,7 +82,7 @@ class ThemeSetup:
             return True
         return None
 
-    def install(self, app: App[object]) -> None:
+    def install(self, app: App[Any]) -> None:
         """Register every loaded theme with *app* and switch it to the starting theme."""
         for loaded in self.load.themes.values():
             app.register_theme(loaded.theme)
@@ -91,7 +92,7 @@ class ThemeSetup:
 class ThemeMemory:
     """Writes the theme the user picks to the config file; reports a file it can't write."""
 
-    def __init__(self, app: App[object], start: str) -> None:
+    def __init__(self, app: App[Any], start: str) -> None:
         self.app = app
         self.remembered = start
         """The theme the config file holds (or that the app opened with)."""

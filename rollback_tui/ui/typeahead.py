@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from textual import events
 from textual._context import active_message_pump
@@ -30,6 +30,12 @@ SETTLE_ROUNDS = 12
 
 KEY_TIMEOUT = 2.0
 """A key whose end is never seen (its widget removed under it) releases the next after this."""
+
+
+class _Finishing(Protocol):
+    """A tracked event as ``finish`` sees it: the subclasses hold ``_done`` in their slots."""
+
+    _done: Callable[[], None] | None
 
 
 class _Tracked:
@@ -44,7 +50,7 @@ class _Tracked:
             self.finish(later=True)
         return result
 
-    def finish(self, *, later: bool = False) -> None:
+    def finish(self: _Finishing, *, later: bool = False) -> None:
         """The event will go no further: once its current handler is done, it is done."""
         done, self._done = self._done, None
         if done is None:

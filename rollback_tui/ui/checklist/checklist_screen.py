@@ -135,7 +135,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         if self.host.git is not None:
             self.host.git.start()  # run --git: pull now, and every so often
         self.set_interval(1.0, self.show_summary)
-        self.call_after_refresh(self.app.first_frame_drawn)
+        self.call_after_refresh(self.host.first_frame_drawn)
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from rollback_tui import store
+from rollback_tui.plan import run_times
 from rollback_tui.store import runs
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class Drill:
         """After each save of the checklist: the drill ends with its last open step."""
         if self.finished:
             return
-        if runs.counts(self.app.plan)["open"] == 0:
+        if run_times.counts(self.app.plan)["open"] == 0:
             self.finish()
 
     def finish(self) -> None:
@@ -56,7 +57,7 @@ class Drill:
                                           self.plan_path))
 
 
-def start(app: RollbackApp) -> Screen:
+def start(app: RollbackApp) -> Screen[None]:
     """Start the drill on the app's plan (its run file written, the clock running) and
     return the checklist to show."""
     from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen

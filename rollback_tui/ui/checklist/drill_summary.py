@@ -12,10 +12,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from rollback_tui.plan import run_times
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import visible
 from rollback_tui.render.run_record import duration
-from rollback_tui.store import runs
 
 BANNER = "DRILL · a rehearsal: the plan's live run is not touched"
 
@@ -34,9 +34,9 @@ class DrillBanner(Static):
 
 def summary_lines(run: Plan, run_path: Path, plan_path: Path) -> list[Content]:
     """The summary's lines, from the drill's run (user text kept as plain text)."""
-    start, end = runs.run_start(run), runs.run_end(run)
+    start, end = run_times.run_start(run), run_times.run_end(run)
     took = duration(int((end - start).total_seconds())) if start and end else "-"
-    c = runs.counts(run)
+    c = run_times.counts(run)
     lines = [
         Content.styled(f"Drill finished in {took}", "bold"),
         Content(f"{c['done']} done, {c['skipped']} skipped, {c['failed']} failed, "
@@ -44,11 +44,11 @@ def summary_lines(run: Plan, run_path: Path, plan_path: Path) -> list[Content]:
         Content(""),
         Content.styled("Actual against estimated time", "bold"),
     ]
-    for option in runs.option_times(run):
+    for option in run_times.option_times(run):
         left = "" if option.complete else " (not finished)"
         lines.append(Content(visible(f"  {option.label}: {duration(option.seconds)}{left}, "
                                      f"estimated {option.estimate or 'no estimate'}")))
-    slow = runs.slowest(run)
+    slow = run_times.slowest(run)
     if slow:
         lines += [Content(""), Content.styled("Slowest steps", "bold")]
         for t in slow:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.timer import Timer
@@ -25,7 +26,7 @@ def _key(event: TimelineEvent) -> str:
 class GitWorker:
     """Commits (and pulls and pushes) the plan after each save, one round at a time."""
 
-    def __init__(self, app: App[object], plan_path: Path, plan: Plan, *,
+    def __init__(self, app: App[Any], plan_path: Path, plan: Plan, *,
                  retry_seconds: float = RETRY_SECONDS,
                  pull_seconds: float = PULL_SECONDS) -> None:
         self.app = app

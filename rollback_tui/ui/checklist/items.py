@@ -271,7 +271,7 @@ class ChecklistGroup(Vertical):
         rows = {row.item_id: row for row in self.rows}
         for item in group.items:
             if item.id in rows:
-                rows[item.id].show(item, pending=bool(pending) and item.id in pending)
+                rows[item.id].show(item, pending=pending is not None and item.id in pending)
 
 
 # -- the summary ------------------------------------------------------------------------

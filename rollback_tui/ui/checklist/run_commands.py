@@ -30,11 +30,16 @@ def ask_new_run(app: RollbackApp) -> None:
     from rollback_tui.ui.dialogs.choice import Choice
 
     folder = runs.runs_dir(app.plan_file.path).name
+
+    def answered(answer: str | None) -> None:
+        if answer == "reset":
+            app.call_later(new_run, app)
+
     app.push_screen(Choice(f"Archive this run (every outcome, the timeline, the incident "
                            f"start) in {folder}/, then clear the plan's ticks and timeline "
                            "for the next run?",
                            [("reset", "Archive and clear"), ("cancel", "Cancel")]),
-                    lambda answer: app.call_later(new_run, app) if answer == "reset" else None)
+                    answered)
 
 
 async def new_run(app: RollbackApp) -> None:

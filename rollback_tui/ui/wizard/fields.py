@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from rollback_tui.plan.text import clean_text, visible
 from rollback_tui.ui.in_order_keys import InOrderKeys, own_keys
@@ -71,7 +71,7 @@ class FieldInput(InOrderKeys, Input):
     # next key would replace the title.
     _select_next_focus = True
 
-    @property  # type: ignore[override]
+    @property
     def select_on_focus(self) -> bool:
         select, self._select_next_focus = self._select_next_focus, True
         return select and self._select_on_focus
@@ -140,8 +140,8 @@ class LabelledField(Vertical):
     LabelledField.-stacked .field-message { padding-left: 0; }
     """
 
-    def __init__(self, label: str, field: Input | TextArea, *, stacked: bool = False,
-                 path: str = "") -> None:
+    def __init__(self, label: str, field: Input | TextArea | Select[Any], *,
+                 stacked: bool = False, path: str = "") -> None:
         super().__init__(classes="-stacked" if stacked else "")
         self.label = label
         self.field = field

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol, cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
@@ -18,7 +20,7 @@ from rollback_tui.render import render_sections
 from rollback_tui.ui.messages import GoToStep, PlanEdited, StepsReshaped
 from rollback_tui.ui.wizard.fields import FieldInput
 from rollback_tui.ui.wizard.preview import Preview
-from rollback_tui.ui.wizard.step_list import StepList
+from rollback_tui.ui.wizard.step_list import StepList, StepState
 from rollback_tui.ui.wizard.steps import STEPS, StepPane
 
 WIDE = 120
@@ -38,6 +40,14 @@ STEP_SECTIONS: dict[str, tuple[str, ...]] = {
     "followup": ("post-rollback",),
 }
 """The preview sections a step edits, to scroll the preview to them."""
+
+
+class WizardHost(Protocol):
+    """What the wizard calls on the app that shows it (the wizard never imports the app)."""
+
+    def mark_dirty(self) -> None: ...
+
+    def first_frame_drawn(self) -> None: ...
 
 
 class WizardScreen(Screen[None]):
@@ -87,7 +97,7 @@ class WizardScreen(Screen[None]):
         self.refresh_preview()
         self.run_lint()
         self.query_one("#title").focus()
-        self.call_after_refresh(self.app.first_frame_drawn)
+        self.call_after_refresh(self.host.first_frame_drawn)
 
     async def show_plan(self, plan: Plan, *, unknown_keys: list[str], loaded: bool) -> None:
         """Edit another plan: every step is rebuilt on it, from the first step."""
@@ -98,6 +108,11 @@ class WizardScreen(Screen[None]):
         self.findings = []
         await self.recompose()
         await self._start()
+
+    @property
+    def host(self) -> WizardHost:
+        """The app showing the wizard: RollbackApp, the only app that pushes it."""
+        return cast("WizardHost", self.app)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -197,7 +212,7 @@ class WizardScreen(Screen[None]):
 
     @on(PlanEdited)
     def _edited(self, event: PlanEdited) -> None:
-        self.app.mark_dirty()  # type: ignore[attr-defined]
+        self.host.mark_dirty()
         self.refresh_preview()
         if self._lint_timer is not None:
             self._lint_timer.stop()
@@ -230,6 +245,7 @@ class WizardScreen(Screen[None]):
         steps = self.query_one(StepList)
         with_findings = {f.step for f in self.findings}
         for key in self.step_keys:
+            state: StepState
             if key == "review":
                 state = "findings" if self.findings else (
                     "complete" if key in self.visited else "untouched")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Select, Static
 
-from rollback_tui.plan.model import ProcedureChoice
+from rollback_tui.plan.model import ChecklistItem, ProcedureChoice
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.wizard.fields import FieldInput, LabelledField
 from rollback_tui.ui.wizard.row_lists import item_list
@@ -45,8 +47,12 @@ class ProcedureStep(StepPane):
                 yield LabelledField("Estimate", FieldInput(proc, f"option_{option}_estimate",
                                                            id=f"option-{option}-estimate"),
                                     path=f"procedure.option_{option}_estimate")
-                yield item_list(items, lambda prefix=option: self.plan.new_item(prefix),
+                yield item_list(items, self._new_item(option),
                                 id=f"option-{option}-steps")
+
+    def _new_item(self, prefix: str) -> Callable[[], ChecklistItem]:
+        """Makes a step for the option whose ids start with *prefix*, in the plan then shown."""
+        return lambda: self.plan.new_item(prefix)
 
     async def after_build(self) -> None:
         self._show_options()
