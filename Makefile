@@ -31,7 +31,9 @@ test: $(VENV)/.installed
 	./scripts/ensure-tmux
 	./scripts/ensure-node-tools
 	$(BIN)/ruff check rollback_tui tests benchmarks
+	$(BIN)/ruff format --check rollback_tui tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2
 
 bench: bytecode

@@ -49,9 +49,13 @@ CLI_BUDGET_MS = 150.0
 def make_plan(components: int) -> Plan:
     """A complete plan from the spec's defaults with *components* components c0, c1, ..."""
     return new_plan(
-        title="Checkout v2", incident="Card payments fail for some users",
-        version="v2.4.0", target_version="v2.3.1", db_impact=True,
-        feature_flag="checkout_v2", components=[f"c{i}" for i in range(components)],
+        title="Checkout v2",
+        incident="Card payments fail for some users",
+        version="v2.4.0",
+        target_version="v2.3.1",
+        db_impact=True,
+        feature_flag="checkout_v2",
+        components=[f"c{i}" for i in range(components)],
     )
 
 
@@ -100,8 +104,12 @@ def ms(seconds: float) -> str:
 
 def markdown_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A GitHub Markdown table under a ``### title`` line."""
-    lines = [f"### {title}", "", "| " + " | ".join(header) + " |",
-             "|" + "|".join("---" if i == 0 else "--:" for i in range(len(header))) + "|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" if i == 0 else "--:" for i in range(len(header))) + "|",
+    ]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -135,8 +143,13 @@ def measure_sizes(folder: Path, rounds: int) -> dict[int, dict[str, list[float]]
             set_done(plan_file.plan, item.id, not item.done, "bench")
             with whole_document():
                 whole = timed(lambda plan_file=plan_file: store.save(plan_file))
-            for name, value in (("load", load), ("save", save), ("render", render),
-                                ("load+save", load + save), ("whole save", whole)):
+            for name, value in (
+                ("load", load),
+                ("save", save),
+                ("render", render),
+                ("load+save", load + save),
+                ("whole save", whole),
+            ):
                 times[size][name].append(value)
     return times
 
@@ -181,24 +194,34 @@ def measure_cli(folder: Path, runs: int) -> dict[int, list[float]]:
 # -- reporting ---------------------------------------------------------------------------
 
 
-def report(sizes: dict[int, dict[str, list[float]]], items: list[float],
-           cli: dict[int, list[float]], load: tuple[float, float]) -> str:
+def report(
+    sizes: dict[int, dict[str, list[float]]],
+    items: list[float],
+    cli: dict[int, list[float]],
+    load: tuple[float, float],
+) -> str:
     """The human-readable report, then the README's table (the last block)."""
     small, large = SIZES[0], SIZES[-1]
     scale = large / small
-    med = {size: {name: statistics.median(v) for name, v in figures.items()}
-           for size, figures in sizes.items()}
+    med = {
+        size: {name: statistics.median(v) for name, v in figures.items()}
+        for size, figures in sizes.items()
+    }
     rounds = len(sizes[small]["load"])
-    lines = [f"Plan files at {', '.join(f'{s:,}' for s in SIZES)} components, {rounds} rounds "
-             "(p50 / p95)",
-             f"load average {load[0]:.2f} before, {load[1]:.2f} after; {os.cpu_count()} CPUs",
-             ""]
+    lines = [
+        f"Plan files at {', '.join(f'{s:,}' for s in SIZES)} components, {rounds} rounds "
+        "(p50 / p95)",
+        f"load average {load[0]:.2f} before, {load[1]:.2f} after; {os.cpu_count()} CPUs",
+        "",
+    ]
     for size in SIZES:
         items_count = len(make_plan(size).checklist())
         lines.append(f"  {size:>5,} components ({items_count:,} checklist items)")
         for name, values in sizes[size].items():
-            lines.append(f"    {name:<10} {ms(statistics.median(values)):>9} / "
-                         f"{ms(percentile(values, 0.95)):>9}")
+            lines.append(
+                f"    {name:<10} {ms(statistics.median(values)):>9} / "
+                f"{ms(percentile(values, 0.95)):>9}"
+            )
     lines.append("")
     lines.append(f"  growth factor ({large:,} vs {small} components, per ×{scale:.0f}):")
     for name in ("load", "save", "render", "load+save", "whole save"):
@@ -229,39 +252,67 @@ def report(sizes: dict[int, dict[str, list[float]]], items: list[float],
     ]
 
     def row(label: str, name: str) -> list[str]:
-        return [label, *(ms(med[size][name]) for size in SIZES),
-                f"{growth(med[small][name], med[large][name], scale):.2f}"]
+        return [
+            label,
+            *(ms(med[size][name]) for size in SIZES),
+            f"{growth(med[small][name], med[large][name], scale):.2f}",
+        ]
 
     rows = [
         [*row("Load", "load"), ""],
         [*row("Save (after one tick)", "save"), ""],
-        [*row("Baseline: the same save through the whole tomlkit document", "whole save"),
-         ""],
-        [*row("Load + save", "load+save"),
-         f"≤ {LOAD_SAVE_BUDGET_MS:.0f} ms at {LOAD_SAVE_SIZE}: "
-         f"{verdict(load_save_ms <= LOAD_SAVE_BUDGET_MS)}"],
+        [*row("Baseline: the same save through the whole tomlkit document", "whole save"), ""],
+        [
+            *row("Load + save", "load+save"),
+            f"≤ {LOAD_SAVE_BUDGET_MS:.0f} ms at {LOAD_SAVE_SIZE}: "
+            f"{verdict(load_save_ms <= LOAD_SAVE_BUDGET_MS)}",
+        ],
         [*row("Render Markdown", "render"), ""],
-        [f"Render a plan of exactly {RENDER_ITEMS:,} checklist items", "", "", "", "",
-         f"{render_ms:.1f} ms; ≤ {RENDER_BUDGET_MS:.0f} ms: "
-         f"{verdict(render_ms <= RENDER_BUDGET_MS)}"],
-        [f"`rollback-tui render`, whole process ({few} components: {cli_few * 1000:.0f} ms)",
-         "", f"{cli_many * 1000:.0f} ms", "", "",
-         f"{extra_ms:+.0f} ms over {few} components; ≤ +{CLI_BUDGET_MS:.0f} ms: "
-         f"{verdict(extra_ms <= CLI_BUDGET_MS)}"],
+        [
+            f"Render a plan of exactly {RENDER_ITEMS:,} checklist items",
+            "",
+            "",
+            "",
+            "",
+            f"{render_ms:.1f} ms; ≤ {RENDER_BUDGET_MS:.0f} ms: "
+            f"{verdict(render_ms <= RENDER_BUDGET_MS)}",
+        ],
+        [
+            f"`rollback-tui render`, whole process ({few} components: {cli_few * 1000:.0f} ms)",
+            "",
+            f"{cli_many * 1000:.0f} ms",
+            "",
+            "",
+            f"{extra_ms:+.0f} ms over {few} components; ≤ +{CLI_BUDGET_MS:.0f} ms: "
+            f"{verdict(extra_ms <= CLI_BUDGET_MS)}",
+        ],
     ]
-    header = ["Medians", *(f"{size:,} components" for size in SIZES),
-              f"Growth (per ×{scale:.0f})", "Budget"]
-    lines.append(markdown_table(f"Plan files: load, save and render ({rounds} rounds)",
-                                header, rows))
+    header = [
+        "Medians",
+        *(f"{size:,} components" for size in SIZES),
+        f"Growth (per ×{scale:.0f})",
+        "Budget",
+    ]
+    lines.append(
+        markdown_table(f"Plan files: load, save and render ({rounds} rounds)", header, rows)
+    )
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7,
-                        help="rounds of load, save and render at every size (default 7)")
-    parser.add_argument("--runs", type=int, default=15,
-                        help="`rollback-tui render` processes at each size (default 15)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=7,
+        help="rounds of load, save and render at every size (default 7)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=15,
+        help="`rollback-tui render` processes at each size (default 15)",
+    )
     args = parser.parse_args(argv)
     before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="rollback-bench-") as tmp:

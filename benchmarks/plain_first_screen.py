@@ -45,21 +45,38 @@ Input { margin-right: 1; }
 Select { width: 30; }
 """
 
-STEPS = ["Basics", "Assumptions", "Triggers", "Decision", "Procedure", "Components",
-         "Communications", "Contacts", "Follow-up", "Review"]
+STEPS = [
+    "Basics",
+    "Assumptions",
+    "Triggers",
+    "Decision",
+    "Procedure",
+    "Components",
+    "Communications",
+    "Contacts",
+    "Follow-up",
+    "Review",
+]
 FIELDS: list[tuple[str, str | list[str]]] = [
-          ("Title", "Checkout v2"), ("Created", "2026-11-20"),
-          ("Deployment type", ["Rolling", "Feature flag", "Blue-green", "Canary"]),
-          ("Incident", ""), ("Incident link", "https://status.example.com/incidents/4821"),
-          ("Current version", "v2.4.0"), ("Target version", "v2.3.1"),
-          ("Database impact", ["Yes", "No"]), ("Feature flag", "checkout_v2"),
+    ("Title", "Checkout v2"),
+    ("Created", "2026-11-20"),
+    ("Deployment type", ["Rolling", "Feature flag", "Blue-green", "Canary"]),
+    ("Incident", ""),
+    ("Incident link", "https://status.example.com/incidents/4821"),
+    ("Current version", "v2.4.0"),
+    ("Target version", "v2.3.1"),
+    ("Database impact", ["Yes", "No"]),
+    ("Feature flag", "checkout_v2"),
 ]
 """Label and value of each Basics field, as the example plan fills them (a list: a select)."""
 
 
 class Form(Screen[None]):
-    BINDINGS = [Binding("f7", "prev", "Back"), Binding("f8", "next", "Next"),
-                Binding("ctrl+t", "preview", "Preview")]
+    BINDINGS = [
+        Binding("f7", "prev", "Back"),
+        Binding("f8", "next", "Next"),
+        Binding("ctrl+t", "preview", "Preview"),
+    ]
 
     def compose(self):
         yield Header(icon="↺")
@@ -67,22 +84,31 @@ class Form(Screen[None]):
             yield OptionList(*[f"✓ {s}" for s in STEPS], id="steps", compact=True)
             with ContentSwitcher(initial="basics", id="forms"):
                 with VerticalScroll(id="basics", classes="pane"):
-                    yield Static("Basics\nThe change being rolled back and the incident's inputs.",
-                                 classes="heading")
+                    yield Static(
+                        "Basics\nThe change being rolled back and the incident's inputs.",
+                        classes="heading",
+                    )
                     yield Static("", classes="findings")
                     for label, value in FIELDS:
-                        with Vertical(classes="field stacked" if label == "Incident"
-                                      else "field"):
+                        with Vertical(classes="field stacked" if label == "Incident" else "field"):
                             if label == "Incident":
                                 yield Label(label, classes="label")
-                                yield TextArea("Card payments fail for some users after "
-                                               "the checkout v2 rollout", compact=True,
-                                               soft_wrap=True, show_line_numbers=False)
+                                yield TextArea(
+                                    "Card payments fail for some users after "
+                                    "the checkout v2 rollout",
+                                    compact=True,
+                                    soft_wrap=True,
+                                    show_line_numbers=False,
+                                )
                             elif isinstance(value, list):
                                 with Horizontal():
                                     yield Label(label, classes="label")
-                                    yield Select([(v, v) for v in value], value=value[0],
-                                                 allow_blank=False, compact=True)
+                                    yield Select(
+                                        [(v, v) for v in value],
+                                        value=value[0],
+                                        allow_blank=False,
+                                        compact=True,
+                                    )
                             else:
                                 with Horizontal():
                                     yield Label(label, classes="label")
@@ -98,8 +124,10 @@ class Form(Screen[None]):
 
 class FormApp(App[None]):
     CSS = CSS
-    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True),
-                Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
 
     def on_mount(self):
         self.push_screen(Form())

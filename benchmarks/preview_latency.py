@@ -43,8 +43,13 @@ SCREEN = (160, 48)
 
 def plan_with(components: int):  # type: ignore[no-untyped-def]
     """A pre-filled plan with *components* components."""
-    return new_plan(title="Bench", version="v2", target_version="v1", feature_flag="f",
-                    components=[f"service-{i}" for i in range(components)])
+    return new_plan(
+        title="Bench",
+        version="v2",
+        target_version="v1",
+        feature_flag="f",
+        components=[f"service-{i}" for i in range(components)],
+    )
 
 
 async def _settled(preview: Preview) -> None:
@@ -71,8 +76,9 @@ class PaintClock:
         return next(p for p in self.paints if p >= moment)
 
 
-async def measure_wizard(components: int, keys: int, tmp: Path, clock: PaintClock
-                         ) -> dict[str, float | list[float]]:
+async def measure_wizard(
+    components: int, keys: int, tmp: Path, clock: PaintClock
+) -> dict[str, float | list[float]]:
     path = tmp / f"plan-{components}.toml"
     store.save(store.new_file(path, plan_with(components)), force=True)
     app = make_app(path, cursor_blink=False)
@@ -99,8 +105,7 @@ async def measure_wizard(components: int, keys: int, tmp: Path, clock: PaintCloc
             while not title.value.endswith(char):
                 await asyncio.sleep(0.0005)
             handling.append(time.perf_counter() - t0)
-            while not (preview.text_of("header") or "").startswith(
-                    expected):
+            while not (preview.text_of("header") or "").startswith(expected):
                 await asyncio.sleep(0.0005)
             rendered = time.perf_counter()
             latencies.append(await clock.next_paint_after(rendered) - t0)
@@ -150,8 +155,9 @@ async def main(sizes: list[int]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             wizard = await measure_wizard(size, KEYS[size], Path(folder), clock)
-            baseline = (await measure_baseline(size, BASELINE_RUNS[size])
-                        if BASELINE_RUNS[size] else [])
+            baseline = (
+                await measure_baseline(size, BASELINE_RUNS[size]) if BASELINE_RUNS[size] else []
+            )
             lat = wizard["latencies"]
             assert isinstance(lat, list)
             hand = wizard["handling"]
@@ -166,23 +172,30 @@ async def main(sizes: list[int]) -> int:
             }
             rows.append(row)
             base = f"{ms(row['base'])} ms" if row["base"] else "not measured"
-            print(f"{size:>5} components: keystroke→preview p50 {ms(row['p50'])} ms, "
-                  f"p95 {ms(row['p95'])} ms; key handled p50 {ms(row['keys_p50'])} ms; "
-                  f"whole-document update() {base}; first full preview "
-                  f"{row['first']:.2f} s", flush=True)
+            print(
+                f"{size:>5} components: keystroke→preview p50 {ms(row['p50'])} ms, "
+                f"p95 {ms(row['p95'])} ms; key handled p50 {ms(row['keys_p50'])} ms; "
+                f"whole-document update() {base}; first full preview "
+                f"{row['first']:.2f} s",
+                flush=True,
+            )
     print()
     print("### Preview latency (keystroke to visible update, 160×48)")
     print()
-    print("| Components | p50 | p95 | Key handled (p50) | Baseline: whole-document `update()` "
-          "| Speed-up (p50) | Budget p95 ≤ 50 ms |")
+    print(
+        "| Components | p50 | p95 | Key handled (p50) | Baseline: whole-document `update()` "
+        "| Speed-up (p50) | Budget p95 ≤ 50 ms |"
+    )
     print("|---:|---:|---:|---:|---:|---:|:--|")
     for r in rows:
         verdict = "PASS" if r["p95"] * 1000 <= BUDGET_MS else "OVER"
         budget = verdict if r["size"] == 200 else "—"
         base = f"{ms(r['base'])} ms" if r["base"] else "not measured (minutes)"
         ratio = f"{r['base'] / r['p50']:.0f}×" if r["base"] else "—"
-        print(f"| {r['size']} | {ms(r['p50'])} ms | {ms(r['p95'])} ms | {ms(r['keys_p50'])} ms "
-              f"| {base} | {ratio} | {budget} |")
+        print(
+            f"| {r['size']} | {ms(r['p50'])} ms | {ms(r['p95'])} ms | {ms(r['keys_p50'])} ms "
+            f"| {base} | {ratio} | {budget} |"
+        )
     return 0
 
 

@@ -41,10 +41,12 @@ def machine_line(today: dt.date | None = None) -> str:
     """Where and when the figures were measured, and how to measure them again."""
     today = today or dt.date.today()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"Measured on {os.cpu_count()} CPUs (nproc), Python {platform.python_version()}, "
-            f"{platform.system()}, on {today.isoformat()} (load average {load:.1f} at the "
-            "start); `make bench` regenerates this section. Every figure is measured beside "
-            "its baseline in the same run: medians over interleaved runs.")
+    return (
+        f"Measured on {os.cpu_count()} CPUs (nproc), Python {platform.python_version()}, "
+        f"{platform.system()}, on {today.isoformat()} (load average {load:.1f} at the "
+        "start); `make bench` regenerates this section. Every figure is measured beside "
+        "its baseline in the same run: medians over interleaved runs."
+    )
 
 
 def section(blocks: Sequence[str], intro: str) -> str:
@@ -68,8 +70,13 @@ def replace_section(readme: str, body: str) -> str:
 
 def run(name: str) -> tuple[int, str]:
     """Run benchmarks/<name>.py, echoing its output; returns (exit code, stdout)."""
-    process = subprocess.Popen([sys.executable, str(HERE / f"{name}.py")], cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True, bufsize=1)
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / f"{name}.py")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+    )
     assert process.stdout is not None
     captured = []
     for line in process.stdout:

@@ -88,8 +88,12 @@ def verdict(ratio: float, budget: float) -> str:
 
 def markdown_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A GitHub Markdown table under a ``### title`` line."""
-    lines = [f"### {title}", "", "| " + " | ".join(header) + " |",
-             "|" + "|".join("---" if i == 0 else "--:" for i in range(len(header))) + "|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" if i == 0 else "--:" for i in range(len(header))) + "|",
+    ]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -117,19 +121,27 @@ class Subject:
 
 
 def _environment(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("TEXTUAL") and k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TEXTUAL") and k not in ("NO_COLOR", "COLUMNS", "LINES")
+    }
     env["TERM"] = "xterm-256color"
     env.setdefault("COLORTERM", "truecolor")
     # The user's own config and themes must not weigh on the figures.
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
-                 "ROLLBACK_TUI_CONFIG_DIR", "ROLLBACK_TUI_STATE_DIR"):
+    for name in (
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "XDG_STATE_HOME",
+        "XDG_CACHE_HOME",
+        "ROLLBACK_TUI_CONFIG_DIR",
+        "ROLLBACK_TUI_STATE_DIR",
+    ):
         env[name] = str(home / name.lower())
     return env
 
 
-def first_frame(argv: list[str], markers: Sequence[str], env: dict[str, str],
-                cwd: Path) -> Run:
+def first_frame(argv: list[str], markers: Sequence[str], env: dict[str, str], cwd: Path) -> Run:
     """Start *argv* in an 80×24 pty; time until every marker is on screen, then kill it."""
     start = time.perf_counter()
     pid, master = pty.fork()
@@ -167,8 +179,10 @@ def first_frame(argv: list[str], markers: Sequence[str], env: dict[str, str],
         os.close(master)
     if elapsed is None:
         tail = screen_text(bytes(output))[-1500:]
-        raise RuntimeError(f"{' '.join(argv[:3])}: no first frame within {TIMEOUT:.0f} s; "
-                           f"the screen ended with:\n{tail}")
+        raise RuntimeError(
+            f"{' '.join(argv[:3])}: no first frame within {TIMEOUT:.0f} s; "
+            f"the screen ended with:\n{tail}"
+        )
     return Run(elapsed, usage.ru_maxrss)
 
 
@@ -184,10 +198,16 @@ def measure(runs: int, warmups: int = 1) -> tuple[Subject, Subject, Subject]:
     # The package as pip installs it, compiled: an editable install is not, and with
     # PYTHONDONTWRITEBYTECODE set every start would compile it again (~80 ms here).
     compileall.compile_dir(ROOT / "rollback_tui", quiet=1)
-    baseline = Subject("Minimal Textual app (Header, Input, Markdown, Footer)",
-                       [sys.executable, "-c", MINIMAL_APP], MINIMAL_MARKERS)
-    plain = Subject("The wizard's first screen in plain Textual (benchmarks/plain_first_screen.py)",
-                    [sys.executable, str(PLAIN_APP)], WIZARD_MARKERS)
+    baseline = Subject(
+        "Minimal Textual app (Header, Input, Markdown, Footer)",
+        [sys.executable, "-c", MINIMAL_APP],
+        MINIMAL_MARKERS,
+    )
+    plain = Subject(
+        "The wizard's first screen in plain Textual (benchmarks/plain_first_screen.py)",
+        [sys.executable, str(PLAIN_APP)],
+        WIZARD_MARKERS,
+    )
     wizard = Subject("`rollback-tui edit examples/plan.toml`", [], WIZARD_MARKERS)
     subjects = [baseline, plain, wizard]
     with tempfile.TemporaryDirectory(prefix="rollback-bench-") as tmp:
@@ -201,7 +221,7 @@ def measure(runs: int, warmups: int = 1) -> tuple[Subject, Subject, Subject]:
             plan = folder / "plan.toml"
             shutil.copyfile(EXAMPLE, plan)
             wizard.argv = wizard_argv(plan)
-            for subject in subjects[i % 3:] + subjects[:i % 3]:
+            for subject in subjects[i % 3 :] + subjects[: i % 3]:
                 run = first_frame(subject.argv, subject.markers, env, folder)
                 if i >= warmups:
                     subject.runs.append(run)
@@ -211,11 +231,13 @@ def measure(runs: int, warmups: int = 1) -> tuple[Subject, Subject, Subject]:
 # Where the time goes: what each side imports before it can draw, as whole processes.
 IMPORTS = {
     "Python itself": "pass",
-    "The baseline's imports (textual and its widgets)":
-        "from textual.app import App\nfrom textual.widgets import Footer, Header, Input, Markdown",
+    "The baseline's imports (textual and its widgets)": (
+        "from textual.app import App\nfrom textual.widgets import Footer, Header, Input, Markdown"
+    ),
     "pydantic and the plan's models (part of the wizard's)": "import rollback_tui.plan.model",
-    "Everything the wizard imports before its first frame":
-        "import rollback_tui.cli, rollback_tui.ui.factory",
+    "Everything the wizard imports before its first frame": (
+        "import rollback_tui.cli, rollback_tui.ui.factory"
+    ),
 }
 
 
@@ -236,42 +258,72 @@ def measure_imports(runs: int) -> dict[str, list[float]]:
 def imports_table(imports: dict[str, list[float]], baseline: Subject) -> str:
     """The import times beside the baseline's whole first frame and the budget."""
     first_frame = statistics.median(baseline.times)
-    rows = [[name, f"{statistics.median(t) * 1000:.0f} ms",
-             f"{statistics.median(t) / first_frame:.2f}×"] for name, t in imports.items()]
-    rows.append([f"Budget: {TIME_BUDGET}× the baseline's first frame",
-                 f"{first_frame * TIME_BUDGET * 1000:.0f} ms", f"{TIME_BUDGET:.2f}×"])
-    lines = ["", "Where the time goes: processes that only import, "
-             f"{len(next(iter(imports.values())))} runs each, against the baseline's "
-             "first frame.", "",
-             "|  | p50 | Of the baseline's first frame |", "|---|--:|--:|"]
+    rows = [
+        [
+            name,
+            f"{statistics.median(t) * 1000:.0f} ms",
+            f"{statistics.median(t) / first_frame:.2f}×",
+        ]
+        for name, t in imports.items()
+    ]
+    rows.append(
+        [
+            f"Budget: {TIME_BUDGET}× the baseline's first frame",
+            f"{first_frame * TIME_BUDGET * 1000:.0f} ms",
+            f"{TIME_BUDGET:.2f}×",
+        ]
+    )
+    lines = [
+        "",
+        "Where the time goes: processes that only import, "
+        f"{len(next(iter(imports.values())))} runs each, against the baseline's "
+        "first frame.",
+        "",
+        "|  | p50 | Of the baseline's first frame |",
+        "|---|--:|--:|",
+    ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def _ratio(a: Subject, b: Subject) -> tuple[float, list[float]]:
     """*a*'s median first frame over *b*'s, and the per-run ratios."""
-    return (statistics.median(a.times) / statistics.median(b.times),
-            [x / y for x, y in zip(a.times, b.times, strict=True)])
+    return (
+        statistics.median(a.times) / statistics.median(b.times),
+        [x / y for x, y in zip(a.times, b.times, strict=True)],
+    )
 
 
-def report(baseline: Subject, plain: Subject, wizard: Subject, load: tuple[float, float],
-           imports: dict[str, list[float]] | None = None) -> str:
+def report(
+    baseline: Subject,
+    plain: Subject,
+    wizard: Subject,
+    load: tuple[float, float],
+    imports: dict[str, list[float]] | None = None,
+) -> str:
     """The human-readable report, then the README's table (the last block)."""
     time_ratio, pair_ratios = _ratio(wizard, baseline)
     floor_ratio, _ = _ratio(plain, baseline)
     own_ratio, _ = _ratio(wizard, plain)
     memory_ratio = statistics.median(wizard.memory) / statistics.median(baseline.memory)
-    lines = [f"Start-up to the first frame at {COLUMNS}×{ROWS}, {len(wizard.runs)} runs each, "
-             "interleaved (after a warm-up run)",
-             f"load average {load[0]:.2f} before, {load[1]:.2f} after; {os.cpu_count()} CPUs", ""]
+    lines = [
+        f"Start-up to the first frame at {COLUMNS}×{ROWS}, {len(wizard.runs)} runs each, "
+        "interleaved (after a warm-up run)",
+        f"load average {load[0]:.2f} before, {load[1]:.2f} after; {os.cpu_count()} CPUs",
+        "",
+    ]
     for subject in (baseline, plain, wizard):
         t = subject.times
         lines.append(f"  {subject.name}")
-        lines.append(f"    first frame  p50 {statistics.median(t) * 1000:6.0f} ms   "
-                     f"p95 {percentile(t, 0.95) * 1000:6.0f} ms   "
-                     f"min {min(t) * 1000:6.0f} ms   max {max(t) * 1000:6.0f} ms")
-        lines.append(f"    peak memory  p50 {statistics.median(subject.memory):6.1f} MB   "
-                     f"max {max(subject.memory):6.1f} MB")
+        lines.append(
+            f"    first frame  p50 {statistics.median(t) * 1000:6.0f} ms   "
+            f"p95 {percentile(t, 0.95) * 1000:6.0f} ms   "
+            f"min {min(t) * 1000:6.0f} ms   max {max(t) * 1000:6.0f} ms"
+        )
+        lines.append(
+            f"    peak memory  p50 {statistics.median(subject.memory):6.1f} MB   "
+            f"max {max(subject.memory):6.1f} MB"
+        )
     lines += [
         "",
         f"  time ratio    {time_ratio:.2f}× (of the medians; per-run ratios "
@@ -285,20 +337,33 @@ def report(baseline: Subject, plain: Subject, wizard: Subject, load: tuple[float
         "",
     ]
     rows = [
-        [subject.name, f"{statistics.median(subject.times) * 1000:.0f} ms",
-         f"{percentile(subject.times, 0.95) * 1000:.0f} ms",
-         f"{statistics.median(subject.times) / statistics.median(baseline.times):.2f}×",
-         f"{statistics.median(subject.memory):.1f} MB"]
+        [
+            subject.name,
+            f"{statistics.median(subject.times) * 1000:.0f} ms",
+            f"{percentile(subject.times, 0.95) * 1000:.0f} ms",
+            f"{statistics.median(subject.times) / statistics.median(baseline.times):.2f}×",
+            f"{statistics.median(subject.memory):.1f} MB",
+        ]
         for subject in (baseline, plain, wizard)
     ]
-    rows.append([f"Budget: the wizard ≤ {TIME_BUDGET}× the minimal app's time, "
-                 f"≤ {MEMORY_BUDGET}× its memory", "", "",
-                 f"{time_ratio:.2f}× {verdict(time_ratio, TIME_BUDGET)}",
-                 f"{memory_ratio:.2f}× {verdict(memory_ratio, MEMORY_BUDGET)}"])
-    title = (f"Start-up to the first frame ({COLUMNS}×{ROWS}, {len(wizard.runs)} runs each, "
-             "interleaved)")
-    lines.append(markdown_table(
-        title, ["", "First frame p50", "p95", "Of the minimal app", "Peak memory"], rows))
+    rows.append(
+        [
+            f"Budget: the wizard ≤ {TIME_BUDGET}× the minimal app's time, "
+            f"≤ {MEMORY_BUDGET}× its memory",
+            "",
+            "",
+            f"{time_ratio:.2f}× {verdict(time_ratio, TIME_BUDGET)}",
+            f"{memory_ratio:.2f}× {verdict(memory_ratio, MEMORY_BUDGET)}",
+        ]
+    )
+    title = (
+        f"Start-up to the first frame ({COLUMNS}×{ROWS}, {len(wizard.runs)} runs each, interleaved)"
+    )
+    lines.append(
+        markdown_table(
+            title, ["", "First frame p50", "p95", "Of the minimal app", "Peak memory"], rows
+        )
+    )
     if imports:
         lines.append(imports_table(imports, baseline))
     return "\n".join(lines)

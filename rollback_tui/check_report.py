@@ -63,11 +63,15 @@ def check_file(path: Path, as_of: dt.date | None = None) -> FileResult:
     except (OSError, UnicodeDecodeError):  # changed since it was read: no lines then
         text = ""
     lines = key_lines(text)
-    found = [Located(f.severity, f.where, line_of(f.where, lines), f.message)
-             for f in lint(plan, unknown)]
+    found = [
+        Located(f.severity, f.where, line_of(f.where, lines), f.message)
+        for f in lint(plan, unknown)
+    ]
     as_of = as_of or dt.datetime.now(dt.UTC).date()
-    found += [Located(f.severity, f.where, line_of(f.where, lines), f.message)
-              for f in freshness(plan, as_of)]
+    found += [
+        Located(f.severity, f.where, line_of(f.where, lines), f.message)
+        for f in freshness(plan, as_of)
+    ]
     return FileResult(path, found)
 
 
@@ -124,13 +128,15 @@ def github_lines(results: list[FileResult]) -> list[str]:
         name = _property(str(result.path))
         if result.unusable is not None:
             line = _error_line(result)
-            out.append(f"::error file={name},line={line},title=rollback-tui::"
-                       f"{_data(result.unusable)}")
+            out.append(
+                f"::error file={name},line={line},title=rollback-tui::{_data(result.unusable)}"
+            )
             continue
         for f in result.findings:
             title = _property(f"rollback-tui: {f.where}")
-            out.append(f"::{f.severity} file={name},line={f.line},title={title}::"
-                       f"{_data(f.message)}")
+            out.append(
+                f"::{f.severity} file={name},line={f.line},title={title}::{_data(f.message)}"
+            )
     return out
 
 
@@ -139,9 +145,24 @@ def json_text(results: list[FileResult]) -> str:
     rows: list[dict[str, object]] = []
     for result in results:
         if result.unusable is not None:
-            rows.append({"file": str(result.path), "line": None, "severity": "error",
-                         "where": None, "message": result.unusable})
-        rows += [{"file": str(result.path), "line": f.line, "severity": f.severity,
-                  "where": f.where, "message": f.message} for f in result.findings]
+            rows.append(
+                {
+                    "file": str(result.path),
+                    "line": None,
+                    "severity": "error",
+                    "where": None,
+                    "message": result.unusable,
+                }
+            )
+        rows += [
+            {
+                "file": str(result.path),
+                "line": f.line,
+                "severity": f.severity,
+                "where": f.where,
+                "message": f.message,
+            }
+            for f in result.findings
+        ]
     # ASCII: a hostile file name or text cannot reach the terminal raw.
     return json.dumps(rows, indent=2)

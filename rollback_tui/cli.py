@@ -51,9 +51,11 @@ def json_visible(text: str) -> str:
 
 PathArg = click.Path(path_type=Path, dir_okay=True)
 ThemeOption = click.option(
-    "--theme", metavar="NAME",
+    "--theme",
+    metavar="NAME",
     help="The colour theme to open with (see `rollback-tui themes`); "
-         "the palette's Switch theme changes it and remembers the choice.")
+    "the palette's Switch theme changes it and remembers the choice.",
+)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,8 +80,14 @@ def _theme(theme: str | None) -> str | None:
     return root.get("theme") if isinstance(root, dict) else None
 
 
-def _run_app(path: Path | None, mode: str, by: str | None = None,
-             theme: str | None = None, label: str = "", git: bool = False) -> None:
+def _run_app(
+    path: Path | None,
+    mode: str,
+    by: str | None = None,
+    theme: str | None = None,
+    label: str = "",
+    git: bool = False,
+) -> None:
     # Textual paints at most 60 times a second by default, which adds up to 17 ms to each
     # keystroke's way to the screen; a user's own TEXTUAL_FPS still wins.
     os.environ.setdefault("TEXTUAL_FPS", "120")
@@ -106,9 +114,13 @@ def edit(path: Path | None, theme: str | None) -> None:
 @main.command(short_help="Tick PATH's steps as a checklist, during the incident.")
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who ticks the steps (default: your login name).")
-@click.option("--git", "git", is_flag=True,
-              help="Commit the plan after each tick (who ticked what), then pull --rebase and "
-                   "push when the repository has a remote; failures are shown and retried.")
+@click.option(
+    "--git",
+    "git",
+    is_flag=True,
+    help="Commit the plan after each tick (who ticked what), then pull --rebase and "
+    "push when the repository has a remote; failures are shown and retried.",
+)
 @ThemeOption
 def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
@@ -146,12 +158,13 @@ def reset(path: Path, label: str) -> None:
     except store.PlanFileError as exc:
         fail(str(exc))
     if result.archive is None:
-        say(f"{path}: no run to archive (no outcomes, no timeline); nothing changed",
-            lines=False)
+        say(f"{path}: no run to archive (no outcomes, no timeline); nothing changed", lines=False)
         return
     again = " (found from an earlier reset)" if result.resumed else ""
-    say(f"Archived the run in {result.archive}{again}; {path} is cleared for the next run",
-        lines=False)
+    say(
+        f"Archived the run in {result.archive}{again}; {path} is cleared for the next run",
+        lines=False,
+    )
 
 
 @main.command("runs", short_help="List the plan's archived runs and drills.")
@@ -179,34 +192,62 @@ def runs_command(path: Path) -> None:
 @click.option("--incident", default="", help="The incident summary or link.")
 @click.option("--version", "version_", default="", help="The live version ($VERSION).")
 @click.option("--target-version", default="", help="The last known good version.")
-@click.option("--db-impact", type=click.Choice(["yes", "no"]), default="no",
-              help="Does the change touch the database?")
+@click.option(
+    "--db-impact",
+    type=click.Choice(["yes", "no"]),
+    default="no",
+    help="Does the change touch the database?",
+)
 @click.option("--feature-flag", default="", help="The feature flag that gates the change.")
-@click.option("--deployment-type", type=click.Choice([t.value for t in DeploymentType]),
-              default="rolling", help="How the change was deployed.")
+@click.option(
+    "--deployment-type",
+    type=click.Choice([t.value for t in DeploymentType]),
+    default="rolling",
+    help="How the change was deployed.",
+)
 @click.option("--component", "components", multiple=True, help="An affected component.")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-@click.option("--schema", "schema_location", metavar="URL-OR-PATH",
-              help="Start the file with a `#:schema` directive naming the plan's JSON Schema "
-                   "(see `rollback-tui schema`), for editors with Taplo / Even Better TOML; "
-                   "default: plan_schema in the user config, if set.")
-def new(path: Path, title: str, incident: str, version_: str, target_version: str,
-        db_impact: str, feature_flag: str, deployment_type: str,
-        components: tuple[str, ...], force: bool, schema_location: str | None) -> None:
+@click.option(
+    "--schema",
+    "schema_location",
+    metavar="URL-OR-PATH",
+    help="Start the file with a `#:schema` directive naming the plan's JSON Schema "
+    "(see `rollback-tui schema`), for editors with Taplo / Even Better TOML; "
+    "default: plan_schema in the user config, if set.",
+)
+def new(
+    path: Path,
+    title: str,
+    incident: str,
+    version_: str,
+    target_version: str,
+    db_impact: str,
+    feature_flag: str,
+    deployment_type: str,
+    components: tuple[str, ...],
+    force: bool,
+    schema_location: str | None,
+) -> None:
     """Write a complete pre-filled plan to PATH and its Markdown beside it."""
     if path.exists() and not force:
         fail(f"{path}: already exists; use --force to replace it, or `edit` to change it")
     plan = new_plan(
-        title=title, incident=incident, version=version_, target_version=target_version,
-        db_impact=db_impact == "yes", feature_flag=feature_flag,
-        deployment_type=DeploymentType(deployment_type), components=components,
+        title=title,
+        incident=incident,
+        version=version_,
+        target_version=target_version,
+        db_impact=db_impact == "yes",
+        feature_flag=feature_flag,
+        deployment_type=DeploymentType(deployment_type),
+        components=components,
     )
     plan_file = store.new_file(path, plan)
     from rollback_tui import plan_schema
 
     # Kept above the plan by every save; the user config may name one for every new plan.
-    plan_schema.start_with_directive(plan_file,
-                                     schema_location or plan_schema.configured_location())
+    plan_schema.start_with_directive(
+        plan_file, schema_location or plan_schema.configured_location()
+    )
     try:
         store.save(plan_file, force=True, replace_read_only=force)
     except store.PlanFileError as exc:
@@ -223,12 +264,21 @@ def _read(path: Path) -> tuple[store.Plan, list[str]]:
 
 @main.command(short_help="Print the plan's Markdown (or write it to a file).")
 @click.argument("path", type=PathArg)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write it to this file instead of stdout.")
-@click.option("--format", "form", type=click.Choice(["markdown", "text"]), default="markdown",
-              show_default=True,
-              help="text: plain text for ticket systems that show Markdown raw (no escapes, "
-                   "no table pipes, checkboxes as [ ] and [x]).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write it to this file instead of stdout.",
+)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["markdown", "text"]),
+    default="markdown",
+    show_default=True,
+    help="text: plain text for ticket systems that show Markdown raw (no escapes, "
+    "no table pipes, checkboxes as [ ] and [x]).",
+)
 def render(path: Path, output: Path | None, form: str) -> None:
     """Print the plan's Markdown, or plain text (or write it to a file)."""
     plan, _ = _read(path)
@@ -261,14 +311,24 @@ def _finish_markdown(path: Path, plan: store.Plan) -> None:
 
 @main.command(short_help="Lint plans: exit 0 if clean, 1 on findings, 2 if unusable.")
 @click.argument("paths", nargs=-1, required=True, type=PathArg)
-@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
-              default="text", show_default=True,
-              help="text for people; github for GitHub Actions annotations (::error "
-                   "file=...,line=...::...); json for a list of findings.")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
-              envvar="ROLLBACK_TUI_AS_OF",
-              help="Judge the review and drill dates as of DATE (YYYY-MM-DD) instead of "
-                   "today (default: $ROLLBACK_TUI_AS_OF, else today).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; github for GitHub Actions annotations (::error "
+    "file=...,line=...::...); json for a list of findings.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="DATE",
+    envvar="ROLLBACK_TUI_AS_OF",
+    help="Judge the review and drill dates as of DATE (YYYY-MM-DD) instead of "
+    "today (default: $ROLLBACK_TUI_AS_OF, else today).",
+)
 def check(paths: tuple[Path, ...], output_format: str, as_of: dt.datetime | None) -> None:
     """Validate and lint each PATH: exit 0 clean, 1 with findings, 2 if a file is unusable.
 
@@ -343,8 +403,7 @@ def status(path: Path, as_json: bool) -> None:
         if row["state"] != "open":
             when = f"  ({row['state']} {row['done_at']} by {row['done_by']}"
             when += f": {row['reason']})" if row["reason"] else ")"
-        say(f"[{marks[row['state']]}] {row['id']:<{width}}  {row['section']}: "
-            f"{row['text']}{when}")
+        say(f"[{marks[row['state']]}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
     progress = Progress.of(item for _, _, item in plan.checklist(active=True))
     say(progress.counts())
     if clock is not None:
@@ -355,14 +414,26 @@ def status(path: Path, as_json: bool) -> None:
 @click.argument("path", type=PathArg)
 @click.argument("ids", nargs=-1, required=True, shell_complete=complete_item_ids)
 @click.option("--undo", is_flag=True, help="Take back the outcome: the items are open again.")
-@click.option("--skip", "skip_reason", metavar="REASON",
-              help="Mark the items skipped on purpose, saying why.")
-@click.option("--failed", "fail_reason", metavar="REASON",
-              help="Mark the items failed, saying what went wrong.")
+@click.option(
+    "--skip", "skip_reason", metavar="REASON", help="Mark the items skipped on purpose, saying why."
+)
+@click.option(
+    "--failed",
+    "fail_reason",
+    metavar="REASON",
+    help="Mark the items failed, saying what went wrong.",
+)
 @click.option("--by", help="Who did it (default: your login name).")
 @click.option("--force", is_flag=True, help="Save even if the plan is read-only.")
-def tick(path: Path, ids: tuple[str, ...], undo: bool, skip_reason: str | None,
-         fail_reason: str | None, by: str | None, force: bool) -> None:
+def tick(
+    path: Path,
+    ids: tuple[str, ...],
+    undo: bool,
+    skip_reason: str | None,
+    fail_reason: str | None,
+    by: str | None,
+    force: bool,
+) -> None:
     """Tick checklist items by id (or skip them, fail them, or undo); both files are
     saved at once."""
     if sum([undo, skip_reason is not None, fail_reason is not None]) > 1:
@@ -413,8 +484,12 @@ def tick(path: Path, ids: tuple[str, ...], undo: bool, skip_reason: str | None,
 
 @main.command("import", short_help="Read a hand-written Markdown plan into a plan file.")
 @click.argument("markdown", type=PathArg)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the plan to this file instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the plan to this file instead of stdout.",
+)
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def import_command(markdown: Path, output: Path | None, force: bool) -> None:
     """Read a rollback plan written by hand in Markdown and print it as a plan file (TOML).
@@ -443,8 +518,11 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
         store.write_atomic(output, text.encode("utf-8"))
     except store.PlanFileError as exc:
         fail(str(exc))
-    say(f"Wrote {output}" + (f" ({len(unplaced)} pieces not placed, kept as comments)"
-                                     if unplaced else ""), err=True)
+    say(
+        f"Wrote {output}"
+        + (f" ({len(unplaced)} pieces not placed, kept as comments)" if unplaced else ""),
+        err=True,
+    )
 
 
 @main.command("schema", short_help="Print the plan file's JSON Schema.")
@@ -464,8 +542,14 @@ def schema_command() -> None:
 
 @main.command("copy", short_help="Copy the plan's Markdown to the clipboard.")
 @click.argument("path", type=PathArg)
-@click.option("--tty", "tty_path", envvar="ROLLBACK_TUI_TTY", default="/dev/tty", hidden=True,
-              help="Where to write the OSC 52 sequence instead of /dev/tty.")
+@click.option(
+    "--tty",
+    "tty_path",
+    envvar="ROLLBACK_TUI_TTY",
+    default="/dev/tty",
+    hidden=True,
+    help="Where to write the OSC 52 sequence instead of /dev/tty.",
+)
 def copy_command(path: Path, tty_path: str) -> None:
     """Copy the plan's Markdown to the clipboard, and say which ways worked.
 
@@ -512,11 +596,12 @@ def themes_command() -> None:
     if chosen is not None:
         if chosen in load.themes:
             config = theme_files.config_path()
-            say(f"* your theme, from {config}" if config.exists() else
-                       "* the default theme")
+            say(f"* your theme, from {config}" if config.exists() else "* the default theme")
         else:
-            say(f"Your config names the theme {chosen!r}, which was not found; "
-                       f"the app uses {load.resolve(chosen)!r}.")
+            say(
+                f"Your config names the theme {chosen!r}, which was not found; "
+                f"the app uses {load.resolve(chosen)!r}."
+            )
     say(f"Add your own themes in {theme_files.user_themes_dir()}")
     if problems:
         say(f"Skipped ({len(problems)}):")
@@ -552,8 +637,13 @@ def merge_driver_command(base: Path, ours: Path, theirs: Path, name: str) -> Non
 
 @main.command("git-setup", short_help="Let git merge plan files by item id.")
 @click.argument("plans", nargs=-1, type=PathArg)
-@click.option("-C", "repo", type=click.Path(path_type=Path, file_okay=False), default=".",
-              help="The repository (default: the current folder).")
+@click.option(
+    "-C",
+    "repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    help="The repository (default: the current folder).",
+)
 def git_setup_command(plans: tuple[Path, ...], repo: Path) -> None:
     """Let git merge plan files by item id: the merge driver in .git/config, the plans
     (PLANS, or every tracked plan file) and their Markdown in .gitattributes.
@@ -568,8 +658,9 @@ def git_setup_command(plans: tuple[Path, ...], repo: Path) -> None:
     except git_setup.SetupError as exc:
         fail(str(exc))
     if not report.plans:
-        click.echo("No plan files tracked in this repository: name them, "
-                   "`rollback-tui git-setup PATH...`")
+        click.echo(
+            "No plan files tracked in this repository: name them, `rollback-tui git-setup PATH...`"
+        )
     for change in report.changes:
         click.echo(f"Set {change}")
     if not report.changes:

@@ -223,10 +223,14 @@ def copy_with_pyperclip(
         if _same_text(pasted, text):
             outcome.append(CopyAttempt(way, "ok", f"{where}: copied and read back"))
         else:
-            outcome.append(CopyAttempt(
-                way, "failed", f"{where}: the clipboard tool reported no error, but the "
-                "clipboard does not hold the text"
-            ))
+            outcome.append(
+                CopyAttempt(
+                    way,
+                    "failed",
+                    f"{where}: the clipboard tool reported no error, but the "
+                    "clipboard does not hold the text",
+                )
+            )
 
     worker = threading.Thread(target=attempt, name="rollback-tui-pyperclip", daemon=True)
     worker.start()
@@ -274,8 +278,12 @@ def write_fallback(text: str, fallback_dir: Path | None = None) -> CopyAttempt:
         try:
             path = _write_temp(text)
         except OSError as exc:
-            return CopyAttempt(way, "failed", f"cannot write in {folder} ({first.strerror}) "
-                               f"nor in the temp folder ({exc.strerror})")
+            return CopyAttempt(
+                way,
+                "failed",
+                f"cannot write in {folder} ({first.strerror}) "
+                f"nor in the temp folder ({exc.strerror})",
+            )
     return CopyAttempt(way, "ok", str(path), path=path)
 
 
@@ -291,8 +299,9 @@ def copy_hints(
     if terminal is None or terminal.status != "ok":
         return hints
     if size > OSC52_WARN_BYTES:
-        hints.append(f"some terminals drop OSC 52 payloads this long ({size / 1024:.0f} KB): "
-                     "use the file.")
+        hints.append(
+            f"some terminals drop OSC 52 payloads this long ({size / 1024:.0f} KB): use the file."
+        )
     if env.get("TMUX"):
         hints.append("in tmux, this needs `set -s set-clipboard on` (in ~/.tmux.conf).")
     if env.get("STY"):

@@ -18,8 +18,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:60]
 
 
-def complete_item_ids(ctx: click.Context, param: click.Parameter,
-                      incomplete: str) -> list[CompletionItem]:
+def complete_item_ids(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
     """The checklist ids of the plan named by the command's PATH that start with
     *incomplete*, each with its text as help; ids already on the line are left out."""
     path = ctx.params.get("path")
@@ -30,6 +31,8 @@ def complete_item_ids(ctx: click.Context, param: click.Parameter,
     except (store.PlanFileError, OSError, ValueError):
         return []
     given = set(ctx.params.get(param.name or "", None) or ())
-    return [CompletionItem(item.id, help=_one_line(f"{section}: {item.text}"))
-            for section, _, item in plan.checklist()
-            if item.id.startswith(incomplete) and item.id not in given]
+    return [
+        CompletionItem(item.id, help=_one_line(f"{section}: {item.text}"))
+        for section, _, item in plan.checklist()
+        if item.id.startswith(incomplete) and item.id not in given
+    ]

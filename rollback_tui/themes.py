@@ -131,8 +131,17 @@ class ThemeFile(BaseModel):
         return value
 
     @field_validator(
-        "primary", "secondary", "accent", "foreground", "background", "surface", "panel",
-        "boost", "success", "warning", "error",
+        "primary",
+        "secondary",
+        "accent",
+        "foreground",
+        "background",
+        "surface",
+        "panel",
+        "boost",
+        "success",
+        "warning",
+        "error",
     )
     @classmethod
     def _color(cls, value: str | None) -> str | None:
@@ -328,9 +337,11 @@ def load_themes(dirs: Iterable[Path] | None = None) -> ThemeLoad:
                 result.failures.append(ThemeFailure(path, f"not a usable theme: {exc}"))
                 continue
             if theme.name in seen_here:
-                result.failures.append(ThemeFailure(
-                    path, f"theme {theme.name!r} is already defined in {seen_here[theme.name]}"
-                ))
+                result.failures.append(
+                    ThemeFailure(
+                        path, f"theme {theme.name!r} is already defined in {seen_here[theme.name]}"
+                    )
+                )
                 continue
             seen_here[theme.name] = path
             earlier = result.themes.pop(theme.name, None)

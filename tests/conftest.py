@@ -75,8 +75,10 @@ def our_processes() -> list[int]:
             state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
         except OSError:
             continue
-        app = any(Path(os.fsdecode(a)).name == "rollback-tui" for a in argv[:2]) or \
-            b"rollback_tui" in argv[:3]
+        app = (
+            any(Path(os.fsdecode(a)).name == "rollback-tui" for a in argv[:2])
+            or b"rollback_tui" in argv[:3]
+        )
         if app and state != "Z":
             found.append(int(entry.name))
     return found
@@ -102,5 +104,8 @@ def no_process_left_behind() -> Iterator[None]:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        pytest.fail("rollback-tui processes left running by the tests (now killed):\n"
-                    + "\n".join(described), pytrace=False)
+        pytest.fail(
+            "rollback-tui processes left running by the tests (now killed):\n"
+            + "\n".join(described),
+            pytrace=False,
+        )

@@ -27,27 +27,68 @@ class Tmux:
 
     def __init__(self) -> None:
         self.socket = f"rollback-tui-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in ("DISPLAY", "WAYLAND_DISPLAY", "TMUX", "TMUX_PANE", "STY",
-                                 "WSL_DISTRO_NAME", "NO_COLOR", "COLORTERM")}
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if k
+            not in (
+                "DISPLAY",
+                "WAYLAND_DISPLAY",
+                "TMUX",
+                "TMUX_PANE",
+                "STY",
+                "WSL_DISTRO_NAME",
+                "NO_COLOR",
+                "COLORTERM",
+            )
+        }
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-                              env=self.env, capture_output=True, text=True, check=check,
-                              timeout=10)
+        return subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=10,
+        )
 
     def start(self, *argv: str, env: dict[str, str] | None = None) -> None:
         """Run *argv* in a new 80×24 session; the pane stays open after it exits."""
         command = shlex.join(["env", *(f"{k}={v}" for k, v in (env or {}).items()), *argv])
         # allow-rename: so that a stray window-name sequence would show (off by default).
-        self.tmux("start-server", ";", "set", "-s", "set-clipboard", "on", ";",
-                  "set", "-g", "remain-on-exit", "on", ";", "set", "-g", "allow-rename", "on",
-                  ";", "new-session", "-d", "-x", "80", "-y", "24", "-s", "test", command)
+        self.tmux(
+            "start-server",
+            ";",
+            "set",
+            "-s",
+            "set-clipboard",
+            "on",
+            ";",
+            "set",
+            "-g",
+            "remain-on-exit",
+            "on",
+            ";",
+            "set",
+            "-g",
+            "allow-rename",
+            "on",
+            ";",
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-s",
+            "test",
+            command,
+        )
 
     def screen(self, escapes: bool = False) -> str:
         """The pane's text (with its colours and styles as SGR sequences if *escapes*)."""
-        return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []),
-                         "-t", "test").stdout
+        return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "test").stdout
 
     def wait_for(self, what: str | Callable[[str], bool], timeout: float = WAIT) -> str:
         """Poll the pane until it shows *what* (text, or a test on the text)."""
@@ -76,8 +117,9 @@ class Tmux:
         deadline = time.monotonic() + timeout
         while (text := self.buffer()) is None:
             if time.monotonic() > deadline:
-                raise AssertionError(f"nothing reached the paste buffer; the pane:\n"
-                                     f"{self.screen()}")
+                raise AssertionError(
+                    f"nothing reached the paste buffer; the pane:\n{self.screen()}"
+                )
             time.sleep(0.1)
         return text
 

@@ -40,8 +40,9 @@ class SetupReport:
 
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
+        )
     except OSError as exc:
         raise SetupError(f"cannot run git: {exc.strerror or exc}") from None
     if check and done.returncode != 0:
@@ -111,16 +112,16 @@ def setup(repo: Path, plans: list[Path] | None = None) -> SetupReport:
     wanted = {
         f"merge.{DRIVER}.name": "rollback-tui: plan files merged by item id",
         f"merge.{DRIVER}.driver": driver_command(),
-        f"merge.{MARKDOWN_DRIVER}.name":
-            "rollback-tui: keep ours; the plan's merge re-renders it",
+        f"merge.{MARKDOWN_DRIVER}.name": "rollback-tui: keep ours; the plan's merge re-renders it",
         f"merge.{MARKDOWN_DRIVER}.driver": "true",
     }
     for key, value in wanted.items():
         now = _git(top, "config", "--local", "--get", key, check=False).stdout.rstrip("\n")
         if now != value:
             _git(top, "config", "--local", key, value)
-            report.changes.append(f".git/config: {key} = {value}"
-                                  + (f" (was {now})" if now else ""))
+            report.changes.append(
+                f".git/config: {key} = {value}" + (f" (was {now})" if now else "")
+            )
     exclude = Path(_git(top, "rev-parse", "--git-path", "info/exclude").stdout.strip())
     exclude = exclude if exclude.is_absolute() else top / exclude
     try:

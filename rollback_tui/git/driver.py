@@ -48,9 +48,24 @@ def _is_plan(path: Path) -> bool:
 
 def _as_text(base: Path, ours: Path, theirs: Path, name: str, why: str) -> Outcome:
     """Merge as git's own text driver would (conflict markers in ours)."""
-    done = subprocess.run(["git", "merge-file", "-L", f"{name} (ours)", "-L", f"{name} (base)",
-                           "-L", f"{name} (theirs)", str(ours), str(base), str(theirs)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            "git",
+            "merge-file",
+            "-L",
+            f"{name} (ours)",
+            "-L",
+            f"{name} (base)",
+            "-L",
+            f"{name} (theirs)",
+            str(ours),
+            str(base),
+            str(theirs),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode == 0:
         return Outcome(CLEAN, f"{name}: {why}; merged as text")
     return Outcome(CONFLICT, f"{name}: {why}; merged as text, with conflicts")
@@ -58,8 +73,9 @@ def _as_text(base: Path, ours: Path, theirs: Path, name: str, why: str) -> Outco
 
 def _dumped(ours_file: store.PlanFile, plan: Plan) -> str:
     """*plan* written into ours' text, key by key."""
-    target = store.PlanFile(ours_file.path, plan, ours_file.source,
-                            unknown_keys=ours_file.unknown_keys)
+    target = store.PlanFile(
+        ours_file.path, plan, ours_file.source, unknown_keys=ours_file.unknown_keys
+    )
     return store.dumps(target)
 
 
@@ -71,8 +87,9 @@ def _reads_back(text: str, plan: Plan) -> bool:
         return False
 
 
-def merge_files(base: Path, ours: Path, theirs: Path, name: str, *,
-                worktree: Path | None = None) -> Outcome:
+def merge_files(
+    base: Path, ours: Path, theirs: Path, name: str, *, worktree: Path | None = None
+) -> Outcome:
     """Merge the three versions of the plan named *name* into *ours*.
 
     After a clean merge, the Markdown beside *name* in *worktree* (if the plan is there)
@@ -95,14 +112,18 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str, *,
     try:
         merged = merge_three(base_plan, ours_file.plan, theirs_plan)
     except MergeError as exc:
-        return Outcome(CONFLICT, f"{name}: cannot merge by item id: {exc}; "
-                                 "kept ours unchanged: merge it by hand")
+        return Outcome(
+            CONFLICT,
+            f"{name}: cannot merge by item id: {exc}; kept ours unchanged: merge it by hand",
+        )
     if merged.conflicts:
         return _conflict(ours_file, base_plan, theirs_plan, name, merged.conflicts)
     text = _dumped(ours_file, merged.plan)
     if not _reads_back(text, merged.plan):  # never write a plan that would not load
-        return Outcome(CONFLICT, f"{name}: the merge did not write back cleanly; "
-                                 "kept ours unchanged: merge it by hand")
+        return Outcome(
+            CONFLICT,
+            f"{name}: the merge did not write back cleanly; kept ours unchanged: merge it by hand",
+        )
     store.write_atomic(ours, text.encode("utf-8"))
     message = f"{name}: merged by item id"
     if worktree is not None and (worktree / name).is_file():
@@ -122,8 +143,9 @@ def _rerender(plan_path: Path, plan: Plan) -> str:
     return f"{markdown.name} re-rendered from it"
 
 
-def _conflict(ours_file: store.PlanFile, base: Plan | None, theirs: Plan, name: str,
-              conflicts: list[str]) -> Outcome:
+def _conflict(
+    ours_file: store.PlanFile, base: Plan | None, theirs: Plan, name: str, conflicts: list[str]
+) -> Outcome:
     """Ours with conflict markers around the fields that conflict, if they can be shown.
 
     The merge is written three times into ours' layout, each time taking one side at the
@@ -140,11 +162,15 @@ def _conflict(ours_file: store.PlanFile, base: Plan | None, theirs: Plan, name: 
         texts = {}
     marked = _marked(texts, name) if texts and texts["ours"] != texts["theirs"] else None
     if marked is None:
-        return Outcome(CONFLICT, f"{name}: both sides changed {what}; kept ours unchanged: "
-                                 "merge it by hand")
+        return Outcome(
+            CONFLICT, f"{name}: both sides changed {what}; kept ours unchanged: merge it by hand"
+        )
     store.write_atomic(ours_file.path, marked.encode("utf-8"))
-    return Outcome(CONFLICT, f"{name}: both sides changed {what}; conflict markers left "
-                             "in the file (ticks and notes are merged)")
+    return Outcome(
+        CONFLICT,
+        f"{name}: both sides changed {what}; conflict markers left "
+        "in the file (ticks and notes are merged)",
+    )
 
 
 def _marked(texts: dict[Side, str], name: str) -> str | None:
@@ -154,11 +180,14 @@ def _marked(texts: dict[Side, str], name: str) -> str | None:
             path = Path(folder, side)
             path.write_text(texts[side], "utf-8")
             paths.append(str(path))
-        labels = [arg for side in ("ours", "base", "theirs")
-                  for arg in ("-L", f"{name} ({side})")]
+        labels = [arg for side in ("ours", "base", "theirs") for arg in ("-L", f"{name} ({side})")]
         try:
-            done = subprocess.run(["git", "merge-file", "-p", *labels, *paths],
-                                  capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                ["git", "merge-file", "-p", *labels, *paths],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
         except OSError:
             return None
     return done.stdout if done.returncode > 0 else None
@@ -166,5 +195,6 @@ def _marked(texts: dict[Side, str], name: str) -> str | None:
 
 def main(base: str, ours: str, theirs: str, name: str) -> Outcome:
     """The driver as git calls it, from the top of the working tree."""
-    return merge_files(Path(base), Path(ours), Path(theirs), name or os.path.basename(ours),
-                       worktree=Path.cwd())
+    return merge_files(
+        Path(base), Path(ours), Path(theirs), name or os.path.basename(ours), worktree=Path.cwd()
+    )

@@ -46,9 +46,15 @@ class SyncResult:
 
 def describe(events: list[TimelineEvent], plan: Plan) -> str:
     """A one-line commit message for these timeline events: who did what."""
-    verbs = {"tick": "ticked", "untick": "unticked", "skip": "skipped", "fail": "failed",
-             "note": "added a note", "incident-start": "marked the incident start",
-             "update-sent": "sent a status update"}
+    verbs = {
+        "tick": "ticked",
+        "untick": "unticked",
+        "skip": "skipped",
+        "fail": "failed",
+        "note": "added a note",
+        "incident-start": "marked the incident start",
+        "update-sent": "sent a status update",
+    }
     parts: list[str] = []
     people: list[str] = []
     for event in events:
@@ -58,8 +64,9 @@ def describe(events: list[TimelineEvent], plan: Plan) -> str:
         what = verbs.get(event.event, event.event)
         if event.item:
             item = plan.item(event.item)
-            what += f" {event.item}" + (f" ({item.text})" if item is not None and item.text
-                                        and len(events) == 1 else "")
+            what += f" {event.item}" + (
+                f" ({item.text})" if item is not None and item.text and len(events) == 1 else ""
+            )
         parts.append(what)
     if not parts:
         return "Plan saved"
@@ -72,8 +79,11 @@ def _why(output: str) -> str:
     """What git's output says went wrong, in a line: the remote's own words and the
     rejected ref if any, else the last line."""
     lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
-    said = [line.removeprefix("remote:").strip() for line in lines
-            if line.startswith("remote:") and line.removeprefix("remote:").strip()]
+    said = [
+        line.removeprefix("remote:").strip()
+        for line in lines
+        if line.startswith("remote:") and line.removeprefix("remote:").strip()
+    ]
     rejected = [line for line in lines if "rejected]" in line]
     found = said[-2:] + rejected[:1]
     return " · ".join(found) if found else (lines[-1] if lines else "failed")
@@ -92,14 +102,21 @@ class GitSync:
         self.rewriting = threading.Event()
         """Set while a rebase rewrites the plan's files: what they hold is not final."""
 
-    def _git(self, *args: str, check: bool = True, timeout: float | None = None
-             ) -> subprocess.CompletedProcess[str]:
+    def _git(
+        self, *args: str, check: bool = True, timeout: float | None = None
+    ) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true"}
         env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")  # never ask on the terminal
         try:
-            done = subprocess.run(["git", "-C", str(self.folder), *args], capture_output=True,
-                                  text=True, check=False, env=env, timeout=timeout,
-                                  stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                ["git", "-C", str(self.folder), *args],
+                capture_output=True,
+                text=True,
+                check=False,
+                env=env,
+                timeout=timeout,
+                stdin=subprocess.DEVNULL,
+            )
         except subprocess.TimeoutExpired:
             raise GitError(f"git {args[0]}: no answer within {timeout:.0f} s") from None
         except OSError as exc:
@@ -138,8 +155,7 @@ class GitSync:
             return None
 
     def upstream(self) -> str | None:
-        done = self._git("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}",
-                         check=False)
+        done = self._git("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
         return done.stdout.strip() if done.returncode == 0 else None
 
     def sync(self, message: str) -> SyncResult:
@@ -194,8 +210,10 @@ class GitSync:
             self._git("rebase", "--abort", check=False)
             lines = (rebased.stdout + rebased.stderr).strip().splitlines()
             conflict = next((line for line in lines if "CONFLICT" in line), None)
-            raise GitError(f"pull --rebase from {upstream} stopped: "
-                           f"{conflict or (lines[-1] if lines else 'failed')}; "
-                           "your commits are kept here: merge them by hand")
+            raise GitError(
+                f"pull --rebase from {upstream} stopped: "
+                f"{conflict or (lines[-1] if lines else 'failed')}; "
+                "your commits are kept here: merge them by hand"
+            )
         # The merge driver re-renders plan.md beside the merged plan.
         self.commit(f"Re-render {self.plan_path.with_suffix('.md').name} after merging")

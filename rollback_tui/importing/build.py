@@ -18,8 +18,12 @@ from rollback_tui.plan.timeline import item_labels
 if TYPE_CHECKING:
     from rollback_tui.importing.reader import _Item, _Reader
 
-_TYPES = {"featureflag": "feature-flag", "bluegreen": "blue-green", "rolling": "rolling",
-          "canary": "canary"}
+_TYPES = {
+    "featureflag": "feature-flag",
+    "bluegreen": "blue-green",
+    "rolling": "rolling",
+    "canary": "canary",
+}
 _RCA = re.compile(r"^(.*?)(?:, due (\d{4}-\d\d-\d\d)|, no due date yet)?$", re.DOTALL)
 _NO_OWNER = "owner not yet named"
 
@@ -38,8 +42,11 @@ def _review_dates(reader: _Reader, data: dict[str, Any]) -> None:
     """``Last Reviewed: 2026-11-21 (review every 90 days)``, ``Last Drilled: 2026-11-22``
     and ``Review Every: 30 days``, as render writes them."""
     h = reader.header
-    for key, label in (("last_reviewed", "Last Reviewed"), ("last_drilled", "Last Drilled"),
-                       ("review_every", "Review Every")):
+    for key, label in (
+        ("last_reviewed", "Last Reviewed"),
+        ("last_drilled", "Last Drilled"),
+        ("review_every", "Review Every"),
+    ):
         if key not in h:
             continue
         value = h[key].strip()
@@ -107,14 +114,22 @@ def build(reader: _Reader) -> Plan:
     title = (reader.title or "").strip()
     data["title"] = "" if title == "Untitled" else title
     _header(reader, data)
-    variables = {name: value for name, value in (
-        ("VERSION", data.get("version", "")), ("TARGET_VERSION", data.get("target_version", "")),
-        ("FEATURE_FLAG", data.get("feature_flag", "")), ("INCIDENT", data.get("incident", ""))
-    ) if value}
+    variables = {
+        name: value
+        for name, value in (
+            ("VERSION", data.get("version", "")),
+            ("TARGET_VERSION", data.get("target_version", "")),
+            ("FEATURE_FLAG", data.get("feature_flag", "")),
+            ("INCIDENT", data.get("incident", "")),
+        )
+        if value
+    }
 
     def fields(section: str) -> dict[str, str]:
-        return {name: unsubstitute(value, variables)
-                for name, value in reader.fields.get(section, {}).items()}
+        return {
+            name: unsubstitute(value, variables)
+            for name, value in reader.fields.get(section, {}).items()
+        }
 
     data["assumptions"] = fields("assumptions")
     data["decision"] = fields("decision")
@@ -124,32 +139,33 @@ def build(reader: _Reader) -> Plan:
     procedure: dict[str, Any] = {}
     options = reader.options
     if "option_a" in options or "option_b" in options:
-        procedure["choice"] = ("both" if len(options) == 2 else
-                               "a" if "option_a" in options else "b")
+        procedure["choice"] = "both" if len(options) == 2 else "a" if "option_a" in options else "b"
     for key in ("option_a", "option_b"):
         procedure[key] = _items(options.get(key, []), variables)
         if key in reader.estimates:
             # The last drill's time beside the estimate is the drill's, not the plan's.
-            procedure[f"{key}_estimate"] = re.sub(r";\s*last drill [^;]*$", "",
-                                                  reader.estimates[key]).strip()
+            procedure[f"{key}_estimate"] = re.sub(
+                r";\s*last drill [^;]*$", "", reader.estimates[key]
+            ).strip()
     data["procedure"] = procedure
 
     data["components"] = [
         {"name": name, "steps": _items(steps, {**variables, "COMPONENT": name})}
-        for name, steps in reader.components]
+        for name, steps in reader.components
+    ]
 
     comms: dict[str, Any] = fields("communications")
     if "update_interval" in comms:  # "every 30 minutes"
         minutes = re.search(r"\d{1,4}", comms.pop("update_interval"))
         if minutes and 1 <= int(minutes.group()) <= 1440:
             comms["update_interval"] = int(minutes.group())
-    comms.update({name: unsubstitute(body, variables)
-                  for name, body in reader.templates.items()})
+    comms.update({name: unsubstitute(body, variables) for name, body in reader.templates.items()})
     comms["actions"] = _items(reader.actions, variables)
     data["communications"] = comms
 
-    data["post_rollback"] = [{"name": name, "items": _items(items, variables)}
-                             for name, items in reader.groups]
+    data["post_rollback"] = [
+        {"name": name, "items": _items(items, variables)} for name, items in reader.groups
+    ]
 
     followup: dict[str, Any] = fields("followup")
     rca = reader.fields.get("followup", {}).get("rca")
@@ -182,12 +198,13 @@ def _event(plan: Plan, event: dict[str, Any], labels: dict[str, str]) -> Any:
     # Markdown written before the section was named, its text alone.
     label = labels.get(event["item"] or "", "")
     if label and rest.startswith(f" {label}"):
-        rest = rest[len(label) + 1:]
+        rest = rest[len(label) + 1 :]
     elif item is not None and item.text and rest.startswith(f" {item.text}"):
-        rest = rest[len(item.text) + 1:]
+        rest = rest[len(item.text) + 1 :]
     text = rest[2:] if rest.startswith(": ") else (rest.strip() or None)
-    return TimelineEvent(at=event["at"], by=event["by"], event=event["event"],
-                         item=event["item"], text=text)
+    return TimelineEvent(
+        at=event["at"], by=event["by"], event=event["event"], item=event["item"], text=text
+    )
 
 
 def _seconds_from_timeline(plan: Plan) -> None:
@@ -197,9 +214,13 @@ def _seconds_from_timeline(plan: Plan) -> None:
     latest = {e.item: e for e in plan.timeline if e.event in states and e.item}
     for _, _, item in plan.checklist():
         event = latest.get(item.id)
-        if item.done_at and event is not None and states[event.event] == item.state and \
-                event.at.replace(second=0) == item.done_at and \
-                (event.by or None) == item.done_by:
+        if (
+            item.done_at
+            and event is not None
+            and states[event.event] == item.state
+            and event.at.replace(second=0) == item.done_at
+            and (event.by or None) == item.done_by
+        ):
             item.done_at = event.at
 
 
@@ -247,5 +268,6 @@ def note_line(path: Any, note: Any) -> str:
     text = printable(note.text)
     if len(text) > 100:
         text = text[:99] + "…"
-    return (f"rollback-tui: {printable(where)}: not placed ({note.section}), kept as a "
-            f"comment: {text}")
+    return (
+        f"rollback-tui: {printable(where)}: not placed ({note.section}), kept as a comment: {text}"
+    )

@@ -16,8 +16,9 @@ from markdown_it.tree import SyntaxTreeNode
 
 from rollback_tui.importing.unrender import plain
 
-_OUTCOME = re.compile(r"^(?: by (.*?))?(?: at (\d{4}-\d\d-\d\d \d\d:\d\d) UTC)?(?:: (.*))?$",
-                      re.DOTALL)
+_OUTCOME = re.compile(
+    r"^(?: by (.*?))?(?: at (\d{4}-\d\d-\d\d \d\d:\d\d) UTC)?(?:: (.*))?$", re.DOTALL
+)
 """What follows ``— **skipped**`` or ``— **failed**``: by whom, when, why."""
 
 Nodes = list[SyntaxTreeNode]
@@ -32,30 +33,41 @@ def _text(content: str) -> Nodes:
 def _marker(nodes: Nodes, index: int, words: tuple[str, ...]) -> bool:
     """Whether nodes[index] is ``**word**`` (strong emphasis) after a space."""
     node = nodes[index]
-    return (index > 0 and node.type == "strong" and plain(node.children) in words
-            and nodes[index - 1].type == "text" and nodes[index - 1].content.endswith(" "))
+    return (
+        index > 0
+        and node.type == "strong"
+        and plain(node.children) in words
+        and nodes[index - 1].type == "text"
+        and nodes[index - 1].content.endswith(" ")
+    )
 
 
-def read_outcome(nodes: Nodes) -> tuple[Nodes, str | None, str | None, str | None,
-                                        dt.datetime | None]:
+def read_outcome(
+    nodes: Nodes,
+) -> tuple[Nodes, str | None, str | None, str | None, dt.datetime | None]:
     """The nodes without their outcome, and the outcome, reason, who and when."""
     for index in range(len(nodes) - 1, 0, -1):
-        if not _marker(nodes, index, ("skipped", "failed")) or \
-                not nodes[index - 1].content.endswith(" — "):
+        if not _marker(nodes, index, ("skipped", "failed")) or not nodes[
+            index - 1
+        ].content.endswith(" — "):
             continue
-        found = _OUTCOME.match(plain(nodes[index + 1:]))
+        found = _OUTCOME.match(plain(nodes[index + 1 :]))
         if found is None:
             continue
         at = None
         if found.group(2):
             try:
-                at = dt.datetime.strptime(found.group(2), "%Y-%m-%d %H:%M").replace(
-                    tzinfo=dt.UTC)
+                at = dt.datetime.strptime(found.group(2), "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
             except ValueError:  # not a real time
                 continue
-        rest = nodes[:index - 1] + _text(nodes[index - 1].content.removesuffix(" — "))
-        return (rest, plain(nodes[index].children), found.group(3) or None,
-                found.group(1) or None, at)
+        rest = nodes[: index - 1] + _text(nodes[index - 1].content.removesuffix(" — "))
+        return (
+            rest,
+            plain(nodes[index].children),
+            found.group(3) or None,
+            found.group(1) or None,
+            at,
+        )
     return nodes, None, None, None, None
 
 
@@ -64,12 +76,16 @@ def read_irreversible(nodes: Nodes, owner: str) -> tuple[Nodes, bool]:
     and whether it was there."""
     for index in range(1, len(nodes)):
         after = nodes[index + 1] if index + 1 < len(nodes) else None
-        last = after is None or (index + 2 == len(nodes) and after.type == "text"
-                                 and not after.content.strip())  # before "_(done ...)_"
+        last = after is None or (
+            index + 2 == len(nodes) and after.type == "text" and not after.content.strip()
+        )  # before "_(done ...)_"
         if _marker(nodes, index, ("irreversible",)) and (
-                last or (after is not None and after.type == "text"
-                         and after.content.startswith(owner))):
-            rest = (nodes[:index - 1] + _text(nodes[index - 1].content.removesuffix(" "))
-                    + nodes[index + 1:])
+            last or (after is not None and after.type == "text" and after.content.startswith(owner))
+        ):
+            rest = (
+                nodes[: index - 1]
+                + _text(nodes[index - 1].content.removesuffix(" "))
+                + nodes[index + 1 :]
+            )
             return rest, True
     return nodes, False

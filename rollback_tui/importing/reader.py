@@ -53,12 +53,18 @@ from rollback_tui.render import OWN_HEADINGS
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-_EMPTY = {"_No steps yet._", "_No components yet._", "_No actions yet._", "*No steps yet.*",
-          "_Not yet written._"}
+_EMPTY = {
+    "_No steps yet._",
+    "_No components yet._",
+    "_No actions yet._",
+    "*No steps yet.*",
+    "_Not yet written._",
+}
 _UNSET = "_Not yet written._"
 _BOX = re.compile(r"^\s*\[([ xX])\]\s?")
-_DONE = re.compile(r"^\((?:done|ticked) (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC(?: by (.*))?\)$",
-                   re.DOTALL)
+_DONE = re.compile(
+    r"^\((?:done|ticked) (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC(?: by (.*))?\)$", re.DOTALL
+)
 _OWNER = " — owner: "
 _ESTIMATE = re.compile(r"^Option ([AB])\b[^(]*(?:\((.*)\))?\s*$", re.DOTALL)
 
@@ -105,8 +111,11 @@ class _Item:
     irreversible: bool = False
 
     def data(self, variables: dict[str, str]) -> dict[str, Any]:
-        out: dict[str, Any] = {"text": unsubstitute(self.text, variables), "done": self.done,
-                               "irreversible": self.irreversible}
+        out: dict[str, Any] = {
+            "text": unsubstitute(self.text, variables),
+            "done": self.done,
+            "irreversible": self.irreversible,
+        }
         if self.command is not None:
             out["command"] = unsubstitute(self.command, variables, command=True)
         for name in ("owner", "done_at", "done_by", "outcome", "reason"):
@@ -174,8 +183,11 @@ class _Reader:
             self.estimates[key] = (match.group(2) or "").strip() if match else ""
             self.options.setdefault(key, [])
         level = int(node.tag[1:])
-        if self.section == "components" and level > self.level and key not in (
-                "option_a", "option_b"):
+        if (
+            self.section == "components"
+            and level > self.level
+            and key not in ("option_a", "option_b")
+        ):
             key = None  # below "Component Rollback Steps", a heading names a component
         if key is not None:
             self.section, self.sub, self.level = key, None, level
@@ -228,8 +240,11 @@ class _Reader:
             for entry in node.children:
                 if not DERIVED.match(entry_label(entry)[0] or ""):
                     self.keep(entry)
-        elif node.type == "paragraph" and section in ("triggers", "post_rollback") and \
-                re.match(r"initiate rollback", block_text(node), re.I):
+        elif (
+            node.type == "paragraph"
+            and section in ("triggers", "post_rollback")
+            and re.match(r"initiate rollback", block_text(node), re.I)
+        ):
             return  # the template's fixed sentence
         else:
             self.keep(node)
@@ -250,8 +265,7 @@ class _Reader:
             span = CODE_SPAN.fullmatch(value)
             if key in CODE_SPANS and span and span.group(1) not in span.group(2):
                 inner = span.group(2)  # CommonMark drops one space on each side
-                value = inner[1:-1] if inner[:1] == inner[-1:] == " " and inner.strip() \
-                    else inner
+                value = inner[1:-1] if inner[:1] == inner[-1:] == " " and inner.strip() else inner
             self.header[key] = value
 
     def table(self, node: SyntaxTreeNode) -> None:
@@ -265,14 +279,21 @@ class _Reader:
                 continue  # "| — | — | — |": render's row for an empty table
             values = dict(zip(names, cells, strict=False))
             if self.section == "triggers":
-                self.triggers.append({
-                    "trigger": pick(values, "trigger", "signal", "condition"),
-                    "threshold": pick(values, "threshold"),
-                    "source": pick(values, "source", "monitor")})
+                self.triggers.append(
+                    {
+                        "trigger": pick(values, "trigger", "signal", "condition"),
+                        "threshold": pick(values, "threshold"),
+                        "source": pick(values, "source", "monitor"),
+                    }
+                )
             elif self.section == "contacts":
-                self.contacts.append({"role": pick(values, "role"),
-                                      "name": pick(values, "name"),
-                                      "contact": pick(values, "contact", "phone", "slack")})
+                self.contacts.append(
+                    {
+                        "role": pick(values, "role"),
+                        "name": pick(values, "name"),
+                        "contact": pick(values, "contact", "phone", "slack"),
+                    }
+                )
             else:
                 self.timeline_row(row, values)
 
@@ -280,8 +301,9 @@ class _Reader:
         cells = row.children
         event_nodes = inline_of(cells[2]) if len(cells) > 2 else []
         head = plain(event_nodes[:1], table=True) if event_nodes else ""
-        kind = next((k for k in sorted(EVENTS, key=len, reverse=True)
-                     if head.lower().startswith(k)), None)
+        kind = next(
+            (k for k in sorted(EVENTS, key=len, reverse=True) if head.lower().startswith(k)), None
+        )
         try:
             at = dt.datetime.strptime(pick(values, "time"), "%Y-%m-%d %H:%M:%S")
         except ValueError:
@@ -291,7 +313,7 @@ class _Reader:
             return
         rest_nodes = list(event_nodes)
         first = rest_nodes[0]
-        remainder = first.content[len(kind):] if first.type == "text" else ""
+        remainder = first.content[len(kind) :] if first.type == "text" else ""
         item = None
         rest_nodes = rest_nodes[1:]
         if not remainder.strip() and rest_nodes and rest_nodes[0].type == "code_inline":
@@ -299,8 +321,15 @@ class _Reader:
             remainder = plain(rest_nodes[1:], table=True)
         else:
             remainder += plain(rest_nodes, table=True)
-        self.timeline.append({"at": at.replace(tzinfo=dt.UTC), "by": pick(values, "who"),
-                              "event": EVENTS[kind], "item": item, "rest": remainder})
+        self.timeline.append(
+            {
+                "at": at.replace(tzinfo=dt.UTC),
+                "by": pick(values, "who"),
+                "event": EVENTS[kind],
+                "item": item,
+                "rest": remainder,
+            }
+        )
 
     def items(self, node: SyntaxTreeNode) -> list[_Item]:
         return [item for entry in node.children if (item := self.item(entry)) is not None]
@@ -340,11 +369,15 @@ class _Reader:
             text = text.removesuffix(" ")
         if box := _BOX.match(text):
             item.done = box.group(1) != " "
-            text = text[box.end():]
+            text = text[box.end() :]
         if _OWNER in text:
             text, item.owner = text.split(_OWNER, 1)
-        if item.outcome == "skipped" and len(text) > 4 and text.startswith("~~") and \
-                text.endswith("~~"):
+        if (
+            item.outcome == "skipped"
+            and len(text) > 4
+            and text.startswith("~~")
+            and text.endswith("~~")
+        ):
             text = text[2:-2]  # struck through: visibly not done
         item.text = "" if text.strip() == "—" else text.strip()
         # Empty optional values are unset, as a saved plan has them.
@@ -356,8 +389,11 @@ class _Reader:
     def post_rollback(self, node: SyntaxTreeNode) -> None:
         loose: list[_Item] = []
         for entry in node.children:
-            name_nodes = inline_of(entry.children[0]) if entry.children and \
-                entry.children[0].type == "paragraph" else []
+            name_nodes = (
+                inline_of(entry.children[0])
+                if entry.children and entry.children[0].type == "paragraph"
+                else []
+            )
             name = plain(name_nodes).strip()
             if _BOX.match(name):  # a step without a group
                 if (item := self.item(entry)) is not None:
@@ -381,13 +417,20 @@ class _Reader:
             label, value = entry_label(entry)
             if label is not None and DERIVED.match(label):
                 continue
-            name = next((f for pattern, f in FIELDS[section]
-                         if label is not None and pattern.search(label)), None)
+            name = next(
+                (
+                    f
+                    for pattern, f in FIELDS[section]
+                    if label is not None and pattern.search(label)
+                ),
+                None,
+            )
             if name is None and section in ("communications", "followup"):
                 item = self.item(entry)
                 if item is not None:
-                    (self.actions if section == "communications" else
-                     self.followup_items).append(item)
+                    (self.actions if section == "communications" else self.followup_items).append(
+                        item
+                    )
                 continue
             if name is None or name in fields:
                 self.keep(entry)
@@ -409,8 +452,7 @@ class _Reader:
 def _all_header(node: SyntaxTreeNode) -> bool:
     """Every line of the paragraph is a header field (``**Current version:** ...``)."""
     lines = [line for line in split_lines(inline_of(node)) if line]
-    return bool(lines) and all(
-        (line_label(line)[0] or "").lower() in HEADER for line in lines)
+    return bool(lines) and all((line_label(line)[0] or "").lower() in HEADER for line in lines)
 
 
 def _is_list(node: SyntaxTreeNode) -> bool:
@@ -428,16 +470,17 @@ def parse_markdown(text: str) -> tuple[Plan, list[Unplaced]]:
     front = _FRONT_MATTER.match(text)
     if front:  # YAML front matter (as the brief has): kept, and its lines left blank
         reader.unplaced.append(Unplaced("header", 1, front.group(1).strip()))
-        text = "\n" * front.group(0).count("\n") + text[front.end():]
+        text = "\n" * front.group(0).count("\n") + text[front.end() :]
     reader.read(SyntaxTreeNode(_MD.parse(text)))
     if not reader.sections_seen and not reader.titled:
-        raise NotAPlan("not a rollback plan (no 'Rollback Plan' title and none of its "
-                       "sections: triggers, procedure, components, contacts...)")
+        raise NotAPlan(
+            "not a rollback plan (no 'Rollback Plan' title and none of its "
+            "sections: triggers, procedure, components, contacts...)"
+        )
     from rollback_tui.importing.build import build
 
     plan = build(reader)
     return plan, sorted(reader.unplaced, key=lambda note: note.line)
-
 
 
 def read_file(path: Path) -> tuple[Plan, list[Unplaced]]:

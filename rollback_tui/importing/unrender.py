@@ -30,8 +30,11 @@ _NAME_CHAR = r"[A-Za-z0-9_]"
 def _code(node: SyntaxTreeNode) -> str:
     """A code span as it was typed (CommonMark drops one space on each side)."""
     content = node.content
-    pad = content.startswith("`") or content.endswith("`") or (
-        content[:1] == " " and content[-1:] == " " and content.strip() != "")
+    pad = (
+        content.startswith("`")
+        or content.endswith("`")
+        or (content[:1] == " " and content[-1:] == " " and content.strip() != "")
+    )
     fence = node.markup or "`"
     return f"{fence} {content} {fence}" if pad else f"{fence}{content}{fence}"
 
@@ -51,8 +54,11 @@ def plain(nodes: list[SyntaxTreeNode], *, table: bool = False) -> str:
         elif kind == "hardbreak":
             out.append("\n")
         elif kind == "html_inline":
-            out.append("\n" if table and node.content.lower() in ("<br>", "<br/>", "<br />")
-                       else node.content)
+            out.append(
+                "\n"
+                if table and node.content.lower() in ("<br>", "<br/>", "<br />")
+                else node.content
+            )
         elif kind in ("em", "strong", "s"):
             out.append(f"{node.markup}{plain(node.children, table=table)}{node.markup}")
         elif kind == "link":
@@ -95,8 +101,11 @@ def unsubstitute(text: str, variables: dict[str, str], *, command: bool = False)
     ``""`` and the value reads back bare (``$X``): the shell reads both the same. A value
     written unquoted, as by hand, is its variable too.
     """
-    values = [(name, value) for name in VARIABLES
-              if (value := variables.get(name, "")) and len(value.strip()) > 1]
+    values = [
+        (name, value)
+        for name in VARIABLES
+        if (value := variables.get(name, "")) and len(value.strip()) > 1
+    ]
     if not values or not text:
         return text
     seen: set[str] = set()
@@ -108,19 +117,24 @@ def unsubstitute(text: str, variables: dict[str, str], *, command: bool = False)
         if command and not is_plain_name(value):
             quoted = single_quoted(value)
             ticked = quoted.replace("\\", "\\\\").replace("`", "\\`")
-            alternatives += [(re.escape(f'"{quoted}"'), name, frozenset({"double"})),
-                             (re.escape(quoted), name, frozenset({"bare", "subshell"})),
-                             (re.escape(ticked), name, frozenset({"tick"})),
-                             (re.escape(value.replace("'", "'\\''")), name,
-                              frozenset({"single"}))]
+            alternatives += [
+                (re.escape(f'"{quoted}"'), name, frozenset({"double"})),
+                (re.escape(quoted), name, frozenset({"bare", "subshell"})),
+                (re.escape(ticked), name, frozenset({"tick"})),
+                (re.escape(value.replace("'", "'\\''")), name, frozenset({"single"})),
+            ]
             # Written by hand, unquoted: the value on its own below is its variable too.
-        alternatives.append(
-            (rf"(?<!{_NAME_CHAR}){re.escape(value)}(?!{_NAME_CHAR})", name, None))
+        alternatives.append((rf"(?<!{_NAME_CHAR}){re.escape(value)}(?!{_NAME_CHAR})", name, None))
     # Longest first, so that "v2.4.10" is not read as "$VERSION0" when VERSION is "v2.4.1".
     alternatives.sort(key=lambda entry: -len(entry[0]))
-    found = sorted(((m.start(), -len(m.group()), m.end(), name, states)
-                    for regex, name, states in alternatives
-                    for m in re.finditer(regex, text)), key=lambda hit: hit[:2])
+    found = sorted(
+        (
+            (m.start(), -len(m.group()), m.end(), name, states)
+            for regex, name, states in alternatives
+            for m in re.finditer(regex, text)
+        ),
+        key=lambda hit: hit[:2],
+    )
     if not found:
         return text
     where = quoting_at(text, sorted({hit[0] for hit in found}))

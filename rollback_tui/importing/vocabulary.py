@@ -25,43 +25,88 @@ SECTIONS: list[tuple[str, re.Pattern[str]]] = [
     ("contacts", re.compile(r"contacts", re.I)),
     ("timeline", re.compile(r"^timeline$", re.I)),
 ]
-TEMPLATES = {"internal update": "internal_template", "status page update":
-              "status_page_template", "user-facing message": "user_template",
-              "user-facing communication": "user_template",
-              "post-rollback status update": "post_rollback_update"}
+TEMPLATES = {
+    "internal update": "internal_template",
+    "status page update": "status_page_template",
+    "user-facing message": "user_template",
+    "user-facing communication": "user_template",
+    "post-rollback status update": "post_rollback_update",
+}
 # Labelled lines ("**Backups:** ...", "Backups: ...") of each section, by their words.
 FIELDS: dict[str, list[tuple[re.Pattern[str], str]]] = {
-    "assumptions": [(re.compile(p, re.I), f) for p, f in [
-        (r"data mutation", "data_mutations"), (r"backup", "backups"),
-        (r"migration", "migrations"), (r"^slas?\b|service level", "sla"),
-        (r"user impact", "user_impact")]],
-    "decision": [(re.compile(p, re.I), f) for p, f in [
-        (r"severity", "severity"), (r"impact scope|^scope", "impact_scope"),
-        (r"time to resolution", "time_to_resolution"),
-        (r"hotfix|fix forward", "rollback_vs_hotfix")]],
-    "communications": [(re.compile(p, re.I), f) for p, f in [
-        (r"stakeholder", "stakeholders"), (r"channel", "channels"),
-        (r"update interval", "update_interval"), (r"cadence|frequency", "cadence")]],
-    "followup": [(re.compile(p, re.I), f) for p, f in [
-        (r"root cause", "rca"), (r"prevention", "prevention"),
-        (r"monitoring|alerting", "monitoring"), (r"retrospective", "retrospective")]],
+    "assumptions": [
+        (re.compile(p, re.I), f)
+        for p, f in [
+            (r"data mutation", "data_mutations"),
+            (r"backup", "backups"),
+            (r"migration", "migrations"),
+            (r"^slas?\b|service level", "sla"),
+            (r"user impact", "user_impact"),
+        ]
+    ],
+    "decision": [
+        (re.compile(p, re.I), f)
+        for p, f in [
+            (r"severity", "severity"),
+            (r"impact scope|^scope", "impact_scope"),
+            (r"time to resolution", "time_to_resolution"),
+            (r"hotfix|fix forward", "rollback_vs_hotfix"),
+        ]
+    ],
+    "communications": [
+        (re.compile(p, re.I), f)
+        for p, f in [
+            (r"stakeholder", "stakeholders"),
+            (r"channel", "channels"),
+            (r"update interval", "update_interval"),
+            (r"cadence|frequency", "cadence"),
+        ]
+    ],
+    "followup": [
+        (re.compile(p, re.I), f)
+        for p, f in [
+            (r"root cause", "rca"),
+            (r"prevention", "prevention"),
+            (r"monitoring|alerting", "monitoring"),
+            (r"retrospective", "retrospective"),
+        ]
+    ],
 }
-DERIVED = re.compile(r"^incident timeline$|^start to (first|last) step of option [ab]$"
-                     r"|^progress$", re.I)
-HEADER = {"created": "created", "deployment type": "deployment_type",
-           "components": "components", "incident": "incident", "incident link":
-           "incident_link", "current version": "version", "version": "version",
-           "target version": "target_version", "last known good version": "target_version",
-           "database impact": "db_impact", "db impact": "db_impact",
-           "feature flag": "feature_flag", "incident summary": "incident",
-           "last reviewed": "last_reviewed", "review every": "review_every",
-           "last drilled": "last_drilled"}
+DERIVED = re.compile(
+    r"^incident timeline$|^start to (first|last) step of option [ab]$"
+    r"|^progress$",
+    re.I,
+)
+HEADER = {
+    "created": "created",
+    "deployment type": "deployment_type",
+    "components": "components",
+    "incident": "incident",
+    "incident link": "incident_link",
+    "current version": "version",
+    "version": "version",
+    "target version": "target_version",
+    "last known good version": "target_version",
+    "database impact": "db_impact",
+    "db impact": "db_impact",
+    "feature flag": "feature_flag",
+    "incident summary": "incident",
+    "last reviewed": "last_reviewed",
+    "review every": "review_every",
+    "last drilled": "last_drilled",
+}
 # The header's values that render writes as code spans.
 CODE_SPANS = {"version", "target_version", "feature_flag"}
 CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1", re.DOTALL)
-EVENTS = {"incident started": "incident-start", "done": "tick", "undone": "untick",
-          "skipped": "skip", "failed": "fail", "status update sent": "update-sent",
-          "note": "note"}
+EVENTS = {
+    "incident started": "incident-start",
+    "done": "tick",
+    "undone": "untick",
+    "skipped": "skip",
+    "failed": "fail",
+    "status update sent": "update-sent",
+    "note": "note",
+}
 
 
 def section_of(title: str) -> str | None:

@@ -52,8 +52,9 @@ def follow_choices(plan: Plan, old_type: DeploymentType, old_db: bool) -> Follow
         return out
     used = plan.used_ids()
     proc = plan.procedure
-    kept = _follow_steps(proc.option_b, option_b_steps(old_type, old_db),
-                         option_b_steps(new_type, new_db), "b", used)
+    kept = _follow_steps(
+        proc.option_b, option_b_steps(old_type, old_db), option_b_steps(new_type, new_db), "b", used
+    )
     if kept is not None:
         out.changed.append("Option B")
         out.kept += _steps("Option B", kept)
@@ -64,9 +65,13 @@ def follow_choices(plan: Plan, old_type: DeploymentType, old_db: bool) -> Follow
         changed = []
         for component in plan.components:
             name = component.name.strip() or "a component"
-            kept = _follow_steps(component.steps, COMPONENT_STEPS[old_type],
-                                 COMPONENT_STEPS[new_type], slug(component.name, "component"),
-                                 used)
+            kept = _follow_steps(
+                component.steps,
+                COMPONENT_STEPS[old_type],
+                COMPONENT_STEPS[new_type],
+                slug(component.name, "component"),
+                used,
+            )
             if kept is not None:
                 changed.append(name)
                 out.kept += _steps(name, kept)
@@ -76,8 +81,10 @@ def follow_choices(plan: Plan, old_type: DeploymentType, old_db: bool) -> Follow
             out.changed.append(f"the steps of {len(changed)} components")
     if new_db != old_db:
         before, after = default_assumptions(old_db), default_assumptions(new_db)
-        for attr, label in (("data_mutations", "data mutations"),
-                            ("migrations", "migration reversibility")):
+        for attr, label in (
+            ("data_mutations", "data mutations"),
+            ("migrations", "migration reversibility"),
+        ):
             if getattr(plan.assumptions, attr) == getattr(before, attr):
                 setattr(plan.assumptions, attr, getattr(after, attr))
                 out.changed.append(f"the {label} assumption")
@@ -87,7 +94,7 @@ def follow_choices(plan: Plan, old_type: DeploymentType, old_db: bool) -> Follow
 
 
 def _steps(where: str, numbers: list[int]) -> list[str]:
-    """"Option B steps 1, 4" (nothing if no numbers)."""
+    """ "Option B steps 1, 4" (nothing if no numbers)."""
     if not numbers:
         return []
     return [f"{where} step{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}"]
@@ -98,8 +105,9 @@ def _untouched(item: ChecklistItem, defaults: Iterable[Step]) -> bool:
     return (item.text, item.command) in set(defaults) and not item.owner and not item.done
 
 
-def _follow_steps(items: list[ChecklistItem], old: list[Step], new: list[Step], prefix: str,
-                  used: set[str]) -> list[int] | None:
+def _follow_steps(
+    items: list[ChecklistItem], old: list[Step], new: list[Step], prefix: str, used: set[str]
+) -> list[int] | None:
     """Make *items* (in place) the *new* defaults, keeping every step the user edited or
     added where it was. Returns the numbers (from 1) of the edited steps that were kept
     although the new defaults differ, or None if nothing had to change."""
@@ -115,8 +123,7 @@ def _follow_steps(items: list[ChecklistItem], old: list[Step], new: list[Step], 
             spare = [i for i in spare if i is not exact]
             placed.append(exact)
             continue
-        edited = next((i for i in mine if i.text == text and
-                       all(i is not p for p in placed)), None)
+        edited = next((i for i in mine if i.text == text and all(i is not p for p in placed)), None)
         if edited is not None:  # the user's version of this step stands for it
             placed.append(edited)
             continue
@@ -141,9 +148,11 @@ def _follow_steps(items: list[ChecklistItem], old: list[Step], new: list[Step], 
     # Edited steps to look at again: those whose default changed with the choice (a step
     # the new platform does without, or does with another command).
     old_commands, new_commands = dict(old), dict(new)
-    stale = {text for text, command in old_commands.items()
-             if text not in new_commands or new_commands[text] != command}
-    kept = [n for n, item in enumerate(result, 1) if id(item) in mine_ids and
-            item.text in stale]
+    stale = {
+        text
+        for text, command in old_commands.items()
+        if text not in new_commands or new_commands[text] != command
+    }
+    kept = [n for n, item in enumerate(result, 1) if id(item) in mine_ids and item.text in stale]
     items[:] = result
     return kept

@@ -65,20 +65,28 @@ OPTION_B: dict[DeploymentType, list[Step]] = {
         ("Verify all health checks passing", "curl -fsS https://<host>/healthz"),
     ],
     DeploymentType.CANARY: [
-        ("Pause Argo CD auto-sync so it does not re-apply the release",
-         "argocd app set <app> --sync-policy none"),
-        ("Abort the canary and shift traffic to the stable version",
-         "kubectl argo rollouts abort <rollout>"),
+        (
+            "Pause Argo CD auto-sync so it does not re-apply the release",
+            "argocd app set <app> --sync-policy none",
+        ),
+        (
+            "Abort the canary and shift traffic to the stable version",
+            "kubectl argo rollouts abort <rollout>",
+        ),
         ("Trigger deployment of previous version", "kubectl argo rollouts undo <rollout>"),
         ("Wait for all instances to update", "kubectl argo rollouts status <rollout>"),
         ("Verify all health checks passing", "curl -fsS https://<host>/healthz"),
     ],
     DeploymentType.BLUE_GREEN: [
-        ("Identify last known good version (the idle colour)",
-         "kubectl get service <service> -o jsonpath='{.spec.selector}'"),
-        ("Switch the router back to the previous colour",
-         "kubectl patch service <service> -p "
-         "'{\"spec\":{\"selector\":{\"color\":\"<previous-colour>\"}}}'"),
+        (
+            "Identify last known good version (the idle colour)",
+            "kubectl get service <service> -o jsonpath='{.spec.selector}'",
+        ),
+        (
+            "Switch the router back to the previous colour",
+            "kubectl patch service <service> -p "
+            '\'{"spec":{"selector":{"color":"<previous-colour>"}}}\'',
+        ),
         ("Wait for traffic to drain from the new colour", "kubectl get endpoints <service>"),
         ("Verify all health checks passing", "curl -fsS https://<host>/healthz"),
     ],
@@ -97,9 +105,11 @@ COMPONENT_STEPS: dict[DeploymentType, list[Step]] = {
         ("Check for data inconsistencies", None),
     ],
     DeploymentType.BLUE_GREEN: [
-        ("Revert to previous state",
-         "kubectl patch service $COMPONENT -p "
-         "'{\"spec\":{\"selector\":{\"color\":\"<previous-colour>\"}}}'"),
+        (
+            "Revert to previous state",
+            "kubectl patch service $COMPONENT -p "
+            '\'{"spec":{"selector":{"color":"<previous-colour>"}}}\'',
+        ),
         ("Verify health/connectivity", "kubectl get endpoints $COMPONENT"),
         ("Check for data inconsistencies", None),
     ],
@@ -108,8 +118,10 @@ COMPONENT_STEPS[DeploymentType.FEATURE_FLAG] = COMPONENT_STEPS[DeploymentType.RO
 
 POST_ROLLBACK: list[tuple[str, list[str]]] = [
     ("Incident report", ["Document timeline of events", "Identify root cause", "Assess impact"]),
-    ("Communication",
-     ["Notify stakeholders", "Update status page if needed", "Schedule post-mortem"]),
+    (
+        "Communication",
+        ["Notify stakeholders", "Update status page if needed", "Schedule post-mortem"],
+    ),
     ("Fix forward", ["Identify the fix", "Update test suite", "Plan re-deployment"]),
 ]
 
@@ -137,8 +149,11 @@ def _items(steps: Iterable[Step], prefix: str, used: set[str]) -> list[Checklist
         item_id = next_id(prefix, used)
         used.add(item_id)
         # A database down-migration cannot be taken back once run: it is confirmed.
-        items.append(ChecklistItem(id=item_id, text=text, command=command,
-                                   irreversible=(text, command) == DB_STEP))
+        items.append(
+            ChecklistItem(
+                id=item_id, text=text, command=command, irreversible=(text, command) == DB_STEP
+            )
+        )
     return items
 
 
@@ -154,8 +169,9 @@ def new_component(plan: Plan, name: str) -> Component:
     """A component with the template's three steps and ids free in *plan*."""
     return Component(
         name=name,
-        steps=_items(COMPONENT_STEPS[plan.deployment_type], slug(name, "component"),
-                     plan.used_ids()),
+        steps=_items(
+            COMPONENT_STEPS[plan.deployment_type], slug(name, "component"), plan.used_ids()
+        ),
     )
 
 
@@ -189,8 +205,7 @@ def new_plan(
         decision=DecisionCriteria(
             severity="Data loss or corruption, a security breach, or a full outage: roll back "
             "at once. Partial degradation: the incident lead decides within 15 minutes.",
-            impact_scope="More than 5% of users affected, any revenue impact, or an SLA "
-            "at risk.",
+            impact_scope="More than 5% of users affected, any revenue impact, or an SLA at risk.",
             time_to_resolution="Roll back if a fix forward would take longer than 30 minutes.",
             rollback_vs_hotfix="Prefer rollback unless the fix is small, reviewed and lower "
             "risk than the rollback, or the data changes cannot be reversed.",
@@ -215,16 +230,17 @@ def new_plan(
 
 def default_assumptions(db_impact: bool) -> Assumptions:
     if db_impact:
-        migrations = ("Every migration in this release has a tested down step; data written "
-                      "by $VERSION stays readable by $TARGET_VERSION.")
+        migrations = (
+            "Every migration in this release has a tested down step; data written "
+            "by $VERSION stays readable by $TARGET_VERSION."
+        )
         mutations = "The release changes the schema and writes data in the new shape."
     else:
         migrations = "This release has no schema migrations."
         mutations = "The release does not change stored data."
     return Assumptions(
         data_mutations=mutations,
-        backups="A database snapshot is taken before the deploy, and restoring it has been "
-        "tested.",
+        backups="A database snapshot is taken before the deploy, and restoring it has been tested.",
         migrations=migrations,
         sla="99.9% availability; the rollback must finish within the error budget.",
         user_impact="Up to 15 minutes of degraded service is acceptable during the rollback.",

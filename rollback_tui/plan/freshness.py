@@ -22,20 +22,38 @@ def freshness(plan: Plan, as_of: dt.date) -> list[Finding]:
     out = []
     due = review_due(plan)
     if due < as_of:
-        since = (f"last reviewed {plan.last_reviewed.isoformat()}" if plan.last_reviewed
-                 else f"never reviewed since it was written on {plan.created.isoformat()}")
-        out.append(Finding("warning", "last_reviewed",
-                           f"review overdue since {due.isoformat()} ({since}, review every "
-                           f"{plan.review_days} days); review it and mark it reviewed"))
+        since = (
+            f"last reviewed {plan.last_reviewed.isoformat()}"
+            if plan.last_reviewed
+            else f"never reviewed since it was written on {plan.created.isoformat()}"
+        )
+        out.append(
+            Finding(
+                "warning",
+                "last_reviewed",
+                f"review overdue since {due.isoformat()} ({since}, review every "
+                f"{plan.review_days} days); review it and mark it reviewed",
+            )
+        )
     if plan.last_drilled is None:
         first_due = plan.created + dt.timedelta(days=plan.review_days)
         if first_due < as_of:
-            out.append(Finding("warning", "last_drilled",
-                               f"never drilled (written on {plan.created.isoformat()}); "
-                               "rehearse it with `rollback-tui drill`"))
+            out.append(
+                Finding(
+                    "warning",
+                    "last_drilled",
+                    f"never drilled (written on {plan.created.isoformat()}); "
+                    "rehearse it with `rollback-tui drill`",
+                )
+            )
     elif plan.last_drilled + dt.timedelta(days=plan.review_days) < as_of:
-        out.append(Finding("warning", "last_drilled",
-                           f"last drilled {plan.last_drilled.isoformat()}, more than "
-                           f"{plan.review_days} days ago; rehearse it with "
-                           "`rollback-tui drill`"))
+        out.append(
+            Finding(
+                "warning",
+                "last_drilled",
+                f"last drilled {plan.last_drilled.isoformat()}, more than "
+                f"{plan.review_days} days ago; rehearse it with "
+                "`rollback-tui drill`",
+            )
+        )
     return out

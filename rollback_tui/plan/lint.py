@@ -37,7 +37,9 @@ _NO_DATA_CHANGE = re.compile(
     r"\bno\b[^.;]*\bmigrations?\b|\bwithout\b[^.;]*\bmigrations?\b"
     r"|\b(does not|doesn't|won't|will not|never) (change|touch|write|alter)\b"
     r"[^.;]*\b(data|schema)\b"
-    r"|\bno\b[^.;]*\b(data|schema) changes?\b", re.IGNORECASE)
+    r"|\bno\b[^.;]*\b(data|schema) changes?\b",
+    re.IGNORECASE,
+)
 
 VARIABLE_FIELDS = {
     "VERSION": "version",
@@ -46,8 +48,10 @@ VARIABLE_FIELDS = {
     "INCIDENT": "incident",
 }
 """Each plan variable and the field that gives it its value."""
-_VARIABLE_USE = re.compile(r"\$(?:\{(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\}"
-                           r"|(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\b)")
+_VARIABLE_USE = re.compile(
+    r"\$(?:\{(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\}"
+    r"|(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,15 @@ class Finding:
         return STEP_OF_FIELD.get(head, "basics")
 
 
-_LIST_NOUNS = {"option_a": "Option A step", "option_b": "Option B step", "steps": "step",
-               "contacts": "contact", "triggers": "trigger", "items": "action",
-               "actions": "action"}
+_LIST_NOUNS = {
+    "option_a": "Option A step",
+    "option_b": "Option B step",
+    "steps": "step",
+    "contacts": "contact",
+    "triggers": "trigger",
+    "items": "action",
+    "actions": "action",
+}
 _PART = re.compile(r"([A-Za-z_]\w*)(?:\[(\d+)\])?")
 
 
@@ -80,10 +90,12 @@ def place(where: str, plan: Plan | None = None) -> str:
         name, index = match.group(1), match.group(2)
         node = getattr(node, name, None) if node is not None else None
         if index is None:
-            if name not in ("procedure", "assumptions", "decision", "communications",
-                            "followup"):
-                words.append({"option_a": "Option A", "option_b": "Option B"}.get(
-                    name, name.replace("_", " ")))
+            if name not in ("procedure", "assumptions", "decision", "communications", "followup"):
+                words.append(
+                    {"option_a": "Option A", "option_b": "Option B"}.get(
+                        name, name.replace("_", " ")
+                    )
+                )
             continue
         n = int(index)
         item = node[n] if isinstance(node, list) and n < len(node) else None
@@ -133,8 +145,9 @@ def _unset_variables(plan: Plan, strings: list[tuple[str, str]]) -> dict[str, st
             name = match.group(1) or match.group(2)
             if name == "COMPONENT":
                 if not where.startswith("components["):
-                    out[where] = ("$COMPONENT has a value only in a component's steps; "
-                                  "here it stays unset")
+                    out[where] = (
+                        "$COMPONENT has a value only in a component's steps; here it stays unset"
+                    )
             elif where not in uses.setdefault(name, []):
                 uses[name].append(where)
     for name, field in VARIABLE_FIELDS.items():
@@ -154,18 +167,22 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
     if not plan.title.strip():
         add("error", "title", "the plan has no title (the feature or change it rolls back)")
 
-    unused = [f"procedure.option_{o}[" for o, used in (("a", plan.procedure.uses_a),
-                                                          ("b", plan.procedure.uses_b)) if not used]
-    strings = [(where, value) for where, value in _strings(plan)
-               if not where.startswith("timeline") and not any(where.startswith(u)
-                                                                for u in unused)]
+    unused = [
+        f"procedure.option_{o}["
+        for o, used in (("a", plan.procedure.uses_a), ("b", plan.procedure.uses_b))
+        if not used
+    ]
+    strings = [
+        (where, value)
+        for where, value in _strings(plan)
+        if not where.startswith("timeline") and not any(where.startswith(u) for u in unused)
+    ]
     unset = _unset_variables(plan, strings)
     for field, message in unset.items():
         add("error", field, message)
     if plan.feature_flag == "" and plan.procedure.uses_a and "feature_flag" not in unset:
         add("warning", "feature_flag", "Option A disables a feature flag, but none is named")
-    if plan.procedure.uses_b and not plan.target_version.strip() and \
-            "target_version" not in unset:
+    if plan.procedure.uses_b and not plan.target_version.strip() and "target_version" not in unset:
         add("warning", "target_version", "the last known good version is not named")
 
     for where, value in strings:
@@ -197,28 +214,42 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
         add("error", "procedure.option_a", "Option A is chosen but has no steps")
     if proc.uses_b and not proc.option_b:
         add("error", "procedure.option_b", "Option B is chosen but has no steps")
-    for option, used, estimate in (("a", proc.uses_a, proc.option_a_estimate),
-                                   ("b", proc.uses_b, proc.option_b_estimate)):
+    for option, used, estimate in (
+        ("a", proc.uses_a, proc.option_a_estimate),
+        ("b", proc.uses_b, proc.option_b_estimate),
+    ):
         if used and not estimate.strip():
-            add("warning", f"procedure.option_{option}_estimate",
-                f"Option {option.upper()} has no time estimate")
+            add(
+                "warning",
+                f"procedure.option_{option}_estimate",
+                f"Option {option.upper()} has no time estimate",
+            )
     for where, item in _items_with_paths(plan):
         if not item.text.strip():
             add("error", f"{where}.text", f"step {item.id} has no text")
         if item.irreversible and not (item.owner or "").strip():
-            add("warning", f"{where}.owner",
-                f"step {item.id} cannot be undone and has no owner to confirm it")
+            add(
+                "warning",
+                f"{where}.owner",
+                f"step {item.id} cannot be undone and has no owner to confirm it",
+            )
 
     if plan.db_impact:
         steps = [item for _, item in _items_with_paths(plan)]
         if not any(_DATABASE.search(f"{s.text} {s.command or ''}") for s in steps):
-            add("error", "procedure.option_b",
-                "database impact is yes, but no step rolls the database back")
+            add(
+                "error",
+                "procedure.option_b",
+                "database impact is yes, but no step rolls the database back",
+            )
         for name in ("data_mutations", "migrations"):
             said = _NO_DATA_CHANGE.search(getattr(plan.assumptions, name))
             if said:
-                add("warning", f"assumptions.{name}",
-                    f"database impact is yes, but this says {said.group().strip()!r}")
+                add(
+                    "warning",
+                    f"assumptions.{name}",
+                    f"database impact is yes, but this says {said.group().strip()!r}",
+                )
 
     if not plan.components:
         add("warning", "components", "no components are listed")
@@ -229,8 +260,11 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
         if not component.steps:
             add("error", f"components[{c}].steps", f"component {name!r} has no steps")
         elif not any(_VERIFY.search(step.text) for step in component.steps):
-            add("warning", f"components[{c}].steps",
-                f"component {name!r} has no step that verifies it")
+            add(
+                "warning",
+                f"components[{c}].steps",
+                f"component {name!r} has no step that verifies it",
+            )
 
     comms = plan.communications
     for name in ("stakeholders", "channels", "cadence"):
@@ -260,19 +294,25 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
 
 def _names_for_commands(plan: Plan) -> Iterator[Finding]:
     """Names substituted into commands that a shell would read as more than a name."""
-    names = [(f"components[{c}].name", component.name)
-             for c, component in enumerate(plan.components)]
+    names = [
+        (f"components[{c}].name", component.name) for c, component in enumerate(plan.components)
+    ]
     names.append(("feature_flag", plan.feature_flag))
     for where, name in names:
         if strip_invisible(name).strip() and not is_plain_name(strip_invisible(name)):
-            yield Finding("warning", where,
-                          f"{name!r} is not a plain name (letters, digits, -._/:@); "
-                          "commands get it quoted, but tools may not accept it")
+            yield Finding(
+                "warning",
+                where,
+                f"{name!r} is not a plain name (letters, digits, -._/:@); "
+                "commands get it quoted, but tools may not accept it",
+            )
 
 
 # Where an invisible character can hide in plain sight: in what is run or typed as a word.
-_IDENTIFIER = re.compile(r"(^|\.)(id|command|feature_flag|version|target_version)$"
-                         r"|^components\[\d+\]\.name$")
+_IDENTIFIER = re.compile(
+    r"(^|\.)(id|command|feature_flag|version|target_version)$"
+    r"|^components\[\d+\]\.name$"
+)
 
 
 def _invisible_characters(plan: Plan) -> Iterator[Finding]:
@@ -286,5 +326,6 @@ def _invisible_characters(plan: Plan) -> Iterator[Finding]:
             what = "removed from commands and names"
         else:
             what = f"shown as {', '.join(f'<U+{ord(char):04X}>' for char in found)}"
-        yield Finding("warning", where,
-                      f"holds invisible or direction-changing characters ({names}); {what}")
+        yield Finding(
+            "warning", where, f"holds invisible or direction-changing characters ({names}); {what}"
+        )

@@ -58,8 +58,9 @@ class MergeSummary:
 def summarize(local: Plan, disk: Plan) -> MergeSummary:
     """What merge(local, disk) will take from each side."""
     mine = missing_events(local, disk)
-    lost = sorted({e.item for e in mine
-                   if e.event in _STATE_EVENTS and e.item and disk.item(e.item) is None})
+    lost = sorted(
+        {e.item for e in mine if e.event in _STATE_EVENTS and e.item and disk.item(e.item) is None}
+    )
     return MergeSummary(mine, missing_events(disk, local), lost)
 
 

@@ -45,8 +45,12 @@ UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 class _Model(BaseModel):
     # Attribute docstrings become the fields' descriptions in `rollback-tui schema`.
-    model_config = ConfigDict(validate_assignment=True, extra="ignore", use_enum_values=False,
-                              use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        validate_assignment=True,
+        extra="ignore",
+        use_enum_values=False,
+        use_attribute_docstrings=True,
+    )
 
 
 class DeploymentType(StrEnum):
@@ -403,8 +407,7 @@ class Plan(_Model):
         return {key: value for key, value in values.items() if value}
 
 
-_HOLDS_ITEMS = frozenset({"procedure", "components", "communications", "post_rollback",
-                          "followup"})
+_HOLDS_ITEMS = frozenset({"procedure", "components", "communications", "post_rollback", "followup"})
 """The plan's fields under which checklist items live."""
 
 

@@ -11,8 +11,11 @@ from rollback_tui.plan.model import ChecklistItem, Plan
 
 
 def _outcome_times(plan: Plan) -> list[dt.datetime]:
-    return [item.done_at for _, _, item in plan.checklist()
-            if item.state != "open" and item.done_at is not None]
+    return [
+        item.done_at
+        for _, _, item in plan.checklist()
+        if item.state != "open" and item.done_at is not None
+    ]
 
 
 def has_run(plan: Plan) -> bool:
@@ -68,8 +71,11 @@ class StepTime:
 def step_times(run: Plan) -> list[StepTime]:
     """Each step with an outcome, in the order they came, with the time it took: from the
     previous outcome (the run's start for the first)."""
-    rows = [(item.done_at, section, item) for section, _, item in run.checklist(active=True)
-            if item.state != "open" and item.done_at is not None]
+    rows = [
+        (item.done_at, section, item)
+        for section, _, item in run.checklist(active=True)
+        if item.state != "open" and item.done_at is not None
+    ]
     rows.sort(key=lambda row: row[0])
     previous = run_start(run)
     out = []
@@ -101,8 +107,9 @@ def option_times(run: Plan) -> list[OptionTime]:
     out = []
     for label, estimate, items in options:
         measured = [times[id(item)] for item in items if id(item) in times]
-        out.append(OptionTime(label, estimate, sum(measured),
-                              bool(items) and len(measured) == len(items)))
+        out.append(
+            OptionTime(label, estimate, sum(measured), bool(items) and len(measured) == len(items))
+        )
     return out
 
 

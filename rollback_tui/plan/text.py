@@ -26,10 +26,12 @@ def plural(count: int, noun: str, nouns: str = "") -> str:
 
 
 def findings_summary(severities: list[str]) -> str:
-    """"3 findings (1 error, 2 warnings)", for `check` and the wizard's Review."""
+    """ "3 findings (1 error, 2 warnings)", for `check` and the wizard's Review."""
     errors = sum(s == "error" for s in severities)
-    return (f"{plural(len(severities), 'finding')} ({plural(errors, 'error')}, "
-            f"{plural(len(severities) - errors, 'warning')})")
+    return (
+        f"{plural(len(severities), 'finding')} ({plural(errors, 'error')}, "
+        f"{plural(len(severities) - errors, 'warning')})"
+    )
 
 
 def slug(value: str, fallback: str = "item") -> str:
@@ -43,8 +45,10 @@ def slug(value: str, fallback: str = "item") -> str:
 # the zero-width characters (which make text read differently than it is), the byte-order
 # mark, and lone surrogates (undecodable bytes of a file name). Tab and newline are shown
 # too unless the text is meant to have lines.
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e" \
+_UNSAFE = (
+    "\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2069\ufeff\ud800-\udfff"
+)
 _UNSAFE_CHAR = re.compile(f"[{_UNSAFE}\t\n]")
 _UNSAFE_IN_LINES = re.compile(f"[{_UNSAFE}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}

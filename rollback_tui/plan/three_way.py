@@ -50,8 +50,7 @@ class MergeError(ValueError):
     """The merged fields do not make a valid plan (an id on both sides in two lists)."""
 
 
-def merge_three(base: Plan | None, ours: Plan, theirs: Plan, *,
-                prefer: Side = "ours") -> Merged:
+def merge_three(base: Plan | None, ours: Plan, theirs: Plan, *, prefer: Side = "ours") -> Merged:
     """Merge *ours* and *theirs*, both changed from *base* (None: no common version).
 
     At a conflict the result takes the *prefer* side's value (the base's, for "base"),
@@ -60,8 +59,9 @@ def merge_three(base: Plan | None, ours: Plan, theirs: Plan, *,
     """
     conflicts: list[str] = []
     merger = _Merger(prefer, conflicts)
-    content = merger.merge(_content(base) if base is not None else MISSING,
-                           _content(ours), _content(theirs), "")
+    content = merger.merge(
+        _content(base) if base is not None else MISSING, _content(ours), _content(theirs), ""
+    )
     try:
         plan = Plan.model_validate({**content, "timeline": _timeline(base, ours, theirs)})
     except ValidationError as exc:
@@ -82,8 +82,11 @@ def merge_three(base: Plan | None, ours: Plan, theirs: Plan, *,
 def _strip_state(value: Any) -> Any:
     if isinstance(value, dict):
         is_item = "id" in value  # only checklist items carry an id
-        return {key: _strip_state(v) for key, v in value.items()
-                if not (is_item and key in STATE_FIELDS)}
+        return {
+            key: _strip_state(v)
+            for key, v in value.items()
+            if not (is_item and key in STATE_FIELDS)
+        }
     if isinstance(value, list):
         return [_strip_state(v) for v in value]
     return value
@@ -116,31 +119,47 @@ class _Merger:
         if theirs == base:
             return ours
         if isinstance(ours, dict) and isinstance(theirs, dict):
-            return self._merge_table(base if isinstance(base, dict) else {}, ours, theirs,
-                                     where)
+            return self._merge_table(base if isinstance(base, dict) else {}, ours, theirs, where)
         lists = isinstance(ours, list) and isinstance(theirs, list)
-        if lists and ours and theirs and _keyed(ours) and _keyed(theirs) and (
-                base is MISSING or _keyed(base)):
-            return self._merge_items(base if base is not MISSING else [], ours, theirs,
-                                     where)
+        if (
+            lists
+            and ours
+            and theirs
+            and _keyed(ours)
+            and _keyed(theirs)
+            and (base is MISSING or _keyed(base))
+        ):
+            return self._merge_items(base if base is not MISSING else [], ours, theirs, where)
         if lists and isinstance(base, list) and len(base) == len(ours) == len(theirs):
-            return [self.merge(b, o, t, f"{where}[{i}]")
-                    for i, (b, o, t) in enumerate(zip(base, ours, theirs, strict=True))]
+            return [
+                self.merge(b, o, t, f"{where}[{i}]")
+                for i, (b, o, t) in enumerate(zip(base, ours, theirs, strict=True))
+            ]
         return self.conflict(where or "the plan", base, ours, theirs)
 
-    def _merge_table(self, base: dict[str, Any], ours: dict[str, Any],
-                     theirs: dict[str, Any], where: str) -> dict[str, Any]:
+    def _merge_table(
+        self, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], where: str
+    ) -> dict[str, Any]:
         merged: dict[str, Any] = {}
         label = f"item {ours['id']}: " if "id" in ours else (f"{where}." if where else "")
         for key in [*ours, *(k for k in theirs if k not in ours)]:
-            value = self.merge(base.get(key, MISSING), ours.get(key, MISSING),
-                               theirs.get(key, MISSING), f"{label}{key}")
+            value = self.merge(
+                base.get(key, MISSING),
+                ours.get(key, MISSING),
+                theirs.get(key, MISSING),
+                f"{label}{key}",
+            )
             if value is not MISSING:
                 merged[key] = value
         return merged
 
-    def _merge_items(self, base: list[dict[str, Any]], ours: list[dict[str, Any]],
-                     theirs: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+    def _merge_items(
+        self,
+        base: list[dict[str, Any]],
+        ours: list[dict[str, Any]],
+        theirs: list[dict[str, Any]],
+        where: str,
+    ) -> list[dict[str, Any]]:
         """Items merged by id: each side's additions, removals and edits."""
         by_id = [{item["id"]: item for item in items} for items in (base, ours, theirs)]
         common = [i for i in by_id[1] if i in by_id[2]]
@@ -159,8 +178,7 @@ class _Merger:
             order.insert(at, item_id)
         merged = []
         for item_id in order:
-            base_item, ours_item, theirs_item = (items.get(item_id, MISSING)
-                                                 for items in by_id)
+            base_item, ours_item, theirs_item = (items.get(item_id, MISSING) for items in by_id)
             value = self.merge(base_item, ours_item, theirs_item, f"item {item_id}")
             if value is not MISSING:
                 merged.append(value)
@@ -171,8 +189,10 @@ class _Merger:
 
 
 def _states(plan: Plan) -> dict[str, dict[str, Any]]:
-    return {item.id: {name: getattr(item, name) for name in STATE_FIELDS}
-            for _, _, item in plan.checklist()}
+    return {
+        item.id: {name: getattr(item, name) for name in STATE_FIELDS}
+        for _, _, item in plan.checklist()
+    }
 
 
 _UNTOUCHED = ChecklistItem()
@@ -193,8 +213,12 @@ def _touched(plan: Plan, base: Plan | None, item_id: str) -> Any:
     return max(times, default=None)
 
 
-def _merge_state(item_id: str, states: tuple[dict[str, dict[str, Any]], ...],
-                 plans: tuple[Plan | None, Plan, Plan], merger: _Merger) -> dict[str, Any] | None:
+def _merge_state(
+    item_id: str,
+    states: tuple[dict[str, dict[str, Any]], ...],
+    plans: tuple[Plan | None, Plan, Plan],
+    merger: _Merger,
+) -> dict[str, Any] | None:
     base, mine, other = (s.get(item_id) for s in states)
     if base is None:  # new on both sides (or no common version): as if never ticked
         base = {name: getattr(_UNTOUCHED, name) for name in STATE_FIELDS}
@@ -230,8 +254,10 @@ def _timeline(base: Plan | None, ours: Plan, theirs: Plan) -> list[TimelineEvent
     Counted as multisets against the base: an event both sides added is kept once, one
     that a side removed (by hand) stays removed.
     """
-    have = [Counter(_event_key(e) for e in plan.timeline) if plan is not None else Counter()
-            for plan in (base, ours, theirs)]
+    have = [
+        Counter(_event_key(e) for e in plan.timeline) if plan is not None else Counter()
+        for plan in (base, ours, theirs)
+    ]
     need: dict[str, int] = {}
     for key in have[1].keys() | have[2].keys():
         was, mine, other = have[0][key], have[1][key], have[2][key]

@@ -24,8 +24,15 @@ EVENT_LABELS: dict[EventKind, str] = {
 """How each kind of timeline event reads, in the Markdown and on screen."""
 
 
-def record(plan: Plan, event: EventKind, by: str, *, item: str | None = None,
-           text: str | None = None, at: dt.datetime | None = None) -> TimelineEvent:
+def record(
+    plan: Plan,
+    event: EventKind,
+    by: str,
+    *,
+    item: str | None = None,
+    text: str | None = None,
+    at: dt.datetime | None = None,
+) -> TimelineEvent:
     """Append an event to the plan's timeline and return it."""
     entry = TimelineEvent(at=at or utc_now(), by=by, event=event, item=item, text=text)
     plan.timeline.append(entry)
@@ -39,13 +46,21 @@ def item_labels(plan: Plan) -> dict[str, str]:
     labels: dict[str, str] = {}
     for section, _, item in plan.checklist():
         text = item.text.strip()
-        labels.setdefault(item.id, f"{section.strip() or 'Item'}: {text}" if text else
-                          section.strip())
+        labels.setdefault(
+            item.id, f"{section.strip() or 'Item'}: {text}" if text else section.strip()
+        )
     return labels
 
 
-def set_done(plan: Plan, item_id: str, done: bool, by: str,
-             at: dt.datetime | None = None, *, text: str | None = None) -> bool:
+def set_done(
+    plan: Plan,
+    item_id: str,
+    done: bool,
+    by: str,
+    at: dt.datetime | None = None,
+    *,
+    text: str | None = None,
+) -> bool:
     """Tick an item, or take back its outcome (done, skipped or failed), recording who and
     when; False if it was already so. *text* goes with the timeline event (an irreversible
     step's confirmation)."""
@@ -64,8 +79,9 @@ def set_done(plan: Plan, item_id: str, done: bool, by: str,
     return True
 
 
-def set_outcome(plan: Plan, item_id: str, outcome: Outcome, reason: str, by: str,
-                at: dt.datetime | None = None) -> bool:
+def set_outcome(
+    plan: Plan, item_id: str, outcome: Outcome, reason: str, by: str, at: dt.datetime | None = None
+) -> bool:
     """Mark an item skipped or failed, with why, who and when; False if it already was,
     for the same reason."""
     item = plan.item(item_id)
@@ -77,8 +93,14 @@ def set_outcome(plan: Plan, item_id: str, outcome: Outcome, reason: str, by: str
     at = at or utc_now()
     item.done, item.outcome, item.reason = False, outcome, reason or None
     item.done_at, item.done_by = at, by
-    record(plan, "skip" if outcome == "skipped" else "fail", by, item=item_id, at=at,
-           text=reason or None)
+    record(
+        plan,
+        "skip" if outcome == "skipped" else "fail",
+        by,
+        item=item_id,
+        at=at,
+        text=reason or None,
+    )
     return True
 
 
@@ -94,8 +116,9 @@ class Progress:
     @classmethod
     def of(cls, items: Iterable[ChecklistItem]) -> Progress:
         states = [item.state for item in items]
-        return cls(states.count("done"), len(states), states.count("skipped"),
-                   states.count("failed"))
+        return cls(
+            states.count("done"), len(states), states.count("skipped"), states.count("failed")
+        )
 
     @property
     def settled(self) -> int:

@@ -54,8 +54,11 @@ def substitute(text: str, variables: dict[str, str]) -> str:
     if "$" not in text:
         return text
     return _VARIABLE.sub(
-        lambda m: variables.get(m.group(1) or m.group(2))
-        or unset_variable(m.group(1) or m.group(2)), text)
+        lambda m: (
+            variables.get(m.group(1) or m.group(2)) or unset_variable(m.group(1) or m.group(2))
+        ),
+        text,
+    )
 
 
 # A shell prompt copied with a command: pasted, it would run a command named "$".
@@ -78,29 +81,50 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
     if INVISIBLE.search("".join(variables.values())):
         values = {name: strip_invisible(value) for name, value in variables.items()}
     # Plain names stand anywhere as they are: only the others need the quoting state.
-    matches = [m for m in _VARIABLE.finditer(command)
-               if (m.group(1) or m.group(2)) in values
-               and not is_plain_name(values[m.group(1) or m.group(2)])]
+    matches = [
+        m
+        for m in _VARIABLE.finditer(command)
+        if (m.group(1) or m.group(2)) in values
+        and not is_plain_name(values[m.group(1) or m.group(2)])
+    ]
     if not matches:
         return substitute(command, values)
     states = quoting_at(command, [m.start() for m in matches])
-    quoted = {m.start(): quote_value(values[m.group(1) or m.group(2)], state)
-              for m, state in zip(matches, states, strict=True)}
-    return finish(_VARIABLE.sub(
-        lambda m: quoted[m.start()] if m.start() in quoted else substitute(m.group(), values),
-        command))
+    quoted = {
+        m.start(): quote_value(values[m.group(1) or m.group(2)], state)
+        for m, state in zip(matches, states, strict=True)
+    }
+    return finish(
+        _VARIABLE.sub(
+            lambda m: quoted[m.start()] if m.start() in quoted else substitute(m.group(), values),
+            command,
+        )
+    )
 
 
 _SENTENCE_END = ".,;:!\u3002\uff0c\uff1b\uff1a\uff01"
 """What markdownlint (MD026) reads as a heading's trailing punctuation."""
 # The headings the renderer writes itself: a component of the same name is numbered.
-OWN_HEADINGS = frozenset({
-    "Assumptions & Data Safety", "Rollback Triggers", "Rollback Decision Criteria",
-    "Rollback Procedure", "Component Rollback Steps", "Communication Plan",
-    "Communication Actions", "Internal Update", "Status Page Update", "User-Facing Message",
-    "Post-Rollback Status Update", "Post-Rollback Actions", "Post-Incident Follow-Up",
-    "Action Items", "Emergency Contacts", "Timeline",
-})
+OWN_HEADINGS = frozenset(
+    {
+        "Assumptions & Data Safety",
+        "Rollback Triggers",
+        "Rollback Decision Criteria",
+        "Rollback Procedure",
+        "Component Rollback Steps",
+        "Communication Plan",
+        "Communication Actions",
+        "Internal Update",
+        "Status Page Update",
+        "User-Facing Message",
+        "Post-Rollback Status Update",
+        "Post-Rollback Actions",
+        "Post-Incident Follow-Up",
+        "Action Items",
+        "Emergency Contacts",
+        "Timeline",
+    }
+)
 
 
 def _heading_end(text: str) -> str:
@@ -142,8 +166,9 @@ def _text_block(text: str) -> str:
     block = fenced(text, "", "text")
     lines = [line for line in text.split("\n") if line.strip()]
     if lines and all(_PROMPT.match(line) for line in lines):
-        return (f"<!-- markdownlint-disable MD014 -->\n\n{block}\n\n"
-                "<!-- markdownlint-enable MD014 -->")
+        return (
+            f"<!-- markdownlint-disable MD014 -->\n\n{block}\n\n<!-- markdownlint-enable MD014 -->"
+        )
     return block
 
 
@@ -169,8 +194,9 @@ class _Renderer:
         body = block(substitute(value, self.variables), indent) if value.strip() else _UNSET
         return f"- **{label}:** {body}"
 
-    def item(self, marker: str, item: ChecklistItem, variables: dict[str, str],
-             outer: str = "") -> str:
+    def item(
+        self, marker: str, item: ChecklistItem, variables: dict[str, str], outer: str = ""
+    ) -> str:
         indent = outer + " " * (len(marker) + 1)
         text = self.text(item.text, variables) or "—"
         if item.state == "skipped":
@@ -192,8 +218,13 @@ class _Renderer:
             line += "\n\n" + fenced(substitute_command(item.command, variables), indent, "sh")
         return line
 
-    def items(self, items: list[ChecklistItem], numbered: bool, indent: str = "",
-              variables: dict[str, str] | None = None) -> str:
+    def items(
+        self,
+        items: list[ChecklistItem],
+        numbered: bool,
+        indent: str = "",
+        variables: dict[str, str] | None = None,
+    ) -> str:
         variables = variables or self.variables
         if not items:
             return f"{indent}_No steps yet._"
@@ -202,8 +233,7 @@ class _Renderer:
         for n, item in enumerate(items, 1):
             if fence_before:
                 lines.append("")  # after a code block, a blank line
-            lines.append(indent + self.item(f"{n}." if numbered else "-", item, variables,
-                                            indent))
+            lines.append(indent + self.item(f"{n}." if numbered else "-", item, variables, indent))
             fence_before = _has_command(item)
         return "\n".join(lines)
 
@@ -307,8 +337,11 @@ class _Renderer:
             self.field("Stakeholders", c.stakeholders),
             self.field("Status Update Channels", c.channels),
             self.field("Update Cadence", c.cadence),
-            *([f"- **Update Interval:** every {c.update_interval} minutes"]
-              if c.update_interval is not None else []),
+            *(
+                [f"- **Update Interval:** every {c.update_interval} minutes"]
+                if c.update_interval is not None
+                else []
+            ),
             "- **Incident Timeline:** every tick and note is recorded in this plan's "
             "Timeline section.",
             "",

@@ -33,8 +33,10 @@ _SPECIAL = re.compile(rf"[\\*\[\]<|~&_`#\n\t@$:{INVISIBLE.pattern[1:-1]}]")
 TABLE_LINE_BREAK = " / "
 """What a line break in a table cell becomes (GFM cells hold no breaks but raw HTML)."""
 _BLOCK_START = "=+>-"
-_SPACES = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+_SPACES = (
+    " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 """What markdownlint (MD038, JavaScript's \\s) reads as a space at the end of a code span."""
 
 

@@ -35,8 +35,7 @@ def _lines(text: str, indent: str) -> str:
         lines.pop()
     while lines and not lines[0].strip():
         lines.pop(0)
-    return ("\n" + indent).join(line.strip() if n == 0 else line
-                                for n, line in enumerate(lines))
+    return ("\n" + indent).join(line.strip() if n == 0 else line for n, line in enumerate(lines))
 
 
 def _heading(text: str, underline: str) -> str:
@@ -52,8 +51,7 @@ class _TextRenderer:
         body = _lines(substitute(value, self.variables), indent) if value.strip() else _UNSET
         return f"{label}: {body}"
 
-    def item(self, marker: str, item: ChecklistItem, variables: dict[str, str],
-             outer: str) -> str:
+    def item(self, marker: str, item: ChecklistItem, variables: dict[str, str], outer: str) -> str:
         indent = outer + " " * (len(marker) + 1)
         text = _line(substitute(item.text, variables)) or "—"
         line = f"{outer}{marker} [{'x' if item.done else ' '}] {text}"
@@ -71,20 +69,32 @@ class _TextRenderer:
         command = substitute_command(item.command or "", variables).strip("\n")
         if command.strip():
             pad = indent + "    "
-            line += "\n" + "\n".join(pad + row if row.strip() else ""
-                                     for row in command.expandtabs(4).split("\n"))
+            line += "\n" + "\n".join(
+                pad + row if row.strip() else "" for row in command.expandtabs(4).split("\n")
+            )
         return line
 
-    def items(self, items: list[ChecklistItem], numbered: bool, outer: str = "",
-              variables: dict[str, str] | None = None) -> str:
+    def items(
+        self,
+        items: list[ChecklistItem],
+        numbered: bool,
+        outer: str = "",
+        variables: dict[str, str] | None = None,
+    ) -> str:
         if not items:
             return f"{outer}(no steps yet)"
-        return "\n".join(self.item(f"{n}." if numbered else "-", item,
-                                   variables or self.variables, outer)
-                         for n, item in enumerate(items, 1))
+        return "\n".join(
+            self.item(f"{n}." if numbered else "-", item, variables or self.variables, outer)
+            for n, item in enumerate(items, 1)
+        )
 
-    def rows(self, heading: str, rows: list[tuple[str, str, str]], labels: tuple[str, str],
-             intro: str = "") -> list[str]:
+    def rows(
+        self,
+        heading: str,
+        rows: list[tuple[str, str, str]],
+        labels: tuple[str, str],
+        intro: str = "",
+    ) -> list[str]:
         """A table as one line a row: first cell, then the others labelled."""
         out = [_heading(heading, "-"), ""] + ([intro, ""] if intro else [])
         for first, second, third in rows:
@@ -99,12 +109,17 @@ class _TextRenderer:
         title = _line(p.title) or "Untitled"
         parts = [_heading(f"ROLLBACK PLAN: {title}", "="), ""]
         names = ", ".join(_line(c.name) for c in p.components if c.name.strip()) or "—"
-        parts += [f"Created: {p.created.isoformat()}",
-                  f"Deployment Type: {p.deployment_type.label}", f"Components: {names}"]
-        for label, value in (("Incident", _line(p.incident)),
-                             ("Incident Link", _line(p.incident_link)),
-                             ("Current Version", _line(strip_invisible(p.version))),
-                             ("Target Version", _line(strip_invisible(p.target_version)))):
+        parts += [
+            f"Created: {p.created.isoformat()}",
+            f"Deployment Type: {p.deployment_type.label}",
+            f"Components: {names}",
+        ]
+        for label, value in (
+            ("Incident", _line(p.incident)),
+            ("Incident Link", _line(p.incident_link)),
+            ("Current Version", _line(strip_invisible(p.version))),
+            ("Target Version", _line(strip_invisible(p.target_version))),
+        ):
             if value:
                 parts.append(f"{label}: {value}")
         parts.append(f"Database Impact: {'Yes' if p.db_impact else 'No'}")
@@ -117,31 +132,58 @@ class _TextRenderer:
 
         a = p.assumptions
         parts += ["", _heading("Assumptions & Data Safety", "-"), ""]
-        parts += [self.field(label, value) for label, value in (
-            ("Data Mutations", a.data_mutations), ("Backups", a.backups),
-            ("Migration Reversibility", a.migrations), ("SLAs", a.sla),
-            ("User Impact Tolerance", a.user_impact))]
+        parts += [
+            self.field(label, value)
+            for label, value in (
+                ("Data Mutations", a.data_mutations),
+                ("Backups", a.backups),
+                ("Migration Reversibility", a.migrations),
+                ("SLAs", a.sla),
+                ("User Impact Tolerance", a.user_impact),
+            )
+        ]
 
-        parts += ["", *self.rows(
-            "Rollback Triggers", [(t.trigger, t.threshold, t.source) for t in p.triggers],
-            ("threshold", "monitoring source"),
-            "Initiate rollback immediately if ANY of these conditions are met:")]
+        parts += [
+            "",
+            *self.rows(
+                "Rollback Triggers",
+                [(t.trigger, t.threshold, t.source) for t in p.triggers],
+                ("threshold", "monitoring source"),
+                "Initiate rollback immediately if ANY of these conditions are met:",
+            ),
+        ]
 
         d = p.decision
         parts += ["", _heading("Rollback Decision Criteria", "-"), ""]
-        parts += [self.field(label, value) for label, value in (
-            ("Severity", d.severity), ("Impact Scope", d.impact_scope),
-            ("Time to Resolution", d.time_to_resolution),
-            ("Rollback vs. Hotfix", d.rollback_vs_hotfix))]
+        parts += [
+            self.field(label, value)
+            for label, value in (
+                ("Severity", d.severity),
+                ("Impact Scope", d.impact_scope),
+                ("Time to Resolution", d.time_to_resolution),
+                ("Rollback vs. Hotfix", d.rollback_vs_hotfix),
+            )
+        ]
 
         proc = p.procedure
         if proc.uses_a or proc.uses_b:
             parts += ["", _heading("Rollback Procedure", "-")]
         for used, name, estimate, drilled, steps in (
-                (proc.uses_a, "Option A: Feature Flag Rollback", proc.option_a_estimate,
-                 proc.option_a_drilled, proc.option_a),
-                (proc.uses_b, "Option B: Deployment Rollback", proc.option_b_estimate,
-                 proc.option_b_drilled, proc.option_b)):
+            (
+                proc.uses_a,
+                "Option A: Feature Flag Rollback",
+                proc.option_a_estimate,
+                proc.option_a_drilled,
+                proc.option_a,
+            ),
+            (
+                proc.uses_b,
+                "Option B: Deployment Rollback",
+                proc.option_b_estimate,
+                proc.option_b_drilled,
+                proc.option_b,
+            ),
+        ):
             if used:
                 said = [_line(estimate)] if estimate.strip() else []
                 said += [f"last drill {duration(drilled)}"] if drilled is not None else []
@@ -157,21 +199,32 @@ class _TextRenderer:
             parts += ["", name, "", self.items(component.steps, False, variables=variables)]
 
         c = p.communications
-        parts += ["", _heading("Communication Plan", "-"), "",
-                  self.field("Stakeholders", c.stakeholders),
-                  self.field("Status Update Channels", c.channels),
-                  self.field("Update Cadence", c.cadence),
-                  *([f"Update Interval: every {c.update_interval} minutes"]
-                    if c.update_interval is not None else []),
-                  "Incident Timeline: every tick and note is recorded in this plan's Timeline "
-                  "section.", "", "Communication Actions", "", self.items(c.actions, False)]
-        for title_, body in (("Internal Update", c.internal_template),
-                             ("Status Page Update", c.status_page_template),
-                             ("User-Facing Message", c.user_template),
-                             ("Post-Rollback Status Update", c.post_rollback_update)):
+        parts += [
+            "",
+            _heading("Communication Plan", "-"),
+            "",
+            self.field("Stakeholders", c.stakeholders),
+            self.field("Status Update Channels", c.channels),
+            self.field("Update Cadence", c.cadence),
+            *(
+                [f"Update Interval: every {c.update_interval} minutes"]
+                if c.update_interval is not None
+                else []
+            ),
+            "Incident Timeline: every tick and note is recorded in this plan's Timeline section.",
+            "",
+            "Communication Actions",
+            "",
+            self.items(c.actions, False),
+        ]
+        for title_, body in (
+            ("Internal Update", c.internal_template),
+            ("Status Page Update", c.status_page_template),
+            ("User-Facing Message", c.user_template),
+            ("Post-Rollback Status Update", c.post_rollback_update),
+        ):
             if body.strip():
-                parts += ["", title_, "", "    " + _lines(substitute(body, self.variables),
-                                                          "    ")]
+                parts += ["", title_, "", "    " + _lines(substitute(body, self.variables), "    ")]
 
         parts += ["", _heading("Post-Rollback Actions", "-"), ""]
         for n, group in enumerate(p.post_rollback, 1):
@@ -183,15 +236,28 @@ class _TextRenderer:
         f = p.followup
         owner = _line(f.rca_owner) or "owner not yet named"
         due = f", due {f.rca_due.isoformat()}" if f.rca_due else ", no due date yet"
-        parts += ["", _heading("Post-Incident Follow-Up", "-"), "",
-                  f"Root Cause Analysis: {owner}{due}",
-                  self.field("Prevention", f.prevention),
-                  self.field("Monitoring & Alerting", f.monitoring),
-                  self.field("Retrospective", f.retrospective),
-                  "", "Action Items", "", self.items(f.items, False)]
+        parts += [
+            "",
+            _heading("Post-Incident Follow-Up", "-"),
+            "",
+            f"Root Cause Analysis: {owner}{due}",
+            self.field("Prevention", f.prevention),
+            self.field("Monitoring & Alerting", f.monitoring),
+            self.field("Retrospective", f.retrospective),
+            "",
+            "Action Items",
+            "",
+            self.items(f.items, False),
+        ]
 
-        parts += ["", *self.rows("Emergency Contacts", [
-            (x.role, x.name, x.contact) for x in p.contacts], ("name", "contact"))]
+        parts += [
+            "",
+            *self.rows(
+                "Emergency Contacts",
+                [(x.role, x.name, x.contact) for x in p.contacts],
+                ("name", "contact"),
+            ),
+        ]
 
         if p.timeline:
             parts += ["", _heading("Timeline", "-"), "", *self.timeline()]

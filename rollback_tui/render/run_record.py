@@ -30,8 +30,12 @@ def date_fields(plan: Plan) -> list[tuple[str, str]]:
     value)."""
     rows = []
     if plan.last_reviewed is not None:
-        rows.append(("Last Reviewed", f"{plan.last_reviewed.isoformat()} "
-                                      f"(review every {plan.review_days} days)"))
+        rows.append(
+            (
+                "Last Reviewed",
+                f"{plan.last_reviewed.isoformat()} (review every {plan.review_days} days)",
+            )
+        )
     elif plan.review_every is not None:
         rows.append(("Review Every", f"{plan.review_days} days"))
     if plan.last_drilled is not None:
@@ -65,8 +69,12 @@ def run_fields(plan: Plan) -> list[tuple[str, str]]:
         rows.append(("Ended", f"{end:%Y-%m-%d %H:%M:%S} UTC"))
     if start is not None and end is not None:
         rows.append(("Duration", duration(int((end - start).total_seconds()))))
-    rows.append(("Outcomes", f"{c['done']} done, {c['skipped']} skipped, {c['failed']} "
-                             f"failed, {c['open']} open"))
+    rows.append(
+        (
+            "Outcomes",
+            f"{c['done']} done, {c['skipped']} skipped, {c['failed']} failed, {c['open']} open",
+        )
+    )
     return rows
 
 
@@ -76,8 +84,7 @@ def run_section(plan: Plan) -> str:
     if info is None:
         return ""
     written = {"Label": inline, "Plan": code_span}
-    rows = [f"**{label}:** {written.get(label, str)(value)}"
-            for label, value in run_fields(plan)]
+    rows = [f"**{label}:** {written.get(label, str)(value)}" for label, value in run_fields(plan)]
     out = "## Run\n\n" + "\\\n".join(rows) + "\n"
     if info.kind == "drill":
         out += _drill_times(plan)
@@ -87,21 +94,31 @@ def run_section(plan: Plan) -> str:
 def _drill_times(plan: Plan) -> str:
     from rollback_tui.plan import run_times as runs
 
-    lines = ["", "### Measured Times", "", "| Option | Estimate | Measured |",
-             "| --- | --- | --- |"]
+    lines = [
+        "",
+        "### Measured Times",
+        "",
+        "| Option | Estimate | Measured |",
+        "| --- | --- | --- |",
+    ]
     for option in runs.option_times(plan):
         measured = duration(option.seconds) + ("" if option.complete else " (not finished)")
-        lines.append(f"| {option.label} | {inline(option.estimate, table=True) or '—'} | "
-                     f"{measured} |")
+        lines.append(
+            f"| {option.label} | {inline(option.estimate, table=True) or '—'} | {measured} |"
+        )
     steps = runs.step_times(plan)
     if steps:
         lines += ["", "| Step | Section | Outcome | Time |", "| --- | --- | --- | --- |"]
         for t in steps:
             text = inline(t.item.text, table=True) or "—"
-            lines.append(f"| {code_span(t.item.id, table=True)} {text} | "
-                         f"{inline(t.section, table=True)} | {t.item.state} | "
-                         f"{duration(t.seconds)} |")
+            lines.append(
+                f"| {code_span(t.item.id, table=True)} {text} | "
+                f"{inline(t.section, table=True)} | {t.item.state} | "
+                f"{duration(t.seconds)} |"
+            )
         lines += ["", "Slowest steps:", ""]
-        lines += [f"1. {code_span(t.item.id)} {inline(t.item.text)}: {duration(t.seconds)}"
-                  for t in runs.slowest(plan)]
+        lines += [
+            f"1. {code_span(t.item.id)} {inline(t.item.text)}: {duration(t.seconds)}"
+            for t in runs.slowest(plan)
+        ]
     return "\n".join(lines) + "\n"

@@ -29,8 +29,9 @@ def parse(text: str) -> tomlkit.TOMLDocument:
         raise DocumentError("arrays or tables nested too deeply to read") from None
     except ParseError as exc:
         what = str(exc).split(" at line ")[0]
-        raise DocumentError(f"line {exc.line}, column {exc.col}: TOML syntax error: "
-                            f"{what[:1].lower()}{what[1:]}") from None
+        raise DocumentError(
+            f"line {exc.line}, column {exc.col}: TOML syntax error: {what[:1].lower()}{what[1:]}"
+        ) from None
 
 
 def _toml_value(value: Any) -> Any:
@@ -51,8 +52,12 @@ def _same(existing: Any, value: Any) -> bool:
 def _unset(model: BaseModel, name: str, value: Any) -> bool:
     # Unset keys are absent from the file; an unticked item carries no `done = false`, an
     # ordinary step no `irreversible = false`.
-    empty = (value is None or value == "" or value == []
-             or (name in ("done", "irreversible") and value is False))
+    empty = (
+        value is None
+        or value == ""
+        or value == []
+        or (name in ("done", "irreversible") and value is False)
+    )
     if not empty:
         return False
     # An absent key reads back as the default: leave it out only if that is empty too
@@ -176,9 +181,12 @@ def key_in_sync(raw: dict[str, Any], model: BaseModel, name: str) -> bool:
         return in_sync(raw[name], value)
     if _is_array(value):
         entries = raw[name]
-        return (isinstance(entries, list) and len(entries) == len(value)
-                and _same_entries(entries, value)
-                and all(in_sync(r, m) for r, m in zip(entries, value, strict=True)))
+        return (
+            isinstance(entries, list)
+            and len(entries) == len(value)
+            and _same_entries(entries, value)
+            and all(in_sync(r, m) for r, m in zip(entries, value, strict=True))
+        )
     return _same(raw[name], value)
 
 
@@ -186,14 +194,18 @@ def _same_entries(raw: list[Any], models: list[Any]) -> bool:
     """Whether _sync_array would pair the first len(raw) models with these entries in order."""
     if "id" not in type(models[0]).model_fields:
         return True  # paired by position
-    return all(isinstance(r, dict) and str(r.get("id")) == m.id
-               for r, m in zip(raw, models, strict=False))
+    return all(
+        isinstance(r, dict) and str(r.get("id")) == m.id for r, m in zip(raw, models, strict=False)
+    )
 
 
 def _sync_array(table: Tableish, name: str, models: list[Any]) -> None:
     existing = table.get(name)
-    if isinstance(existing, Array) and len(existing) and all(
-            isinstance(entry, InlineTable) for entry in existing):
+    if (
+        isinstance(existing, Array)
+        and len(existing)
+        and all(isinstance(entry, InlineTable) for entry in existing)
+    ):
         table[name] = _as_table(existing)
         existing = table[name]
     old: list[Table] = list(existing.body) if isinstance(existing, AoT) else []
@@ -264,8 +276,11 @@ def _take_tail(table: Table) -> list[tuple[None, Whitespace | Comment]]:
     if body and isinstance(body[-1][1], Table):
         return _take_tail(body[-1][1])
     start = len(body)
-    while start and body[start - 1][0] is None and isinstance(body[start - 1][1],
-                                                             Whitespace | Comment):
+    while (
+        start
+        and body[start - 1][0] is None
+        and isinstance(body[start - 1][1], Whitespace | Comment)
+    ):
         start -= 1
     # Only unkeyed entries after every key go, so the container's key index stays right.
     tail = cast("list[tuple[None, Whitespace | Comment]]", body[start:])  # as just checked
@@ -273,8 +288,9 @@ def _take_tail(table: Table) -> list[tuple[None, Whitespace | Comment]]:
     return tail
 
 
-def dumps(document: tomlkit.TOMLDocument, plan: BaseModel, *,
-          fresh: bool) -> tuple[tomlkit.TOMLDocument, str]:
+def dumps(
+    document: tomlkit.TOMLDocument, plan: BaseModel, *, fresh: bool
+) -> tuple[tomlkit.TOMLDocument, str]:
     """*plan* written into *document*: (the document to keep, its TOML text).
 
     A *fresh* document (never written yet) is laid out with one blank line before every
@@ -296,11 +312,3 @@ def dumps(document: tomlkit.TOMLDocument, plan: BaseModel, *,
         if spaced_document.unwrap() == document.unwrap():
             return spaced_document, spaced
     return document, text
-
-
-
-
-
-
-
-

@@ -30,7 +30,6 @@ class LockBusyError(PlanFileError):
     """Another rollback-tui holds the plan's lock: it is saving the same plan."""
 
 
-
 def toml_error_message(message: str) -> str:
     """tomllib's "Invalid value (at line 3, column 9)" as "line 3, column 9: TOML syntax
     error: invalid value"."""

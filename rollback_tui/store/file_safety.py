@@ -59,8 +59,9 @@ def read_regular(path: Path, limit: int = MAX_PLAN_BYTES) -> bytes:
         if stat.S_ISDIR(st.st_mode):
             raise PlanFileError(f"{path}: is a folder, not a plan file")
         if not stat.S_ISREG(st.st_mode):
-            raise PlanFileError(f"{path}: is not a regular file ({_kind(st.st_mode)}); "
-                                "only plan files are read")
+            raise PlanFileError(
+                f"{path}: is not a regular file ({_kind(st.st_mode)}); only plan files are read"
+            )
         if st.st_size > limit:
             raise PlanFileError(_too_large(path, st.st_size, limit))
         chunks: list[bytes] = []
@@ -83,13 +84,19 @@ def read_regular(path: Path, limit: int = MAX_PLAN_BYTES) -> bytes:
 
 
 def _too_large(path: Path, size: int, limit: int) -> str:
-    return (f"{path}: {size / 1e6:.1f} MB, larger than a plan may be "
-            f"({limit // (1024 * 1024)} MB); not opened")
+    return (
+        f"{path}: {size / 1e6:.1f} MB, larger than a plan may be "
+        f"({limit // (1024 * 1024)} MB); not opened"
+    )
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a file"
@@ -168,9 +175,11 @@ def plan_target(path: Path, *, replace_read_only: bool = False) -> Target:
     if euid in (0, st.st_uid) and not replace_read_only:
         read_only = not mode & (0o222 if euid == 0 else 0o200)
         if read_only:
-            raise PlanFileError(f"{path}: is read-only (mode {mode:04o}); not saved. Make it "
-                                "writable (chmod u+w) to save it, or replace it anyway "
-                                "with `rollback-tui tick --force`")
+            raise PlanFileError(
+                f"{path}: is read-only (mode {mode:04o}); not saved. Make it "
+                "writable (chmod u+w) to save it, or replace it anyway "
+                "with `rollback-tui tick --force`"
+            )
     return _existing(path, real, st, mode)
 
 
@@ -192,12 +201,15 @@ def _existing(shown: Path, real: Path, st: os.stat_result, mode: int) -> Target:
         return Target(real, mode, st.st_uid, st.st_gid)
     if _writable(real):
         if st.st_nlink > 1:  # written in place, it would change the other names too
-            raise PlanFileError(f"{shown}: belongs to {who(st.st_uid, st.st_gid)} and has "
-                                "other hard links; not saved: nothing was written")
+            raise PlanFileError(
+                f"{shown}: belongs to {who(st.st_uid, st.st_gid)} and has "
+                "other hard links; not saved: nothing was written"
+            )
         return Target(real, mode, st.st_uid, st.st_gid, in_place=True)
     raise PlanFileError(
         f"{shown}: belongs to {who(st.st_uid, st.st_gid)} (mode {mode:04o}) and you may not "
-        "write it; replacing it would make it yours; not saved: nothing was written")
+        "write it; replacing it would make it yours; not saved: nothing was written"
+    )
 
 
 def _check_replaceable(shown: Path, path: Path, st: os.stat_result) -> None:
@@ -210,8 +222,10 @@ def _check_replaceable(shown: Path, path: Path, st: os.stat_result) -> None:
     except OSError:
         return
     if folder.st_mode & stat.S_ISVTX and folder.st_uid != os.geteuid():
-        raise PlanFileError(f"{shown}: belongs to {who(st.st_uid, st.st_gid)} in a folder "
-                            "where only they may replace it; not saved: nothing was written")
+        raise PlanFileError(
+            f"{shown}: belongs to {who(st.st_uid, st.st_gid)} in a folder "
+            "where only they may replace it; not saved: nothing was written"
+        )
 
 
 def side_target(path: Path, plan: Target, *, copy: bool = False) -> Target:
@@ -242,7 +256,8 @@ def side_target(path: Path, plan: Target, *, copy: bool = False) -> Target:
         raise PlanFileError(
             f"{path}: would not get the plan's group {who(plan.uid, gid).split(':')[1]} "
             "(you are not a member), so the plan's team could not use it; not saved: "
-            "nothing was written")
+            "nothing was written"
+        )
     return Target(path, plan.mode & 0o666, uid, gid, exists=False)
 
 

@@ -26,9 +26,7 @@ _HEADER_START = re.compile(r"[ \t]*\[")
 _BARE = r"[A-Za-z0-9_-]+"
 # Only headers spelled plainly: tomlkit may respell a header with spaces inside when it
 # rewrites the table, and the text must come out as it would from the whole document.
-_HEADER = re.compile(
-    rf"[ \t]*(\[\[?)({_BARE}(?:\.{_BARE})*)(\]\]?)[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)"
-)
+_HEADER = re.compile(rf"[ \t]*(\[\[?)({_BARE}(?:\.{_BARE})*)(\]\]?)[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)")
 
 
 @dataclass(frozen=True)
@@ -90,8 +88,12 @@ def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
             end = text.find("\n", pos)
             pos = size if end < 0 else end
         elif kind in ('"""', "'''", '"', "'"):
-            pattern = {'"""': _ML_BASIC_END, "'''": _ML_LITERAL_END,
-                       '"': _BASIC_END, "'": _LITERAL_END}[kind]
+            pattern = {
+                '"""': _ML_BASIC_END,
+                "'''": _ML_LITERAL_END,
+                '"': _BASIC_END,
+                "'": _LITERAL_END,
+            }[kind]
             end_match = pattern.match(text, pos)
             if end_match is None:
                 return None
@@ -113,8 +115,9 @@ def headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
     return _headers(text)
 
 
-def _in_order(before: list[tuple[bool, tuple[str, ...]]], double: bool,
-              path: tuple[str, ...]) -> bool:
+def _in_order(
+    before: list[tuple[bool, tuple[str, ...]]], double: bool, path: tuple[str, ...]
+) -> bool:
     """Whether a header may follow *before* in a chunk that tomlkit writes back unchanged.
 
     tomlkit reorders (or, saving, rebuilds) a table whose sub-table came first, and an

@@ -100,8 +100,9 @@ def _acquire(path: Path, where: Path, timeout: float) -> int:
         if time.monotonic() >= deadline:
             if problem is not None:
                 raise PlanFileError(problem)
-            raise LockBusyError(f"{path}: another rollback-tui is saving this plan; "
-                                "try again in a moment")
+            raise LockBusyError(
+                f"{path}: another rollback-tui is saving this plan; try again in a moment"
+            )
         time.sleep(_POLL)
 
 
@@ -154,13 +155,16 @@ def _open(path: Path, where: Path) -> int | None:
         pass
     try:
         st = os.lstat(where)
-        owner = f"belongs to {file_safety.who(st.st_uid, st.st_gid)} " \
-                f"(mode {stat.S_IMODE(st.st_mode):04o}) and "
+        owner = (
+            f"belongs to {file_safety.who(st.st_uid, st.st_gid)} "
+            f"(mode {stat.S_IMODE(st.st_mode):04o}) and "
+        )
     except OSError:
         owner = ""
     raise PlanFileError(
         f"{path}: cannot take the lock: {where} {owner}you may not open it; not saved "
-        "(its owner can make it readable by the plan's group, or remove it)")
+        "(its owner can make it readable by the plan's group, or remove it)"
+    )
 
 
 class _CannotMake(PlanFileError):
@@ -172,11 +176,13 @@ def _create(path: Path, where: Path, *, replace: bool) -> None:
     beside, then linked in (or renamed over a symlink, which is never followed)."""
     mode, uid, gid = _plan_permissions(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=where.parent,
-                                   prefix=file_safety.temp_prefix(where.name), suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=where.parent, prefix=file_safety.temp_prefix(where.name), suffix=".tmp"
+        )
     except OSError as exc:
-        raise _CannotMake(f"{path}: cannot make the lock {where}: {exc.strerror}; "
-                          "not saved") from None
+        raise _CannotMake(
+            f"{path}: cannot make the lock {where}: {exc.strerror}; not saved"
+        ) from None
     try:
         _set_permissions(fd, mode, uid, gid)
         os.close(fd)
@@ -186,8 +192,9 @@ def _create(path: Path, where: Path, *, replace: bool) -> None:
             with contextlib.suppress(FileExistsError):  # someone else's meanwhile: used
                 os.link(tmp, where)
     except OSError as exc:
-        raise PlanFileError(f"{path}: cannot make the lock {where}: {exc.strerror}; "
-                            "not saved") from None
+        raise PlanFileError(
+            f"{path}: cannot make the lock {where}: {exc.strerror}; not saved"
+        ) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
 

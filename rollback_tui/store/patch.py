@@ -29,8 +29,7 @@ def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
     if "\r" in text:  # tomllib reads a multi-line string's CRLF as LF; tomlkit does not
         return None
     layout = toml_layout.split(text)
-    if layout is None or not _layout_matches(layout, raw) or _DOTTED.search(
-            layout.chunk_text(0)):
+    if layout is None or not _layout_matches(layout, raw) or _DOTTED.search(layout.chunk_text(0)):
         return None  # a dotted key before the first header may belong to a later table
     try:
         return _patch(layout, raw, plan)
@@ -73,14 +72,24 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
                 return None
             for index, entry, model in zip(chunks, old, value, strict=False):
                 if not plan_document.in_sync(entry, model) and not entries_patched(
-                        index, name, entry, model):
+                    index, name, entry, model
+                ):
                     plan_document.sync_table(document(index)[name][0], model)
             if len(value) > len(old):  # appended: spaced after the last entry, as in full
                 if chunks[-1] in new_after:
                     return None  # its entries would go after the new array: rare, let be
-                text = None if chunks[-1] in documents else append(
-                    layout, chunks[-1], name, value[len(old):], existing=True,
-                    text=appended.get(chunks[-1]))
+                text = (
+                    None
+                    if chunks[-1] in documents
+                    else append(
+                        layout,
+                        chunks[-1],
+                        name,
+                        value[len(old) :],
+                        existing=True,
+                        text=appended.get(chunks[-1]),
+                    )
+                )
                 if text is None:
                     plan_document._sync_array(document(chunks[-1]), name, value[len(old) - 1 :])
                 else:
@@ -89,7 +98,8 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
             if unset or not isinstance(value, BaseModel):
                 return None
             if not plan_document.in_sync(raw[name], value) and not entries_patched(
-                    layout.tables[name], name, raw[name], value):
+                layout.tables[name], name, raw[name], value
+            ):
                 table = document(layout.tables[name])[name]
                 if not isinstance(table, Table):
                     return None
@@ -105,8 +115,7 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
             # A new table goes at the end of the document, after the last chunk's table.
             text = None
             if plan_document._is_array(value) and last not in documents:
-                text = append(layout, last, name, value, existing=False,
-                              text=appended.get(last))
+                text = append(layout, last, name, value, existing=False, text=appended.get(last))
             if text is None:
                 end = document(last)
                 plan_document._sync_key(end, set(end), plan, name)
@@ -115,8 +124,10 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
                 new_after.add(last)
     if not documents and not appended:
         return layout.text
-    return "".join(tomlkit.dumps(documents[i]) if i in documents else
-                   appended.get(i, layout.chunk_text(i)) for i in range(len(layout.chunks)))
+    return "".join(
+        tomlkit.dumps(documents[i]) if i in documents else appended.get(i, layout.chunk_text(i))
+        for i in range(len(layout.chunks))
+    )
 
 
 _DOTTED = re.compile(r"^[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*\.", re.M)
@@ -131,7 +142,8 @@ def _layout_matches(layout: toml_layout.Layout, raw: dict[str, Any]) -> bool:
         elif key in layout.tables:
             if not isinstance(value, dict):
                 return False
-        elif isinstance(value, dict) or (isinstance(value, list) and value
-                                         and all(isinstance(v, dict) for v in value)):
+        elif isinstance(value, dict) or (
+            isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+        ):
             return False  # written with dotted keys before the first header
     return all(key in raw for key in (*layout.entries, *layout.tables))

@@ -198,8 +198,9 @@ def load(path: Path) -> PlanFile:
     """Load a plan with its TOML text, for editing and saving back into it."""
     data, text = _read_text(path)
     raw, plan = _parse(path, text)
-    return PlanFile(path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan),
-                    _raw=raw)
+    return PlanFile(
+        path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan), _raw=raw
+    )
 
 
 def new_file(path: Path, plan: Plan) -> PlanFile:
@@ -223,8 +224,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:  # e.g. a path below a file
         raise PlanFileError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=file_safety.temp_prefix(target.name),
-                                   suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=folder, prefix=file_safety.temp_prefix(target.name), suffix=".tmp"
+        )
     except FileNotFoundError:
         raise PlanFileError(f"{path}: the folder {folder} does not exist") from None
     except OSError as exc:
@@ -265,8 +267,9 @@ def dumps(plan_file: PlanFile) -> str:
         if text is not None:
             plan_file._document = None  # it no longer matches once the text is written
             return text
-    plan_file._document, text = plan_document.dumps(plan_file.document, plan_file.plan,
-                                                    fresh=plan_file.fresh)
+    plan_file._document, text = plan_document.dumps(
+        plan_file.document, plan_file.plan, fresh=plan_file.fresh
+    )
     return text
 
 
@@ -275,8 +278,13 @@ def _saved(plan_file: PlanFile, text: str) -> None:
     plan_file.source, plan_file._raw, plan_file.fresh = text, None, False
 
 
-def save(plan_file: PlanFile, *, force: bool = False, lock_timeout: float | None = None,
-         replace_read_only: bool = False) -> None:
+def save(
+    plan_file: PlanFile,
+    *,
+    force: bool = False,
+    lock_timeout: float | None = None,
+    replace_read_only: bool = False,
+) -> None:
     """Write ``plan.toml`` and the rendered ``plan.md`` beside it, each atomically.
 
     Unless *force*, refuses with ConflictError when the file on disk is no longer the one
@@ -296,19 +304,28 @@ def save(plan_file: PlanFile, *, force: bool = False, lock_timeout: float | None
             check_unchanged(plan_file)
         plan = file_safety.plan_target(path, replace_read_only=replace_read_only)
         markdown_file = file_safety.side_target(plan_file.markdown_path, plan)
-        backup = (file_safety.side_target(backup_path(path), plan, copy=True)
-                  if plan.exists else None)
+        backup = (
+            file_safety.side_target(backup_path(path), plan, copy=True) if plan.exists else None
+        )
         text = dumps(plan_file)
         data = text.encode("utf-8")
         if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again
-            raise PlanFileError(f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
-                                "plan may be (10 MB); not saved")
+            raise PlanFileError(
+                f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
+                "plan may be (10 MB); not saved"
+            )
         markdown = render_markdown(plan_file.plan).encode("utf-8")
         previous = read_regular(plan.path) if backup is not None else b""
         folder = plan.path.parent
-        file_safety.clean_stale_temps(folder, [plan.path.name, backup_path(path).name,
-                                               plan_file.markdown_path.name,
-                                               f".{plan.path.name}.lock"])
+        file_safety.clean_stale_temps(
+            folder,
+            [
+                plan.path.name,
+                backup_path(path).name,
+                plan_file.markdown_path.name,
+                f".{plan.path.name}.lock",
+            ],
+        )
         if backup is not None:
             _write(backup, previous, f"nothing was saved ({path.name} is as it was)")
         kept = f"; its previous version is in {backup.path.name}" if backup else ""
@@ -322,7 +339,10 @@ def save(plan_file: PlanFile, *, force: bool = False, lock_timeout: float | None
                 f"{markdown_file.path}: cannot write: {exc.strerror or exc}. {path} was "
                 f"saved with the change (it is safe there); {markdown_file.path.name} still "
                 "shows the previous version until the next save, tick or "
-                "`rollback-tui render`", (plan.path,), markdown_file.path) from None
+                "`rollback-tui render`",
+                (plan.path,),
+                markdown_file.path,
+            ) from None
 
 
 def _write(target: file_safety.Target, data: bytes, consequence: str) -> None:
@@ -330,13 +350,14 @@ def _write(target: file_safety.Target, data: bytes, consequence: str) -> None:
         file_safety.write(target, data)
     except FileNotFoundError:
         if not target.path.parent.is_dir():
-            raise PlanFileError(f"{target.path}: the folder {target.path.parent} does not "
-                                "exist") from None
-        raise PlanFileError(f"{target.path}: cannot write: no such file; {consequence}"
-                            ) from None
+            raise PlanFileError(
+                f"{target.path}: the folder {target.path.parent} does not exist"
+            ) from None
+        raise PlanFileError(f"{target.path}: cannot write: no such file; {consequence}") from None
     except OSError as exc:
-        raise PlanFileError(f"{target.path}: cannot write: {exc.strerror or exc}; "
-                            f"{consequence}") from None
+        raise PlanFileError(
+            f"{target.path}: cannot write: {exc.strerror or exc}; {consequence}"
+        ) from None
 
 
 def backup_path(path: Path) -> Path:
@@ -365,8 +386,7 @@ def markdown_behind(path: Path, plan: Plan, *, missing: bool = True) -> bool:
         return False
 
 
-def finish_markdown(path: Path, plan: Plan, lock_timeout: float, *,
-                    missing: bool = True) -> bool:
+def finish_markdown(path: Path, plan: Plan, lock_timeout: float, *, missing: bool = True) -> bool:
     """Rewrite the plan's Markdown if markdown_behind says so, under the plan's lock;
     returns whether it did. Raises PlanFileError naming the file if it cannot."""
     from rollback_tui.store.lock import plan_lock
@@ -377,8 +397,11 @@ def finish_markdown(path: Path, plan: Plan, lock_timeout: float, *,
         if not markdown_behind(path, plan, missing=missing):
             return False
         target = file_safety.side_target(markdown_path(path), file_safety.as_it_is(path))
-        _write(target, render_markdown(plan).encode("utf-8"),
-               f"{Path(path).name} is safe; the Markdown is out of date")
+        _write(
+            target,
+            render_markdown(plan).encode("utf-8"),
+            f"{Path(path).name} is safe; the Markdown is out of date",
+        )
     return True
 
 

@@ -50,7 +50,8 @@ def plan_from_text(text: str, path: Path) -> Plan:
             return store.load(Path(name)).plan
         except store.PlanFileError as exc:
             raise store.PlanFileError(
-                str(exc).replace(name, f"the recovery file of {path}")) from None
+                str(exc).replace(name, f"the recovery file of {path}")
+            ) from None
     finally:
         Path(name).unlink(missing_ok=True)
 
@@ -94,16 +95,19 @@ class RecoveryFile:
 
     def write(self, text: str, now: dt.datetime | None = None) -> None:
         """Keep *text* (the plan as TOML); raises PlanFileError if it cannot be written."""
-        record = {"path": "" if self.is_untitled else str(self.plan_path),
-                  "saved_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
-                  "toml": text}
+        record = {
+            "path": "" if self.is_untitled else str(self.plan_path),
+            "saved_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
+            "toml": text,
+        }
         data = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogateescape")
         target = self.path
         try:
             target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise store.PlanFileError(
-                f"{target.parent}: cannot keep a recovery file: {exc.strerror or exc}") from None
+                f"{target.parent}: cannot keep a recovery file: {exc.strerror or exc}"
+            ) from None
         # 0600 before any byte is written: write_atomic keeps an existing file's mode.
         if not target.exists():
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -115,8 +119,11 @@ class RecoveryFile:
         """What the file holds, or None if there is none (or it is not one of ours)."""
         try:
             record = json.loads(self.path.read_bytes().decode("utf-8", "surrogateescape"))
-            return Recovered(str(record["path"]), dt.datetime.fromisoformat(record["saved_at"]),
-                             str(record["toml"]))
+            return Recovered(
+                str(record["path"]),
+                dt.datetime.fromisoformat(record["saved_at"]),
+                str(record["toml"]),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -155,8 +162,10 @@ def differences(kept: RecoveryFile, recovered: Recovered) -> str:
     except OSError:
         disk = ""
     name = "the new plan" if kept.is_untitled else str(plan_path)
-    lines = difflib.unified_diff(disk.splitlines(keepends=True),
-                                 recovered.text.splitlines(keepends=True),
-                                 fromfile=f"{name} (on disk)",
-                                 tofile=f"{name} (recovered)")
+    lines = difflib.unified_diff(
+        disk.splitlines(keepends=True),
+        recovered.text.splitlines(keepends=True),
+        fromfile=f"{name} (on disk)",
+        tofile=f"{name} (recovered)",
+    )
     return "".join(lines) or "No differences."

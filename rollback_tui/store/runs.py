@@ -50,25 +50,13 @@ def runs_dir(path: Path) -> Path:
 # -- a run's state -------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
 def _state(plan: Plan) -> tuple[object, ...]:
     """What identifies a run: every item's outcome and the timeline."""
-    items = tuple((item.id, item.state, item.done_at, item.done_by, item.reason)
-                  for _, _, item in plan.checklist())
+    items = tuple(
+        (item.id, item.state, item.done_at, item.done_by, item.reason)
+        for _, _, item in plan.checklist()
+    )
     return items, tuple(e.model_dump_json() for e in plan.timeline)
-
-
-
-
-
-
 
 
 # -- run files -----------------------------------------------------------------------------
@@ -91,8 +79,9 @@ def new_run_path(plan_path: Path, start: dt.datetime, label: str, kind: RunKind)
 def run_files(plan_path: Path) -> list[Path]:
     folder = runs_dir(plan_path)
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix == ".toml"
-                      and not p.name.startswith("."))
+        return sorted(
+            p for p in folder.iterdir() if p.suffix == ".toml" and not p.name.startswith(".")
+        )
     except FileNotFoundError:
         return []
     except OSError as exc:
@@ -103,8 +92,9 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
-        raise store.PlanFileError(f"{folder}: cannot make the runs folder: "
-                                  f"{exc.strerror or exc}") from None
+        raise store.PlanFileError(
+            f"{folder}: cannot make the runs folder: {exc.strerror or exc}"
+        ) from None
 
 
 def write_run(path: Path, run: Plan) -> None:
@@ -115,12 +105,12 @@ def write_run(path: Path, run: Plan) -> None:
     store.write_atomic(store.markdown_path(path), render_markdown(run).encode("utf-8"))
 
 
-def snapshot(plan: Plan, *, kind: RunKind, label: str, ended: dt.datetime | None,
-             plan_name: str) -> Plan:
+def snapshot(
+    plan: Plan, *, kind: RunKind, label: str, ended: dt.datetime | None, plan_name: str
+) -> Plan:
     """The plan as a run file: a copy with its ``[run]`` table filled in."""
     run = plan.model_copy(deep=True)
-    run.run = RunInfo(kind=kind, label=label, started=run_start(plan), ended=ended,
-                      plan=plan_name)
+    run.run = RunInfo(kind=kind, label=label, started=run_start(plan), ended=ended, plan=plan_name)
     return run
 
 
@@ -132,8 +122,11 @@ def find_archive(plan_path: Path, plan: Plan) -> Path | None:
             archived, _ = store.read_plan(path)
         except store.PlanFileError:
             continue
-        if archived.run is not None and archived.run.kind == "incident" and \
-                _state(archived) == state:
+        if (
+            archived.run is not None
+            and archived.run.kind == "incident"
+            and _state(archived) == state
+        ):
             return path
     return None
 
@@ -146,8 +139,9 @@ class ResetResult:
     """The archive was there already: an earlier reset stopped before clearing."""
 
 
-def reset_loaded(plan_file: store.PlanFile, label: str, now: dt.datetime,
-                 lock_timeout: float | None = None) -> ResetResult:
+def reset_loaded(
+    plan_file: store.PlanFile, label: str, now: dt.datetime, lock_timeout: float | None = None
+) -> ResetResult:
     """Archive the run of *plan_file*, then clear it and save the plan.
 
     Under the plan's lock: the file as it is on disk now (with anyone's ticks merged in)
@@ -169,8 +163,16 @@ def reset_loaded(plan_file: store.PlanFile, label: str, now: dt.datetime,
             archive = new_run_path(path, start, label, "incident")
             # Its end: the last event or outcome (not the reset, which may come days later).
             ended = run_end(plan) or now
-            write_run(archive, snapshot(plan, kind="incident", label=label, ended=ended,
-                                        plan_name=Path(os.path.realpath(path)).name))
+            write_run(
+                archive,
+                snapshot(
+                    plan,
+                    kind="incident",
+                    label=label,
+                    ended=ended,
+                    plan_name=Path(os.path.realpath(path)).name,
+                ),
+            )
         clear_run(plan)
         store.save(plan_file, lock_timeout=lock_timeout)
     return ResetResult(archive, resumed)
@@ -205,19 +207,33 @@ class RunSummary:
         from rollback_tui.render.run_record import duration
 
         start = f"{self.started:%Y-%m-%d %H:%M}Z" if self.started else "-"
-        took = duration(int((self.ended - self.started).total_seconds())) \
-            if self.started and self.ended else "-"
+        took = (
+            duration(int((self.ended - self.started).total_seconds()))
+            if self.started and self.ended
+            else "-"
+        )
         label = clean_text(self.label).replace("\n", " ") or "-"
-        return (f"{self.kind:<8}  {start:<17}  {took:>9}  {self.done} done, {self.skipped} "
-                f"skipped, {self.failed} failed of {self.total}  {label}  "
-                f"{clean_text(self.path.name)}")
+        return (
+            f"{self.kind:<8}  {start:<17}  {took:>9}  {self.done} done, {self.skipped} "
+            f"skipped, {self.failed} failed of {self.total}  {label}  "
+            f"{clean_text(self.path.name)}"
+        )
 
 
 def summarize(path: Path, run: Plan) -> RunSummary:
     info = run.run or RunInfo()
     c = counts(run)
-    return RunSummary(path, info.kind, info.label, run_start(run), run_end(run), c["done"],
-                      c["skipped"], c["failed"], sum(c.values()))
+    return RunSummary(
+        path,
+        info.kind,
+        info.label,
+        run_start(run),
+        run_end(run),
+        c["done"],
+        c["skipped"],
+        c["failed"],
+        sum(c.values()),
+    )
 
 
 def list_runs(plan_path: Path) -> tuple[list[RunSummary], list[str]]:
@@ -248,23 +264,14 @@ def start_drill(plan_path: Path, now: dt.datetime, by: str, label: str = "") -> 
     drill = plan.model_copy(deep=True)
     clear_run(drill)
     record(drill, "incident-start", by, text="drill started", at=now)
-    drill.run = RunInfo(kind="drill", label=label, started=now,
-                        plan=Path(os.path.realpath(plan_path)).name)
+    drill.run = RunInfo(
+        kind="drill", label=label, started=now, plan=Path(os.path.realpath(plan_path)).name
+    )
     path = new_run_path(plan_path, now, label, "drill")
     _make_folder(path.parent)
     run_file = store.new_file(path, drill)
     store.save(run_file)
     return run_file
-
-
-
-
-
-
-
-
-
-
 
 
 def finish_drill(run_file: store.PlanFile, plan_path: Path, now: dt.datetime) -> None:

@@ -20,8 +20,15 @@ from rollback_tui.store import document as plan_document
 from rollback_tui.store import layout as toml_layout
 
 
-def append(layout: toml_layout.Layout, index: int, name: str, models: list[Any], *,
-           existing: bool, text: str | None = None) -> str | None:
+def append(
+    layout: toml_layout.Layout,
+    index: int,
+    name: str,
+    models: list[Any],
+    *,
+    existing: bool,
+    text: str | None = None,
+) -> str | None:
     """Chunk *index* with tables for *models* appended to the array of tables *name*
     (*existing*: the chunk is that array's last entry; else the array is new and goes
     after the chunk), as plan_document._sync_array would write them, without parsing the
@@ -43,8 +50,9 @@ def append(layout: toml_layout.Layout, index: int, name: str, models: list[Any],
         return None
     lines = text.split("\n")[:-1]  # the text ends with a line end
     body_end = len(lines)
-    while body_end > 1 and (not lines[body_end - 1].strip()
-                            or lines[body_end - 1].lstrip().startswith("#")):
+    while body_end > 1 and (
+        not lines[body_end - 1].strip() or lines[body_end - 1].lstrip().startswith("#")
+    ):
         body_end -= 1
     body, tail = "\n".join(lines[:body_end]) + "\n", "\n".join(lines[body_end:])
     tail += "\n" if tail or body_end < len(lines) else ""
@@ -65,8 +73,7 @@ def append(layout: toml_layout.Layout, index: int, name: str, models: list[Any],
     written = tomlkit.dumps(document)
     if not written.startswith(stand_in):
         return None
-    return body + written[len(stand_in):] + tail
-
+    return body + written[len(stand_in) :] + tail
 
 
 def patch_entries(text: str, key: str, raw: Any, model: BaseModel) -> str | None:
@@ -86,17 +93,19 @@ def patch_entries(text: str, key: str, raw: Any, model: BaseModel) -> str | None
     fields = type(model).model_fields
     for sub, places in spans.items():
         models, entries = getattr(model, sub, None), raw.get(sub)
-        if not (sub in fields and plan_document._is_array(models)
-                and isinstance(entries, list) and len(entries) == len(models) == len(places)
-                and plan_document._same_entries(entries, models)):
+        if not (
+            sub in fields
+            and plan_document._is_array(models)
+            and isinstance(entries, list)
+            and len(entries) == len(models) == len(places)
+            and plan_document._same_entries(entries, models)
+        ):
             return None
-    if not all(plan_document.key_in_sync(raw, model, name) for name in fields
-               if name not in spans):
+    if not all(plan_document.key_in_sync(raw, model, name) for name in fields if name not in spans):
         return None
     changed: list[tuple[int, int, str]] = []
     for sub, places in spans.items():
-        for (start, end), entry, item in zip(places, raw[sub], getattr(model, sub),
-                                             strict=True):
+        for (start, end), entry, item in zip(places, raw[sub], getattr(model, sub), strict=True):
             if plan_document.in_sync(entry, item):
                 continue
             document = tomlkit.parse(text[start:end])

@@ -63,8 +63,9 @@ def merge_from_disk(plan_file: store.PlanFile) -> MergeSummary:
     return summary
 
 
-def save_merging(plan_file: store.PlanFile, *,
-                 replace_read_only: bool = False) -> list[MergeSummary]:
+def save_merging(
+    plan_file: store.PlanFile, *, replace_read_only: bool = False
+) -> list[MergeSummary]:
     """Save now; if the file changed since it was read, merge it in and save again.
 
     Returns the merges made (usually none). Raises PlanFileError when the file cannot be
@@ -81,16 +82,19 @@ def save_merging(plan_file: store.PlanFile, *,
             exc.merges = merges
             raise
         return merges
-    raise store.ConflictError(f"{plan_file.path}: kept changing on disk while saving; "
-                              "not saved (try again)")
+    raise store.ConflictError(
+        f"{plan_file.path}: kept changing on disk while saving; not saved (try again)"
+    )
 
 
 def merge_message(name: str, summary: MergeSummary) -> str:
     """What a merge did, in a sentence or two, for a notification."""
     theirs, mine = len(summary.disk), len(summary.local)
     if theirs:
-        message = (f"{name} changed on disk: merged {theirs} timeline "
-                   f"event{'s' * (theirs != 1)} from there")
+        message = (
+            f"{name} changed on disk: merged {theirs} timeline "
+            f"event{'s' * (theirs != 1)} from there"
+        )
     else:
         message = f"{name} changed on disk: reloaded it (no new timeline events there)"
     if mine:

@@ -45,10 +45,18 @@ class RollbackApp(TypeAheadKeys, App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, plan_file: store.PlanFile, *, untitled: bool = False,
-                 loaded: bool = False, cursor_blink: bool = True, mode: str = "edit",
-                 by: str = "", themes: ThemeSetup | None = None,
-                 drill_label: str = "") -> None:
+    def __init__(
+        self,
+        plan_file: store.PlanFile,
+        *,
+        untitled: bool = False,
+        loaded: bool = False,
+        cursor_blink: bool = True,
+        mode: str = "edit",
+        by: str = "",
+        themes: ThemeSetup | None = None,
+        drill_label: str = "",
+    ) -> None:
         themes = themes or ThemeSetup.find()
         super().__init__(ansi_color=themes.ansi_color())
         self.themes = themes
@@ -107,8 +115,13 @@ class RollbackApp(TypeAheadKeys, App[int]):
         self._show_path()
         self.theme_changed_signal.subscribe(self, self._theme_memory.theme_changed)
         if self.themes.notices:
-            self.notify("\n".join(self.themes.notices), title="Themes",
-                        severity="warning", timeout=15, markup=False)
+            self.notify(
+                "\n".join(self.themes.notices),
+                title="Themes",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         self._handle_hang_up(install=True)
         self.call_later(self.offer_recovery)
 
@@ -125,8 +138,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
         self.saves.join()  # a save under way is finished, never cut in half
 
     def _wizard(self) -> WizardScreen:
-        return WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys,
-                            loaded=self.loaded)
+        return WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys, loaded=self.loaded)
 
     def _show_path(self) -> None:
         where = "new plan (not saved yet)" if self.untitled else str(self.plan_file.path)
@@ -136,8 +148,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         """Every notification, shown with its control characters visible (file names and
         error texts come from outside), whoever sends it."""
-        super().notify(visible(message, lines=True), title=visible(title, lines=True),
-                       **options)
+        super().notify(visible(message, lines=True), title=visible(title, lines=True), **options)
 
     def mark_dirty(self) -> None:
         """The plan changed since it was last saved; its recovery file follows shortly."""
@@ -171,8 +182,12 @@ class RollbackApp(TypeAheadKeys, App[int]):
             return
         scratch = copy.copy(self.plan_file)
         scratch.plan = self.plan.model_copy(deep=True)
-        self.run_worker(partial(self._recovery_text, scratch, self._edits), thread=True,
-                        group="recovery", exit_on_error=False)
+        self.run_worker(
+            partial(self._recovery_text, scratch, self._edits),
+            thread=True,
+            group="recovery",
+            exit_on_error=False,
+        )
 
     def _recovery_text(self, scratch: store.PlanFile, edits: int) -> None:
         try:
@@ -201,8 +216,12 @@ class RollbackApp(TypeAheadKeys, App[int]):
             problem = str(exc) or type(exc).__name__
             if problem != self._recovery_problem:
                 self._recovery_problem = problem
-                self.notify(f"Unsaved edits could not be kept aside: {problem}",
-                            title="Recovery", severity="warning", markup=False)
+                self.notify(
+                    f"Unsaved edits could not be kept aside: {problem}",
+                    title="Recovery",
+                    severity="warning",
+                    markup=False,
+                )
 
     def recovery_file(self) -> recovery.RecoveryFile:
         """Where this plan's unsaved edits are kept: by its path, or the one file of the
@@ -233,8 +252,12 @@ class RollbackApp(TypeAheadKeys, App[int]):
         """
         below = [s for s in self.screen_stack if not isinstance(s, ModalScreen)]
         at_once = bool(below) and getattr(below[-1], "SAVES_AT_ONCE", False)
-        return hangup.keeper_for(self.plan_file, self.recovery_file(), dirty=self.dirty,
-                                 save=at_once and not self.untitled)
+        return hangup.keeper_for(
+            self.plan_file,
+            self.recovery_file(),
+            dirty=self.dirty,
+            save=at_once and not self.untitled,
+        )
 
     def _exit_from_thread(self, code: int) -> None:
         loop = self._loop
@@ -256,12 +279,16 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
         when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         name = "the new plan" if kept.is_untitled else str(self.plan_file.path)
-        self.push_screen(RestoreDialog(name, when, recovery.differences(kept, found),
-                                       never_saved=kept.is_untitled),
-                         partial(self._restore_answered, kept, found))
+        self.push_screen(
+            RestoreDialog(
+                name, when, recovery.differences(kept, found), never_saved=kept.is_untitled
+            ),
+            partial(self._restore_answered, kept, found),
+        )
 
-    def _restore_answered(self, kept: recovery.RecoveryFile, found: recovery.Recovered,
-                          answer: str | None) -> None:
+    def _restore_answered(
+        self, kept: recovery.RecoveryFile, found: recovery.Recovered, answer: str | None
+    ) -> None:
         if answer == "discard":
             kept.delete()
         elif answer == "restore":
@@ -295,25 +322,29 @@ class RollbackApp(TypeAheadKeys, App[int]):
         """Save in a thread (see saving.py); typing goes on meanwhile. The outcome is told
         as a save from here always was: saved, a conflict question, or why not. *then* is
         called once saved with nothing edited since."""
-        self.saves.start(self._copy_to_save, _plain_save,
-                         partial(self._saved_in_background, then=then))
+        self.saves.start(
+            self._copy_to_save, _plain_save, partial(self._saved_in_background, then=then)
+        )
         self._show_path()
 
     def _copy_to_save(self) -> tuple[store.PlanFile, int]:
         return saving.copy_of(self.plan_file), self._edits
 
     def _save_is_slow(self) -> None:
-        self.notify("Still saving (the disk is slow); keep going, nothing typed is lost.",
-                    title="Saving", markup=False)
+        self.notify(
+            "Still saving (the disk is slow); keep going, nothing typed is lost.",
+            title="Saving",
+            markup=False,
+        )
 
-    async def _saved_in_background(self, outcome: saving.Outcome,
-                                   then: Callable[[], object] | None = None) -> None:
+    async def _saved_in_background(
+        self, outcome: saving.Outcome, then: Callable[[], object] | None = None
+    ) -> None:
         error = outcome.error
         if isinstance(error, store.ConflictError):
             from rollback_tui.ui.dialogs.conflict import ConflictDialog
 
-            self.push_screen(ConflictDialog(str(error), self._can_merge()),
-                             self._conflict_answered)
+            self.push_screen(ConflictDialog(str(error), self._can_merge()), self._conflict_answered)
         elif error is not None:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
         else:
@@ -323,11 +354,17 @@ class RollbackApp(TypeAheadKeys, App[int]):
             if not edited_since:
                 self.mark_clean()
             if outcome.partial is not None:
-                self.notify(str(outcome.partial), title="Saved, Markdown not written",
-                            severity="warning", markup=False)
+                self.notify(
+                    str(outcome.partial),
+                    title="Saved, Markdown not written",
+                    severity="warning",
+                    markup=False,
+                )
             else:
-                self.notify(f"Saved {self.plan_file.path} and "
-                            f"{self.plan_file.markdown_path.name}", markup=False)
+                self.notify(
+                    f"Saved {self.plan_file.path} and {self.plan_file.markdown_path.name}",
+                    markup=False,
+                )
             if then is not None and not edited_since:
                 then()
         self.call_after_refresh(self._show_path)
@@ -350,8 +387,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
         except store.ConflictError as exc:
             from rollback_tui.ui.dialogs.conflict import ConflictDialog
 
-            self.push_screen(ConflictDialog(str(exc), self._can_merge()),
-                             self._conflict_answered)
+            self.push_screen(ConflictDialog(str(exc), self._can_merge()), self._conflict_answered)
             return False
         except store.PlanFileError as exc:
             if report is not None:
@@ -365,11 +401,13 @@ class RollbackApp(TypeAheadKeys, App[int]):
         self._saved_plan = self.plan.model_copy(deep=True)
         self._show_path()
         if half is not None:
-            self.notify(str(half), title="Saved, Markdown not written", severity="warning",
-                        markup=False)
+            self.notify(
+                str(half), title="Saved, Markdown not written", severity="warning", markup=False
+            )
             return True
-        self.notify(f"Saved {self.plan_file.path} and {self.plan_file.markdown_path.name}",
-                    markup=False)
+        self.notify(
+            f"Saved {self.plan_file.path} and {self.plan_file.markdown_path.name}", markup=False
+        )
         return True
 
     def _can_merge(self) -> bool:
@@ -395,16 +433,14 @@ class RollbackApp(TypeAheadKeys, App[int]):
                 self.notify(str(exc), title="Not merged", severity="error", markup=False)
                 return
             if self._write(force=False):
-                self.notify(sync.merge_message(self.plan_file.path.name, summary),
-                            markup=False)
+                self.notify(sync.merge_message(self.plan_file.path.name, summary), markup=False)
             self.call_later(self._refresh_screens)
         elif answer == "overwrite":
             self._write(force=True)
         elif answer == "save-as":
             self.action_save_as()
 
-    def action_save_as(self, prompt: str = "", then: Callable[[], object] | None = None
-                       ) -> None:
+    def action_save_as(self, prompt: str = "", then: Callable[[], object] | None = None) -> None:
         """Save the plan under a new path (then run *then*, once saved)."""
         start = str(self.plan_file.path) if not self.untitled else free_name(Path.cwd())
 
@@ -412,16 +448,26 @@ class RollbackApp(TypeAheadKeys, App[int]):
             if path is not None and then:
                 then()
 
-        self.push_screen(AskPath(prompt or "Save the plan as (TOML; the Markdown goes beside "
-                                 "it):", start, attempt=self._try_save_as), saved)
+        self.push_screen(
+            AskPath(
+                prompt or "Save the plan as (TOML; the Markdown goes beside it):",
+                start,
+                attempt=self._try_save_as,
+            ),
+            saved,
+        )
 
-    def _try_save_as(self, dialog: AskPath, path: Path,
-                     asked: frozenset[str] = frozenset()) -> None:
+    def _try_save_as(
+        self, dialog: AskPath, path: Path, asked: frozenset[str] = frozenset()
+    ) -> None:
         """Save to *path* from the Save as dialog: asks before creating a folder or replacing
         a file (Enter keeps it), and keeps the dialog, with the error, if the save fails."""
         if path.suffix != ".toml":
-            path = path.with_suffix(path.suffix + ".toml") if path.suffix else \
-                path.with_suffix(".toml")
+            path = (
+                path.with_suffix(path.suffix + ".toml")
+                if path.suffix
+                else path.with_suffix(".toml")
+            )
         same = not self.untitled and path == self.plan_file.path
         again = partial(self._try_save_as, dialog, path)
 
@@ -431,20 +477,33 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
         if "folder" not in asked and not path.parent.exists():
             self.push_screen(
-                Choice(f"The folder {path.parent} does not exist. Create it?",
-                       [("create", "Create it"), ("cancel", "Cancel")]),
-                create)
+                Choice(
+                    f"The folder {path.parent} does not exist. Create it?",
+                    [("create", "Create it"), ("cancel", "Cancel")],
+                ),
+                create,
+            )
             return
         if "replace" not in asked and path.exists() and not same:
             self.push_screen(
-                Choice(f"{path} exists. Replace it?",
-                       [("cancel", "Keep it"), ("replace", "Replace")], focus="cancel"),
-                lambda answer: again(asked=asked | {"replace"}) if answer == "replace"
-                else dialog.show_error(""))
+                Choice(
+                    f"{path} exists. Replace it?",
+                    [("cancel", "Keep it"), ("replace", "Replace")],
+                    focus="cancel",
+                ),
+                lambda answer: (
+                    again(asked=asked | {"replace"})
+                    if answer == "replace"
+                    else dialog.show_error("")
+                ),
+            )
             return
         # The plan's own file: an ordinary save (which may ask about a conflict).
-        if self._write(force=False, report=dialog.show_error) if same else \
-                self._save_to(path, force=True, report=dialog.show_error):
+        if (
+            self._write(force=False, report=dialog.show_error)
+            if same
+            else self._save_to(path, force=True, report=dialog.show_error)
+        ):
             dialog.dismiss(path)
 
     @staticmethod
@@ -456,8 +515,9 @@ class RollbackApp(TypeAheadKeys, App[int]):
             return False
         return True
 
-    def _save_to(self, path: Path, *, force: bool,
-                 report: Callable[[str], object] | None = None) -> bool:
+    def _save_to(
+        self, path: Path, *, force: bool, report: Callable[[str], object] | None = None
+    ) -> bool:
         old_path, old_untitled = self.plan_file.path, self.untitled
         self.plan_file.path = path
         self.untitled = False
@@ -466,8 +526,11 @@ class RollbackApp(TypeAheadKeys, App[int]):
             self._show_path()
             return False
         # The edits kept aside under the old name are saved now.
-        old = recovery.RecoveryFile.untitled() if old_untitled else \
-            recovery.RecoveryFile.for_plan(old_path)
+        old = (
+            recovery.RecoveryFile.untitled()
+            if old_untitled
+            else recovery.RecoveryFile.for_plan(old_path)
+        )
         old.delete()
         return True
 
@@ -477,9 +540,14 @@ class RollbackApp(TypeAheadKeys, App[int]):
         """Open another plan (asks first if this one has unsaved changes)."""
         if self.dirty:
             self.push_screen(
-                Choice("This plan has unsaved changes.",
-                       [("save", "Save, then open"), ("discard", "Discard them"),
-                        ("cancel", "Cancel")]),
+                Choice(
+                    "This plan has unsaved changes.",
+                    [
+                        ("save", "Save, then open"),
+                        ("discard", "Discard them"),
+                        ("cancel", "Cancel"),
+                    ],
+                ),
                 self._open_after_answer,
             )
         else:
@@ -538,8 +606,9 @@ class RollbackApp(TypeAheadKeys, App[int]):
         plan_file = self.plan_file
         for screen in self.screen_stack:  # the wizard, the checklist, or both
             if isinstance(screen, WizardScreen):
-                await screen.show_plan(plan_file.plan, unknown_keys=plan_file.unknown_keys,
-                                       loaded=True)
+                await screen.show_plan(
+                    plan_file.plan, unknown_keys=plan_file.unknown_keys, loaded=True
+                )
             elif isinstance(screen, ChecklistScreen):
                 await screen.show_plan(plan_file.plan)
 
@@ -563,9 +632,14 @@ class RollbackApp(TypeAheadKeys, App[int]):
             self.exit(0)
             return
         self.push_screen(
-            Choice("This plan has unsaved changes.",
-                   [("save", "Save and quit"), ("discard", "Quit without saving"),
-                    ("cancel", "Cancel")]),
+            Choice(
+                "This plan has unsaved changes.",
+                [
+                    ("save", "Save and quit"),
+                    ("discard", "Quit without saving"),
+                    ("cancel", "Cancel"),
+                ],
+            ),
             self._quit_answered,
         )
 
@@ -588,28 +662,39 @@ class RollbackApp(TypeAheadKeys, App[int]):
         yield SystemCommand("Save as…", "Save the plan under a new path", self.action_save_as)
         if self.drill is None:  # a drill's ticks must never reach another plan's run
             yield SystemCommand("Open…", "Open another plan", self.action_open)
-        yield SystemCommand("Copy Markdown", "Copy the rendered plan to the clipboard",
-                            self.action_copy)
+        yield SystemCommand(
+            "Copy Markdown", "Copy the rendered plan to the clipboard", self.action_copy
+        )
         if isinstance(screen, WizardScreen):
             for step in STEPS:
-                yield SystemCommand(f"Go to {step.title}", f"Show the {step.title} step",
-                                    partial(screen.show_step, step.key))
+                yield SystemCommand(
+                    f"Go to {step.title}",
+                    f"Show the {step.title} step",
+                    partial(screen.show_step, step.key),
+                )
             yield SystemCommand("Next step", "Show the next step", screen.action_next_step)
-            yield SystemCommand("Previous step", "Show the previous step",
-                                screen.action_previous_step)
-            yield SystemCommand("Toggle preview", "Show or hide the Markdown preview",
-                                screen.action_toggle_preview)
-            yield SystemCommand("Run checklist", "Save, then tick the plan's steps",
-                                partial(run_checklist, self))
+            yield SystemCommand(
+                "Previous step", "Show the previous step", screen.action_previous_step
+            )
+            yield SystemCommand(
+                "Toggle preview", "Show or hide the Markdown preview", screen.action_toggle_preview
+            )
+            yield SystemCommand(
+                "Run checklist", "Save, then tick the plan's steps", partial(run_checklist, self)
+            )
         if isinstance(screen, ChecklistScreen):
             yield from screen.system_commands()
-        yield SystemCommand("Switch theme", "Pick a colour theme; the choice is remembered",
-                            self.action_change_theme)
+        yield SystemCommand(
+            "Switch theme",
+            "Pick a colour theme; the choice is remembered",
+            self.action_change_theme,
+        )
         for command in super().get_system_commands(screen):
             if command.title not in ("Quit", "Theme"):  # ours ask first, and say more
                 yield command
-        yield SystemCommand("Quit", "Quit (asks first if there are unsaved changes)",
-                            self.action_quit)
+        yield SystemCommand(
+            "Quit", "Quit (asks first if there are unsaved changes)", self.action_quit
+        )
 
 
 def _plain_save(plan_file: store.PlanFile) -> list[MergeSummary]:

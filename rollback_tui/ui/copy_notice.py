@@ -50,8 +50,7 @@ def _report(app: App[Any], report: CopyReport, local: CopyAttempt, what: str) ->
         title, severity = f"Copied {what}, with a warning", "warning"
     else:
         title, severity = f"Copied {what}", "information"
-    app.notify(brief(report), title=title, severity=severity, timeout=NOTIFY_SECONDS,
-               markup=False)
+    app.notify(brief(report), title=title, severity=severity, timeout=NOTIFY_SECONDS, markup=False)
 
 
 def brief(report: CopyReport) -> str:

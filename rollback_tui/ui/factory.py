@@ -22,9 +22,17 @@ def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
     return plan_file, path is None, False
 
 
-def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = None,
-             plan_file: store.PlanFile | None = None, cursor_blink: bool = True,
-             theme: str | None = None, label: str = "", git: bool = False) -> RollbackApp:
+def make_app(
+    path: Path | None = None,
+    *,
+    mode: str = "edit",
+    by: str | None = None,
+    plan_file: store.PlanFile | None = None,
+    cursor_blink: bool = True,
+    theme: str | None = None,
+    label: str = "",
+    git: bool = False,
+) -> RollbackApp:
     """The app on *path* (or on *plan_file*, already loaded).
 
     *mode* "run" opens the checklist, on a plan that must exist, and "drill" the same
@@ -37,13 +45,22 @@ def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = N
         untitled, loaded = False, plan_file.identity is not None
     elif mode in ("run", "drill"):
         if path is None:
-            raise store.PlanFileError(f"{'checklist' if mode == 'run' else 'drill'} mode "
-                                      "needs the path of a saved plan")
+            raise store.PlanFileError(
+                f"{'checklist' if mode == 'run' else 'drill'} mode needs the path of a saved plan"
+            )
         plan_file, untitled, loaded = store.load(path), False, True
     else:
         plan_file, untitled, loaded = open_plan(path)
-    app = RollbackApp(plan_file, untitled=untitled, loaded=loaded, cursor_blink=cursor_blink,
-                      mode=mode, by=by or default_user(), themes=themes, drill_label=label)
+    app = RollbackApp(
+        plan_file,
+        untitled=untitled,
+        loaded=loaded,
+        cursor_blink=cursor_blink,
+        mode=mode,
+        by=by or default_user(),
+        themes=themes,
+        drill_label=label,
+    )
     if git:  # each saved tick committed, pulled and pushed (run --git)
         from rollback_tui.git.workflow import GitError
         from rollback_tui.ui.checklist.git_worker import GitWorker
@@ -55,8 +72,15 @@ def make_app(path: Path | None = None, *, mode: str = "edit", by: str | None = N
     return app
 
 
-def run_app(path: Path | None, *, mode: str = "edit", by: str | None = None,
-            theme: str | None = None, label: str = "", git: bool = False) -> int:
+def run_app(
+    path: Path | None,
+    *,
+    mode: str = "edit",
+    by: str | None = None,
+    theme: str | None = None,
+    label: str = "",
+    git: bool = False,
+) -> int:
     """Run the app in this terminal; returns the exit code."""
     try:
         app = make_app(path, mode=mode, by=by, theme=theme, label=label, git=git)

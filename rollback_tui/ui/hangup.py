@@ -105,14 +105,22 @@ class HangUp:
         started = time.monotonic()
         code = 128 + signum
         if self.hard:
-            threading.Thread(target=_stop_at, args=(started + HARD_STOP, code),
-                             name="rollback-tui-hard-stop", daemon=True).start()
+            threading.Thread(
+                target=_stop_at,
+                args=(started + HARD_STOP, code),
+                name="rollback-tui-hard-stop",
+                daemon=True,
+            ).start()
         try:
             keeper = self._prepare()
         except Exception:  # never let the safety net keep the process alive
             keeper = None
-        threading.Thread(target=self._finish, args=(keeper, started, code),
-                         name="rollback-tui-hang-up", daemon=True).start()
+        threading.Thread(
+            target=self._finish,
+            args=(keeper, started, code),
+            name="rollback-tui-hang-up",
+            daemon=True,
+        ).start()
 
     def _finish(self, keeper: Keeper | None, started: float, code: int) -> None:
         try:
@@ -133,8 +141,9 @@ class HangUp:
         os._exit(code)
 
 
-def keeper_for(plan_file: store.PlanFile, kept: recovery.RecoveryFile, *, dirty: bool,
-               save: bool) -> Keeper:
+def keeper_for(
+    plan_file: store.PlanFile, kept: recovery.RecoveryFile, *, dirty: bool, save: bool
+) -> Keeper:
     """What to keep after a hang-up, from *plan_file* as it is now (called in the signal
     handler: the plan is copied here, while the main thread is paused).
 

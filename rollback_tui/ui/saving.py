@@ -123,7 +123,8 @@ class BackgroundSave:
                 outcome.error = exc
             except Exception as exc:  # a bug must not leave the save pending forever
                 outcome.error = store.PlanFileError(
-                    f"{scratch.path}: not saved: {exc or type(exc).__name__}")
+                    f"{scratch.path}: not saved: {exc or type(exc).__name__}"
+                )
             with contextlib.suppress(RuntimeError):  # the app has closed: nobody to tell
                 loop.call_soon_threadsafe(self._done, outcome, finished, context=context)
 

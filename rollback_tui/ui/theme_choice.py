@@ -30,8 +30,9 @@ def known_names(load: themes.ThemeLoad) -> list[str]:
 def _unknown(name: str, load: themes.ThemeLoad) -> str:
     builtin = [name for name in known_names(load) if name not in load.themes]
     ours = ", ".join(load.names) or "none found"
-    return (f"no theme called {name!r}; the themes are {ours} "
-            f"(and Textual's own: {', '.join(builtin)})")
+    return (
+        f"no theme called {name!r}; the themes are {ours} (and Textual's own: {', '.join(builtin)})"
+    )
 
 
 @dataclass
@@ -65,8 +66,9 @@ class ThemeSetup:
             chosen = themes.DEFAULT_THEME
         start = chosen if chosen in known else load.resolve(chosen)
         if start != chosen:
-            notices.append(f"The theme {chosen!r} in {themes.config_path()} was not found; "
-                           f"using {start!r}.")
+            notices.append(
+                f"The theme {chosen!r} in {themes.config_path()} was not found; using {start!r}."
+            )
         return cls(load, start, notices)
 
     def ansi_color(self) -> bool | None:
@@ -113,8 +115,9 @@ class ThemeMemory:
         try:
             themes.save_theme_choice(name)
         except themes.ConfigError as exc:
-            self.app.notify(str(exc), title="Theme not remembered", severity="warning",
-                            markup=False)
+            self.app.notify(
+                str(exc), title="Theme not remembered", severity="warning", markup=False
+            )
             return
         self.remembered = name
         if self.app.no_color and theme.ansi and self.app.ansi_color is not True:
@@ -122,5 +125,8 @@ class ThemeMemory:
             # black on black (see ThemeSetup.ansi_color): keep the old one until a restart.
             self._restoring = previous
             self.app.theme = previous
-            self.app.notify(f"NO_COLOR is set: {name} is used from the next start.",
-                            title="Theme remembered", markup=False)
+            self.app.notify(
+                f"NO_COLOR is set: {name} is used from the next start.",
+                title="Theme remembered",
+                markup=False,
+            )

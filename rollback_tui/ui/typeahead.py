@@ -106,8 +106,11 @@ class TypeAheadKeys:
         return len(self._typed) + (self._key_task is not None)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded \
-                and not isinstance(event, _Tracked):
+        if (
+            isinstance(event, (events.Key, events.Paste))
+            and not event.is_forwarded
+            and not isinstance(event, _Tracked)
+        ):
             self._typed.append(event)
             if self._key_task is None:
                 await self._route_next()

@@ -17,11 +17,18 @@ CORE_PACKAGES = ["plan", "render", "store", "importing", "git"]
 """The headless core: the plan, its Markdown, its files, import and git."""
 CORE_FILES = sorted(
     [path for package in CORE_PACKAGES for path in (PACKAGE / package).glob("*.py")]
-    + [PACKAGE / f"{name}.py" for name in ("check_report", "plan_schema", "locations")
-       if (PACKAGE / f"{name}.py").exists()])
+    + [
+        PACKAGE / f"{name}.py"
+        for name in ("check_report", "plan_schema", "locations")
+        if (PACKAGE / f"{name}.py").exists()
+    ]
+)
 CORE_MODULES = [
-    ".".join(("rollback_tui", *path.relative_to(PACKAGE).with_suffix("").parts))
-    .removesuffix(".__init__") for path in CORE_FILES]
+    ".".join(("rollback_tui", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(
+        ".__init__"
+    )
+    for path in CORE_FILES
+]
 
 # Runs the command line in a fresh interpreter, then reports which UI modules it loaded.
 CLI_PROBE = """
@@ -40,8 +47,13 @@ sys.stderr.write("\\nLOADED=" + json.dumps(loaded) + "\\n")
 
 def loaded_by(*args: str) -> list[str]:
     """The Textual and UI modules loaded by running the command line with *args*."""
-    done = subprocess.run([sys.executable, "-c", CLI_PROBE, *args], capture_output=True,
-                          text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", CLI_PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     marker = done.stderr.rpartition("LOADED=")[2]
     assert marker, done.stderr
     return json.loads(marker)
@@ -61,12 +73,15 @@ def imported_names(path: Path) -> list[str]:
 class TestCoreIsHeadless:
     def test_core_modules_do_not_load_textual(self) -> None:
         """Importing the whole core loads no Textual module."""
-        code = (f"import sys\nimport {', '.join(CORE_MODULES)}\n"
-                "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']\n"
-                "assert not bad, bad\n"
-                "assert 'rollback_tui.store' in sys.modules\n")
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=60, cwd=ROOT)
+        code = (
+            f"import sys\nimport {', '.join(CORE_MODULES)}\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']\n"
+            "assert not bad, bad\n"
+            "assert 'rollback_tui.store' in sys.modules\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+        )
         assert done.returncode == 0, done.stderr
 
     @pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
@@ -75,24 +90,38 @@ class TestCoreIsHeadless:
         for name in imported_names(path):
             root = name.split(".")[0]
             assert root != "textual", (path.name, name)
-            assert not name.startswith(("rollback_tui.ui", "rollback_tui.themes",
-                                        "rollback_tui.clipboard")), (path.name, name)
+            assert not name.startswith(
+                ("rollback_tui.ui", "rollback_tui.themes", "rollback_tui.clipboard")
+            ), (path.name, name)
 
     def test_cli_imports_the_ui_only_when_needed(self) -> None:
         """The command line module imports no UI at the top level."""
         tree = ast.parse((PACKAGE / "cli.py").read_text())
         top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
         for node in top:
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""])
-            assert not any(n.split(".")[0] == "textual" or n.startswith("rollback_tui.ui")
-                           for n in names)
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
+            assert not any(
+                n.split(".")[0] == "textual" or n.startswith("rollback_tui.ui") for n in names
+            )
 
 
 class TestHeadlessCommands:
-    @pytest.mark.parametrize("command", [["render"], ["check"], ["status"],
-                                         ["status", "--json"], ["check", "--format", "github"],
-                                         ["import"]], ids=" ".join)
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ["render"],
+            ["check"],
+            ["status"],
+            ["status", "--json"],
+            ["check", "--format", "github"],
+            ["import"],
+        ],
+        ids=" ".join,
+    )
     def test_read_only_commands_do_not_load_textual(self, command: list[str]) -> None:
         """render, check and status run without loading Textual or the UI."""
         path = EXAMPLE.with_suffix(".md") if command == ["import"] else EXAMPLE
@@ -114,8 +143,13 @@ class TestHeadlessCommands:
     def test_read_only_commands_do_not_load_tomlkit(self, command: str) -> None:
         """Reading a plan takes tomllib only: tomlkit is for writing it back."""
         probe = CLI_PROBE.replace('m.split(".")[0] == "textual"', 'm.split(".")[0] == "tomlkit"')
-        done = subprocess.run([sys.executable, "-c", probe, command, str(EXAMPLE)],
-                              capture_output=True, text=True, timeout=60, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-c", probe, command, str(EXAMPLE)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
         assert json.loads(done.stderr.rpartition("LOADED=")[2]) == []
 
     def test_new_and_tick_do_not_load_textual(self, tmp_path: Path) -> None:
@@ -128,10 +162,17 @@ class TestHeadlessCommands:
 
     def test_probe_sees_textual_when_it_is_loaded(self) -> None:
         """The probe does report Textual when it is loaded, so the checks above can fail."""
-        code = CLI_PROBE.replace("from rollback_tui.cli import main",
-                                 "import textual.app\nfrom rollback_tui.cli import main")
-        done = subprocess.run([sys.executable, "-c", code, "check", str(EXAMPLE)],
-                              capture_output=True, text=True, timeout=60, cwd=ROOT)
+        code = CLI_PROBE.replace(
+            "from rollback_tui.cli import main",
+            "import textual.app\nfrom rollback_tui.cli import main",
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, "check", str(EXAMPLE)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
         loaded = json.loads(done.stderr.rpartition("LOADED=")[2])
         assert "textual" in loaded and "textual.app" in loaded
 
@@ -168,8 +209,13 @@ class TestStartup:
         each comes when first used, so the wizard starts sooner."""
         plan = tmp_path / "plan.toml"
         plan.write_bytes(EXAMPLE.read_bytes())
-        done = subprocess.run([sys.executable, "-c", WIZARD_PROBE, str(plan)],
-                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-c", WIZARD_PROBE, str(plan)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
         assert "LOADED=" in done.stderr, done.stderr[-2000:]
         loaded = set(json.loads(done.stderr.rpartition("LOADED=")[2]))
         assert "rollback_tui.ui.wizard.wizard_screen" in loaded

@@ -49,8 +49,10 @@ def run_all() -> ModuleType:
 class TestStartupHelpers:
     def test_screen_text_drops_escape_sequences(self, startup: ModuleType) -> None:
         """Colours, cursor moves, OSC and mode queries are removed; the text stays."""
-        raw = (b"\x1b[?1049h\x1b[?2026$p\x1b]22;default\x07\x1b[1;1H"
-               b"\x1b[38;2;1;2;3;48;2;4;5;6mChe\x1b[0mckout \xe2\x86\xba\x1b(B v2")
+        raw = (
+            b"\x1b[?1049h\x1b[?2026$p\x1b]22;default\x07\x1b[1;1H"
+            b"\x1b[38;2;1;2;3;48;2;4;5;6mChe\x1b[0mckout \xe2\x86\xba\x1b(B v2"
+        )
         assert startup.screen_text(raw) == "Checkout ↺ v2"
 
     def test_markers_are_on_the_example_plan(self, startup: ModuleType) -> None:
@@ -72,7 +74,6 @@ class TestStartupHelpers:
         assert startup.verdict(1.2, 1.25) == "PASS" and startup.verdict(1.3, 1.25) == "OVER"
         table = startup.markdown_table("T", ["", "a"], [["x", "1|2"]])
         assert table.splitlines() == ["### T", "", "|  | a |", "|---|--:|", "| x | 1\\|2 |"]
-
 
     def test_imports_table_is_read_against_the_baseline(self, startup: ModuleType) -> None:
         """Import times are shown as shares of the baseline's first frame, with the budget;
@@ -155,8 +156,9 @@ class TestRunAll:
     def test_section_is_added_once_then_replaced(self, run_all: ModuleType) -> None:
         """Without markers they go under a new Performance heading; then only they change."""
         first = run_all.replace_section("# Title\n\nText.\n", "one")
-        assert first == ("# Title\n\nText.\n\n## Performance\n\n<!-- bench:start -->\none\n"
-                         "<!-- bench:end -->\n")
+        assert first == (
+            "# Title\n\nText.\n\n## Performance\n\n<!-- bench:start -->\none\n<!-- bench:end -->\n"
+        )
         second = run_all.replace_section(first + "\n## After\n", "two")
         assert second == first.replace("one", "two") + "\n## After\n"
 
@@ -164,7 +166,8 @@ class TestRunAll:
         """A Performance heading already there gets the markers right below it."""
         readme = "# T\n\n## Performance\n\n## Licence\n"
         assert run_all.replace_section(readme, "x") == (
-            "# T\n\n## Performance\n\n<!-- bench:start -->\nx\n<!-- bench:end -->\n\n## Licence\n")
+            "# T\n\n## Performance\n\n<!-- bench:start -->\nx\n<!-- bench:end -->\n\n## Licence\n"
+        )
 
     def test_every_script_imports_without_running(self, run_all: ModuleType) -> None:
         """Each benchmark that exists imports cleanly and has a main()."""

@@ -34,8 +34,11 @@ def files(tmp_path: Path) -> dict[str, Path]:
     good.write_bytes(EXAMPLE.read_bytes())
     text = EXAMPLE.read_text()
     bad = tmp_path / "bad.toml"
-    bad.write_text(text.replace('threshold = "Any severity"', 'threshold = ""')
-                   .replace("db_impact = true", "db_impact = true\nreviewer = 'kim'", 1))
+    bad.write_text(
+        text.replace('threshold = "Any severity"', 'threshold = ""').replace(
+            "db_impact = true", "db_impact = true\nreviewer = 'kim'", 1
+        )
+    )
     broken = tmp_path / "broken.toml"
     broken.write_text('title = "x"\nbad = = 1\n')
     return {"good": good, "bad": bad, "broken": broken}
@@ -66,18 +69,20 @@ class TestManyFiles:
 class TestGithubFormat:
     def test_annotations_point_at_the_key(self, files: dict[str, Path]) -> None:
         """Each finding is a workflow command at the line of its key in the TOML."""
-        result = run("check", "--format", "github", files["good"], files["bad"],
-                     files["broken"])
+        result = run("check", "--format", "github", files["good"], files["bad"], files["broken"])
         assert result.exit_code == 2
         lines = result.stdout.splitlines()
         bad = files["bad"]
         threshold = line_number(bad, 'threshold = ""')
-        assert (f"::error file={bad},line={threshold},title=rollback-tui%3A "
-                f"triggers[3].threshold::trigger 'Security incident' has no threshold"
-                ) in lines
-        assert (f"::warning file={bad},line={line_number(bad, 'reviewer')},"
-                "title=rollback-tui%3A reviewer::unknown key (kept as is, but rollback-tui "
-                "does not use it)") in lines
+        assert (
+            f"::error file={bad},line={threshold},title=rollback-tui%3A "
+            f"triggers[3].threshold::trigger 'Security incident' has no threshold"
+        ) in lines
+        assert (
+            f"::warning file={bad},line={line_number(bad, 'reviewer')},"
+            "title=rollback-tui%3A reviewer::unknown key (kept as is, but rollback-tui "
+            "does not use it)"
+        ) in lines
         assert any(line.startswith(f"::error file={files['broken']},line=2,") for line in lines)
         assert not any(str(files["good"]) in line for line in lines)
 
@@ -85,15 +90,18 @@ class TestGithubFormat:
         """A contact role with a newline and %: one annotation line, escaped."""
         text = EXAMPLE.read_text().replace(
             'role = "Engineering Lead"\nname = "Dana Kim"',
-            'role = "Lead 100%0A\\n::error file=x::x"\nname = ""')
+            'role = "Lead 100%0A\\n::error file=x::x"\nname = ""',
+        )
         path = tmp_path / "plan.toml"
         path.write_text(text)
         result = run("check", "--format", "github", path)
         lines = result.stdout.splitlines()
         name = line_number(path, 'name = ""')
-        assert lines == [f"::error file={path},line={name},"
-                         "title=rollback-tui%3A contacts[0].name::"
-                         "Lead 100%250A%0A::error file=x::x has no name"]
+        assert lines == [
+            f"::error file={path},line={name},"
+            "title=rollback-tui%3A contacts[0].name::"
+            "Lead 100%250A%0A::error file=x::x has no name"
+        ]
 
 
 class TestJsonFormat:

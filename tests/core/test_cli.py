@@ -31,8 +31,11 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file in *folder* and its bytes (an empty lock file left by a save aside)."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
-            if p.is_file() and not p.name.endswith(".toml.lock")}
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.endswith(".toml.lock")
+    }
 
 
 def one_line_error(result: Result, *fragments: str) -> str:
@@ -68,18 +71,49 @@ class TestNew:
     def test_all_options(self, tmp_path: Path) -> None:
         """Every option of `new` lands in the plan, and the Markdown is written beside."""
         path = tmp_path / "plan.toml"
-        result = run("new", path, "--title", "Checkout v2", "--incident", "Card payments fail",
-                     "--version", "v2.4.0", "--target-version", "v2.3.1", "--db-impact", "yes",
-                     "--feature-flag", "checkout_v2", "--deployment-type", "canary",
-                     "--component", "checkout-api", "--component", "payments-worker")
+        result = run(
+            "new",
+            path,
+            "--title",
+            "Checkout v2",
+            "--incident",
+            "Card payments fail",
+            "--version",
+            "v2.4.0",
+            "--target-version",
+            "v2.3.1",
+            "--db-impact",
+            "yes",
+            "--feature-flag",
+            "checkout_v2",
+            "--deployment-type",
+            "canary",
+            "--component",
+            "checkout-api",
+            "--component",
+            "payments-worker",
+        )
         assert result.exit_code == 0, result.output
         assert result.stdout == f"Wrote {path} and {tmp_path / 'plan.md'}\n"
         plan, unknown = store.read_plan(path)
         assert unknown == []
-        assert (plan.title, plan.incident, plan.version, plan.target_version, plan.db_impact,
-                plan.feature_flag, plan.deployment_type) == (
-            "Checkout v2", "Card payments fail", "v2.4.0", "v2.3.1", True, "checkout_v2",
-            DeploymentType.CANARY)
+        assert (
+            plan.title,
+            plan.incident,
+            plan.version,
+            plan.target_version,
+            plan.db_impact,
+            plan.feature_flag,
+            plan.deployment_type,
+        ) == (
+            "Checkout v2",
+            "Card payments fail",
+            "v2.4.0",
+            "v2.3.1",
+            True,
+            "checkout_v2",
+            DeploymentType.CANARY,
+        )
         assert [c.name for c in plan.components] == ["checkout-api", "payments-worker"]
         assert plan.procedure.choice is ProcedureChoice.BOTH
         assert "Run database rollback migration" in [s.text for s in plan.procedure.option_b]
@@ -165,28 +199,52 @@ class TestCheck:
     @pytest.mark.parametrize(
         ("change", "line"),
         [
-            (lambda p: setattr(p.contacts[2], "name", "[Name]"),
-             "error: contacts[2].name: placeholder [Name] is still to be filled in"),
-            (lambda p: setattr(p.procedure.option_b[1], "command", "helm rollback <release>"),
-             "error: procedure.option_b[1].command: placeholder <release> is still to be "
-             "filled in"),
-            (lambda p: setattr(p.triggers[1], "threshold", ""),
-             "error: triggers[1].threshold: trigger 'Latency regression' has no threshold"),
-            (lambda p: setattr(p.triggers[0], "source", " "),
-             "error: triggers[0].source: trigger 'Error rate spike' has no monitoring source"),
-            (lambda p: [setattr(s, "text", "Revert") for s in p.components[1].steps],
-             "warning: components[1].steps: component 'payments-worker' has no step that "
-             "verifies it"),
-            (lambda p: setattr(p.contacts[0], "contact", ""),
-             "error: contacts[0].contact: Engineering Lead has no way to be reached"),
-            (lambda p: p.procedure.option_b.pop(3),
-             "error: procedure.option_b: database impact is yes, but no step rolls the "
-             "database back"),
-            (lambda p: setattr(p.procedure, "option_b_estimate", " "),
-             "warning: procedure.option_b_estimate: Option B has no time estimate"),
+            (
+                lambda p: setattr(p.contacts[2], "name", "[Name]"),
+                "error: contacts[2].name: placeholder [Name] is still to be filled in",
+            ),
+            (
+                lambda p: setattr(p.procedure.option_b[1], "command", "helm rollback <release>"),
+                "error: procedure.option_b[1].command: placeholder <release> is still to be "
+                "filled in",
+            ),
+            (
+                lambda p: setattr(p.triggers[1], "threshold", ""),
+                "error: triggers[1].threshold: trigger 'Latency regression' has no threshold",
+            ),
+            (
+                lambda p: setattr(p.triggers[0], "source", " "),
+                "error: triggers[0].source: trigger 'Error rate spike' has no monitoring source",
+            ),
+            (
+                lambda p: [setattr(s, "text", "Revert") for s in p.components[1].steps],
+                "warning: components[1].steps: component 'payments-worker' has no step that "
+                "verifies it",
+            ),
+            (
+                lambda p: setattr(p.contacts[0], "contact", ""),
+                "error: contacts[0].contact: Engineering Lead has no way to be reached",
+            ),
+            (
+                lambda p: p.procedure.option_b.pop(3),
+                "error: procedure.option_b: database impact is yes, but no step rolls the "
+                "database back",
+            ),
+            (
+                lambda p: setattr(p.procedure, "option_b_estimate", " "),
+                "warning: procedure.option_b_estimate: Option B has no time estimate",
+            ),
         ],
-        ids=["placeholder-name", "placeholder-command", "no-threshold", "no-source",
-             "no-verify-step", "no-contact", "no-db-step", "no-estimate"],
+        ids=[
+            "placeholder-name",
+            "placeholder-command",
+            "no-threshold",
+            "no-source",
+            "no-verify-step",
+            "no-contact",
+            "no-db-step",
+            "no-estimate",
+        ],
     )
     def test_each_rule(self, tmp_path: Path, change: Callable[[Plan], None], line: str) -> None:
         """Each lint rule is reported on its own line and makes `check` exit 1."""
@@ -212,9 +270,11 @@ class TestCheck:
 
     def test_counts_errors_and_warnings(self, tmp_path: Path) -> None:
         """The summary on stderr counts errors and warnings apart."""
+
         def change(plan: Plan) -> None:
             plan.contacts[0].contact = ""
             plan.followup.rca_owner = ""
+
         result = run("check", edited(tmp_path, change))
         assert result.exit_code == 1
         assert result.stderr == "2 findings (1 error, 1 warning)\n"
@@ -237,8 +297,18 @@ class TestStatus:
         active = plan.checklist(active=True)
         assert len(lines) == len(active) + 1
         assert lines[-1] == f"1/{len(active)} done"
-        assert lines[0].split() == ["[", "]", "a-1", "Option", "A:", "Disable", "feature",
-                                    "flag", "in", "dashboard"]
+        assert lines[0].split() == [
+            "[",
+            "]",
+            "a-1",
+            "Option",
+            "A:",
+            "Disable",
+            "feature",
+            "flag",
+            "in",
+            "dashboard",
+        ]
         b1 = next(line for line in lines if " b-1 " in line)
         assert b1.startswith("[x] b-1") and b1.endswith(" by sam)")
 
@@ -250,15 +320,33 @@ class TestStatus:
         rows = json.loads(result.stdout)
         plan, _ = store.read_plan(plan_path)
         assert [r["id"] for r in rows] == [i.id for _, _, i in plan.checklist(active=True)]
-        assert set(rows[0]) == {"id", "section", "text", "done", "done_at", "done_by", "state",
-                                "outcome", "reason", "irreversible"}
+        assert set(rows[0]) == {
+            "id",
+            "section",
+            "text",
+            "done",
+            "done_at",
+            "done_by",
+            "state",
+            "outcome",
+            "reason",
+            "irreversible",
+        }
         comm2 = next(r for r in rows if r["id"] == "comm-2")
         assert comm2["section"] == "Communication" and comm2["done"] is True
         assert comm2["done_by"] == "lee" and comm2["done_at"].endswith("+00:00")
-        assert rows[0] == {"id": "a-1", "section": "Option A",
-                           "text": "Disable feature flag in dashboard", "done": False,
-                           "done_at": None, "done_by": None, "state": "open",
-                           "outcome": None, "reason": None, "irreversible": False}
+        assert rows[0] == {
+            "id": "a-1",
+            "section": "Option A",
+            "text": "Disable feature flag in dashboard",
+            "done": False,
+            "done_at": None,
+            "done_by": None,
+            "state": "open",
+            "outcome": None,
+            "reason": None,
+            "irreversible": False,
+        }
 
     def test_unused_option_is_left_out(self, tmp_path: Path) -> None:
         """Steps of an option the plan does not use are not listed."""
@@ -278,7 +366,9 @@ class TestTick:
             item = plan.item(item_id)
             assert item is not None and item.done and item.done_by == "sam"
         assert [(e.event, e.item, e.by) for e in plan.timeline] == [
-            ("tick", "a-1", "sam"), ("tick", "b-2", "sam")]
+            ("tick", "a-1", "sam"),
+            ("tick", "b-2", "sam"),
+        ]
         markdown = plan_path.with_suffix(".md").read_text()
         assert markdown == render_markdown(plan)
         assert "1. [x] Disable feature flag in dashboard" in markdown
@@ -318,6 +408,7 @@ class TestTick:
     def test_write_refused(self, plan_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """A folder that refuses new files (as a read-only one does for a user who is not
         root, which the test machines are) fails tick in one line; files untouched."""
+
         def refuse(*args: object, **kwargs: object) -> None:
             raise PermissionError(13, "Permission denied")
 
@@ -333,9 +424,11 @@ BAD_FILES: dict[str, tuple[MakeFile, str]] = {}
 
 def bad_file(name: str, fragment: str) -> Callable[[MakeFile], MakeFile]:
     """Register a maker of a bad plan file and what its error message must say."""
+
     def register(make: MakeFile) -> MakeFile:
         BAD_FILES[name] = (make, fragment)
         return make
+
     return register
 
 
@@ -359,8 +452,7 @@ def _wrong_type(folder: Path) -> Path:
 
 @bad_file("wrong-type-nested", "triggers[0].threshold: Input should be a valid string")
 def _wrong_type_nested(folder: Path) -> Path:
-    return _example_with(folder, 'threshold = ">0.5% increase over baseline"',
-                         "threshold = 0.5")
+    return _example_with(folder, 'threshold = ">0.5% increase over baseline"', "threshold = 0.5")
 
 
 @bad_file("deployment-type", "deployment_type: Input should be 'feature-flag'")
@@ -397,15 +489,22 @@ def _parent_is_a_file(folder: Path) -> Path:
     return folder / "plans" / "plan.toml"
 
 
-COMMANDS = [["check"], ["render"], ["status"], ["status", "--json"], ["tick", "a-1"],
-            ["render", "-o", "out.md"]]
+COMMANDS = [
+    ["check"],
+    ["render"],
+    ["status"],
+    ["status", "--json"],
+    ["tick", "a-1"],
+    ["render", "-o", "out.md"],
+]
 
 
 class TestBadInput:
     @pytest.mark.parametrize("case", sorted(BAD_FILES))
     @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-    def test_one_line_exit_2_nothing_written(self, tmp_path: Path, case: str,
-                                             command: list[str]) -> None:
+    def test_one_line_exit_2_nothing_written(
+        self, tmp_path: Path, case: str, command: list[str]
+    ) -> None:
         """Bad input gets one line naming the file and the place, exit 2, files untouched."""
         make, fragment = BAD_FILES[case]
         path = make(tmp_path)
@@ -433,8 +532,12 @@ class TestRealProcess:
         path = _syntax(tmp_path)
         before = path.read_bytes()
         for command in (["check"], ["tick", "a-1"]):
-            done = subprocess.run([str(SCRIPT), command[0], str(path), *command[1:]],
-                                  capture_output=True, text=True, timeout=60)
+            done = subprocess.run(
+                [str(SCRIPT), command[0], str(path), *command[1:]],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert done.returncode == 2
             assert "Traceback" not in done.stderr + done.stdout
             assert len(done.stderr.splitlines()) == 1 and str(path) in done.stderr
@@ -442,18 +545,29 @@ class TestRealProcess:
 
     def test_script_renders_and_checks_the_example(self) -> None:
         """The installed script renders the example and finds nothing to report."""
-        done = subprocess.run([str(SCRIPT), "render", str(EXAMPLES / "plan.toml")],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [str(SCRIPT), "render", str(EXAMPLES / "plan.toml")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0 and done.stderr == ""
         assert done.stdout == (EXAMPLES / "plan.md").read_text()
-        done = subprocess.run([str(SCRIPT), "check", str(EXAMPLES / "plan.toml")],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [str(SCRIPT), "check", str(EXAMPLES / "plan.toml")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0
 
     def test_module_entry_point(self, tmp_path: Path) -> None:
         """`python -m rollback_tui` is the same command line."""
-        done = subprocess.run([sys.executable, "-m", "rollback_tui", "status",
-                               str(tmp_path / "missing.toml")],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "rollback_tui", "status", str(tmp_path / "missing.toml")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 2
         assert done.stderr == f"rollback-tui: {tmp_path / 'missing.toml'}: no such file\n"

@@ -50,8 +50,9 @@ def no_pyperclip(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 class TestOsc52:
     def test_bytes_on_the_tty_decode_to_the_exact_text(self, tty: Path, tmp_path: Path) -> None:
         """The sequence written to the terminal carries the text exactly, escapes included."""
-        report = clipboard.copy_text(TEXT, tty_path=tty, fallback_dir=tmp_path / "state",
-                                     environ={})
+        report = clipboard.copy_text(
+            TEXT, tty_path=tty, fallback_dir=tmp_path / "state", environ={}
+        )
         data = tty.read_bytes()
         assert data.startswith(b"\x1b]52;c;") and data.endswith(b"\x07")
         assert decoded(data) == [TEXT]
@@ -71,8 +72,9 @@ class TestOsc52:
     def test_via_app_gets_the_text(self, tmp_path: Path) -> None:
         """The app's copy_to_clipboard receives the text; the file and report still follow."""
         sent: list[str] = []
-        report = clipboard.copy_text(TEXT, via_app=sent.append, fallback_dir=tmp_path,
-                                     use_pyperclip=False, environ={})
+        report = clipboard.copy_text(
+            TEXT, via_app=sent.append, fallback_dir=tmp_path, use_pyperclip=False, environ={}
+        )
         assert sent == [TEXT]
         assert [a.way for a in report.attempts] == ["terminal (OSC 52)", "file"]
         assert report.attempts[0].ok and report.fallback_path == tmp_path / "last-copy.md"
@@ -80,8 +82,13 @@ class TestOsc52:
     def test_osc52_writer_gets_the_sequence(self, tmp_path: Path) -> None:
         """A custom writer receives the whole sequence."""
         written: list[str] = []
-        clipboard.copy_text(TEXT, osc52_writer=written.append, fallback_dir=tmp_path,
-                            use_pyperclip=False, environ={})
+        clipboard.copy_text(
+            TEXT,
+            osc52_writer=written.append,
+            fallback_dir=tmp_path,
+            use_pyperclip=False,
+            environ={},
+        )
         assert decoded(written[0].encode("ascii")) == [TEXT]
 
     def test_failing_app_is_reported(self, tmp_path: Path) -> None:
@@ -90,8 +97,9 @@ class TestOsc52:
         def broken(text: str) -> None:
             raise RuntimeError("driver gone")
 
-        report = clipboard.copy_text("x", via_app=broken, fallback_dir=tmp_path,
-                                     use_pyperclip=False, environ={})
+        report = clipboard.copy_text(
+            "x", via_app=broken, fallback_dir=tmp_path, use_pyperclip=False, environ={}
+        )
         terminal = report.attempt("terminal (OSC 52)")
         assert terminal.status == "failed" and "driver gone" in terminal.detail
         assert report.used  # the file still worked
@@ -106,15 +114,18 @@ class TestLocalClipboard:
         def fail(text: str) -> None:
             raise pyperclip.PyperclipException(
                 "Pyperclip could not find a copy/paste mechanism for your system. "
-                "For more information, please visit https://example.invalid")
+                "For more information, please visit https://example.invalid"
+            )
 
         monkeypatch.setattr(pyperclip, "copy", fail)
-        report = clipboard.copy_text(TEXT, tty_path=tty, fallback_dir=tmp_path / "s",
-                                     environ={"DISPLAY": ":0"})
+        report = clipboard.copy_text(
+            TEXT, tty_path=tty, fallback_dir=tmp_path / "s", environ={"DISPLAY": ":0"}
+        )
         local = report.attempt("local clipboard")
         assert local.status == "failed"
-        assert local.detail == ("X11 display :0: Pyperclip could not find a copy/paste "
-                                "mechanism for your system.")
+        assert local.detail == (
+            "X11 display :0: Pyperclip could not find a copy/paste mechanism for your system."
+        )
         assert report.attempt("file").ok and decoded(tty.read_bytes()) == [TEXT]
 
     def test_skipped_without_a_display(self, no_pyperclip: list[str], tmp_path: Path) -> None:
@@ -123,12 +134,15 @@ class TestLocalClipboard:
         assert attempt.status == "skipped"
         assert no_pyperclip == []
 
-    @pytest.mark.parametrize(("environ", "platform", "where"), [
-        ({}, "darwin", "macOS"),
-        ({}, "win32", "Windows"),
-        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", "Wayland display wayland-0"),
-        ({"DISPLAY": "localhost:10.0"}, "linux", "X11 display localhost:10.0"),
-    ])
+    @pytest.mark.parametrize(
+        ("environ", "platform", "where"),
+        [
+            ({}, "darwin", "macOS"),
+            ({}, "win32", "Windows"),
+            ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", "Wayland display wayland-0"),
+            ({"DISPLAY": "localhost:10.0"}, "linux", "X11 display localhost:10.0"),
+        ],
+    )
     def test_tried_where_a_clipboard_can_exist(
         self, no_pyperclip: list[str], environ: dict[str, str], platform: str, where: str
     ) -> None:
@@ -198,26 +212,34 @@ class TestFallbackFile:
 class TestHints:
     def test_warns_above_8_kb(self, tty: Path, tmp_path: Path) -> None:
         """Above 8 KB the report warns that terminals may drop the payload; not at 8 KB."""
-        big = clipboard.copy_text("x" * (8 * 1024 + 1), tty_path=tty, fallback_dir=tmp_path,
-                                  use_pyperclip=False, environ={})
+        big = clipboard.copy_text(
+            "x" * (8 * 1024 + 1),
+            tty_path=tty,
+            fallback_dir=tmp_path,
+            use_pyperclip=False,
+            environ={},
+        )
         assert big.size == 8193
         assert big.hints == ["some terminals drop OSC 52 payloads this long (8 KB): use the file."]
-        edge = clipboard.copy_text("x" * 8 * 1024, tty_path=tty, fallback_dir=tmp_path,
-                                   use_pyperclip=False, environ={})
+        edge = clipboard.copy_text(
+            "x" * 8 * 1024, tty_path=tty, fallback_dir=tmp_path, use_pyperclip=False, environ={}
+        )
         assert edge.hints == []
 
     def test_size_counts_utf8_bytes(self, tmp_path: Path) -> None:
         """The size is in bytes, not characters."""
-        report = clipboard.copy_text("✓✓", via_app=lambda t: None, fallback_dir=tmp_path,
-                                     use_pyperclip=False, environ={})
+        report = clipboard.copy_text(
+            "✓✓", via_app=lambda t: None, fallback_dir=tmp_path, use_pyperclip=False, environ={}
+        )
         assert report.size == 6
         assert report.lines()[0] == "Copying 6 bytes:"
 
     def test_tmux_and_terminal_app_hints(self) -> None:
         """In tmux: set-clipboard; in Terminal.app: no OSC 52."""
         sent = clipboard.CopyAttempt("terminal (OSC 52)", "ok", "sent")
-        hints = clipboard.copy_hints(10, sent, {"TMUX": "/tmp/tmux-0/default,1,0",
-                                                "TERM_PROGRAM": "Apple_Terminal"})
+        hints = clipboard.copy_hints(
+            10, sent, {"TMUX": "/tmp/tmux-0/default,1,0", "TERM_PROGRAM": "Apple_Terminal"}
+        )
         assert any("`set -s set-clipboard on`" in hint for hint in hints)
         assert any("Terminal.app has no OSC 52" in hint for hint in hints)
         assert clipboard.copy_hints(10, sent, {}) == []
@@ -227,23 +249,26 @@ class TestHints:
         sent = clipboard.CopyAttempt("terminal (OSC 52)", "ok", "sent")
         env = {"TMUX": "1", "STY": "1", "TERM_PROGRAM": "Apple_Terminal"}
         hints = clipboard.copy_hints(20_000, sent, env)
-        report = clipboard.copy_text("x" * 20_000, tty_path="/dev/tty", fallback_dir=tmp_path,
-                                     environ=env)
+        report = clipboard.copy_text(
+            "x" * 20_000, tty_path="/dev/tty", fallback_dir=tmp_path, environ=env
+        )
         assert len(hints) == 4
         assert all(len(f"Note: {hint}") <= 80 for hint in hints)
         assert all(len(line) <= 80 for line in report.lines()[:3])
 
     def test_lines_say_what_happened_each_way(self, tty: Path, tmp_path: Path) -> None:
         """The report has a heading, one line per way with its status, then the hints."""
-        report = clipboard.copy_text("x" * 9000, tty_path=tty, fallback_dir=tmp_path,
-                                     environ={"TMUX": "1"})
+        report = clipboard.copy_text(
+            "x" * 9000, tty_path=tty, fallback_dir=tmp_path, environ={"TMUX": "1"}
+        )
         lines = report.lines()
         assert lines[0] == "Copying 9,000 bytes (8.8 KB):"
         assert lines[1].split()[:4] == ["ok", "terminal", "(OSC", "52):"]
         assert lines[2].split()[:3] == ["skipped", "local", "clipboard:"]
         assert lines[3] == f"  ok       file: {tmp_path / 'last-copy.md'}"
-        assert lines[4] == ("Note: some terminals drop OSC 52 payloads this long (9 KB): "
-                            "use the file.")
+        assert lines[4] == (
+            "Note: some terminals drop OSC 52 payloads this long (9 KB): use the file."
+        )
         assert lines[5] == "Note: in tmux, this needs `set -s set-clipboard on` (in ~/.tmux.conf)."
         assert len(lines) == 6
         assert report.summary().endswith(f"saved in {tmp_path / 'last-copy.md'}")
@@ -258,9 +283,17 @@ class TestCopyCommand:
 
     def test_copies_the_rendered_markdown(self, tty: Path, state: Path) -> None:
         """`copy PATH` sends exactly the rendered Markdown to the tty and the file."""
-        result = CliRunner().invoke(main, ["copy", str(EXAMPLE)], env={
-            "ROLLBACK_TUI_TTY": str(tty), "DISPLAY": None, "WAYLAND_DISPLAY": None,
-            "TMUX": None, "WSL_DISTRO_NAME": None})
+        result = CliRunner().invoke(
+            main,
+            ["copy", str(EXAMPLE)],
+            env={
+                "ROLLBACK_TUI_TTY": str(tty),
+                "DISPLAY": None,
+                "WAYLAND_DISPLAY": None,
+                "TMUX": None,
+                "WSL_DISTRO_NAME": None,
+            },
+        )
         assert result.exit_code == 0, result.output
         markdown = render_markdown(store.read_plan(EXAMPLE)[0])
         assert decoded(tty.read_bytes()) == [markdown]
@@ -275,8 +308,11 @@ class TestCopyCommand:
 
     def test_hidden_tty_option(self, tty: Path, state: Path) -> None:
         """--tty (hidden, for tests) does what ROLLBACK_TUI_TTY does."""
-        result = CliRunner().invoke(main, ["copy", str(EXAMPLE), "--tty", str(tty)],
-                                    env={"DISPLAY": None, "WAYLAND_DISPLAY": None})
+        result = CliRunner().invoke(
+            main,
+            ["copy", str(EXAMPLE), "--tty", str(tty)],
+            env={"DISPLAY": None, "WAYLAND_DISPLAY": None},
+        )
         assert result.exit_code == 0
         assert len(decoded(tty.read_bytes())) == 1
         assert "--tty" not in CliRunner().invoke(main, ["copy", "--help"]).output
@@ -285,8 +321,7 @@ class TestCopyCommand:
         """A broken plan is one line on stderr, exit 2, and nothing is copied."""
         bad = tmp_path / "plan.toml"
         bad.write_text("title = \n", encoding="utf-8")
-        result = CliRunner().invoke(main, ["copy", str(bad)],
-                                    env={"ROLLBACK_TUI_TTY": str(tty)})
+        result = CliRunner().invoke(main, ["copy", str(bad)], env={"ROLLBACK_TUI_TTY": str(tty)})
         assert result.exit_code == 2
         assert result.output.startswith(f"rollback-tui: {bad}: ")
         assert len(result.output.strip().splitlines()) == 1
@@ -302,10 +337,21 @@ class TestCopyCommand:
             "assert r.exit_code == 0, r.output\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
         )
-        env = {**os.environ, "ROLLBACK_TUI_TTY": str(tty), "XDG_STATE_HOME": str(tmp_path),
-               "DISPLAY": "", "WAYLAND_DISPLAY": ""}
-        out = subprocess.run([sys.executable, "-c", script, str(EXAMPLE)], env=env,
-                             capture_output=True, text=True, check=True, timeout=60)
+        env = {
+            **os.environ,
+            "ROLLBACK_TUI_TTY": str(tty),
+            "XDG_STATE_HOME": str(tmp_path),
+            "DISPLAY": "",
+            "WAYLAND_DISPLAY": "",
+        }
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(EXAMPLE)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
         assert out.stdout.strip() == "[]"
         assert decoded(tty.read_bytes()) != []
 
@@ -316,8 +362,14 @@ class TestCopyFromTheApp:
 
     @pytest.fixture
     def no_display(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        for name in ("DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME", "TMUX", "STY",
-                     "TERM_PROGRAM"):
+        for name in (
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "WSL_DISTRO_NAME",
+            "TMUX",
+            "STY",
+            "TERM_PROGRAM",
+        ):
             monkeypatch.delenv(name, raising=False)
 
     @staticmethod
@@ -393,11 +445,13 @@ class TestCopyFromTheApp:
             notes = self.copy_notices(app)
         assert copied == [render_markdown(app.plan)]
         assert len(notes) == 1
-        assert notes[0].message.splitlines()[0].startswith(
-            "Sent to the terminal and the local clipboard; also in ")
+        assert (
+            notes[0]
+            .message.splitlines()[0]
+            .startswith("Sent to the terminal and the local clipboard; also in ")
+        )
 
-    async def test_review_step_button_copies(self, example_plan: Path, no_display: None
-                                             ) -> None:
+    async def test_review_step_button_copies(self, example_plan: Path, no_display: None) -> None:
         """The Review step's Copy Markdown button does the same."""
         from textual.widgets import Button
 

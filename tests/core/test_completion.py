@@ -24,10 +24,15 @@ def complete(args: list[str], incomplete: str) -> list[tuple[str, str]]:
 
 def bash_complete(cwd: Path, *words: str) -> list[str]:
     """What the console script answers to bash's completion request for *words*."""
-    env = {**os.environ, "_ROLLBACK_TUI_COMPLETE": "bash_complete",
-           "COMP_WORDS": " ".join(["rollback-tui", *words]), "COMP_CWORD": str(len(words))}
-    done = subprocess.run([str(SCRIPT)], env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=60)
+    env = {
+        **os.environ,
+        "_ROLLBACK_TUI_COMPLETE": "bash_complete",
+        "COMP_WORDS": " ".join(["rollback-tui", *words]),
+        "COMP_CWORD": str(len(words)),
+    }
+    done = subprocess.run(
+        [str(SCRIPT)], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
@@ -50,8 +55,9 @@ class TestCompletionFunction:
         ids = [value for _, value in complete(["tick", str(plan)], "b-")]
         assert ids == ["b-1", "b-2", "b-3", "b-4", "b-5"]
         assert ("plain", "b-2") not in complete(["tick", str(plan), "b-2"], "b-")
-        assert [v for _, v in complete(["tick", str(plan)], "checkout-api-")][:1] == \
-            ["checkout-api-1"]
+        assert [v for _, v in complete(["tick", str(plan)], "checkout-api-")][:1] == [
+            "checkout-api-1"
+        ]
 
     def test_unreadable_plan_completes_nothing(self, tmp_path: Path) -> None:
         """A missing or broken plan: no ids and no error."""
@@ -69,14 +75,17 @@ class TestConsoleScript:
     def test_bash_protocol(self, plan: Path) -> None:
         """The installed script answers bash's request: commands, then the plan's ids."""
         assert "plain,tick" in bash_complete(plan.parent, "ti")
-        assert bash_complete(plan.parent, "tick", "plan.toml", "a-") == \
-            ["plain,a-1", "plain,a-2", "plain,a-3", "plain,a-4"]
+        assert bash_complete(plan.parent, "tick", "plan.toml", "a-") == [
+            "plain,a-1",
+            "plain,a-2",
+            "plain,a-3",
+            "plain,a-4",
+        ]
         assert bash_complete(plan.parent, "render", "pla") == ["file,pla"]
 
     @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
     def test_source_scripts(self, shell: str) -> None:
         """The script the README tells each shell to load is printed."""
         env = {**os.environ, "_ROLLBACK_TUI_COMPLETE": f"{shell}_source"}
-        done = subprocess.run([str(SCRIPT)], env=env, capture_output=True, text=True,
-                              timeout=60)
+        done = subprocess.run([str(SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0 and "_ROLLBACK_TUI_COMPLETE" in done.stdout

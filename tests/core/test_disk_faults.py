@@ -33,15 +33,22 @@ def run(*args: str | Path) -> Result:
     return result
 
 
-def cli(*args: str | Path, timeout: float = 30,
-        memory: int | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str | Path, timeout: float = 30, memory: int | None = None
+) -> subprocess.CompletedProcess[str]:
     """rollback-tui in a process of its own (under *memory* bytes of address space)."""
+
     def limit() -> None:
         if memory is not None:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
-    return subprocess.run([sys.executable, "-m", "rollback_tui", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, preexec_fn=limit)
+    return subprocess.run(
+        [sys.executable, "-m", "rollback_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit,
+    )
 
 
 def one_line(code: int, stderr: str, *fragments: str) -> str:
@@ -78,7 +85,8 @@ def full_disk_on(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 class TestHalfASave:
     def test_a_full_disk_at_the_markdown_says_what_was_saved(
-            self, plan_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self, plan_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """plan.toml took the tick, plan.md did not: the tick is reported, and the one
         error line names plan.md and says plan.toml is safe."""
         full_disk_on("plan.md", monkeypatch)
@@ -89,7 +97,8 @@ class TestHalfASave:
         assert store.load(plan_path).plan.item("a-1").done  # type: ignore[union-attr]
 
     def test_the_store_says_which_file_was_written(
-            self, plan_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self, plan_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """save() raises PartialSaveError listing plan.toml as written, plan.md as not."""
         plan_file = store.load(plan_path)
         plan_file.plan.item("a-1").done = True  # type: ignore[union-attr]
@@ -100,9 +109,9 @@ class TestHalfASave:
         assert caught.value.failed == plan_path.with_suffix(".md")
 
     @pytest.mark.parametrize("finish", [("tick", "a-1"), ("tick", "b-1"), ("render",)])
-    def test_the_next_command_finishes_it(self, plan_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch,
-                                          finish: tuple[str, ...]) -> None:
+    def test_the_next_command_finishes_it(
+        self, plan_path: Path, monkeypatch: pytest.MonkeyPatch, finish: tuple[str, ...]
+    ) -> None:
         """Once there is room again, the same tick ("already ticked"), another tick or
         `render` brings plan.md up to date."""
         with monkeypatch.context() as patch:
@@ -114,7 +123,8 @@ class TestHalfASave:
         assert plan_path.with_suffix(".md").read_text() == markdown_of(plan_path)
 
     def test_a_full_disk_at_the_plan_says_nothing_was_saved(
-            self, plan_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self, plan_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """plan.toml itself could not be written: the one line says it is as it was."""
         before = plan_path.read_bytes()
         full_disk_on("plan.toml", monkeypatch)
@@ -129,8 +139,11 @@ def tiny_disk() -> Iterator[Path]:
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
     folder = Path(tempfile.mkdtemp(prefix="rollback-tiny-"))
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs",
-                              str(folder)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         folder.rmdir()
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
@@ -164,8 +177,13 @@ class TestRealFullDisk:
         filler.write_bytes(b"\0" * (free - needed) * page)
         result = cli("tick", plan, "a-1")
         assert result.stdout == "Ticked a-1\n"
-        one_line(result.returncode, result.stderr, "plan.md", "No space left on device",
-                 "plan.toml was saved")
+        one_line(
+            result.returncode,
+            result.stderr,
+            "plan.md",
+            "No space left on device",
+            "plan.toml was saved",
+        )
         assert store.load(plan).plan.item("a-1").done  # type: ignore[union-attr]
         assert not list(tiny_disk.glob(".*.tmp"))
         filler.unlink()
@@ -191,14 +209,18 @@ main(sys.argv[2:], prog_name="rollback-tui")
 
 class TestKilledSave:
     def test_temporary_files_of_a_killed_save_are_removed_by_the_next(
-            self, plan_path: Path) -> None:
+        self, plan_path: Path
+    ) -> None:
         """kill -9 while the backup, then the Markdown, was being written leaves a
         temporary file each time; the next save removes it, and nothing else."""
         folder = plan_path.parent
         left = []
         for name, step in (("plan.toml.bak", "a-1"), ("plan.md", "a-2")):
-            killed = subprocess.run([sys.executable, "-c", KILLED, name, "tick", plan_path,
-                                     step], capture_output=True, timeout=60)
+            killed = subprocess.run(
+                [sys.executable, "-c", KILLED, name, "tick", plan_path, step],
+                capture_output=True,
+                timeout=60,
+            )
             assert killed.returncode == -signal.SIGKILL
             # Each killed save left its own; the second one removed the first one's.
             left = [p.name for p in folder.glob(".*.tmp")]
@@ -264,7 +286,6 @@ class TestSideFileModes:
         for name in ("plan.md", "plan.toml.bak", ".plan.toml.lock"):
             assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
 
-
     def test_the_backup_follows_the_plans_mode(self, plan_path: Path) -> None:
         """A plan tightened to 0600: its existing 0644 backup gets 0600 with the copy."""
         backup = plan_path.with_name("plan.toml.bak")
@@ -291,8 +312,7 @@ class TestNotPlans:
         one_line(result.returncode, result.stderr, "/dev/zero", "not a regular file")
 
     @pytest.mark.parametrize("command", ["check", "tick"])
-    def test_a_plan_above_the_size_cap_is_refused(self, tmp_path: Path,
-                                                  command: str) -> None:
+    def test_a_plan_above_the_size_cap_is_refused(self, tmp_path: Path, command: str) -> None:
         """A plan over 10 MB is refused on open, whatever the command."""
         plan = tmp_path / "plan.toml"
         text = (EXAMPLES / "plan.toml").read_bytes()
@@ -315,4 +335,3 @@ class TestNotPlans:
         plan.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
         result = run(command, plan, *(["a-1"] if command == "tick" else []))
         one_line(result.exit_code, result.stderr, "plan.toml", "nested too deeply")
-

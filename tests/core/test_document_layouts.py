@@ -27,21 +27,31 @@ TOP = 'feature_flag = "checkout_v2"\n'
 def _keys(text: str, header: str) -> list[str]:
     """The key lines under the first *header* of *text*, up to the blank line ending them."""
     start = text.index(header + "\n") + len(header) + 1
-    return text[start:text.index("\n\n", start)].splitlines()
+    return text[start : text.index("\n\n", start)].splitlines()
 
 
 def _layouts() -> dict[str, str]:
     text = EXAMPLE.read_text()
     decision = _keys(text, "[decision]")
     assumptions = _keys(text, "[assumptions]")
-    triggers = text[text.index("[[triggers]]"):text.index("[decision]")]
-    rows = ["{ " + ", ".join(_keys(f"[[triggers]]\n{row}\n", "[[triggers]]")) + ', team = "sre" }'
-            for row in triggers.split("[[triggers]]\n")[1:]]
+    triggers = text[text.index("[[triggers]]") : text.index("[decision]")]
+    rows = [
+        "{ " + ", ".join(_keys(f"[[triggers]]\n{row}\n", "[[triggers]]")) + ', team = "sre" }'
+        for row in triggers.split("[[triggers]]\n")[1:]
+    ]
     inline = text.replace(triggers, "").replace("[decision]\n" + "\n".join(decision) + "\n\n", "")
-    inline = inline.replace(TOP, TOP + "decision = { " + ", ".join(
-        ['owner_note = "ask Sam"', *decision]) + " }\ntriggers = [" + ", ".join(rows) + "]\n")
-    dotted = text.replace("[assumptions]\n" + "\n".join(assumptions) + "\n",
-                          "[assumptions.notes]\nseen = 1\n")
+    inline = inline.replace(
+        TOP,
+        TOP
+        + "decision = { "
+        + ", ".join(['owner_note = "ask Sam"', *decision])
+        + " }\ntriggers = ["
+        + ", ".join(rows)
+        + "]\n",
+    )
+    dotted = text.replace(
+        "[assumptions]\n" + "\n".join(assumptions) + "\n", "[assumptions.notes]\nseen = 1\n"
+    )
     dotted = dotted.replace(TOP, TOP + "".join(f"assumptions.{line}\n" for line in assumptions))
     return {
         # [decision] inline with a key of its own; [[triggers]] as an array of inline tables.
@@ -49,8 +59,9 @@ def _layouts() -> dict[str, str]:
         # [assumptions] begun with dotted keys at the top, continued by a sub-table.
         "dotted": dotted,
         # A sub-table's header before its table's.
-        "sub-table first": text.replace("[decision]\n", "[decision.extra]\nlevel = 3\n\n"
-                                        "[decision]\n"),
+        "sub-table first": text.replace(
+            "[decision]\n", "[decision.extra]\nlevel = 3\n\n[decision]\n"
+        ),
     }
 
 
@@ -105,8 +116,7 @@ def test_a_change_in_the_split_table_keeps_its_other_keys(name: str) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=st.sampled_from(sorted(LAYOUTS)), seed=st.integers(0, 2**32),
-       edits=st.integers(1, 4))
+@given(name=st.sampled_from(sorted(LAYOUTS)), seed=st.integers(0, 2**32), edits=st.integers(1, 4))
 def test_any_edit_keeps_every_unknown_key(name: str, seed: int, edits: int) -> None:
     rng = random.Random(seed)
     text = LAYOUTS[name]
@@ -119,6 +129,9 @@ def test_any_edit_keeps_every_unknown_key(name: str, seed: int, edits: int) -> N
     # Triggers have no ids: a row's own keys stay with its place in the array, so they
     # go only with the places the edit removed; every other key stays.
     left = len(plan.triggers)
-    expected = {k: v for k, v in _unknown(before, loaded(text)).items()
-                if not k.startswith("triggers[") or int(k[9:k.index("]")]) < left}
+    expected = {
+        k: v
+        for k, v in _unknown(before, loaded(text)).items()
+        if not k.startswith("triggers[") or int(k[9 : k.index("]")]) < left
+    }
     assert {k: v for k, v in _unknown(data, plan).items() if k in expected} == expected, done

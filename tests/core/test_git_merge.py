@@ -28,10 +28,15 @@ def at(minutes: int) -> dt.datetime:
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(repo.parent),
-           "GIT_TERMINAL_PROMPT": "0"}
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          check=check, env=env)
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(repo.parent),
+        "GIT_TERMINAL_PROMPT": "0",
+    }
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=check, env=env
+    )
 
 
 def clone(remote: Path, name: str) -> Path:
@@ -53,8 +58,9 @@ def remote(tmp_path: Path) -> Path:
     git(seed, "init", "-q", "-b", "main")
     git(seed, "config", "user.name", "seed")
     git(seed, "config", "user.email", "seed@example.com")
-    plan_file = store.new_file(seed / "plan.toml",
-                               new_plan(title="Checkout v2", components=["api"]))
+    plan_file = store.new_file(
+        seed / "plan.toml", new_plan(title="Checkout v2", components=["api"])
+    )
     store.save(plan_file, force=True)
     (seed / "plan.toml").write_text(COMMENT + (seed / "plan.toml").read_text("utf-8"))
     store.save(store.load(seed / "plan.toml"), force=True)  # plan.md as a save writes it
@@ -85,17 +91,20 @@ class TestTwoClones:
     """Two responders tick in their own clones, then pull each other's work."""
 
     @pytest.mark.parametrize("rebase", [False, True], ids=["merge", "rebase"])
-    def test_different_items_and_a_note_merge_cleanly(self, remote: Path, rebase: bool
-                                                      ) -> None:
+    def test_different_items_and_a_note_merge_cleanly(self, remote: Path, rebase: bool) -> None:
         """All ticks and notes are present once, in time order; plan.md re-rendered."""
         sam, lee = clone(remote, "sam"), clone(remote, "lee")
-        change(sam, "sam ticks a-1", lambda p: (set_done(p, "a-1", True, "sam", at=at(1)),
-                                                record(p, "note", "sam", text="paged the DBA",
-                                                       at=at(3))))
+        change(
+            sam,
+            "sam ticks a-1",
+            lambda p: (
+                set_done(p, "a-1", True, "sam", at=at(1)),
+                record(p, "note", "sam", text="paged the DBA", at=at(3)),
+            ),
+        )
         git(sam, "push", "-q")
         change(lee, "lee ticks b-1", lambda p: set_done(p, "b-1", True, "lee", at=at(2)))
-        pulled = git(lee, "pull", "--rebase" if rebase else "--no-rebase", "--no-edit",
-                     check=False)
+        pulled = git(lee, "pull", "--rebase" if rebase else "--no-rebase", "--no-edit", check=False)
         assert pulled.returncode == 0, pulled.stderr
         assert "CONFLICT" not in pulled.stdout + pulled.stderr
         assert "merged by item id" in pulled.stderr
@@ -104,7 +113,10 @@ class TestTwoClones:
         assert a1 is not None and (a1.done, a1.done_at, a1.done_by) == (True, at(1), "sam")
         assert b1 is not None and (b1.done, b1.done_at, b1.done_by) == (True, at(2), "lee")
         assert [(e.event, e.item or e.text, e.by) for e in plan.timeline] == [
-            ("tick", "a-1", "sam"), ("tick", "b-1", "lee"), ("note", "paged the DBA", "sam")]
+            ("tick", "a-1", "sam"),
+            ("tick", "b-1", "lee"),
+            ("note", "paged the DBA", "sam"),
+        ]
         text = (lee / "plan.toml").read_text("utf-8")
         assert text.startswith(COMMENT)  # ours' comments and layout kept
         assert (lee / "plan.md").read_text("utf-8") == render_markdown(plan)
@@ -147,14 +159,14 @@ class TestTwoClones:
         assert "both sides changed title" in pulled.stderr
         assert git(lee, "status", "--porcelain").stdout.splitlines()[0] == "UU plan.toml"
         text = (lee / "plan.toml").read_text("utf-8")
-        ours_at = text.index("<<<<<<< plan.toml (ours)\ntitle = \"Checkout v2.1\"\n")
-        theirs_at = text.index("=======\ntitle = \"Checkout v2 (payments)\"\n>>>>>>> ")
+        ours_at = text.index('<<<<<<< plan.toml (ours)\ntitle = "Checkout v2.1"\n')
+        theirs_at = text.index('=======\ntitle = "Checkout v2 (payments)"\n>>>>>>> ')
         assert ours_at < theirs_at and text.count("<<<<<<<") == 1
         # Resolving the title by hand leaves a plan with both sides' ticks.
         lines = text.splitlines(keepends=True)
         start = next(i for i, line in enumerate(lines) if line.startswith("<<<<<<<"))
         end = next(i for i, line in enumerate(lines) if line.startswith(">>>>>>>"))
-        lines[start:end + 1] = ['title = "Checkout v2.1"\n']
+        lines[start : end + 1] = ['title = "Checkout v2.1"\n']
         (lee / "plan.toml").write_text("".join(lines), "utf-8")
         plan = loaded(lee)
         assert [e.item for e in plan.timeline] == ["a-1", "b-1"]
@@ -176,19 +188,34 @@ class TestDriverAlone:
             paths.append(plan_file.path)
         return base.path, *paths
 
-    def driver(self, tmp_path: Path, base: Path, ours: Path, theirs: Path
-               ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "rollback_tui", "merge-driver",
-                               str(base), str(ours), str(theirs), "plans/plan.toml"],
-                              capture_output=True, text=True, cwd=tmp_path, check=False)
+    def driver(
+        self, tmp_path: Path, base: Path, ours: Path, theirs: Path
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rollback_tui",
+                "merge-driver",
+                str(base),
+                str(ours),
+                str(theirs),
+                "plans/plan.toml",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            check=False,
+        )
 
-    def test_markdown_rerendered_next_to_the_path_in_the_worktree(self, tmp_path: Path
-                                                                  ) -> None:
+    def test_markdown_rerendered_next_to_the_path_in_the_worktree(self, tmp_path: Path) -> None:
         """%P names the plan in the working tree: its plan.md is written from the merge."""
         (tmp_path / "plans").mkdir()
         base, ours, theirs = self.three(
-            tmp_path, lambda p: set_done(p, "a-1", True, "sam", at=at(1)),
-            lambda p: record(p, "note", "lee", text="all clear", at=at(2)))
+            tmp_path,
+            lambda p: set_done(p, "a-1", True, "sam", at=at(1)),
+            lambda p: record(p, "note", "lee", text="all clear", at=at(2)),
+        )
         (tmp_path / "plans" / "plan.toml").write_bytes(ours.read_bytes())  # as git has it
         done = self.driver(tmp_path, base, ours, theirs)
         assert done.returncode == 0, done.stderr
@@ -198,24 +225,28 @@ class TestDriverAlone:
 
     def test_an_item_edited_here_and_ticked_there_keeps_both(self, tmp_path: Path) -> None:
         """Text is content, the tick is state: different fields of one item merge."""
+
         def ours(plan: store.Plan) -> None:
             item = plan.item("b-1")
             assert item is not None
             item.text = "Find the last good version in the deploy log"
 
         base, ours_path, theirs = self.three(
-            tmp_path, ours, lambda p: set_done(p, "b-1", True, "lee", at=at(2)))
+            tmp_path, ours, lambda p: set_done(p, "b-1", True, "lee", at=at(2))
+        )
         assert self.driver(tmp_path, base, ours_path, theirs).returncode == 0
         item = store.load(ours_path).plan.item("b-1")
         assert item is not None and item.done and item.text.startswith("Find the last")
 
     def test_items_added_on_both_sides_are_all_kept(self, tmp_path: Path) -> None:
         """New follow-up items from each side, with their own ids, all end in the plan."""
+
         def add(text: str):  # type: ignore[no-untyped-def]
             def edit(plan: store.Plan) -> None:
                 item = plan.new_item("fu", text)
                 item.id = f"fu-{text}"
                 plan.followup.items.append(item)
+
             return edit
 
         base, ours, theirs = self.three(tmp_path, add("ours"), add("theirs"))
@@ -225,6 +256,7 @@ class TestDriverAlone:
 
     def test_removed_here_and_changed_there_is_a_conflict(self, tmp_path: Path) -> None:
         """An item deleted on one side and reworded on the other cannot be merged."""
+
         def remove(plan: store.Plan) -> None:
             plan.procedure.option_b = [i for i in plan.procedure.option_b if i.id != "b-3"]
 
@@ -249,7 +281,6 @@ class TestDriverAlone:
         assert done.returncode == 0 and "not a plan file; merged as text" in done.stderr
         assert ours.read_text() == f"[tool]\na = 10\n{middle}b = 20\n"
 
-
     def test_a_missing_file_is_one_clear_line(self, tmp_path: Path) -> None:
         """Called by hand with a wrong path: exit 2, one line, no traceback."""
         plan = tmp_path / "plan.toml"
@@ -269,8 +300,7 @@ class TestGitSetup:
         repo = tmp_path / "repo"
         (repo / "ops").mkdir(parents=True)
         git(repo, "init", "-q")
-        store.save(store.new_file(repo / "ops" / "my plan.toml", new_plan(title="T")),
-                   force=True)
+        store.save(store.new_file(repo / "ops" / "my plan.toml", new_plan(title="T")), force=True)
         (repo / "pyproject.toml").write_text('[project]\nname = "x"\n')
         git(repo, "add", ".")
         first = CliRunner().invoke(main, ["git-setup", "-C", str(repo)])
@@ -284,15 +314,22 @@ class TestGitSetup:
         assert second.exit_code == 0
         assert second.output == "Already set up; nothing changed.\n"
         assert (repo / ".gitattributes").read_text() == attributes
-        checked = git(repo, "check-attr", "merge", "--", "ops/my plan.toml", "ops/my plan.md",
-                      "pyproject.toml").stdout
+        checked = git(
+            repo,
+            "check-attr",
+            "merge",
+            "--",
+            "ops/my plan.toml",
+            "ops/my plan.md",
+            "pyproject.toml",
+        ).stdout
         assert checked.splitlines() == [
             "ops/my plan.toml: merge: rollback-plan",
             "ops/my plan.md: merge: rollback-plan-markdown",
-            "pyproject.toml: merge: unspecified"]
+            "pyproject.toml: merge: unspecified",
+        ]
         (repo / "ops" / "my plan.toml.bak").write_text("old")
-        assert git(repo, "status", "--porcelain", "--ignored=no", "-uall").stdout.count(
-            ".bak") == 0
+        assert git(repo, "status", "--porcelain", "--ignored=no", "-uall").stdout.count(".bak") == 0
         driver = git(repo, "config", "merge.rollback-plan.driver").stdout
         assert driver.strip() == git_setup.driver_command()
 

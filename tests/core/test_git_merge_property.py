@@ -20,14 +20,12 @@ from rollback_tui.plan.timeline import record, set_done
 
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 IDS = ["a-1", "a-2", "b-1", "b-2", "b-3", "api-1", "comm-1", "fu-1"]
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
-                max_size=12)
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 minutes = st.integers(0, 30).map(lambda m: T0 + dt.timedelta(minutes=m))
 
 edit = st.one_of(
     st.tuples(st.just("tick"), st.sampled_from(IDS), st.sampled_from(["sam", "lee"]), minutes),
-    st.tuples(st.just("untick"), st.sampled_from(IDS), st.sampled_from(["sam", "lee"]),
-              minutes),
+    st.tuples(st.just("untick"), st.sampled_from(IDS), st.sampled_from(["sam", "lee"]), minutes),
     st.tuples(st.just("note"), words, minutes),
     st.tuples(st.just("title"), words),
     st.tuples(st.just("text"), st.sampled_from(IDS), words),
@@ -82,12 +80,15 @@ def resolve(text: str, side: str) -> str:
     return "".join(out)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ours_edits=st.lists(edit, max_size=6), theirs_edits=st.lists(edit, max_size=6))
 def test_the_driver_never_writes_a_plan_that_does_not_load(
-        tmp_path: Path, ours_edits: list[tuple[object, ...]],
-        theirs_edits: list[tuple[object, ...]]) -> None:
+    tmp_path: Path, ours_edits: list[tuple[object, ...]], theirs_edits: list[tuple[object, ...]]
+) -> None:
     """Random edits on each side: exit 0 leaves a plan holding both sides' events once;
     exit 1 leaves ours, or markers that give a loading plan whichever side is taken."""
     base = store.new_file(tmp_path / "base.toml", new_plan(title="T", components=["api"]))
@@ -101,8 +102,9 @@ def test_the_driver_never_writes_a_plan_that_does_not_load(
         store.save(plan_file, force=True)
         sides[name] = store.load(plan_file.path)  # as read back: an empty note is unset
     before = sides["ours"].path.read_text("utf-8")
-    outcome = merge_driver.merge_files(base.path, sides["ours"].path, sides["theirs"].path,
-                                       "plan.toml")
+    outcome = merge_driver.merge_files(
+        base.path, sides["ours"].path, sides["theirs"].path, "plan.toml"
+    )
     after = sides["ours"].path.read_text("utf-8")
     if outcome.code == merge_driver.CLEAN:
         merged = store.load(sides["ours"].path).plan
@@ -111,7 +113,8 @@ def test_the_driver_never_writes_a_plan_that_does_not_load(
             wanted = Counter(key(e) for e in side.plan.timeline)
             assert all(have[k] >= n for k, n in wanted.items())
         most = Counter(key(e) for e in sides["ours"].plan.timeline) | Counter(
-            key(e) for e in sides["theirs"].plan.timeline)
+            key(e) for e in sides["theirs"].plan.timeline
+        )
         assert have == most  # nothing twice
         assert [e.at for e in merged.timeline] == sorted(e.at for e in merged.timeline)
         return

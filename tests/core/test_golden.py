@@ -17,8 +17,9 @@ GOLDEN = ROOT / "snapshots" / "golden" / "plan.md"
 
 def same_text(actual: str, expected: str, name: str) -> None:
     """Assert *actual* equals *expected*, showing a diff against *name* if not."""
-    diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                        name, "rendered"))
+    diff = "".join(
+        difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), name, "rendered")
+    )
     assert actual == expected, f"rendered Markdown differs from {name}:\n{diff}"
 
 

@@ -80,27 +80,38 @@ class TestTemplate:
         assert plan.title == "[Feature Name]"
         assert [c.name for c in plan.components] == ["[Component 1]", "[Component 2]"]
         assert [s.text for s in plan.procedure.option_b][3:] == [
-            "Run database rollback migration (if applicable)", "Verify all health checks passing"]
+            "Run database rollback migration (if applicable)",
+            "Verify all health checks passing",
+        ]
         assert len(plan.triggers) == 6 and plan.triggers[5].source == "Support dashboard"
         assert [len(group.items) for group in plan.post_rollback] == [3, 3, 3]
         assert plan.procedure.option_a_estimate == "~1 minute"
-        assert [g.name for g in plan.post_rollback] == ["Incident report", "Communication",
-                                                        "Fix forward"]
-        assert [(c.role, c.name, c.contact) for c in plan.contacts][1] == \
-            ("On-Call Engineer", "[Name]", "[PagerDuty]")
-        placeholders = {(f.where, f.message) for f in lint(plan)
-                        if "placeholder" in f.message}
-        for where, placeholder in [("title", "[Feature Name]"),
-                                   ("components[0].name", "[Component 1]"),
-                                   ("components[1].name", "[Component 2]"),
-                                   ("contacts[0].name", "[Name]"),
-                                   ("contacts[0].contact", "[Slack/Phone]"),
-                                   ("contacts[1].contact", "[PagerDuty]")]:
+        assert [g.name for g in plan.post_rollback] == [
+            "Incident report",
+            "Communication",
+            "Fix forward",
+        ]
+        assert [(c.role, c.name, c.contact) for c in plan.contacts][1] == (
+            "On-Call Engineer",
+            "[Name]",
+            "[PagerDuty]",
+        )
+        placeholders = {(f.where, f.message) for f in lint(plan) if "placeholder" in f.message}
+        for where, placeholder in [
+            ("title", "[Feature Name]"),
+            ("components[0].name", "[Component 1]"),
+            ("components[1].name", "[Component 2]"),
+            ("contacts[0].name", "[Name]"),
+            ("contacts[0].contact", "[Slack/Phone]"),
+            ("contacts[1].contact", "[PagerDuty]"),
+        ]:
             assert (where, f"placeholder {placeholder} is still to be filled in") in placeholders
         # What a date or a choice cannot hold is listed, not dropped.
         assert {u.text for u in unplaced} == {
-            "Created: [Date]", "Deployment Type: [Feature Flag / Blue-Green / Rolling]",
-            "Components: [List affected components] (no section of its own)"}
+            "Created: [Date]",
+            "Deployment Type: [Feature Flag / Blue-Green / Rolling]",
+            "Components: [List affected components] (no section of its own)",
+        }
 
     def test_template_file_through_the_command_line(self, tmp_path: Path) -> None:
         """The template file, through `import -o`, then `check` on the plan written."""
@@ -123,8 +134,11 @@ class TestHandWritten:
         assert plan.title == "Search   reindex"
         assert plan.created == dt.date(2026, 10, 1)
         assert plan.deployment_type.value == "blue-green"
-        assert (plan.version, plan.target_version, plan.feature_flag) == \
-            ("s-9.1", "s-9.0", "new_index")
+        assert (plan.version, plan.target_version, plan.feature_flag) == (
+            "s-9.1",
+            "s-9.0",
+            "new_index",
+        )
         assert plan.assumptions.backups == "nightly snapshot"
         assert plan.assumptions.migrations == "none"
         assert [t.trigger for t in plan.triggers] == ["p95 latency over 2 s", "Errors above 1%"]
@@ -134,21 +148,27 @@ class TestHandWritten:
         assert [(s.text, s.done, s.owner) for s in steps] == [
             ("Switch traffic back to blue", True, None),
             ("Check `search` health", True, "Ana"),
-            ("Drop the new index", False, None)]
-        assert steps[0].command == \
-            "kubectl patch svc search -p '{\"spec\":{\"selector\":{\"colour\":\"blue\"}}}'"
+            ("Drop the new index", False, None),
+        ]
+        assert (
+            steps[0].command
+            == 'kubectl patch svc search -p \'{"spec":{"selector":{"colour":"blue"}}}\''
+        )
         assert [c.name for c in plan.components] == ["search-api"]
         # The component's name in its own steps is read as $COMPONENT (it renders the same).
         assert plan.components[0].steps[0].text == "Restart $COMPONENT"
         assert [(c.role, c.name, c.contact) for c in plan.contacts] == [("On-call", "Ana", "@ana")]
         assert [(u.section, u.line, u.text) for u in unplaced] == [
             ("assumptions", 13, "We also assume the weather holds."),
-            ("procedure", 30, "A paragraph nobody expected.")]
+            ("procedure", 30, "A paragraph nobody expected."),
+        ]
 
     def test_crlf_and_missing_sections(self) -> None:
         """CRLF line ends; a plan with only some sections keeps the others empty."""
-        text = "# Rollback Plan: Tiny\r\n\r\n## Emergency Contacts\r\n\r\n| Role | Name | " \
-               "Contact |\r\n|---|---|---|\r\n| Lead | Kim | @kim |\r\n"
+        text = (
+            "# Rollback Plan: Tiny\r\n\r\n## Emergency Contacts\r\n\r\n| Role | Name | "
+            "Contact |\r\n|---|---|---|\r\n| Lead | Kim | @kim |\r\n"
+        )
         plan, unplaced = parse_markdown(text)
         assert plan.title == "Tiny" and unplaced == []
         assert [(c.role, c.name, c.contact) for c in plan.contacts] == [("Lead", "Kim", "@kim")]
@@ -196,20 +216,22 @@ class TestHandWritten:
         assert [a.text for a in c.actions] == ["Post the first update"]
         assert (plan.followup.rca_owner, plan.followup.rca_due) == ("Kim", dt.date(2026, 12, 1))
         assert plan.followup.prevention == "tests"
-        assert [(i.text, i.done) for i in plan.followup.items] == [("Hold the retrospective",
-                                                                     True)]
-
+        assert [(i.text, i.done) for i in plan.followup.items] == [("Hold the retrospective", True)]
 
     def test_the_brief_itself(self) -> None:
         """The strategy brief: front matter and prose kept aside, its bullets placed in
         the sections they head, its closing header lines read as header fields."""
         plan, unplaced = parse_markdown(BRIEF_FILE.read_text())
-        assert plan.triggers[0].trigger == \
-            "Error rates, latency spikes, or service degradation indicators"
+        assert (
+            plan.triggers[0].trigger
+            == "Error rates, latency spikes, or service degradation indicators"
+        )
         assert len(plan.triggers) == 5
         assert plan.procedure.choice == ProcedureChoice.B
-        assert plan.procedure.option_b[1].text == \
-            "Step-by-step rollback to `$VERSION` with exact commands"
+        assert (
+            plan.procedure.option_b[1].text
+            == "Step-by-step rollback to `$VERSION` with exact commands"
+        )
         assert (plan.incident, plan.version) == ("$INCIDENT", "$VERSION")
         assert unplaced[0].line == 1 and unplaced[0].text.startswith("title: Rollback Strategy")
         texts = [u.text for u in unplaced]
@@ -222,10 +244,14 @@ class TestVariables:
         """A value standing on its own, or shell-quoted in a command, is its variable;
         inside a longer name it is left as written."""
         values = {"VERSION": "v1.2", "COMPONENT": "web|edge"}
-        assert unsubstitute("deploy v1.2 now; v1.20 stays", values) == \
-            "deploy $VERSION now; v1.20 stays"
-        assert unsubstitute("undo 'web|edge' and web|edge", values, command=True) == \
-            "undo $COMPONENT and $COMPONENT"
+        assert (
+            unsubstitute("deploy v1.2 now; v1.20 stays", values)
+            == "deploy $VERSION now; v1.20 stays"
+        )
+        assert (
+            unsubstitute("undo 'web|edge' and web|edge", values, command=True)
+            == "undo $COMPONENT and $COMPONENT"
+        )
         assert unsubstitute("v1.2x", {"VERSION": "v1.2"}) == "v1.2x"
 
 
@@ -261,9 +287,16 @@ class TestCommandLine:
         assert run("import", source, "-o", out, "--force").exit_code == 0
         assert 'title = "Search   reindex"' in out.read_text()
 
-    @pytest.mark.parametrize("content", [
-        b"# Shopping list\n\n- eggs\n- milk\n", b"just some words\n", b"",
-        b"\xff\xfe not utf-8", b"[tool]\nname = 'x'\n"])
+    @pytest.mark.parametrize(
+        "content",
+        [
+            b"# Shopping list\n\n- eggs\n- milk\n",
+            b"just some words\n",
+            b"",
+            b"\xff\xfe not utf-8",
+            b"[tool]\nname = 'x'\n",
+        ],
+    )
     def test_not_a_plan(self, tmp_path: Path, content: bytes) -> None:
         """Anything that is not a rollback plan: one line, exit 2, nothing written."""
         source = tmp_path / "notes.md"
@@ -306,7 +339,11 @@ class TestNotAFile:
 
         fifo = tmp_path / "plan.md"
         os.mkfifo(fifo)
-        done = subprocess.run([sys.executable, "-m", "rollback_tui", "import", str(fifo)],
-                              capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [sys.executable, "-m", "rollback_tui", "import", str(fifo)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert done.returncode == 2
         assert "not a regular file" in done.stderr and done.stderr.count("\n") == 1

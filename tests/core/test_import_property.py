@@ -17,24 +17,47 @@ from rollback_tui.plan.model import ProcedureChoice
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import render_markdown
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 START = dt.datetime(2026, 11, 21, 3, 0, 0, tzinfo=dt.UTC)
 
 # Text as typed in the wizard, Markdown's syntax made likely. No "v" or "V": the variables'
 # values below all hold one, so text never holds a value except through its variable.
-CHARS = st.sampled_from([*"abcdefghijklmnopqrstuwxyzABCDEFGHIJKLMNOPQRSTUWXYZ0123456789",
-                         *"*_[]<>|#&\\~-+.!():;'\"/=%@,?", "é", "日"])
+CHARS = st.sampled_from(
+    [
+        *"abcdefghijklmnopqrstuwxyzABCDEFGHIJKLMNOPQRSTUWXYZ0123456789",
+        *"*_[]<>|#&\\~-+.!():;'\"/=%@,?",
+        "é",
+        "日",
+    ]
+)
 WORD = st.one_of(
     st.text(CHARS, min_size=1, max_size=8),
     # $COMPONENT is only in the components' own steps, as new plans have it.
-    st.sampled_from(["$VERSION", "$TARGET_VERSION", "$FEATURE_FLAG", "$INCIDENT",
-                     "$UNLEASH_URL", "&amp;", "<br>", "1.", "-", "#", "**", "<http://x.io>"]),
+    st.sampled_from(
+        [
+            "$VERSION",
+            "$TARGET_VERSION",
+            "$FEATURE_FLAG",
+            "$INCIDENT",
+            "$UNLEASH_URL",
+            "&amp;",
+            "<br>",
+            "1.",
+            "-",
+            "#",
+            "**",
+            "<http://x.io>",
+        ]
+    ),
     st.text(st.sampled_from(list("abc xyz")), min_size=1, max_size=6).map(
-        lambda s: f"`{s.strip() or 'x'}`"),
+        lambda s: f"`{s.strip() or 'x'}`"
+    ),
 )
-LINE = st.lists(WORD, min_size=1, max_size=6).map(" ".join).filter(
-    lambda s: s not in ("—", "Untitled", "owner not yet named"))
+LINE = (
+    st.lists(WORD, min_size=1, max_size=6)
+    .map(" ".join)
+    .filter(lambda s: s not in ("—", "Untitled", "owner not yet named"))
+)
 TEXT = st.one_of(st.just(""), LINE)
 BLOCK = st.lists(LINE, max_size=3).map("\n".join)
 VALUE = st.integers(0, 999)
@@ -44,29 +67,42 @@ VALUE = st.integers(0, 999)
 def wizard_plans(draw: st.DrawFn) -> Plan:
     """A plan as `new` and the wizard make it: any options, text typed in every kind of
     field, steps added at the end of lists, ticks and notes in the timeline."""
-    components = draw(st.lists(st.text("abcdefgh", min_size=1, max_size=5).map(
-        lambda s: f"svc-{s}v"), max_size=3))
+    components = draw(
+        st.lists(st.text("abcdefgh", min_size=1, max_size=5).map(lambda s: f"svc-{s}v"), max_size=3)
+    )
     plan = new_plan(
-        title=draw(LINE), incident=draw(VALUE.map(lambda n: f"INC v{n}")),
+        title=draw(LINE),
+        incident=draw(VALUE.map(lambda n: f"INC v{n}")),
         version=draw(VALUE.map(lambda n: f"v{n}.0")),
         target_version=draw(VALUE.map(lambda n: f"V{n}")),
         db_impact=draw(st.booleans()),
         feature_flag=draw(VALUE.map(lambda n: f"flag_v{n}")),
-        deployment_type=draw(st.sampled_from(list(DeploymentType))), components=components)
+        deployment_type=draw(st.sampled_from(list(DeploymentType))),
+        components=components,
+    )
     plan.procedure.choice = draw(st.sampled_from(list(ProcedureChoice)))
     plan.incident_link = draw(st.one_of(TEXT, st.just("https://example.com/i/1")))
-    for model, name in [(plan.assumptions, "sla"), (plan.assumptions, "backups"),
-                        (plan.decision, "severity"), (plan.communications, "cadence"),
-                        (plan.followup, "prevention"), (plan.communications, "user_template"),
-                        (plan.communications, "internal_template")]:
+    for model, name in [
+        (plan.assumptions, "sla"),
+        (plan.assumptions, "backups"),
+        (plan.decision, "severity"),
+        (plan.communications, "cadence"),
+        (plan.followup, "prevention"),
+        (plan.communications, "user_template"),
+        (plan.communications, "internal_template"),
+    ]:
         setattr(model, name, draw(BLOCK))
     plan.followup.rca_owner = draw(TEXT)
     plan.followup.rca_due = draw(st.one_of(st.none(), st.dates()))
     plan.procedure.option_a_estimate = draw(TEXT)
-    plan.triggers = [Trigger(trigger=a, threshold=b, source=c) for a, b, c in
-                     draw(st.lists(st.tuples(LINE, TEXT, TEXT), max_size=3))]
-    plan.contacts = [Contact(role=a, name=b, contact=c) for a, b, c in
-                     draw(st.lists(st.tuples(TEXT, LINE, TEXT), max_size=3))]
+    plan.triggers = [
+        Trigger(trigger=a, threshold=b, source=c)
+        for a, b, c in draw(st.lists(st.tuples(LINE, TEXT, TEXT), max_size=3))
+    ]
+    plan.contacts = [
+        Contact(role=a, name=b, contact=c)
+        for a, b, c in draw(st.lists(st.tuples(TEXT, LINE, TEXT), max_size=3))
+    ]
     plan.post_rollback.append(ActionGroup(name=draw(LINE), items=[]))
     for _, prefix, item in plan.checklist():
         edit = draw(st.sampled_from(["keep", "text", "command", "owner"]))
@@ -91,8 +127,13 @@ def wizard_plans(draw: st.DrawFn) -> Plan:
     for n, index in enumerate(draw(st.lists(st.integers(0, 200), max_size=4, unique=True))):
         if ids:
             # Ticked by someone: the app and `tick` always name who did it.
-            set_done(plan, ids[index % len(ids)], True, draw(LINE),
-                     at=START + dt.timedelta(seconds=37 * n + 5))
+            set_done(
+                plan,
+                ids[index % len(ids)],
+                True,
+                draw(LINE),
+                at=START + dt.timedelta(seconds=37 * n + 5),
+            )
     if draw(st.booleans()):
         record(plan, "note", draw(TEXT), text=draw(LINE), at=START + dt.timedelta(hours=1))
     return plan
@@ -101,11 +142,17 @@ def wizard_plans(draw: st.DrawFn) -> Plan:
 def differences(got: object, want: object, path: str = "plan") -> list[str]:
     """Where *got* and *want* differ, as ``path: got != want`` lines."""
     if isinstance(got, dict) and isinstance(want, dict):
-        return [line for key in sorted(set(got) | set(want))
-                for line in differences(got.get(key), want.get(key), f"{path}.{key}")]
+        return [
+            line
+            for key in sorted(set(got) | set(want))
+            for line in differences(got.get(key), want.get(key), f"{path}.{key}")
+        ]
     if isinstance(got, list) and isinstance(want, list) and len(got) == len(want):
-        return [line for i, (a, b) in enumerate(zip(got, want, strict=True))
-                for line in differences(a, b, f"{path}[{i}]")]
+        return [
+            line
+            for i, (a, b) in enumerate(zip(got, want, strict=True))
+            for line in differences(a, b, f"{path}[{i}]")
+        ]
     return [] if got == want else [f"{path}: {got!r} != {want!r}"]
 
 
@@ -153,15 +200,46 @@ class TestImportOfRender:
         assert render_markdown(imported) == markdown
 
 
-MD_PIECES = st.sampled_from([
-    "# Rollback Plan: ", "## Rollback Triggers\n", "## Component Rollback Steps\n", "### ",
-    "## Emergency Contacts\n", "| a | b |\n|---|---|\n", "| x | y |\n", "- [x] ", "1. ",
-    "* ", "**Created:** ", "**Root Cause Analysis:** k, due 2026-13-45\n", "```sh\n", "```\n",
-    "_(done 2026-99-01 03:04 UTC by x)_", "## Timeline\n",
-    "| 2026-11-21 03:04:05 | s | Done `a-1` |\n", "\r\n", "\n", "\n\n", "   ", "<br>",
-    "<!-- c -->", "\\", "`", "—", "## Post-Rollback Actions\n",
-    "## Communication Plan\n", "### Internal Update\n", "## Rollback Procedure\n", "### Option A (",
-    ")\n", "**Deployment Type:** canary\n", "**Database Impact:** Yes\n", "\x1b[31m", "\x00"])
+MD_PIECES = st.sampled_from(
+    [
+        "# Rollback Plan: ",
+        "## Rollback Triggers\n",
+        "## Component Rollback Steps\n",
+        "### ",
+        "## Emergency Contacts\n",
+        "| a | b |\n|---|---|\n",
+        "| x | y |\n",
+        "- [x] ",
+        "1. ",
+        "* ",
+        "**Created:** ",
+        "**Root Cause Analysis:** k, due 2026-13-45\n",
+        "```sh\n",
+        "```\n",
+        "_(done 2026-99-01 03:04 UTC by x)_",
+        "## Timeline\n",
+        "| 2026-11-21 03:04:05 | s | Done `a-1` |\n",
+        "\r\n",
+        "\n",
+        "\n\n",
+        "   ",
+        "<br>",
+        "<!-- c -->",
+        "\\",
+        "`",
+        "—",
+        "## Post-Rollback Actions\n",
+        "## Communication Plan\n",
+        "### Internal Update\n",
+        "## Rollback Procedure\n",
+        "### Option A (",
+        ")\n",
+        "**Deployment Type:** canary\n",
+        "**Database Impact:** Yes\n",
+        "\x1b[31m",
+        "\x00",
+    ]
+)
 
 
 class TestAnyMarkdown:

@@ -48,17 +48,20 @@ def heavy_plan(folder: Path) -> Path:
 
 
 class TestTickCost:
-    def test_ticks_parse_only_the_tables_they_change(self, tmp_path: Path,
-                                                     parsed: list[str]) -> None:
+    def test_ticks_parse_only_the_tables_they_change(
+        self, tmp_path: Path, parsed: list[str]
+    ) -> None:
         """The first tick (which starts the timeline at the end), the next tick and a
         note parse a few hundred bytes each: the ticked step and the timeline's new
         entry, not the comments at the end, the long texts elsewhere (in the same table
         too), or the last table before the timeline."""
         path = heavy_plan(tmp_path)
         plan_file = store.load(path)
-        for change in (lambda p: set_done(p, "a-1", True, "sam"),
-                       lambda p: set_done(p, "b-2", True, "sam"),
-                       lambda p: record(p, "note", "sam", text="paged the DBA")):
+        for change in (
+            lambda p: set_done(p, "a-1", True, "sam"),
+            lambda p: set_done(p, "b-2", True, "sam"),
+            lambda p: record(p, "note", "sam", text="paged the DBA"),
+        ):
             parsed.clear()
             change(plan_file.plan)
             store.save(plan_file)
@@ -88,7 +91,8 @@ class TestSizeCap:
         assert MAX_PLAN_BYTES == 10 * MEGABYTE
 
     def test_the_app_refuses_a_plan_above_the_cap_at_start(
-            self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """`run`/`edit` on an 11 MB plan: one line on stderr, exit 2, no screen."""
         from rollback_tui.ui.factory import run_app
 

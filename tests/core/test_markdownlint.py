@@ -58,8 +58,10 @@ HOSTILE = [
     "evil\u202etxt.exe zero\u200bwidth",
     "| --- | --- |",
 ]
-CHARS = st.one_of(st.characters(exclude_categories=["Cs"]),
-                  st.sampled_from(list("\t |`\\\"'#[]<>&*_~-=+.1!$@:/()\u202e\u200b。\n")))
+CHARS = st.one_of(
+    st.characters(exclude_categories=["Cs"]),
+    st.sampled_from(list("\t |`\\\"'#[]<>&*_~-=+.1!$@:/()\u202e\u200b。\n")),
+)
 PIECES = st.sampled_from(["https://a.io/", "www.", "a@b.co", "``", "$ ", "\n$ "])
 TEXT = st.lists(st.one_of(CHARS, CHARS, PIECES), max_size=20).map("".join)
 
@@ -69,8 +71,10 @@ def markdownlint() -> Path:
     """The pinned markdownlint-cli2, installed by scripts/ensure-node-tools if need be."""
     if not LINTER.exists():
         if shutil.which("npm") is None:
-            pytest.skip("NPM IS NOT INSTALLED: markdownlint-cli2 cannot be installed, so the "
-                        "Markdown is NOT checked against it here (install Node.js and npm)")
+            pytest.skip(
+                "NPM IS NOT INSTALLED: markdownlint-cli2 cannot be installed, so the "
+                "Markdown is NOT checked against it here (install Node.js and npm)"
+            )
         subprocess.run([str(ROOT / "scripts" / "ensure-node-tools")], check=True)
     assert LINTER.exists(), "scripts/ensure-node-tools did not install markdownlint-cli2"
     return LINTER
@@ -84,10 +88,12 @@ def lint_files(linter: Path, folder: Path, files: list[Path]) -> str:
         name = f"{n:03d}-{path.name}"
         (folder / name).write_bytes(path.read_bytes())
         names.append(name)
-    run = subprocess.run([str(linter), *names], cwd=folder, capture_output=True, text=True,
-                         timeout=120)
-    findings = [line for line in (run.stdout + run.stderr).splitlines()
-                if line.startswith(tuple(names))]
+    run = subprocess.run(
+        [str(linter), *names], cwd=folder, capture_output=True, text=True, timeout=120
+    )
+    findings = [
+        line for line in (run.stdout + run.stderr).splitlines() if line.startswith(tuple(names))
+    ]
     assert (run.returncode == 0) == (not findings), run.stdout + run.stderr
     return "\n".join(findings)
 
@@ -116,8 +122,9 @@ def fill(model: BaseModel, text: str) -> None:
                     fill(sub, text)
         elif name in ("id", "event", "item") or isinstance(value, Enum):
             continue
-        elif isinstance(value, str) or (value is None and info.annotation is not None
-                                        and "str" in str(info.annotation)):
+        elif isinstance(value, str) or (
+            value is None and info.annotation is not None and "str" in str(info.annotation)
+        ):
             setattr(model, name, text)
 
 
@@ -139,8 +146,9 @@ def hostile_plan(text: str) -> Plan:
 
 
 class TestOutsideLinter:
-    def test_the_linter_runs_and_finds_the_old_table_rows(self, markdownlint: Path,
-                                                          tmp_path: Path) -> None:
+    def test_the_linter_runs_and_finds_the_old_table_rows(
+        self, markdownlint: Path, tmp_path: Path
+    ) -> None:
         """The check has teeth: Markdown as it was rendered before is reported (MD060)."""
         old = tmp_path / "old.md"
         old.write_text("# T\n\n| Trigger | Threshold |\n|---------|-----------|\n| a | b |\n")
@@ -154,11 +162,20 @@ class TestOutsideLinter:
 
     def test_fresh_plans_are_clean(self, markdownlint: Path, tmp_path: Path) -> None:
         """A plan from `new` of each deployment type, as is and filled in, has no finding."""
-        plans = [new_plan(deployment_type=kind, components=["api", "web"])
-                 for kind in DeploymentType]
-        plans.append(new_plan(title="Checkout v2.", incident="INC-1 https://x.io/1",
-                              version="v2", target_version="v1", feature_flag="ff",
-                              db_impact=True, components=["api"]))
+        plans = [
+            new_plan(deployment_type=kind, components=["api", "web"]) for kind in DeploymentType
+        ]
+        plans.append(
+            new_plan(
+                title="Checkout v2.",
+                incident="INC-1 https://x.io/1",
+                version="v2",
+                target_version="v1",
+                feature_flag="ff",
+                db_impact=True,
+                components=["api"],
+            )
+        )
         plans.append(new_plan())
         assert lint_plans(markdownlint, tmp_path, plans) == ""
 
@@ -167,11 +184,16 @@ class TestOutsideLinter:
         assert lint_plans(markdownlint, tmp_path, [hostile_plan(t) for t in HOSTILE]) == ""
 
     # No shrinking: each step would run the linter again; the failure lists the texts.
-    @settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=4,
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
     @given(texts=st.lists(TEXT, min_size=25, max_size=25))
-    def test_any_text_is_clean(self, markdownlint: Path, tmp_path_factory: pytest.TempPathFactory,
-                               texts: list[str]) -> None:
+    def test_any_text_is_clean(
+        self, markdownlint: Path, tmp_path_factory: pytest.TempPathFactory, texts: list[str]
+    ) -> None:
         """Plans of any text (25 a run, so one run of the linter checks many) are clean."""
         folder = tmp_path_factory.mktemp("any")
         findings = lint_plans(markdownlint, folder, [hostile_plan(t) for t in texts])
@@ -192,14 +214,18 @@ class TestRulesTheRendererKeeps:
         """A step's command is set off by blank lines inside its list item (MD031)."""
         plan = new_plan(components=["api"])
         text = render_markdown(plan)
-        assert ("- [ ] Revert to previous state\n\n  ```sh\n"
-                "  kubectl rollout undo deployment/api\n  ```\n\n- [ ] Verify") in text
+        assert (
+            "- [ ] Revert to previous state\n\n  ```sh\n"
+            "  kubectl rollout undo deployment/api\n  ```\n\n- [ ] Verify"
+        ) in text
 
     def test_nested_commands_stay_inside_their_item(self) -> None:
         """A command of a post-rollback action is indented under the action, not the group."""
         plan = new_plan()
-        plan.post_rollback = [ActionGroup(name="G", items=[plan.new_item("p", "x", "run")]),
-                              ActionGroup(name="H", items=[plan.new_item("q", "y")])]
+        plan.post_rollback = [
+            ActionGroup(name="G", items=[plan.new_item("p", "x", "run")]),
+            ActionGroup(name="H", items=[plan.new_item("q", "y")]),
+        ]
         text = render_markdown(plan)
         assert "1. **G**\n   - [ ] x\n\n     ```sh\n     run\n     ```\n\n2. **H**\n" in text
 

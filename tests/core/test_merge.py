@@ -41,7 +41,9 @@ class TestBothSidesTicked:
         assert (a1.done, a1.done_at, a1.done_by) == (True, at(1), "sam")
         assert (b1.done, b1.done_at, b1.done_by) == (True, at(2), "lee")
         assert [(e.event, e.item, e.by) for e in merged.timeline] == [
-            ("tick", "b-1", "lee"), ("tick", "a-1", "sam")]
+            ("tick", "b-1", "lee"),
+            ("tick", "a-1", "sam"),
+        ]
 
     def test_inputs_are_not_changed(self, example_plan: Path) -> None:
         """merge() returns a new plan; neither input is modified."""
@@ -52,24 +54,21 @@ class TestBothSidesTicked:
         assert local.model_dump() == before_local
         assert disk.model_dump() == before_disk
 
-    def test_notes_and_incident_start_from_both_sides_are_kept(self, example_plan: Path
-                                                                ) -> None:
+    def test_notes_and_incident_start_from_both_sides_are_kept(self, example_plan: Path) -> None:
         """Notes and the incident start are timeline events like ticks: none is dropped."""
         local, disk = two_copies(example_plan)
         record(local, "incident-start", "sam", at=at(0))
         record(local, "note", "sam", text="paged the DBA", at=at(3))
         record(disk, "note", "lee", text="status page updated", at=at(2))
         merged = merge(local, disk)
-        assert [e.text for e in merged.timeline] == [
-            "status page updated", None, "paged the DBA"]
+        assert [e.text for e in merged.timeline] == ["status page updated", None, "paged the DBA"]
         assert merged.incident_started_at == at(0)
 
 
 class TestSameItem:
     """Both sides changed the same item: the latest change wins, a tie keeps the tick."""
 
-    def test_later_untick_on_disk_wins_over_earlier_local_tick(self, example_plan: Path
-                                                                ) -> None:
+    def test_later_untick_on_disk_wins_over_earlier_local_tick(self, example_plan: Path) -> None:
         """Ticked here at :01, unticked there at :02 (after a tick there at :00): undone."""
         local, disk = two_copies(example_plan)
         set_done(disk, "a-2", True, "lee", at=at(0))
@@ -78,11 +77,9 @@ class TestSameItem:
         merged = merge(local, disk)
         item = merged.item("a-2")
         assert item is not None and not item.done and item.done_at is None
-        assert [e.event for e in merged.timeline if e.item == "a-2"] == [
-            "tick", "untick", "tick"]
+        assert [e.event for e in merged.timeline if e.item == "a-2"] == ["tick", "untick", "tick"]
 
-    def test_later_local_untick_wins_over_earlier_tick_on_disk(self, example_plan: Path
-                                                                ) -> None:
+    def test_later_local_untick_wins_over_earlier_tick_on_disk(self, example_plan: Path) -> None:
         """Both had the tick; this side then unticked it: the untick is applied."""
         local, disk = two_copies(example_plan)
         for plan in (local, disk):
@@ -121,8 +118,7 @@ class TestDiskIsTheBase:
         assert merged.title == "Checkout v2 (edited by hand)"
         assert item is not None and item.text == "Roll back with helm" and item.done
 
-    def test_item_removed_on_disk_keeps_its_event_and_is_reported(self, example_plan: Path
-                                                                   ) -> None:
+    def test_item_removed_on_disk_keeps_its_event_and_is_reported(self, example_plan: Path) -> None:
         """A tick of an item deleted on disk stays in the timeline and is named as lost."""
         local, disk = two_copies(example_plan)
         disk.followup.items = [i for i in disk.followup.items if i.id != "fu-5"]
@@ -196,8 +192,7 @@ class TestNoticeChangeOnDisk:
 class TestSaveMerging:
     """save_merging: a save that finds the file changed merges, never overwrites."""
 
-    def test_conflicting_save_merges_both_ticks_into_the_file(self, example_plan: Path
-                                                                ) -> None:
+    def test_conflicting_save_merges_both_ticks_into_the_file(self, example_plan: Path) -> None:
         """One merge is made; the file ends with both ticks and the other side's comment."""
         mine = store.load(example_plan)
         other = store.load(example_plan)
@@ -211,7 +206,9 @@ class TestSaveMerging:
         assert "# added by hand" in text
         reread = store.load(example_plan).plan
         assert {i.id: i.done_by for _, _, i in reread.checklist() if i.done} == {
-            "a-1": "sam", "b-1": "lee"}
+            "a-1": "sam",
+            "b-1": "lee",
+        }
         assert not sync.changed_on_disk(mine)
 
     def test_unreadable_file_is_an_error_and_nothing_is_lost(self, example_plan: Path) -> None:
@@ -233,5 +230,6 @@ class TestSaveMerging:
         set_done(disk, "b-1", True, "lee", at=at(2))
         record(disk, "note", "lee", text="db ok", at=at(3))
         message = sync.merge_message("plan.toml", summarize(local, disk))
-        assert message == ("plan.toml changed on disk: merged 2 timeline events from there; "
-                           "your 1 kept.")
+        assert message == (
+            "plan.toml changed on disk: merged 2 timeline events from there; your 1 kept."
+        )

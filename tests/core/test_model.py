@@ -46,8 +46,10 @@ TEMPLATE_COMPONENT_STEPS = [
 ]
 TEMPLATE_POST_ROLLBACK = [
     ("Incident report", ["Document timeline of events", "Identify root cause", "Assess impact"]),
-    ("Communication",
-     ["Notify stakeholders", "Update status page if needed", "Schedule post-mortem"]),
+    (
+        "Communication",
+        ["Notify stakeholders", "Update status page if needed", "Schedule post-mortem"],
+    ),
     ("Fix forward", ["Identify the fix", "Update test suite", "Plan re-deployment"]),
 ]
 DB_STEP = "Run database rollback migration"
@@ -64,8 +66,9 @@ def _all_ids(plan: Plan) -> list[str]:
     return [item.id for _, _, item in plan.checklist()]
 
 
-def _text_fields(model: BaseModel, where: str = "plan",
-                 unset: bool = True) -> list[tuple[BaseModel, str, str]]:
+def _text_fields(
+    model: BaseModel, where: str = "plan", unset: bool = True
+) -> list[tuple[BaseModel, str, str]]:
     """(owner model, field name, path) for every free-text field reachable from *model*.
 
     With *unset*, optional text fields that hold None are included too.
@@ -80,9 +83,17 @@ def _text_fields(model: BaseModel, where: str = "plan",
             for i, sub in enumerate(value):
                 if isinstance(sub, BaseModel):
                     found += _text_fields(sub, f"{path}[{i}]", unset)
-        elif name not in NOT_TEXT and not isinstance(value, Enum) and (
-            isinstance(value, str) or (unset and value is None and name in (
-                "command", "owner", "done_by", "item", "text"))
+        elif (
+            name not in NOT_TEXT
+            and not isinstance(value, Enum)
+            and (
+                isinstance(value, str)
+                or (
+                    unset
+                    and value is None
+                    and name in ("command", "owner", "done_by", "item", "text")
+                )
+            )
         ):
             found.append((model, name, path))
     return found
@@ -147,8 +158,10 @@ class TestDefaultProcedure:
 
     def test_canary_pauses_argo_cd_then_aborts_then_undoes(self) -> None:
         """Canary deployments pause Argo CD auto-sync, abort, then undo the rollout."""
-        commands = [s.command or "" for s in
-                    new_plan(deployment_type=DeploymentType.CANARY).procedure.option_b]
+        commands = [
+            s.command or ""
+            for s in new_plan(deployment_type=DeploymentType.CANARY).procedure.option_b
+        ]
         pause = next(i for i, c in enumerate(commands) if "argocd app set" in c)
         abort = next(i for i, c in enumerate(commands) if "rollouts abort" in c)
         undo = next(i for i, c in enumerate(commands) if "rollouts undo" in c)
@@ -156,8 +169,10 @@ class TestDefaultProcedure:
 
     def test_blue_green_switches_the_router_back(self) -> None:
         """Blue-green deployments switch the service selector back to the previous colour."""
-        commands = [s.command or "" for s in
-                    new_plan(deployment_type=DeploymentType.BLUE_GREEN).procedure.option_b]
+        commands = [
+            s.command or ""
+            for s in new_plan(deployment_type=DeploymentType.BLUE_GREEN).procedure.option_b
+        ]
         assert any("kubectl patch service" in c and "previous-colour" in c for c in commands)
 
     @pytest.mark.parametrize(
@@ -168,16 +183,16 @@ class TestDefaultProcedure:
             ({"deployment_type": DeploymentType.FEATURE_FLAG}, ProcedureChoice.BOTH),
         ],
     )
-    def test_choice_follows_the_feature_flag(self, kwargs: dict[str, Any],
-                                             choice: ProcedureChoice) -> None:
+    def test_choice_follows_the_feature_flag(
+        self, kwargs: dict[str, Any], choice: ProcedureChoice
+    ) -> None:
         """Option A is chosen only when there is a feature flag to turn off."""
         assert new_plan(**kwargs).procedure.choice is choice
 
     def test_estimates_match_the_template(self) -> None:
         """The options carry the template's time estimates."""
         proc = new_plan().procedure
-        assert (proc.option_a_estimate, proc.option_b_estimate) == ("~1 minute",
-                                                                    "~15-30 minutes")
+        assert (proc.option_a_estimate, proc.option_b_estimate) == ("~1 minute", "~15-30 minutes")
 
 
 class TestDefaultComponents:
@@ -194,7 +209,10 @@ class TestDefaultComponents:
         """Component step ids are made from the component's name."""
         plan = new_plan(components=["Checkout API"])
         assert [s.id for s in plan.components[0].steps] == [
-            "checkout-api-1", "checkout-api-2", "checkout-api-3"]
+            "checkout-api-1",
+            "checkout-api-2",
+            "checkout-api-3",
+        ]
 
     def test_same_name_twice_gets_distinct_ids(self) -> None:
         """Two components with the same name still get unique ids."""
@@ -215,8 +233,11 @@ class TestDefaultContactsAndActions:
     def test_three_template_contact_roles(self) -> None:
         """The template's three contact roles are there, with the names left to fill in."""
         contacts = new_plan().contacts
-        assert [c.role for c in contacts] == ["Engineering Lead", "On-Call Engineer",
-                                              "Product Manager"]
+        assert [c.role for c in contacts] == [
+            "Engineering Lead",
+            "On-Call Engineer",
+            "Product Manager",
+        ]
         assert all(c.name == "" and c.contact == "" for c in contacts)
 
     def test_post_rollback_groups_follow_the_template(self) -> None:
@@ -233,13 +254,32 @@ class TestDefaultContactsAndActions:
 
     def test_arguments_land_in_their_fields(self) -> None:
         """The brief's arguments are stored as given."""
-        plan = new_plan(title="Checkout v2", incident="Card payments fail", version="v2.4.0",
-                        target_version="v2.3.1", db_impact=True, feature_flag="checkout_v2",
-                        deployment_type=DeploymentType.CANARY)
-        assert (plan.title, plan.incident, plan.version, plan.target_version, plan.db_impact,
-                plan.feature_flag, plan.deployment_type) == (
-            "Checkout v2", "Card payments fail", "v2.4.0", "v2.3.1", True, "checkout_v2",
-            DeploymentType.CANARY)
+        plan = new_plan(
+            title="Checkout v2",
+            incident="Card payments fail",
+            version="v2.4.0",
+            target_version="v2.3.1",
+            db_impact=True,
+            feature_flag="checkout_v2",
+            deployment_type=DeploymentType.CANARY,
+        )
+        assert (
+            plan.title,
+            plan.incident,
+            plan.version,
+            plan.target_version,
+            plan.db_impact,
+            plan.feature_flag,
+            plan.deployment_type,
+        ) == (
+            "Checkout v2",
+            "Card payments fail",
+            "v2.4.0",
+            "v2.3.1",
+            True,
+            "checkout_v2",
+            DeploymentType.CANARY,
+        )
 
     def test_nothing_is_done_and_the_timeline_is_empty(self) -> None:
         """A new plan has no ticked item and no timeline event."""
@@ -258,21 +298,26 @@ class TestChecklistIds:
 
     def test_missing_ids_are_assigned_without_collision(self) -> None:
         """Items without an id get the first free one for their section."""
-        plan = Plan.model_validate({
-            "procedure": {"option_a": [{"text": "x"}, {"id": "a-1", "text": "y"},
-                                       {"text": "z"}]},
-            "followup": {"items": [{"text": "f"}]},
-        })
+        plan = Plan.model_validate(
+            {
+                "procedure": {
+                    "option_a": [{"text": "x"}, {"id": "a-1", "text": "y"}, {"text": "z"}]
+                },
+                "followup": {"items": [{"text": "f"}]},
+            }
+        )
         assert [i.id for i in plan.procedure.option_a] == ["a-2", "a-1", "a-3"]
         assert plan.followup.items[0].id == "fu-1"
 
     def test_duplicate_ids_are_rejected(self) -> None:
         """Two items with the same id make the plan invalid."""
         with pytest.raises(ValidationError, match="used twice"):
-            Plan.model_validate({
-                "procedure": {"option_a": [{"id": "x-1", "text": "a"}]},
-                "followup": {"items": [{"id": "x-1", "text": "b"}]},
-            })
+            Plan.model_validate(
+                {
+                    "procedure": {"option_a": [{"id": "x-1", "text": "a"}]},
+                    "followup": {"items": [{"id": "x-1", "text": "b"}]},
+                }
+            )
 
     def test_ids_must_look_like_ids(self) -> None:
         """An id with spaces or punctuation is refused."""
@@ -346,8 +391,9 @@ class TestTextCleaning:
     def test_crlf_in_a_file_is_normalised(self, tmp_path: Path) -> None:
         """Text with CRLF line ends in a TOML file is loaded with LF."""
         path = tmp_path / "plan.toml"
-        path.write_text('title = "a\\r\\nb"\n[assumptions]\nsla = """x\r\ny"""\n',
-                        encoding="utf-8", newline="")
+        path.write_text(
+            'title = "a\\r\\nb"\n[assumptions]\nsla = """x\r\ny"""\n', encoding="utf-8", newline=""
+        )
         for plan in (store.load(path).plan, store.read_plan(path)[0]):
             assert (plan.title, plan.assumptions.sla) == ("a\nb", "x\ny")
 
@@ -388,8 +434,10 @@ class TestUtcTimes:
     def test_done_at_loaded_from_a_file_is_utc(self, tmp_path: Path) -> None:
         """A done_at written with an offset in the file is UTC once loaded."""
         path = tmp_path / "plan.toml"
-        path.write_text('[[procedure.option_a]]\nid = "a-1"\ntext = "x"\ndone = true\n'
-                        'done_at = 2026-11-21T05:04:05+02:00\ndone_by = "sam"\n')
+        path.write_text(
+            '[[procedure.option_a]]\nid = "a-1"\ntext = "x"\ndone = true\n'
+            'done_at = 2026-11-21T05:04:05+02:00\ndone_by = "sam"\n'
+        )
         for plan in (store.load(path).plan, store.read_plan(path)[0]):
             item = plan.item("a-1")
             assert item is not None and item.done_at is not None
@@ -397,8 +445,9 @@ class TestUtcTimes:
 
     def test_timeline_times_are_utc(self) -> None:
         """Timeline events are stored in UTC."""
-        event = TimelineEvent(at=dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone(
-            dt.timedelta(hours=9))), event="note")
+        event = TimelineEvent(
+            at=dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=9))), event="note"
+        )
         assert event.at == dt.datetime(2026, 1, 1, 3, tzinfo=dt.UTC)
 
 
@@ -412,7 +461,8 @@ class TestTicking:
         assert item is not None
         assert (item.done, item.done_at, item.done_by) == (True, at, "sam")
         assert [(e.event, e.item, e.by, e.at) for e in plan.timeline] == [
-            ("tick", "a-1", "sam", at)]
+            ("tick", "a-1", "sam", at)
+        ]
 
     def test_untick_clears_the_state_and_appends(self) -> None:
         """Unticking clears the state; the timeline keeps both events."""

@@ -41,8 +41,9 @@ def at(minutes: float) -> dt.datetime:
 
 
 def same_text(actual: str, expected: str, name: str) -> None:
-    diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                        name, "rendered"))
+    diff = "".join(
+        difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), name, "rendered")
+    )
     assert actual == expected, f"rendered Markdown differs from {name}:\n{diff}"
 
 
@@ -64,8 +65,7 @@ def every_outcome(plan: Plan) -> Plan:
     record(plan, "incident-start", "sam", at=T0)
     set_done(plan, "a-1", True, "sam", at=at(1))
     set_outcome(plan, "a-2", "skipped", "flag already off", "sam", at=at(2))
-    set_outcome(plan, "a-3", "failed", "dashboard | timed out `500` *twice*", "lee",
-                at=at(3))
+    set_outcome(plan, "a-3", "failed", "dashboard | timed out `500` *twice*", "lee", at=at(3))
     item(plan, "b-4").irreversible = True
     set_done(plan, "b-4", True, "dana", at=at(4), text="irreversible step confirmed")
     item(plan, "b-5").irreversible = True
@@ -90,7 +90,12 @@ class TestState:
         assert set_outcome(plan, "a-1", "skipped", " flag off ", "sam", at=at(1))
         a1 = item(plan, "a-1")
         assert (a1.done, a1.outcome, a1.reason, a1.done_at, a1.done_by) == (
-            False, "skipped", "flag off", at(1), "sam")
+            False,
+            "skipped",
+            "flag off",
+            at(1),
+            "sam",
+        )
         assert not set_outcome(plan, "a-1", "skipped", "flag off", "sam", at=at(2))
         assert set_outcome(plan, "a-1", "failed", "500", "lee", at=at(3))
         assert set_done(plan, "a-1", True, "sam", at=at(4))
@@ -99,7 +104,11 @@ class TestState:
         assert (a1.state, a1.done_at, a1.done_by) == ("open", None, None)
         assert not set_done(plan, "a-1", False, "sam", at=at(6))
         assert [(e.event, e.text) for e in plan.timeline] == [
-            ("skip", "flag off"), ("fail", "500"), ("tick", None), ("untick", None)]
+            ("skip", "flag off"),
+            ("fail", "500"),
+            ("tick", None),
+            ("untick", None),
+        ]
 
     def test_undo_of_a_skip_is_an_untick(self, example_plan: Path) -> None:
         """Taking back a skip leaves the step open, and the timeline says so."""
@@ -111,8 +120,11 @@ class TestState:
 
     def test_progress_counts_each_outcome_apart(self) -> None:
         """3 items: one done, one skipped, one failed; complete only without failures."""
-        items = [ChecklistItem(done=True), ChecklistItem(outcome="skipped"),
-                 ChecklistItem(outcome="failed")]
+        items = [
+            ChecklistItem(done=True),
+            ChecklistItem(outcome="skipped"),
+            ChecklistItem(outcome="failed"),
+        ]
         progress = Progress.of(items)
         assert (progress.done, progress.skipped, progress.failed, progress.total) == (1, 1, 1, 3)
         assert progress.counts() == "1/3 done, 1 skipped, 1 failed"
@@ -131,9 +143,9 @@ class TestFile:
         item(plan_file.plan, "b-4").irreversible = True
         store.save(plan_file)
         text = example_plan.read_text()
-        block = text[text.index('id = "a-1"'):text.index('id = "a-2"')]
+        block = text[text.index('id = "a-1"') : text.index('id = "a-2"')]
         assert 'outcome = "skipped"' in block and 'reason = "flag already off"' in block
-        assert "done = " not in block and "done_by = \"sam\"" in block
+        assert "done = " not in block and 'done_by = "sam"' in block
         assert text.count("irreversible = true") == 1
         assert "irreversible = false" not in text
         again = store.load(example_plan).plan
@@ -141,7 +153,8 @@ class TestFile:
         assert item(again, "b-4").irreversible
 
     def test_a_plan_written_before_outcomes_opens_renders_and_ticks_the_same(
-            self, tmp_path: Path) -> None:
+        self, tmp_path: Path
+    ) -> None:
         """The previous release's example: same Markdown, schema 1, no unknown keys, and a
         tick writes only the tick's keys and event."""
         path = old_plan(tmp_path)
@@ -153,10 +166,17 @@ class TestFile:
         store.save(plan_file)
         before, after = OLD_PLAN.read_text().splitlines(), path.read_text().splitlines()
         added = [line for line in difflib.ndiff(before, after) if line.startswith(("+", "-"))]
-        assert added == ["+ done = true", "+ done_at = 2026-11-20T14:00:00Z",
-                         '+ done_by = "sam"', "+ ", "+ [[timeline]]",
-                         "+ at = 2026-11-20T14:00:00Z", '+ by = "sam"', '+ event = "tick"',
-                         '+ item = "a-1"']
+        assert added == [
+            "+ done = true",
+            "+ done_at = 2026-11-20T14:00:00Z",
+            '+ done_by = "sam"',
+            "+ ",
+            "+ [[timeline]]",
+            "+ at = 2026-11-20T14:00:00Z",
+            '+ by = "sam"',
+            '+ event = "tick"',
+            '+ item = "a-1"',
+        ]
 
     def test_old_cadence_text_runs_the_clock(self, tmp_path: Path) -> None:
         """A plan without update_interval takes the minutes from "Every 30 minutes"."""
@@ -176,16 +196,24 @@ class TestMarkdown:
     def test_the_lines_of_each_outcome(self) -> None:
         """The lines a reader sees: why, by whom and when."""
         markdown = render_markdown(every_outcome(store.load(OLD_PLAN).plan))
-        assert ("2. [ ] ~~Verify flag change propagated~~ — **skipped** by sam at "
-                "2026-11-20 14:02 UTC: flag already off") in markdown
-        assert ("3. [ ] Confirm feature is deactivated — **failed** by lee at 2026-11-20 "
-                "14:03 UTC: dashboard \\| timed out `500` \\*twice\\*") in markdown
-        assert ("4. [x] Run database rollback migration **irreversible** _(done 2026-11-20 "
-                "14:04 UTC by dana)_") in markdown
+        assert (
+            "2. [ ] ~~Verify flag change propagated~~ — **skipped** by sam at "
+            "2026-11-20 14:02 UTC: flag already off"
+        ) in markdown
+        assert (
+            "3. [ ] Confirm feature is deactivated — **failed** by lee at 2026-11-20 "
+            "14:03 UTC: dashboard \\| timed out `500` \\*twice\\*"
+        ) in markdown
+        assert (
+            "4. [x] Run database rollback migration **irreversible** _(done 2026-11-20 "
+            "14:04 UTC by dana)_"
+        ) in markdown
         assert "5. [ ] Verify all health checks passing **irreversible**\n" in markdown
         assert "- **Progress:** 2/36 done, 1 skipped, 1 failed" in markdown
-        assert ("| Skipped `a-2` Option A: Verify flag change propagated: flag already off |"
-                in markdown)
+        assert (
+            "| Skipped `a-2` Option A: Verify flag change propagated: flag already off |"
+            in markdown
+        )
         assert "| Status update sent: internal update |" in markdown
         assert "irreversible step confirmed |" in markdown
 
@@ -216,11 +244,17 @@ class TestImport:
         for item_id in ("a-1", "a-2", "a-3", "a-4", "b-4", "b-5"):
             got, want = item(imported, item_id), item(plan, item_id)
             assert (got.state, got.reason, got.done_by, got.irreversible, got.text) == (
-                want.state, want.reason, want.done_by, want.irreversible, want.text)
+                want.state,
+                want.reason,
+                want.done_by,
+                want.irreversible,
+                want.text,
+            )
         assert item(imported, "a-3").done_at == at(3)
         assert item(imported, "a-4").done_at == at(6.5)  # to the second, from the timeline
         assert [(e.event, e.item, e.text) for e in imported.timeline] == [
-            (e.event, e.item, e.text) for e in plan.timeline]
+            (e.event, e.item, e.text) for e in plan.timeline
+        ]
         assert imported.communications.update_interval == 20
 
     def test_typed_stars_are_not_a_mark(self) -> None:
@@ -244,11 +278,16 @@ class TestMerge:
         set_done(disk, "b-2", True, "lee", at=at(3))
         assert ticks_only(local, disk)  # outcomes alone: mergeable without a question
         merged = merge(local, disk)
-        states = {i: (item(merged, i).state, item(merged, i).reason, item(merged, i).done_by)
-                  for i in ("a-1", "a-2", "b-1", "b-2")}
-        assert states == {"a-1": ("skipped", "flag off", "sam"), "a-2": ("done", None, "sam"),
-                          "b-1": ("failed", "helm timed out", "lee"),
-                          "b-2": ("done", None, "lee")}
+        states = {
+            i: (item(merged, i).state, item(merged, i).reason, item(merged, i).done_by)
+            for i in ("a-1", "a-2", "b-1", "b-2")
+        }
+        assert states == {
+            "a-1": ("skipped", "flag off", "sam"),
+            "a-2": ("done", None, "sam"),
+            "b-1": ("failed", "helm timed out", "lee"),
+            "b-2": ("done", None, "lee"),
+        }
         assert [e.event for e in merged.timeline] == ["fail", "tick", "skip", "tick"]
 
     def test_the_latest_outcome_of_one_item_wins(self, example_plan: Path) -> None:
@@ -296,14 +335,14 @@ class TestIrreversible:
         marked = [i.text for _, _, i in plan.checklist() if i.irreversible]
         assert marked == ["Run database rollback migration"]
 
-    def test_check_warns_of_an_irreversible_step_without_owner(self, example_plan: Path
-                                                               ) -> None:
+    def test_check_warns_of_an_irreversible_step_without_owner(self, example_plan: Path) -> None:
         """A warning at the step's owner; none once an owner is named."""
         plan = store.load(example_plan).plan
         item(plan, "b-4").owner = None
         findings = [f for f in lint(plan) if f.where == "procedure.option_b[3].owner"]
         assert [(f.severity, f.message) for f in findings] == [
-            ("warning", "step b-4 cannot be undone and has no owner to confirm it")]
+            ("warning", "step b-4 cannot be undone and has no owner to confirm it")
+        ]
         item(plan, "b-4").owner = "Dana Kim"
         assert not [f for f in lint(plan) if f.where == "procedure.option_b[3].owner"]
 
@@ -352,23 +391,24 @@ class TestCommandLine:
 
     def test_tick_skip_and_failed_with_reasons(self, example_plan: Path) -> None:
         """Each is saved with the reason, and the timeline records it."""
-        code, out = self.run("tick", str(example_plan), "a-1", "--skip", "flag off",
-                             "--by", "sam")
+        code, out = self.run("tick", str(example_plan), "a-1", "--skip", "flag off", "--by", "sam")
         assert (code, out) == (0, "Skipped a-1\n")
-        code, out = self.run("tick", str(example_plan), "a-2", "--failed", "500s",
-                             "--by", "lee")
+        code, out = self.run("tick", str(example_plan), "a-2", "--failed", "500s", "--by", "lee")
         assert (code, out) == (0, "Marked failed a-2\n")
         plan = store.load(example_plan).plan
         assert (item(plan, "a-1").state, item(plan, "a-1").reason) == ("skipped", "flag off")
         assert (item(plan, "a-2").state, item(plan, "a-2").done_by) == ("failed", "lee")
-        assert [(e.event, e.text) for e in plan.timeline] == [("skip", "flag off"),
-                                                             ("fail", "500s")]
+        assert [(e.event, e.text) for e in plan.timeline] == [
+            ("skip", "flag off"),
+            ("fail", "500s"),
+        ]
         code, out = self.run("tick", str(example_plan), "a-1", "--undo")
         assert (code, out) == (0, "Unticked a-1\n")
         assert item(store.load(example_plan).plan, "a-1").state == "open"
 
-    @pytest.mark.parametrize("args", [["--skip", "x", "--failed", "y"], ["--skip", " "],
-                                      ["--undo", "--failed", "y"]])
+    @pytest.mark.parametrize(
+        "args", [["--skip", "x", "--failed", "y"], ["--skip", " "], ["--undo", "--failed", "y"]]
+    )
     def test_bad_combinations_are_refused(self, example_plan: Path, args: list[str]) -> None:
         """One clear line, exit 2, the file untouched."""
         before = example_plan.read_bytes()
@@ -384,11 +424,16 @@ class TestCommandLine:
         rows = {row["id"]: row for row in json.loads(out)}
         assert code == 0
         assert {k: rows["a-1"][k] for k in ("done", "state", "outcome", "reason")} == {
-            "done": False, "state": "skipped", "outcome": "skipped", "reason": "flag off"}
+            "done": False,
+            "state": "skipped",
+            "outcome": "skipped",
+            "reason": "flag off",
+        }
         assert rows["a-2"]["state"] == "open" and rows["a-2"]["irreversible"] is False
 
-    def test_status_text_shows_outcomes_and_the_clock(self, example_plan: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_status_text_shows_outcomes_and_the_clock(
+        self, example_plan: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """[s] and [f] marks with the reason; the counts; when the next update is due."""
         plan_file = store.load(example_plan)
         every_outcome(plan_file.plan)
@@ -398,11 +443,15 @@ class TestCommandLine:
         assert code == 0
         lines = {line.split()[1]: line for line in out.splitlines() if line.startswith("[")}
         assert lines["a-2"].startswith("[s] a-2 ")
-        assert lines["a-2"].endswith("Option A: Verify flag change propagated  (skipped "
-                                     "2026-11-20T14:02:00+00:00 by sam: flag already off)")
+        assert lines["a-2"].endswith(
+            "Option A: Verify flag change propagated  (skipped "
+            "2026-11-20T14:02:00+00:00 by sam: flag already off)"
+        )
         assert lines["a-3"].startswith("[f] a-3 ") and lines["b-4"].startswith("[x] b-4 ")
-        assert out.endswith("2/36 done, 1 skipped, 1 failed\n"
-                            "next update due at 14:35 UTC, in 18 min\n")
+        assert out.endswith(
+            "2/36 done, 1 skipped, 1 failed\nnext update due at 14:35 UTC, in 18 min\n"
+        )
         monkeypatch.setattr("rollback_tui.cli.utc_now", lambda: at(38))
         assert self.run("status", str(example_plan))[1].endswith(
-            "next update due at 14:35 UTC, overdue by 3 min\n")
+            "next update due at 14:35 UTC, overdue by 3 min\n"
+        )

@@ -69,7 +69,8 @@ class TestUnsetVariables:
         plan = new_plan(title="t", version="v2", target_version="v1", incident="i")
         plan.procedure.option_b[0].command = "kubectl rollout undo deployment/$COMPONENT"
         assert [f.where for f in lint(plan) if "$COMPONENT" in f.message] == [
-            "procedure.option_b[0].command"]
+            "procedure.option_b[0].command"
+        ]
 
     def test_markdown_shows_them_as_unset_and_stays_valid(self, tmp_path: Path) -> None:
         """The internal update reads ‹version unset› and ‹incident unset›, not $VERSION."""
@@ -77,10 +78,10 @@ class TestUnsetVariables:
         result = run("render", path)
         assert result.exit_code == 0
         markdown = result.stdout
-        assert not re.search(r"\$\{?(TARGET_VERSION|VERSION|INCIDENT|FEATURE_FLAG)\b",
-                             markdown)
-        assert ("Rolling back ‹version unset› to ‹target version unset› because of: "
-                "‹incident unset›.") in markdown
+        assert not re.search(r"\$\{?(TARGET_VERSION|VERSION|INCIDENT|FEATURE_FLAG)\b", markdown)
+        assert (
+            "Rolling back ‹version unset› to ‹target version unset› because of: ‹incident unset›."
+        ) in markdown
         tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
         assert not [t for t in tokens if t.type == "html_block"]
 
@@ -95,7 +96,7 @@ class TestTimelineNamesTheSection:
     """A tick of a component's step says which component, in the Markdown and on screen."""
 
     def test_component_step_row_names_its_component(self) -> None:
-        """"Done component-1-1 Revert to previous state" names checkout-api and web."""
+        """ "Done component-1-1 Revert to previous state" names checkout-api and web."""
         plan = new_plan(title="t", components=["checkout-api", "web"])
         for component in plan.components:
             set_done(plan, component.steps[0].id, True, "sam", at=T0)
@@ -113,7 +114,7 @@ class TestWording:
     """Counts in the right number, and a --help whose summaries are whole sentences."""
 
     def test_one_finding_is_singular(self, tmp_path: Path) -> None:
-        """"1 finding (1 error, 0 warnings)", never "1 findings (1 errors"."""
+        """ "1 finding (1 error, 0 warnings)", never "1 findings (1 errors"."""
         path = without_inputs(tmp_path, "incident")
         result = run("check", path)
         assert result.stderr == "1 finding (1 error, 0 warnings)\n"
@@ -121,8 +122,9 @@ class TestWording:
     def test_plural_helper(self) -> None:
         assert plural(1, "step") == "1 step"
         assert plural(0, "step") == "0 steps"
-        assert findings_summary(["warning", "error", "warning"]) == \
-            "3 findings (1 error, 2 warnings)"
+        assert (
+            findings_summary(["warning", "error", "warning"]) == "3 findings (1 error, 2 warnings)"
+        )
 
     def test_top_level_help_cuts_no_summary(self) -> None:
         """At 80 columns each command's line in --help is its whole short help."""
@@ -182,12 +184,14 @@ class TestChoicesFollow:
         start = text.index(old)
         end = text.index("\n", start)
         path = tmp_path / "plan.toml"
-        path.write_text(text[:start] + 'migrations = "This release has no schema migrations."'
-                        + text[end:])
+        path.write_text(
+            text[:start] + 'migrations = "This release has no schema migrations."' + text[end:]
+        )
         result = run("check", path)
         assert result.stdout.splitlines() == [
             f"{path}: warning: assumptions.migrations: database impact is yes, but this says "
-            "'no schema migrations'"]
+            "'no schema migrations'"
+        ]
 
 
 def steps(plan):  # type: ignore[no-untyped-def]
@@ -196,11 +200,11 @@ def steps(plan):  # type: ignore[no-untyped-def]
 
 class TestTimelineReadBack:
     def test_import_reads_a_row_naming_its_section_as_a_plain_tick(self) -> None:
-        """"Done `api-1` api: Revert to previous state" is a tick of api-1, no note."""
-        plan = new_plan(title="t", version="v1", target_version="v0", incident="i",
-                        components=["api"])
+        """ "Done `api-1` api: Revert to previous state" is a tick of api-1, no note."""
+        plan = new_plan(
+            title="t", version="v1", target_version="v0", incident="i", components=["api"]
+        )
         set_done(plan, "api-1", True, "sam", at=T0)
         imported, unplaced = parse_markdown(render_markdown(plan))
         assert unplaced == []
-        assert [(e.event, e.item, e.text) for e in imported.timeline] == [
-            ("tick", "api-1", None)]
+        assert [(e.event, e.item, e.text) for e in imported.timeline] == [("tick", "api-1", None)]

@@ -24,8 +24,11 @@ from rollback_tui.store import patch as plan_patch
 def hand_edited() -> str:
     """The example as a person might leave it: comments, odd spacing, unknown keys."""
     text = EXAMPLE.read_text()
-    text = text.replace('[[components]]\nname = "', '[[components]] # owned by the web team\n'
-                        'team = "web"\nname = "', 1)
+    text = text.replace(
+        '[[components]]\nname = "',
+        '[[components]] # owned by the web team\nteam = "web"\nname = "',
+        1,
+    )
     text = text.replace("[[components.steps]]", "  [[components.steps]]", 2)
     text = text.replace("[decision]", "# Agreed with the incident leads.\n\n\n[decision]")
     text = text.replace("[[contacts]]", "[[contacts]]\n# on call this week\nextra = [1, 2]", 1)
@@ -46,23 +49,20 @@ SOURCES = {
 }
 
 
-
-
-
-
 def whole(text: str, plan: Plan) -> str:
     """The save as the whole document gives it."""
     return plan_document.dumps(plan_document.parse(text), plan, fresh=False)[1]
 
 
-
-
 class TestSameBytesAsAWholeSave:
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(source=st.sampled_from(sorted(SOURCES)), seed=st.integers(0, 2**32),
-           saves=st.integers(1, 3), edits=st.integers(1, 3))
-    def test_any_edits_any_layout(self, source: str, seed: int, saves: int,
-                                  edits: int) -> None:
+    @given(
+        source=st.sampled_from(sorted(SOURCES)),
+        seed=st.integers(0, 2**32),
+        saves=st.integers(1, 3),
+        edits=st.integers(1, 3),
+    )
+    def test_any_edits_any_layout(self, source: str, seed: int, saves: int, edits: int) -> None:
         rng = random.Random(seed)
         text = SOURCES[source]
         plan = loaded(text)
@@ -113,8 +113,9 @@ class TestTheCommonSavesArePatched:
         self.patched(SOURCES["hand-edited"], grow)
 
     def test_first_timeline_event_is_added_at_the_end(self) -> None:
-        text = self.patched(SOURCES["generated"],
-                            lambda p: set_done(p, p.checklist()[0][2].id, True, "sam"))
+        text = self.patched(
+            SOURCES["generated"], lambda p: set_done(p, p.checklist()[0][2].id, True, "sam")
+        )
         assert text.rstrip().splitlines()[-6:-4] == ["", "[[timeline]]"]
 
 
@@ -133,8 +134,9 @@ class TestFallsBack:
         assert self.patch(SOURCES["example"], lambda p: p.components.pop(0)) is None
 
     def test_a_new_key_before_the_first_header(self) -> None:
-        text = SOURCES["example"].replace('incident_link = "https://status.example.com/'
-                                          'incidents/4821"\n', "")
+        text = SOURCES["example"].replace(
+            'incident_link = "https://status.example.com/incidents/4821"\n', ""
+        )
         assert self.patch(text, lambda p: setattr(p, "incident_link", "https://x")) is None
 
     def test_inline_tables(self) -> None:
@@ -145,14 +147,19 @@ class TestFallsBack:
         """decision.severity at the top and [decision.notes] below: one table in two
         places, which only the whole document can edit without declaring it twice."""
         text = SOURCES["example"].replace("[decision]\nseverity =", "[decision.notes]\nx = 1\n#")
-        text = text.replace('feature_flag = "checkout_v2"\n',
-                            'feature_flag = "checkout_v2"\ndecision.severity = "high"\n')
+        text = text.replace(
+            'feature_flag = "checkout_v2"\n',
+            'feature_flag = "checkout_v2"\ndecision.severity = "high"\n',
+        )
         assert self.patch(text, lambda p: setattr(p.decision, "severity", "low")) is None
 
-    @pytest.mark.parametrize("text", [
-        "[d.x]\ny = 1\n[d]\nz = 2\n",  # a sub-table before its table: tomlkit rebuilds it
-        "[p]\n[[p.a]]\nx = 1\n[p.m]\nz = 1\n[[p.a]]\nx = 2\n",  # an array interrupted
-    ])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "[d.x]\ny = 1\n[d]\nz = 2\n",  # a sub-table before its table: tomlkit rebuilds it
+            "[p]\n[[p.a]]\nx = 1\n[p.m]\nz = 1\n[[p.a]]\nx = 2\n",  # an array interrupted
+        ],
+    )
     def test_tables_tomlkit_would_reorder(self, text: str) -> None:
         tomllib.loads(text)
         assert toml_layout.split(text) is None
@@ -176,8 +183,10 @@ class TestLayout:
                 assert tomllib.loads(layout.chunk_text(index))[key] == [entry]
 
     def test_headers_inside_strings_are_text(self) -> None:
-        text = ('a = """\n[[components]]\n"""\nb = \'\'\'\n[x]\n\'\'\'\n'
-                'c = "[y]"  # [z]\nd = [\n  [1],\n  ["[w]"],\n]\n[[components]]\nname = "n"\n')
+        text = (
+            "a = \"\"\"\n[[components]]\n\"\"\"\nb = '''\n[x]\n'''\n"
+            'c = "[y]"  # [z]\nd = [\n  [1],\n  ["[w]"],\n]\n[[components]]\nname = "n"\n'
+        )
         layout = toml_layout.split(text)
         assert layout is not None
         assert [(c.key, c.entry) for c in layout.chunks] == [(None, False), ("components", True)]
@@ -188,15 +197,22 @@ class TestLayout:
         layout = toml_layout.split(text)
         assert layout is not None
         assert [layout.chunk_text(i) for i in range(len(layout.chunks))] == [
-            "", "[[c]]\n[[c.s]]\n[c.t]\n", "[[c]]\n", "[d]\n[d.e]\n"]
+            "",
+            "[[c]]\n[[c.s]]\n[c.t]\n",
+            "[[c]]\n",
+            "[d]\n[d.e]\n",
+        ]
         assert layout.entries == {"c": [1, 2]} and layout.tables == {"d": 3}
 
-    @pytest.mark.parametrize("text", [
-        '["quoted"]\n',  # a quoted key: not read here
-        "[[ a . b ]]\n",  # spaces in a header: tomlkit may respell it
-        "[a]\n[b]\n[a.c]\n",  # a table in two places
-        "x = {a = 1}\n",  # an inline table
-    ])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            '["quoted"]\n',  # a quoted key: not read here
+            "[[ a . b ]]\n",  # spaces in a header: tomlkit may respell it
+            "[a]\n[b]\n[a.c]\n",  # a table in two places
+            "x = {a = 1}\n",  # an inline table
+        ],
+    )
     def test_shapes_it_leaves_to_tomlkit(self, text: str) -> None:
         tomllib.loads(text)  # valid TOML all the same
         assert toml_layout.split(text) is None

@@ -17,8 +17,13 @@ PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
 
 def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.com",
-                           *args], cwd=cwd, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout
 
 
@@ -48,7 +53,8 @@ class TestPreCommitHook:
         (plans / "service").mkdir(parents=True)
         (plans / "service" / "rollback-plan.toml").write_bytes(EXAMPLE.read_bytes())
         (plans / "bad-plan.toml").write_text(
-            EXAMPLE.read_text().replace('threshold = "Any severity"', 'threshold = ""'))
+            EXAMPLE.read_text().replace('threshold = "Any severity"', 'threshold = ""')
+        )
         (plans / "plans").mkdir()
         (plans / "plans" / "api.toml").write_bytes(EXAMPLE.read_bytes())
         (plans / "pyproject.toml").write_text("[project]\nname = 'not-a-plan'\n")
@@ -56,9 +62,14 @@ class TestPreCommitHook:
         git(plans, "add", "-A")
         env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
         started = time.monotonic()
-        done = subprocess.run([str(PRE_COMMIT), "try-repo", str(hook_repo),
-                               "rollback-tui-check", "--all-files"], cwd=plans, env=env,
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [str(PRE_COMMIT), "try-repo", str(hook_repo), "rollback-tui-check", "--all-files"],
+            cwd=plans,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         took = time.monotonic() - started
         out = done.stdout + done.stderr
         assert done.returncode == 1, out

@@ -28,9 +28,11 @@ AT = dt.datetime(2026, 11, 21, 3, 4, 5, tzinfo=dt.UTC)
 NOT_TEXT = {"id", "event"}
 OPTIONAL_TEXT = {"command", "owner", "done_by", "item", "text"}
 
-SETTINGS = settings(max_examples=80, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow,
-                                           HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 # Any text, with the characters that matter here made likely: controls, line ends,
 # Markdown and TOML syntax.
 TRICKY = st.sampled_from(list("\x1b\x00\x07\x7f\x85\x9b\r\n\t |`\\\"'#[]<>&*_~-=+.1!$"))
@@ -51,8 +53,9 @@ def text_fields(model: BaseModel, where: str = "plan") -> Iterator[tuple[BaseMod
                     yield from text_fields(sub, f"{path}[{i}]")
         elif name in NOT_TEXT or isinstance(value, Enum):
             continue
-        elif isinstance(value, str) or (value is None and name in OPTIONAL_TEXT
-                                        and info.default is None):
+        elif isinstance(value, str) or (
+            value is None and name in OPTIONAL_TEXT and info.default is None
+        ):
             yield model, name, path
 
 
@@ -82,11 +85,14 @@ N_FIELDS = len(list(text_fields(full_plan())))
 
 class TestTextSurvivesFiles:
     @SETTINGS
-    @given(everywhere=TEXT,
-           some=st.dictionaries(st.integers(0, N_FIELDS - 1), TEXT, max_size=6),
-           fresh=st.booleans())
-    def test_any_text_in_any_field_round_trips(self, folder: Path, everywhere: str,
-                                               some: dict[int, str], fresh: bool) -> None:
+    @given(
+        everywhere=TEXT,
+        some=st.dictionaries(st.integers(0, N_FIELDS - 1), TEXT, max_size=6),
+        fresh=st.booleans(),
+    )
+    def test_any_text_in_any_field_round_trips(
+        self, folder: Path, everywhere: str, some: dict[int, str], fresh: bool
+    ) -> None:
         """Whatever text is in whichever field, save then load gives it back cleaned."""
         path = folder / "plan.toml"
         path.unlink(missing_ok=True)
@@ -106,8 +112,9 @@ class TestTextSurvivesFiles:
         store.save(plan_file)
         written = path.read_bytes()
         for loaded in (store.load(path).plan, store.read_plan(path)[0]):
-            assert {where: getattr(owner, name)
-                    for owner, name, where in text_fields(loaded)} == wanted
+            assert {
+                where: getattr(owner, name) for owner, name, where in text_fields(loaded)
+            } == wanted
         store.save(store.load(path))
         assert path.read_bytes() == written
 
@@ -139,8 +146,9 @@ ROW = st.tuples(TEXT, TEXT, TEXT)
 class TestTablesKeepTheirShape:
     @SETTINGS
     @given(triggers=st.lists(ROW, max_size=5), contacts=st.lists(ROW, max_size=5))
-    def test_three_columns_and_one_row_per_entry(self, triggers: list[tuple[str, str, str]],
-                                                 contacts: list[tuple[str, str, str]]) -> None:
+    def test_three_columns_and_one_row_per_entry(
+        self, triggers: list[tuple[str, str, str]], contacts: list[tuple[str, str, str]]
+    ) -> None:
         """Trigger and contact tables keep three columns and one row per entry."""
         plan = new_plan()
         plan.triggers = [Trigger(trigger=a, threshold=b, source=c) for a, b, c in triggers]
@@ -158,8 +166,12 @@ class TestTablesKeepTheirShape:
         """Text without code spans reads back from the cell exactly, its lines joined by " / "
         (invisible characters shown by their code points)."""
         plan = new_plan()
-        plan.triggers = [Trigger(trigger=a.replace("`", ""), threshold=b.replace("`", ""),
-                                 source=c.replace("`", "")) for a, b, c in [cells]]
+        plan.triggers = [
+            Trigger(
+                trigger=a.replace("`", ""), threshold=b.replace("`", ""), source=c.replace("`", "")
+            )
+            for a, b, c in [cells]
+        ]
         tokens = MD.parse(render_markdown(plan))
         row = [i for i, t in enumerate(tokens) if t.type == "td_open"][:3]
         got = [cell_text(tokens[i + 1]) for i in row]
@@ -171,17 +183,30 @@ class TestTablesKeepTheirShape:
         assert got == want
 
 
-H2 = ["Assumptions & Data Safety", "Rollback Triggers", "Rollback Decision Criteria",
-      "Rollback Procedure", "Component Rollback Steps", "Communication Plan",
-      "Post-Rollback Actions", "Post-Incident Follow-Up", "Emergency Contacts", "Timeline"]
+H2 = [
+    "Assumptions & Data Safety",
+    "Rollback Triggers",
+    "Rollback Decision Criteria",
+    "Rollback Procedure",
+    "Component Rollback Steps",
+    "Communication Plan",
+    "Post-Rollback Actions",
+    "Post-Incident Follow-Up",
+    "Emergency Contacts",
+    "Timeline",
+]
 
 
 class TestRenderNeverFails:
     @SETTINGS
-    @given(everywhere=TEXT, ticked=st.sets(st.integers(0, 60), max_size=10),
-           choice=st.sampled_from(list(ProcedureChoice)))
-    def test_any_plan_renders(self, everywhere: str, ticked: set[int],
-                              choice: ProcedureChoice) -> None:
+    @given(
+        everywhere=TEXT,
+        ticked=st.sets(st.integers(0, 60), max_size=10),
+        choice=st.sampled_from(list(ProcedureChoice)),
+    )
+    def test_any_plan_renders(
+        self, everywhere: str, ticked: set[int], choice: ProcedureChoice
+    ) -> None:
         """Any text anywhere, any ticks: the plan renders, with the same sections."""
         plan = full_plan()
         plan.procedure.choice = choice
@@ -191,8 +216,9 @@ class TestRenderNeverFails:
         for n in ticked:
             set_done(plan, items[n % len(items)][2].id, True, everywhere, at=AT)
         tokens = MD.parse(render_markdown(plan))
-        heads = [(t.tag, tokens[i + 1].content) for i, t in enumerate(tokens)
-                 if t.type == "heading_open"]
+        heads = [
+            (t.tag, tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"
+        ]
         assert [tag for tag, _ in heads].count("h1") == 1
         assert [content for tag, content in heads if tag == "h2"] == H2
         assert len(tables(tokens)) == 3
@@ -201,10 +227,17 @@ class TestRenderNeverFails:
 
 class TestPlainTextFastPath:
     @settings(max_examples=400, deadline=None)
-    @given(text=st.one_of(TEXT, st.text(st.characters(codec="ascii"), max_size=12),
-                          st.text(st.sampled_from(list("ab 1٣.)#=+>-_`|\n")), max_size=8)),
-           table=st.booleans(), hashes=st.booleans())
+    @given(
+        text=st.one_of(
+            TEXT,
+            st.text(st.characters(codec="ascii"), max_size=12),
+            st.text(st.sampled_from(list("ab 1٣.)#=+>-_`|\n")), max_size=8),
+        ),
+        table=st.booleans(),
+        hashes=st.booleans(),
+    )
     def test_inline_is_the_full_escaping(self, text: str, table: bool, hashes: bool) -> None:
         """Text taken by the shortcut for plain text comes out as the full escaping has it."""
-        assert markdown_text.inline(text, table=table, hashes=hashes) == \
-            markdown_text._inline(text, table=table, hashes=hashes)
+        assert markdown_text.inline(text, table=table, hashes=hashes) == markdown_text._inline(
+            text, table=table, hashes=hashes
+        )

@@ -97,8 +97,11 @@ def plain(token: Token) -> str:
 
 def headings(tokens: list[Token], level: int | None = None) -> list[str]:
     """The text of every heading (of *level*), in order."""
-    return [plain(tokens[i + 1]) for i, t in enumerate(tokens)
-            if t.type == "heading_open" and (level is None or t.tag == f"h{level}")]
+    return [
+        plain(tokens[i + 1])
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and (level is None or t.tag == f"h{level}")
+    ]
 
 
 def tables(tokens: list[Token]) -> list[list[list[str]]]:
@@ -156,8 +159,15 @@ def example_plan() -> Plan:
 
 def busy_plan(text: str) -> Plan:
     """A plan with *text* in every kind of place the renderer writes user text."""
-    plan = new_plan(title=text, incident=text, version=text, target_version=text,
-                    feature_flag=text, db_impact=True, components=[text, "api"])
+    plan = new_plan(
+        title=text,
+        incident=text,
+        version=text,
+        target_version=text,
+        feature_flag=text,
+        db_impact=True,
+        components=[text, "api"],
+    )
     plan.incident_link = text
     plan.triggers = [Trigger(trigger=text, threshold=text, source=text) for _ in range(3)]
     plan.contacts = [Contact(role=text, name=text, contact=text) for _ in range(2)]
@@ -184,10 +194,23 @@ class TestSections:
         plan = example_plan()
         set_done(plan, "a-1", True, "sam", at=AT)
         keys = [s.key for s in render_sections(plan)]
-        assert keys == ["header", "assumptions", "triggers", "decision", "option-a",
-                        "option-b", "components", "component-0", "component-1",
-                        "component-2", "communications", "post-rollback", "followup",
-                        "contacts", "timeline"]
+        assert keys == [
+            "header",
+            "assumptions",
+            "triggers",
+            "decision",
+            "option-a",
+            "option-b",
+            "components",
+            "component-0",
+            "component-1",
+            "component-2",
+            "communications",
+            "post-rollback",
+            "followup",
+            "contacts",
+            "timeline",
+        ]
 
     def test_document_is_the_sections_joined(self) -> None:
         """The document is the sections' Markdown, each ending in a newline, joined."""
@@ -276,7 +299,9 @@ class TestHeadings:
         plan.procedure.option_a_estimate = "  "
         plan.procedure.option_b_estimate = ""
         assert headings(parse(render_markdown(plan)), 3)[:2] == [
-            "Option A: Feature Flag Rollback", "Option B: Deployment Rollback"]
+            "Option A: Feature Flag Rollback",
+            "Option B: Deployment Rollback",
+        ]
 
     def test_component_headings_use_the_names(self) -> None:
         """Each component has its own heading, in plan order, under the steps heading."""
@@ -290,7 +315,8 @@ class TestTriggerTable:
         tokens = parse(render_markdown(example_plan()))
         start = next(i for i, t in enumerate(tokens) if t.type == "table_open")
         assert tokens[start - 2].content == (
-            "Initiate rollback immediately if ANY of these conditions are met:")
+            "Initiate rollback immediately if ANY of these conditions are met:"
+        )
 
     def test_rows_match_the_triggers(self) -> None:
         """One row per trigger, three columns, under the template's header."""
@@ -319,8 +345,9 @@ class TestContactTable:
     def test_unfilled_contacts_show_dashes(self) -> None:
         """Contacts of a new plan render with their role and dashes for the blanks."""
         rows = tables(parse(render_markdown(new_plan())))[1][1:]
-        assert rows == [[role, "—", "—"] for role in
-                        ("Engineering Lead", "On-Call Engineer", "Product Manager")]
+        assert rows == [
+            [role, "—", "—"] for role in ("Engineering Lead", "On-Call Engineer", "Product Manager")
+        ]
 
 
 class TestTaskLists:
@@ -328,8 +355,12 @@ class TestTaskLists:
         """Every checklist item in use is one GitHub task list checkbox."""
         plan = example_plan()
         tokens = parse(render_markdown(plan), tasks=True)
-        boxes = [c for t in tokens for c in t.children or []
-                 if c.type == "html_inline" and "task-list-item-checkbox" in c.content]
+        boxes = [
+            c
+            for t in tokens
+            for c in t.children or []
+            if c.type == "html_inline" and "task-list-item-checkbox" in c.content
+        ]
         assert len(boxes) == len(plan.checklist(active=True))
 
     def test_procedure_steps_are_numbered_tasks(self) -> None:
@@ -362,21 +393,25 @@ class TestTaskLists:
         set_done(plan, "b-2", True, "sam", at=AT)
         set_done(plan, "web-frontend-1", True, "lee", at=AT)
         text = render_markdown(plan)
-        assert ("2. [x] Trigger deployment of previous version — owner: On-call engineer "
-                "_(done 2026-11-21 03:04 UTC by sam)_") in text
+        assert (
+            "2. [x] Trigger deployment of previous version — owner: On-call engineer "
+            "_(done 2026-11-21 03:04 UTC by sam)_"
+        ) in text
         assert "- [x] Revert to previous state _(done 2026-11-21 03:04 UTC by lee)_" in text
         assert text.count("[x]") == 2
 
     def test_post_rollback_groups_are_numbered_with_nested_tasks(self) -> None:
         """Post-rollback groups are a numbered list, each holding its own task list."""
         tokens = parse(render_markdown(example_plan()))
-        start = next(i for i, t in enumerate(tokens)
-                     if t.type == "heading_open" and plain(tokens[i + 1]) ==
-                     "Post-Rollback Actions")
+        start = next(
+            i
+            for i, t in enumerate(tokens)
+            if t.type == "heading_open" and plain(tokens[i + 1]) == "Post-Rollback Actions"
+        )
         assert tokens[start + 3].type == "ordered_list_open"
         depth = 0
         nested = 0
-        for t in tokens[start + 3:]:
+        for t in tokens[start + 3 :]:
             if t.type in ("bullet_list_open", "ordered_list_open"):
                 depth += 1
             elif t.type in ("bullet_list_close", "ordered_list_close"):
@@ -421,10 +456,16 @@ class TestCommands:
 
     def test_all_variables(self) -> None:
         """$VERSION, $TARGET_VERSION, $FEATURE_FLAG, $INCIDENT and $COMPONENT are replaced."""
-        plan = new_plan(version="v2", target_version="v1", feature_flag="ff", incident="INC-9",
-                        components=["api"])
-        plan.components[0].steps[0].command = (
-            "deploy $VERSION ${TARGET_VERSION} $FEATURE_FLAG $INCIDENT $COMPONENT")
+        plan = new_plan(
+            version="v2",
+            target_version="v1",
+            feature_flag="ff",
+            incident="INC-9",
+            components=["api"],
+        )
+        plan.components[0].steps[
+            0
+        ].command = "deploy $VERSION ${TARGET_VERSION} $FEATURE_FLAG $INCIDENT $COMPONENT"
         assert ("sh", "deploy v2 v1 ff INC-9 api\n") in self.fences(plan)
 
     def test_unset_variables_show_as_unset_and_lookalikes_stay(self) -> None:
@@ -432,8 +473,9 @@ class TestCommands:
         merely start like one stay as written."""
         plan = new_plan(version="v2", components=["api"])
         plan.components[0].steps[0].command = "echo $TARGET_VERSION $VERSION_OLD $VERSIONS $HOME"
-        assert ("sh", "echo ‹target version unset› $VERSION_OLD $VERSIONS $HOME\n") in \
-            self.fences(plan)
+        assert ("sh", "echo ‹target version unset› $VERSION_OLD $VERSIONS $HOME\n") in self.fences(
+            plan
+        )
         assert substitute("$VERSION.", {"VERSION": "v2"}) == "v2."
 
     def test_templates_are_text_blocks_with_variables(self) -> None:
@@ -442,7 +484,8 @@ class TestCommands:
         assert text_blocks[0] == (
             "Rolling back v2.4.0 to v2.3.1 because of: Card payments fail for some users "
             "after the checkout v2 rollout.\nIncident lead: Dana Kim. Next update in 30 "
-            "minutes.\n")
+            "minutes.\n"
+        )
         assert len(text_blocks) == 4
 
     def test_variables_in_prose_are_substituted(self) -> None:
@@ -510,8 +553,11 @@ class TestHostileText:
         assert one_line in headings(tokens, 3)
         assert tables(tokens)[0][1] == [cell] * 3
         assert tables(tokens)[1][1] == [cell] * 3
-        items = [plain(tokens[i + 2]) for i, t in enumerate(tokens)
-                 if t.type == "list_item_open" and tokens[i + 1].type == "paragraph_open"]
+        items = [
+            plain(tokens[i + 2])
+            for i, t in enumerate(tokens)
+            if t.type == "list_item_open" and tokens[i + 1].type == "paragraph_open"
+        ]
         assert f"[ ] {one_line} — owner: {one_line}" in items
 
     def test_markup_like_title_is_literal(self) -> None:
@@ -556,7 +602,8 @@ class TestEscapingHelpers:
         fence = next(t for t in tokens if t.type == "fence")
         assert fence.content == "a\n\nb\n"
         assert [t.type for t in tokens].index("fence") < [t.type for t in tokens].index(
-            "bullet_list_close")
+            "bullet_list_close"
+        )
 
     def test_inline_in_tables_turns_newlines_into_slashes(self) -> None:
         """In a table cell, a newline is " / " (no raw HTML), never a new row."""
@@ -578,14 +625,18 @@ class TestOtherContent:
         plan = example_plan()
         plan.assumptions.backups = "Nightly snapshot\nPITR for 7 days"
         tokens = parse(render_markdown(plan))
-        items = [plain(tokens[i + 2]) for i, t in enumerate(tokens)
-                 if t.type == "list_item_open" and tokens[i + 1].type == "paragraph_open"]
+        items = [
+            plain(tokens[i + 2])
+            for i, t in enumerate(tokens)
+            if t.type == "list_item_open" and tokens[i + 1].type == "paragraph_open"
+        ]
         assert "Backups: Nightly snapshot\nPITR for 7 days" in items
 
     def test_follow_up_names_owner_and_due_date(self) -> None:
         """The follow-up names the root cause analysis owner and due date."""
         assert "- **Root Cause Analysis:** Dana Kim, due 2026-11-27" in render_markdown(
-            example_plan())
+            example_plan()
+        )
         assert "owner not yet named, no due date yet" in render_markdown(new_plan())
 
     def test_timeline_rows_and_milestones(self) -> None:
@@ -598,8 +649,11 @@ class TestOtherContent:
         timeline = tables(tokens)[2]
         assert timeline[0] == ["Time (UTC)", "Who", "Event"]
         assert timeline[1] == ["2026-11-21 03:04:05", "sam", "Incident started"]
-        assert timeline[2] == ["2026-11-21 03:05:05", "sam",
-                               "Done a-1 Option A: Disable feature flag in dashboard"]
+        assert timeline[2] == [
+            "2026-11-21 03:05:05",
+            "sam",
+            "Done a-1 Option A: Disable feature flag in dashboard",
+        ]
         text = render_markdown(plan)
         assert "- **Start to first step of Option A:** 1 min" in text
         assert "- **Start to last step of Option A:** 4 min" in text

@@ -23,10 +23,18 @@ from rollback_tui.render.plain_text import render_text
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
 AT = dt.datetime(2026, 11, 21, 3, 4, 5, tzinfo=dt.UTC)
-HEADINGS = ["Assumptions & Data Safety", "Rollback Triggers", "Rollback Decision Criteria",
-            "Rollback Procedure", "Component Rollback Steps", "Communication Plan",
-            "Post-Rollback Actions", "Post-Incident Follow-Up", "Emergency Contacts",
-            "Timeline"]
+HEADINGS = [
+    "Assumptions & Data Safety",
+    "Rollback Triggers",
+    "Rollback Decision Criteria",
+    "Rollback Procedure",
+    "Component Rollback Steps",
+    "Communication Plan",
+    "Post-Rollback Actions",
+    "Post-Incident Follow-Up",
+    "Emergency Contacts",
+    "Timeline",
+]
 HOSTILE = [
     "a | b || c",
     "*emphasis* _emphasis_ **strong** ~~strike~~ `code` [link](https://x.io) <b>x</b>",
@@ -46,8 +54,9 @@ def example() -> Plan:
 
 def busy_plan(text: str) -> Plan:
     """A plan with *text* in the places the text form writes user text."""
-    plan = new_plan(title=text, incident=text, version="v2", feature_flag="ff",
-                    components=[text, "api"])
+    plan = new_plan(
+        title=text, incident=text, version="v2", feature_flag="ff", components=[text, "api"]
+    )
     plan.triggers = [Trigger(trigger=text, threshold=text, source=text)]
     plan.contacts = [Contact(role=text, name=text, contact=text)]
     plan.assumptions.backups = text
@@ -64,8 +73,11 @@ def busy_plan(text: str) -> Plan:
 def underlined(text: str) -> list[str]:
     """The lines the text form underlines (its headings)."""
     lines = text.split("\n")
-    return [line for line, under in itertools.pairwise(lines)
-            if line and re.fullmatch(r"=+|-+", under) and len(under) == len(line)]
+    return [
+        line
+        for line, under in itertools.pairwise(lines)
+        if line and re.fullmatch(r"=+|-+", under) and len(under) == len(line)
+    ]
 
 
 class TestPlainText:
@@ -78,8 +90,10 @@ class TestPlainText:
         """Nothing a ticket system would show raw: no backslashes, pipes, fences or **."""
         text = render_text(example())
         assert "\\" not in text and "|" not in text and "```" not in text and "**" not in text
-        assert "- Error rate spike — threshold: >0.5% increase over baseline; monitoring " \
-               "source: Error tracking" in text
+        assert (
+            "- Error rate spike — threshold: >0.5% increase over baseline; monitoring "
+            "source: Error tracking" in text
+        )
         assert "- Engineering Lead — name: Dana Kim; contact: @dana on Slack, +1 555 0100" in text
 
     def test_checkboxes_and_ticks(self) -> None:
@@ -95,8 +109,10 @@ class TestPlainText:
         """A step's command sits indented under it, its values quoted as in the Markdown."""
         plan = new_plan(deployment_type="canary", components=["web|edge `canary` "])
         text = render_text(plan)
-        assert ("- [ ] Revert to previous state\n"
-                "      kubectl argo rollouts undo 'web|edge `canary` '\n") in text
+        assert (
+            "- [ ] Revert to previous state\n"
+            "      kubectl argo rollouts undo 'web|edge `canary` '\n"
+        ) in text
         line = next(x for x in text.split("\n") if "rollouts undo 'web" in x)
         assert shlex.split(line)[-1] == "web|edge `canary` "
 
@@ -155,8 +171,9 @@ class TestCommandLine:
     def test_render_text_to_a_file(self, tmp_path: Path) -> None:
         """-o writes the plain text to the file."""
         out = tmp_path / "plan.txt"
-        result = CliRunner().invoke(main, ["render", str(EXAMPLE), "--format", "text",
-                                           "-o", str(out)])
+        result = CliRunner().invoke(
+            main, ["render", str(EXAMPLE), "--format", "text", "-o", str(out)]
+        )
         assert result.exit_code == 0
         assert out.read_text() == render_text(example())
 

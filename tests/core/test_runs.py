@@ -75,7 +75,10 @@ class TestReset:
         assert unknown == []
         assert run_plan.run is not None
         assert (run_plan.run.kind, run_plan.run.label, run_plan.run.plan) == (
-            "incident", "INC-4821", "plan.toml")
+            "incident",
+            "INC-4821",
+            "plan.toml",
+        )
         assert (run_plan.run.started, run_plan.run.ended) == (T0, at(9))
         assert run_plan.timeline == before.timeline
         assert run_plan.item("b-4").state == "skipped"  # type: ignore[union-attr]
@@ -84,12 +87,14 @@ class TestReset:
         assert archive.with_suffix(".md").read_text() == render_markdown(run_plan)
         after, _ = store.read_plan(ran)
         assert after.timeline == [] and states(after) == {"open"}
-        assert [i.text for _, _, i in after.checklist()] == \
-            [i.text for _, _, i in before.checklist()]
+        assert [i.text for _, _, i in after.checklist()] == [
+            i.text for _, _, i in before.checklist()
+        ]
         assert (ran.parent / "plan.md").read_text() == render_markdown(after)
 
     def test_cut_short_between_archive_and_clear_then_finished(
-            self, ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self, ran: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """The plan's write fails after the archive was written: the plan keeps its run and
         the archive is complete; a second reset clears it, with no second archive."""
         original = store.save
@@ -202,30 +207,35 @@ class TestReviewDates:
         """90 days after it was written: both warnings, with their dates."""
         result = run("check", plan_path, "--as-of", "2027-02-19")
         assert result.exit_code == 1
-        assert ("warning: last_reviewed: review overdue since 2027-02-18 (never reviewed "
-                "since it was written on 2026-11-20, review every 90 days)") in result.stdout
+        assert (
+            "warning: last_reviewed: review overdue since 2027-02-18 (never reviewed "
+            "since it was written on 2026-11-20, review every 90 days)"
+        ) in result.stdout
         assert "warning: last_drilled: never drilled (written on 2026-11-20)" in result.stdout
 
     def test_reviewed_and_drilled_recently(self, plan_path: Path) -> None:
         """Reviewed and drilled within the period: no warning."""
-        self.dates(plan_path, last_reviewed=dt.date(2027, 3, 1),
-                   last_drilled=dt.date(2027, 3, 2))
+        self.dates(plan_path, last_reviewed=dt.date(2027, 3, 1), last_drilled=dt.date(2027, 3, 2))
         assert run("check", plan_path, "--as-of", "2027-05-30").exit_code == 0
 
     def test_review_overdue_by_its_own_period(self, plan_path: Path) -> None:
         """review_every = 30: overdue after 30 days, with the dates in the warning."""
-        self.dates(plan_path, last_reviewed=dt.date(2027, 3, 1), review_every=30,
-                   last_drilled=dt.date(2027, 3, 2))
+        self.dates(
+            plan_path,
+            last_reviewed=dt.date(2027, 3, 1),
+            review_every=30,
+            last_drilled=dt.date(2027, 3, 2),
+        )
         result = run("check", plan_path, "--as-of", "2027-04-01")
         assert result.exit_code == 1
-        assert ("review overdue since 2027-03-31 (last reviewed 2027-03-01, review every 30 "
-                "days)") in result.stdout
+        assert (
+            "review overdue since 2027-03-31 (last reviewed 2027-03-01, review every 30 days)"
+        ) in result.stdout
         assert "last_drilled" not in result.stdout
 
     def test_last_drill_too_old(self, plan_path: Path) -> None:
         """A drill more than one period ago: a warning with its date."""
-        self.dates(plan_path, last_reviewed=dt.date(2027, 6, 1),
-                   last_drilled=dt.date(2027, 1, 5))
+        self.dates(plan_path, last_reviewed=dt.date(2027, 6, 1), last_drilled=dt.date(2027, 1, 5))
         result = run("check", plan_path, "--as-of", "2027-06-02")
         assert result.exit_code == 1
         assert "last_reviewed" not in result.stdout
@@ -252,8 +262,9 @@ class TestGoldenMarkdown:
     def test_incident_run_file(self) -> None:
         """An archived incident: the header, the Run section, the outcomes and timeline."""
         plan = incident(store.read_plan(EXAMPLE)[0])
-        archived = runs.snapshot(plan, kind="incident", label="INC-4821", ended=at(12),
-                                 plan_name="plan.toml")
+        archived = runs.snapshot(
+            plan, kind="incident", label="INC-4821", ended=at(12), plan_name="plan.toml"
+        )
         golden("run-incident.md", render_markdown(archived))
 
     def test_drill_run_file(self) -> None:
@@ -261,14 +272,23 @@ class TestGoldenMarkdown:
         plan = store.read_plan(EXAMPLE)[0]
         runs.clear_run(plan)
         record(plan, "incident-start", "kim", at=at(0))
-        for item_id, minutes in [("a-1", 0.5), ("a-2", 1), ("a-3", 1.25), ("a-4", 3),
-                                 ("b-1", 5), ("b-2", 14), ("b-3", 20), ("b-4", 22)]:
+        for item_id, minutes in [
+            ("a-1", 0.5),
+            ("a-2", 1),
+            ("a-3", 1.25),
+            ("a-4", 3),
+            ("b-1", 5),
+            ("b-2", 14),
+            ("b-3", 20),
+            ("b-4", 22),
+        ]:
             set_done(plan, item_id, True, "kim", at=at(minutes))
         failed = plan.item("b-5")
         assert failed is not None
         failed.outcome, failed.reason, failed.done_at = "failed", "health check red", at(27)
-        drill = runs.snapshot(plan, kind="drill", label="game day", ended=at(27),
-                              plan_name="plan.toml")
+        drill = runs.snapshot(
+            plan, kind="drill", label="game day", ended=at(27), plan_name="plan.toml"
+        )
         golden("run-drill.md", render_markdown(drill))
 
     def test_drilled_and_reviewed_plan(self) -> None:
@@ -312,8 +332,10 @@ class TestMarkReviewed:
             await pilot.pause()
         saved, _ = store.read_plan(path)
         assert saved.last_reviewed == T0.date()
-        assert "**Last Reviewed:** 2026-11-22 (review every 90 days)" in \
-            path.with_suffix(".md").read_text()
+        assert (
+            "**Last Reviewed:** 2026-11-22 (review every 90 days)"
+            in path.with_suffix(".md").read_text()
+        )
 
 
 class TestNewRunInTheChecklist:
@@ -360,16 +382,24 @@ class TestImportOfDates:
         plan, unplaced = parse_markdown((GOLDEN / "plan-drilled.md").read_text())
         assert unplaced == []
         assert (plan.last_reviewed, plan.review_every, plan.last_drilled) == (
-            dt.date(2026, 11, 21), 90, dt.date(2026, 11, 22))
+            dt.date(2026, 11, 21),
+            90,
+            dt.date(2026, 11, 22),
+        )
         assert (plan.procedure.option_a_estimate, plan.procedure.option_b_estimate) == (
-            "~1 minute", "~15-30 minutes")
+            "~1 minute",
+            "~15-30 minutes",
+        )
 
     def test_a_date_that_is_not_one_is_kept_as_unplaced(self) -> None:
         """A header date that is not a date is kept as unplaced text, not guessed."""
         from rollback_tui.importing.reader import parse_markdown
 
-        text = (GOLDEN / "plan-drilled.md").read_text().replace(
-            "**Last Drilled:** 2026-11-22", "**Last Drilled:** last spring")
+        text = (
+            (GOLDEN / "plan-drilled.md")
+            .read_text()
+            .replace("**Last Drilled:** 2026-11-22", "**Last Drilled:** last spring")
+        )
         plan, unplaced = parse_markdown(text)
         assert plan.last_drilled is None
         assert [u.text for u in unplaced] == ["Last Drilled: last spring"]
@@ -389,8 +419,9 @@ def test_plain_text_of_a_run_file_and_a_drilled_plan() -> None:
     from rollback_tui.render.plain_text import render_text
 
     plan = incident(store.read_plan(EXAMPLE)[0])
-    text = render_text(runs.snapshot(plan, kind="incident", label="INC-4821", ended=at(9),
-                                     plan_name="plan.toml"))
+    text = render_text(
+        runs.snapshot(plan, kind="incident", label="INC-4821", ended=at(9), plan_name="plan.toml")
+    )
     assert "Run\n---\n\nKind: Incident\nLabel: INC-4821\nPlan: plan.toml\n" in text
     assert "Duration: 9 min\nOutcomes: 2 done, 1 skipped, 0 failed, 33 open\n" in text
     plan.last_drilled, plan.procedure.option_b_drilled = dt.date(2026, 11, 22), 22 * 60

@@ -30,11 +30,16 @@ def schema_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def validate(schema: Path, plan: Path) -> subprocess.CompletedProcess[str]:
     """check-jsonschema (from PyPI, in the test extras) on the plan's TOML."""
-    assert VALIDATOR.exists() or shutil.which("check-jsonschema"), \
+    assert VALIDATOR.exists() or shutil.which("check-jsonschema"), (
         "check-jsonschema is missing: install the test extras (make .venv/.installed)"
+    )
     command = str(VALIDATOR) if VALIDATOR.exists() else "check-jsonschema"
-    return subprocess.run([command, "--schemafile", str(schema), str(plan)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [command, "--schemafile", str(schema), str(plan)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 class TestSchema:
@@ -42,8 +47,10 @@ class TestSchema:
         """Draft 2020-12, every plan field, descriptions from the attribute docstrings."""
         schema = json.loads(schema_file.read_text())
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-        assert schema["properties"]["version"]["description"] == \
-            "The live version being rolled back ($VERSION)."
+        assert (
+            schema["properties"]["version"]["description"]
+            == "The live version being rolled back ($VERSION)."
+        )
         item = schema["$defs"]["ChecklistItem"]["properties"]
         assert item["done_at"]["anyOf"][0]["format"] == "date-time"
         assert "pattern" in item["id"]
@@ -56,8 +63,9 @@ class TestSchema:
         models = [schema, *schema["$defs"].values()]
         for model in models:
             for name, prop in model.get("properties", {}).items():
-                described = "description" in prop or "$ref" in prop or \
-                    "$ref" in prop.get("items", {})
+                described = (
+                    "description" in prop or "$ref" in prop or "$ref" in prop.get("items", {})
+                )
                 assert described, (model["title"], name)
         assert all("description" in model for model in schema["$defs"].values())
 
@@ -66,13 +74,17 @@ class TestSchema:
         done = validate(schema_file, EXAMPLE)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    @pytest.mark.parametrize(("old", "new", "where"), [
-        ("db_impact = true", 'db_impact = "maybe"', "$.db_impact"),
-        ('deployment_type = "rolling"', 'deployment_type = "big-bang"', "$.deployment_type"),
-        ('name = "Dana Kim"', "name = 7", "$.contacts[0].name"),
-    ])
-    def test_validator_rejects_a_wrong_type(self, schema_file: Path, tmp_path: Path,
-                                            old: str, new: str, where: str) -> None:
+    @pytest.mark.parametrize(
+        ("old", "new", "where"),
+        [
+            ("db_impact = true", 'db_impact = "maybe"', "$.db_impact"),
+            ('deployment_type = "rolling"', 'deployment_type = "big-bang"', "$.deployment_type"),
+            ('name = "Dana Kim"', "name = 7", "$.contacts[0].name"),
+        ],
+    )
+    def test_validator_rejects_a_wrong_type(
+        self, schema_file: Path, tmp_path: Path, old: str, new: str, where: str
+    ) -> None:
         """A wrong type or value is reported at its field."""
         plan = tmp_path / "plan.toml"
         plan.write_text(EXAMPLE.read_text().replace(old, new, 1))
@@ -86,8 +98,9 @@ class TestSchemaDirective:
         """`new --schema` starts the file with the directive; a whole-file save and a tick
         (a patched save) keep it; the validator accepts the new plan."""
         path = tmp_path / "plan.toml"
-        result = CliRunner().invoke(main, ["new", str(path), "--title", "t",
-                                           "--schema", str(schema_file)])
+        result = CliRunner().invoke(
+            main, ["new", str(path), "--title", "t", "--schema", str(schema_file)]
+        )
         assert result.exit_code == 0, result.output
         first = f"#:schema {schema_file}"
         assert path.read_text().splitlines()[0] == first
@@ -100,8 +113,9 @@ class TestSchemaDirective:
         assert text.splitlines()[0] == first and 'title = "changed"' in text
         assert validate(schema_file, path).returncode == 0
 
-    def test_user_config_names_it_for_every_new_plan(self, tmp_path: Path,
-                                                     private_user_dirs: Path) -> None:
+    def test_user_config_names_it_for_every_new_plan(
+        self, tmp_path: Path, private_user_dirs: Path
+    ) -> None:
         """`plan_schema` in the user config: `new` and the wizard's new plans start with
         the directive; an existing plan is opened as it is."""
         from rollback_tui.ui.factory import open_plan

@@ -24,19 +24,25 @@ ZWSP = "\u200b"
 # The places a value can stand in a command: bare, in a word, inside double and single
 # quotes (the defaults use all of them).
 TEMPLATES = [
-    ("kubectl argo rollouts undo $COMPONENT", lambda v: ["kubectl", "argo", "rollouts",
-                                                         "undo", v]),
-    ("kubectl rollout undo deployment/${COMPONENT}", lambda v: ["kubectl", "rollout", "undo",
-                                                                f"deployment/{v}"]),
-    ('curl -X POST "$URL/features/$COMPONENT/environments/off"',
-     lambda v: ["curl", "-X", "POST", f"$URL/features/{v}/environments/off"]),
-    ("kubectl patch service x -p '{\"color\":\"$COMPONENT\"}'",
-     lambda v: ["kubectl", "patch", "service", "x", "-p", f'{{"color":"{v}"}}']),
+    ("kubectl argo rollouts undo $COMPONENT", lambda v: ["kubectl", "argo", "rollouts", "undo", v]),
+    (
+        "kubectl rollout undo deployment/${COMPONENT}",
+        lambda v: ["kubectl", "rollout", "undo", f"deployment/{v}"],
+    ),
+    (
+        'curl -X POST "$URL/features/$COMPONENT/environments/off"',
+        lambda v: ["curl", "-X", "POST", f"$URL/features/{v}/environments/off"],
+    ),
+    (
+        'kubectl patch service x -p \'{"color":"$COMPONENT"}\'',
+        lambda v: ["kubectl", "patch", "service", "x", "-p", f'{{"color":"{v}"}}'],
+    ),
 ]
 # Values as hostile as hypothesis makes them, with shell syntax made likely.
 SHELL_CHARS = st.sampled_from(list("|&;<>()$`\\\"' \t\n*?[]#~=%!{}\u202e\u200b-"))
-VALUE = st.text(st.one_of(st.characters(exclude_categories=["Cs"]), SHELL_CHARS),
-                min_size=1, max_size=30).map(clean_text)
+VALUE = st.text(
+    st.one_of(st.characters(exclude_categories=["Cs"]), SHELL_CHARS), min_size=1, max_size=30
+).map(clean_text)
 
 
 def fences(markdown: str) -> list[str]:
@@ -46,8 +52,11 @@ def fences(markdown: str) -> list[str]:
 def commands(plan: Plan, component: int = 0) -> list[str]:
     """The component's commands as the Markdown shows them."""
     variables = plan.variables(plan.components[component].name)
-    return [substitute_command(step.command, variables)
-            for step in plan.components[component].steps if step.command]
+    return [
+        substitute_command(step.command, variables)
+        for step in plan.components[component].steps
+        if step.command
+    ]
 
 
 class TestQuotedValues:
@@ -55,61 +64,77 @@ class TestQuotedValues:
         """The name from the report no longer runs a pipe and a command substitution."""
         plan = new_plan(deployment_type="canary", components=[HOSTILE_NAME])
         assert commands(plan)[0] == "kubectl argo rollouts undo 'web|edge `canary` '"
-        assert "kubectl argo rollouts undo 'web|edge `canary` '\n" in fences(
-            render_markdown(plan))
+        assert "kubectl argo rollouts undo 'web|edge `canary` '\n" in fences(render_markdown(plan))
 
     def test_plain_names_stay_as_written(self) -> None:
         """Letters, digits and -._/:@ need no quotes, so ordinary plans read as before."""
-        plan = new_plan(version="v2.4.0+b7", target_version="registry/app:v2.3.1@sha256-1",
-                        feature_flag="checkout_v2", incident="INC-42",
-                        components=["payments-worker"])
-        plan.components[0].steps[0].command = (
-            "deploy $TARGET_VERSION $FEATURE_FLAG $INCIDENT $COMPONENT $VERSION")
+        plan = new_plan(
+            version="v2.4.0+b7",
+            target_version="registry/app:v2.3.1@sha256-1",
+            feature_flag="checkout_v2",
+            incident="INC-42",
+            components=["payments-worker"],
+        )
+        plan.components[0].steps[
+            0
+        ].command = "deploy $TARGET_VERSION $FEATURE_FLAG $INCIDENT $COMPONENT $VERSION"
         assert commands(plan)[0] == (
-            "deploy registry/app:v2.3.1@sha256-1 checkout_v2 INC-42 payments-worker "
-            "'v2.4.0+b7'")
+            "deploy registry/app:v2.3.1@sha256-1 checkout_v2 INC-42 payments-worker 'v2.4.0+b7'"
+        )
 
     def test_every_variable_is_quoted(self) -> None:
         """$VERSION, $TARGET_VERSION, $FEATURE_FLAG and $INCIDENT are quoted like $COMPONENT."""
-        plan = new_plan(version="a b", target_version="c;d", feature_flag="e&f",
-                        incident="it's down", components=["g>h"])
-        plan.components[0].steps[0].command = (
-            "x $VERSION $TARGET_VERSION ${FEATURE_FLAG} $INCIDENT $COMPONENT")
+        plan = new_plan(
+            version="a b",
+            target_version="c;d",
+            feature_flag="e&f",
+            incident="it's down",
+            components=["g>h"],
+        )
+        plan.components[0].steps[
+            0
+        ].command = "x $VERSION $TARGET_VERSION ${FEATURE_FLAG} $INCIDENT $COMPONENT"
         assert shlex.split(commands(plan)[0]) == ["x", "a b", "c;d", "e&f", "it's down", "g>h"]
 
     def test_inside_double_quotes_the_value_is_closed_in(self) -> None:
         """In "…", the value goes between closed and reopened quotes: no $, ` or ! acts."""
         got = substitute_command('curl "$U/f/$FEATURE_FLAG/off"', {"FEATURE_FLAG": "$(id) !x"})
-        assert got == "curl \"$U/f/\"'$(id) !x'\"/off\""
+        assert got == 'curl "$U/f/"\'$(id) !x\'"/off"'
 
     def test_no_empty_quotes_are_left_at_the_ends_of_a_double_quoted_string(self) -> None:
         """A value that begins or ends a "…" string leaves no empty "" behind."""
         variables = {"COMPONENT": 'x "y', "FEATURE_FLAG": "checkout v2"}
         assert substitute_command('get "$COMPONENT"', variables) == "get 'x \"y'"
         assert substitute_command('curl "$U/f/$FEATURE_FLAG"', variables) == (
-            "curl \"$U/f/\"'checkout v2'")
+            "curl \"$U/f/\"'checkout v2'"
+        )
         assert substitute_command('a "${COMPONENT}$FEATURE_FLAG"', variables) == (
-            "a 'x \"y''checkout v2'")
+            "a 'x \"y''checkout v2'"
+        )
 
     def test_inside_single_quotes_only_a_quote_needs_care(self) -> None:
         """In '…', the value stays inside; its own single quote is closed and reopened."""
-        got = substitute_command("-p '{\"c\":\"$COMPONENT\"}'", {"COMPONENT": "it's a|b"})
+        got = substitute_command('-p \'{"c":"$COMPONENT"}\'', {"COMPONENT": "it's a|b"})
         assert got == "-p '{\"c\":\"it'\\''s a|b\"}'"
 
     def test_unset_plan_variables_show_as_unset(self) -> None:
         """A plan variable with no value shows as unset (a shell would expand a raw
         $TARGET_VERSION to nothing); other shell variables stay as written."""
         assert substitute_command("echo $TARGET_VERSION $HOME", {"VERSION": "a b"}) == (
-            "echo ‹target version unset› $HOME")
+            "echo ‹target version unset› $HOME"
+        )
 
-    @pytest.mark.parametrize("template", [
-        "printf '<%s>' $COMPONENT",
-        'printf "<%s>" "$(printf %s "$COMPONENT")"',
-        'printf "<%s>" "`printf %s $COMPONENT`"',
-    ])
+    @pytest.mark.parametrize(
+        "template",
+        [
+            "printf '<%s>' $COMPONENT",
+            'printf "<%s>" "$(printf %s "$COMPONENT")"',
+            'printf "<%s>" "`printf %s $COMPONENT`"',
+        ],
+    )
     def test_a_real_shell_prints_the_value(self, template: str) -> None:
         """sh runs the command with the value as one argument, wherever it stands."""
-        value = "a|b `c` $HOME \\ \"q\" it's\nnext"
+        value = 'a|b `c` $HOME \\ "q" it\'s\nnext'
         command = substitute_command(template, {"COMPONENT": value})
         run = subprocess.run(["sh", "-c", command], capture_output=True, text=True, check=True)
         assert run.stdout == f"<{value}>"
@@ -117,7 +142,8 @@ class TestQuotedValues:
     @settings(max_examples=300, deadline=None)
     @given(value=VALUE, template=st.sampled_from(TEMPLATES))
     def test_any_value_is_one_word_and_never_an_operator(
-            self, value: str, template: tuple[str, object]) -> None:
+        self, value: str, template: tuple[str, object]
+    ) -> None:
         """Parsed as a shell would, the copied command has the value as one word."""
         command, words = template
         copied = substitute_command(command, {"COMPONENT": value}).strip()
@@ -126,7 +152,6 @@ class TestQuotedValues:
         lexer = shlex.shlex(copied, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True
         assert list(lexer) == expected
-
 
     @settings(max_examples=150, deadline=None)
     @given(value=VALUE.filter(lambda v: "\t" not in v and strip_invisible(v).strip()))
@@ -141,14 +166,14 @@ class TestQuotedValues:
 class TestInvisibleCharacters:
     def test_removed_from_commands(self) -> None:
         """A right-to-left override in a command or a substituted value does not reach it."""
-        command = substitute_command(f"rm -rf /tmp/{RLO}gol.txt $FEATURE_FLAG",
-                                     {"FEATURE_FLAG": f"f{ZWSP}f"})
+        command = substitute_command(
+            f"rm -rf /tmp/{RLO}gol.txt $FEATURE_FLAG", {"FEATURE_FLAG": f"f{ZWSP}f"}
+        )
         assert command == "rm -rf /tmp/gol.txt ff"
 
     def test_removed_from_identifiers_in_the_markdown(self) -> None:
         """The flag name, versions and the item ids of the timeline are shown without them."""
-        plan = new_plan(feature_flag=f"check{RLO}out", version=f"v{ZWSP}2",
-                        components=["api"])
+        plan = new_plan(feature_flag=f"check{RLO}out", version=f"v{ZWSP}2", components=["api"])
         record(plan, "tick", "sam", item=f"a{RLO}-1")
         text = render_markdown(plan)
         assert "| Done `a-1` |" in text

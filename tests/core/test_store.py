@@ -24,18 +24,24 @@ OFFSET_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$
 
 # Hand edits at every level: comments, blank lines, key order, unknown keys and tables.
 HAND_EDITS = [
-    ('title = "Checkout v2"\n',
-     'title = "Checkout v2"  # what we roll back\nowner_team = "payments"\n\n'),
-    ("[assumptions]\n", "[assumptions]\n# reviewed by ops\nreviewed_by = \"ops\"\n"),
-    ('threshold = "Any severity"\n',
-     'threshold = "Any severity"\nseverity_floor = "low"   # our own key\n'),
+    (
+        'title = "Checkout v2"\n',
+        'title = "Checkout v2"  # what we roll back\nowner_team = "payments"\n\n',
+    ),
+    ("[assumptions]\n", '[assumptions]\n# reviewed by ops\nreviewed_by = "ops"\n'),
+    (
+        'threshold = "Any severity"\n',
+        'threshold = "Any severity"\nseverity_floor = "low"   # our own key\n',
+    ),
     ('[procedure]\nchoice = "both"\n', '[procedure]\n\n# both, always\nchoice = "both"\n'),
-    ('id = "b-3"\ntext = "Wait for all instances to update"\n',
-     'text = "Wait for all instances to update"\nid = "b-3"\nrunbook = "https://wiki/b3"\n'
-     '\n# a blank line above\n'),
+    (
+        'id = "b-3"\ntext = "Wait for all instances to update"\n',
+        'text = "Wait for all instances to update"\nid = "b-3"\nrunbook = "https://wiki/b3"\n'
+        "\n# a blank line above\n",
+    ),
     ('name = "payments-worker"\n', 'name = "payments-worker"\ntier = 1 # unknown\n'),
     ('id = "web-frontend-2"\n', '# step comment\nid = "web-frontend-2"\nretries = 3\n'),
-    ('[followup]\n', '[followup]\n\n\n'),
+    ("[followup]\n", "[followup]\n\n\n"),
     ('name = "Sam Patel"\n', 'pager = true\nname = "Sam Patel"\n'),
 ]
 HAND_TAIL = "\n# Our own tables, kept as they are.\n[extra]\nfoo = 1\n\n[extra.sub]\nbar = [1, 2]\n"
@@ -64,15 +70,19 @@ def opcodes(before: str, after: str) -> list[tuple[str, list[str], list[str]]]:
     """The line changes from *before* to *after*: (kind, old lines, new lines)."""
     a, b = before.splitlines(), after.splitlines()
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return [(tag, a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-            if tag != "equal"]
+    return [
+        (tag, a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+    ]
 
 
 def headers_spaced(text: str) -> bool:
     """True if every table header follows a blank line or a comment."""
     lines = text.splitlines()
-    return all(i == 0 or lines[i - 1] == "" or lines[i - 1].startswith("#")
-               for i, line in enumerate(lines) if line.startswith("["))
+    return all(
+        i == 0 or lines[i - 1] == "" or lines[i - 1].startswith("#")
+        for i, line in enumerate(lines)
+        if line.startswith("[")
+    )
 
 
 class TestRoundTrip:
@@ -101,11 +111,17 @@ class TestRoundTrip:
         assert plan_path.read_bytes() == once
 
     @pytest.mark.parametrize("deployment_type", list(DeploymentType))
-    def test_new_plan_survives_save_and_load(self, tmp_path: Path,
-                                             deployment_type: DeploymentType) -> None:
+    def test_new_plan_survives_save_and_load(
+        self, tmp_path: Path, deployment_type: DeploymentType
+    ) -> None:
         """A new plan written to disk loads back equal, with either reader."""
-        plan = new_plan(title="T", feature_flag="ff", db_impact=True, components=["a", "b"],
-                        deployment_type=deployment_type)
+        plan = new_plan(
+            title="T",
+            feature_flag="ff",
+            db_impact=True,
+            components=["a", "b"],
+            deployment_type=deployment_type,
+        )
         plan.communications.internal_template = "line 1\nline 2"
         set_done(plan, "b-1", True, "sam", at=AT)
         path = tmp_path / "plan.toml"
@@ -133,9 +149,16 @@ class TestRoundTrip:
 class TestHandEdits:
     def test_unknown_keys_are_found_at_every_level(self, tmp_path: Path) -> None:
         """Keys rollback-tui does not know are reported with where they are."""
-        expected = ["owner_team", "assumptions.reviewed_by", "triggers[3].severity_floor",
-                    "procedure.option_b[2].runbook", "components[1].tier",
-                    "components[2].steps[1].retries", "contacts[1].pager", "extra"]
+        expected = [
+            "owner_team",
+            "assumptions.reviewed_by",
+            "triggers[3].severity_floor",
+            "procedure.option_b[2].runbook",
+            "components[1].tier",
+            "components[2].steps[1].retries",
+            "contacts[1].pager",
+            "extra",
+        ]
         path = hand_edited(tmp_path)
         assert store.load(path).unknown_keys == expected
         assert store.read_plan(path)[1] == expected
@@ -154,13 +177,22 @@ class TestHandEdits:
         plan.contacts[1].name = "Sam P."
         store.save(plan_file)
         assert opcodes(before, path.read_text()) == [
-            ("replace", ['title = "Checkout v2"  # what we roll back'],
-             ['title = "Checkout v3"  # what we roll back']),
-            ("replace", ['sla = "99.9% availability; the rollback must finish within the error '
-                         'budget."'], ['sla = "99.95%"']),
+            (
+                "replace",
+                ['title = "Checkout v2"  # what we roll back'],
+                ['title = "Checkout v3"  # what we roll back'],
+            ),
+            (
+                "replace",
+                ['sla = "99.9% availability; the rollback must finish within the error budget."'],
+                ['sla = "99.95%"'],
+            ),
             ("replace", ['threshold = "Any severity"'], ['threshold = "Any"']),
-            ("replace", ['text = "Wait for all instances to update"'],
-             ['text = "Wait for every pod"']),
+            (
+                "replace",
+                ['text = "Wait for all instances to update"'],
+                ['text = "Wait for every pod"'],
+            ),
             ("replace", ['text = "Verify health/connectivity"'], ['text = "Verify health"']),
             ("replace", ['name = "Sam Patel"'], ['name = "Sam P."']),
         ]
@@ -206,8 +238,10 @@ class TestHandEdits:
         plan_file = store.load(plan_path)
         del plan_file.plan.triggers[4]
         store.save(plan_file)
-        block = ('[[triggers]]\ntrigger = "Revenue impact"\nthreshold = ">5% drop in '
-                 'conversion"\nsource = "Business metrics"\n\n')
+        block = (
+            '[[triggers]]\ntrigger = "Revenue impact"\nthreshold = ">5% drop in '
+            'conversion"\nsource = "Business metrics"\n\n'
+        )
         assert before.count(block) == 1
         assert plan_path.read_text() == before.replace(block, "")
 
@@ -221,15 +255,25 @@ class TestTickInFile:
         store.save(plan_file)
         after = plan_path.read_text()
         assert opcodes(before, after) == [
-            ("insert", [], ["done = true", "done_at = 2026-11-21T03:04:05Z",
-                            'done_by = "sam"']),
-            ("insert", [], ["", "[[timeline]]", "at = 2026-11-21T03:04:05Z", 'by = "sam"',
-                            'event = "tick"', 'item = "b-3"']),
+            ("insert", [], ["done = true", "done_at = 2026-11-21T03:04:05Z", 'done_by = "sam"']),
+            (
+                "insert",
+                [],
+                [
+                    "",
+                    "[[timeline]]",
+                    "at = 2026-11-21T03:04:05Z",
+                    'by = "sam"',
+                    'event = "tick"',
+                    'item = "b-3"',
+                ],
+            ),
         ]
         lines = after.splitlines()
         done = lines.index("done = true")
         assert lines[done - 1] == (
-            'command = "kubectl -n shop rollout status deployment/checkout-api"')
+            'command = "kubectl -n shop rollout status deployment/checkout-api"'
+        )
 
     def test_second_tick_appends_a_spaced_entry(self, plan_path: Path) -> None:
         """Each later tick appends its own event after a blank line."""
@@ -253,15 +297,19 @@ class TestTickInFile:
         changes = opcodes(before, plan_path.read_text())
         assert len(changes) == 1 and changes[0][0] == "insert"
         assert [line for line in changes[0][2] if line.startswith("event")] == [
-            'event = "tick"', 'event = "untick"']
+            'event = "tick"',
+            'event = "untick"',
+        ]
 
     def test_tick_keeps_a_comment_on_the_item(self, plan_path: Path) -> None:
         """The comment after b-2's command survives ticking b-2."""
         plan_file = store.load(plan_path)
         set_done(plan_file.plan, "b-2", True, "sam", at=AT)
         store.save(plan_file)
-        assert ('command = "helm rollback checkout 41 --wait"  # revision 41 is v2.3.1\n'
-                in plan_path.read_text())
+        assert (
+            'command = "helm rollback checkout 41 --wait"  # revision 41 is v2.3.1\n'
+            in plan_path.read_text()
+        )
 
 
 class TestFormat:
@@ -306,7 +354,6 @@ class TestFormat:
         assert step == {"id": "api-3", "text": "Check for data inconsistencies"}
         assert "rca_owner" not in data["followup"]
         assert "timeline" not in data
-
 
     def test_cleared_value_with_a_default_stays_cleared(self, plan_path: Path) -> None:
         """An emptied estimate is written as empty, not dropped and read back as the default."""
@@ -377,8 +424,12 @@ class TestAtomicWrite:
         assert link.is_symlink() and os.readlink(link) == str(Path("real") / "plan.toml")
         assert 'title = "Through the link"' in target.read_text()
         # Beside the real file: its lock, backup and Markdown, and no temporary file left.
-        assert sorted(p.name for p in real.iterdir()) == [".plan.toml.lock", "plan.md",
-                                                          "plan.toml", "plan.toml.bak"]
+        assert sorted(p.name for p in real.iterdir()) == [
+            ".plan.toml.lock",
+            "plan.md",
+            "plan.toml",
+            "plan.toml.bak",
+        ]
         assert "# Rollback Plan: Through the link" in (real / "plan.md").read_text()
         assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.toml", "real"]
 
@@ -389,7 +440,11 @@ class TestAtomicWrite:
             plan_file.plan.title = title
             store.save(plan_file)
         assert sorted(p.name for p in plan_path.parent.iterdir()) == [
-            ".plan.toml.lock", "plan.md", "plan.toml", "plan.toml.bak"]
+            ".plan.toml.lock",
+            "plan.md",
+            "plan.toml",
+            "plan.toml.bak",
+        ]
 
     def test_failed_write_leaves_no_temp_file(self, tmp_path: Path) -> None:
         """When the replace fails, the temporary file is removed and the error is clear."""
@@ -431,8 +486,9 @@ class TestMarkdownBeside:
         plan_file = store.load(plan_path)
         set_done(plan_file.plan, "a-1", True, "sam", at=AT)
         store.save(plan_file)
-        assert "1. [x] Disable feature flag in dashboard" in plan_path.with_suffix(
-            ".md").read_text()
+        assert (
+            "1. [x] Disable feature flag in dashboard" in plan_path.with_suffix(".md").read_text()
+        )
 
     def test_markdown_path(self) -> None:
         """The Markdown of any .toml path is the same name with .md."""
@@ -533,7 +589,8 @@ class TestBadFiles:
     def test_duplicate_ids_in_a_file(self, tmp_path: Path) -> None:
         """Two items with the same id in a file are reported, not silently renumbered."""
         path = tmp_path / "plan.toml"
-        path.write_text('[[procedure.option_a]]\nid = "x-1"\n\n[[procedure.option_b]]\n'
-                        'id = "x-1"\n')
+        path.write_text(
+            '[[procedure.option_a]]\nid = "x-1"\n\n[[procedure.option_b]]\nid = "x-1"\n'
+        )
         with pytest.raises(store.PlanFileError, match="'x-1' is used twice"):
             store.load(path)

@@ -20,8 +20,18 @@ from rollback_tui.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = ["rollback-ansi", "rollback-dark", "rollback-high-contrast", "rollback-light"]
-COLOUR_KEYS = ["primary", "secondary", "accent", "foreground", "background", "surface",
-               "panel", "success", "warning", "error"]
+COLOUR_KEYS = [
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "success",
+    "warning",
+    "error",
+]
 TEXT_KEYS = ["foreground", "primary", "secondary", "accent", "success", "warning", "error"]
 
 
@@ -35,8 +45,7 @@ def contrast(a: str, b: str) -> float:
             c = value / 255
             return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-        return (0.2126 * channel(parsed.r) + 0.7152 * channel(parsed.g)
-                + 0.0722 * channel(parsed.b))
+        return 0.2126 * channel(parsed.r) + 0.7152 * channel(parsed.g) + 0.0722 * channel(parsed.b)
 
     high, low = sorted([luminance(a), luminance(b)], reverse=True)
     return (high + 0.05) / (low + 0.05)
@@ -151,13 +160,18 @@ class TestBrokenThemeFiles:
         assert f"{first}: name: missing" in message
         assert f"{second}: not UTF-8 (byte 8)" in message
 
-    @pytest.mark.parametrize(("body", "reason"), [
-        ('dark = "yes"', "dark: must be true or false"),
-        ("luminosity_spread = 2", "luminosity_spread: Input should be less than or equal to 1"),
-        ('[variables]\nborder = "red; } Screen { display: none"',
-         "variables: border: failed to parse 'red; } Screen { display: none' as a color"),
-        ('[variables]\n"Bad Name" = "red"', "variables: 'Bad Name' is not a theme variable"),
-    ])
+    @pytest.mark.parametrize(
+        ("body", "reason"),
+        [
+            ('dark = "yes"', "dark: must be true or false"),
+            ("luminosity_spread = 2", "luminosity_spread: Input should be less than or equal to 1"),
+            (
+                '[variables]\nborder = "red; } Screen { display: none"',
+                "variables: border: failed to parse 'red; } Screen { display: none' as a color",
+            ),
+            ('[variables]\n"Bad Name" = "red"', "variables: 'Bad Name' is not a theme variable"),
+        ],
+    )
     def test_bad_values_are_refused(self, tmp_path: Path, body: str, reason: str) -> None:
         """Wrong types, out-of-range numbers and CSS smuggled into a variable are refused."""
         write(tmp_path, "t.toml", f'name = "t"\nprimary = "#fff"\n{body}\n')
@@ -167,9 +181,13 @@ class TestBrokenThemeFiles:
 
     def test_variables_accept_textual_forms(self, tmp_path: Path) -> None:
         """Colours with alpha, `auto N%`, keywords and text styles are valid variables."""
-        write(tmp_path, "t.toml", 'name = "t"\nprimary = "#fff"\n[variables]\n'
-              'border = "ansi_red 50%"\ntext = "auto 80%"\nlink-background = "initial"\n'
-              '"block-cursor-text-style" = "bold reverse"\n')
+        write(
+            tmp_path,
+            "t.toml",
+            'name = "t"\nprimary = "#fff"\n[variables]\n'
+            'border = "ansi_red 50%"\ntext = "auto 80%"\nlink-background = "initial"\n'
+            '"block-cursor-text-style" = "bold reverse"\n',
+        )
         load = themes.load_themes([tmp_path])
         assert load.failures == []
         assert load.get("t") is not None
@@ -212,13 +230,18 @@ class TestUserConfig:
 
     def test_round_trip_keeps_the_users_comments(self, tmp_path: Path) -> None:
         """Saving a choice changes only the theme; comments and other lines stay."""
-        path = write(tmp_path, "config.toml",
-                     "# My settings, do not lose this.\n"
-                     'theme = "rollback-dark"  # the night shift likes it\n')
+        path = write(
+            tmp_path,
+            "config.toml",
+            "# My settings, do not lose this.\n"
+            'theme = "rollback-dark"  # the night shift likes it\n',
+        )
         themes.save_theme_choice("rollback-light", path)
         text = path.read_text(encoding="utf-8")
-        assert text == ("# My settings, do not lose this.\n"
-                        'theme = "rollback-light"  # the night shift likes it\n')
+        assert text == (
+            "# My settings, do not lose this.\n"
+            'theme = "rollback-light"  # the night shift likes it\n'
+        )
         assert themes.load_config(path).theme == "rollback-light"
 
     def test_save_creates_the_folder_and_file(self, config_home: Path) -> None:
@@ -297,8 +320,17 @@ class TestThemesCommand:
 class TestWheel:
     def test_wheel_ships_the_themes(self, tmp_path: Path) -> None:
         """A built wheel holds the four theme files inside the package (under ~20 s)."""
-        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(REPO),
-                   "-w", str(tmp_path)]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            str(REPO),
+            "-w",
+            str(tmp_path),
+        ]
         if importlib.util.find_spec("hatchling") is not None:
             command.insert(-3, "--no-build-isolation")  # offline and fast
         started = time.monotonic()

@@ -14,15 +14,25 @@ from rollback_tui import store
 
 pytestmark = [
     pytest.mark.tmux,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed "
-                       "(`make test` installs it with scripts/ensure-tmux)"),
+    pytest.mark.skipif(
+        shutil.which("tmux") is None,
+        reason="tmux is not installed (`make test` installs it with scripts/ensure-tmux)",
+    ),
 ]
 
 
 def run(term: Tmux, plan: Path) -> None:
-    term.start(str(BIN), "run", "--by", "sam", str(plan),
-               env={"ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
-                    "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"]})
+    term.start(
+        str(BIN),
+        "run",
+        "--by",
+        "sam",
+        str(plan),
+        env={
+            "ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
+            "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"],
+        },
+    )
     term.wait_for(lambda s: "Overall" in s and "space Done" in s and "s Skip" in s)
 
 
@@ -59,23 +69,23 @@ class TestOutcomeKeys:
         assert "0/36 done, 1 failed" in screen
         assert state(example_plan, "a-1") == ("failed", "403 from the flag API")
 
-
     def test_a_burst_acts_in_the_order_typed(self, term: Tmux, example_plan: Path) -> None:
         """s why enter f bad enter space sent at once: skipped, failed, done, in order."""
         run(term, example_plan)
         term.keys("s", "w", "h", "y", "Enter", "f", "b", "a", "d", "Enter", "Space")
         term.wait_for(lambda s: "1/36 done, 1 skipped, 1 failed" in s)
         expected = [("skipped", "why"), ("failed", "bad"), ("done", None)]
-        poll(lambda: [state(example_plan, i) for i in ("a-1", "a-2", "a-3")] == expected,
-             what="the three outcomes saved")
+        poll(
+            lambda: [state(example_plan, i) for i in ("a-1", "a-2", "a-3")] == expected,
+            what="the three outcomes saved",
+        )
 
 
 class TestIrreversibleConfirmation:
     """The database migration (irreversible in the example) is done only once the word is
     typed."""
 
-    def test_stray_keys_do_not_confirm_the_word_does(self, term: Tmux, example_plan: Path
-                                                     ) -> None:
+    def test_stray_keys_do_not_confirm_the_word_does(self, term: Tmux, example_plan: Path) -> None:
         """space, enter, y, enter leave b-4 open; "irreversible" and enter mark it done."""
         run(term, example_plan)
         term.keys(*["Down"] * 7)
@@ -93,4 +103,6 @@ class TestIrreversibleConfirmation:
         item = plan.item("b-4")
         assert item is not None and item.state == "done" and item.done_by == "sam"
         assert (plan.timeline[-1].event, plan.timeline[-1].text) == (
-            "tick", "irreversible step confirmed")
+            "tick",
+            "irreversible step confirmed",
+        )

@@ -19,8 +19,10 @@ from rollback_tui import store
 
 pytestmark = [
     pytest.mark.tmux,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed "
-                       "(`make test` installs it with scripts/ensure-tmux)"),
+    pytest.mark.skipif(
+        shutil.which("tmux") is None,
+        reason="tmux is not installed (`make test` installs it with scripts/ensure-tmux)",
+    ),
 ]
 
 GONE_WITHIN = 2.0
@@ -40,9 +42,15 @@ def fresh_plan(tmp_path: Path, name: str) -> Path:
 
 def start(term: Tmux, mode: str, plan: Path, n: int) -> None:
     """Start the app; every other run at 160×48 rather than 80×24."""
-    term.start(str(BIN), mode, str(plan),
-               env={"ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
-                    "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"]})
+    term.start(
+        str(BIN),
+        mode,
+        str(plan),
+        env={
+            "ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
+            "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"],
+        },
+    )
     if n % 2:
         term.tmux("resize-window", "-t", "test", "-x", "160", "-y", "48")
 
@@ -54,8 +62,9 @@ def hang_up(term: Tmux, pid: int) -> None:
     while not ended(pid):
         if time.monotonic() > deadline:
             stat = Path(f"/proc/{pid}/stat").read_text(errors="replace")
-            raise AssertionError(f"the app (pid {pid}) is still running {GONE_WITHIN} s after "
-                                 f"the hang-up: {stat}")
+            raise AssertionError(
+                f"the app (pid {pid}) is still running {GONE_WITHIN} s after the hang-up: {stat}"
+            )
         time.sleep(0.05)
 
 

@@ -92,8 +92,7 @@ class TestCommandLine:
         assert runs["tick"][0] == 0
         assert runs["tick unknown id"][0] == 2
         assert visible(TITLE_AND_CLIPBOARD) in runs["tick unknown id"][1]
-        for name in ("new again", "render missing", "check broken", "check missing",
-                     "run missing"):
+        for name in ("new again", "render missing", "check broken", "check missing", "run missing"):
             code, out = runs[name]
             assert code == 2 and r"\x1b]2;PWNED-NAME" in out, (name, out)
             assert len(out.splitlines()) == 1, (name, out)
@@ -118,8 +117,9 @@ class TestCommandLine:
 class TestScreens:
     """The header, the notifications, the review's findings and the dialogs."""
 
-    async def test_header_notifications_findings_and_dialogs(self, plan: Path,
-                                                             folder: Path) -> None:
+    async def test_header_notifications_findings_and_dialogs(
+        self, plan: Path, folder: Path
+    ) -> None:
         app = make_app(plan, cursor_blink=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
@@ -137,8 +137,9 @@ class TestScreens:
                 assert_safe(message, "a notification")
             await app.screen.show_step("review")  # type: ignore[attr-defined]
             await pilot.pause(0.3)
-            prompts = [str(o.prompt) for o in app.screen.query_one(
-                "#review-findings", OptionList)._options]
+            prompts = [
+                str(o.prompt) for o in app.screen.query_one("#review-findings", OptionList)._options
+            ]
             assert any(visible(TITLE_AND_CLIPBOARD) in p for p in prompts), prompts
             for prompt in prompts:
                 assert_safe(prompt, "a finding")

@@ -18,15 +18,23 @@ from rollback_tui.store import recovery
 
 pytestmark = [
     pytest.mark.tmux,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed "
-                       "(`make test` installs it with scripts/ensure-tmux)"),
+    pytest.mark.skipif(
+        shutil.which("tmux") is None,
+        reason="tmux is not installed (`make test` installs it with scripts/ensure-tmux)",
+    ),
 ]
 
 
 def start(term: Tmux, plan: Path) -> None:
-    term.start(str(BIN), "edit", str(plan),
-               env={"ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
-                    "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"]})
+    term.start(
+        str(BIN),
+        "edit",
+        str(plan),
+        env={
+            "ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
+            "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"],
+        },
+    )
     wait_for_wizard(term)
 
 
@@ -41,15 +49,19 @@ def retitle(term: Tmux, title: str) -> None:
 class TestHangUp:
     """Signals that end the app keep the edit."""
 
-    def test_sighup_writes_the_recovery_file_and_exits(self, term: Tmux, example_plan: Path
-                                                       ) -> None:
+    def test_sighup_writes_the_recovery_file_and_exits(
+        self, term: Tmux, example_plan: Path
+    ) -> None:
         """An edit, then at once SIGHUP (the SSH link dropped): the edit is kept aside."""
         start(term, example_plan)
         retitle(term, "Checkout v2 hup")
         pid = app_pid(term)
         os.kill(pid, signal.SIGHUP)
-        poll(lambda: 'title = "Checkout v2 hup"' in kept_text(example_plan), 3,
-             "the edit in the recovery file")
+        poll(
+            lambda: 'title = "Checkout v2 hup"' in kept_text(example_plan),
+            3,
+            "the edit in the recovery file",
+        )
         poll(lambda: term.format("pane_dead") == "1", 5, "the app exited")
         assert store.load(example_plan).plan.title == "Checkout v2"
 
@@ -60,8 +72,11 @@ class TestHangUp:
         retitle(term, "Checkout v2 gone")
         pid = app_pid(term)
         term.tmux("kill-session", "-t", "test")
-        poll(lambda: 'title = "Checkout v2 gone"' in kept_text(example_plan), 3,
-             "the edit in the recovery file")
+        poll(
+            lambda: 'title = "Checkout v2 gone"' in kept_text(example_plan),
+            3,
+            "the edit in the recovery file",
+        )
         poll(lambda: ended(pid), 5, "the app ended")
 
     def test_sigterm_too(self, term: Tmux, example_plan: Path) -> None:
@@ -69,12 +84,16 @@ class TestHangUp:
         start(term, example_plan)
         retitle(term, "Checkout v2 term")
         os.kill(app_pid(term), signal.SIGTERM)
-        poll(lambda: 'title = "Checkout v2 term"' in kept_text(example_plan), 3,
-             "the edit in the recovery file")
+        poll(
+            lambda: 'title = "Checkout v2 term"' in kept_text(example_plan),
+            3,
+            "the edit in the recovery file",
+        )
         poll(lambda: term.format("pane_dead") == "1", 5, "the app exited")
 
-    def test_kill_9_loses_at_most_the_last_two_seconds(self, term: Tmux, example_plan: Path
-                                                       ) -> None:
+    def test_kill_9_loses_at_most_the_last_two_seconds(
+        self, term: Tmux, example_plan: Path
+    ) -> None:
         """No handler runs on kill -9: an edit three seconds old is in the recovery file."""
         start(term, example_plan)
         pid = app_pid(term)
@@ -88,32 +107,38 @@ class TestHangUp:
 class TestNextOpen:
     """The next open of the plan offers what was kept."""
 
-    def test_offers_and_restores_the_recovered_edit(self, term: Tmux, example_plan: Path
-                                                    ) -> None:
+    def test_offers_and_restores_the_recovered_edit(self, term: Tmux, example_plan: Path) -> None:
         """The dialog shows; Restore puts the kept title in the form, unsaved."""
-        text = example_plan.read_text().replace('title = "Checkout v2"',
-                                                'title = "Recovered [bold]title"')
+        text = example_plan.read_text().replace(
+            'title = "Checkout v2"', 'title = "Recovered [bold]title"'
+        )
         recovery.RecoveryFile.for_plan(example_plan).write(text)
         old = time.time() - 60
         os.utime(example_plan, (old, old))
-        term.start(str(BIN), "edit", str(example_plan),
-                   env={"ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"]})
+        term.start(
+            str(BIN),
+            "edit",
+            str(example_plan),
+            env={"ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"]},
+        )
         screen = term.wait_for("Unsaved edits of")
         assert "Restore them" in screen and "Show differences" in screen
         term.keys("Enter")  # Restore has the focus
         term.wait_for("Recovered [bold]title")
         term.wait_for("unsaved")
         term.keys("C-s")
-        poll(lambda: store.load(example_plan).plan.title == "Recovered [bold]title", 5,
-             "the restored title saved")
+        poll(
+            lambda: store.load(example_plan).plan.title == "Recovered [bold]title",
+            5,
+            "the restored title saved",
+        )
         assert kept_text(example_plan) == ""
 
 
 class TestTwoWriters:
     """Another writer's change survives; a held lock stops a save."""
 
-    def test_change_on_disk_survives_the_apps_save(self, term: Tmux, example_plan: Path
-                                                   ) -> None:
+    def test_change_on_disk_survives_the_apps_save(self, term: Tmux, example_plan: Path) -> None:
         """Retitled on disk while open: the save asks; Reload keeps the file's version."""
         start(term, example_plan)
         retitle(term, "Checkout v2 mine")
@@ -129,8 +154,9 @@ class TestTwoWriters:
         term.wait_for(lambda s: "Changed elsewhere" in s and "changed on disk" not in s)
         assert store.load(example_plan).plan.title == "Changed elsewhere"
 
-    def test_a_held_lock_refuses_the_save_then_it_goes_through(self, term: Tmux,
-                                                               example_plan: Path) -> None:
+    def test_a_held_lock_refuses_the_save_then_it_goes_through(
+        self, term: Tmux, example_plan: Path
+    ) -> None:
         """Another process holds the lock: the save says so and writes nothing; later, it saves."""
         holder = hold_lock(example_plan)
         try:
@@ -144,5 +170,8 @@ class TestTwoWriters:
             holder.kill()
             holder.wait()
         term.keys("C-s")
-        poll(lambda: store.load(example_plan).plan.title == "Checkout v2 locked", 5,
-             "saved once the lock was free")
+        poll(
+            lambda: store.load(example_plan).plan.title == "Checkout v2 locked",
+            5,
+            "saved once the lock was free",
+        )

@@ -20,8 +20,10 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
 
 pytestmark = [
     pytest.mark.tmux,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed "
-                       "(`make test` installs it with scripts/ensure-tmux)"),
+    pytest.mark.skipif(
+        shutil.which("tmux") is None,
+        reason="tmux is not installed (`make test` installs it with scripts/ensure-tmux)",
+    ),
 ]
 
 
@@ -32,8 +34,13 @@ class Pane:
         self.socket = f"rollback-tui-saveas-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-                              capture_output=True, text=True, check=False, timeout=10).stdout
+        return subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        ).stdout
 
     def start(self, folder: Path, *argv: str) -> None:
         command = f"cd {shlex.quote(str(folder))} && {shlex.join(argv)}"
@@ -64,9 +71,9 @@ def pane() -> Iterator[Pane]:
         server.tmux("kill-server")
 
 
-def test_two_enters_keep_the_plan_and_a_typed_name_is_used(pane: Pane, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
+def test_two_enters_keep_the_plan_and_a_typed_name_is_used(
+    pane: Pane, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Bare `rollback-tui` beside plan.toml: Save as proposes plan-2.toml; typing plan.toml
     then Enter Enter in one burst leaves plan.toml as it was; a name typed then Enter in
     one burst is saved under exactly that name."""

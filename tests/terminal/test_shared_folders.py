@@ -29,7 +29,8 @@ NOBODY = 65534
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("setpriv") is None,
-    reason="running as other users needs root and setpriv (util-linux)")
+    reason="running as other users needs root and setpriv (util-linux)",
+)
 
 # Holds a tick just before it replaces plan.toml (after the lock is taken), until told to go.
 HOLD = """
@@ -52,20 +53,31 @@ main(sys.argv[3:], prog_name="rollback-tui")
 CLI = "from rollback_tui.cli import main\nmain(sys.argv[1:], prog_name='rollback-tui')\n"
 
 
-def as_user(user: tuple[int, int, list[int]], *args: str | Path, umask: int = 0o022,
-            code: str = CLI) -> list[str]:
+def as_user(
+    user: tuple[int, int, list[int]], *args: str | Path, umask: int = 0o022, code: str = CLI
+) -> list[str]:
     """The argv running rollback-tui (or *code*) as *user* under *umask*."""
     uid, gid, groups = user
-    return ["setpriv", f"--reuid={uid}", f"--regid={gid}",
-            f"--groups={','.join(map(str, groups))}", "--", sys.executable, "-c",
-            f"import os, sys\nos.umask({umask:#o})\n{code}", *[str(a) for a in args]]
+    return [
+        "setpriv",
+        f"--reuid={uid}",
+        f"--regid={gid}",
+        f"--groups={','.join(map(str, groups))}",
+        "--",
+        sys.executable,
+        "-c",
+        f"import os, sys\nos.umask({umask:#o})\n{code}",
+        *[str(a) for a in args],
+    ]
 
 
-def run_as(user: tuple[int, int, list[int]], *args: str | Path,
-           umask: int = 0o022) -> subprocess.CompletedProcess[str]:
+def run_as(
+    user: tuple[int, int, list[int]], *args: str | Path, umask: int = 0o022
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "HOME": "/tmp"}
-    return subprocess.run(as_user(user, *args, umask=umask), capture_output=True, text=True,
-                          timeout=60, env=env)
+    return subprocess.run(
+        as_user(user, *args, umask=umask), capture_output=True, text=True, timeout=60, env=env
+    )
 
 
 @pytest.fixture
@@ -141,7 +153,11 @@ class TestLock:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "HOME": "/tmp"}
         alice = subprocess.Popen(
             as_user(ALICE, held, go, "tick", plan, "a-1", "--by", "alice", code=HOLD),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         try:
             deadline = time.monotonic() + 30
             while not held.exists():
@@ -183,8 +199,12 @@ class TestOwnership:
         plan.write_bytes((EXAMPLES / "plan.toml").read_bytes())
         os.chown(plan, NOBODY, NOBODY)
         os.chmod(plan, 0o600)
-        result = subprocess.run([sys.executable, "-m", "rollback_tui", "tick", str(plan),
-                                 "a-1"], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "rollback_tui", "tick", str(plan), "a-1"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr
         for name in ("plan.toml", "plan.toml.bak", "plan.md", ".plan.toml.lock"):
             assert owner(tmp_path / name) == (NOBODY, NOBODY, 0o600), name
@@ -212,11 +232,11 @@ class TestOwnership:
         result = run_as(BOB, "tick", plan, "a-1", "--by", "bob")
         one_line(result, "plan.toml", "belongs to", "not saved")
         assert owner(plan) == (ALICE[0], TEAM, 0o640)
-        assert {p.name: p.read_bytes() for p in shared.iterdir()
-                if not p.name.endswith(".lock")} == before
+        assert {
+            p.name: p.read_bytes() for p in shared.iterdir() if not p.name.endswith(".lock")
+        } == before
 
-    def test_a_side_file_that_would_lose_the_group_is_refused_up_front(
-            self, shared: Path) -> None:
+    def test_a_side_file_that_would_lose_the_group_is_refused_up_front(self, shared: Path) -> None:
         """Carol, outside the team, may write the plan but could not give a new plan.md
         the team's group: refused before writing, every file as it was."""
         os.chmod(shared, 0o777)
@@ -232,7 +252,8 @@ class TestOwnership:
 
 class TestSideFileLinks:
     def test_links_planted_beside_the_plan_are_replaced_not_written_through(
-            self, shared: Path, tmp_path: Path) -> None:
+        self, shared: Path, tmp_path: Path
+    ) -> None:
         """plan.md, plan.toml.bak and the lock pointing at other files: root's tick leaves
         those files as they were and writes its own files instead."""
         plan = alices_plan(shared)
@@ -244,8 +265,12 @@ class TestSideFileLinks:
             (shared / name).unlink(missing_ok=True)
             (shared / name).symlink_to(victim)
             victims[name] = victim
-        result = subprocess.run([sys.executable, "-m", "rollback_tui", "tick", str(plan),
-                                 "a-1"], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "rollback_tui", "tick", str(plan), "a-1"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr
         for name, victim in victims.items():
             assert victim.read_text() == "precious\n", name
@@ -254,8 +279,7 @@ class TestSideFileLinks:
         assert (shared / "plan.md").read_text() == render_markdown(store.load(plan).plan)
         assert owner(shared / "plan.md") == (ALICE[0], TEAM, 0o660)
 
-    def test_a_link_only_its_planter_may_replace_is_refused_up_front(
-            self, shared: Path) -> None:
+    def test_a_link_only_its_planter_may_replace_is_refused_up_front(self, shared: Path) -> None:
         """In a sticky folder (like /tmp) carol's link as plan.md cannot be replaced by
         alice: her tick is refused before writing, and the file it points at (one of
         alice's) is untouched."""
@@ -276,8 +300,7 @@ class TestSideFileLinks:
         assert victim.read_text() == "precious\n"
         assert plan.read_bytes() == before
 
-    def test_a_file_with_other_hard_links_is_not_written_in_place(
-            self, shared: Path) -> None:
+    def test_a_file_with_other_hard_links_is_not_written_in_place(self, shared: Path) -> None:
         """Alice's plan.md with a second name elsewhere: bob, who would rewrite it in
         place, refuses rather than change the other name too."""
         plan = alices_plan(shared)

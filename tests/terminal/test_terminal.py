@@ -19,19 +19,18 @@ from tmux_session import BIN, Tmux, wait_for_wizard
 
 pytestmark = [
     pytest.mark.tmux,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed "
-                       "(`make test` installs it with scripts/ensure-tmux)"),
+    pytest.mark.skipif(
+        shutil.which("tmux") is None,
+        reason="tmux is not installed (`make test` installs it with scripts/ensure-tmux)",
+    ),
 ]
-
-
 
 
 def rendered(plan: Path) -> str:
     """What `rollback-tui render PATH` prints."""
-    return subprocess.run([str(BIN), "render", str(plan)], capture_output=True, text=True,
-                          check=True, timeout=30).stdout
-
-
+    return subprocess.run(
+        [str(BIN), "render", str(plan)], capture_output=True, text=True, check=True, timeout=30
+    ).stdout
 
 
 class TestCopy:
@@ -51,8 +50,7 @@ class TestCopy:
         screen = tmux.wait_for("Copied the plan's Markdown")
         assert "set-clipboard on" in screen  # the tmux hint
 
-    def test_command_line_copy_fills_the_paste_buffer(self, tmux: Tmux, example_plan: Path
-                                                      ) -> None:
+    def test_command_line_copy_fills_the_paste_buffer(self, tmux: Tmux, example_plan: Path) -> None:
         """`rollback-tui copy PATH` in tmux: OSC 52 to the pane's terminal, and the report."""
         tmux.start(str(BIN), "copy", str(example_plan))
         assert tmux.wait_for_buffer() == rendered(example_plan)
@@ -61,21 +59,20 @@ class TestCopy:
         assert "skipped  local clipboard: no display here" in screen
 
 
-HOSTILE_PLAN = r'''schema_version = 1
+HOSTILE_PLAN = r"""schema_version = 1
 title = "Safe\u001b]0;pwned\u0007 title\u001bkpwned\u001b\\"
 incident = "Clipboard\u001b]52;c;cHduZWQ=\u0007 grab"
 incident_link = "https://example.com/\u001b]8;;https://evil.example\u0007x"
 version = "v1\u001b[2J\u001b[H"
 target_version = "v0\u009b2J"
 feature_flag = "flag\u001b]2;pwned\u001b\\"
-'''
+"""
 
 
 class TestHostileText:
     """Escape sequences in a plan's text never reach the terminal."""
 
-    def test_title_clipboard_and_screen_are_untouched(self, tmux: Tmux, tmp_path: Path
-                                                      ) -> None:
+    def test_title_clipboard_and_screen_are_untouched(self, tmux: Tmux, tmp_path: Path) -> None:
         """OSC 0/2 titles, tmux's window name, OSC 52 and CSI clears in every field: the
         pane's title and window name stay, no paste buffer appears, the text shows cleaned."""
         plan = tmp_path / "hostile.toml"
@@ -106,7 +103,7 @@ def colours(screen: str) -> set[tuple[str, ...]]:
                     found.add(("256", str(parts[i + 2])))
                     i += 3
                     continue
-                found.add(("rgb", *map(str, parts[i + 2:i + 5])))
+                found.add(("rgb", *map(str, parts[i + 2 : i + 5])))
                 i += 5
                 continue
             if 30 <= p <= 37 or 40 <= p <= 47 or 90 <= p <= 97 or 100 <= p <= 107:
@@ -135,14 +132,14 @@ class TestColourDepth:
         return tmux.screen(escapes=True)
 
     @pytest.mark.parametrize("theme", ["rollback-dark", "rollback-ansi"])
-    def test_16_colour_terminal_gets_16_colours(self, tmux: Tmux, example_plan: Path,
-                                                theme: str) -> None:
+    def test_16_colour_terminal_gets_16_colours(
+        self, tmux: Tmux, example_plan: Path, theme: str
+    ) -> None:
         """TERM=xterm-16color: only the 16 ANSI colours are sent."""
         found = colours(self.run(tmux, example_plan, theme, TERM="xterm-16color"))
         assert found and {kind for kind, *_ in found} == {"16"}
 
-    def test_256_colour_terminal_gets_no_true_colour(self, tmux: Tmux, example_plan: Path
-                                                     ) -> None:
+    def test_256_colour_terminal_gets_no_true_colour(self, tmux: Tmux, example_plan: Path) -> None:
         """TERM=xterm-256color (no COLORTERM): 256-colour codes, never 24-bit ones."""
         found = colours(self.run(tmux, example_plan, "rollback-dark", TERM="xterm-256color"))
         kinds = {kind for kind, *_ in found}
@@ -150,15 +147,16 @@ class TestColourDepth:
 
     def test_no_color_greys_a_colour_theme(self, tmux: Tmux, example_plan: Path) -> None:
         """NO_COLOR with rollback-dark: shades of grey only."""
-        found = colours(self.run(tmux, example_plan, "rollback-dark", NO_COLOR="1",
-                                 TERM="xterm-256color"))
+        found = colours(
+            self.run(tmux, example_plan, "rollback-dark", NO_COLOR="1", TERM="xterm-256color")
+        )
         assert found and all(grey(c) for c in found), sorted(found)
 
-    def test_no_color_with_the_ansi_theme_sends_no_colour(self, tmux: Tmux,
-                                                          example_plan: Path) -> None:
+    def test_no_color_with_the_ansi_theme_sends_no_colour(
+        self, tmux: Tmux, example_plan: Path
+    ) -> None:
         """NO_COLOR with rollback-ansi: no colour at all, and the cursor still shows
         (reverse video)."""
-        screen = self.run(tmux, example_plan, "rollback-ansi", NO_COLOR="1",
-                          TERM="xterm-256color")
+        screen = self.run(tmux, example_plan, "rollback-ansi", NO_COLOR="1", TERM="xterm-256color")
         assert colours(screen) == set()
         assert "\x1b[1;4m" in screen or "\x1b[4;1m" in screen  # the current step

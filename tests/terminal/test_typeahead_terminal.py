@@ -14,8 +14,23 @@ from tmux_session import BIN, Tmux, wait_for_wizard
 
 PLAN_KEYS: list[list[str]] = [
     # Basics: title, Deployment type changed through its list, incident, link, versions.
-    ["Fast title", "Tab", "Tab", "Enter", "Down", "Enter", "Tab", "incident text", "Tab",
-     "https://x.example/1", "Tab", "v9", "Tab", "v8", "F8"],
+    [
+        "Fast title",
+        "Tab",
+        "Tab",
+        "Enter",
+        "Down",
+        "Enter",
+        "Tab",
+        "incident text",
+        "Tab",
+        "https://x.example/1",
+        "Tab",
+        "v9",
+        "Tab",
+        "v8",
+        "F8",
+    ],
     # Assumptions, then Triggers: a row added, filled and moved up.
     ["End", " (none)", "F8"],
     ["End", " A", "C-o", "new trigger", "Tab", "> 5%", "M-Up", "F8"],
@@ -51,8 +66,9 @@ def typed(tmp_path: Path, name: str, *, burst: bool) -> str:
                     if one == " ":
                         server.keys("Space")
                     else:
-                        server.tmux("send-keys", "-t", "test", "-l", one) \
-                            if key not in KEY_NAMES else server.keys(one)
+                        server.tmux(
+                            "send-keys", "-t", "test", "-l", one
+                        ) if key not in KEY_NAMES else server.keys(one)
                     time.sleep(0.12)
         server.keys("C-s")
         # A loaded machine may take a while to catch up with the keys.

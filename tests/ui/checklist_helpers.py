@@ -29,8 +29,7 @@ class Clock:
         self.now += dt.timedelta(seconds=seconds)
 
 
-def checklist_app(path: Path, clock: Clock | None = None, by: str | None = "sam"
-                  ) -> RollbackApp:
+def checklist_app(path: Path, clock: Clock | None = None, by: str | None = "sam") -> RollbackApp:
     app = make_app(path, mode="run", by=by, cursor_blink=False)
     app.clock = clock or Clock()
     return app

@@ -36,6 +36,7 @@ class Gate:
             self.entered.set()
             self.release.wait(15)
             save(*args, **kwargs)
+
         return held
 
 

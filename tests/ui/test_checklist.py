@@ -37,14 +37,6 @@ SIZE = (80, 24)
 HOSTILE = "[bold] [/x] [@click=app.quit]"
 
 
-
-
-
-
-
-
-
-
 async def focus_item(pilot: Pilot, item_id: str) -> None:
     checklist(pilot.app).row(item_id).focus()  # type: ignore[arg-type]
     await pilot.pause()
@@ -56,25 +48,29 @@ def cli(*args: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-
-
-
-
-
-
 class TestOpen:
     """`rollback-tui run PATH` opens the checklist."""
 
-    async def test_every_group_in_plan_order_first_unticked_focused(self, example_plan: Path
-                                                                     ) -> None:
+    async def test_every_group_in_plan_order_first_unticked_focused(
+        self, example_plan: Path
+    ) -> None:
         """Options, components, communication, post-rollback, follow-up; a-1 has the focus."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             groups = [g.group.key for g in app.screen.query(ChecklistGroup)]
-            assert groups == ["option-a", "option-b", "component-0", "component-1",
-                              "component-2", "communication", "post-0", "post-1", "post-2",
-                              "followup"]
+            assert groups == [
+                "option-a",
+                "option-b",
+                "component-0",
+                "component-1",
+                "component-2",
+                "communication",
+                "post-0",
+                "post-1",
+                "post-2",
+                "followup",
+            ]
             assert len(app.screen.query(ChecklistRow)) == 36
             assert focused_id(app) == "a-1"
 
@@ -108,10 +104,10 @@ class TestOpen:
 
     async def test_user_text_is_never_markup(self, example_plan: Path) -> None:
         """An item's text and command full of markup show literally and do nothing."""
-        text = example_plan.read_text().replace('"Confirm feature is deactivated"',
-                                                f'"{HOSTILE}"')
-        example_plan.write_text(text.replace('"helm history checkout --max 10"',
-                                             f'"echo {HOSTILE}"'))
+        text = example_plan.read_text().replace('"Confirm feature is deactivated"', f'"{HOSTILE}"')
+        example_plan.write_text(
+            text.replace('"helm history checkout --max 10"', f'"echo {HOSTILE}"')
+        )
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -130,8 +126,7 @@ class TestOpen:
 class TestTick:
     """Space or enter ticks the focused item, and the files are written at once."""
 
-    async def test_space_ticks_records_who_and_when_and_saves(self, example_plan: Path
-                                                                ) -> None:
+    async def test_space_ticks_records_who_and_when_and_saves(self, example_plan: Path) -> None:
         """done, done_at (UTC) and done_by reach plan.toml and plan.md (saved in a thread)."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
@@ -142,10 +137,11 @@ class TestTick:
             assert item is not None
             assert (item.done, item.done_at, item.done_by) == (True, T0, "sam")
             markdown = example_plan.with_suffix(".md").read_text()
-            assert "1. [x] Disable feature flag in dashboard _(done 2026-11-20 14:00 UTC by " \
-                   "sam)_" in markdown
-            assert [(e.event, e.item) for e in on_disk(example_plan).timeline] == [
-                ("tick", "a-1")]
+            assert (
+                "1. [x] Disable feature flag in dashboard _(done 2026-11-20 14:00 UTC by "
+                "sam)_" in markdown
+            )
+            assert [(e.event, e.item) for e in on_disk(example_plan).timeline] == [("tick", "a-1")]
             assert focused_id(app) == "a-2"  # on to the next step
             assert checklist(app).row("a-1").done
             assert not app.dirty
@@ -158,7 +154,9 @@ class TestTick:
             await pilot.press("enter", "enter")
             await app.saves.idle()  # saved in the background
             assert [i.id for _, _, i in on_disk(example_plan).checklist() if i.done] == [
-                "a-1", "a-2"]
+                "a-1",
+                "a-2",
+            ]
             heading = app.screen.query_one("#group-option-a > .heading", Static)
             assert "2/4" in plain(heading)
             assert "2/36 done" in plain(app.screen.query_one(Summary))
@@ -169,8 +167,9 @@ class TestTick:
 class TestUntick:
     """Ticking a done item again asks, then unticks it, and that is recorded too."""
 
-    async def test_untick_clears_the_item_and_appends_to_the_timeline(self, example_plan: Path
-                                                                       ) -> None:
+    async def test_untick_clears_the_item_and_appends_to_the_timeline(
+        self, example_plan: Path
+    ) -> None:
         """The item is undone on disk; the timeline keeps the tick and adds the untick."""
         clock = Clock()
         app = checklist_app(example_plan, clock)
@@ -185,7 +184,9 @@ class TestUntick:
             assert item is not None and not item.done
             assert item.done_at is None and item.done_by is None
             assert [(e.event, e.item, e.at) for e in plan.timeline] == [
-                ("tick", "a-1", T0), ("untick", "a-1", T0 + dt.timedelta(seconds=30))]
+                ("tick", "a-1", T0),
+                ("untick", "a-1", T0 + dt.timedelta(seconds=30)),
+            ]
             assert "done_at" not in example_plan.read_text()
             markdown = example_plan.with_suffix(".md").read_text()
             assert "1. [ ] Disable feature flag in dashboard" in markdown
@@ -209,16 +210,14 @@ class TestIncidentStart:
             await app.saves.idle()  # saved in the background
             checklist(app).show_summary()
             plan = on_disk(example_plan)
-            assert [(e.event, e.at, e.by) for e in plan.timeline] == [
-                ("incident-start", T0, "sam")]
+            assert [(e.event, e.at, e.by) for e in plan.timeline] == [("incident-start", T0, "sam")]
             summary = plain(app.screen.query_one(Summary))
             assert "incident started 14:00:00 UTC" in summary
             assert "Elapsed 5 min" in summary
             assert "estimate: Option A ~1 minute, Option B ~15-30 minutes" in summary
             assert "already marked" in notifications(app)
 
-    async def test_markdown_timeline_has_the_option_milestones(self, example_plan: Path
-                                                               ) -> None:
+    async def test_markdown_timeline_has_the_option_milestones(self, example_plan: Path) -> None:
         """Start to the first and the last step of Option A appear in plan.md."""
         clock = Clock()
         app = checklist_app(example_plan, clock)
@@ -252,7 +251,11 @@ class TestNotes:
             assert isinstance(app.screen, ChecklistScreen)
             [note] = on_disk(example_plan).timeline
             assert (note.event, note.text, note.by, note.at) == (
-                "note", f"paged the DBA {HOSTILE}", "sam", T0)
+                "note",
+                f"paged the DBA {HOSTILE}",
+                "sam",
+                T0,
+            )
             events = app.screen.query_one("#timeline-events", Static)
             assert f"Note: paged the DBA {HOSTILE}" in plain(events)
             assert app.is_running
@@ -278,8 +281,9 @@ class TestNotes:
 class TestCopyCommand:
     """c copies the focused item's command."""
 
-    async def test_c_copies_the_command_with_values_filled_in(self, example_plan: Path,
-                                                              tmp_path: Path) -> None:
+    async def test_c_copies_the_command_with_values_filled_in(
+        self, example_plan: Path, tmp_path: Path
+    ) -> None:
         """The terminal gets the command, a file keeps it, a notification says so."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
@@ -293,8 +297,7 @@ class TestCopyCommand:
         copy_file = tmp_path / "user-state" / "last-copy.md"
         assert copy_file.read_text() == "kubectl rollout status deployment/web-frontend"
 
-    async def test_copied_command_quotes_a_hostile_component_name(self, example_plan: Path
-                                                                   ) -> None:
+    async def test_copied_command_quotes_a_hostile_component_name(self, example_plan: Path) -> None:
         """A component name with shell syntax is copied quoted, as one word of the command."""
         plan_file = store.load(example_plan)
         plan_file.plan.components[2].name = "web|edge `canary`\u202e"
@@ -308,8 +311,9 @@ class TestCopyCommand:
             await pilot.pause()
             assert app.clipboard == "kubectl rollout status deployment/'web|edge `canary`'"
 
-    async def test_invisible_characters_are_shown_by_their_code_points(self, example_plan: Path
-                                                                         ) -> None:
+    async def test_invisible_characters_are_shown_by_their_code_points(
+        self, example_plan: Path
+    ) -> None:
         """A right-to-left override in a name or a step is shown as <U+202E>, never raw."""
         plan_file = store.load(example_plan)
         plan_file.plan.components[2].name = "web\u202eend"
@@ -339,8 +343,9 @@ class TestCopyCommand:
 class TestChangeOnDisk:
     """A change made to the file while it is open is merged by item id."""
 
-    async def test_tick_from_another_terminal_then_here_keeps_both(self, example_plan: Path
-                                                                     ) -> None:
+    async def test_tick_from_another_terminal_then_here_keeps_both(
+        self, example_plan: Path
+    ) -> None:
         """`tick b-1` from the command line is noticed by the poll; then a-1 ticked here."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
@@ -356,7 +361,8 @@ class TestChangeOnDisk:
         assert [(e.item, e.by) for e in plan.timeline] == [("b-1", "lee"), ("a-1", "sam")]
 
     async def test_save_that_finds_the_file_changed_merges_instead_of_overwriting(
-            self, example_plan: Path) -> None:
+        self, example_plan: Path
+    ) -> None:
         """A tick here right after one from the command line: the save merges, both stay."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
@@ -376,28 +382,32 @@ class TestChangeOnDisk:
             await pilot.pause()
             text = example_plan.read_text().replace(
                 'text = "Verify flag change propagated"',
-                '# checked with the flag service on-call\ntext = "Verify the flag is off"')
+                '# checked with the flag service on-call\ntext = "Verify the flag is off"',
+            )
             example_plan.write_text(text)
             await checklist(app).check_disk()
             line = checklist(app).row("a-2").query_one(".line", Static)
             assert "Verify the flag is off" in plain(line)
             await pilot.press("space")
         saved = example_plan.read_text()
-        assert "# checked with the flag service on-call\ntext = \"Verify the flag is off\"" \
-            in saved
+        assert '# checked with the flag service on-call\ntext = "Verify the flag is off"' in saved
         item = on_disk(example_plan).item("a-1")
         assert item is not None and item.done
 
-    async def test_item_added_on_disk_appears_and_the_cursor_stays(self, example_plan: Path
-                                                                    ) -> None:
+    async def test_item_added_on_disk_appears_and_the_cursor_stays(
+        self, example_plan: Path
+    ) -> None:
         """A step added by hand is shown in its group; the focused row keeps the focus."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await focus_item(pilot, "b-3")
             last = 'text = "Hold the team retrospective and record lessons learned"\n'
-            example_plan.write_text(example_plan.read_text().replace(
-                last, last + '\n[[followup.items]]\nid = "fu.6"\ntext = "Thank the team"\n'))
+            example_plan.write_text(
+                example_plan.read_text().replace(
+                    last, last + '\n[[followup.items]]\nid = "fu.6"\ntext = "Thank the team"\n'
+                )
+            )
             await checklist(app).check_disk()
             await pilot.pause()
             assert checklist(app).row("fu.6").parent is app.screen.query_one("#group-followup")
@@ -408,8 +418,9 @@ class TestChangeOnDisk:
         item = on_disk(example_plan).item("fu.6")
         assert item is not None and item.done and item.done_by == "sam"
 
-    async def test_unreadable_file_keeps_the_tick_until_it_is_fixed(self, example_plan: Path
-                                                                    ) -> None:
+    async def test_unreadable_file_keeps_the_tick_until_it_is_fixed(
+        self, example_plan: Path
+    ) -> None:
         """A half-written hand edit: the tick waits in memory, then is merged and saved."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
@@ -460,8 +471,9 @@ class TestChangeOnDisk:
 class TestTomlDiff:
     """A hand-written plan keeps its comments and layout through ticking."""
 
-    async def test_one_tick_touches_only_that_item_and_the_timeline(self, example_plan: Path
-                                                                     ) -> None:
+    async def test_one_tick_touches_only_that_item_and_the_timeline(
+        self, example_plan: Path
+    ) -> None:
         """Ticking b-2 adds three lines to b-2's table and one timeline entry at the end."""
         before = example_plan.read_text().splitlines()
         app = checklist_app(example_plan)
@@ -470,8 +482,11 @@ class TestTomlDiff:
             await focus_item(pilot, "b-2")
             await pilot.press("space")
         after = example_plan.read_text().splitlines()
-        diff = [line for line in difflib.unified_diff(before, after, n=0, lineterm="")
-                if not line.startswith(("---", "+++"))]
+        diff = [
+            line
+            for line in difflib.unified_diff(before, after, n=0, lineterm="")
+            if not line.startswith(("---", "+++"))
+        ]
         b2_end = before.index('owner = "On-call engineer"') + 1
         assert diff == [
             f"@@ -{b2_end},0 +{b2_end + 1},3 @@",
@@ -486,10 +501,13 @@ class TestTomlDiff:
             '+event = "tick"',
             '+item = "b-2"',
         ]
-        assert after[b2_end - 5:b2_end] == [
-            "[[procedure.option_b]]", 'id = "b-2"', 'text = "Trigger deployment of previous '
-            'version"', 'command = "helm rollback checkout 41 --wait"  # revision 41 is v2.3.1',
-            'owner = "On-call engineer"']
+        assert after[b2_end - 5 : b2_end] == [
+            "[[procedure.option_b]]",
+            'id = "b-2"',
+            'text = "Trigger deployment of previous version"',
+            'command = "helm rollback checkout 41 --wait"  # revision 41 is v2.3.1',
+            'owner = "On-call engineer"',
+        ]
 
 
 class TestWiring:
@@ -539,14 +557,18 @@ class TestWiring:
             assert (tmp_path / "new.toml").exists()
 
     async def test_edit_plan_goes_back_to_the_wizard(self, example_plan: Path) -> None:
-        """"Edit plan" in the checklist's palette shows the wizard on the same plan."""
+        """ "Edit plan" in the checklist's palette shows the wizard on the same plan."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press("space")
             commands = {c.title: c for c in app.get_system_commands(app.screen)}
-            assert {"Edit plan", "Mark incident start", "Add note",
-                    "Copy the internal update template"} <= set(commands)
+            assert {
+                "Edit plan",
+                "Mark incident start",
+                "Add note",
+                "Copy the internal update template",
+            } <= set(commands)
             await pilot.press("ctrl+p")
             await type_text(pilot, "edit plan")
             await pilot.pause(0.5)
@@ -562,8 +584,9 @@ class TestWiring:
             assert len(app.screen_stack) == 1
             assert focused_id(app) == "a-2"
 
-    async def test_timeline_takes_the_list_place_on_a_narrow_terminal(self, example_plan: Path
-                                                                      ) -> None:
+    async def test_timeline_takes_the_list_place_on_a_narrow_terminal(
+        self, example_plan: Path
+    ) -> None:
         """t shows the timeline instead of the list at 80 columns; t again comes back."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
@@ -584,8 +607,9 @@ class TestWiring:
 @pytest.fixture
 def snapshot_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the example in the working folder, so the header shows `plan.toml`."""
-    (tmp_path / "plan.toml").write_bytes((Path(__file__).parents[2] / "examples" /
-                                          "plan.toml").read_bytes())
+    (tmp_path / "plan.toml").write_bytes(
+        (Path(__file__).parents[2] / "examples" / "plan.toml").read_bytes()
+    )
     monkeypatch.chdir(tmp_path)
     return Path("plan.toml")
 
@@ -622,12 +646,12 @@ class TestSnapshots:
         app = checklist_app(snapshot_plan)
         assert snap_compare(app, terminal_size=(80, 24), run_before=_started_and_ticked())
 
-    def test_checklist_80x24_scrolled_to_the_end(self, snap_compare, snapshot_plan: Path
-                                                 ) -> None:  # type: ignore[no-untyped-def]
+    def test_checklist_80x24_scrolled_to_the_end(self, snap_compare, snapshot_plan: Path) -> None:  # type: ignore[no-untyped-def]
         """80×24 at the last item: the follow-up group and the key help are reachable."""
         app = checklist_app(snapshot_plan)
-        assert snap_compare(app, terminal_size=(80, 24),
-                            run_before=_started_and_ticked(scroll_to_end=True))
+        assert snap_compare(
+            app, terminal_size=(80, 24), run_before=_started_and_ticked(scroll_to_end=True)
+        )
 
     def test_checklist_160x48(self, snap_compare, snapshot_plan: Path) -> None:  # type: ignore[no-untyped-def]
         """160×48: the checklist with the timeline beside it."""

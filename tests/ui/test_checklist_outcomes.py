@@ -100,14 +100,20 @@ class TestSkipAndFail:
             await pilot.pause()
             item = on_disk(example_plan, "a-1")
             assert (item.state, item.reason, item.done_by, item.done_at) == (
-                "skipped", "flag already off", "sam", T0)
+                "skipped",
+                "flag already off",
+                "sam",
+                T0,
+            )
             events = store.load(example_plan).plan.timeline
             assert [(e.event, e.item, e.text) for e in events] == [
-                ("skip", "a-1", "flag already off")]
+                ("skip", "a-1", "flag already off")
+            ]
             row = screen(app).row("a-1")
             assert row.state == "skipped" and row.has_class("-skipped")
-            assert text_of(row.meta) == ("↷ skipped 2026-11-20 14:00:00 UTC by sam: "
-                                         "flag already off")
+            assert text_of(row.meta) == (
+                "↷ skipped 2026-11-20 14:00:00 UTC by sam: flag already off"
+            )
             assert focused_id(app) == "a-2"
             markdown = example_plan.with_suffix(".md").read_text()
             assert "1. [ ] ~~Disable feature flag in dashboard~~ — **skipped** by sam" in markdown
@@ -129,8 +135,7 @@ class TestSkipAndFail:
             assert "0/36 done, 1 failed" in text_of(app.screen.query_one(Summary))
 
     @pytest.mark.parametrize("key", ["s", "f"])
-    async def test_escape_cancels_and_writes_nothing(self, example_plan: Path, key: str
-                                                     ) -> None:
+    async def test_escape_cancels_and_writes_nothing(self, example_plan: Path, key: str) -> None:
         """Escape in the reason dialog: no outcome, the file untouched, the cursor stays."""
         before = example_plan.read_bytes()
         app = checklist_app(example_plan)
@@ -167,7 +172,6 @@ class TestSkipAndFail:
             await pilot.pause()
             assert text_of(screen(app).row("a-1").meta).endswith(": [bold]x[/] [@click=app.quit]")
 
-
     async def test_skip_from_the_palette(self, example_plan: Path) -> None:
         """ctrl+p, "skip step", enter: the reason dialog for the focused step."""
         app = checklist_app(example_plan)
@@ -193,15 +197,13 @@ class TestIrreversible:
             await pilot.pause()
             await pilot.press("space")
             assert isinstance(app.screen, ConfirmIrreversible)
-            await pilot.press("enter", "y", "enter", "space", "s", "f", "enter", "space",
-                              "enter")
+            await pilot.press("enter", "y", "enter", "space", "s", "f", "enter", "space", "enter")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmIrreversible)
             assert "Not confirmed" in text_of(app.screen.query_one(".error", Static))
             assert example_plan.read_bytes() == before
 
-    async def test_typing_the_word_marks_it_done_and_records_who(self, example_plan: Path
-                                                                 ) -> None:
+    async def test_typing_the_word_marks_it_done_and_records_who(self, example_plan: Path) -> None:
         """The tick event says the step was confirmed, by whom."""
         mark_irreversible(example_plan, "a-1")
         app = checklist_app(example_plan)
@@ -215,7 +217,11 @@ class TestIrreversible:
             assert on_disk(example_plan, "a-1").state == "done"
             event = store.load(example_plan).plan.timeline[-1]
             assert (event.event, event.item, event.by, event.text) == (
-                "tick", "a-1", "sam", "irreversible step confirmed")
+                "tick",
+                "a-1",
+                "sam",
+                "irreversible step confirmed",
+            )
             assert focused_id(app) == "a-2"
 
     async def test_escape_cancels(self, example_plan: Path) -> None:
@@ -307,8 +313,9 @@ class TestUpdateClock:
             screen(app).show_summary()
             await pilot.pause()
             assert "overdue by 3 min" in text_of(summary)
-            assert text_of(banner) == ("Status update overdue by 3 min: m copies the update "
-                                      "and restarts the clock")
+            assert text_of(banner) == (
+                "Status update overdue by 3 min: m copies the update and restarts the clock"
+            )
             assert banner.display
             clock.advance(10)
             screen(app).show_summary()
@@ -320,11 +327,16 @@ class TestUpdateClock:
             assert "next update due at 15:13 UTC, in 30 min" in text_of(summary)
             event = store.load(example_plan).plan.timeline[-1]
             assert (event.event, event.by, event.text, event.at) == (
-                "update-sent", "sam", "internal update", clock.now)
+                "update-sent",
+                "sam",
+                "internal update",
+                clock.now,
+            )
             assert app.clipboard.startswith("Rolling back")
 
     async def test_a_template_copied_from_the_palette_restarts_the_clock(
-            self, example_plan: Path) -> None:
+        self, example_plan: Path
+    ) -> None:
         """ctrl+p, "copy the status page", enter: recorded, the clock restarts."""
         clock = Clock()
         app = checklist_app(example_plan, clock)
@@ -341,7 +353,8 @@ class TestUpdateClock:
             assert (event.event, event.text) == ("update-sent", "status page update")
             assert not app.screen.query_one(UpdateDue).display
             assert "next update due at 15:10 UTC, in 30 min" in text_of(
-                app.screen.query_one(Summary))
+                app.screen.query_one(Summary)
+            )
 
 
 class TestTypedAhead:
@@ -358,13 +371,15 @@ class TestTypedAhead:
                 app.post_message(events.Key(key, {"enter": "\r", "space": " "}.get(key, key)))
             for _ in range(20):
                 await pilot.pause()
-            assert [(on_disk(example_plan, i).state, on_disk(example_plan, i).reason)
-                    for i in ("a-1", "a-2", "a-3")] == [
-                ("skipped", "why"), ("failed", "bad"), ("done", None)]
+            assert [
+                (on_disk(example_plan, i).state, on_disk(example_plan, i).reason)
+                for i in ("a-1", "a-2", "a-3")
+            ] == [("skipped", "why"), ("failed", "bad"), ("done", None)]
             assert isinstance(app.screen, ChecklistScreen)
 
     async def test_stray_keys_after_an_irreversible_step_stay_in_its_dialog(
-            self, example_plan: Path) -> None:
+        self, example_plan: Path
+    ) -> None:
         """space enter y enter at once on an irreversible step: still asking, not done."""
         mark_irreversible(example_plan, "a-1")
         app = checklist_app(example_plan)
@@ -399,8 +414,7 @@ class TestWizardFields:
             await pilot.pause()
             assert on_disk(example_plan, "a-1").irreversible
 
-    async def test_the_update_interval_is_a_number_of_minutes(self, example_plan: Path
-                                                               ) -> None:
+    async def test_the_update_interval_is_a_number_of_minutes(self, example_plan: Path) -> None:
         """15 is saved; "15m" is refused with a message, the plan keeps 15."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:

@@ -94,15 +94,25 @@ async def test_a_whole_drill(small_plan: Path) -> None:
     drill = store.read_plan(run_path)[0]
     assert [t.seconds for t in runs.step_times(drill)] == STEP_SECONDS
     assert [t.item.id for t in runs.step_times(drill)] == [
-        "a-1", "a-2", "a-3", "a-4", "b-1", "b-2", "b-3", "b-4", "b-5"]
+        "a-1",
+        "a-2",
+        "a-3",
+        "a-4",
+        "b-1",
+        "b-2",
+        "b-3",
+        "b-4",
+        "b-5",
+    ]
     assert drill.run is not None and drill.run.kind == "drill"
     assert drill.run.ended == T0 + dt.timedelta(seconds=sum(STEP_SECONDS))
     assert {item.done_by for _, _, item in drill.checklist()} == {"kim"}
     # The plan's live run is untouched; it learns the drill's day and times.
     live = store.read_plan(small_plan)[0]
     assert live.timeline == live_before.timeline
-    assert [(i.id, i.done, i.done_by) for _, _, i in live.checklist()] == \
-        [(i.id, i.done, i.done_by) for _, _, i in live_before.checklist()]
+    assert [(i.id, i.done, i.done_by) for _, _, i in live.checklist()] == [
+        (i.id, i.done, i.done_by) for _, _, i in live_before.checklist()
+    ]
     assert live.last_drilled == T0.date()
     assert (live.procedure.option_a_drilled, live.procedure.option_b_drilled) == (105, 1290)
     assert "(\\~15-30 minutes; last drill 22 min)" in (small_plan.with_suffix(".md")).read_text()
@@ -175,8 +185,9 @@ def test_a_whole_drill_in_a_terminal(small_plan: Path) -> None:
         term.wait_for(lambda s: "Drill finished" not in s)
     finally:
         term.kill()
-    listed = subprocess.run([str(BIN), "runs", str(small_plan)], capture_output=True,
-                            text=True, check=True, timeout=30).stdout
+    listed = subprocess.run(
+        [str(BIN), "runs", str(small_plan)], capture_output=True, text=True, check=True, timeout=30
+    ).stdout
     assert listed.startswith("drill ") and "9 done, 0 skipped, 0 failed of 9" in listed
     assert "game day" in listed and "-game-day.toml" in listed
     live = store.read_plan(small_plan)[0]

@@ -41,10 +41,32 @@ HUGE = "x" * 99_000 + "[/] \x1b[2J" * 100
 # Text as hostile as hypothesis can make it: any code point, with the usual suspects
 # mixed in so that they appear in most examples.
 hostile_text = st.text(
-    st.one_of(st.characters(codec="utf-8"),
-              st.sampled_from(["[", "]", "/", "@", "\x1b", "\x00", "\r", "\n", "\u202e",
-                               "\x9b", "\x7f", "🚀", '"', "'", "\\", "="])),
-    min_size=1, max_size=200)
+    st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(
+            [
+                "[",
+                "]",
+                "/",
+                "@",
+                "\x1b",
+                "\x00",
+                "\r",
+                "\n",
+                "\u202e",
+                "\x9b",
+                "\x7f",
+                "🚀",
+                '"',
+                "'",
+                "\\",
+                "=",
+            ]
+        ),
+    ),
+    min_size=1,
+    max_size=200,
+)
 
 
 def random_hostile(rng: random.Random, size: int) -> str:
@@ -88,8 +110,9 @@ class TestWizardFields:
             await settle_previews(pilot)
             assert huge_used and len(expected) >= 20
             for target, attr, value in expected.values():
-                assert getattr(target, attr) == clean_text(value).strip() or \
-                    getattr(target, attr) == clean_text(value), (attr, value[:40])
+                assert getattr(target, attr) == clean_text(value).strip() or getattr(
+                    target, attr
+                ) == clean_text(value), (attr, value[:40])
             assert app.query_one("#title", Input).value  # the app is alive
             await pilot.press("ctrl+s")
             await pilot.app.saves.idle()  # the save runs in a thread
@@ -104,8 +127,9 @@ class TestWizardFields:
 class TestCommandLine:
     """`new --title` and hand-written files: a clean result or a one-line error."""
 
-    @settings(max_examples=60, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(title=hostile_text)
     def test_new_title_round_trips(self, tmp_path: Path, title: str) -> None:
         """Any title: written, and read back as the title cleaned."""
@@ -114,8 +138,9 @@ class TestCommandLine:
         assert result.exit_code == 0, result.output
         assert store.load(path).plan.title == clean_text(title)
 
-    @settings(max_examples=60, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(values=st.lists(hostile_text, min_size=4, max_size=4))
     def test_hand_written_file(self, tmp_path: Path, values: list[str]) -> None:
         """A file with hostile strings: render and check answer; a load and save round-trip."""
@@ -133,8 +158,9 @@ class TestCommandLine:
         runner = CliRunner()
         for command in ("render", "check", "status"):
             result = runner.invoke(main, [command, str(path)])
-            assert result.exception is None or isinstance(result.exception, SystemExit), \
+            assert result.exception is None or isinstance(result.exception, SystemExit), (
                 result.output
+            )
             if result.exit_code == 2:
                 assert len(result.output.strip().splitlines()) == 1
         try:

@@ -30,8 +30,13 @@ while [ -e "{hold}" ]; do sleep 0.05; done
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          check=check, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+    return subprocess.run(
+        ["git", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+    )
 
 
 def clone(remote: Path, name: str) -> Path:
@@ -53,8 +58,10 @@ def remote(tmp_path: Path) -> Path:
     git(seed, "init", "-q", "-b", "main")
     git(seed, "config", "user.name", "seed")
     git(seed, "config", "user.email", "seed@example.com")
-    store.save(store.new_file(seed / "plan.toml", new_plan(title="Checkout v2",
-                                                           components=["api"])), force=True)
+    store.save(
+        store.new_file(seed / "plan.toml", new_plan(title="Checkout v2", components=["api"])),
+        force=True,
+    )
     CliRunner().invoke(main, ["git-setup", "-C", str(seed), str(seed / "plan.toml")])
     git(seed, "add", "plan.toml", "plan.md", ".gitattributes")
     git(seed, "commit", "-qm", "The plan")
@@ -109,8 +116,9 @@ class TestRunGit:
         app = git_app(sam / "plan.toml")
         async with app.run_test(size=(80, 24)) as pilot:
             await tick(pilot, "b-1")
-            await wait_for(pilot, lambda: subject(remote, "main").startswith("sam: ticked"),
-                           "the push")
+            await wait_for(
+                pilot, lambda: subject(remote, "main").startswith("sam: ticked"), "the push"
+            )
         assert subject(sam) == "sam: ticked b-1 (Identify last known good version)"
         assert subject(remote, "main") == subject(sam)
         shown = git(remote, "show", "main:plan.toml").stdout
@@ -128,8 +136,9 @@ class TestRunGit:
             await tick(pilot, "b-1")
             worker = app.git
             assert worker is not None
-            await wait_for(pilot, lambda: "git: not pushed" in notifications(app),
-                           "the failed push shown")
+            await wait_for(
+                pilot, lambda: "git: not pushed" in notifications(app), "the failed push shown"
+            )
             assert worker.failures >= 1
             assert "refusing pushes for now" in notifications(app)
             assert subject(sam) == "sam: ticked b-1 (Identify last known good version)"
@@ -139,8 +148,9 @@ class TestRunGit:
             await wait_for(pilot, lambda: worker.failures >= 2, "a retry")
             refuse.unlink()
             await wait_for(pilot, lambda: worker.failures == 0, "the push to go through")
-            await wait_for(pilot, lambda: "Pushed to origin/main after" in notifications(app),
-                           "the push shown")  # app.notify posts a message: shown a turn later
+            await wait_for(
+                pilot, lambda: "Pushed to origin/main after" in notifications(app), "the push shown"
+            )  # app.notify posts a message: shown a turn later
         assert subject(remote, "main") == subject(sam)
 
     async def test_ticks_pushed_from_another_clone_are_pulled_in(self, remote: Path) -> None:
@@ -164,15 +174,19 @@ class TestRunGit:
             git(lee, "commit", "-qam", "lee: ticked b-3")
             git(lee, "push", "-q")
             await tick(pilot, "b-1")  # rebased onto lee's b-3 by the merge driver
-            await wait_for(pilot, lambda: "Re-render" in subject(remote, "main"),
-                           "sam's push")
+            await wait_for(pilot, lambda: "Re-render" in subject(remote, "main"), "sam's push")
         git(lee, "pull", "-q", "--rebase")
         pushed = store.load(lee / "plan.toml")
         assert [(e.item, e.by) for e in pushed.plan.timeline] == [
-            ("b-2", "lee"), ("b-3", "lee"), ("b-1", "sam")]
+            ("b-2", "lee"),
+            ("b-3", "lee"),
+            ("b-1", "sam"),
+        ]
         log = git(remote, "log", "--format=%s", "main").stdout.splitlines()
-        assert log[:2] == ["Re-render plan.md after merging",
-                           "sam: ticked b-1 (Identify last known good version)"]
+        assert log[:2] == [
+            "Re-render plan.md after merging",
+            "sam: ticked b-1 (Identify last known good version)",
+        ]
         assert git(sam, "status", "--porcelain", "--", "plan.toml", "plan.md").stdout == ""
 
     async def test_the_checklist_never_waits_for_git(self, remote: Path) -> None:
@@ -187,8 +201,11 @@ class TestRunGit:
             assert worker is not None
             await wait_for(pilot, lambda: worker.rounds == 1, "the round at start-up")
             await tick(pilot, "b-1")
-            await wait_for(pilot, lambda: "b-1" in git(
-                sam, "log", "-1", "--format=%s").stdout, "the first commit")
+            await wait_for(
+                pilot,
+                lambda: "b-1" in git(sam, "log", "-1", "--format=%s").stdout,
+                "the first commit",
+            )
             await tick(pilot, "b-2")  # the push of b-1 is hanging meanwhile
 
             def b2_saved() -> bool:
@@ -199,8 +216,7 @@ class TestRunGit:
             assert worker.rounds == 1  # the round of b-1 is still hanging
             hold.unlink()
             await wait_for(pilot, lambda: worker.rounds >= 3, "both rounds")
-        assert subject(remote, "main") == "sam: ticked b-2 (Trigger deployment of previous " \
-                                          "version)"
+        assert subject(remote, "main") == "sam: ticked b-2 (Trigger deployment of previous version)"
 
     async def test_a_pull_that_conflicts_is_undone_and_shown(self, remote: Path) -> None:
         """Both clones retitled the plan: the rebase stops, is aborted, the conflict is

@@ -26,8 +26,11 @@ SIZE = (100, 30)
 HOSTILE = "[bold] [/x] [@click=app.quit]"
 
 
-async def wait_for_screen(pilot, kind: type,  # type: ignore[no-untyped-def]
-                          timeout: float = 5.0) -> None:
+async def wait_for_screen(
+    pilot,
+    kind: type,  # type: ignore[no-untyped-def]
+    timeout: float = 5.0,
+) -> None:
     """Wait until the app's top screen is a *kind*."""
     for _ in range(int(timeout / 0.05)):
         if isinstance(pilot.app.screen, kind):
@@ -35,8 +38,6 @@ async def wait_for_screen(pilot, kind: type,  # type: ignore[no-untyped-def]
             return
         await pilot.pause(0.05)
     raise AssertionError(f"{kind.__name__} never appeared (top: {pilot.app.screen!r})")
-
-
 
 
 def kept(path: Path) -> recovery.Recovered | None:
@@ -54,8 +55,9 @@ def keep_edit(plan: Path, title: str) -> None:
 class TestRecoveryFile:
     """The file itself, without the app."""
 
-    def test_private_atomic_and_keyed_by_real_path(self, example_plan: Path, tmp_path: Path
-                                                   ) -> None:
+    def test_private_atomic_and_keyed_by_real_path(
+        self, example_plan: Path, tmp_path: Path
+    ) -> None:
         """Mode 0600 in the state folder's recovery/; a symlink to the plan shares its file."""
         link = tmp_path / "link.toml"
         link.symlink_to(example_plan)
@@ -67,8 +69,10 @@ class TestRecoveryFile:
         assert record is not None
         assert record.text == "title = 'x'\n"
         assert record.path == str(example_plan.resolve())
-        assert example_plan.read_bytes() == (Path(__file__).parents[2] / "examples" /
-                                             "plan.toml").read_bytes()
+        assert (
+            example_plan.read_bytes()
+            == (Path(__file__).parents[2] / "examples" / "plan.toml").read_bytes()
+        )
 
     def test_only_a_newer_different_file_is_offered(self, example_plan: Path) -> None:
         """The same text: deleted. Older than the plan: not offered, but kept."""
@@ -94,8 +98,7 @@ class TestRecoveryFile:
 class TestAutosave:
     """Edits reach the recovery file about two seconds after the last one."""
 
-    async def test_debounced_write_then_deleted_by_a_clean_save(self, example_plan: Path
-                                                                ) -> None:
+    async def test_debounced_write_then_deleted_by_a_clean_save(self, example_plan: Path) -> None:
         """Nothing while typing; the title ~2 s after the last key; a save removes it."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
@@ -136,9 +139,9 @@ class TestNeverSaved:
     """A plan never saved (a bare `rollback-tui`) has its edits offered by the next bare
     start, wherever it is started."""
 
-    async def test_next_bare_start_elsewhere_offers_them(self, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+    async def test_next_bare_start_elsewhere_offers_them(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Typed, hung up in one folder; started in another: restored, then saved there."""
         first, second = tmp_path / "first", tmp_path / "second"
         first.mkdir()
@@ -213,7 +216,6 @@ class TestRestore:
             assert not app.dirty
         assert kept(example_plan) is None
 
-
     async def test_wizard_open_offers_too(self, example_plan: Path, tmp_path: Path) -> None:
         """Opening a plan from the wizard offers its kept edits as well."""
         other = tmp_path / "other.toml"
@@ -255,8 +257,12 @@ class TestBackups:
 class TestConflicts:
     """A save that finds the plan changed on disk asks; two writers never overwrite."""
 
-    async def _conflict(self, example_plan: Path, pilot, app  # type: ignore[no-untyped-def]
-                        ) -> ConflictDialog:
+    async def _conflict(
+        self,
+        example_plan: Path,
+        pilot,
+        app,  # type: ignore[no-untyped-def]
+    ) -> ConflictDialog:
         await wait_for(pilot, "#title")
         app.query_one("#title", Input).focus()
         await clear_and_type(pilot, "Mine")
@@ -343,9 +349,17 @@ class TestConflicts:
         holder = hold_lock(example_plan, seconds=1.5)
         try:
             started = time.monotonic()
-            result = subprocess.run([str(Path(sys.executable).parent / "rollback-tui"), "tick",
-                                     str(example_plan), "a-1"], capture_output=True,
-                                    text=True, timeout=20)
+            result = subprocess.run(
+                [
+                    str(Path(sys.executable).parent / "rollback-tui"),
+                    "tick",
+                    str(example_plan),
+                    "a-1",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=20,
+            )
             waited = time.monotonic() - started
         finally:
             holder.kill()

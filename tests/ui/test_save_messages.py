@@ -33,7 +33,8 @@ def no_room_for_markdown(monkeypatch: pytest.MonkeyPatch) -> None:
 
 class TestHalfASave:
     async def test_checklist_says_the_tick_is_saved_and_the_markdown_not(
-            self, example_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self, example_plan: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A tick that reached plan.toml but not plan.md: not "Not saved", but what was
         written and what was not; the plan counts as saved."""
         app = make_app(example_plan, mode="run", by="sam", cursor_blink=False)
@@ -49,7 +50,8 @@ class TestHalfASave:
         assert store.load(example_plan).plan.item("a-1").done  # type: ignore[union-attr]
 
     async def test_wizard_save_says_what_was_written(
-            self, example_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self, example_plan: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """ctrl+s in the wizard with no room for plan.md: the same, accurate message."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:

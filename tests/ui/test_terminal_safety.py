@@ -27,8 +27,9 @@ LINK = "https://status.example.com/incidents/4821"
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every URL the app or Python's webbrowser was asked to open."""
     urls: list[str] = []
-    monkeypatch.setattr(RollbackApp, "open_url",
-                        lambda self, url, *, new_tab=True: urls.append(url))
+    monkeypatch.setattr(
+        RollbackApp, "open_url", lambda self, url, *, new_tab=True: urls.append(url)
+    )
     monkeypatch.setattr(webbrowser, "open", lambda url, *args, **kwargs: urls.append(url))
     return urls
 
@@ -66,8 +67,7 @@ class TestLinks:
         async with app.run_test(size=WIDE) as pilot:
             await settle(pilot)
             preview = app.screen.query_one("#preview", Preview)
-            row = next(i for i, line in enumerate(preview.plain_text.splitlines())
-                       if LINK in line)
+            row = next(i for i, line in enumerate(preview.plain_text.splitlines()) if LINK in line)
             column = preview.plain_text.splitlines()[row].index(LINK)
             region = preview.content_region
             assert row < region.height  # the header is on screen
@@ -106,8 +106,10 @@ class TestLinks:
     def test_every_markdown_renderer_keeps_links_closed(self) -> None:
         """In the app's source, each Textual Markdown widget is made with open_links=False
         and each Rich Markdown with hyperlinks=False (a guard for future widgets)."""
-        needs = {"textual.widgets": ("open_links", {"Markdown", "MarkdownViewer"}),
-                 "rich.markdown": ("hyperlinks", {"Markdown"})}
+        needs = {
+            "textual.widgets": ("open_links", {"Markdown", "MarkdownViewer"}),
+            "rich.markdown": ("hyperlinks", {"Markdown"}),
+        }
         checked = 0
         for path in (ROOT / "rollback_tui").rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -119,13 +121,17 @@ class TestLinks:
                         if alias.name in classes:
                             names[alias.asname or alias.name] = keyword
             for node in ast.walk(tree):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                        and node.func.id in names:
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in names
+                ):
                     keyword = names[node.func.id]
                     given = {k.arg: k.value for k in node.keywords}
                     value = given.get(keyword)
-                    assert isinstance(value, ast.Constant) and value.value is False, \
+                    assert isinstance(value, ast.Constant) and value.value is False, (
                         f"{path.name}:{node.lineno}: {node.func.id}(...) without {keyword}=False"
+                    )
                     checked += 1
         assert checked >= 1
 
@@ -142,10 +148,13 @@ class TestEscapes:
         plan = tmp_path / "plan.toml"
         escaped = HOSTILE.encode("unicode_escape").decode("ascii").replace("\\x", "\\u00")
         fields = ["title", "incident", "version", "target_version", "feature_flag"]
-        plan.write_text("schema_version = 1\n" + "".join(
-            f'{name} = "{escaped}"\n' for name in fields
-        ) + f'[[triggers]]\ntrigger = "{escaped}"\nthreshold = "{escaped}"\n'
-            f'source = "{escaped}"\n', encoding="utf-8")
+        plan.write_text(
+            "schema_version = 1\n"
+            + "".join(f'{name} = "{escaped}"\n' for name in fields)
+            + f'[[triggers]]\ntrigger = "{escaped}"\nthreshold = "{escaped}"\n'
+            f'source = "{escaped}"\n',
+            encoding="utf-8",
+        )
         app = make_app(plan, cursor_blink=False)
         for name in fields:
             assert not CONTROL & set(getattr(app.plan, name)), name
@@ -158,7 +167,8 @@ class TestEscapes:
                 await settle(pilot)
                 drawn = [
                     segment.text
-                    for widget in screen.query("*") if widget.display and widget.size
+                    for widget in screen.query("*")
+                    if widget.display and widget.size
                     for y in range(widget.size.height)
                     for segment in widget.render_line(y)
                 ]

@@ -102,8 +102,10 @@ class TestStartingTheme:
         with pytest.raises(UnknownThemeError) as caught:
             make_app(target, theme="solarised")
         message = str(caught.value)
-        assert message.startswith("no theme called 'solarised'; the themes are rollback-ansi, "
-                                  "rollback-dark, rollback-high-contrast, rollback-light")
+        assert message.startswith(
+            "no theme called 'solarised'; the themes are rollback-ansi, "
+            "rollback-dark, rollback-high-contrast, rollback-light"
+        )
         assert "solarized-dark" in message and "\n" not in message
         assert not target.exists()
 
@@ -151,8 +153,9 @@ class TestProblems:
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
             assert app.theme == "rollback-dark"
-            assert any("'my-gone-theme'" in n and "using 'rollback-dark'" in n
-                       for n in notices(app))
+            assert any(
+                "'my-gone-theme'" in n and "using 'rollback-dark'" in n for n in notices(app)
+            )
 
 
 class TestSwitcher:
@@ -192,8 +195,9 @@ class TestSwitcher:
 class TestNoColor:
     """NO_COLOR: colour themes in greys, ANSI themes in the terminal's own colours."""
 
-    async def test_ansi_theme_is_built_as_ansi(self, example_plan: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    async def test_ansi_theme_is_built_as_ansi(
+        self, example_plan: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Opening with an ANSI theme under NO_COLOR strips colours instead of greying them
         (greying would draw the terminal's default colours black on black)."""
         monkeypatch.setenv("NO_COLOR", "1")
@@ -203,8 +207,9 @@ class TestNoColor:
             await wait_until_up(pilot)
             assert app.theme == "rollback-ansi"
 
-    async def test_colour_theme_is_unchanged(self, example_plan: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    async def test_colour_theme_is_unchanged(
+        self, example_plan: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A colour theme under NO_COLOR is left to Textual (greys)."""
         monkeypatch.setenv("NO_COLOR", "1")
         app = make_app(example_plan, cursor_blink=False)
@@ -221,8 +226,10 @@ class TestNoColor:
             await pick_theme(pilot, "rollback-ansi")
             await pilot.pause(0.2)
             assert app.theme == "rollback-dark"
-            assert "Theme remembered: NO_COLOR is set: rollback-ansi is used from the next " \
-                   "start." in notices(app)
+            assert (
+                "Theme remembered: NO_COLOR is set: rollback-ansi is used from the next "
+                "start." in notices(app)
+            )
         assert themes.load_config().theme == "rollback-ansi"
         assert make_app(example_plan).theme == "rollback-ansi"
 
@@ -230,10 +237,13 @@ class TestNoColor:
 class TestThemeOption:
     """--theme on the command line."""
 
-    @pytest.mark.parametrize("args", [["edit", "--theme", "nope"], ["--theme", "nope", "edit"],
-                                      ["run", "--theme", "nope"]])
-    def test_unknown_name_exits_2_with_one_line(self, tmp_path: Path, example_plan: Path,
-                                                args: list[str]) -> None:
+    @pytest.mark.parametrize(
+        "args",
+        [["edit", "--theme", "nope"], ["--theme", "nope", "edit"], ["run", "--theme", "nope"]],
+    )
+    def test_unknown_name_exits_2_with_one_line(
+        self, tmp_path: Path, example_plan: Path, args: list[str]
+    ) -> None:
         """One line naming the themes there are, exit 2, and no file is written."""
         target = example_plan if "run" in args else tmp_path / "new.toml"
         before = target.read_bytes() if target.exists() else None
@@ -241,8 +251,9 @@ class TestThemeOption:
         assert result.exit_code == 2
         lines = result.output.strip().splitlines()
         assert len(lines) == 1
-        assert lines[0].startswith("rollback-tui: no theme called 'nope'; the themes are "
-                                   "rollback-ansi, rollback-dark,")
+        assert lines[0].startswith(
+            "rollback-tui: no theme called 'nope'; the themes are rollback-ansi, rollback-dark,"
+        )
         assert (target.read_bytes() if target.exists() else None) == before
 
     def test_help_mentions_it(self) -> None:

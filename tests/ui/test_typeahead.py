@@ -57,8 +57,9 @@ async def slowly(pilot: Pilot, *keys: str) -> None:
         await pilot.pause()
 
 
-async def edited(tmp_path: Path, name: str, step: str, keys: tuple[str, ...],
-                 send: Any) -> tuple[dict[str, Any], dict[str, Any], str]:
+async def edited(
+    tmp_path: Path, name: str, step: str, keys: tuple[str, ...], send: Any
+) -> tuple[dict[str, Any], dict[str, Any], str]:
     """The plan before and after *keys*, sent by *send* on *step* (from its first field),
     and the step and field focused at the end."""
     app = make_app(tmp_path / f"{name}.toml", cursor_blink=False)
@@ -77,20 +78,103 @@ async def edited(tmp_path: Path, name: str, step: str, keys: tuple[str, ...],
 
 
 ON_EACH_STEP = {
-    "basics": ("text:Fast title", "tab", "tab", "enter", "down", "enter", "tab",
-               "text:incident text", "tab", "text:https://x.example/1", "tab", "text:v9"),
-    "triggers": ("end", "text: A", "ctrl+o", "text:new", "tab", "text:> 5%", "alt+up",
-                 "text:X", "ctrl+o", "ctrl+r", "text:Y", "shift+tab", "text:Z"),
-    "procedure": ("tab", "text:5 min", "tab", "end", "text: first", "ctrl+o",
-                  "text:new step", "tab", "text:cmd --now", "alt+up", "text:!"),
-    "components": ("ctrl+o", "end", "text:-api", "tab", "end", "text: first", "ctrl+o",
-                   "text:added", "tab", "text:kubectl", "alt+down"),
-    "contacts": ("text:R", "tab", "text:N", "ctrl+o", "text:Role2", "tab", "tab", "text:@x",
-                 "alt+up", "tab", "text:name"),
-    "followup": ("end", "text: group", "tab", "end", "text: act", "ctrl+o", "text:act2",
-                 "tab", "text:cmd", "tab", "text:me", "ctrl+r", "text:left"),
-    "decision": ("text:sev", "tab", "text:scope", "f8", "text:opt", "f7", "f7",
-                 "text:trig", "f8", "f8", "tab", "text:est"),
+    "basics": (
+        "text:Fast title",
+        "tab",
+        "tab",
+        "enter",
+        "down",
+        "enter",
+        "tab",
+        "text:incident text",
+        "tab",
+        "text:https://x.example/1",
+        "tab",
+        "text:v9",
+    ),
+    "triggers": (
+        "end",
+        "text: A",
+        "ctrl+o",
+        "text:new",
+        "tab",
+        "text:> 5%",
+        "alt+up",
+        "text:X",
+        "ctrl+o",
+        "ctrl+r",
+        "text:Y",
+        "shift+tab",
+        "text:Z",
+    ),
+    "procedure": (
+        "tab",
+        "text:5 min",
+        "tab",
+        "end",
+        "text: first",
+        "ctrl+o",
+        "text:new step",
+        "tab",
+        "text:cmd --now",
+        "alt+up",
+        "text:!",
+    ),
+    "components": (
+        "ctrl+o",
+        "end",
+        "text:-api",
+        "tab",
+        "end",
+        "text: first",
+        "ctrl+o",
+        "text:added",
+        "tab",
+        "text:kubectl",
+        "alt+down",
+    ),
+    "contacts": (
+        "text:R",
+        "tab",
+        "text:N",
+        "ctrl+o",
+        "text:Role2",
+        "tab",
+        "tab",
+        "text:@x",
+        "alt+up",
+        "tab",
+        "text:name",
+    ),
+    "followup": (
+        "end",
+        "text: group",
+        "tab",
+        "end",
+        "text: act",
+        "ctrl+o",
+        "text:act2",
+        "tab",
+        "text:cmd",
+        "tab",
+        "text:me",
+        "ctrl+r",
+        "text:left",
+    ),
+    "decision": (
+        "text:sev",
+        "tab",
+        "text:scope",
+        "f8",
+        "text:opt",
+        "f7",
+        "f7",
+        "text:trig",
+        "f8",
+        "f8",
+        "tab",
+        "text:est",
+    ),
 }
 
 
@@ -112,30 +196,41 @@ class TestBasics:
         app = make_app(tmp_path / "new.toml", cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: app.focused is not None and app.focused.id == "title")
-            await burst(pilot, "text:Fast title", "tab", "tab", "tab",
-                        "text:incident text", "tab", "text:https://x.example/1", "tab",
-                        "text:v9")
+            await burst(
+                pilot,
+                "text:Fast title",
+                "tab",
+                "tab",
+                "tab",
+                "text:incident text",
+                "tab",
+                "text:https://x.example/1",
+                "tab",
+                "text:v9",
+            )
             plan = app.plan
             assert plan.title == "Fast title"
             assert plan.incident == "incident text"
             assert plan.incident_link == "https://x.example/1"
             assert plan.version == "v9"
 
-    async def test_enter_after_two_tabs_opens_the_deployment_type_list(self, tmp_path: Path
-                                                                       ) -> None:
+    async def test_enter_after_two_tabs_opens_the_deployment_type_list(
+        self, tmp_path: Path
+    ) -> None:
         app = make_app(tmp_path / "new.toml", cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: app.focused is not None and app.focused.id == "title")
             await burst(pilot, "tab", "tab", "enter")
             assert app.query_one("#deployment-type", Select).expanded
 
-    async def test_a_paste_after_tabs_lands_in_the_field_they_reach(self, tmp_path: Path
-                                                                    ) -> None:
+    async def test_a_paste_after_tabs_lands_in_the_field_they_reach(self, tmp_path: Path) -> None:
         app = make_app(tmp_path / "new.toml", cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: app.focused is not None and app.focused.id == "title")
-            for event in [*key_events("text:T", "tab", "tab", "tab", "tab"),
-                          events.Paste("https://p.example/9")]:
+            for event in [
+                *key_events("text:T", "tab", "tab", "tab", "tab"),
+                events.Paste("https://p.example/9"),
+            ]:
                 event.set_sender(app)
                 app.post_message(event)
             await caught_up(pilot)

@@ -43,8 +43,9 @@ class TestLaunch:
             assert focused(pilot).id == "title"
             assert app.query_one("#title", Input).value == "Checkout v2"
 
-    async def test_new_path_gets_prefilled_plan_and_no_file_until_saved(self, tmp_path: Path
-                                                                        ) -> None:
+    async def test_new_path_gets_prefilled_plan_and_no_file_until_saved(
+        self, tmp_path: Path
+    ) -> None:
         """A path that does not exist opens a pre-filled plan; nothing is written yet."""
         target = tmp_path / "new.toml"
         app = make_app(target, cursor_blink=False)
@@ -186,8 +187,7 @@ class TestLists:
             await pilot.press("ctrl+o")
             await pilot.pause()
             await type_text(pilot, "Queue backlog")
-            assert [t.trigger for t in app.plan.triggers] == [names[0], "Queue backlog",
-                                                               *names[1:]]
+            assert [t.trigger for t in app.plan.triggers] == [names[0], "Queue backlog", *names[1:]]
             await pilot.press("alt+up")
             await pilot.pause()
             assert app.plan.triggers[0].trigger == "Queue backlog"
@@ -241,8 +241,11 @@ class TestLists:
             assert app.plan.components[2].name == "cache"
             await pilot.press("ctrl+r")
             await pilot.pause()
-            assert [c.name for c in app.plan.components] == ["checkout-api", "payments-worker",
-                                                             "web-frontend"]
+            assert [c.name for c in app.plan.components] == [
+                "checkout-api",
+                "payments-worker",
+                "web-frontend",
+            ]
 
     async def test_contacts_add_and_remove(self, example_plan: Path) -> None:
         """A contact is added at the end with the Add button and removed with ctrl+r."""
@@ -271,15 +274,24 @@ class TestNavigation:
             for _ in range(10):
                 order.append(wizard(app).current)
                 await pilot.press("f8")
-            assert order == ["basics", "assumptions", "triggers", "decision", "procedure",
-                             "components", "communications", "contacts", "followup", "review"]
+            assert order == [
+                "basics",
+                "assumptions",
+                "triggers",
+                "decision",
+                "procedure",
+                "components",
+                "communications",
+                "contacts",
+                "followup",
+                "review",
+            ]
             await pilot.press("f7")
             assert wizard(app).current == "followup"
             steps = app.screen.query_one(StepList)
             assert steps.get_option_at_index(steps.highlighted or 0).id == "followup"
 
-    async def test_invalid_date_shows_message_and_does_not_block(self, example_plan: Path
-                                                                 ) -> None:
+    async def test_invalid_date_shows_message_and_does_not_block(self, example_plan: Path) -> None:
         """A bad date is reported next to its field, kept out of the plan, and F8 still works."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
@@ -336,8 +348,12 @@ class TestPreview:
             before = len(preview.updated)
             await pilot.press("end")
             await type_text(pilot, " now")
-            await until(pilot, lambda: (preview.text_of("header") or "").startswith(
-                "# Rollback Plan: Checkout v2 now"))
+            await until(
+                pilot,
+                lambda: (preview.text_of("header") or "").startswith(
+                    "# Rollback Plan: Checkout v2 now"
+                ),
+            )
             assert set(preview.updated[before:]) == {"header"}
 
     async def test_narrow_terminal_toggles_preview(self, example_plan: Path) -> None:
@@ -442,9 +458,19 @@ class TestQuitAndPalette:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             titles = [c.title for c in app.get_system_commands(app.screen)]
-        for wanted in ["Save", "Save as…", "Open…", "Copy Markdown", "Next step",
-                       "Previous step", "Toggle preview", "Quit", "Go to Review",
-                       "Go to Rollback Triggers", "Go to Emergency Contacts"]:
+        for wanted in [
+            "Save",
+            "Save as…",
+            "Open…",
+            "Copy Markdown",
+            "Next step",
+            "Previous step",
+            "Toggle preview",
+            "Quit",
+            "Go to Review",
+            "Go to Rollback Triggers",
+            "Go to Emergency Contacts",
+        ]:
             assert wanted in titles
         assert any("theme" in t.lower() for t in titles)
 
@@ -457,8 +483,9 @@ class TestQuitAndPalette:
             assert app.clipboard == render_markdown(app.plan)
             assert app.clipboard.startswith("# Rollback Plan: Checkout v2")
 
-    async def test_save_as_and_reopen_through_open(self, example_plan: Path, tmp_path: Path
-                                                   ) -> None:
+    async def test_save_as_and_reopen_through_open(
+        self, example_plan: Path, tmp_path: Path
+    ) -> None:
         """Save as writes a new pair of files; Open loads another plan."""
         other = tmp_path / "other.toml"
         store.save(store.new_file(other, new_plan(title="Other")), force=True)
@@ -489,8 +516,16 @@ class TestKeyOrder:
             await pilot.pause()
             driver = app._driver
             assert driver is not None
-            burst = [("end", None), ("space", " "), ("x", "x"), ("y", "y"),
-                     ("backspace", None), ("z", "z"), ("home", None), ("A", "A")]
+            burst = [
+                ("end", None),
+                ("space", " "),
+                ("x", "x"),
+                ("y", "y"),
+                ("backspace", None),
+                ("z", "z"),
+                ("home", None),
+                ("A", "A"),
+            ]
             for key, char in burst:
                 event = events.Key(key, char)
                 event.set_sender(app)
@@ -505,9 +540,9 @@ class TestGarbageCollector:
 
     @pytest.mark.parametrize("mode", ["edit", "run"])
     @pytest.mark.parametrize("off_at_start", [True, False])
-    async def test_back_on_and_frozen_after_the_first_frame(self, example_plan: Path,
-                                                            mode: str,
-                                                            off_at_start: bool) -> None:
+    async def test_back_on_and_frozen_after_the_first_frame(
+        self, example_plan: Path, mode: str, off_at_start: bool
+    ) -> None:
         app = make_app(example_plan, mode=mode, cursor_blink=False)
         app.freeze_gc = True  # as run_app does; the benchmarks leave the collector on
         gc.unfreeze()

@@ -42,8 +42,9 @@ async def open_palette_entry(pilot: Pilot, name: str) -> None:
 class TestEditPlanFromTheChecklist:
     """`run`, then Edit plan: the wizard is a draft until ctrl+s; ticks are saved at once."""
 
-    async def test_typing_writes_nothing_marks_unsaved_and_quit_asks(self, example_plan: Path
-                                                                     ) -> None:
+    async def test_typing_writes_nothing_marks_unsaved_and_quit_asks(
+        self, example_plan: Path
+    ) -> None:
         """Keys typed in the wizard opened from the checklist leave the files alone."""
         app = make_app(example_plan, mode="run", by="sam", cursor_blink=False)
         app.clock = lambda: T0
@@ -85,8 +86,7 @@ class TestEditPlanFromTheChecklist:
 class TestFindingsLeadToTheirField:
     """Enter on a Review finding puts the cursor in that exact field, row included."""
 
-    async def test_each_finding_focuses_its_own_row_and_column(self, example_plan: Path
-                                                               ) -> None:
+    async def test_each_finding_focuses_its_own_row_and_column(self, example_plan: Path) -> None:
         """Contacts, Option B commands, a component's step, a follow-up action, an empty
         list: each finding's field, not the step's first one."""
         app = make_app(example_plan, cursor_blink=False)
@@ -122,7 +122,8 @@ class TestFindingsLeadToTheirField:
                 assert isinstance(field, FieldInput | FieldText), where
                 assert field.target is target and field.attr == attr, where
                 assert field.region.height and screen.pane(screen.current).region.contains(
-                    field.region.x, field.region.y), where
+                    field.region.x, field.region.y
+                ), where
 
     async def test_an_empty_option_focuses_its_add_button(self, example_plan: Path) -> None:
         """Option B with no steps: Enter goes to its "+ Add step"."""
@@ -169,8 +170,9 @@ class TestCopyNotification:
         monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,42,0")
         # The copy's file where it usually is: ~/.local/state/rollback-tui/last-copy.md
         monkeypatch.setenv("HOME", str(tmp_path))
-        monkeypatch.setenv("ROLLBACK_TUI_STATE_DIR",
-                           str(tmp_path / ".local" / "state" / "rollback-tui"))
+        monkeypatch.setenv(
+            "ROLLBACK_TUI_STATE_DIR", str(tmp_path / ".local" / "state" / "rollback-tui")
+        )
         app = make_app(example_plan, mode="run", by="sam", cursor_blink=False)
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await pilot.pause()
@@ -182,7 +184,8 @@ class TestCopyNotification:
             (note,) = [n for n in app._notifications if n.title.startswith("Copied")]
             assert note.message.splitlines() == [
                 "Sent to the terminal; also in ~/.local/state/rollback-tui/last-copy.md",
-                "tmux needs `set -s set-clipboard on`"]
+                "tmux needs `set -s set-clipboard on`",
+            ]
             await pilot.pause(0.3)
             toasts = list(app.screen.query(Toast))
             assert toasts
@@ -194,8 +197,7 @@ class TestCopyNotification:
 class TestWording:
     """One wording for removals; counts in the right number."""
 
-    async def test_removing_a_contact_and_a_component_read_alike(self, example_plan: Path
-                                                                  ) -> None:
+    async def test_removing_a_contact_and_a_component_read_alike(self, example_plan: Path) -> None:
         """ctrl+r on a contact and on a component: "Removed <noun> <n>: <what it was>."."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
@@ -209,11 +211,12 @@ class TestWording:
             await pilot.press("down", "ctrl+r")
             await pilot.pause()
             messages = [n.message for n in app._notifications]
-        assert messages[-2:] == ["Removed contact 3: Lee Wong.",
-                                 "Removed component 2: payments-worker."]
+        assert messages[-2:] == [
+            "Removed contact 3: Lee Wong.",
+            "Removed component 2: payments-worker.",
+        ]
 
-    async def test_review_counts_one_finding_in_the_singular(self, example_plan: Path
-                                                             ) -> None:
+    async def test_review_counts_one_finding_in_the_singular(self, example_plan: Path) -> None:
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -244,8 +247,9 @@ async def type_path(pilot: Pilot, text: str) -> None:
 class TestSaveAs:
     """Save as never replaces a plan by default, and keeps the dialog when it fails."""
 
-    async def test_bare_start_proposes_a_free_name(self, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    async def test_bare_start_proposes_a_free_name(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """In a folder with plan.toml, a new plan's Save as proposes plan-2.toml."""
         (tmp_path / "plan.toml").write_text("x")
         monkeypatch.chdir(tmp_path)
@@ -260,8 +264,9 @@ class TestSaveAs:
         assert (tmp_path / "plan.toml").read_text() == "x"
         assert (tmp_path / "plan-2.toml").exists()
 
-    async def test_two_enters_keep_the_existing_plan(self, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    async def test_two_enters_keep_the_existing_plan(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Typing an existing plan's name, Enter, Enter: Keep it is the default; the dialog
         is back with the path as typed."""
         existing = tmp_path / "plan.toml"
@@ -376,7 +381,9 @@ class TestPathCompletion:
         assert complete_path(base + "x") == (base + "x", [])
         assert complete_path(base + ".h") == (base + ".hidden.toml", [".hidden.toml"])
         assert complete_path(str(tmp_path / "missing" / "a")) == (
-            str(tmp_path / "missing" / "a"), [])
+            str(tmp_path / "missing" / "a"),
+            [],
+        )
 
     def test_free_name(self, tmp_path: Path) -> None:
         assert free_name(tmp_path) == "plan.toml"
@@ -418,8 +425,7 @@ def steps_of(items) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-
 class TestBasicsChoicesFollow:
     """Deployment type and database impact: untouched defaults follow, edits stay."""
 
-    async def test_untouched_defaults_follow_as_new_would_write_them(self, tmp_path: Path
-                                                                     ) -> None:
+    async def test_untouched_defaults_follow_as_new_would_write_them(self, tmp_path: Path) -> None:
         """Rolling -> Canary, then database impact Yes: Option B, the components' steps and
         the assumptions are what `new --deployment-type canary --db-impact yes` writes."""
         app = make_app(tmp_path / "new.toml", cursor_blink=False)
@@ -437,8 +443,9 @@ class TestBasicsChoicesFollow:
             await pilot.pause()
             screen.query_one("#db-impact", Select).value = True
             await pilot.pause()
-            expected = new_plan(deployment_type=DeploymentType.CANARY, db_impact=True,
-                                components=["api"])
+            expected = new_plan(
+                deployment_type=DeploymentType.CANARY, db_impact=True, components=["api"]
+            )
             assert steps_of(plan.procedure.option_b) == steps_of(expected.procedure.option_b)
             assert steps_of(plan.components[0].steps) == steps_of(expected.components[0].steps)
             assert plan.assumptions == expected.assumptions
@@ -448,8 +455,9 @@ class TestBasicsChoicesFollow:
             assert not [f for f in screen.findings if "database" in f.message]
             await screen.show_step("procedure")
             await pilot.pause()
-            commands = [f.value for f in screen.query("#option-b-steps .item-command")
-                        .results(FieldInput)]
+            commands = [
+                f.value for f in screen.query("#option-b-steps .item-command").results(FieldInput)
+            ]
             assert commands == [c or "" for _, c in steps_of(expected.procedure.option_b)]
             await screen.show_step("assumptions")
             await pilot.pause()
@@ -480,13 +488,15 @@ class TestBasicsChoicesFollow:
             assert plan.procedure.option_b[0].command == edited
             assert plan.assumptions.migrations == "We ship no migrations in this release."
             assert "Pause Argo CD auto-sync so it does not re-apply the release" in [
-                i.text for i in plan.procedure.option_b]
+                i.text for i in plan.procedure.option_b
+            ]
             kept = [n.message for n in app._notifications if n.title == "Edited text kept"]
             assert any("Option B step 1" in m for m in kept)
             assert any("the migration reversibility assumption" in m for m in kept)
             screen.run_lint()
-            assert [f.where for f in screen.findings if "database impact is yes" in f.message
-                    ] == ["assumptions.migrations"]
+            assert [f.where for f in screen.findings if "database impact is yes" in f.message] == [
+                "assumptions.migrations"
+            ]
 
 
 class TestStepFindings:

@@ -37,8 +37,7 @@ class TestResize:
             await until(pilot, lambda: "Checkout v2" in preview.plain_text)
             assert preview.region.width > 0
 
-    async def test_preview_fills_after_ctrl_t_twice_when_wide(self, example_plan: Path
-                                                              ) -> None:
+    async def test_preview_fills_after_ctrl_t_twice_when_wide(self, example_plan: Path) -> None:
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await started(pilot)
@@ -51,8 +50,7 @@ class TestResize:
 
 
 class TestFocus:
-    async def test_ctrl_t_twice_gives_the_field_back_unselected(self, example_plan: Path
-                                                                ) -> None:
+    async def test_ctrl_t_twice_gives_the_field_back_unselected(self, example_plan: Path) -> None:
         """At 80 columns the preview takes the form's place; closing it must not leave the
         title selected, or the next key replaces it."""
         app = make_app(example_plan, cursor_blink=False)
@@ -84,8 +82,9 @@ class TestFocus:
 
 
 class TestPaste:
-    async def test_multi_line_paste_into_a_line_is_joined_and_said(self, example_plan: Path
-                                                                   ) -> None:
+    async def test_multi_line_paste_into_a_line_is_joined_and_said(
+        self, example_plan: Path
+    ) -> None:
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await started(pilot)
@@ -142,7 +141,8 @@ class TestTables:
 
 class TestSelectAll:
     async def test_ctrl_l_selects_a_text_areas_text_and_backspace_clears_it(
-            self, example_plan: Path) -> None:
+        self, example_plan: Path
+    ) -> None:
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await started(pilot)
@@ -175,10 +175,10 @@ def footer_keys(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 class TestFooter:
-    @pytest.mark.parametrize("step", ["basics", "triggers", "procedure", "components",
-                                      "contacts", "followup"])
-    async def test_back_next_and_save_show_at_80_columns(self, tmp_path: Path, step: str
-                                                         ) -> None:
+    @pytest.mark.parametrize(
+        "step", ["basics", "triggers", "procedure", "components", "contacts", "followup"]
+    )
+    async def test_back_next_and_save_show_at_80_columns(self, tmp_path: Path, step: str) -> None:
         app = make_app(tmp_path / "new.toml", cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await started(pilot)
@@ -208,7 +208,8 @@ class TestFooter:
 
 class TestForm:
     async def test_down_goes_field_to_field_and_reaches_the_rca_owner_soon(
-            self, tmp_path: Path) -> None:
+        self, tmp_path: Path
+    ) -> None:
         """~47 tabs reached the RCA owner on Follow-up; down goes a row at a time."""
         app = make_app(tmp_path / "new.toml", cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
@@ -216,8 +217,7 @@ class TestForm:
             await wizard(app).show_step("followup")
             await pilot.pause()
             presses = 0
-            while presses < 20 and not (app.focused is not None
-                                        and app.focused.id == "rca-owner"):
+            while presses < 20 and not (app.focused is not None and app.focused.id == "rca-owner"):
                 await pilot.press("down")
                 presses += 1
             assert app.focused is not None and app.focused.id == "rca-owner"

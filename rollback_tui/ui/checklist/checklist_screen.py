@@ -116,13 +116,17 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
             with VerticalScroll(id="checklist", can_focus=False):
                 for group in checklist_groups(self.plan):
                     yield ChecklistGroup(group)
-                yield Static(Content.styled(
-                    "Keys: space or enter marks done (on a step with an outcome, asks to "
-                    "take it back) · s skips · f marks failed · u goes to the next open step · "
-                    "c copies the command · i marks the incident start · n adds a note · m "
-                    "copies the status update · t shows the timeline · ctrl+p for more",
-                    "$text-muted"), id="checklist-help",
-                    markup=False)
+                yield Static(
+                    Content.styled(
+                        "Keys: space or enter marks done (on a step with an outcome, asks to "
+                        "take it back) · s skips · f marks failed · u goes to the next open step · "
+                        "c copies the command · i marks the incident start · n adds a note · m "
+                        "copies the status update · t shows the timeline · ctrl+p for more",
+                        "$text-muted",
+                    ),
+                    id="checklist-help",
+                    markup=False,
+                )
             yield TimelinePanel(id="timeline")
         yield Footer(compact=True)
 
@@ -180,8 +184,9 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
             focused = self.focused_row()
             container = self.query_one("#checklist", VerticalScroll)
             await container.query(ChecklistGroup).remove()
-            await container.mount_all([ChecklistGroup(g) for g in checklist_groups(self.plan)],
-                                      before="#checklist-help")
+            await container.mount_all(
+                [ChecklistGroup(g) for g in checklist_groups(self.plan)], before="#checklist-help"
+            )
             rows = self.rows()
             target = next((r for r in rows if focused and r.item_id == focused.item_id), None)
             if target is not None:
@@ -233,8 +238,9 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         if not rows:
             return
         current = self.focused
-        start = 0 if from_start or not isinstance(current, ChecklistRow) else \
-            rows.index(current) + 1
+        start = (
+            0 if from_start or not isinstance(current, ChecklistRow) else rows.index(current) + 1
+        )
         order = rows[start:] + rows[:start]
         target = next((row for row in order if row.state == "open"), None)
         self.set_focus(target or rows[0])
@@ -266,8 +272,11 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         """Mark the start of the incident in the timeline (once)."""
         started = self.plan.incident_started_at
         if started is not None:
-            self.notify(f"The incident start is already marked: {started:%Y-%m-%d %H:%M:%S} "
-                        "UTC. Add a note (n) to correct it.", markup=False)
+            self.notify(
+                f"The incident start is already marked: {started:%Y-%m-%d %H:%M:%S} "
+                "UTC. Add a note (n) to correct it.",
+                markup=False,
+            )
             return
         record(self.plan, "incident-start", self.host.by, at=self.now())
         self._changed()
@@ -326,8 +335,12 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
             for summary in outcome.merges:
                 self._report_merge(summary)
             if outcome.partial is not None:  # the ticks are in plan.toml: say what is not
-                self.notify(str(outcome.partial), title="Saved, Markdown not written",
-                            severity="warning", markup=False)
+                self.notify(
+                    str(outcome.partial),
+                    title="Saved, Markdown not written",
+                    severity="warning",
+                    markup=False,
+                )
             self._problem = None
             self._pending = {k: n for k, n in self._pending.items() if n > outcome.edits}
             if not edited_since:
@@ -344,13 +357,18 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         # Once per distinct problem: the save is retried every second.
         if message != self._problem:
             self._problem = message
-            self.notify(f"{message}\nYour ticks are kept here and saved as soon as the file "
-                        "can be used again.", title="Not saved", severity="error",
-                        markup=False)
+            self.notify(
+                f"{message}\nYour ticks are kept here and saved as soon as the file "
+                "can be used again.",
+                title="Not saved",
+                severity="error",
+                markup=False,
+            )
 
     def _report_merge(self, summary: MergeSummary) -> None:
-        self.notify(sync.merge_message(self.plan_file.path.name, summary), title="Merged",
-                    markup=False)
+        self.notify(
+            sync.merge_message(self.plan_file.path.name, summary), title="Merged", markup=False
+        )
 
     async def check_disk(self) -> None:
         """Merge a change made to the file by someone else; retry a failed save (every
@@ -381,8 +399,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         stack = self.app.screen_stack
         if self not in stack:
             return False
-        return any(isinstance(screen, WizardScreen)
-                   for screen in stack[stack.index(self) + 1:])
+        return any(isinstance(screen, WizardScreen) for screen in stack[stack.index(self) + 1 :])
 
     # -- copying ---------------------------------------------------------------------------
 
@@ -408,23 +425,35 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
 
         commands = [
             *run_commands(self.host, self),
-            SystemCommand("Mark incident start", "Record when the incident started",
-                          self.action_incident_start),
+            SystemCommand(
+                "Mark incident start",
+                "Record when the incident started",
+                self.action_incident_start,
+            ),
             SystemCommand("Add note", "Add a note to the timeline", self.action_note),
-            SystemCommand("Toggle timeline", "Show or hide the timeline",
-                          self.action_toggle_timeline),
-            SystemCommand("Next unticked item", "Go to the next item not yet done",
-                          self.action_next_unticked),
-            SystemCommand("Skip step", "Mark the focused step skipped, saying why (s)",
-                          self.action_skip_item),
-            SystemCommand("Mark step failed", "Mark the focused step failed, saying why (f)",
-                          self.action_fail_item),
+            SystemCommand(
+                "Toggle timeline", "Show or hide the timeline", self.action_toggle_timeline
+            ),
+            SystemCommand(
+                "Next unticked item", "Go to the next item not yet done", self.action_next_unticked
+            ),
+            SystemCommand(
+                "Skip step", "Mark the focused step skipped, saying why (s)", self.action_skip_item
+            ),
+            SystemCommand(
+                "Mark step failed",
+                "Mark the focused step failed, saying why (f)",
+                self.action_fail_item,
+            ),
         ]
         for title, text in templates(self.plan):
-            commands.append(SystemCommand(
-                f"Copy the {title} template",
-                "With the plan's values filled in; records the update sent, restarts the clock",
-                partial(self.send_update, title, text)))
+            commands.append(
+                SystemCommand(
+                    f"Copy the {title} template",
+                    "With the plan's values filled in; records the update sent, restarts the clock",
+                    partial(self.send_update, title, text),
+                )
+            )
         return commands
 
     async def edit_plan(self) -> None:
@@ -433,12 +462,14 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
         if isinstance(below, WizardScreen):
             if below.plan is not self.plan:  # replaced by a merge since
-                await below.show_plan(self.plan, unknown_keys=self.plan_file.unknown_keys,
-                                      loaded=True)
+                await below.show_plan(
+                    self.plan, unknown_keys=self.plan_file.unknown_keys, loaded=True
+                )
             app.pop_screen()
         else:
-            app.push_screen(WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys,
-                                         loaded=True))
+            app.push_screen(
+                WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys, loaded=True)
+            )
 
     @on(ScreenResume)
     async def _resumed(self) -> None:
@@ -453,8 +484,10 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
 def run_checklist(app: RollbackApp) -> None:
     """Save the plan (asking where, for a new one), then show it as a checklist."""
     if app.untitled:
-        app.action_save_as("Save the plan before running it (TOML; the Markdown goes beside "
-                           "it):", then=partial(_show_checklist, app))
+        app.action_save_as(
+            "Save the plan before running it (TOML; the Markdown goes beside it):",
+            then=partial(_show_checklist, app),
+        )
         return
     if app.dirty or app.plan_file.identity is None:
         # Shown once saved; a conflict question or an error is shown instead.

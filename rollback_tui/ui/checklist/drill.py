@@ -48,13 +48,15 @@ class Drill:
             try:
                 runs.finish_drill(self.app.plan_file, self.plan_path, self.now())
             except store.PlanFileError as exc:
-                self.app.notify(f"{exc}\nThe drill's run file keeps every step.",
-                                title="Drill not recorded in the plan", severity="error",
-                                markup=False)
+                self.app.notify(
+                    f"{exc}\nThe drill's run file keeps every step.",
+                    title="Drill not recorded in the plan",
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.finished = True
-        self.app.push_screen(DrillSummary(self.app.plan, self.app.plan_file.path,
-                                          self.plan_path))
+        self.app.push_screen(DrillSummary(self.app.plan, self.app.plan_file.path, self.plan_path))
 
 
 def start(app: RollbackApp) -> Screen[None]:

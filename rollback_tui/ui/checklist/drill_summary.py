@@ -39,26 +39,40 @@ def summary_lines(run: Plan, run_path: Path, plan_path: Path) -> list[Content]:
     c = run_times.counts(run)
     lines = [
         Content.styled(f"Drill finished in {took}", "bold"),
-        Content(f"{c['done']} done, {c['skipped']} skipped, {c['failed']} failed, "
-                f"{c['open']} open"),
+        Content(
+            f"{c['done']} done, {c['skipped']} skipped, {c['failed']} failed, {c['open']} open"
+        ),
         Content(""),
         Content.styled("Actual against estimated time", "bold"),
     ]
     for option in run_times.option_times(run):
         left = "" if option.complete else " (not finished)"
-        lines.append(Content(visible(f"  {option.label}: {duration(option.seconds)}{left}, "
-                                     f"estimated {option.estimate or 'no estimate'}")))
+        lines.append(
+            Content(
+                visible(
+                    f"  {option.label}: {duration(option.seconds)}{left}, "
+                    f"estimated {option.estimate or 'no estimate'}"
+                )
+            )
+        )
     slow = run_times.slowest(run)
     if slow:
         lines += [Content(""), Content.styled("Slowest steps", "bold")]
         for t in slow:
-            lines.append(Content(visible(f"  {duration(t.seconds):>9}  {t.item.id}  "
-                                         f"{t.item.text}")))
-    lines += [Content(""), Content(visible(f"Run file: {run_path}")),
-              Content(visible(f"{plan_path.name} records the drill: last_drilled, and each "
-                      "finished option's time.")),
-              Content.styled("Escape goes back to the checklist · ctrl+q quits",
-                             "$text-muted")]
+            lines.append(
+                Content(visible(f"  {duration(t.seconds):>9}  {t.item.id}  {t.item.text}"))
+            )
+    lines += [
+        Content(""),
+        Content(visible(f"Run file: {run_path}")),
+        Content(
+            visible(
+                f"{plan_path.name} records the drill: last_drilled, and each "
+                "finished option's time."
+            )
+        ),
+        Content.styled("Escape goes back to the checklist · ctrl+q quits", "$text-muted"),
+    ]
     return lines
 
 

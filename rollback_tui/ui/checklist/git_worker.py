@@ -26,9 +26,15 @@ def _key(event: TimelineEvent) -> str:
 class GitWorker:
     """Commits (and pulls and pushes) the plan after each save, one round at a time."""
 
-    def __init__(self, app: App[Any], plan_path: Path, plan: Plan, *,
-                 retry_seconds: float = RETRY_SECONDS,
-                 pull_seconds: float = PULL_SECONDS) -> None:
+    def __init__(
+        self,
+        app: App[Any],
+        plan_path: Path,
+        plan: Plan,
+        *,
+        retry_seconds: float = RETRY_SECONDS,
+        pull_seconds: float = PULL_SECONDS,
+    ) -> None:
         self.app = app
         self.plan_path = plan_path
         self.sync = GitSync(plan_path)  # raises GitError outside a repository
@@ -85,8 +91,9 @@ class GitWorker:
         message = "; ".join(dict.fromkeys(self._messages)) or "Plan saved"
         message = message if len(message) <= 72 else message[:71] + "…"
         self._messages.clear()
-        self.app.run_worker(lambda: self._round(message), name="git", group="git",
-                            thread=True, exit_on_error=False)
+        self.app.run_worker(
+            lambda: self._round(message), name="git", group="git", thread=True, exit_on_error=False
+        )
 
     def _round(self, message: str) -> None:
         try:
@@ -112,18 +119,27 @@ class GitWorker:
         if problem is None:
             if self.failures:
                 where = result.remote if isinstance(result, SyncResult) else None
-                self.app.notify(f"Pushed to {where} after {self.failures} failed "
-                                f"tr{'ies' if self.failures > 1 else 'y'}.", title="git",
-                                markup=False)
+                self.app.notify(
+                    f"Pushed to {where} after {self.failures} failed "
+                    f"tr{'ies' if self.failures > 1 else 'y'}.",
+                    title="git",
+                    markup=False,
+                )
             self.failures = 0
         else:
             self.failures += 1
-            kept = ("committed here" if isinstance(result, SyncResult) else
-                    "saved in the file, not committed yet")
-            self.app.notify(f"{problem}\nThe tick is {kept}; trying again in "
-                            f"{self.retry_seconds:g} s (failed {self.failures}×).",
-                            title="git: not pushed",
-                            severity="warning", markup=False)
+            kept = (
+                "committed here"
+                if isinstance(result, SyncResult)
+                else "saved in the file, not committed yet"
+            )
+            self.app.notify(
+                f"{problem}\nThe tick is {kept}; trying again in "
+                f"{self.retry_seconds:g} s (failed {self.failures}×).",
+                title="git: not pushed",
+                severity="warning",
+                markup=False,
+            )
             self._retry = self.app.set_timer(self.retry_seconds, self._start)
         if self._messages and self._retry is None:
             self._start()

@@ -54,23 +54,39 @@ def checklist_groups(plan: Plan) -> list[Group]:
     variables = plan.variables()
     groups: list[Group] = []
     if proc.uses_a:
-        groups.append(Group("option-a", f"Option A: Feature Flag Rollback "
-                            f"({proc.option_a_estimate or 'no estimate'})", proc.option_a,
-                            variables, numbered=True))
+        groups.append(
+            Group(
+                "option-a",
+                f"Option A: Feature Flag Rollback ({proc.option_a_estimate or 'no estimate'})",
+                proc.option_a,
+                variables,
+                numbered=True,
+            )
+        )
     if proc.uses_b:
-        groups.append(Group("option-b", f"Option B: Deployment Rollback "
-                            f"({proc.option_b_estimate or 'no estimate'})", proc.option_b,
-                            variables, numbered=True))
+        groups.append(
+            Group(
+                "option-b",
+                f"Option B: Deployment Rollback ({proc.option_b_estimate or 'no estimate'})",
+                proc.option_b,
+                variables,
+                numbered=True,
+            )
+        )
     for n, component in enumerate(plan.components):
         name = visible(component.name.strip()) or f"Component {n + 1}"
-        groups.append(Group(f"component-{n}", f"Component: {name}", component.steps,
-                            plan.variables(component.name)))
-    groups.append(Group("communication", "Communication", plan.communications.actions,
-                        variables))
+        groups.append(
+            Group(
+                f"component-{n}",
+                f"Component: {name}",
+                component.steps,
+                plan.variables(component.name),
+            )
+        )
+    groups.append(Group("communication", "Communication", plan.communications.actions, variables))
     for n, action_group in enumerate(plan.post_rollback):
         name = visible(action_group.name.strip()) or "Actions"
-        groups.append(Group(f"post-{n}", f"Post-rollback: {name}", action_group.items,
-                            variables))
+        groups.append(Group(f"post-{n}", f"Post-rollback: {name}", action_group.items, variables))
     groups.append(Group("followup", "Follow-up", plan.followup.items, variables))
     return [group for group in groups if group.items]
 
@@ -89,6 +105,7 @@ def layout_key(plan: Plan) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
 
 def progress_bar(progress: Progress, width: int = 12) -> Content:
     """``━━━━━━────`` filled in proportion to the items done, then skipped, then failed."""
+
     def share(count: int) -> int:
         return round(width * count / progress.total) if progress.total else 0
 
@@ -96,9 +113,12 @@ def progress_bar(progress: Progress, width: int = 12) -> Content:
     skipped = min(width - done, share(progress.done + progress.skipped) - done)
     failed = min(width - done - skipped, share(progress.settled) - done - skipped)
     style = "$success" if progress.complete else "$accent"
-    return Content.assemble(("━" * done, style), ("━" * skipped, "$foreground 50%"),
-                            ("━" * failed, "$error"),
-                            ("─" * (width - done - skipped - failed), "$foreground 30%"))
+    return Content.assemble(
+        ("━" * done, style),
+        ("━" * skipped, "$foreground 50%"),
+        ("━" * failed, "$error"),
+        ("─" * (width - done - skipped - failed), "$foreground 30%"),
+    )
 
 
 def progress_counts(progress: Progress) -> Content:
@@ -118,7 +138,10 @@ _BOXES: dict[ItemState, tuple[str, str]] = {
     "failed": ("[!]", "bold $text-error"),
 }
 _TEXT_STYLES: dict[ItemState, str] = {
-    "open": "", "done": "$text-muted", "skipped": "$text-muted strike", "failed": "",
+    "open": "",
+    "done": "$text-muted",
+    "skipped": "$text-muted strike",
+    "failed": "",
 }
 
 
@@ -205,7 +228,9 @@ class ChecklistRow(Widget, can_focus=True):
         self.state = item.state
         text = visible(substitute(item.text, self.variables)).strip() or "(no text)"
         parts: list[Content | tuple[str, str] | str] = [
-            _BOXES[item.state], ("…", "bold $text-warning") if pending else " "]
+            _BOXES[item.state],
+            ("…", "bold $text-warning") if pending else " ",
+        ]
         if self.label:
             parts += [(self.label, "$text-muted"), " "]
         parts.append((text, _TEXT_STYLES[item.state]))
@@ -215,8 +240,7 @@ class ChecklistRow(Widget, can_focus=True):
             parts.append((f" · owner: {visible(item.owner)}", "$text-muted"))
         parts.append((f"  {item.id}", "$text-muted italic"))
         self.line.update(Content.assemble(*parts))
-        command = (substitute_command(item.command, self.variables).strip() if item.command
-                   else "")
+        command = substitute_command(item.command, self.variables).strip() if item.command else ""
         self.command = command or None
         self.command_view.display = bool(command)
         self.command_view.update(Content(f"$ {command}") if command else Content(""))
@@ -231,8 +255,12 @@ class ChecklistRow(Widget, can_focus=True):
             self.set_class(item.state == state, f"-{state}")
 
 
-_ROW_KEYS = {key.strip(): binding.action for binding in ChecklistRow.BINDINGS
-             if isinstance(binding, Binding) for key in binding.key.split(",")}
+_ROW_KEYS = {
+    key.strip(): binding.action
+    for binding in ChecklistRow.BINDINGS
+    if isinstance(binding, Binding)
+    for key in binding.key.split(",")
+}
 """Each key of a row's bindings, and its action."""
 
 # -- a group ----------------------------------------------------------------------------
@@ -250,8 +278,10 @@ class ChecklistGroup(Vertical):
         super().__init__(id=f"group-{group.key}")
         self.group = group
         self.heading = Static(self._heading(), classes="heading", markup=False)
-        self.rows = [ChecklistRow(item, f"{n}." if group.numbered else "", group.variables)
-                     for n, item in enumerate(group.items, 1)]
+        self.rows = [
+            ChecklistRow(item, f"{n}." if group.numbered else "", group.variables)
+            for n, item in enumerate(group.items, 1)
+        ]
 
     def compose(self) -> ComposeResult:
         yield self.heading
@@ -261,7 +291,11 @@ class ChecklistGroup(Vertical):
         progress = self.group.progress
         mark = ("✓ ", "$text-success") if progress.complete else ("", "")
         return Content.assemble(
-            mark, self.group.title, "  ", progress_bar(progress, 8), progress_counts(progress),
+            mark,
+            self.group.title,
+            "  ",
+            progress_bar(progress, 8),
+            progress_counts(progress),
         )
 
     def show(self, group: Group, pending: set[str] | None = None) -> None:
@@ -295,10 +329,13 @@ def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i") -> Content:
     progress = Progress.of(items)
     start = plan.incident_started_at
     first = Content.assemble(
-        ("Overall ", "bold"), progress_bar(progress, 16),
-        (f" {progress.counts()}", "bold"), ("  ·  ", "$text-muted"),
-        (f"incident started {start:%H:%M:%S} UTC", "") if start else
-        (f"incident start not marked: press {start_key}", "bold $text-warning"),
+        ("Overall ", "bold"),
+        progress_bar(progress, 16),
+        (f" {progress.counts()}", "bold"),
+        ("  ·  ", "$text-muted"),
+        (f"incident started {start:%H:%M:%S} UTC", "")
+        if start
+        else (f"incident start not marked: press {start_key}", "bold $text-warning"),
     )
     chosen = ", ".join(f"{label} {estimate}" for label, estimate in estimates(plan))
     second = Content.assemble(
@@ -309,11 +346,13 @@ def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i") -> Content:
     lines = [first, second]
     clock = update_clock(plan, now)
     if clock is not None:
-        lines.append(Content.assemble(
-            ("Status ", "bold"),
-            (clock.describe(), "bold $text-error" if clock.overdue else ""),
-            ("  ·  m copies the update", "$text-muted"),
-        ))
+        lines.append(
+            Content.assemble(
+                ("Status ", "bold"),
+                (clock.describe(), "bold $text-error" if clock.overdue else ""),
+                ("  ·  m copies the update", "$text-muted"),
+            )
+        )
     return Content("\n").join(lines)
 
 
@@ -331,8 +370,9 @@ class UpdateDue(Static):
         due = clock is not None and clock.overdue
         self.set_class(due, "-due")
         if clock is not None and due:
-            self.update(Content(f"Status update {clock.when()}: m copies the update and "
-                                "restarts the clock"))
+            self.update(
+                Content(f"Status update {clock.when()}: m copies the update and restarts the clock")
+            )
 
 
 class Summary(Static):
@@ -348,11 +388,11 @@ class Summary(Static):
 
 # -- the timeline -----------------------------------------------------------------------
 
+
 def timeline_text(plan: Plan) -> Content:
     """Every timeline event, oldest first, then the milestones of the chosen option."""
     if not plan.timeline:
-        return Content.styled("Nothing yet: ticks, unticks and notes appear here.",
-                              "$text-muted")
+        return Content.styled("Nothing yet: ticks, unticks and notes appear here.", "$text-muted")
     lines: list[Content] = []
     labels = item_labels(plan)
     for event in sorted(plan.timeline, key=lambda e: e.at):
@@ -363,17 +403,25 @@ def timeline_text(plan: Plan) -> Content:
                 what += f" {labels[event.item]}"
         if event.text:
             what += f": {event.text}"
-        style = {"tick": "$text-success", "untick": "$text-warning", "fail": "$text-error",
-                 "incident-start": "bold $text-error"}.get(event.event, "")
-        lines.append(Content.assemble(
-            (f"{event.at:%H:%M:%S}", "$text-muted"), " ",
-            (event.by or "—", "$text-accent"), " ", (what, style),
-        ))
+        style = {
+            "tick": "$text-success",
+            "untick": "$text-warning",
+            "fail": "$text-error",
+            "incident-start": "bold $text-error",
+        }.get(event.event, "")
+        lines.append(
+            Content.assemble(
+                (f"{event.at:%H:%M:%S}", "$text-muted"),
+                " ",
+                (event.by or "—", "$text-accent"),
+                " ",
+                (what, style),
+            )
+        )
     milestones = option_milestones(plan)
     if milestones:
         lines.append(Content(""))
-        lines += [Content.assemble((f"{label}: ", "bold"), value)
-                  for label, value in milestones]
+        lines += [Content.assemble((f"{label}: ", "bold"), value) for label, value in milestones]
     return Content("\n").join(lines)
 
 

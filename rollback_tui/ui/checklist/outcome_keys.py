@@ -41,12 +41,16 @@ def templates(plan: Plan) -> list[tuple[str, str]]:
     """The communication templates that have text, as (title, text with values filled in)."""
     comms = plan.communications
     variables = plan.variables()
-    return [(title, substitute(body, variables)) for title, body in [
-        ("internal update", comms.internal_template),
-        ("status page update", comms.status_page_template),
-        ("user-facing message", comms.user_template),
-        ("post-rollback update", comms.post_rollback_update),
-    ] if body.strip()]
+    return [
+        (title, substitute(body, variables))
+        for title, body in [
+            ("internal update", comms.internal_template),
+            ("status page update", comms.status_page_template),
+            ("user-facing message", comms.user_template),
+            ("post-rollback update", comms.post_rollback_update),
+        ]
+        if body.strip()
+    ]
 
 
 class OutcomeActions(_Base):
@@ -73,6 +77,7 @@ class OutcomeActions(_Base):
         self.app.push_screen(dialog, answered)
 
     if TYPE_CHECKING:  # provided by the screen
+
         @property
         def host(self) -> RollbackApp: ...
         @property
@@ -102,19 +107,26 @@ class OutcomeActions(_Base):
             return
         row, item = focused
         if item.state != "open":
-            question = (f"{item.id} is {item.state}: {self._label(item)}\n"
-                        "Take this back and leave the step open? (escape keeps it)")
-            self._ask(Choice(question, [("keep", f"Keep it {item.state}"), ("undo", "Undo")]),
-                      partial(self._undo_answered, item.id))
+            question = (
+                f"{item.id} is {item.state}: {self._label(item)}\n"
+                "Take this back and leave the step open? (escape keeps it)"
+            )
+            self._ask(
+                Choice(question, [("keep", f"Keep it {item.state}"), ("undo", "Undo")]),
+                partial(self._undo_answered, item.id),
+            )
             return
         if item.irreversible:
-            self._ask(ConfirmIrreversible(item.id, self._label(item)),
-                      partial(self._irreversible_answered, item.id))
+            self._ask(
+                ConfirmIrreversible(item.id, self._label(item)),
+                partial(self._irreversible_answered, item.id),
+            )
             return
         await self._mark_done(row, item.id)
 
-    async def _mark_done(self, row: ChecklistRow | None, item_id: str,
-                         text: str | None = None) -> None:
+    async def _mark_done(
+        self, row: ChecklistRow | None, item_id: str, text: str | None = None
+    ) -> None:
         set_done(self.plan, item_id, True, self.host.by, at=self.now(), text=text)
         self.item_changed(item_id)
         if row is not None and self.focused_row() is row:
@@ -144,11 +156,14 @@ class OutcomeActions(_Base):
         if focused is None:
             return
         row, item = focused
-        self._ask(ReasonDialog(outcome, item.id, self._label(item)),
-                  partial(self._reason_given, row, item.id, outcome))
+        self._ask(
+            ReasonDialog(outcome, item.id, self._label(item)),
+            partial(self._reason_given, row, item.id, outcome),
+        )
 
-    async def _reason_given(self, row: ChecklistRow, item_id: str, outcome: Outcome,
-                            reason: str | None) -> None:
+    async def _reason_given(
+        self, row: ChecklistRow, item_id: str, outcome: Outcome, reason: str | None
+    ) -> None:
         if not reason or self.plan.item(item_id) is None:
             return
         set_outcome(self.plan, item_id, outcome, reason, self.host.by, at=self.now())

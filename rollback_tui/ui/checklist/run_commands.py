@@ -17,12 +17,16 @@ if TYPE_CHECKING:
 
 def run_commands(app: RollbackApp, screen: ChecklistScreen) -> list[SystemCommand]:
     if app.drill is not None:
-        return [SystemCommand("Finish drill", "End the drill now and show its times",
-                              app.drill.finish)]
+        return [
+            SystemCommand("Finish drill", "End the drill now and show its times", app.drill.finish)
+        ]
     return [
         SystemCommand("Edit plan", "Back to the wizard, on this plan", screen.edit_plan),
-        SystemCommand("Start a new run", "Archive this run (outcomes, timeline) beside the "
-                      "plan, then clear it (asks first)", lambda: ask_new_run(app)),
+        SystemCommand(
+            "Start a new run",
+            "Archive this run (outcomes, timeline) beside the plan, then clear it (asks first)",
+            lambda: ask_new_run(app),
+        ),
     ]
 
 
@@ -35,11 +39,15 @@ def ask_new_run(app: RollbackApp) -> None:
         if answer == "reset":
             app.call_later(new_run, app)
 
-    app.push_screen(Choice(f"Archive this run (every outcome, the timeline, the incident "
-                           f"start) in {folder}/, then clear the plan's ticks and timeline "
-                           "for the next run?",
-                           [("reset", "Archive and clear"), ("cancel", "Cancel")]),
-                    answered)
+    app.push_screen(
+        Choice(
+            f"Archive this run (every outcome, the timeline, the incident "
+            f"start) in {folder}/, then clear the plan's ticks and timeline "
+            "for the next run?",
+            [("reset", "Archive and clear"), ("cancel", "Cancel")],
+        ),
+        answered,
+    )
 
 
 async def new_run(app: RollbackApp) -> None:
@@ -49,7 +57,6 @@ async def new_run(app: RollbackApp) -> None:
 
     await app.saves.idle()  # a tick being saved is part of this run: no two writers
     try:  # ticks not saved yet are archived too: the plan in memory is the run
-
         result = runs.reset_loaded(app.plan_file, "", app.clock(), LOCK_TIMEOUT)
     except store.PlanFileError as exc:
         app.notify(str(exc), title="Not reset", severity="error", markup=False)
@@ -61,5 +68,9 @@ async def new_run(app: RollbackApp) -> None:
     if result.archive is None:
         app.notify("Nothing to archive: no outcomes, no timeline.", markup=False)
     else:
-        app.notify(f"Archived the run in {result.archive.parent.name}/{result.archive.name}; "
-                   "the checklist is clear for the next run.", title="New run", markup=False)
+        app.notify(
+            f"Archived the run in {result.archive.parent.name}/{result.archive.name}; "
+            "the checklist is clear for the next run.",
+            title="New run",
+            markup=False,
+        )

@@ -40,8 +40,13 @@ class AskPath(ModalScreen[Path | None]):
     CANDIDATES_SECONDS = 4.0
     """How long the names Tab found stay under the path."""
 
-    def __init__(self, prompt: str, value: str = "", *,
-                 attempt: Callable[[AskPath, Path], object] | None = None) -> None:
+    def __init__(
+        self,
+        prompt: str,
+        value: str = "",
+        *,
+        attempt: Callable[[AskPath, Path], object] | None = None,
+    ) -> None:
         super().__init__()
         self.prompt = visible(prompt, lines=True)
         self.value = visible(value)
@@ -66,8 +71,7 @@ class AskPath(ModalScreen[Path | None]):
         line.update(Content(visible("  ".join(event.names)) if event.names else "No match."))
         if self._candidates_timer is not None:
             self._candidates_timer.stop()
-        self._candidates_timer = self.set_timer(self.CANDIDATES_SECONDS,
-                                                lambda: line.update(""))
+        self._candidates_timer = self.set_timer(self.CANDIDATES_SECONDS, lambda: line.update(""))
 
     @on(Input.Changed, "#path")
     def _typed(self) -> None:

@@ -27,8 +27,9 @@ class Choice(ModalScreen[str]):
 
     BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel")]
 
-    def __init__(self, question: str, answers: list[tuple[str, str]], *,
-                 focus: str | None = None) -> None:
+    def __init__(
+        self, question: str, answers: list[tuple[str, str]], *, focus: str | None = None
+    ) -> None:
         super().__init__()
         self.question = visible(question, lines=True)
         self.answers = answers

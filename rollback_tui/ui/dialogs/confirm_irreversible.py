@@ -36,11 +36,13 @@ class ConfirmIrreversible(KeysToInput, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content.assemble(
-                (f"{self.item_id} cannot be undone: ", "bold $text-error"), self.text,
-                f"\nType {CONFIRM_WORD} and press enter to mark it done "
-                "(escape cancels).",
-            ))
+            yield Label(
+                Content.assemble(
+                    (f"{self.item_id} cannot be undone: ", "bold $text-error"),
+                    self.text,
+                    f"\nType {CONFIRM_WORD} and press enter to mark it done (escape cancels).",
+                )
+            )
             yield AnswerInput(placeholder=CONFIRM_WORD, id="confirm-word")
             yield Static("", classes="error", markup=False)
 
@@ -50,6 +52,7 @@ class ConfirmIrreversible(KeysToInput, ModalScreen[bool]):
         if text.strip().lower() != CONFIRM_WORD:
             self.query_one("#confirm-word", Input).clear()
             self.query_one(".error", Static).update(
-                f"Not confirmed: type {CONFIRM_WORD} (escape cancels).")
+                f"Not confirmed: type {CONFIRM_WORD} (escape cancels)."
+            )
             return
         self.dismiss(True)

@@ -42,7 +42,7 @@ class KeysToInput:
             self.take_key(key, character)
             if not self.is_active:  # type: ignore[attr-defined]
                 # Answered: the keys typed after the answer are the opener's again.
-                for rest_key, rest_character in pending[n + 1:]:
+                for rest_key, rest_character in pending[n + 1 :]:
                     self.pass_on(rest_key, rest_character)
                 return
 
@@ -54,8 +54,9 @@ class KeysToInput:
             self.app.post_message(events.Key(key, character))  # type: ignore[attr-defined]
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" or not (event.key in ("enter", "backspace") or
-                                         (event.is_printable and event.character)):
+        if event.key == "escape" or not (
+            event.key in ("enter", "backspace") or (event.is_printable and event.character)
+        ):
             return  # the screen's bindings (escape), or keys the input has handled
         # Printable keys that reach the screen were sent here before the input had the
         # focus; enter and backspace are handled here either way (and stopped, so that

@@ -25,8 +25,8 @@ def complete_path(text: str) -> tuple[str, list[str]]:
     names = sorted(
         entry.name + ("/" if _is_dir(entry) else "")
         for entry in entries
-        if entry.name.startswith(prefix) and (prefix.startswith(".") or
-                                              not entry.name.startswith("."))
+        if entry.name.startswith(prefix)
+        and (prefix.startswith(".") or not entry.name.startswith("."))
     )
     if not names:
         return text, []

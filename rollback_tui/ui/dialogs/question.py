@@ -28,8 +28,7 @@ class _Question(ModalScreen[str]):
 
     BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel")]
 
-    def __init__(self, question: str, answers: list[tuple[str, str, bool]],
-                 why: str = "") -> None:
+    def __init__(self, question: str, answers: list[tuple[str, str, bool]], why: str = "") -> None:
         super().__init__()
         self.question = visible(question, lines=True)
         self.answers = answers
@@ -41,8 +40,9 @@ class _Question(ModalScreen[str]):
             yield Static(Content(self.question), classes="question")
             with Horizontal():
                 for answer, label, enabled in self.answers:
-                    yield Button(Content(label), id=f"answer-{answer}", compact=True,
-                                 disabled=not enabled)
+                    yield Button(
+                        Content(label), id=f"answer-{answer}", compact=True, disabled=not enabled
+                    )
             if self.why:
                 yield Static(Content(self.why), classes="why")
 

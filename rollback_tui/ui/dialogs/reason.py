@@ -35,10 +35,17 @@ class ReasonDialog(KeysToInput, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(f"Why is {self.item_id} {self.verb}? {self.text}\n"
-                                "(enter records it, escape cancels)"))
-            placeholder = ("e.g. flag already off" if self.verb == "skipped"
-                           else "e.g. helm rollback timed out")
+            yield Label(
+                Content(
+                    f"Why is {self.item_id} {self.verb}? {self.text}\n"
+                    "(enter records it, escape cancels)"
+                )
+            )
+            placeholder = (
+                "e.g. flag already off"
+                if self.verb == "skipped"
+                else "e.g. helm rollback timed out"
+            )
             yield AnswerInput(placeholder=placeholder, id="reason")
             yield Static("", classes="error", markup=False)
 

@@ -25,10 +25,6 @@ from rollback_tui.ui.in_order_keys import InOrderKeys, own_keys
 Parser = Callable[[str], Any]
 
 
-
-
-
-
 SELECT_ALL = Binding("ctrl+l", "select_all", "Select all", show=False)
 """Select a field's whole text (then backspace clears it, or typing replaces it).
 
@@ -49,8 +45,16 @@ class FieldInput(InOrderKeys, Input):
     # a full-screen reflow.
     virtual_size = Reactive(Size(0, 0), repaint=True)
 
-    def __init__(self, target: BaseModel, attr: str, *, parse: Parser | None = None,
-                 placeholder: str = "", id: str | None = None, classes: str = "") -> None:
+    def __init__(
+        self,
+        target: BaseModel,
+        attr: str,
+        *,
+        parse: Parser | None = None,
+        placeholder: str = "",
+        id: str | None = None,
+        classes: str = "",
+    ) -> None:
         value = getattr(target, attr)
         super().__init__(
             "" if value is None else str(value),
@@ -96,8 +100,7 @@ class FieldInput(InOrderKeys, Input):
         if len(lines) > 1:
             # Input would keep the first line and drop the rest without a word.
             event.text = " ".join(lines)
-            self.notify(f"Pasted {len(lines)} lines as one, joined with spaces.",
-                        markup=False)
+            self.notify(f"Pasted {len(lines)} lines as one, joined with spaces.", markup=False)
 
 
 class FieldText(InOrderKeys, TextArea):
@@ -140,8 +143,14 @@ class LabelledField(Vertical):
     LabelledField.-stacked .field-message { padding-left: 0; }
     """
 
-    def __init__(self, label: str, field: Input | TextArea | Select[Any], *,
-                 stacked: bool = False, path: str = "") -> None:
+    def __init__(
+        self,
+        label: str,
+        field: Input | TextArea | Select[Any],
+        *,
+        stacked: bool = False,
+        path: str = "",
+    ) -> None:
         super().__init__(classes="-stacked" if stacked else "")
         self.label = label
         self.field = field

@@ -32,8 +32,11 @@ def unwrap_autolinks(tokens: list[Any]) -> None:
     """
     for token in tokens:
         if token.children:
-            token.children = [child for child in token.children if not (
-                child.markup == "autolink" and child.type in ("link_open", "link_close"))]
+            token.children = [
+                child
+                for child in token.children
+                if not (child.markup == "autolink" and child.type in ("link_open", "link_close"))
+            ]
 
 
 class Preview(ScrollView, can_focus=True):

@@ -23,7 +23,7 @@ from rollback_tui.ui.wizard.fields import FieldInput
 
 
 def removed_message(noun: str, index: int, item: Any) -> str:
-    """"Removed contact 3: Product Manager." — one wording for every list: the noun, the
+    """ "Removed contact 3: Product Manager." — one wording for every list: the noun, the
     number the item had, and what it said (its name, role, trigger or text), if anything."""
     label = ""
     for attr in ("name", "role", "trigger", "text"):
@@ -58,8 +58,7 @@ class TriggerRow(ListRow):
         with Horizontal():
             yield FieldInput(self.item, "trigger", placeholder="Trigger", classes="cell")
             yield FieldInput(self.item, "threshold", placeholder="Threshold", classes="cell")
-            yield FieldInput(self.item, "source", placeholder="Monitoring source",
-                             classes="cell")
+            yield FieldInput(self.item, "source", placeholder="Monitoring source", classes="cell")
 
 
 class ContactRow(ListRow):
@@ -69,8 +68,9 @@ class ContactRow(ListRow):
         with Horizontal():
             yield FieldInput(self.item, "role", placeholder="Role", classes="cell")
             yield FieldInput(self.item, "name", placeholder="Name", classes="cell")
-            yield FieldInput(self.item, "contact", placeholder="Slack, phone, pager",
-                             classes="cell")
+            yield FieldInput(
+                self.item, "contact", placeholder="Slack, phone, pager", classes="cell"
+            )
 
 
 class ItemRow(ListRow):
@@ -92,15 +92,19 @@ class ItemRow(ListRow):
             yield FieldInput(self.item, "text", placeholder="What to do", classes="item-text")
         with Horizontal():
             yield Label("  $", classes="item-prompt")
-            yield FieldInput(self.item, "command", placeholder="command (optional)",
-                             classes="item-command")
+            yield FieldInput(
+                self.item, "command", placeholder="command (optional)", classes="item-command"
+            )
             yield Label("owner", classes="item-owner-label")
             yield FieldInput(self.item, "owner", placeholder="—", classes="item-owner")
             # Last in the tab order: text, command, owner, then this.
-            yield Checkbox("irreversible", self.item.irreversible, compact=True,
-                           classes="item-irreversible",
-                           tooltip="Cannot be undone: checklist mode asks for a confirmation")
-
+            yield Checkbox(
+                "irreversible",
+                self.item.irreversible,
+                compact=True,
+                classes="item-irreversible",
+                tooltip="Cannot be undone: checklist mode asks for a confirmation",
+            )
 
     @on(Checkbox.Changed, ".item-irreversible")
     def _irreversible_changed(self, event: Checkbox.Changed) -> None:
@@ -130,8 +134,15 @@ class RowList(Vertical):
         Binding("down", "go(1)", "Row below", show=False),
     ]
 
-    def __init__(self, items: list[Any], row: Callable[[Any, int], ListRow],
-                 new_item: Callable[[], Any], *, noun: str, id: str | None = None) -> None:
+    def __init__(
+        self,
+        items: list[Any],
+        row: Callable[[Any, int], ListRow],
+        new_item: Callable[[], Any],
+        *,
+        noun: str,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.items = items
         self.row = row
@@ -183,9 +194,10 @@ class RowList(Vertical):
     async def rebuild(self, focus: int | None) -> None:
         """Re-create the rows from the list, and focus row *focus* (or the Add button)."""
         await self.remove_children()
-        await self.mount_all([self.row(item, i) for i, item in enumerate(self.items)]
-                             + [Button(Content(f"+ Add {self.noun}"), compact=True,
-                                       classes="row-add")])
+        await self.mount_all(
+            [self.row(item, i) for i, item in enumerate(self.items)]
+            + [Button(Content(f"+ Add {self.noun}"), compact=True, classes="row-add")]
+        )
         rows = list(self.query_children(ListRow))
         if focus is not None and rows:
             target = rows[max(0, min(focus, len(rows) - 1))]
@@ -236,6 +248,11 @@ def contact_list(items: list[Contact], *, id: str | None = None) -> RowList:
     return RowList(items, ContactRow, Contact, noun="contact", id=id)
 
 
-def item_list(items: list[ChecklistItem], new_item: Callable[[], ChecklistItem], *,
-              noun: str = "step", id: str | None = None) -> RowList:
+def item_list(
+    items: list[ChecklistItem],
+    new_item: Callable[[], ChecklistItem],
+    *,
+    noun: str = "step",
+    id: str | None = None,
+) -> RowList:
     return RowList(items, ItemRow, new_item, noun=noun, id=id)

@@ -27,8 +27,9 @@ class StepList(OptionList):
     def __init__(self, steps: list[tuple[str, str]], *, id: str | None = None) -> None:
         self.steps = steps
         self.states: dict[str, StepState] = {key: "untouched" for key, _ in steps}
-        super().__init__(*[Option(self._prompt(key, title), id=key) for key, title in steps],
-                         id=id, compact=True)
+        super().__init__(
+            *[Option(self._prompt(key, title), id=key) for key, title in steps], id=id, compact=True
+        )
 
     def _prompt(self, key: str, title: str) -> Content:
         mark, style = MARKS[self.states[key]]

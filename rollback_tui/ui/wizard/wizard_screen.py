@@ -64,8 +64,9 @@ class WizardScreen(Screen[None]):
     """The footer shows these keys first, in this order, whichever widget has the focus
     (its bindings would otherwise come first, and push Save off an 80-column footer)."""
 
-    def __init__(self, plan: Plan, *, unknown_keys: list[str] | None = None,
-                 loaded: bool = False) -> None:
+    def __init__(
+        self, plan: Plan, *, unknown_keys: list[str] | None = None, loaded: bool = False
+    ) -> None:
         super().__init__()
         self.plan = plan
         self.unknown_keys = unknown_keys or []
@@ -247,8 +248,11 @@ class WizardScreen(Screen[None]):
         for key in self.step_keys:
             state: StepState
             if key == "review":
-                state = "findings" if self.findings else (
-                    "complete" if key in self.visited else "untouched")
+                state = (
+                    "findings"
+                    if self.findings
+                    else ("complete" if key in self.visited else "untouched")
+                )
             elif key in with_findings:
                 state = "findings"
             else:

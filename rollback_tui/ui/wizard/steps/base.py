@@ -112,16 +112,22 @@ class StepPane(VerticalScroll):
         self._ready = False
         self.built = False
         await self.remove_children()
-        if self.display and self.parent is not None and \
-                getattr(self.parent, "current", None) == self.id:
+        if (
+            self.display
+            and self.parent is not None
+            and getattr(self.parent, "current", None) == self.id
+        ):
             await self.ensure_built()
 
     async def after_build(self) -> None:
         """Set-up that needs the step's widgets mounted."""
 
     def heading(self) -> StepHeading:
-        text = Content.assemble((self.title, "bold"), "\n", self.intro) if self.intro else \
-            Content.assemble((self.title, "bold"))
+        text = (
+            Content.assemble((self.title, "bold"), "\n", self.intro)
+            if self.intro
+            else Content.assemble((self.title, "bold"))
+        )
         return StepHeading(text)
 
     def findings_line(self) -> Static:
@@ -205,8 +211,11 @@ class StepPane(VerticalScroll):
                     placed.add(holder.path)
         # The rest (findings about rows, or the step as a whole) in a few lines, each naming
         # its place; the Review step lists them all.
-        rest = [f"{place(f.where, self.plan)}: {visible(f.message)}" for f in findings
-                if f.where not in placed]
+        rest = [
+            f"{place(f.where, self.plan)}: {visible(f.message)}"
+            for f in findings
+            if f.where not in placed
+        ]
         shown = [f"• {r}" for r in rest[:FINDINGS_SHOWN]]
         if len(rest) > FINDINGS_SHOWN:
             shown.append(f"… {len(rest) - FINDINGS_SHOWN} more — see Review")
@@ -246,4 +255,3 @@ class StepPane(VerticalScroll):
                     (first.first() if first else rows.query_one(".row-add", Button)).focus()
                     return True
         return False
-

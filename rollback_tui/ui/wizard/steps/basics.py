@@ -35,35 +35,55 @@ class BasicsStep(StepPane):
         p = self.plan
         yield self.heading()
         yield self.findings_line()
-        yield LabelledField("Title", FieldInput(p, "title", placeholder="Feature name",
-                                                id="title"), path="title")
-        yield LabelledField("Created", FieldInput(p, "created", parse=parse_date,
-                                                  placeholder="YYYY-MM-DD", id="created"),
-                            path="created")
+        yield LabelledField(
+            "Title", FieldInput(p, "title", placeholder="Feature name", id="title"), path="title"
+        )
+        yield LabelledField(
+            "Created",
+            FieldInput(p, "created", parse=parse_date, placeholder="YYYY-MM-DD", id="created"),
+            path="created",
+        )
         deployment = Select(
             [(t.label, t.value) for t in DeploymentType],
-            value=p.deployment_type.value, allow_blank=False, compact=True,
+            value=p.deployment_type.value,
+            allow_blank=False,
+            compact=True,
             id="deployment-type",
         )
         yield LabelledField("Deployment type", deployment, path="deployment_type")
-        yield LabelledField("Incident", FieldText(p, "incident", id="incident"), stacked=True,
-                            path="incident")
-        yield LabelledField("Incident link", FieldInput(p, "incident_link", id="incident-link",
-                                                        placeholder="https://…"),
-                            path="incident_link")
-        yield LabelledField("Current version", FieldInput(p, "version", id="version",
-                                                          placeholder="not set: the live version"),
-                            path="version")
-        yield LabelledField("Target version", FieldInput(p, "target_version",
-                                                         id="target-version",
-                                                         placeholder="not set: last known good"),
-                            path="target_version")
-        db = Select([("No", False), ("Yes", True)], value=p.db_impact, allow_blank=False,
-                    compact=True, id="db-impact")
+        yield LabelledField(
+            "Incident", FieldText(p, "incident", id="incident"), stacked=True, path="incident"
+        )
+        yield LabelledField(
+            "Incident link",
+            FieldInput(p, "incident_link", id="incident-link", placeholder="https://…"),
+            path="incident_link",
+        )
+        yield LabelledField(
+            "Current version",
+            FieldInput(p, "version", id="version", placeholder="not set: the live version"),
+            path="version",
+        )
+        yield LabelledField(
+            "Target version",
+            FieldInput(
+                p, "target_version", id="target-version", placeholder="not set: last known good"
+            ),
+            path="target_version",
+        )
+        db = Select(
+            [("No", False), ("Yes", True)],
+            value=p.db_impact,
+            allow_blank=False,
+            compact=True,
+            id="db-impact",
+        )
         yield LabelledField("Database impact", db, path="db_impact")
-        yield LabelledField("Feature flag", FieldInput(p, "feature_flag", id="feature-flag",
-                                                       placeholder="flag name (optional)"),
-                            path="feature_flag")
+        yield LabelledField(
+            "Feature flag",
+            FieldInput(p, "feature_flag", id="feature-flag", placeholder="flag name (optional)"),
+            path="feature_flag",
+        )
 
     @on(Select.Changed, "#deployment-type")
     def _deployment(self, event: Select.Changed) -> None:
@@ -77,8 +97,11 @@ class BasicsStep(StepPane):
     def _db_impact(self, event: Select.Changed) -> None:
         if bool(event.value) != self.plan.db_impact:
             self.plan.db_impact = bool(event.value)
-            self._follow(self.plan.deployment_type, not self.plan.db_impact,
-                         f"Database impact {'Yes' if self.plan.db_impact else 'No'}")
+            self._follow(
+                self.plan.deployment_type,
+                not self.plan.db_impact,
+                f"Database impact {'Yes' if self.plan.db_impact else 'No'}",
+            )
 
     def _follow(self, old_type: DeploymentType, old_db: bool, choice: str) -> None:
         """The defaults the choice decides follow it; the user's edits stay, and are named."""
@@ -87,10 +110,14 @@ class BasicsStep(StepPane):
         if followed.changed:
             self.post_message(StepsReshaped(("assumptions", "procedure", "components")))
         if followed.kept:
-            self.notify(f"{choice}: {_joined(followed.changed) or 'nothing'} updated. Kept as "
-                        f"you wrote them (check they still fit): {_joined(followed.kept)}.",
-                        title="Edited text kept", severity="warning", timeout=10,
-                        markup=False)
+            self.notify(
+                f"{choice}: {_joined(followed.changed) or 'nothing'} updated. Kept as "
+                f"you wrote them (check they still fit): {_joined(followed.kept)}.",
+                title="Edited text kept",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         elif followed.changed:
             self.notify(f"{choice}: {_joined(followed.changed)} updated.", markup=False)
 
@@ -118,8 +145,12 @@ class AssumptionsStep(StepPane):
             ("SLAs", "sla"),
             ("User impact tolerance", "user_impact"),
         ]:
-            yield LabelledField(label, FieldText(a, attr, id=f"assumptions-{attr}"),
-                                stacked=True, path=f"assumptions.{attr}")
+            yield LabelledField(
+                label,
+                FieldText(a, attr, id=f"assumptions-{attr}"),
+                stacked=True,
+                path=f"assumptions.{attr}",
+            )
 
 
 class DecisionStep(StepPane):
@@ -140,5 +171,9 @@ class DecisionStep(StepPane):
             ("Time to resolution", "time_to_resolution"),
             ("Rollback vs. hotfix", "rollback_vs_hotfix"),
         ]:
-            yield LabelledField(label, FieldText(d, attr, id=f"decision-{attr}"),
-                                stacked=True, path=f"decision.{attr}")
+            yield LabelledField(
+                label,
+                FieldText(d, attr, id=f"decision-{attr}"),
+                stacked=True,
+                path=f"decision.{attr}",
+            )

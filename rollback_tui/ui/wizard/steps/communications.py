@@ -42,24 +42,42 @@ class CommunicationsStep(StepPane):
             ("Status update channels", "channels"),
             ("Update cadence", "cadence"),
         ]:
-            yield LabelledField(label, FieldText(c, attr, id=f"comms-{attr}"), stacked=True,
-                                path=f"communications.{attr}")
+            yield LabelledField(
+                label,
+                FieldText(c, attr, id=f"comms-{attr}"),
+                stacked=True,
+                path=f"communications.{attr}",
+            )
         read = update_interval(self.plan) if c.update_interval is None else None
-        interval = LabelledField("Update interval", FieldInput(
-            c, "update_interval", parse=parse_minutes, id="comms-update-interval",
-            placeholder=f"{read} (read from the cadence)" if read else "minutes, e.g. 30",
-        ), path="communications.update_interval")
+        interval = LabelledField(
+            "Update interval",
+            FieldInput(
+                c,
+                "update_interval",
+                parse=parse_minutes,
+                id="comms-update-interval",
+                placeholder=f"{read} (read from the cadence)" if read else "minutes, e.g. 30",
+            ),
+            path="communications.update_interval",
+        )
         interval.add_class("update-interval")
         yield interval
-        yield Static(Content.assemble(("Communication actions", "bold"), "  ",
-                                      (KEYS_HINT, "dim")), classes="sub-title")
-        yield item_list(c.actions, lambda: self.plan.new_item("comm"), noun="action",
-                        id="comms-actions")
+        yield Static(
+            Content.assemble(("Communication actions", "bold"), "  ", (KEYS_HINT, "dim")),
+            classes="sub-title",
+        )
+        yield item_list(
+            c.actions, lambda: self.plan.new_item("comm"), noun="action", id="comms-actions"
+        )
         for label, attr in [
             ("Internal update", "internal_template"),
             ("Status page update", "status_page_template"),
             ("User-facing message", "user_template"),
             ("Post-rollback status update", "post_rollback_update"),
         ]:
-            yield LabelledField(label, FieldText(c, attr, id=f"comms-{attr}"), stacked=True,
-                                path=f"communications.{attr}")
+            yield LabelledField(
+                label,
+                FieldText(c, attr, id=f"comms-{attr}"),
+                stacked=True,
+                path=f"communications.{attr}",
+            )

@@ -55,8 +55,7 @@ class ComponentsStep(StepPane):
     key = "components"
     title = "Component Rollback Steps"
     short = "Components"
-    intro = ("Enter picks a component to edit; $COMPONENT in a command is its name.\n"
-             + KEYS_HINT)
+    intro = "Enter picks a component to edit; $COMPONENT in a command is its name.\n" + KEYS_HINT
 
     def __init__(self, plan, *, built: bool = False) -> None:  # type: ignore[no-untyped-def]
         super().__init__(plan, built=built)
@@ -80,8 +79,9 @@ class ComponentsStep(StepPane):
         await editor.remove_children()
         components = self.plan.components
         if not components:
-            await editor.mount(Static(Content("No components yet: add the first one."),
-                                      classes="empty"))
+            await editor.mount(
+                Static(Content("No components yet: add the first one."), classes="empty")
+            )
             return
         self.selected = max(0, min(self.selected, len(components) - 1))
         component = components[self.selected]
@@ -89,11 +89,14 @@ class ComponentsStep(StepPane):
         picker.highlighted = self.selected
         prefix = slug(component.name, "component")
         name = FieldInput(component, "name", placeholder="component name", id="component-name")
-        await editor.mount_all([
-            LabelledField("Name", name, path=f"components[{self.selected}].name"),
-            item_list(component.steps, lambda: self.plan.new_item(prefix),
-                      id="component-steps"),
-        ])
+        await editor.mount_all(
+            [
+                LabelledField("Name", name, path=f"components[{self.selected}].name"),
+                item_list(
+                    component.steps, lambda: self.plan.new_item(prefix), id="component-steps"
+                ),
+            ]
+        )
         if focus_name:
             name.focus()
 
@@ -134,8 +137,9 @@ class ComponentsStep(StepPane):
             picker = self.query_one(ComponentPicker)
             index = self.selected
             if index < picker.option_count:
-                picker.replace_option_prompt_at_index(index,
-                                                      _label(self.plan.components[index], index))
+                picker.replace_option_prompt_at_index(
+                    index, _label(self.plan.components[index], index)
+                )
 
     @on(Button.Pressed, "#add-component")
     async def _add_pressed(self, event: Button.Pressed) -> None:
@@ -177,8 +181,7 @@ class ComponentsStep(StepPane):
         if index is None or not 0 <= index + delta < len(components):
             self.app.bell()
             return
-        components[index], components[index + delta] = components[index + delta], \
-            components[index]
+        components[index], components[index + delta] = components[index + delta], components[index]
         self.selected = index + delta
         self._refresh_picker()
         await self._show_editor()

@@ -30,25 +30,32 @@ class ProcedureStep(StepPane):
     key = "procedure"
     title = "Rollback Procedure"
     short = "Procedure"
-    intro = ("Commands may use $VERSION, $TARGET_VERSION, $FEATURE_FLAG, $INCIDENT.\n"
-             + KEYS_HINT)
+    intro = "Commands may use $VERSION, $TARGET_VERSION, $FEATURE_FLAG, $INCIDENT.\n" + KEYS_HINT
 
     def build(self) -> ComposeResult:
         proc = self.plan.procedure
         yield self.heading()
         yield self.findings_line()
-        choice = Select([(c.label, c.value) for c in ProcedureChoice], value=proc.choice.value,
-                        allow_blank=False, compact=True, id="choice")
+        choice = Select(
+            [(c.label, c.value) for c in ProcedureChoice],
+            value=proc.choice.value,
+            allow_blank=False,
+            compact=True,
+            id="choice",
+        )
         yield LabelledField("Options", choice, path="procedure.choice")
-        for option, name, items in (("a", "Feature Flag Rollback", proc.option_a),
-                                    ("b", "Deployment Rollback", proc.option_b)):
+        for option, name, items in (
+            ("a", "Feature Flag Rollback", proc.option_a),
+            ("b", "Deployment Rollback", proc.option_b),
+        ):
             with Vertical(id=f"option-{option}", classes="option"):
                 yield Static(Content(f"Option {option.upper()}: {name}"), classes="option-title")
-                yield LabelledField("Estimate", FieldInput(proc, f"option_{option}_estimate",
-                                                           id=f"option-{option}-estimate"),
-                                    path=f"procedure.option_{option}_estimate")
-                yield item_list(items, self._new_item(option),
-                                id=f"option-{option}-steps")
+                yield LabelledField(
+                    "Estimate",
+                    FieldInput(proc, f"option_{option}_estimate", id=f"option-{option}-estimate"),
+                    path=f"procedure.option_{option}_estimate",
+                )
+                yield item_list(items, self._new_item(option), id=f"option-{option}-steps")
 
     def _new_item(self, prefix: str) -> Callable[[], ChecklistItem]:
         """Makes a step for the option whose ids start with *prefix*, in the plan then shown."""

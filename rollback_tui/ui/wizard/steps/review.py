@@ -55,8 +55,7 @@ class ReviewStep(StepPane):
         plan = self.plan
         reviewed = plan.last_reviewed.isoformat() if plan.last_reviewed else "never"
         drilled = plan.last_drilled.isoformat() if plan.last_drilled else "never"
-        return Content(f"Reviewed: {reviewed} · every {plan.review_days} days · "
-                       f"drilled: {drilled}")
+        return Content(f"Reviewed: {reviewed} · every {plan.review_days} days · drilled: {drilled}")
 
     @on(Button.Pressed, "#review-reviewed")
     def _mark_reviewed(self, event: Button.Pressed) -> None:
@@ -81,8 +80,9 @@ class ReviewStep(StepPane):
         self.query_one("#review-summary", Static).update(Content(summary))
         options = self.query_one("#review-findings", OptionList)
         options.set_options(
-            Option(Content.assemble((f"{f.severity:<7} ", "bold"),
-                                    visible(f"{f.where}: {f.message}")))
+            Option(
+                Content.assemble((f"{f.severity:<7} ", "bold"), visible(f"{f.where}: {f.message}"))
+            )
             for f in findings
         )
         options.display = bool(findings)
