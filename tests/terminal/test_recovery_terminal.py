@@ -164,7 +164,13 @@ class TestTwoWriters:
             start(term, example_plan)
             retitle(term, "Checkout v2 locked")
             term.keys("C-s")
-            term.wait_for("another rollback-tui is saving")
+            # The toast's title: its text names the plan's path, long enough in a test's
+            # folder to wrap "another rollback-tui is saving" across two lines.
+            screen = term.wait_for("Not saved")
+            toast = " ".join(
+                line.split("▌", 1)[1].strip() for line in screen.splitlines() if "▌" in line
+            )
+            assert "another rollback-tui is saving this plan" in toast
             assert example_plan.read_bytes() == before
         finally:
             holder.kill()
