@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import gc
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -180,8 +179,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
         self._recovery_timer = None
         if not self.dirty:
             return
-        scratch = copy.copy(self.plan_file)
-        scratch.plan = self.plan.model_copy(deep=True)
+        scratch = self.plan_file.detached()  # the worker's own: shares nothing with saves
         self.run_worker(
             partial(self._recovery_text, scratch, self._edits),
             thread=True,
@@ -191,8 +189,8 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     def _recovery_text(self, scratch: store.PlanFile, edits: int) -> None:
         try:
-            text: str | None = recovery.plan_text(scratch)
-        except Exception:  # a save rewrote the document meanwhile: write it the plain way
+            text: str | None = store.dumps(scratch)
+        except Exception:  # never let the safety net fail the app: write it the plain way
             text = None
         self.call_from_thread(self._recovery_ready, text, edits)
 
