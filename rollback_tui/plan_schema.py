@@ -7,9 +7,15 @@ attribute docstrings.
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import json
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
+from rollback_tui.plan import model as plan_model
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 
 if TYPE_CHECKING:
@@ -19,8 +25,47 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DIRECTIVE = "#:schema"
 
 
+def attribute_docstrings(module: Any) -> dict[str, dict[str, str]]:
+    """The docstring under each annotated attribute of each class in *module*'s source:
+    {class name: {attribute: docstring}}."""
+    found: dict[str, dict[str, str]] = {}
+    for node in ast.parse(inspect.getsource(module)).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        docs = found.setdefault(node.name, {})
+        for statement, after in zip(node.body, node.body[1:], strict=False):
+            if (
+                isinstance(statement, ast.AnnAssign)
+                and isinstance(statement.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                docs[statement.target.id] = inspect.cleandoc(after.value.value)
+    return found
+
+
+@functools.cache
+def _describe_fields() -> None:
+    """Give the plan's fields their attribute docstrings as descriptions (once): the models
+    are rebuilt in the order they are defined, so that each one embeds described parts."""
+    docs = attribute_docstrings(plan_model)
+    for value in vars(plan_model).values():
+        if not (isinstance(value, type) and issubclass(value, BaseModel)):
+            continue
+        changed = False
+        for name, info in value.model_fields.items():
+            doc = docs.get(value.__name__, {}).get(name)
+            if doc and info.description is None:
+                info.description = doc
+                changed = True
+        if changed:
+            value.model_rebuild(force=True)
+
+
 def plan_schema() -> dict[str, Any]:
     """The plan file's JSON Schema (draft 2020-12), as a dict."""
+    _describe_fields()
     schema = Plan.model_json_schema(mode="validation")
     schema = {"$schema": DIALECT, "title": "rollback-tui plan", **schema}
     schema["title"] = "rollback-tui plan"
