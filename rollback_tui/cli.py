@@ -6,9 +6,7 @@ The read-only commands never import textual, so they start fast.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Literal, NoReturn, TypedDict
@@ -88,19 +86,9 @@ def _run_app(
     label: str = "",
     git: bool = False,
 ) -> None:
-    # Textual paints at most 60 times a second by default, which adds up to 17 ms to each
-    # keystroke's way to the screen; a user's own TEXTUAL_FPS still wins.
-    os.environ.setdefault("TEXTUAL_FPS", "120")
-    # Until the first frame, nearly every object made lives as long as the app: collecting
-    # garbage while the UI is imported and built only slows the start. The app turns the
-    # collector back on after its first frame (see RollbackApp.first_frame_drawn).
-    gc.disable()
-    try:
-        from rollback_tui.ui.factory import run_app
-    except ImportError:  # pragma: no cover - the UI ships with the package
-        fail("the wizard is not available in this installation")
-    code = run_app(path, mode=mode, by=by, theme=theme, label=label, git=git)
-    sys.exit(code)
+    from rollback_tui.launch import open_screen
+
+    open_screen(path, mode=mode, by=by, theme=theme, label=label, git=git)
 
 
 @main.command(short_help="Open the wizard on PATH (created if missing).")

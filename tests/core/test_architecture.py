@@ -220,3 +220,60 @@ class TestStartup:
         loaded = set(json.loads(done.stderr.rpartition("LOADED=")[2]))
         assert "rollback_tui.ui.wizard.wizard_screen" in loaded
         assert [m for m in NOT_ON_THE_FIRST_SCREEN if m in loaded] == []
+
+
+# Runs the console script's entry point with the app replaced by a recorder; reports the
+# call and whether click was loaded.
+LAUNCH_PROBE = """
+import json, sys
+import rollback_tui.ui.factory as factory
+calls = []
+factory.run_app = lambda path, **options: calls.append([str(path), options]) or 0
+from rollback_tui.launch import main
+sys.argv = ["rollback-tui", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+report = {"calls": calls, "click": "click" in sys.modules}
+sys.stderr.write("\\nLAUNCH=" + json.dumps(report) + "\\n")
+"""
+
+
+def launched_by(*args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH_PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert "LAUNCH=" in done.stderr, done.stderr[-2000:]
+    return dict(json.loads(done.stderr.rpartition("LAUNCH=")[2]))
+
+
+class TestLaunch:
+    @pytest.mark.parametrize(
+        ("args", "mode", "path"),
+        [
+            ([], "edit", "None"),
+            (["edit", "p.toml"], "edit", "p.toml"),
+            (["run", "p.toml"], "run", "p.toml"),
+        ],
+    )
+    def test_opening_a_screen_does_not_load_click(
+        self, args: list[str], mode: str, path: str
+    ) -> None:
+        """The wizard and the checklist, opened without options, start without click (and
+        the other commands): the same call as the click command makes."""
+        report = launched_by(*args)
+        assert report == {"calls": [[path, _options(mode)]], "click": False}
+
+    def test_options_go_through_click(self) -> None:
+        """Any option is parsed by the click commands, which open the same app."""
+        report = launched_by("run", "p.toml", "--by", "sam")
+        assert report == {"calls": [["p.toml", _options("run", by="sam")]], "click": True}
+
+
+def _options(mode: str, by: str | None = None) -> dict[str, object]:
+    return {"mode": mode, "by": by, "theme": None, "label": "", "git": False}
