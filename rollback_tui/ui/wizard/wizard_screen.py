@@ -18,6 +18,7 @@ from rollback_tui.plan.lint import Finding, lint
 from rollback_tui.plan.model import Plan
 from rollback_tui.render import render_sections
 from rollback_tui.ui.messages import GoToStep, PlanEdited, StepsReshaped
+from rollback_tui.ui.wizard.background_lint import BackgroundLint
 from rollback_tui.ui.wizard.fields import FieldInput
 from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.step_list import StepList, StepState
@@ -77,6 +78,7 @@ class WizardScreen(Screen[None]):
         self.preview_open = False
         self._focus_before_preview: Widget | None = None
         self._lint_timer: Timer | None = None
+        self._background_lint = BackgroundLint(self, self.show_findings)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="↺")
@@ -215,9 +217,14 @@ class WizardScreen(Screen[None]):
     def _edited(self, event: PlanEdited) -> None:
         self.host.mark_dirty()
         self.refresh_preview()
+        self._background_lint.cancel()
         if self._lint_timer is not None:
             self._lint_timer.stop()
-        self._lint_timer = self.set_timer(LINT_DELAY, self.run_lint)
+        self._lint_timer = self.set_timer(LINT_DELAY, self._lint_in_thread)
+
+    def _lint_in_thread(self) -> None:
+        self._lint_timer = None
+        self._background_lint.start(self.plan, self.unknown_keys)
 
     def refresh_preview(self) -> None:
         """Re-render the plan and let the visible previews redraw what changed."""
@@ -233,7 +240,12 @@ class WizardScreen(Screen[None]):
     def run_lint(self) -> None:
         """Check the plan and show the findings beside their fields and in the step list."""
         self._lint_timer = None
-        self.findings = lint(self.plan, self.unknown_keys)
+        self._background_lint.cancel()
+        self.show_findings(lint(self.plan, self.unknown_keys))
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """Show *findings* beside their fields and in the step list."""
+        self.findings = findings
         for step in STEPS:
             pane = self.pane(step.key)
             if step.key == "review":
