@@ -38,7 +38,7 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     """Wait until every preview has drawn the plan."""
     for _ in range(100):
         previews = [p for p in pilot.app.screen.query(Preview) if p.display]
-        if previews and all(p.keys for p in previews):
+        if previews and all(p.keys and p.complete for p in previews):
             break
         await pilot.pause(0.05)
     await pilot.pause()

@@ -40,7 +40,7 @@ async def settle_previews(pilot: Pilot, timeout: float = 5.0) -> None:
 
     for _ in range(int(timeout / 0.05)):
         previews = [p for p in pilot.app.screen.query(Preview) if p.display]
-        if all(p.keys for p in previews):
+        if all(p.keys and p.complete for p in previews):
             break
         await pilot.pause(0.05)
     await pilot.pause()

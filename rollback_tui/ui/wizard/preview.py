@@ -5,10 +5,18 @@ block makes each later layout pass longer: a keystroke in a 50-component plan co
 reflow over more than a thousand widgets. So the preview is a single widget that draws
 its own lines (the Line API). It keeps each section's rendered lines, keyed by the
 section, and re-renders only the sections whose text changed; the rest is a list splice.
+
+What is on screen is rendered at once; the sections below it follow a few milliseconds at a
+time, between screen updates, so that a large plan's preview appears as soon as a small
+one's and keys typed meanwhile are not held up. What the first rendering needs (the
+Markdown parser, the syntax highlighter) is loaded in a thread once the first frame is up.
 """
 
 from __future__ import annotations
 
+import io
+import threading
+import time
 from typing import Any
 
 from rich.segment import Segment
@@ -22,6 +30,43 @@ from rollback_tui.render import Section
 
 CODE_THEME = "ansi_dark"
 """Pygments theme for commands: ANSI colours follow the terminal's own palette."""
+
+CHUNK = 0.008
+"""Seconds of rendering per screen update for the sections below the visible ones."""
+
+_WARM_UP_SAMPLE = """\
+# Heading
+
+| A | B |
+|---|---|
+| `x` | <https://example.com> |
+
+- [ ] a step **bold**
+
+  ```sh
+  echo "$VERSION"
+  ```
+
+```text
+plain
+```
+"""
+_warmed = threading.Event()
+
+
+def warm_up() -> None:
+    """Load and exercise what the first preview needs (the Markdown parser, the highlighter
+    and its shell lexer), on a console of its own: it runs in a thread, once a process."""
+    if _warmed.is_set():
+        return
+    _warmed.set()
+    from rich.console import Console
+    from rich.markdown import Markdown as RichMarkdown
+
+    console = Console(file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True)
+    markdown = RichMarkdown(_WARM_UP_SAMPLE, code_theme=CODE_THEME, hyperlinks=False)
+    unwrap_autolinks(markdown.parsed)
+    console.render_lines(markdown, console.options)
 
 
 def unwrap_autolinks(tokens: list[Any]) -> None:
@@ -46,8 +91,17 @@ class Preview(ScrollView, can_focus=True):
     Preview { background: $surface; padding: 0 1; overflow-y: scroll; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str = "") -> None:
+    def __init__(
+        self, *, id: str | None = None, classes: str = "", progressive: bool = True
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self._progressive = progressive
+        """Render what is below the visible lines later (False: all at once, for a
+        preview as tall as its text, whose visible lines its container decides)."""
+        self._continuing = False
+        """The sections below the visible ones are to be rendered after the next update."""
+        self._through: str | None = None
+        """A section to render at once, with a screenful below it (to scroll to it)."""
         self._wanted: list[Section] = []
         self._texts: dict[str, str] = {}
         self._rendered: dict[str, list[Strip]] = {}
@@ -70,7 +124,16 @@ class Preview(ScrollView, can_focus=True):
         self._wanted = sections
         self._apply()
 
-    def _apply(self) -> None:
+    @property
+    def complete(self) -> bool:
+        """Every section given is drawn, with its latest text."""
+        return not self._pending and all(
+            self._texts.get(s.key) == s.markdown and s.key in self._rendered for s in self._wanted
+        )
+
+    def _apply(self, deadline: float | None = None) -> None:
+        """Lay out the sections; render the changed ones that are on screen (and, until
+        *deadline*, those below); the rest is rendered after the next screen update."""
         width = self.scrollable_content_region.width
         if width <= 0:
             self._pending = True
@@ -82,17 +145,33 @@ class Preview(ScrollView, can_focus=True):
         lines: list[Strip] = []
         starts: dict[str, int] = {}
         changed: list[str] = []
+        needed = self.scroll_offset.y + self.size.height
+        """Lines rendered at once: the visible ones."""
+        later = False
         for section in self._wanted:
             key, text = section.key, section.markdown
             if self._texts.get(key) != text or key not in self._rendered:
-                self._rendered[key] = self._render_section(text, width)
-                self._texts[key] = text
-                self.updated.append(key)
-                changed.append(key)
+                if (
+                    not self._progressive
+                    or len(lines) < needed
+                    or self._through is not None
+                    or (deadline is not None and time.perf_counter() < deadline)
+                ):
+                    self._rendered[key] = self._render_section(text, width)
+                    self._texts[key] = text
+                    self.updated.append(key)
+                    changed.append(key)
+                else:
+                    later = True
+                    if key not in self._rendered:
+                        break  # nothing to show for it yet: the sections after it wait too
             if lines:
                 lines.append(Strip.blank(width))
             starts[key] = len(lines)
             lines.extend(self._rendered[key])
+            if key == self._through:
+                self._through = None
+                needed = starts[key] + self.size.height
         wanted = {s.key for s in self._wanted}
         for key in [k for k in self._texts if k not in wanted]:
             del self._texts[key]
@@ -110,6 +189,21 @@ class Preview(ScrollView, can_focus=True):
                 self.refresh(Region(0, top, self.size.width, len(self._rendered[key])))
         else:
             self.refresh()
+        if later and not self._continuing:
+            self._continuing = True
+            self.call_after_refresh(self._continue)
+
+    def _continue(self) -> None:
+        self._continuing = False
+        if self.is_attached:
+            self._apply(deadline=time.perf_counter() + CHUNK)
+
+    def on_mount(self) -> None:
+        if not _warmed.is_set():
+            self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        threading.Thread(target=warm_up, name="preview-warm-up", daemon=True).start()
 
     def _render_section(self, text: str, width: int) -> list[Strip]:
         # Imported when the preview is first drawn: Markdown parsing takes a noticeable
@@ -145,8 +239,14 @@ class Preview(ScrollView, can_focus=True):
     # -- queries -----------------------------------------------------------------------
 
     def scroll_to_section(self, *keys: str) -> None:
-        """Bring the first of *keys* that the preview shows to the top."""
+        """Bring the first of *keys* that the preview shows to the top (rendering it, and
+        what is above it, at once if it was still to come)."""
+        wanted = [s.key for s in self._wanted]
         for key in keys:
+            if key not in self._starts and key in wanted:
+                self._through = key
+                self._apply()
+                self._through = None
             if key in self._starts:
                 self.scroll_to(y=self._starts[key], animate=False)
                 return

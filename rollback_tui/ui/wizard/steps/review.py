@@ -49,7 +49,7 @@ class ReviewStep(StepPane):
             yield Button("Copy Markdown", id="review-copy", compact=True, action="app.copy")
             yield Button("Mark reviewed today", id="review-reviewed", compact=True)
         yield Static(self._reviewed_text(), id="review-dates", markup=False)
-        yield Preview(id="review-preview")
+        yield Preview(id="review-preview", progressive=False)
 
     def _reviewed_text(self) -> Content:
         plan = self.plan
