@@ -213,6 +213,9 @@ class ChecklistRow(Widget, can_focus=True):
         self.line = Static(classes="line", markup=False)
         self.command_view = Static(classes="command", markup=False)
         self.meta = Static(classes="meta", markup=False)
+        self._shown: tuple[object, ...] | None = None
+        """What show() last drew: a row shown again as it is costs nothing (updating its
+        text would have Textual lay out every row of the checklist again)."""
         self.show(item)
 
     def compose(self) -> ComposeResult:
@@ -223,6 +226,23 @@ class ChecklistRow(Widget, can_focus=True):
     def show(self, item: ChecklistItem, pending: bool = False) -> None:
         """Show the item's state (after a tick, or a change read from disk); *pending*: its
         change is not saved yet (a … after the box)."""
+        shown = (
+            pending,
+            item.state,
+            item.text,
+            item.command,
+            item.owner,
+            item.irreversible,
+            item.done_at,
+            item.done_by,
+            item.reason,
+            item.id,
+            self.label,
+            tuple(self.variables.items()),
+        )
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.done = item.done
         self.pending = pending
         self.state = item.state
@@ -277,7 +297,8 @@ class ChecklistGroup(Vertical):
     def __init__(self, group: Group) -> None:
         super().__init__(id=f"group-{group.key}")
         self.group = group
-        self.heading = Static(self._heading(), classes="heading", markup=False)
+        self._heading_shown = self._heading()
+        self.heading = Static(self._heading_shown, classes="heading", markup=False)
         self.rows = [
             ChecklistRow(item, f"{n}." if group.numbered else "", group.variables)
             for n, item in enumerate(group.items, 1)
@@ -301,7 +322,10 @@ class ChecklistGroup(Vertical):
     def show(self, group: Group, pending: set[str] | None = None) -> None:
         """Show the group's items as they are now (*pending*: ids changed, not saved yet)."""
         self.group = group
-        self.heading.update(self._heading())
+        heading = self._heading()
+        if heading != self._heading_shown:
+            self._heading_shown = heading
+            self.heading.update(heading)
         rows = {row.item_id: row for row in self.rows}
         for item in group.items:
             if item.id in rows:
