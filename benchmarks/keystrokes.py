@@ -80,10 +80,13 @@ def write_plans(folder: Path, sizes: Sequence[int]) -> dict[int, Path]:
 
 
 def fresh_copy(plan: Path, folder: Path) -> Path:
-    """A copy of *plan* in a new folder: no lock or recovery file of an earlier session."""
+    """A copy of *plan* (and its Markdown) in a new folder: no lock or recovery file of an
+    earlier session."""
     folder.mkdir(parents=True)
     copy = folder / "plan.toml"
     shutil.copyfile(plan, copy)
+    if plan.with_suffix(".md").exists():
+        shutil.copyfile(plan.with_suffix(".md"), copy.with_suffix(".md"))
     return copy
 
 
