@@ -379,6 +379,46 @@ def report(
     return "\n".join(lines)
 
 
+GROWTH_SIZES = (2, 200, 1000)
+
+
+def measure_sizes(runs: int) -> dict[int, list[float]]:
+    """The wizard's first frame on plans of GROWTH_SIZES components, in turn."""
+    from keystrokes import fresh_copy, write_plans
+
+    times: dict[int, list[float]] = {size: [] for size in GROWTH_SIZES}
+    with tempfile.TemporaryDirectory(prefix="rollback-bench-") as tmp:
+        home = Path(tmp)
+        env = _environment(home)
+        plans = write_plans(home, GROWTH_SIZES)
+        for i in range(runs + 1):
+            for size in GROWTH_SIZES:
+                copy = fresh_copy(plans[size], home / f"size-{size}-{i}")
+                run = first_frame(wizard_argv(copy), WIZARD_MARKERS, env, copy.parent)
+                if i:  # the first round warms the caches
+                    times[size].append(run.seconds)
+    return times
+
+
+def sizes_table(times: dict[int, list[float]], plain: Subject) -> str:
+    """The first frame by plan size, with the growth factor from 200 to 1,000."""
+    medians = {size: statistics.median(t) for size, t in times.items()}
+    floor = statistics.median(plain.times)
+    lines = [
+        "",
+        f"The wizard's first frame by plan size ({len(times[GROWTH_SIZES[0]])} runs each); "
+        "growth: the time at 1,000 components over that at 200, divided by 5 (at most 1.0: "
+        "no faster than linear).",
+        "",
+        "| Components | First frame p50 | Of the plain screen | Growth |",
+        "|---|--:|--:|--:|",
+    ]
+    for size, median in medians.items():
+        growth = f"{medians[1000] / medians[200] / 5:.2f}" if size == 1000 else ""
+        lines.append(f"| {size} | {median * 1000:.0f} ms | {median / floor:.2f}× | {growth} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each app (default 15)")
@@ -386,7 +426,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     before = os.getloadavg()[0]
     baseline, plain, wizard = measure(args.runs)
     imports = measure_imports(max(5, args.runs // 2))
+    sizes = measure_sizes(max(3, args.runs // 5))
     print(report(baseline, plain, wizard, (before, os.getloadavg()[0]), imports))
+    print(sizes_table(sizes, plain))
     return 0
 
 
