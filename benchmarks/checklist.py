@@ -140,8 +140,8 @@ def growth(figures: dict[int, float]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ticks", type=int, default=8, help="ticks per session (default 8)")
-    parser.add_argument("--runs", type=int, default=5, help="openings of each (default 5)")
+    parser.add_argument("--ticks", type=int, default=6, help="ticks per session (default 6)")
+    parser.add_argument("--runs", type=int, default=3, help="openings of each (default 3)")
     parser.add_argument("sizes", type=int, nargs="*", default=list(SIZES))
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]

@@ -53,7 +53,8 @@ def plan_with(components: int):  # type: ignore[no-untyped-def]
 
 
 async def _settled(preview: Preview) -> None:
-    while not preview.keys:
+    """Until the whole plan is drawn (what is below the screen follows the first lines)."""
+    while not (preview.keys and preview.complete):
         await asyncio.sleep(0.01)
 
 
