@@ -60,13 +60,18 @@ def warm_up() -> None:
     if _warmed.is_set():
         return
     _warmed.set()
-    from rich.console import Console
-    from rich.markdown import Markdown as RichMarkdown
+    try:
+        from rich.console import Console
+        from rich.markdown import Markdown as RichMarkdown
 
-    console = Console(file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True)
-    markdown = RichMarkdown(_WARM_UP_SAMPLE, code_theme=CODE_THEME, hyperlinks=False)
-    unwrap_autolinks(markdown.parsed)
-    console.render_lines(markdown, console.options)
+        console = Console(
+            file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True
+        )
+        markdown = RichMarkdown(_WARM_UP_SAMPLE, code_theme=CODE_THEME, hyperlinks=False)
+        unwrap_autolinks(markdown.parsed)
+        console.render_lines(markdown, console.options)
+    except Exception:  # only a head start: the first preview loads what it needs itself
+        return
 
 
 def unwrap_autolinks(tokens: list[Any]) -> None:
