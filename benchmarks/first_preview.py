@@ -6,7 +6,9 @@ sent, or the terminal is widened to 160 columns (past the 120 from which the pre
 beside the form). The clock runs from that moment until tmux has passed on the preview's
 first lines: the plan's title as its heading and the deployment type under it. Plans of 2,
 200 and 1,000 components, in turns; the baseline, in the same run, is a key's way to the
-screen in plain Textual (benchmarks/echo_app.py, as the keystroke benchmark types it).
+screen in plain Textual (benchmarks/echo_app.py, as the keystroke benchmark types it), and
+for the widening, the same first screen in plain Textual (benchmarks/plain_first_screen.py)
+redrawn at 160 columns: what Textual itself takes to lay out and draw the wider screen.
 
 Budget: the first preview within 100 ms of ctrl+t, and of the widening, at 2 and 200
 components. The growth factor is the figure at 1,000 components over that at 200, divided
@@ -27,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from keystrokes import ECHO_APP, TITLE, fresh_copy, type_keys, write_plans
-from startup import WIZARD_MARKERS, _environment, markdown_table, verdict, wizard_argv
+from startup import PLAIN_APP, WIZARD_MARKERS, _environment, markdown_table, verdict, wizard_argv
 from tmux_terminal import TmuxApp
 
 SIZES = (2, 200, 1000)
@@ -64,13 +66,28 @@ def echo_keys(env: dict[str, str], cwd: Path) -> list[float]:
         return type_keys(app, 10, TITLE, echo=True)
 
 
+def plain_widened(env: dict[str, str], cwd: Path) -> float:
+    """The floor of the widening: the same first screen in plain Textual, from the resize
+    until its whole screen (down to the footer) is drawn again at 160 columns."""
+    cwd.mkdir()
+    with TmuxApp([sys.executable, str(PLAIN_APP)], env, cwd) as app:
+        app.wait_for(WIZARD_MARKERS)
+        app.drain(READING)
+        mark = app.mark()
+        start = time.perf_counter()
+        app.resize(*WIDE)
+        return app.wait_for(WIZARD_MARKERS, since=mark) - start
+
+
 Times = dict[tuple[str, int], list[float]]
 
 
-def measure(rounds: int, sizes: Sequence[int]) -> tuple[Times, list[float]]:
-    """Seconds to the first preview by (way, size), and the echo app's keys."""
+def measure(rounds: int, sizes: Sequence[int]) -> tuple[Times, list[float], list[float]]:
+    """Seconds to the first preview by (way, size), the echo app's keys, and the plain
+    screen's redrawing after the widening."""
     results: Times = {(w, s): [] for w in WAYS for s in sizes}
     echo: list[float] = []
+    plain: list[float] = []
     with tempfile.TemporaryDirectory(prefix="rollback-bench-") as tmp:
         home = Path(tmp)
         env = _environment(home)
@@ -79,19 +96,20 @@ def measure(rounds: int, sizes: Sequence[int]) -> tuple[Times, list[float]]:
         subjects = list(results)
         for round_ in range(rounds):
             echo += echo_keys(env, home / f"round-{round_}-echo")
+            plain.append(plain_widened(env, home / f"round-{round_}-plain"))
             turn = round_ % len(subjects)
             for way, size in subjects[turn:] + subjects[:turn]:
                 folder = home / f"round-{round_}-{way}-{size}"
                 argv = wizard_argv(fresh_copy(plans[size], folder))
                 results[way, size].append(first_preview(argv, env, folder, way))
-    return results, echo
+    return results, echo, plain
 
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-def report(results: Times, echo: list[float], load: tuple[float, float]) -> str:
+def report(results: Times, echo: list[float], plain: list[float], load: tuple[float, float]) -> str:
     sizes = sorted({size for _, size in results})
     runs = len(next(iter(results.values())))
     echo_p50 = statistics.median(echo)
@@ -100,7 +118,19 @@ def report(results: Times, echo: list[float], load: tuple[float, float]) -> str:
         f"{load[1]:.2f} after; {os.cpu_count()} CPUs)",
         f"  baseline: a key's way to the screen in plain Textual p50 {ms(echo_p50)}",
     ]
-    rows = [["Baseline: a key to the screen in plain Textual (echo app)", ms(echo_p50), "", ""]]
+    plain_p50 = statistics.median(plain)
+    lines.append(
+        f"  baseline: plain Textual's first screen redrawn at 160 columns p50 {ms(plain_p50)}"
+    )
+    rows = [
+        ["Baseline: a key to the screen in plain Textual (echo app)", ms(echo_p50), "", ""],
+        [
+            "Baseline: the same first screen in plain Textual redrawn after the same widening",
+            ms(plain_p50),
+            "",
+            "",
+        ],
+    ]
     for way in WAYS:
         medians = {size: statistics.median(results[way, size]) for size in sizes}
         for size in sizes:
@@ -137,8 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("sizes", type=int, nargs="*", default=list(SIZES))
     args = parser.parse_args(argv)
     before = os.getloadavg()[0]
-    results, echo = measure(args.rounds, args.sizes)
-    print(report(results, echo, (before, os.getloadavg()[0])))
+    results, echo, plain = measure(args.rounds, args.sizes)
+    print(report(results, echo, plain, (before, os.getloadavg()[0])))
     return 0
 
 
