@@ -93,7 +93,7 @@ def _run_app(
     os.environ.setdefault("TEXTUAL_FPS", "120")
     # Until the first frame, nearly every object made lives as long as the app: collecting
     # garbage while the UI is imported and built only slows the start. The app turns the
-    # collector back on after its first frame (see RollbackApp.first_frame_drawn).
+    # collector back on after its first frame (see RollbackApp.on_ready).
     gc.disable()
     try:
         from rollback_tui.ui.factory import run_app

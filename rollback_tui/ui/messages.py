@@ -30,3 +30,7 @@ class GoToStep(Message):
     step: str
     where: str = ""
     """The field to put the cursor in, as ``check`` names it."""
+
+
+class ReviewedToday(Message):
+    """ "Mark reviewed today" was pressed: the wizard dates the plan's review."""

@@ -49,7 +49,7 @@ class Clock:
 
 def checklist_app(path: Path, clock: Clock | None = None) -> RollbackApp:
     app = make_app(path, mode="run", by="sam", cursor_blink=False)
-    app.clock = clock or Clock()
+    app.keeper.clock = clock or Clock()
     return app
 
 
@@ -408,8 +408,8 @@ class TestWizardFields:
             await pilot.pause()
             await pilot.press("space")
             await pilot.pause()
-            assert app.plan_file.plan.procedure.option_a[0].irreversible
-            assert app.dirty
+            assert app.keeper.plan_file.plan.procedure.option_a[0].irreversible
+            assert app.keeper.dirty
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert on_disk(example_plan, "a-1").irreversible
@@ -427,11 +427,11 @@ class TestWizardFields:
             await pilot.pause()
             await clear_and_type(pilot, "15")
             await pilot.press("ctrl+s")
-            await app.saves.idle()  # saved in the background
+            await app.keeper.saves.idle()  # saved in the background
             assert store.load(example_plan).plan.communications.update_interval == 15
             await pilot.press("end", "m")  # "15m": not a number
             await pilot.pause()
-            assert app.plan_file.plan.communications.update_interval == 15
+            assert app.keeper.plan_file.plan.communications.update_interval == 15
             message = app.screen.query_one(".update-interval .field-message", Static)
             await until(pilot, lambda: field.value == "15m")
             await until(pilot, lambda: "whole number from 1 to 1440" in str(message.render()))
@@ -467,7 +467,7 @@ def _overdue():  # type: ignore[no-untyped-def]
 
     async def run_before(pilot: Pilot) -> None:
         app = pilot.app
-        app.clock.advance(33)  # type: ignore[attr-defined]
+        app.keeper.clock.advance(33)  # type: ignore[attr-defined]
         await pilot.pause()
         screen(app).show_summary()  # type: ignore[arg-type]
         await pilot.pause()
