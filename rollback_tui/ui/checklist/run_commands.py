@@ -12,7 +12,6 @@ from rollback_tui.store import runs
 
 if TYPE_CHECKING:
     from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
-    from rollback_tui.ui.keeper import PlanKeeper
 
 
 def run_commands(screen: ChecklistScreen) -> list[SystemCommand]:
@@ -22,25 +21,25 @@ def run_commands(screen: ChecklistScreen) -> list[SystemCommand]:
                 "Finish drill", "End the drill now and show its times", screen.drill.finish
             )
         ]
-    keeper = screen.keeper
     return [
         SystemCommand("Edit plan", "Back to the wizard, on this plan", screen.edit_plan),
         SystemCommand(
             "Start a new run",
             "Archive this run (outcomes, timeline) beside the plan, then clear it (asks first)",
-            lambda: ask_new_run(keeper),
+            lambda: ask_new_run(screen),
         ),
     ]
 
 
-def ask_new_run(keeper: PlanKeeper) -> None:
+def ask_new_run(screen: ChecklistScreen) -> None:
     from rollback_tui.ui.dialogs.choice import Choice
 
+    keeper = screen.keeper
     folder = runs.runs_dir(keeper.plan_file.path).name
 
     def answered(answer: str | None) -> None:
         if answer == "reset":
-            keeper.app.call_later(new_run, keeper)
+            keeper.app.call_later(new_run, screen)
 
     keeper.app.push_screen(
         Choice(
@@ -53,11 +52,11 @@ def ask_new_run(keeper: PlanKeeper) -> None:
     )
 
 
-async def new_run(keeper: PlanKeeper) -> None:
+async def new_run(screen: ChecklistScreen) -> None:
     """Archive the run and clear the plan (under its lock, merged with the file first)."""
     from rollback_tui.store.lock import LOCK_TIMEOUT
-    from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 
+    keeper = screen.keeper
     await keeper.saves.idle()  # a tick being saved is part of this run: no two writers
     try:  # ticks not saved yet are archived too: the plan in memory is the run
         result = runs.reset_loaded(keeper.plan_file, "", keeper.clock(), LOCK_TIMEOUT)
@@ -65,9 +64,7 @@ async def new_run(keeper: PlanKeeper) -> None:
         keeper.notify(str(exc), title="Not reset", severity="error")
         return
     keeper.mark_clean()
-    for screen in keeper.app.screen_stack:  # the same items, all open now: shown in place
-        if isinstance(screen, ChecklistScreen):
-            await screen.refresh_plan()
+    await screen.refresh_plan()  # the same items, all open now: shown in place
     if result.archive is None:
         keeper.notify("Nothing to archive: no outcomes, no timeline.")
     else:
