@@ -475,6 +475,38 @@ def _overdue():  # type: ignore[no-untyped-def]
     return run_before
 
 
+class TestNothingCutInTwo:
+    """Counts and the incident's start never wrap mid-phrase: at 80 columns, and beside
+    the timeline on a wide terminal, a line that does not fit is split where it reads."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (120, 30)])
+    async def test_headings_and_summary_fit(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+    ) -> None:
+        path = tmp_path / "plan.toml"
+        path.write_bytes(EXAMPLE.read_bytes())
+        plan_file = store.load(path)
+        set_done(plan_file.plan, "a-1", True, "sam", at=T0)
+        set_outcome(plan_file.plan, "a-2", "skipped", "flag already off", "sam", at=T0)
+        set_outcome(plan_file.plan, "a-3", "failed", "timed out", "sam", at=T0)
+        store.save(plan_file)
+        app = checklist_app(path)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            group = app.screen.query_one("#group-option-a", ChecklistGroup)
+            summary = app.screen.query_one(Summary)
+            for widget in (group.heading, summary):
+                width = widget.content_size.width
+                lines = str(widget.render()).splitlines()
+                assert all(len(line) <= width for line in lines), (width, lines)
+            heading = str(group.heading.render()).splitlines()
+            assert any(line.endswith("1/4 · 1 skipped · 1 failed") for line in heading)
+            assert "Option A: Feature Flag Rollback (~1 minute)" in heading[0]
+            shown = str(summary.render()).splitlines()
+            assert any("1/36 done, 1 skipped, 1 failed" in line for line in shown)
+            assert any(line.endswith("ncident start not marked: press i") for line in shown)
+
+
 class TestSnapshots:
     """A checklist with every outcome, as a user sees it."""
 

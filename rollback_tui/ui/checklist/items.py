@@ -287,21 +287,25 @@ class ChecklistGroup(Vertical):
         yield self.heading
         yield from self.rows
 
-    def _heading(self) -> Content:
+    def _heading(self, width: int = 0) -> Content:
+        """The title, then a progress bar and the counts: on a line of their own where the
+        whole does not fit in *width* cells (0: not laid out yet), never cut in two."""
         progress = self.group.progress
         mark = ("✓ ", "$text-success") if progress.complete else ("", "")
-        return Content.assemble(
-            mark,
-            self.group.title,
-            "  ",
-            progress_bar(progress, 8),
-            progress_counts(progress),
-        )
+        title = Content.assemble(mark, self.group.title)
+        bar = Content.assemble(progress_bar(progress, 8), progress_counts(progress))
+        heading = Content.assemble(title, "  ", bar)
+        if width and heading.cell_length > width:
+            return Content("\n").join([title, bar])
+        return heading
+
+    def on_resize(self) -> None:
+        self.heading.update(self._heading(self.heading.content_size.width))
 
     def show(self, group: Group, pending: set[str] | None = None) -> None:
         """Show the group's items as they are now (*pending*: ids changed, not saved yet)."""
         self.group = group
-        self.heading.update(self._heading())
+        self.heading.update(self._heading(self.heading.content_size.width))
         rows = {row.item_id: row for row in self.rows}
         for item in group.items:
             if item.id in rows:
@@ -322,21 +326,24 @@ def estimates(plan: Plan) -> list[tuple[str, str]]:
     return rows
 
 
-def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i") -> Content:
+def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i", width: int = 0) -> Content:
     """Two lines: overall progress and the incident's start; the time elapsed since then
-    beside the chosen options' estimates."""
+    beside the chosen options' estimates. Where the first line does not fit in *width*
+    cells (0: any width), the incident's start has a line of its own."""
     items = [item for _, _, item in plan.checklist(active=True)]
     progress = Progress.of(items)
     start = plan.incident_started_at
-    first = Content.assemble(
-        ("Overall ", "bold"),
-        progress_bar(progress, 16),
-        (f" {progress.counts()}", "bold"),
-        ("  ·  ", "$text-muted"),
+    overall = Content.assemble(
+        ("Overall ", "bold"), progress_bar(progress, 16), (f" {progress.counts()}", "bold")
+    )
+    words, style = (
         (f"incident started {start:%H:%M:%S} UTC", "")
         if start
-        else (f"incident start not marked: press {start_key}", "bold $text-warning"),
+        else (f"incident start not marked: press {start_key}", "bold $text-warning")
     )
+    first = Content.assemble(overall, ("  ·  ", "$text-muted"), (words, style))
+    if width and first.cell_length > width:
+        first = Content("\n").join([overall, Content.styled(words[0].upper() + words[1:], style)])
     chosen = ", ".join(f"{label} {estimate}" for label, estimate in estimates(plan))
     second = Content.assemble(
         ("Elapsed ", "bold"),
@@ -382,8 +389,15 @@ class Summary(Static):
     Summary { height: auto; padding: 0 1; background: $boost; }
     """
 
+    _shown: tuple[Plan, dt.datetime] | None = None
+
     def show(self, plan: Plan, now: dt.datetime) -> None:
-        self.update(summary_text(plan, now))
+        self._shown = (plan, now)
+        self.update(summary_text(plan, now, width=self.content_size.width))
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
 
 
 # -- the timeline -----------------------------------------------------------------------
