@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from rollback_tui.plan.model import ChecklistItem, ItemState, Plan
-from rollback_tui.plan.shell_words import visible
+from rollback_tui.plan.shell_words import show_invisible
 from rollback_tui.plan.timeline import (
     EVENT_LABELS,
     Progress,
@@ -74,7 +74,7 @@ def checklist_groups(plan: Plan) -> list[Group]:
             )
         )
     for n, component in enumerate(plan.components):
-        name = visible(component.name.strip()) or f"Component {n + 1}"
+        name = show_invisible(component.name.strip()) or f"Component {n + 1}"
         groups.append(
             Group(
                 f"component-{n}",
@@ -85,7 +85,7 @@ def checklist_groups(plan: Plan) -> list[Group]:
         )
     groups.append(Group("communication", "Communication", plan.communications.actions, variables))
     for n, action_group in enumerate(plan.post_rollback):
-        name = visible(action_group.name.strip()) or "Actions"
+        name = show_invisible(action_group.name.strip()) or "Actions"
         groups.append(Group(f"post-{n}", f"Post-rollback: {name}", action_group.items, variables))
     groups.append(Group("followup", "Follow-up", plan.followup.items, variables))
     return [group for group in groups if group.items]
@@ -226,7 +226,7 @@ class ChecklistRow(Widget, can_focus=True):
         self.done = item.done
         self.pending = pending
         self.state = item.state
-        text = visible(substitute(item.text, self.variables)).strip() or "(no text)"
+        text = show_invisible(substitute(item.text, self.variables)).strip() or "(no text)"
         parts: list[Content | tuple[str, str] | str] = [
             _BOXES[item.state],
             ("…", "bold $text-warning") if pending else " ",
@@ -237,7 +237,7 @@ class ChecklistRow(Widget, can_focus=True):
         if item.irreversible:
             parts.append((" · irreversible", "bold $text-warning"))
         if item.owner:
-            parts.append((f" · owner: {visible(item.owner)}", "$text-muted"))
+            parts.append((f" · owner: {show_invisible(item.owner)}", "$text-muted"))
         parts.append((f"  {item.id}", "$text-muted italic"))
         self.line.update(Content.assemble(*parts))
         command = substitute_command(item.command, self.variables).strip() if item.command else ""
@@ -247,9 +247,9 @@ class ChecklistRow(Widget, can_focus=True):
         self.meta.display = item.state != "open"
         if item.state != "open":
             when = f"{item.done_at:%Y-%m-%d %H:%M:%S} UTC" if item.done_at else "time unknown"
-            who = f" by {visible(item.done_by)}" if item.done_by else ""
+            who = f" by {show_invisible(item.done_by)}" if item.done_by else ""
             mark = {"done": "✓ done", "skipped": "↷ skipped", "failed": "✗ failed"}[item.state]
-            reason = f": {visible(item.reason)}" if item.reason else ""
+            reason = f": {show_invisible(item.reason)}" if item.reason else ""
             self.meta.update(Content(f"{mark} {when}{who}{reason}"))
         for state in ("done", "skipped", "failed"):
             self.set_class(item.state == state, f"-{state}")

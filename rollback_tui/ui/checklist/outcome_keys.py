@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.shell_words import visible
+from rollback_tui.plan.shell_words import show_invisible
 from rollback_tui.plan.timeline import Outcome, record, set_done, set_outcome
 from rollback_tui.render import substitute
 from rollback_tui.ui.dialogs.choice import Choice
@@ -96,7 +96,7 @@ class OutcomeActions(_Base):
 
     @staticmethod
     def _label(item: ChecklistItem) -> str:
-        return visible(item.text.strip()) or "(no text)"
+        return show_invisible(item.text.strip()) or "(no text)"
 
     async def action_toggle_item(self) -> None:
         """Mark the focused item done (then go on to the next); an irreversible one is
