@@ -112,6 +112,10 @@ class RollbackApp(TypeAheadKeys, App[int]):
             gc.freeze()
             gc.enable()
 
+    def on_plan_shown(self) -> None:
+        """A screen drew another plan (Open, Reload, a restore, a merge): freeze again."""
+        self.on_ready()
+
     def on_unmount(self) -> None:
         self.keeper.handle_hang_ups(install=False)
         self.keeper.saves.join()  # a save under way is finished, never cut in half

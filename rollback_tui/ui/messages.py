@@ -23,6 +23,11 @@ class StepsReshaped(Message):
     steps: tuple[str, ...]
 
 
+class PlanShown(Message):
+    """A screen drew a plan it was given (its first, or another one): the app may freeze
+    the collector's view of the objects made for it (see RollbackApp.freeze_gc)."""
+
+
 @dataclass
 class GoToStep(Message):
     """Ask the wizard to show a step (from the review's findings, for instance)."""

@@ -41,6 +41,7 @@ from rollback_tui.ui.copy_notice import copy_and_report
 from rollback_tui.ui.dialogs.note import NoteDialog
 from rollback_tui.ui.keeper import PlanKeeper
 from rollback_tui.ui.keeper.background_save import Outcome
+from rollback_tui.ui.messages import PlanShown
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         self.set_interval(1.0, self.show_summary)
         self.keeper.replaced.subscribe(self, self._replaced)
         self.keeper.merges_saved.subscribe(self, self._saved, immediate=True)
+        self.call_after_refresh(self.post_message, PlanShown())
 
     async def _replaced(self, plan_file: store.PlanFile) -> None:
         await self.show_plan(plan_file.plan)

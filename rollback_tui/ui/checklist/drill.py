@@ -33,8 +33,8 @@ class Drill:
 
     def step_saved(self) -> None:
         """After each save of the checklist: the drill ends with its last open step."""
-        if self.finished:
-            return
+        if self.finished or self.keeper.saves.busy:
+            return  # a save follows (the one that ends it calls again): never beside it
         if run_times.counts(self.keeper.plan)["open"] == 0:
             self.finish()
 

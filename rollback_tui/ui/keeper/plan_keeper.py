@@ -119,6 +119,11 @@ class PlanKeeper:
         below = [s for s in self.app.screen_stack if not isinstance(s, ModalScreen)]
         return bool(below) and getattr(below[-1], "SAVES_AT_ONCE", False)
 
+    def shown_saves_at_once(self) -> bool:
+        """Whether the screen on top, with no dialog over it, saves every change as it is
+        made: ctrl+s and quit save its way only then (a dialog over it: the wizard's way)."""
+        return getattr(self.app.screen, "SAVES_AT_ONCE", False)
+
     # -- hang-ups ----------------------------------------------------------------------
 
     def handle_hang_ups(self, *, install: bool) -> None:
@@ -157,7 +162,7 @@ class PlanKeeper:
     def save(self) -> None:
         """ctrl+s: save the plan as TOML and its Markdown beside it, the way the screen
         shown saves (the checklist merges a change on disk instead of asking)."""
-        if self.saves_at_once():
+        if self.shown_saves_at_once():
             self.app.call_later(self.save_merging_now)
         elif self.untitled:
             self.save_as()
@@ -332,7 +337,7 @@ class PlanKeeper:
 
     async def quit(self) -> None:
         """Quit; asks first when there are unsaved changes."""
-        if self.dirty and self.saves_at_once():
+        if self.dirty and self.shown_saves_at_once():
             await self.save_merging_now()  # a last try, merging with the file on disk
         if not self.dirty:
             self.app.exit(0)

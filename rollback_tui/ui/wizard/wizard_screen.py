@@ -19,7 +19,13 @@ from rollback_tui.plan.model import Plan
 from rollback_tui.render import render_sections
 from rollback_tui.store import PlanFile
 from rollback_tui.ui.keeper import PlanKeeper
-from rollback_tui.ui.messages import GoToStep, PlanEdited, ReviewedToday, StepsReshaped
+from rollback_tui.ui.messages import (
+    GoToStep,
+    PlanEdited,
+    PlanShown,
+    ReviewedToday,
+    StepsReshaped,
+)
 from rollback_tui.ui.wizard.fields import FieldInput
 from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.step_list import StepList, StepState
@@ -99,6 +105,7 @@ class WizardScreen(Screen[None]):
         self.refresh_preview()
         self.run_lint()
         self.query_one("#title").focus()
+        self.call_after_refresh(self.post_message, PlanShown())
 
     async def show_plan(self, plan: Plan, *, unknown_keys: list[str], loaded: bool) -> None:
         """Edit another plan: every step is rebuilt on it, from the first step."""
