@@ -73,7 +73,7 @@ async def ticks_in_process(plan: Path, ticks: int) -> list[float]:
                 await asyncio.sleep(0.0005)
             times.append(time.perf_counter() - start)
             await pilot.pause(0.3)
-            await app.saves.idle()
+            await app.keeper.saves.idle()
     return times
 
 

@@ -86,7 +86,7 @@ def _run_app(
     label: str = "",
     git: bool = False,
 ) -> None:
-    from rollback_tui.launch import open_screen
+    from rollback_tui.app_start import open_screen
 
     open_screen(path, mode=mode, by=by, theme=theme, label=label, git=git)
 

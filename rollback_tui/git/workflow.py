@@ -172,10 +172,12 @@ class GitSync:
                 return SyncResult(committed, False, None)
             remote = "origin" if "origin" in remotes else remotes[0]
             try:
-                self._git("push", "-q", "-u", remote, "HEAD", timeout=NETWORK_TIMEOUT)
+                upstream = self._track(remote)
+                if upstream is None:  # a branch the remote does not have yet
+                    self._git("push", "-q", "-u", remote, "HEAD", timeout=NETWORK_TIMEOUT)
+                    return SyncResult(committed, True, self.upstream() or remote)
             except GitError as exc:
                 return SyncResult(committed, False, remote, f"push to {remote}: {exc}")
-            return SyncResult(committed, True, self.upstream() or remote)
         problem = None
         for _ in range(PUSH_ATTEMPTS):
             try:
@@ -187,6 +189,20 @@ class GitSync:
                 continue
             return SyncResult(committed, True, upstream)
         return SyncResult(committed, False, upstream, problem)
+
+    def _track(self, remote: str) -> str | None:
+        """A branch with no upstream: if *remote* has a branch of its name, it becomes the
+        upstream (its commits are pulled before ours are pushed, never pushed over);
+        None if it has none."""
+        branch = self._git("symbolic-ref", "-q", "--short", "HEAD", check=False).stdout.strip()
+        if not branch:
+            return None
+        self._git("fetch", "-q", remote, timeout=NETWORK_TIMEOUT)
+        ref = f"refs/remotes/{remote}/{branch}"
+        if self._git("rev-parse", "-q", "--verify", ref, check=False).returncode != 0:
+            return None
+        self._git("branch", "-q", f"--set-upstream-to={remote}/{branch}")
+        return f"{remote}/{branch}"
 
     def _ahead(self, upstream: str) -> int:
         done = self._git("rev-list", "--count", f"{upstream}..HEAD")

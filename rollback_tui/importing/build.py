@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
+from rollback_tui.importing.unplaced import Unplaced
 from rollback_tui.importing.unrender import unsubstitute
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.timeline import item_labels
@@ -30,8 +31,6 @@ _NO_OWNER = "owner not yet named"
 
 def _unplaced(reader: _Reader, key: str, text: str) -> None:
     """A header field's value that its field cannot hold, kept with its line."""
-    from rollback_tui.importing.reader import Unplaced
-
     reader.unplaced.append(Unplaced("header", reader.header_at.get(key, 0), text))
 
 

@@ -23,7 +23,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from rollback_tui.importing.build import build
 from rollback_tui.importing.outcomes import read_irreversible, read_outcome
+from rollback_tui.importing.unplaced import Unplaced
 from rollback_tui.importing.unrender import (
     block_text,
     cell_text,
@@ -86,16 +88,6 @@ def _unnumbered(title: str, used: set[str]) -> str:
 
 class NotAPlan(ValueError):
     """The Markdown cannot be read as a rollback plan (the message names the file)."""
-
-
-@dataclass(frozen=True)
-class Unplaced:
-    """Text the importer found but could not put in the plan."""
-
-    section: str
-    """The plan section it was found in (``header``, ``triggers``, ...)."""
-    line: int
-    text: str
 
 
 @dataclass
@@ -477,8 +469,6 @@ def parse_markdown(text: str) -> tuple[Plan, list[Unplaced]]:
             "not a rollback plan (no 'Rollback Plan' title and none of its "
             "sections: triggers, procedure, components, contacts...)"
         )
-    from rollback_tui.importing.build import build
-
     plan = build(reader)
     return plan, sorted(reader.unplaced, key=lambda note: note.line)
 

@@ -37,7 +37,7 @@ def strip_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
 
 
-def visible(text: str) -> str:
+def show_invisible(text: str) -> str:
     """*text* with each invisible or direction-changing character shown as ``<U+202E>``."""
     return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 

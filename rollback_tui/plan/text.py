@@ -61,7 +61,7 @@ def _shown(match: re.Match[str]) -> str:
         return _NAMED[char]
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
         return f"\\x{code - 0xDC00:02x}"
-    # Invisible format characters as shell_words.visible shows them in a plan's text.
+    # Invisible format characters as shell_words.show_invisible shows them in a plan's text.
     return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rollback_tui.plan.shell_words import INVISIBLE, visible
+from rollback_tui.plan.shell_words import INVISIBLE, show_invisible
 
 _BACKTICKS = re.compile(r"`+")
 _ALWAYS = re.compile(r"([\\*\[\]<|~$])")
@@ -109,7 +109,7 @@ def inline(text: str, *, table: bool = False, hashes: bool = False) -> str:
 
 
 def _inline(text: str, *, table: bool, hashes: bool) -> str:
-    text = visible(text).replace("\t", " ")
+    text = show_invisible(text).replace("\t", " ")
     lines = [line.strip() for line in text.split("\n")]
     out = []
     for line in lines:
@@ -150,7 +150,7 @@ def block(text: str, indent: str) -> str:
 
 def code_span(text: str, *, table: bool = False) -> str:
     """*text* as an inline code span whose fence cannot be closed by its content."""
-    text = visible(" ".join(text.split("\n"))).replace("\t", " ").strip(_SPACES)
+    text = show_invisible(" ".join(text.split("\n"))).replace("\t", " ").strip(_SPACES)
     longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)
     fence = "`" * (longest + 1)
     if text.startswith("`") or text.endswith("`") or (text[:1] == " " and text[-1:] == " "):
@@ -162,7 +162,7 @@ def code_span(text: str, *, table: bool = False) -> str:
 
 def fenced(text: str, indent: str, info: str = "") -> str:
     """*text* as a fenced code block indented by *indent*, with a fence it cannot close."""
-    text = visible(text)
+    text = show_invisible(text)
     if "\t" in text:
         text = text.expandtabs(4)
     longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)

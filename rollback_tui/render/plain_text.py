@@ -13,7 +13,7 @@ Pure: no I/O and no UI.
 from __future__ import annotations
 
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.shell_words import strip_invisible, visible
+from rollback_tui.plan.shell_words import show_invisible, strip_invisible
 from rollback_tui.plan.timeline import EVENT_LABELS, option_milestones
 from rollback_tui.render import substitute, substitute_command
 from rollback_tui.render.markdown_syntax import TABLE_LINE_BREAK
@@ -24,13 +24,13 @@ _UNSET = "(not yet written)"
 
 def _line(text: str, joiner: str = " ") -> str:
     """User text on one line: its lines joined, tabs as spaces, invisible ones shown."""
-    lines = [line.strip() for line in visible(text).replace("\t", " ").split("\n")]
+    lines = [line.strip() for line in show_invisible(text).replace("\t", " ").split("\n")]
     return joiner.join(line for line in lines if line)
 
 
 def _lines(text: str, indent: str) -> str:
     """User text of several lines, each after the first indented by *indent*."""
-    lines = [line.rstrip() for line in visible(text).expandtabs(4).split("\n")]
+    lines = [line.rstrip() for line in show_invisible(text).expandtabs(4).split("\n")]
     while lines and not lines[-1].strip():
         lines.pop()
     while lines and not lines[0].strip():

@@ -241,16 +241,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise PlanFileError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    file_safety.sync_folder(folder)
 
 
 def dumps(plan_file: PlanFile) -> str:

@@ -66,7 +66,7 @@ def make_app(
         from rollback_tui.ui.checklist.git_worker import GitWorker
 
         try:
-            app.git = GitWorker(app, plan_file.path, plan_file.plan)
+            app.git = GitWorker(app.keeper, plan_file.path, plan_file.plan)
         except GitError as exc:
             raise store.PlanFileError(f"{plan_file.path}: --git: {exc}") from None
     return app

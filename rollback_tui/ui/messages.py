@@ -23,6 +23,11 @@ class StepsReshaped(Message):
     steps: tuple[str, ...]
 
 
+class PlanShown(Message):
+    """A screen drew a plan it was given (its first, or another one): the app may freeze
+    the collector's view of the objects made for it (see RollbackApp.freeze_gc)."""
+
+
 @dataclass
 class GoToStep(Message):
     """Ask the wizard to show a step (from the review's findings, for instance)."""
@@ -30,3 +35,7 @@ class GoToStep(Message):
     step: str
     where: str = ""
     """The field to put the cursor in, as ``check`` names it."""
+
+
+class ReviewedToday(Message):
+    """ "Mark reviewed today" was pressed: the wizard dates the plan's review."""

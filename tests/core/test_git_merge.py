@@ -172,6 +172,43 @@ class TestTwoClones:
         assert [e.item for e in plan.timeline] == ["a-1", "b-1"]
 
 
+class TestSyncWithoutUpstream:
+    """run --git in a clone whose branch tracks nothing: the remote's branch of the same
+    name is pulled first, then the tick pushed on top; never pushed over or refused."""
+
+    def test_the_remote_branch_is_tracked_pulled_and_pushed_to(self, remote: Path) -> None:
+        from rollback_tui.git.workflow import GitSync
+
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        change(lee, "lee ticks b-1", lambda p: set_done(p, "b-1", True, "lee", at=at(2)))
+        git(lee, "push", "-q")
+        git(sam, "branch", "--unset-upstream")
+        plan_file = store.load(sam / "plan.toml")
+        set_done(plan_file.plan, "a-1", True, "sam", at=at(1))
+        store.save(plan_file)
+        result = GitSync(sam / "plan.toml").sync("sam: ticked a-1")
+        assert (result.committed, result.pushed, result.remote, result.problem) == (
+            True,
+            True,
+            "origin/main",
+            None,
+        )
+        shown = git(remote, "show", "main:plan.toml").stdout
+        assert 'done_by = "lee"' in shown and 'done_by = "sam"' in shown
+
+    def test_a_new_branch_is_pushed_and_tracked(self, remote: Path) -> None:
+        from rollback_tui.git.workflow import GitSync
+
+        sam = clone(remote, "sam")
+        git(sam, "checkout", "-q", "-b", "incident-42")
+        plan_file = store.load(sam / "plan.toml")
+        set_done(plan_file.plan, "a-1", True, "sam", at=at(1))
+        store.save(plan_file)
+        result = GitSync(sam / "plan.toml").sync("sam: ticked a-1")
+        assert (result.pushed, result.remote) == (True, "origin/incident-42")
+        assert 'done_by = "sam"' in git(remote, "show", "incident-42:plan.toml").stdout
+
+
 class TestDriverAlone:
     """The driver called as git calls it, on three files."""
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from rollback_tui import store
 from rollback_tui.plan import Contact, Plan, ProcedureChoice, Trigger, new_plan
-from rollback_tui.plan.shell_words import visible
+from rollback_tui.plan.shell_words import show_invisible
 from rollback_tui.plan.text import clean_text
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import markdown_syntax as markdown_text
@@ -178,7 +178,7 @@ class TestTablesKeepTheirShape:
         trigger = plan.triggers[0]
         want = []
         for value in (trigger.trigger, trigger.threshold, trigger.source):
-            lines = [line.strip() for line in visible(value).replace("\t", " ").split("\n")]
+            lines = [line.strip() for line in show_invisible(value).replace("\t", " ").split("\n")]
             want.append(" / ".join(line for line in lines if line) or "—")
         assert got == want
 

@@ -314,7 +314,7 @@ class TestMarkReviewed:
         path = tmp_path / "plan.toml"
         path.write_bytes(EXAMPLE.read_bytes())
         app = make_app(path, cursor_blink=False)
-        app.clock = lambda: T0
+        app.keeper.clock = lambda: T0
         async with app.run_test(size=(80, 24)) as pilot:
             screen = app.screen
             assert isinstance(screen, WizardScreen)
@@ -326,7 +326,7 @@ class TestMarkReviewed:
             button.focus()
             await pilot.press("enter")
             await pilot.pause()
-            assert app.plan.last_reviewed == T0.date() and app.dirty
+            assert app.plan.last_reviewed == T0.date() and app.keeper.dirty
             assert "Reviewed: 2026-11-22" in str(dates.render())
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -348,7 +348,7 @@ class TestNewRunInTheChecklist:
         from rollback_tui.ui.factory import make_app
 
         app = make_app(ran, mode="run", by="kim", cursor_blink=False)
-        app.clock = lambda: at(20)
+        app.keeper.clock = lambda: at(20)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             await pilot.press("space")  # ticks the first open step, a-3

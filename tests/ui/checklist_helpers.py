@@ -31,7 +31,7 @@ class Clock:
 
 def checklist_app(path: Path, clock: Clock | None = None, by: str | None = "sam") -> RollbackApp:
     app = make_app(path, mode="run", by=by, cursor_blink=False)
-    app.clock = clock or Clock()
+    app.keeper.clock = clock or Clock()
     return app
 
 

@@ -83,9 +83,9 @@ async def test_ticks_while_a_save_is_held(example_plan: Path, gate: Gate) -> Non
         await until(pilot, lambda: "Still saving" in notifications(app), "the slow note")
         assert not on_disk(example_plan).item("a-1").done  # type: ignore[union-attr]
         gate.release.set()
-        await app.saves.idle()
+        await app.keeper.saves.idle()
         await pilot.pause()
-        assert not app.dirty
+        assert not app.keeper.dirty
         for item_id in ("a-1", "a-2", "a-4"):
             assert row_line(app, item_id).startswith("[x] "), row_line(app, item_id)
         assert "saving" not in app.sub_title
@@ -110,13 +110,13 @@ async def test_wizard_typing_goes_on_during_ctrl_s(example_plan: Path, gate: Gat
         assert app.plan.title == "Checkout v2 one two"
         assert "saving" in app.sub_title
         gate.release.set()
-        await app.saves.idle()
+        await app.keeper.saves.idle()
         await pilot.pause()
         assert store.load(example_plan).plan.title == "Checkout v2 one"
-        assert app.dirty  # " two" came after the copy was saved
+        assert app.keeper.dirty  # " two" came after the copy was saved
         await pilot.press("ctrl+s")
-        await app.saves.idle()
-        assert not app.dirty
+        await app.keeper.saves.idle()
+        assert not app.keeper.dirty
     assert store.load(example_plan).plan.title == "Checkout v2 one two"
 
 
@@ -135,7 +135,7 @@ async def test_save_and_quit_waits_for_the_save(example_plan: Path, gate: Gate) 
         await until(pilot, gate.entered.is_set, "the save started")
         assert app.is_running
         gate.release.set()
-        await app.saves.idle()
+        await app.keeper.saves.idle()
         await pilot.pause()
         assert not app.is_running
     assert store.load(example_plan).plan.title == "Checkout v2 quit"

@@ -120,7 +120,7 @@ class TestOpen:
     async def test_by_defaults_to_the_login_name(self, example_plan: Path) -> None:
         """Without --by, ticks are recorded under the login name."""
         app = checklist_app(example_plan, by=None)
-        assert app.by == default_user()
+        assert app.keeper.by == default_user()
 
 
 class TestTick:
@@ -132,7 +132,7 @@ class TestTick:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press("space")
-            await app.saves.idle()  # saved in the background
+            await app.keeper.saves.idle()  # saved in the background
             item = on_disk(example_plan).item("a-1")
             assert item is not None
             assert (item.done, item.done_at, item.done_by) == (True, T0, "sam")
@@ -144,7 +144,7 @@ class TestTick:
             assert [(e.event, e.item) for e in on_disk(example_plan).timeline] == [("tick", "a-1")]
             assert focused_id(app) == "a-2"  # on to the next step
             assert checklist(app).row("a-1").done
-            assert not app.dirty
+            assert not app.keeper.dirty
 
     async def test_enter_ticks_too_and_progress_follows(self, example_plan: Path) -> None:
         """Enter ticks as space does; the group's and the overall progress count it."""
@@ -152,7 +152,7 @@ class TestTick:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press("enter", "enter")
-            await app.saves.idle()  # saved in the background
+            await app.keeper.saves.idle()  # saved in the background
             assert [i.id for _, _, i in on_disk(example_plan).checklist() if i.done] == [
                 "a-1",
                 "a-2",
@@ -178,7 +178,7 @@ class TestUntick:
             await pilot.press("space")
             clock.advance(30)
             await pilot.press("up", "space", "tab", "enter")  # the question: Undo
-            await app.saves.idle()  # saved in the background
+            await app.keeper.saves.idle()  # saved in the background
             plan = on_disk(example_plan)
             item = plan.item("a-1")
             assert item is not None and not item.done
@@ -207,7 +207,7 @@ class TestIncidentStart:
             await pilot.press("i")
             clock.advance(5 * 60)
             await pilot.press("i")
-            await app.saves.idle()  # saved in the background
+            await app.keeper.saves.idle()  # saved in the background
             checklist(app).show_summary()
             plan = on_disk(example_plan)
             assert [(e.event, e.at, e.by) for e in plan.timeline] == [("incident-start", T0, "sam")]
@@ -247,7 +247,7 @@ class TestNotes:
             app.screen.query_one("#note", Input).value = f"paged the DBA {HOSTILE}"
             await pilot.press("enter")
             await pilot.pause()
-            await app.saves.idle()  # saved in the background
+            await app.keeper.saves.idle()  # saved in the background
             assert isinstance(app.screen, ChecklistScreen)
             [note] = on_disk(example_plan).timeline
             assert (note.event, note.text, note.by, note.at) == (
@@ -269,7 +269,7 @@ class TestNotes:
             await type_text(pilot, "flag off")
             await pilot.press("enter")
             await pilot.pause()
-            await app.saves.idle()  # saved in the background
+            await app.keeper.saves.idle()  # saved in the background
             before = example_plan.read_bytes()
             await pilot.press("n")
             await pilot.press("escape")
@@ -370,7 +370,7 @@ class TestChangeOnDisk:
             cli("tick", str(example_plan), "comm-1", "--by", "lee")
             await pilot.press("space")  # before the poll has looked
             assert checklist(app).row("comm-1").done
-            assert not app.dirty
+            assert not app.keeper.dirty
         plan = on_disk(example_plan)
         assert [i.id for _, _, i in plan.checklist() if i.done] == ["a-1", "comm-1"]
         assert [e.item for e in plan.timeline] == ["comm-1", "a-1"]
@@ -428,15 +428,15 @@ class TestChangeOnDisk:
             good = example_plan.read_text()
             example_plan.write_text(good + "\n[broken\n")
             await pilot.press("space")
-            await app.saves.idle()
-            assert app.dirty
+            await app.keeper.saves.idle()
+            assert app.keeper.dirty
             assert "TOML syntax error" in notifications(app)
             assert "done = true" not in example_plan.read_text()
             example_plan.write_text(good)
             cli("tick", str(example_plan), "b-3", "--by", "lee")
             await checklist(app).check_disk()
-            await app.saves.idle()
-            assert not app.dirty
+            await app.keeper.saves.idle()
+            assert not app.keeper.dirty
         plan = on_disk(example_plan)
         assert [i.id for _, _, i in plan.checklist() if i.done] == ["a-1", "b-3"]
 
@@ -448,7 +448,7 @@ class TestChangeOnDisk:
             good = example_plan.read_text()
             example_plan.write_text(good + "\n[broken\n")
             await pilot.press("space")
-            assert app.dirty
+            assert app.keeper.dirty
             example_plan.write_text(good)
             await pilot.press("ctrl+q")
             await pilot.pause()
@@ -520,11 +520,11 @@ class TestWiring:
             await pilot.pause()
             await pilot.press("end")
             await type_text(pilot, " (edited)")
-            assert app.dirty
+            assert app.keeper.dirty
             titles = [c.title for c in app.get_system_commands(app.screen)]
             assert "Run checklist" in titles
-            run_checklist(app)
-            await app.saves.idle()
+            run_checklist(app.keeper)
+            await app.keeper.saves.idle()
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
             assert on_disk(example_plan).title == "Checkout v2 (edited)"
@@ -547,7 +547,7 @@ class TestWiring:
         app = make_app(None, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            run_checklist(app)
+            run_checklist(app.keeper)
             await pilot.pause()
             assert isinstance(app.screen, AskPath)
             app.screen.query_one("#path", Input).value = str(tmp_path / "new.toml")
@@ -578,7 +578,7 @@ class TestWiring:
             assert app.screen.plan is app.plan
             item = app.plan.item("a-1")
             assert item is not None and item.done
-            run_checklist(app)  # and back: the same checklist, not a second one
+            run_checklist(app.keeper)  # and back: the same checklist, not a second one
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
             assert len(app.screen_stack) == 1
@@ -619,7 +619,7 @@ def _started_and_ticked(scroll_to_end: bool = False):  # type: ignore[no-untyped
 
     async def run_before(pilot: Pilot) -> None:
         app = pilot.app
-        clock = app.clock  # type: ignore[attr-defined]
+        clock = app.keeper.clock  # type: ignore[attr-defined]
         await pilot.pause()
         await pilot.press("i")
         clock.advance(40)
@@ -629,7 +629,7 @@ def _started_and_ticked(scroll_to_end: bool = False):  # type: ignore[no-untyped
         clock.advance(165)
         if scroll_to_end:
             await pilot.press("end")
-        await app.saves.idle()  # type: ignore[attr-defined]
+        await app.keeper.saves.idle()  # type: ignore[attr-defined]
         await pilot.pause()
         checklist(app).show_summary()  # type: ignore[arg-type]
         app.clear_notifications()

@@ -49,7 +49,7 @@ class Clock:
 
 def checklist_app(path: Path, clock: Clock | None = None) -> RollbackApp:
     app = make_app(path, mode="run", by="sam", cursor_blink=False)
-    app.clock = clock or Clock()
+    app.keeper.clock = clock or Clock()
     return app
 
 
@@ -408,8 +408,8 @@ class TestWizardFields:
             await pilot.pause()
             await pilot.press("space")
             await pilot.pause()
-            assert app.plan_file.plan.procedure.option_a[0].irreversible
-            assert app.dirty
+            assert app.keeper.plan_file.plan.procedure.option_a[0].irreversible
+            assert app.keeper.dirty
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert on_disk(example_plan, "a-1").irreversible
@@ -427,11 +427,11 @@ class TestWizardFields:
             await pilot.pause()
             await clear_and_type(pilot, "15")
             await pilot.press("ctrl+s")
-            await app.saves.idle()  # saved in the background
+            await app.keeper.saves.idle()  # saved in the background
             assert store.load(example_plan).plan.communications.update_interval == 15
             await pilot.press("end", "m")  # "15m": not a number
             await pilot.pause()
-            assert app.plan_file.plan.communications.update_interval == 15
+            assert app.keeper.plan_file.plan.communications.update_interval == 15
             message = app.screen.query_one(".update-interval .field-message", Static)
             await until(pilot, lambda: field.value == "15m")
             await until(pilot, lambda: "whole number from 1 to 1440" in str(message.render()))
@@ -467,12 +467,44 @@ def _overdue():  # type: ignore[no-untyped-def]
 
     async def run_before(pilot: Pilot) -> None:
         app = pilot.app
-        app.clock.advance(33)  # type: ignore[attr-defined]
+        app.keeper.clock.advance(33)  # type: ignore[attr-defined]
         await pilot.pause()
         screen(app).show_summary()  # type: ignore[arg-type]
         await pilot.pause()
 
     return run_before
+
+
+class TestNothingCutInTwo:
+    """Counts and the incident's start never wrap mid-phrase: at 80 columns, and beside
+    the timeline on a wide terminal, a line that does not fit is split where it reads."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (120, 30)])
+    async def test_headings_and_summary_fit(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+    ) -> None:
+        path = tmp_path / "plan.toml"
+        path.write_bytes(EXAMPLE.read_bytes())
+        plan_file = store.load(path)
+        set_done(plan_file.plan, "a-1", True, "sam", at=T0)
+        set_outcome(plan_file.plan, "a-2", "skipped", "flag already off", "sam", at=T0)
+        set_outcome(plan_file.plan, "a-3", "failed", "timed out", "sam", at=T0)
+        store.save(plan_file)
+        app = checklist_app(path)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            group = app.screen.query_one("#group-option-a", ChecklistGroup)
+            summary = app.screen.query_one(Summary)
+            for widget in (group.heading, summary):
+                width = widget.content_size.width
+                lines = str(widget.render()).splitlines()
+                assert all(len(line) <= width for line in lines), (width, lines)
+            heading = str(group.heading.render()).splitlines()
+            assert any(line.endswith("1/4 · 1 skipped · 1 failed") for line in heading)
+            assert "Option A: Feature Flag Rollback (~1 minute)" in heading[0]
+            shown = str(summary.render()).splitlines()
+            assert any("1/36 done, 1 skipped, 1 failed" in line for line in shown)
+            assert any(line.endswith("ncident start not marked: press i") for line in shown)
 
 
 class TestSnapshots:

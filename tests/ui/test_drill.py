@@ -59,7 +59,7 @@ async def test_a_whole_drill(small_plan: Path) -> None:
     live_before = store.read_plan(small_plan)[0]
     clock = Clock()
     app = make_app(small_plan, mode="drill", by="kim", cursor_blink=False)
-    app.clock = clock
+    app.keeper.clock = clock
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -67,7 +67,7 @@ async def test_a_whole_drill(small_plan: Path) -> None:
         assert text_of(screen.query_one(DrillBanner)) == BANNER
         assert "DRILL" in app.title
         # The clock started at once: the drill's file exists, with its start, all open.
-        run_path = app.plan_file.path
+        run_path = app.keeper.plan_file.path
         assert run_path.parent == small_plan.parent / "plan.runs"
         assert run_path.name == "2026-11-22T1403Z-drill.toml"
         started = store.read_plan(run_path)[0]
@@ -122,7 +122,7 @@ async def test_finish_drill_early_records_only_finished_options(small_plan: Path
     """Finish drill from the palette after Option A: the plan keeps no time for Option B."""
     clock = Clock()
     app = make_app(small_plan, mode="drill", by="kim", cursor_blink=False)
-    app.clock = clock
+    app.keeper.clock = clock
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         for _ in range(4):

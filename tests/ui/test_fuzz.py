@@ -115,9 +115,9 @@ class TestWizardFields:
                 ) == clean_text(value), (attr, value[:40])
             assert app.query_one("#title", Input).value  # the app is alive
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
-            assert not app.dirty
+            assert not app.keeper.dirty
             saved = app.plan
         reloaded = store.load(example_plan).plan
         assert reloaded == saved

@@ -75,7 +75,7 @@ def remote(tmp_path: Path) -> Path:
 
 def git_app(path: Path) -> RollbackApp:
     app = make_app(path, mode="run", by="sam", cursor_blink=False, git=True)
-    app.clock = lambda: T0
+    app.keeper.clock = lambda: T0
     assert app.git is not None
     app.git.retry_seconds = 0.2
     app.git.pull_seconds = 3600  # the first round at start-up only
@@ -152,6 +152,22 @@ class TestRunGit:
                 pilot, lambda: "Pushed to origin/main after" in notifications(app), "the push shown"
             )  # app.notify posts a message: shown a turn later
         assert subject(remote, "main") == subject(sam)
+
+    async def test_no_round_while_the_plan_is_unsaved(self, remote: Path) -> None:
+        """While a save is pending (the keeper's plan unsaved) a round waits: it would hold
+        the plan's lock against the save. It runs once the plan is saved."""
+        sam = clone(remote, "sam")
+        app = git_app(sam / "plan.toml")
+        async with app.run_test(size=(80, 24)) as pilot:
+            worker = app.git
+            assert worker is not None
+            await wait_for(pilot, lambda: worker.rounds == 1, "the first round")
+            app.keeper.dirty = True
+            worker._start()
+            await pilot.pause(0.5)  # two retry periods
+            assert worker.rounds == 1
+            app.keeper.dirty = False
+            await wait_for(pilot, lambda: worker.rounds == 2, "the round after the save")
 
     async def test_ticks_pushed_from_another_clone_are_pulled_in(self, remote: Path) -> None:
         """lee pushed b-2: the checklist pulls it when it opens and shows it; sam's tick is

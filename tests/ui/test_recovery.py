@@ -114,7 +114,7 @@ class TestAutosave:
             record = kept(example_plan)
             assert record is not None and 'title = "Again"' in record.text
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert kept(example_plan) is None
         assert store.load(example_plan).plan.title == "Again"
@@ -126,8 +126,8 @@ class TestAutosave:
             await wait_for(pilot, "#title")
             app.query_one("#title", Input).focus()
             await clear_and_type(pilot, "Hung up")
-            app._hung_up(1)
-            assert app._hang_up.done.wait(2)
+            app.keeper._hung_up(1)
+            assert app.keeper._hang_up.done.wait(2)
             record = kept(example_plan)
             assert record is not None and 'title = "Hung up"' in record.text
             await pilot.pause()
@@ -152,8 +152,8 @@ class TestNeverSaved:
             await wait_for(pilot, "#title")
             app.query_one("#title", Input).focus()
             await clear_and_type(pilot, "Never saved")
-            app._hung_up(1)
-            assert app._hang_up.done.wait(2)
+            app.keeper._hung_up(1)
+            assert app.keeper._hang_up.done.wait(2)
             await pilot.pause()
         assert not (first / "plan.toml").exists()
         monkeypatch.chdir(second)
@@ -163,7 +163,7 @@ class TestNeverSaved:
             await pilot.click("#answer-restore")
             await pilot.pause(0.2)
             assert app.plan.title == "Never saved"
-            assert app.untitled and app.dirty
+            assert app.keeper.untitled and app.keeper.dirty
             app.action_save_as()
             await pilot.pause()
             app.screen.query_one("#path", Input).value = str(second / "kept.toml")
@@ -187,10 +187,10 @@ class TestRestore:
             await pilot.pause(0.2)
             assert app.plan.title == HOSTILE
             assert app.query_one("#title", Input).value == HOSTILE
-            assert app.dirty
+            assert app.keeper.dirty
             assert kept(example_plan) is not None
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert store.load(example_plan).plan.title == HOSTILE
         assert kept(example_plan) is None
@@ -213,7 +213,7 @@ class TestRestore:
             await pilot.click("#answer-discard")
             await pilot.pause()
             assert app.plan.title == "Checkout v2"
-            assert not app.dirty
+            assert not app.keeper.dirty
         assert kept(example_plan) is None
 
     async def test_wizard_open_offers_too(self, example_plan: Path, tmp_path: Path) -> None:
@@ -231,7 +231,7 @@ class TestRestore:
             await wait_for_screen(pilot, RestoreDialog)
             await pilot.click("#answer-restore")
             await pilot.pause(0.2)
-            assert app.plan_file.path == other
+            assert app.keeper.plan_file.path == other
             assert app.query_one("#title", Input).value == "Kept elsewhere"
 
 
@@ -270,7 +270,7 @@ class TestConflicts:
         other.plan.title = "Theirs"
         store.save(other)
         await pilot.press("ctrl+s")
-        await pilot.app.saves.idle()  # the save runs in a thread
+        await pilot.app.keeper.saves.idle()  # the save runs in a thread
         await pilot.pause()
         assert isinstance(app.screen, ConflictDialog)
         return app.screen
@@ -296,7 +296,7 @@ class TestConflicts:
             await pilot.pause(0.3)
             assert app.plan.title == "Theirs"
             assert app.query_one("#title", Input).value == "Theirs"
-            assert not app.dirty
+            assert not app.keeper.dirty
         assert store.load(example_plan).plan.title == "Theirs"
         assert kept(example_plan) is None
 
@@ -307,9 +307,9 @@ class TestConflicts:
             await self._conflict(example_plan, pilot, app)
             await pilot.click("#answer-cancel")
             await pilot.pause()
-            assert app.dirty and app.plan.title == "Mine"
+            assert app.keeper.dirty and app.plan.title == "Mine"
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             await pilot.click("#answer-save-as")
             await pilot.pause()
@@ -317,7 +317,7 @@ class TestConflicts:
             app.screen.query_one("#path", Input).value = str(elsewhere)
             await pilot.press("enter")
             await pilot.pause()
-            assert not app.dirty
+            assert not app.keeper.dirty
         assert store.load(elsewhere).plan.title == "Mine"
         assert store.load(example_plan).plan.title == "Theirs"
 
@@ -327,19 +327,19 @@ class TestConflicts:
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, "#title")
             set_done(app.plan, "a-1", True, "me")
-            app.mark_dirty()
+            app.keeper.mark_dirty()
             other = store.load(example_plan)
             set_done(other.plan, "b-1", True, "them")
             other.plan.title = "Theirs"
             store.save(other)
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert isinstance(app.screen, ConflictDialog)
             assert not app.screen.query_one("#answer-merge", Button).disabled
             await pilot.click("#answer-merge")
             await pilot.pause(0.3)
-            assert not app.dirty
+            assert not app.keeper.dirty
         saved = store.load(example_plan).plan
         assert saved.item("a-1").done and saved.item("b-1").done  # type: ignore[union-attr]
         assert saved.title == "Theirs"
@@ -380,12 +380,12 @@ class TestConflicts:
                 await clear_and_type(pilot, "Blocked")
                 started = time.monotonic()
                 await pilot.press("ctrl+s")
-                await pilot.app.saves.idle()  # the save runs in a thread
+                await pilot.app.keeper.saves.idle()  # the save runs in a thread
                 await pilot.pause()
                 assert time.monotonic() - started < 2
                 messages = [str(n.message) for n in app._notifications]
                 assert any("another rollback-tui is saving" in m for m in messages), messages
-                assert app.dirty
+                assert app.keeper.dirty
             assert example_plan.read_bytes() == before
         finally:
             holder.kill()

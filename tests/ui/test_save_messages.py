@@ -46,7 +46,7 @@ class TestHalfASave:
             said = notifications(app)
             assert "Not saved" not in said, said
             assert "Saved, Markdown not written" in said and "plan.md" in said
-            assert not app.dirty
+            assert not app.keeper.dirty
         assert store.load(example_plan).plan.item("a-1").done  # type: ignore[union-attr]
 
     async def test_wizard_save_says_what_was_written(
@@ -57,13 +57,13 @@ class TestHalfASave:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             app.plan.title = "Changed"
-            app.mark_dirty()
+            app.keeper.mark_dirty()
             no_room_for_markdown(monkeypatch)
             await pilot.press("ctrl+s")
             await pilot.pause()
             said = notifications(app)
             assert "Not saved" not in said and "Saved, Markdown not written" in said, said
-            assert not app.dirty
+            assert not app.keeper.dirty
         assert store.load(example_plan).plan.title == "Changed"
 
 
@@ -79,5 +79,5 @@ class TestReadOnly:
             await pilot.pause()
             said = notifications(app)
             assert "Not saved" in said and "read-only (mode 0444)" in said, said
-            assert app.dirty
+            assert app.keeper.dirty
         assert example_plan.read_bytes() == before

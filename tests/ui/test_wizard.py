@@ -55,7 +55,7 @@ class TestLaunch:
             assert len(app.plan.contacts) == 3
             assert not target.exists()
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert store.load(target).plan.triggers == app.plan.triggers
         assert target.with_suffix(".md").exists()
@@ -145,13 +145,13 @@ class TestFillWholePlan:
             await pilot.press("f8")
             assert wizard(app).current == "review"
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert isinstance(app.screen, AskPath)
             await clear_and_type(pilot, str(tmp_path / "search.toml"))
             await pilot.press("enter")
             await pilot.pause()
-            assert not app.dirty
+            assert not app.keeper.dirty
         plan = store.load(tmp_path / "search.toml").plan
         assert plan.title == "Search v3"
         assert plan.created == dt.date(2026, 11, 22)
@@ -198,7 +198,7 @@ class TestLists:
             await pilot.press("ctrl+r")
             await pilot.pause()
             assert [t.trigger for t in app.plan.triggers] == names
-            assert app.dirty
+            assert app.keeper.dirty
 
     async def test_procedure_steps_get_fresh_ids(self, example_plan: Path) -> None:
         """A step added to Option B gets an id unused in the plan, and survives a save."""
@@ -215,7 +215,7 @@ class TestLists:
             assert (added.text, added.command) == ("Purge CDN cache", "cdnctl purge --all")
             assert added.id == "b-6"
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert store.load(example_plan).plan.item("b-6").text == "Purge CDN cache"
 
@@ -330,7 +330,7 @@ class TestNavigation:
             await pilot.pause(0.5)
             assert wizard(app).findings
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert target.exists()
 
@@ -399,7 +399,7 @@ class TestMarkupSafety:
             preview = app.screen.query_one("#preview", Preview)
             assert "\\[@click=app.quit\\]" in (preview.text_of("header") or "")
             await pilot.press("ctrl+s")
-            await pilot.app.saves.idle()  # the save runs in a thread
+            await pilot.app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert app.is_running
             shown = " ".join(str(n.message) for n in app._notifications)

@@ -47,14 +47,14 @@ class TestEditPlanFromTheChecklist:
     ) -> None:
         """Keys typed in the wizard opened from the checklist leave the files alone."""
         app = make_app(example_plan, mode="run", by="sam", cursor_blink=False)
-        app.clock = lambda: T0
+        app.keeper.clock = lambda: T0
         markdown = example_plan.with_suffix(".md")
         backup = example_plan.with_name(example_plan.name + ".bak")
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press("space")  # a tick: saved at once
             await pilot.pause()
-            item = app.plan_file.plan.item("a-1")
+            item = app.keeper.plan_file.plan.item("a-1")
             assert item is not None and item.done
             assert 'id = "a-1"' in example_plan.read_text()
             assert "done = true" in example_plan.read_text()
@@ -68,7 +68,7 @@ class TestEditPlanFromTheChecklist:
             await pilot.pause(1.5)
             assert app.plan.title == "Checkout v2 drafts"
             assert stamps(example_plan, markdown, backup) == before
-            assert app.dirty
+            assert app.keeper.dirty
             assert "unsaved" in app.sub_title
             await pilot.press("ctrl+q")
             await pilot.pause()
@@ -76,7 +76,7 @@ class TestEditPlanFromTheChecklist:
             await pilot.press("escape")
             await pilot.pause()
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: not app.dirty)
+            await until(pilot, lambda: not app.keeper.dirty)
             assert "Checkout v2 drafts" in example_plan.read_text()
             await open_palette_entry(pilot, "run checklist")
             assert isinstance(app.screen, ChecklistScreen)
@@ -260,7 +260,7 @@ class TestSaveAs:
             await pilot.pause()
             assert path_field(app).value == "plan-2.toml"
             await pilot.press("enter")
-            await until(pilot, lambda: not app.dirty and not app.untitled)
+            await until(pilot, lambda: not app.keeper.dirty and not app.keeper.untitled)
         assert (tmp_path / "plan.toml").read_text() == "x"
         assert (tmp_path / "plan-2.toml").exists()
 
@@ -286,12 +286,12 @@ class TestSaveAs:
             await pilot.pause()
             assert path_field(app).value == "plan.toml"
             assert existing.read_text() == "precious"
-            assert app.untitled
+            assert app.keeper.untitled
             # Replace, chosen on purpose, does replace it.
             await pilot.press("enter")
             await pilot.pause()
             await pilot.press("tab", "enter")
-            await until(pilot, lambda: not app.untitled)
+            await until(pilot, lambda: not app.keeper.untitled)
             assert not isinstance(app.screen, AskPath | Choice)
         assert "schema_version" in existing.read_text()
 
@@ -309,7 +309,7 @@ class TestSaveAs:
             await pilot.pause()
             assert path_field(app).value == typed
             assert "notes.txt" in dialog_error(app)
-            assert app.untitled
+            assert app.keeper.untitled
 
     async def test_missing_folders_are_created_after_asking(self, tmp_path: Path) -> None:
         """Save as into a folder that does not exist asks, then creates it and saves."""
@@ -326,7 +326,7 @@ class TestSaveAs:
             assert "does not exist" in app.screen.question
             assert not target.parent.exists()
             await pilot.press("enter")
-            await until(pilot, lambda: not app.untitled)
+            await until(pilot, lambda: not app.keeper.untitled)
         assert target.exists() and target.with_suffix(".md").exists()
 
     async def test_declining_the_folder_keeps_the_dialog(self, tmp_path: Path) -> None:

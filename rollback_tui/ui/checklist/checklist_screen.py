@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
@@ -27,7 +27,6 @@ from rollback_tui.plan.merge import MergeSummary
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.timeline import record
 from rollback_tui.store import sync
-from rollback_tui.ui import saving
 from rollback_tui.ui.checklist.items import (
     ChecklistGroup,
     ChecklistRow,
@@ -40,10 +39,14 @@ from rollback_tui.ui.checklist.items import (
 from rollback_tui.ui.checklist.outcome_keys import OutcomeActions, templates
 from rollback_tui.ui.copy_notice import copy_and_report
 from rollback_tui.ui.dialogs.note import NoteDialog
+from rollback_tui.ui.keeper import PlanKeeper
+from rollback_tui.ui.keeper.background_save import Outcome
+from rollback_tui.ui.messages import PlanShown
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
 if TYPE_CHECKING:
-    from rollback_tui.ui.app import RollbackApp
+    from rollback_tui.ui.checklist.drill import Drill
+    from rollback_tui.ui.checklist.git_worker import GitWorker
 
 WIDE = 120
 """From this width on, the timeline sits beside the checklist."""
@@ -73,8 +76,15 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         # room for the checklist's own keys.
         return {k: v for k, v in super().active_bindings.items() if k != "ctrl+s"}
 
-    def __init__(self) -> None:
+    def __init__(
+        self, keeper: PlanKeeper, *, git: GitWorker | None = None, drill: Drill | None = None
+    ) -> None:
+        """The checklist of *keeper*'s plan; *git* commits each saved tick (run --git),
+        *drill* times a rehearsal (drill mode)."""
         super().__init__()
+        self.keeper = keeper
+        self.git = git
+        self.drill = drill
         self.timeline_open = False
         self._problem: str | None = None
         """The last error reported about the file, so that it is not reported twice."""
@@ -84,29 +94,25 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         self._pending: dict[str, int] = {}
         """Items ticked or unticked and not saved yet: id -> the app's edit count then."""
 
-    # -- the app and its plan file ---------------------------------------------------------
-
-    @property
-    def host(self) -> RollbackApp:
-        return cast("RollbackApp", self.app)
+    # -- the plan file ---------------------------------------------------------------------
 
     @property
     def plan_file(self) -> store.PlanFile:
-        return self.host.plan_file
+        return self.keeper.plan_file
 
     @property
     def plan(self) -> Plan:
-        return self.host.plan_file.plan
+        return self.keeper.plan
 
     def now(self) -> dt.datetime:
-        """The time from the app's clock (tests fix it), in UTC to the second."""
-        return self.host.clock().astimezone(dt.UTC).replace(microsecond=0)
+        """The time from the keeper's clock (tests fix it), in UTC to the second."""
+        return self.keeper.clock().astimezone(dt.UTC).replace(microsecond=0)
 
     # -- building ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header(icon="↺")
-        if self.host.mode == "drill":
+        if self.drill is not None:
             from rollback_tui.ui.checklist.drill_summary import DrillBanner
 
             yield DrillBanner()
@@ -136,10 +142,15 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         self.show_state()
         self.action_next_unticked(from_start=True)
         self.set_interval(POLL_SECONDS, self.check_disk)
-        if self.host.git is not None:
-            self.host.git.start()  # run --git: pull now, and every so often
+        if self.git is not None:
+            self.git.start()  # run --git: pull now, and every so often
         self.set_interval(1.0, self.show_summary)
-        self.call_after_refresh(self.host.first_frame_drawn)
+        self.keeper.replaced.subscribe(self, self._replaced)
+        self.keeper.merges_saved.subscribe(self, self._saved, immediate=True)
+        self.call_after_refresh(self.post_message, PlanShown())
+
+    async def _replaced(self, plan_file: store.PlanFile) -> None:
+        await self.show_plan(plan_file.plan)
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:
@@ -278,7 +289,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
                 markup=False,
             )
             return
-        record(self.plan, "incident-start", self.host.by, at=self.now())
+        record(self.plan, "incident-start", self.keeper.by, at=self.now())
         self._changed()
         started = self.plan.incident_started_at
         assert started is not None
@@ -291,21 +302,21 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
     async def _note_written(self, text: str | None) -> None:
         if not text:
             return
-        record(self.plan, "note", self.host.by, text=text, at=self.now())
+        record(self.plan, "note", self.keeper.by, text=text, at=self.now())
         self._changed()
 
     # -- saving and merging ----------------------------------------------------------------
 
     def item_changed(self, item_id: str) -> None:
         """An item's outcome changed here: it shows as pending until it is saved."""
-        self.host.mark_dirty()
-        self._pending[item_id] = self.host._edits
+        self.keeper.mark_dirty()
+        self._pending[item_id] = self.keeper.edits
         self.show_state()
         self.request_save()
 
     def _changed(self) -> None:
         """The plan changed here (a tick, a note): show it, then save it."""
-        self.host.mark_dirty()
+        self.keeper.mark_dirty()
         self.show_state()
         self.request_save()
 
@@ -316,22 +327,13 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         On failure the change stays in memory, the app is marked unsaved, and the next
         check of the file (every second) tries again.
         """
-        self.host.saves.start(self.host._copy_to_save, sync.save_merging, self._saved)
-        self.host._show_path()
+        self.keeper.save_merging()
 
-    async def save(self) -> bool:
-        """Save now and wait for it (quitting, ctrl+s); whether everything is saved."""
-        self.request_save()
-        await self.host.saves.idle()
-        return not self.host.dirty
-
-    async def _saved(self, outcome: saving.Outcome) -> None:
-        host = self.host
+    def _saved(self, outcome: Outcome) -> None:
+        """A save of the keeper's merging kind ended (the file state is taken already)."""
         if outcome.error is not None:
             self._report_problem(str(outcome.error))
         else:
-            edited_since = outcome.edits != host._edits
-            saving.adopt(self.plan_file, outcome, edited_since=edited_since)
             for summary in outcome.merges:
                 self._report_merge(summary)
             if outcome.partial is not None:  # the ticks are in plan.toml: say what is not
@@ -343,15 +345,15 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
                 )
             self._problem = None
             self._pending = {k: n for k, n in self._pending.items() if n > outcome.edits}
-            if not edited_since:
-                host.mark_clean()
-            if host.git is not None:  # run --git: commit (and push) in the background
-                host.git.plan_saved(self.plan)
-        host.call_after_refresh(host._show_path)
+            if self.git is not None:  # run --git: commit (and push) in the background
+                self.git.plan_saved(self.plan)
+        self.call_later(self._show_saved, outcome)
+
+    async def _show_saved(self, outcome: Outcome) -> None:
         with contextlib.suppress(NoMatches):  # the app has closed meanwhile
             await self.refresh_plan()
-        if outcome.error is None and host.drill is not None:
-            host.drill.step_saved()
+        if outcome.error is None and self.drill is not None:
+            self.drill.step_saved()
 
     def _report_problem(self, message: str) -> None:
         # Once per distinct problem: the save is retried every second.
@@ -376,12 +378,12 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         until it is saved, and a save from here would write every keystroke."""
         if self.under_the_wizard():
             return
-        if self.host.saves.busy:
+        if self.keeper.saves.busy:
             return  # the file is being written from here
-        if self.host.dirty:
+        if self.keeper.dirty:
             self.request_save()
             return
-        if self.host.git is not None and self.host.git.rewriting:
+        if self.git is not None and self.git.rewriting:
             return  # run --git is rebasing: the file is not final yet
         if not sync.changed_on_disk(self.plan_file):
             return
@@ -424,7 +426,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         from rollback_tui.ui.checklist.run_commands import run_commands
 
         commands = [
-            *run_commands(self.host, self),
+            *run_commands(self),
             SystemCommand(
                 "Mark incident start",
                 "Record when the incident started",
@@ -458,18 +460,16 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
 
     async def edit_plan(self) -> None:
         """Leave the checklist for the wizard on the same plan."""
-        app = self.host
-        below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
         if isinstance(below, WizardScreen):
             if below.plan is not self.plan:  # replaced by a merge since
                 await below.show_plan(
                     self.plan, unknown_keys=self.plan_file.unknown_keys, loaded=True
                 )
-            app.pop_screen()
+            self.app.pop_screen()
         else:
-            app.push_screen(
-                WizardScreen(self.plan, unknown_keys=self.plan_file.unknown_keys, loaded=True)
-            )
+            self.app.push_screen(WizardScreen(self.keeper, loaded=True))
 
     @on(ScreenResume)
     async def _resumed(self) -> None:
@@ -481,25 +481,26 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
 # -- from the wizard ------------------------------------------------------------------------
 
 
-def run_checklist(app: RollbackApp) -> None:
+def run_checklist(keeper: PlanKeeper) -> None:
     """Save the plan (asking where, for a new one), then show it as a checklist."""
-    if app.untitled:
-        app.action_save_as(
+    if keeper.untitled:
+        keeper.save_as(
             "Save the plan before running it (TOML; the Markdown goes beside it):",
-            then=partial(_show_checklist, app),
+            then=partial(_show_checklist, keeper),
         )
         return
-    if app.dirty or app.plan_file.identity is None:
+    if keeper.dirty or keeper.plan_file.identity is None:
         # Shown once saved; a conflict question or an error is shown instead.
-        app.save_in_background(then=partial(_show_checklist, app))
+        keeper.save_in_background(then=partial(_show_checklist, keeper))
         return
-    _show_checklist(app)
+    _show_checklist(keeper)
 
 
-def _show_checklist(app: RollbackApp) -> None:
+def _show_checklist(keeper: PlanKeeper) -> None:
     # The checklist and the wizard take turns on top of whichever opened first.
+    app = keeper.app
     below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
     if isinstance(below, ChecklistScreen):
         app.pop_screen()
     else:
-        app.push_screen(ChecklistScreen())
+        app.push_screen(ChecklistScreen(keeper))

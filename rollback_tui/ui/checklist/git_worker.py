@@ -12,6 +12,7 @@ from textual.timer import Timer
 
 from rollback_tui.git.workflow import GitError, GitSync, SyncResult, describe
 from rollback_tui.plan.model import Plan, TimelineEvent
+from rollback_tui.ui.keeper import PlanKeeper
 
 RETRY_SECONDS = 30.0
 """How long after a failed pull or push the next try is made."""
@@ -28,14 +29,15 @@ class GitWorker:
 
     def __init__(
         self,
-        app: App[Any],
+        keeper: PlanKeeper,
         plan_path: Path,
         plan: Plan,
         *,
         retry_seconds: float = RETRY_SECONDS,
         pull_seconds: float = PULL_SECONDS,
     ) -> None:
-        self.app = app
+        self.keeper = keeper
+        self.app: App[Any] = keeper.app
         self.plan_path = plan_path
         self.sync = GitSync(plan_path)  # raises GitError outside a repository
         self.retry_seconds = retry_seconds
@@ -82,7 +84,7 @@ class GitWorker:
         if self._retry is not None:
             self._retry.stop()
             self._retry = None
-        if getattr(self.app, "dirty", False):
+        if self.keeper.dirty:
             # A save is under way or being retried: its own round follows it, and a round
             # now would only hold the plan's lock against it.
             self._retry = self.app.set_timer(self.retry_seconds, self._start)

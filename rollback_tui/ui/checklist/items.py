@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from rollback_tui.plan.model import ChecklistItem, ItemState, Plan
-from rollback_tui.plan.shell_words import visible
+from rollback_tui.plan.shell_words import show_invisible
 from rollback_tui.plan.timeline import (
     EVENT_LABELS,
     Progress,
@@ -74,7 +74,7 @@ def checklist_groups(plan: Plan) -> list[Group]:
             )
         )
     for n, component in enumerate(plan.components):
-        name = visible(component.name.strip()) or f"Component {n + 1}"
+        name = show_invisible(component.name.strip()) or f"Component {n + 1}"
         groups.append(
             Group(
                 f"component-{n}",
@@ -85,7 +85,7 @@ def checklist_groups(plan: Plan) -> list[Group]:
         )
     groups.append(Group("communication", "Communication", plan.communications.actions, variables))
     for n, action_group in enumerate(plan.post_rollback):
-        name = visible(action_group.name.strip()) or "Actions"
+        name = show_invisible(action_group.name.strip()) or "Actions"
         groups.append(Group(f"post-{n}", f"Post-rollback: {name}", action_group.items, variables))
     groups.append(Group("followup", "Follow-up", plan.followup.items, variables))
     return [group for group in groups if group.items]
@@ -246,7 +246,7 @@ class ChecklistRow(Widget, can_focus=True):
         self.done = item.done
         self.pending = pending
         self.state = item.state
-        text = visible(substitute(item.text, self.variables)).strip() or "(no text)"
+        text = show_invisible(substitute(item.text, self.variables)).strip() or "(no text)"
         parts: list[Content | tuple[str, str] | str] = [
             _BOXES[item.state],
             ("…", "bold $text-warning") if pending else " ",
@@ -257,7 +257,7 @@ class ChecklistRow(Widget, can_focus=True):
         if item.irreversible:
             parts.append((" · irreversible", "bold $text-warning"))
         if item.owner:
-            parts.append((f" · owner: {visible(item.owner)}", "$text-muted"))
+            parts.append((f" · owner: {show_invisible(item.owner)}", "$text-muted"))
         parts.append((f"  {item.id}", "$text-muted italic"))
         self.line.update(Content.assemble(*parts))
         command = substitute_command(item.command, self.variables).strip() if item.command else ""
@@ -267,9 +267,9 @@ class ChecklistRow(Widget, can_focus=True):
         self.meta.display = item.state != "open"
         if item.state != "open":
             when = f"{item.done_at:%Y-%m-%d %H:%M:%S} UTC" if item.done_at else "time unknown"
-            who = f" by {visible(item.done_by)}" if item.done_by else ""
+            who = f" by {show_invisible(item.done_by)}" if item.done_by else ""
             mark = {"done": "✓ done", "skipped": "↷ skipped", "failed": "✗ failed"}[item.state]
-            reason = f": {visible(item.reason)}" if item.reason else ""
+            reason = f": {show_invisible(item.reason)}" if item.reason else ""
             self.meta.update(Content(f"{mark} {when}{who}{reason}"))
         for state in ("done", "skipped", "failed"):
             self.set_class(item.state == state, f"-{state}")
@@ -308,24 +308,33 @@ class ChecklistGroup(Vertical):
         yield self.heading
         yield from self.rows
 
-    def _heading(self) -> Content:
+    def _heading(self, width: int = 0) -> Content:
+        """The title, then a progress bar and the counts: on a line of their own where the
+        whole does not fit in *width* cells (0: not laid out yet), never cut in two."""
         progress = self.group.progress
         mark = ("✓ ", "$text-success") if progress.complete else ("", "")
-        return Content.assemble(
-            mark,
-            self.group.title,
-            "  ",
-            progress_bar(progress, 8),
-            progress_counts(progress),
-        )
+        title = Content.assemble(mark, self.group.title)
+        bar = Content.assemble(progress_bar(progress, 8), progress_counts(progress))
+        heading = Content.assemble(title, "  ", bar)
+        if width and heading.cell_length > width:
+            return Content("\n").join([title, bar])
+        return heading
+
+    def on_resize(self) -> None:
+        self._show_heading()
+
+    def _show_heading(self) -> None:
+        """Update the heading, unless it reads as it does already (updating its text would
+        have Textual lay out every row of the checklist again)."""
+        heading = self._heading(self.heading.content_size.width)
+        if heading != self._heading_shown:
+            self._heading_shown = heading
+            self.heading.update(heading)
 
     def show(self, group: Group, pending: set[str] | None = None) -> None:
         """Show the group's items as they are now (*pending*: ids changed, not saved yet)."""
         self.group = group
-        heading = self._heading()
-        if heading != self._heading_shown:
-            self._heading_shown = heading
-            self.heading.update(heading)
+        self._show_heading()
         rows = {row.item_id: row for row in self.rows}
         for item in group.items:
             if item.id in rows:
@@ -346,21 +355,24 @@ def estimates(plan: Plan) -> list[tuple[str, str]]:
     return rows
 
 
-def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i") -> Content:
+def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i", width: int = 0) -> Content:
     """Two lines: overall progress and the incident's start; the time elapsed since then
-    beside the chosen options' estimates."""
+    beside the chosen options' estimates. Where the first line does not fit in *width*
+    cells (0: any width), the incident's start has a line of its own."""
     items = [item for _, _, item in plan.checklist(active=True)]
     progress = Progress.of(items)
     start = plan.incident_started_at
-    first = Content.assemble(
-        ("Overall ", "bold"),
-        progress_bar(progress, 16),
-        (f" {progress.counts()}", "bold"),
-        ("  ·  ", "$text-muted"),
+    overall = Content.assemble(
+        ("Overall ", "bold"), progress_bar(progress, 16), (f" {progress.counts()}", "bold")
+    )
+    words, style = (
         (f"incident started {start:%H:%M:%S} UTC", "")
         if start
-        else (f"incident start not marked: press {start_key}", "bold $text-warning"),
+        else (f"incident start not marked: press {start_key}", "bold $text-warning")
     )
+    first = Content.assemble(overall, ("  ·  ", "$text-muted"), (words, style))
+    if width and first.cell_length > width:
+        first = Content("\n").join([overall, Content.styled(words[0].upper() + words[1:], style)])
     chosen = ", ".join(f"{label} {estimate}" for label, estimate in estimates(plan))
     second = Content.assemble(
         ("Elapsed ", "bold"),
@@ -406,8 +418,15 @@ class Summary(Static):
     Summary { height: auto; padding: 0 1; background: $boost; }
     """
 
+    _shown: tuple[Plan, dt.datetime] | None = None
+
     def show(self, plan: Plan, now: dt.datetime) -> None:
-        self.update(summary_text(plan, now))
+        self._shown = (plan, now)
+        self.update(summary_text(plan, now, width=self.content_size.width))
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
 
 
 # -- the timeline -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.shell_words import visible
+from rollback_tui.plan.shell_words import show_invisible
 from rollback_tui.plan.timeline import Outcome, record, set_done, set_outcome
 from rollback_tui.render import substitute
 from rollback_tui.ui.dialogs.choice import Choice
@@ -26,8 +26,8 @@ from rollback_tui.ui.dialogs.reason import ReasonDialog
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from rollback_tui.ui.app import RollbackApp
     from rollback_tui.ui.checklist.items import ChecklistRow
+    from rollback_tui.ui.keeper import PlanKeeper
 
     _Base = Screen[None]
 else:
@@ -77,9 +77,8 @@ class OutcomeActions(_Base):
         self.app.push_screen(dialog, answered)
 
     if TYPE_CHECKING:  # provided by the screen
+        keeper: PlanKeeper
 
-        @property
-        def host(self) -> RollbackApp: ...
         @property
         def plan(self) -> Plan: ...
         def now(self) -> dt.datetime: ...
@@ -97,7 +96,7 @@ class OutcomeActions(_Base):
 
     @staticmethod
     def _label(item: ChecklistItem) -> str:
-        return visible(item.text.strip()) or "(no text)"
+        return show_invisible(item.text.strip()) or "(no text)"
 
     async def action_toggle_item(self) -> None:
         """Mark the focused item done (then go on to the next); an irreversible one is
@@ -127,7 +126,7 @@ class OutcomeActions(_Base):
     async def _mark_done(
         self, row: ChecklistRow | None, item_id: str, text: str | None = None
     ) -> None:
-        set_done(self.plan, item_id, True, self.host.by, at=self.now(), text=text)
+        set_done(self.plan, item_id, True, self.keeper.by, at=self.now(), text=text)
         self.item_changed(item_id)
         if row is not None and self.focused_row() is row:
             self._move(1)
@@ -140,7 +139,7 @@ class OutcomeActions(_Base):
     async def _undo_answered(self, item_id: str, answer: str | None) -> None:
         if answer != "undo" or self.plan.item(item_id) is None:
             return
-        set_done(self.plan, item_id, False, self.host.by, at=self.now())
+        set_done(self.plan, item_id, False, self.keeper.by, at=self.now())
         self.item_changed(item_id)
 
     def action_skip_item(self) -> None:
@@ -166,7 +165,7 @@ class OutcomeActions(_Base):
     ) -> None:
         if not reason or self.plan.item(item_id) is None:
             return
-        set_outcome(self.plan, item_id, outcome, reason, self.host.by, at=self.now())
+        set_outcome(self.plan, item_id, outcome, reason, self.keeper.by, at=self.now())
         self.item_changed(item_id)
         if self.focused_row() is row:
             self._move(1)
@@ -184,6 +183,6 @@ class OutcomeActions(_Base):
     async def send_update(self, title: str, text: str) -> None:
         """Copy a communication template, record "update sent" and restart the clock."""
         self.copy(text, f"the {title}")
-        record(self.plan, "update-sent", self.host.by, text=title, at=self.now())
+        record(self.plan, "update-sent", self.keeper.by, text=title, at=self.now())
         self._changed()
         self.show_summary()

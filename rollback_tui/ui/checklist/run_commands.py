@@ -11,35 +11,37 @@ from rollback_tui import store
 from rollback_tui.store import runs
 
 if TYPE_CHECKING:
-    from rollback_tui.ui.app import RollbackApp
     from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 
 
-def run_commands(app: RollbackApp, screen: ChecklistScreen) -> list[SystemCommand]:
-    if app.drill is not None:
+def run_commands(screen: ChecklistScreen) -> list[SystemCommand]:
+    if screen.drill is not None:
         return [
-            SystemCommand("Finish drill", "End the drill now and show its times", app.drill.finish)
+            SystemCommand(
+                "Finish drill", "End the drill now and show its times", screen.drill.finish
+            )
         ]
     return [
         SystemCommand("Edit plan", "Back to the wizard, on this plan", screen.edit_plan),
         SystemCommand(
             "Start a new run",
             "Archive this run (outcomes, timeline) beside the plan, then clear it (asks first)",
-            lambda: ask_new_run(app),
+            lambda: ask_new_run(screen),
         ),
     ]
 
 
-def ask_new_run(app: RollbackApp) -> None:
+def ask_new_run(screen: ChecklistScreen) -> None:
     from rollback_tui.ui.dialogs.choice import Choice
 
-    folder = runs.runs_dir(app.plan_file.path).name
+    keeper = screen.keeper
+    folder = runs.runs_dir(keeper.plan_file.path).name
 
     def answered(answer: str | None) -> None:
         if answer == "reset":
-            app.call_later(new_run, app)
+            keeper.app.call_later(new_run, screen)
 
-    app.push_screen(
+    keeper.app.push_screen(
         Choice(
             f"Archive this run (every outcome, the timeline, the incident "
             f"start) in {folder}/, then clear the plan's ticks and timeline "
@@ -50,27 +52,24 @@ def ask_new_run(app: RollbackApp) -> None:
     )
 
 
-async def new_run(app: RollbackApp) -> None:
+async def new_run(screen: ChecklistScreen) -> None:
     """Archive the run and clear the plan (under its lock, merged with the file first)."""
     from rollback_tui.store.lock import LOCK_TIMEOUT
-    from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 
-    await app.saves.idle()  # a tick being saved is part of this run: no two writers
+    keeper = screen.keeper
+    await keeper.saves.idle()  # a tick being saved is part of this run: no two writers
     try:  # ticks not saved yet are archived too: the plan in memory is the run
-        result = runs.reset_loaded(app.plan_file, "", app.clock(), LOCK_TIMEOUT)
+        result = runs.reset_loaded(keeper.plan_file, "", keeper.clock(), LOCK_TIMEOUT)
     except store.PlanFileError as exc:
-        app.notify(str(exc), title="Not reset", severity="error", markup=False)
+        keeper.notify(str(exc), title="Not reset", severity="error")
         return
-    app.mark_clean()
-    for screen in app.screen_stack:  # the same items, all open now: shown in place
-        if isinstance(screen, ChecklistScreen):
-            await screen.refresh_plan()
+    keeper.mark_clean()
+    await screen.refresh_plan()  # the same items, all open now: shown in place
     if result.archive is None:
-        app.notify("Nothing to archive: no outcomes, no timeline.", markup=False)
+        keeper.notify("Nothing to archive: no outcomes, no timeline.")
     else:
-        app.notify(
+        keeper.notify(
             f"Archived the run in {result.archive.parent.name}/{result.archive.name}; "
             "the checklist is clear for the next run.",
             title="New run",
-            markup=False,
         )

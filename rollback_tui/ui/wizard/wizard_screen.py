@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, cast
+import datetime as dt
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,12 +17,21 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 from rollback_tui.plan.lint import Finding, lint
 from rollback_tui.plan.model import Plan
 from rollback_tui.render import render_sections
-from rollback_tui.ui.messages import GoToStep, PlanEdited, StepsReshaped
+from rollback_tui.store import PlanFile
+from rollback_tui.ui.keeper import PlanKeeper
+from rollback_tui.ui.messages import (
+    GoToStep,
+    PlanEdited,
+    PlanShown,
+    ReviewedToday,
+    StepsReshaped,
+)
 from rollback_tui.ui.wizard.background_lint import BackgroundLint
 from rollback_tui.ui.wizard.fields import FieldInput
 from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.step_list import StepList, StepState
 from rollback_tui.ui.wizard.steps import STEPS, StepPane
+from rollback_tui.ui.wizard.steps.review import ReviewStep
 
 WIDE = 120
 """From this width on, the preview sits beside the form."""
@@ -43,14 +52,6 @@ STEP_SECTIONS: dict[str, tuple[str, ...]] = {
 """The preview sections a step edits, to scroll the preview to them."""
 
 
-class WizardHost(Protocol):
-    """What the wizard calls on the app that shows it (the wizard never imports the app)."""
-
-    def mark_dirty(self) -> None: ...
-
-    def first_frame_drawn(self) -> None: ...
-
-
 class WizardScreen(Screen[None]):
     """Every part of the plan, one step at a time, with the Markdown beside it."""
 
@@ -65,12 +66,14 @@ class WizardScreen(Screen[None]):
     """The footer shows these keys first, in this order, whichever widget has the focus
     (its bindings would otherwise come first, and push Save off an 80-column footer)."""
 
-    def __init__(
-        self, plan: Plan, *, unknown_keys: list[str] | None = None, loaded: bool = False
-    ) -> None:
+    def __init__(self, keeper: PlanKeeper, *, loaded: bool | None = None) -> None:
+        """The wizard on *keeper*'s plan; *loaded* (by default: the plan was read from a
+        file) shows every step visited, so that their findings show at once."""
         super().__init__()
-        self.plan = plan
-        self.unknown_keys = unknown_keys or []
+        self.keeper = keeper
+        self.plan = keeper.plan
+        self.unknown_keys = keeper.plan_file.unknown_keys
+        loaded = keeper.loaded if loaded is None else loaded
         self.step_keys = [step.key for step in STEPS]
         self.current = self.step_keys[0]
         self.visited: set[str] = set(self.step_keys) if loaded else {self.current}
@@ -91,7 +94,11 @@ class WizardScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        self.keeper.replaced.subscribe(self, self._replaced)
         await self._start()
+
+    async def _replaced(self, plan_file: PlanFile) -> None:
+        await self.show_plan(plan_file.plan, unknown_keys=plan_file.unknown_keys, loaded=True)
 
     async def _start(self) -> None:
         self._layout(self.size.width)
@@ -100,7 +107,7 @@ class WizardScreen(Screen[None]):
         self.refresh_preview()
         self.run_lint()
         self.query_one("#title").focus()
-        self.call_after_refresh(self.host.first_frame_drawn)
+        self.call_after_refresh(self.post_message, PlanShown())
 
     async def show_plan(self, plan: Plan, *, unknown_keys: list[str], loaded: bool) -> None:
         """Edit another plan: every step is rebuilt on it, from the first step."""
@@ -111,11 +118,6 @@ class WizardScreen(Screen[None]):
         self.findings = []
         await self.recompose()
         await self._start()
-
-    @property
-    def host(self) -> WizardHost:
-        """The app showing the wizard: RollbackApp, the only app that pushes it."""
-        return cast("WizardHost", self.app)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -207,6 +209,13 @@ class WizardScreen(Screen[None]):
         for key in event.steps:
             await self.pane(key).rebuild()
 
+    @on(ReviewedToday)
+    def _reviewed_today(self, event: ReviewedToday) -> None:
+        """The plan was reviewed today: saved with the plan (the next save writes it)."""
+        self.plan.last_reviewed = self.keeper.clock().astimezone(dt.UTC).date()
+        self.query_one(ReviewStep).show_reviewed()
+        self.post_message(PlanEdited())
+
     @on(GoToStep)
     async def _go_to(self, event: GoToStep) -> None:
         await self.show_step(event.step, where=event.where)
@@ -215,7 +224,7 @@ class WizardScreen(Screen[None]):
 
     @on(PlanEdited)
     def _edited(self, event: PlanEdited) -> None:
-        self.host.mark_dirty()
+        self.keeper.mark_dirty()
         self.refresh_preview()
         self._background_lint.cancel()
         if self._lint_timer is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,9 +10,8 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rollback_tui.plan.lint import Finding
-from rollback_tui.plan.model import utc_now
 from rollback_tui.plan.text import findings_summary, visible
-from rollback_tui.ui.messages import GoToStep, PlanEdited
+from rollback_tui.ui.messages import GoToStep, ReviewedToday
 from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.steps.base import StepPane
 
@@ -59,13 +56,11 @@ class ReviewStep(StepPane):
 
     @on(Button.Pressed, "#review-reviewed")
     def _mark_reviewed(self, event: Button.Pressed) -> None:
-        """The plan was reviewed today: saved with the plan (the next save writes it)."""
         event.stop()
-        clock = getattr(self.app, "clock", None)
-        today = (clock() if clock else utc_now()).astimezone(dt.UTC).date()
-        self.plan.last_reviewed = today
+        self.post_message(ReviewedToday())  # the wizard knows the day (its keeper's clock)
+
+    def show_reviewed(self) -> None:
         self.query_one("#review-dates", Static).update(self._reviewed_text())
-        self.screen.post_message(PlanEdited())
 
     def show_findings(self, findings: list[Finding]) -> None:
         # Review lists every finding of the plan, not only its own.

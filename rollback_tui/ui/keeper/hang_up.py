@@ -38,7 +38,7 @@ HARD_STOP = 0.9
 
 HANG_UPS = (signal.SIGHUP, signal.SIGTERM)
 
-Keeper = Callable[[float], None]
+Rescue = Callable[[float], None]
 """Keeps the edit and the ticks; called on the hang-up thread with the deadline
 (time.monotonic()) by which it must be done."""
 
@@ -56,9 +56,9 @@ def terminal_usable(fd: int | None = None) -> bool:
 class HangUp:
     """The handlers of SIGHUP and SIGTERM for one running app (and its guard on SIGCONT)."""
 
-    def __init__(self, prepare: Callable[[], Keeper], ask_exit: Callable[[int], None]) -> None:
+    def __init__(self, prepare: Callable[[], Rescue], ask_exit: Callable[[int], None]) -> None:
         self._prepare = prepare
-        """Called in the signal handler: copies what must be kept; returns the keeper."""
+        """Called in the signal handler: copies what must be kept; returns the rescue."""
         self._ask_exit = ask_exit
         """Asks the app to exit the ordinary way (from another thread) with this code."""
         self.signum = 0
@@ -112,20 +112,20 @@ class HangUp:
                 daemon=True,
             ).start()
         try:
-            keeper = self._prepare()
+            rescue = self._prepare()
         except Exception:  # never let the safety net keep the process alive
-            keeper = None
+            rescue = None
         threading.Thread(
             target=self._finish,
-            args=(keeper, started, code),
+            args=(rescue, started, code),
             name="rollback-tui-hang-up",
             daemon=True,
         ).start()
 
-    def _finish(self, keeper: Keeper | None, started: float, code: int) -> None:
+    def _finish(self, rescue: Rescue | None, started: float, code: int) -> None:
         try:
-            if keeper is not None:
-                keeper(started + HARD_STOP - 0.15)
+            if rescue is not None:
+                rescue(started + HARD_STOP - 0.15)
         except Exception:  # whatever failed, the process must still end
             pass
         finally:
@@ -141,9 +141,9 @@ class HangUp:
         os._exit(code)
 
 
-def keeper_for(
+def rescue_for(
     plan_file: store.PlanFile, kept: recovery.RecoveryFile, *, dirty: bool, save: bool
-) -> Keeper:
+) -> Rescue:
     """What to keep after a hang-up, from *plan_file* as it is now (called in the signal
     handler: the plan is copied here, while the main thread is paused).
 

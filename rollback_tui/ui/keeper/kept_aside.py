@@ -1,0 +1,136 @@
+"""The open plan's unsaved edits, kept aside in its recovery file (store/recovery.py).
+
+Two seconds after the last edit the plan is copied (milliseconds), its TOML is made from
+the copy in a worker (a large plan's TOML takes a few hundred milliseconds: on the UI
+thread it would stall the next keystroke), and the file is written back on the UI thread
+only if nothing was saved or edited meanwhile. When the plan is opened again, kept edits
+that were never saved are offered.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.timer import Timer
+
+from rollback_tui import store
+from rollback_tui.store import recovery
+
+if TYPE_CHECKING:
+    from rollback_tui.ui.keeper.plan_keeper import PlanKeeper
+
+
+class KeptAside:
+    """The recovery file of *keeper*'s plan, and the timer that writes it."""
+
+    def __init__(self, keeper: PlanKeeper) -> None:
+        self.keeper = keeper
+        self._timer: Timer | None = None
+        self._problem = ""
+        """The last failure told, so that it is not told on every edit."""
+
+    def file(self) -> recovery.RecoveryFile:
+        """Where the plan's unsaved edits are kept: by its path, or the one file of the
+        plan not saved yet (found by the next bare start, wherever it is started)."""
+        if self.keeper.untitled:
+            return recovery.RecoveryFile.untitled()
+        return recovery.RecoveryFile.for_plan(self.keeper.plan_file.path)
+
+    def edited(self) -> None:
+        """An edit: the recovery file is written RECOVERY_DELAY after the last one."""
+        self._stop()
+        self._timer = self.keeper.app.set_timer(recovery.RECOVERY_DELAY, self._due)
+
+    def forget(self) -> None:
+        """The edits are saved (or dropped): their recovery file goes."""
+        self._stop()
+        self.file().delete()
+
+    def _stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _due(self) -> None:
+        self._timer = None
+        if not self.keeper.dirty:
+            return
+        scratch = self.keeper.plan_file.detached()  # the worker's own: shares nothing
+        self.keeper.app.run_worker(
+            partial(self._make_text, scratch, self.keeper.edits),
+            thread=True,
+            group="recovery",
+            exit_on_error=False,
+        )
+
+    def _make_text(self, scratch: store.PlanFile, edits: int) -> None:
+        try:
+            text: str | None = store.dumps(scratch)
+        except Exception:  # never let the safety net fail the app: write it the plain way
+            text = None
+        self.keeper.app.call_from_thread(self._text_made, text, edits)
+
+    def _text_made(self, text: str | None, edits: int) -> None:
+        if not self.keeper.dirty or edits != self.keeper.edits:
+            return  # saved since, or a newer edit has its own timer
+        self.write_now(text)
+
+    def write_now(self, text: str | None = None) -> None:
+        """Keep the unsaved plan in its recovery file now (the plan's file is not touched)."""
+        self._stop()
+        if not self.keeper.dirty:
+            return
+        try:
+            if text is None:
+                text = recovery.plan_text(self.keeper.plan_file)
+            self.file().write(text)
+        except Exception as exc:  # never let a failed safety net take the edit down
+            problem = str(exc) or type(exc).__name__
+            if problem != self._problem:
+                self._problem = problem
+                self.keeper.notify(
+                    f"Unsaved edits could not be kept aside: {problem}",
+                    title="Recovery",
+                    severity="warning",
+                )
+
+    # -- offering them back --------------------------------------------------------------
+
+    def offer(self) -> None:
+        """If edits of this plan were kept aside and never saved, offer to restore them."""
+        kept = self.file()
+        found = kept.offer()
+        if found is None:
+            return
+        from rollback_tui.ui.dialogs.restore import RestoreDialog
+
+        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        name = "the new plan" if kept.is_untitled else str(self.keeper.plan_file.path)
+        self.keeper.app.push_screen(
+            RestoreDialog(
+                name, when, recovery.differences(kept, found), never_saved=kept.is_untitled
+            ),
+            partial(self._answered, kept, found),
+        )
+
+    def _answered(
+        self, kept: recovery.RecoveryFile, found: recovery.Recovered, answer: str | None
+    ) -> None:
+        if answer == "discard":
+            kept.delete()
+        elif answer == "restore":
+            keeper = self.keeper
+            try:
+                plan = recovery.plan_from_text(found.text, keeper.plan_file.path)
+            except store.PlanFileError as exc:
+                keeper.notify(str(exc), title="Not restored", severity="error")
+                return
+            keeper.app.call_after_refresh(self._restore, plan)
+
+    def _restore(self, plan: store.Plan) -> None:
+        keeper = self.keeper
+        keeper.plan_file.plan = plan
+        keeper.replaced.publish(keeper.plan_file)
+        keeper.mark_dirty()
+        keeper.notify("Restored the unsaved edits; save to keep them.", title="Recovery")
