@@ -160,12 +160,18 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         self.set_class(width >= WIDE, "-wide")
         self.set_class(self.timeline_open, "-timeline-open")
 
+    def groups(self) -> list[ChecklistGroup]:
+        """The groups shown, in order: the checklist's own children, read directly (a query
+        would walk every widget of the checklist, thousands on a large plan, at each key)."""
+        container = self.query_one("#checklist", VerticalScroll)
+        return [child for child in container.children if isinstance(child, ChecklistGroup)]
+
     def rows(self) -> list[ChecklistRow]:
-        return list(self.query(ChecklistRow))
+        return [row for group in self.groups() for row in group.rows]
 
     def row(self, item_id: str) -> ChecklistRow:
         """The row of the item with *item_id*."""
-        for row in self.query(ChecklistRow):
+        for row in self.rows():
             if row.item_id == item_id:
                 return row
         raise KeyError(item_id)
@@ -180,7 +186,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
     def show_state(self) -> None:
         """Show every item, the progress and the timeline as the plan has them now."""
         groups = {group.key: group for group in checklist_groups(self.plan)}
-        for widget in self.query(ChecklistGroup):
+        for widget in self.groups():
             if widget.group.key in groups:
                 widget.show(groups[widget.group.key], set(self._pending))
         self.show_summary()
