@@ -106,7 +106,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
 
     def now(self) -> dt.datetime:
         """The time from the keeper's clock (tests fix it), in UTC to the second."""
-        return self.keeper.clock().astimezone(dt.UTC).replace(microsecond=0)
+        return self.keeper.now()
 
     # -- building ------------------------------------------------------------------------
 
@@ -219,6 +219,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         self._layout(self.size.width)
         self.show_state()
         self.action_next_unticked(from_start=True)
+        self.call_after_refresh(self.post_message, PlanShown())
 
     # -- moving ----------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ class Drill:
         self.finished = False
 
     def now(self) -> dt.datetime:
-        return self.keeper.clock().astimezone(dt.UTC).replace(microsecond=0)
+        return self.keeper.now()
 
     def step_saved(self) -> None:
         """After each save of the checklist: the drill ends with its last open step."""

@@ -85,6 +85,10 @@ class PlanKeeper:
     def plan(self) -> Plan:
         return self.plan_file.plan
 
+    def now(self) -> dt.datetime:
+        """The time from the keeper's clock, in UTC to the second, as ticks record it."""
+        return self.clock().astimezone(dt.UTC).replace(microsecond=0)
+
     def describe(self) -> str:
         """The plan's path and state, for the header."""
         where = "new plan (not saved yet)" if self.untitled else str(self.plan_file.path)

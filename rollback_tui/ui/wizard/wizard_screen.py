@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
@@ -212,7 +210,7 @@ class WizardScreen(Screen[None]):
     @on(ReviewedToday)
     def _reviewed_today(self, event: ReviewedToday) -> None:
         """The plan was reviewed today: saved with the plan (the next save writes it)."""
-        self.plan.last_reviewed = self.keeper.clock().astimezone(dt.UTC).date()
+        self.plan.last_reviewed = self.keeper.now().date()
         self.query_one(ReviewStep).show_reviewed()
         self.post_message(PlanEdited())
 
