@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from textual.content import Content
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from rollback_tui import store
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
-from rollback_tui.ui.checklist.items import ChecklistRow
+from rollback_tui.ui.checklist.checklist_view import ChecklistView
 from rollback_tui.ui.factory import make_app
 
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
@@ -42,8 +44,17 @@ def checklist(app: RollbackApp) -> ChecklistScreen:
 
 
 def focused_id(app: RollbackApp) -> str | None:
+    """The item under the cursor, while the checklist has the focus."""
     focused = app.focused
-    return focused.item_id if isinstance(focused, ChecklistRow) else None
+    row = focused.cursor_row if isinstance(focused, ChecklistView) else None
+    return row.item_id if row is not None else None
+
+
+async def focus_item(pilot: Pilot, item_id: str) -> None:
+    """Put the checklist's cursor on *item_id*, as the arrow keys would."""
+    screen = checklist(pilot.app)  # type: ignore[arg-type]
+    screen.focus_row(screen.row(item_id))
+    await pilot.pause()
 
 
 def on_disk(path: Path) -> store.Plan:
@@ -54,5 +65,20 @@ def notifications(app: RollbackApp) -> str:
     return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
 
 
-def plain(widget: Static) -> str:
-    return str(widget.render())
+def plain(shown: Static | Content | None) -> str:
+    """The text of a widget, or of a row's part (its line, command, outcome line)."""
+    if shown is None:
+        return ""
+    return shown.plain if isinstance(shown, Content) else str(shown.render())
+
+
+def drawn_heading(app: RollbackApp, key: str) -> str:
+    """The heading of the group *key* as the checklist draws it, line by line."""
+    view = checklist(app).view
+    return "\n".join(view.lines_of(view.group(key)))
+
+
+def drawn_row(app: RollbackApp, item_id: str) -> str:
+    """The row of *item_id* as the checklist draws it, line by line."""
+    view = checklist(app).view
+    return "\n".join(view.lines_of(view.row(item_id)))

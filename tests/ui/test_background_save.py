@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from checklist_helpers import checklist, checklist_app, focused_id, notifications, on_disk, plain
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from wizard_helpers import type_text, wait_for
 
 from rollback_tui import store
@@ -59,7 +59,7 @@ async def until(pilot: Pilot, test: Callable[[], object], what: str) -> None:
 
 
 def row_line(app: Any, item_id: str) -> str:
-    return plain(checklist(app).row(item_id).query_one(".line", Static))
+    return plain(checklist(app).row(item_id).line)
 
 
 async def test_ticks_while_a_save_is_held(example_plan: Path, gate: Gate) -> None:
@@ -88,7 +88,8 @@ async def test_ticks_while_a_save_is_held(example_plan: Path, gate: Gate) -> Non
         assert not app.keeper.dirty
         for item_id in ("a-1", "a-2", "a-4"):
             assert row_line(app, item_id).startswith("[x] "), row_line(app, item_id)
-        assert "saving" not in app.sub_title
+        # The header is told once the screen has been drawn after the save.
+        await until(pilot, lambda: "saving" not in app.sub_title, "the header says saved")
     done = [i.id for _, _, i in on_disk(example_plan).checklist() if i.done]
     assert done == ["a-1", "a-2", "a-4"]
 

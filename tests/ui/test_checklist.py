@@ -13,6 +13,9 @@ from checklist_helpers import (
     Clock,
     checklist,
     checklist_app,
+    drawn_heading,
+    drawn_row,
+    focus_item,
     focused_id,
     notifications,
     on_disk,
@@ -27,7 +30,7 @@ from rollback_tui import store
 from rollback_tui.cli import main
 from rollback_tui.locations import default_user
 from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen, run_checklist
-from rollback_tui.ui.checklist.items import ChecklistGroup, ChecklistRow, Summary
+from rollback_tui.ui.checklist.items import Summary
 from rollback_tui.ui.dialogs.ask_path import AskPath
 from rollback_tui.ui.dialogs.note import NoteDialog
 from rollback_tui.ui.factory import make_app
@@ -35,11 +38,6 @@ from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
 SIZE = (80, 24)
 HOSTILE = "[bold] [/x] [@click=app.quit]"
-
-
-async def focus_item(pilot: Pilot, item_id: str) -> None:
-    checklist(pilot.app).row(item_id).focus()  # type: ignore[arg-type]
-    await pilot.pause()
 
 
 def cli(*args: str) -> None:
@@ -58,7 +56,7 @@ class TestOpen:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            groups = [g.group.key for g in app.screen.query(ChecklistGroup)]
+            groups = [g.key for g in checklist(app).view.groups]
             assert groups == [
                 "option-a",
                 "option-b",
@@ -71,7 +69,7 @@ class TestOpen:
                 "post-2",
                 "followup",
             ]
-            assert len(app.screen.query(ChecklistRow)) == 36
+            assert len(checklist(app).rows()) == 36
             assert focused_id(app) == "a-1"
 
     async def test_first_unticked_item_is_focused(self, example_plan: Path) -> None:
@@ -81,8 +79,7 @@ class TestOpen:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert focused_id(app) == "a-3"
-            heading = app.screen.query_one("#group-option-a > .heading", Static)
-            assert "2/4" in plain(heading)
+            assert "2/4" in drawn_heading(app, "option-a")
             assert "2/36 done" in plain(app.screen.query_one(Summary))
 
     async def test_commands_shown_with_the_plan_values(self, example_plan: Path) -> None:
@@ -90,11 +87,13 @@ class TestOpen:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            b1 = checklist(app).row("b-1").query_one(".command", Static)
+            b1 = checklist(app).row("b-1").command_line
             assert plain(b1) == "$ helm history checkout --max 10"
-            undo = checklist(app).row("payments-worker-1").query_one(".command", Static)
+            assert "\n      $ helm history checkout --max 10" in drawn_row(app, "b-1")
+            undo = checklist(app).row("payments-worker-1").command_line
             assert plain(undo) == "$ kubectl rollout undo deployment/payments-worker"
-            assert not checklist(app).row("a-3").query_one(".command", Static).display
+            assert checklist(app).row("a-3").command_line is None
+            assert "$" not in drawn_row(app, "a-3")
 
     async def test_missing_file_is_refused(self, tmp_path: Path) -> None:
         """Checklist mode needs a saved plan: a missing path is a clear error, no file made."""
@@ -111,10 +110,9 @@ class TestOpen:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            line = checklist(app).row("a-3").query_one(".line", Static)
-            assert HOSTILE in plain(line)
-            command = checklist(app).row("b-1").query_one(".command", Static)
-            assert plain(command) == f"$ echo {HOSTILE}"
+            assert HOSTILE in plain(checklist(app).row("a-3").line)
+            assert HOSTILE in drawn_row(app, "a-3").replace("\n ", "")
+            assert plain(checklist(app).row("b-1").command_line) == f"$ echo {HOSTILE}"
             assert app.is_running
 
     async def test_by_defaults_to_the_login_name(self, example_plan: Path) -> None:
@@ -157,11 +155,11 @@ class TestTick:
                 "a-1",
                 "a-2",
             ]
-            heading = app.screen.query_one("#group-option-a > .heading", Static)
-            assert "2/4" in plain(heading)
+            assert "2/4" in drawn_heading(app, "option-a")
             assert "2/36 done" in plain(app.screen.query_one(Summary))
-            meta = checklist(app).row("a-2").query_one(".meta", Static)
+            meta = checklist(app).row("a-2").meta
             assert plain(meta) == "✓ done 2026-11-20 14:00:00 UTC by sam"
+            assert drawn_row(app, "a-2").endswith("\n     ✓ done 2026-11-20 14:00:00 UTC by sam")
 
 
 class TestUntick:
@@ -322,11 +320,11 @@ class TestCopyCommand:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            group = app.screen.query_one("#group-component-2", ChecklistGroup)
-            assert "Component: web<U+202E>end" in plain(group.heading)
-            row = checklist(app).row("web-frontend-1")
-            assert "Revert<U+200B> it" in plain(row.line)
-            assert "\u202e" not in plain(group.heading) + plain(row.line)
+            heading = drawn_heading(app, "component-2")
+            assert "Component: web<U+202E>end" in heading
+            row = drawn_row(app, "web-frontend-1")
+            assert "Revert<U+200B> it" in row
+            assert "\u202e" not in heading + row
 
     async def test_item_without_command_says_so(self, example_plan: Path) -> None:
         """An item with no command copies nothing and says why."""
@@ -386,8 +384,7 @@ class TestChangeOnDisk:
             )
             example_plan.write_text(text)
             await checklist(app).check_disk()
-            line = checklist(app).row("a-2").query_one(".line", Static)
-            assert "Verify the flag is off" in plain(line)
+            assert "Verify the flag is off" in drawn_row(app, "a-2")
             await pilot.press("space")
         saved = example_plan.read_text()
         assert '# checked with the flag service on-call\ntext = "Verify the flag is off"' in saved
@@ -410,8 +407,8 @@ class TestChangeOnDisk:
             )
             await checklist(app).check_disk()
             await pilot.pause()
-            assert checklist(app).row("fu.6").parent is app.screen.query_one("#group-followup")
-            assert "0/6" in plain(app.screen.query_one("#group-followup > .heading", Static))
+            assert checklist(app).row("fu.6").group_key == "followup"
+            assert "0/6" in drawn_heading(app, "followup")
             assert focused_id(app) == "b-3"
             await focus_item(pilot, "fu.6")
             await pilot.press("space")

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from checklist_helpers import focused_id
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
@@ -18,12 +19,7 @@ from rollback_tui.plan.model import ChecklistItem
 from rollback_tui.plan.timeline import record, set_done, set_outcome
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
-from rollback_tui.ui.checklist.items import (
-    ChecklistGroup,
-    ChecklistRow,
-    Summary,
-    UpdateDue,
-)
+from rollback_tui.ui.checklist.items import Summary, UpdateDue
 from rollback_tui.ui.dialogs.choice import Choice
 from rollback_tui.ui.dialogs.confirm_irreversible import ConfirmIrreversible
 from rollback_tui.ui.dialogs.reason import ReasonDialog
@@ -64,10 +60,6 @@ def on_disk(path: Path, item_id: str) -> ChecklistItem:
     return found
 
 
-def focused_id(app: RollbackApp) -> str | None:
-    return app.focused.item_id if isinstance(app.focused, ChecklistRow) else None
-
-
 def text_of(widget: Static) -> str:
     return str(widget.render())
 
@@ -78,11 +70,6 @@ def mark_irreversible(path: Path, item_id: str) -> None:
     assert found is not None
     found.irreversible = True
     store.save(plan_file)
-
-
-async def focus_item(pilot: Pilot, item_id: str) -> None:
-    screen(pilot.app).row(item_id).focus()  # type: ignore[arg-type]
-    await pilot.pause()
 
 
 class TestSkipAndFail:
@@ -110,8 +97,8 @@ class TestSkipAndFail:
                 ("skip", "a-1", "flag already off")
             ]
             row = screen(app).row("a-1")
-            assert row.state == "skipped" and row.has_class("-skipped")
-            assert text_of(row.meta) == (
+            assert row.state == "skipped" and row.meta is not None
+            assert row.meta.plain == (
                 "↷ skipped 2026-11-20 14:00:00 UTC by sam: flag already off"
             )
             assert focused_id(app) == "a-2"
@@ -130,8 +117,8 @@ class TestSkipAndFail:
             await pilot.pause()
             item = on_disk(example_plan, "a-1")
             assert (item.state, item.reason) == ("failed", "403 from the flag API")
-            heading = app.screen.query_one("#group-option-a", ChecklistGroup).heading
-            assert text_of(heading).endswith("0/4 · 1 failed")
+            heading = screen(app).view.group("option-a").heading()
+            assert heading.plain.endswith("0/4 · 1 failed")
             assert "0/36 done, 1 failed" in text_of(app.screen.query_one(Summary))
 
     @pytest.mark.parametrize("key", ["s", "f"])
@@ -170,7 +157,8 @@ class TestSkipAndFail:
             await type_text(pilot, "[bold]x[/] [@click=app.quit]")
             await pilot.press("enter")
             await pilot.pause()
-            assert text_of(screen(app).row("a-1").meta).endswith(": [bold]x[/] [@click=app.quit]")
+            meta = screen(app).row("a-1").meta
+            assert meta is not None and meta.plain.endswith(": [bold]x[/] [@click=app.quit]")
 
     async def test_skip_from_the_palette(self, example_plan: Path) -> None:
         """ctrl+p, "skip step", enter: the reason dialog for the focused step."""
@@ -244,7 +232,7 @@ class TestIrreversible:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            assert " · irreversible  a-1" in text_of(screen(app).row("a-1").line)
+            assert " · irreversible  a-1" in screen(app).row("a-1").line.plain
 
 
 class TestTakingBack:
@@ -493,13 +481,13 @@ class TestNothingCutInTwo:
         app = checklist_app(path)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
-            group = app.screen.query_one("#group-option-a", ChecklistGroup)
+            view = screen(app).view
+            heading = view.lines_of(view.group("option-a"))
+            assert all(len(line) <= view.scrollable_content_region.width for line in heading)
             summary = app.screen.query_one(Summary)
-            for widget in (group.heading, summary):
-                width = widget.content_size.width
-                lines = str(widget.render()).splitlines()
-                assert all(len(line) <= width for line in lines), (width, lines)
-            heading = str(group.heading.render()).splitlines()
+            width = summary.content_size.width
+            lines = str(summary.render()).splitlines()
+            assert all(len(line) <= width for line in lines), (width, lines)
             assert any(line.endswith("1/4 · 1 skipped · 1 failed") for line in heading)
             assert "Option A: Feature Flag Rollback (~1 minute)" in heading[0]
             shown = str(summary.render()).splitlines()

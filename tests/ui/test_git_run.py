@@ -19,7 +19,7 @@ from rollback_tui.plan import new_plan
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
-from rollback_tui.ui.checklist.items import ChecklistRow
+from rollback_tui.ui.checklist.checklist_view import ChecklistRow
 from rollback_tui.ui.factory import make_app
 
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
@@ -94,7 +94,7 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str) -> No
 async def tick(pilot: Pilot, item_id: str) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, ChecklistScreen)
-    screen.row(item_id).focus()
+    screen.focus_row(screen.row(item_id))
     await pilot.pause()
     await pilot.press("space")
 

@@ -15,21 +15,20 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import ActiveBinding, Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.events import Resize, ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from rollback_tui import store
 from rollback_tui.plan.merge import MergeSummary
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.timeline import record
 from rollback_tui.store import sync
+from rollback_tui.ui.checklist.checklist_view import ChecklistRow, ChecklistView
 from rollback_tui.ui.checklist.items import (
-    ChecklistGroup,
-    ChecklistRow,
     Summary,
     TimelinePanel,
     UpdateDue,
@@ -52,6 +51,13 @@ WIDE = 120
 """From this width on, the timeline sits beside the checklist."""
 POLL_SECONDS = 1.0
 """How often the file is checked for changes made by someone else."""
+KEYS_HELP = Content(
+    "Keys: space or enter marks done (on a step with an outcome, asks to take it back) · "
+    "s skips · f marks failed · u goes to the next open step · c copies the command · "
+    "i marks the incident start · n adds a note · m copies the status update · "
+    "t shows the timeline · ctrl+p for more"
+)
+"""Below the last group."""
 
 
 class ChecklistScreen(OutcomeActions, Screen[None]):
@@ -88,7 +94,6 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         self.timeline_open = False
         self._problem: str | None = None
         """The last error reported about the file, so that it is not reported twice."""
-        self._row_before_timeline: str | None = None
         self._shown_layout: list[Any] | None = None
         """The groups and items the widgets were built for."""
         self._pending: dict[str, int] = {}
@@ -119,20 +124,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         yield Summary(id="summary", markup=False)
         yield UpdateDue(id="update-due", markup=False)
         with Horizontal(id="checklist-body"):
-            with VerticalScroll(id="checklist", can_focus=False):
-                for group in checklist_groups(self.plan):
-                    yield ChecklistGroup(group)
-                yield Static(
-                    Content.styled(
-                        "Keys: space or enter marks done (on a step with an outcome, asks to "
-                        "take it back) · s skips · f marks failed · u goes to the next open step · "
-                        "c copies the command · i marks the incident start · n adds a note · m "
-                        "copies the status update · t shows the timeline · ctrl+p for more",
-                        "$text-muted",
-                    ),
-                    id="checklist-help",
-                    markup=False,
-                )
+            yield ChecklistView(checklist_groups(self.plan), KEYS_HELP, id="checklist")
             yield TimelinePanel(id="timeline")
         yield Footer(compact=True)
 
@@ -160,21 +152,24 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         self.set_class(width >= WIDE, "-wide")
         self.set_class(self.timeline_open, "-timeline-open")
 
-    def groups(self) -> list[ChecklistGroup]:
-        """The groups shown, in order: the checklist's own children, read directly (a query
-        would walk every widget of the checklist, thousands on a large plan, at each key)."""
-        container = self.query_one("#checklist", VerticalScroll)
-        return [child for child in container.children if isinstance(child, ChecklistGroup)]
+    @property
+    def view(self) -> ChecklistView:
+        return self.query_one(ChecklistView)
 
     def rows(self) -> list[ChecklistRow]:
-        return [row for group in self.groups() for row in group.rows]
+        return self.view.rows
 
     def row(self, item_id: str) -> ChecklistRow:
         """The row of the item with *item_id*."""
-        for row in self.rows():
-            if row.item_id == item_id:
-                return row
-        raise KeyError(item_id)
+        return self.view.row(item_id)
+
+    def focus_row(self, row: ChecklistRow) -> None:
+        """Put the cursor on *row*, the checklist focused. Focus is set at once
+        (Widget.focus() waits a turn), so that keys typed ahead act on the row the previous
+        key moved to."""
+        view = self.view
+        view.move_to(row)
+        self.set_focus(view)
 
     # -- showing the plan -----------------------------------------------------------------
 
@@ -186,9 +181,7 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
     def show_state(self) -> None:
         """Show every item, the progress and the timeline as the plan has them now."""
         groups = {group.key: group for group in checklist_groups(self.plan)}
-        for widget in self.groups():
-            if widget.group.key in groups:
-                widget.show(groups[widget.group.key], set(self._pending))
+        self.view.update(groups, set(self._pending))
         self.show_summary()
         self.query_one(TimelinePanel).show(self.plan)
 
@@ -198,16 +191,16 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         layout = layout_key(self.plan)
         if layout != self._shown_layout:
             self._shown_layout = layout
-            focused = self.focused_row()
-            container = self.query_one("#checklist", VerticalScroll)
-            await container.query(ChecklistGroup).remove()
-            await container.mount_all(
-                [ChecklistGroup(g) for g in checklist_groups(self.plan)], before="#checklist-help"
-            )
+            view = self.view
+            cursor = view.cursor_row
+            was_focused = self.focused is view
+            view.show_groups(checklist_groups(self.plan))
             rows = self.rows()
-            target = next((r for r in rows if focused and r.item_id == focused.item_id), None)
+            target = next((r for r in rows if cursor and r.item_id == cursor.item_id), None)
             if target is not None:
-                self.set_focus(target)
+                view.move_to(target)
+                if was_focused:
+                    self.set_focus(view)
             else:
                 self.action_next_unticked(from_start=True)
         self.show_state()
@@ -223,16 +216,23 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
 
     # -- moving ----------------------------------------------------------------------------
 
-    # Focus is set at once (Widget.focus() waits a turn), so that keys typed ahead act on
-    # the row the previous key moved to.
-
     def _move(self, step: int) -> None:
         rows = self.rows()
         if not rows:
             return
-        current = self.focused
-        index = rows.index(current) if isinstance(current, ChecklistRow) else -1
-        self.set_focus(rows[max(0, min(len(rows) - 1, index + step))])
+        index = self.view.cursor if self.focused_row() is not None else -1
+        self.focus_row(rows[max(0, min(len(rows) - 1, index + step))])
+
+    def _page(self, pages: int) -> None:
+        target = self.view.row_a_page_away(pages)
+        if target is not None:
+            self.focus_row(target)
+
+    def action_next_page(self) -> None:
+        self._page(1)
+
+    def action_previous_page(self) -> None:
+        self._page(-1)
 
     def action_next_row(self) -> None:
         self._move(1)
@@ -243,25 +243,22 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
     def action_first_row(self) -> None:
         rows = self.rows()
         if rows:
-            self.set_focus(rows[0])
+            self.focus_row(rows[0])
 
     def action_last_row(self) -> None:
         rows = self.rows()
         if rows:
-            self.set_focus(rows[-1])
+            self.focus_row(rows[-1])
 
     def action_next_unticked(self, from_start: bool = False) -> None:
         """Go to the next item not yet ticked (the first one, when the checklist opens)."""
         rows = self.rows()
         if not rows:
             return
-        current = self.focused
-        start = (
-            0 if from_start or not isinstance(current, ChecklistRow) else rows.index(current) + 1
-        )
+        start = 0 if from_start or self.focused_row() is None else self.view.cursor + 1
         order = rows[start:] + rows[:start]
         target = next((row for row in order if row.state == "open"), None)
-        self.set_focus(target or rows[0])
+        self.focus_row(target or rows[0])
 
     def action_toggle_timeline(self) -> None:
         """Show or hide the timeline (on a narrow terminal it takes the checklist's place)."""
@@ -270,21 +267,16 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         if self.has_class("-wide"):
             return
         if self.timeline_open:
-            if isinstance(self.focused, ChecklistRow):
-                self._row_before_timeline = self.focused.item_id
             self.set_focus(self.query_one(TimelinePanel))
         else:
-            rows = [r for r in self.rows() if r.item_id == self._row_before_timeline]
-            if rows:
-                self.set_focus(rows[0])
-            else:
-                self.action_next_unticked(from_start=True)
+            self.set_focus(self.view)
 
     # -- ticking ---------------------------------------------------------------------------
 
     def focused_row(self) -> ChecklistRow | None:
-        focused = self.focused
-        return focused if isinstance(focused, ChecklistRow) else None
+        """The row under the cursor, while the checklist has the focus (not the timeline)."""
+        view = self.view
+        return view.cursor_row if self.focused is view else None
 
     async def action_incident_start(self) -> None:
         """Mark the start of the incident in the timeline (once)."""

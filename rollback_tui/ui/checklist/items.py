@@ -1,5 +1,5 @@
-"""The checklist's pieces: a row per item, a group per part of the plan, the summary line
-and the timeline. They show what the screen gives them; the screen changes the plan and
+"""The checklist's pieces: the groups it shows, their progress, the summary line and the
+timeline. They show what the screen gives them; the screen changes the plan and
 saves it.
 """
 
@@ -8,15 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widget import Widget
 from textual.widgets import Static
 
-from rollback_tui.plan.model import ChecklistItem, ItemState, Plan
+from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.shell_words import show_invisible
 from rollback_tui.plan.timeline import (
     EVENT_LABELS,
@@ -26,9 +23,6 @@ from rollback_tui.plan.timeline import (
     option_milestones,
 )
 from rollback_tui.plan.update_clock import update_clock
-from rollback_tui.render import substitute, substitute_command
-from rollback_tui.ui.checklist.outcome_keys import OutcomeActions
-from rollback_tui.ui.dialogs.held_keys import KeysToInput
 
 # -- what the checklist shows -----------------------------------------------------------
 
@@ -129,216 +123,6 @@ def progress_counts(progress: Progress) -> Content:
     if progress.failed:
         parts.append((f" · {progress.failed} failed", "bold $text-error"))
     return Content.assemble(*parts)
-
-
-_BOXES: dict[ItemState, tuple[str, str]] = {
-    "open": ("[ ]", "bold"),
-    "done": ("[x]", "bold $text-success"),
-    "skipped": ("[-]", "bold $text-muted"),
-    "failed": ("[!]", "bold $text-error"),
-}
-_TEXT_STYLES: dict[ItemState, str] = {
-    "open": "",
-    "done": "$text-muted",
-    "skipped": "$text-muted strike",
-    "failed": "",
-}
-
-
-# -- a row ------------------------------------------------------------------------------
-
-
-class ChecklistRow(Widget, can_focus=True):
-    """One item: its box, text and owner, its command, and who ticked it when."""
-
-    DEFAULT_CSS = """
-    ChecklistRow { height: auto; padding: 0 1 0 1; }
-    ChecklistRow:focus { background: $accent 25%; }
-    ChecklistRow > .line { width: 1fr; }
-    ChecklistRow > .command { margin-left: 4; padding: 0 1; width: auto; max-width: 1fr;
-                              background: $foreground 8%; color: $text-accent; }
-    ChecklistRow > .meta { margin-left: 4; color: $text-success; }
-    ChecklistRow.-skipped > .meta { color: $text-muted; }
-    ChecklistRow.-failed > .meta { color: $text-error; }
-    """
-
-    # The screen's actions, run as the key is handled rather than through a message:
-    # keys typed ahead (space, down, space) then act on the rows in the order typed.
-    BINDINGS = [
-        Binding("space,enter", "screen.toggle_item", "Done"),
-        Binding("s", "screen.skip_item", "Skip"),
-        Binding("f", "screen.fail_item", "Failed"),
-        Binding("c", "screen.copy_command", "Copy"),
-        # Here rather than on the screen: the scrolling container binds the arrows too.
-        Binding("down,j", "screen.next_row", "Next", show=False),
-        Binding("up,k", "screen.previous_row", "Previous", show=False),
-        Binding("home", "screen.first_row", "First", show=False),
-        Binding("end", "screen.last_row", "Last", show=False),
-    ]
-
-    async def on_key(self, event: events.Key) -> None:
-        """Run the row's keys as they arrive; keys typed after one that opened a dialog
-        (s, f, or space on an irreversible step) go to the dialog, in the order typed."""
-        top, screen = self.app.screen, self.screen
-        held = screen.held_keys if isinstance(screen, OutcomeActions) else None
-        if top is not screen:  # typed after a key that opened a dialog: the dialog's
-            event.prevent_default()
-            event.stop()
-            if isinstance(top, KeysToInput):
-                top.take_key(event.key, event.character)
-            else:
-                self.app.post_message(events.Key(event.key, event.character))
-            return
-        if held is not None:  # a dialog's answer is being recorded: the key waits for it
-            event.prevent_default()
-            event.stop()
-            held.append((event.key, event.character))
-            return
-        action = _ROW_KEYS.get(event.key)
-        if action is not None:
-            event.prevent_default()
-            event.stop()
-            await self.run_action(action)
-
-    def __init__(self, item: ChecklistItem, label: str, variables: dict[str, str]) -> None:
-        super().__init__()  # no DOM id: item ids may hold dots, which CSS ids cannot
-        self.item_id = item.id
-        self.label = label
-        """The item's number in its group ("1."), or empty."""
-        self.variables = variables
-        self.command: str | None = None
-        self.done = False
-        self.pending = False
-        self.state: ItemState = "open"
-        self.line = Static(classes="line", markup=False)
-        self.command_view = Static(classes="command", markup=False)
-        self.meta = Static(classes="meta", markup=False)
-        self._shown: tuple[object, ...] | None = None
-        """What show() last drew: a row shown again as it is costs nothing (updating its
-        text would have Textual lay out every row of the checklist again)."""
-        self.show(item)
-
-    def compose(self) -> ComposeResult:
-        yield self.line
-        yield self.command_view
-        yield self.meta
-
-    def show(self, item: ChecklistItem, pending: bool = False) -> None:
-        """Show the item's state (after a tick, or a change read from disk); *pending*: its
-        change is not saved yet (a … after the box)."""
-        shown = (
-            pending,
-            item.state,
-            item.text,
-            item.command,
-            item.owner,
-            item.irreversible,
-            item.done_at,
-            item.done_by,
-            item.reason,
-            item.id,
-            self.label,
-            tuple(self.variables.items()),
-        )
-        if shown == self._shown:
-            return
-        self._shown = shown
-        self.done = item.done
-        self.pending = pending
-        self.state = item.state
-        text = show_invisible(substitute(item.text, self.variables)).strip() or "(no text)"
-        parts: list[Content | tuple[str, str] | str] = [
-            _BOXES[item.state],
-            ("…", "bold $text-warning") if pending else " ",
-        ]
-        if self.label:
-            parts += [(self.label, "$text-muted"), " "]
-        parts.append((text, _TEXT_STYLES[item.state]))
-        if item.irreversible:
-            parts.append((" · irreversible", "bold $text-warning"))
-        if item.owner:
-            parts.append((f" · owner: {show_invisible(item.owner)}", "$text-muted"))
-        parts.append((f"  {item.id}", "$text-muted italic"))
-        self.line.update(Content.assemble(*parts))
-        command = substitute_command(item.command, self.variables).strip() if item.command else ""
-        self.command = command or None
-        self.command_view.display = bool(command)
-        self.command_view.update(Content(f"$ {command}") if command else Content(""))
-        self.meta.display = item.state != "open"
-        if item.state != "open":
-            when = f"{item.done_at:%Y-%m-%d %H:%M:%S} UTC" if item.done_at else "time unknown"
-            who = f" by {show_invisible(item.done_by)}" if item.done_by else ""
-            mark = {"done": "✓ done", "skipped": "↷ skipped", "failed": "✗ failed"}[item.state]
-            reason = f": {show_invisible(item.reason)}" if item.reason else ""
-            self.meta.update(Content(f"{mark} {when}{who}{reason}"))
-        for state in ("done", "skipped", "failed"):
-            self.set_class(item.state == state, f"-{state}")
-
-
-_ROW_KEYS = {
-    key.strip(): binding.action
-    for binding in ChecklistRow.BINDINGS
-    if isinstance(binding, Binding)
-    for key in binding.key.split(",")
-}
-"""Each key of a row's bindings, and its action."""
-
-# -- a group ----------------------------------------------------------------------------
-
-
-class ChecklistGroup(Vertical):
-    """A heading with the group's progress, then its rows."""
-
-    DEFAULT_CSS = """
-    ChecklistGroup { height: auto; margin-bottom: 1; }
-    ChecklistGroup > .heading { padding: 0 1; background: $panel; text-style: bold; }
-    """
-
-    def __init__(self, group: Group) -> None:
-        super().__init__(id=f"group-{group.key}")
-        self.group = group
-        self._heading_shown = self._heading()
-        self.heading = Static(self._heading_shown, classes="heading", markup=False)
-        self.rows = [
-            ChecklistRow(item, f"{n}." if group.numbered else "", group.variables)
-            for n, item in enumerate(group.items, 1)
-        ]
-
-    def compose(self) -> ComposeResult:
-        yield self.heading
-        yield from self.rows
-
-    def _heading(self, width: int = 0) -> Content:
-        """The title, then a progress bar and the counts: on a line of their own where the
-        whole does not fit in *width* cells (0: not laid out yet), never cut in two."""
-        progress = self.group.progress
-        mark = ("✓ ", "$text-success") if progress.complete else ("", "")
-        title = Content.assemble(mark, self.group.title)
-        bar = Content.assemble(progress_bar(progress, 8), progress_counts(progress))
-        heading = Content.assemble(title, "  ", bar)
-        if width and heading.cell_length > width:
-            return Content("\n").join([title, bar])
-        return heading
-
-    def on_resize(self) -> None:
-        self._show_heading()
-
-    def _show_heading(self) -> None:
-        """Update the heading, unless it reads as it does already (updating its text would
-        have Textual lay out every row of the checklist again)."""
-        heading = self._heading(self.heading.content_size.width)
-        if heading != self._heading_shown:
-            self._heading_shown = heading
-            self.heading.update(heading)
-
-    def show(self, group: Group, pending: set[str] | None = None) -> None:
-        """Show the group's items as they are now (*pending*: ids changed, not saved yet)."""
-        self.group = group
-        self._show_heading()
-        rows = {row.item_id: row for row in self.rows}
-        for item in group.items:
-            if item.id in rows:
-                rows[item.id].show(item, pending=pending is not None and item.id in pending)
 
 
 # -- the summary ------------------------------------------------------------------------

@@ -1,0 +1,492 @@
+"""The checklist itself: one widget that draws every group and item line by line.
+
+A plan of a few hundred components has thousands of items; a widget per item would have
+Textual lay out thousands of widgets when the checklist opens and again after each tick.
+Here an item is a `ChecklistRow` (what it shows, as text) and the view draws the lines in
+sight, from a cache kept per item and width. A tick changes one row and its group's heading:
+only those are drawn again, and nothing else on the screen is laid out.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Literal
+
+from textual import events
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Region, Size, Spacing
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Padding, Visual
+
+from rollback_tui.plan.model import ChecklistItem, ItemState
+from rollback_tui.plan.shell_words import show_invisible
+from rollback_tui.render import substitute, substitute_command
+from rollback_tui.ui.checklist.items import Group, progress_bar, progress_counts
+from rollback_tui.ui.checklist.outcome_keys import OutcomeActions
+from rollback_tui.ui.dialogs.held_keys import KeysToInput
+
+_BOXES: dict[ItemState, tuple[str, str]] = {
+    "open": ("[ ]", "bold"),
+    "done": ("[x]", "bold $text-success"),
+    "skipped": ("[-]", "bold $text-muted"),
+    "failed": ("[!]", "bold $text-error"),
+}
+_TEXT_STYLES: dict[ItemState, str] = {
+    "open": "",
+    "done": "$text-muted",
+    "skipped": "$text-muted strike",
+    "failed": "",
+}
+_MARKS: dict[ItemState, str] = {"done": "✓ done", "skipped": "↷ skipped", "failed": "✗ failed"}
+
+COMMAND_INDENT = 4
+"""Cells between an item's box and its command or its outcome line."""
+_SIDES = Spacing(0, 1, 0, 1)
+
+
+class ChecklistRow:
+    """One item as the checklist shows it: its line (box, text, owner), its command, and
+    who settled it when; and what the keys need (its id, state and command)."""
+
+    def __init__(
+        self, item: ChecklistItem, label: str, variables: dict[str, str], group_key: str
+    ) -> None:
+        self.item_id = item.id
+        self.label = label
+        """The item's number in its group ("1."), or empty."""
+        self.variables = variables
+        self.group_key = group_key
+        self.command: str | None = None
+        """The command with the plan's values filled in, as `c` copies it."""
+        self.done = False
+        self.pending = False
+        self.state: ItemState = "open"
+        self.line = Content("")
+        self.command_line: Content | None = None
+        self.meta: Content | None = None
+        """The outcome line ("✓ done 14:02:03 UTC by sam"), for a settled item."""
+        self.version = 0
+        """Counts the changes to what the row shows: the view's cache is kept by it."""
+        self._shown: tuple[object, ...] | None = None
+        self.show(item)
+
+    def show(self, item: ChecklistItem, pending: bool = False) -> bool:
+        """Take the item's state (after a tick, or a change read from disk); *pending*: its
+        change is not saved yet (a … after the box). Whether what the row shows changed."""
+        shown = (
+            pending,
+            item.state,
+            item.text,
+            item.command,
+            item.owner,
+            item.irreversible,
+            item.done_at,
+            item.done_by,
+            item.reason,
+            item.id,
+            self.variables,
+        )
+        if shown == self._shown:
+            return False
+        self._shown = shown
+        self.version += 1
+        self.done = item.done
+        self.pending = pending
+        self.state = item.state
+        text = show_invisible(substitute(item.text, self.variables)).strip() or "(no text)"
+        parts: list[Content | tuple[str, str] | str] = [
+            _BOXES[item.state],
+            ("…", "bold $text-warning") if pending else " ",
+        ]
+        if self.label:
+            parts += [(self.label, "$text-muted"), " "]
+        parts.append((text, _TEXT_STYLES[item.state]))
+        if item.irreversible:
+            parts.append((" · irreversible", "bold $text-warning"))
+        if item.owner:
+            parts.append((f" · owner: {show_invisible(item.owner)}", "$text-muted"))
+        parts.append((f"  {item.id}", "$text-muted italic"))
+        self.line = Content.assemble(*parts)
+        command = substitute_command(item.command, self.variables).strip() if item.command else ""
+        self.command = command or None
+        self.command_line = Content(f"$ {command}") if command else None
+        self.meta = None
+        if item.state != "open":
+            when = f"{item.done_at:%Y-%m-%d %H:%M:%S} UTC" if item.done_at else "time unknown"
+            who = f" by {show_invisible(item.done_by)}" if item.done_by else ""
+            reason = f": {show_invisible(item.reason)}" if item.reason else ""
+            self.meta = Content(f"{_MARKS[item.state]} {when}{who}{reason}")
+        return True
+
+
+class ChecklistGroup:
+    """A part of the plan as the checklist shows it: a heading with its progress, then
+    its rows."""
+
+    def __init__(self, group: Group) -> None:
+        self.group = group
+        self.key = group.key
+        self.rows = [
+            ChecklistRow(item, f"{n}." if group.numbered else "", group.variables, group.key)
+            for n, item in enumerate(group.items, 1)
+        ]
+        self.version = 0
+        self._progress = group.progress
+
+    def heading(self, width: int = 0) -> Content:
+        """The title, then a progress bar and the counts: on a line of their own where the
+        whole does not fit in *width* cells (0: any width), never cut in two."""
+        progress = self._progress
+        mark = ("✓ ", "$text-success") if progress.complete else ("", "")
+        title = Content.assemble(mark, self.group.title)
+        bar = Content.assemble(progress_bar(progress, 8), progress_counts(progress))
+        heading = Content.assemble(title, "  ", bar)
+        if width and heading.cell_length > width:
+            return Content("\n").join([title, bar])
+        return heading
+
+    def show(self, group: Group, pending: set[str]) -> list[ChecklistRow]:
+        """Take the group's items as they are now (*pending*: ids changed, not saved yet);
+        the rows whose text changed."""
+        self.group = group
+        progress = group.progress
+        if progress != self._progress:
+            self._progress = progress
+            self.version += 1
+        rows = {row.item_id: row for row in self.rows}
+        changed = []
+        for item in group.items:
+            row = rows.get(item.id)
+            if row is None:
+                continue
+            row.variables = group.variables  # the plan's values, as edited since
+            if row.show(item, pending=item.id in pending):
+                changed.append(row)
+        return changed
+
+
+@dataclass(frozen=True, eq=False)
+class _Block:
+    """A piece of the checklist drawn as a whole: a heading, a row, a gap, the help."""
+
+    kind: Literal["heading", "row", "gap", "help"]
+    group: ChecklistGroup | None = None
+    row: ChecklistRow | None = None
+
+    def version(self) -> int:
+        if self.row is not None:
+            return self.row.version
+        return self.group.version if self.group is not None else 0
+
+
+class ChecklistView(ScrollView, can_focus=True):
+    """Every group and row of the checklist, and a cursor on one row."""
+
+    COMPONENT_CLASSES = {
+        "checklist--heading",
+        "checklist--cursor",
+        "checklist--command",
+        "checklist--meta-done",
+        "checklist--meta-skipped",
+        "checklist--meta-failed",
+        "checklist--help",
+    }
+
+    DEFAULT_CSS = """
+    ChecklistView { overflow-x: hidden; }
+    ChecklistView > .checklist--heading { background: $panel; text-style: bold; }
+    ChecklistView:focus > .checklist--cursor { background: $accent 25%; }
+    ChecklistView > .checklist--command { background: $foreground 8%; color: $text-accent; }
+    ChecklistView > .checklist--meta-done { color: $text-success; }
+    ChecklistView > .checklist--meta-skipped { color: $text-muted; }
+    ChecklistView > .checklist--meta-failed { color: $text-error; }
+    ChecklistView > .checklist--help { color: $text-muted; }
+    """
+
+    # The screen's actions, run as the key is handled rather than through a message:
+    # keys typed ahead (space, down, space) then act on the rows in the order typed.
+    BINDINGS = [
+        Binding("space,enter", "screen.toggle_item", "Done"),
+        Binding("s", "screen.skip_item", "Skip"),
+        Binding("f", "screen.fail_item", "Failed"),
+        Binding("c", "screen.copy_command", "Copy"),
+        Binding("down,j", "screen.next_row", "Next", show=False),
+        Binding("up,k", "screen.previous_row", "Previous", show=False),
+        Binding("home", "screen.first_row", "First", show=False),
+        Binding("end", "screen.last_row", "Last", show=False),
+        Binding("pagedown", "screen.next_page", "Page down", show=False),
+        Binding("pageup", "screen.previous_page", "Page up", show=False),
+    ]
+
+    def __init__(self, groups: list[Group], help_text: Content, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.help_text = help_text
+        self.groups: list[ChecklistGroup] = []
+        self.rows: list[ChecklistRow] = []
+        self.cursor = 0
+        """The index in `rows` of the row the keys act on."""
+        self._blocks: list[_Block] = []
+        self._starts: list[int] = []
+        """The first line of each block, for the width they were laid out at."""
+        self._row_blocks: dict[int, int] = {}
+        """Each row's block, by the row's id()."""
+        self._heights: dict[int, tuple[tuple[int, int], int]] = {}
+        """Each block's height, by the block's id(), with the version and width it is for."""
+        self._strips: dict[tuple[int, bool], tuple[tuple[int, int], list[Strip]]] = {}
+        """Each block's lines drawn (with the cursor on it or not), as for `_heights`."""
+        self._laid_out_at = -1
+        self._scroll_to_cursor = False
+        self.show_groups(groups)
+
+    # -- what it shows ---------------------------------------------------------------------
+
+    def show_groups(self, groups: list[Group]) -> None:
+        """Show these groups from scratch (a plan opened, items added or removed)."""
+        self.groups = [ChecklistGroup(group) for group in groups]
+        self.rows = [row for group in self.groups for row in group.rows]
+        self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
+        self._blocks = []
+        for group in self.groups:
+            self._blocks.append(_Block("heading", group))
+            self._blocks += [_Block("row", group, row) for row in group.rows]
+            self._blocks.append(_Block("gap", group))
+        self._blocks.append(_Block("help"))
+        self._row_blocks = {
+            id(block.row): n for n, block in enumerate(self._blocks) if block.row is not None
+        }
+        self._heights.clear()
+        self._strips.clear()
+        self._relayout()
+
+    def update(self, groups: dict[str, Group], pending: set[str]) -> None:
+        """Take the items' states as they are now: only what changed is drawn again."""
+        changed = False
+        for group in self.groups:
+            if group.key in groups:
+                version = group.version
+                changed |= bool(group.show(groups[group.key], pending))
+                changed |= group.version != version
+        if changed:
+            self._relayout()
+
+    def row(self, item_id: str) -> ChecklistRow:
+        """The row of the item with *item_id*."""
+        for row in self.rows:
+            if row.item_id == item_id:
+                return row
+        raise KeyError(item_id)
+
+    def group(self, key: str) -> ChecklistGroup:
+        """The group with *key* ("option-a", "component-2", "followup"...)."""
+        for group in self.groups:
+            if group.key == key:
+                return group
+        raise KeyError(key)
+
+    @property
+    def cursor_row(self) -> ChecklistRow | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    def move_to(self, row: ChecklistRow) -> None:
+        """Put the cursor on *row* and scroll it into sight."""
+        self.cursor = self.rows.index(row)
+        self._scroll_to_cursor = True
+        self.refresh()
+        self._show_cursor()
+
+    # -- lines -----------------------------------------------------------------------------
+
+    @property
+    def _width(self) -> int:
+        return self.scrollable_content_region.width
+
+    def _relayout(self) -> None:
+        self._laid_out_at = -1
+        self.refresh()
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Work out where each block starts at the current width (cached heights)."""
+        width = self._width
+        if width <= 0 or width == self._laid_out_at:
+            return
+        self._laid_out_at = width
+        starts, line = [], 0
+        for block in self._blocks:
+            starts.append(line)
+            line += self._height(block, width)
+        self._starts = starts
+        self.virtual_size = Size(width, line)
+
+    def _height(self, block: _Block, width: int) -> int:
+        drawn = (block.version(), width)
+        kept = self._heights.get(id(block))
+        if kept is not None and kept[0] == drawn:
+            return kept[1]
+        height = len(self._render_block(block, width, cursor=False))
+        self._heights[id(block)] = (drawn, height)
+        return height
+
+    def notify_style_update(self) -> None:
+        # Another theme, or the cursor's style now that focus moved: draw everything again.
+        self._strips.clear()
+        super().notify_style_update()
+
+    def lines_of(self, block_of: ChecklistRow | ChecklistGroup) -> list[str]:
+        """The text of a row's lines, or a group heading's, as drawn at the current width."""
+        width = self._width or self.size.width or 80
+        for block in self._blocks:
+            if block.row is block_of or (block.kind == "heading" and block.group is block_of):
+                strips = self._render_block(block, width, cursor=False)
+                return [strip.text.rstrip() for strip in strips]
+        raise KeyError(block_of)
+
+    def _row_region(self, index: int) -> Region | None:
+        """Where the row at *index* is drawn, in lines from the top of the checklist."""
+        self._lay_out()
+        if not 0 <= index < len(self.rows) or self._laid_out_at <= 0:
+            return None
+        n = self._row_blocks[id(self.rows[index])]
+        height = self._height(self._blocks[n], self._laid_out_at)
+        return Region(0, self._starts[n], self._laid_out_at, height)
+
+    def row_a_page_away(self, pages: int) -> ChecklistRow | None:
+        """The row a page of lines below the cursor (*pages* 1) or above it (-1)."""
+        region = self._row_region(self.cursor)
+        if region is None:
+            return None
+        line = region.y + pages * max(1, self.scrollable_content_region.height)
+        index = bisect_right(self._starts, max(0, line)) - 1
+        rows = [b.row for b in self._blocks[index:] if b.row is not None]
+        if pages < 0:
+            rows = [b.row for b in reversed(self._blocks[: index + 1]) if b.row is not None]
+        return rows[0] if rows else (self.rows[-1] if pages > 0 and self.rows else None)
+
+    def _show_cursor(self) -> None:
+        if not self._scroll_to_cursor or self._width <= 0:
+            return
+        region = self._row_region(self.cursor)
+        if region is not None:
+            self._scroll_to_cursor = False
+            if self.cursor == len(self.rows) - 1:  # the last row: the key help below it too
+                region = Region(0, region.y, region.width, self.virtual_size.height - region.y)
+            self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    def on_resize(self) -> None:
+        self._lay_out()
+        self._scroll_to_cursor = True
+        self._show_cursor()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._lay_out()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width
+        line = self.scroll_offset.y + y
+        index = bisect_right(self._starts, line) - 1
+        if index < 0 or index >= len(self._blocks) or width != self._laid_out_at:
+            return Strip.blank(width, self.get_visual_style().rich_style)
+        block = self._blocks[index]
+        cursor = block.row is not None and block.row is self.cursor_row and self.has_focus
+        drawn = (block.version(), width)
+        kept = self._strips.get((id(block), cursor))
+        if kept is not None and kept[0] == drawn:
+            strips = kept[1]
+        else:
+            strips = self._render_block(block, width, cursor=cursor)
+            self._strips[id(block), cursor] = (drawn, strips)
+        offset = line - self._starts[index]
+        if offset >= len(strips):
+            return Strip.blank(width, self.get_visual_style().rich_style)
+        return strips[offset]
+
+    def _render_block(self, block: _Block, width: int, *, cursor: bool) -> list[Strip]:
+        style = self.get_visual_style
+        if block.kind == "gap":
+            return [Strip.blank(width, style().rich_style)]
+        if block.kind == "help":
+            return self._draw(self.help_text, width, style("checklist--help"))
+        if block.kind == "heading":
+            assert block.group is not None
+            heading = block.group.heading(width - _SIDES.width)
+            return self._draw(heading, width, style("checklist--heading"))
+        row = block.row
+        assert row is not None
+        on = ("checklist--cursor",) if cursor else ()
+        base = style(*on)
+        strips = self._draw(row.line, width, base)
+        indent = Strip.blank(_SIDES.left + COMMAND_INDENT, base.rich_style)
+        room = width - _SIDES.width - COMMAND_INDENT
+        below: list[Strip] = []
+        if row.command_line is not None and room > 2:
+            command = row.command_line
+            wide = max(Content(line).cell_length for line in command.plain.split("\n"))
+            box = min(wide + _SIDES.width, room)
+            below += self._draw(command, box, style(*on, "checklist--command"))
+        if row.meta is not None and room > 0:
+            below += self._draw(row.meta, room, style(*on, f"checklist--meta-{row.state}"), 0)
+        return strips + [
+            Strip.join([indent, strip]).extend_cell_length(width, base.rich_style)
+            for strip in below
+        ]
+
+    def _draw(self, content: Content, width: int, style: Style, sides: int = 1) -> list[Strip]:
+        """*content* wrapped to *width* with *sides* cells either side, in *style*."""
+        visual: Visual = Padding(content, Spacing(0, sides, 0, sides)) if sides else content
+        return Visual.to_strips(self, visual, width, None, style, pad=True)
+
+    # -- keys and the mouse ----------------------------------------------------------------
+
+    async def on_key(self, event: events.Key) -> None:
+        """Run the row keys as they arrive; keys typed after one that opened a dialog
+        (s, f, or space on an irreversible step) go to the dialog, in the order typed."""
+        top, screen = self.app.screen, self.screen
+        held = screen.held_keys if isinstance(screen, OutcomeActions) else None
+        if top is not screen:  # typed after a key that opened a dialog: the dialog's
+            event.prevent_default()
+            event.stop()
+            if isinstance(top, KeysToInput):
+                top.take_key(event.key, event.character)
+            else:
+                self.app.post_message(events.Key(event.key, event.character))
+            return
+        if held is not None:  # a dialog's answer is being recorded: the key waits for it
+            event.prevent_default()
+            event.stop()
+            held.append((event.key, event.character))
+            return
+        action = _ROW_KEYS.get(event.key)
+        if action is not None:
+            event.prevent_default()
+            event.stop()
+            await self.run_action(action)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the row clicked."""
+        self._lay_out()
+        line = self.scroll_offset.y + event.y
+        index = bisect_right(self._starts, line) - 1
+        if 0 <= index < len(self._blocks):
+            row = self._blocks[index].row
+            if row is not None:
+                self.move_to(row)
+
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor shows only while the checklist has focus
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+_ROW_KEYS = {
+    key.strip(): binding.action
+    for binding in ChecklistView.BINDINGS
+    if isinstance(binding, Binding)
+    for key in binding.key.split(",")
+}
+"""Each key of the view's bindings, and its action."""
