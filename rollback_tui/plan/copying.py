@@ -61,13 +61,18 @@ def copy_model(model: M) -> M:
             values[name] = _copy(value)
     extra = model.__pydantic_extra__
     private = getattr(model, "__pydantic_private__", None)
-    object.__setattr__(twin, "__dict__", values)
-    object.__setattr__(twin, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
-    object.__setattr__(twin, "__pydantic_extra__", None if extra is None else _copy_dict(extra))
-    object.__setattr__(
-        twin, "__pydantic_private__", None if private is None else _copy_dict(private)
-    )
+    _set_dict(twin, values)
+    _set_fields_set(twin, set(model.__pydantic_fields_set__))
+    _set_extra(twin, None if extra is None else _copy_dict(extra))
+    _set_private(twin, None if private is None else _copy_dict(private))
     return twin
+
+
+# BaseModel's slots, set as pydantic's own copy sets them (object.__setattr__), only faster.
+_set_dict = vars(BaseModel)["__dict__"].__set__
+_set_fields_set = vars(BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(BaseModel)["__pydantic_private__"].__set__
 
 
 def _copy(value: Any) -> Any:
