@@ -318,3 +318,12 @@ def test_nothing_is_validated_again_and_the_copy_still_validates() -> None:
     assert twin.text == "b" and model.text == "a"
     with pytest.raises(ValidationError):
         twin.items = "not a list"  # type: ignore[assignment]
+
+
+def test_a_detached_plan_file_shares_nothing() -> None:
+    """PlanFile.detached (the recovery file's copy, written by a worker) uses the same copy."""
+    plan_file = example_file()
+    scratch = plan_file.detached()
+    assert scratch.plan == plan_file.plan
+    assert shared_mutables(plan_file.plan, scratch.plan) == []
+    assert scratch.unknown_keys is not plan_file.unknown_keys
