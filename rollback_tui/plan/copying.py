@@ -8,9 +8,9 @@ it walks each model's own fields, so a field added to a model later is copied to
 value of a type it does not know is copied by `copy.deepcopy`.
 
 pydantic's `model_copy(deep=True)` gives the same result through `copy.deepcopy`, which
-copies every string and date through its memo: about five times slower on a large plan
-(5 ms of the UI thread at each tick at 200 components). Objects that appear twice in the
-original (none do in a plan) are two objects in the copy.
+copies every string and date through its memo: about 3.7 times slower (5.2 ms against
+1.4 ms at 200 components, on the UI thread at each tick of the checklist). Objects that
+appear twice in the original (none do in a plan) are two objects in the copy.
 """
 
 from __future__ import annotations
