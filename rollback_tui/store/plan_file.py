@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from rollback_tui.plan.copying import copy_model
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.render import render_markdown
 from rollback_tui.store import file_safety
@@ -97,7 +98,7 @@ class PlanFile:
         """A copy whose plan may change and be written out while this one goes on: it
         parses its own document from the text, if it needs one, and shares nothing."""
         scratch = copy.copy(self)
-        scratch.plan = self.plan.model_copy(deep=True)
+        scratch.plan = copy_model(self.plan)
         scratch.unknown_keys = list(self.unknown_keys)
         scratch._document = None
         return scratch

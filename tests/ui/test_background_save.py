@@ -12,12 +12,16 @@ from typing import Any
 
 import pytest
 from checklist_helpers import checklist, checklist_app, focused_id, notifications, on_disk, plain
+from pydantic import BaseModel
 from textual.pilot import Pilot
 from textual.widgets import Input
 from wizard_helpers import type_text, wait_for
 
 from rollback_tui import store
+from rollback_tui.plan.model import Component
+from rollback_tui.plan.timeline import set_done
 from rollback_tui.ui.factory import make_app
+from rollback_tui.ui.keeper import background_save
 
 SIZE = (80, 24)
 
@@ -140,3 +144,34 @@ async def test_save_and_quit_waits_for_the_save(example_plan: Path, gate: Gate) 
         await pilot.pause()
         assert not app.is_running
     assert store.load(example_plan).plan.title == "Checkout v2 quit"
+
+
+def mutable_parts(value: Any) -> Iterator[Any]:
+    """Every model, list and fields-set in *value*, however deep."""
+    if isinstance(value, BaseModel):
+        yield value
+        yield value.__pydantic_fields_set__
+        for field_value in value.__dict__.values():
+            yield from mutable_parts(field_value)
+    elif isinstance(value, list):
+        yield value
+        for element in value:
+            yield from mutable_parts(element)
+
+
+def test_the_copy_to_save_shares_nothing_with_the_plan(example_plan: Path) -> None:
+    """The thread's copy equals the UI's plan, and no list or model of it is the UI's: a
+    tick, a note or a step's new text on the UI thread meanwhile never reaches it."""
+    plan_file = store.load(example_plan)
+    scratch = background_save.copy_of(plan_file)
+    assert scratch.plan == plan_file.plan
+    assert scratch.unknown_keys == plan_file.unknown_keys
+    assert scratch.unknown_keys is not plan_file.unknown_keys
+    theirs = {id(part) for part in mutable_parts(plan_file.plan)}
+    assert not [part for part in mutable_parts(scratch.plan) if id(part) in theirs]
+    before = scratch.plan.model_copy(deep=True)
+    item = plan_file.plan.checklist()[0][2]
+    set_done(plan_file.plan, item.id, True, "ana")
+    plan_file.plan.components[0].steps[0].text = "changed"
+    plan_file.plan.components.append(Component(name="late"))
+    assert scratch.plan == before

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from rollback_tui import store
+from rollback_tui.plan.copying import copy_model
 from rollback_tui.plan.merge import MergeSummary, merge
 
 SLOW = 1.0
@@ -52,10 +53,12 @@ Finished = Callable[[Outcome], Awaitable[None]]
 def copy_of(plan_file: store.PlanFile) -> store.PlanFile:
     """A copy of *plan_file* whose plan a thread may save while the UI changes the original.
 
-    The parsed document is shared: only saves use it, and they run one at a time.
+    The plan is copied field by field (`copy_model`: no list or model shared, about a
+    quarter of the time of pydantic's deep copy on the UI thread). The parsed document is
+    shared: only saves use it, and they run one at a time.
     """
     scratch = copy.copy(plan_file)
-    scratch.plan = plan_file.plan.model_copy(deep=True)
+    scratch.plan = copy_model(plan_file.plan)
     scratch.unknown_keys = list(plan_file.unknown_keys)
     return scratch
 
