@@ -98,9 +98,7 @@ class TestSkipAndFail:
             ]
             row = screen(app).row("a-1")
             assert row.state == "skipped" and row.meta is not None
-            assert row.meta.plain == (
-                "↷ skipped 2026-11-20 14:00:00 UTC by sam: flag already off"
-            )
+            assert row.meta.plain == ("↷ skipped 2026-11-20 14:00:00 UTC by sam: flag already off")
             assert focused_id(app) == "a-2"
             markdown = example_plan.with_suffix(".md").read_text()
             assert "1. [ ] ~~Disable feature flag in dashboard~~ — **skipped** by sam" in markdown

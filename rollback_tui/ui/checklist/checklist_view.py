@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.geometry import Region, Size, Spacing
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
-from textual.visual import Padding, Visual
+from textual.visual import Padding, RenderOptions, Visual
 
 from rollback_tui.plan.model import ChecklistItem, ItemState
 from rollback_tui.plan.shell_words import show_invisible
@@ -327,8 +328,30 @@ class ChecklistView(ScrollView, can_focus=True):
         kept = self._heights.get(id(block))
         if kept is not None and kept[0] == drawn:
             return kept[1]
-        height = len(self._render_block(block, width, cursor=False))
+        height = self._measure(block, width)
         self._heights[id(block)] = (drawn, height)
+        return height
+
+    def _measure(self, block: _Block, width: int) -> int:
+        """The lines *block* takes at *width*: its text wrapped, not drawn (a plan opened
+        is measured whole, but only the lines in sight are drawn)."""
+        rules, inner = cast(RulesMap, self.styles), width - _SIDES.width
+        if block.kind == "gap":
+            return 1
+        if block.kind == "help":
+            return self.help_text.get_height(rules, inner)
+        if block.kind == "heading":
+            assert block.group is not None
+            return block.group.heading(inner).get_height(rules, inner)
+        row = block.row
+        assert row is not None
+        height = row.line.get_height(rules, inner)
+        room = inner - COMMAND_INDENT
+        if row.command_line is not None and room > 2:
+            box = min(_widest(row.command_line) + _SIDES.width, room)
+            height += row.command_line.get_height(rules, box - _SIDES.width)
+        if row.meta is not None and room > 0:
+            height += row.meta.get_height(rules, room)
         return height
 
     def notify_style_update(self) -> None:
@@ -361,10 +384,11 @@ class ChecklistView(ScrollView, can_focus=True):
             return None
         line = region.y + pages * max(1, self.scrollable_content_region.height)
         index = bisect_right(self._starts, max(0, line)) - 1
-        rows = [b.row for b in self._blocks[index:] if b.row is not None]
-        if pages < 0:
-            rows = [b.row for b in reversed(self._blocks[: index + 1]) if b.row is not None]
-        return rows[0] if rows else (self.rows[-1] if pages > 0 and self.rows else None)
+        if pages > 0:
+            below = (b.row for b in self._blocks[index:] if b.row is not None)
+            return next(below, self.rows[-1])
+        above = (b.row for b in reversed(self._blocks[: index + 1]) if b.row is not None)
+        return next(above, self.rows[0])
 
     def _show_cursor(self) -> None:
         if not self._scroll_to_cursor or self._width <= 0:
@@ -374,6 +398,10 @@ class ChecklistView(ScrollView, can_focus=True):
             self._scroll_to_cursor = False
             if self.cursor == len(self.rows) - 1:  # the last row: the key help below it too
                 region = Region(0, region.y, region.width, self.virtual_size.height - region.y)
+            row = self.rows[self.cursor]
+            if row is self.group(row.group_key).rows[0]:  # a group's first: its heading too
+                top = self._starts[self._row_blocks[id(row)] - 1]
+                region = Region(0, top, region.width, region.bottom - top)
             self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
     def on_resize(self) -> None:
@@ -400,6 +428,10 @@ class ChecklistView(ScrollView, can_focus=True):
         else:
             strips = self._render_block(block, width, cursor=cursor)
             self._strips[id(block), cursor] = (drawn, strips)
+        if len(strips) != self._height(block, width):  # measured wrong: lay out again
+            self._heights[id(block)] = ((block.version(), width), len(strips))
+            self._laid_out_at = -1
+            self.call_after_refresh(self._relayout)
         offset = line - self._starts[index]
         if offset >= len(strips):
             return Strip.blank(width, self.get_visual_style().rich_style)
@@ -424,10 +456,8 @@ class ChecklistView(ScrollView, can_focus=True):
         room = width - _SIDES.width - COMMAND_INDENT
         below: list[Strip] = []
         if row.command_line is not None and room > 2:
-            command = row.command_line
-            wide = max(Content(line).cell_length for line in command.plain.split("\n"))
-            box = min(wide + _SIDES.width, room)
-            below += self._draw(command, box, style(*on, "checklist--command"))
+            box = min(_widest(row.command_line) + _SIDES.width, room)
+            below += self._draw(row.command_line, box, style(*on, "checklist--command"))
         if row.meta is not None and room > 0:
             below += self._draw(row.meta, room, style(*on, f"checklist--meta-{row.state}"), 0)
         return strips + [
@@ -438,7 +468,11 @@ class ChecklistView(ScrollView, can_focus=True):
     def _draw(self, content: Content, width: int, style: Style, sides: int = 1) -> list[Strip]:
         """*content* wrapped to *width* with *sides* cells either side, in *style*."""
         visual: Visual = Padding(content, Spacing(0, sides, 0, sides)) if sides else content
-        return Visual.to_strips(self, visual, width, None, style, pad=True)
+        # Visual.to_strips less what this text never has: a selection, links, alignment.
+        options = RenderOptions(self._get_style, cast(RulesMap, self.styles))
+        strips = visual.render_strips(width, None, style, options)
+        rich_style = style.rich_style
+        return [strip.extend_cell_length(width, rich_style) for strip in strips]
 
     # -- keys and the mouse ----------------------------------------------------------------
 
@@ -481,6 +515,11 @@ class ChecklistView(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+def _widest(content: Content) -> int:
+    """The cells of the longest line of *content*."""
+    return max(Content(line).cell_length for line in content.plain.split("\n"))
 
 
 _ROW_KEYS = {
