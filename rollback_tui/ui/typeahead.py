@@ -28,6 +28,9 @@ from textual.message_pump import MessagePump
 SETTLE_ROUNDS = 12
 """At most this many rounds of waiting for the widgets involved to empty their queues."""
 
+FOCUS_ORDER_KEYS = frozenset({"tab", "shift+tab"})
+"""Keys that move the focus in the screen's focus order, which follows the layout."""
+
 KEY_TIMEOUT = 2.0
 """A key whose end is never seen (its widget removed under it) releases the next after this."""
 
@@ -139,10 +142,24 @@ class TypeAheadKeys:
         tracked.time = event.time
         if event._sender is not None:
             tracked.set_sender(event._sender)
+        if isinstance(event, events.Key) and event.key in FOCUS_ORDER_KEYS:
+            await self._laid_out()
         self._key_task = asyncio.create_task(self._after(finished))
         await super().on_event(tracked)  # type: ignore[misc]
         if not tracked.is_forwarded:
             done()  # a priority binding took it (or nothing was there to take it)
+
+    async def _laid_out(self) -> None:
+        """Wait until the screen has been laid out. Textual orders the focus by where the
+        widgets are: a field mounted by the key before (ctrl+o adds a row) has no place
+        until the next layout, and a Tab routed sooner would skip past it."""
+        try:
+            screen = self.screen  # type: ignore[attr-defined]
+        except Exception:  # no screen (the app is closing)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if screen.call_after_refresh(future.set_result, None):
+            await asyncio.wait([future], timeout=KEY_TIMEOUT)
 
     async def _after(self, finished: asyncio.Future[None]) -> None:
         try:

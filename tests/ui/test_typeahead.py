@@ -236,3 +236,29 @@ class TestBasics:
             await caught_up(pilot)
             assert app.plan.title == "T"
             assert app.plan.incident_link == "https://p.example/9"
+
+
+async def test_tab_after_a_new_row_waits_for_its_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a screen that redraws slowly (a busy machine), ctrl+o, text, Tab, text in one
+    burst: Tab goes to the new step's command, not past it. Textual orders the focus by
+    where widgets are, and the new row has no place until the screen is laid out."""
+    monkeypatch.setattr("textual.screen.UPDATE_PERIOD", 0.5)
+    app = make_app(tmp_path / "new.toml", cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "title")
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        await screen.show_step("components")
+        await pilot.pause(0.3)
+        await burst(
+            pilot,
+            *("ctrl+o", "end", "text:-api", "tab", "end", "text: first"),
+            *("ctrl+o", "text:added", "tab", "text:kubectl", "tab", "text:me"),
+        )
+        component = next(c for c in app.plan.components if c.name.endswith("-api"))
+        texts = [step.text for step in component.steps]
+        assert texts[1] == "added" and texts[0].endswith(" first"), texts
+        added = component.steps[1]
+        assert (added.command, added.owner) == ("kubectl", "me")
