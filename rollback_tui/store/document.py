@@ -7,6 +7,7 @@ only when a plan is saved.
 
 from __future__ import annotations
 
+import functools
 from enum import Enum
 from typing import Any, TypeGuard, cast, overload
 
@@ -60,9 +61,14 @@ def _unset(model: BaseModel, name: str, value: Any) -> bool:
     )
     if not empty:
         return False
+    return _default_is_empty(type(model), name)
+
+
+@functools.cache
+def _default_is_empty(model: type[BaseModel], name: str) -> bool:
     # An absent key reads back as the default: leave it out only if that is empty too
     # (an estimate cleared by the user must not come back as "~1 minute").
-    default = type(model).model_fields[name].get_default(call_default_factory=True)
+    default = model.model_fields[name].get_default(call_default_factory=True)
     return default is None or default == "" or default == [] or default is False
 
 

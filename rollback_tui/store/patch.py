@@ -28,7 +28,7 @@ def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
     """
     if "\r" in text:  # tomllib reads a multi-line string's CRLF as LF; tomlkit does not
         return None
-    layout = toml_layout.split(text)
+    layout = toml_layout.split_again(text)
     if layout is None or not _layout_matches(layout, raw) or _DOTTED.search(layout.chunk_text(0)):
         return None  # a dotted key before the first header may belong to a later table
     try:

@@ -89,6 +89,14 @@ class PlanFile:
                 raise PlanFileError(f"{self.path}: {exc}") from None
         return self._document
 
+    def read_back(self) -> None:
+        """Read the text last written as the next save reads it (its values, its layout):
+        done once the files are on disk, it is off the next save's way there."""
+        from rollback_tui.store import layout
+
+        self.raw  # noqa: B018
+        layout.split_again(self.source)
+
     def use_source(self, other: PlanFile) -> None:
         """Take *other*'s text (read from the same file since) as the one to save into."""
         self.source, self._raw, self._document = other.source, other._raw, other._document

@@ -254,6 +254,8 @@ class TestNotes:
                 "sam",
                 T0,
             )
+            await pilot.press("t")  # at 80 columns the timeline shows when opened
+            await pilot.pause()
             events = app.screen.query_one("#timeline-events", Static)
             assert f"Note: paged the DBA {HOSTILE}" in plain(events)
             assert app.is_running

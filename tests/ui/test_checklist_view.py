@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from checklist_helpers import T0, checklist, checklist_app, focus_item, focused_id, plain
+from textual.widgets import Static
 
 from rollback_tui import store
 from rollback_tui.plan.defaults import new_plan
@@ -132,3 +133,22 @@ async def test_a_long_plan_is_as_many_widgets_as_a_short_one(tmp_path: Path) -> 
             assert len(checklist(app).rows()) > components
             counts.append(len(list(app.screen.walk_children())))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)])
+async def test_the_timeline_shows_each_tick(example_plan: Path, size: tuple[int, int]) -> None:
+    """Beside the checklist (wide) the timeline takes a tick at once; on 80 columns it is
+    hidden until t, and then shows every tick made meanwhile."""
+    app = checklist_app(example_plan)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("space", "space")
+        await app.keeper.saves.idle()
+        await pilot.pause()
+        events = app.screen.query_one("#timeline-events", Static)
+        if size[0] < 120:
+            await pilot.press("t")
+            await pilot.pause()
+        assert events.display
+        shown = plain(events)
+        assert "a-1" in shown and "a-2" in shown, shown

@@ -178,9 +178,13 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         self.query_one(Summary).show(self.plan, now)
         self.query_one(UpdateDue).show(self.plan, now)
 
-    def show_state(self) -> None:
-        """Show every item, the progress and the timeline as the plan has them now."""
+    def show_state(self, item_id: str | None = None) -> None:
+        """Show every item (or only *item_id*'s group), the progress and the timeline as
+        the plan has them now."""
         groups = {group.key: group for group in checklist_groups(self.plan)}
+        if item_id is not None:
+            key = self.view.row(item_id).group_key
+            groups = {key: groups[key]} if key in groups else groups
         self.view.update(groups, set(self._pending))
         self.show_summary()
         self.query_one(TimelinePanel).show(self.plan)
@@ -310,8 +314,8 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         """An item's outcome changed here: it shows as pending until it is saved."""
         self.keeper.mark_dirty()
         self._pending[item_id] = self.keeper.edits
-        self.show_state()
-        self.request_save()
+        self.request_save()  # first: the save's thread starts while the screen catches up
+        self.show_state(item_id)
 
     def _changed(self) -> None:
         """The plan changed here (a tick, a note): show it, then save it."""

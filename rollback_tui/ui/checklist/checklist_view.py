@@ -321,7 +321,21 @@ class ChecklistView(ScrollView, can_focus=True):
             starts.append(line)
             line += self._height(block, width)
         self._starts = starts
-        self.virtual_size = Size(width, line)
+        self._set_virtual_size(Size(width, line))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Take the checklist's new length. Its own size never depends on it: unless the
+        scroll bar comes or goes, the bar and the lines are drawn again without laying out
+        the screen (which a tick's new outcome line would otherwise cost)."""
+        old, height = self.virtual_size, self.size.height
+        if size == old:
+            return
+        if size.width == old.width and old.height > height and size.height > height:
+            self.set_reactive(ChecklistView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
+        else:
+            self.virtual_size = size
 
     def _height(self, block: _Block, width: int) -> int:
         drawn = (block.version(), width)

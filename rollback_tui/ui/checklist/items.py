@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.widgets import Static
 
 from rollback_tui.plan.model import ChecklistItem, Plan
@@ -203,10 +205,23 @@ class Summary(Static):
     """
 
     _shown: tuple[Plan, dt.datetime] | None = None
+    _text: Content | None = None
 
     def show(self, plan: Plan, now: dt.datetime) -> None:
         self._shown = (plan, now)
-        self.update(summary_text(plan, now, width=self.content_size.width))
+        width = self.content_size.width
+        text = summary_text(plan, now, width=width)
+        if text == self._text:
+            return
+        # Laid out again only if its height changes: a tick changes the counts, not that.
+        rules = cast(RulesMap, self.styles)
+        same_height = (
+            self._text is not None
+            and width > 0
+            and text.get_height(rules, width) == self._text.get_height(rules, width)
+        )
+        self._text = text
+        self.update(text, layout=not same_height)
 
     def on_resize(self) -> None:
         if self._shown is not None:
@@ -269,6 +284,17 @@ class TimelinePanel(VerticalScroll):
         yield Static("Timeline (UTC)", classes="title")
         yield self.events
 
+    _stale: Plan | None = None
+    """The plan last given while the timeline was hidden: it is shown when it shows."""
+
     def show(self, plan: Plan) -> None:
+        if not self.display:  # hidden (80 columns, timeline closed): shown when opened
+            self._stale = plan
+            return
+        self._stale = None
         self.events.update(timeline_text(plan))
         self.scroll_end(animate=False)
+
+    def on_show(self) -> None:
+        if self._stale is not None:
+            self.show(self._stale)

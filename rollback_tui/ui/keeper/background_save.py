@@ -129,10 +129,8 @@ class BackgroundSave:
                     f"{scratch.path}: not saved: {exc or type(exc).__name__}"
                 )
             if outcome.error is None:
-                # Both files are on disk: read the text just written now, which the next
-                # save compares against, rather than on that save's way to the disk.
                 with contextlib.suppress(Exception):
-                    scratch.raw  # noqa: B018
+                    scratch.read_back()
             with contextlib.suppress(RuntimeError):  # the app has closed: nobody to tell
                 loop.call_soon_threadsafe(self._done, outcome, finished, context=context)
 
