@@ -234,3 +234,28 @@ def test_save_patches_and_keeps_the_file_loadable(tmp_path: Path) -> None:
     again = store.load(path).plan
     assert again.item(item.id).done_by == "sam"
     assert plan_file.source == after
+
+
+def test_a_layout_kept_from_the_last_save_is_that_texts_layout() -> None:
+    """split_again answers for the text it is given, whether or not it is the last one:
+    saves in a row (tick, tick, tick), each from the text the one before wrote."""
+    plan_file = store.PlanFile(Path("plan.toml"), new_plan(title="Gen", components=["a", "b"]))
+    plan_file.source = generated(2)
+    items = [item for _, _, item in plan_file.plan.checklist()]
+    texts = []
+    for item in items[:4]:
+        set_done(plan_file.plan, item.id, True, "sam", at=AT)
+        text = plan_patch.patch(plan_file.source, tomllib.loads(plan_file.source), plan_file.plan)
+        assert text is not None
+        document = plan_document.parse(plan_file.source)
+        whole = plan_document.dumps(document, plan_file.plan, fresh=False)[1]
+        assert text == whole
+        plan_file.source = text
+        texts.append(text)
+    for text in [*texts, texts[0], texts[0]]:
+        kept, fresh = toml_layout.split_again(text), toml_layout.split(text)
+        assert kept is not None and fresh is not None
+        assert kept.text == text
+        assert [(c.key, c.start, c.end) for c in kept.chunks] == [
+            (c.key, c.start, c.end) for c in fresh.chunks
+        ]
