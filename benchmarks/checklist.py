@@ -65,6 +65,7 @@ def inodes(plan: Path) -> tuple[int, int]:
 async def ticks_in_process(plan: Path, ticks: int) -> list[float]:
     """Seconds from the key to both files replaced, for *ticks* ticks (headless app)."""
     app = make_app(plan, mode="run", by="bench", cursor_blink=False)
+    app.freeze_gc = True  # as run_app does for a real session
     times = []
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.5)
