@@ -366,7 +366,8 @@ class TestPreview:
             await pilot.pause()
             assert preview.display
             assert not app.screen.query_one("#forms").display
-            assert preview.text_of("triggers") is not None
+            # What is in sight is drawn at once; the sections below follow in chunks.
+            await until(pilot, lambda: preview.text_of("triggers") is not None)
             await pilot.press("ctrl+t")
             assert app.screen.query_one("#forms").display
 

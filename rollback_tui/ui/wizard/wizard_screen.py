@@ -77,6 +77,8 @@ class WizardScreen(Screen[None]):
         self.visited: set[str] = set(self.step_keys) if loaded else {self.current}
         self.findings: list[Finding] = []
         self.preview_open = False
+        self.wide = False
+        """The terminal is WIDE columns or more: the preview sits beside the form."""
         self._focus_before_preview: Widget | None = None
         self._lint_timer: Timer | None = None
         self._background_lint = BackgroundLint(self, self.show_findings)
@@ -130,10 +132,16 @@ class WizardScreen(Screen[None]):
         self._layout(event.size.width)
 
     def _layout(self, width: int) -> None:
-        was_visible = self.has_class("-wide") != self.has_class("-preview-open")
-        wide = width >= WIDE
-        self.set_class(wide, "-wide")
-        self.set_class(self.preview_open, "-preview-open")
+        """The preview beside the form from WIDE columns on; below that, one or the other.
+
+        The two panes are shown and hidden directly: a class on the screen would have
+        Textual restyle every widget of the wizard (25-50 ms), on each toggle or resize
+        across the line."""
+        preview = self.query_one("#preview", Preview)
+        was_visible = preview.display
+        self.wide = width >= WIDE
+        preview.display = self.preview_visible
+        self.query_one("#forms").display = self.wide or not self.preview_open
         if self.preview_visible and not was_visible:
             # A hidden preview is not kept up to date: it shows the plan as it is now.
             self.refresh_preview()
@@ -143,10 +151,10 @@ class WizardScreen(Screen[None]):
         self.preview_open = not self.preview_open
         self._layout(self.size.width)
         if self.preview_open:
-            if not self.has_class("-wide"):
+            if not self.wide:
                 self._focus_before_preview = self.focused
                 self.query_one("#preview", Preview).focus()
-        elif not self.has_class("-wide"):
+        elif not self.wide:
             # The cursor goes back where it was, the field's text as it was (not selected:
             # the next key must not replace it).
             before, self._focus_before_preview = self._focus_before_preview, None
@@ -159,7 +167,7 @@ class WizardScreen(Screen[None]):
 
     @property
     def preview_visible(self) -> bool:
-        return self.has_class("-wide") != self.preview_open
+        return self.wide != self.preview_open
 
     # -- steps -------------------------------------------------------------------------
 
@@ -173,7 +181,7 @@ class WizardScreen(Screen[None]):
         self.visited.add(key)
         self.query_one("#forms", ContentSwitcher).current = key
         self.query_one(StepList).show_current(key)
-        if self.preview_open and not self.has_class("-wide"):
+        if self.preview_open and not self.wide:
             self.preview_open = False
             self._layout(self.size.width)
         pane = self.pane(key)
