@@ -191,3 +191,27 @@ async def test_tab_past_the_last_row_goes_to_the_timeline_beside(example_plan: P
         assert focused_id(app) == last
         await pilot.press("home", "shift+tab")
         assert app.focused is timeline
+
+
+async def test_a_row_moved_to_out_of_sight_comes_to_the_middle(example_plan: Path) -> None:
+    """Going down past the bottom edge (a tick moves on, or down) brings the row to the
+    middle, the steps after it in sight, as a focused row did; a row in sight stays put."""
+    app = checklist_app(example_plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = checklist(app).view
+        height = view.scrollable_content_region.height
+        moves = 0
+        while view.scroll_y == 0:
+            await pilot.press("down")
+            moves += 1
+            assert moves < 20
+        region = view._row_region(view.cursor)
+        assert region is not None
+        below = view.scroll_y + height - region.bottom
+        assert below >= (height - region.height) // 2 - 1, (view.scroll_y, region)
+        scrolled = view.scroll_y
+        await pilot.press("down")  # in sight already: no scroll
+        region = view._row_region(view.cursor)
+        assert region is not None and region.bottom <= scrolled + height
+        assert view.scroll_y == scrolled

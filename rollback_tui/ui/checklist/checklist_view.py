@@ -416,7 +416,17 @@ class ChecklistView(ScrollView, can_focus=True):
             if row is self.group(row.group_key).rows[0]:  # a group's first: its heading too
                 top = self._starts[self._row_blocks[id(row)] - 1]
                 region = Region(0, top, region.width, region.bottom - top)
-            self.scroll_to_region(region, animate=False, force=True, immediate=True)
+            # Out of sight (or partly), it comes to the middle, as a focused widget would:
+            # the steps after it show too, not only the row at the bottom edge.
+            window = self.scrollable_content_region.at_offset(self.scroll_offset)
+            self.scroll_to_region(
+                region,
+                animate=False,
+                force=True,
+                immediate=True,
+                center=region not in window,
+                origin_visible=True,
+            )
 
     def on_resize(self) -> None:
         self._lay_out()
