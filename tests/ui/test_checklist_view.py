@@ -152,3 +152,66 @@ async def test_the_timeline_shows_each_tick(example_plan: Path, size: tuple[int,
         assert events.display
         shown = plain(events)
         assert "a-1" in shown and "a-2" in shown, shown
+
+
+async def test_tab_and_shift_tab_go_from_row_to_row(example_plan: Path) -> None:
+    """tab is the next row and shift+tab the one before (as when each row took the focus);
+    typed ahead, the keys after them act on the row they moved to. With nothing beside the
+    list (80 columns), they come round from one end of it to the other."""
+    app = checklist_app(example_plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        ids = [row.item_id for row in checklist(app).rows()]
+        assert focused_id(app) == "a-1"
+        await pilot.press("tab", "tab", "space")
+        assert focused_id(app) == "a-4"  # a-3 ticked, then on to the next
+        assert app.plan.item("a-3").done  # type: ignore[union-attr]
+        await pilot.press("shift+tab")
+        assert focused_id(app) == "a-3"
+        await pilot.press("home", "shift+tab")
+        assert focused_id(app) == ids[-1]
+        await pilot.press("tab")
+        assert focused_id(app) == "a-1"
+
+
+async def test_tab_past_the_last_row_goes_to_the_timeline_beside(example_plan: Path) -> None:
+    """From 120 columns the timeline is next in the focus order: tab from the last row, or
+    shift+tab from the first, goes there; before that, tab is the next row."""
+    app = checklist_app(example_plan)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        timeline = app.screen.query_one("#timeline")
+        last = checklist(app).rows()[-1].item_id
+        await pilot.press("tab")
+        assert focused_id(app) == "a-2"
+        await pilot.press("end", "tab")
+        assert app.focused is timeline
+        assert not checklist(app).view.has_focus
+        await pilot.press("shift+tab")  # back to the list, on the row it left
+        assert focused_id(app) == last
+        await pilot.press("home", "shift+tab")
+        assert app.focused is timeline
+
+
+async def test_a_row_moved_to_out_of_sight_comes_to_the_middle(example_plan: Path) -> None:
+    """Going down past the bottom edge (a tick moves on, or down) brings the row to the
+    middle, the steps after it in sight, as a focused row did; a row in sight stays put."""
+    app = checklist_app(example_plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = checklist(app).view
+        height = view.scrollable_content_region.height
+        moves = 0
+        while view.scroll_y == 0:
+            await pilot.press("down")
+            moves += 1
+            assert moves < 20
+        region = view._row_region(view.cursor)
+        assert region is not None
+        below = view.scroll_y + height - region.bottom
+        assert below >= (height - region.height) // 2 - 1, (view.scroll_y, region)
+        scrolled = view.scroll_y
+        await pilot.press("down")  # in sight already: no scroll
+        region = view._row_region(view.cursor)
+        assert region is not None and region.bottom <= scrolled + height
+        assert view.scroll_y == scrolled

@@ -416,7 +416,17 @@ class ChecklistView(ScrollView, can_focus=True):
             if row is self.group(row.group_key).rows[0]:  # a group's first: its heading too
                 top = self._starts[self._row_blocks[id(row)] - 1]
                 region = Region(0, top, region.width, region.bottom - top)
-            self.scroll_to_region(region, animate=False, force=True, immediate=True)
+            # Out of sight (or partly), it comes to the middle, as a focused widget would:
+            # the steps after it show too, not only the row at the bottom edge.
+            window = self.scrollable_content_region.at_offset(self.scroll_offset)
+            self.scroll_to_region(
+                region,
+                animate=False,
+                force=True,
+                immediate=True,
+                center=region not in window,
+                origin_visible=True,
+            )
 
     def on_resize(self) -> None:
         self._lay_out()
@@ -508,11 +518,31 @@ class ChecklistView(ScrollView, can_focus=True):
             event.stop()
             held.append((event.key, event.character))
             return
+        if event.key in _FOCUS_KEYS:
+            event.prevent_default()
+            event.stop()
+            await self._tab(1 if event.key == "tab" else -1)
+            return
         action = _ROW_KEYS.get(event.key)
         if action is not None:
             event.prevent_default()
             event.stop()
             await self.run_action(action)
+
+    async def _tab(self, step: int) -> None:
+        """tab and shift+tab go from row to row, as they did when each row took the focus;
+        past the last row (or before the first) the focus goes on to the timeline beside,
+        or, with nothing else to take it, comes round to the other end of the list."""
+        if not self.rows:
+            return
+        target = self.cursor + step
+        if 0 <= target < len(self.rows):
+            await self.run_action("screen.next_row" if step > 0 else "screen.previous_row")
+            return
+        screen = self.screen
+        taker = screen.focus_next() if step > 0 else screen.focus_previous()
+        if taker is None or taker is self:
+            await self.run_action("screen.first_row" if step > 0 else "screen.last_row")
 
     def on_click(self, event: events.Click) -> None:
         """A click puts the cursor on the row clicked."""
@@ -543,3 +573,5 @@ _ROW_KEYS = {
     for key in binding.key.split(",")
 }
 """Each key of the view's bindings, and its action."""
+_FOCUS_KEYS = frozenset({"tab", "shift+tab"})
+"""Keys that move from row to row, then on to the next widget."""
