@@ -215,3 +215,17 @@ async def test_a_row_moved_to_out_of_sight_comes_to_the_middle(example_plan: Pat
         region = view._row_region(view.cursor)
         assert region is not None and region.bottom <= scrolled + height
         assert view.scroll_y == scrolled
+
+
+async def test_a_row_in_sight_does_not_scroll_the_list(example_plan: Path) -> None:
+    """Down onto rows already on screen moves the cursor, not the list under it."""
+    app = checklist_app(example_plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = checklist(app).view
+        assert view.scroll_y == 0
+        for expected in ("a-2", "a-3", "a-4"):
+            await pilot.press("down")
+            await pilot.pause()
+            assert focused_id(app) == expected
+            assert view.scroll_y == 0

@@ -18,8 +18,8 @@ from rollback_tui.cli import main
 from rollback_tui.plan import new_plan
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.ui.app import RollbackApp
+from rollback_tui.ui.checklist.checklist_rows import ChecklistRow
 from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
-from rollback_tui.ui.checklist.checklist_view import ChecklistRow
 from rollback_tui.ui.factory import make_app
 
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)

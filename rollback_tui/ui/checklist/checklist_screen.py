@@ -27,7 +27,8 @@ from rollback_tui.plan.merge import MergeSummary
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.timeline import record
 from rollback_tui.store import sync
-from rollback_tui.ui.checklist.checklist_view import ChecklistRow, ChecklistView
+from rollback_tui.ui.checklist.checklist_rows import ChecklistRow
+from rollback_tui.ui.checklist.checklist_view import ChecklistView
 from rollback_tui.ui.checklist.items import (
     Summary,
     TimelinePanel,

@@ -26,7 +26,7 @@ from rollback_tui.ui.dialogs.reason import ReasonDialog
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from rollback_tui.ui.checklist.checklist_view import ChecklistRow
+    from rollback_tui.ui.checklist.checklist_rows import ChecklistRow
     from rollback_tui.ui.keeper import PlanKeeper
 
     _Base = Screen[None]
