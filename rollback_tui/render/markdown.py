@@ -181,6 +181,13 @@ def _has_command(item: ChecklistItem) -> bool:
     return bool(item.command and item.command.strip())
 
 
+_ITEM_LINES: dict[tuple[object, ...], str] = {}
+"""Checklist items as drawn, by everything that decides their lines. A save and the
+preview draw the whole plan, and a tick changes one step of its hundreds."""
+_ITEM_LINES_KEPT = 20_000
+"""Items kept; past this the store starts again (a plan has a few thousand)."""
+
+
 class _Renderer:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -195,6 +202,27 @@ class _Renderer:
         return f"- **{label}:** {body}"
 
     def item(
+        self, marker: str, item: ChecklistItem, variables: dict[str, str], outer: str = ""
+    ) -> str:
+        # Every field of the item (whatever fields it gains) and the values substituted
+        # decide its lines: a step drawn before with all of them the same is not drawn again.
+        key = (
+            marker,
+            outer,
+            tuple(item.__dict__.values()),
+            tuple((variables or self.variables).items()),
+        )
+        try:
+            line = _ITEM_LINES.get(key)
+        except TypeError:  # a field that cannot be a key: draw it every time
+            return self._item(marker, item, variables, outer)
+        if line is None:
+            if len(_ITEM_LINES) >= _ITEM_LINES_KEPT:
+                _ITEM_LINES.clear()
+            line = _ITEM_LINES[key] = self._item(marker, item, variables, outer)
+        return line
+
+    def _item(
         self, marker: str, item: ChecklistItem, variables: dict[str, str], outer: str = ""
     ) -> str:
         indent = outer + " " * (len(marker) + 1)

@@ -22,7 +22,7 @@ from rollback_tui.plan import (
     Trigger,
     new_plan,
 )
-from rollback_tui.plan.timeline import record, set_done
+from rollback_tui.plan.timeline import record, set_done, set_outcome
 from rollback_tui.render import render_markdown, render_sections, substitute
 from rollback_tui.render.markdown_syntax import code_span, fenced, heading, inline
 
@@ -663,3 +663,46 @@ class TestOtherContent:
         plan = new_plan(components=["api"])
         plan.components[0].steps = [ChecklistItem(id="api-1")]
         assert "- [ ] —" in render_markdown(plan)
+
+
+def _drawn_cold(plan: Plan) -> str:
+    from rollback_tui.render import markdown
+
+    markdown._ITEM_LINES.clear()
+    return render_markdown(plan)
+
+
+def _step(plan: Plan) -> ChecklistItem:
+    item = plan.item("a-1")
+    assert item is not None
+    return item
+
+
+CHANGES = {
+    "text": lambda plan: setattr(_step(plan), "text", "Flip the flag back"),
+    "command": lambda plan: setattr(_step(plan), "command", "echo changed"),
+    "owner": lambda plan: setattr(_step(plan), "owner", "Dana"),
+    "irreversible": lambda plan: setattr(_step(plan), "irreversible", True),
+    "tick": lambda plan: set_done(plan, "a-1", True, "lee", at=AT),
+    "skip": lambda plan: set_outcome(plan, "a-1", "skipped", "not needed", "lee", at=AT),
+    "value": lambda plan: setattr(plan, "feature_flag", "checkout_v3"),
+}
+
+
+class TestItemsDrawnBefore:
+    """A step drawn before is not drawn again, and every change to it is drawn."""
+
+    def test_the_same_text_cold_and_kept(self) -> None:
+        plan = store.load(EXAMPLE).plan
+        cold = _drawn_cold(plan)
+        assert render_markdown(plan) == cold
+        assert _drawn_cold(plan) == cold
+
+    @pytest.mark.parametrize("change", sorted(CHANGES))
+    def test_after_each_change_the_kept_lines_are_the_cold_ones(self, change: str) -> None:
+        plan = store.load(EXAMPLE).plan
+        before = render_markdown(plan)  # every step kept as drawn
+        CHANGES[change](plan)
+        kept = render_markdown(plan)
+        assert kept != before
+        assert kept == _drawn_cold(plan)
