@@ -91,6 +91,10 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str) -> No
     raise AssertionError(f"timed out waiting for {what}")
 
 
+async def _no_check(self: ChecklistScreen) -> None:
+    return None
+
+
 async def tick(pilot: Pilot, item_id: str) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, ChecklistScreen)
@@ -153,9 +157,14 @@ class TestRunGit:
             )  # app.notify posts a message: shown a turn later
         assert subject(remote, "main") == subject(sam)
 
-    async def test_no_round_while_the_plan_is_unsaved(self, remote: Path) -> None:
+    async def test_no_round_while_the_plan_is_unsaved(
+        self, remote: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """While a save is pending (the keeper's plan unsaved) a round waits: it would hold
         the plan's lock against the save. It runs once the plan is saved."""
+        # The checklist's check of the file (every second) would save the plan, and so
+        # end the unsaved state this test holds, at any moment of it.
+        monkeypatch.setattr(ChecklistScreen, "check_disk", _no_check)
         sam = clone(remote, "sam")
         app = git_app(sam / "plan.toml")
         async with app.run_test(size=(80, 24)) as pilot:
