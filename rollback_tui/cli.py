@@ -14,6 +14,7 @@ from typing import Literal, NoReturn, TypedDict
 import click
 
 from rollback_tui import store
+from rollback_tui.app_start import open_screen
 from rollback_tui.completion import complete_item_ids
 from rollback_tui.locations import default_user
 from rollback_tui.plan import DeploymentType, new_plan
@@ -67,7 +68,7 @@ def main(ctx: click.Context, theme: str | None) -> None:
     """
     ctx.obj = {"theme": theme}
     if ctx.invoked_subcommand is None:
-        _run_app(None, mode="edit", theme=theme)
+        open_screen(None, mode="edit", theme=theme)
 
 
 def _theme(theme: str | None) -> str | None:
@@ -78,25 +79,12 @@ def _theme(theme: str | None) -> str | None:
     return root.get("theme") if isinstance(root, dict) else None
 
 
-def _run_app(
-    path: Path | None,
-    mode: str,
-    by: str | None = None,
-    theme: str | None = None,
-    label: str = "",
-    git: bool = False,
-) -> None:
-    from rollback_tui.app_start import open_screen
-
-    open_screen(path, mode=mode, by=by, theme=theme, label=label, git=git)
-
-
 @main.command(short_help="Open the wizard on PATH (created if missing).")
 @click.argument("path", type=PathArg, required=False)
 @ThemeOption
 def edit(path: Path | None, theme: str | None) -> None:
     """Open the wizard on PATH (created if missing)."""
-    _run_app(path, mode="edit", theme=_theme(theme))
+    open_screen(path, mode="edit", theme=_theme(theme))
 
 
 @main.command(short_help="Tick PATH's steps as a checklist, during the incident.")
@@ -112,7 +100,7 @@ def edit(path: Path | None, theme: str | None) -> None:
 @ThemeOption
 def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
-    _run_app(path, mode="run", by=by, theme=_theme(theme), git=git)
+    open_screen(path, mode="run", by=by, theme=_theme(theme), git=git)
 
 
 @main.command(short_help="Rehearse PATH: its checklist, every step timed.")
@@ -126,7 +114,7 @@ def drill(path: Path, by: str | None, label: str, theme: str | None) -> None:
     The drill is written to its own run file in PLAN.runs/ (the plan's live ticks are not
     touched); at the end, the plan records the day (last_drilled) and each option's time.
     """
-    _run_app(path, mode="drill", by=by, theme=_theme(theme), label=label)
+    open_screen(path, mode="drill", by=by, theme=_theme(theme), label=label)
 
 
 @main.command(short_help="Archive the current run, then clear ticks and timeline.")

@@ -129,21 +129,20 @@ class ChecklistGroup:
             return Content("\n").join([title, bar])
         return heading
 
-    def show(self, group: Group, pending: set[str]) -> list[ChecklistRow]:
+    def show(self, group: Group, pending: set[str]) -> bool:
         """Take the group's items as they are now (*pending*: ids changed, not saved yet);
-        the rows whose text changed."""
+        whether its heading or any row's text changed."""
         self.group = group
         progress = group.progress
-        if progress != self._progress:
+        changed = progress != self._progress
+        if changed:
             self._progress = progress
             self.version += 1
         rows = {row.item_id: row for row in self.rows}
-        changed = []
         for item in group.items:
             row = rows.get(item.id)
             if row is None:
                 continue
             row.variables = group.variables  # the plan's values, as edited since
-            if row.show(item, pending=item.id in pending):
-                changed.append(row)
+            changed |= row.show(item, pending=item.id in pending)
         return changed

@@ -27,6 +27,8 @@ from rollback_tui.ui.checklist.checklist_rows import ChecklistGroup, ChecklistRo
 from rollback_tui.ui.checklist.items import Group
 from rollback_tui.ui.checklist.outcome_keys import OutcomeActions
 from rollback_tui.ui.dialogs.held_keys import KeysToInput
+from rollback_tui.ui.in_order_keys import own_keys
+from rollback_tui.ui.typeahead import FOCUS_ORDER_KEYS
 
 COMMAND_INDENT = 4
 """Cells between an item's box and its command or its outcome line."""
@@ -131,9 +133,7 @@ class ChecklistView(ScrollView, can_focus=True):
         changed = False
         for group in self.groups:
             if group.key in groups:
-                version = group.version
-                changed |= bool(group.show(groups[group.key], pending))
-                changed |= group.version != version
+                changed |= group.show(groups[group.key], pending)
         if changed:
             self._relayout()
 
@@ -224,8 +224,8 @@ class ChecklistView(ScrollView, can_focus=True):
         assert row is not None
         height = row.line.get_height(rules, inner)
         room = inner - COMMAND_INDENT
-        if row.command_line is not None and room > 2:
-            box = min(_widest(row.command_line) + _SIDES.width, room)
+        box = _command_box(row, room)
+        if row.command_line is not None and box:
             height += row.command_line.get_height(rules, box - _SIDES.width)
         if row.meta is not None and room > 0:
             height += row.meta.get_height(rules, room)
@@ -275,9 +275,9 @@ class ChecklistView(ScrollView, can_focus=True):
             self._scroll_to_cursor = False
             if self.cursor == len(self.rows) - 1:  # the last row: the key help below it too
                 region = Region(0, region.y, region.width, self.virtual_size.height - region.y)
-            row = self.rows[self.cursor]
-            if row is self.group(row.group_key).rows[0]:  # a group's first: its heading too
-                top = self._starts[self._row_blocks[id(row)] - 1]
+            n = self._row_blocks[id(self.rows[self.cursor])]
+            if self._blocks[n - 1].kind == "heading":  # a group's first row: its heading too
+                top = self._starts[n - 1]
                 region = Region(0, top, region.width, region.bottom - top)
             # Out of sight (or partly), it comes to the middle, as a focused widget would:
             # the steps after it show too, not only the row at the bottom edge.
@@ -342,8 +342,8 @@ class ChecklistView(ScrollView, can_focus=True):
         indent = Strip.blank(_SIDES.left + COMMAND_INDENT, base.rich_style)
         room = width - _SIDES.width - COMMAND_INDENT
         below: list[Strip] = []
-        if row.command_line is not None and room > 2:
-            box = min(_widest(row.command_line) + _SIDES.width, room)
+        box = _command_box(row, room)
+        if row.command_line is not None and box:
             below += self._draw(row.command_line, box, style(*on, "checklist--command"))
         if row.meta is not None and room > 0:
             below += self._draw(row.meta, room, style(*on, f"checklist--meta-{row.state}"), 0)
@@ -381,7 +381,7 @@ class ChecklistView(ScrollView, can_focus=True):
             event.stop()
             held.append((event.key, event.character))
             return
-        if event.key in _FOCUS_KEYS:
+        if event.key in FOCUS_ORDER_KEYS:
             event.prevent_default()
             event.stop()
             await self._tab(1 if event.key == "tab" else -1)
@@ -424,17 +424,14 @@ class ChecklistView(ScrollView, can_focus=True):
         self.refresh()
 
 
-def _widest(content: Content) -> int:
-    """The cells of the longest line of *content*."""
-    return max(Content(line).cell_length for line in content.plain.split("\n"))
+def _command_box(row: ChecklistRow, room: int) -> int:
+    """The cells a row's command box takes (its text and a cell either side, as wide as its
+    longest line, at most *room*), or 0: no command, or no room for one."""
+    if row.command_line is None or room <= 2:
+        return 0
+    widest = max(Content(line).cell_length for line in row.command_line.plain.split("\n"))
+    return min(widest + _SIDES.width, room)
 
 
-_ROW_KEYS = {
-    key.strip(): binding.action
-    for binding in ChecklistView.BINDINGS
-    if isinstance(binding, Binding)
-    for key in binding.key.split(",")
-}
+_ROW_KEYS = own_keys(ChecklistView.BINDINGS)
 """Each key of the view's bindings, and its action."""
-_FOCUS_KEYS = frozenset({"tab", "shift+tab"})
-"""Keys that move from row to row, then on to the next widget."""
