@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 from enum import Enum
-from typing import Any, TypeGuard, cast, overload
+from typing import Any, TypeGuard, overload
 
 import tomlkit
 from pydantic import BaseModel
 from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.exceptions import ParseError
-from tomlkit.items import AoT, Array, Comment, InlineTable, Item, Table, Whitespace
+from tomlkit.items import AoT, Array, Comment, InlineTable, Item, Null, Table, Whitespace
 
 
 class DocumentError(ValueError):
@@ -35,7 +35,7 @@ def parse(text: str) -> tomlkit.TOMLDocument:
         ) from None
 
 
-def _toml_value(value: Any) -> Any:
+def toml_value(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, str) and "\n" in value:
@@ -43,14 +43,14 @@ def _toml_value(value: Any) -> Any:
     return value
 
 
-def _same(existing: Any, value: Any) -> bool:
+def same_value(existing: Any, value: Any) -> bool:
     unwrapped = existing.unwrap() if hasattr(existing, "unwrap") else existing
     if isinstance(value, Enum):
         value = value.value
     return type(unwrapped) is type(value) and unwrapped == value
 
 
-def _unset(model: BaseModel, name: str, value: Any) -> bool:
+def is_unset(model: BaseModel, name: str, value: Any) -> bool:
     # Unset keys are absent from the file; an unticked item carries no `done = false`, an
     # ordinary step no `irreversible = false`.
     empty = (
@@ -110,22 +110,60 @@ def _add_key(table: Tableish, name: str, value: Any) -> None:
     """Add a new key after the table's last key, before any comment that ends it.
 
     tomlkit appends after trailing comments, which in a hand-edited file usually
-    introduce the *next* table.
+    introduce the *next* table. tomlkit has no public insert-at, so the comments (and the
+    blank lines among them) are taken off the end, the key is added, and they are added
+    back after it, all through the public ``Container.body`` and ``add``.
     """
     if isinstance(table, OutOfOrderTableProxy):
-        table[name] = _toml_value(value)  # the proxy picks the part that takes keys
+        table[name] = toml_value(value)  # the proxy picks the part that takes keys
         return
     body = _body(table)
+    tail = _trailing_unkeyed(body)
+    if not any(isinstance(item, Comment) for _, item in tail) or not _detach(body, tail):
+        table[name] = toml_value(value)
+        return
+    table[name] = toml_value(value)
+    for _, item in tail:
+        body.add(item)
+
+
+def _trailing_unkeyed(
+    body: Container, *, after_a_key: bool = True
+) -> list[tuple[None, Whitespace | Comment]]:
+    """The blank lines and comments that end *body*; with *after_a_key*, none when no key
+    comes before them (there is nothing to put a key after)."""
     entries = body.body
-    last_key = next((key for key, _ in reversed(entries) if key is not None), None)
-    tail = entries[[key for key, _ in entries].index(last_key) + 1 :] if last_key else []
-    if last_key is not None and any(isinstance(item, Comment) for _, item in tail):
-        body._insert_after(last_key, name, _toml_value(value))  # no public insert-at
-    else:
-        table[name] = _toml_value(value)
+    start = len(entries)
+    while start and entries[start - 1][0] is None:
+        if not isinstance(entries[start - 1][1], Whitespace | Comment | Null):
+            return []
+        start -= 1
+    if start == 0 and after_a_key:
+        return []
+    # As just checked: every entry from start on is unkeyed blank space, a comment, or
+    # what a removed key left (Null, which writes nothing and is not kept).
+    return [(None, item) for _, item in entries[start:] if isinstance(item, Whitespace | Comment)]
 
 
-def _new_table(model: BaseModel, *, blank_line: bool = True) -> Table:
+def _detach(body: Container, tail: list[tuple[None, Whitespace | Comment]]) -> bool:
+    """Remove *tail*, the unkeyed entries that end *body*, from it. Whether they went.
+
+    ``Container.body`` is the container's own list of entries: unkeyed entries after every
+    key are in no index, so they can go from its end. Should a tomlkit release hand back a
+    copy instead, nothing is removed and False says so (the key is then added the plain
+    way, after the comments); tests/core/test_tomlkit_contract.py fails first.
+    """
+    entries = body.body
+    start = len(entries)
+    while start and entries[start - 1][0] is None:
+        start -= 1
+    if not tail or start == len(entries):
+        return False
+    del entries[start:]
+    return len(body.body) == start
+
+
+def new_table(model: BaseModel, *, blank_line: bool = True) -> Table:
     table = tomlkit.table()
     sync_table(table, model)
     if blank_line:
@@ -137,12 +175,12 @@ def sync_table(table: Tableish, model: BaseModel) -> None:
     """Write *model* into *table* in place: changed keys only, unknown keys untouched."""
     present = set(table)  # one pass: a look-up by name is slow in tomlkit
     for name in type(model).model_fields:
-        _sync_key(table, present, model, name)
+        sync_key(table, present, model, name)
 
 
-def _sync_key(table: Tableish, present: set[str], model: BaseModel, name: str) -> None:
+def sync_key(table: Tableish, present: set[str], model: BaseModel, name: str) -> None:
     value = getattr(model, name)
-    if _unset(model, name, value):
+    if is_unset(model, name, value):
         if name in present:
             del table[name]
     elif isinstance(value, BaseModel):
@@ -154,23 +192,23 @@ def _sync_key(table: Tableish, present: set[str], model: BaseModel, name: str) -
             sync_table(converted, value)
             table[name] = converted
         else:
-            table[name] = _new_table(value)
-    elif _is_array(value):
-        _sync_array(table, name, value)
+            table[name] = new_table(value)
+    elif is_array(value):
+        sync_array(table, name, value)
     elif name not in present:
         _add_key(table, name, value)
-    elif not _same(table[name], value):
-        table[name] = _toml_value(value)
+    elif not same_value(table[name], value):
+        table[name] = toml_value(value)
 
 
-def _is_array(value: Any) -> TypeGuard[list[BaseModel]]:
+def is_array(value: Any) -> TypeGuard[list[BaseModel]]:
     """A non-empty list of models: an array of tables."""
     return isinstance(value, list) and bool(value) and isinstance(value[0], BaseModel)
 
 
 def in_sync(raw: Any, model: BaseModel) -> bool:
     """Whether sync_table would leave a table as it is, judged from *raw*, its contents as
-    tomllib reads them (every decision as in _sync_key)."""
+    tomllib reads them (every decision as in sync_key)."""
     if not isinstance(raw, dict):
         return False
     return all(key_in_sync(raw, model, name) for name in type(model).model_fields)
@@ -179,25 +217,25 @@ def in_sync(raw: Any, model: BaseModel) -> bool:
 def key_in_sync(raw: dict[str, Any], model: BaseModel, name: str) -> bool:
     """in_sync for the one key *name* of *model*."""
     value = getattr(model, name)
-    if _unset(model, name, value):
+    if is_unset(model, name, value):
         return name not in raw
     if name not in raw:
         return False
     if isinstance(value, BaseModel):
         return in_sync(raw[name], value)
-    if _is_array(value):
+    if is_array(value):
         entries = raw[name]
         return (
             isinstance(entries, list)
             and len(entries) == len(value)
-            and _same_entries(entries, value)
+            and same_entries(entries, value)
             and all(in_sync(r, m) for r, m in zip(entries, value, strict=True))
         )
-    return _same(raw[name], value)
+    return same_value(raw[name], value)
 
 
-def _same_entries(raw: list[Any], models: list[Any]) -> bool:
-    """Whether _sync_array would pair the first len(raw) models with these entries in order."""
+def same_entries(raw: list[Any], models: list[Any]) -> bool:
+    """Whether sync_array would pair the first len(raw) models with these entries in order."""
     if "id" not in type(models[0]).model_fields:
         return True  # paired by position
     return all(
@@ -205,7 +243,7 @@ def _same_entries(raw: list[Any], models: list[Any]) -> bool:
     )
 
 
-def _sync_array(table: Tableish, name: str, models: list[Any]) -> None:
+def sync_array(table: Tableish, name: str, models: list[Any]) -> None:
     existing = table.get(name)
     if (
         isinstance(existing, Array)
@@ -222,7 +260,7 @@ def _sync_array(table: Tableish, name: str, models: list[Any]) -> None:
     for i, model in enumerate(models):
         target = by_id.pop(model.id, None) if keyed else (old[i] if i < len(old) else None)
         if target is None:
-            target = _new_table(model, blank_line=False)  # tomlkit spaces array tables
+            target = new_table(model, blank_line=False)  # tomlkit spaces array tables
             new.append(target)
         else:
             sync_table(target, model)
@@ -239,7 +277,7 @@ def _sync_array(table: Tableish, name: str, models: list[Any]) -> None:
         del existing[len(existing) - 1]
     for t in tables[kept:]:
         if any(t is n for n in new):
-            _space_like_neighbours(t, existing[-1] if len(existing) else _before(table, name))
+            space_like_neighbours(t, existing[-1] if len(existing) else _before(table, name))
         existing.append(t)
 
 
@@ -253,7 +291,7 @@ def _before(table: Tableish, name: str) -> Item | None:
     return entries[index - 1][1] if index > 0 else None
 
 
-def _space_like_neighbours(new: Table, previous: Item | None) -> None:
+def space_like_neighbours(new: Table, previous: Item | None) -> None:
     """Lay out a table appended to a hand-written file the way its neighbours are.
 
     tomlkit glues a table appended to a parsed array (or a new array) to the line
@@ -281,17 +319,9 @@ def _take_tail(table: Table) -> list[tuple[None, Whitespace | Comment]]:
         return _take_tail(body[-1][1][-1])
     if body and isinstance(body[-1][1], Table):
         return _take_tail(body[-1][1])
-    start = len(body)
-    while (
-        start
-        and body[start - 1][0] is None
-        and isinstance(body[start - 1][1], Whitespace | Comment)
-    ):
-        start -= 1
     # Only unkeyed entries after every key go, so the container's key index stays right.
-    tail = cast("list[tuple[None, Whitespace | Comment]]", body[start:])  # as just checked
-    del body[start:]
-    return tail
+    tail = _trailing_unkeyed(table.value, after_a_key=False)
+    return tail if _detach(table.value, tail) else []
 
 
 def dumps(

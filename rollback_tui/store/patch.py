@@ -63,12 +63,12 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
     last = len(layout.chunks) - 1
     for name in type(plan).model_fields:
         value = getattr(plan, name)
-        unset = plan_document._unset(plan, name, value)
+        unset = plan_document.is_unset(plan, name, value)
         if name in layout.entries:
-            if unset or not plan_document._is_array(value):
+            if unset or not plan_document.is_array(value):
                 return None
             old, chunks = raw[name], layout.entries[name]
-            if len(value) < len(old) or not plan_document._same_entries(old, value):
+            if len(value) < len(old) or not plan_document.same_entries(old, value):
                 return None
             for index, entry, model in zip(chunks, old, value, strict=False):
                 if not plan_document.in_sync(entry, model) and not entries_patched(
@@ -91,7 +91,7 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
                     )
                 )
                 if text is None:
-                    plan_document._sync_array(document(chunks[-1]), name, value[len(old) - 1 :])
+                    plan_document.sync_array(document(chunks[-1]), name, value[len(old) - 1 :])
                 else:
                     appended[chunks[-1]] = text
         elif name in layout.tables:
@@ -105,20 +105,20 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
                     return None
                 plan_document.sync_table(table, value)
         elif name in raw:  # a key before the first header
-            if unset or isinstance(value, BaseModel) or plan_document._is_array(value):
+            if unset or isinstance(value, BaseModel) or plan_document.is_array(value):
                 return None
-            if not plan_document._same(raw[name], value):
-                document(0)[name] = plan_document._toml_value(value)
+            if not plan_document.same_value(raw[name], value):
+                document(0)[name] = plan_document.toml_value(value)
         elif not unset:
-            if not (isinstance(value, BaseModel) or plan_document._is_array(value)):
+            if not (isinstance(value, BaseModel) or plan_document.is_array(value)):
                 return None  # a new key before the first header: let tomlkit place it
             # A new table goes at the end of the document, after the last chunk's table.
             text = None
-            if plan_document._is_array(value) and last not in documents:
+            if plan_document.is_array(value) and last not in documents:
                 text = append(layout, last, name, value, existing=False, text=appended.get(last))
             if text is None:
                 end = document(last)
-                plan_document._sync_key(end, set(end), plan, name)
+                plan_document.sync_key(end, set(end), plan, name)
             else:
                 appended[last] = text
                 new_after.add(last)

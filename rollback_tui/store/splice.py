@@ -31,13 +31,13 @@ def append(
 ) -> str | None:
     """Chunk *index* with tables for *models* appended to the array of tables *name*
     (*existing*: the chunk is that array's last entry; else the array is new and goes
-    after the chunk), as plan_document._sync_array would write them, without parsing the
+    after the chunk), as plan_document.sync_array would write them, without parsing the
     chunk. *text* is the chunk's text if it was changed already.
 
     Only the chunk's header line is parsed, with the new tables: the rest of the chunk
     (a long text, the comments that end the file) is not, so a tick costs the same
     whatever the plan holds elsewhere. The blank lines and comments that end the chunk
-    move after the new tables, as _space_like_neighbours moves them. None when the chunk
+    move after the new tables, as space_like_neighbours moves them. None when the chunk
     is not one this is sure of; the caller then parses it.
     """
     chunk = layout.chunks[index]
@@ -65,11 +65,11 @@ def append(
         if not isinstance(table, AoT):
             return None
         for model in models:
-            new = plan_document._new_table(model, blank_line=False)
-            plan_document._space_like_neighbours(new, table[-1])
+            new = plan_document.new_table(model, blank_line=False)
+            plan_document.space_like_neighbours(new, table[-1])
             table.append(new)
     else:
-        plan_document._sync_array(document, name, models)
+        plan_document.sync_array(document, name, models)
     written = tomlkit.dumps(document)
     if not written.startswith(stand_in):
         return None
@@ -95,10 +95,10 @@ def patch_entries(text: str, key: str, raw: Any, model: BaseModel) -> str | None
         models, entries = getattr(model, sub, None), raw.get(sub)
         if not (
             sub in fields
-            and plan_document._is_array(models)
+            and plan_document.is_array(models)
             and isinstance(entries, list)
             and len(entries) == len(models) == len(places)
-            and plan_document._same_entries(entries, models)
+            and plan_document.same_entries(entries, models)
         ):
             return None
     if not all(plan_document.key_in_sync(raw, model, name) for name in fields if name not in spans):

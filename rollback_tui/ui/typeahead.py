@@ -22,8 +22,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from textual import events
-from textual._context import active_message_pump
 from textual.message_pump import MessagePump
+
+from rollback_tui.ui.textual_internals import current_message_pump
 
 SETTLE_ROUNDS = 12
 """At most this many rounds of waiting for the widgets involved to empty their queues."""
@@ -60,10 +61,7 @@ class _Tracked:
             return
         if later:
             # The pump handling the event finishes it first, then runs this.
-            try:
-                pump = active_message_pump.get()
-            except LookupError:
-                pump = None
+            pump = current_message_pump()
             if pump is not None and pump.call_later(done):
                 return
         done()
@@ -92,7 +90,7 @@ TrackedPaste.handler_name = events.Paste.handler_name
 
 
 def _idle(pump: MessagePump) -> bool:
-    return pump._message_queue.empty()  # no public way to ask
+    return pump.message_queue_size == 0
 
 
 class TypeAheadKeys:
@@ -140,8 +138,7 @@ class TypeAheadKeys:
         else:
             tracked = TrackedPaste(event.text, done)
         tracked.time = event.time
-        if event._sender is not None:
-            tracked.set_sender(event._sender)
+        tracked.set_sender(self)  # type: ignore[arg-type]  # the app, as the driver sets it
         if isinstance(event, events.Key) and event.key in FOCUS_ORDER_KEYS:
             await self._laid_out()
         self._key_task = asyncio.create_task(self._after(finished))

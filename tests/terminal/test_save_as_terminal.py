@@ -3,17 +3,14 @@ two Enters never replace a plan, and a name typed then Enter is saved under that
 
 from __future__ import annotations
 
-import os
-import shlex
 import shutil
-import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tmux_session import Tmux
 
 BIN = Path(sys.executable).parent / "rollback-tui"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
@@ -27,39 +24,12 @@ pytestmark = [
 ]
 
 
-class Pane:
-    """A private tmux server (its own socket) running one 80×24 session."""
-
-    def __init__(self) -> None:
-        self.socket = f"rollback-tui-saveas-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout
-
-    def start(self, folder: Path, *argv: str) -> None:
-        command = f"cd {shlex.quote(str(folder))} && {shlex.join(argv)}"
-        self.tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "test", command)
-
-    def wait_for(self, text: str, timeout: float = 8.0) -> str:
-        deadline = time.monotonic() + timeout
-        while text not in (screen := self.tmux("capture-pane", "-p", "-t", "test")):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"never showed {text!r}; the pane:\n{screen}")
-            time.sleep(0.1)
-        return screen
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "test")
+class Pane(Tmux):
+    """A private tmux server running one 80×24 session, keys sent in one write each."""
 
     def burst(self, *keys: str) -> None:
         """Every key in one write, as a laggy link delivers them."""
-        self.tmux("send-keys", "-t", "test", *keys)
+        self.keys(*keys)
 
 
 @pytest.fixture
@@ -68,7 +38,7 @@ def pane() -> Iterator[Pane]:
     try:
         yield server
     finally:
-        server.tmux("kill-server")
+        server.kill()
 
 
 def test_two_enters_keep_the_plan_and_a_typed_name_is_used(
@@ -82,7 +52,7 @@ def test_two_enters_keep_the_plan_and_a_typed_name_is_used(
     folder = tmp_path / "svc"
     folder.mkdir()
     (folder / "plan.toml").write_bytes(EXAMPLE.read_bytes())
-    pane.start(folder, str(BIN))
+    pane.start(str(BIN), cwd=folder)
     pane.wait_for("Current version")
     pane.burst("C-s")
     assert "plan-2.toml" in pane.wait_for("Save the plan as")

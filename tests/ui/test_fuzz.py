@@ -149,11 +149,13 @@ class TestCommandLine:
         doc["title"] = values[0]
         doc["incident"] = values[1]
         doc["feature_flag"] = values[2]
-        doc.add(tomlkit.comment(values[3].replace("\n", " ").replace("\r", " ")[:80]))
         try:
             text = tomlkit.dumps(doc)
         except Exception:
             return  # tomlkit cannot write it: no such file can exist
+        # A comment as an editor would write it: control characters and all (tomlkit
+        # refuses those in a comment, and TOML readers refuse the file: one line, exit 2).
+        text += "# " + values[3].replace("\n", " ").replace("\r", " ")[:80] + "\n"
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
         runner = CliRunner()
         for command in ("render", "check", "status"):

@@ -21,7 +21,7 @@ from textual.geometry import Region, Size, Spacing
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
-from textual.visual import Padding, RenderOptions, Visual
+from textual.visual import Padding, Visual
 
 from rollback_tui.ui.checklist.checklist_rows import ChecklistGroup, ChecklistRow
 from rollback_tui.ui.checklist.items import Group
@@ -194,8 +194,13 @@ class ChecklistView(ScrollView, can_focus=True):
         if size == old:
             return
         if size.width == old.width and old.height > height and size.height > height:
+            # The bar stays: give it the new length and keep the offset in range, as
+            # Textual does when the size changes, without the layout a reactive would ask.
             self.set_reactive(ChecklistView.virtual_size, size)
-            self._scroll_update(size)
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height
+            bar.refresh()
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
             self.refresh()
         else:
             self.virtual_size = size
@@ -355,9 +360,7 @@ class ChecklistView(ScrollView, can_focus=True):
     def _draw(self, content: Content, width: int, style: Style, sides: int = 1) -> list[Strip]:
         """*content* wrapped to *width* with *sides* cells either side, in *style*."""
         visual: Visual = Padding(content, Spacing(0, sides, 0, sides)) if sides else content
-        # Visual.to_strips less what this text never has: a selection, links, alignment.
-        options = RenderOptions(self._get_style, cast(RulesMap, self.styles))
-        strips = visual.render_strips(width, None, style, options)
+        strips = Visual.to_strips(self, visual, width, None, style, apply_selection=False)
         rich_style = style.rich_style
         return [strip.extend_cell_length(width, rich_style) for strip in strips]
 

@@ -46,7 +46,7 @@ class GitWorker:
         self._seen = {_key(e) for e in plan.timeline}
         """The timeline events already described in a commit message."""
         self._messages: list[str] = []
-        self._running = False
+        self._busy = False
         self._retry: Timer | None = None
         self.failures = 0
         """Rounds in a row whose pull or push failed (0: all pushed)."""
@@ -68,7 +68,7 @@ class GitWorker:
         self._pulling = self.app.set_interval(self.pull_seconds, self._pull_now)
 
     def _pull_now(self) -> None:
-        if not self._running and self._retry is None:
+        if not self._busy and self._retry is None:
             self._start()
 
     def plan_saved(self, plan: Plan) -> None:
@@ -79,7 +79,7 @@ class GitWorker:
         self._start()
 
     def _start(self) -> None:
-        if self._running:
+        if self._busy:
             return  # the round under way is followed by another (see _finished)
         if self._retry is not None:
             self._retry.stop()
@@ -89,7 +89,7 @@ class GitWorker:
             # now would only hold the plan's lock against it.
             self._retry = self.app.set_timer(self.retry_seconds, self._start)
             return
-        self._running = True
+        self._busy = True
         message = "; ".join(dict.fromkeys(self._messages)) or "Plan saved"
         message = message if len(message) <= 72 else message[:71] + "…"
         self._messages.clear()
@@ -111,7 +111,7 @@ class GitWorker:
         self.app.call_from_thread(self._finished, result, message, committed)
 
     def _finished(self, result: SyncResult | str, message: str, committed: set[str]) -> None:
-        self._running = False
+        self._busy = False
         if not isinstance(result, str):
             self._seen |= committed
         if isinstance(result, str):

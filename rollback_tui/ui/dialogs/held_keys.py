@@ -70,7 +70,8 @@ class AnswerInput(Input):
     """The dialog's input: enter answers at once, in the order of the keys around it, and
     keys that reach it after the answer go back to the opener."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # Runs before Input's own key handling, which prevent_default() skips.
         screen = self.screen
         if isinstance(screen, KeysToInput):
             if not screen.is_active:
@@ -82,5 +83,3 @@ class AnswerInput(Input):
                 event.prevent_default()
                 event.stop()
                 screen.take_key(event.key, event.character)
-                return
-        await super()._on_key(event)

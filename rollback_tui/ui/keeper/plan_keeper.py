@@ -15,6 +15,7 @@ hang-up keeps them too (hang_up.py).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
@@ -79,6 +80,8 @@ class PlanKeeper:
         """Published with the outcome of each merging save (the checklist's), saved or not."""
         self._saved_plan: Plan | None = None
         """The plan as last saved from here (None: as loaded), to judge a merge."""
+        self._loop: asyncio.AbstractEventLoop | None = None
+        """The app's event loop, once the app is mounted."""
         self._hang_up = hang_up.HangUp(self._prepare_hang_up, self._exit_from_thread)
 
     @property
@@ -134,6 +137,9 @@ class PlanKeeper:
         # Textual handles neither: a dropped SSH connection (SIGHUP) or a `kill` (SIGTERM)
         # would end the process with the edit unsaved, or leave it hung (see hang_up.py).
         if install:
+            # Called from the app's on_mount, on its event loop: the loop that a hang-up
+            # handled on another thread asks to exit.
+            self._loop = asyncio.get_running_loop()
             self._hang_up.hard = not self.app.is_headless
             self._hang_up.install()
         else:
@@ -152,10 +158,9 @@ class PlanKeeper:
         )
 
     def _exit_from_thread(self, code: int) -> None:
-        loop = self.app._loop
-        if loop is None:
+        if self._loop is None or self._loop.is_closed():
             raise RuntimeError("the app is not running")
-        loop.call_soon_threadsafe(self.app.exit, code)
+        self._loop.call_soon_threadsafe(self.app.exit, code)
 
     def _hung_up(self, signum: int) -> None:
         """What a SIGHUP or SIGTERM does (the signal handler's way in, for tests)."""

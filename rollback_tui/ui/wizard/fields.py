@@ -90,12 +90,12 @@ class FieldInput(InOrderKeys, Input):
         self.cursor_position = self.selection.end
         self.focus()
 
-    def _on_blur(self, event: events.Blur) -> None:
+    def on_blur(self, event: events.Blur) -> None:
         # A field the cursor has left shows the start of its text, not wherever the
         # cursor was (the end, after typing).
         self.scroll_to(x=0, animate=False, force=True, immediate=True)
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         lines = [line.strip() for line in event.text.splitlines() if line.strip()]
         if len(lines) > 1:
             # Input would keep the first line and drop the rest without a word.

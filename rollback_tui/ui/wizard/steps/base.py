@@ -83,7 +83,7 @@ class StepPane(VerticalScroll):
         self.built = built
         """Steps are built when first shown, so that the wizard starts fast; the step it
         opens on is built with the screen, so that its first frame shows it."""
-        self._ready = False
+        self._set_up = False
         self._findings: list[Finding] = []
 
     def compose(self) -> ComposeResult:
@@ -96,9 +96,9 @@ class StepPane(VerticalScroll):
 
     async def ensure_built(self) -> None:
         """Build the step's widgets and set them up, if that has not been done yet."""
-        if self._ready:
+        if self._set_up:
             return
-        self._ready = True
+        self._set_up = True
         if not self.built:
             self.built = True
             await self.recompose()
@@ -109,7 +109,7 @@ class StepPane(VerticalScroll):
         """Build the step again from the plan (when it is next shown, if it is not now)."""
         if not self.built:
             return
-        self._ready = False
+        self._set_up = False
         self.built = False
         await self.remove_children()
         if (
