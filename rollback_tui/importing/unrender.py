@@ -91,16 +91,52 @@ def split_lines(nodes: list[SyntaxTreeNode]) -> list[list[SyntaxTreeNode]]:
     return lines
 
 
+_ASSIGNMENT = re.compile(rf"({'|'.join(VARIABLES)})='((?:[^']|'\\'')*)'\n")
+_LEFT_UNSET = re.compile(rf"# (?:(?:{'|'.join(VARIABLES)})(?:, )?)+ left unset: [^\n]*\n")
+
+
+def _assigned(text: str, variables: dict[str, str]) -> tuple[str, set[str]]:
+    """*text* without the lines render puts before a command for the variables whose
+    values are not plain names (``COMPONENT='a b'``, or the comment saying they were left
+    unset), and the names those lines were for. An assignment of another value than the
+    plan's is the user's own and stays."""
+    names: set[str] = set()
+    while True:
+        if (unset := _LEFT_UNSET.match(text)) is not None:
+            names.update(re.findall("|".join(VARIABLES), unset.group().split(" left unset")[0]))
+            text = text[unset.end() :]
+        elif (given := _ASSIGNMENT.match(text)) is not None and given.group(2).replace(
+            "'\\''", "'"
+        ) == variables.get(given.group(1)):
+            names.add(given.group(1))
+            text = text[given.end() :]
+        else:
+            return text, names
+
+
+def _unquoted(text: str, names: set[str]) -> str:
+    """The quotes render put around ``$NAME`` taken off again (``"$NAME"`` where it stood
+    bare, ``'"$NAME"'`` inside single quotes), in one pass from the left."""
+    if not names:
+        return text
+    ref = "|".join(rf"\${name}\b|\${{{name}}}" for name in sorted(names))
+    return re.sub(rf"'\"({ref})\"'|\"({ref})\"", lambda m: m.group(1) or m.group(2), text)
+
+
 def unsubstitute(text: str, variables: dict[str, str], *, command: bool = False) -> str:
     """*text* with each variable's value that stands on its own written back as $NAME.
 
-    In a command, a value that is not a plain name comes back from the quoted form render
-    writes where it stood (shell_words.quote_value): ``'a b'`` bare, ``"'a b'"`` inside
-    double quotes, the value as it is (a ``'`` as ``'\\''``) inside single quotes. Where
-    the value began or ended a double-quoted string (``"$X"``), render drops the empty
-    ``""`` and the value reads back bare (``$X``): the shell reads both the same. A value
-    written unquoted, as by hand, is its variable too.
+    In a command, the lines render puts first for a value that is not a plain name
+    (``COMPONENT='a b'``) go, and so do the quotes it put around ``$COMPONENT`` in the
+    command (shell_words). A command rendered by an older release, with such a value
+    written in its quoted form (``'a b'`` bare, ``"'a b'"`` inside double quotes, the value
+    with a ``'`` as ``'\\''`` inside single quotes), comes back too; where the value began
+    or ended a double-quoted string (``"$X"``), it reads back bare (``$X``): the shell
+    reads both the same. A value written unquoted, as by hand, is its variable too.
     """
+    if command and text:
+        text, names = _assigned(text, variables)
+        text = _unquoted(text, names)
     values = [
         (name, value)
         for name in VARIABLES

@@ -10,7 +10,12 @@ from typing import Literal
 from pydantic import BaseModel
 
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.shell_words import INVISIBLE, is_plain_name, strip_invisible
+from rollback_tui.plan.shell_words import (
+    INVISIBLE,
+    evaluates_values,
+    is_plain_name,
+    strip_invisible,
+)
 
 Severity = Literal["error", "warning"]
 
@@ -337,7 +342,31 @@ def _names_for_commands(plan: Plan) -> Iterator[Finding]:
                 "warning",
                 where,
                 f"{name!r} is not a plain name (letters, digits, -._/:@); "
-                "commands get it quoted, but tools may not accept it",
+                "commands get it from a line that sets it first, but tools may not accept it",
+            )
+    for where, item in _items_with_paths(plan):
+        command = item.command or ""
+        if "$" not in command or not evaluates_values(command):
+            continue
+        component = None
+        if where.startswith("components["):
+            component = plan.components[int(where[11 : where.index("]")])].name
+        values = plan.variables(component)
+        left = sorted(
+            {
+                name
+                for match in _VARIABLE_USE.finditer(command)
+                if (name := match.group(1) or match.group(2)) in values
+                and not is_plain_name(strip_invisible(values[name]))
+            }
+        )
+        if left:
+            yield Finding(
+                "warning",
+                f"{where}.command",
+                f"may run a value as code (eval, sh -c, ssh, arithmetic...): "
+                f"{', '.join('$' + name for name in left)} left unset here, as "
+                f"{'its value is' if len(left) == 1 else 'their values are'} not a plain name",
             )
 
 

@@ -1,9 +1,26 @@
-"""Values put into shell commands: quoted so that each stays one word, never an operator.
+"""Values put into shell commands so that none of them can ever be read as shell code.
 
-A plan's commands are copied and pasted into a shell during an incident. A component
-named ``web|edge `canary` `` substituted raw would run a pipe and a command substitution,
-so a value with anything but plain name characters is quoted for a POSIX shell, in the way
-that fits where it stands in the command: bare, inside "double" or inside 'single' quotes.
+A plan's commands are copied, pasted and run during an incident. The rule, which does not
+depend on reading the command right:
+
+- A value that is a plain name (letters, digits, ``-._/:@``) holds no character a shell
+  treats specially anywhere, so it is written into the command as it is.
+- Any other value is never written into the command. The command keeps its ``$NAME``, and
+  the block starts with an assignment, ``NAME='…'``, the value in single quotes (each
+  ``'`` written ``'\''``), on a line of its own, where nothing of the command can reach
+  it. The shell then expands the variable: an expansion's text is never parsed again as
+  shell syntax, whatever quotes surround it.
+- Around a ``$NAME`` left in the command, quotes are added where the command seems to
+  need them to keep the value one word (``"$NAME"`` where it stands bare, ``'"$NAME"'``
+  inside single quotes). Reading the command wrong can only misplace those quotes, which
+  changes how the expansion is split, never whether the value runs: the quotes come in
+  balanced pairs around an expansion.
+- bash does read a variable's value as code in a few places: an arithmetic expression
+  (``$(( ))``, ``(( ))``, ``[[ -eq ]]``, an array index, ``let``, ``declare -i``), an
+  indirect expansion (``${!NAME}``), and commands that run their argument as a script
+  (``eval``, ``sh -c``, ``ssh``, ``su -c``). A command with any of those does not get a
+  value that is not a plain name at all: the variable is left unset, and the block says
+  so in a comment.
 
 Pure: no I/O.
 """
@@ -21,10 +38,9 @@ INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u20
 """Characters stripped from commands and identifiers (they can make a command read
 differently than it runs)."""
 
-# Marks the quotes quote_value closes and reopens; no text in a plan holds a NUL.
-_MARK = "\0"
-_EMPTY_DOUBLE = re.compile('"\0+"')
 _BARE, _SINGLE, _DOUBLE, _SUBSHELL, _BACKTICK = "bare", "single", "double", "subshell", "tick"
+_ANSI, _COMMENT, _HEREDOC = "ansi", "comment", "heredoc"
+"""Where a place in a command stands: its quoting, or a part the shell does not split."""
 
 
 def is_plain_name(value: str) -> bool:
@@ -47,14 +63,29 @@ def single_quoted(value: str) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
 
+def escaped(command: str, position: int) -> bool:
+    """Whether the character at *position* follows an odd run of backslashes."""
+    run = 0
+    while position - run > 0 and command[position - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+_HEREDOC_START = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([^\s;&|<>()]+))")
+_WORD_BREAK = frozenset(" \t\n;&|()<>")
+
+
 def quoting_at(command: str, positions: list[int]) -> list[str]:
     """The shell's quoting state at each of *positions* (ascending) in *command*.
 
-    Follows single and double quotes, backslash escapes, ``$( )`` and backticks; enough
-    to tell how a value put at that place must be quoted to stay one word.
+    Follows single, double and ``$'…'`` quotes, backslash escapes, ``$( )``, backticks,
+    comments and here-documents: enough to place quotes around a variable so that its
+    expansion stays one word. (A wrong reading misplaces those quotes, never more: see
+    the module's docstring.)
     """
     states: list[str] = []
     stack = [_BARE]
+    heredocs: list[tuple[str, bool]] = []  # (delimiter, tabs stripped) waiting for a line end
     wanted = iter(positions)
     target = next(wanted, None)
     i = 0
@@ -66,8 +97,27 @@ def quoting_at(command: str, positions: list[int]) -> list[str]:
             break
         char, top = command[i], stack[-1]
         step = 1
-        if top == _SINGLE:
+        if top == _HEREDOC:
+            line_end = command.find("\n", i)
+            line_end = len(command) if line_end < 0 else line_end
+            delimiter, tabs = heredocs[0]
+            line = command[i:line_end]
+            if (line.lstrip("\t") if tabs else line) == delimiter:
+                heredocs.pop(0)
+                if not heredocs:
+                    stack.pop()
+            step = line_end - i + 1
+        elif top == _COMMENT:
+            if char == "\n":
+                stack.pop()
+                continue
+        elif top == _SINGLE:
             if char == "'":
+                stack.pop()
+        elif top == _ANSI:
+            if char == "\\":
+                step = 2
+            elif char == "'":
                 stack.pop()
         elif char == "\\":
             step = 2
@@ -79,6 +129,13 @@ def quoting_at(command: str, positions: list[int]) -> list[str]:
                 step = 2
             elif char == "`":
                 stack.append(_BACKTICK)
+        elif char == "\n" and heredocs:
+            stack.append(_HEREDOC)
+        elif char == "#" and (i == 0 or command[i - 1] in _WORD_BREAK):
+            stack.append(_COMMENT)
+        elif command.startswith("$'", i):
+            stack.append(_ANSI)
+            step = 2
         elif char == "'":
             stack.append(_SINGLE)
         elif char == '"':
@@ -86,6 +143,13 @@ def quoting_at(command: str, positions: list[int]) -> list[str]:
         elif command.startswith("$(", i):
             stack.append(_SUBSHELL)
             step = 2
+        elif command.startswith("<<", i) and not command.startswith("<<<", i):
+            found = _HEREDOC_START.match(command, i)
+            if found is not None:
+                dash, *words = found.groups()
+                delimiter = next(word for word in words if word is not None)
+                heredocs.append((delimiter, bool(dash)))
+                step = found.end() - i
         elif char == "(" and top == _SUBSHELL:
             stack.append(_SUBSHELL)
         elif char == ")" and top == _SUBSHELL:
@@ -102,30 +166,34 @@ def quoting_at(command: str, positions: list[int]) -> list[str]:
     return states
 
 
-def quote_value(value: str, state: str) -> str:
-    """*value* written so that, at a place in the command in *state*, it is one word.
-
-    Plain names are left as they are. Inside single quotes only a single quote needs
-    care; inside double quotes the value is set between closing and reopening quotes, in
-    single quotes, so that neither ``$``, backticks nor bash's ``!`` act on it.
-    """
-    value = strip_invisible(value)
-    if is_plain_name(value):
-        return value
-    if state == _SINGLE:
-        return value.replace("'", "'\\''")
-    quoted = single_quoted(value)
-    if state == _DOUBLE:  # marked, so that finish() can drop the empty "" it may leave
-        return f'{_MARK}"{quoted}"{_MARK}'
-    if state == _BACKTICK:  # inside `...` a backslash and a backtick are read first
-        return quoted.replace("\\", "\\\\").replace("`", "\\`")
-    return quoted
+def reference(written: str, state: str) -> str:
+    """A variable reference (``$NAME`` or ``${NAME}``) as it is left in a command, with the
+    quotes that keep its expansion one word where it stands in *state*."""
+    if state in (_BARE, _SUBSHELL, _BACKTICK):
+        return f'"{written}"'
+    if state == _SINGLE:  # close the quotes, expand, reopen
+        return f"'\"{written}\"'"
+    return written  # already in double quotes; or a comment, a here-document, $'…'
 
 
-def finish(command: str) -> str:
-    """*command* once quote_value has put its values in: the empty ``""`` left where a value
-    began or ended a double-quoted string are dropped (``"$X"`` gives ``'a b'``, not
-    ``""'a b'""``), and the marks removed."""
-    if _MARK not in command:
-        return command
-    return _EMPTY_DOUBLE.sub("", command).replace(_MARK, "")
+def assignment(name: str, value: str) -> str:
+    """``NAME='value'``: the line that gives a command its variable, the value quoted once."""
+    return f"{name}={single_quoted(value)}"
+
+
+EVALUATES = re.compile(
+    r"\(\(|\$\[|\blet\b|-(?:eq|ne|lt|le|gt|ge)\b|\$\{!|\w\[[^\]\n]*\$|\[[^\]\n]*\$[^\]\n]*\]="
+    r"|\b(?:declare|typeset|local|readonly|export)\b[^\n;|&]*\s-\w*[iaA]"
+    r"|\$\{\w+:(?![-=?+])"
+    r"|\b(?:eval|source|ssh|su|sudo|watch|parallel)\b|(?:^|[\s;&|(])\.\s"
+    r"|\b(?:sh|bash|dash|zsh|ksh|mksh|fish|busybox)\b[^\n;|&]*\s-\w*c"
+)
+"""Where bash (or a shell it starts) may read a variable's value as code: arithmetic, an
+array index, indirection, and commands that run their arguments as a script. Read widely
+on purpose: a command matched by mistake only goes without the values that are not plain
+names (and `check` says why)."""
+
+
+def evaluates_values(command: str) -> bool:
+    """Whether *command* may run a variable's value as code (see EVALUATES)."""
+    return EVALUATES.search(command) is not None

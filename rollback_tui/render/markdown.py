@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.shell_words import (
     INVISIBLE,
-    finish,
+    assignment,
+    escaped,
+    evaluates_values,
     is_plain_name,
-    quote_value,
     quoting_at,
+    reference,
     strip_invisible,
 )
 from rollback_tui.plan.timeline import EVENT_LABELS, Progress, item_labels, option_milestones
@@ -66,12 +68,15 @@ _PROMPT = re.compile(r"^[^\S\n]*(?:\$[^\S\n]+)+", re.MULTILINE)
 
 
 def substitute_command(command: str, variables: dict[str, str]) -> str:
-    """*command* with the plan's variables filled in, each value quoted for a POSIX shell.
+    """*command* ready to paste: the plan's variables given their values, safely.
 
-    A value that is not a plain name is quoted to fit where it stands (bare, in double or
-    in single quotes), so that pasted into a shell it is one word and never an operator.
-    Unset variables are left to ``substitute``; invisible and bidirectional control
-    characters, and a ``$ `` prompt at the start of a line, are removed from the command.
+    A value that is a plain name is written in; any other is given to the command by an
+    assignment line before it (``COMPONENT='web|edge'``), the command keeping its
+    ``"$COMPONENT"`` (see shell_words for the rule, and why it holds however the command
+    is written). A command that may run a value as code gets no such value: a comment
+    line says which variables were left unset. A ``$`` after a backslash is no variable.
+    Unset variables show as unset; invisible and bidirectional control characters, and a
+    ``$ `` prompt at the start of a line, are removed.
     """
     command = strip_invisible(command)
     if "$" not in command:
@@ -80,26 +85,38 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
     values = variables
     if INVISIBLE.search("".join(variables.values())):
         values = {name: strip_invisible(value) for name, value in variables.items()}
-    # Plain names stand anywhere as they are: only the others need the quoting state.
-    matches = [
-        m
-        for m in _VARIABLE.finditer(command)
-        if (m.group(1) or m.group(2)) in values
-        and not is_plain_name(values[m.group(1) or m.group(2)])
-    ]
-    if not matches:
-        return substitute(command, values)
-    states = quoting_at(command, [m.start() for m in matches])
-    quoted = {
-        m.start(): quote_value(values[m.group(1) or m.group(2)], state)
-        for m, state in zip(matches, states, strict=True)
-    }
-    return finish(
-        _VARIABLE.sub(
-            lambda m: quoted[m.start()] if m.start() in quoted else substitute(m.group(), values),
-            command,
+    found = [m for m in _VARIABLE.finditer(command) if not escaped(command, m.start())]
+    given = [m for m in found if not is_plain_name(values.get(_variable(m)) or "x")]
+    states = dict(
+        zip(
+            (m.start() for m in given), quoting_at(command, [m.start() for m in given]), strict=True
         )
     )
+    written = [
+        reference(m.group(), states[m.start()])
+        if m.start() in states
+        else substitute(m.group(), values)
+        for m in found
+    ]
+    out, done = [], 0
+    for m, text in zip(found, written, strict=True):
+        out += [command[done : m.start()], text]
+        done = m.end()
+    body = "".join(out) + command[done:]
+    names = list(dict.fromkeys(_variable(m) for m in given))
+    if not names:
+        return body
+    if evaluates_values(command):
+        unset = ", ".join(names)
+        return (
+            f"# {unset} left unset: not a plain name, and this command may run it as code\n{body}"
+        )
+    return "\n".join([*(assignment(name, values[name]) for name in names), body])
+
+
+def _variable(match: re.Match[str]) -> str:
+    """The name of the variable *match* (of _VARIABLE) found."""
+    return match.group(1) or match.group(2)
 
 
 _SENTENCE_END = ".,;:!\u3002\uff0c\uff1b\uff1a\uff01"

@@ -3,9 +3,12 @@ do to each file it writes, decided before anything is written.
 
 - Only regular files are read, and only up to MAX_PLAN_BYTES: a FIFO, a device or a huge
   file is refused before a byte is read.
-- A file is replaced (written beside, then renamed over) only when its owner, group and
-  mode can be kept; otherwise it is rewritten in place when the saver may write it (as an
-  editor does), else the save is refused before anything is written.
+- A file is always replaced: written beside, synced, renamed over, the folder synced. A
+  rewrite in place cannot survive a kill half-way; a rename leaves the old file or the
+  new one, never a mix. Its group and mode are kept; its owner too where the saver may
+  give it (root, or the owner saving), and otherwise the saver becomes the owner, as with
+  git and most editors. A saver who may not write the file, or could not give the new one
+  its group, is refused before anything is written.
 - Side files (the Markdown, the backup, the lock) are never written through a symlink: a
   link there is replaced by a file. Only the plan's own link is followed.
 - Temporary files carry the writing process's id, so that those left by a killed save
@@ -14,7 +17,6 @@ do to each file it writes, decided before anything is written.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import stat
@@ -142,8 +144,6 @@ class Target:
     uid: int = -1
     """The owner it must have (-1: whoever writes it)."""
     gid: int = -1
-    in_place: bool = False
-    """Rewritten in place: its owner and group could not be kept by a rename."""
     exists: bool = True
 
 
@@ -195,21 +195,24 @@ def as_it_is(path: Path) -> Target:
 
 
 def _existing(shown: Path, real: Path, st: os.stat_result, mode: int) -> Target:
-    """An existing regular file: renamed over if its owner and group can be kept, else
-    rewritten in place if this process may write it, else refused."""
+    """An existing regular file: replaced with its owner, group and mode when they can be
+    kept; by a saver who may write it but not give it back to its owner, replaced as the
+    saver's with the group and mode kept; else refused."""
     if may_give(st.st_uid, st.st_gid):
         return Target(real, mode, st.st_uid, st.st_gid)
-    if _writable(real):
-        if st.st_nlink > 1:  # written in place, it would change the other names too
-            raise PlanFileError(
-                f"{shown}: belongs to {who(st.st_uid, st.st_gid)} and has "
-                "other hard links; not saved: nothing was written"
-            )
-        return Target(real, mode, st.st_uid, st.st_gid, in_place=True)
-    raise PlanFileError(
-        f"{shown}: belongs to {who(st.st_uid, st.st_gid)} (mode {mode:04o}) and you may not "
-        "write it; replacing it would make it yours; not saved: nothing was written"
-    )
+    if not _writable(real):
+        raise PlanFileError(
+            f"{shown}: belongs to {who(st.st_uid, st.st_gid)} (mode {mode:04o}) and you may "
+            "not write it; not saved: nothing was written"
+        )
+    _check_replaceable(shown, real, st)
+    if not may_give(-1, st.st_gid) and not _folder_gives(real.parent, st.st_gid):
+        raise PlanFileError(
+            f"{shown}: belongs to {who(st.st_uid, st.st_gid)}, and a saved copy would not "
+            f"keep its group {who(st.st_uid, st.st_gid).split(':')[1]} (you are not a member), "
+            "so its team could not use it; not saved: nothing was written"
+        )
+    return Target(real, mode, -1, st.st_gid)
 
 
 def _check_replaceable(shown: Path, path: Path, st: os.stat_result) -> None:
@@ -243,9 +246,7 @@ def side_target(path: Path, plan: Target, *, copy: bool = False) -> Target:
         raise PlanFileError(f"{path}: cannot write: {_reason(exc)}") from None
     if st is not None and stat.S_ISREG(st.st_mode):
         target = _existing(path, path, st, stat.S_IMODE(st.st_mode))
-        if copy and not target.in_place:
-            target = replace(target, mode=plan.mode & 0o666)
-        return target
+        return replace(target, mode=plan.mode & 0o666) if copy else target
     if st is not None and not stat.S_ISLNK(st.st_mode):
         raise PlanFileError(f"{path}: is not a regular file; not saved: nothing was written")
     if st is not None:  # a symlink: replaced by a file, never followed
@@ -279,12 +280,9 @@ def temp_prefix(name: str) -> str:
 
 
 def write(target: Target, data: bytes) -> None:
-    """Write *data* to *target* as decided: atomically (a temporary file renamed over it,
-    with the owner, group and mode kept) or, for a file whose owner cannot be kept, in
-    place. Raises OSError; nothing is replaced when the data could not all be written."""
-    if target.in_place:
-        _write_in_place(target.path, data)
-        return
+    """Write *data* to *target* as decided: a temporary file in the same folder, given the
+    owner, group and mode, synced, renamed over the file, and the folder synced. Raises
+    OSError; nothing is replaced when the data could not all be written."""
     folder = target.path.parent
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=temp_prefix(target.path.name), suffix=".tmp")
     try:
@@ -303,25 +301,6 @@ def write(target: Target, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     sync_folder(folder)
-
-
-def _write_in_place(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    try:
-        if len(data) > os.fstat(fd).st_size:
-            try:
-                os.posix_fallocate(fd, 0, len(data))  # a full disk fails here, untouched
-            except OSError as exc:
-                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
-                    raise
-        view = memoryview(data)
-        offset = 0
-        while offset < len(data):
-            offset += os.pwrite(fd, view[offset:], offset)
-        os.ftruncate(fd, len(data))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def sync_folder(folder: Path) -> None:

@@ -244,6 +244,65 @@ class TestKilledSave:
         assert not old.exists() and fresh.exists()
 
 
+class TestKilledAtRandomMoments:
+    """kill -9 at random moments of each command that writes a plan, on a plan large
+    enough that a save takes a while: every file it writes is the old one or the new one,
+    whole, never torn."""
+
+    @staticmethod
+    def big(folder: Path) -> Path:
+        from rollback_tui.plan import new_plan
+
+        plan = folder / "plan.toml"
+        components = [f"svc-{n}" for n in range(1000)]
+        store.save(store.new_file(plan, new_plan(components=components)))
+        return plan
+
+    @pytest.mark.parametrize("command", ["tick", "reset", "render", "import", "new"])
+    def test_every_save_path(self, tmp_path: Path, command: str) -> None:
+        import random
+
+        plan = self.big(tmp_path)
+        markdown = tmp_path / "in.md"
+        markdown.write_text(plan.with_suffix(".md").read_text())
+        out = tmp_path / "out.toml" if command == "import" else tmp_path / "out.md"
+
+        def argv(n: int) -> list[str | Path]:
+            return {
+                "tick": ["tick", plan, f"svc-{n}-1"],
+                "reset": ["reset", plan, "--label", f"r{n}"],
+                "render": ["render", plan, "-o", out],
+                "import": ["import", markdown, "-o", out, "--force"],
+                "new": ["new", plan, "--force", "--component", f"n{n}"],
+            }[command]
+
+        def readable() -> None:
+            store.load(plan)
+            if out.exists() and command == "import":
+                store.load(out)
+            elif out.exists():
+                assert out.read_text().endswith("\n")
+
+        started = time.monotonic()
+        assert cli(*argv(0), timeout=120).returncode in (0, 1)
+        took = time.monotonic() - started
+        chance = random.Random(command)
+        for n in range(1, 7):
+            if command == "reset":
+                assert run("tick", plan, "svc-0-1").exit_code == 0
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "rollback_tui", *map(str, argv(n))],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(chance.uniform(0.3, 1.0) * took)
+            proc.kill()
+            proc.wait(timeout=30)
+            readable()
+            for run_file in (tmp_path / "plan.toml.runs").glob("*.toml"):
+                store.load(run_file)
+
+
 class TestReadOnlyPlan:
     def test_a_read_only_plan_is_refused(self, plan_path: Path) -> None:
         """A plan its owner made 0444 is not replaced: one line, exit 2, untouched."""

@@ -111,10 +111,11 @@ class TestPlainText:
         text = render_text(plan)
         assert (
             "- [ ] Revert to previous state\n"
-            "      kubectl argo rollouts undo 'web|edge `canary` '\n"
+            "      COMPONENT='web|edge `canary` '\n"
+            '      kubectl argo rollouts undo "$COMPONENT"\n'
         ) in text
-        line = next(x for x in text.split("\n") if "rollouts undo 'web" in x)
-        assert shlex.split(line)[-1] == "web|edge `canary` "
+        line = next(x for x in text.split("\n") if "COMPONENT='web" in x)
+        assert shlex.split(line)[-1] == "COMPONENT=web|edge `canary` "
 
     def test_markdown_is_unchanged(self) -> None:
         """The text form is its own: the Markdown still has its tables and task lists."""

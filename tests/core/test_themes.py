@@ -19,6 +19,11 @@ from rollback_tui import themes
 from rollback_tui.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
+INSTALLED = Path(themes.__file__).resolve().parent / "themes"
+SHIPPED_DIR = INSTALLED if INSTALLED.is_dir() else REPO / "themes"
+"""Where the shipped themes are read from: the checkout's themes/ (the suite's editable
+install), or the copy inside the package when it is installed from a wheel (the newest
+releases' check)."""
 SHIPPED = ["rollback-ansi", "rollback-dark", "rollback-high-contrast", "rollback-light"]
 COLOUR_KEYS = [
     "primary",
@@ -68,8 +73,12 @@ def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 class TestShippedThemes:
     def test_shipped_dir_is_the_repositorys_in_a_checkout(self) -> None:
-        """From a source checkout (or an editable install) the repo's themes/ is found."""
-        assert themes.shipped_themes_dir() == REPO / "themes"
+        """From a source checkout (or an editable install) the repo's themes/ is found; from
+        a wheel, the copy packaged with it, the same files."""
+        assert themes.shipped_themes_dir() == SHIPPED_DIR
+        assert sorted(p.name for p in SHIPPED_DIR.glob("*.toml")) == sorted(
+            p.name for p in (REPO / "themes").glob("*.toml")
+        )
 
     def test_every_shipped_file_validates_and_builds_a_theme(self) -> None:
         """Each shipped file passes the model and becomes a Textual Theme with its colours."""
@@ -90,7 +99,7 @@ class TestShippedThemes:
         assert load.failures == []
         assert load.failure_message() is None
         assert load.themes["rollback-light"].dark is False
-        assert load.themes["rollback-dark"].path == REPO / "themes" / "rollback-dark.toml"
+        assert load.themes["rollback-dark"].path == SHIPPED_DIR / "rollback-dark.toml"
 
     @pytest.mark.parametrize("name", ["rollback-dark", "rollback-light"])
     def test_default_themes_read_well(self, name: str) -> None:
@@ -295,7 +304,7 @@ class TestThemesCommand:
         for name in SHIPPED:
             line = next(line for line in lines if f" {name} " in line)
             assert ("light" if name == "rollback-light" else "dark") in line
-            assert line.endswith(str(REPO / "themes" / f"{name}.toml"))
+            assert line.endswith(str(SHIPPED_DIR / f"{name}.toml"))
         assert "* rollback-dark" in result.output
         assert str(config_home / "themes") in result.output
 

@@ -52,6 +52,37 @@ main(sys.argv[3:], prog_name="rollback-tui")
 
 CLI = "from rollback_tui.cli import main\nmain(sys.argv[1:], prog_name='rollback-tui')\n"
 
+# Dies (SIGKILL) half-way through its Nth write to a file (argv[1]): half the bytes are
+# written, then the process is gone, as when killed mid-write. Every way the store writes
+# a file's bytes goes through os.pwrite, os.write or a file opened by os.fdopen.
+DIES_MID_WRITE = """
+import io, signal
+nth, count = int(sys.argv[1]), [0]
+def die_at_nth(write_half):
+    count[0] += 1
+    if count[0] == nth:
+        write_half()
+        os.kill(os.getpid(), signal.SIGKILL)
+pwrite, write, fdopen = os.pwrite, os.write, os.fdopen
+def half_pwrite(fd, data, offset):
+    die_at_nth(lambda: pwrite(fd, bytes(data)[: len(data) // 2], offset))
+    return pwrite(fd, data, offset)
+def half_write(fd, data):
+    die_at_nth(lambda: write(fd, bytes(data)[: len(data) // 2]))
+    return write(fd, data)
+class Dying(io.FileIO):
+    def write(self, data):
+        die_at_nth(lambda: (io.FileIO.write(self, bytes(data)[: len(data) // 2]), self.flush()))
+        return io.FileIO.write(self, data)
+def dying_fdopen(fd, mode="r", *args, **kwargs):
+    if "w" in mode and "b" in mode:
+        return Dying(fd, "wb", closefd=True)
+    return fdopen(fd, mode, *args, **kwargs)
+os.pwrite, os.write, os.fdopen = half_pwrite, half_write, dying_fdopen
+from rollback_tui.cli import main
+main(sys.argv[2:], prog_name="rollback-tui")
+"""
+
 
 def as_user(
     user: tuple[int, int, list[int]], *args: str | Path, umask: int = 0o022, code: str = CLI
@@ -211,14 +242,17 @@ class TestOwnership:
         status = run_as((NOBODY, NOBODY, [NOBODY]), "status", plan)
         assert status.returncode == 0, status.stderr
 
-    def test_a_team_member_keeps_alices_plan_hers(self, shared: Path) -> None:
-        """Bob ticking alice's 2001:3000 0660 plan leaves it (and its Markdown) alice's;
-        alice can still tick it."""
+    def test_a_team_member_keeps_the_team_s_group_and_mode(self, shared: Path) -> None:
+        """Bob ticking alice's 2001:3000 0660 plan replaces it (never rewrites it in
+        place): the plan and its Markdown keep the team's group and mode, bob becomes
+        their owner, as with git; alice can still tick it."""
         plan = alices_plan(shared)
+        inode = os.stat(plan).st_ino
         result = run_as(BOB, "tick", plan, "a-1", "--by", "bob")
         assert result.returncode == 0, result.stderr
-        assert owner(plan) == (ALICE[0], TEAM, 0o660)
-        assert owner(shared / "plan.md") == (ALICE[0], TEAM, 0o660)
+        assert os.stat(plan).st_ino != inode
+        assert owner(plan) == (BOB[0], TEAM, 0o660)
+        assert owner(shared / "plan.md") == (BOB[0], TEAM, 0o660)
         assert owner(shared / "plan.toml.bak")[1:] == (TEAM, 0o660)
         again = run_as(ALICE, "tick", plan, "a-2", "--by", "alice")
         assert again.returncode == 0, again.stderr
@@ -226,7 +260,7 @@ class TestOwnership:
 
     def test_a_plan_the_saver_may_not_write_is_refused_up_front(self, shared: Path) -> None:
         """Alice's plan is read-only to the group: bob, who could replace it through the
-        folder, is refused before anything is written (it would become his)."""
+        folder, is refused before anything is written."""
         plan = alices_plan(shared, mode=0o640)
         before = {p.name: p.read_bytes() for p in shared.iterdir()}
         result = run_as(BOB, "tick", plan, "a-1", "--by", "bob")
@@ -236,15 +270,16 @@ class TestOwnership:
             p.name: p.read_bytes() for p in shared.iterdir() if not p.name.endswith(".lock")
         } == before
 
-    def test_a_side_file_that_would_lose_the_group_is_refused_up_front(self, shared: Path) -> None:
-        """Carol, outside the team, may write the plan but could not give a new plan.md
-        the team's group: refused before writing, every file as it was."""
+    def test_a_save_that_would_lose_the_group_is_refused_up_front(self, shared: Path) -> None:
+        """Carol, outside the team, may write the plan but could not give the saved plan
+        (or a new plan.md) the team's group: refused before writing, every file as it
+        was."""
         os.chmod(shared, 0o777)
         plan = alices_plan(shared, mode=0o666)
         (shared / "plan.md").unlink()
         before = plan.read_bytes()
         result = run_as(CAROL, "tick", plan, "a-1", "--by", "carol")
-        one_line(result, "plan.md", "group", "not saved")
+        one_line(result, "plan.toml", "group", "not saved")
         assert plan.read_bytes() == before
         assert owner(plan) == (ALICE[0], TEAM, 0o666)
         assert not (shared / "plan.md").exists() and not (shared / "plan.toml.bak").exists()
@@ -300,13 +335,93 @@ class TestSideFileLinks:
         assert victim.read_text() == "precious\n"
         assert plan.read_bytes() == before
 
-    def test_a_file_with_other_hard_links_is_not_written_in_place(self, shared: Path) -> None:
-        """Alice's plan.md with a second name elsewhere: bob, who would rewrite it in
-        place, refuses rather than change the other name too."""
+    def test_a_file_with_other_hard_links_is_replaced_not_written_through(
+        self, shared: Path
+    ) -> None:
+        """Alice's plan.md with a second name elsewhere: bob's save replaces plan.md, and
+        the other name keeps what it held."""
         plan = alices_plan(shared)
         other = shared.parent / "other-name"
         os.link(shared / "plan.md", other)
         before = other.read_bytes()
         result = run_as(BOB, "tick", plan, "a-1", "--by", "bob")
-        one_line(result, "plan.md", "hard links", "not saved")
+        assert result.returncode == 0, result.stderr
         assert other.read_bytes() == before
+        assert (shared / "plan.md").read_text() == render_markdown(store.load(plan).plan)
+
+
+def big_plan(folder: Path, components: int) -> Path:
+    """A plan of *components* components, alice's and her team's, 0660."""
+    from rollback_tui.plan import new_plan
+
+    plan = folder / "plan.toml"
+    plan_file = store.new_file(plan, new_plan(components=[f"svc-{n}" for n in range(components)]))
+    store.save(plan_file)
+    for name in ("plan.toml", "plan.md"):
+        os.chown(folder / name, ALICE[0], TEAM)
+        os.chmod(folder / name, 0o660)
+    return plan
+
+
+class TestKilledMidSave:
+    """kill -9 during bob's saves of alice's plan: the plan always loads, with the tick
+    or without it, never torn."""
+
+    def test_killed_half_way_through_each_write(self, shared: Path) -> None:
+        """Bob's tick dies half-way through its 1st, 2nd, ... write until one finishes:
+        after every death alice's plan loads, and the tick is all there or not at all."""
+        plan = alices_plan(shared)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "HOME": "/tmp"}
+        for nth in range(1, 40):
+            before = done(plan)
+            item = f"b-{nth % 5 + 1}" if nth % 2 else f"a-{nth % 4 + 1}"
+            tick = subprocess.run(
+                as_user(
+                    BOB,
+                    nth,
+                    "tick",
+                    plan,
+                    item,
+                    "--undo" if item in before else "--by=bob",
+                    code=DIES_MID_WRITE,
+                ),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=env,
+            )
+            store.load(plan)  # raises if torn
+            assert done(plan) in (before, before ^ {item}), (nth, tick.stderr)
+            assert owner(plan)[1:] == (TEAM, 0o660)
+            if tick.returncode == 0:
+                assert nth > 2, "the save wrote nothing"
+                return
+            assert tick.returncode == -9, (nth, tick.returncode, tick.stderr)
+        raise AssertionError("every tick died: more writes than expected")
+
+    def test_no_kill_leaves_a_plan_that_does_not_load(self, shared: Path) -> None:
+        import random
+
+        plan = big_plan(shared, 1000)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "HOME": "/tmp"}
+        started = time.monotonic()
+        first = run_as(BOB, "tick", plan, "svc-0-1", "--by", "bob")
+        assert first.returncode == 0, first.stderr
+        took = time.monotonic() - started
+        chance = random.Random(11)
+        for n in range(1, 12):
+            before = store.load(plan).plan
+            ticked = {i.id for _, _, i in before.checklist() if i.done}
+            bob = subprocess.Popen(
+                as_user(BOB, "tick", plan, f"svc-{n}-1", "--by", "bob"),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+            time.sleep(chance.uniform(0.2, 1.0) * took)
+            bob.kill()
+            bob.wait(timeout=30)
+            after = store.load(plan).plan  # raises if torn
+            now = {i.id for _, _, i in after.checklist() if i.done}
+            assert now in (ticked, ticked | {f"svc-{n}-1"}), n
+            assert owner(plan)[1:] == (TEAM, 0o660)

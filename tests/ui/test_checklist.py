@@ -298,7 +298,8 @@ class TestCopyCommand:
         assert copy_file.read_text() == "kubectl rollout status deployment/web-frontend"
 
     async def test_copied_command_quotes_a_hostile_component_name(self, example_plan: Path) -> None:
-        """A component name with shell syntax is copied quoted, as one word of the command."""
+        """A component name with shell syntax is never put into the copied command: the
+        copy sets it first, quoted once, and the command uses it as one word."""
         plan_file = store.load(example_plan)
         plan_file.plan.components[2].name = "web|edge `canary`\u202e"
         store.save(plan_file, force=True)
@@ -309,7 +310,9 @@ class TestCopyCommand:
             await pilot.press("c")
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert app.clipboard == "kubectl rollout status deployment/'web|edge `canary`'"
+            assert app.clipboard == (
+                "COMPONENT='web|edge `canary`'\nkubectl rollout status deployment/\"$COMPONENT\""
+            )
 
     async def test_invisible_characters_are_shown_by_their_code_points(
         self, example_plan: Path
