@@ -147,7 +147,7 @@ def reset(path: Path, label: str) -> None:
 @click.argument("path", type=PathArg)
 def runs_command(path: Path) -> None:
     """List the plan's archived runs and drills: kind, label, start, duration, outcomes."""
-    from rollback_tui.store import runs
+    from rollback_tui.store import run_files, runs
 
     _read(path)  # a plan that cannot be read is refused as everywhere
     try:
@@ -155,7 +155,7 @@ def runs_command(path: Path) -> None:
     except store.PlanFileError as exc:
         fail(str(exc))
     if not found:
-        say(f"No runs yet in {runs.runs_dir(path)}", lines=False)
+        say(f"No runs yet in {run_files.runs_dir(path)}", lines=False)
     for r in found:
         say(r.line(), lines=False)
     for problem in problems:
@@ -417,31 +417,31 @@ def tick(
     reason = skip_reason if skip_reason is not None else fail_reason
     if reason is not None and not reason.strip():
         fail("tick: --skip and --failed need a reason")
-    try:
-        plan_file = store.load(path)
-    except store.PlanFileError as exc:
-        fail(str(exc))
-    missing = [i for i in ids if plan_file.plan.item(i) is None]
-    if missing:
-        known = ", ".join(item.id for _, _, item in plan_file.plan.checklist()[:8])
-        fail(f"{path}: no checklist item with id {', '.join(missing)} (ids look like: {known})")
-    who = by or default_user()
-    if reason is not None:
-        outcome: Outcome = "skipped" if skip_reason is not None else "failed"
-        changed = [i for i in ids if set_outcome(plan_file.plan, i, outcome, reason, who)]
-    else:
-        changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
     from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
 
+    who = by or default_user()
     problem = None
     try:
-        if changed:
-            # Waits for an app that is saving; a change made since reading is merged by
-            # item id (under the lock, so once), never overwritten.
-            with plan_lock(path, CLI_LOCK_TIMEOUT):
+        # Read, change and write under the lock: a reset or a save by the app in between
+        # cannot be undone by this tick, nor this tick land in a run that has ended.
+        with plan_lock(path, CLI_LOCK_TIMEOUT):
+            plan_file = store.load(path)
+            missing = [i for i in ids if plan_file.plan.item(i) is None]
+            if missing:
+                known = ", ".join(item.id for _, _, item in plan_file.plan.checklist()[:8])
+                fail(
+                    f"{path}: no checklist item with id {', '.join(missing)} "
+                    f"(ids look like: {known})"
+                )
+            if reason is not None:
+                outcome: Outcome = "skipped" if skip_reason is not None else "failed"
+                changed = [i for i in ids if set_outcome(plan_file.plan, i, outcome, reason, who)]
+            else:
+                changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
+            if changed:
                 sync.save_merging(plan_file, replace_read_only=force)
-        else:  # a save that stopped half-way is finished by the next tick
-            store.finish_markdown(path, plan_file.plan, CLI_LOCK_TIMEOUT)
+            else:  # a save that stopped half-way is finished by the next tick
+                store.finish_markdown(path, plan_file.plan, CLI_LOCK_TIMEOUT)
     except store.PartialSaveError as exc:
         problem = str(exc)  # the ticks are saved: say so, then what was not written
     except store.PlanFileError as exc:

@@ -4,12 +4,14 @@ The version on disk is the base: whatever another process or a hand edit wrote s
 The local version's timeline events that the disk does not have (ticks, unticks, skips,
 failures, notes, updates sent, the incident start) are appended to it, and each item they
 touched takes the outcome of its latest tick, untick, skip or fail, whichever side made it.
+Only within one run: when the disk holds another run (a reset cleared it since), nothing
+of the local run is carried into the new one.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rollback_tui.plan.model import ChecklistItem, Plan, TimelineEvent
 
@@ -48,6 +50,13 @@ class MergeSummary:
     """Events on disk the local plan did not have: they came in with the disk version."""
     lost_items: list[str]
     """Ids ticked or unticked locally that are no longer in the plan on disk."""
+    other_run: list[TimelineEvent] = field(default_factory=list)
+    """The disk holds another run (reset since): the local events it lacks, which belong
+    to the run they were made in and were not merged."""
+    archive: str = ""
+    """The file name of the archive of the local run, when the disk holds another."""
+    carried: int = 0
+    """How many local events went into that archive (it lacked them)."""
 
     @property
     def local_changes(self) -> bool:
@@ -55,9 +64,16 @@ class MergeSummary:
         return bool(self.local)
 
 
+def same_run(local: Plan, disk: Plan) -> bool:
+    """Whether both hold the same run (a plan from before run ids has the empty one)."""
+    return local.run_id == disk.run_id
+
+
 def summarize(local: Plan, disk: Plan) -> MergeSummary:
     """What merge(local, disk) will take from each side."""
     mine = missing_events(local, disk)
+    if not same_run(local, disk):
+        return MergeSummary([], list(disk.timeline), [], other_run=mine)
     lost = sorted(
         {e.item for e in mine if e.event in _STATE_EVENTS and e.item and disk.item(e.item) is None}
     )
@@ -86,6 +102,8 @@ def merge(local: Plan, disk: Plan) -> Plan:
     inputs are not changed.
     """
     merged = disk.model_copy(deep=True)
+    if not same_run(local, disk):
+        return merged
     mine = missing_events(local, disk)
     merged.timeline.extend(event.model_copy() for event in mine)
     latest_local: dict[str, TimelineEvent] = {}

@@ -333,6 +333,9 @@ class Plan(_Model):
     """The day of the last drill (`rollback-tui drill` sets it)."""
     run: RunInfo | None = None
     """Set in a run file only: the archived run's kind, label and times."""
+    run_id: CleanStr = ""
+    """Which run the outcomes and the timeline belong to: a new one at every reset and
+    drill. A tick made in one run is never merged into another."""
 
     @model_validator(mode="after")
     def _ids_unique_and_assigned(self, info: ValidationInfo) -> Plan:

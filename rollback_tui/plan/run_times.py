@@ -5,6 +5,7 @@ steps. Pure: the run files are the store's (store/runs.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from rollback_tui.plan.model import ChecklistItem, Plan
@@ -47,10 +48,17 @@ def clear_item(item: ChecklistItem) -> None:
 
 
 def clear_run(plan: Plan) -> None:
-    """Clear every outcome and the timeline: the plan is ready for its next run."""
+    """Clear every outcome and the timeline, and give the plan a new run id: the plan is
+    ready for its next run (and a checklist still open on the last one can tell)."""
     for _, _, item in plan.checklist():
         clear_item(item)
     plan.timeline = []
+    plan.run_id = new_run_id()
+
+
+def new_run_id() -> str:
+    """A run's id: random, short, unique enough among a plan's runs."""
+    return uuid.uuid4().hex[:12]
 
 
 def counts(plan: Plan) -> dict[str, int]:

@@ -36,15 +36,9 @@ from rollback_tui.plan.text import slug
 from rollback_tui.plan.timeline import record
 from rollback_tui.render import render_markdown
 from rollback_tui.store import sync
+from rollback_tui.store.run_files import run_files, runs_dir
 
-RUNS_SUFFIX = ".runs"
 Clock = Callable[[], dt.datetime]
-
-
-def runs_dir(path: Path) -> Path:
-    """The folder of the plan's run files: ``plan.runs`` beside the plan's own file."""
-    target = Path(os.path.realpath(path))
-    return target.with_name(target.stem + RUNS_SUFFIX)
 
 
 # -- a run's state -------------------------------------------------------------------------
@@ -74,18 +68,6 @@ def new_run_path(plan_path: Path, start: dt.datetime, label: str, kind: RunKind)
     while path.exists() or path.is_symlink():
         path, n = folder / f"{name}-{n}.toml", n + 1
     return path
-
-
-def run_files(plan_path: Path) -> list[Path]:
-    folder = runs_dir(plan_path)
-    try:
-        return sorted(
-            p for p in folder.iterdir() if p.suffix == ".toml" and not p.name.startswith(".")
-        )
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise store.PlanFileError(f"{folder}: cannot read: {exc.strerror or exc}") from None
 
 
 def _make_folder(folder: Path) -> None:

@@ -8,13 +8,16 @@ overwriting. No UI: the checklist tells the user what happened.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from rollback_tui import store
 from rollback_tui.plan.merge import MergeSummary, merge, summarize
 from rollback_tui.store import file_safety
+from rollback_tui.store.run_files import carry_to_archive
 
 MERGE_ATTEMPTS = 3
 """A save that finds the file changed again and again gives up after this many merges."""
@@ -56,6 +59,11 @@ def merge_from_disk(plan_file: store.PlanFile) -> MergeSummary:
     """
     disk = store.load(plan_file.path)
     summary = summarize(plan_file.plan, disk.plan)
+    if summary.other_run:  # reset since: this run's outcomes go to its archive
+        with contextlib.suppress(store.PlanFileError):
+            archive, carried = carry_to_archive(plan_file.path, plan_file.plan)
+            if archive is not None:
+                summary = replace(summary, archive=archive.name, carried=carried)
     plan_file.plan = merge(plan_file.plan, disk.plan)
     plan_file.use_source(disk)
     plan_file.identity = disk.identity
@@ -89,6 +97,16 @@ def save_merging(
 
 def merge_message(name: str, summary: MergeSummary) -> str:
     """What a merge did, in a sentence or two, for a notification."""
+    if summary.other_run:
+        message = f"{name} was reset for a new run: showing the new run, nothing ticked yet"
+        if summary.carried:
+            message += (
+                f"; {summary.carried} outcome{'s' * (summary.carried != 1)} made here went to "
+                f"the old run's record, {summary.archive}"
+            )
+        elif summary.archive:
+            message += f" (the last run is kept in {summary.archive})"
+        return message + "."
     theirs, mine = len(summary.disk), len(summary.local)
     if theirs:
         message = (

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 
 from rollback_tui import store
-from rollback_tui.store import runs
+from rollback_tui.store import run_files, runs
 
 if TYPE_CHECKING:
     from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
@@ -35,7 +35,7 @@ def ask_new_run(screen: ChecklistScreen) -> None:
     from rollback_tui.ui.dialogs.choice import Choice
 
     keeper = screen.keeper
-    folder = runs.runs_dir(keeper.plan_file.path).name
+    folder = run_files.runs_dir(keeper.plan_file.path).name
 
     def answered(answer: str | None) -> None:
         if answer == "reset":
