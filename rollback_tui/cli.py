@@ -5,6 +5,7 @@ The read-only commands never import textual, so they start fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -351,6 +352,13 @@ class _StatusRow(TypedDict):
 def status(path: Path, as_json: bool) -> None:
     """List every checklist item: id, section, text and state (open, done, skipped or
     failed); then when the next status update is due."""
+    from rollback_tui.store import journal
+
+    if journal.journals(path):  # what a hang-up kept: merged in first, where it can be
+        from rollback_tui.store.lock import CLI_LOCK_TIMEOUT
+
+        with contextlib.suppress(store.PlanFileError, OSError):
+            journal.replay(path, CLI_LOCK_TIMEOUT)
     plan, _ = _read(path)
     rows: list[_StatusRow] = [
         {
@@ -417,6 +425,7 @@ def tick(
     reason = skip_reason if skip_reason is not None else fail_reason
     if reason is not None and not reason.strip():
         fail("tick: --skip and --failed need a reason")
+    from rollback_tui.store import journal
     from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
 
     who = by or default_user()
@@ -425,6 +434,7 @@ def tick(
         # Read, change and write under the lock: a reset or a save by the app in between
         # cannot be undone by this tick, nor this tick land in a run that has ended.
         with plan_lock(path, CLI_LOCK_TIMEOUT):
+            journal.replay(path, CLI_LOCK_TIMEOUT)  # what a hang-up kept, first
             plan_file = store.load(path)
             missing = [i for i in ids if plan_file.plan.item(i) is None]
             if missing:

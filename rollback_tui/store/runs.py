@@ -35,7 +35,7 @@ from rollback_tui.plan.run_times import (  # noqa: F401
 from rollback_tui.plan.text import slug
 from rollback_tui.plan.timeline import record
 from rollback_tui.render import render_markdown
-from rollback_tui.store import sync
+from rollback_tui.store import journal, sync
 from rollback_tui.store.run_files import run_files, runs_dir
 
 Clock = Callable[[], dt.datetime]
@@ -165,6 +165,7 @@ def reset(path: Path, label: str, now: dt.datetime) -> ResetResult:
     from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
 
     with plan_lock(path, CLI_LOCK_TIMEOUT):
+        journal.replay(path, CLI_LOCK_TIMEOUT)  # a hang-up's outcomes belong to this run
         return reset_loaded(store.load(path), label, now, CLI_LOCK_TIMEOUT)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -16,10 +17,22 @@ from rollback_tui.ui.theme_choice import ThemeSetup, UnknownThemeError
 def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
     """The plan file to edit: (plan file, untitled, loaded). Raises PlanFileError."""
     if path is not None and (path.exists() or path.is_symlink()):
-        return store.load(path), False, True
+        return load_replayed(path), False, True
     plan_file = store.new_file(Path("plan.toml") if path is None else path, new_plan())
     plan_schema.start_with_directive(plan_file, plan_schema.configured_location())
     return plan_file, path is None, False
+
+
+def load_replayed(path: Path) -> store.PlanFile:
+    """The plan at *path*, with the outcomes a hang-up kept in a journal merged in first
+    (left for later if the plan is locked or cannot be written now). Raises PlanFileError
+    if the plan cannot be used."""
+    from rollback_tui.store import journal
+    from rollback_tui.store.lock import CLI_LOCK_TIMEOUT
+
+    with contextlib.suppress(store.PlanFileError, OSError):
+        journal.replay(path, CLI_LOCK_TIMEOUT)
+    return store.load(path)
 
 
 def make_app(
@@ -48,7 +61,7 @@ def make_app(
             raise store.PlanFileError(
                 f"{'checklist' if mode == 'run' else 'drill'} mode needs the path of a saved plan"
             )
-        plan_file, untitled, loaded = store.load(path), False, True
+        plan_file, untitled, loaded = load_replayed(path), False, True
     else:
         plan_file, untitled, loaded = open_plan(path)
     app = RollbackApp(

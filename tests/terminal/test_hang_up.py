@@ -158,3 +158,80 @@ def test_checklist_hang_up(tmp_path: Path, n: int) -> None:
     finally:
         term.kill()
     assert done_on_disk(plan) >= before + seen, moment
+
+
+@pytest.fixture(scope="module")
+def large_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plan of 2,000 components, just reset (no timeline): its save takes longer than a
+    hang-up may take to end the process."""
+    from rollback_tui.plan import new_plan
+
+    import datetime as dt
+
+    from rollback_tui.store import runs
+
+    plan = tmp_path_factory.mktemp("large") / "plan.toml"
+    components = [f"svc-{n}" for n in range(2000)]
+    plan_file = store.new_file(plan, new_plan(components=components, feature_flag="f"))
+    for _, _, item in plan_file.plan.checklist()[:40]:
+        item.done, item.done_by = True, "earlier"
+    store.save(plan_file)
+    runs.reset(plan, "earlier", dt.datetime.now(dt.UTC))
+    return plan
+
+
+# The app, with every save of plan.toml held for 3 s before it is put in place: a save in
+# flight that takes longer than a hang-up may wait (a big plan on a slow or busy disk).
+SLOW_SAVES = """
+import os, sys, time
+replace = os.replace
+def slow_replace(src, dst, *args, **kwargs):
+    if str(dst).endswith("plan.toml"):
+        time.sleep(3)
+    return replace(src, dst, *args, **kwargs)
+os.replace = slow_replace
+sys.argv[0] = "rollback-tui"
+from rollback_tui.launch import main
+main()
+"""
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_checklist_hang_up_on_a_large_plan(tmp_path: Path, large_plan: Path, n: int) -> None:
+    """2,000 components, every save slower than a hang-up may wait: a tick seen on
+    screen, then the terminal gone. The process ends in time, and the tick is kept (the
+    journal, replayed by the next command)."""
+    import subprocess
+    import sys
+
+    chance = random.Random(f"large-{n}")
+    folder = tmp_path / f"large-{n}"
+    folder.mkdir()
+    plan = folder / "plan.toml"
+    plan.write_bytes(large_plan.read_bytes())
+    term = Tmux()
+    try:
+        term.start(
+            sys.executable,
+            "-c",
+            SLOW_SAVES,
+            "run",
+            str(plan),
+            env={
+                "ROLLBACK_TUI_STATE_DIR": os.environ["ROLLBACK_TUI_STATE_DIR"],
+                "ROLLBACK_TUI_CONFIG_DIR": os.environ["ROLLBACK_TUI_CONFIG_DIR"],
+            },
+        )
+        term.wait_for(lambda s: "Option A" in s and "[ ]" in s)
+        pid = app_pid(term)
+        term.keys("Space")
+        term.wait_for("[x]")
+        time.sleep(chance.uniform(0, 0.5))
+        hang_up(term, pid)
+    finally:
+        term.kill()
+    status = subprocess.run(
+        [str(BIN), "status", str(plan)], capture_output=True, text=True, timeout=120
+    )
+    assert status.returncode == 0, status.stderr
+    assert done_on_disk(plan) == 1

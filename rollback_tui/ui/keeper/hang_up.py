@@ -8,8 +8,9 @@ forever to write into a queue nobody drains, and the process stays, hung, for go
 
 So a hang-up never waits for Textual. The signal handler (on the main thread, between two
 Python instructions, so the plan is whole) takes a copy of the plan and starts a thread
-that keeps the edit (the recovery file) and the ticks (saved, merged by item id, under the
-plan's lock), then ends the process. A second thread ends it at HARD_STOP seconds
+that keeps the edit (the recovery file) or the ticks (the journal at once, then the plan
+saved, merged by item id, under the plan's lock, if there is time: the next open replays
+the journal otherwise), then ends the process. A second thread ends it at HARD_STOP seconds
 whatever is still running: no hang-up leaves a process behind. A SIGCONT after a
 hang-up is ignored. After SIGTERM, when the terminal is still there, the app is first
 asked to exit the ordinary way, which restores the terminal.
@@ -147,28 +148,32 @@ def rescue_for(
     """What to keep after a hang-up, from *plan_file* as it is now (called in the signal
     handler: the plan is copied here, while the main thread is paused).
 
-    If *dirty*, the plan goes to its recovery file *kept* first; then, if *save* (the
-    checklist, whose ticks are saved at once), it is saved merging by item id, waiting
-    for a save already under way (the plan's lock) until the deadline. Once saved, the
-    recovery file is not needed.
+    If *dirty*: the checklist (*save*: its outcomes are saved at once) keeps its run in
+    the journal first, a small file written in milliseconds whatever the plan's size, then
+    saves the plan merging by item id, waiting for a save already under way (the plan's
+    lock) until the deadline; once saved, the journal is not needed. The wizard keeps its
+    edit in the recovery file *kept*.
     """
     if not dirty:
         return lambda deadline: None
     scratch = plan_file.detached()  # never shared with a save running on another thread
 
     def keep(deadline: float) -> None:
-        with contextlib.suppress(Exception):  # the save below may still keep it
-            kept.write(recovery.plan_text(scratch))
         if not save:
+            with contextlib.suppress(Exception):
+                kept.write(recovery.plan_text(scratch))
             return
+        from rollback_tui.store import journal
         from rollback_tui.store.lock import plan_lock
 
+        with contextlib.suppress(OSError, store.PlanFileError):  # the save may still keep it
+            journal.write(scratch.path, scratch.plan)
         try:
             with plan_lock(scratch.path, max(0.05, deadline - time.monotonic())):
                 sync.save_merging(scratch)
-        except store.PlanFileError:
+        except (OSError, store.PlanFileError):
             return
-        kept.delete()
+        journal.forget(scratch.path)
 
     return keep
 
