@@ -218,9 +218,11 @@ def new(
         deployment_type=DeploymentType(deployment_type),
         components=components,
     )
-    plan_file = store.new_file(path, plan)
     from rollback_tui import plan_schema
 
+    if schema_location is not None and not plan_schema.valid_location(schema_location):
+        fail(f"new: --schema must be a path or URL on one line, not {schema_location!r}")
+    plan_file = store.new_file(path, plan)
     # Kept above the plan by every save; the user config may name one for every new plan.
     plan_schema.start_with_directive(
         plan_file, schema_location or plan_schema.configured_location()

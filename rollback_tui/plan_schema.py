@@ -11,6 +11,7 @@ import ast
 import functools
 import inspect
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -80,8 +81,20 @@ def schema_text() -> str:
     return json.dumps(plan_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""What a schema location cannot hold: a line break of any kind (it must stay on the
+plan's first line, a comment) or another control character."""
+
+
+def valid_location(location: str) -> bool:
+    """Whether *location* can name the schema on a plan's first line."""
+    return bool(location.strip()) and _NOT_ONE_LINE.search(location) is None
+
+
 def directive(location: str) -> str:
     """The first line of a plan file that points editors at the schema at *location*."""
+    if not valid_location(location):
+        raise ValueError(f"not a schema location on one line: {location!r}")
     return f"{DIRECTIVE} {location}\n"
 
 
@@ -91,9 +104,12 @@ def configured_location() -> str | None:
     from rollback_tui import themes
 
     try:
-        return themes.load_config().plan_schema
+        location = themes.load_config().plan_schema
     except themes.ConfigError:
         return None
+    # One that is not one line would add lines to every new plan: ignored (`themes` and
+    # the app say what is wrong with the config).
+    return location if location and valid_location(location) else None
 
 
 def start_with_directive(plan_file: PlanFile, location: str | None) -> None:

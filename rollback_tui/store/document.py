@@ -336,7 +336,8 @@ def dumps(
     text = tomlkit.dumps(document)
     if fresh:
         lines: list[str] = []
-        for line in text.splitlines():
+        # Lines as TOML has them: U+2028, U+0085 and the like are text inside a string.
+        for line in text.split("\n"):
             if line.startswith("[") and lines and lines[-1] != "":
                 lines.append("")
             if line or (lines and lines[-1] != ""):

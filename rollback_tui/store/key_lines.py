@@ -41,7 +41,9 @@ def key_lines(text: str) -> dict[str, int]:
     table = ""
     closing: str | None = None
     depth = 0
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines as TOML counts them (LF or CRLF): U+2028 and the like are text in a string.
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.removesuffix("\r")
         if closing is not None:
             if closing == "]":
                 depth += line.count("[") - line.count("]")

@@ -571,3 +571,55 @@ class TestRealProcess:
         )
         assert done.returncode == 2
         assert done.stderr == f"rollback-tui: {tmp_path / 'missing.toml'}: no such file\n"
+
+
+SEPARATORS = ["\u2028", "\u2029", "\u0085"]
+"""Characters Python's str.splitlines() reads as line ends, and TOML does not."""
+
+
+class TestLineSeparators:
+    """U+2028, U+2029 and U+0085 are text inside a value, never a line end."""
+
+    @pytest.mark.parametrize("char", SEPARATORS)
+    def test_in_a_title_and_a_component(self, tmp_path: Path, char: str) -> None:
+        """`new` writes them into the plan, and the plan loads with the values kept."""
+        path = tmp_path / "plan.toml"
+        result = run("new", path, "--title", f"x{char}y", "--component", f"c{char}d")
+        assert result.exit_code == 0, result.output
+        plan = store.load(path).plan
+        assert plan.title.startswith("x") and plan.title.endswith("y")
+        assert plan.components[0].name.endswith("d")
+
+    @pytest.mark.parametrize("char", SEPARATORS)
+    def test_in_a_schema_location(self, tmp_path: Path, char: str) -> None:
+        """A schema location must stay on the first line: refused in one line, exit 2."""
+        path = tmp_path / "plan.toml"
+        one_line_error(run("new", path, "--schema", f"s{char}x"), "--schema", "one line")
+        assert not path.exists()
+
+    @pytest.mark.parametrize("char", SEPARATORS)
+    def test_in_imported_markdown(self, tmp_path: Path, char: str) -> None:
+        """A hand-written plan with them imports to a plan that loads."""
+        source = tmp_path / "plan.md"
+        source.write_text(
+            f"# Rollback Plan: T{char}x\n\n## Rollback Triggers\n\n"
+            "| Trigger | Threshold | Monitoring Source |\n|---|---|---|\n"
+            f"| a{char}b | c | d |\n\n### Option A: Feature Flag Rollback\n\n"
+            f"1. [ ] step{char}two\n"
+        )
+        result = run("import", source, "-o", tmp_path / "plan.toml")
+        assert result.exit_code in (0, 1), result.output
+        assert store.load(tmp_path / "plan.toml").plan.title.endswith("x")
+
+    def test_a_config_schema_on_two_lines_adds_no_line(
+        self, tmp_path: Path, private_user_dirs: Path
+    ) -> None:
+        """plan_schema in the user config with a newline in it is not used: every new plan
+        still starts with its own first line."""
+        config = private_user_dirs / "user-config"
+        config.mkdir(exist_ok=True)
+        (config / "config.toml").write_text('plan_schema = "./s.json\\nrogue = 1"\n')
+        path = tmp_path / "plan.toml"
+        assert run("new", path).exit_code == 0
+        text = path.read_text()
+        assert "rogue" not in text and not text.startswith("#:schema")
