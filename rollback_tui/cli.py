@@ -270,8 +270,10 @@ def render(path: Path, output: Path | None, form: str) -> None:
     if output is None:
         say(document, nl=False)
     else:
+        from rollback_tui.store.output import write_output
+
         try:
-            store.write_atomic(output, document.encode("utf-8"))
+            write_output(output, document.encode("utf-8"))
         except store.PlanFileError as exc:
             fail(str(exc))
     _finish_markdown(path, plan)
@@ -487,8 +489,9 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
     """
     from rollback_tui.importing import build as import_plan
     from rollback_tui.importing import reader as importer
+    from rollback_tui.store.output import is_stream, write_output
 
-    if output is not None and output.exists() and not force:
+    if output is not None and output.exists() and not is_stream(output) and not force:
         fail(f"{output}: already exists; use --force to replace it")
     try:
         plan, unplaced = importer.read_file(markdown)
@@ -503,7 +506,7 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
         say(text, nl=False)
         return
     try:
-        store.write_atomic(output, text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"))
     except store.PlanFileError as exc:
         fail(str(exc))
     say(

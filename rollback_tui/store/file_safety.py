@@ -158,9 +158,11 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK, effective_ids=effective)
 
 
-def plan_target(path: Path, *, replace_read_only: bool = False) -> Target:
-    """How the plan at *path* (its symlink followed) may be written; raises PlanFileError
-    when it may not be, before anything is written."""
+def plan_target(path: Path, *, replace_read_only: bool = False, follow: bool = True) -> Target:
+    """How the plan at *path* (its symlink followed, if *follow*) may be written; raises
+    PlanFileError when it may not be, before anything is written."""
+    if not follow and os.path.islink(path):
+        raise PlanFileError(f"{path}: is a symlink; not written through: nothing was written")
     real = Path(os.path.realpath(path))
     try:
         st = os.stat(real)
@@ -323,6 +325,9 @@ def _temp_name(name: str) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.tmp")
 
 
+_ANY_TEMP = re.compile(r"\..+\.(\d+)\.[a-z0-9_]{8}\.tmp")
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -333,11 +338,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def clean_stale_temps(folder: Path, names: list[str]) -> list[Path]:
-    """Remove the temporary files of a save of *names* that never finished: only files
-    named as ours, and only when the process that wrote them is gone or they are older
-    than STALE_TEMP_SECONDS. Returns what was removed."""
-    patterns = [_temp_name(name) for name in names]
+def clean_stale_temps(folder: Path, names: list[str] | None) -> list[Path]:
+    """Remove the temporary files of a save of *names* (None: of any file, in a folder
+    only we write, such as PLAN.runs/) that never finished: only files named as ours, and
+    only when the process that wrote them is gone or they are older than
+    STALE_TEMP_SECONDS. Returns what was removed."""
+    patterns = [_temp_name(name) for name in names] if names is not None else [_ANY_TEMP]
     removed: list[Path] = []
     now = time.time()
     try:

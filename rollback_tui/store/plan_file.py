@@ -67,6 +67,9 @@ class PlanFile:
     unknown_keys: list[str] = field(default_factory=list)
     fresh: bool = False
     """True until first written: its layout is ours to choose."""
+    follows_links: bool = True
+    """A plan named through a symlink is written where the link points (the user named
+    it); a file of ours (a run file in PLAN.runs/) is never written through one."""
     _raw: dict[str, Any] | None = field(default=None, repr=False)
     _document: tomlkit.TOMLDocument | None = field(default=None, repr=False)
 
@@ -302,8 +305,11 @@ def save(
     with plan_lock(path, LOCK_TIMEOUT if lock_timeout is None else lock_timeout):
         if not force:
             check_unchanged(plan_file)
-        plan = file_safety.plan_target(path, replace_read_only=replace_read_only)
-        markdown_file = file_safety.side_target(plan_file.markdown_path, plan)
+        plan = file_safety.plan_target(
+            path, replace_read_only=replace_read_only, follow=plan_file.follows_links
+        )
+        # The Markdown follows the plan's mode (a `chmod 0660 plan.toml` opens both).
+        markdown_file = file_safety.side_target(plan_file.markdown_path, plan, copy=True)
         backup = (
             file_safety.side_target(backup_path(path), plan, copy=True) if plan.exists else None
         )

@@ -21,6 +21,7 @@ from pathlib import Path
 from rollback_tui import store
 from rollback_tui.locations import state_dir
 from rollback_tui.plan.model import Plan
+from rollback_tui.store import file_safety
 
 UNTITLED = "untitled"
 """The name of the recovery file of a plan never saved."""
@@ -108,12 +109,14 @@ class RecoveryFile:
             raise store.PlanFileError(
                 f"{target.parent}: cannot keep a recovery file: {exc.strerror or exc}"
             ) from None
-        # 0600 before any byte is written: write_atomic keeps an existing file's mode.
-        if not target.exists():
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            os.close(fd)
-        os.chmod(target, 0o600)
-        store.write_atomic(target, data)
+        # A temporary file of mode 0600 renamed over it: a link planted at its name is
+        # replaced, never written through, and nothing is ever chmod-ed by name.
+        try:
+            file_safety.write(file_safety.Target(target, 0o600, exists=False), data)
+        except OSError as exc:
+            raise store.PlanFileError(
+                f"{target}: cannot keep a recovery file: {exc.strerror or exc}"
+            ) from None
 
     def read(self) -> Recovered | None:
         """What the file holds, or None if there is none (or it is not one of ours)."""

@@ -10,6 +10,7 @@ only the drill's date and measured times. No UI here.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -35,7 +36,7 @@ from rollback_tui.plan.run_times import (  # noqa: F401
 from rollback_tui.plan.text import slug
 from rollback_tui.plan.timeline import record
 from rollback_tui.render import render_markdown
-from rollback_tui.store import journal, sync
+from rollback_tui.store import file_safety, journal, sync
 from rollback_tui.store.run_files import run_files, runs_dir
 
 Clock = Callable[[], dt.datetime]
@@ -70,21 +71,70 @@ def new_run_path(plan_path: Path, start: dt.datetime, label: str, kind: RunKind)
     return path
 
 
-def _make_folder(folder: Path) -> None:
+def folder_mode(mode: int) -> int:
+    """The mode of a folder holding files of *mode*: whoever may read or write the files
+    may also list and enter it (0660 gives 0770, 0644 gives 0755, 0600 gives 0700)."""
+    out = 0
+    for shift in (6, 3, 0):
+        if mode >> shift & 0o6:
+            out |= (mode >> shift & 0o6 | 0o1) << shift
+    return out
+
+
+def _make_folder(folder: Path, plan_path: Path) -> None:
+    """The runs folder beside the plan, with the plan's group and a mode that lets
+    whoever may use the plan read its runs (whatever the saver's umask); never a link."""
+    if folder.is_symlink():
+        raise store.PlanFileError(
+            f"{folder}: is a symlink; run records are not written through it: nothing was written"
+        )
+    plan = file_safety.as_it_is(plan_path)
     try:
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        if not folder.is_dir():
+            raise store.PlanFileError(f"{folder}: is not a folder; nothing was written") from None
+        return
     except OSError as exc:
         raise store.PlanFileError(
             f"{folder}: cannot make the runs folder: {exc.strerror or exc}"
         ) from None
+    with contextlib.suppress(OSError):  # a folder of our own: we may set both
+        if file_safety.may_give(-1, plan.gid):
+            os.chown(folder, -1, plan.gid)
+        os.chmod(folder, folder_mode(plan.mode))
 
 
-def write_run(path: Path, run: Plan) -> None:
-    """Write a run file and its Markdown, each atomically and synced."""
-    _make_folder(path.parent)
+def write_run(path: Path, plan_path: Path, run: Plan) -> None:
+    """Write a run file and its Markdown, each atomically and synced, with the plan's group
+    and mode; a link planted at either name is replaced, never written through."""
+    _make_folder(path.parent, plan_path)
+    plan = file_safety.as_it_is(plan_path)
     text = store.dumps(store.new_file(path, run))
-    store.write_atomic(path, text.encode("utf-8"))
-    store.write_atomic(store.markdown_path(path), render_markdown(run).encode("utf-8"))
+    for name, data in ((path, text), (store.markdown_path(path), render_markdown(run))):
+        target = file_safety.side_target(name, plan, copy=True)
+        try:
+            file_safety.write(target, data.encode("utf-8"))
+        except OSError as exc:
+            raise store.PlanFileError(f"{name}: cannot write: {exc.strerror or exc}") from None
+
+
+def _finish_archive_markdown(archive: Path, plan_path: Path) -> None:
+    """Write the Markdown of *archive* if it is missing or not its rendering (a reset killed
+    between the two files, or a full disk)."""
+    run, _ = store.read_plan(archive)
+    markdown = store.markdown_path(archive)
+    wanted = render_markdown(run)
+    try:
+        if markdown.read_text("utf-8") == wanted:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    target = file_safety.side_target(markdown, file_safety.as_it_is(plan_path), copy=True)
+    try:
+        file_safety.write(target, wanted.encode("utf-8"))
+    except OSError as exc:
+        raise store.PlanFileError(f"{markdown}: cannot write: {exc.strerror or exc}") from None
 
 
 def snapshot(
@@ -138,15 +188,23 @@ def reset_loaded(
         plan = plan_file.plan
         if not has_run(plan):
             return ResetResult(None)
+        # Refused before the archive is written, if the plan could not be cleared after it.
+        file_safety.plan_target(path)
+        folder = runs_dir(path)
+        if folder.is_dir() and not folder.is_symlink():  # a folder of ours: any of ours
+            file_safety.clean_stale_temps(folder, None)
         archive = find_archive(path, plan)
         resumed = archive is not None
-        if archive is None:
+        if archive is not None:  # a reset cut short: its Markdown may be missing
+            _finish_archive_markdown(archive, path)
+        else:
             start = run_start(plan) or now
             archive = new_run_path(path, start, label, "incident")
             # Its end: the last event or outcome (not the reset, which may come days later).
             ended = run_end(plan) or now
             write_run(
                 archive,
+                path,
                 snapshot(
                     plan,
                     kind="incident",
@@ -251,8 +309,9 @@ def start_drill(plan_path: Path, now: dt.datetime, by: str, label: str = "") -> 
         kind="drill", label=label, started=now, plan=Path(os.path.realpath(plan_path)).name
     )
     path = new_run_path(plan_path, now, label, "drill")
-    _make_folder(path.parent)
+    _make_folder(path.parent, plan_path)
     run_file = store.new_file(path, drill)
+    run_file.follows_links = False
     store.save(run_file)
     return run_file
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -28,10 +29,12 @@ def load_replayed(path: Path) -> store.PlanFile:
     (left for later if the plan is locked or cannot be written now). Raises PlanFileError
     if the plan cannot be used."""
     from rollback_tui.store import journal
-    from rollback_tui.store.lock import CLI_LOCK_TIMEOUT
 
-    with contextlib.suppress(store.PlanFileError, OSError):
-        journal.replay(path, CLI_LOCK_TIMEOUT)
+    if journal.journals(path):  # rare: the lock and the merge are loaded only then
+        from rollback_tui.store.lock import CLI_LOCK_TIMEOUT
+
+        with contextlib.suppress(store.PlanFileError, OSError):
+            journal.replay(path, CLI_LOCK_TIMEOUT)
     return store.load(path)
 
 
@@ -99,6 +102,15 @@ def run_app(
         app = make_app(path, mode=mode, by=by, theme=theme, label=label, git=git)
     except (store.PlanFileError, UnknownThemeError) as exc:
         sys.stderr.write(visible(f"rollback-tui: {exc}", lines=False) + "\n")
+        return 2
+    if not (os.isatty(0) and os.isatty(1)):
+        # Without a terminal Textual's driver reads nothing and waits forever, spinning a
+        # CPU (`edit </dev/null`): say so and end instead (a bad plan was said above).
+        which = "standard input" if not os.isatty(0) else "standard output"
+        sys.stderr.write(
+            f"rollback-tui: {mode} needs a terminal, and {which} is not one; "
+            "`render`, `status`, `tick` and `check` work without one\n"
+        )
         return 2
     app.freeze_gc = True  # the collector, off since start-up, comes back after one frame
     code = app.run()

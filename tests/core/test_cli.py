@@ -623,3 +623,22 @@ class TestLineSeparators:
         assert run("new", path).exit_code == 0
         text = path.read_text()
         assert "rogue" not in text and not text.startswith("#:schema")
+
+
+class TestNoTerminal:
+    """The screens need a terminal: without one they say so at once, never spin."""
+
+    @pytest.mark.parametrize("mode", ["edit", "run"])
+    def test_stdin_not_a_terminal(self, plan_path: Path, mode: str) -> None:
+        """`edit </dev/null` (and `run`) end with one line and exit 2, the plan untouched."""
+        before = plan_path.read_bytes()
+        done = subprocess.run(
+            [str(SCRIPT), mode, str(plan_path)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and "needs a terminal" in done.stderr
+        assert plan_path.read_bytes() == before

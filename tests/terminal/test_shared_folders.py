@@ -285,6 +285,26 @@ class TestOwnership:
         assert not (shared / "plan.md").exists() and not (shared / "plan.toml.bak").exists()
 
 
+class TestRunRecordsShared:
+    def test_a_reset_under_a_strict_umask_leaves_runs_the_team_can_use(self, shared: Path) -> None:
+        """Bob, umask 077, resets alice's 0660 plan: the runs folder and the archive get
+        the team's group and the plan's mode, so alice can list, reset and drill again."""
+        plan = alices_plan(shared)
+        assert run_as(ALICE, "tick", plan, "a-1", "--by", "alice").returncode == 0
+        reset = run_as(BOB, "reset", plan, umask=0o077)
+        assert reset.returncode == 0, reset.stderr
+        folder = shared / "plan.runs"
+        assert owner(folder)[1:] == (TEAM, 0o770)
+        for path in folder.iterdir():
+            assert owner(path)[1:] == (TEAM, 0o660), path.name
+        listed = run_as(ALICE, "runs", plan)
+        assert listed.returncode == 0, listed.stderr
+        assert run_as(ALICE, "tick", plan, "a-2", "--by", "alice").returncode == 0
+        again = run_as(ALICE, "reset", plan)
+        assert again.returncode == 0, again.stderr
+        assert len(list(folder.glob("*.toml"))) == 2
+
+
 class TestSideFileLinks:
     def test_links_planted_beside_the_plan_are_replaced_not_written_through(
         self, shared: Path, tmp_path: Path
