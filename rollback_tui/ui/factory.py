@@ -113,5 +113,8 @@ def run_app(
         )
         return 2
     app.freeze_gc = True  # the collector, off since start-up, comes back after one frame
+    from rollback_tui.ui.keeper.hang_up import remember_terminal
+
+    remember_terminal()
     code = app.run()
     return code or 0

@@ -234,3 +234,48 @@ def test_checklist_hang_up_on_a_large_plan(tmp_path: Path, large_plan: Path, n: 
     )
     assert status.returncode == 0, status.stderr
     assert done_on_disk(plan) == 1
+
+
+# The app, the terminal's restoring held for 3 s: longer than SIGTERM may take to end the
+# process (as a driver resumed by SIGCONT can be, on a busy machine).
+SLOW_EXIT = """
+import sys, time
+from textual.drivers.linux_driver import LinuxDriver
+stop = LinuxDriver.stop_application_mode
+def slow_stop(self):
+    time.sleep(3)
+    return stop(self)
+LinuxDriver.stop_application_mode = slow_stop
+sys.argv[0] = "rollback-tui"
+from rollback_tui.launch import main
+main()
+"""
+
+
+@pytest.mark.parametrize("n", range(3))
+def test_sigterm_after_stop_and_continue_gives_the_terminal_back(tmp_path: Path, n: int) -> None:
+    """Stopped, continued, then SIGTERM while Textual's own shutdown is slow: the process
+    ends in time and the terminal is left as it was (out of the app's screen)."""
+    import signal
+    import sys
+
+    plan = fresh_plan(tmp_path, f"term-{n}")
+    term = Tmux()
+    try:
+        term.start(sys.executable, "-c", SLOW_EXIT, "edit", str(plan))
+        wait_for_wizard(term)
+        pid = app_pid(term)
+        assert term.format("alternate_on") == "1"
+        os.kill(pid, signal.SIGSTOP)
+        time.sleep(0.3)
+        os.kill(pid, signal.SIGCONT)
+        time.sleep(0.1 * n)
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + GONE_WITHIN * load_factor()
+        while not ended(pid):
+            assert time.monotonic() < deadline, "still running after SIGTERM"
+            time.sleep(0.05)
+        time.sleep(0.2)
+        assert term.format("alternate_on") == "0", term.screen()
+    finally:
+        term.kill()

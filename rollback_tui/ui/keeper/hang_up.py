@@ -178,7 +178,42 @@ def rescue_for(
     return keep
 
 
+_terminal_before: list[Any] | None = None
+"""The terminal's settings before the app took it (termios attributes of stdin)."""
+
+RESTORE = (
+    "\x1b[<u"  # the keyboard protocol Textual pushed
+    "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"  # mouse reports
+    "\x1b[?2004l\x1b[?2048l\x1b[?1004l"  # bracketed paste, resize and focus reports
+    "\x1b[?7h\x1b[?1049l\x1b[?25h"  # line wrap, the main screen, the cursor
+)
+"""What Textual's driver writes to give the terminal back: written by the hard stop
+when the driver has not (a shutdown slower than HARD_STOP, as after SIGSTOP and SIGCONT
+on a busy machine), so that the shell is not left on the app's screen."""
+
+
+def remember_terminal() -> None:
+    """Keep the terminal's settings as they are before the app starts (call before
+    App.run): a hard stop puts them back."""
+    global _terminal_before
+    with contextlib.suppress(termios.error, OSError, ValueError, AttributeError):
+        _terminal_before = termios.tcgetattr(sys.__stdin__.fileno())  # type: ignore[union-attr]
+
+
+def _give_terminal_back() -> None:
+    """Leave the app's screen and modes, and the terminal's settings as they were: only
+    while there is a terminal (after a hang-up there is none)."""
+    if _terminal_before is None or not terminal_usable():
+        return
+    with contextlib.suppress(termios.error, OSError, ValueError, AttributeError):
+        fd = sys.__stdin__.fileno()  # type: ignore[union-attr]
+        termios.tcsetattr(fd, termios.TCSANOW, _terminal_before)
+    with contextlib.suppress(OSError):
+        os.write(1, RESTORE.encode())
+
+
 def _stop_at(deadline: float, code: int) -> None:
     while (left := deadline - time.monotonic()) > 0:
         time.sleep(left)
+    _give_terminal_back()
     os._exit(code)
