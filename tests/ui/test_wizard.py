@@ -115,10 +115,10 @@ class TestFillWholePlan:
             await pilot.press("f8")
             await pilot.press("ctrl+shift+k")  # delete the line
             await type_text(pilot, "Any data loss")
-            # Procedure: Option B only.
+            # Procedure: the flag named on Basics made it Options A and B, as `new` does.
             await pilot.press("f8")
             assert focused(pilot).id == "choice"
-            await pilot.press("enter", "down", "enter")  # Option B only -> Options A and B
+            assert app.plan.procedure.choice.value == "both"
             # Components: add one and name it.
             await pilot.press("f8")
             await pilot.press("ctrl+o")
