@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
+from rich.cells import cell_len
+from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
@@ -152,6 +155,23 @@ class FieldInput(InOrderKeys, Input):
         # A field the cursor has left shows the start of its text, not wherever the
         # cursor was (the end, after typing).
         self.scroll_to(x=0, animate=False, force=True, immediate=True)
+
+    @property
+    def is_cut(self) -> bool:
+        """The text is wider than the field: part of it is out of sight."""
+        return cell_len(self.value) > self.scrollable_content_region.width
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        width = self.scrollable_content_region.width
+        if y or self.has_focus or width < 2 or not self.is_cut:
+            return strip
+        # A cut field without the cursor says that its text goes on: "…" in its last cell.
+        last = list(strip.crop(width - 1, width))
+        style = last[0].style if last else None
+        return Strip.join(
+            [strip.crop(0, width - 1), Strip([Segment("…", style)], 1), strip.crop(width)]
+        )
 
     def on_paste(self, event: events.Paste) -> None:
         lines = [line.strip() for line in event.text.splitlines() if line.strip()]
