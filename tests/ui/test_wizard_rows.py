@@ -120,6 +120,9 @@ class TestEnterActsOnTheObviousThing:
             assert app.plan.components == []
             await pilot.press(*["f8"] * 5)
             assert app.screen.current == "components"  # type: ignore[attr-defined]
+            assert focused(pilot).id == "add-component"  # where Enter adds one
+            await pilot.press("shift+tab")  # the empty list: Enter adds there too
+            assert focused(pilot).id == "component-picker"
             await pilot.press("enter")
             await pilot.pause()
             assert [c.name for c in app.plan.components] == ["component-1"]

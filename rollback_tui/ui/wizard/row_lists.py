@@ -57,6 +57,8 @@ class ListRow(Vertical):
         super().__init__(classes="list-row")
         self.item = item
         self.index = index
+        self.whole_shown = ""
+        """The whole values shown under the row ("" while nothing shows)."""
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.show_whole()
@@ -81,18 +83,17 @@ class ListRow(Vertical):
             for cell in self.query(FieldInput):
                 if cell.attr in self.WHOLE and cell.is_cut:
                     lines.append(f"{self.WHOLE[cell.attr]}{visible(cell.value)}")
+        text = "\n".join(lines)
+        if text == self.whole_shown:
+            return  # the same line again: no redraw (it would lay out the row again)
+        self.whole_shown = text
         found = self.query_children(".row-whole")
-        if not lines:
-            if found:
-                found.first().display = False
-            return
-        text = Content("\n".join(lines))
         if found:
             line = found.first(Static)
-            line.update(text)
-            line.display = True
-        else:
-            self.mount(Static(text, classes="row-whole"))
+            line.update(Content(text))
+            line.display = bool(text)
+        elif text:
+            self.mount(Static(Content(text), classes="row-whole"))
 
 
 class TriggerRow(ListRow):
