@@ -1,6 +1,7 @@
 """The rollback plan's domain: models, defaults, lint rules and the timeline (no UI)."""
 
-from rollback_tui.plan.defaults import new_component, new_plan
+from rollback_tui.plan.choices import new_plan
+from rollback_tui.plan.defaults import new_component
 from rollback_tui.plan.lint import Finding, lint
 from rollback_tui.plan.model import (
     SCHEMA_VERSION,

@@ -1,9 +1,10 @@
-"""Basics choices (deployment type, database impact) that the rest of the plan follows.
+"""Basics choices (deployment type, database impact, feature flag) that the rest of the
+plan follows, made the same way by `new` and by the wizard.
 
-`new` writes Option B, the components' steps, the data assumptions and the procedure
-choice from the deployment type and the database impact. When either changes in the
-wizard, what the user has not changed follows the new choice, as `new` would have
-written it; what the user has edited is kept as it is, and named so that they can be told.
+The choices decide Option B, the components' steps, the data assumptions and the
+procedure choice. `choose` makes a choice on a plan: what the user has not changed follows
+it, as `new` writes it for that choice; what the user has edited is kept as it is, and
+named so that they can be told. `new_plan` is the starting plan with its choices made.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from rollback_tui.plan.defaults import (
     COMPONENT_STEPS,
     Step,
     default_assumptions,
+    new_component,
+    number_items,
     option_b_steps,
+    starting_plan,
+    step_item,
 )
 from rollback_tui.plan.model import (
     ChecklistItem,
@@ -25,6 +30,27 @@ from rollback_tui.plan.model import (
     next_id,
 )
 from rollback_tui.plan.text import slug
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The Basics choices the defaults depend on."""
+
+    deployment_type: DeploymentType = DeploymentType.ROLLING
+    db_impact: bool = False
+    feature_flag: str = ""
+
+    @classmethod
+    def of(cls, plan: Plan) -> Choices:
+        """*plan*'s choices as they stand."""
+        return cls(plan.deployment_type, plan.db_impact, plan.feature_flag)
+
+    @property
+    def procedure(self) -> ProcedureChoice:
+        """The options `new` writes: both where a feature flag gates the change."""
+        if self.feature_flag or self.deployment_type is DeploymentType.FEATURE_FLAG:
+            return ProcedureChoice.BOTH
+        return ProcedureChoice.B
 
 
 @dataclass
@@ -37,60 +63,94 @@ class Followed:
     """The edited parts left as written ("Option B step 1", "the migrations assumption")."""
 
 
-def _default_choice(deployment_type: DeploymentType, feature_flag: str) -> ProcedureChoice:
-    if feature_flag or deployment_type is DeploymentType.FEATURE_FLAG:
-        return ProcedureChoice.BOTH
-    return ProcedureChoice.B
+def new_plan(
+    *,
+    title: str = "",
+    incident: str = "",
+    version: str = "",
+    target_version: str = "",
+    db_impact: bool = False,
+    feature_flag: str = "",
+    deployment_type: DeploymentType = DeploymentType.ROLLING,
+    components: Iterable[str] = (),
+) -> Plan:
+    """A complete plan with the spec's defaults for these choices, its items numbered in
+    order (the wizard's plan for the same choices is the same plan)."""
+    plan = starting_plan(
+        title=title, incident=incident, version=version, target_version=target_version
+    )
+    choose(plan, Choices(deployment_type, db_impact, feature_flag))
+    for name in components:
+        plan.components.append(new_component(plan, name))
+    number_items(plan)
+    return plan
 
 
-def follow_choices(plan: Plan, old_type: DeploymentType, old_db: bool) -> Followed:
-    """Bring the defaults that depend on the deployment type and the database impact in
-    line with *plan*'s, from *old_type* and *old_db*; edited text is never overwritten."""
+def choose(plan: Plan, choices: Choices, *, before: Choices | None = None) -> Followed:
+    """Make *choices* *plan*'s, and bring along what depends on them wherever the plan
+    still holds the defaults of *before* (by default, the plan's choices until now);
+    edited text is never overwritten."""
+    old = Choices.of(plan) if before is None else before
+    plan.deployment_type = choices.deployment_type
+    plan.db_impact = choices.db_impact
+    plan.feature_flag = choices.feature_flag
     out = Followed()
-    new_type, new_db = plan.deployment_type, plan.db_impact
-    if (new_type, new_db) == (old_type, old_db):
+    if choices == old:
         return out
     used = plan.used_ids()
     proc = plan.procedure
     kept = _follow_steps(
-        proc.option_b, option_b_steps(old_type, old_db), option_b_steps(new_type, new_db), "b", used
+        proc.option_b,
+        option_b_steps(old.deployment_type, old.db_impact),
+        option_b_steps(choices.deployment_type, choices.db_impact),
+        "b",
+        used,
     )
     if kept is not None:
         out.changed.append("Option B")
         out.kept += _steps("Option B", kept)
-    if new_type != old_type:
-        old_choice = _default_choice(old_type, plan.feature_flag)
-        if proc.choice == old_choice:
-            proc.choice = _default_choice(new_type, plan.feature_flag)
-        changed = []
-        for component in plan.components:
-            name = component.name.strip() or "a component"
-            kept = _follow_steps(
-                component.steps,
-                COMPONENT_STEPS[old_type],
-                COMPONENT_STEPS[new_type],
-                slug(component.name, "component"),
-                used,
-            )
-            if kept is not None:
-                changed.append(name)
-                out.kept += _steps(name, kept)
-        if len(changed) == 1:
-            out.changed.append(f"{changed[0]}'s steps")
-        elif changed:
-            out.changed.append(f"the steps of {len(changed)} components")
-    if new_db != old_db:
-        before, after = default_assumptions(old_db), default_assumptions(new_db)
+    if proc.choice == old.procedure and choices.procedure != old.procedure:
+        proc.choice = choices.procedure
+        out.changed.append(f"the options (now {proc.choice.label})")
+    if choices.deployment_type != old.deployment_type:
+        _follow_components(plan, old.deployment_type, choices.deployment_type, used, out)
+    if choices.db_impact != old.db_impact:
+        before_text, after = (
+            default_assumptions(old.db_impact),
+            default_assumptions(choices.db_impact),
+        )
         for attr, label in (
             ("data_mutations", "data mutations"),
             ("migrations", "migration reversibility"),
         ):
-            if getattr(plan.assumptions, attr) == getattr(before, attr):
+            if getattr(plan.assumptions, attr) == getattr(before_text, attr):
                 setattr(plan.assumptions, attr, getattr(after, attr))
                 out.changed.append(f"the {label} assumption")
             elif getattr(plan.assumptions, attr) != getattr(after, attr):
                 out.kept.append(f"the {label} assumption")
     return out
+
+
+def _follow_components(
+    plan: Plan, old: DeploymentType, new: DeploymentType, used: set[str], out: Followed
+) -> None:
+    changed = []
+    for component in plan.components:
+        name = component.name.strip() or "a component"
+        kept = _follow_steps(
+            component.steps,
+            COMPONENT_STEPS[old],
+            COMPONENT_STEPS[new],
+            slug(component.name, "component"),
+            used,
+        )
+        if kept is not None:
+            changed.append(name)
+            out.kept += _steps(name, kept)
+    if len(changed) == 1:
+        out.changed.append(f"{changed[0]}'s steps")
+    elif changed:
+        out.changed.append(f"the steps of {len(changed)} components")
 
 
 def _steps(where: str, numbers: list[int]) -> list[str]:
@@ -135,7 +195,7 @@ def _follow_steps(
             continue
         item_id = next_id(prefix, used)
         used.add(item_id)
-        placed.append(ChecklistItem(id=item_id, text=text, command=command))
+        placed.append(step_item(item_id, (text, command)))
     # The user's own steps keep their place: their number, and after the steps that came
     # before them.
     result = list(placed)

@@ -143,17 +143,19 @@ COMMUNICATION_ACTIONS = [
 CONTACT_ROLES = ["Engineering Lead", "On-Call Engineer", "Product Manager"]
 
 
+def step_item(item_id: str, step: Step) -> ChecklistItem:
+    """A checklist item for a default *step*, as `new` writes it."""
+    text, command = step
+    # A database down-migration cannot be taken back once run: it is confirmed.
+    return ChecklistItem(id=item_id, text=text, command=command, irreversible=step == DB_STEP)
+
+
 def _items(steps: Iterable[Step], prefix: str, used: set[str]) -> list[ChecklistItem]:
     items = []
-    for text, command in steps:
+    for step in steps:
         item_id = next_id(prefix, used)
         used.add(item_id)
-        # A database down-migration cannot be taken back once run: it is confirmed.
-        items.append(
-            ChecklistItem(
-                id=item_id, text=text, command=command, irreversible=(text, command) == DB_STEP
-            )
-        )
+        items.append(step_item(item_id, step))
     return items
 
 
@@ -175,32 +177,18 @@ def new_component(plan: Plan, name: str) -> Component:
     )
 
 
-def new_plan(
-    *,
-    title: str = "",
-    incident: str = "",
-    version: str = "",
-    target_version: str = "",
-    db_impact: bool = False,
-    feature_flag: str = "",
-    deployment_type: DeploymentType = DeploymentType.ROLLING,
-    components: Iterable[str] = (),
+def starting_plan(
+    *, title: str = "", incident: str = "", version: str = "", target_version: str = ""
 ) -> Plan:
-    """A complete plan with the spec's defaults."""
+    """A complete plan with the spec's defaults, before any choice: a rolling deployment,
+    no database impact, no feature flag. `choices.new_plan` makes the choices on it."""
     used: set[str] = set()
-    if feature_flag or deployment_type is DeploymentType.FEATURE_FLAG:
-        choice = ProcedureChoice.BOTH
-    else:
-        choice = ProcedureChoice.B
-    plan = Plan(
+    return Plan(
         title=title,
         incident=incident,
         version=version,
         target_version=target_version,
-        db_impact=db_impact,
-        feature_flag=feature_flag,
-        deployment_type=deployment_type,
-        assumptions=default_assumptions(db_impact),
+        assumptions=default_assumptions(False),
         triggers=[Trigger(trigger=t, threshold=h, source=s) for t, h, s in DEFAULT_TRIGGERS],
         decision=DecisionCriteria(
             severity="Data loss or corruption, a security breach, or a full outage: roll back "
@@ -211,9 +199,9 @@ def new_plan(
             "risk than the rollback, or the data changes cannot be reversed.",
         ),
         procedure=Procedure(
-            choice=choice,
+            choice=ProcedureChoice.B,
             option_a=_items(OPTION_A, "a", used),
-            option_b=_items(option_b_steps(deployment_type, db_impact), "b", used),
+            option_b=_items(option_b_steps(DeploymentType.ROLLING, False), "b", used),
         ),
         communications=_communications(used),
         post_rollback=[
@@ -223,9 +211,23 @@ def new_plan(
         followup=FollowUp(items=_items(((t, None) for t in FOLLOW_UP), "fu", used)),
         contacts=[Contact(role=role) for role in CONTACT_ROLES],
     )
-    for name in components:
-        plan.components.append(new_component(plan, name))
-    return plan
+
+
+def number_items(plan: Plan) -> None:
+    """Number every checklist item of *plan* in plan order, as `new` does (``a-1``,
+    ``a-2``, ``b-1``, ...; a component's steps by its name), for a plan not yet saved,
+    whose ids nothing refers to yet. The timeline's events follow their items."""
+    used: set[str] = set()
+    renamed: dict[str, str] = {}
+    for _, prefix, item in plan.checklist():
+        item_id = next_id(prefix, used)
+        used.add(item_id)
+        if item.id != item_id:
+            renamed[item.id] = item_id
+            item.id = item_id
+    for event in plan.timeline:
+        if event.item in renamed:
+            event.item = renamed[event.item]
 
 
 def default_assumptions(db_impact: bool) -> Assumptions:

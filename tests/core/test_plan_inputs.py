@@ -4,6 +4,7 @@ Basics choices (deployment type, database impact) keep the defaults that follow 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from markdown_it import MarkdownIt
 from rollback_tui.cli import main
 from rollback_tui.importing.reader import parse_markdown
 from rollback_tui.plan import DeploymentType, new_plan
-from rollback_tui.plan.choices import follow_choices
+from rollback_tui.plan.choices import Choices, choose
+from rollback_tui.plan.defaults import number_items
 from rollback_tui.plan.lint import lint
 from rollback_tui.plan.text import findings_summary, plural
 from rollback_tui.plan.timeline import set_done
@@ -140,15 +142,40 @@ class TestWording:
 
 
 class TestChoicesFollow:
-    """follow_choices: what `new` would write for the new choice, the user's edits kept."""
+    """choose: what `new` would write for the new choice, the user's edits kept."""
+
+    def test_any_choice_from_any_other_is_what_new_writes(self) -> None:
+        """Choices Y made on `new`'s plan for choices X, then numbered as a first save
+        does, give `new`'s plan for Y: every X and Y (type, database, flag)."""
+        every = [
+            Choices(t, db, flag)
+            for t, db, flag in itertools.product(DeploymentType, [False, True], ["", "f"])
+        ]
+        for x, y in itertools.product(every, every):
+            plan = new_plan(
+                deployment_type=x.deployment_type,
+                db_impact=x.db_impact,
+                feature_flag=x.feature_flag,
+                components=["api"],
+            )
+            choose(plan, y)
+            number_items(plan)
+            expected = new_plan(
+                deployment_type=y.deployment_type,
+                db_impact=y.db_impact,
+                feature_flag=y.feature_flag,
+                components=["api"],
+            )
+            assert plan.model_dump(exclude={"created"}) == expected.model_dump(
+                exclude={"created"}
+            ), (x, y)
 
     def test_a_step_added_by_the_user_keeps_its_place_and_id(self) -> None:
         plan = new_plan(title="t")
         added = plan.new_item("b", "Purge the CDN", "cdnctl purge --all")
         plan.procedure.option_b.insert(2, added)
         before = [i.id for i in plan.procedure.option_b]
-        plan.deployment_type = DeploymentType.BLUE_GREEN
-        followed = follow_choices(plan, DeploymentType.ROLLING, False)
+        followed = choose(plan, Choices(DeploymentType.BLUE_GREEN))
         steps = plan.procedure.option_b
         assert followed.kept == []  # a step of the user's own is not a stale default
         assert [i.text for i in steps] == [
@@ -163,18 +190,16 @@ class TestChoicesFollow:
 
     def test_database_step_comes_and_goes_with_the_choice(self) -> None:
         plan = new_plan(title="t")
-        plan.db_impact = True
-        follow_choices(plan, DeploymentType.ROLLING, False)
-        assert "Run database rollback migration" in [i.text for i in plan.procedure.option_b]
-        plan.db_impact = False
-        follow_choices(plan, DeploymentType.ROLLING, True)
+        choose(plan, Choices(db_impact=True))
+        added = [i for i in plan.procedure.option_b if i.text == "Run database rollback migration"]
+        assert [i.irreversible for i in added] == [True]
+        choose(plan, Choices(db_impact=False))
         assert steps(plan) == steps(new_plan(title="t"))
 
     def test_a_ticked_step_is_never_removed(self) -> None:
         plan = new_plan(title="t")
         set_done(plan, plan.procedure.option_b[0].id, True, "sam", at=T0)
-        plan.deployment_type = DeploymentType.CANARY
-        follow_choices(plan, DeploymentType.ROLLING, False)
+        choose(plan, Choices(DeploymentType.CANARY))
         assert plan.procedure.option_b[0].done
 
     def test_check_flags_an_assumption_that_says_no_migrations(self, tmp_path: Path) -> None:

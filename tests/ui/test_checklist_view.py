@@ -10,7 +10,7 @@ from checklist_helpers import T0, checklist, checklist_app, focus_item, focused_
 from textual.widgets import Static
 
 from rollback_tui import store
-from rollback_tui.plan.defaults import new_plan
+from rollback_tui.plan import new_plan
 from rollback_tui.plan.timeline import set_outcome
 from rollback_tui.ui.checklist.checklist_view import ChecklistView
 

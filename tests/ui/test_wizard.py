@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input, OptionList, Select, TextArea
-from wizard_helpers import clear_and_type, focused, tab_to, type_text, until
+from wizard_helpers import clear_and_type, focused, tab_to, type_text, until, wait_for
 
 from rollback_tui import store
 from rollback_tui.plan import new_plan
@@ -115,10 +115,10 @@ class TestFillWholePlan:
             await pilot.press("f8")
             await pilot.press("ctrl+shift+k")  # delete the line
             await type_text(pilot, "Any data loss")
-            # Procedure: Option B only.
+            # Procedure: the flag named on Basics made it Options A and B, as `new` does.
             await pilot.press("f8")
             assert focused(pilot).id == "choice"
-            await pilot.press("enter", "down", "enter")  # Option B only -> Options A and B
+            assert app.plan.procedure.choice.value == "both"
             # Components: add one and name it.
             await pilot.press("f8")
             await pilot.press("ctrl+o")
@@ -342,9 +342,11 @@ class TestPreview:
         """A title edit redraws the header section and no other."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.pause(0.5)
+            await wait_for(pilot, "#preview")
             preview = app.screen.query_one("#preview", Preview)
             assert preview.display
+            # The first drawing goes on after the first frame: done before the edit.
+            await until(pilot, lambda: preview.complete, timeout=20)
             before = len(preview.updated)
             await pilot.press("end")
             await type_text(pilot, " now")

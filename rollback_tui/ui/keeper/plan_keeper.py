@@ -27,6 +27,7 @@ from textual.screen import ModalScreen
 from textual.signal import Signal
 
 from rollback_tui import store
+from rollback_tui.plan.defaults import number_items
 from rollback_tui.plan.merge import MergeSummary, can_merge
 from rollback_tui.plan.model import Plan, utc_now
 from rollback_tui.plan.text import visible
@@ -198,7 +199,15 @@ class PlanKeeper:
         return not self.dirty
 
     def _copy_to_save(self) -> tuple[store.PlanFile, int]:
+        self._number_before_first_save()
         return background_save.copy_of(self.plan_file), self.edits
+
+    def _number_before_first_save(self) -> None:
+        """A plan never saved has its items numbered in step order, as `new` numbers them
+        (choices and added steps took free numbers); once saved, its ids stay: ticks and
+        merges refer to them."""
+        if self.plan_file.fresh:
+            number_items(self.plan)
 
     def _save_is_slow(self) -> None:
         self.notify(
@@ -252,6 +261,7 @@ class PlanKeeper:
                 self.notify(message, title="Not saved", severity="warning")
             return False
         half: store.PartialSaveError | None = None
+        self._number_before_first_save()
         try:
             store.save(self.plan_file, force=force)
         except store.PartialSaveError as exc:

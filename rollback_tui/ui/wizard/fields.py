@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
+from rich.cells import cell_len
+from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,10 +19,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from rollback_tui.plan.text import clean_text, visible
 from rollback_tui.ui.in_order_keys import InOrderKeys, own_keys
+from rollback_tui.ui.wizard.line_undo import LineState, LineUndo
 
 Parser = Callable[[str], Any]
 
@@ -33,17 +38,32 @@ start. ctrl+l is one byte on any terminal, so it arrives whole over SSH and thro
 (whose prefix is ctrl+b), and nothing else in the wizard uses it."""
 
 
+UNDO = [
+    Binding("ctrl+z", "undo", "Undo", show=False),
+    Binding("ctrl+y", "redo", "Redo", show=False),
+]
+"""A one-line field's undo and redo, on the keys a text area uses for them."""
+
+
 class FieldInput(InOrderKeys, Input):
     """A one-line input bound to ``target.attr``."""
 
-    BINDINGS = [SELECT_ALL]
-    OWN_KEYS = own_keys([*Input.BINDINGS, SELECT_ALL])
+    BINDINGS = [SELECT_ALL, *UNDO]
+    OWN_KEYS = own_keys([*Input.BINDINGS, SELECT_ALL, *UNDO])
 
     # Input sets its virtual size from the text's width on every keystroke, and Widget's
     # virtual_size asks for a layout of the whole screen when it changes. A field's own
     # size never depends on its text here, so a repaint is enough; it keeps each key off
     # a full-screen reflow.
     virtual_size = Reactive(Size(0, 0), repaint=True)
+
+    history: LineUndo | None = None
+    """The field's edits, for ctrl+z and ctrl+y (from the end of __init__: the value
+    Input.__init__ sets is no edit)."""
+    restoring = False
+    """An undo or redo is setting the value (no edit of its own)."""
+    before = LineState("", 0, 0)
+    """The text and selection the next edit is made on."""
 
     def __init__(
         self,
@@ -66,9 +86,49 @@ class FieldInput(InOrderKeys, Input):
         self.target = target
         self.attr = attr
         self.parse = parse
+        self.history = LineUndo()
+        self.before = self._state()
 
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "cursor_blink", True)
+
+    def watch_selection(self) -> None:
+        # The selection an edit is made on: Input clamps it to the new text before the
+        # edit is seen (watch_value), so it is kept here while the text is unchanged.
+        if self.history is not None and self.value == self.before.text:
+            self.before = self._state()
+
+    def watch_value(self, old: str, new: str) -> None:
+        if self.history is None or old == new:
+            return
+        if not self.restoring:
+            before = self.before if self.before.text == old else LineState(old, len(old), len(old))
+            self.history.edited(before, new)
+        self.before = self._state()
+
+    def action_undo(self) -> None:
+        if self.history is not None:
+            self._restore(self.history.undo(self._state()))
+
+    def action_redo(self) -> None:
+        if self.history is not None:
+            self._restore(self.history.redo(self._state()))
+
+    def _state(self) -> LineState:
+        return LineState(self.value, *self.selection)
+
+    def _restore(self, state: LineState | None) -> None:
+        if state is None:
+            self.app.bell()
+            return
+        self.restoring = True
+        try:
+            self.value = state.text
+        finally:
+            self.restoring = False
+        # The cursor where the edit began, nothing selected: the next key adds, never
+        # replaces.
+        self.cursor_position = max(state.start, state.end)
 
     # Input selects its whole text when it gets the focus (so that typing replaces it):
     # right for Tab, wrong when the focus only comes back (closing the preview), where the
@@ -84,8 +144,9 @@ class FieldInput(InOrderKeys, Input):
     def select_on_focus(self, value: bool) -> None:
         self._select_on_focus = value
 
-    def focus_back(self) -> None:
-        """Give the focus back to the field, its cursor where it was and nothing selected."""
+    def focus_unselected(self) -> None:
+        """Put the focus in the field, its cursor where it was and nothing selected (a
+        step shown, the preview closed: the next key must not replace the text)."""
         self._select_next_focus = False
         self.cursor_position = self.selection.end
         self.focus()
@@ -94,6 +155,23 @@ class FieldInput(InOrderKeys, Input):
         # A field the cursor has left shows the start of its text, not wherever the
         # cursor was (the end, after typing).
         self.scroll_to(x=0, animate=False, force=True, immediate=True)
+
+    @property
+    def is_cut(self) -> bool:
+        """The text is wider than the field: part of it is out of sight."""
+        return cell_len(self.value) > self.scrollable_content_region.width
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        width = self.scrollable_content_region.width
+        if y or self.has_focus or width < 2 or not self.is_cut:
+            return strip
+        # A cut field without the cursor says that its text goes on: "…" in its last cell.
+        last = list(strip.crop(width - 1, width))
+        style = last[0].style if last else None
+        return Strip.join(
+            [strip.crop(0, width - 1), Strip([Segment("…", style)], 1), strip.crop(width)]
+        )
 
     def on_paste(self, event: events.Paste) -> None:
         lines = [line.strip() for line in event.text.splitlines() if line.strip()]
@@ -124,9 +202,35 @@ class FieldText(InOrderKeys, TextArea):
         )
         self.target = target
         self.attr = attr
+        self.select_next_focus = True
+        """Select the whole text when the focus arrives (Tab, shift+Tab), as Input does."""
 
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "cursor_blink", True)
+
+    def on_focus(self, event: events.Focus) -> None:
+        select, self.select_next_focus = self.select_next_focus, True
+        if select and not event.from_app_focus:  # not the terminal's own focus coming back
+            self.select_all()
+
+    def focus_unselected(self) -> None:
+        """Put the focus in the text area, its cursor where it was and nothing selected."""
+        self.select_next_focus = False
+        self.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # TextArea wraps its lines again for the new width, but lines already drawn at the
+        # new size with the old wrap stay on the screen (until the next resize): drawn
+        # again once TextArea has rewrapped, after this event.
+        self.call_later(self.refresh)
+
+
+def focus_unselected(widget: Widget) -> None:
+    """Focus *widget*; a field's text is left unselected (see FieldInput.select_on_focus)."""
+    if isinstance(widget, (FieldInput, FieldText)):
+        widget.focus_unselected()
+    else:
+        widget.focus()
 
 
 class LabelledField(Vertical):

@@ -7,17 +7,18 @@ the step (``PlanEdited``); the rows themselves are rebuilt from that list.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Label
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from rollback_tui.plan.model import ChecklistItem, Contact, Trigger
+from rollback_tui.plan.text import visible
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.wizard.fields import FieldInput
 
@@ -37,22 +38,72 @@ def removed_message(noun: str, index: int, item: Any) -> str:
 
 
 class ListRow(Vertical):
-    """One item of a row list."""
+    """One item of a row list.
+
+    Its cells are narrow at 80 columns: while the cursor is in the row, the whole value of
+    each cell that is cut shows under the row (cut cells elsewhere end in "…")."""
 
     DEFAULT_CSS = """
     ListRow { height: auto; }
     ListRow:focus-within { background: $boost; }
     ListRow > Horizontal { height: auto; }
+    ListRow > .row-whole { height: auto; color: $text-muted; padding-left: 4; }
     """
+
+    WHOLE: ClassVar[dict[str, str]] = {}
+    """How each cell's whole value is introduced under the row, by attribute."""
 
     def __init__(self, item: Any, index: int) -> None:
         super().__init__(classes="list-row")
         self.item = item
         self.index = index
+        self.whole_shown = ""
+        """The whole values shown under the row ("" while nothing shows)."""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.show_whole()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.show_whole()
+
+    @on(Input.Changed)
+    def _cell_changed(self, event: Input.Changed) -> None:
+        if self.has_focus_within:
+            self.show_whole()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.has_focus_within:
+            self.show_whole()
+
+    def show_whole(self) -> None:
+        """Show the whole values of the cut cells under the row while it has the cursor
+        (the line is made when first needed: most rows never need one)."""
+        lines = []
+        if self.has_focus_within:
+            for cell in self.query(FieldInput):
+                if cell.attr in self.WHOLE and cell.is_cut:
+                    lines.append(f"{self.WHOLE[cell.attr]}{visible(cell.value)}")
+        text = "\n".join(lines)
+        if text == self.whole_shown:
+            return  # the same line again: no redraw (it would lay out the row again)
+        self.whole_shown = text
+        found = self.query_children(".row-whole")
+        if found:
+            line = found.first(Static)
+            line.update(Content(text))
+            line.display = bool(text)
+        elif text:
+            self.mount(Static(Content(text), classes="row-whole"))
 
 
 class TriggerRow(ListRow):
     """Trigger | threshold | monitoring source."""
+
+    WHOLE: ClassVar[dict[str, str]] = {
+        "trigger": "Trigger: ",
+        "threshold": "Threshold: ",
+        "source": "Source: ",
+    }
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -64,6 +115,8 @@ class TriggerRow(ListRow):
 class ContactRow(ListRow):
     """Role | name | how to reach them."""
 
+    WHOLE: ClassVar[dict[str, str]] = {"role": "Role: ", "name": "Name: ", "contact": "Contact: "}
+
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield FieldInput(self.item, "role", placeholder="Role", classes="cell")
@@ -71,6 +124,24 @@ class ContactRow(ListRow):
             yield FieldInput(
                 self.item, "contact", placeholder="Slack, phone, pager", classes="cell"
             )
+
+
+class IrreversibleBox(Checkbox):
+    """A step's irreversible mark, "[x] irreversible" or "[ ] irreversible": it reads the
+    same without colour (NO_COLOR, a monochrome terminal), where Checkbox's box differs
+    only by colour."""
+
+    DEFAULT_CSS = """
+    IrreversibleBox > .toggle--button { color: $text-muted; background: transparent; }
+    IrreversibleBox.-on > .toggle--button {
+        color: $text-warning; background: transparent; text-style: bold;
+    }
+    """
+
+    def render(self) -> Content:
+        mark = "[x]" if self.value else "[ ]"
+        label = self.label.pad(1, 1).stylize_before(self.get_visual_style("toggle--label"))
+        return Content.assemble((mark, self.get_visual_style("toggle--button")), label)
 
 
 class ItemRow(ListRow):
@@ -86,6 +157,8 @@ class ItemRow(ListRow):
     ItemRow .item-irreversible { margin-left: 1; }
     """
 
+    WHOLE: ClassVar[dict[str, str]] = {"text": "", "command": "$ ", "owner": "owner: "}
+
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(f"{self.index + 1}.", classes="item-number")
@@ -98,7 +171,7 @@ class ItemRow(ListRow):
             yield Label("owner", classes="item-owner-label")
             yield FieldInput(self.item, "owner", placeholder="—", classes="item-owner")
             # Last in the tab order: text, command, owner, then this.
-            yield Checkbox(
+            yield IrreversibleBox(
                 "irreversible",
                 self.item.irreversible,
                 compact=True,

@@ -25,7 +25,7 @@ from rollback_tui.ui.messages import (
     StepsReshaped,
 )
 from rollback_tui.ui.wizard.background_lint import BackgroundLint
-from rollback_tui.ui.wizard.fields import FieldInput
+from rollback_tui.ui.wizard.fields import focus_unselected
 from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.step_list import StepList, StepState
 from rollback_tui.ui.wizard.steps import STEPS, StepPane
@@ -158,10 +158,8 @@ class WizardScreen(Screen[None]):
             # The cursor goes back where it was, the field's text as it was (not selected:
             # the next key must not replace it).
             before, self._focus_before_preview = self._focus_before_preview, None
-            if isinstance(before, FieldInput) and before.is_attached:
-                before.focus_back()
-            elif before is not None and before.is_attached and before.focusable:
-                before.focus()
+            if before is not None and before.is_attached and before.focusable:
+                focus_unselected(before)
             else:
                 self.pane(self.current).focus_first()
 

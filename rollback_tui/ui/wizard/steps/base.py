@@ -17,7 +17,13 @@ from rollback_tui.plan.lint import Finding, place
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import visible
 from rollback_tui.ui.messages import PlanEdited
-from rollback_tui.ui.wizard.fields import FieldInput, FieldText, LabelledField, cleaned
+from rollback_tui.ui.wizard.fields import (
+    FieldInput,
+    FieldText,
+    LabelledField,
+    cleaned,
+    focus_unselected,
+)
 from rollback_tui.ui.wizard.row_lists import RowList
 
 FINDINGS_SHOWN = 3
@@ -230,10 +236,11 @@ class StepPane(VerticalScroll):
         self.screen.focus_previous()
 
     def focus_first(self) -> None:
-        """Put the cursor in the step's first field."""
+        """Put the cursor in the step's first field, its text unselected (a stray key after
+        F7 or F8 must not replace it)."""
         for widget in self.query("*"):
             if widget.focusable:
-                widget.focus()
+                focus_unselected(widget)
                 return
 
     async def focus_field(self, where: str) -> bool:
@@ -241,13 +248,13 @@ class StepPane(VerticalScroll):
         field, row included, else the nearest thing that holds it (its row, its list)."""
         for holder in self.query(LabelledField):
             if holder.path == where:
-                holder.field.focus()
+                focus_unselected(holder.field)
                 return True
         fields = list(self.query(FieldInput)) + list(self.query(FieldText))
         for target, attr in path_targets(self.plan, where):
             for field in fields:
                 if field.target is target and attr in (None, field.attr):
-                    field.focus()
+                    field.focus_unselected()
                     return True
             for rows in self.query(RowList):
                 if rows.items is target:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Select
 
-from rollback_tui.plan.choices import follow_choices
-from rollback_tui.plan.model import DeploymentType
+from rollback_tui.plan.choices import Choices, Followed, choose
+from rollback_tui.plan.model import DeploymentType, Plan
 from rollback_tui.ui.messages import PlanEdited, StepsReshaped
 from rollback_tui.ui.wizard.fields import FieldInput, FieldText, LabelledField
 from rollback_tui.ui.wizard.steps.base import StepPane
@@ -85,27 +86,48 @@ class BasicsStep(StepPane):
             path="feature_flag",
         )
 
+    def __init__(self, plan: Plan, *, built: bool = False) -> None:
+        super().__init__(plan, built=built)
+        self.chosen = Choices.of(plan)
+        """The choices the plan's defaults were last brought in line with."""
+
     @on(Select.Changed, "#deployment-type")
     def _deployment(self, event: Select.Changed) -> None:
         value = DeploymentType(str(event.value))
         if value != self.plan.deployment_type:
-            old = self.plan.deployment_type
-            self.plan.deployment_type = value
-            self._follow(old, self.plan.db_impact, f"Deployment type {value.label}")
+            self._choose(
+                replace(Choices.of(self.plan), deployment_type=value),
+                f"Deployment type {value.label}",
+            )
 
     @on(Select.Changed, "#db-impact")
     def _db_impact(self, event: Select.Changed) -> None:
         if bool(event.value) != self.plan.db_impact:
-            self.plan.db_impact = bool(event.value)
-            self._follow(
-                self.plan.deployment_type,
-                not self.plan.db_impact,
-                f"Database impact {'Yes' if self.plan.db_impact else 'No'}",
+            self._choose(
+                replace(Choices.of(self.plan), db_impact=bool(event.value)),
+                f"Database impact {'Yes' if event.value else 'No'}",
             )
 
-    def _follow(self, old_type: DeploymentType, old_db: bool, choice: str) -> None:
-        """The defaults the choice decides follow it; the user's edits stay, and are named."""
-        followed = follow_choices(self.plan, old_type, old_db)
+    def field_edited(self, widget: FieldInput | FieldText) -> None:
+        # The flag's field has set it on the plan: what follows it comes along now.
+        if widget.target is self.plan and widget.attr == "feature_flag":
+            flag = self.plan.feature_flag
+            if bool(flag) != bool(self.chosen.feature_flag):
+                self._choose(
+                    Choices.of(self.plan),
+                    "Feature flag named" if flag else "Feature flag cleared",
+                )
+            else:  # the same options follow any name
+                self.chosen = replace(self.chosen, feature_flag=flag)
+
+    def _choose(self, choices: Choices, choice: str) -> None:
+        """Make the choice the way `new` does: the defaults it decides follow it; the
+        user's edits stay, and are named."""
+        followed = choose(self.plan, choices, before=self.chosen)
+        self.chosen = choices
+        self._tell(followed, choice)
+
+    def _tell(self, followed: Followed, choice: str) -> None:
         self.post_message(PlanEdited(structural=bool(followed.changed)))
         if followed.changed:
             self.post_message(StepsReshaped(("assumptions", "procedure", "components")))

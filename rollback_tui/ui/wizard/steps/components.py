@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,11 +24,20 @@ from rollback_tui.ui.wizard.steps.lists import KEYS_HINT
 
 
 class ComponentPicker(OptionList):
-    """The components by name: enter edits one."""
+    """The components by name: enter edits one (with none yet, adds the first)."""
 
     DEFAULT_CSS = """
     ComponentPicker { height: auto; max-height: 8; margin-bottom: 1; }
     """
+
+    class AddFirst(Message):
+        """Enter on the empty list: the one thing to do is to add a component."""
+
+    def action_select(self) -> None:
+        if self.option_count == 0:
+            self.post_message(self.AddFirst())
+        else:
+            super().action_select()
 
 
 def _label(component: Component, index: int) -> Content:
@@ -142,9 +152,17 @@ class ComponentsStep(StepPane):
                 )
 
     @on(Button.Pressed, "#add-component")
-    async def _add_pressed(self, event: Button.Pressed) -> None:
+    @on(ComponentPicker.AddFirst)
+    async def _add_pressed(self, event: Button.Pressed | ComponentPicker.AddFirst) -> None:
         event.stop()
         await self.add_component(len(self.plan.components))
+
+    def focus_first(self) -> None:
+        # With no component yet, the cursor goes where Enter adds the first.
+        if not self.plan.components:
+            self.query_one("#add-component", Button).focus()
+        else:
+            super().focus_first()
 
     async def add_component(self, index: int) -> None:
         """Add a component with the template's steps, and put the cursor on its name."""

@@ -74,6 +74,7 @@ class ReviewStep(StepPane):
         )
         self.query_one("#review-summary", Static).update(Content(summary))
         options = self.query_one("#review-findings", OptionList)
+        highlighted = options.highlighted
         options.set_options(
             Option(
                 Content.assemble((f"{f.severity:<7} ", "bold"), visible(f"{f.where}: {f.message}"))
@@ -81,6 +82,9 @@ class ReviewStep(StepPane):
             for f in findings
         )
         options.display = bool(findings)
+        if findings:
+            # Enter acts at once: on the first finding, or the one that was highlighted.
+            options.highlighted = min(highlighted or 0, len(findings) - 1)
 
     @on(OptionList.OptionSelected, "#review-findings")
     def _go(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,124 @@
+"""The wizard's fields: what a key does on arrival, undo, and text areas that follow the width."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widgets import Input
+from wizard_helpers import focused, type_text, until
+
+from rollback_tui.ui.factory import make_app
+from rollback_tui.ui.wizard.fields import FieldText
+from rollback_tui.ui.wizard.wizard_screen import WizardScreen
+
+SIZE = (80, 24)
+INCIDENT = "Checkout is failing for some users after the deploy with a burst of about eighty chars"
+
+
+async def started(pilot: Pilot) -> WizardScreen:
+    await until(pilot, lambda: focused(pilot).id == "title")
+    screen = pilot.app.screen
+    assert isinstance(screen, WizardScreen)
+    return screen
+
+
+def shown_lines(area: FieldText) -> list[str]:
+    """The text area's lines as drawn on the screen (its cached strips, if any)."""
+    width, height = area.outer_size
+    return [strip.text.strip() for strip in area.render_lines(Region(0, 0, width, height))]
+
+
+class TestTextAreasSelectOnTab:
+    """Tab or shift+tab into a multi-line field selects its text: typing replaces it."""
+
+    async def test_tab_and_shift_tab_select_the_whole_text(self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await pilot.press("f8")
+            assert focused(pilot).id == "assumptions-data_mutations"
+            await pilot.press("tab")
+            assert focused(pilot).id == "assumptions-backups"
+            await type_text(pilot, "Nightly snapshot")
+            await pilot.press("shift+tab")
+            assert focused(pilot).id == "assumptions-data_mutations"
+            await type_text(pilot, "None")
+            await pilot.pause()
+            assert app.plan.assumptions.backups == "Nightly snapshot"
+            assert app.plan.assumptions.data_mutations == "None"
+
+
+class TestTextAreasFollowTheWidth:
+    """A text area's lines are wrapped for its width after every resize."""
+
+    async def test_wide_then_narrow_rewraps_the_incident(self, tmp_path: Path) -> None:
+        app = make_app(tmp_path / "fresh.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await pilot.press("tab", "tab", "tab")
+            area = app.screen.query_one("#incident", FieldText)
+            assert focused(pilot) is area
+            await type_text(pilot, INCIDENT)
+            for size in ((160, 48), SIZE, (160, 48), SIZE):
+                await pilot.resize_terminal(*size)
+                await pilot.pause(0.2)
+                lines = [line for line in shown_lines(area) if line]
+                assert " ".join(lines) == INCIDENT, size
+                for line, after in itertools.pairwise(lines):
+                    # Greedy: the next line's first word did not fit on this one.
+                    assert len(line) + 1 + len(after.split()[0]) > area.wrap_width, size
+                assert max(len(line) for line in lines) <= area.wrap_width
+            assert app.plan.incident == INCIDENT
+
+
+class TestStepKeysLandUnselected:
+    """F7/F8 put the cursor in the step's first field with nothing selected."""
+
+    async def test_a_stray_key_after_f8_f7_does_not_replace_the_title(
+        self, example_plan: Path
+    ) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await pilot.press("f8", "f7")
+            title = app.screen.query_one("#title", Input)
+            assert focused(pilot) is title
+            assert title.selection.is_empty
+            await pilot.press("x")
+            assert app.plan.title == "Checkout v2x"
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert title.value == "Checkout v2"
+            assert app.plan.title == "Checkout v2"
+
+
+class TestUndoInOneLineFields:
+    """ctrl+z undoes a one-line field's edits (a word typed at a time), ctrl+y redoes."""
+
+    async def test_replace_by_typing_then_undo_and_redo(self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            await pilot.press("tab", "shift+tab")  # the title, its text selected
+            await type_text(pilot, "Search v3 hotfix")
+            assert app.plan.title == "Search v3 hotfix"
+            await pilot.press("ctrl+z")
+            assert app.plan.title == "Search v3"
+            await pilot.press("ctrl+z")
+            assert app.plan.title == "Search"
+            await pilot.press("ctrl+z")
+            assert app.plan.title == "Checkout v2"
+            await pilot.press("ctrl+z")  # nothing more to undo
+            assert app.plan.title == "Checkout v2"
+            await pilot.press("ctrl+y", "ctrl+y")
+            assert app.plan.title == "Search v3"
+            await pilot.press("backspace")
+            await pilot.press("ctrl+y")  # a new edit ends what could be redone
+            await pilot.pause()
+            assert app.plan.title == "Search v"
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert app.plan.title == "Search v3"

@@ -1,0 +1,144 @@
+"""The wizard's rows and lists at 80×24: whole values of a cut row, the irreversible mark,
+and Enter on the obvious thing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, OptionList, Static
+from wizard_helpers import focused, until
+
+from rollback_tui import store
+from rollback_tui.ui.factory import make_app
+from rollback_tui.ui.wizard.fields import FieldInput
+from rollback_tui.ui.wizard.row_lists import ListRow
+from rollback_tui.ui.wizard.wizard_screen import WizardScreen
+
+SIZE = (80, 24)
+
+
+async def started(pilot: Pilot) -> WizardScreen:
+    await until(pilot, lambda: focused(pilot).id == "title")
+    screen = pilot.app.screen
+    assert isinstance(screen, WizardScreen)
+    return screen
+
+
+def row_of(widget: object) -> ListRow:
+    return next(a for a in widget.ancestors if isinstance(a, ListRow))  # type: ignore[attr-defined]
+
+
+def whole_lines(row: ListRow) -> list[str]:
+    """What the row shows of its cut values under itself ([] when nothing shows)."""
+    shown = [s for s in row.query(".row-whole").results(Static) if s.display]
+    return [line.strip() for s in shown for line in str(s.render()).splitlines()]
+
+
+class TestWholeValuesOfTheFocusedRow:
+    """A focused row whose cells are too narrow shows their whole values under it."""
+
+    async def test_a_cut_command_shows_whole_under_its_row(self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(pilot)
+            await screen.show_step("procedure", where="procedure.option_b[2].command")
+            await pilot.pause()
+            field = focused(pilot)
+            assert isinstance(field, FieldInput)
+            command = "kubectl -n shop rollout status deployment/checkout-api"
+            assert field.value == command
+            assert field.scrollable_content_region.width < len(command)  # cut at 80 columns
+            row = row_of(field)
+            assert " ".join(whole_lines(row)) == f"$ {command}"
+            await pilot.press("end", "space", "-", "w")
+            await pilot.pause()
+            assert " ".join(whole_lines(row)) == f"$ {command} -w"
+            await pilot.press("down")  # the next row: this one shows nothing more
+            await pilot.pause()
+            assert whole_lines(row) == []
+            assert app.plan.procedure.option_b[2].command == f"{command} -w"
+
+    async def test_cut_trigger_cells_show_whole_and_end_in_an_ellipsis(
+        self, example_plan: Path
+    ) -> None:
+        """The focused row shows its cut cells whole; unfocused cut cells end in "…"."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(pilot)
+            await screen.show_step("triggers")
+            await pilot.pause()
+            trigger = app.plan.triggers[0]
+            cells = list(screen.query("#trigger-list ListRow").first().query(FieldInput))
+            threshold = cells[1]
+            assert threshold.value == trigger.threshold
+            assert threshold.scrollable_content_region.width < len(trigger.threshold)
+            threshold.focus()
+            await pilot.pause()
+            assert f"Threshold: {trigger.threshold}" in whole_lines(row_of(threshold))
+            await pilot.press("down")
+            await pilot.pause()
+            width = threshold.scrollable_content_region.width
+            drawn = threshold.render_line(0).text[:width]
+            assert drawn == trigger.threshold[: width - 1] + "…"
+
+
+class TestIrreversibleMark:
+    """The irreversible box reads without colour: [x] or [ ], and saves what it says."""
+
+    async def test_marks_read_as_text_and_toggle_with_space(self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(pilot)
+            await screen.show_step("procedure")
+            await pilot.pause()
+            boxes = list(screen.query("#option-b-steps .item-irreversible").results(Checkbox))
+            items = app.plan.procedure.option_b
+            marks = [box.render().plain.strip() for box in boxes]  # type: ignore[union-attr]
+            assert marks == [
+                "[x] irreversible" if item.irreversible else "[ ] irreversible" for item in items
+            ]
+            assert "[x] irreversible" in marks and "[ ] irreversible" in marks
+            boxes[0].focus()
+            await pilot.press("space")
+            await pilot.pause()
+            assert boxes[0].render().plain.strip() == "[x] irreversible"  # type: ignore[union-attr]
+            assert items[0].irreversible
+            await pilot.press("ctrl+s")
+            await app.keeper.saves.idle()
+            await pilot.pause()
+        assert store.load(example_plan).plan.procedure.option_b[0].irreversible
+
+
+class TestEnterActsOnTheObviousThing:
+    """Enter where there is one thing to do does it."""
+
+    async def test_enter_on_an_empty_components_step_adds_one(self, tmp_path: Path) -> None:
+        app = make_app(tmp_path / "fresh.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            assert app.plan.components == []
+            await pilot.press(*["f8"] * 5)
+            assert app.screen.current == "components"  # type: ignore[attr-defined]
+            assert focused(pilot).id == "add-component"  # where Enter adds one
+            await pilot.press("shift+tab")  # the empty list: Enter adds there too
+            assert focused(pilot).id == "component-picker"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert [c.name for c in app.plan.components] == ["component-1"]
+            assert focused(pilot).id == "component-name"
+
+    async def test_enter_on_review_opens_the_first_finding(self, tmp_path: Path) -> None:
+        app = make_app(tmp_path / "fresh.toml", cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(pilot)
+            await screen.show_step("review")
+            await pilot.pause()
+            findings = screen.query_one("#review-findings", OptionList)
+            assert focused(pilot) is findings
+            first = screen.findings[0]
+            await pilot.press("enter")
+            await pilot.pause()
+            assert screen.current == first.step
+            field = focused(pilot)
+            assert getattr(field, "target", None) is not None
