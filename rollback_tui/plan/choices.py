@@ -1,9 +1,10 @@
 """Basics choices (deployment type, database impact) that the rest of the plan follows.
 
-`new` writes Option B, the components' steps, the data assumptions and the procedure
-choice from the deployment type and the database impact. When either changes in the
-wizard, what the user has not changed follows the new choice, as `new` would have
-written it; what the user has edited is kept as it is, and named so that they can be told.
+`new` writes the containment steps, Option B and the restore steps after it, the
+components' steps, the data assumptions and the procedure choice from the deployment type
+and the database impact. When either changes in the wizard, what the user has not
+changed follows the new choice, as `new` would have written it; what the user has edited
+is kept as it is, and named so that they can be told.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from dataclasses import dataclass, field
 from rollback_tui.plan.defaults import (
     COMPONENT_STEPS,
     Step,
+    containment_steps,
     default_assumptions,
     option_b_steps,
+    restore_steps,
 )
 from rollback_tui.plan.model import (
     ChecklistItem,
@@ -59,6 +62,16 @@ def follow_choices(plan: Plan, old_type: DeploymentType, old_db: bool) -> Follow
         out.changed.append("Option B")
         out.kept += _steps("Option B", kept)
     if new_type != old_type:
+        for label, items, steps, prefix in (
+            ("Immediate containment", proc.containment, containment_steps, "contain"),
+            ("the restore steps", proc.restore, restore_steps, "restore"),
+        ):
+            if not items:
+                continue  # none (a plan from before them, or all removed): none are added
+            kept = _follow_steps(items, steps(old_type), steps(new_type), prefix, used)
+            if kept is not None:
+                out.changed.append(label)
+                out.kept += _steps(label, kept)
         old_choice = _default_choice(old_type, plan.feature_flag)
         if proc.choice == old_choice:
             proc.choice = _default_choice(new_type, plan.feature_flag)
