@@ -44,7 +44,9 @@ class FileResult:
     def exit_code(self) -> int:
         if self.unusable is not None:
             return EXIT_UNUSABLE
-        return EXIT_FINDINGS if self.findings else EXIT_CLEAN
+        # Hints are noted, and fail nothing.
+        failing = any(f.severity != "hint" for f in self.findings)
+        return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
 def check_file(path: Path, as_of: dt.date | None = None) -> FileResult:
@@ -122,7 +124,8 @@ def _error_line(result: FileResult) -> int:
 
 
 def github_lines(results: list[FileResult]) -> list[str]:
-    """One ``::error`` or ``::warning`` workflow command per finding (and unusable file)."""
+    """One ``::error``, ``::warning`` or (for a hint) ``::notice`` workflow command per
+    finding (and unusable file)."""
     out = []
     for result in results:
         name = _property(str(result.path))
@@ -134,9 +137,9 @@ def github_lines(results: list[FileResult]) -> list[str]:
             continue
         for f in result.findings:
             title = _property(f"rollback-tui: {f.where}")
-            out.append(
-                f"::{f.severity} file={name},line={f.line},title={title}::{_data(f.message)}"
-            )
+            # A hint is a notice: the runner shows it, and it fails nothing.
+            kind = "notice" if f.severity == "hint" else f.severity
+            out.append(f"::{kind} file={name},line={f.line},title={title}::{_data(f.message)}")
     return out
 
 

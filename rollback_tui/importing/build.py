@@ -137,8 +137,11 @@ def build(reader: _Reader) -> Plan:
 
     procedure: dict[str, Any] = {}
     options = reader.options
-    if "option_a" in options or "option_b" in options:
-        procedure["choice"] = "both" if len(options) == 2 else "a" if "option_a" in options else "b"
+    chosen = [key for key in ("option_a", "option_b") if key in options]
+    if chosen:
+        procedure["choice"] = "both" if len(chosen) == 2 else chosen[0][-1]
+    for key in ("containment", "restore"):
+        procedure[key] = _items(options.get(key, []), variables)
     for key in ("option_a", "option_b"):
         procedure[key] = _items(options.get(key, []), variables)
         if key in reader.estimates:
@@ -225,7 +228,7 @@ def _seconds_from_timeline(plan: Plan) -> None:
 
 # -- what was not placed, kept in the TOML ------------------------------------------------
 
-_TABLE_OF = {"option_a": "procedure", "option_b": "procedure"}
+_TABLE_OF = {key: "procedure" for key in ("containment", "option_a", "option_b", "restore")}
 
 
 def _comment(text: str) -> list[str]:

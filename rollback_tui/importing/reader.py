@@ -68,6 +68,8 @@ _DONE = re.compile(
     r"^\((?:done|ticked) (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC(?: by (.*))?\)$", re.DOTALL
 )
 _OWNER = " — owner: "
+_STEP_LISTS = ("containment", "option_a", "option_b", "restore", "procedure")
+"""The sections whose lists are the procedure's steps (a bare procedure's: Option B's)."""
 _ESTIMATE = re.compile(r"^Option ([AB])\b[^(]*(?:\((.*)\))?\s*$", re.DOTALL)
 
 
@@ -210,7 +212,7 @@ class _Reader:
             self.header_lines(node)  # the brief ends with "**Current version:** ..." lines
         elif node.type == "table" and section in ("triggers", "contacts", "timeline"):
             self.table(node)
-        elif section in ("option_a", "option_b", "procedure") and _is_list(node):
+        elif section in _STEP_LISTS and _is_list(node):
             key = "option_b" if section == "procedure" else section
             self.options.setdefault(key, []).extend(self.items(node))
         elif section == "components" and sub == "component" and _is_list(node):

@@ -15,6 +15,15 @@ SECTIONS: list[tuple[str, re.Pattern[str]]] = [
     ("assumptions", re.compile(r"assumption|data safety", re.I)),
     ("triggers", re.compile(r"trigger|detection signal", re.I)),
     ("decision", re.compile(r"decision criteria", re.I)),
+    # Before and after the options: the brief's "Immediate containment (...)" and
+    # "Service restarts/config reversion; cache invalidation as required".
+    ("containment", re.compile(r"containment", re.I)),
+    (
+        "restore",
+        re.compile(
+            r"restarts?\b|config(uration)? revers|cache invalidation|restore services", re.I
+        ),
+    ),
     ("option_a", re.compile(r"^option a\b", re.I)),
     ("option_b", re.compile(r"^option b\b", re.I)),
     ("components", re.compile(r"component", re.I)),

@@ -1,10 +1,11 @@
 """Basics choices (deployment type, database impact, feature flag) that the rest of the
 plan follows, made the same way by `new` and by the wizard.
 
-The choices decide Option B, the components' steps, the data assumptions and the
-procedure choice. `choose` makes a choice on a plan: what the user has not changed follows
-it, as `new` writes it for that choice; what the user has edited is kept as it is, and
-named so that they can be told. `new_plan` is the starting plan with its choices made.
+The choices decide the containment steps, Option B and the restore steps after it, the
+components' steps, the data assumptions and the procedure choice. `choose` makes a choice
+on a plan: what the user has not changed follows it, as `new` writes it for that choice;
+what the user has edited is kept as it is, and named so that they can be told. `new_plan`
+is the starting plan with its choices made.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from dataclasses import dataclass, field
 from rollback_tui.plan.defaults import (
     COMPONENT_STEPS,
     Step,
+    containment_steps,
     default_assumptions,
     new_component,
     number_items,
     option_b_steps,
+    restore_steps,
     starting_plan,
     step_item,
 )
@@ -113,6 +116,18 @@ def choose(plan: Plan, choices: Choices, *, before: Choices | None = None) -> Fo
         proc.choice = choices.procedure
         out.changed.append(f"the options (now {proc.choice.label})")
     if choices.deployment_type != old.deployment_type:
+        for label, items, steps, prefix in (
+            ("Immediate containment", proc.containment, containment_steps, "contain"),
+            ("the restore steps", proc.restore, restore_steps, "restore"),
+        ):
+            if not items:
+                continue  # none (a plan from before them, or all removed): none are added
+            kept = _follow_steps(
+                items, steps(old.deployment_type), steps(choices.deployment_type), prefix, used
+            )
+            if kept is not None:
+                out.changed.append(label)
+                out.kept += _steps(label, kept)
         _follow_components(plan, old.deployment_type, choices.deployment_type, used, out)
     if choices.db_impact != old.db_impact:
         before_text, after = (

@@ -35,6 +35,17 @@ DEFAULT_TRIGGERS: list[tuple[str, str, str]] = [
     ("Security incident", "Any severity", "Security alerts"),
     ("Revenue impact", ">5% drop in conversion", "Business metrics"),
     ("User complaints", ">10x normal rate", "Support dashboard"),
+    # The strategy brief's detection signals that the template's six leave out.
+    (
+        "Database or infrastructure issues",
+        "Replication lag >30 s, connections >90% of the pool, or a node down",
+        "Infrastructure monitoring",
+    ),
+    (
+        "Critical functionality failures",
+        "Any failed run of a critical flow (sign-in, checkout, payment)",
+        "Synthetic checks",
+    ),
 ]
 
 UNLEASH = '"$UNLEASH_URL/api/admin/projects/default/features/$FEATURE_FLAG'
@@ -92,6 +103,102 @@ OPTION_B: dict[DeploymentType, list[Step]] = {
     ],
 }
 OPTION_B[DeploymentType.FEATURE_FLAG] = OPTION_B[DeploymentType.ROLLING]
+
+INGRESS = "kubectl annotate ingress <ingress> --overwrite nginx.ingress.kubernetes.io"
+# Immediate containment: route traffic away from the release, then throttle what is left.
+CONTAINMENT_ROUTE: dict[DeploymentType, Step] = {
+    DeploymentType.ROLLING: (
+        "Route traffic: pause the rollout so no more instances take the new version",
+        "kubectl rollout pause deployment/<deployment>",
+    ),
+    DeploymentType.CANARY: (
+        "Route traffic: abort the canary (its weight to 0, all traffic to the stable version)",
+        "kubectl argo rollouts abort <rollout>",
+    ),
+    DeploymentType.BLUE_GREEN: (
+        "Route traffic: point the service back at the previous colour",
+        "kubectl patch service <service> -p "
+        '\'{"spec":{"selector":{"color":"<previous-colour>"}}}\'',
+    ),
+}
+CONTAINMENT_ROUTE[DeploymentType.FEATURE_FLAG] = CONTAINMENT_ROUTE[DeploymentType.ROLLING]
+CONTAINMENT_ANY: list[Step] = [
+    (
+        "Throttle: rate-limit requests at the ingress",
+        f"{INGRESS}/limit-rps=<requests-per-second>",
+    ),
+    (
+        "Throttle: pause the queue consumers running the new version",
+        "kubectl scale deployment/<consumer> --replicas=0",
+    ),
+    (
+        "Route traffic: show the maintenance page (last resort)",
+        "kubectl patch ingress <ingress> --type=json -p "
+        '\'[{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/name",'
+        '"value":"<maintenance-service>"}]\'',
+    ),
+]
+
+# After Option B, as required: config, restarts in order, caches.
+RESTORE_CONFIG = "Revert the config to what the last good version ran with (as required)"
+RESTORE_RESTART = "Restart services in order, each healthy before the next (as required)"
+RESTORE_PLATFORM: dict[DeploymentType, list[Step]] = {
+    DeploymentType.ROLLING: [
+        (
+            RESTORE_CONFIG,
+            "git -C <config-repo> checkout $TARGET_VERSION -- <config-dir> && "
+            "kubectl apply -f <config-repo>/<config-dir>",
+        ),
+        (
+            RESTORE_RESTART,
+            "kubectl rollout restart deployment/<deployment> && "
+            "kubectl rollout status deployment/<deployment>",
+        ),
+    ],
+    DeploymentType.CANARY: [
+        (RESTORE_CONFIG, "argocd app sync <app> --revision $TARGET_VERSION"),
+        (
+            RESTORE_RESTART,
+            "kubectl argo rollouts restart <rollout> && kubectl argo rollouts status <rollout>",
+        ),
+    ],
+    DeploymentType.BLUE_GREEN: [
+        (
+            RESTORE_CONFIG,
+            "git -C <config-repo> checkout $TARGET_VERSION -- <config-dir> && "
+            "kubectl apply -f <config-repo>/<config-dir>",
+        ),
+        (
+            RESTORE_RESTART,
+            "kubectl rollout restart deployment/<deployment>-<previous-colour> && "
+            "kubectl rollout status deployment/<deployment>-<previous-colour>",
+        ),
+    ],
+}
+RESTORE_PLATFORM[DeploymentType.FEATURE_FLAG] = RESTORE_PLATFORM[DeploymentType.ROLLING]
+RESTORE_CACHES: list[Step] = [
+    (
+        "Purge the CDN cache (as required)",
+        "aws cloudfront create-invalidation --distribution-id <distribution-id> --paths '/*'",
+    ),
+    (
+        "Flush the application and query caches the new version wrote to (as required)",
+        "redis-cli -u \"$REDIS_URL\" --scan --pattern '<key-prefix>*' "
+        '| xargs -r redis-cli -u "$REDIS_URL" unlink',
+    ),
+]
+
+
+def containment_steps(deployment_type: DeploymentType) -> list[Step]:
+    """Immediate containment's default steps: the platform's way to route traffic away,
+    then throttling and the maintenance page, which work the same on every platform."""
+    return [CONTAINMENT_ROUTE[deployment_type], *CONTAINMENT_ANY]
+
+
+def restore_steps(deployment_type: DeploymentType) -> list[Step]:
+    """The default steps after Option B: config, restarts, then the caches."""
+    return [*RESTORE_PLATFORM[deployment_type], *RESTORE_CACHES]
+
 
 COMPONENT_STEPS: dict[DeploymentType, list[Step]] = {
     DeploymentType.ROLLING: [
@@ -167,6 +274,14 @@ def option_b_steps(deployment_type: DeploymentType, db_impact: bool) -> list[Ste
     return steps
 
 
+def default_part(plan: Plan, part: str) -> list[ChecklistItem]:
+    """The default steps of *part* ("containment" or "restore") for *plan*'s deployment
+    type, with ids free in *plan* (for a plan that has none: one written before them)."""
+    if part == "containment":
+        return _items(containment_steps(plan.deployment_type), "contain", plan.used_ids())
+    return _items(restore_steps(plan.deployment_type), "restore", plan.used_ids())
+
+
 def new_component(plan: Plan, name: str) -> Component:
     """A component with the template's three steps and ids free in *plan*."""
     return Component(
@@ -200,8 +315,10 @@ def starting_plan(
         ),
         procedure=Procedure(
             choice=ProcedureChoice.B,
+            containment=_items(containment_steps(DeploymentType.ROLLING), "contain", used),
             option_a=_items(OPTION_A, "a", used),
             option_b=_items(option_b_steps(DeploymentType.ROLLING, False), "b", used),
+            restore=_items(restore_steps(DeploymentType.ROLLING), "restore", used),
         ),
         communications=_communications(used),
         post_rollback=[

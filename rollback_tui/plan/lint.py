@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from rollback_tui.plan.brief_hints import hints
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.shell_words import (
     INVISIBLE,
@@ -17,7 +18,8 @@ from rollback_tui.plan.shell_words import (
     strip_invisible,
 )
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "hint"]
+"""An error or a warning fails `check` (exit 1); a hint is noted, and fails nothing."""
 
 # Where each top-level field is edited in the wizard.
 STEP_OF_FIELD = {
@@ -68,6 +70,11 @@ class Finding:
     message: str
 
     @property
+    def fails(self) -> bool:
+        """An error or a warning: it makes `check` exit 1 (a hint does not)."""
+        return self.severity != "hint"
+
+    @property
     def step(self) -> str:
         """The wizard step where the field is edited."""
         head = re.split(r"[.\[]", self.where, maxsplit=1)[0]
@@ -75,6 +82,8 @@ class Finding:
 
 
 _LIST_NOUNS = {
+    "containment": "containment step",
+    "restore": "restore step",
     "option_a": "Option A step",
     "option_b": "Option B step",
     "steps": "step",
@@ -97,9 +106,12 @@ def place(where: str, plan: Plan | None = None) -> str:
         if index is None:
             if name not in ("procedure", "assumptions", "decision", "communications", "followup"):
                 words.append(
-                    {"option_a": "Option A", "option_b": "Option B"}.get(
-                        name, name.replace("_", " ")
-                    )
+                    {
+                        "option_a": "Option A",
+                        "option_b": "Option B",
+                        "containment": "Immediate containment",
+                        "restore": "restore steps",
+                    }.get(name, name.replace("_", " "))
                 )
             continue
         n = int(index)
@@ -155,10 +167,9 @@ def _any_match(pattern: re.Pattern[str], strings: list[tuple[str, str]]) -> bool
 
 
 def _items_with_paths(plan: Plan) -> Iterator[tuple[str, ChecklistItem]]:
-    for i, item in enumerate(plan.procedure.option_a):
-        yield f"procedure.option_a[{i}]", item
-    for i, item in enumerate(plan.procedure.option_b):
-        yield f"procedure.option_b[{i}]", item
+    for name in ("containment", "option_a", "option_b", "restore"):
+        for i, item in enumerate(getattr(plan.procedure, name)):
+            yield f"procedure.{name}[{i}]", item
     for c, component in enumerate(plan.components):
         for i, item in enumerate(component.steps):
             yield f"components[{c}].steps[{i}]", item
@@ -199,8 +210,12 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
         add("error", "title", "the plan has no title (the feature or change it rolls back)")
 
     unused = [
-        f"procedure.option_{o}["
-        for o, used in (("a", plan.procedure.uses_a), ("b", plan.procedure.uses_b))
+        f"procedure.{part}["
+        for part, used in (
+            ("option_a", plan.procedure.uses_a),
+            ("option_b", plan.procedure.uses_b),
+            ("restore", plan.procedure.uses_b),  # the steps after Option B go with it
+        )
         if not used
     ]
     every_string = _strings(plan)
@@ -225,8 +240,9 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
             for opening, pattern in (("[", _TEMPLATE_PLACEHOLDER), ("<", _ANGLE_PLACEHOLDER)):
                 if opening not in value:
                     continue
-                for match in pattern.finditer(value):
-                    add("error", where, f"placeholder {match.group()} is still to be filled in")
+                # Once each: a command may use the same placeholder twice.
+                for found in dict.fromkeys(pattern.findall(value)):
+                    add("error", where, f"placeholder {found} is still to be filled in")
 
     for name in ("data_mutations", "backups", "migrations", "sla", "user_impact"):
         if not getattr(plan.assumptions, name).strip():
@@ -248,6 +264,13 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
             add("warning", f"decision.{name}", "not yet written")
 
     proc = plan.procedure
+    if not proc.containment and not (proc.uses_a and plan.feature_flag.strip()):
+        add(
+            "warning",
+            "procedure.containment",
+            "no immediate containment step and no feature flag to turn off: nothing "
+            "throttles or routes traffic away while Option B runs",
+        )
     if proc.uses_a and not proc.option_a:
         add("error", "procedure.option_a", "Option A is chosen but has no steps")
     if proc.uses_b and not proc.option_b:
@@ -327,6 +350,8 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
     out += _invisible_characters(every_string)
     for key in unknown_keys or []:
         add("warning", key, "unknown key (kept as is, but rollback-tui does not use it)")
+    for where, message in hints(plan):
+        add("hint", where, message)
     return out
 
 

@@ -160,7 +160,8 @@ class DecisionCriteria(_Model):
 
 
 class Procedure(_Model):
-    """Option A (feature flag, ~1 minute) and Option B (deployment, ~15-30 minutes)."""
+    """Immediate containment, Option A (feature flag, ~1 minute), Option B (deployment,
+    ~15-30 minutes), and the services restored after Option B."""
 
     choice: ProcedureChoice = ProcedureChoice.BOTH
     """Which options the plan carries: a, b or both."""
@@ -172,10 +173,17 @@ class Procedure(_Model):
     """Seconds Option A took in the last drill (set by `rollback-tui drill`)."""
     option_b_drilled: int | None = Field(default=None, ge=0)
     """Seconds Option B took in the last drill (set by `rollback-tui drill`)."""
+    containment: list[ChecklistItem] = Field(default_factory=list)
+    """Immediate containment, before either option: throttle (rate-limit, shed load, pause a
+    queue consumer) and route traffic away (abort a canary, switch a colour back, a
+    maintenance page). Each step is optional."""
     option_a: list[ChecklistItem] = Field(default_factory=list)
     """Option A's steps: turn the feature flag off."""
     option_b: list[ChecklistItem] = Field(default_factory=list)
     """Option B's steps: deploy the previous version."""
+    restore: list[ChecklistItem] = Field(default_factory=list)
+    """After Option B, as required: config reverted, services restarted (in this order) and
+    caches (CDN, application, query) invalidated. Used with Option B only."""
 
     @property
     def uses_a(self) -> bool:
@@ -359,11 +367,13 @@ class Plan(_Model):
 
         With *active*, the steps of an option the plan does not use are left out.
         """
-        rows: list[tuple[str, str, ChecklistItem]] = []
-        if self.procedure.uses_a or not active:
-            rows += [("Option A", "a", item) for item in self.procedure.option_a]
-        if self.procedure.uses_b or not active:
-            rows += [("Option B", "b", item) for item in self.procedure.option_b]
+        proc = self.procedure
+        rows = [("Containment", "contain", item) for item in proc.containment]
+        if proc.uses_a or not active:
+            rows += [("Option A", "a", item) for item in proc.option_a]
+        if proc.uses_b or not active:
+            rows += [("Option B", "b", item) for item in proc.option_b]
+            rows += [("Restore services", "restore", item) for item in proc.restore]
         for component in self.components:
             prefix = slug(component.name, "component")
             rows += [(component.name or "Component", prefix, s) for s in component.steps]

@@ -26,12 +26,18 @@ def plural(count: int, noun: str, nouns: str = "") -> str:
 
 
 def findings_summary(severities: list[str]) -> str:
-    """ "3 findings (1 error, 2 warnings)", for `check` and the wizard's Review."""
+    """ "3 findings (1 error, 2 warnings)", for `check` and the wizard's Review; then
+    "; 2 hints" where there are hints (which are not findings that fail)."""
     errors = sum(s == "error" for s in severities)
-    return (
-        f"{plural(len(severities), 'finding')} ({plural(errors, 'error')}, "
-        f"{plural(len(severities) - errors, 'warning')})"
+    hints = sum(s == "hint" for s in severities)
+    failing = len(severities) - hints
+    text = (
+        f"{plural(failing, 'finding')} ({plural(errors, 'error')}, "
+        f"{plural(failing - errors, 'warning')})"
     )
+    if not hints:
+        return text
+    return f"{text if failing else 'no findings'}; {plural(hints, 'hint')}"
 
 
 def slug(value: str, fallback: str = "item") -> str:

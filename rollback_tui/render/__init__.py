@@ -3,7 +3,9 @@ as plain text, and as a run record; the Markdown syntax and shell quoting they
 share. Pure: no files, no UI."""
 
 from rollback_tui.render.markdown import (
+    CONTAINMENT_TITLE,
     OWN_HEADINGS,
+    RESTORE_TITLE,
     Section,
     render_markdown,
     render_sections,
@@ -13,7 +15,9 @@ from rollback_tui.render.markdown import (
 )
 
 __all__ = [
+    "CONTAINMENT_TITLE",
     "OWN_HEADINGS",
+    "RESTORE_TITLE",
     "Section",
     "render_markdown",
     "render_sections",

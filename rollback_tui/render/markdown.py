@@ -119,6 +119,11 @@ def _variable(match: re.Match[str]) -> str:
     return match.group(1) or match.group(2)
 
 
+CONTAINMENT_TITLE = "Immediate Containment (Throttle, Route Traffic)"
+"""The heading of the steps before either option (the strategy brief's words)."""
+RESTORE_TITLE = "Service Restarts, Config Reversion and Cache Invalidation (As Required)"
+"""The heading of the steps after Option B (the strategy brief's words)."""
+
 _SENTENCE_END = ".,;:!\u3002\uff0c\uff1b\uff1a\uff01"
 """What markdownlint (MD026) reads as a heading's trailing punctuation."""
 # The headings the renderer writes itself: a component of the same name is numbered.
@@ -128,6 +133,8 @@ OWN_HEADINGS = frozenset(
         "Rollback Triggers",
         "Rollback Decision Criteria",
         "Rollback Procedure",
+        CONTAINMENT_TITLE,
+        RESTORE_TITLE,
         "Component Rollback Steps",
         "Communication Plan",
         "Communication Actions",
@@ -344,25 +351,26 @@ class _Renderer:
         ]
         return "## Rollback Decision Criteria\n\n" + "\n".join(rows) + "\n"
 
-    def option_a(self) -> str:
+    def procedure_part(self, key: str, top: bool) -> str:
+        """One part of the procedure (containment, an option, the restore steps), under
+        the procedure's heading if it is the first part shown."""
         proc = self.plan.procedure
-        return (
-            "## Rollback Procedure\n\n"
-            f"### Option A: Feature Flag Rollback"
-            f"{estimate(proc.option_a_estimate, proc.option_a_drilled)}\n\n"
-            + self.items(proc.option_a, numbered=True)
-            + "\n"
-        )
-
-    def option_b(self) -> str:
-        proc = self.plan.procedure
-        top = "" if proc.uses_a else "## Rollback Procedure\n\n"
-        return (
-            f"{top}### Option B: Deployment Rollback"
-            f"{estimate(proc.option_b_estimate, proc.option_b_drilled)}\n\n"
-            + self.items(proc.option_b, numbered=True)
-            + "\n"
-        )
+        title, items = {
+            "containment": (CONTAINMENT_TITLE, proc.containment),
+            "option-a": (
+                "Option A: Feature Flag Rollback"
+                + estimate(proc.option_a_estimate, proc.option_a_drilled),
+                proc.option_a,
+            ),
+            "option-b": (
+                "Option B: Deployment Rollback"
+                + estimate(proc.option_b_estimate, proc.option_b_drilled),
+                proc.option_b,
+            ),
+            "restore": (RESTORE_TITLE, proc.restore),
+        }[key]
+        top_heading = "## Rollback Procedure\n\n" if top else ""
+        return f"{top_heading}### {title}\n\n" + self.items(items, numbered=True) + "\n"
 
     def components_heading(self) -> str:
         empty = "" if self.plan.components else "\n_No components yet._\n"
@@ -471,6 +479,15 @@ class _Renderer:
         return "\n".join(lines) + "\n"
 
 
+def procedure_parts(plan: Plan) -> list[str]:
+    """The procedure's parts shown, in order: containment (if it has steps), the options
+    in use, and the restore steps (with Option B, if it has them)."""
+    proc = plan.procedure
+    parts = ["containment"] if proc.containment else []
+    parts += ["option-a"] * proc.uses_a + ["option-b"] * proc.uses_b
+    return parts + ["restore"] * (proc.uses_b and bool(proc.restore))
+
+
 def render_sections(plan: Plan) -> list[Section]:
     """The plan's Markdown as keyed sections, in document order."""
     r = _Renderer(plan)
@@ -484,10 +501,8 @@ def render_sections(plan: Plan) -> list[Section]:
         Section("triggers", r.triggers()),
         Section("decision", r.decision()),
     ]
-    if plan.procedure.uses_a:
-        sections.append(Section("option-a", r.option_a()))
-    if plan.procedure.uses_b:
-        sections.append(Section("option-b", r.option_b()))
+    parts = procedure_parts(plan)
+    sections += [Section(key, r.procedure_part(key, n == 0)) for n, key in enumerate(parts)]
     sections.append(Section("components", r.components_heading()))
     sections += [Section(f"component-{i}", r.component(i)) for i in range(len(plan.components))]
     sections += [

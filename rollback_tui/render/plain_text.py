@@ -15,7 +15,8 @@ from __future__ import annotations
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.shell_words import show_invisible, strip_invisible
 from rollback_tui.plan.timeline import EVENT_LABELS, option_milestones
-from rollback_tui.render import substitute, substitute_command
+from rollback_tui.render import CONTAINMENT_TITLE, RESTORE_TITLE, substitute, substitute_command
+from rollback_tui.render.markdown import procedure_parts
 from rollback_tui.render.markdown_syntax import TABLE_LINE_BREAK
 from rollback_tui.render.run_record import date_fields, duration, run_fields
 
@@ -166,29 +167,29 @@ class _TextRenderer:
         ]
 
         proc = p.procedure
-        if proc.uses_a or proc.uses_b:
-            parts += ["", _heading("Rollback Procedure", "-")]
-        for used, name, estimate, drilled, steps in (
-            (
-                proc.uses_a,
+        titles = {
+            "containment": (CONTAINMENT_TITLE, "", None, proc.containment),
+            "option-a": (
                 "Option A: Feature Flag Rollback",
                 proc.option_a_estimate,
                 proc.option_a_drilled,
                 proc.option_a,
             ),
-            (
-                proc.uses_b,
+            "option-b": (
                 "Option B: Deployment Rollback",
                 proc.option_b_estimate,
                 proc.option_b_drilled,
                 proc.option_b,
             ),
-        ):
-            if used:
-                said = [_line(estimate)] if estimate.strip() else []
-                said += [f"last drill {duration(drilled)}"] if drilled is not None else []
-                when = f" ({'; '.join(said)})" if said else ""
-                parts += ["", f"{name}{when}", "", self.items(steps, numbered=True)]
+            "restore": (RESTORE_TITLE, "", None, proc.restore),
+        }
+        parts += ["", _heading("Rollback Procedure", "-")]
+        for key in procedure_parts(p):
+            name, estimate, drilled, steps = titles[key]
+            said = [_line(estimate)] if estimate.strip() else []
+            said += [f"last drill {duration(drilled)}"] if drilled is not None else []
+            when = f" ({'; '.join(said)})" if said else ""
+            parts += ["", f"{name}{when}", "", self.items(steps, numbered=True)]
 
         parts += ["", _heading("Component Rollback Steps", "-")]
         if not p.components:

@@ -127,7 +127,7 @@ class TestNew:
         plan, _ = store.read_plan(path)
         assert plan.deployment_type is DeploymentType.ROLLING and plan.db_impact is False
         assert plan.procedure.choice is ProcedureChoice.B
-        assert len(plan.triggers) == 6 and len(plan.contacts) == 3
+        assert len(plan.triggers) == 8 and len(plan.contacts) == 3
 
     def test_refuses_to_overwrite(self, plan_path: Path) -> None:
         """An existing file is left alone unless --force is given."""
@@ -297,18 +297,9 @@ class TestStatus:
         active = plan.checklist(active=True)
         assert len(lines) == len(active) + 1
         assert lines[-1] == f"1/{len(active)} done"
-        assert lines[0].split() == [
-            "[",
-            "]",
-            "a-1",
-            "Option",
-            "A:",
-            "Disable",
-            "feature",
-            "flag",
-            "in",
-            "dashboard",
-        ]
+        assert lines[0].split()[:6] == ["[", "]", "contain-1", "Containment:", "Route", "traffic:"]
+        a1 = next(line for line in lines if " a-1 " in line)
+        assert a1.split()[3:] == ["Option", "A:", "Disable", "feature", "flag", "in", "dashboard"]
         b1 = next(line for line in lines if " b-1 " in line)
         assert b1.startswith("[x] b-1") and b1.endswith(" by sam)")
 
@@ -335,7 +326,8 @@ class TestStatus:
         comm2 = next(r for r in rows if r["id"] == "comm-2")
         assert comm2["section"] == "Communication" and comm2["done"] is True
         assert comm2["done_by"] == "lee" and comm2["done_at"].endswith("+00:00")
-        assert rows[0] == {
+        assert rows[0]["id"] == "contain-1" and rows[0]["section"] == "Containment"
+        assert rows[4] == {
             "id": "a-1",
             "section": "Option A",
             "text": "Disable feature flag in dashboard",

@@ -121,6 +121,9 @@ def wizard_plans(draw: st.DrawFn) -> Plan:
         plan.procedure.option_a, plan.procedure.option_a_estimate = [], "~1 minute"
     if not plan.procedure.uses_b:
         plan.procedure.option_b, plan.procedure.option_b_estimate = [], "~15-30 minutes"
+        plan.procedure.restore = []  # the steps after Option B go with it
+    if draw(st.booleans()):  # a plan without them (written before they were)
+        plan.procedure.containment, plan.procedure.restore = [], []
     ids = [item.id for _, _, item in plan.checklist()]
     if draw(st.booleans()):
         record(plan, "incident-start", draw(TEXT), at=START)

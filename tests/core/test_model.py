@@ -112,8 +112,30 @@ def _full_plan() -> Plan:
 
 class TestDefaultTriggers:
     def test_six_template_triggers_in_order(self) -> None:
-        """A new plan carries the template's six triggers with their thresholds and sources."""
+        """A new plan starts with the template's six triggers, thresholds and sources."""
         plan = new_plan()
+        rows = [(t.trigger, t.threshold, t.source) for t in plan.triggers]
+        assert rows[:6] == TEMPLATE_TRIGGERS
+
+    def test_then_the_brief_signals_the_template_lacks(self) -> None:
+        """After the template's six: the brief's database/infrastructure and critical
+        functionality signals, each with a threshold and a source."""
+        extra = new_plan().triggers[6:]
+        assert [t.trigger for t in extra] == [
+            "Database or infrastructure issues",
+            "Critical functionality failures",
+        ]
+        assert all(t.threshold.strip() and t.source.strip() for t in extra)
+
+    def test_old_plans_keep_their_triggers_on_load(self, tmp_path: Path) -> None:
+        """A plan file with the template's six triggers loads with those six, none added."""
+        path = tmp_path / "plan.toml"
+        rows = "".join(
+            f'[[triggers]]\ntrigger = "{t}"\nthreshold = "{h}"\nsource = "{s}"\n\n'
+            for t, h, s in TEMPLATE_TRIGGERS
+        )
+        path.write_text(f'schema_version = 1\ntitle = "old"\n\n{rows}')
+        plan = store.load(path).plan
         assert [(t.trigger, t.threshold, t.source) for t in plan.triggers] == TEMPLATE_TRIGGERS
 
 

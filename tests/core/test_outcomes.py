@@ -449,7 +449,7 @@ class TestCommandLine:
         )
         assert lines["a-3"].startswith("[f] a-3 ") and lines["b-4"].startswith("[x] b-4 ")
         assert out.endswith(
-            "2/36 done, 1 skipped, 1 failed\nnext update due at 14:35 UTC, in 18 min\n"
+            "2/44 done, 1 skipped, 1 failed\nnext update due at 14:35 UTC, in 18 min\n"
         )
         monkeypatch.setattr("rollback_tui.cli.utc_now", lambda: at(38))
         assert self.run("status", str(example_plan))[1].endswith(

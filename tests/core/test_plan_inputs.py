@@ -128,6 +128,13 @@ class TestWording:
             findings_summary(["warning", "error", "warning"]) == "3 findings (1 error, 2 warnings)"
         )
 
+    def test_hints_are_counted_apart(self) -> None:
+        """Hints are not findings that fail: they follow the count, or stand alone."""
+        assert findings_summary(["error", "hint", "hint"]) == (
+            "1 finding (1 error, 0 warnings); 2 hints"
+        )
+        assert findings_summary(["hint"]) == "no findings; 1 hint"
+
     def test_top_level_help_cuts_no_summary(self) -> None:
         """At 80 columns each command's line in --help is its whole short help."""
         result = CliRunner().invoke(main, ["--help"], terminal_width=80)

@@ -199,8 +199,10 @@ class TestSections:
             "assumptions",
             "triggers",
             "decision",
+            "containment",
             "option-a",
             "option-b",
+            "restore",
             "components",
             "component-0",
             "component-1",
@@ -226,13 +228,33 @@ class TestSections:
         assert parts == whole
 
     def test_option_b_only_carries_the_procedure_heading(self) -> None:
-        """Without Option A, Option B's section opens the Rollback Procedure."""
+        """Without containment steps and Option A, Option B's section opens the Rollback
+        Procedure."""
         plan = example_plan()
         plan.procedure.choice = ProcedureChoice.B
+        plan.procedure.containment = []
         sections = {s.key: s.markdown for s in render_sections(plan)}
-        assert "option-a" not in sections
+        assert "option-a" not in sections and "containment" not in sections
         assert sections["option-b"].startswith("## Rollback Procedure\n\n### Option B")
         assert "Disable feature flag" not in render_markdown(plan)
+
+    def test_containment_opens_the_procedure(self) -> None:
+        """Immediate containment comes first, under the procedure's heading; the options
+        follow without it."""
+        sections = {s.key: s.markdown for s in render_sections(example_plan())}
+        assert sections["containment"].startswith(
+            "## Rollback Procedure\n\n### Immediate Containment (Throttle, Route Traffic)\n"
+        )
+        assert sections["option-a"].startswith("### Option A")
+
+    def test_restore_steps_go_with_option_b(self) -> None:
+        """The restore steps follow Option B, and go when Option B is not used."""
+        plan = example_plan()
+        keys = [s.key for s in render_sections(plan)]
+        assert keys.index("restore") == keys.index("option-b") + 1
+        plan.procedure.choice = ProcedureChoice.A
+        assert "restore" not in [s.key for s in render_sections(plan)]
+        assert "Service Restarts" not in render_markdown(plan)
 
     def test_option_a_only(self) -> None:
         """With Option A only, Option B's steps are not rendered."""
@@ -288,7 +310,7 @@ class TestHeadings:
 
     def test_procedure_headings_carry_the_estimates(self) -> None:
         """Option A and Option B headings show the template's time estimates."""
-        assert headings(parse(render_markdown(example_plan())), 3)[:2] == [
+        assert headings(parse(render_markdown(example_plan())), 3)[1:3] == [
             "Option A: Feature Flag Rollback (~1 minute)",
             "Option B: Deployment Rollback (~15-30 minutes)",
         ]
@@ -298,7 +320,7 @@ class TestHeadings:
         plan = example_plan()
         plan.procedure.option_a_estimate = "  "
         plan.procedure.option_b_estimate = ""
-        assert headings(parse(render_markdown(plan)), 3)[:2] == [
+        assert headings(parse(render_markdown(plan)), 3)[1:3] == [
             "Option A: Feature Flag Rollback",
             "Option B: Deployment Rollback",
         ]
@@ -306,7 +328,7 @@ class TestHeadings:
     def test_component_headings_use_the_names(self) -> None:
         """Each component has its own heading, in plan order, under the steps heading."""
         h3 = headings(parse(render_markdown(example_plan())), 3)
-        assert h3[2:5] == ["checkout-api", "payments-worker", "web-frontend"]
+        assert h3[4:7] == ["checkout-api", "payments-worker", "web-frontend"]
 
 
 class TestTriggerTable:
@@ -383,7 +405,8 @@ class TestTaskLists:
         """Component, communication, post-rollback and follow-up items are `- [ ]` tasks."""
         plan = example_plan()
         text = render_markdown(plan)
-        bulleted = [i for s, _, i in plan.checklist() if s not in ("Option A", "Option B")]
+        numbered = ("Containment", "Option A", "Option B", "Restore services")
+        bulleted = [i for s, _, i in plan.checklist() if s not in numbered]
         for item in bulleted:
             assert re.search(rf"^ *- \[ \] {re.escape(item.text)}$", text, re.M), item.id
 
@@ -437,7 +460,7 @@ class TestCommands:
         """Every command is a `sh` code block with the plan's variables filled in."""
         plan = example_plan()
         sh = [content for info, content in self.fences(plan) if info == "sh"]
-        assert sh[:3] == [
+        assert sh[4:7] == [
             'curl -fsS -X POST -H "Authorization: $UNLEASH_TOKEN" '
             '"$UNLEASH_URL/api/admin/projects/default/features/checkout_v2/environments/'
             'production/off"\n',

@@ -89,7 +89,10 @@ class TestPlainText:
     def test_no_escapes_no_table_pipes_no_fences(self) -> None:
         """Nothing a ticket system would show raw: no backslashes, pipes, fences or **."""
         text = render_text(example())
-        assert "\\" not in text and "|" not in text and "```" not in text and "**" not in text
+        assert "\\" not in text and "```" not in text and "**" not in text
+        # Commands (indented under their step) are the plan's own: a pipe there is the shell's.
+        prose = [line for line in text.split("\n") if not line.startswith(" " * 6)]
+        assert not [line for line in prose if "|" in line]
         assert (
             "- Error rate spike — threshold: >0.5% increase over baseline; monitoring "
             "source: Error tracking" in text

@@ -161,10 +161,10 @@ class TestRunsListing:
         lines = result.stdout.splitlines()
         assert len(lines) == 2
         assert lines[0].split()[:3] == ["incident", "2026-11-22", "14:03Z"]
-        assert "9 min  2 done, 1 skipped, 0 failed of 36" in lines[0]
+        assert "9 min  2 done, 1 skipped, 0 failed of 44" in lines[0]
         assert "INC-4821" in lines[0] and "2026-11-22T1403Z-inc-4821.toml" in lines[0]
         assert lines[1].split()[:3] == ["drill", "2026-11-23", "14:03Z"]
-        assert "5 min" in lines[1] and "1 done, 0 skipped, 1 failed of 36" in lines[1]
+        assert "5 min" in lines[1] and "1 done, 0 skipped, 1 failed of 44" in lines[1]
         assert "game day" in lines[1]
 
     def test_no_runs_yet(self, tmp_path: Path) -> None:
@@ -351,7 +351,7 @@ class TestNewRunInTheChecklist:
         app.keeper.clock = lambda: at(20)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await pilot.press("space")  # ticks the first open step, a-3
+            await pilot.press("space")  # ticks the first open step, contain-1
             await pilot.pause()
             commands = {c.title: c for c in app.get_system_commands(app.screen)}
             for answer in ("cancel", "reset"):
@@ -367,7 +367,7 @@ class TestNewRunInTheChecklist:
         archives = list((ran.parent / "plan.runs").glob("*.toml"))
         assert [p.name for p in archives] == ["2026-11-22T1403Z-incident.toml"]
         archived = store.read_plan(archives[0])[0]
-        assert archived.item("a-3").state == "done"  # type: ignore[union-attr]
+        assert archived.item("contain-1").state == "done"  # type: ignore[union-attr]
         assert archived.item("b-4").state == "skipped"  # type: ignore[union-attr]
         after = store.read_plan(ran)[0]
         assert not after.timeline and states(after) == {"open"}
@@ -423,7 +423,7 @@ def test_plain_text_of_a_run_file_and_a_drilled_plan() -> None:
         runs.snapshot(plan, kind="incident", label="INC-4821", ended=at(9), plan_name="plan.toml")
     )
     assert "Run\n---\n\nKind: Incident\nLabel: INC-4821\nPlan: plan.toml\n" in text
-    assert "Duration: 9 min\nOutcomes: 2 done, 1 skipped, 0 failed, 33 open\n" in text
+    assert "Duration: 9 min\nOutcomes: 2 done, 1 skipped, 0 failed, 41 open\n" in text
     plan.last_drilled, plan.procedure.option_b_drilled = dt.date(2026, 11, 22), 22 * 60
     text = render_text(plan)
     assert "Last Drilled: 2026-11-22\n" in text

@@ -63,6 +63,9 @@ SHAPES = [
     "watch -n 1 kubectl get pods $COMPONENT",
     "echo $COMPONENT # it's a comment with $VERSION\necho done",
     "$ kubectl rollout undo deployment/$COMPONENT",
+    "git -C ops checkout $TARGET_VERSION -- shop && kubectl apply -f ops/shop",
+    "argocd app sync shop --revision $TARGET_VERSION",
+    "redis-cli -u \"$REDIS_URL\" --scan --pattern '$COMPONENT:*' | xargs -r redis-cli unlink",
 ]
 """Commands as plans hold them: the defaults' shapes and the ways the shell reads them."""
 
@@ -95,7 +98,7 @@ HOSTILE = [
 
 STUBS = {
     name: '#!/bin/sh\nprintf "<%s>" "$@"\n'
-    for name in ("kubectl", "curl", "helm", "systemctl", "deploy")
+    for name in ("kubectl", "curl", "helm", "systemctl", "deploy", "git", "argocd", "redis-cli")
 }
 # A remote shell, and watch, run their arguments as a script: the stubs do the same.
 STUBS["ssh"] = '#!/bin/sh\nshift\nexec sh -c "$*"\n'

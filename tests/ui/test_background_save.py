@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checklist_helpers import checklist, checklist_app, focused_id, notifications, on_disk, plain
+from checklist_helpers import (
+    checklist,
+    checklist_app,
+    focus_item,
+    focused_id,
+    notifications,
+    on_disk,
+    plain,
+)
 from pydantic import BaseModel
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -72,6 +80,7 @@ async def test_ticks_while_a_save_is_held(example_plan: Path, gate: Gate) -> Non
     app = checklist_app(example_plan)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await focus_item(pilot, "a-1")  # Option A's first step
         await pilot.press("space")
         await until(pilot, gate.entered.is_set, "the save started")
         assert gate.threads == ["rollback-tui-save"]  # not the UI thread

@@ -52,14 +52,17 @@ class TestOpen:
     async def test_every_group_in_plan_order_first_unticked_focused(
         self, example_plan: Path
     ) -> None:
-        """Options, components, communication, post-rollback, follow-up; a-1 has the focus."""
+        """Containment, the options, the restore steps, components, communication,
+        post-rollback, follow-up; the first containment step has the focus."""
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             groups = [g.key for g in checklist(app).view.groups]
             assert groups == [
+                "containment",
                 "option-a",
                 "option-b",
+                "restore",
                 "component-0",
                 "component-1",
                 "component-2",
@@ -69,18 +72,19 @@ class TestOpen:
                 "post-2",
                 "followup",
             ]
-            assert len(checklist(app).rows()) == 36
-            assert focused_id(app) == "a-1"
+            assert len(checklist(app).rows()) == 44
+            assert focused_id(app) == "contain-1"
 
     async def test_first_unticked_item_is_focused(self, example_plan: Path) -> None:
-        """With a-1 and a-2 already ticked, the cursor starts on a-3."""
-        cli("tick", str(example_plan), "a-1", "a-2", "--by", "lee")
+        """With the containment steps, a-1 and a-2 already ticked, the cursor starts on a-3."""
+        contained = [f"contain-{n}" for n in range(1, 5)]
+        cli("tick", str(example_plan), *contained, "a-1", "a-2", "--by", "lee")
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert focused_id(app) == "a-3"
             assert "2/4" in drawn_heading(app, "option-a")
-            assert "2/36 done" in plain(app.screen.query_one(Summary))
+            assert "6/44 done" in plain(app.screen.query_one(Summary))
 
     async def test_commands_shown_with_the_plan_values(self, example_plan: Path) -> None:
         """Each command is shown as `$ command`, with $COMPONENT and the others filled in."""
@@ -129,6 +133,7 @@ class TestTick:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("space")
             await app.keeper.saves.idle()  # saved in the background
             item = on_disk(example_plan).item("a-1")
@@ -149,6 +154,7 @@ class TestTick:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("enter", "enter")
             await app.keeper.saves.idle()  # saved in the background
             assert [i.id for _, _, i in on_disk(example_plan).checklist() if i.done] == [
@@ -156,7 +162,7 @@ class TestTick:
                 "a-2",
             ]
             assert "2/4" in drawn_heading(app, "option-a")
-            assert "2/36 done" in plain(app.screen.query_one(Summary))
+            assert "2/44 done" in plain(app.screen.query_one(Summary))
             meta = checklist(app).row("a-2").meta
             assert plain(meta) == "✓ done 2026-11-20 14:00:00 UTC by sam"
             assert drawn_row(app, "a-2").endswith("\n     ✓ done 2026-11-20 14:00:00 UTC by sam")
@@ -173,6 +179,7 @@ class TestUntick:
         app = checklist_app(example_plan, clock)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("space")
             clock.advance(30)
             await pilot.press("up", "space", "tab", "enter")  # the question: Undo
@@ -221,6 +228,7 @@ class TestIncidentStart:
         app = checklist_app(example_plan, clock)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("i")
             for _ in range(4):
                 clock.advance(40)
@@ -353,6 +361,7 @@ class TestChangeOnDisk:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             cli("tick", str(example_plan), "b-1", "--by", "lee")
             await pilot.pause(1.5)  # the file is checked every second
             assert checklist(app).row("b-1").done
@@ -370,6 +379,7 @@ class TestChangeOnDisk:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             cli("tick", str(example_plan), "comm-1", "--by", "lee")
             await pilot.press("space")  # before the poll has looked
             assert checklist(app).row("comm-1").done
@@ -383,6 +393,7 @@ class TestChangeOnDisk:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             text = example_plan.read_text().replace(
                 'text = "Verify flag change propagated"',
                 '# checked with the flag service on-call\ntext = "Verify the flag is off"',
@@ -427,6 +438,7 @@ class TestChangeOnDisk:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             good = example_plan.read_text()
             example_plan.write_text(good + "\n[broken\n")
             await pilot.press("space")
@@ -447,6 +459,7 @@ class TestChangeOnDisk:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             good = example_plan.read_text()
             example_plan.write_text(good + "\n[broken\n")
             await pilot.press("space")
@@ -489,7 +502,7 @@ class TestTomlDiff:
             for line in difflib.unified_diff(before, after, n=0, lineterm="")
             if not line.startswith(("---", "+++"))
         ]
-        b2_end = before.index('owner = "On-call engineer"') + 1
+        b2_end = before.index('owner = "On-call engineer"', before.index('id = "b-2"')) + 1
         assert diff == [
             f"@@ -{b2_end},0 +{b2_end + 1},3 @@",
             "+done = true",
@@ -530,7 +543,7 @@ class TestWiring:
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
             assert on_disk(example_plan).title == "Checkout v2 (edited)"
-            assert focused_id(app) == "a-1"
+            assert focused_id(app) == "contain-1"
 
     async def test_palette_entry_runs_by_keyboard(self, example_plan: Path) -> None:
         """ctrl+p, "run checklist", enter: the checklist is shown."""
@@ -563,6 +576,7 @@ class TestWiring:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("space")
             commands = {c.title: c for c in app.get_system_commands(app.screen)}
             assert {
@@ -600,7 +614,7 @@ class TestWiring:
             await pilot.press("t")
             await pilot.pause()
             assert app.screen.query_one("#checklist").display
-            assert focused_id(app) == "a-3"
+            assert focused_id(app) == "contain-3"
 
 
 # -- snapshots -------------------------------------------------------------------------------
@@ -617,7 +631,7 @@ def snapshot_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _started_and_ticked(scroll_to_end: bool = False):  # type: ignore[no-untyped-def]
-    """The incident marked at 14:00, a-1 and a-2 ticked, four minutes later."""
+    """The incident marked at 14:00, the first two steps ticked, four minutes later."""
 
     async def run_before(pilot: Pilot) -> None:
         app = pilot.app

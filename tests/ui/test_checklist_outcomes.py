@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from checklist_helpers import focused_id
+from checklist_helpers import focus_item, focused_id
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
@@ -80,6 +80,7 @@ class TestSkipAndFail:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("s")
             assert isinstance(app.screen, ReasonDialog)
             await type_text(pilot, "flag already off")
@@ -108,6 +109,7 @@ class TestSkipAndFail:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("f")
             assert isinstance(app.screen, ReasonDialog)
             await type_text(pilot, "403 from the flag API")
@@ -117,7 +119,7 @@ class TestSkipAndFail:
             assert (item.state, item.reason) == ("failed", "403 from the flag API")
             heading = screen(app).view.group("option-a").heading()
             assert heading.plain.endswith("0/4 · 1 failed")
-            assert "0/36 done, 1 failed" in text_of(app.screen.query_one(Summary))
+            assert "0/44 done, 1 failed" in text_of(app.screen.query_one(Summary))
 
     @pytest.mark.parametrize("key", ["s", "f"])
     async def test_escape_cancels_and_writes_nothing(self, example_plan: Path, key: str) -> None:
@@ -126,6 +128,7 @@ class TestSkipAndFail:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press(key)
             await type_text(pilot, "half a reason")
             await pilot.press("escape")
@@ -151,6 +154,7 @@ class TestSkipAndFail:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("s")
             await type_text(pilot, "[bold]x[/] [@click=app.quit]")
             await pilot.press("enter")
@@ -163,6 +167,7 @@ class TestSkipAndFail:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("down", "ctrl+p")
             await type_text(pilot, "skip step")
             await pilot.pause(0.5)
@@ -181,6 +186,7 @@ class TestIrreversible:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("space")
             assert isinstance(app.screen, ConfirmIrreversible)
             await pilot.press("enter", "y", "enter", "space", "s", "f", "enter", "space", "enter")
@@ -195,6 +201,7 @@ class TestIrreversible:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("space")
             await type_text(pilot, "irreversible")
             await pilot.press("enter")
@@ -217,6 +224,7 @@ class TestIrreversible:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("space")
             await type_text(pilot, "irrev")
             await pilot.press("escape")
@@ -241,6 +249,7 @@ class TestTakingBack:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("space", "up")
             before = example_plan.read_bytes()
             await pilot.press("enter")
@@ -257,6 +266,7 @@ class TestTakingBack:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press(key)
             await type_text(pilot, "why")
             await pilot.press("enter", "up", "space")
@@ -273,6 +283,7 @@ class TestTakingBack:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             await pilot.press("space", "up", "space", "escape")
             await pilot.pause()
             assert on_disk(example_plan, "a-1").state == "done"
@@ -352,6 +363,7 @@ class TestTypedAhead:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             keys = ["s", "w", "h", "y", "enter", "f", "b", "a", "d", "enter", "space"]
             for key in keys:
                 app.post_message(events.Key(key, {"enter": "\r", "space": " "}.get(key, key)))
@@ -371,6 +383,7 @@ class TestTypedAhead:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")  # Option A's first step
             for key, char in [("space", " "), ("enter", "\r"), ("y", "y"), ("enter", "\r")]:
                 app.post_message(events.Key(key, char))
             for _ in range(10):
@@ -389,7 +402,7 @@ class TestWizardFields:
             await pilot.pause()
             await pilot.press("f8", "f8", "f8", "f8")  # Procedure
             await pilot.pause()
-            box = app.screen.query_one(".item-irreversible", Checkbox)
+            box = app.screen.query_one("#option-a-steps .item-irreversible", Checkbox)
             box.focus()
             await pilot.pause()
             await pilot.press("space")
@@ -435,6 +448,10 @@ def outcomes_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     plan = plan_file.plan
     minute = dt.timedelta(minutes=1)
     record(plan, "incident-start", "sam", at=T0)
+    set_done(plan, "contain-1", True, "sam", at=T0)
+    set_done(plan, "contain-2", True, "sam", at=T0)
+    for item_id in ("contain-3", "contain-4"):
+        set_outcome(plan, item_id, "skipped", "not needed: the rollout is paused", "sam", at=T0)
     set_done(plan, "a-1", True, "sam", at=T0 + minute)
     set_outcome(plan, "a-2", "skipped", "flag already off", "sam", at=T0 + 2 * minute)
     set_outcome(plan, "a-3", "failed", "dashboard timed out", "lee", at=T0 + 3 * minute)
@@ -489,7 +506,7 @@ class TestNothingCutInTwo:
             assert any(line.endswith("1/4 · 1 skipped · 1 failed") for line in heading)
             assert "Option A: Feature Flag Rollback (~1 minute)" in heading[0]
             shown = str(summary.render()).splitlines()
-            assert any("1/36 done, 1 skipped, 1 failed" in line for line in shown)
+            assert any("1/44 done, 1 skipped, 1 failed" in line for line in shown)
             assert any(line.endswith("ncident start not marked: press i") for line in shown)
 
 

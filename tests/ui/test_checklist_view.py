@@ -73,7 +73,7 @@ async def test_page_down_and_page_up_move_a_screen_of_rows(example_plan: Path) -
         await pilot.pause()
         screen = checklist(app)
         ids = [row.item_id for row in screen.rows()]
-        assert focused_id(app) == "a-1"
+        assert focused_id(app) == "contain-1"
         await pilot.press("pagedown")
         after = focused_id(app)
         assert after is not None and ids.index(after) >= 4
@@ -86,7 +86,7 @@ async def test_page_down_and_page_up_move_a_screen_of_rows(example_plan: Path) -
         assert ids.index(focused_id(app) or "") > ids.index(after)
         for _ in range(12):
             await pilot.press("pageup")
-        assert focused_id(app) == "a-1"
+        assert focused_id(app) == "contain-1"
         assert view.scroll_y == 0  # its group's heading in sight too
 
 
@@ -96,14 +96,14 @@ async def test_a_click_puts_the_cursor_on_the_row(example_plan: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = checklist(app).view
-        index = [row.item_id for row in view.rows].index("a-2")
+        index = [row.item_id for row in view.rows].index("contain-2")
         region = view._row_region(index)
         assert region is not None
         y = region.y - round(view.scroll_y) + 1  # the command line, below the text
         assert await pilot.click(ChecklistView, offset=(10, y))
-        assert focused_id(app) == "a-2"
+        assert focused_id(app) == "contain-2"
         await pilot.press("space")
-        assert app.plan.item("a-2").done  # type: ignore[union-attr]
+        assert app.plan.item("contain-2").done  # type: ignore[union-attr]
 
 
 async def test_values_edited_since_show_in_the_commands(example_plan: Path) -> None:
@@ -151,7 +151,7 @@ async def test_the_timeline_shows_each_tick(example_plan: Path, size: tuple[int,
             await pilot.pause()
         assert events.display
         shown = plain(events)
-        assert "a-1" in shown and "a-2" in shown, shown
+        assert "contain-1" in shown and "contain-2" in shown, shown
 
 
 async def test_tab_and_shift_tab_go_from_row_to_row(example_plan: Path) -> None:
@@ -162,16 +162,16 @@ async def test_tab_and_shift_tab_go_from_row_to_row(example_plan: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         ids = [row.item_id for row in checklist(app).rows()]
-        assert focused_id(app) == "a-1"
+        assert focused_id(app) == "contain-1"
         await pilot.press("tab", "tab", "space")
-        assert focused_id(app) == "a-4"  # a-3 ticked, then on to the next
-        assert app.plan.item("a-3").done  # type: ignore[union-attr]
+        assert focused_id(app) == "contain-4"  # contain-3 ticked, then on to the next
+        assert app.plan.item("contain-3").done  # type: ignore[union-attr]
         await pilot.press("shift+tab")
-        assert focused_id(app) == "a-3"
+        assert focused_id(app) == "contain-3"
         await pilot.press("home", "shift+tab")
         assert focused_id(app) == ids[-1]
         await pilot.press("tab")
-        assert focused_id(app) == "a-1"
+        assert focused_id(app) == "contain-1"
 
 
 async def test_tab_past_the_last_row_goes_to_the_timeline_beside(example_plan: Path) -> None:
@@ -183,7 +183,7 @@ async def test_tab_past_the_last_row_goes_to_the_timeline_beside(example_plan: P
         timeline = app.screen.query_one("#timeline")
         last = checklist(app).rows()[-1].item_id
         await pilot.press("tab")
-        assert focused_id(app) == "a-2"
+        assert focused_id(app) == "contain-2"
         await pilot.press("end", "tab")
         assert app.focused is timeline
         assert not checklist(app).view.has_focus
@@ -224,7 +224,7 @@ async def test_a_row_in_sight_does_not_scroll_the_list(example_plan: Path) -> No
         await pilot.pause()
         view = checklist(app).view
         assert view.scroll_y == 0
-        for expected in ("a-2", "a-3", "a-4"):
+        for expected in ("contain-2", "contain-3", "contain-4"):
             await pilot.press("down")
             await pilot.pause()
             assert focused_id(app) == expected

@@ -44,6 +44,7 @@ def small_plan(tmp_path: Path) -> Path:
     plan = plan_file.plan
     plan.components, plan.post_rollback = [], []
     plan.communications.actions, plan.followup.items = [], []
+    plan.procedure.containment, plan.procedure.restore = [], []
     set_done(plan, "a-1", True, "sam", at=T0 - dt.timedelta(days=1))
     plan_file.path = tmp_path / "plan.toml"
     store.save(plan_file, force=True)

@@ -27,6 +27,7 @@ def drill_plan(tmp_path: Path) -> Path:
     plan = plan_file.plan
     plan.components, plan.post_rollback = [], []
     plan.communications.actions, plan.followup.items = [], []
+    plan.procedure.containment, plan.procedure.restore = [], []
     for _, _, item in plan.checklist():
         item.irreversible = False
     plan_file.path = tmp_path / "plan.toml"

@@ -47,7 +47,8 @@ class TestHalfASave:
             assert "Not saved" not in said, said
             assert "Saved, Markdown not written" in said and "plan.md" in said
             assert not app.keeper.dirty
-        assert store.load(example_plan).plan.item("a-1").done  # type: ignore[union-attr]
+        # The first open step, the first of the containment steps, was ticked.
+        assert store.load(example_plan).plan.item("contain-1").done  # type: ignore[union-attr]
 
     async def test_wizard_save_says_what_was_written(
         self, example_plan: Path, monkeypatch: pytest.MonkeyPatch

@@ -51,7 +51,7 @@ class TestLaunch:
         app = make_app(target, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            assert len(app.plan.triggers) == 6
+            assert len(app.plan.triggers) == 8
             assert len(app.plan.contacts) == 3
             assert not target.exists()
             await pilot.press("ctrl+s")
@@ -374,7 +374,8 @@ class TestPreview:
             assert app.screen.query_one("#forms").display
 
     async def test_choice_removes_and_restores_sections(self, example_plan: Path) -> None:
-        """Option B only drops Option A's section; both brings it back."""
+        """Option B only drops Option A's section; both brings it back; Option A only
+        drops Option B's and the restore steps after it."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=(160, 48)) as pilot:
             await wizard(app).show_step("procedure")
@@ -382,9 +383,13 @@ class TestPreview:
             select.value = "b"
             preview = app.screen.query_one("#preview", Preview)
             await until(pilot, lambda: preview.text_of("option-a") is None)
-            assert "Rollback Procedure" in (preview.text_of("option-b") or "")
+            assert "Rollback Procedure" in (preview.text_of("containment") or "")
             select.value = "both"
             await until(pilot, lambda: preview.text_of("option-a") is not None)
+            select.value = "a"
+            await until(pilot, lambda: preview.text_of("restore") is None)
+            assert preview.text_of("option-b") is None
+            assert not app.screen.query_one("#part-restore").display
 
 
 class TestMarkupSafety:

@@ -54,9 +54,9 @@ class TestEditPlanFromTheChecklist:
             await pilot.pause()
             await pilot.press("space")  # a tick: saved at once
             await pilot.pause()
-            item = app.keeper.plan_file.plan.item("a-1")
+            item = app.keeper.plan_file.plan.item("contain-1")
             assert item is not None and item.done
-            assert 'id = "a-1"' in example_plan.read_text()
+            assert 'id = "contain-1"' in example_plan.read_text()
             assert "done = true" in example_plan.read_text()
             await open_palette_entry(pilot, "edit plan")
             assert isinstance(app.screen, WizardScreen)

@@ -118,12 +118,12 @@ class TestTables:
             await pilot.pause()
             await pilot.press("tab")
             assert cell(app) == (0, 1, "trigger-list")
-            await pilot.press(*["down"] * 5)
-            assert cell(app) == (5, 1, "trigger-list")
+            await pilot.press(*["down"] * 7)
+            assert cell(app) == (7, 1, "trigger-list")
             await pilot.press("down")
             assert app.focused is not None and "row-add" in app.focused.classes
             await pilot.press("up", "up")
-            assert cell(app) == (4, 0, "trigger-list")
+            assert cell(app) == (6, 0, "trigger-list")
 
     async def test_down_through_steps_rows(self, tmp_path: Path) -> None:
         app = make_app(tmp_path / "new.toml", cursor_blink=False)

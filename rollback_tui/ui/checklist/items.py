@@ -48,7 +48,15 @@ def checklist_groups(plan: Plan) -> list[Group]:
     """Every active checklist item, grouped as in the plan; empty groups left out."""
     proc = plan.procedure
     variables = plan.variables()
-    groups: list[Group] = []
+    groups = [
+        Group(
+            "containment",
+            "Immediate Containment: throttle, route traffic",
+            proc.containment,
+            variables,
+            numbered=True,
+        )
+    ]
     if proc.uses_a:
         groups.append(
             Group(
@@ -65,6 +73,15 @@ def checklist_groups(plan: Plan) -> list[Group]:
                 "option-b",
                 f"Option B: Deployment Rollback ({proc.option_b_estimate or 'no estimate'})",
                 proc.option_b,
+                variables,
+                numbered=True,
+            )
+        )
+        groups.append(
+            Group(
+                "restore",
+                "Restore Services: config, restarts, caches (as required)",
+                proc.restore,
                 variables,
                 numbered=True,
             )

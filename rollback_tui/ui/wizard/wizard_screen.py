@@ -41,7 +41,7 @@ STEP_SECTIONS: dict[str, tuple[str, ...]] = {
     "assumptions": ("assumptions",),
     "triggers": ("triggers",),
     "decision": ("decision",),
-    "procedure": ("option-a", "option-b"),
+    "procedure": ("containment", "option-a", "option-b"),
     "components": ("components",),
     "communications": ("communications",),
     "contacts": ("contacts",),
@@ -269,13 +269,14 @@ class WizardScreen(Screen[None]):
 
     def _update_states(self) -> None:
         steps = self.query_one(StepList)
-        with_findings = {f.step for f in self.findings}
+        # A hint marks no step: it is noted beside its field and on Review.
+        with_findings = {f.step for f in self.findings if f.fails}
         for key in self.step_keys:
             state: StepState
             if key == "review":
                 state = (
                     "findings"
-                    if self.findings
+                    if with_findings
                     else ("complete" if key in self.visited else "untouched")
                 )
             elif key in with_findings:

@@ -10,7 +10,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rollback_tui.plan.lint import Finding
-from rollback_tui.plan.text import findings_summary, visible
+from rollback_tui.plan.text import findings_summary, plural, visible
 from rollback_tui.ui.messages import GoToStep, ReviewedToday
 from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.steps.base import StepPane
@@ -72,6 +72,8 @@ class ReviewStep(StepPane):
             if not findings
             else findings_summary([f.severity for f in findings])
         )
+        if findings and not any(f.fails for f in findings):
+            summary = f"No findings: the plan is complete ({plural(len(findings), 'hint')})."
         self.query_one("#review-summary", Static).update(Content(summary))
         options = self.query_one("#review-findings", OptionList)
         highlighted = options.highlighted
