@@ -20,7 +20,14 @@ from rollback_tui.locations import default_user
 from rollback_tui.plan import DeploymentType, new_plan
 from rollback_tui.plan.model import ItemState, utc_now
 from rollback_tui.plan.text import visible
-from rollback_tui.plan.timeline import Outcome, Progress, set_done, set_outcome
+from rollback_tui.plan.timeline import (
+    IRREVERSIBLE_CONFIRMED,
+    Outcome,
+    Progress,
+    set_done,
+    set_outcome,
+    unconfirmed,
+)
 from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.render import render_markdown
 from rollback_tui.store import sync
@@ -399,6 +406,13 @@ def status(path: Path, as_json: bool) -> None:
     metavar="REASON",
     help="Mark the items failed, saying what went wrong.",
 )
+@click.option(
+    "--irreversible",
+    "confirmed",
+    is_flag=True,
+    help="Confirm ticking a step that cannot be undone (a database down-migration): "
+    "without it such a step is refused. Not needed to skip, fail or undo.",
+)
 @click.option("--by", help="Who did it (default: your login name).")
 @click.option("--force", is_flag=True, help="Save even if the plan is read-only.")
 def tick(
@@ -407,11 +421,18 @@ def tick(
     undo: bool,
     skip_reason: str | None,
     fail_reason: str | None,
+    confirmed: bool,
     by: str | None,
     force: bool,
 ) -> None:
     """Tick checklist items by id (or skip them, fail them, or undo); both files are
-    saved at once."""
+    saved at once.
+
+    Ticking an irreversible step done needs --irreversible, as the checklist asks for the
+    word typed: without it nothing is saved (exit 2), and with it the timeline records who
+    confirmed. Skipping it, failing it or taking an outcome back runs nothing, so they
+    need no confirmation.
+    """
     if sum([undo, skip_reason is not None, fail_reason is not None]) > 1:
         fail("tick: use one of --undo, --skip and --failed")
     reason = skip_reason if skip_reason is not None else fail_reason
@@ -425,12 +446,20 @@ def tick(
     if missing:
         known = ", ".join(item.id for _, _, item in plan_file.plan.checklist()[:8])
         fail(f"{path}: no checklist item with id {', '.join(missing)} (ids look like: {known})")
+    ticking = reason is None and not undo
+    irreversible = unconfirmed(plan_file.plan, ids) if ticking else []
+    if irreversible and not confirmed:
+        steps = ", ".join(f"{i.id} ({i.text.strip() or 'no text'})" for i in irreversible)
+        fail(f"{path}: not ticked, cannot be undone: {steps}; add --irreversible to confirm")
+    confirmation = {i.id: IRREVERSIBLE_CONFIRMED for i in irreversible}
     who = by or default_user()
     if reason is not None:
         outcome: Outcome = "skipped" if skip_reason is not None else "failed"
         changed = [i for i in ids if set_outcome(plan_file.plan, i, outcome, reason, who)]
     else:
-        changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
+        changed = [
+            i for i in ids if set_done(plan_file.plan, i, not undo, who, text=confirmation.get(i))
+        ]
     from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
 
     problem = None
