@@ -11,6 +11,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     ValidationInfo,
     model_validator,
 )
@@ -39,8 +40,18 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
-"""A datetime with an offset, normalised to UTC."""
+# Plan files are read strictly: TOML has its own booleans, integers, dates and times, and a
+# value written as text ("no", "30", "2026-11-20") is a mistake to report, never a value
+# to guess at ("no" would read as false, "yes" as an irreversible step). Enums and
+# literals stay as they are: TOML writes them as strings, and only their exact values pass.
+UtcDateTime = Annotated[dt.datetime, Strict(), AfterValidator(_as_utc)]
+"""A TOML datetime (with an offset, or local: taken as UTC), normalised to UTC."""
+Flag = Annotated[bool, Strict()]
+"""true or false."""
+WholeNumber = Annotated[int, Strict()]
+"""A TOML integer (not 30.0, not "30", not true)."""
+Day = Annotated[dt.date, Strict()]
+"""A TOML local date (2026-11-20), not a datetime or a string."""
 
 
 class _Model(BaseModel):
@@ -99,7 +110,7 @@ class ChecklistItem(_Model):
     """An exact, copy-pasteable command; may use $VERSION and the other variables."""
     owner: CleanStr | None = None
     """Who does this step."""
-    done: bool = False
+    done: Flag = False
     """Ticked: the step is done."""
     done_at: UtcDateTime | None = None
     """When it was ticked, in UTC."""
@@ -109,7 +120,7 @@ class ChecklistItem(_Model):
     """Not done on purpose (skipped) or tried and failed; absent when done or open."""
     reason: CleanStr | None = None
     """Why the step was skipped or failed."""
-    irreversible: bool = False
+    irreversible: Flag = False
     """The step cannot be undone: ticking it in checklist mode asks for a confirmation."""
 
     @property
@@ -168,9 +179,9 @@ class Procedure(_Model):
     """How long Option A takes."""
     option_b_estimate: CleanStr = "~15-30 minutes"
     """How long Option B takes."""
-    option_a_drilled: int | None = Field(default=None, ge=0)
+    option_a_drilled: WholeNumber | None = Field(default=None, ge=0)
     """Seconds Option A took in the last drill (set by `rollback-tui drill`)."""
-    option_b_drilled: int | None = Field(default=None, ge=0)
+    option_b_drilled: WholeNumber | None = Field(default=None, ge=0)
     """Seconds Option B took in the last drill (set by `rollback-tui drill`)."""
     option_a: list[ChecklistItem] = Field(default_factory=list)
     """Option A's steps: turn the feature flag off."""
@@ -204,7 +215,7 @@ class Communications(_Model):
     """Where status updates are posted."""
     cadence: CleanStr = ""
     """How often updates are sent, in words."""
-    update_interval: int | None = Field(default=None, ge=1, le=1440)
+    update_interval: WholeNumber | None = Field(default=None, ge=1, le=1440)
     """Minutes between status updates once the incident has started (the update clock)."""
     internal_template: CleanStr = ""
     """The internal update to send (may use $VERSION and the others)."""
@@ -232,7 +243,7 @@ class FollowUp(_Model):
 
     rca_owner: CleanStr = ""
     """Who owns the root cause analysis."""
-    rca_due: dt.date | None = None
+    rca_due: Day | None = None
     """When the root cause analysis is due."""
     prevention: CleanStr = ""
     """Prevention measures and permanent fixes."""
@@ -294,11 +305,11 @@ class RunInfo(_Model):
 class Plan(_Model):
     """A complete rollback plan."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: WholeNumber = SCHEMA_VERSION
     """The plan file's format version; a newer one is refused, an older one migrated."""
     title: CleanStr = ""
     """The feature or change the plan rolls back."""
-    created: dt.date = Field(default_factory=lambda: utc_now().date())
+    created: Day = Field(default_factory=lambda: utc_now().date())
     """The day the plan was written."""
     deployment_type: DeploymentType = DeploymentType.ROLLING
     """How the change was shipped."""
@@ -310,7 +321,7 @@ class Plan(_Model):
     """The live version being rolled back ($VERSION)."""
     target_version: CleanStr = ""
     """The last known good version ($TARGET_VERSION)."""
-    db_impact: bool = False
+    db_impact: Flag = False
     """Whether the change touches the database."""
     feature_flag: CleanStr = ""
     """The feature flag that gates the change ($FEATURE_FLAG)."""
@@ -325,11 +336,11 @@ class Plan(_Model):
     contacts: list[Contact] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     """Ticks, unticks and notes, appended in order."""
-    last_reviewed: dt.date | None = None
+    last_reviewed: Day | None = None
     """The day the plan was last reviewed (the wizard's Review step marks it)."""
-    review_every: int | None = Field(default=None, ge=1)
+    review_every: WholeNumber | None = Field(default=None, ge=1)
     """Days between reviews (90 when unset); `check` warns once a review is overdue."""
-    last_drilled: dt.date | None = None
+    last_drilled: Day | None = None
     """The day of the last drill (`rollback-tui drill` sets it)."""
     run: RunInfo | None = None
     """Set in a run file only: the archived run's kind, label and times."""

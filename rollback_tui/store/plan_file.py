@@ -29,8 +29,10 @@ from rollback_tui.render import render_markdown
 from rollback_tui.store import file_safety
 from rollback_tui.store.errors import (
     ConflictError,
+    InvalidPlanError,
     PartialSaveError,
     PlanFileError,
+    Problem,
     toml_error_message,
 )
 from rollback_tui.store.file_safety import read_regular
@@ -144,37 +146,36 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
-        return raw, _validate(path, raw)
+        return raw, _validate(path, raw, text)
     except RecursionError:
         raise PlanFileError(f"{path}: arrays or tables nested too deeply to read") from None
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "plan"
-
-
-def _validate(path: Path, data: dict[str, Any]) -> Plan:
+def _validate(path: Path, data: dict[str, Any], text: str) -> Plan:
+    """*data* as a plan, read strictly (see plan.model); InvalidPlanError lists every value
+    that is not right, each at its line in *text*."""
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise PlanFileError(f"{path}: schema_version: must be a whole number")
+        raise _invalid(path, text, "schema_version", "must be a whole number")
     if version > SCHEMA_VERSION:
         raise PlanFileError(
             f"{path}: schema_version {version} was written by a newer rollback-tui; "
             f"this one reads up to {SCHEMA_VERSION}. Upgrade rollback-tui to open it."
         )
     if version < 1:
-        raise PlanFileError(f"{path}: schema_version: {version} is not a known schema")
+        raise _invalid(path, text, "schema_version", f"{version} is not a known schema")
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        where = _field_path(error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
-        raise PlanFileError(f"{path}: {where}: {message}{more}") from None
+        from rollback_tui.store import invalid_values
+
+        raise InvalidPlanError(path, invalid_values.problems(exc, text)) from None
+
+
+def _invalid(path: Path, text: str, where: str, message: str) -> InvalidPlanError:
+    from rollback_tui.store.key_lines import key_lines, line_of
+
+    return InvalidPlanError(path, [Problem(line_of(where, key_lines(text)), where, message)])
 
 
 def _unknown_keys(data: Any, model: BaseModel, prefix: str = "") -> list[str]:

@@ -445,17 +445,17 @@ def _syntax(folder: Path) -> Path:
     return _example_with(folder, 'title = "Checkout v2"\n', 'title = "Checkout v2\n')
 
 
-@bad_file("wrong-type", "db_impact: Input should be a valid boolean")
+@bad_file("wrong-type", 'db_impact: expected true or false, not the string "maybe"')
 def _wrong_type(folder: Path) -> Path:
     return _example_with(folder, "db_impact = true", 'db_impact = "maybe"')
 
 
-@bad_file("wrong-type-nested", "triggers[0].threshold: Input should be a valid string")
+@bad_file("wrong-type-nested", "triggers[0].threshold: expected text in quotes, not 0.5")
 def _wrong_type_nested(folder: Path) -> Path:
     return _example_with(folder, 'threshold = ">0.5% increase over baseline"', "threshold = 0.5")
 
 
-@bad_file("deployment-type", "deployment_type: Input should be 'feature-flag'")
+@bad_file("deployment-type", "deployment_type: expected 'feature-flag', 'blue-green'")
 def _deployment_type(folder: Path) -> Path:
     return _example_with(folder, 'deployment_type = "rolling"', 'deployment_type = "big-bang"')
 
