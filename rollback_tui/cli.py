@@ -383,8 +383,13 @@ def status(path: Path, as_json: bool) -> None:
     marks = {"open": " ", "done": "x", "skipped": "s", "failed": "f"}
     for row in rows:
         when = ""
-        if row["state"] != "open":
-            when = f"  ({row['state']} {row['done_at']} by {row['done_by']}"
+        if row["state"] != "open":  # only what is known: an imported [x] has no who or when
+            known = [
+                row["state"],
+                row["done_at"] or "",
+                f"by {row['done_by']}" if row["done_by"] else "",
+            ]
+            when = f"  ({' '.join(part for part in known if part)}"
             when += f": {row['reason']})" if row["reason"] else ")"
         say(f"[{marks[row['state']]}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
     progress = Progress.of(item for _, _, item in plan.checklist(active=True))

@@ -69,11 +69,17 @@ def _review_dates(reader: _Reader, data: dict[str, Any]) -> None:
             data["review_every"] = int(every.group(1))
 
 
+_LONE_URL = re.compile(r"<?(https?://[^\s<>]+)>?")
+
+
 def _header(reader: _Reader, data: dict[str, Any]) -> None:
     h = reader.header
     for key in ("incident", "incident_link", "version", "target_version", "feature_flag"):
         if key in h:
             data[key] = h[key]
+    lone_url = _LONE_URL.fullmatch(data.get("incident", "").strip())
+    if lone_url and not data.get("incident_link"):  # a link, not a summary
+        data["incident_link"], data["incident"] = lone_url.group(1), ""
     if "created" in h:
         try:
             data["created"] = dt.date.fromisoformat(h["created"].strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -311,6 +312,28 @@ class TestStatus:
         ]
         b1 = next(line for line in lines if " b-1 " in line)
         assert b1.startswith("[x] b-1") and b1.endswith(" by sam)")
+
+    def test_only_what_is_known_of_a_tick(self, tmp_path: Path) -> None:
+        """A tick with no who or when (imported from a plain `[x]`) shows neither as None."""
+
+        def ticked_bare(plan: Plan) -> None:
+            for item_id, state in (("a-1", "done"), ("a-2", "who"), ("a-3", "when")):
+                item = plan.item(item_id)
+                assert item is not None
+                item.done = True
+                if state == "who":
+                    item.done_by = "sam"
+                if state == "when":
+                    item.done_at = dt.datetime(2026, 11, 22, 14, 3, tzinfo=dt.UTC)
+
+        lines = run("status", edited(tmp_path, ticked_bare)).stdout.splitlines()
+        shown = {line.split()[1]: line for line in lines if line.startswith("[x]")}
+        assert shown["a-1"].endswith("Option A: Disable feature flag in dashboard  (done)")
+        assert shown["a-2"].endswith("Verify flag change propagated  (done by sam)")
+        assert shown["a-3"].endswith(
+            "Confirm feature is deactivated  (done 2026-11-22T14:03:00+00:00)"
+        )
+        assert "None" not in "\n".join(lines)
 
     def test_json(self, plan_path: Path) -> None:
         """`status --json` gives id, section, text and state of every active item."""
