@@ -474,6 +474,8 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
             self.app.pop_screen()
         else:
             self.app.push_screen(WizardScreen(self.keeper, loaded=True))
+        # Wizard edits kept aside, held while the checklist was shown: offered there.
+        self.app.call_after_refresh(self.keeper.aside.offer)
 
     @on(ScreenResume)
     async def _resumed(self) -> None:

@@ -142,7 +142,12 @@ class HangUp:
 
 
 def rescue_for(
-    plan_file: store.PlanFile, kept: recovery.RecoveryFile, *, dirty: bool, save: bool
+    plan_file: store.PlanFile,
+    kept: recovery.RecoveryFile,
+    *,
+    dirty: bool,
+    save: bool,
+    held: bool = False,
 ) -> Rescue:
     """What to keep after a hang-up, from *plan_file* as it is now (called in the signal
     handler: the plan is copied here, while the main thread is paused).
@@ -150,15 +155,17 @@ def rescue_for(
     If *dirty*, the plan goes to its recovery file *kept* first; then, if *save* (the
     checklist, whose ticks are saved at once), it is saved merging by item id, waiting
     for a save already under way (the plan's lock) until the deadline. Once saved, the
-    recovery file is not needed.
+    recovery file is not needed. If *held*, *kept* holds a wizard's edits that the
+    checklist leaves alone: never written over nor deleted, and dated after the save.
     """
     if not dirty:
         return lambda deadline: None
     scratch = plan_file.detached()  # never shared with a save running on another thread
 
     def keep(deadline: float) -> None:
-        with contextlib.suppress(Exception):  # the save below may still keep it
-            kept.write(recovery.plan_text(scratch))
+        if not held:
+            with contextlib.suppress(Exception):  # the save below may still keep it
+                kept.write(recovery.plan_text(scratch))
         if not save:
             return
         from rollback_tui.store.lock import plan_lock
@@ -168,7 +175,10 @@ def rescue_for(
                 sync.save_merging(scratch)
         except store.PlanFileError:
             return
-        kept.delete()
+        if held:
+            kept.refresh()
+        else:
+            kept.delete()
 
     return keep
 
