@@ -216,7 +216,8 @@ class Communications(_Model):
     cadence: CleanStr = ""
     """How often updates are sent, in words."""
     update_interval: WholeNumber | None = Field(default=None, ge=1, le=1440)
-    """Minutes between status updates once the incident has started (the update clock)."""
+    """Minutes between status updates once the incident has started (the update clock);
+    $UPDATE_INTERVAL in the templates and the cadence."""
     internal_template: CleanStr = ""
     """The internal update to send (may use $VERSION and the others)."""
     status_page_template: CleanStr = ""
@@ -407,12 +408,14 @@ class Plan(_Model):
         return self.review_every or DEFAULT_REVIEW_EVERY
 
     def variables(self, component: str | None = None) -> dict[str, str]:
-        """The values substituted into commands and templates (unset ones are absent)."""
+        """The values substituted into commands and templates (unset ones are absent);
+        $UPDATE_INTERVAL is the update interval in words ("30 minutes")."""
         values = {
             "VERSION": self.version,
             "TARGET_VERSION": self.target_version,
             "FEATURE_FLAG": self.feature_flag,
             "INCIDENT": self.incident,
+            "UPDATE_INTERVAL": interval_text(self.communications.update_interval),
         }
         if component is not None:
             values["COMPONENT"] = component
@@ -421,6 +424,13 @@ class Plan(_Model):
 
 _HOLDS_ITEMS = frozenset({"procedure", "components", "communications", "post_rollback", "followup"})
 """The plan's fields under which checklist items live."""
+
+
+def interval_text(minutes: int | None) -> str:
+    """An update interval as a template says it: ``30 minutes``, ``1 minute``; unset: ""."""
+    if minutes is None:
+        return ""
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def next_id(prefix: str, used: set[str]) -> str:
