@@ -296,7 +296,7 @@ def save(
     (file_safety). A save that wrote the plan but not its Markdown raises
     PartialSaveError, which says so.
     """
-    from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock
+    from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock, plan_of_run
 
     path = plan_file.path
     # The check and the write under one lock: another rollback-tui cannot slip in between.
@@ -305,8 +305,9 @@ def save(
             check_unchanged(plan_file)
         plan = file_safety.plan_target(path, replace_read_only=replace_read_only)
         markdown_file = file_safety.side_target(plan_file.markdown_path, plan)
+        keeps_backup = plan.exists and plan_of_run(path) is None
         backup = (
-            file_safety.side_target(backup_path(path), plan, copy=True) if plan.exists else None
+            file_safety.side_target(backup_path(path), plan, copy=True) if keeps_backup else None
         )
         text = dumps(plan_file)
         data = text.encode("utf-8")
@@ -329,6 +330,10 @@ def save(
         )
         if backup is not None:
             _write(backup, previous, f"nothing was saved ({path.name} is as it was)")
+        elif plan_of_run(path) is not None:  # an earlier release kept these for run files
+            file_safety.remove_side_files(
+                folder, [backup_path(path).name, f".{plan.path.name}.lock"]
+            )
         kept = f"; its previous version is in {backup.path.name}" if backup else ""
         _write(plan, data, f"not saved ({path.name} is as it was{kept})")
         _saved(plan_file, text)
@@ -362,7 +367,10 @@ def _write(target: file_safety.Target, data: bytes, consequence: str) -> None:
 
 
 def backup_path(path: Path) -> Path:
-    """Where the previous version of the plan at *path* is kept (``PLAN.toml.bak``)."""
+    """Where the previous version of the plan at *path* is kept (``PLAN.toml.bak``): one
+    a plan, replaced by each save, so that a save a person regrets (or one that read a hand
+    edit wrongly) can be taken back. A run file in ``PLAN.runs/`` keeps none: only
+    rollback-tui writes it, and its previous version is in its own timeline."""
     target = Path(os.path.realpath(path))
     return target.with_name(target.name + ".bak")
 

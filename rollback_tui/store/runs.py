@@ -36,8 +36,8 @@ from rollback_tui.plan.text import slug
 from rollback_tui.plan.timeline import record
 from rollback_tui.render import render_markdown
 from rollback_tui.store import sync
+from rollback_tui.store.lock import RUNS_SUFFIX
 
-RUNS_SUFFIX = ".runs"
 Clock = Callable[[], dt.datetime]
 
 
