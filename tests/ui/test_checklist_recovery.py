@@ -90,6 +90,7 @@ class TestChecklistOverAKeptDraft:
             await pilot.pause()
             await checklist(app).edit_plan()
             await until(pilot, lambda: isinstance(app.screen, RestoreDialog))
+            await wait_for(pilot, "#answer-restore")
             app.screen.query_one("#answer-restore", Button).press()
             await until(pilot, lambda: app.plan.title == DRAFT)
             await wait_for(pilot, "#title")

@@ -179,8 +179,10 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
 
     def show_summary(self) -> None:
         now = self.now()
-        self.query_one(Summary).show(self.plan, now)
-        self.query_one(UpdateDue).show(self.plan, now)
+        # Being built again on another plan (show_plan, under the wizard): the next shows it.
+        with contextlib.suppress(NoMatches):
+            self.query_one(Summary).show(self.plan, now)
+            self.query_one(UpdateDue).show(self.plan, now)
 
     def show_state(self, item_id: str | None = None) -> None:
         """Show every item (or only *item_id*'s group), the progress and the timeline as
