@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rollback_tui import store
 from rollback_tui.plan import lint
-from rollback_tui.plan.text import clean_text, findings_summary, visible
+from rollback_tui.plan.text import clean_text, findings_summary, plural, visible
 from rollback_tui.store.key_lines import key_lines, line_of
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -38,7 +38,10 @@ class FileResult:
     path: Path
     findings: list[Located] = field(default_factory=list)
     unusable: str | None = None
-    """Why the file could not be read as a plan, if it could not."""
+    """Why the file could not be read as a plan, if it could not (one line)."""
+    problems: list[Located] = field(default_factory=list)
+    """An unusable file's errors, each at its line, without the file's name: every wrong
+    value of a plan that does not validate, else the one error."""
 
     @property
     def exit_code(self) -> int:
@@ -58,8 +61,11 @@ def check_file(path: Path, as_of: dt.date | None = None) -> FileResult:
 
     try:
         plan, unknown = store.read_plan(path)
+    except store.InvalidPlanError as exc:
+        problems = [Located("error", p.where, p.line, p.message) for p in exc.problems]
+        return FileResult(path, unusable=str(exc), problems=problems)
     except store.PlanFileError as exc:
-        return FileResult(path, unusable=str(exc))
+        return FileResult(path, unusable=str(exc), problems=[_one_problem(path, str(exc))])
     try:
         text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError):  # changed since it was read: no lines then
@@ -77,6 +83,18 @@ def check_file(path: Path, as_of: dt.date | None = None) -> FileResult:
     return FileResult(path, found)
 
 
+def _one_problem(path: Path, message: str) -> Located:
+    """An error that is not about a value (TOML syntax, not UTF-8, no such file): at the
+    line its message names (``PATH:LINE: ...``, ``PATH: line 3, column 7: ...``), else 1;
+    its message without the file's name, which the annotation gives."""
+    rest = message.removeprefix(f"{path}:")
+    named = _NAMED_LINE.match(rest)
+    line = int(named.group(1) or named.group(2)) if named else 1
+    if named is not None and named.group(1):
+        rest = rest[named.end() :]
+    return Located("error", "", line, rest.strip() if rest != message else message)
+
+
 def exit_code(results: list[FileResult]) -> int:
     """The worst of the files' exit codes."""
     return max((r.exit_code for r in results), default=EXIT_CLEAN)
@@ -92,18 +110,29 @@ def text_lines(results: list[FileResult]) -> tuple[list[str], list[str]]:
     out: list[str] = []
     err: list[str] = []
     severities: list[str] = []
+    unusable = 0
     for result in results:
         name = _printable(str(result.path))
         if result.unusable is not None:
-            err.append(f"rollback-tui: {_printable(result.unusable)}")
+            unusable += 1
+            severities += [p.severity for p in result.problems]
+            if not all(p.where for p in result.problems):
+                err.append(f"rollback-tui: {_printable(result.unusable)}")
+                continue
+            for p in result.problems:
+                err.append(
+                    f"rollback-tui: {name}:{p.line}: {_printable(p.where)}: {_printable(p.message)}"
+                )
             continue
         for f in result.findings:
             out.append(f"{name}: {f.severity}: {_printable(f.where)}: {_printable(f.message)}")
         if not result.findings:
             out.append(f"{name}: no findings")
         severities += [f.severity for f in result.findings]
-    if severities:
-        err.append(findings_summary(severities))
+    # A summary adds up several files, or findings; one unusable file's lines say it all.
+    if severities and (len(results) > 1 or not unusable):
+        files = f"; {plural(unusable, 'file')} unusable" if unusable else ""
+        err.append(findings_summary(severities) + files)
     return out, err
 
 
@@ -116,27 +145,15 @@ def _property(value: str) -> str:
     return _data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def _error_line(result: FileResult) -> int:
-    """The line an unusable file's message names (``PATH:LINE: ...``), else 1."""
-    rest = (result.unusable or "").removeprefix(f"{result.path}:")
-    found = _NAMED_LINE.match(rest)
-    return int(found.group(1) or found.group(2)) if found else 1
-
-
 def github_lines(results: list[FileResult]) -> list[str]:
     """One ``::error``, ``::warning`` or (for a hint) ``::notice`` workflow command per
-    finding (and unusable file)."""
+    finding, and per error of an unusable file, at its line; the message never repeats the
+    file's name (``file=`` has it)."""
     out = []
     for result in results:
         name = _property(str(result.path))
-        if result.unusable is not None:
-            line = _error_line(result)
-            out.append(
-                f"::error file={name},line={line},title=rollback-tui::{_data(result.unusable)}"
-            )
-            continue
-        for f in result.findings:
-            title = _property(f"rollback-tui: {f.where}")
+        for f in result.problems or result.findings:
+            title = _property(f"rollback-tui: {f.where}" if f.where else "rollback-tui")
             # A hint is a notice: the runner shows it, and it fails nothing.
             kind = "notice" if f.severity == "hint" else f.severity
             out.append(f"::{kind} file={name},line={f.line},title={title}::{_data(f.message)}")
@@ -144,28 +161,19 @@ def github_lines(results: list[FileResult]) -> list[str]:
 
 
 def json_text(results: list[FileResult]) -> str:
-    """Every finding as a JSON list (an unusable file is one error with ``where`` null)."""
+    """Every finding as a JSON list (an unusable file's errors too: ``where`` is null for
+    one that is not about a value, such as a TOML syntax error)."""
     rows: list[dict[str, object]] = []
     for result in results:
-        if result.unusable is not None:
-            rows.append(
-                {
-                    "file": str(result.path),
-                    "line": None,
-                    "severity": "error",
-                    "where": None,
-                    "message": result.unusable,
-                }
-            )
         rows += [
             {
                 "file": str(result.path),
                 "line": f.line,
                 "severity": f.severity,
-                "where": f.where,
+                "where": f.where or None,
                 "message": f.message,
             }
-            for f in result.findings
+            for f in result.problems or result.findings
         ]
     # ASCII: a hostile file name or text cannot reach the terminal raw.
     return json.dumps(rows, indent=2)

@@ -21,7 +21,14 @@ from rollback_tui.locations import default_user
 from rollback_tui.plan import DeploymentType, new_plan
 from rollback_tui.plan.model import ItemState, utc_now
 from rollback_tui.plan.text import visible
-from rollback_tui.plan.timeline import Outcome, Progress, set_done, set_outcome
+from rollback_tui.plan.timeline import (
+    IRREVERSIBLE_CONFIRMED,
+    Outcome,
+    Progress,
+    set_done,
+    set_outcome,
+    unconfirmed,
+)
 from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.render import render_markdown
 from rollback_tui.store import sync
@@ -388,8 +395,13 @@ def status(path: Path, as_json: bool) -> None:
     marks = {"open": " ", "done": "x", "skipped": "s", "failed": "f"}
     for row in rows:
         when = ""
-        if row["state"] != "open":
-            when = f"  ({row['state']} {row['done_at']} by {row['done_by']}"
+        if row["state"] != "open":  # only what is known: an imported [x] has no who or when
+            known = [
+                row["state"],
+                row["done_at"] or "",
+                f"by {row['done_by']}" if row["done_by"] else "",
+            ]
+            when = f"  ({' '.join(part for part in known if part)}"
             when += f": {row['reason']})" if row["reason"] else ")"
         say(f"[{marks[row['state']]}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
     progress = Progress.of(item for _, _, item in plan.checklist(active=True))
@@ -411,6 +423,13 @@ def status(path: Path, as_json: bool) -> None:
     metavar="REASON",
     help="Mark the items failed, saying what went wrong.",
 )
+@click.option(
+    "--irreversible",
+    "confirmed",
+    is_flag=True,
+    help="Confirm ticking a step that cannot be undone (a database down-migration): "
+    "without it such a step is refused. Not needed to skip, fail or undo.",
+)
 @click.option("--by", help="Who did it (default: your login name).")
 @click.option("--force", is_flag=True, help="Save even if the plan is read-only.")
 def tick(
@@ -419,11 +438,18 @@ def tick(
     undo: bool,
     skip_reason: str | None,
     fail_reason: str | None,
+    confirmed: bool,
     by: str | None,
     force: bool,
 ) -> None:
     """Tick checklist items by id (or skip them, fail them, or undo); both files are
-    saved at once."""
+    saved at once.
+
+    Ticking an irreversible step done needs --irreversible, as the checklist asks for the
+    word typed: without it nothing is saved (exit 2), and with it the timeline records who
+    confirmed. Skipping it, failing it or taking an outcome back runs nothing, so they
+    need no confirmation.
+    """
     if sum([undo, skip_reason is not None, fail_reason is not None]) > 1:
         fail("tick: use one of --undo, --skip and --failed")
     reason = skip_reason if skip_reason is not None else fail_reason
@@ -447,11 +473,23 @@ def tick(
                     f"{path}: no checklist item with id {', '.join(missing)} "
                     f"(ids look like: {known})"
                 )
+            ticking = reason is None and not undo
+            irreversible = unconfirmed(plan_file.plan, ids) if ticking else []
+            if irreversible and not confirmed:
+                steps = ", ".join(f"{i.id} ({i.text.strip() or 'no text'})" for i in irreversible)
+                fail(
+                    f"{path}: not ticked, cannot be undone: {steps}; add --irreversible to confirm"
+                )
+            confirmation = {i.id: IRREVERSIBLE_CONFIRMED for i in irreversible}
             if reason is not None:
                 outcome: Outcome = "skipped" if skip_reason is not None else "failed"
                 changed = [i for i in ids if set_outcome(plan_file.plan, i, outcome, reason, who)]
             else:
-                changed = [i for i in ids if set_done(plan_file.plan, i, not undo, who)]
+                changed = [
+                    i
+                    for i in ids
+                    if set_done(plan_file.plan, i, not undo, who, text=confirmation.get(i))
+                ]
             if changed:
                 sync.save_merging(plan_file, replace_read_only=force)
             else:  # a save that stopped half-way is finished by the next tick

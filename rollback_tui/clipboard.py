@@ -298,12 +298,17 @@ def copy_hints(
     hints: list[str] = []
     if terminal is None or terminal.status != "ok":
         return hints
+    # tmux first: its default (set-clipboard external) drops what the app sends, and the
+    # fix is one setting. $TMUX is set inside tmux; over SSH from a tmux pane only TERM
+    # comes along (tmux's own, or "screen", which GNU screen also uses: it sets $STY).
+    if env.get("TMUX"):
+        hints.append("in tmux, this needs `set -s set-clipboard on` (in ~/.tmux.conf).")
+    elif env.get("TERM", "").startswith(("tmux", "screen")) and not env.get("STY"):
+        hints.append("tmux where you connect from needs `set -s set-clipboard on` there.")
     if size > OSC52_WARN_BYTES:
         hints.append(
             f"some terminals drop OSC 52 payloads this long ({size / 1024:.0f} KB): use the file."
         )
-    if env.get("TMUX"):
-        hints.append("in tmux, this needs `set -s set-clipboard on` (in ~/.tmux.conf).")
     if env.get("STY"):
         hints.append("GNU screen does not pass OSC 52 on to the terminal: use the file.")
     if env.get("TERM_PROGRAM") == "Apple_Terminal":

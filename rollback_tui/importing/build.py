@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rollback_tui.importing.unplaced import Unplaced
 from rollback_tui.importing.unrender import unsubstitute
-from rollback_tui.plan.model import Plan
+from rollback_tui.plan.model import Plan, interval_text
 from rollback_tui.plan.timeline import item_labels
 
 if TYPE_CHECKING:
@@ -69,11 +69,17 @@ def _review_dates(reader: _Reader, data: dict[str, Any]) -> None:
             data["review_every"] = int(every.group(1))
 
 
+_LONE_URL = re.compile(r"<?(https?://[^\s<>]+)>?")
+
+
 def _header(reader: _Reader, data: dict[str, Any]) -> None:
     h = reader.header
     for key in ("incident", "incident_link", "version", "target_version", "feature_flag"):
         if key in h:
             data[key] = h[key]
+    lone_url = _LONE_URL.fullmatch(data.get("incident", "").strip())
+    if lone_url and not data.get("incident_link"):  # a link, not a summary
+        data["incident_link"], data["incident"] = lone_url.group(1), ""
     if "created" in h:
         try:
             data["created"] = dt.date.fromisoformat(h["created"].strip())
@@ -156,12 +162,17 @@ def build(reader: _Reader) -> Plan:
         for name, steps in reader.components
     ]
 
-    comms: dict[str, Any] = fields("communications")
+    comms: dict[str, Any] = dict(reader.fields.get("communications", {}))
     if "update_interval" in comms:  # "every 30 minutes"
         minutes = re.search(r"\d{1,4}", comms.pop("update_interval"))
         if minutes and 1 <= int(minutes.group()) <= 1440:
             comms["update_interval"] = int(minutes.group())
-    comms.update({name: unsubstitute(body, variables) for name, body in reader.templates.items()})
+    # "30 minutes" is $UPDATE_INTERVAL in the communication plan alone: elsewhere (a
+    # decision's "longer than 30 minutes") it is not the interval.
+    interval = interval_text(comms.get("update_interval"))
+    spoken = {**variables, "UPDATE_INTERVAL": interval} if interval else variables
+    comms = {k: unsubstitute(v, spoken) if isinstance(v, str) else v for k, v in comms.items()}
+    comms.update({name: unsubstitute(body, spoken) for name, body in reader.templates.items()})
     comms["actions"] = _items(reader.actions, variables)
     data["communications"] = comms
 

@@ -168,7 +168,8 @@ class _Reader:
         title = plain(inline_of(node)).strip()
         if node.tag == "h1" and self.title is None and not self.sections_seen:
             self.titled = re.match(r"rollback plan\b", title, re.I) is not None
-            self.title = re.sub(r"^rollback plan\s*:?\s*", "", title, flags=re.I)
+            # "Rollback Plan: X", "Rollback Plan – X" (en or em dash, hyphen): the title is X.
+            self.title = re.sub(r"^rollback plan\s*[:\-\u2013\u2014]?\s*", "", title, flags=re.I)
             self.section, self.sub = "header", None
             return
         key = section_of(title)

@@ -23,7 +23,14 @@ from markdown_it.tree import SyntaxTreeNode
 from rollback_tui.plan.shell_words import is_plain_name, quoting_at, single_quoted
 
 # The order render's variables are written back in when two share a value.
-VARIABLES = ("VERSION", "TARGET_VERSION", "FEATURE_FLAG", "INCIDENT", "COMPONENT")
+VARIABLES = (
+    "VERSION",
+    "TARGET_VERSION",
+    "FEATURE_FLAG",
+    "INCIDENT",
+    "COMPONENT",
+    "UPDATE_INTERVAL",
+)
 _NAME_CHAR = r"[A-Za-z0-9_]"
 
 

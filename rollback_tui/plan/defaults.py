@@ -1,7 +1,10 @@
 """A new plan, pre-filled from the spec so that a user edits rather than types.
 
 Commands are real commands for common platforms; the parts only the user can know are
-written as ``<placeholders>``, which ``check`` reports until they are filled in.
+written as ``<placeholders>``, which ``check`` reports until they are filled in. A default
+that would state a fact about the team's systems (a tested restore, an SLA, a channel) is
+a ``[Confirm: …]`` placeholder, listed by ``check`` too until someone writes what is true.
+The communication templates say ``$UPDATE_INTERVAL``, the plan's update interval.
 """
 
 from __future__ import annotations
@@ -350,8 +353,8 @@ def number_items(plan: Plan) -> None:
 def default_assumptions(db_impact: bool) -> Assumptions:
     if db_impact:
         migrations = (
-            "Every migration in this release has a tested down step; data written "
-            "by $VERSION stays readable by $TARGET_VERSION."
+            "[Confirm: every migration in this release has a tested down step; data "
+            "written by $VERSION stays readable by $TARGET_VERSION]"
         )
         mutations = "The release changes the schema and writes data in the new shape."
     else:
@@ -359,10 +362,13 @@ def default_assumptions(db_impact: bool) -> Assumptions:
         mutations = "The release does not change stored data."
     return Assumptions(
         data_mutations=mutations,
-        backups="A database snapshot is taken before the deploy, and restoring it has been tested.",
+        backups="[Confirm: a database snapshot is taken before the deploy, and restoring it "
+        "has been tested]",
         migrations=migrations,
-        sla="99.9% availability; the rollback must finish within the error budget.",
-        user_impact="Up to 15 minutes of degraded service is acceptable during the rollback.",
+        sla="[Confirm: the SLA, e.g. 99.9% availability; the rollback must finish within the "
+        "error budget]",
+        user_impact="[Confirm: how much degraded service is acceptable during the rollback, "
+        "e.g. up to 15 minutes]",
     )
 
 
@@ -370,13 +376,14 @@ def _communications(used: set[str]) -> Communications:
     return Communications(
         stakeholders="The engineering team, engineering management, support, product, and "
         "the users affected.",
-        channels="`#incidents` for the team; the status page for users.",
-        cadence="Every 30 minutes until resolved, and at each change of state.",
+        channels="[Confirm: the team's incident channel, e.g. `#incidents`; the status page "
+        "for users]",
+        cadence="Every $UPDATE_INTERVAL until resolved, and at each change of state.",
         update_interval=30,
         internal_template="Rolling back $VERSION to $TARGET_VERSION because of: $INCIDENT.\n"
-        "Incident lead: <name>. Next update in 30 minutes.",
+        "Incident lead: <name>. Next update in $UPDATE_INTERVAL.",
         status_page_template="We are investigating degraded service affecting some users. "
-        "A fix is being applied; next update in 30 minutes.",
+        "A fix is being applied; next update in $UPDATE_INTERVAL.",
         user_template="Some of you may have seen errors. We have reverted the change that "
         "caused them and are monitoring closely. We are sorry for the disruption.",
         post_rollback_update="The rollback to $TARGET_VERSION is complete and the service is "

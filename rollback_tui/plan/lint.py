@@ -35,8 +35,11 @@ STEP_OF_FIELD = {
     "timeline": "review",
 }
 
-# [Name], [Slack/Phone], [Component 1]: the template's placeholders.
-_TEMPLATE_PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z /-]{0,30}(?: [0-9]{1,2})?\]")
+# [Name], [Slack/Phone], [Component 1]: the template's placeholders; and a new plan's
+# [Confirm: …], a default that states a fact nobody has checked yet.
+_TEMPLATE_PLACEHOLDER = re.compile(
+    r"\[(?:[A-Z][A-Za-z /-]{0,30}(?: [0-9]{1,2})?|Confirm: [^\]\n]{1,200})\]"
+)
 _ANGLE_PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 _-]{0,30}>")
 _VERIFY = re.compile(r"verif|health|check|confirm|smoke|monitor|test", re.IGNORECASE)
 _DATABASE = re.compile(r"databas|migrat|schema|\bdb\b|\bsql\b", re.IGNORECASE)
@@ -53,12 +56,11 @@ VARIABLE_FIELDS = {
     "TARGET_VERSION": "target_version",
     "FEATURE_FLAG": "feature_flag",
     "INCIDENT": "incident",
+    "UPDATE_INTERVAL": "communications.update_interval",
 }
 """Each plan variable and the field that gives it its value."""
-_VARIABLE_USE = re.compile(
-    r"\$(?:\{(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\}"
-    r"|(TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT)\b)"
-)
+_NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT|UPDATE_INTERVAL"
+_VARIABLE_USE = re.compile(rf"\$(?:\{{({_NAMES})\}}|({_NAMES})\b)")
 
 
 @dataclass(frozen=True)
@@ -192,9 +194,10 @@ def _unset_variables(plan: Plan, strings: list[tuple[str, str]]) -> dict[str, st
                     )
             elif where not in uses.setdefault(name, []):
                 uses[name].append(where)
+    values = plan.variables()
     for name, field in VARIABLE_FIELDS.items():
         places = uses.get(name)
-        if places and not getattr(plan, field).strip():
+        if places and not values.get(name, "").strip():
             out[field] = f"not set, but ${name} is used in {', '.join(places)}"
     return out
 

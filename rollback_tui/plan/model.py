@@ -11,6 +11,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     ValidationInfo,
     model_validator,
 )
@@ -39,8 +40,18 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
-"""A datetime with an offset, normalised to UTC."""
+# Plan files are read strictly: TOML has its own booleans, integers, dates and times, and a
+# value written as text ("no", "30", "2026-11-20") is a mistake to report, never a value
+# to guess at ("no" would read as false, "yes" as an irreversible step). Enums and
+# literals stay as they are: TOML writes them as strings, and only their exact values pass.
+UtcDateTime = Annotated[dt.datetime, Strict(), AfterValidator(_as_utc)]
+"""A TOML datetime (with an offset, or local: taken as UTC), normalised to UTC."""
+Flag = Annotated[bool, Strict()]
+"""true or false."""
+WholeNumber = Annotated[int, Strict()]
+"""A TOML integer (not 30.0, not "30", not true)."""
+Day = Annotated[dt.date, Strict()]
+"""A TOML local date (2026-11-20), not a datetime or a string."""
 
 
 class _Model(BaseModel):
@@ -99,7 +110,7 @@ class ChecklistItem(_Model):
     """An exact, copy-pasteable command; may use $VERSION and the other variables."""
     owner: CleanStr | None = None
     """Who does this step."""
-    done: bool = False
+    done: Flag = False
     """Ticked: the step is done."""
     done_at: UtcDateTime | None = None
     """When it was ticked, in UTC."""
@@ -109,7 +120,7 @@ class ChecklistItem(_Model):
     """Not done on purpose (skipped) or tried and failed; absent when done or open."""
     reason: CleanStr | None = None
     """Why the step was skipped or failed."""
-    irreversible: bool = False
+    irreversible: Flag = False
     """The step cannot be undone: ticking it in checklist mode asks for a confirmation."""
 
     @property
@@ -169,9 +180,9 @@ class Procedure(_Model):
     """How long Option A takes."""
     option_b_estimate: CleanStr = "~15-30 minutes"
     """How long Option B takes."""
-    option_a_drilled: int | None = Field(default=None, ge=0)
+    option_a_drilled: WholeNumber | None = Field(default=None, ge=0)
     """Seconds Option A took in the last drill (set by `rollback-tui drill`)."""
-    option_b_drilled: int | None = Field(default=None, ge=0)
+    option_b_drilled: WholeNumber | None = Field(default=None, ge=0)
     """Seconds Option B took in the last drill (set by `rollback-tui drill`)."""
     containment: list[ChecklistItem] = Field(default_factory=list)
     """Immediate containment, before either option: throttle (rate-limit, shed load, pause a
@@ -212,8 +223,9 @@ class Communications(_Model):
     """Where status updates are posted."""
     cadence: CleanStr = ""
     """How often updates are sent, in words."""
-    update_interval: int | None = Field(default=None, ge=1, le=1440)
-    """Minutes between status updates once the incident has started (the update clock)."""
+    update_interval: WholeNumber | None = Field(default=None, ge=1, le=1440)
+    """Minutes between status updates once the incident has started (the update clock);
+    $UPDATE_INTERVAL in the templates and the cadence."""
     internal_template: CleanStr = ""
     """The internal update to send (may use $VERSION and the others)."""
     status_page_template: CleanStr = ""
@@ -240,7 +252,7 @@ class FollowUp(_Model):
 
     rca_owner: CleanStr = ""
     """Who owns the root cause analysis."""
-    rca_due: dt.date | None = None
+    rca_due: Day | None = None
     """When the root cause analysis is due."""
     prevention: CleanStr = ""
     """Prevention measures and permanent fixes."""
@@ -302,11 +314,11 @@ class RunInfo(_Model):
 class Plan(_Model):
     """A complete rollback plan."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: WholeNumber = SCHEMA_VERSION
     """The plan file's format version; a newer one is refused, an older one migrated."""
     title: CleanStr = ""
     """The feature or change the plan rolls back."""
-    created: dt.date = Field(default_factory=lambda: utc_now().date())
+    created: Day = Field(default_factory=lambda: utc_now().date())
     """The day the plan was written."""
     deployment_type: DeploymentType = DeploymentType.ROLLING
     """How the change was shipped."""
@@ -318,7 +330,7 @@ class Plan(_Model):
     """The live version being rolled back ($VERSION)."""
     target_version: CleanStr = ""
     """The last known good version ($TARGET_VERSION)."""
-    db_impact: bool = False
+    db_impact: Flag = False
     """Whether the change touches the database."""
     feature_flag: CleanStr = ""
     """The feature flag that gates the change ($FEATURE_FLAG)."""
@@ -333,11 +345,11 @@ class Plan(_Model):
     contacts: list[Contact] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     """Ticks, unticks and notes, appended in order."""
-    last_reviewed: dt.date | None = None
+    last_reviewed: Day | None = None
     """The day the plan was last reviewed (the wizard's Review step marks it)."""
-    review_every: int | None = Field(default=None, ge=1)
+    review_every: WholeNumber | None = Field(default=None, ge=1)
     """Days between reviews (90 when unset); `check` warns once a review is overdue."""
-    last_drilled: dt.date | None = None
+    last_drilled: Day | None = None
     """The day of the last drill (`rollback-tui drill` sets it)."""
     run: RunInfo | None = None
     """Set in a run file only: the archived run's kind, label and times."""
@@ -409,12 +421,14 @@ class Plan(_Model):
         return self.review_every or DEFAULT_REVIEW_EVERY
 
     def variables(self, component: str | None = None) -> dict[str, str]:
-        """The values substituted into commands and templates (unset ones are absent)."""
+        """The values substituted into commands and templates (unset ones are absent);
+        $UPDATE_INTERVAL is the update interval in words ("30 minutes")."""
         values = {
             "VERSION": self.version,
             "TARGET_VERSION": self.target_version,
             "FEATURE_FLAG": self.feature_flag,
             "INCIDENT": self.incident,
+            "UPDATE_INTERVAL": interval_text(self.communications.update_interval),
         }
         if component is not None:
             values["COMPONENT"] = component
@@ -423,6 +437,13 @@ class Plan(_Model):
 
 _HOLDS_ITEMS = frozenset({"procedure", "components", "communications", "post_rollback", "followup"})
 """The plan's fields under which checklist items live."""
+
+
+def interval_text(minutes: int | None) -> str:
+    """An update interval as a template says it: ``30 minutes``, ``1 minute``; unset: ""."""
+    if minutes is None:
+        return ""
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def next_id(prefix: str, used: set[str]) -> str:

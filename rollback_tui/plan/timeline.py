@@ -23,6 +23,10 @@ EVENT_LABELS: dict[EventKind, str] = {
 }
 """How each kind of timeline event reads, in the Markdown and on screen."""
 
+IRREVERSIBLE_CONFIRMED = "irreversible step confirmed"
+"""The text of the tick event of an irreversible step, confirmed in the checklist (the
+word typed) or on the command line (`tick --irreversible`): who confirmed is its `by`."""
+
 
 def record(
     plan: Plan,
@@ -77,6 +81,14 @@ def set_done(
         item.done, item.done_at, item.done_by = False, None, None
     record(plan, "tick" if done else "untick", by, item=item_id, at=at, text=text)
     return True
+
+
+def unconfirmed(plan: Plan, item_ids: Iterable[str]) -> list[ChecklistItem]:
+    """The items of *item_ids* that ticking done would change and that are irreversible:
+    they need a person's explicit confirmation first. Only done asks for it: skipping or
+    failing a step, or taking an outcome back, records what happened and runs nothing."""
+    items = (plan.item(item_id) for item_id in item_ids)
+    return [i for i in items if i is not None and i.irreversible and i.state != "done"]
 
 
 def set_outcome(

@@ -24,7 +24,7 @@ from rollback_tui.plan.timeline import EVENT_LABELS, Progress, item_labels, opti
 from rollback_tui.render.markdown_syntax import block, code_span, fenced, heading, inline
 from rollback_tui.render.run_record import date_rows, estimate, run_section
 
-_NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT"
+_NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT|UPDATE_INTERVAL"
 # $NAME or ${NAME}; $NAME_OTHER and $NAMES are other variables and stay as written.
 _VARIABLE = re.compile(rf"\$(?:\{{({_NAMES})\}}|({_NAMES})\b)")
 _UNSET = "_Not yet written._"

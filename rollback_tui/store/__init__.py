@@ -5,9 +5,11 @@ run records. Never imports Textual."""
 from rollback_tui.plan.model import Plan
 from rollback_tui.store.errors import (
     ConflictError,
+    InvalidPlanError,
     LockBusyError,
     PartialSaveError,
     PlanFileError,
+    Problem,
 )
 from rollback_tui.store.plan_file import (
     FileIdentity,
@@ -29,11 +31,13 @@ from rollback_tui.store.plan_file import (
 __all__ = [
     "ConflictError",
     "FileIdentity",
+    "InvalidPlanError",
     "LockBusyError",
     "PartialSaveError",
     "Plan",
     "PlanFile",
     "PlanFileError",
+    "Problem",
     "backup_path",
     "check_unchanged",
     "dumps",

@@ -4,12 +4,36 @@ file they are in (plans, themes, config)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 
 class PlanFileError(Exception):
     """A plan file that cannot be read or written; the message names the file and place."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One value of a plan file that does not make a plan."""
+
+    line: int
+    """Its 1-based line in the file (1 when it cannot be found)."""
+    where: str
+    """The key, as ``procedure.option_b[3].irreversible``."""
+    message: str
+    """What is wrong, without the file or the key: ``expected true or false, not ...``."""
+
+
+class InvalidPlanError(PlanFileError):
+    """A plan file whose values do not make a plan: every problem, each at its line. The
+    message is one line, the first problem's (``PATH:4: db_impact: expected ...``)."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{path}:{first.line}: {first.where}: {first.message}{more}")
+        self.path, self.problems = path, problems
 
 
 class ConflictError(PlanFileError):

@@ -17,6 +17,7 @@ do to each file it writes, decided before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -336,6 +337,16 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True  # someone else's process
     return True
+
+
+def remove_side_files(folder: Path, names: list[str]) -> None:
+    """Remove the regular files *names* in *folder*, if there (never through a link): side
+    files an earlier release left where none are kept now."""
+    for name in names:
+        where = folder / name
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.lstat(where).st_mode):
+                where.unlink()
 
 
 def clean_stale_temps(folder: Path, names: list[str] | None) -> list[Path]:

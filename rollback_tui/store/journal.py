@@ -22,7 +22,6 @@ from rollback_tui import store
 from rollback_tui.plan.merge import merge, missing_events
 from rollback_tui.plan.model import Plan, TimelineEvent
 from rollback_tui.store import file_safety
-from rollback_tui.store.run_files import carry_to_archive
 
 _NAME = re.compile(r"\.(?P<plan>.+)\.(?P<pid>\d+)\.journal")
 MAX_JOURNAL_BYTES = 4 * 1024 * 1024
@@ -72,7 +71,10 @@ def _read(path: Path) -> tuple[str, list[TimelineEvent]] | None:
     try:
         data = file_safety.read_regular(path, MAX_JOURNAL_BYTES)
         record = json.loads(data.decode("utf-8", "surrogateescape"))
-        events = [TimelineEvent.model_validate(event) for event in record["events"]]
+        # As JSON: the times are ISO strings, which plan files (read strictly) never hold.
+        events = [
+            TimelineEvent.model_validate_json(json.dumps(event)) for event in record["events"]
+        ]
         return str(record["run_id"]), events
     except (store.PlanFileError, ValueError, KeyError, TypeError):
         return None
@@ -104,6 +106,8 @@ def replay(plan_path: Path, lock_timeout: float) -> int:
                 applied += len(missing_events(local, plan_file.plan))
                 plan_file.plan = merge(local, plan_file.plan)
             else:
+                from rollback_tui.store.run_files import carry_to_archive
+
                 applied += carry_to_archive(plan_path, local)[1]
             done.append(path)
         if applied:

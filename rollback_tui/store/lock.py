@@ -1,6 +1,18 @@
 """Two writers of one plan: a lock on a sidecar file around each save, and what a change
 made by someone else allows (a merge by item id only when ticks and the timeline alone
 differ). No UI: the app and the command line say what happened.
+
+One lock file a plan, ``.PLAN.toml.lock`` beside it, and none for its run files: a run
+file in ``PLAN.runs/`` (a drill's, written on every step, or an archive) is locked with
+its plan's lock, so that a drill leaves no lock file per run in that folder and every
+writer of it (the drill, a `tick` on it) still waits for the others.
+
+The lock file stays when the lock is released. Removing it would be safe with flock only
+if every locker checked, once it holds the lock, that the name still leads to the file it
+locked (this module does: _still_there) and removed it before releasing; but on NFS, where
+shared on-call folders often live, removing a file another process has open leaves a
+``.nfsXXXX`` file in its place, and a rollback-tui of another release may skip the
+check. One small hidden file a plan is the price of never having two writers.
 """
 
 from __future__ import annotations
@@ -27,9 +39,22 @@ CLI_LOCK_TIMEOUT = 5.0
 _POLL = 0.05
 
 
+RUNS_SUFFIX = ".runs"
+"""A plan's run files are in PLAN.runs/ beside it (``plan.runs`` for ``plan.toml``)."""
+
+
+def plan_of_run(path: Path) -> Path | None:
+    """The plan whose run file *path* is (a file in ``PLAN.runs/``), else None."""
+    folder = Path(os.path.realpath(path)).parent
+    if folder.name.endswith(RUNS_SUFFIX) and len(folder.name) > len(RUNS_SUFFIX):
+        return folder.with_name(folder.name.removesuffix(RUNS_SUFFIX) + ".toml")
+    return None
+
+
 def lock_path(path: Path) -> Path:
-    """The sidecar lock file of the plan at *path* (beside its real file, hidden)."""
-    target = Path(os.path.realpath(path))
+    """The sidecar lock file of the plan at *path* (beside its real file, hidden); for a
+    run file, its plan's."""
+    target = Path(os.path.realpath(plan_of_run(path) or path))
     return target.with_name(f".{target.name}.lock")
 
 

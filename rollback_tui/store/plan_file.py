@@ -29,8 +29,10 @@ from rollback_tui.render import render_markdown
 from rollback_tui.store import file_safety
 from rollback_tui.store.errors import (
     ConflictError,
+    InvalidPlanError,
     PartialSaveError,
     PlanFileError,
+    Problem,
     toml_error_message,
 )
 from rollback_tui.store.file_safety import read_regular
@@ -147,37 +149,36 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
-        return raw, _validate(path, raw)
+        return raw, _validate(path, raw, text)
     except RecursionError:
         raise PlanFileError(f"{path}: arrays or tables nested too deeply to read") from None
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "plan"
-
-
-def _validate(path: Path, data: dict[str, Any]) -> Plan:
+def _validate(path: Path, data: dict[str, Any], text: str) -> Plan:
+    """*data* as a plan, read strictly (see plan.model); InvalidPlanError lists every value
+    that is not right, each at its line in *text*."""
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise PlanFileError(f"{path}: schema_version: must be a whole number")
+        raise _invalid(path, text, "schema_version", "must be a whole number")
     if version > SCHEMA_VERSION:
         raise PlanFileError(
             f"{path}: schema_version {version} was written by a newer rollback-tui; "
             f"this one reads up to {SCHEMA_VERSION}. Upgrade rollback-tui to open it."
         )
     if version < 1:
-        raise PlanFileError(f"{path}: schema_version: {version} is not a known schema")
+        raise _invalid(path, text, "schema_version", f"{version} is not a known schema")
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        where = _field_path(error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
-        raise PlanFileError(f"{path}: {where}: {message}{more}") from None
+        from rollback_tui.store import invalid_values
+
+        raise InvalidPlanError(path, invalid_values.problems(exc, text)) from None
+
+
+def _invalid(path: Path, text: str, where: str, message: str) -> InvalidPlanError:
+    from rollback_tui.store.key_lines import key_lines, line_of
+
+    return InvalidPlanError(path, [Problem(line_of(where, key_lines(text)), where, message)])
 
 
 def _unknown_keys(data: Any, model: BaseModel, prefix: str = "") -> list[str]:
@@ -298,7 +299,7 @@ def save(
     (file_safety). A save that wrote the plan but not its Markdown raises
     PartialSaveError, which says so.
     """
-    from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock
+    from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock, plan_of_run
 
     path = plan_file.path
     # The check and the write under one lock: another rollback-tui cannot slip in between.
@@ -310,8 +311,9 @@ def save(
         )
         # The Markdown follows the plan's mode (a `chmod 0660 plan.toml` opens both).
         markdown_file = file_safety.side_target(plan_file.markdown_path, plan, copy=True)
+        keeps_backup = plan.exists and plan_of_run(path) is None
         backup = (
-            file_safety.side_target(backup_path(path), plan, copy=True) if plan.exists else None
+            file_safety.side_target(backup_path(path), plan, copy=True) if keeps_backup else None
         )
         text = dumps(plan_file)
         data = text.encode("utf-8")
@@ -334,6 +336,10 @@ def save(
         )
         if backup is not None:
             _write(backup, previous, f"nothing was saved ({path.name} is as it was)")
+        elif plan_of_run(path) is not None:  # an earlier release kept these for run files
+            file_safety.remove_side_files(
+                folder, [backup_path(path).name, f".{plan.path.name}.lock"]
+            )
         kept = f"; its previous version is in {backup.path.name}" if backup else ""
         _write(plan, data, f"not saved ({path.name} is as it was{kept})")
         _saved(plan_file, text)
@@ -367,7 +373,10 @@ def _write(target: file_safety.Target, data: bytes, consequence: str) -> None:
 
 
 def backup_path(path: Path) -> Path:
-    """Where the previous version of the plan at *path* is kept (``PLAN.toml.bak``)."""
+    """Where the previous version of the plan at *path* is kept (``PLAN.toml.bak``): one
+    a plan, replaced by each save, so that a save a person regrets (or one that read a hand
+    edit wrongly) can be taken back. A run file in ``PLAN.runs/`` keeps none: only
+    rollback-tui writes it, and its previous version is in its own timeline."""
     target = Path(os.path.realpath(path))
     return target.with_name(target.name + ".bak")
 

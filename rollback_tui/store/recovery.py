@@ -9,6 +9,7 @@ No UI: the app decides when to write it and what to offer.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
@@ -132,6 +133,12 @@ class RecoveryFile:
 
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)
+
+    def refresh(self) -> None:
+        """Date the file now, so that it stays newer than the plan: ticks saved from the
+        checklist while it holds a wizard's edits do not make them stale (never offered)."""
+        with contextlib.suppress(OSError):  # gone, or not ours to date: nothing to keep fresh
+            os.utime(self.path)
 
     def offer(self) -> Recovered | None:
         """The recovered plan worth offering: newer than the plan and not the same text.

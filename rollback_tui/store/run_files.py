@@ -10,8 +10,7 @@ from pathlib import Path
 from rollback_tui import store
 from rollback_tui.plan.merge import merge, missing_events
 from rollback_tui.plan.model import Plan
-
-RUNS_SUFFIX = ".runs"
+from rollback_tui.store.lock import RUNS_SUFFIX
 
 
 def runs_dir(path: Path) -> Path:

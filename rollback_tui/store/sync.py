@@ -17,7 +17,6 @@ from pathlib import Path
 from rollback_tui import store
 from rollback_tui.plan.merge import MergeSummary, merge, summarize
 from rollback_tui.store import file_safety
-from rollback_tui.store.run_files import carry_to_archive
 
 MERGE_ATTEMPTS = 3
 """A save that finds the file changed again and again gives up after this many merges."""
@@ -60,6 +59,8 @@ def merge_from_disk(plan_file: store.PlanFile) -> MergeSummary:
     disk = store.load(plan_file.path)
     summary = summarize(plan_file.plan, disk.plan)
     if summary.other_run:  # reset since: this run's outcomes go to its archive
+        from rollback_tui.store.run_files import carry_to_archive
+
         with contextlib.suppress(store.PlanFileError):
             archive, carried = carry_to_archive(plan_file.path, plan_file.plan)
             if archive is not None:

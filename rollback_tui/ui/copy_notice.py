@@ -54,8 +54,8 @@ def _report(app: App[Any], report: CopyReport, local: CopyAttempt, what: str) ->
 
 
 def brief(report: CopyReport) -> str:
-    """The report in one or two short lines: where the text went (the file's path, to open
-    if nothing pastes), then the one thing to check, if any. A notification stays small
+    """The report in a few short lines: where the text went (the file's path, to open if
+    nothing pastes), then the two first things to check, if any. A notification stays small
     and leaves the screen under it (a dialog, the checklist) readable."""
     sent = [WAYS.get(a.way, a.way) for a in report.attempts if a.ok and a.path is None]
     path = report.fallback_path
@@ -67,7 +67,8 @@ def brief(report: CopyReport) -> str:
         first = f"Sent to {' and '.join(sent)}" + (f"; also in {where}" if where else ".")
     else:
         first = f"Only saved in {where}"
-    return first + (f"\n{_short_hint(report.hints[0])}" if report.hints else "")
+    # The two first hints: the tmux setting to change comes first, the size after it.
+    return "\n".join([first, *(_short_hint(hint) for hint in report.hints[:2])])
 
 
 WAYS = {"terminal (OSC 52)": "the terminal", "local clipboard": "the local clipboard"}

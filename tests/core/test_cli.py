@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -303,6 +304,28 @@ class TestStatus:
         b1 = next(line for line in lines if " b-1 " in line)
         assert b1.startswith("[x] b-1") and b1.endswith(" by sam)")
 
+    def test_only_what_is_known_of_a_tick(self, tmp_path: Path) -> None:
+        """A tick with no who or when (imported from a plain `[x]`) shows neither as None."""
+
+        def ticked_bare(plan: Plan) -> None:
+            for item_id, state in (("a-1", "done"), ("a-2", "who"), ("a-3", "when")):
+                item = plan.item(item_id)
+                assert item is not None
+                item.done = True
+                if state == "who":
+                    item.done_by = "sam"
+                if state == "when":
+                    item.done_at = dt.datetime(2026, 11, 22, 14, 3, tzinfo=dt.UTC)
+
+        lines = run("status", edited(tmp_path, ticked_bare)).stdout.splitlines()
+        shown = {line.split()[1]: line for line in lines if line.startswith("[x]")}
+        assert shown["a-1"].endswith("Option A: Disable feature flag in dashboard  (done)")
+        assert shown["a-2"].endswith("Verify flag change propagated  (done by sam)")
+        assert shown["a-3"].endswith(
+            "Confirm feature is deactivated  (done 2026-11-22T14:03:00+00:00)"
+        )
+        assert "None" not in "\n".join(lines)
+
     def test_json(self, plan_path: Path) -> None:
         """`status --json` gives id, section, text and state of every active item."""
         run("tick", plan_path, "comm-2", "--by", "lee")
@@ -437,17 +460,17 @@ def _syntax(folder: Path) -> Path:
     return _example_with(folder, 'title = "Checkout v2"\n', 'title = "Checkout v2\n')
 
 
-@bad_file("wrong-type", "db_impact: Input should be a valid boolean")
+@bad_file("wrong-type", 'db_impact: expected true or false, not the string "maybe"')
 def _wrong_type(folder: Path) -> Path:
     return _example_with(folder, "db_impact = true", 'db_impact = "maybe"')
 
 
-@bad_file("wrong-type-nested", "triggers[0].threshold: Input should be a valid string")
+@bad_file("wrong-type-nested", "triggers[0].threshold: expected text in quotes, not 0.5")
 def _wrong_type_nested(folder: Path) -> Path:
     return _example_with(folder, 'threshold = ">0.5% increase over baseline"', "threshold = 0.5")
 
 
-@bad_file("deployment-type", "deployment_type: Input should be 'feature-flag'")
+@bad_file("deployment-type", "deployment_type: expected 'feature-flag', 'blue-green'")
 def _deployment_type(folder: Path) -> Path:
     return _example_with(folder, 'deployment_type = "rolling"', 'deployment_type = "big-bang"')
 

@@ -244,6 +244,30 @@ class TestHints:
         assert any("Terminal.app has no OSC 52" in hint for hint in hints)
         assert clipboard.copy_hints(10, sent, {}) == []
 
+    @pytest.mark.parametrize(
+        "env",
+        [
+            {"TERM": "tmux-256color", "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.9 22"},
+            {"TERM": "screen-256color", "SSH_TTY": "/dev/pts/3"},
+        ],
+    )
+    def test_tmux_on_the_machine_connected_from(self, env: dict[str, str]) -> None:
+        """Over SSH from inside tmux ($TMUX is not passed on, TERM is): name the setting."""
+        sent = clipboard.CopyAttempt("terminal (OSC 52)", "ok", "sent")
+        (hint,) = clipboard.copy_hints(10, sent, env)
+        assert "`set -s set-clipboard on`" in hint and "connect from" in hint
+        assert len(f"Note: {hint}") <= 80
+
+    def test_no_tmux_hint_without_tmux(self) -> None:
+        """An xterm over SSH, GNU screen, or a copy that did not go by OSC 52: no tmux hint."""
+        sent = clipboard.CopyAttempt("terminal (OSC 52)", "ok", "sent")
+        ssh = {"SSH_CONNECTION": "10.0.0.2 50000 10.0.0.9 22"}
+        assert clipboard.copy_hints(10, sent, {**ssh, "TERM": "xterm-256color"}) == []
+        screen = clipboard.copy_hints(10, sent, {**ssh, "TERM": "screen", "STY": "1.pts-0"})
+        assert not any("tmux" in hint for hint in screen)
+        skipped = clipboard.CopyAttempt("terminal (OSC 52)", "skipped", "no terminal")
+        assert clipboard.copy_hints(10, skipped, {"TMUX": "/tmp/tmux-0/default,1,0"}) == []
+
     def test_lines_fit_80_columns(self, tty: Path, tmp_path: Path) -> None:
         """Every report line but a long file path fits an 80-column terminal."""
         sent = clipboard.CopyAttempt("terminal (OSC 52)", "ok", "sent")
@@ -266,10 +290,10 @@ class TestHints:
         assert lines[1].split()[:4] == ["ok", "terminal", "(OSC", "52):"]
         assert lines[2].split()[:3] == ["skipped", "local", "clipboard:"]
         assert lines[3] == f"  ok       file: {tmp_path / 'last-copy.md'}"
-        assert lines[4] == (
+        assert lines[4] == "Note: in tmux, this needs `set -s set-clipboard on` (in ~/.tmux.conf)."
+        assert lines[5] == (
             "Note: some terminals drop OSC 52 payloads this long (9 KB): use the file."
         )
-        assert lines[5] == "Note: in tmux, this needs `set -s set-clipboard on` (in ~/.tmux.conf)."
         assert len(lines) == 6
         assert report.summary().endswith(f"saved in {tmp_path / 'last-copy.md'}")
 
@@ -399,6 +423,26 @@ class TestCopyFromTheApp:
         assert notes[0].message.splitlines() == [
             f"Sent to the terminal; also in {state / 'last-copy.md'}",
             "tmux needs `set -s set-clipboard on`",
+        ]
+
+    async def test_in_tmux_the_setting_comes_first(
+        self, example_plan: Path, no_display: None, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A large copy inside tmux: the notification still names the tmux setting."""
+        from rollback_tui.ui.factory import make_app
+
+        monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,42,0")
+        app = make_app(example_plan, cursor_blink=False)
+        app.plan.incident = "A long story. " * 700
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.action_copy()
+            await pilot.pause()
+            notes = self.copy_notices(app)
+        assert notes[0].severity == "warning"
+        assert notes[0].message.splitlines()[1:] == [
+            "tmux needs `set -s set-clipboard on`",
+            "Some terminals drop copies this long",
         ]
 
     async def test_large_plan_is_a_warning(self, example_plan: Path, no_display: None) -> None:

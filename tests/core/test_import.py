@@ -175,6 +175,26 @@ class TestHandWritten:
         assert plan.triggers == [] and plan.components == []
         assert plan.procedure.option_a == [] and plan.procedure.option_b == []
 
+    @pytest.mark.parametrize("separator", ["–", "—", "-", ":"])
+    def test_title_separator_is_not_kept(self, separator: str) -> None:
+        """`# Rollback Plan – Checkout Service 5.4`, whatever the separator: the title alone."""
+        plan, _ = parse_markdown(f"# Rollback Plan {separator} Checkout Service 5.4\n")
+        assert plan.title == "Checkout Service 5.4"
+
+    def test_a_lone_url_after_incident_is_its_link(self) -> None:
+        """`Incident:` holding only a URL fills incident_link; words stay the summary."""
+        plan, unplaced = parse_markdown(
+            "# Rollback Plan: X\n\n**Incident:** https://tickets.example.com/INC-4821\n"
+        )
+        assert (plan.incident, plan.incident_link) == ("", "https://tickets.example.com/INC-4821")
+        assert unplaced == []
+        plan, _ = parse_markdown(
+            "# Rollback Plan: X\n\n**Incident:** <https://tickets.example.com/INC-1>\n"
+        )
+        assert (plan.incident, plan.incident_link) == ("", "https://tickets.example.com/INC-1")
+        plan, _ = parse_markdown("# Rollback Plan: X\n\n**Incident:** payments fail, see x\n")
+        assert (plan.incident, plan.incident_link) == ("payments fail, see x", "")
+
     def test_example_markdown_gives_the_example_plan(self) -> None:
         """examples/plan.md imports to examples/plan.toml, variables written back."""
         plan, unplaced = parse_markdown((EXAMPLES / "plan.md").read_text())

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from enum import Enum
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -122,10 +123,13 @@ def fill(model: BaseModel, text: str) -> None:
                     fill(sub, text)
         elif name in ("id", "event", "item") or isinstance(value, Enum):
             continue
-        elif isinstance(value, str) or (
-            value is None and info.annotation is not None and "str" in str(info.annotation)
-        ):
+        elif isinstance(value, str) or (value is None and takes_text(info.annotation)):
             setattr(model, name, text)
+
+
+def takes_text(annotation: object) -> bool:
+    """Whether a field's type is text, or text or None (Annotated or not)."""
+    return any(arg is str or takes_text(arg) for arg in get_args(annotation))
 
 
 def hostile_plan(text: str) -> Plan:

@@ -184,6 +184,41 @@ class TestRunsListing:
         assert "## Run" in result.stdout and "**Label:** INC-4821" in result.stdout
 
 
+class TestSideFiles:
+    """A run file is locked with its plan's lock and keeps no .bak: PLAN.runs/ holds runs."""
+
+    def test_tick_on_a_run_file_adds_nothing_beside_it(self, ran: Path) -> None:
+        """`tick` on an archived run: its TOML and Markdown change, no lock or .bak appears."""
+        archive = runs.reset(ran, "inc", at(30)).archive
+        assert archive is not None
+        assert run("tick", archive, "b-1", "--by", "kim").exit_code == 0
+        assert sorted(p.name for p in archive.parent.iterdir()) == sorted(
+            [archive.name, archive.with_suffix(".md").name]
+        )
+        assert store.read_plan(archive)[0].item("b-1").done  # type: ignore[union-attr]
+
+    def test_its_writers_wait_for_the_plans_lock(
+        self, ran: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The plan's lock held elsewhere: a tick on its run file waits, then refuses."""
+        from lock_helpers import hold_lock
+
+        from rollback_tui.store import lock
+
+        archive = runs.reset(ran, "inc", at(30)).archive
+        assert archive is not None and lock.lock_path(archive) == lock.lock_path(ran)
+        monkeypatch.setattr(lock, "CLI_LOCK_TIMEOUT", 0.3)
+        before = archive.read_bytes()
+        holder = hold_lock(ran)
+        try:
+            result = run("tick", archive, "b-1")
+        finally:
+            holder.kill()
+            holder.wait()
+        assert result.exit_code == 2 and "another rollback-tui is saving" in result.stderr
+        assert archive.read_bytes() == before
+
+
 class TestReviewDates:
     @pytest.fixture
     def plan_path(self, tmp_path: Path) -> Path:

@@ -80,7 +80,7 @@ class TestTickEveryItem:
         comments = comment_lines(path)
         ticked: set[str] = set()
         for item_id in item_ids(path):
-            result = cli("tick", path, item_id, "--by", "alice")
+            result = cli("tick", path, item_id, "--irreversible", "--by", "alice")
             assert result.exit_code == 0, (item_id, result.output)
             ticked.add(item_id)
             assert done_ids(path) == ticked

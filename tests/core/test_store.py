@@ -562,7 +562,9 @@ class TestBadFiles:
         path.write_text('[[contacts]]\nrole = "x"\n\n[[contacts]]\nname = ["Sam"]\n')
         with pytest.raises(store.PlanFileError) as caught:
             reader(path)  # type: ignore[operator]
-        assert str(caught.value) == f"{path}: contacts[1].name: Input should be a valid string"
+        assert str(caught.value) == (
+            f"{path}:5: contacts[1].name: expected text in quotes, not an array"
+        )
 
     def test_bad_id_names_the_id_field(self, tmp_path: Path) -> None:
         """A malformed checklist id is reported at the id itself."""
@@ -570,7 +572,9 @@ class TestBadFiles:
         path.write_text('[[followup.items]]\nid = 5\ntext = "x"\n')
         with pytest.raises(store.PlanFileError) as caught:
             store.read_plan(path)
-        assert str(caught.value) == f"{path}: followup.items[0].id: Input should be a valid string"
+        assert str(caught.value) == (
+            f"{path}:2: followup.items[0].id: expected text in quotes, not 5"
+        )
 
     def test_not_utf8_names_the_line(self, tmp_path: Path) -> None:
         """Bytes that are not UTF-8 are reported with their line."""

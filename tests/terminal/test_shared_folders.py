@@ -403,6 +403,7 @@ class TestKilledMidSave:
                     plan,
                     item,
                     "--undo" if item in before else "--by=bob",
+                    "--irreversible",  # b-4, the database step, cannot be undone
                     code=DIES_MID_WRITE,
                 ),
                 capture_output=True,

@@ -144,6 +144,40 @@ async def test_finish_drill_early_records_only_finished_options(small_plan: Path
     assert (live.procedure.option_a_drilled, live.procedure.option_b_drilled) == (120, None)
 
 
+async def test_a_drill_leaves_only_its_record(small_plan: Path) -> None:
+    """The runs folder holds the drill's TOML and Markdown alone (no lock, no .bak, and
+    those an earlier release left go); the plan keeps its one lock and one .bak."""
+    clock = Clock()
+    app = make_app(small_plan, mode="drill", by="kim", cursor_blink=False)
+    app.keeper.clock = clock
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        run_path = app.keeper.plan_file.path  # as an earlier release left them beside it:
+        for left in (f"{run_path.name}.bak", f".{run_path.name}.lock"):
+            (run_path.parent / left).write_text("")
+        for _ in range(3):
+            clock.advance(30)
+            await pilot.press("space")
+            await pilot.pause()
+        await app.keeper.saves.idle()
+        assert app.drill is not None
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        commands["Finish drill"].callback()
+        await pilot.pause()
+    runs_folder = small_plan.parent / "plan.runs"
+    assert sorted(p.name for p in runs_folder.iterdir()) == [
+        "2026-11-22T1403Z-drill.md",
+        "2026-11-22T1403Z-drill.toml",
+    ]
+    assert sorted(p.name for p in small_plan.parent.iterdir()) == [
+        ".plan.toml.lock",
+        "plan.md",
+        "plan.runs",
+        "plan.toml",
+        "plan.toml.bak",
+    ]
+
+
 async def test_a_plan_that_is_not_there_is_refused(tmp_path: Path) -> None:
     """A missing plan: refused before any runs folder is made."""
     with pytest.raises(store.PlanFileError, match="no such file"):

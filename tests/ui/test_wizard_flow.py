@@ -452,7 +452,7 @@ class TestBasicsChoicesFollow:
             assert plan.procedure.option_b[-1].id == health  # kept: the same step
             assert len(plan.used_ids()) == len(list(plan.checklist()))
             screen.run_lint()
-            assert not [f for f in screen.findings if "database" in f.message]
+            assert not [f for f in screen.findings if "database impact" in f.message]
             await screen.show_step("procedure")
             await pilot.pause()
             commands = [

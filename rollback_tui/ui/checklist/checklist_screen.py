@@ -56,7 +56,7 @@ KEYS_HELP = Content(
     "Keys: space or enter marks done (on a step with an outcome, asks to take it back) · "
     "s skips · f marks failed · u goes to the next open step · c copies the command · "
     "i marks the incident start · n adds a note · m copies the status update · "
-    "t shows the timeline · ctrl+p for more"
+    "t shows the timeline · e shows the emergency contacts · ctrl+p for more"
 )
 """Below the last group."""
 
@@ -69,12 +69,15 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
 
     BINDINGS = [
         Binding("u", "next_unticked", "To do"),
-        # Not in the footer, which must fit 80 columns with the outcome keys: the summary
-        # line names i until the start is marked, and m beside the update clock.
+        # Not in the footer, which must fit 80 columns with the outcome keys and the
+        # contacts: the summary line names i until the start is marked, and m beside the
+        # update clock; t is in the keys below the list (and from 120 columns the
+        # timeline is beside the list anyway).
         Binding("i", "incident_start", "Incident start", show=False),
         Binding("n", "note", "Note"),
         Binding("m", "send_update", "Send update", show=False),
-        Binding("t", "toggle_timeline", "Timeline"),
+        Binding("t", "toggle_timeline", "Timeline", show=False),
+        Binding("e", "show_contacts", "Contacts"),
     ]
 
     @property
@@ -176,8 +179,10 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
 
     def show_summary(self) -> None:
         now = self.now()
-        self.query_one(Summary).show(self.plan, now)
-        self.query_one(UpdateDue).show(self.plan, now)
+        # Being built again on another plan (show_plan, under the wizard): the next shows it.
+        with contextlib.suppress(NoMatches):
+            self.query_one(Summary).show(self.plan, now)
+            self.query_one(UpdateDue).show(self.plan, now)
 
     def show_state(self, item_id: str | None = None) -> None:
         """Show every item (or only *item_id*'s group), the progress and the timeline as
@@ -264,6 +269,12 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
         order = rows[start:] + rows[:start]
         target = next((row for row in order if row.state == "open"), None)
         self.focus_row(target or rows[0])
+
+    def action_show_contacts(self) -> None:
+        """Show the emergency contacts (they come last in the plan): escape closes."""
+        from rollback_tui.ui.dialogs.contacts import ContactsDialog
+
+        self.app.push_screen(ContactsDialog(self.plan.contacts))
 
     def action_toggle_timeline(self) -> None:
         """Show or hide the timeline (on a narrow terminal it takes the checklist's place)."""
@@ -474,6 +485,8 @@ class ChecklistScreen(OutcomeActions, Screen[None]):
             self.app.pop_screen()
         else:
             self.app.push_screen(WizardScreen(self.keeper, loaded=True))
+        # Wizard edits kept aside, held while the checklist was shown: offered there.
+        self.app.call_after_refresh(self.keeper.aside.offer)
 
     @on(ScreenResume)
     async def _resumed(self) -> None:

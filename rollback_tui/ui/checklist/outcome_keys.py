@@ -16,7 +16,13 @@ from textual import events
 
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.shell_words import show_invisible
-from rollback_tui.plan.timeline import Outcome, record, set_done, set_outcome
+from rollback_tui.plan.timeline import (
+    IRREVERSIBLE_CONFIRMED,
+    Outcome,
+    record,
+    set_done,
+    set_outcome,
+)
 from rollback_tui.render import substitute
 from rollback_tui.ui.dialogs.choice import Choice
 from rollback_tui.ui.dialogs.confirm_irreversible import ConfirmIrreversible
@@ -32,9 +38,6 @@ if TYPE_CHECKING:
     _Base = Screen[None]
 else:
     _Base = object
-
-CONFIRMED = "irreversible step confirmed"
-"""The text of the tick event of an irreversible step: who confirmed is its `by`."""
 
 
 def templates(plan: Plan) -> list[tuple[str, str]]:
@@ -134,7 +137,7 @@ class OutcomeActions(_Base):
     async def _irreversible_answered(self, item_id: str, confirmed: bool | None) -> None:
         if not confirmed or self.plan.item(item_id) is None:
             return
-        await self._mark_done(self.focused_row(), item_id, CONFIRMED)
+        await self._mark_done(self.focused_row(), item_id, IRREVERSIBLE_CONFIRMED)
 
     async def _undo_answered(self, item_id: str, answer: str | None) -> None:
         if answer != "undo" or self.plan.item(item_id) is None:

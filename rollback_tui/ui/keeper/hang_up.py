@@ -143,7 +143,12 @@ class HangUp:
 
 
 def rescue_for(
-    plan_file: store.PlanFile, kept: recovery.RecoveryFile, *, dirty: bool, save: bool
+    plan_file: store.PlanFile,
+    kept: recovery.RecoveryFile,
+    *,
+    dirty: bool,
+    save: bool,
+    held: bool = False,
 ) -> Rescue:
     """What to keep after a hang-up, from *plan_file* as it is now (called in the signal
     handler: the plan is copied here, while the main thread is paused).
@@ -151,8 +156,10 @@ def rescue_for(
     If *dirty*: the checklist (*save*: its outcomes are saved at once) keeps its run in
     the journal first, a small file written in milliseconds whatever the plan's size, then
     saves the plan merging by item id, waiting for a save already under way (the plan's
-    lock) until the deadline; once saved, the journal is not needed. The wizard keeps its
-    edit in the recovery file *kept*.
+    lock) until the deadline; once saved, the journal is not needed, nor a recovery file of
+    its own. If *held*, *kept* holds a wizard's edits that the checklist leaves alone:
+    never written over nor deleted, and dated after the save. The wizard keeps its edit
+    in the recovery file *kept*.
     """
     if not dirty:
         return lambda deadline: None
@@ -174,6 +181,10 @@ def rescue_for(
         except (OSError, store.PlanFileError):
             return
         journal.forget(scratch.path)
+        if held:
+            kept.refresh()
+        else:
+            kept.delete()
 
     return keep
 

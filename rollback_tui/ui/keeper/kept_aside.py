@@ -5,6 +5,11 @@ the copy in a worker (a large plan's TOML takes a few hundred milliseconds: on t
 thread it would stall the next keystroke), and the file is written back on the UI thread
 only if nothing was saved or edited meanwhile. When the plan is opened again, kept edits
 that were never saved are offered.
+
+The wizard's kept edits are offered in the wizard only. The checklist opens ready to tick:
+found under it, they are held (a notification says so, no dialog) and offered once the
+wizard is shown (Edit plan). While held, nothing from the checklist writes, deletes or
+restores them, and they stay dated after the plan, whose ticks are saved meanwhile.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 
 from rollback_tui import store
+from rollback_tui.plan.merge import merge
 from rollback_tui.store import recovery
 
 if TYPE_CHECKING:
@@ -29,6 +35,9 @@ class KeptAside:
         self._timer: Timer | None = None
         self._problem = ""
         """The last failure told, so that it is not told on every edit."""
+        self.held: tuple[recovery.RecoveryFile, recovery.Recovered] | None = None
+        """Wizard edits found while the checklist was shown, and their file: offered when
+        the wizard is; until then never written over, deleted nor saved."""
 
     def file(self) -> recovery.RecoveryFile:
         """Where the plan's unsaved edits are kept: by its path, or the one file of the
@@ -37,14 +46,27 @@ class KeptAside:
             return recovery.RecoveryFile.untitled()
         return recovery.RecoveryFile.for_plan(self.keeper.plan_file.path)
 
+    def holding(self) -> recovery.RecoveryFile | None:
+        """The file of the wizard's edits held for the wizard, if any (see `held`)."""
+        if self.held is None or self.held[0] != self.file():
+            self.held = None  # another plan is open now
+            return None
+        return self.held[0]
+
     def edited(self) -> None:
         """An edit: the recovery file is written RECOVERY_DELAY after the last one."""
         self._stop()
-        self._timer = self.keeper.app.set_timer(recovery.RECOVERY_DELAY, self._due)
+        if self.holding() is None:
+            self._timer = self.keeper.app.set_timer(recovery.RECOVERY_DELAY, self._due)
 
     def forget(self) -> None:
-        """The edits are saved (or dropped): their recovery file goes."""
+        """The edits are saved (or dropped): their recovery file goes. Wizard edits held
+        for the wizard stay, dated after the save."""
         self._stop()
+        held = self.holding()
+        if held is not None:
+            held.refresh()
+            return
         self.file().delete()
 
     def _stop(self) -> None:
@@ -79,7 +101,7 @@ class KeptAside:
     def write_now(self, text: str | None = None) -> None:
         """Keep the unsaved plan in its recovery file now (the plan's file is not touched)."""
         self._stop()
-        if not self.keeper.dirty:
+        if not self.keeper.dirty or self.holding() is not None:
             return
         try:
             if text is None:
@@ -98,14 +120,29 @@ class KeptAside:
     # -- offering them back --------------------------------------------------------------
 
     def offer(self) -> None:
-        """If edits of this plan were kept aside and never saved, offer to restore them."""
+        """If edits of this plan were kept aside and never saved, offer to restore them: in
+        a dialog over the wizard; over the checklist, a notification only (see `held`)."""
         kept = self.file()
-        found = kept.offer()
+        held = self.holding()
+        # Held ones are offered though the ticks saved since made the plan newer.
+        found = kept.read() if held is not None else kept.offer()
         if found is None:
+            self.held = None
             return
+        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        if self.keeper.saves_at_once():
+            if held is None:
+                self.held = (kept, found)
+                self.keeper.notify(
+                    f"Unsaved wizard edits of this plan, kept at {when}, wait for the "
+                    "wizard (ctrl+p Edit plan); ticking leaves them as they are.",
+                    title="Recovery",
+                    timeout=15,
+                )
+            return
+        self.held = None
         from rollback_tui.ui.dialogs.restore import RestoreDialog
 
-        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         name = "the new plan" if kept.is_untitled else str(self.keeper.plan_file.path)
         self.keeper.app.push_screen(
             RestoreDialog(
@@ -126,6 +163,9 @@ class KeptAside:
             except store.PlanFileError as exc:
                 keeper.notify(str(exc), title="Not restored", severity="error")
                 return
+            # Ticks, notes and outcomes recorded since the edits were kept (a checklist
+            # run, a `tick`) come along: a restore takes back edits, never a run.
+            plan = merge(keeper.plan, plan)
             keeper.app.call_after_refresh(self._restore, plan)
 
     def _restore(self, plan: store.Plan) -> None:

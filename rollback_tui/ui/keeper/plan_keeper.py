@@ -156,6 +156,7 @@ class PlanKeeper:
             self.aside.file(),
             dirty=self.dirty,
             save=self.saves_at_once() and not self.untitled,
+            held=self.aside.holding() is not None,
         )
 
     def _exit_from_thread(self, code: int) -> None:
