@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rollback_tui import store
 from rollback_tui.plan.model import Plan
+from rollback_tui.plan.text import visible
 from rollback_tui.plan.three_way import MergeError, Side, merge_three
 from rollback_tui.render import render_markdown
 from rollback_tui.store import file_safety
@@ -46,24 +47,18 @@ def _is_plan(path: Path) -> bool:
         return False
 
 
+def _labels(name: str) -> list[str]:
+    """git merge-file's labels for the conflict markers: the name as it is shown."""
+    return [
+        arg for side in ("ours", "base", "theirs") for arg in ("-L", f"{visible(name)} ({side})")
+    ]
+
+
 def _as_text(base: Path, ours: Path, theirs: Path, name: str, why: str) -> Outcome:
     """Merge as git's own text driver would (conflict markers in ours)."""
     done = subprocess.run(
-        [
-            "git",
-            "merge-file",
-            "-L",
-            f"{name} (ours)",
-            "-L",
-            f"{name} (base)",
-            "-L",
-            f"{name} (theirs)",
-            str(ours),
-            str(base),
-            str(theirs),
-        ],
+        ["git", "merge-file", *_labels(name), str(ours), str(base), str(theirs)],
         capture_output=True,
-        text=True,
         check=False,
     )
     if done.returncode == 0:
@@ -180,17 +175,15 @@ def _marked(texts: dict[Side, str], name: str) -> str | None:
             path = Path(folder, side)
             path.write_text(texts[side], "utf-8")
             paths.append(str(path))
-        labels = [arg for side in ("ours", "base", "theirs") for arg in ("-L", f"{name} ({side})")]
         try:
             done = subprocess.run(
-                ["git", "merge-file", "-p", *labels, *paths],
+                ["git", "merge-file", "-p", *_labels(name), *paths],
                 capture_output=True,
-                text=True,
                 check=False,
             )
         except OSError:
             return None
-    return done.stdout if done.returncode > 0 else None
+    return done.stdout.decode("utf-8", "replace") if done.returncode > 0 else None
 
 
 def main(base: str, ours: str, theirs: str, name: str) -> Outcome:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -376,3 +377,65 @@ class TestGitSetup:
         assert result.exit_code == 2
         assert result.output.count("\n") == 1 and "rollback-tui: git" in result.output
         assert not (tmp_path / ".gitattributes").exists()
+
+
+OSC = "\x1b]2;PWNED-TITLE\x07\x1b]52;c;cHduZWQK\x07"
+"""Sets the terminal's title and clipboard, if printed raw."""
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\ud800-\udfff]")
+
+
+def rollback_tui(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """rollback-tui as git or a user starts it: a child process; its raw output bytes."""
+    return subprocess.run(
+        [sys.executable, "-m", "rollback_tui", *args], capture_output=True, cwd=cwd, check=False
+    )
+
+
+class TestHostileNames:
+    """File names holding escape sequences, or bytes that are not UTF-8: what git-setup and
+    the merge driver print shows them (ESC as \\x1b), never sends them."""
+
+    def test_git_setup_shows_the_names(self, tmp_path: Path) -> None:
+        """Tracked plans named with OSC sequences and a non-UTF-8 byte: exit 0, each name
+        written C-quoted in .gitattributes (git reads it back) and shown so; a plan outside
+        the repository is one line naming it escaped (exit 2)."""
+        repo = tmp_path / "repo"
+        repo.mkdir()
+        git(repo, "init", "-q")
+        names = [f"p{OSC}.toml", os.fsdecode(b"plan\xff.toml")]
+        for name in names:
+            store.save(store.new_file(repo / name, new_plan(title="T")), force=True)
+        git(repo, "add", ".")
+        done = rollback_tui("git-setup", cwd=repo)
+        out = done.stdout.decode("utf-8") + done.stderr.decode("utf-8")
+        assert done.returncode == 0, out
+        assert RAW.search(out) is None, out
+        assert r'"/p\033]2;PWNED-TITLE\007' in out and r'"/plan\377.toml"' in out
+        assert "\x1b" not in (repo / ".gitattributes").read_text("ascii")
+        listed = subprocess.run(
+            ["git", "-C", str(repo), "check-attr", "-z", "merge", "--", *names],
+            capture_output=True,
+            check=True,
+        ).stdout.split(b"\0")
+        assert listed[2::3] == [b"rollback-plan", b"rollback-plan"]
+        outside = tmp_path / f"o{OSC}.toml"
+        outside.write_text("")
+        refused = rollback_tui("git-setup", str(outside), cwd=repo)
+        said = refused.stdout.decode("utf-8") + refused.stderr.decode("utf-8")
+        assert refused.returncode == 2 and said.count("\n") == 1, said
+        assert RAW.search(said) is None and r"o\x1b]2;PWNED-TITLE\x07" in said, said
+
+    def test_the_driver_shows_the_name(self, tmp_path: Path) -> None:
+        """%P with OSC sequences: the driver's line on stderr shows it escaped."""
+        base, ours, theirs = (tmp_path / n for n in ("base.toml", "ours.toml", "theirs.toml"))
+        plan_file = store.new_file(base, new_plan(title="T"))
+        store.save(plan_file, force=True)
+        for path in (ours, theirs):
+            path.write_bytes(base.read_bytes())
+        done = rollback_tui(
+            "merge-driver", str(base), str(ours), str(theirs), f"p{OSC}.toml", cwd=tmp_path
+        )
+        err = done.stderr.decode("utf-8")
+        assert done.returncode == 0, err
+        assert RAW.search(err) is None, err
+        assert r"p\x1b]2;PWNED-TITLE\x07" in err
