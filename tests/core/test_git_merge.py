@@ -84,6 +84,10 @@ def change(repo: Path, message: str, edit) -> None:  # type: ignore[no-untyped-d
     git(repo, "commit", "-qam", message)
 
 
+def subject(repo: Path) -> str:
+    return git(repo, "log", "-1", "--format=%s").stdout.strip()
+
+
 def loaded(repo: Path) -> store.Plan:
     return store.load(repo / "plan.toml").plan
 
@@ -171,6 +175,122 @@ class TestTwoClones:
         (lee / "plan.toml").write_text("".join(lines), "utf-8")
         plan = loaded(lee)
         assert [e.item for e in plan.timeline] == ["a-1", "b-1"]
+
+
+class TestNothingDroppedSilently:
+    """A "clean" merge keeps everything both sides wrote: a tick on a step the other side
+    removed is a conflict; the comments and keys rollback-tui does not know, from both
+    sides, stay."""
+
+    def test_a_tick_on_a_step_removed_there_is_a_conflict(self, remote: Path) -> None:
+        """sam removed b-3, lee ticked it: CONFLICT, the tick shown between the markers."""
+
+        def remove(plan: store.Plan) -> None:
+            plan.procedure.option_b = [i for i in plan.procedure.option_b if i.id != "b-3"]
+
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        change(sam, "sam removes b-3", remove)
+        git(sam, "push", "-q")
+        change(lee, "lee ticks b-3", lambda p: set_done(p, "b-3", True, "lee", at=at(2)))
+        pulled = git(lee, "pull", "--no-edit", check=False)
+        assert pulled.returncode != 0
+        assert "CONFLICT (content): Merge conflict in plan.toml" in pulled.stdout
+        assert "item b-3" in pulled.stderr
+        text = (lee / "plan.toml").read_text("utf-8")
+        ours = text[text.index("<<<<<<< plan.toml (ours)") : text.index("=======")]
+        assert 'id = "b-3"' in ours and 'done_by = "lee"' in ours, text
+
+    @pytest.mark.parametrize("rebase", [False, True], ids=["merge", "rebase"])
+    def test_comments_and_unknown_keys_of_both_sides_are_kept(
+        self, remote: Path, rebase: bool
+    ) -> None:
+        """Each side adds a comment and keys rollback-tui does not know (at the top and in
+        an item), and ticks: the merge holds all of them, and both ticks."""
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+
+        def hand_edit(repo: Path, who: str, after: str, item: str) -> None:
+            path = repo / "plan.toml"
+            text = path.read_text("utf-8")
+            text = text.replace(after, f"{after}# {who} was here\n{who}_key = 1\n", 1)
+            at_item = text.index(f'id = "{item}"\n') + len(f'id = "{item}"\n')
+            text = (
+                f'{text[:at_item]}{who}_ticket = "OPS-{who}"  # {who} on {item}\n{text[at_item:]}'
+            )
+            path.write_text(text, "utf-8")
+
+        hand_edit(sam, "sam", "schema_version = 1\n", "b-1")
+        change(sam, "sam ticks a-1", lambda p: set_done(p, "a-1", True, "sam", at=at(1)))
+        git(sam, "push", "-q")
+        hand_edit(lee, "lee", "db_impact = false\n", "b-4")
+        change(lee, "lee ticks b-2", lambda p: set_done(p, "b-2", True, "lee", at=at(2)))
+        pulled = git(lee, "pull", "--rebase" if rebase else "--no-rebase", "--no-edit", check=False)
+        assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+        text = (lee / "plan.toml").read_text("utf-8")
+        for who, item in (("sam", "b-1"), ("lee", "b-4")):
+            assert f"# {who} was here\n{who}_key = 1\n" in text, text
+            assert f'id = "{item}"\n{who}_ticket = "OPS-{who}"  # {who} on {item}\n' in text
+        assert text.startswith(COMMENT)
+        plan_file = store.load(lee / "plan.toml")
+        assert sorted(k.rsplit(".", 1)[-1] for k in plan_file.unknown_keys) == [
+            "lee_key",
+            "lee_ticket",
+            "sam_key",
+            "sam_ticket",
+        ]
+        assert [(e.item, e.by) for e in plan_file.plan.timeline] == [("a-1", "sam"), ("b-2", "lee")]
+
+
+class TestResetOnOneSide:
+    """One side reset the plan (a new run) while the other ticked the old run: the merge
+    keeps the new run; the old run's ticks go to its archive here, or conflict."""
+
+    def test_old_run_ticks_go_to_the_archive_here(self, remote: Path) -> None:
+        """lee reset (the archive is in lee's plan.runs/); sam ticked the old run and
+        pushed: lee's pull keeps the new, empty run and puts sam's tick in the archive."""
+        from rollback_tui.store import runs
+
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        change(lee, "lee ticks b-1", lambda p: set_done(p, "b-1", True, "lee", at=at(1)))
+        git(lee, "push", "-q")
+        git(sam, "pull", "-q", "--no-edit")
+        change(sam, "sam ticks a-1", lambda p: set_done(p, "a-1", True, "sam", at=at(2)))
+        git(sam, "push", "-q")
+        result = runs.reset(lee / "plan.toml", "INC-1", at(3))
+        assert result.archive is not None
+        git(lee, "commit", "-qam", "lee resets")
+        new_run = loaded(lee).run_id
+        pulled = git(lee, "pull", "--no-rebase", "--no-edit", check=False)
+        assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+        assert "old run" in pulled.stderr and result.archive.name in pulled.stderr
+        plan = loaded(lee)
+        assert plan.run_id == new_run and plan.timeline == []
+        assert not any(item.done for _, _, item in plan.checklist())
+        archived = store.load(result.archive).plan
+        assert [(e.item, e.by) for e in archived.timeline] == [("b-1", "lee"), ("a-1", "sam")]
+        a1 = archived.item("a-1")
+        assert a1 is not None and a1.done_by == "sam"
+
+    def test_no_archive_here_is_a_conflict(self, remote: Path) -> None:
+        """lee reset and pushed (the archive stays in lee's clone); sam ticked the old run:
+        sam's pull conflicts, saying why, and sam's file is kept as it was (no mix of two
+        runs); nothing is dropped."""
+        from rollback_tui.store import runs
+
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        change(lee, "lee ticks b-1", lambda p: set_done(p, "b-1", True, "lee", at=at(1)))
+        runs.reset(lee / "plan.toml", "INC-1", at(3))
+        git(lee, "commit", "-qam", "lee resets")
+        git(lee, "push", "-q")
+        change(sam, "sam ticks a-1", lambda p: set_done(p, "a-1", True, "sam", at=at(2)))
+        pulled = git(sam, "pull", "--no-rebase", "--no-edit", check=False)
+        assert pulled.returncode != 0
+        assert "CONFLICT (content): Merge conflict in plan.toml" in pulled.stdout
+        assert "theirs reset the plan" in pulled.stderr and "ours holds the old" in pulled.stderr
+        assert "no archive here in plan.runs/" in pulled.stderr
+        plan = loaded(sam)
+        assert plan.run_id == "" and [(e.item, e.by) for e in plan.timeline] == [("a-1", "sam")]
+        assert git(sam, "merge", "--abort", check=False).returncode == 0
+        assert subject(sam) == "sam ticks a-1"
 
 
 class TestSyncWithoutUpstream:
