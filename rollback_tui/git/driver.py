@@ -27,8 +27,9 @@ from typing import Any
 
 from rollback_tui import store
 from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.plan.run_sides import OldRun, Side
 from rollback_tui.plan.text import plural, visible
-from rollback_tui.plan.three_way import MergeError, OldRun, Side, merge_three
+from rollback_tui.plan.three_way import MergeError, merge_three
 from rollback_tui.render import render_markdown
 from rollback_tui.store import file_safety, run_files
 

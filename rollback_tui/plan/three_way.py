@@ -20,14 +20,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 
-from rollback_tui.plan.merge import missing_events
 from rollback_tui.plan.model import ChecklistItem, Plan, TimelineEvent
-
-Side = Literal["ours", "base", "theirs"]
+from rollback_tui.plan.run_sides import SIDES, OldRun, Side, old_run, run_side, run_timeline
 
 CONTENT_FIELDS = frozenset({"id", "text", "command", "owner"})
 """An item's fields that say what to do; every other field of an item is its state."""
@@ -42,16 +40,6 @@ class _Missing:
 
 MISSING: Any = _Missing()
 """A key or an item that one version does not have."""
-
-
-@dataclass(frozen=True)
-class OldRun:
-    """One side reset the plan since the base; the other went on with the old run."""
-
-    plan: Plan
-    """The side that holds the old run, whole (its run_id is the old run's)."""
-    events: list[TimelineEvent]
-    """Its events that the base lacks: made in the old run since the two sides parted."""
 
 
 @dataclass(frozen=True)
@@ -96,11 +84,11 @@ def merge_three(
     conflicts: list[str] = []
     merger = _Merger(prefer, conflicts)
     plans = (base, ours, theirs)
-    run, run_conflict = _run_side(plans, merger, reset_conflicts)
+    run, run_conflict = run_side(plans, merger.prefer, merger.conflicts, reset_conflicts)
     states = (_states(base) if base is not None else {}, _states(ours), _states(theirs))
     changed = [
         {i for i in states[index] if _state_changed(i, side, plans, states, run)}
-        for index, side in enumerate(_SIDES)
+        for index, side in enumerate(SIDES)
     ]
     changed[1] |= changed_outside[0]
     changed[2] |= changed_outside[1]
@@ -112,8 +100,10 @@ def merge_three(
             "",
         )
     )
-    timeline = _timeline(base, ours, theirs) if run is None else _run_timeline(plans, run)
-    run_id = ours.run_id if run is None else _run_id(plans, run)
+    if run is None:
+        timeline, run_id = _timeline(base, ours, theirs), ours.run_id
+    else:  # the run kept: its id and timeline
+        timeline, run_id = run_timeline(plans, run)
     try:
         plan = Plan.model_validate({**content, "timeline": timeline, "run_id": run_id})
     except ValidationError as exc:
@@ -123,60 +113,11 @@ def merge_three(
         if run is None:
             state = _merge_state(item.id, states, plans, merger)
         else:  # the run kept: its states (an item it lacks: not done in it)
-            state = states[_SIDES.index(run)].get(item.id, _untouched())
+            state = states[SIDES.index(run)].get(item.id, _untouched())
         if state is not None:
             for name, value in state.items():
                 setattr(item, name, value)
-    return Merged(plan, conflicts, None if run_conflict else _old_run(plans, run), run_conflict)
-
-
-_SIDES: tuple[Side, Side, Side] = ("base", "ours", "theirs")
-
-
-def _run_side(
-    plans: tuple[Plan | None, Plan, Plan], merger: _Merger, reset_conflicts: bool
-) -> tuple[Side | None, bool]:
-    """Whose run the merge keeps, and whether that is a conflict: None when both sides
-    hold the same run; the side that reset the plan since the base; the side preferred
-    when both did, when there is no base to tell, or with *reset_conflicts*."""
-    base, ours, theirs = plans
-    if ours.run_id == theirs.run_id:
-        return None, False
-    if base is not None and not reset_conflicts:
-        if ours.run_id == base.run_id:
-            return "theirs", False
-        if theirs.run_id == base.run_id:
-            return "ours", False
-    if base is not None and base.run_id in (ours.run_id, theirs.run_id):
-        new, old = ("theirs", "ours") if ours.run_id == base.run_id else ("ours", "theirs")
-        merger.conflicts.append(
-            f"the run ({new} reset the plan: a new run; {old} holds the old one)"
-        )
-    elif base is not None:
-        merger.conflicts.append("the run (both sides reset the plan)")
-    else:
-        merger.conflicts.append("the run (each side holds another, and no common version)")
-    return merger.prefer, True
-
-
-def _run_id(plans: tuple[Plan | None, Plan, Plan], run: Side) -> str:
-    plan = plans[_SIDES.index(run)]
-    return plan.run_id if plan is not None else ""
-
-
-def _run_timeline(plans: tuple[Plan | None, Plan, Plan], run: Side) -> list[TimelineEvent]:
-    plan = plans[_SIDES.index(run)]
-    return [event.model_copy() for event in plan.timeline] if plan is not None else []
-
-
-def _old_run(plans: tuple[Plan | None, Plan, Plan], run: Side | None) -> OldRun | None:
-    """The old run's events since the base, when one side reset the plan."""
-    base, ours, theirs = plans
-    if run not in ("ours", "theirs") or base is None:
-        return None
-    other = theirs if run == "ours" else ours
-    events = missing_events(other, base)
-    return OldRun(other, events) if events else None
+    return Merged(plan, conflicts, None if run_conflict else old_run(plans, run), run_conflict)
 
 
 def _untouched() -> dict[str, Any]:
@@ -194,7 +135,7 @@ def _state_changed(
     or it has new events about the item (ticked, then unticked again). Across a reset,
     only the run kept counts (the old run's outcomes go to its archive), and there a
     change is any outcome at all."""
-    index = _SIDES.index(side)
+    index = SIDES.index(side)
     state = states[index].get(item_id)
     if state is None:
         return False
