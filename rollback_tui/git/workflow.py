@@ -356,8 +356,12 @@ class GitSync:
                 "your commits are kept here: merge them by hand"
             )
         self._rebase_ours = False
-        # The merge driver re-renders plan.md beside the merged plan.
-        self.commit(f"Re-render {self.plan_path.with_suffix('.md').name} after merging")
+        # The merge driver re-renders plan.md beside the merged plan. A save that came in
+        # during the fetch (autostashed over the rebase) is not this: the next round
+        # commits it, plan.md with it, saying who did what.
+        saved_since = self._git("diff", "--quiet", "HEAD", "--", self.plan_path.name, check=False)
+        if saved_since.returncode == 0:
+            self.commit(f"Re-render {self.plan_path.with_suffix('.md').name} after merging")
 
 
 def _end_group(process: subprocess.Popen[str] | subprocess.Popen[bytes], grace: float) -> None:

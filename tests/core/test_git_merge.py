@@ -330,6 +330,38 @@ class TestSyncWithoutUpstream:
         assert 'done_by = "sam"' in git(remote, "show", "incident-42:plan.toml").stdout
 
 
+class TestSyncRound:
+    """One round of run --git: what it commits, and under which message."""
+
+    def test_a_save_during_the_fetch_waits_for_its_own_commit(
+        self, remote: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A tick saved while the round fetches (no lock is held then) is not committed
+        as "Re-render plan.md after merging": it stays for the next round's commit, which
+        says who ticked what."""
+        from rollback_tui.git.workflow import GitSync
+
+        sam = clone(remote, "sam")
+        change(sam, "sam ticks a-1", lambda p: set_done(p, "a-1", True, "sam", at=at(1)))
+        sync = GitSync(sam / "plan.toml")
+        run_git = sync._git
+
+        def tick_during_fetch(*args: str, **options: object) -> object:
+            done = run_git(*args, **options)  # type: ignore[arg-type]
+            if args[0] == "fetch":
+                plan_file = store.load(sam / "plan.toml")
+                set_done(plan_file.plan, "b-1", True, "sam", at=at(2))
+                store.save(plan_file)
+            return done
+
+        monkeypatch.setattr(sync, "_git", tick_during_fetch)
+        result = sync.sync("sam: ticked a-1")
+        assert result.pushed and result.problem is None
+        assert subject(sam) == "sam ticks a-1"
+        assert git(sam, "status", "--porcelain", "--", "plan.toml").stdout.startswith(" M")
+        assert sync.commit("sam: ticked b-1") and subject(sam) == "sam: ticked b-1"
+
+
 class TestDriverAlone:
     """The driver called as git calls it, on three files."""
 
