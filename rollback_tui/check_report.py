@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rollback_tui import store
 from rollback_tui.plan import lint
-from rollback_tui.plan.text import clean_text, findings_summary, plural, visible
+from rollback_tui.plan.text import findings_summary, plural, visible
 from rollback_tui.store.key_lines import key_lines, line_of
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 FORMATS = ("text", "github", "json")
 # How store's messages name a line: "PATH:3: not UTF-8" or "PATH: line 3, column 7: ...".
 _NAMED_LINE = re.compile(r"(\d+):| line (\d+),")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -136,13 +139,37 @@ def text_lines(results: list[FileResult]) -> tuple[list[str], list[str]]:
     return out, err
 
 
+def _utf8(char: str) -> bytes:
+    """*char*'s bytes: UTF-8, or the byte it stands for (a file name's byte that was not
+    UTF-8, as os.fsdecode gives it)."""
+    try:
+        return char.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+        return char.encode("utf-8", "surrogatepass")
+
+
+def _escaped(value: str, specials: str) -> str:
+    """*value* %-escaped for a GitHub workflow command: ``%`` and *specials* as the runner
+    unescapes them (%25, %0D, %0A, and %3A, %2C in a property); every character that
+    visible() would not print as it is (ESC, tab, C1, bidi controls, a byte that is not
+    UTF-8) as %XX of its bytes, which the runner keeps as they are: shown, never sent,
+    never dropped (an escaped %, %25, keeps them apart from a name that holds "%1B")."""
+    return "".join(
+        "".join(f"%{byte:02X}" for byte in _utf8(char))
+        if char == "%" or char in specials or visible(char) != char
+        else char
+        for char in value
+    )
+
+
 def _data(value: str) -> str:
     """A GitHub workflow command's message, escaped as the runner reads it."""
-    return clean_text(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _escaped(value, "\r\n")
 
 
 def _property(value: str) -> str:
-    return _data(value).replace(":", "%3A").replace(",", "%2C")
+    """A workflow command's property (file=, title=), escaped as the runner reads it."""
+    return _escaped(value, "\r\n:,")
 
 
 def github_lines(results: list[FileResult]) -> list[str]:
@@ -160,18 +187,40 @@ def github_lines(results: list[FileResult]) -> list[str]:
     return out
 
 
+def _valid_unicode(text: str) -> str:
+    """*text* with every lone surrogate (a file name's byte that was not UTF-8) as U+FFFD:
+    what strict JSON readers accept."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _file_fields(path: Path) -> dict[str, object]:
+    """``file``, and ``file_bytes`` when the name is not UTF-8: its bytes percent-encoded
+    (``file`` then shows each byte that is not UTF-8 as U+FFFD)."""
+    name = str(path)
+    if not _SURROGATE.search(name):
+        return {"file": name}
+    return {
+        "file": _valid_unicode(name),
+        "file_bytes": urllib.parse.quote_from_bytes(os.fsencode(name), safe="/"),
+    }
+
+
 def json_text(results: list[FileResult]) -> str:
     """Every finding as a JSON list (an unusable file's errors too: ``where`` is null for
-    one that is not about a value, such as a TOML syntax error)."""
+    one that is not about a value, such as a TOML syntax error).
+
+    Valid UTF-8 JSON for strict readers: a file name that is not UTF-8 gets ``file`` with
+    U+FFFD for each such byte and ``file_bytes``, its exact bytes percent-encoded."""
     rows: list[dict[str, object]] = []
     for result in results:
+        file = _file_fields(result.path)
         rows += [
             {
-                "file": str(result.path),
+                **file,
                 "line": f.line,
                 "severity": f.severity,
-                "where": f.where or None,
-                "message": f.message,
+                "where": _valid_unicode(f.where) if f.where else None,
+                "message": _valid_unicode(f.message),
             }
             for f in result.problems or result.findings
         ]

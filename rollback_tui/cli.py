@@ -660,7 +660,7 @@ def merge_driver_command(base: Path, ours: Path, theirs: Path, name: str) -> Non
         outcome = merge_driver.main(str(base), str(ours), str(theirs), name)
     except store.PlanFileError as exc:
         fail(str(exc))
-    click.echo(f"rollback-tui: {outcome.message}", err=True)
+    say(f"rollback-tui: {outcome.message}", err=True)
     sys.exit(outcome.code)
 
 
@@ -687,15 +687,13 @@ def git_setup_command(plans: tuple[Path, ...], repo: Path) -> None:
     except git_setup.SetupError as exc:
         fail(str(exc))
     if not report.plans:
-        click.echo(
-            "No plan files tracked in this repository: name them, `rollback-tui git-setup PATH...`"
-        )
+        say("No plan files tracked in this repository: name them, `rollback-tui git-setup PATH...`")
     for change in report.changes:
-        click.echo(f"Set {change}")
+        say(f"Set {change}", lines=False)
     if not report.changes:
-        click.echo("Already set up; nothing changed.")
+        say("Already set up; nothing changed.")
     elif any(c.startswith(".gitattributes") for c in report.changes):
-        click.echo("Commit .gitattributes so that every clone merges plans this way.")
+        say("Commit .gitattributes so that every clone merges plans this way.")
 
 
 if __name__ == "__main__":  # pragma: no cover

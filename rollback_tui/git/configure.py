@@ -40,8 +40,14 @@ class SetupReport:
 
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     try:
+        # File names are bytes to git: one that is not UTF-8 keeps its bytes (as the
+        # surrogates os.fsdecode gives), never a decoding error.
         done = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
+            ["git", "-C", str(repo), *args],
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            check=False,
         )
     except OSError as exc:
         raise SetupError(f"cannot run git: {exc.strerror or exc}") from None
@@ -78,14 +84,25 @@ def find_plans(top: Path) -> list[str]:
     return plans
 
 
+_C_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\t"): "\\t", ord("\n"): "\\n"}
+
+
 def _pattern(path: str) -> str:
-    """*path* as a .gitattributes pattern matching it alone (from the top, globs escaped)."""
+    """*path* as a .gitattributes pattern matching it alone (from the top, globs escaped).
+
+    A name with spaces, quotes, control characters or other bytes than printable ASCII
+    is written C-quoted, as git reads it (since 2.12): every such byte in octal, so that
+    .gitattributes stays ASCII and no escape sequence is written into it raw.
+    """
     escaped = "/" + re.sub(r"([*?\[\\])", r"[\1]", path)
-    if not re.search(r'[\s"]', escaped):
+    data = escaped.encode("utf-8", "surrogateescape")
+    if all(0x21 <= byte < 0x7F and byte != ord('"') for byte in data):
         return escaped
-    # A pattern with spaces is written C-quoted, as git reads it (since 2.12).
-    quoted = escaped.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + quoted.replace("\t", "\\t").replace("\n", "\\n") + '"'
+    quoted = "".join(
+        _C_ESCAPES.get(byte) or (chr(byte) if 0x20 <= byte < 0x7F else f"\\{byte:03o}")
+        for byte in data
+    )
+    return f'"{quoted}"'
 
 
 def attribute_lines(plan: str) -> list[str]:

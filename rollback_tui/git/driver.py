@@ -2,10 +2,13 @@
 
 git gives three files: the common version (%O), ours (%A, where the result goes) and
 theirs (%B), and the path of the plan in the repository (%P). The plans are merged by
-item id (plan.three_way); the result is written into ours' TOML key by key, so its
-comments and layout stay, as a save does. The Markdown beside the plan (plan.md) is not
-merged: git keeps ours (see git_setup) and, after a clean merge, it is re-rendered from
-the merged plan next to %P in the working tree.
+item id (plan.three_way). The result is written key by key, as a save does, into each
+side's own TOML text (and the base's), and git merge-file merges the three: what the
+model does not hold (comments, layout, keys rollback-tui does not know) comes from both
+sides. A reset on one side keeps the new run; the old run's ticks go to its archive in
+PLAN.runs/ beside %P (a conflict if there is none). The Markdown beside the plan
+(plan.md) is not merged: git keeps ours (see git_setup) and, after a clean merge, it is
+re-rendered from the merged plan next to %P in the working tree.
 
 Exit 0: merged. Exit 1: a conflict; %A then holds git's usual conflict markers around the
 fields that truly conflict (or ours, unchanged, when they cannot be shown that way), and
@@ -20,14 +23,19 @@ import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rollback_tui import store
-from rollback_tui.plan.model import Plan
-from rollback_tui.plan.three_way import MergeError, Side, merge_three
+from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.plan.run_sides import OldRun, Side
+from rollback_tui.plan.text import plural, visible
+from rollback_tui.plan.three_way import MergeError, merge_three
 from rollback_tui.render import render_markdown
-from rollback_tui.store import file_safety
+from rollback_tui.store import file_safety, run_files
 
 CLEAN, CONFLICT = 0, 1
+_SIDES: tuple[Side, Side, Side] = ("ours", "base", "theirs")
+"""git merge-file's order: the file written, the common version, the other."""
 
 
 @dataclass(frozen=True)
@@ -46,24 +54,16 @@ def _is_plan(path: Path) -> bool:
         return False
 
 
+def _labels(name: str) -> list[str]:
+    """git merge-file's labels for the conflict markers: the name as it is shown."""
+    return [arg for side in _SIDES for arg in ("-L", f"{visible(name)} ({side})")]
+
+
 def _as_text(base: Path, ours: Path, theirs: Path, name: str, why: str) -> Outcome:
     """Merge as git's own text driver would (conflict markers in ours)."""
     done = subprocess.run(
-        [
-            "git",
-            "merge-file",
-            "-L",
-            f"{name} (ours)",
-            "-L",
-            f"{name} (base)",
-            "-L",
-            f"{name} (theirs)",
-            str(ours),
-            str(base),
-            str(theirs),
-        ],
+        ["git", "merge-file", *_labels(name), str(ours), str(base), str(theirs)],
         capture_output=True,
-        text=True,
         check=False,
     )
     if done.returncode == 0:
@@ -71,11 +71,9 @@ def _as_text(base: Path, ours: Path, theirs: Path, name: str, why: str) -> Outco
     return Outcome(CONFLICT, f"{name}: {why}; merged as text, with conflicts")
 
 
-def _dumped(ours_file: store.PlanFile, plan: Plan) -> str:
-    """*plan* written into ours' text, key by key."""
-    target = store.PlanFile(
-        ours_file.path, plan, ours_file.source, unknown_keys=ours_file.unknown_keys
-    )
+def _dumped(into: store.PlanFile, plan: Plan) -> str:
+    """*plan* written into *into*'s text, key by key (the file is not touched)."""
+    target = store.PlanFile(into.path, plan, into.source, unknown_keys=into.unknown_keys)
     return store.dumps(target)
 
 
@@ -87,14 +85,75 @@ def _reads_back(text: str, plan: Plan) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class _Versions:
+    """The three versions of the plan, as files: their texts hold what the plan model does
+    not (comments, layout, keys rollback-tui does not know)."""
+
+    base: store.PlanFile | None
+    ours: store.PlanFile
+    theirs: store.PlanFile
+
+    def changed_outside(self) -> tuple[set[str], set[str]]:
+        """The items whose keys outside the plan's fields (unknown to rollback-tui) ours,
+        and theirs, changed since the base."""
+        if self.base is None:
+            return set(), set()
+        base = _unknown_by_item(self.base.raw)
+
+        def changed(side: store.PlanFile) -> set[str]:
+            return {i for i, keys in _unknown_by_item(side.raw).items() if keys != base.get(i, {})}
+
+        return changed(self.ours), changed(self.theirs)
+
+    def laid_out(self, plans: dict[Side, Plan], name: str) -> tuple[str | None, bool]:
+        """Each side's plan written into its own version's text, merged as lines: the
+        model's fields are the same in the three wherever *plans* agree, so the lines
+        merge what each side changed outside them (a comment, an unknown key), and show
+        the rest as conflicts. Returns (the text, whether it merged without conflict
+        markers); (None, False) if git could not merge them.
+
+        With no common version, the three are written into ours' text (theirs' comments
+        and unknown keys cannot be told from a change of ours then)."""
+        into: dict[Side, store.PlanFile] = {
+            "ours": self.ours,
+            "base": self.base or self.ours,
+            "theirs": self.theirs if self.base is not None else self.ours,
+        }
+        texts: dict[Side, str] = {side: _dumped(into[side], plans[side]) for side in _SIDES}
+        if texts["ours"] == texts["theirs"]:
+            return texts["ours"], True
+        return _merged_lines(texts, name)
+
+
+def _unknown_by_item(raw: Any) -> dict[str, dict[str, Any]]:
+    """Each checklist item's keys that the plan model does not know, by item id, from a
+    plan file as tomllib reads it (items are the tables with an id, at any depth)."""
+    found: dict[str, dict[str, Any]] = {}
+    todo = [raw]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("id"), str):
+                found[value["id"]] = {
+                    k: v for k, v in value.items() if k not in ChecklistItem.model_fields
+                }
+            todo += value.values()
+        elif isinstance(value, list):
+            todo += value
+    return found
+
+
 def merge_files(
     base: Path, ours: Path, theirs: Path, name: str, *, worktree: Path | None = None
 ) -> Outcome:
     """Merge the three versions of the plan named *name* into *ours*.
 
-    After a clean merge, the Markdown beside *name* in *worktree* (if the plan is there)
-    is re-rendered from the merged plan. Raises PlanFileError if a file is
-    missing or cannot be written.
+    When one side reset the plan (a new run) and the other ticked the old run, the merge
+    keeps the new run, and the old run's ticks go to its archive in PLAN.runs/ beside
+    *name* in *worktree*; with no archive there, that is a conflict. After a clean merge,
+    the Markdown beside *name* in *worktree* (if the plan is there) is re-rendered from
+    the merged plan. Raises PlanFileError if a file is missing or cannot be written.
     """
     for path in (base, ours, theirs):
         if not path.is_file():
@@ -102,33 +161,91 @@ def merge_files(
     if not (_is_plan(ours) and _is_plan(theirs)):
         return _as_text(base, ours, theirs, name, "not a plan file")
     try:
-        ours_file = store.load(ours)
-        theirs_plan, _ = store.read_plan(theirs)
-        base_plan: Plan | None = None
-        if base.stat().st_size and _is_plan(base):
-            base_plan, _ = store.read_plan(base)
+        versions = _Versions(
+            store.load(base) if base.stat().st_size and _is_plan(base) else None,
+            store.load(ours),
+            store.load(theirs),
+        )
     except (store.PlanFileError, OSError) as exc:
         return _as_text(base, ours, theirs, name, f"not a valid plan ({exc})")
+    plan_path = worktree / name if worktree is not None else None
+    plans = (
+        versions.base.plan if versions.base else None,
+        versions.ours.plan,
+        versions.theirs.plan,
+    )
+    outside = versions.changed_outside()
     try:
-        merged = merge_three(base_plan, ours_file.plan, theirs_plan)
+        merged = merge_three(*plans, changed_outside=outside)
+        carried = _carry(plan_path, merged.old_run) if merged.old_run is not None else ""
+        reset_conflict = carried.startswith("!")
+        if reset_conflict:
+            merged = merge_three(*plans, reset_conflicts=True, changed_outside=outside)
     except MergeError as exc:
         return Outcome(
             CONFLICT,
             f"{name}: cannot merge by item id: {exc}; kept ours unchanged: merge it by hand",
         )
+    if merged.run_conflict:
+        # Lines cannot show two runs side by side (a run_id, outcomes, a timeline: any mix
+        # of them is neither run), so the file stays ours and the message says why.
+        why = carried.removeprefix("!") if reset_conflict else ""
+        what = ", ".join(merged.conflicts) + (f": {why}" if why else "")
+        return Outcome(CONFLICT, f"{name}: {what}; kept ours unchanged: merge it by hand")
     if merged.conflicts:
-        return _conflict(ours_file, base_plan, theirs_plan, name, merged.conflicts)
-    text = _dumped(ours_file, merged.plan)
-    if not _reads_back(text, merged.plan):  # never write a plan that would not load
+        return _conflict(versions, name, merged.conflicts)
+    text, clean = versions.laid_out(dict.fromkeys(_SIDES, merged.plan), name)
+    if text is not None and not clean:
+        store.write_atomic(ours, text.encode("utf-8"))
+        return Outcome(
+            CONFLICT,
+            f"{name}: both sides changed the same lines outside the plan's fields (comments, "
+            "or keys rollback-tui does not know); conflict markers left in the file (ticks "
+            "and notes are merged)",
+        )
+    if text is None or not _reads_back(text, merged.plan):
+        return _ours_layout(versions.ours, merged.plan, name)
+    store.write_atomic(ours, text.encode("utf-8"))
+    message = f"{name}: merged by item id" + (f"; {carried}" if carried else "")
+    if plan_path is not None and plan_path.is_file():
+        message += "; " + _rerender(plan_path, merged.plan)
+    return Outcome(CLEAN, message)
+
+
+def _ours_layout(ours_file: store.PlanFile, plan: Plan, name: str) -> Outcome:
+    """The merge written into ours' text alone: theirs' comments and unknown keys could not
+    be laid in with ours' (their lines did not merge into a plan that reads back)."""
+    text = _dumped(ours_file, plan)
+    if not _reads_back(text, plan):  # never write a plan that would not load
         return Outcome(
             CONFLICT,
             f"{name}: the merge did not write back cleanly; kept ours unchanged: merge it by hand",
         )
-    store.write_atomic(ours, text.encode("utf-8"))
-    message = f"{name}: merged by item id"
-    if worktree is not None and (worktree / name).is_file():
-        message += "; " + _rerender(worktree / name, merged.plan)
-    return Outcome(CLEAN, message)
+    store.write_atomic(ours_file.path, text.encode("utf-8"))
+    return Outcome(
+        CONFLICT,
+        f"{name}: merged by item id into ours' text, without theirs' comments and unknown "
+        "keys (they did not merge as lines): add them by hand",
+    )
+
+
+def _carry(plan_path: Path | None, old_run: OldRun) -> str:
+    """Put the old run's ticks (one side reset the plan) in that run's archive beside
+    *plan_path*. Says what was done; starts with "!" when they could not be kept."""
+    if plan_path is None:
+        return "!the old run's archive cannot be looked for (no working tree)"
+    folder = run_files.runs_dir(plan_path).name
+    try:
+        archive, count = run_files.carry_to_archive(plan_path, old_run.plan)
+    except store.PlanFileError as exc:
+        return f"!the old run's archive cannot be written: {exc}"
+    if archive is None:
+        return f"!the old run has no archive here in {folder}/"
+    return (
+        f"one side reset the plan (a new run): {plural(len(old_run.events), 'event')} of "
+        f"the old run kept in its archive {folder}/{archive.name}"
+        + (f" ({count} new to it)" if count != len(old_run.events) else "")
+    )
 
 
 def _rerender(plan_path: Path, plan: Plan) -> str:
@@ -143,29 +260,34 @@ def _rerender(plan_path: Path, plan: Plan) -> str:
     return f"{markdown.name} re-rendered from it"
 
 
-def _conflict(
-    ours_file: store.PlanFile, base: Plan | None, theirs: Plan, name: str, conflicts: list[str]
-) -> Outcome:
+def _conflict(versions: _Versions, name: str, conflicts: list[str]) -> Outcome:
     """Ours with conflict markers around the fields that conflict, if they can be shown.
 
-    The merge is written three times into ours' layout, each time taking one side at the
-    conflicts (ours, the base, theirs); everything else is the same in the three texts, so
-    git merge-file marks the conflicting lines alone.
+    The merge is written three times, each time taking one side at the conflicts (ours,
+    the base, theirs) into that version's text; everything else is the same in the three
+    plans, so git merge-file marks the conflicting lines alone.
     """
     what = ", ".join(dict.fromkeys(conflicts))
-    texts: dict[Side, str] = {}
+    base = versions.base.plan if versions.base is not None else None
     try:
-        for side in ("ours", "base", "theirs"):
-            plan = merge_three(base, ours_file.plan, theirs, prefer=side).plan
-            texts[side] = _dumped(ours_file, plan)
+        plans: dict[Side, Plan] = {
+            side: merge_three(
+                base,
+                versions.ours.plan,
+                versions.theirs.plan,
+                prefer=side,
+                changed_outside=versions.changed_outside(),
+            ).plan
+            for side in _SIDES
+        }
+        marked, clean = versions.laid_out(plans, name)
     except (MergeError, store.PlanFileError):
-        texts = {}
-    marked = _marked(texts, name) if texts and texts["ours"] != texts["theirs"] else None
-    if marked is None:
+        marked, clean = None, True
+    if marked is None or clean:
         return Outcome(
             CONFLICT, f"{name}: both sides changed {what}; kept ours unchanged: merge it by hand"
         )
-    store.write_atomic(ours_file.path, marked.encode("utf-8"))
+    store.write_atomic(versions.ours.path, marked.encode("utf-8"))
     return Outcome(
         CONFLICT,
         f"{name}: both sides changed {what}; conflict markers left "
@@ -173,24 +295,26 @@ def _conflict(
     )
 
 
-def _marked(texts: dict[Side, str], name: str) -> str | None:
+def _merged_lines(texts: dict[Side, str], name: str) -> tuple[str | None, bool]:
+    """git merge-file of the three texts: (the result, whether without conflicts), or
+    (None, False) if git could not merge them."""
     with tempfile.TemporaryDirectory(prefix="rollback-tui-merge.") as folder:
         paths = []
-        for side in ("ours", "base", "theirs"):
+        for side in _SIDES:
             path = Path(folder, side)
             path.write_text(texts[side], "utf-8")
             paths.append(str(path))
-        labels = [arg for side in ("ours", "base", "theirs") for arg in ("-L", f"{name} ({side})")]
         try:
             done = subprocess.run(
-                ["git", "merge-file", "-p", *labels, *paths],
+                ["git", "merge-file", "-p", *_labels(name), *paths],
                 capture_output=True,
-                text=True,
                 check=False,
             )
         except OSError:
-            return None
-    return done.stdout if done.returncode > 0 else None
+            return None, False
+    if done.returncode < 0 or done.returncode > 127:
+        return None, False
+    return done.stdout.decode("utf-8", "replace"), done.returncode == 0
 
 
 def main(base: str, ours: str, theirs: str, name: str) -> Outcome:

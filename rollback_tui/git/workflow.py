@@ -7,13 +7,24 @@ by item id; see git_setup), commit plan.md if the merge re-rendered it, and push
 local steps hold the plan's lock, so that a save from the checklist never lands in the
 middle of a rebase; the network steps do not. A tick is committed before anything
 touches the network: a failed pull or push loses nothing, and the next round retries.
+
+git runs in a process group of its own, so that a hang-up of the terminal never kills it
+halfway through a rebase; stop() ends it instead (the app calls it when it ends, and a
+hang-up first): git is told to stop and cleans up after itself, a rebase it left is
+aborted, and the temporary files of a merge cut short are removed. Nothing git started
+outlives the app.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
+import stat
 import subprocess
 import threading
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +35,15 @@ NETWORK_TIMEOUT = 60.0
 """Seconds a fetch or a push may take before it counts as failed (and is retried)."""
 PUSH_ATTEMPTS = 2
 """A push rejected because someone pushed first is pulled and pushed again, this often."""
+LOCAL_TIMEOUT = 120.0
+"""Seconds a local step (a rebase, which runs the merge driver) may take: then it is ended
+and undone, and the next round tries again. The plan's lock is held meanwhile."""
+TERM_GRACE = 0.3
+"""Seconds that git, told to stop (SIGTERM: it removes its temporary files), has before it
+is killed."""
+_MERGE_TEMP = re.compile(r"\.merge_file_[A-Za-z0-9]{6}|\.\.merge_file_[A-Za-z0-9]{6}\..+\.tmp")
+"""git's copies of the three versions it gives a merge driver (in the top folder of the
+working tree), and the temporary file of the driver's write over one of them."""
 
 
 class GitError(Exception):
@@ -95,35 +115,133 @@ class GitSync:
     def __init__(self, plan_path: Path) -> None:
         self.plan_path = Path(os.path.realpath(plan_path))
         self.folder = self.plan_path.parent
+        self._guard = threading.Lock()
+        self.stopped = threading.Event()
+        """Set by stop(): git is not started again."""
+        self._running: subprocess.Popen[str] | subprocess.Popen[bytes] | None = None
+        """The git running now (in its own process group), if any."""
         done = self._git("rev-parse", "--show-toplevel", check=False)
         if done.returncode != 0:
             raise GitError(f"{self.folder} is not in a git repository")
         self.top = Path(done.stdout.strip())
         self.rewriting = threading.Event()
         """Set while a rebase rewrites the plan's files: what they hold is not final."""
+        git_dir = self._git("rev-parse", "--absolute-git-dir").stdout.strip()
+        self._rebase_folders = (Path(git_dir, "rebase-merge"), Path(git_dir, "rebase-apply"))
+        self._rebase_ours = False
+        """A rebase this started is not finished or undone yet."""
+        self._rebase_since: float | None = None
+        """When the last rebase started (time.time()): the merge's temporary files that
+        may be removed are no older."""
 
     def _git(
-        self, *args: str, check: bool = True, timeout: float | None = None
+        self, *args: str, check: bool = True, timeout: float = LOCAL_TIMEOUT
     ) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true"}
         env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")  # never ask on the terminal
+        with self._guard:
+            if self.stopped.is_set():
+                raise GitError(f"git {args[0]}: stopped (the app is ending)")
+            try:
+                process = subprocess.Popen(
+                    ["git", "-C", str(self.folder), *args],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    errors="replace",
+                    env=env,
+                    start_new_session=True,  # a hang-up of the terminal is not git's
+                )
+            except OSError as exc:
+                raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+            self._running = process
         try:
-            done = subprocess.run(
-                ["git", "-C", str(self.folder), *args],
-                capture_output=True,
-                text=True,
-                check=False,
-                env=env,
-                timeout=timeout,
-                stdin=subprocess.DEVNULL,
-            )
+            out, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            _end_group(process, TERM_GRACE)
             raise GitError(f"git {args[0]}: no answer within {timeout:.0f} s") from None
-        except OSError as exc:
-            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+        finally:
+            with self._guard:
+                self._running = None
+        done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+        if self.stopped.is_set():
+            raise GitError(f"git {args[0]}: stopped (the app is ending)")
         if check and done.returncode != 0:
             raise GitError(f"git {args[0]}: {_why(done.stderr or done.stdout)}")
         return done
+
+    def stop(self, deadline: float) -> None:
+        """End whatever git is doing, for good, by *deadline* (time.monotonic()): the git
+        running is told to stop (and killed if it does not), a rebase it leaves half done
+        is aborted (local commits kept, the working tree as before it), and the temporary
+        files of a merge cut short are removed. Safe from any thread, and more than once;
+        no git runs after it."""
+        with self._guard:
+            self.stopped.set()
+            process = self._running
+        if process is not None:
+            _end_group(process, min(TERM_GRACE, max(0.05, deadline - time.monotonic())))
+        if self._rebase_ours and self._rebasing():
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                aborting: subprocess.Popen[bytes] = subprocess.Popen(
+                    ["git", "-C", str(self.folder), "rebase", "--abort"],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+                with self._guard:
+                    self._running = aborting
+                try:
+                    if aborting.wait(max(0.05, deadline - time.monotonic())) == 0:
+                        self._rebase_ours = False
+                except subprocess.TimeoutExpired:
+                    _end_group(aborting, 0.05)
+        self._remove_merge_temps()
+
+    def kill_now(self) -> None:
+        """The process ends now: kill the git running, if any (no waiting)."""
+        self.stopped.set()
+        process = self._running
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+    def _undo_rebase(self) -> None:
+        """git rebase --abort, for a rebase of ours that stopped (the local commits are
+        kept), and the temporary files of a merge it cut short removed. If the app is
+        ending, stop() does it."""
+        try:
+            if self._git("rebase", "--abort", check=False).returncode == 0:
+                self._rebase_ours = False
+        except GitError:
+            return
+        self._remove_merge_temps()
+
+    def _rebasing(self) -> bool:
+        """Whether a rebase is under way in the repository."""
+        return any(folder.exists() for folder in self._rebase_folders)
+
+    def _remove_merge_temps(self) -> None:
+        """Remove what a merge cut short left: git's copies for the merge driver in the
+        top folder (made since our rebase started), and the driver's temporary files there
+        and beside the plan (their process gone)."""
+        from rollback_tui.store import file_safety
+
+        since = self._rebase_since
+        if since is None:
+            return  # no rebase of ours: nothing of it to remove
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.top):
+                if not _MERGE_TEMP.fullmatch(entry.name):
+                    continue
+                with contextlib.suppress(OSError):
+                    st = entry.stat(follow_symlinks=False)
+                    if stat.S_ISREG(st.st_mode) and st.st_mtime >= since:
+                        os.unlink(entry.path)
+        names = [self.plan_path.name, self.plan_path.with_suffix(".md").name]
+        file_safety.clean_stale_temps(self.folder, names)
 
     def _files(self) -> list[str]:
         names = [self.plan_path.name]
@@ -221,9 +339,15 @@ class GitSync:
                 self.rewriting.clear()
 
     def _rebase(self, upstream: str) -> None:
-        rebased = self._git("rebase", "-q", "--autostash", upstream, check=False)
+        self._rebase_ours = True  # until it is done or undone: stop() undoes it otherwise
+        self._rebase_since = time.time() - 1.0  # file times are not finer everywhere
+        try:
+            rebased = self._git("rebase", "-q", "--autostash", upstream, check=False)
+        except GitError:  # no answer in time (it was ended), or stopped
+            self._undo_rebase()
+            raise
         if rebased.returncode != 0:
-            self._git("rebase", "--abort", check=False)
+            self._undo_rebase()
             lines = (rebased.stdout + rebased.stderr).strip().splitlines()
             conflict = next((line for line in lines if "CONFLICT" in line), None)
             raise GitError(
@@ -231,5 +355,27 @@ class GitSync:
                 f"{conflict or (lines[-1] if lines else 'failed')}; "
                 "your commits are kept here: merge them by hand"
             )
-        # The merge driver re-renders plan.md beside the merged plan.
-        self.commit(f"Re-render {self.plan_path.with_suffix('.md').name} after merging")
+        self._rebase_ours = False
+        # The merge driver re-renders plan.md beside the merged plan. A save that came in
+        # during the fetch (autostashed over the rebase) is not this: the next round
+        # commits it, plan.md with it, saying who did what.
+        saved_since = self._git("diff", "--quiet", "HEAD", "--", self.plan_path.name, check=False)
+        if saved_since.returncode == 0:
+            self.commit(f"Re-render {self.plan_path.with_suffix('.md').name} after merging")
+
+
+def _end_group(process: subprocess.Popen[str] | subprocess.Popen[bytes], grace: float) -> None:
+    """End *process* and everything it started (its own process group): told to stop
+    (SIGTERM, on which git removes its temporary files and locks), killed after *grace*
+    seconds if it has not."""
+    for signum, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
+        if process.poll() is not None:
+            break
+        try:
+            os.killpg(process.pid, signum)
+        except OSError:
+            break
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(wait)
+    with contextlib.suppress(OSError):
+        os.killpg(process.pid, signal.SIGKILL)  # what it started, should any be left

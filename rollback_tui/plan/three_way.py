@@ -5,7 +5,14 @@ checklist state (done, when, by whom, and any other field of an item that is not
 content) is merged by item id; the timeline keeps the events of both sides once each, in
 time order; every other field is merged key by key, and items by id. A field that both
 sides changed differently is a conflict, except an item's checklist state: ticked on both
-sides, the earliest tick is kept; otherwise the side that touched the item last wins.
+sides, the earliest tick is kept; otherwise the side that touched the item last wins. An
+item one side removed and the other ticked (or changed) is a conflict.
+
+Ticks belong to a run (run_id, new at every reset). When one side reset the plan since the
+base (a new run) and the other went on with the old run, the merge keeps the new run (its
+ticks and timeline); the old run's events the base lacks are handed back (Merged.old_run)
+for the caller to put in that run's archive. Both sides reset, or no base to tell which
+side did: a conflict.
 """
 
 from __future__ import annotations
@@ -13,13 +20,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 
 from rollback_tui.plan.model import ChecklistItem, Plan, TimelineEvent
-
-Side = Literal["ours", "base", "theirs"]
+from rollback_tui.plan.run_sides import SIDES, OldRun, Side, old_run, run_side, run_timeline
 
 CONTENT_FIELDS = frozenset({"id", "text", "command", "owner"})
 """An item's fields that say what to do; every other field of an item is its state."""
@@ -44,58 +50,143 @@ class Merged:
     """The merge; at each conflict, the side asked for (ours by default)."""
     conflicts: list[str]
     """What conflicts, in words: ``title``, ``item a-1: text``; empty for a clean merge."""
+    old_run: OldRun | None = None
+    """One side reset the plan, the other has events of the old run since the base: they
+    are not in the merge (the new run's), and belong in the old run's archive."""
+    run_conflict: bool = False
+    """The sides hold different runs and which to keep is among the conflicts (both
+    reset, no base to tell, or asked by reset_conflicts): a conflict of whole runs."""
 
 
 class MergeError(ValueError):
     """The merged fields do not make a valid plan (an id on both sides in two lists)."""
 
 
-def merge_three(base: Plan | None, ours: Plan, theirs: Plan, *, prefer: Side = "ours") -> Merged:
+def merge_three(
+    base: Plan | None,
+    ours: Plan,
+    theirs: Plan,
+    *,
+    prefer: Side = "ours",
+    reset_conflicts: bool = False,
+    changed_outside: tuple[set[str], set[str]] = (set(), set()),
+) -> Merged:
     """Merge *ours* and *theirs*, both changed from *base* (None: no common version).
 
     At a conflict the result takes the *prefer* side's value (the base's, for "base"),
-    so that three results can be laid side by side to show the conflicts. Raises
-    MergeError if the merged fields do not validate. The inputs are not changed.
+    so that three results can be laid side by side to show the conflicts. With
+    *reset_conflicts*, a reset on one side is a conflict too (the caller has nowhere to
+    keep the old run's events). *changed_outside* names the items that ours and theirs
+    changed outside the plan's fields (keys rollback-tui does not know, which the caller
+    merges): one of them removed on the other side is a conflict. Raises MergeError if
+    the merged fields do not validate. The inputs are not changed.
     """
     conflicts: list[str] = []
     merger = _Merger(prefer, conflicts)
-    content = merger.merge(
-        _content(base) if base is not None else MISSING, _content(ours), _content(theirs), ""
+    plans = (base, ours, theirs)
+    run, run_conflict = run_side(plans, merger.prefer, merger.conflicts, reset_conflicts)
+    states = (_states(base) if base is not None else {}, _states(ours), _states(theirs))
+    changed = [
+        {i for i in states[index] if _state_changed(i, side, plans, states, run)}
+        for index, side in enumerate(SIDES)
+    ]
+    changed[1] |= changed_outside[0]
+    changed[2] |= changed_outside[1]
+    content = _unmarked(
+        merger.merge(
+            _content(base) if base is not None else MISSING,
+            _content(ours, changed[1]),
+            _content(theirs, changed[2]),
+            "",
+        )
     )
+    if run is None:
+        timeline, run_id = _timeline(base, ours, theirs), ours.run_id
+    else:  # the run kept: its id and timeline
+        timeline, run_id = run_timeline(plans, run)
     try:
-        plan = Plan.model_validate({**content, "timeline": _timeline(base, ours, theirs)})
+        plan = Plan.model_validate({**content, "timeline": timeline, "run_id": run_id})
     except ValidationError as exc:
         error = exc.errors()[0]
         raise MergeError(error["msg"].removeprefix("Value error, ")) from None
-    states = (_states(base) if base is not None else {}, _states(ours), _states(theirs))
     for _, _, item in plan.checklist():
-        state = _merge_state(item.id, states, (base, ours, theirs), merger)
+        if run is None:
+            state = _merge_state(item.id, states, plans, merger)
+        else:  # the run kept: its states (an item it lacks: not done in it)
+            state = states[SIDES.index(run)].get(item.id, _untouched())
         if state is not None:
             for name, value in state.items():
                 setattr(item, name, value)
-    return Merged(plan, conflicts)
+    return Merged(plan, conflicts, None if run_conflict else old_run(plans, run), run_conflict)
+
+
+def _untouched() -> dict[str, Any]:
+    return {name: getattr(_UNTOUCHED, name) for name in STATE_FIELDS}
+
+
+def _state_changed(
+    item_id: str,
+    side: Side,
+    plans: tuple[Plan | None, Plan, Plan],
+    states: tuple[dict[str, dict[str, Any]], ...],
+    run: Side | None,
+) -> bool:
+    """Whether *side* changed the item's checklist state since the base: its state moved,
+    or it has new events about the item (ticked, then unticked again). Across a reset,
+    only the run kept counts (the old run's outcomes go to its archive), and there a
+    change is any outcome at all."""
+    index = SIDES.index(side)
+    state = states[index].get(item_id)
+    if state is None:
+        return False
+    if run is not None:
+        return run == side and state != _untouched()
+    base = states[0].get(item_id, _untouched())
+    plan = plans[index]
+    assert plan is not None
+    return state != base or _touched(plan, plans[0], item_id) is not None
 
 
 # -- content ------------------------------------------------------------------------------
 
 
-def _strip_state(value: Any) -> Any:
+_CHANGED = "\0changed"
+"""Marks, in a side's content, an item whose state (or keys outside the plan's fields)
+that side changed since the base: so that removing the item on the other side is a
+conflict, as changing its text there would be (no plan's key can be named so: it never
+reaches the plan)."""
+
+
+def _strip_state(value: Any, changed: set[str]) -> Any:
     if isinstance(value, dict):
         is_item = "id" in value  # only checklist items carry an id
-        return {
-            key: _strip_state(v)
+        stripped = {
+            key: _strip_state(v, changed)
             for key, v in value.items()
             if not (is_item and key in STATE_FIELDS)
         }
+        if is_item and value["id"] in changed:
+            stripped[_CHANGED] = True
+        return stripped
     if isinstance(value, list):
-        return [_strip_state(v) for v in value]
+        return [_strip_state(v, changed) for v in value]
     return value
 
 
-def _content(plan: Plan) -> dict[str, Any]:
-    """The plan's fields but its timeline and its items' states, as plain data."""
-    data = plan.model_dump(mode="python", exclude={"timeline"})
-    return dict(_strip_state(data))
+def _unmarked(value: Any) -> Any:
+    """Merged content without the marks of _strip_state."""
+    if isinstance(value, dict):
+        return {key: _unmarked(v) for key, v in value.items() if key != _CHANGED}
+    if isinstance(value, list):
+        return [_unmarked(v) for v in value]
+    return value
+
+
+def _content(plan: Plan, changed: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The plan's fields but its run (run_id, the timeline, its items' states), as plain
+    data; each item of *changed* marked as changed in state."""
+    data = plan.model_dump(mode="python", exclude={"timeline", "run_id"})
+    return dict(_strip_state(data, set(changed)))
 
 
 def _keyed(value: Any) -> bool:
@@ -179,10 +270,27 @@ class _Merger:
         merged = []
         for item_id in order:
             base_item, ours_item, theirs_item = (items.get(item_id, MISSING) for items in by_id)
-            value = self.merge(base_item, ours_item, theirs_item, f"item {item_id}")
+            if self._removed_but_ticked(item_id, base_item, ours_item, theirs_item):
+                value = self.conflict(
+                    f"item {item_id} (removed on one side, ticked or changed on the other)",
+                    base_item,
+                    ours_item,
+                    theirs_item,
+                )
+            else:
+                value = self.merge(base_item, ours_item, theirs_item, f"item {item_id}")
             if value is not MISSING:
                 merged.append(value)
         return merged
+
+    @staticmethod
+    def _removed_but_ticked(item_id: str, base: Any, ours: Any, theirs: Any) -> bool:
+        """One side removed the item; the other kept its content but changed its state
+        (a content change there is a conflict of its own, found by merge)."""
+        if base is MISSING or (ours is MISSING) == (theirs is MISSING):
+            return False
+        kept = theirs if ours is MISSING else ours
+        return bool(kept.get(_CHANGED)) and _unmarked(kept) == base
 
 
 # -- checklist state ----------------------------------------------------------------------
@@ -220,8 +328,13 @@ def _merge_state(
     merger: _Merger,
 ) -> dict[str, Any] | None:
     base, mine, other = (s.get(item_id) for s in states)
+    if (mine is None or other is None) and base is not None:
+        # Removed on one side, kept by a conflict: the preferred side's state, so that
+        # the three versions laid side by side show it.
+        chosen = {"base": base, "ours": mine, "theirs": other}[merger.prefer]
+        return chosen or mine or other
     if base is None:  # new on both sides (or no common version): as if never ticked
-        base = {name: getattr(_UNTOUCHED, name) for name in STATE_FIELDS}
+        base = _untouched()
     if mine is None or other is None:
         return mine or other  # the item is on one side only
     if mine == other:

@@ -118,6 +118,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     def on_unmount(self) -> None:
         self.keeper.handle_hang_ups(install=False)
+        self.keeper.stop_children()  # run --git's git: nothing of it outlives the app
         self.keeper.saves.join()  # a save under way is finished, never cut in half
 
     def _show_state(self, state: str) -> None:

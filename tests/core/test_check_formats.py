@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -116,6 +122,103 @@ class TestJsonFormat:
         assert row["line"] == line_number(files["bad"], 'threshold = ""')
         assert by_where[None]["file"] == str(files["broken"])
         assert {row["file"] for row in rows} == {str(files["bad"]), str(files["broken"])}
+
+
+HOSTILE = "p\x1b]2;T\x07 a,b:c%d\u202e"
+"""A file name with an OSC title, the runner's separators, a % and a bidi override."""
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\ud800-\udfff]")
+
+
+def check_child(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
+    """`rollback-tui check` as CI runs it: a child process, its raw output bytes."""
+    return subprocess.run(
+        [sys.executable, "-m", "rollback_tui", "check", *map(str, args)],
+        capture_output=True,
+        check=False,
+    )
+
+
+def runner_unescape(value: str, *, property: bool) -> str:
+    """What the Actions runner makes of an escaped value (ActionCommand.cs): %0D, %0A,
+    (%3A, %2C in a property), then %25; any other %XX is kept as it is."""
+    pairs = [("%0D", "\r"), ("%0A", "\n")]
+    pairs += [("%3A", ":"), ("%2C", ",")] if property else []
+    for escaped, char in [*pairs, ("%25", "%")]:
+        value = value.replace(escaped, char)
+    return value
+
+
+def runner_parse(line: str) -> tuple[str, dict[str, str], str]:
+    """A workflow command line as the runner parses it: command, properties, message."""
+    assert line.startswith("::"), line
+    head, _, message = line[2:].partition("::")
+    command, _, properties = head.partition(" ")
+    pairs = (pair.partition("=") for pair in properties.split(","))
+    props = {key: runner_unescape(value, property=True) for key, _, value in pairs}
+    return command, props, runner_unescape(message, property=False)
+
+
+class TestHostileFileNames:
+    """File names holding escape sequences, or bytes that are not UTF-8, in the github and
+    JSON formats: escaped, never sent raw, never dropped, and read back by strict readers."""
+
+    def test_github_escapes_what_it_cannot_print(self, tmp_path: Path) -> None:
+        """ESC, BEL and U+202E in file= are %-escaped (%1B, %07, %E2%80%AE), as are the
+        runner's separators: parsed as the runner does, the name comes back with each
+        such character as its %XX; nothing raw reaches the terminal."""
+        plan = tmp_path / f"{HOSTILE}.toml"
+        plan.write_text(EXAMPLE.read_text().replace('threshold = "Any severity"', 'threshold = ""'))
+        broken = tmp_path / f"{HOSTILE}-broken.toml"
+        broken.write_text("title = = 1\n")
+        done = check_child("--format", "github", plan, broken)
+        out = done.stdout.decode("utf-8")
+        assert done.returncode == 2 and RAW.search(out) is None, out
+        shown = str(tmp_path) + "/p%1B]2;T%07 a,b:c%d%E2%80%AE"
+        parsed = [runner_parse(line) for line in out.splitlines()]
+        assert {props["file"] for _, props, _ in parsed} == {
+            f"{shown}.toml",
+            f"{shown}-broken.toml",
+        }
+        assert "p%251B]2;T%2507 a%2Cb%3Ac%25d%25E2" not in out  # escaped once, not twice
+        assert "file=" + str(tmp_path) + "/p%1B]2;T%07 a%2Cb%3Ac%25d%E2%80%AE.toml," in out
+        message = next(m for c, p, m in parsed if p["file"] == f"{shown}-broken.toml")
+        assert message.startswith(f"{shown}-broken.toml: line 1"), message
+
+    def test_json_is_valid_utf8_for_strict_readers(self, tmp_path: Path) -> None:
+        """A name with ESC and a byte that is not UTF-8: strict UTF-8, no lone surrogate;
+        file shows the byte as U+FFFD, file_bytes holds the exact name; jq and node agree."""
+        name = os.fsdecode(b"plan\xff\x1b]2;T\x07.toml")
+        plan = tmp_path / name
+        plan.write_text(EXAMPLE.read_text().replace('threshold = "Any severity"', 'threshold = ""'))
+        done = check_child("--format", "json", plan, tmp_path / f"gone{name}")
+        assert done.returncode == 2, done.stderr
+        assert RAW.search(done.stdout.decode("ascii")) is None
+        rows = json.loads(done.stdout.decode("utf-8", "strict"))
+        for row in rows:
+            for value in row.values():
+                if isinstance(value, str):
+                    value.encode("utf-8", "strict")  # no lone surrogate
+        files = {row["file"] for row in rows}
+        shown = "plan\ufffd\x1b]2;T\x07.toml"
+        assert files == {f"{tmp_path}/{shown}", f"{tmp_path}/gone{shown}"}
+        exact = {urllib.parse.unquote_to_bytes(row["file_bytes"]) for row in rows}
+        assert exact == {bytes(plan), bytes(tmp_path / f"gone{name}")}
+        if shutil.which("jq"):
+            again = subprocess.run(
+                ["jq", "-c", "."], input=done.stdout, capture_output=True, check=True
+            )
+            assert json.loads(again.stdout.decode("utf-8", "strict")) == rows
+        if shutil.which("node"):
+            script = (
+                "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{"
+                "const v=JSON.parse(s).flatMap(r=>Object.values(r));"
+                "process.stdout.write(v.every(x=>typeof x!=='string'||x.isWellFormed())"
+                "?'ok':'lone')})"
+            )
+            judged = subprocess.run(
+                ["node", "-e", script], input=done.stdout, capture_output=True, check=True
+            )
+            assert judged.stdout == b"ok", judged.stderr
 
 
 class TestKeyLines:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,10 @@ def change(repo: Path, message: str, edit) -> None:  # type: ignore[no-untyped-d
     edit(plan_file.plan)
     store.save(plan_file)
     git(repo, "commit", "-qam", message)
+
+
+def subject(repo: Path) -> str:
+    return git(repo, "log", "-1", "--format=%s").stdout.strip()
 
 
 def loaded(repo: Path) -> store.Plan:
@@ -172,6 +177,122 @@ class TestTwoClones:
         assert [e.item for e in plan.timeline] == ["a-1", "b-1"]
 
 
+class TestNothingDroppedSilently:
+    """A "clean" merge keeps everything both sides wrote: a tick on a step the other side
+    removed is a conflict; the comments and keys rollback-tui does not know, from both
+    sides, stay."""
+
+    def test_a_tick_on_a_step_removed_there_is_a_conflict(self, remote: Path) -> None:
+        """sam removed b-3, lee ticked it: CONFLICT, the tick shown between the markers."""
+
+        def remove(plan: store.Plan) -> None:
+            plan.procedure.option_b = [i for i in plan.procedure.option_b if i.id != "b-3"]
+
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        change(sam, "sam removes b-3", remove)
+        git(sam, "push", "-q")
+        change(lee, "lee ticks b-3", lambda p: set_done(p, "b-3", True, "lee", at=at(2)))
+        pulled = git(lee, "pull", "--no-edit", check=False)
+        assert pulled.returncode != 0
+        assert "CONFLICT (content): Merge conflict in plan.toml" in pulled.stdout
+        assert "item b-3" in pulled.stderr
+        text = (lee / "plan.toml").read_text("utf-8")
+        ours = text[text.index("<<<<<<< plan.toml (ours)") : text.index("=======")]
+        assert 'id = "b-3"' in ours and 'done_by = "lee"' in ours, text
+
+    @pytest.mark.parametrize("rebase", [False, True], ids=["merge", "rebase"])
+    def test_comments_and_unknown_keys_of_both_sides_are_kept(
+        self, remote: Path, rebase: bool
+    ) -> None:
+        """Each side adds a comment and keys rollback-tui does not know (at the top and in
+        an item), and ticks: the merge holds all of them, and both ticks."""
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+
+        def hand_edit(repo: Path, who: str, after: str, item: str) -> None:
+            path = repo / "plan.toml"
+            text = path.read_text("utf-8")
+            text = text.replace(after, f"{after}# {who} was here\n{who}_key = 1\n", 1)
+            at_item = text.index(f'id = "{item}"\n') + len(f'id = "{item}"\n')
+            text = (
+                f'{text[:at_item]}{who}_ticket = "OPS-{who}"  # {who} on {item}\n{text[at_item:]}'
+            )
+            path.write_text(text, "utf-8")
+
+        hand_edit(sam, "sam", "schema_version = 1\n", "b-1")
+        change(sam, "sam ticks a-1", lambda p: set_done(p, "a-1", True, "sam", at=at(1)))
+        git(sam, "push", "-q")
+        hand_edit(lee, "lee", "db_impact = false\n", "b-4")
+        change(lee, "lee ticks b-2", lambda p: set_done(p, "b-2", True, "lee", at=at(2)))
+        pulled = git(lee, "pull", "--rebase" if rebase else "--no-rebase", "--no-edit", check=False)
+        assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+        text = (lee / "plan.toml").read_text("utf-8")
+        for who, item in (("sam", "b-1"), ("lee", "b-4")):
+            assert f"# {who} was here\n{who}_key = 1\n" in text, text
+            assert f'id = "{item}"\n{who}_ticket = "OPS-{who}"  # {who} on {item}\n' in text
+        assert text.startswith(COMMENT)
+        plan_file = store.load(lee / "plan.toml")
+        assert sorted(k.rsplit(".", 1)[-1] for k in plan_file.unknown_keys) == [
+            "lee_key",
+            "lee_ticket",
+            "sam_key",
+            "sam_ticket",
+        ]
+        assert [(e.item, e.by) for e in plan_file.plan.timeline] == [("a-1", "sam"), ("b-2", "lee")]
+
+
+class TestResetOnOneSide:
+    """One side reset the plan (a new run) while the other ticked the old run: the merge
+    keeps the new run; the old run's ticks go to its archive here, or conflict."""
+
+    def test_old_run_ticks_go_to_the_archive_here(self, remote: Path) -> None:
+        """lee reset (the archive is in lee's plan.runs/); sam ticked the old run and
+        pushed: lee's pull keeps the new, empty run and puts sam's tick in the archive."""
+        from rollback_tui.store import runs
+
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        change(lee, "lee ticks b-1", lambda p: set_done(p, "b-1", True, "lee", at=at(1)))
+        git(lee, "push", "-q")
+        git(sam, "pull", "-q", "--no-edit")
+        change(sam, "sam ticks a-1", lambda p: set_done(p, "a-1", True, "sam", at=at(2)))
+        git(sam, "push", "-q")
+        result = runs.reset(lee / "plan.toml", "INC-1", at(3))
+        assert result.archive is not None
+        git(lee, "commit", "-qam", "lee resets")
+        new_run = loaded(lee).run_id
+        pulled = git(lee, "pull", "--no-rebase", "--no-edit", check=False)
+        assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+        assert "old run" in pulled.stderr and result.archive.name in pulled.stderr
+        plan = loaded(lee)
+        assert plan.run_id == new_run and plan.timeline == []
+        assert not any(item.done for _, _, item in plan.checklist())
+        archived = store.load(result.archive).plan
+        assert [(e.item, e.by) for e in archived.timeline] == [("b-1", "lee"), ("a-1", "sam")]
+        a1 = archived.item("a-1")
+        assert a1 is not None and a1.done_by == "sam"
+
+    def test_no_archive_here_is_a_conflict(self, remote: Path) -> None:
+        """lee reset and pushed (the archive stays in lee's clone); sam ticked the old run:
+        sam's pull conflicts, saying why, and sam's file is kept as it was (no mix of two
+        runs); nothing is dropped."""
+        from rollback_tui.store import runs
+
+        sam, lee = clone(remote, "sam"), clone(remote, "lee")
+        change(lee, "lee ticks b-1", lambda p: set_done(p, "b-1", True, "lee", at=at(1)))
+        runs.reset(lee / "plan.toml", "INC-1", at(3))
+        git(lee, "commit", "-qam", "lee resets")
+        git(lee, "push", "-q")
+        change(sam, "sam ticks a-1", lambda p: set_done(p, "a-1", True, "sam", at=at(2)))
+        pulled = git(sam, "pull", "--no-rebase", "--no-edit", check=False)
+        assert pulled.returncode != 0
+        assert "CONFLICT (content): Merge conflict in plan.toml" in pulled.stdout
+        assert "theirs reset the plan" in pulled.stderr and "ours holds the old" in pulled.stderr
+        assert "no archive here in plan.runs/" in pulled.stderr
+        plan = loaded(sam)
+        assert plan.run_id == "" and [(e.item, e.by) for e in plan.timeline] == [("a-1", "sam")]
+        assert git(sam, "merge", "--abort", check=False).returncode == 0
+        assert subject(sam) == "sam ticks a-1"
+
+
 class TestSyncWithoutUpstream:
     """run --git in a clone whose branch tracks nothing: the remote's branch of the same
     name is pulled first, then the tick pushed on top; never pushed over or refused."""
@@ -207,6 +328,38 @@ class TestSyncWithoutUpstream:
         result = GitSync(sam / "plan.toml").sync("sam: ticked a-1")
         assert (result.pushed, result.remote) == (True, "origin/incident-42")
         assert 'done_by = "sam"' in git(remote, "show", "incident-42:plan.toml").stdout
+
+
+class TestSyncRound:
+    """One round of run --git: what it commits, and under which message."""
+
+    def test_a_save_during_the_fetch_waits_for_its_own_commit(
+        self, remote: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A tick saved while the round fetches (no lock is held then) is not committed
+        as "Re-render plan.md after merging": it stays for the next round's commit, which
+        says who ticked what."""
+        from rollback_tui.git.workflow import GitSync
+
+        sam = clone(remote, "sam")
+        change(sam, "sam ticks a-1", lambda p: set_done(p, "a-1", True, "sam", at=at(1)))
+        sync = GitSync(sam / "plan.toml")
+        run_git = sync._git
+
+        def tick_during_fetch(*args: str, **options: object) -> object:
+            done = run_git(*args, **options)  # type: ignore[arg-type]
+            if args[0] == "fetch":
+                plan_file = store.load(sam / "plan.toml")
+                set_done(plan_file.plan, "b-1", True, "sam", at=at(2))
+                store.save(plan_file)
+            return done
+
+        monkeypatch.setattr(sync, "_git", tick_during_fetch)
+        result = sync.sync("sam: ticked a-1")
+        assert result.pushed and result.problem is None
+        assert subject(sam) == "sam ticks a-1"
+        assert git(sam, "status", "--porcelain", "--", "plan.toml").stdout.startswith(" M")
+        assert sync.commit("sam: ticked b-1") and subject(sam) == "sam: ticked b-1"
 
 
 class TestDriverAlone:
@@ -376,3 +529,65 @@ class TestGitSetup:
         assert result.exit_code == 2
         assert result.output.count("\n") == 1 and "rollback-tui: git" in result.output
         assert not (tmp_path / ".gitattributes").exists()
+
+
+OSC = "\x1b]2;PWNED-TITLE\x07\x1b]52;c;cHduZWQK\x07"
+"""Sets the terminal's title and clipboard, if printed raw."""
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\ud800-\udfff]")
+
+
+def rollback_tui(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """rollback-tui as git or a user starts it: a child process; its raw output bytes."""
+    return subprocess.run(
+        [sys.executable, "-m", "rollback_tui", *args], capture_output=True, cwd=cwd, check=False
+    )
+
+
+class TestHostileNames:
+    """File names holding escape sequences, or bytes that are not UTF-8: what git-setup and
+    the merge driver print shows them (ESC as \\x1b), never sends them."""
+
+    def test_git_setup_shows_the_names(self, tmp_path: Path) -> None:
+        """Tracked plans named with OSC sequences and a non-UTF-8 byte: exit 0, each name
+        written C-quoted in .gitattributes (git reads it back) and shown so; a plan outside
+        the repository is one line naming it escaped (exit 2)."""
+        repo = tmp_path / "repo"
+        repo.mkdir()
+        git(repo, "init", "-q")
+        names = [f"p{OSC}.toml", os.fsdecode(b"plan\xff.toml")]
+        for name in names:
+            store.save(store.new_file(repo / name, new_plan(title="T")), force=True)
+        git(repo, "add", ".")
+        done = rollback_tui("git-setup", cwd=repo)
+        out = done.stdout.decode("utf-8") + done.stderr.decode("utf-8")
+        assert done.returncode == 0, out
+        assert RAW.search(out) is None, out
+        assert r'"/p\033]2;PWNED-TITLE\007' in out and r'"/plan\377.toml"' in out
+        assert "\x1b" not in (repo / ".gitattributes").read_text("ascii")
+        listed = subprocess.run(
+            ["git", "-C", str(repo), "check-attr", "-z", "merge", "--", *names],
+            capture_output=True,
+            check=True,
+        ).stdout.split(b"\0")
+        assert listed[2::3] == [b"rollback-plan", b"rollback-plan"]
+        outside = tmp_path / f"o{OSC}.toml"
+        outside.write_text("")
+        refused = rollback_tui("git-setup", str(outside), cwd=repo)
+        said = refused.stdout.decode("utf-8") + refused.stderr.decode("utf-8")
+        assert refused.returncode == 2 and said.count("\n") == 1, said
+        assert RAW.search(said) is None and r"o\x1b]2;PWNED-TITLE\x07" in said, said
+
+    def test_the_driver_shows_the_name(self, tmp_path: Path) -> None:
+        """%P with OSC sequences: the driver's line on stderr shows it escaped."""
+        base, ours, theirs = (tmp_path / n for n in ("base.toml", "ours.toml", "theirs.toml"))
+        plan_file = store.new_file(base, new_plan(title="T"))
+        store.save(plan_file, force=True)
+        for path in (ours, theirs):
+            path.write_bytes(base.read_bytes())
+        done = rollback_tui(
+            "merge-driver", str(base), str(ours), str(theirs), f"p{OSC}.toml", cwd=tmp_path
+        )
+        err = done.stderr.decode("utf-8")
+        assert done.returncode == 0, err
+        assert RAW.search(err) is None, err
+        assert r"p\x1b]2;PWNED-TITLE\x07" in err

@@ -126,3 +126,77 @@ def test_the_driver_never_writes_a_plan_that_does_not_load(
         path = tmp_path / f"resolved-{side}.toml"
         path.write_text(resolve(after, side), "utf-8")
         store.load(path)  # raises if it does not load
+
+
+hand_edit = st.tuples(
+    st.sampled_from(["key", "comment"]), st.sampled_from([*IDS, "top"]), st.integers(0, 3)
+)
+
+
+def hand_edited(
+    text: str, side: str, edits: list[tuple[str, str, int]]
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """*text* with a key rollback-tui does not know, or a comment, added by hand inside an
+    item (after its id) or at the top; returns the text and (kind, where, line) added."""
+    added: list[tuple[str, str, str]] = []
+    for n, (kind, where, _) in enumerate(edits):
+        anchor = "schema_version = 1\n" if where == "top" else f'id = "{where}"\n'
+        line = f"{side}_{n} = {n}\n" if kind == "key" else f"# {side} {n}\n"
+        if anchor in text:
+            text = text.replace(anchor, anchor + line, 1)
+            added.append((kind, where, line))
+    return text, added
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    ours_edits=st.lists(edit, max_size=4),
+    theirs_edits=st.lists(edit, max_size=4),
+    ours_hand=st.lists(hand_edit, max_size=3),
+    theirs_hand=st.lists(hand_edit, max_size=3),
+)
+def test_a_clean_merge_keeps_both_sides_comments_and_unknown_keys(
+    tmp_path: Path,
+    ours_edits: list[tuple[object, ...]],
+    theirs_edits: list[tuple[object, ...]],
+    ours_hand: list[tuple[str, str, int]],
+    theirs_hand: list[tuple[str, str, int]],
+) -> None:
+    """Random edits and hand edits (comments, unknown keys) on each side: a clean merge
+    holds every line either side added, but in an item the other side removed; an
+    unknown key added to an item the other side removed is a conflict, never dropped."""
+    base = store.new_file(tmp_path / "base.toml", new_plan(title="T", components=["api"]))
+    base.plan.followup.items.append(base.plan.new_item("fu", "Write the report"))
+    store.save(base, force=True)
+    added: dict[str, list[tuple[str, str, str]]] = {}
+    plans: dict[str, Plan] = {}
+    for name, edits, hand in (
+        ("ours", ours_edits, ours_hand),
+        ("theirs", theirs_edits, theirs_hand),
+    ):
+        plan_file = store.load(base.path)
+        apply(plan_file.plan, edits)
+        plan_file.path, plan_file.identity = tmp_path / f"{name}.toml", None
+        store.save(plan_file, force=True)
+        text, added[name] = hand_edited(plan_file.path.read_text("utf-8"), name, hand)
+        plan_file.path.write_text(text, "utf-8")
+        plans[name] = store.load(plan_file.path).plan
+    outcome = merge_driver.merge_files(
+        base.path, tmp_path / "ours.toml", tmp_path / "theirs.toml", "plan.toml"
+    )
+    if outcome.code != merge_driver.CLEAN:
+        return
+    text = (tmp_path / "ours.toml").read_text("utf-8")
+    merged = store.load(tmp_path / "ours.toml").plan
+    for side, other in (("ours", "theirs"), ("theirs", "ours")):
+        for kind, where, line in added[side]:
+            kept = where == "top" or merged.item(where) is not None
+            if kept:
+                assert line in text, (side, line, outcome.message)
+            else:
+                assert kind == "comment", (side, line, "dropped with its item")
+                assert plans[other].item(where) is None

@@ -104,3 +104,53 @@ class TestContent:
         theirs.communications.actions.append(ChecklistItem(id="x-1", text="b"))
         with pytest.raises(MergeError, match="x-1"):
             merge_three(base, ours, theirs)
+
+
+class TestRemovedAndRuns:
+    """What one side removed or reset, against what the other did meanwhile."""
+
+    def test_removed_here_ticked_there_is_a_conflict(self) -> None:
+        """Never a silent drop: a conflict; the side preferred keeps or drops the item."""
+        base, ours, theirs = three()
+        ours.procedure.option_b = [i for i in ours.procedure.option_b if i.id != "b-3"]
+        set_done(theirs, "b-3", True, "lee", at=at(1))
+        merged = merge_three(base, ours, theirs)
+        assert [c.split(" (")[0] for c in merged.conflicts] == ["item b-3"]
+        assert merged.plan.item("b-3") is None
+        kept = merge_three(base, ours, theirs, prefer="theirs").plan.item("b-3")
+        assert kept is not None and kept.done_by == "lee"
+        shown = merge_three(base, ours, theirs, prefer="base").plan.item("b-3")
+        assert shown is not None and not shown.done  # the base's state, for the markers
+
+    def test_a_reset_keeps_the_new_run_and_hands_back_the_old(self) -> None:
+        """Theirs reset (new run_id, cleared); ours ticked the old run: the new run is
+        kept, ours' new events are handed back; as a conflict when asked."""
+        from rollback_tui.plan.run_times import clear_run
+
+        base, ours, theirs = three()
+        set_done(base, "a-1", True, "sam", at=at(0))
+        ours, theirs = base.model_copy(deep=True), base.model_copy(deep=True)
+        clear_run(theirs)
+        set_done(ours, "b-1", True, "sam", at=at(2))
+        ours.title = "Renamed"
+        merged = merge_three(base, ours, theirs)
+        assert merged.conflicts == []
+        assert merged.plan.run_id == theirs.run_id and merged.plan.timeline == []
+        assert not any(item.done for _, _, item in merged.plan.checklist())
+        assert merged.plan.title == "Renamed"  # content still merges
+        assert merged.old_run is not None
+        assert [(e.item, e.by) for e in merged.old_run.events] == [("b-1", "sam")]
+        assert merged.old_run.plan.run_id == base.run_id
+        conflicted = merge_three(base, ours, theirs, reset_conflicts=True)
+        assert conflicted.conflicts and conflicted.old_run is None
+        assert conflicted.plan.run_id == ours.run_id
+
+    def test_both_sides_reset_is_a_conflict(self) -> None:
+        """Two new runs: which one is the plan's cannot be told."""
+        from rollback_tui.plan.run_times import clear_run
+
+        base, ours, theirs = three()
+        clear_run(ours)
+        clear_run(theirs)
+        merged = merge_three(base, ours, theirs)
+        assert merged.conflicts == ["the run (both sides reset the plan)"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,6 +106,23 @@ async def tick(pilot: Pilot, item_id: str) -> None:
 
 def notifications(app: RollbackApp) -> str:
     return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+
+
+def children_with(marker: str) -> list[str]:
+    """The command lines of the processes, but this one, whose environment holds
+    *marker* (what the app started inherits it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker.encode() in (entry / "environ").read_bytes():
+                stat = (entry / "stat").read_text().rpartition(")")[2].split()
+                if stat[0] != "Z":
+                    found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return found
 
 
 def subject(repo: Path, ref: str = "HEAD") -> str:
@@ -268,6 +286,36 @@ class TestRunGit:
         assert not (sam / ".git" / "rebase-merge").exists()  # no rebase left half done
         assert subject(sam) == "sam: ticked b-1 (Identify last known good version)"
         assert store.load(sam / "plan.toml").plan.title == "Checkout v2 (payments)"
+
+    async def test_quitting_during_a_push_leaves_no_git_behind(
+        self, remote: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The remote holds the push (its hook waits): quitting ends the push and
+        everything it started (git, the remote's hook) with the app; the tick stays
+        committed here, for the next run to push."""
+        marker = f"ROLLBACK_TUI_GIT_CHILD={uuid.uuid4().hex}"
+        monkeypatch.setenv(*marker.split("="))
+        sam = clone(remote, "sam")
+        hold = remote.parent / "hold"
+        app = git_app(sam / "plan.toml")
+        try:
+            async with app.run_test(size=(80, 24)) as pilot:
+                worker = app.git
+                assert worker is not None
+                await wait_for(pilot, lambda: worker.rounds == 1, "the round at start-up")
+                hold.touch()
+                await tick(pilot, "b-1")
+                await wait_for(
+                    pilot,
+                    lambda: "pre-receive" in " ".join(children_with(marker)),
+                    "the push held by the remote's hook",
+                )
+                app.exit()
+            assert children_with(marker) == []
+        finally:
+            hold.unlink(missing_ok=True)  # whatever happened, nothing waits on it
+        assert subject(sam) == "sam: ticked b-1 (Identify last known good version)"
+        assert subject(remote, "main") == "The plan"
 
     def test_outside_a_repository_is_refused(self, tmp_path: Path) -> None:
         """--git on a plan outside any git repository: one clear error, nothing opened."""

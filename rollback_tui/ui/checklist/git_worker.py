@@ -40,6 +40,7 @@ class GitWorker:
         self.app: App[Any] = keeper.app
         self.plan_path = plan_path
         self.sync = GitSync(plan_path)  # raises GitError outside a repository
+        keeper.children.append(self.sync)  # stopped on a hang-up, and when the app ends
         self.retry_seconds = retry_seconds
         self.pull_seconds = pull_seconds
         self._pulling: Timer | None = None

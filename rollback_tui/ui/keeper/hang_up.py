@@ -10,8 +10,10 @@ So a hang-up never waits for Textual. The signal handler (on the main thread, be
 Python instructions, so the plan is whole) takes a copy of the plan and starts a thread
 that keeps the edit (the recovery file) or the ticks (the journal at once, then the plan
 saved, merged by item id, under the plan's lock, if there is time: the next open replays
-the journal otherwise), then ends the process. A second thread ends it at HARD_STOP seconds
-whatever is still running: no hang-up leaves a process behind. A SIGCONT after a
+the journal otherwise), then ends the process. Child processes that must not outlive the app (run
+--git's git, in process groups of their own) are stopped on the way: a rebase left half
+done is undone. A second thread ends it at HARD_STOP seconds whatever is still running,
+killing those children first: no hang-up leaves a process behind. A SIGCONT after a
 hang-up is ignored. After SIGTERM, when the terminal is still there, the app is first
 asked to exit the ordinary way, which restores the terminal.
 
@@ -27,9 +29,9 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 from rollback_tui import store
 from rollback_tui.store import recovery, sync
@@ -42,6 +44,16 @@ HANG_UPS = (signal.SIGHUP, signal.SIGTERM)
 Rescue = Callable[[float], None]
 """Keeps the edit and the ticks; called on the hang-up thread with the deadline
 (time.monotonic()) by which it must be done."""
+
+
+class Children(Protocol):
+    """Child processes of the app that must not outlive it (run --git's git)."""
+
+    def stop(self, deadline: float) -> None:
+        """End them cleanly (undo what they leave half done) by *deadline*."""
+
+    def kill_now(self) -> None:
+        """Kill them at once: the process ends now."""
 
 
 def terminal_usable(fd: int | None = None) -> bool:
@@ -70,6 +82,8 @@ class HangUp:
         self.hard = True
         """End the process (os._exit). Off for an app run by tests in their own process:
         it is then only asked to exit."""
+        self.children: list[Children] = []
+        """Killed before the process is ended, should they still run then."""
 
     def install(self) -> None:
         """Take over SIGHUP and SIGTERM, and guard the driver's SIGCONT handler.
@@ -108,7 +122,7 @@ class HangUp:
         if self.hard:
             threading.Thread(
                 target=_stop_at,
-                args=(started + HARD_STOP, code),
+                args=(started + HARD_STOP, code, self.children),
                 name="rollback-tui-hard-stop",
                 daemon=True,
             ).start()
@@ -137,9 +151,9 @@ class HangUp:
                 self._ask_exit(code)
             except Exception:  # the loop is gone: end it here
                 if self.hard:
-                    os._exit(code)
+                    _exit(code, self.children)
             return
-        os._exit(code)
+        _exit(code, self.children)
 
 
 def rescue_for(
@@ -149,6 +163,7 @@ def rescue_for(
     dirty: bool,
     save: bool,
     held: bool = False,
+    children: Sequence[Children] = (),
 ) -> Rescue:
     """What to keep after a hang-up, from *plan_file* as it is now (called in the signal
     handler: the plan is copied here, while the main thread is paused).
@@ -159,13 +174,22 @@ def rescue_for(
     lock) until the deadline; once saved, the journal is not needed, nor a recovery file of
     its own. If *held*, *kept* holds a wizard's edits that the checklist leaves alone:
     never written over nor deleted, and dated after the save. The wizard keeps its edit
-    in the recovery file *kept*.
+    in the recovery file *kept*. Either way, *children* are stopped (before the save: a
+    rebase of run --git holds the plan's lock and rewrites the plan).
     """
-    if not dirty:
-        return lambda deadline: None
-    scratch = plan_file.detached()  # never shared with a save running on another thread
+    scratch = plan_file.detached() if dirty else None  # never shared with a save
 
     def keep(deadline: float) -> None:
+        if scratch is not None and save:
+            from rollback_tui.store import journal
+
+            with contextlib.suppress(OSError, store.PlanFileError):  # the save may keep it
+                journal.write(scratch.path, scratch.plan)
+        for child in children:
+            with contextlib.suppress(Exception):
+                child.stop(deadline)
+        if scratch is None:
+            return
         if not save:
             with contextlib.suppress(Exception):
                 kept.write(recovery.plan_text(scratch))
@@ -173,8 +197,6 @@ def rescue_for(
         from rollback_tui.store import journal
         from rollback_tui.store.lock import plan_lock
 
-        with contextlib.suppress(OSError, store.PlanFileError):  # the save may still keep it
-            journal.write(scratch.path, scratch.plan)
         try:
             with plan_lock(scratch.path, max(0.05, deadline - time.monotonic())):
                 sync.save_merging(scratch)
@@ -223,8 +245,16 @@ def _give_terminal_back() -> None:
         os.write(1, RESTORE.encode())
 
 
-def _stop_at(deadline: float, code: int) -> None:
+def _stop_at(deadline: float, code: int, children: Sequence[Children]) -> None:
     while (left := deadline - time.monotonic()) > 0:
         time.sleep(left)
     _give_terminal_back()
+    _exit(code, children)
+
+
+def _exit(code: int, children: Sequence[Children]) -> None:
+    """End the process now, its children first."""
+    for child in children:
+        with contextlib.suppress(Exception):
+            child.kill_now()
     os._exit(code)

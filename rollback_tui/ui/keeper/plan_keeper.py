@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -84,6 +85,10 @@ class PlanKeeper:
         self._loop: asyncio.AbstractEventLoop | None = None
         """The app's event loop, once the app is mounted."""
         self._hang_up = hang_up.HangUp(self._prepare_hang_up, self._exit_from_thread)
+        self.children = self._hang_up.children
+        """Child processes that must not outlive the app (run --git's git): stopped on a
+        hang-up and when the app ends (stop_children), killed if the process must end
+        before they are."""
 
     @property
     def plan(self) -> Plan:
@@ -157,7 +162,14 @@ class PlanKeeper:
             dirty=self.dirty,
             save=self.saves_at_once() and not self.untitled,
             held=self.aside.holding() is not None,
+            children=list(self.children),
         )
+
+    def stop_children(self, seconds: float = 2.0) -> None:
+        """The app is ending: stop its child processes within *seconds* (see children)."""
+        deadline = time.monotonic() + seconds
+        for child in self.children:
+            child.stop(deadline)
 
     def _exit_from_thread(self, code: int) -> None:
         if self._loop is None or self._loop.is_closed():
