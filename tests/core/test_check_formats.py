@@ -182,7 +182,7 @@ class TestHostileFileNames:
         assert "p%251B]2;T%2507 a%2Cb%3Ac%25d%25E2" not in out  # escaped once, not twice
         assert "file=" + str(tmp_path) + "/p%1B]2;T%07 a%2Cb%3Ac%25d%E2%80%AE.toml," in out
         message = next(m for c, p, m in parsed if p["file"] == f"{shown}-broken.toml")
-        assert message.startswith(f"{shown}-broken.toml: line 1"), message
+        assert message.startswith("line 1"), message  # file= names the file, not the message
 
     def test_json_is_valid_utf8_for_strict_readers(self, tmp_path: Path) -> None:
         """A name with ESC and a byte that is not UTF-8: strict UTF-8, no lone surrogate;
