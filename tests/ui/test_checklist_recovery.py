@@ -52,14 +52,15 @@ class TestChecklistOverAKeptDraft:
             await app.keeper.saves.idle()
             await pilot.pause(0.3)
             assert isinstance(app.screen, ChecklistScreen)
-            assert focused_id(app) == "a-4"
+            assert focused_id(app) == "contain-4"
             assert "Edit plan" in notifications(app) and "kept" in notifications(app)
         plan = on_disk(example_plan)
         assert plan.title == "Checkout v2"
-        assert [i for i in ("a-1", "a-2", "a-3", "a-4") if plan.item(i).done] == [  # type: ignore[union-attr]
-            "a-1",
-            "a-2",
-            "a-3",
+        first = ("contain-1", "contain-2", "contain-3", "contain-4")
+        assert [i for i in first if plan.item(i).done] == [  # type: ignore[union-attr]
+            "contain-1",
+            "contain-2",
+            "contain-3",
         ]
         assert f'title = "{DRAFT}"' in kept_draft(example_plan)
         assert recovery.RecoveryFile.for_plan(example_plan).offer() is not None  # next edit
@@ -75,7 +76,7 @@ class TestChecklistOverAKeptDraft:
             app.keeper._hung_up(1)
             assert app.keeper._hang_up.done.wait(2)
             await pilot.pause()
-        assert on_disk(example_plan).item("a-1").done  # type: ignore[union-attr]
+        assert on_disk(example_plan).item("contain-1").done  # type: ignore[union-attr]
         assert f'title = "{DRAFT}"' in kept_draft(example_plan)
         assert recovery.RecoveryFile.for_plan(example_plan).offer() is not None
 
@@ -96,11 +97,11 @@ class TestChecklistOverAKeptDraft:
             await wait_for(pilot, "#title")
             assert isinstance(app.screen, WizardScreen)
             assert app.screen.query_one("#title", Input).value == DRAFT
-            assert app.plan.item("a-1").done  # type: ignore[union-attr]
+            assert app.plan.item("contain-1").done  # type: ignore[union-attr]
             await pilot.press("ctrl+s")
             await app.keeper.saves.idle()
             await pilot.pause()
         plan = on_disk(example_plan)
-        assert plan.title == DRAFT and plan.item("a-1").done  # type: ignore[union-attr]
-        assert [(e.event, e.item) for e in plan.timeline] == [("tick", "a-1")]
+        assert plan.title == DRAFT and plan.item("contain-1").done  # type: ignore[union-attr]
+        assert [(e.event, e.item) for e in plan.timeline] == [("tick", "contain-1")]
         assert kept_draft(example_plan) == ""

@@ -35,6 +35,7 @@ class TestResetUnderAnOpenChecklist:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")
             await pilot.press("space")
             await focus_item(pilot, "a-2")
             await pilot.press("space")
@@ -62,6 +63,7 @@ class TestResetUnderAnOpenChecklist:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
+            await focus_item(pilot, "a-1")
             await pilot.press("space")
             await app.keeper.saves.idle()
             plan_file = app.keeper.plan_file
