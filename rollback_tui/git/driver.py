@@ -25,7 +25,7 @@ from rollback_tui import store
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.three_way import MergeError, Side, merge_three
 from rollback_tui.render import render_markdown
-from rollback_tui.store import file_safety
+from rollback_tui.store import file_safety, toml_scan
 
 CLEAN, CONFLICT = 0, 1
 
@@ -39,10 +39,19 @@ class Outcome:
 
 
 def _is_plan(path: Path) -> bool:
-    """Whether *path* is a plan file (every plan rollback-tui writes has schema_version)."""
+    """Whether *path* is a plan file (every plan rollback-tui writes has schema_version).
+
+    Read as a plan is (a regular file of a plan's size at most), and not given to the
+    parser when a key is too long for it to read quickly (toml_scan)."""
     try:
-        return "schema_version" in tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = file_safety.read_regular(path).decode("utf-8")
+    except (store.PlanFileError, UnicodeDecodeError):
+        return False
+    if toml_scan.long_key(text) is not None:
+        return False
+    try:
+        return "schema_version" in tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
         return False
 
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from rollback_tui.plan.copying import copy_model
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.render import render_markdown
-from rollback_tui.store import file_safety
+from rollback_tui.store import file_safety, toml_scan
 from rollback_tui.store.errors import (
     ConflictError,
     PartialSaveError,
@@ -138,7 +138,11 @@ def _read_text(path: Path) -> tuple[bytes, str]:
 
 
 def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
-    """*text* read and validated; a nesting too deep for the parsers is one clear error."""
+    """*text* read and validated; a nesting too deep for the parsers is one clear error,
+    found before they see it where they would take long to find it."""
+    line = toml_scan.long_key(text)
+    if line is not None:
+        raise PlanFileError(f"{path}: {toml_scan.long_key_message(line)}")
     try:
         try:
             raw = tomllib.loads(text)

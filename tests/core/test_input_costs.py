@@ -1,0 +1,129 @@
+"""Time and memory under the 10 MB limit: whatever a file holds, opening, ticking,
+merging or importing it costs time linear in its size and a bounded amount of memory,
+and what is refused is refused from its first bytes. Each command runs in a process of
+its own under a cap on its address space; times are compared between two sizes (a
+quadratic cost grows 16 times from N to 4N, a linear one 4 times)."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rollback_tui.store import toml_scan
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+MEGABYTE = 1024 * 1024
+
+
+def cli(
+    *args: str | Path, timeout: float = 30, memory: int | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """rollback-tui in a process of its own (under *memory* bytes of address space)."""
+
+    def limit() -> None:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-m", "rollback_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit,
+        cwd=cwd,
+    )
+
+
+def one_line(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    """The one line of a refusal (exit 2, no traceback)."""
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]
+
+
+def growth(cost: Callable[[int], object], n: int, *, times: int = 3) -> float:
+    """How many times longer *cost* takes at 4n than at n (the best of *times* runs each,
+    so that a busy machine's pauses count less)."""
+
+    def best(size: int) -> float:
+        runs = []
+        for _ in range(times):
+            start = time.perf_counter()
+            cost(size)
+            runs.append(time.perf_counter() - start)
+        return min(runs)
+
+    best(n)  # warm up: imports and caches
+    return best(4 * n) / max(best(n), 1e-4)
+
+
+def example_with_key(parts: int) -> str:
+    """The example plan with an unknown key of *parts* dotted parts in its first table."""
+    key = ".".join(["a"] * parts)
+    return (
+        (EXAMPLES / "plan.toml")
+        .read_text()
+        .replace("[assumptions]\n", f"[assumptions]\n{key} = 1\n", 1)
+    )
+
+
+class TestLongDottedKeys:
+    def test_check_and_tick_refuse_a_key_of_40000_parts_at_once(self, tmp_path: Path) -> None:
+        """A key of 40,000 parts (80 KB; 21 s and 6.3 GB before) is one line and exit 2,
+        in well under a second's work and no more memory than a small plan takes."""
+        path = tmp_path / "plan.toml"
+        path.write_text(example_with_key(40_000))
+        before = path.read_bytes()
+        for command in (("check", path), ("tick", path, "a-1")):
+            started = time.perf_counter()
+            result = cli(*command, memory=300 * MEGABYTE, timeout=60)
+            elapsed = time.perf_counter() - started
+            one_line(result, "line 17", "more than 16 dotted parts")
+            assert elapsed < 10, elapsed
+        assert path.read_bytes() == before
+
+    def test_the_merge_driver_merges_such_files_as_text(self, tmp_path: Path) -> None:
+        """The merge driver does not give such a file to the TOML parser (2.4 GB at 20,000
+        parts before): it is not a plan it can read, so it is merged as text."""
+        text = example_with_key(20_000)
+        for side in ("base", "ours", "theirs"):
+            (tmp_path / side).write_text(text)
+        (tmp_path / "theirs").write_text(text.replace("Checkout v2", "Checkout v3"))
+        result = cli(
+            "merge-driver", "base", "ours", "theirs", "plan.toml",
+            cwd=tmp_path, memory=300 * MEGABYTE, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "not a plan file; merged as text" in result.stderr
+        assert "Checkout v3" in (tmp_path / "ours").read_text()
+
+    def test_keys_of_a_plan_are_far_below_the_limit(self) -> None:
+        """Sixteen parts are read; seventeen, as a key or a header, are not; dots inside
+        strings, comments and values are no key's."""
+        assert toml_scan.long_key(".".join(["a"] * 16) + " = 1\n") is None
+        assert toml_scan.long_key("x = 1\n" + " . ".join(['"a"'] * 17) + " = 1\n") == 2
+        assert toml_scan.long_key("[" + ".".join(["a"] * 17) + "]\n") == 1
+        assert toml_scan.long_key("x = {" + ".".join(["b"] * 17) + " = 1}\n") == 1
+        dotted = ".".join(["a"] * 40)
+        for text in (
+            f'x = "{dotted}"\n',
+            f'x = """\n{dotted} = 1\n"""\n',
+            f"x = '''\n{dotted} = 1\n'''\n",
+            f"# {dotted} = 1\n",
+            f"x = [{', '.join(['1.5'] * 40)}]\n",
+        ):
+            assert toml_scan.long_key(text) is None, text
+
+    def test_finding_them_is_linear(self) -> None:
+        """Looking for such keys costs time linear in the text, even where every line
+        looks like one (inside strings)."""
+        line = 'x = "' + ".".join(["a"] * 20) + '"\n'
+        ratio = growth(lambda n: toml_scan.long_key(line * n), 5_000)
+        assert ratio < 6, ratio
