@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rollback_tui.store.toml_scan import STRING_END
+
 _SPECIAL = re.compile(r'"""|\'\'\'|["\'#\[\]{}\n]')
-_BASIC_END = re.compile(r'(?:[^"\\\n]|\\.)*"')
-_LITERAL_END = re.compile(r"[^'\n]*'")
-_ML_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"{1,2}(?!"))*"{3,5}', re.S)
-_ML_LITERAL_END = re.compile(r"(?:[^']|'{1,2}(?!'))*'{3,5}", re.S)
 _HEADER_START = re.compile(r"[ \t]*\[")
 _BARE = r"[A-Za-z0-9_-]+"
 # Only headers spelled plainly: tomlkit may respell a header with spaces inside when it
@@ -88,13 +86,7 @@ def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
             end = text.find("\n", pos)
             pos = size if end < 0 else end
         elif kind in ('"""', "'''", '"', "'"):
-            pattern = {
-                '"""': _ML_BASIC_END,
-                "'''": _ML_LITERAL_END,
-                '"': _BASIC_END,
-                "'": _LITERAL_END,
-            }[kind]
-            end_match = pattern.match(text, pos)
+            end_match = STRING_END[kind].match(text, pos)
             if end_match is None:
                 return None
             pos = end_match.end()

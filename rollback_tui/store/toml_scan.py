@@ -31,8 +31,9 @@ STRING_END = {
 }
 
 _KEY_PART = r"""(?:[A-Za-z0-9_-]++|"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|'[^'\n]*+')"""
-_MANY_DOTS = re.compile(rf"^(?:[^.\n]*+\.){{{MAX_KEY_PARTS}}}", re.M)
-"""A line with as many dots as a key too long has (a key lies on one line): quick to rule out."""
+_MANY_DOTS = re.compile(rf"\.(?:[^.\n]*+\.){{{MAX_KEY_PARTS - 1}}}")
+"""As many dots on one line as a key too long has (a key lies on one line): quick to rule
+out, as the search goes from dot to dot."""
 _LONG_KEY_LIKE = re.compile(
     rf"(?<![A-Za-z0-9_\-\"']){_KEY_PART}(?:[ \t]*+\.[ \t]*+{_KEY_PART}){{{MAX_KEY_PARTS}}}"
 )
