@@ -55,6 +55,22 @@ def _is_plan(path: Path) -> bool:
         return False
 
 
+def _check_sizes(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """Refuse, from their sizes alone, versions larger than a plan may be: neither read
+    nor merged as text (git's user merges them by hand; ours is left as it is)."""
+    for side, path in (("ours", ours), ("theirs", theirs), ("the base", base)):
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise store.PlanFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if size > file_safety.MAX_PLAN_BYTES:
+            limit = file_safety.MAX_PLAN_BYTES // (1024 * 1024)
+            raise store.PlanFileError(
+                f"{name}: {side} is {size / 1e6:.1f} MB, larger than a plan may be "
+                f"({limit} MB); not merged, ours left as it is: merge it by hand"
+            )
+
+
 def _as_text(base: Path, ours: Path, theirs: Path, name: str, why: str) -> Outcome:
     """Merge as git's own text driver would (conflict markers in ours)."""
     done = subprocess.run(
@@ -108,6 +124,7 @@ def merge_files(
     for path in (base, ours, theirs):
         if not path.is_file():
             raise store.PlanFileError(f"{path}: no such file (git passes %O %A %B %P)")
+    _check_sizes(base, ours, theirs, name)
     if not (_is_plan(ours) and _is_plan(theirs)):
         return _as_text(base, ours, theirs, name, "not a plan file")
     try:

@@ -154,3 +154,27 @@ class TestLongStrings:
                 result = cli("tick", path, item, "--by", "sam", memory=200 * MEGABYTE)
                 assert result.returncode == 0, result.stderr[-2000:]
             assert len(path.read_text()) > 9_800_000
+
+
+class TestHugeFiles:
+    def test_the_merge_driver_refuses_a_200_megabyte_file_unread(self, tmp_path: Path) -> None:
+        """A version above the 10 MB limit is refused from its size, without reading it
+        (the driver read all 200 MB before): one line, exit 2, ours left as it is."""
+        plan = (EXAMPLES / "plan.toml").read_text()
+        for side in ("base", "ours", "theirs"):
+            (tmp_path / side).write_text(plan)
+        huge = tmp_path / "theirs"
+        with huge.open("a") as handle:
+            handle.truncate(200 * 1000 * 1000)  # sparse: no disk needed
+        for big in ("theirs", "base"):
+            if big == "base":
+                huge.write_text(plan)
+                (tmp_path / "base").open("a").truncate(200 * 1000 * 1000)
+            started = time.perf_counter()
+            result = cli(
+                "merge-driver", "base", "ours", "theirs", "plan.toml",
+                cwd=tmp_path, memory=150 * MEGABYTE,
+            )  # fmt: skip
+            assert time.perf_counter() - started < 10
+            one_line(result, "200.0 MB, larger than a plan may be (10 MB)", "merge it by hand")
+            assert (tmp_path / "ours").read_text() == plan
