@@ -44,6 +44,7 @@ SOURCES = {
     "example": EXAMPLE.read_text(),
     "hand-edited": hand_edited(),
     "crlf": EXAMPLE.read_text().replace("\n", "\r\n"),
+    "unended": EXAMPLE.read_text() + "# the last line has no line end",
     "generated": generated(3),
     "bare": 'title = "Only keys"\nschema_version = 1\n',
 }
