@@ -42,7 +42,7 @@ def append(
     """
     chunk = layout.chunks[index]
     text = layout.chunk_text(index) if text is None else text
-    if chunk.key is None or "\r" in text:
+    if chunk.key is None:
         return None
     header = text.partition("\n")[0]
     brackets = ("[[", "]]") if chunk.entry else ("[", "]")
