@@ -15,6 +15,7 @@ milestones. Checklist ids are not in the Markdown: they are numbered as in a new
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from rollback_tui.bulk_work import many_objects
 from rollback_tui.importing.build import build
 from rollback_tui.importing.outcomes import read_irreversible, read_outcome
 from rollback_tui.importing.unplaced import Unplaced
@@ -457,13 +459,18 @@ def parse_markdown(text: str) -> tuple[Plan, list[Unplaced]]:
     Raises NotAPlan when the text has neither a "Rollback Plan" title nor any of a plan's
     sections.
     """
-    text = clean_text(text.removeprefix("\ufeff"))
+    with many_objects():
+        return _parse(clean_text(text.removeprefix("\ufeff")))
+
+
+def _parse(text: str) -> tuple[Plan, list[Unplaced]]:
     reader = _Reader()
     front = _FRONT_MATTER.match(text)
     if front:  # YAML front matter (as the brief has): kept, and its lines left blank
         reader.unplaced.append(Unplaced("header", 1, front.group(1).strip()))
         text = "\n" * front.group(0).count("\n") + text[front.end() :]
     reader.read(SyntaxTreeNode(_MD.parse(text)))
+    gc.collect()  # the tree (its nodes and parents refer to each other), before the plan
     if not reader.sections_seen and not reader.titled:
         raise NotAPlan(
             "not a rollback plan (no 'Rollback Plan' title and none of its "

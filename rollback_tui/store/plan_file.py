@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.copying import copy_model
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.render import render_markdown
@@ -144,11 +145,12 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
     if line is not None:
         raise PlanFileError(f"{path}: {toml_scan.long_key_message(line)}")
     try:
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
-        return raw, _validate(path, raw)
+        with many_objects():
+            try:
+                raw = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
+            return raw, _validate(path, raw)
     except RecursionError:
         raise PlanFileError(f"{path}: arrays or tables nested too deeply to read") from None
 
@@ -263,6 +265,11 @@ def dumps(plan_file: PlanFile) -> str:
     Only the tables that changed are parsed and rewritten when the text allows it (see
     plan_patch.patch); otherwise the whole document is.
     """
+    with many_objects():
+        return _dumps(plan_file)
+
+
+def _dumps(plan_file: PlanFile) -> str:
     from rollback_tui.store import document as plan_document
     from rollback_tui.store import patch as plan_patch
 
