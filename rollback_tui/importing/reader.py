@@ -70,7 +70,23 @@ _DONE = re.compile(
     r"^\((?:done|ticked) (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC(?: by (.*))?\)$", re.DOTALL
 )
 _OWNER = " — owner: "
-_ESTIMATE = re.compile(r"^Option ([AB])\b[^(]*(?:\((.*)\))?\s*$", re.DOTALL)
+_OPTION = re.compile(r"Option [AB]\b")
+
+
+def _estimate(title: str) -> str:
+    """The estimate in an option's heading: "Option A (~1 minute)" gives "~1 minute".
+
+    What follows the first "(" is the estimate if it ends with ")" (and blank space);
+    found by plain string methods, as a pattern with a repeat before an optional group
+    took time growing with the square of the blank space after the option's name.
+    """
+    head = _OPTION.match(title)
+    if head is None:
+        return ""
+    rest = title[head.end() :]
+    paren = rest.find("(")
+    tail = rest[paren:].rstrip() if paren >= 0 else ""
+    return tail[1:-1].strip() if len(tail) >= 2 and tail.endswith(")") else ""
 
 
 _NUMBERED = re.compile(r"^(.+) \((\d+)\)$", re.DOTALL)
@@ -173,8 +189,7 @@ class _Reader:
             return
         key = section_of(title)
         if key in ("option_a", "option_b"):
-            match = _ESTIMATE.match(NUMBER.sub("", title))
-            self.estimates[key] = (match.group(2) or "").strip() if match else ""
+            self.estimates[key] = _estimate(NUMBER.sub("", title))
             self.options.setdefault(key, [])
         level = int(node.tag[1:])
         if (

@@ -19,6 +19,7 @@ import tomlkit
 
 from rollback_tui import store
 from rollback_tui.bulk_work import many_objects
+from rollback_tui.importing.reader import parse_markdown
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.store import document as plan_document
 from rollback_tui.store import toml_scan
@@ -224,6 +225,33 @@ class TestFirstTick:
         store.save(plan_file)
         assert sum(parsed) < 3000, parsed
         assert path.read_bytes() == expected.encode()
+
+
+def option_heading(blanks: int) -> str:
+    return "# Rollback Plan: x\n\n### Option A" + " " * blanks + "(x\n"
+
+
+class TestImport:
+    def test_an_option_heading_with_a_long_blank_run(self) -> None:
+        """`### Option A`, 128 KB of spaces and `(x` is read at once (69 s before: the
+        estimate's pattern tried the blank run again from each of its characters), and
+        the time grows with the text, not its square."""
+        started = time.perf_counter()
+        plan, _ = parse_markdown(option_heading(128 * 1024))
+        assert time.perf_counter() - started < 2
+        assert plan.procedure.option_a_estimate == ""
+        ratio = growth(lambda n: parse_markdown(option_heading(n)), 8_000)
+        assert ratio < 6, ratio
+
+    def test_markdown_above_the_limit_is_refused_unread(self, tmp_path: Path) -> None:
+        """Markdown is read as a plan is, up to 10 MB: a larger file is one line and exit
+        2, from its size alone."""
+        path = tmp_path / "plan.md"
+        path.write_text("# Rollback Plan: x\n")
+        with path.open("a") as handle:
+            handle.truncate(11 * MEGABYTE)
+        result = cli("import", path, memory=150 * MEGABYTE)
+        one_line(result, "larger than a plan may be (10 MB)")
 
 
 class TestManyObjects:
