@@ -275,8 +275,9 @@ def sync_array(table: Tableish, name: str, models: list[Any]) -> None:
     # it (and their comments) are not touched.
     while len(existing) > kept:
         del existing[len(existing) - 1]
+    new_ids = {id(t) for t in new}  # looked up once a table: a plan may have 100,000
     for t in tables[kept:]:
-        if any(t is n for n in new):
+        if id(t) in new_ids:
             space_like_neighbours(t, existing[-1] if len(existing) else _before(table, name))
         existing.append(t)
 
