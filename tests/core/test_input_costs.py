@@ -11,6 +11,7 @@ import resource
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import tomlkit
 from rollback_tui import store
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.importing.reader import parse_markdown
-from rollback_tui.plan import Plan
+from rollback_tui.plan import Plan, new_plan
 from rollback_tui.plan.model import Trigger
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.store import document as plan_document
@@ -268,6 +269,26 @@ class TestImport:
 
         ratio = growth(write, 2_000, times=2)
         assert ratio < 6, ratio
+
+    def test_a_new_plan_is_written_without_parsing_it_again(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A plan written for the first time (`import`, `new`) is not parsed again by
+        tomlkit to check its blank lines (minutes for an imported 10 MB plan): tomllib
+        checks them where a multi-line string could hold one, and the document is parsed
+        when a save needs it."""
+        parsed: list[int] = []
+        parse = tomlkit.parse
+        monkeypatch.setattr(tomlkit, "parse", lambda text: parsed.append(len(text)) or parse(text))
+        plan = new_plan(title="Big", components=[f"c{i}" for i in range(300)])
+        text = store.dumps(store.new_file(Path("plan.toml"), plan))
+        assert not any(parsed), parsed  # the empty document it starts from, only
+        assert Plan.model_validate(tomllib.loads(text)) == plan
+        assert "\n\n[[components]]\n" in text
+        plan.communications.internal_template = "two\n[lines]"  # spacing would change it
+        text = store.dumps(store.new_file(Path("plan.toml"), plan))
+        assert not any(parsed), parsed  # the empty document it starts from, only
+        assert Plan.model_validate(tomllib.loads(text)) == plan
 
     def test_markdown_above_the_limit_is_refused_unread(self, tmp_path: Path) -> None:
         """Markdown is read as a plan is, up to 10 MB: a larger file is one line and exit
