@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import tomlkit
 from rollback_tui import store
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.importing.reader import parse_markdown
+from rollback_tui.importing.unrender import unsubstitute
 from rollback_tui.plan import Plan, new_plan
 from rollback_tui.plan.model import Trigger
 from rollback_tui.plan.timeline import set_done
@@ -289,6 +291,21 @@ class TestImport:
         text = store.dumps(store.new_file(Path("plan.toml"), plan))
         assert not any(parsed), parsed  # the empty document it starts from, only
         assert Plan.model_validate(tomllib.loads(text)) == plan
+
+    def test_a_long_assignment_before_a_command_is_read_in_little_memory(self) -> None:
+        """The line render puts before a command for a value that is not a plain name
+        (`COMPONENT='…'`) is read back in memory close to its size: 2 MB took 376 MB
+        (the pattern kept a note of each character)."""
+        value = "a b" * 350_000
+        command = f"COMPONENT='{value}'\nkubectl rollout undo \"$COMPONENT\""
+        tracemalloc.start()
+        try:
+            text = unsubstitute(command, {"COMPONENT": value}, command=True)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert text == "kubectl rollout undo $COMPONENT"
+        assert peak < 40 * MEGABYTE, peak
 
     def test_markdown_above_the_limit_is_refused_unread(self, tmp_path: Path) -> None:
         """Markdown is read as a plan is, up to 10 MB: a larger file is one line and exit
