@@ -164,10 +164,9 @@ def test_checklist_hang_up(tmp_path: Path, n: int) -> None:
 def large_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A plan of 2,000 components, just reset (no timeline): its save takes longer than a
     hang-up may take to end the process."""
-    from rollback_tui.plan import new_plan
-
     import datetime as dt
 
+    from rollback_tui.plan import new_plan
     from rollback_tui.store import runs
 
     plan = tmp_path_factory.mktemp("large") / "plan.toml"
