@@ -31,7 +31,7 @@ from rollback_tui.plan.run_sides import OldRun, Side
 from rollback_tui.plan.text import plural, visible
 from rollback_tui.plan.three_way import MergeError, merge_three
 from rollback_tui.render import render_markdown
-from rollback_tui.store import file_safety, run_files
+from rollback_tui.store import file_safety, run_files, toml_scan
 
 CLEAN, CONFLICT = 0, 1
 _SIDES: tuple[Side, Side, Side] = ("ours", "base", "theirs")
@@ -47,11 +47,36 @@ class Outcome:
 
 
 def _is_plan(path: Path) -> bool:
-    """Whether *path* is a plan file (every plan rollback-tui writes has schema_version)."""
+    """Whether *path* is a plan file (every plan rollback-tui writes has schema_version).
+
+    Read as a plan is (a regular file of a plan's size at most), and not given to the
+    parser when a key is too long for it to read quickly (toml_scan)."""
     try:
-        return "schema_version" in tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = file_safety.read_regular(path).decode("utf-8")
+    except (store.PlanFileError, UnicodeDecodeError):
         return False
+    if toml_scan.long_key(text) is not None:
+        return False
+    try:
+        return "schema_version" in tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return False
+
+
+def _check_sizes(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """Refuse, from their sizes alone, versions larger than a plan may be: neither read
+    nor merged as text (git's user merges them by hand; ours is left as it is)."""
+    for side, path in (("ours", ours), ("theirs", theirs), ("the base", base)):
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise store.PlanFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if size > file_safety.MAX_PLAN_BYTES:
+            limit = file_safety.MAX_PLAN_BYTES // (1024 * 1024)
+            raise store.PlanFileError(
+                f"{name}: {side} is {size / 1e6:.1f} MB, larger than a plan may be "
+                f"({limit} MB); not merged, ours left as it is: merge it by hand"
+            )
 
 
 def _labels(name: str) -> list[str]:
@@ -158,6 +183,7 @@ def merge_files(
     for path in (base, ours, theirs):
         if not path.is_file():
             raise store.PlanFileError(f"{path}: no such file (git passes %O %A %B %P)")
+    _check_sizes(base, ours, theirs, name)
     if not (_is_plan(ours) and _is_plan(theirs)):
         return _as_text(base, ours, theirs, name, "not a plan file")
     try:

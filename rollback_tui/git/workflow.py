@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rollback_tui.plan.model import Plan, TimelineEvent
+from rollback_tui.store import toml_scan
 
 NETWORK_TIMEOUT = 60.0
 """Seconds a fetch or a push may take before it counts as failed (and is retried)."""
@@ -265,11 +266,11 @@ class GitSync:
     def committed_plan(self) -> Plan | None:
         """The plan as the last commit holds it (None if it cannot be read)."""
         done = self._git("show", f"HEAD:./{self.plan_path.name}", check=False)
-        if done.returncode != 0:
+        if done.returncode != 0 or toml_scan.long_key(done.stdout) is not None:
             return None
         try:
             return Plan.model_validate(tomllib.loads(done.stdout))
-        except (tomllib.TOMLDecodeError, ValueError):
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError):
             return None
 
     def upstream(self) -> str | None:

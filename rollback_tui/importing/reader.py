@@ -15,6 +15,7 @@ milestones. Checklist ids are not in the Markdown: they are numbered as in a new
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from rollback_tui.bulk_work import many_objects
 from rollback_tui.importing.build import build
 from rollback_tui.importing.outcomes import read_irreversible, read_outcome
 from rollback_tui.importing.unplaced import Unplaced
@@ -70,7 +72,23 @@ _DONE = re.compile(
 _OWNER = " — owner: "
 _STEP_LISTS = ("containment", "option_a", "option_b", "restore", "procedure")
 """The sections whose lists are the procedure's steps (a bare procedure's: Option B's)."""
-_ESTIMATE = re.compile(r"^Option ([AB])\b[^(]*(?:\((.*)\))?\s*$", re.DOTALL)
+_OPTION = re.compile(r"Option [AB]\b")
+
+
+def _estimate(title: str) -> str:
+    """The estimate in an option's heading: "Option A (~1 minute)" gives "~1 minute".
+
+    What follows the first "(" is the estimate if it ends with ")" (and blank space);
+    found by plain string methods, as a pattern with a repeat before an optional group
+    took time growing with the square of the blank space after the option's name.
+    """
+    head = _OPTION.match(title)
+    if head is None:
+        return ""
+    rest = title[head.end() :]
+    paren = rest.find("(")
+    tail = rest[paren:].rstrip() if paren >= 0 else ""
+    return tail[1:-1].strip() if len(tail) >= 2 and tail.endswith(")") else ""
 
 
 _NUMBERED = re.compile(r"^(.+) \((\d+)\)$", re.DOTALL)
@@ -174,8 +192,7 @@ class _Reader:
             return
         key = section_of(title)
         if key in ("option_a", "option_b"):
-            match = _ESTIMATE.match(NUMBER.sub("", title))
-            self.estimates[key] = (match.group(2) or "").strip() if match else ""
+            self.estimates[key] = _estimate(NUMBER.sub("", title))
             self.options.setdefault(key, [])
         level = int(node.tag[1:])
         if (
@@ -460,13 +477,18 @@ def parse_markdown(text: str) -> tuple[Plan, list[Unplaced]]:
     Raises NotAPlan when the text has neither a "Rollback Plan" title nor any of a plan's
     sections.
     """
-    text = clean_text(text.removeprefix("\ufeff"))
+    with many_objects():
+        return _parse(clean_text(text.removeprefix("\ufeff")))
+
+
+def _parse(text: str) -> tuple[Plan, list[Unplaced]]:
     reader = _Reader()
     front = _FRONT_MATTER.match(text)
     if front:  # YAML front matter (as the brief has): kept, and its lines left blank
         reader.unplaced.append(Unplaced("header", 1, front.group(1).strip()))
         text = "\n" * front.group(0).count("\n") + text[front.end() :]
     reader.read(SyntaxTreeNode(_MD.parse(text)))
+    gc.collect()  # the tree (its nodes and parents refer to each other), before the plan
     if not reader.sections_seen and not reader.titled:
         raise NotAPlan(
             "not a rollback plan (no 'Rollback Plan' title and none of its "

@@ -17,6 +17,7 @@ module undoes both as far as they can be undone:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -32,6 +33,23 @@ VARIABLES = (
     "UPDATE_INTERVAL",
 )
 _NAME_CHAR = r"[A-Za-z0-9_]"
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_LOOK_AROUND = len(rf"(?<!{_NAME_CHAR})(?!{_NAME_CHAR})")
+
+
+def _occurrences(text: str, value: str, *, alone: bool) -> Iterator[tuple[int, int]]:
+    """(start, end) of each *value* in *text*, left to right, none overlapping, as a
+    pattern finds them; *alone*: not beside a name character."""
+    start = text.find(value)
+    while start >= 0:
+        end = start + len(value)
+        if alone and (
+            (start and text[start - 1] in _NAME_CHARS) or text[end : end + 1] in _NAME_CHARS
+        ):
+            start = text.find(value, start + 1)
+            continue
+        yield start, end
+        start = text.find(value, end)
 
 
 def _code(node: SyntaxTreeNode) -> str:
@@ -98,7 +116,9 @@ def split_lines(nodes: list[SyntaxTreeNode]) -> list[list[SyntaxTreeNode]]:
     return lines
 
 
-_ASSIGNMENT = re.compile(rf"({'|'.join(VARIABLES)})='((?:[^']|'\\'')*)'\n")
+# In runs, not a character at a time through a group: that kept a note of every one (a
+# 2 MB value took 376 MB).
+_ASSIGNMENT = re.compile(rf"({'|'.join(VARIABLES)})='((?:[^']++|'\\'')*+)'\n")
 _LEFT_UNSET = re.compile(rf"# (?:(?:{'|'.join(VARIABLES)})(?:, )?)+ left unset: [^\n]*\n")
 
 
@@ -152,7 +172,10 @@ def unsubstitute(text: str, variables: dict[str, str], *, command: bool = False)
     if not values or not text:
         return text
     seen: set[str] = set()
-    alternatives: list[tuple[str, str, frozenset[str] | None]] = []
+    # (the text to find, whether alone (not beside a name character), its variable, the
+    # quoting it stands in); found with str.find, not a pattern: a pattern made of a
+    # long value took minutes and hundreds of MB to compile.
+    alternatives: list[tuple[str, bool, str, frozenset[str] | None]] = []
     for name, value in values:
         if value in seen:
             continue
@@ -161,20 +184,21 @@ def unsubstitute(text: str, variables: dict[str, str], *, command: bool = False)
             quoted = single_quoted(value)
             ticked = quoted.replace("\\", "\\\\").replace("`", "\\`")
             alternatives += [
-                (re.escape(f'"{quoted}"'), name, frozenset({"double"})),
-                (re.escape(quoted), name, frozenset({"bare", "subshell"})),
-                (re.escape(ticked), name, frozenset({"tick"})),
-                (re.escape(value.replace("'", "'\\''")), name, frozenset({"single"})),
+                (f'"{quoted}"', False, name, frozenset({"double"})),
+                (quoted, False, name, frozenset({"bare", "subshell"})),
+                (ticked, False, name, frozenset({"tick"})),
+                (value.replace("'", "'\\''"), False, name, frozenset({"single"})),
             ]
             # Written by hand, unquoted: the value on its own below is its variable too.
-        alternatives.append((rf"(?<!{_NAME_CHAR}){re.escape(value)}(?!{_NAME_CHAR})", name, None))
-    # Longest first, so that "v2.4.10" is not read as "$VERSION0" when VERSION is "v2.4.1".
-    alternatives.sort(key=lambda entry: -len(entry[0]))
+        alternatives.append((value, True, name, None))
+    # Longest first, so that "v2.4.10" is not read as "$VERSION0" when VERSION is "v2.4.1"
+    # (as long as the pattern each once was: the value alone with its two look-arounds).
+    alternatives.sort(key=lambda entry: -len(re.escape(entry[0])) - _LOOK_AROUND * entry[1])
     found = sorted(
         (
-            (m.start(), -len(m.group()), m.end(), name, states)
-            for regex, name, states in alternatives
-            for m in re.finditer(regex, text)
+            (start, start - end, end, name, states)
+            for value, alone, name, states in alternatives
+            for start, end in _occurrences(text, value, alone=alone)
         ),
         key=lambda hit: hit[:2],
     )

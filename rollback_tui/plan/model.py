@@ -366,10 +366,12 @@ class Plan(_Model):
             if item.id and item.id in seen:
                 raise ValueError(f"checklist id {item.id!r} is used twice; ids must be unique")
             seen.add(item.id)
+        first_free: dict[str, int] = {}  # per prefix: ids are only added, never freed
         for _section, prefix, item in self.checklist():
             if not item.id:
-                item.id = next_id(prefix, seen)
+                item.id = next_id(prefix, seen, first_free.get(prefix, 1))
                 seen.add(item.id)
+                first_free[prefix] = int(item.id.rpartition("-")[2]) + 1
         return self
 
     # -- queries -----------------------------------------------------------------------
@@ -446,9 +448,9 @@ def interval_text(minutes: int | None) -> str:
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
-def next_id(prefix: str, used: set[str]) -> str:
-    """The first ``prefix-N`` not in *used*."""
-    n = 1
+def next_id(prefix: str, used: set[str], start: int = 1) -> str:
+    """The first ``prefix-N`` not in *used*, N from *start* on."""
+    n = start
     while f"{prefix}-{n}" in used:
         n += 1
     return f"{prefix}-{n}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.shell_words import (
     INVISIBLE,
@@ -518,4 +519,5 @@ def render_sections(plan: Plan) -> list[Section]:
 
 def render_markdown(plan: Plan) -> str:
     """The whole plan as one Markdown document."""
-    return "\n".join(section.markdown for section in render_sections(plan))
+    with many_objects():
+        return "\n".join(section.markdown for section in render_sections(plan))

@@ -8,6 +8,8 @@ only when a plan is saved.
 from __future__ import annotations
 
 import functools
+import re
+import tomllib
 from enum import Enum
 from typing import Any, TypeGuard, overload
 
@@ -275,8 +277,9 @@ def sync_array(table: Tableish, name: str, models: list[Any]) -> None:
     # it (and their comments) are not touched.
     while len(existing) > kept:
         del existing[len(existing) - 1]
+    new_ids = {id(t) for t in new}  # looked up once a table: a plan may have 100,000
     for t in tables[kept:]:
-        if any(t is n for n in new):
+        if id(t) in new_ids:
             space_like_neighbours(t, existing[-1] if len(existing) else _before(table, name))
         existing.append(t)
 
@@ -326,11 +329,12 @@ def _take_tail(table: Table) -> list[tuple[None, Whitespace | Comment]]:
 
 def dumps(
     document: tomlkit.TOMLDocument, plan: BaseModel, *, fresh: bool
-) -> tuple[tomlkit.TOMLDocument, str]:
+) -> tuple[tomlkit.TOMLDocument | None, str]:
     """*plan* written into *document*: (the document to keep, its TOML text).
 
     A *fresh* document (never written yet) is laid out with one blank line before every
-    table header, and re-parsed so that the document kept matches the text.
+    table header; the document kept is then None, to be parsed from the text when a save
+    needs it (tomlkit parses 10 MB in minutes, and `import` or `new` never need it).
     """
     sync_table(document, plan)
     text = tomlkit.dumps(document)
@@ -343,9 +347,24 @@ def dumps(
             if line or (lines and lines[-1] != ""):
                 lines.append(line)
         spaced = "\n".join(lines).rstrip("\n") + "\n"
-        spaced_document = tomlkit.parse(spaced)
-        # A multi-line string may hold such lines too: keep the spacing only if it
-        # changed nothing but layout.
-        if spaced_document.unwrap() == document.unwrap():
-            return spaced_document, spaced
+        if _layout_only(text, spaced):
+            return None, spaced
     return document, text
+
+
+_OTHER_LINE_BREAK = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""What str.splitlines also breaks lines at."""
+
+
+def _layout_only(text: str, spaced: str) -> bool:
+    """Whether *spaced*, *text* with its blank lines laid out again, holds the same values.
+
+    Only a multi-line string can hold a blank line or a line that starts with ``[``, and
+    only a line break splitlines knows of but TOML does not can be inside a one-line
+    string: without either, the values are the same; with one, tomllib reads both."""
+    if '"""' not in text and "'''" not in text and not _OTHER_LINE_BREAK.search(text):
+        return True
+    try:
+        return tomllib.loads(spaced) == tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+# The key runs to the last non-blank before the first ]: found by one greedy run, as a
+# lazy one tried the blank space after each character again (quadratic in a long run).
+_HEADER = re.compile(r"^\s*+(\[\[?)\s*+([^\]]*[^\]\s])\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(
     r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
     r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=\s*(.*)$"""

@@ -15,13 +15,12 @@ whole text instead.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
+from rollback_tui.store.toml_scan import STRING_END
+
 _SPECIAL = re.compile(r'"""|\'\'\'|["\'#\[\]{}\n]')
-_BASIC_END = re.compile(r'(?:[^"\\\n]|\\.)*"')
-_LITERAL_END = re.compile(r"[^'\n]*'")
-_ML_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"{1,2}(?!"))*"{3,5}', re.S)
-_ML_LITERAL_END = re.compile(r"(?:[^']|'{1,2}(?!'))*'{3,5}", re.S)
 _HEADER_START = re.compile(r"[ \t]*\[")
 _BARE = r"[A-Za-z0-9_-]+"
 # Only headers spelled plainly: tomlkit may respell a header with spaces inside when it
@@ -44,9 +43,14 @@ class Chunk:
 class Layout:
     """A TOML text cut into chunks at its top-level headers."""
 
-    def __init__(self, text: str, chunks: list[Chunk]) -> None:
+    def __init__(
+        self, text: str, chunks: list[Chunk], cr_chunks: frozenset[int] = frozenset()
+    ) -> None:
         self.text = text
         self.chunks = chunks
+        self.cr_chunks = cr_chunks
+        """The chunks with a multi-line string that holds a CR (a CRLF line end): tomllib
+        reads it as LF, tomlkit keeps it, so only tomlkit can tell whether it changed."""
         self.tables: dict[str, int] = {}
         """Top-level table key -> its chunk's index."""
         self.entries: dict[str, list[int]] = {}
@@ -66,7 +70,15 @@ class Layout:
 
 def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
     """(offset, double brackets, dotted key parts) of every header line, or None."""
+    scanned = _scan(text)
+    return None if scanned is None else scanned[0]
+
+
+def _scan(text: str) -> tuple[list[tuple[int, bool, list[str]]], list[int]] | None:
+    """_headers, and where the multi-line strings that hold a CR begin; None as for
+    _headers."""
     headers: list[tuple[int, bool, list[str]]] = []
+    cr_at: list[int] = []
     pos, depth, line_start, size = 0, 0, True, len(text)
     while pos < size:
         if line_start and depth == 0 and _HEADER_START.match(text, pos):
@@ -88,15 +100,11 @@ def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
             end = text.find("\n", pos)
             pos = size if end < 0 else end
         elif kind in ('"""', "'''", '"', "'"):
-            pattern = {
-                '"""': _ML_BASIC_END,
-                "'''": _ML_LITERAL_END,
-                '"': _BASIC_END,
-                "'": _LITERAL_END,
-            }[kind]
-            end_match = pattern.match(text, pos)
+            end_match = STRING_END[kind].match(text, pos)
             if end_match is None:
                 return None
+            if len(kind) == 3 and text.find("\r", pos, end_match.end()) >= 0:
+                cr_at.append(pos)
             pos = end_match.end()
         elif kind == "[":
             depth += 1
@@ -106,7 +114,7 @@ def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
                 return None
         else:  # an inline table: its keys are not where the chunks say
             return None
-    return headers if depth == 0 else None
+    return (headers, cr_at) if depth == 0 else None
 
 
 def headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
@@ -149,9 +157,10 @@ def split_again(text: str) -> Layout | None:
 
 def split(text: str) -> Layout | None:
     """*text* (valid TOML) cut into chunks, or None if its shape is not a plain one."""
-    headers = _headers(text)
-    if headers is None:
+    scanned = _scan(text)
+    if scanned is None:
         return None
+    headers, cr_at = scanned
     chunks: list[Chunk] = []
     start, key, entry = 0, None, False
     seen: set[str] = set()
@@ -174,4 +183,5 @@ def split(text: str) -> Layout | None:
         if key is not None:
             seen.add(key)
     chunks.append(Chunk(key, entry, start, len(text)))
-    return Layout(text, chunks)
+    starts = [chunk.start for chunk in chunks]
+    return Layout(text, chunks, frozenset(bisect_right(starts, at) - 1 for at in cr_at))

@@ -22,12 +22,14 @@ def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
     *raw* is *text* as tomllib reads it. The result is the text that parse() and dumps()
     would give, byte for byte, in a fraction of the time on a long plan: ticking one step
     of a 200-component plan re-parses that component and the timeline's last entry, not
-    the 200. None when the text's shape or the change is one this does not handle (CRLF
-    line ends, keys added before the first header, tables removed, entries removed or
-    moved); the caller then writes the whole document.
+    the 200. None when the text's shape or the change is one this does not handle (keys
+    added before the first header, tables removed, entries removed or moved); the caller
+    then writes the whole document.
+
+    A multi-line string with CRLF line ends reads as LF to tomllib: whether it changed
+    is for tomlkit to say, so the tables that hold one are parsed (layout.cr_chunks), as
+    the whole document would be.
     """
-    if "\r" in text:  # tomllib reads a multi-line string's CRLF as LF; tomlkit does not
-        return None
     layout = toml_layout.split_again(text)
     if layout is None or not _layout_matches(layout, raw) or _DOTTED.search(layout.chunk_text(0)):
         return None  # a dotted key before the first header may belong to a later table
@@ -71,8 +73,9 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
             if len(value) < len(old) or not plan_document.same_entries(old, value):
                 return None
             for index, entry, model in zip(chunks, old, value, strict=False):
-                if not plan_document.in_sync(entry, model) and not entries_patched(
-                    index, name, entry, model
+                if index in layout.cr_chunks or (
+                    not plan_document.in_sync(entry, model)
+                    and not entries_patched(index, name, entry, model)
                 ):
                     plan_document.sync_table(document(index)[name][0], model)
             if len(value) > len(old):  # appended: spaced after the last entry, as in full
@@ -97,8 +100,10 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
         elif name in layout.tables:
             if unset or not isinstance(value, BaseModel):
                 return None
-            if not plan_document.in_sync(raw[name], value) and not entries_patched(
-                layout.tables[name], name, raw[name], value
+            index = layout.tables[name]
+            if index in layout.cr_chunks or (
+                not plan_document.in_sync(raw[name], value)
+                and not entries_patched(index, name, raw[name], value)
             ):
                 table = document(layout.tables[name])[name]
                 if not isinstance(table, Table):
@@ -107,7 +112,8 @@ def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> 
         elif name in raw:  # a key before the first header
             if unset or isinstance(value, BaseModel) or plan_document.is_array(value):
                 return None
-            if not plan_document.same_value(raw[name], value):
+            current = document(0)[name] if 0 in layout.cr_chunks else raw[name]
+            if not plan_document.same_value(current, value):
                 document(0)[name] = plan_document.toml_value(value)
         elif not unset:
             if not (isinstance(value, BaseModel) or plan_document.is_array(value)):

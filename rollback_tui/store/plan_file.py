@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.copying import copy_model
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.render import render_markdown
-from rollback_tui.store import file_safety
+from rollback_tui.store import file_safety, toml_scan
 from rollback_tui.store.errors import (
     ConflictError,
     InvalidPlanError,
@@ -143,13 +144,18 @@ def _read_text(path: Path) -> tuple[bytes, str]:
 
 
 def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
-    """*text* read and validated; a nesting too deep for the parsers is one clear error."""
+    """*text* read and validated; a nesting too deep for the parsers is one clear error,
+    found before they see it where they would take long to find it."""
+    line = toml_scan.long_key(text)
+    if line is not None:
+        raise PlanFileError(f"{path}: {toml_scan.long_key_message(line)}")
     try:
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
-        return raw, _validate(path, raw, text)
+        with many_objects():
+            try:
+                raw = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
+            return raw, _validate(path, raw, text)
     except RecursionError:
         raise PlanFileError(f"{path}: arrays or tables nested too deeply to read") from None
 
@@ -263,6 +269,11 @@ def dumps(plan_file: PlanFile) -> str:
     Only the tables that changed are parsed and rewritten when the text allows it (see
     plan_patch.patch); otherwise the whole document is.
     """
+    with many_objects():
+        return _dumps(plan_file)
+
+
+def _dumps(plan_file: PlanFile) -> str:
     from rollback_tui.store import document as plan_document
     from rollback_tui.store import patch as plan_patch
 

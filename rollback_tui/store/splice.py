@@ -42,20 +42,15 @@ def append(
     """
     chunk = layout.chunks[index]
     text = layout.chunk_text(index) if text is None else text
-    if chunk.key is None or not text.endswith("\n") or "\r" in text:
+    if chunk.key is None:
         return None
     header = text.partition("\n")[0]
     brackets = ("[[", "]]") if chunk.entry else ("[", "]")
     if header.strip().split("#")[0].strip() != f"{brackets[0]}{chunk.key}{brackets[1]}":
         return None
-    lines = text.split("\n")[:-1]  # the text ends with a line end
-    body_end = len(lines)
-    while body_end > 1 and (
-        not lines[body_end - 1].strip() or lines[body_end - 1].lstrip().startswith("#")
-    ):
-        body_end -= 1
-    body, tail = "\n".join(lines[:body_end]) + "\n", "\n".join(lines[body_end:])
-    tail += "\n" if tail or body_end < len(lines) else ""
+    # tomlkit ends the file's last line, and keeps its last comment unended.
+    unended = not text.endswith("\n")
+    body, tail = _body_and_tail(text + "\n" if unended else text)
     if '"""' in tail or "'''" in tail:
         return None  # a comment-like line may end a multi-line string: not sure
     stand_in = header + "\n"
@@ -73,7 +68,20 @@ def append(
     written = tomlkit.dumps(document)
     if not written.startswith(stand_in):
         return None
-    return body + written[len(stand_in) :] + tail
+    out = body + written[len(stand_in) :] + tail
+    return out[:-1] if unended and tail else out
+
+
+def _body_and_tail(text: str) -> tuple[str, str]:
+    """*text* (lines, the first a header, each ended) cut before the blank lines and
+    comments that end it; read from the end, so a long chunk costs no more than its tail."""
+    cut, end = len(text), len(text) - 1  # end: the last line's line end
+    while (start := text.rfind("\n", 0, end) + 1) > 0:
+        line = text[start:end]
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        cut, end = start, start - 1
+    return text[:cut], text[cut:]
 
 
 def patch_entries(text: str, key: str, raw: Any, model: BaseModel) -> str | None:
