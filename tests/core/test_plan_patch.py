@@ -45,13 +45,15 @@ SOURCES = {
     "hand-edited": hand_edited(),
     "crlf": EXAMPLE.read_text().replace("\n", "\r\n"),
     "unended": EXAMPLE.read_text() + "# the last line has no line end",
+    # The example's one multi-line string made one line (checked just below).
     "crlf, one-line strings": EXAMPLE.read_text()
     .replace('"""Rolling back $VERSION to $TARGET_VERSION because of: $INCIDENT.\n', '"')
-    .replace('Incident lead: Dana Kim. Next update in 30 minutes."""', 'Incident lead: Dana Kim."')
+    .replace('Incident lead: Dana Kim. Next update in $UPDATE_INTERVAL."""', 'Incident lead."')
     .replace("\n", "\r\n"),
     "generated": generated(3),
     "bare": 'title = "Only keys"\nschema_version = 1\n',
 }
+assert '"""' not in SOURCES["crlf, one-line strings"], "the example's strings changed"
 
 
 def whole(text: str, plan: Plan) -> str:
