@@ -98,8 +98,13 @@ def describe(events: list[TimelineEvent], plan: Plan) -> str:
 
 def _why(output: str) -> str:
     """What git's output says went wrong, in a line: the remote's own words and the
-    rejected ref if any, else the last line."""
-    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    rejected ref if any, else git's (and ssh's) error lines, else the last line. A line
+    redrawn with carriage returns (progress) counts as its last state."""
+    lines = [
+        shown.strip()
+        for line in output.strip().split("\n")
+        if (shown := line.rstrip("\r").split("\r")[-1]).strip()
+    ]
     said = [
         line.removeprefix("remote:").strip()
         for line in lines
@@ -107,6 +112,11 @@ def _why(output: str) -> str:
     ]
     rejected = [line for line in lines if "rejected]" in line]
     found = said[-2:] + rejected[:1]
+    if not found:
+        # "fatal: Could not read from remote repository." is followed by advice ("Please
+        # make sure you have the correct access rights / and the repository exists."):
+        # the errors say what happened, the advice's last line does not.
+        found = [line for line in lines if line.startswith(("fatal:", "error:", "ssh:"))][:2]
     return " · ".join(found) if found else (lines[-1] if lines else "failed")
 
 

@@ -330,6 +330,32 @@ class TestSyncWithoutUpstream:
         assert 'done_by = "sam"' in git(remote, "show", "incident-42:plan.toml").stdout
 
 
+class TestUnreachableRemote:
+    """run --git with a remote that cannot be reached: git's error said in a line that
+    reads, not the last line of its advice."""
+
+    def test_the_error_is_gits_own(self, remote: Path, tmp_path: Path) -> None:
+        from rollback_tui.git.workflow import GitSync
+
+        sam = clone(remote, "sam")
+        gone = tmp_path / "gone.git"
+        git(sam, "remote", "set-url", "origin", str(gone))
+        plan_file = store.load(sam / "plan.toml")
+        set_done(plan_file.plan, "a-1", True, "sam", at=at(1))
+        store.save(plan_file)
+        result = GitSync(sam / "plan.toml").sync("sam: ticked a-1")
+        assert result.committed and not result.pushed
+        assert result.problem is not None
+        assert "does not appear to be a git repository" in result.problem, result.problem
+        assert "and the repository exists" not in result.problem
+
+    def test_progress_redrawn_with_carriage_returns_counts_as_its_last_state(self) -> None:
+        from rollback_tui.git.workflow import _why
+
+        output = "Counting objects:  50%\rCounting objects: 100%\r\nerror: failed to push\n"
+        assert _why(output) == "error: failed to push"
+
+
 class TestSyncRound:
     """One round of run --git: what it commits, and under which message."""
 
