@@ -254,7 +254,7 @@ class TestKilledAtRandomMoments:
         from rollback_tui.plan import new_plan
 
         plan = folder / "plan.toml"
-        components = [f"svc-{n}" for n in range(1000)]
+        components = [f"svc-{n}" for n in range(500)]
         store.save(store.new_file(plan, new_plan(components=components)))
         return plan
 
@@ -287,7 +287,7 @@ class TestKilledAtRandomMoments:
         assert cli(*argv(0), timeout=120).returncode in (0, 1)
         took = time.monotonic() - started
         chance = random.Random(command)
-        for n in range(1, 7):
+        for n in range(1, 5):
             if command == "reset":
                 assert run("tick", plan, "svc-0-1").exit_code == 0
             proc = subprocess.Popen(

@@ -188,7 +188,7 @@ class TestNoValueRuns:
         assert check(sandbox, value) == []
 
     @settings(
-        max_examples=int(os.environ.get("ROLLBACK_TUI_ORACLE_EXAMPLES", "20")),
+        max_examples=int(os.environ.get("ROLLBACK_TUI_ORACLE_EXAMPLES", "12")),
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )

@@ -423,14 +423,14 @@ class TestKilledMidSave:
     def test_no_kill_leaves_a_plan_that_does_not_load(self, shared: Path) -> None:
         import random
 
-        plan = big_plan(shared, 1000)
+        plan = big_plan(shared, 500)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "HOME": "/tmp"}
         started = time.monotonic()
         first = run_as(BOB, "tick", plan, "svc-0-1", "--by", "bob")
         assert first.returncode == 0, first.stderr
         took = time.monotonic() - started
         chance = random.Random(11)
-        for n in range(1, 12):
+        for n in range(1, 7):
             before = store.load(plan).plan
             ticked = {i.id for _, _, i in before.checklist() if i.done}
             bob = subprocess.Popen(
