@@ -17,9 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -27,6 +25,7 @@ from markdown_it.tree import SyntaxTreeNode
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.importing.build import build
 from rollback_tui.importing.outcomes import read_irreversible, read_outcome
+from rollback_tui.importing.pieces import ReadItem, ReadPieces
 from rollback_tui.importing.unplaced import Unplaced
 from rollback_tui.importing.unrender import (
     block_text,
@@ -38,7 +37,6 @@ from rollback_tui.importing.unrender import (
     pick,
     plain,
     split_lines,
-    unsubstitute,
 )
 from rollback_tui.importing.vocabulary import (
     CODE_SPAN,
@@ -53,7 +51,6 @@ from rollback_tui.importing.vocabulary import (
 )
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import clean_text
-from rollback_tui.render import OWN_HEADINGS
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -110,59 +107,8 @@ class NotAPlan(ValueError):
     """The Markdown cannot be read as a rollback plan (the message names the file)."""
 
 
-@dataclass
-class _Item:
-    text: str
-    command: str | None = None
-    owner: str | None = None
-    done: bool = False
-    done_at: dt.datetime | None = None
-    done_by: str | None = None
-    outcome: str | None = None
-    reason: str | None = None
-    irreversible: bool = False
-
-    def data(self, variables: dict[str, str]) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "text": unsubstitute(self.text, variables),
-            "done": self.done,
-            "irreversible": self.irreversible,
-        }
-        if self.command is not None:
-            out["command"] = unsubstitute(self.command, variables, command=True)
-        for name in ("owner", "done_at", "done_by", "outcome", "reason"):
-            if getattr(self, name) is not None:
-                out[name] = getattr(self, name)
-        return out
-
-
-@dataclass
-class _Reader:
-    header: dict[str, str] = field(default_factory=dict)
-    header_at: dict[str, int] = field(default_factory=dict)
-    """The line of each header field."""
-    title: str | None = None
-    titled: bool = False
-    """The first heading says "Rollback Plan"."""
-    fields: dict[str, dict[str, str]] = field(default_factory=dict)
-    triggers: list[dict[str, str]] = field(default_factory=list)
-    contacts: list[dict[str, str]] = field(default_factory=list)
-    options: dict[str, list[_Item]] = field(default_factory=dict)
-    estimates: dict[str, str] = field(default_factory=dict)
-    components: list[tuple[str, list[_Item]]] = field(default_factory=list)
-    component_headings: set[str] = field(default_factory=lambda: set(OWN_HEADINGS))
-    """The headings a component's heading is numbered against (render's, earlier ones)."""
-    actions: list[_Item] = field(default_factory=list)
-    templates: dict[str, str] = field(default_factory=dict)
-    groups: list[tuple[str, list[_Item]]] = field(default_factory=list)
-    followup_items: list[_Item] = field(default_factory=list)
-    timeline: list[dict[str, Any]] = field(default_factory=list)
-    unplaced: list[Unplaced] = field(default_factory=list)
-    sections_seen: set[str] = field(default_factory=set)
-    section: str = "header"
-    sub: str | None = None
-    level: int = 1
-    """The level of the current section's heading."""
+class _Reader(ReadPieces):
+    """Walks the Markdown's tree, filling its pieces."""
 
     # -- the walk -----------------------------------------------------------------------
 
@@ -343,10 +289,10 @@ class _Reader:
             }
         )
 
-    def items(self, node: SyntaxTreeNode) -> list[_Item]:
+    def items(self, node: SyntaxTreeNode) -> list[ReadItem]:
         return [item for entry in node.children if (item := self.item(entry)) is not None]
 
-    def item(self, entry: SyntaxTreeNode) -> _Item | None:
+    def item(self, entry: SyntaxTreeNode) -> ReadItem | None:
         text_nodes: list[SyntaxTreeNode] = []
         command = None
         for child in entry.children:
@@ -358,7 +304,7 @@ class _Reader:
                 self.keep(child)
         if not text_nodes and command is None:
             return None
-        item = _Item("")
+        item = ReadItem("")
         nodes = list(text_nodes)
         if nodes and nodes[-1].type == "em":
             done = _DONE.match(plain(nodes[-1].children))
@@ -399,7 +345,7 @@ class _Reader:
         return item
 
     def post_rollback(self, node: SyntaxTreeNode) -> None:
-        loose: list[_Item] = []
+        loose: list[ReadItem] = []
         for entry in node.children:
             name_nodes = (
                 inline_of(entry.children[0])
@@ -413,7 +359,7 @@ class _Reader:
                 continue
             if len(name_nodes) == 1 and name_nodes[0].type == "strong":
                 name = plain(name_nodes[0].children).strip()
-            items: list[_Item] = []
+            items: list[ReadItem] = []
             for child in entry.children[1:]:
                 if _is_list(child):
                     items += self.items(child)
