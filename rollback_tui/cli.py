@@ -605,13 +605,14 @@ def themes_command() -> None:
 
     Exit 0 when every theme file and the config file could be used, 1 otherwise.
     """
-    from rollback_tui import themes as theme_files
+    from rollback_tui import theme_files, user_config
+    from rollback_tui.ui import themes
 
-    load = theme_files.load_themes()
+    load = themes.load_themes()
     problems = [str(failure) for failure in load.failures]
     try:
-        chosen: str | None = theme_files.load_config().theme
-    except theme_files.ConfigError as exc:
+        chosen: str | None = user_config.load_config().theme
+    except user_config.ConfigError as exc:
         chosen = None
         problems.append(str(exc))
     width = max((len(name) for name in load.names), default=0)
@@ -624,7 +625,7 @@ def themes_command() -> None:
         say("No theme files found.")
     if chosen is not None:
         if chosen in load.themes:
-            config = theme_files.config_path()
+            config = user_config.config_path()
             say(f"* your theme, from {config}" if config.exists() else "* the default theme")
         else:
             say(

@@ -19,7 +19,7 @@ CORE_FILES = sorted(
     [path for package in CORE_PACKAGES for path in (PACKAGE / package).glob("*.py")]
     + [
         PACKAGE / f"{name}.py"
-        for name in ("check_report", "plan_schema", "locations")
+        for name in ("check_report", "plan_schema", "locations", "theme_files", "user_config")
         if (PACKAGE / f"{name}.py").exists()
     ]
 )

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from rollback_tui import themes
+from rollback_tui import theme_files, user_config
 from rollback_tui.cli import main
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.theme_choice import UnknownThemeError
@@ -71,7 +71,7 @@ class TestStartingTheme:
 
     async def test_remembered_choice_is_used(self, example_plan: Path) -> None:
         """The theme in the user config file is the one the app opens with."""
-        themes.save_theme_choice("rollback-light")
+        user_config.save_theme_choice("rollback-light")
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
@@ -80,7 +80,7 @@ class TestStartingTheme:
 
     async def test_theme_option_wins_and_is_not_remembered(self, example_plan: Path) -> None:
         """--theme beats the config file for this run only; the file is left as it was."""
-        themes.save_theme_choice("rollback-light")
+        user_config.save_theme_choice("rollback-light")
         before = config_file().read_bytes()
         app = make_app(example_plan, cursor_blink=False, theme="rollback-high-contrast")
         async with app.run_test(size=SIZE) as pilot:
@@ -90,7 +90,7 @@ class TestStartingTheme:
 
     async def test_a_textual_theme_can_be_chosen(self, example_plan: Path) -> None:
         """Textual's own themes are in the switcher too, so they open when remembered."""
-        themes.save_theme_choice("nord")
+        user_config.save_theme_choice("nord")
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
@@ -115,7 +115,7 @@ class TestProblems:
 
     async def test_broken_theme_file_is_one_notification(self, example_plan: Path) -> None:
         """Two broken user themes: one notification naming both; the default is used."""
-        folder = themes.user_themes_dir()
+        folder = theme_files.user_themes_dir()
         folder.mkdir(parents=True)
         (folder / "bad.toml").write_text('name = "bad"\nprimary = "not a colour"\n')
         (folder / "worse.toml").write_text("name = \n")
@@ -148,7 +148,7 @@ class TestProblems:
 
     async def test_config_naming_a_missing_theme_falls_back(self, example_plan: Path) -> None:
         """A remembered theme whose file has gone: the default, and a notice saying so."""
-        themes.save_theme_choice("my-gone-theme")
+        user_config.save_theme_choice("my-gone-theme")
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
@@ -169,7 +169,7 @@ class TestSwitcher:
             await pick_theme(pilot, "rollback-light")
             assert app.theme == "rollback-light"
             assert app.has_class("-light-mode")
-        assert themes.load_config().theme == "rollback-light"
+        assert user_config.load_config().theme == "rollback-light"
         reopened = make_app(example_plan, cursor_blink=False)
         async with reopened.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
@@ -230,7 +230,7 @@ class TestNoColor:
                 "Theme remembered: NO_COLOR is set: rollback-ansi is used from the next "
                 "start." in notices(app)
             )
-        assert themes.load_config().theme == "rollback-ansi"
+        assert user_config.load_config().theme == "rollback-ansi"
         assert make_app(example_plan).theme == "rollback-ansi"
 
 
