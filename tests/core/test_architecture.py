@@ -6,6 +6,7 @@ import ast
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,30 @@ class TestCoreIsHeadless:
             assert not any(
                 n.split(".")[0] == "textual" or n.startswith("rollback_tui.ui") for n in names
             )
+
+
+class TestContracts:
+    def test_every_ui_module_is_in_a_layer(self) -> None:
+        """Each module and package directly in ui/ is named in a layer of the UI's import
+        contract, so that none is left out of the one-way rule."""
+        config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+        contract = next(
+            c
+            for c in config["tool"]["importlinter"]["contracts"]
+            if c["name"] == "UI layers go one way"
+        )
+        layered = {
+            name.strip()
+            for layer in contract["layers"]
+            for name in layer.replace(":", "|").split("|")
+        }
+        ui = PACKAGE / "ui"
+        modules = {
+            f"rollback_tui.ui.{path.stem}"
+            for path in ui.iterdir()
+            if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").exists()
+        }
+        assert sorted(modules - layered) == []
 
 
 class TestHeadlessCommands:
