@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from wizard_helpers import clear_and_type, until
 
-from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.findings import Finding
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard import background_lint
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
