@@ -169,43 +169,50 @@ class _Reader(ReadPieces):
     def block(self, node: SyntaxTreeNode) -> None:
         if node.type == "paragraph" and plain(inline_of(node)).strip() in _EMPTY:
             return
-        section, sub = self.section, self.sub
-        if sub == "unknown":
+        section = self.section
+        if self.sub == "unknown":
             self.keep(node)
         elif node.type == "paragraph" and (section == "header" or _all_header(node)):
             self.header_lines(node)  # the brief ends with "**Current version:** ..." lines
         elif node.type == "table" and section in ("triggers", "contacts", "timeline"):
             self.table(node)
-        elif section in _STEP_LISTS and _is_list(node):
+        elif not self.placed(node, section) and not _fixed_sentence(node, section):
+            self.keep(node)
+
+    def placed(self, node: SyntaxTreeNode, section: str) -> bool:
+        """Place *node* in the piece its section and sub-heading read; False if it has
+        none there."""
+        sub = self.sub
+        if section == "communications" and sub is not None and sub in TEMPLATES.values():
+            self.template(node, sub)
+            return True
+        return _is_list(node) and self.placed_list(node, section, sub)
+
+    def placed_list(self, node: SyntaxTreeNode, section: str, sub: str | None) -> bool:
+        """Place the list *node*: steps, actions, labelled lines, triggers..."""
+        if section in _STEP_LISTS:
             key = "option_b" if section == "procedure" else section
             self.options.setdefault(key, []).extend(self.items(node))
-        elif section == "components" and sub == "component" and _is_list(node):
+        elif section == "components" and sub == "component":
             self.components[-1][1].extend(self.items(node))
-        elif section == "communications" and sub is not None and sub in TEMPLATES.values():
-            self.template(node, sub)
-        elif section == "communications" and sub == "actions" and _is_list(node):
+        elif section == "communications" and sub == "actions":
             self.actions.extend(self.items(node))
-        elif section == "followup" and sub == "items" and _is_list(node):
+        elif section == "followup" and sub == "items":
             self.followup_items.extend(self.items(node))
-        elif section == "post_rollback" and _is_list(node):
+        elif section == "post_rollback":
             self.post_rollback(node)
-        elif section in FIELDS and _is_list(node):
+        elif section in FIELDS:
             self.labelled(node, section)
-        elif section == "triggers" and _is_list(node):
+        elif section == "triggers":
             for entry in node.children:
                 self.triggers.append({"trigger": one_text(entry)})
-        elif section == "timeline" and _is_list(node):
+        elif section == "timeline":
             for entry in node.children:
                 if not DERIVED.match(entry_label(entry)[0] or ""):
                     self.keep(entry)
-        elif (
-            node.type == "paragraph"
-            and section in ("triggers", "post_rollback")
-            and re.match(r"initiate rollback", block_text(node), re.I)
-        ):
-            return  # the template's fixed sentence
         else:
-            self.keep(node)
+            return False
+        return True
 
     # -- pieces ---------------------------------------------------------------------------
 
@@ -305,39 +312,12 @@ class _Reader(ReadPieces):
         if not text_nodes and command is None:
             return None
         item = ReadItem("")
-        nodes = list(text_nodes)
-        if nodes and nodes[-1].type == "em":
-            done = _DONE.match(plain(nodes[-1].children))
-            if done:
-                stamp = done.group(1)
-                stamp_format = "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M"
-                try:
-                    at = dt.datetime.strptime(stamp, stamp_format).replace(tzinfo=dt.UTC)
-                except ValueError:  # not a real time: the text keeps it
-                    at = None
-                if at is not None:
-                    item.done_at, item.done_by = at, done.group(2)
-                    nodes = nodes[:-1]
+        nodes = _done_stamp(list(text_nodes), item)
         nodes, item.outcome, item.reason, by, at = read_outcome(nodes)
         if item.outcome is not None:
             item.done_by, item.done_at = by, at
         nodes, item.irreversible = read_irreversible(nodes, _OWNER)
-        text = plain(nodes)
-        if item.done_at is not None:
-            text = text.removesuffix(" ")
-        if box := _BOX.match(text):
-            item.done = box.group(1) != " "
-            text = text[box.end() :]
-        if _OWNER in text:
-            text, item.owner = text.split(_OWNER, 1)
-        if (
-            item.outcome == "skipped"
-            and len(text) > 4
-            and text.startswith("~~")
-            and text.endswith("~~")
-        ):
-            text = text[2:-2]  # struck through: visibly not done
-        item.text = "" if text.strip() == "—" else text.strip()
+        _item_text(plain(nodes), item)
         # Empty optional values are unset, as a saved plan has them.
         item.command = command if command and command.strip() else None
         item.owner = item.owner or None
@@ -405,6 +385,52 @@ class _Reader(ReadPieces):
             return
         previous = self.templates.get(name)
         self.templates[name] = f"{previous}\n\n{body}" if previous else body
+
+
+def _fixed_sentence(node: SyntaxTreeNode, section: str) -> bool:
+    """The template's fixed sentence ("Initiate rollback immediately if..."): not kept."""
+    return (
+        node.type == "paragraph"
+        and section in ("triggers", "post_rollback")
+        and re.match(r"initiate rollback", block_text(node), re.I) is not None
+    )
+
+
+def _done_stamp(nodes: list[SyntaxTreeNode], item: ReadItem) -> list[SyntaxTreeNode]:
+    """A step's "_(done 2026-11-20 14:02 UTC by sam)_" read into *item*; the nodes
+    before it (all of them when there is none, or its time is not a real one)."""
+    if not nodes or nodes[-1].type != "em":
+        return nodes
+    done = _DONE.match(plain(nodes[-1].children))
+    if not done:
+        return nodes
+    stamp = done.group(1)
+    stamp_format = "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M"
+    try:
+        at = dt.datetime.strptime(stamp, stamp_format).replace(tzinfo=dt.UTC)
+    except ValueError:  # not a real time: the text keeps it
+        return nodes
+    item.done_at, item.done_by = at, done.group(2)
+    return nodes[:-1]
+
+
+def _item_text(text: str, item: ReadItem) -> None:
+    """A step's text read into *item*: its checkbox, its owner, the text itself."""
+    if item.done_at is not None:
+        text = text.removesuffix(" ")
+    if box := _BOX.match(text):
+        item.done = box.group(1) != " "
+        text = text[box.end() :]
+    if _OWNER in text:
+        text, item.owner = text.split(_OWNER, 1)
+    if (
+        item.outcome == "skipped"
+        and len(text) > 4
+        and text.startswith("~~")
+        and text.endswith("~~")
+    ):
+        text = text[2:-2]  # struck through: visibly not done
+    item.text = "" if text.strip() == "—" else text.strip()
 
 
 def _all_header(node: SyntaxTreeNode) -> bool:
