@@ -11,23 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
+from click.testing import Result
 
 from rollback_tui import store
-from rollback_tui.cli import main
 from rollback_tui.plan import DeploymentType, Plan, ProcedureChoice
 from rollback_tui.render import render_markdown
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SCRIPT = Path(sys.executable).parent / "rollback-tui"
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
-    """Invoke the command line in-process; an escaping exception fails the test."""
-    result = CliRunner(env=env).invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -8,7 +8,8 @@ import itertools
 import re
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from cli_helpers import run
+from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from rollback_tui.cli import main
@@ -24,13 +25,6 @@ from rollback_tui.ui.checklist.items import timeline_text
 
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def without_inputs(tmp_path: Path, *keys: str) -> Path:

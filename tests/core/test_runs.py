@@ -7,7 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
+from click.testing import CliRunner
 
 from rollback_tui import store
 from rollback_tui.cli import main
@@ -20,13 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "plan.toml"
 GOLDEN = ROOT / "snapshots" / "golden"
 T0 = dt.datetime(2026, 11, 22, 14, 3, tzinfo=dt.UTC)
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def at(minutes: float) -> dt.datetime:

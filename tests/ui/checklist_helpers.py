@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+# Shared by every UI test; the checklist tests import it from here as well.
+from app_helpers import notifications as notifications
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -59,10 +61,6 @@ async def focus_item(pilot: Pilot, item_id: str) -> None:
 
 def on_disk(path: Path) -> store.Plan:
     return store.load(path).plan
-
-
-def notifications(app: RollbackApp) -> str:
-    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
 
 
 def plain(shown: Static | Content | None) -> str:

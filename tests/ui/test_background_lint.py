@@ -7,14 +7,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from app_helpers import SIZE
 from wizard_helpers import clear_and_type, until
 
 from rollback_tui.plan.findings import Finding
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard import background_lint
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
-
-SIZE = (80, 24)
 
 
 def wizard(app) -> WizardScreen:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app_helpers import SIZE
 from checklist_helpers import checklist, checklist_app, drawn_heading, focus_item, on_disk
 from textual.widgets import Button, Input, Select
 from wizard_helpers import type_text, until
@@ -13,8 +14,6 @@ from wizard_helpers import type_text, until
 from rollback_tui import store
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
-
-SIZE = (80, 24)
 
 
 def wizard(app) -> WizardScreen:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from app_helpers import SIZE
 from click.testing import CliRunner
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -18,7 +19,6 @@ from rollback_tui.ui.theme_choice import UnknownThemeError
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ["rollback-ansi", "rollback-dark", "rollback-high-contrast", "rollback-light"]
-SIZE = (80, 24)
 
 
 def config_file() -> Path:

@@ -7,6 +7,7 @@ import gc
 from pathlib import Path
 
 import pytest
+from app_helpers import SIZE
 from textual import events
 from textual.widgets import Input, OptionList, Select, TextArea
 from wizard_helpers import clear_and_type, focused, tab_to, type_text, until, wait_for
@@ -21,7 +22,6 @@ from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.step_list import StepList
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 HOSTILE = "[bold] [/x] [@click=app.quit]"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_helpers import SIZE
 from click.testing import CliRunner
 from textual.pilot import Pilot
 from wizard_helpers import focused, type_text, until
@@ -16,7 +17,6 @@ from rollback_tui.cli import main
 from rollback_tui.plan import DeploymentType, Plan
 from rollback_tui.ui.factory import make_app
 
-SIZE = (80, 24)
 TYPES = list(DeploymentType)
 
 IGNORED = {"created"}

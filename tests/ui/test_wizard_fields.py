@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+from app_helpers import SIZE
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -14,7 +15,6 @@ from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.fields import FieldText
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 INCIDENT = "Checkout is failing for some users after the deploy with a burst of about eighty chars"
 
 

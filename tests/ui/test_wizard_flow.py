@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from app_helpers import SIZE
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets._toast import Toast
@@ -22,7 +23,6 @@ from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.fields import FieldInput, FieldText
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 
 

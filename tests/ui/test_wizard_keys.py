@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_helpers import SIZE
 from textual import events
 from textual.widgets import Input
 from wizard_helpers import until
@@ -12,8 +13,6 @@ from wizard_helpers import until
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
-
-SIZE = (80, 24)
 
 
 def wizard(app) -> WizardScreen:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app_helpers import SIZE
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, OptionList, Static
 from wizard_helpers import focused, until
@@ -14,8 +15,6 @@ from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.fields import FieldInput
 from rollback_tui.ui.wizard.row_lists import ListRow
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
-
-SIZE = (80, 24)
 
 
 async def started(pilot: Pilot) -> WizardScreen:
