@@ -102,7 +102,7 @@ class ThemeFile(BaseModel):
 
     @field_validator("name")
     @classmethod
-    def _name(cls, value: str) -> str:
+    def _valid_name(cls, value: str) -> str:
         if not THEME_NAME.match(value):
             raise ValueError(
                 f"{value!r} is not a usable theme name (letters, digits, '-', '_' and '.', "
@@ -124,12 +124,12 @@ class ThemeFile(BaseModel):
         "error",
     )
     @classmethod
-    def _color(cls, value: str | None) -> str | None:
+    def _valid_color(cls, value: str | None) -> str | None:
         return None if value is None else _check_color(value)
 
     @field_validator("variables")
     @classmethod
-    def _variables(cls, value: dict[str, str]) -> dict[str, str]:
+    def _valid_variables(cls, value: dict[str, str]) -> dict[str, str]:
         for name, setting in value.items():
             if not _VARIABLE_NAME.match(name):
                 raise ValueError(f"{name!r} is not a theme variable name (like 'border-blurred')")
