@@ -17,6 +17,21 @@ from rollback_tui.plan.timeline import record, set_done
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
 
 
+AT = dt.datetime(2026, 11, 22, 3, 4, 5, tzinfo=dt.UTC)
+
+
+TEXTS = [
+    "",
+    "x",
+    "two\nlines",
+    "[[components]]\nname = 'inside'",
+    "q\"uo'te{}#",
+    'ends with quotes""',
+    "'''\n\"\"\"",
+    "  spaced  ",
+]
+
+
 def edit(plan: Plan, rng: random.Random) -> str:
     """One random change to *plan*, of the kinds the wizard, the checklist and a merge make;
     returns what it did, for the failure message."""
@@ -62,11 +77,13 @@ def _text(plan: Plan, rng: random.Random) -> None:
 
 def _add(plan: Plan, rng: random.Random) -> None:
     which = rng.choice(["components", "triggers", "contacts"])
-    new = {
-        "components": lambda: Component(name="new", steps=[plan.new_item("n", "go")]),
-        "triggers": lambda: Trigger(trigger="t", threshold="1", source="s"),
-        "contacts": lambda: Contact(role="r", name="n", contact="c"),
-    }[which]()
+    new: BaseModel
+    if which == "components":
+        new = Component(name="new", steps=[plan.new_item("n", "go")])
+    elif which == "triggers":
+        new = Trigger(trigger="t", threshold="1", source="s")
+    else:
+        new = Contact(role="r", name="n", contact="c")
     rows = getattr(plan, which)
     rows.insert(rng.randint(0, len(rows)), new)
     setattr(plan, which, rows)
@@ -96,41 +113,40 @@ def _enum(plan: Plan, rng: random.Random) -> None:
     plan.procedure.choice = rng.choice(list(ProcedureChoice))
 
 
+def _note(plan: Plan, rng: random.Random) -> None:
+    record(plan, "note", "sam", text=rng.choice(TEXTS) or "note", at=AT)
+
+
+def _date(plan: Plan, rng: random.Random) -> None:
+    plan.followup.rca_due = rng.choice([None, dt.date(2026, 12, 1)])
+
+
+def _clear(plan: Plan, rng: random.Random) -> None:
+    setattr(plan, rng.choice(["triggers", "contacts", "timeline"]), [])
+
+
+def _start(plan: Plan, rng: random.Random) -> None:
+    record(plan, "incident-start", "sam", at=AT)
+
+
 EDITS: dict[str, Callable[[Plan, random.Random], None]] = {
     "tick": _tick,
     "text": _text,
-    "note": lambda plan, rng: record(plan, "note", "sam", text=rng.choice(TEXTS) or "note", at=AT),
+    "note": _note,
     "add": _add,
     "remove": _remove,
     "move": _move,
     "step": _step,
     "enum": _enum,
-    "date": lambda plan, rng: setattr(
-        plan.followup, "rca_due", rng.choice([None, dt.date(2026, 12, 1)])
-    ),
-    "clear": lambda plan, rng: setattr(plan, rng.choice(["triggers", "contacts", "timeline"]), []),
-    "start": lambda plan, rng: record(plan, "incident-start", "sam", at=AT),
+    "date": _date,
+    "clear": _clear,
+    "start": _start,
 }
 """Each kind of edit, by name."""
 
 
 def loaded(text: str) -> Plan:
     return Plan.model_validate(tomllib.loads(text))
-
-
-AT = dt.datetime(2026, 11, 22, 3, 4, 5, tzinfo=dt.UTC)
-
-
-TEXTS = [
-    "",
-    "x",
-    "two\nlines",
-    "[[components]]\nname = 'inside'",
-    "q\"uo'te{}#",
-    'ends with quotes""',
-    "'''\n\"\"\"",
-    "  spaced  ",
-]
 
 
 def models(plan: Plan) -> list[BaseModel]:
@@ -142,6 +158,6 @@ def models(plan: Plan) -> list[BaseModel]:
         plan.communications,
         plan.followup,
     ]
-    found += plan.triggers + plan.components + plan.contacts + plan.post_rollback
+    found += [*plan.triggers, *plan.components, *plan.contacts, *plan.post_rollback]
     found += [item for _, _, item in plan.checklist()]
     return found

@@ -57,7 +57,8 @@ def loaded_by(*args: str) -> list[str]:
     )
     marker = done.stderr.rpartition("LOADED=")[2]
     assert marker, done.stderr
-    return json.loads(marker)
+    loaded: list[str] = json.loads(marker)
+    return loaded
 
 
 def imported_names(path: Path) -> list[str]:

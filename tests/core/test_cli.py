@@ -60,6 +60,12 @@ def edited(tmp_path: Path, change: Callable[[Plan], None]) -> Path:
     return plan_file.path
 
 
+def _revert_steps(plan: Plan) -> None:
+    """The second component's steps all say "Revert": none verifies it."""
+    for step in plan.components[1].steps:
+        step.text = "Revert"
+
+
 class TestNew:
     def test_all_options(self, tmp_path: Path) -> None:
         """Every option of `new` lands in the plan, and the Markdown is written beside."""
@@ -210,7 +216,7 @@ class TestCheck:
                 "error: triggers[0].source: trigger 'Error rate spike' has no monitoring source",
             ),
             (
-                lambda p: [setattr(s, "text", "Revert") for s in p.components[1].steps],
+                _revert_steps,
                 "warning: components[1].steps: component 'payments-worker' has no step that "
                 "verifies it",
             ),
@@ -516,7 +522,7 @@ class TestBadInput:
         make, fragment = BAD_FILES[case]
         path = make(tmp_path)
         before = snapshot(tmp_path)
-        args = [command[0], path, *command[1:]]
+        args: list[str | Path] = [command[0], path, *command[1:]]
         if "-o" in command:
             args[-1] = tmp_path / "out.md"
         result = run(*args)

@@ -241,13 +241,14 @@ class TestKilledAtRandomMoments:
         out = tmp_path / "out.toml" if command == "import" else tmp_path / "out.md"
 
         def argv(n: int) -> list[str | Path]:
-            return {
+            by_command: dict[str, list[str | Path]] = {
                 "tick": ["tick", plan, f"svc-{n}-1"],
                 "reset": ["reset", plan, "--label", f"r{n}"],
                 "render": ["render", plan, "-o", out],
                 "import": ["import", markdown, "-o", out, "--force"],
                 "new": ["new", plan, "--force", "--component", f"n{n}"],
-            }[command]
+            }
+            return by_command[command]
 
         def readable() -> None:
             store.load(plan)
@@ -334,7 +335,8 @@ class TestNotPlans:
         """A FIFO is not opened for reading at all: one line, exit 2, at once."""
         fifo = tmp_path / "plan.toml"
         os.mkfifo(fifo)
-        args = [command, fifo] + (["a-1"] if command == "tick" else [])
+        args: list[str | Path] = [command, fifo]
+        args += ["a-1"] if command == "tick" else []
         result = cli(*args, timeout=20)
         one_line(result.returncode, result.stderr, "not a regular file")
 

@@ -262,7 +262,12 @@ class TestImport:
         when a save needs it."""
         parsed: list[int] = []
         parse = tomlkit.parse
-        monkeypatch.setattr(tomlkit, "parse", lambda text: parsed.append(len(text)) or parse(text))
+
+        def counted(text: str) -> tomlkit.TOMLDocument:
+            parsed.append(len(text))
+            return parse(text)
+
+        monkeypatch.setattr(tomlkit, "parse", counted)
         plan = new_plan(title="Big", components=[f"c{i}" for i in range(300)])
         text = store.dumps(store.new_file(Path("plan.toml"), plan))
         assert not any(parsed), parsed  # the empty document it starts from, only

@@ -88,7 +88,8 @@ class TestOutputs:
         link = tmp_path / "out"
         link.symlink_to(victim)
         source = example_plan.with_suffix(".md") if command == "import" else example_plan
-        args = [command, source, "-o", link] + (["--force"] if command == "import" else [])
+        args: list[str | Path] = [command, source, "-o", link]
+        args += ["--force"] if command == "import" else []
         refused(run(*args), "symlink", str(victim))
         assert victim.read_text() == "precious\n" and link.is_symlink()
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from rollback_tui import store
 from rollback_tui.cli import main
 from rollback_tui.plan.model import Plan
+from rollback_tui.plan.run_times import clear_run
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import render_markdown
 from rollback_tui.store import runs
@@ -299,7 +300,7 @@ class TestGoldenMarkdown:
     def test_drill_run_file(self) -> None:
         """A drill: measured time per option against its estimate, each step's time, the slowest."""
         plan = store.read_plan(EXAMPLE)[0]
-        runs.clear_run(plan)
+        clear_run(plan)
         record(plan, "incident-start", "kim", at=at(0))
         for item_id, minutes in [
             ("a-1", 0.5),

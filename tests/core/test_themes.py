@@ -41,8 +41,9 @@ COLOUR_KEYS = [
 TEXT_KEYS = ["foreground", "primary", "secondary", "accent", "success", "warning", "error"]
 
 
-def contrast(a: str, b: str) -> float:
-    """The WCAG 2 contrast ratio of two opaque colours."""
+def contrast(a: str | None, b: str | None) -> float:
+    """The WCAG 2 contrast ratio of two opaque colours (both set)."""
+    assert a is not None and b is not None, (a, b)
 
     def luminance(colour: str) -> float:
         parsed = Color.parse(colour)
@@ -131,7 +132,7 @@ class TestShippedThemes:
     async def test_an_app_registers_and_switches_to_each(self, config_home: Path) -> None:
         """Every loaded theme registers with an App and can be made current."""
         load = themes.load_themes()
-        app = App()
+        app: App[None] = App()
         async with app.run_test():
             for loaded in load.themes.values():
                 app.register_theme(loaded.theme)
@@ -201,8 +202,9 @@ class TestBrokenThemeFiles:
         )
         load = themes.load_themes([tmp_path])
         assert load.failures == []
-        assert load.get("t") is not None
-        assert load.get("t").variables["text"] == "auto 80%"
+        theme = load.get("t")
+        assert theme is not None
+        assert theme.variables["text"] == "auto 80%"
 
     def test_user_theme_replaces_a_shipped_one(self, tmp_path: Path) -> None:
         """A user theme with a shipped theme's name wins, and says which file it replaces."""
@@ -217,7 +219,8 @@ class TestBrokenThemeFiles:
         write(tmp_path, "a.toml", 'name = "twin"\nprimary = "#fff"\n')
         second = write(tmp_path, "b.toml", 'name = "twin"\nprimary = "#000"\n')
         load = themes.load_themes([tmp_path])
-        assert load.get("twin").primary == "#fff"
+        twin = load.get("twin")
+        assert twin is not None and twin.primary == "#fff"
         assert load.failures[0].path == second
         assert "already defined" in load.failures[0].reason
 

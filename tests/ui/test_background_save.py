@@ -61,7 +61,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
         held.release.set()
 
 
-async def until(pilot: Pilot, test: Callable[[], object], what: str) -> None:
+async def until(pilot: Pilot[Any], test: Callable[[], object], what: str) -> None:
     for _ in range(200):
         if test():
             return

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_helpers import SIZE
 from click.testing import CliRunner
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -26,12 +29,12 @@ def config_file() -> Path:
     return Path(os.environ["ROLLBACK_TUI_CONFIG_DIR"]) / "config.toml"
 
 
-def notices(app) -> list[str]:  # type: ignore[no-untyped-def]
+def notices(app: App[Any]) -> list[str]:
     """Every notification shown so far: title and message."""
     return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
-async def wait_until_up(pilot: Pilot) -> None:
+async def wait_until_up(pilot: Pilot[Any]) -> None:
     """Wait until the wizard has put the cursor in the title field."""
     for _ in range(100):
         if isinstance(pilot.app.focused, Input) and pilot.app.focused.id == "title":
@@ -40,7 +43,7 @@ async def wait_until_up(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def pick_theme(pilot: Pilot, name: str) -> None:
+async def pick_theme(pilot: Pilot[Any], name: str) -> None:
     """ctrl+p, "Switch theme", then *name*, as a user would."""
     await pilot.press("ctrl+p")
     await pilot.pause()
@@ -273,7 +276,9 @@ class TestSnapshots:
     """The Basics step at 80×24 on the example plan, once in each shipped theme."""
 
     @pytest.mark.parametrize("name", SHIPPED)
-    def test_basics_80x24(self, name: str, snap_compare, at_root) -> None:  # type: ignore[no-untyped-def]
+    def test_basics_80x24(
+        self, name: str, snap_compare: Callable[..., bool], at_root: None
+    ) -> None:
         """The first step as a user sees it in this theme."""
         app = make_app(Path("examples/plan.toml"), cursor_blink=False, theme=name)
         assert snap_compare(app, terminal_size=SIZE, run_before=wait_until_up)

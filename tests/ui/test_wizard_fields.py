@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 from app_helpers import SIZE
 from textual.geometry import Region
@@ -18,7 +19,7 @@ from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 INCIDENT = "Checkout is failing for some users after the deploy with a burst of about eighty chars"
 
 
-async def started(pilot: Pilot) -> WizardScreen:
+async def started(pilot: Pilot[Any]) -> WizardScreen:
     await until(pilot, lambda: focused(pilot).id == "title")
     screen = pilot.app.screen
     assert isinstance(screen, WizardScreen)
