@@ -101,11 +101,11 @@ def directive(location: str) -> str:
 def configured_location() -> str | None:
     """The schema location the user config names for new plans, if any (a config that
     cannot be read names none: the theme code reports it)."""
-    from rollback_tui import themes
+    from rollback_tui import user_config
 
     try:
-        location = themes.load_config().plan_schema
-    except themes.ConfigError:
+        location = user_config.load_config().plan_schema
+    except user_config.ConfigError:
         return None
     # One that is not one line would add lines to every new plan: ignored (`themes` and
     # the app say what is wrong with the config).

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import pytest_textual_snapshot
+from syrupy.location import PyTestLocation
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "plan.toml"
@@ -29,15 +30,16 @@ panes too): its value tells our rollback-tui processes from anyone else's."""
 os.environ[RUN_MARK] = f"{os.getpid()}-{uuid.uuid4().hex}"
 
 
-class TopLevelSnapshots(pytest_textual_snapshot.SVGImageExtension):
+# pytest_textual_snapshot ships no type information: its extension is Any to mypy.
+class TopLevelSnapshots(pytest_textual_snapshot.SVGImageExtension):  # type: ignore[misc]
     """SVG snapshots under snapshots/<test module>/ rather than beside the tests."""
 
     @classmethod
-    def dirname(cls, *, test_location):  # type: ignore[no-untyped-def]
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
         return str(ROOT / "snapshots" / Path(test_location.filepath).stem)
 
 
-pytest_textual_snapshot.SVGImageExtension = TopLevelSnapshots  # type: ignore[misc]
+pytest_textual_snapshot.SVGImageExtension = TopLevelSnapshots
 
 
 @pytest.fixture(autouse=True)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from rollback_tui.importing.pieces import ReadItem, ReadPieces
 from rollback_tui.importing.unplaced import Unplaced
 from rollback_tui.importing.unrender import unsubstitute
 from rollback_tui.plan.model import Plan, interval_text
 from rollback_tui.plan.timeline import item_labels
-
-if TYPE_CHECKING:
-    from rollback_tui.importing.reader import _Item, _Reader
 
 _TYPES = {
     "featureflag": "feature-flag",
@@ -29,7 +27,7 @@ _RCA = re.compile(r"^(.*?)(?:, due (\d{4}-\d\d-\d\d)|, no due date yet)?$", re.D
 _NO_OWNER = "owner not yet named"
 
 
-def _unplaced(reader: _Reader, key: str, text: str) -> None:
+def _unplaced(reader: ReadPieces, key: str, text: str) -> None:
     """A header field's value that its field cannot hold, kept with its line."""
     reader.unplaced.append(Unplaced("header", reader.header_at.get(key, 0), text))
 
@@ -37,7 +35,7 @@ def _unplaced(reader: _Reader, key: str, text: str) -> None:
 _EVERY = re.compile(r"\(review every (\d{1,5}) days\)")
 
 
-def _review_dates(reader: _Reader, data: dict[str, Any]) -> None:
+def _review_dates(reader: ReadPieces, data: dict[str, Any]) -> None:
     """``Last Reviewed: 2026-11-21 (review every 90 days)``, ``Last Drilled: 2026-11-22``
     and ``Review Every: 30 days``, as render writes them."""
     h = reader.header
@@ -72,7 +70,7 @@ def _review_dates(reader: _Reader, data: dict[str, Any]) -> None:
 _LONE_URL = re.compile(r"<?(https?://[^\s<>]+)>?")
 
 
-def _header(reader: _Reader, data: dict[str, Any]) -> None:
+def _header(reader: ReadPieces, data: dict[str, Any]) -> None:
     h = reader.header
     for key in ("incident", "incident_link", "version", "target_version", "feature_flag"):
         if key in h:
@@ -109,11 +107,11 @@ def _header(reader: _Reader, data: dict[str, Any]) -> None:
                 _unplaced(reader, "components", f"Components: {name} (no section of its own)")
 
 
-def _items(items: list[_Item], variables: dict[str, str]) -> list[dict[str, Any]]:
+def _items(items: list[ReadItem], variables: dict[str, str]) -> list[dict[str, Any]]:
     return [item.data(variables) for item in items]
 
 
-def build(reader: _Reader) -> Plan:
+def build(reader: ReadPieces) -> Plan:
     """The Plan of everything *reader* placed."""
     data: dict[str, Any] = {}
     title = (reader.title or "").strip()

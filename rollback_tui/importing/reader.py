@@ -17,9 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -27,6 +25,7 @@ from markdown_it.tree import SyntaxTreeNode
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.importing.build import build
 from rollback_tui.importing.outcomes import read_irreversible, read_outcome
+from rollback_tui.importing.pieces import ReadItem, ReadPieces
 from rollback_tui.importing.unplaced import Unplaced
 from rollback_tui.importing.unrender import (
     block_text,
@@ -38,7 +37,6 @@ from rollback_tui.importing.unrender import (
     pick,
     plain,
     split_lines,
-    unsubstitute,
 )
 from rollback_tui.importing.vocabulary import (
     CODE_SPAN,
@@ -53,7 +51,6 @@ from rollback_tui.importing.vocabulary import (
 )
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import clean_text
-from rollback_tui.render import OWN_HEADINGS
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -110,59 +107,8 @@ class NotAPlan(ValueError):
     """The Markdown cannot be read as a rollback plan (the message names the file)."""
 
 
-@dataclass
-class _Item:
-    text: str
-    command: str | None = None
-    owner: str | None = None
-    done: bool = False
-    done_at: dt.datetime | None = None
-    done_by: str | None = None
-    outcome: str | None = None
-    reason: str | None = None
-    irreversible: bool = False
-
-    def data(self, variables: dict[str, str]) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "text": unsubstitute(self.text, variables),
-            "done": self.done,
-            "irreversible": self.irreversible,
-        }
-        if self.command is not None:
-            out["command"] = unsubstitute(self.command, variables, command=True)
-        for name in ("owner", "done_at", "done_by", "outcome", "reason"):
-            if getattr(self, name) is not None:
-                out[name] = getattr(self, name)
-        return out
-
-
-@dataclass
-class _Reader:
-    header: dict[str, str] = field(default_factory=dict)
-    header_at: dict[str, int] = field(default_factory=dict)
-    """The line of each header field."""
-    title: str | None = None
-    titled: bool = False
-    """The first heading says "Rollback Plan"."""
-    fields: dict[str, dict[str, str]] = field(default_factory=dict)
-    triggers: list[dict[str, str]] = field(default_factory=list)
-    contacts: list[dict[str, str]] = field(default_factory=list)
-    options: dict[str, list[_Item]] = field(default_factory=dict)
-    estimates: dict[str, str] = field(default_factory=dict)
-    components: list[tuple[str, list[_Item]]] = field(default_factory=list)
-    component_headings: set[str] = field(default_factory=lambda: set(OWN_HEADINGS))
-    """The headings a component's heading is numbered against (render's, earlier ones)."""
-    actions: list[_Item] = field(default_factory=list)
-    templates: dict[str, str] = field(default_factory=dict)
-    groups: list[tuple[str, list[_Item]]] = field(default_factory=list)
-    followup_items: list[_Item] = field(default_factory=list)
-    timeline: list[dict[str, Any]] = field(default_factory=list)
-    unplaced: list[Unplaced] = field(default_factory=list)
-    sections_seen: set[str] = field(default_factory=set)
-    section: str = "header"
-    sub: str | None = None
-    level: int = 1
-    """The level of the current section's heading."""
+class _Reader(ReadPieces):
+    """Walks the Markdown's tree, filling its pieces."""
 
     # -- the walk -----------------------------------------------------------------------
 
@@ -223,43 +169,50 @@ class _Reader:
     def block(self, node: SyntaxTreeNode) -> None:
         if node.type == "paragraph" and plain(inline_of(node)).strip() in _EMPTY:
             return
-        section, sub = self.section, self.sub
-        if sub == "unknown":
+        section = self.section
+        if self.sub == "unknown":
             self.keep(node)
         elif node.type == "paragraph" and (section == "header" or _all_header(node)):
             self.header_lines(node)  # the brief ends with "**Current version:** ..." lines
         elif node.type == "table" and section in ("triggers", "contacts", "timeline"):
             self.table(node)
-        elif section in _STEP_LISTS and _is_list(node):
+        elif not self.placed(node, section) and not _fixed_sentence(node, section):
+            self.keep(node)
+
+    def placed(self, node: SyntaxTreeNode, section: str) -> bool:
+        """Place *node* in the piece its section and sub-heading read; False if it has
+        none there."""
+        sub = self.sub
+        if section == "communications" and sub is not None and sub in TEMPLATES.values():
+            self.template(node, sub)
+            return True
+        return _is_list(node) and self.placed_list(node, section, sub)
+
+    def placed_list(self, node: SyntaxTreeNode, section: str, sub: str | None) -> bool:
+        """Place the list *node*: steps, actions, labelled lines, triggers..."""
+        if section in _STEP_LISTS:
             key = "option_b" if section == "procedure" else section
             self.options.setdefault(key, []).extend(self.items(node))
-        elif section == "components" and sub == "component" and _is_list(node):
+        elif section == "components" and sub == "component":
             self.components[-1][1].extend(self.items(node))
-        elif section == "communications" and sub is not None and sub in TEMPLATES.values():
-            self.template(node, sub)
-        elif section == "communications" and sub == "actions" and _is_list(node):
+        elif section == "communications" and sub == "actions":
             self.actions.extend(self.items(node))
-        elif section == "followup" and sub == "items" and _is_list(node):
+        elif section == "followup" and sub == "items":
             self.followup_items.extend(self.items(node))
-        elif section == "post_rollback" and _is_list(node):
+        elif section == "post_rollback":
             self.post_rollback(node)
-        elif section in FIELDS and _is_list(node):
+        elif section in FIELDS:
             self.labelled(node, section)
-        elif section == "triggers" and _is_list(node):
+        elif section == "triggers":
             for entry in node.children:
                 self.triggers.append({"trigger": one_text(entry)})
-        elif section == "timeline" and _is_list(node):
+        elif section == "timeline":
             for entry in node.children:
                 if not DERIVED.match(entry_label(entry)[0] or ""):
                     self.keep(entry)
-        elif (
-            node.type == "paragraph"
-            and section in ("triggers", "post_rollback")
-            and re.match(r"initiate rollback", block_text(node), re.I)
-        ):
-            return  # the template's fixed sentence
         else:
-            self.keep(node)
+            return False
+        return True
 
     # -- pieces ---------------------------------------------------------------------------
 
@@ -343,10 +296,10 @@ class _Reader:
             }
         )
 
-    def items(self, node: SyntaxTreeNode) -> list[_Item]:
+    def items(self, node: SyntaxTreeNode) -> list[ReadItem]:
         return [item for entry in node.children if (item := self.item(entry)) is not None]
 
-    def item(self, entry: SyntaxTreeNode) -> _Item | None:
+    def item(self, entry: SyntaxTreeNode) -> ReadItem | None:
         text_nodes: list[SyntaxTreeNode] = []
         command = None
         for child in entry.children:
@@ -358,40 +311,13 @@ class _Reader:
                 self.keep(child)
         if not text_nodes and command is None:
             return None
-        item = _Item("")
-        nodes = list(text_nodes)
-        if nodes and nodes[-1].type == "em":
-            done = _DONE.match(plain(nodes[-1].children))
-            if done:
-                stamp = done.group(1)
-                stamp_format = "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M"
-                try:
-                    at = dt.datetime.strptime(stamp, stamp_format).replace(tzinfo=dt.UTC)
-                except ValueError:  # not a real time: the text keeps it
-                    at = None
-                if at is not None:
-                    item.done_at, item.done_by = at, done.group(2)
-                    nodes = nodes[:-1]
+        item = ReadItem("")
+        nodes = _done_stamp(list(text_nodes), item)
         nodes, item.outcome, item.reason, by, at = read_outcome(nodes)
         if item.outcome is not None:
             item.done_by, item.done_at = by, at
         nodes, item.irreversible = read_irreversible(nodes, _OWNER)
-        text = plain(nodes)
-        if item.done_at is not None:
-            text = text.removesuffix(" ")
-        if box := _BOX.match(text):
-            item.done = box.group(1) != " "
-            text = text[box.end() :]
-        if _OWNER in text:
-            text, item.owner = text.split(_OWNER, 1)
-        if (
-            item.outcome == "skipped"
-            and len(text) > 4
-            and text.startswith("~~")
-            and text.endswith("~~")
-        ):
-            text = text[2:-2]  # struck through: visibly not done
-        item.text = "" if text.strip() == "—" else text.strip()
+        _item_text(plain(nodes), item)
         # Empty optional values are unset, as a saved plan has them.
         item.command = command if command and command.strip() else None
         item.owner = item.owner or None
@@ -399,7 +325,7 @@ class _Reader:
         return item
 
     def post_rollback(self, node: SyntaxTreeNode) -> None:
-        loose: list[_Item] = []
+        loose: list[ReadItem] = []
         for entry in node.children:
             name_nodes = (
                 inline_of(entry.children[0])
@@ -413,7 +339,7 @@ class _Reader:
                 continue
             if len(name_nodes) == 1 and name_nodes[0].type == "strong":
                 name = plain(name_nodes[0].children).strip()
-            items: list[_Item] = []
+            items: list[ReadItem] = []
             for child in entry.children[1:]:
                 if _is_list(child):
                     items += self.items(child)
@@ -459,6 +385,52 @@ class _Reader:
             return
         previous = self.templates.get(name)
         self.templates[name] = f"{previous}\n\n{body}" if previous else body
+
+
+def _fixed_sentence(node: SyntaxTreeNode, section: str) -> bool:
+    """The template's fixed sentence ("Initiate rollback immediately if..."): not kept."""
+    return (
+        node.type == "paragraph"
+        and section in ("triggers", "post_rollback")
+        and re.match(r"initiate rollback", block_text(node), re.I) is not None
+    )
+
+
+def _done_stamp(nodes: list[SyntaxTreeNode], item: ReadItem) -> list[SyntaxTreeNode]:
+    """A step's "_(done 2026-11-20 14:02 UTC by sam)_" read into *item*; the nodes
+    before it (all of them when there is none, or its time is not a real one)."""
+    if not nodes or nodes[-1].type != "em":
+        return nodes
+    done = _DONE.match(plain(nodes[-1].children))
+    if not done:
+        return nodes
+    stamp = done.group(1)
+    stamp_format = "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M"
+    try:
+        at = dt.datetime.strptime(stamp, stamp_format).replace(tzinfo=dt.UTC)
+    except ValueError:  # not a real time: the text keeps it
+        return nodes
+    item.done_at, item.done_by = at, done.group(2)
+    return nodes[:-1]
+
+
+def _item_text(text: str, item: ReadItem) -> None:
+    """A step's text read into *item*: its checkbox, its owner, the text itself."""
+    if item.done_at is not None:
+        text = text.removesuffix(" ")
+    if box := _BOX.match(text):
+        item.done = box.group(1) != " "
+        text = text[box.end() :]
+    if _OWNER in text:
+        text, item.owner = text.split(_OWNER, 1)
+    if (
+        item.outcome == "skipped"
+        and len(text) > 4
+        and text.startswith("~~")
+        and text.endswith("~~")
+    ):
+        text = text[2:-2]  # struck through: visibly not done
+    item.text = "" if text.strip() == "—" else text.strip()
 
 
 def _all_header(node: SyntaxTreeNode) -> bool:

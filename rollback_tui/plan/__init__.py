@@ -2,7 +2,8 @@
 
 from rollback_tui.plan.choices import new_plan
 from rollback_tui.plan.defaults import new_component
-from rollback_tui.plan.lint import Finding, lint
+from rollback_tui.plan.findings import Finding
+from rollback_tui.plan.lint import lint
 from rollback_tui.plan.model import (
     SCHEMA_VERSION,
     ActionGroup,

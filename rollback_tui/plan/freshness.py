@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.findings import Finding
 from rollback_tui.plan.model import Plan
 
 

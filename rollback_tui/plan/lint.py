@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import BaseModel
 
 from rollback_tui.plan.brief_hints import hints
+from rollback_tui.plan.findings import Finding
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.shell_words import (
     INVISIBLE,
@@ -17,23 +16,6 @@ from rollback_tui.plan.shell_words import (
     is_plain_name,
     strip_invisible,
 )
-
-Severity = Literal["error", "warning", "hint"]
-"""An error or a warning fails `check` (exit 1); a hint is noted, and fails nothing."""
-
-# Where each top-level field is edited in the wizard.
-STEP_OF_FIELD = {
-    "assumptions": "assumptions",
-    "triggers": "triggers",
-    "decision": "decision",
-    "procedure": "procedure",
-    "components": "components",
-    "communications": "communications",
-    "contacts": "contacts",
-    "post_rollback": "followup",
-    "followup": "followup",
-    "timeline": "review",
-}
 
 # [Name], [Slack/Phone], [Component 1]: the template's placeholders; and a new plan's
 # [Confirm: …], a default that states a fact nobody has checked yet.
@@ -61,71 +43,6 @@ VARIABLE_FIELDS = {
 """Each plan variable and the field that gives it its value."""
 _NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT|UPDATE_INTERVAL"
 _VARIABLE_USE = re.compile(rf"\$(?:\{{({_NAMES})\}}|({_NAMES})\b)")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing `check` reports, with the field it is about."""
-
-    severity: Severity
-    where: str
-    message: str
-
-    @property
-    def fails(self) -> bool:
-        """An error or a warning: it makes `check` exit 1 (a hint does not)."""
-        return self.severity != "hint"
-
-    @property
-    def step(self) -> str:
-        """The wizard step where the field is edited."""
-        head = re.split(r"[.\[]", self.where, maxsplit=1)[0]
-        return STEP_OF_FIELD.get(head, "basics")
-
-
-_LIST_NOUNS = {
-    "containment": "containment step",
-    "restore": "restore step",
-    "option_a": "Option A step",
-    "option_b": "Option B step",
-    "steps": "step",
-    "contacts": "contact",
-    "triggers": "trigger",
-    "items": "action",
-    "actions": "action",
-}
-_PART = re.compile(r"([A-Za-z_]\w*)(?:\[(\d+)\])?")
-
-
-def place(where: str, plan: Plan | None = None) -> str:
-    """A finding's path as a person names it: ``procedure.option_b[0].command`` is "Option B
-    step 1 command", ``components[1].steps[2].text`` "payments-worker step 3 text"."""
-    words: list[str] = []
-    node: object = plan
-    for match in _PART.finditer(where):
-        name, index = match.group(1), match.group(2)
-        node = getattr(node, name, None) if node is not None else None
-        if index is None:
-            if name not in ("procedure", "assumptions", "decision", "communications", "followup"):
-                words.append(
-                    {
-                        "option_a": "Option A",
-                        "option_b": "Option B",
-                        "containment": "Immediate containment",
-                        "restore": "restore steps",
-                    }.get(name, name.replace("_", " "))
-                )
-            continue
-        n = int(index)
-        item = node[n] if isinstance(node, list) and n < len(node) else None
-        label = getattr(item, "name", "") if name in ("components", "post_rollback") else ""
-        if isinstance(label, str) and label.strip():
-            words.append(label.strip())
-        else:
-            noun = {"components": "component", "post_rollback": "post-rollback group"}
-            words.append(f"{noun.get(name) or _LIST_NOUNS.get(name, name)} {n + 1}")
-        node = item
-    return " ".join(words) or where
 
 
 _FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
@@ -203,15 +120,45 @@ def _unset_variables(plan: Plan, strings: list[tuple[str, str]]) -> dict[str, st
 
 
 def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
-    """Every finding for *plan*, in the order of the wizard's steps."""
-    out: list[Finding] = []
+    """Every finding for *plan*, in the order of the wizard's steps.
 
-    def add(severity: Severity, where: str, message: str) -> None:
-        out.append(Finding(severity, where, message))
+    Args:
+        plan: the plan to check.
+        unknown_keys: the keys its file has that no plan has, each reported.
 
-    if not plan.title.strip():
-        add("error", "title", "the plan has no title (the feature or change it rolls back)")
+    Returns:
+        The errors, warnings and hints, step by step.
+    """
+    every_string = _strings(plan)
+    strings = _checked_strings(plan, every_string)
+    out = [
+        *_basics(plan, strings),
+        *_not_written(plan.assumptions, "assumptions", _ASSUMPTIONS),
+        *_triggers(plan),
+        *_not_written(plan.decision, "decision", _DECISION),
+        *_procedure(plan),
+        *_database(plan),
+        *_components(plan),
+        *_not_written(plan.communications, "communications", _COMMUNICATIONS),
+        *_followup_and_contacts(plan),
+        *_names_for_commands(plan),
+        *_invisible_characters(every_string),
+    ]
+    out += (
+        Finding("warning", key, "unknown key (kept as is, but rollback-tui does not use it)")
+        for key in unknown_keys or []
+    )
+    out += (Finding("hint", where, message) for where, message in hints(plan))
+    return out
 
+
+_ASSUMPTIONS = ("data_mutations", "backups", "migrations", "sla", "user_impact")
+_DECISION = ("severity", "impact_scope", "time_to_resolution", "rollback_vs_hotfix")
+_COMMUNICATIONS = ("stakeholders", "channels", "cadence")
+
+
+def _checked_strings(plan: Plan, every_string: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The strings that are checked: not the timeline's, nor those of an option not used."""
     unused = [
         f"procedure.{part}["
         for part, used in (
@@ -221,141 +168,160 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
         )
         if not used
     ]
-    every_string = _strings(plan)
     skipped = ("timeline", *unused)
     # Every skipped path starts with t or p: most strings (the components') are kept at the
     # cost of one character comparison.
-    strings = [
+    return [
         (where, value)
         for where, value in every_string
         if where[0] not in "tp" or not where.startswith(skipped)
     ]
+
+
+def _basics(plan: Plan, strings: list[tuple[str, str]]) -> Iterator[Finding]:
+    """The title, the variables used without a value, the placeholders left."""
+    if not plan.title.strip():
+        yield Finding(
+            "error", "title", "the plan has no title (the feature or change it rolls back)"
+        )
     unset = _unset_variables(plan, strings)
     for field, message in unset.items():
-        add("error", field, message)
+        yield Finding("error", field, message)
     if plan.feature_flag == "" and plan.procedure.uses_a and "feature_flag" not in unset:
-        add("warning", "feature_flag", "Option A disables a feature flag, but none is named")
+        yield Finding(
+            "warning", "feature_flag", "Option A disables a feature flag, but none is named"
+        )
     if plan.procedure.uses_b and not plan.target_version.strip() and "target_version" not in unset:
-        add("warning", "target_version", "the last known good version is not named")
+        yield Finding("warning", "target_version", "the last known good version is not named")
+    yield from _placeholders(strings)
 
-    if _any_match(_TEMPLATE_PLACEHOLDER, strings) or _any_match(_ANGLE_PLACEHOLDER, strings):
-        for where, value in strings:
-            for opening, pattern in (("[", _TEMPLATE_PLACEHOLDER), ("<", _ANGLE_PLACEHOLDER)):
-                if opening not in value:
-                    continue
-                # Once each: a command may use the same placeholder twice.
-                for found in dict.fromkeys(pattern.findall(value)):
-                    add("error", where, f"placeholder {found} is still to be filled in")
 
-    for name in ("data_mutations", "backups", "migrations", "sla", "user_impact"):
-        if not getattr(plan.assumptions, name).strip():
-            add("warning", f"assumptions.{name}", "not yet written")
+def _placeholders(strings: list[tuple[str, str]]) -> Iterator[Finding]:
+    """Each template placeholder ([Name], <service>) still to be filled in."""
+    if not (_any_match(_TEMPLATE_PLACEHOLDER, strings) or _any_match(_ANGLE_PLACEHOLDER, strings)):
+        return
+    for where, value in strings:
+        for opening, pattern in (("[", _TEMPLATE_PLACEHOLDER), ("<", _ANGLE_PLACEHOLDER)):
+            if opening not in value:
+                continue
+            # Once each: a command may use the same placeholder twice.
+            for found in dict.fromkeys(pattern.findall(value)):
+                yield Finding("error", where, f"placeholder {found} is still to be filled in")
 
+
+def _not_written(section: BaseModel, prefix: str, names: tuple[str, ...]) -> Iterator[Finding]:
+    """A warning for each of *section*'s text fields *names* left empty."""
+    for name in names:
+        if not getattr(section, name).strip():
+            yield Finding("warning", f"{prefix}.{name}", "not yet written")
+
+
+def _triggers(plan: Plan) -> Iterator[Finding]:
+    """No trigger at all, or one without its condition, threshold or source."""
     if not plan.triggers:
-        add("error", "triggers", "no rollback triggers")
+        yield Finding("error", "triggers", "no rollback triggers")
     for i, trigger in enumerate(plan.triggers):
         label = trigger.trigger.strip() or f"trigger {i + 1}"
         if not trigger.trigger.strip():
-            add("error", f"triggers[{i}].trigger", f"{label} has no condition")
+            yield Finding("error", f"triggers[{i}].trigger", f"{label} has no condition")
         if not trigger.threshold.strip():
-            add("error", f"triggers[{i}].threshold", f"trigger {label!r} has no threshold")
+            yield Finding(
+                "error", f"triggers[{i}].threshold", f"trigger {label!r} has no threshold"
+            )
         if not trigger.source.strip():
-            add("error", f"triggers[{i}].source", f"trigger {label!r} has no monitoring source")
+            yield Finding(
+                "error", f"triggers[{i}].source", f"trigger {label!r} has no monitoring source"
+            )
 
-    for name in ("severity", "impact_scope", "time_to_resolution", "rollback_vs_hotfix"):
-        if not getattr(plan.decision, name).strip():
-            add("warning", f"decision.{name}", "not yet written")
 
+def _procedure(plan: Plan) -> Iterator[Finding]:
+    """Containment, the options chosen and their estimates, each step's text and owner."""
     proc = plan.procedure
     if not proc.containment and not (proc.uses_a and plan.feature_flag.strip()):
-        add(
+        yield Finding(
             "warning",
             "procedure.containment",
             "no immediate containment step and no feature flag to turn off: nothing "
             "throttles or routes traffic away while Option B runs",
         )
     if proc.uses_a and not proc.option_a:
-        add("error", "procedure.option_a", "Option A is chosen but has no steps")
+        yield Finding("error", "procedure.option_a", "Option A is chosen but has no steps")
     if proc.uses_b and not proc.option_b:
-        add("error", "procedure.option_b", "Option B is chosen but has no steps")
+        yield Finding("error", "procedure.option_b", "Option B is chosen but has no steps")
     for option, used, estimate in (
         ("a", proc.uses_a, proc.option_a_estimate),
         ("b", proc.uses_b, proc.option_b_estimate),
     ):
         if used and not estimate.strip():
-            add(
+            yield Finding(
                 "warning",
                 f"procedure.option_{option}_estimate",
                 f"Option {option.upper()} has no time estimate",
             )
     for where, item in _items_with_paths(plan):
         if not item.text.strip():
-            add("error", f"{where}.text", f"step {item.id} has no text")
+            yield Finding("error", f"{where}.text", f"step {item.id} has no text")
         if item.irreversible and not (item.owner or "").strip():
-            add(
+            yield Finding(
                 "warning",
                 f"{where}.owner",
                 f"step {item.id} cannot be undone and has no owner to confirm it",
             )
 
-    if plan.db_impact:
-        steps = [item for _, item in _items_with_paths(plan)]
-        if not any(_DATABASE.search(f"{s.text} {s.command or ''}") for s in steps):
-            add(
-                "error",
-                "procedure.option_b",
-                "database impact is yes, but no step rolls the database back",
-            )
-        for name in ("data_mutations", "migrations"):
-            said = _NO_DATA_CHANGE.search(getattr(plan.assumptions, name))
-            if said:
-                add(
-                    "warning",
-                    f"assumptions.{name}",
-                    f"database impact is yes, but this says {said.group().strip()!r}",
-                )
 
+def _database(plan: Plan) -> Iterator[Finding]:
+    """With a database impact: a step that rolls it back, assumptions that agree."""
+    if not plan.db_impact:
+        return
+    steps = [item for _, item in _items_with_paths(plan)]
+    if not any(_DATABASE.search(f"{s.text} {s.command or ''}") for s in steps):
+        yield Finding(
+            "error",
+            "procedure.option_b",
+            "database impact is yes, but no step rolls the database back",
+        )
+    for name in ("data_mutations", "migrations"):
+        said = _NO_DATA_CHANGE.search(getattr(plan.assumptions, name))
+        if said:
+            yield Finding(
+                "warning",
+                f"assumptions.{name}",
+                f"database impact is yes, but this says {said.group().strip()!r}",
+            )
+
+
+def _components(plan: Plan) -> Iterator[Finding]:
+    """No component, or one without a name, steps or a step that verifies it."""
     if not plan.components:
-        add("warning", "components", "no components are listed")
+        yield Finding("warning", "components", "no components are listed")
     for c, component in enumerate(plan.components):
         name = component.name.strip() or f"component {c + 1}"
         if not component.name.strip():
-            add("error", f"components[{c}].name", "a component has no name")
+            yield Finding("error", f"components[{c}].name", "a component has no name")
         if not component.steps:
-            add("error", f"components[{c}].steps", f"component {name!r} has no steps")
+            yield Finding("error", f"components[{c}].steps", f"component {name!r} has no steps")
         elif not any(_VERIFY.search(step.text) for step in component.steps):
-            add(
+            yield Finding(
                 "warning",
                 f"components[{c}].steps",
                 f"component {name!r} has no step that verifies it",
             )
 
-    comms = plan.communications
-    for name in ("stakeholders", "channels", "cadence"):
-        if not getattr(comms, name).strip():
-            add("warning", f"communications.{name}", "not yet written")
 
+def _followup_and_contacts(plan: Plan) -> Iterator[Finding]:
+    """The root cause analysis' owner and date; the contacts and how to reach them."""
     if not plan.followup.rca_owner.strip():
-        add("warning", "followup.rca_owner", "no owner for the root cause analysis")
+        yield Finding("warning", "followup.rca_owner", "no owner for the root cause analysis")
     if plan.followup.rca_due is None:
-        add("warning", "followup.rca_due", "no due date for the root cause analysis")
-
+        yield Finding("warning", "followup.rca_due", "no due date for the root cause analysis")
     if not plan.contacts:
-        add("error", "contacts", "no emergency contacts")
+        yield Finding("error", "contacts", "no emergency contacts")
     for i, contact in enumerate(plan.contacts):
         role = contact.role.strip() or f"contact {i + 1}"
         if not contact.name.strip():
-            add("error", f"contacts[{i}].name", f"{role} has no name")
+            yield Finding("error", f"contacts[{i}].name", f"{role} has no name")
         if not contact.contact.strip():
-            add("error", f"contacts[{i}].contact", f"{role} has no way to be reached")
-
-    out += _names_for_commands(plan)
-    out += _invisible_characters(every_string)
-    for key in unknown_keys or []:
-        add("warning", key, "unknown key (kept as is, but rollback-tui does not use it)")
-    for where, message in hints(plan):
-        add("hint", where, message)
-    return out
+            yield Finding("error", f"contacts[{i}].contact", f"{role} has no way to be reached")
 
 
 def _names_for_commands(plan: Plan) -> Iterator[Finding]:

@@ -84,8 +84,8 @@ def quoting_at(command: str, positions: list[int]) -> list[str]:
     the module's docstring.)
     """
     states: list[str] = []
-    stack = [_BARE]
-    heredocs: list[tuple[str, bool]] = []  # (delimiter, tabs stripped) waiting for a line end
+    reading = _Quoting(command)
+    stack = reading.stack
     wanted = iter(positions)
     target = next(wanted, None)
     i = 0
@@ -95,61 +95,92 @@ def quoting_at(command: str, positions: list[int]) -> list[str]:
             target = next(wanted, None)
         if target is None or i >= len(command):
             break
-        char, top = command[i], stack[-1]
-        step = 1
+        i += reading.step(i)
+    while target is not None:  # past the end: the state the command ends in
+        states.append(stack[-1])
+        target = next(wanted, None)
+    return states
+
+
+class _Quoting:
+    """A command read from its start: the stack of quotes and parts it is in."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.stack = [_BARE]
+        self.heredocs: list[tuple[str, bool]] = []
+        """(delimiter, tabs stripped) of each here-document waiting for a line end."""
+
+    def step(self, i: int) -> int:
+        """Read the command at *i*; return how many characters were read (0: the
+        character is read again, in the state this one ended)."""
+        top = self.stack[-1]
         if top == _HEREDOC:
-            line_end = command.find("\n", i)
-            line_end = len(command) if line_end < 0 else line_end
-            delimiter, tabs = heredocs[0]
-            line = command[i:line_end]
-            if (line.lstrip("\t") if tabs else line) == delimiter:
-                heredocs.pop(0)
-                if not heredocs:
-                    stack.pop()
-            step = line_end - i + 1
-        elif top == _COMMENT:
+            return self._heredoc_line(i)
+        char = self.command[i]
+        if top in (_COMMENT, _SINGLE, _ANSI):
+            return self._quoted(char, top)
+        if char == "\\":
+            return 2
+        if top == _DOUBLE:
+            return self._double_quoted(i, char)
+        return self._code(i, char, top)
+
+    def _heredoc_line(self, i: int) -> int:
+        """A line of a here-document's body: the last one if it is the delimiter."""
+        line_end = self.command.find("\n", i)
+        line_end = len(self.command) if line_end < 0 else line_end
+        delimiter, tabs = self.heredocs[0]
+        line = self.command[i:line_end]
+        if (line.lstrip("\t") if tabs else line) == delimiter:
+            self.heredocs.pop(0)
+            if not self.heredocs:
+                self.stack.pop()
+        return line_end - i + 1
+
+    def _quoted(self, char: str, top: str) -> int:
+        """In a comment (to the line's end), single quotes, or ``$'…'`` (with escapes)."""
+        if top == _COMMENT:
             if char == "\n":
-                stack.pop()
-                continue
-        elif top == _SINGLE:
-            if char == "'":
-                stack.pop()
-        elif top == _ANSI:
-            if char == "\\":
-                step = 2
-            elif char == "'":
-                stack.pop()
-        elif char == "\\":
-            step = 2
-        elif top == _DOUBLE:
-            if char == '"':
-                stack.pop()
-            elif command.startswith("$(", i):
-                stack.append(_SUBSHELL)
-                step = 2
-            elif char == "`":
-                stack.append(_BACKTICK)
-        elif char == "\n" and heredocs:
+                self.stack.pop()
+                return 0
+            return 1
+        if top == _ANSI and char == "\\":
+            return 2
+        if char == "'":
+            self.stack.pop()
+        return 1
+
+    def _double_quoted(self, i: int, char: str) -> int:
+        if char == '"':
+            self.stack.pop()
+        elif self.command.startswith("$(", i):
+            self.stack.append(_SUBSHELL)
+            return 2
+        elif char == "`":
+            self.stack.append(_BACKTICK)
+        return 1
+
+    def _code(self, i: int, char: str, top: str) -> int:
+        """Bare, in ``$( )`` or in backticks: where quotes, comments and here-documents
+        begin."""
+        command, stack = self.command, self.stack
+        if char == "\n" and self.heredocs:
             stack.append(_HEREDOC)
         elif char == "#" and (i == 0 or command[i - 1] in _WORD_BREAK):
             stack.append(_COMMENT)
         elif command.startswith("$'", i):
             stack.append(_ANSI)
-            step = 2
+            return 2
         elif char == "'":
             stack.append(_SINGLE)
         elif char == '"':
             stack.append(_DOUBLE)
         elif command.startswith("$(", i):
             stack.append(_SUBSHELL)
-            step = 2
+            return 2
         elif command.startswith("<<", i) and not command.startswith("<<<", i):
-            found = _HEREDOC_START.match(command, i)
-            if found is not None:
-                dash, *words = found.groups()
-                delimiter = next(word for word in words if word is not None)
-                heredocs.append((delimiter, bool(dash)))
-                step = found.end() - i
+            return self._heredoc_start(i)
         elif char == "(" and top == _SUBSHELL:
             stack.append(_SUBSHELL)
         elif char == ")" and top == _SUBSHELL:
@@ -159,11 +190,17 @@ def quoting_at(command: str, positions: list[int]) -> list[str]:
                 stack.pop()
             else:
                 stack.append(_BACKTICK)
-        i += step
-    while target is not None:  # past the end: the state the command ends in
-        states.append(stack[-1])
-        target = next(wanted, None)
-    return states
+        return 1
+
+    def _heredoc_start(self, i: int) -> int:
+        """``<<WORD``: a here-document whose body starts at the next line end."""
+        found = _HEREDOC_START.match(self.command, i)
+        if found is None:
+            return 1
+        dash, *words = found.groups()
+        delimiter = next(word for word in words if word is not None)
+        self.heredocs.append((delimiter, bool(dash)))
+        return found.end() - i
 
 
 def reference(written: str, state: str) -> str:

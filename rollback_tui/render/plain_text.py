@@ -106,6 +106,25 @@ class _TextRenderer:
         return out
 
     def document(self) -> str:
+        """The whole plan: its header, then each section in the Markdown's order."""
+        parts = [
+            *self.header(),
+            *self.assumptions(),
+            *self.triggers(),
+            *self.decision(),
+            *self.procedure(),
+            *self.components(),
+            *self.communications(),
+            *self.post_rollback(),
+            *self.followup(),
+            *self.contacts(),
+        ]
+        if self.plan.timeline:
+            parts += ["", _heading("Timeline", "-"), "", *self.timeline()]
+        return "\n".join(parts) + "\n"
+
+    def header(self) -> list[str]:
+        """The title, the plan's one-line fields, its dates, the current run."""
         p = self.plan
         title = _line(p.title) or "Untitled"
         parts = [_heading(f"ROLLBACK PLAN: {title}", "="), ""]
@@ -130,43 +149,57 @@ class _TextRenderer:
         if p.run is not None:
             parts += ["", _heading("Run", "-"), ""]
             parts += [f"{label}: {_line(value)}" for label, value in run_fields(p)]
+        return parts
 
-        a = p.assumptions
-        parts += ["", _heading("Assumptions & Data Safety", "-"), ""]
-        parts += [
-            self.field(label, value)
-            for label, value in (
-                ("Data Mutations", a.data_mutations),
-                ("Backups", a.backups),
-                ("Migration Reversibility", a.migrations),
-                ("SLAs", a.sla),
-                ("User Impact Tolerance", a.user_impact),
-            )
+    def assumptions(self) -> list[str]:
+        a = self.plan.assumptions
+        return [
+            "",
+            _heading("Assumptions & Data Safety", "-"),
+            "",
+            *(
+                self.field(label, value)
+                for label, value in (
+                    ("Data Mutations", a.data_mutations),
+                    ("Backups", a.backups),
+                    ("Migration Reversibility", a.migrations),
+                    ("SLAs", a.sla),
+                    ("User Impact Tolerance", a.user_impact),
+                )
+            ),
         ]
 
-        parts += [
+    def triggers(self) -> list[str]:
+        return [
             "",
             *self.rows(
                 "Rollback Triggers",
-                [(t.trigger, t.threshold, t.source) for t in p.triggers],
+                [(t.trigger, t.threshold, t.source) for t in self.plan.triggers],
                 ("threshold", "monitoring source"),
                 "Initiate rollback immediately if ANY of these conditions are met:",
             ),
         ]
 
-        d = p.decision
-        parts += ["", _heading("Rollback Decision Criteria", "-"), ""]
-        parts += [
-            self.field(label, value)
-            for label, value in (
-                ("Severity", d.severity),
-                ("Impact Scope", d.impact_scope),
-                ("Time to Resolution", d.time_to_resolution),
-                ("Rollback vs. Hotfix", d.rollback_vs_hotfix),
-            )
+    def decision(self) -> list[str]:
+        d = self.plan.decision
+        return [
+            "",
+            _heading("Rollback Decision Criteria", "-"),
+            "",
+            *(
+                self.field(label, value)
+                for label, value in (
+                    ("Severity", d.severity),
+                    ("Impact Scope", d.impact_scope),
+                    ("Time to Resolution", d.time_to_resolution),
+                    ("Rollback vs. Hotfix", d.rollback_vs_hotfix),
+                )
+            ),
         ]
 
-        proc = p.procedure
+    def procedure(self) -> list[str]:
+        """The parts of the procedure the plan uses, each with its estimate and last drill."""
+        proc = self.plan.procedure
         titles = {
             "containment": (CONTAINMENT_TITLE, "", None, proc.containment),
             "option-a": (
@@ -183,24 +216,30 @@ class _TextRenderer:
             ),
             "restore": (RESTORE_TITLE, "", None, proc.restore),
         }
-        parts += ["", _heading("Rollback Procedure", "-")]
-        for key in procedure_parts(p):
+        parts = ["", _heading("Rollback Procedure", "-")]
+        for key in procedure_parts(self.plan):
             name, estimate, drilled, steps = titles[key]
             said = [_line(estimate)] if estimate.strip() else []
             said += [f"last drill {duration(drilled)}"] if drilled is not None else []
             when = f" ({'; '.join(said)})" if said else ""
             parts += ["", f"{name}{when}", "", self.items(steps, numbered=True)]
+        return parts
 
-        parts += ["", _heading("Component Rollback Steps", "-")]
+    def components(self) -> list[str]:
+        p = self.plan
+        parts = ["", _heading("Component Rollback Steps", "-")]
         if not p.components:
             parts += ["", "(no components yet)"]
         for index, component in enumerate(p.components):
             name = f"Component: {_line(component.name) or index + 1}"
             variables = p.variables(component.name)
             parts += ["", name, "", self.items(component.steps, False, variables=variables)]
+        return parts
 
-        c = p.communications
-        parts += [
+    def communications(self) -> list[str]:
+        """The communication plan, its actions, then each template written."""
+        c = self.plan.communications
+        parts = [
             "",
             _heading("Communication Plan", "-"),
             "",
@@ -226,18 +265,22 @@ class _TextRenderer:
         ):
             if body.strip():
                 parts += ["", title_, "", "    " + _lines(substitute(body, self.variables), "    ")]
+        return parts
 
-        parts += ["", _heading("Post-Rollback Actions", "-"), ""]
-        for n, group in enumerate(p.post_rollback, 1):
+    def post_rollback(self) -> list[str]:
+        parts = ["", _heading("Post-Rollback Actions", "-"), ""]
+        for n, group in enumerate(self.plan.post_rollback, 1):
             parts.append(f"{n}. {_line(group.name) or 'Actions'}")
             parts.append(self.items(group.items, numbered=False, outer="   "))
-        if not p.post_rollback:
+        if not self.plan.post_rollback:
             parts.append("(no actions yet)")
+        return parts
 
-        f = p.followup
+    def followup(self) -> list[str]:
+        f = self.plan.followup
         owner = _line(f.rca_owner) or "owner not yet named"
         due = f", due {f.rca_due.isoformat()}" if f.rca_due else ", no due date yet"
-        parts += [
+        return [
             "",
             _heading("Post-Incident Follow-Up", "-"),
             "",
@@ -251,18 +294,15 @@ class _TextRenderer:
             self.items(f.items, False),
         ]
 
-        parts += [
+    def contacts(self) -> list[str]:
+        return [
             "",
             *self.rows(
                 "Emergency Contacts",
-                [(x.role, x.name, x.contact) for x in p.contacts],
+                [(x.role, x.name, x.contact) for x in self.plan.contacts],
                 ("name", "contact"),
             ),
         ]
-
-        if p.timeline:
-            parts += ["", _heading("Timeline", "-"), "", *self.timeline()]
-        return "\n".join(parts) + "\n"
 
     def timeline(self) -> list[str]:
         items: dict[str, ChecklistItem] = {}

@@ -40,100 +40,141 @@ def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
 
 
 def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> str | None:
-    from rollback_tui.store.splice import append, patch_entries
-
-    documents: dict[int, tomlkit.TOMLDocument] = {}
-    appended: dict[int, str] = {}  # chunks changed as text, parsing only what changed
-    new_after: set[int] = set()  # chunks followed by a new array of tables, as text
-
-    def document(index: int) -> tomlkit.TOMLDocument:
-        if index in appended:
-            raise ParseError(0, 0)  # changed twice: the whole text decides (rare)
-        if index not in documents:
-            documents[index] = tomlkit.parse(layout.chunk_text(index))
-        return documents[index]
-
-    def entries_patched(index: int, key: str, raw_table: Any, model: BaseModel) -> bool:
-        """Patch only the changed sub-table entries of chunk *index*, if it can be."""
-        if index in documents or index in appended:
-            return False
-        text = patch_entries(layout.chunk_text(index), key, raw_table, model)
-        if text is not None:
-            appended[index] = text
-        return text is not None
-
-    last = len(layout.chunks) - 1
+    patcher = _Patcher(layout, raw)
     for name in type(plan).model_fields:
+        if not patcher.field(plan, name):
+            return None
+    return patcher.text()
+
+
+class _Patcher:
+    """One save's chunks of the text: those tomlkit parsed and changed, those changed as
+    text. Each method returns False when the change is one for the whole document."""
+
+    def __init__(self, layout: toml_layout.Layout, raw: dict[str, Any]) -> None:
+        self.layout = layout
+        self.raw = raw
+        self.documents: dict[int, tomlkit.TOMLDocument] = {}
+        self.appended: dict[int, str] = {}
+        """Chunks changed as text, parsing only what changed."""
+        self.new_after: set[int] = set()
+        """Chunks followed by a new array of tables, as text."""
+        self.last = len(layout.chunks) - 1
+
+    def field(self, plan: BaseModel, name: str) -> bool:
+        """Write the plan's field *name* into the chunks that hold it."""
         value = getattr(plan, name)
         unset = plan_document.is_unset(plan, name, value)
-        if name in layout.entries:
-            if unset or not plan_document.is_array(value):
-                return None
-            old, chunks = raw[name], layout.entries[name]
-            if len(value) < len(old) or not plan_document.same_entries(old, value):
-                return None
-            for index, entry, model in zip(chunks, old, value, strict=False):
-                if index in layout.cr_chunks or (
-                    not plan_document.in_sync(entry, model)
-                    and not entries_patched(index, name, entry, model)
-                ):
-                    plan_document.sync_table(document(index)[name][0], model)
-            if len(value) > len(old):  # appended: spaced after the last entry, as in full
-                if chunks[-1] in new_after:
-                    return None  # its entries would go after the new array: rare, let be
-                text = (
-                    None
-                    if chunks[-1] in documents
-                    else append(
-                        layout,
-                        chunks[-1],
-                        name,
-                        value[len(old) :],
-                        existing=True,
-                        text=appended.get(chunks[-1]),
-                    )
-                )
-                if text is None:
-                    plan_document.sync_array(document(chunks[-1]), name, value[len(old) - 1 :])
-                else:
-                    appended[chunks[-1]] = text
-        elif name in layout.tables:
-            if unset or not isinstance(value, BaseModel):
-                return None
-            index = layout.tables[name]
-            if index in layout.cr_chunks or (
-                not plan_document.in_sync(raw[name], value)
-                and not entries_patched(index, name, raw[name], value)
-            ):
-                table = document(layout.tables[name])[name]
-                if not isinstance(table, Table):
-                    return None
-                plan_document.sync_table(table, value)
-        elif name in raw:  # a key before the first header
-            if unset or isinstance(value, BaseModel) or plan_document.is_array(value):
-                return None
-            current = document(0)[name] if 0 in layout.cr_chunks else raw[name]
-            if not plan_document.same_value(current, value):
-                document(0)[name] = plan_document.toml_value(value)
-        elif not unset:
-            if not (isinstance(value, BaseModel) or plan_document.is_array(value)):
-                return None  # a new key before the first header: let tomlkit place it
-            # A new table goes at the end of the document, after the last chunk's table.
-            text = None
-            if plan_document.is_array(value) and last not in documents:
-                text = append(layout, last, name, value, existing=False, text=appended.get(last))
-            if text is None:
-                end = document(last)
-                plan_document.sync_key(end, set(end), plan, name)
-            else:
-                appended[last] = text
-                new_after.add(last)
-    if not documents and not appended:
-        return layout.text
-    return "".join(
-        tomlkit.dumps(documents[i]) if i in documents else appended.get(i, layout.chunk_text(i))
-        for i in range(len(layout.chunks))
-    )
+        if name in self.layout.entries:
+            return not unset and plan_document.is_array(value) and self._entries(name, value)
+        if name in self.layout.tables:
+            return not unset and isinstance(value, BaseModel) and self._table(name, value)
+        if name in self.raw:  # a key before the first header
+            return self._top_key(name, value, unset)
+        return unset or self._new_key(plan, name, value)
+
+    def text(self) -> str:
+        """The whole text: each chunk as it was, as patched, or as tomlkit writes it."""
+        if not self.documents and not self.appended:
+            return self.layout.text
+        return "".join(
+            tomlkit.dumps(self.documents[i])
+            if i in self.documents
+            else self.appended.get(i, self.layout.chunk_text(i))
+            for i in range(len(self.layout.chunks))
+        )
+
+    def _document(self, index: int) -> tomlkit.TOMLDocument:
+        if index in self.appended:
+            raise ParseError(0, 0)  # changed twice: the whole text decides (rare)
+        if index not in self.documents:
+            self.documents[index] = tomlkit.parse(self.layout.chunk_text(index))
+        return self.documents[index]
+
+    def _entries_patched(self, index: int, key: str, raw_table: Any, model: BaseModel) -> bool:
+        """Patch only the changed sub-table entries of chunk *index*, if it can be."""
+        from rollback_tui.store.splice import patch_entries
+
+        if index in self.documents or index in self.appended:
+            return False
+        text = patch_entries(self.layout.chunk_text(index), key, raw_table, model)
+        if text is not None:
+            self.appended[index] = text
+        return text is not None
+
+    def _synced(self, index: int, key: str, raw_table: Any, model: BaseModel) -> bool:
+        """Whether chunk *index*'s table *key* needs no tomlkit: unchanged, or patched."""
+        return index not in self.layout.cr_chunks and (
+            plan_document.in_sync(raw_table, model)
+            or self._entries_patched(index, key, raw_table, model)
+        )
+
+    def _entries(self, name: str, value: list[Any]) -> bool:
+        """An array of tables: its entries changed in place, new ones appended."""
+        old, chunks = self.raw[name], self.layout.entries[name]
+        if len(value) < len(old) or not plan_document.same_entries(old, value):
+            return False
+        for index, entry, model in zip(chunks, old, value, strict=False):
+            if not self._synced(index, name, entry, model):
+                plan_document.sync_table(self._document(index)[name][0], model)
+        if len(value) > len(old):  # appended: spaced after the last entry, as in full
+            return self._append_entries(name, value, len(old), chunks[-1])
+        return True
+
+    def _append_entries(self, name: str, value: list[Any], count: int, at: int) -> bool:
+        """The entries of *value* after the first *count*, after chunk *at*'s last one."""
+        from rollback_tui.store.splice import append
+
+        if at in self.new_after:
+            return False  # its entries would go after the new array: rare, let be
+        text = (
+            None
+            if at in self.documents
+            else append(
+                self.layout, at, name, value[count:], existing=True, text=self.appended.get(at)
+            )
+        )
+        if text is None:
+            plan_document.sync_array(self._document(at), name, value[count - 1 :])
+        else:
+            self.appended[at] = text
+        return True
+
+    def _table(self, name: str, value: BaseModel) -> bool:
+        index = self.layout.tables[name]
+        if not self._synced(index, name, self.raw[name], value):
+            table = self._document(index)[name]
+            if not isinstance(table, Table):
+                return False
+            plan_document.sync_table(table, value)
+        return True
+
+    def _top_key(self, name: str, value: Any, unset: bool) -> bool:
+        if unset or isinstance(value, BaseModel) or plan_document.is_array(value):
+            return False
+        current = self._document(0)[name] if 0 in self.layout.cr_chunks else self.raw[name]
+        if not plan_document.same_value(current, value):
+            self._document(0)[name] = plan_document.toml_value(value)
+        return True
+
+    def _new_key(self, plan: BaseModel, name: str, value: Any) -> bool:
+        """A table new to the file: at the end of the document, after the last chunk's."""
+        from rollback_tui.store.splice import append
+
+        if not (isinstance(value, BaseModel) or plan_document.is_array(value)):
+            return False  # a new key before the first header: let tomlkit place it
+        last, text = self.last, None
+        if plan_document.is_array(value) and last not in self.documents:
+            text = append(
+                self.layout, last, name, value, existing=False, text=self.appended.get(last)
+            )
+        if text is None:
+            end = self._document(last)
+            plan_document.sync_key(end, set(end), plan, name)
+        else:
+            self.appended[last] = text
+            self.new_after.add(last)
+        return True
 
 
 _DOTTED = re.compile(r"^[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*\.", re.M)

@@ -15,7 +15,9 @@ from typing import Any
 from textual.app import App
 from textual.theme import BUILTIN_THEMES, Theme
 
-from rollback_tui import themes
+from rollback_tui import user_config
+from rollback_tui.theme_files import DEFAULT_THEME
+from rollback_tui.ui import themes
 
 
 class UnknownThemeError(ValueError):
@@ -60,15 +62,14 @@ class ThemeSetup:
                 raise UnknownThemeError(_unknown(requested, load))
             return cls(load, requested, notices)
         try:
-            chosen = themes.load_config().theme
-        except themes.ConfigError as exc:
+            chosen = user_config.load_config().theme
+        except user_config.ConfigError as exc:
             notices.append(f"{exc}\nUsing the default theme.")
-            chosen = themes.DEFAULT_THEME
+            chosen = DEFAULT_THEME
         start = chosen if chosen in known else load.resolve(chosen)
         if start != chosen:
-            notices.append(
-                f"The theme {chosen!r} in {themes.config_path()} was not found; using {start!r}."
-            )
+            config = user_config.config_path()
+            notices.append(f"The theme {chosen!r} in {config} was not found; using {start!r}.")
         return cls(load, start, notices)
 
     def ansi_color(self) -> bool | None:
@@ -113,8 +114,8 @@ class ThemeMemory:
         if name == self.remembered:
             return
         try:
-            themes.save_theme_choice(name)
-        except themes.ConfigError as exc:
+            user_config.save_theme_choice(name)
+        except user_config.ConfigError as exc:
             self.app.notify(
                 str(exc), title="Theme not remembered", severity="warning", markup=False
             )

@@ -6,6 +6,7 @@ import ast
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ CORE_FILES = sorted(
     [path for package in CORE_PACKAGES for path in (PACKAGE / package).glob("*.py")]
     + [
         PACKAGE / f"{name}.py"
-        for name in ("check_report", "plan_schema", "locations")
+        for name in ("check_report", "plan_schema", "locations", "theme_files", "user_config")
         if (PACKAGE / f"{name}.py").exists()
     ]
 )
@@ -56,7 +57,8 @@ def loaded_by(*args: str) -> list[str]:
     )
     marker = done.stderr.rpartition("LOADED=")[2]
     assert marker, done.stderr
-    return json.loads(marker)
+    loaded: list[str] = json.loads(marker)
+    return loaded
 
 
 def imported_names(path: Path) -> list[str]:
@@ -94,9 +96,10 @@ class TestCoreIsHeadless:
                 ("rollback_tui.ui", "rollback_tui.themes", "rollback_tui.clipboard")
             ), (path.name, name)
 
-    def test_cli_imports_the_ui_only_when_needed(self) -> None:
-        """The command line module imports no UI at the top level."""
-        tree = ast.parse((PACKAGE / "cli.py").read_text())
+    @pytest.mark.parametrize("path", sorted((PACKAGE / "cli").glob("*.py")), ids=lambda p: p.name)
+    def test_cli_imports_the_ui_only_when_needed(self, path: Path) -> None:
+        """The command line's modules import no UI at the top level."""
+        tree = ast.parse(path.read_text())
         top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
         for node in top:
             names = (
@@ -107,6 +110,30 @@ class TestCoreIsHeadless:
             assert not any(
                 n.split(".")[0] == "textual" or n.startswith("rollback_tui.ui") for n in names
             )
+
+
+class TestContracts:
+    def test_every_ui_module_is_in_a_layer(self) -> None:
+        """Each module and package directly in ui/ is named in a layer of the UI's import
+        contract, so that none is left out of the one-way rule."""
+        config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+        contract = next(
+            c
+            for c in config["tool"]["importlinter"]["contracts"]
+            if c["name"] == "UI layers go one way"
+        )
+        layered = {
+            name.strip()
+            for layer in contract["layers"]
+            for name in layer.replace(":", "|").split("|")
+        }
+        ui = PACKAGE / "ui"
+        modules = {
+            f"rollback_tui.ui.{path.stem}"
+            for path in ui.iterdir()
+            if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").exists()
+        }
+        assert sorted(modules - layered) == []
 
 
 class TestHeadlessCommands:

@@ -9,9 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
 
-from rollback_tui.cli import main
 from rollback_tui.plan import DeploymentType, Plan, lint, new_plan
 from rollback_tui.plan.brief_hints import SIGNALS, uncovered_signals
 from rollback_tui.render import render_markdown
@@ -184,13 +183,6 @@ class TestEveryBulletHasItsPlace:
         markdown = render_markdown(plan)
         missing = [bullet for bullet, check in PLACES.items() if not check(plan, markdown)]
         assert missing == []
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 class TestDetectionSignals:

@@ -12,19 +12,11 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
 
-from rollback_tui.cli import main
 from rollback_tui.store.key_lines import key_lines, line_of
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def line_number(path: Path, text: str, after: int = 0) -> int:

@@ -11,23 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
+from click.testing import Result
 
 from rollback_tui import store
-from rollback_tui.cli import main
 from rollback_tui.plan import DeploymentType, Plan, ProcedureChoice
 from rollback_tui.render import render_markdown
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SCRIPT = Path(sys.executable).parent / "rollback-tui"
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
-    """Invoke the command line in-process; an escaping exception fails the test."""
-    result = CliRunner(env=env).invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -66,6 +58,12 @@ def edited(tmp_path: Path, change: Callable[[Plan], None]) -> Path:
     plan_file.identity = None
     store.save(plan_file)
     return plan_file.path
+
+
+def _revert_steps(plan: Plan) -> None:
+    """The second component's steps all say "Revert": none verifies it."""
+    for step in plan.components[1].steps:
+        step.text = "Revert"
 
 
 class TestNew:
@@ -218,7 +216,7 @@ class TestCheck:
                 "error: triggers[0].source: trigger 'Error rate spike' has no monitoring source",
             ),
             (
-                lambda p: [setattr(s, "text", "Revert") for s in p.components[1].steps],
+                _revert_steps,
                 "warning: components[1].steps: component 'payments-worker' has no step that "
                 "verifies it",
             ),
@@ -524,7 +522,7 @@ class TestBadInput:
         make, fragment = BAD_FILES[case]
         path = make(tmp_path)
         before = snapshot(tmp_path)
-        args = [command[0], path, *command[1:]]
+        args: list[str | Path] = [command[0], path, *command[1:]]
         if "-o" in command:
             args[-1] = tmp_path / "out.md"
         result = run(*args)

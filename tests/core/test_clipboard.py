@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyperclip
 import pytest
@@ -19,10 +20,21 @@ from rollback_tui import clipboard, store
 from rollback_tui.cli import main
 from rollback_tui.render import render_markdown
 
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import Notification
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "plan.toml"
 TEXT = "Rollback: héllo ✓\n`kubectl rollout undo`\n\x1b]0;not a title\x07 | pipes |\n"
 OSC52 = re.compile(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
+
+
+def attempt_in(report: clipboard.CopyReport, name: str) -> clipboard.CopyAttempt:
+    """The attempt called *name*: the report must have one."""
+    found = report.attempt(name)
+    assert found is not None, name
+    return found
 
 
 def decoded(data: bytes) -> list[str]:
@@ -57,7 +69,7 @@ class TestOsc52:
         assert data.startswith(b"\x1b]52;c;") and data.endswith(b"\x07")
         assert decoded(data) == [TEXT]
         assert b"\x1b]0;" not in data  # the text's own escapes travel inside the base64
-        assert report.attempt("terminal (OSC 52)").status == "ok"
+        assert attempt_in(report, "terminal (OSC 52)").status == "ok"
 
     def test_sequence_is_plain_osc52(self) -> None:
         """No tmux wrapping: the plain sequence, base64 of UTF-8, ended by BEL."""
@@ -100,7 +112,7 @@ class TestOsc52:
         report = clipboard.copy_text(
             "x", via_app=broken, fallback_dir=tmp_path, use_pyperclip=False, environ={}
         )
-        terminal = report.attempt("terminal (OSC 52)")
+        terminal = attempt_in(report, "terminal (OSC 52)")
         assert terminal.status == "failed" and "driver gone" in terminal.detail
         assert report.used  # the file still worked
 
@@ -121,12 +133,12 @@ class TestLocalClipboard:
         report = clipboard.copy_text(
             TEXT, tty_path=tty, fallback_dir=tmp_path / "s", environ={"DISPLAY": ":0"}
         )
-        local = report.attempt("local clipboard")
+        local = attempt_in(report, "local clipboard")
         assert local.status == "failed"
         assert local.detail == (
             "X11 display :0: Pyperclip could not find a copy/paste mechanism for your system."
         )
-        assert report.attempt("file").ok and decoded(tty.read_bytes()) == [TEXT]
+        assert attempt_in(report, "file").ok and decoded(tty.read_bytes()) == [TEXT]
 
     def test_skipped_without_a_display(self, no_pyperclip: list[str], tmp_path: Path) -> None:
         """Over SSH with no display pyperclip is not even tried."""
@@ -184,6 +196,7 @@ class TestFallbackFile:
         """The same path holds the latest copy; no temp files are left behind."""
         clipboard.write_fallback("first", tmp_path)
         attempt = clipboard.write_fallback("second", tmp_path)
+        assert attempt.path is not None
         assert attempt.path.read_text(encoding="utf-8") == "second"
         assert [p.name for p in tmp_path.iterdir()] == ["last-copy.md"]
 
@@ -204,6 +217,7 @@ class TestFallbackFile:
         not_a_folder = tmp_path / "file"
         not_a_folder.write_text("")
         attempt = clipboard.write_fallback(TEXT, not_a_folder)
+        assert attempt.path is not None
         assert attempt.ok and attempt.path.parent == tmp_path / "tmp"
         assert attempt.path.read_text(encoding="utf-8") == TEXT
         assert stat.S_IMODE(attempt.path.stat().st_mode) == 0o600
@@ -397,7 +411,7 @@ class TestCopyFromTheApp:
             monkeypatch.delenv(name, raising=False)
 
     @staticmethod
-    def copy_notices(app) -> list:  # type: ignore[no-untyped-def]
+    def copy_notices(app: App[Any]) -> list[Notification]:
         return [n for n in app._notifications if "Markdown" in n.title]
 
     async def test_reports_each_way_and_writes_the_file(
@@ -500,11 +514,14 @@ class TestCopyFromTheApp:
         from textual.widgets import Button
 
         from rollback_tui.ui.factory import make_app
+        from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await app.screen.show_step("review")
+            wizard = app.screen
+            assert isinstance(wizard, WizardScreen)
+            await wizard.show_step("review")
             await pilot.pause()
             button = app.screen.query_one("#review-copy", Button)
             button.press()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import os
-import resource
 import signal
 import stat
 import subprocess
@@ -17,38 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import cli, run
 
 from rollback_tui import store
-from rollback_tui.cli import main
 from rollback_tui.render import render_markdown
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def cli(
-    *args: str | Path, timeout: float = 30, memory: int | None = None
-) -> subprocess.CompletedProcess[str]:
-    """rollback-tui in a process of its own (under *memory* bytes of address space)."""
-
-    def limit() -> None:
-        if memory is not None:
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
-    return subprocess.run(
-        [sys.executable, "-m", "rollback_tui", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=limit,
-    )
 
 
 def one_line(code: int, stderr: str, *fragments: str) -> str:
@@ -268,13 +241,14 @@ class TestKilledAtRandomMoments:
         out = tmp_path / "out.toml" if command == "import" else tmp_path / "out.md"
 
         def argv(n: int) -> list[str | Path]:
-            return {
+            by_command: dict[str, list[str | Path]] = {
                 "tick": ["tick", plan, f"svc-{n}-1"],
                 "reset": ["reset", plan, "--label", f"r{n}"],
                 "render": ["render", plan, "-o", out],
                 "import": ["import", markdown, "-o", out, "--force"],
                 "new": ["new", plan, "--force", "--component", f"n{n}"],
-            }[command]
+            }
+            return by_command[command]
 
         def readable() -> None:
             store.load(plan)
@@ -361,7 +335,8 @@ class TestNotPlans:
         """A FIFO is not opened for reading at all: one line, exit 2, at once."""
         fifo = tmp_path / "plan.toml"
         os.mkfifo(fifo)
-        args = [command, fifo] + (["a-1"] if command == "tick" else [])
+        args: list[str | Path] = [command, fifo]
+        args += ["a-1"] if command == "tick" else []
         result = cli(*args, timeout=20)
         one_line(result.returncode, result.stderr, "not a regular file")
 

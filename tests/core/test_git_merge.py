@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,7 @@ def remote(tmp_path: Path) -> Path:
     return bare
 
 
-def change(repo: Path, message: str, edit) -> None:  # type: ignore[no-untyped-def]
+def change(repo: Path, message: str, edit: Callable[[store.Plan], object]) -> None:
     """Load the clone's plan, edit it, save it (plan.md too) and commit both."""
     plan_file = store.load(repo / "plan.toml")
     edit(plan_file.plan)
@@ -391,7 +392,12 @@ class TestSyncRound:
 class TestDriverAlone:
     """The driver called as git calls it, on three files."""
 
-    def three(self, tmp_path: Path, ours_edit, theirs_edit):  # type: ignore[no-untyped-def]
+    def three(
+        self,
+        tmp_path: Path,
+        ours_edit: Callable[[store.Plan], object],
+        theirs_edit: Callable[[store.Plan], object],
+    ) -> tuple[Path, ...]:
         base = store.new_file(tmp_path / "base.toml", new_plan(title="T", components=["api"]))
         store.save(base, force=True)
         paths = []
@@ -457,7 +463,7 @@ class TestDriverAlone:
     def test_items_added_on_both_sides_are_all_kept(self, tmp_path: Path) -> None:
         """New follow-up items from each side, with their own ids, all end in the plan."""
 
-        def add(text: str):  # type: ignore[no-untyped-def]
+        def add(text: str) -> Callable[[store.Plan], None]:
             def edit(plan: store.Plan) -> None:
                 item = plan.new_item("fu", text)
                 item.id = f"fu-{text}"

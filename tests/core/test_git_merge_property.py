@@ -20,7 +20,7 @@ from rollback_tui.plan.timeline import record, set_done
 
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 IDS = ["a-1", "a-2", "b-1", "b-2", "b-3", "api-1", "comm-1", "fu-1"]
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 minutes = st.integers(0, 30).map(lambda m: T0 + dt.timedelta(minutes=m))
 
 edit = st.one_of(
@@ -122,9 +122,9 @@ def test_the_driver_never_writes_a_plan_that_does_not_load(
     if after == before:
         return
     assert "<<<<<<< " in after
-    for side in ("ours", "theirs"):
-        path = tmp_path / f"resolved-{side}.toml"
-        path.write_text(resolve(after, side), "utf-8")
+    for taken in ("ours", "theirs"):
+        path = tmp_path / f"resolved-{taken}.toml"
+        path.write_text(resolve(after, taken), "utf-8")
         store.load(path)  # raises if it does not load
 
 

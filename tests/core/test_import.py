@@ -6,11 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
 from markdown_it import MarkdownIt
 
 from rollback_tui import store
-from rollback_tui.cli import main
 from rollback_tui.importing.reader import NotAPlan, parse_markdown
 from rollback_tui.importing.unrender import unsubstitute
 from rollback_tui.plan import ProcedureChoice, new_plan
@@ -63,13 +62,6 @@ Role | Name | Contact
 | --- | --- | --- |
 On-call | Ana | @ana
 """
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 class TestTemplate:

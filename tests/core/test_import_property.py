@@ -104,6 +104,13 @@ def wizard_plans(draw: st.DrawFn) -> Plan:
         for a, b, c in draw(st.lists(st.tuples(TEXT, LINE, TEXT), max_size=3))
     ]
     plan.post_rollback.append(ActionGroup(name=draw(LINE), items=[]))
+    _draw_steps(draw, plan)
+    _draw_run(draw, plan)
+    return plan
+
+
+def _draw_steps(draw: st.DrawFn, plan: Plan) -> None:
+    """Steps edited in place and added at the end of lists; the unused option's dropped."""
     for _, prefix, item in plan.checklist():
         edit = draw(st.sampled_from(["keep", "text", "command", "owner"]))
         if edit == "text":
@@ -124,6 +131,10 @@ def wizard_plans(draw: st.DrawFn) -> Plan:
         plan.procedure.restore = []  # the steps after Option B go with it
     if draw(st.booleans()):  # a plan without them (written before they were)
         plan.procedure.containment, plan.procedure.restore = [], []
+
+
+def _draw_run(draw: st.DrawFn, plan: Plan) -> None:
+    """The incident's start, ticks by someone, a note: the timeline of a run."""
     ids = [item.id for _, _, item in plan.checklist()]
     if draw(st.booleans()):
         record(plan, "incident-start", draw(TEXT), at=START)
@@ -139,7 +150,6 @@ def wizard_plans(draw: st.DrawFn) -> Plan:
             )
     if draw(st.booleans()):
         record(plan, "note", draw(TEXT), text=draw(LINE), at=START + dt.timedelta(hours=1))
-    return plan
 
 
 def differences(got: object, want: object, path: str = "plan") -> list[str]:

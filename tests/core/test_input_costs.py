@@ -7,9 +7,7 @@ quadratic cost grows 16 times from N to 4N, a linear one 4 times)."""
 from __future__ import annotations
 
 import gc
-import resource
 import subprocess
-import sys
 import time
 import tomllib
 import tracemalloc
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import tomlkit
+from cli_helpers import cli
 
 from rollback_tui import store
 from rollback_tui.bulk_work import many_objects
@@ -32,25 +31,6 @@ from rollback_tui.store.key_lines import key_lines
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MEGABYTE = 1024 * 1024
-
-
-def cli(
-    *args: str | Path, timeout: float = 30, memory: int | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """rollback-tui in a process of its own (under *memory* bytes of address space)."""
-
-    def limit() -> None:
-        if memory is not None:
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
-    return subprocess.run(
-        [sys.executable, "-m", "rollback_tui", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=limit,
-        cwd=cwd,
-    )
 
 
 def one_line(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
@@ -282,7 +262,12 @@ class TestImport:
         when a save needs it."""
         parsed: list[int] = []
         parse = tomlkit.parse
-        monkeypatch.setattr(tomlkit, "parse", lambda text: parsed.append(len(text)) or parse(text))
+
+        def counted(text: str) -> tomlkit.TOMLDocument:
+            parsed.append(len(text))
+            return parse(text)
+
+        monkeypatch.setattr(tomlkit, "parse", counted)
         plan = new_plan(title="Big", components=[f"c{i}" for i in range(300)])
         text = store.dumps(store.new_file(Path("plan.toml"), plan))
         assert not any(parsed), parsed  # the empty document it starts from, only

@@ -28,7 +28,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         texts.append(text)
         return parse(text)
 
-    monkeypatch.setattr(plan_document.tomlkit, "parse", spy)
+    monkeypatch.setattr(tomlkit, "parse", spy)  # the module store.document writes with
     return texts
 
 

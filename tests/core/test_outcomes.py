@@ -438,7 +438,7 @@ class TestCommandLine:
         plan_file = store.load(example_plan)
         every_outcome(plan_file.plan)
         store.save(plan_file)
-        monkeypatch.setattr("rollback_tui.cli.utc_now", lambda: at(17))
+        monkeypatch.setattr("rollback_tui.cli.ticks.utc_now", lambda: at(17))
         code, out = self.run("status", str(example_plan))
         assert code == 0
         lines = {line.split()[1]: line for line in out.splitlines() if line.startswith("[")}
@@ -451,7 +451,7 @@ class TestCommandLine:
         assert out.endswith(
             "2/44 done, 1 skipped, 1 failed\nnext update due at 14:35 UTC, in 18 min\n"
         )
-        monkeypatch.setattr("rollback_tui.cli.utc_now", lambda: at(38))
+        monkeypatch.setattr("rollback_tui.cli.ticks.utc_now", lambda: at(38))
         assert self.run("status", str(example_plan))[1].endswith(
             "next update due at 14:35 UTC, overdue by 3 min\n"
         )

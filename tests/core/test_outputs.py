@@ -14,22 +14,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
+from click.testing import Result
 
 from rollback_tui import store
-from rollback_tui.cli import main
 from rollback_tui.render import render_markdown
 from rollback_tui.store import recovery, run_files, runs
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NOW = dt.datetime(2026, 12, 7, 3, 0, tzinfo=dt.UTC)
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def refused(result: Result, *fragments: str) -> None:
@@ -95,7 +88,8 @@ class TestOutputs:
         link = tmp_path / "out"
         link.symlink_to(victim)
         source = example_plan.with_suffix(".md") if command == "import" else example_plan
-        args = [command, source, "-o", link] + (["--force"] if command == "import" else [])
+        args: list[str | Path] = [command, source, "-o", link]
+        args += ["--force"] if command == "import" else []
         refused(run(*args), "symlink", str(victim))
         assert victim.read_text() == "precious\n" and link.is_symlink()
 

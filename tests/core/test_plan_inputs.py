@@ -8,12 +8,13 @@ import itertools
 import re
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from cli_helpers import run
+from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from rollback_tui.cli import main
 from rollback_tui.importing.reader import parse_markdown
-from rollback_tui.plan import DeploymentType, new_plan
+from rollback_tui.plan import DeploymentType, Plan, new_plan
 from rollback_tui.plan.choices import Choices, choose
 from rollback_tui.plan.defaults import number_items
 from rollback_tui.plan.lint import lint
@@ -24,13 +25,6 @@ from rollback_tui.ui.checklist.items import timeline_text
 
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def without_inputs(tmp_path: Path, *keys: str) -> Path:
@@ -139,12 +133,12 @@ class TestWording:
         """At 80 columns each command's line in --help is its whole short help."""
         result = CliRunner().invoke(main, ["--help"], terminal_width=80)
         commands = result.output.split("Commands:\n", 1)[1].splitlines()
-        assert len(commands) == len(main.commands)  # type: ignore[attr-defined]
+        assert len(commands) == len(main.commands)
         for line in commands:
             name, summary = line.split(None, 1)
             assert not summary.endswith("..."), line
             assert len(line) <= 80
-            assert summary == main.commands[name].short_help  # type: ignore[attr-defined]
+            assert summary == main.commands[name].short_help
             assert summary.endswith(".")
 
 
@@ -226,7 +220,7 @@ class TestChoicesFollow:
         ]
 
 
-def steps(plan):  # type: ignore[no-untyped-def]
+def steps(plan: Plan) -> list[tuple[str, str | None]]:
     return [(i.text, i.command) for i in plan.procedure.option_b]
 
 

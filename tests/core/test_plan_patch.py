@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ class TestSameBytesAsAWholeSave:
 class TestTheCommonSavesArePatched:
     """The point of patching: these must not fall back to parsing the whole text."""
 
-    def patched(self, text: str, change) -> str:
+    def patched(self, text: str, change: Callable[[Plan], object]) -> str:
         plan = loaded(text)
         change(plan)
         result = plan_patch.patch(text, tomllib.loads(text), plan)
@@ -136,7 +137,7 @@ class TestTheCommonSavesArePatched:
 
 
 class TestFallsBack:
-    def patch(self, text: str, change=lambda plan: None) -> str | None:
+    def patch(self, text: str, change: Callable[[Plan], object] = lambda plan: None) -> str | None:
         plan = loaded(text)
         change(plan)
         return plan_patch.patch(text, tomllib.loads(text), plan)
@@ -242,8 +243,8 @@ def test_save_patches_and_keeps_the_file_loadable(tmp_path: Path) -> None:
     after = path.read_text()
     assert after == whole(before, plan_file.plan)
     assert plan_file._document is None, "the whole document was parsed"
-    again = store.load(path).plan
-    assert again.item(item.id).done_by == "sam"
+    again = store.load(path).plan.item(item.id)
+    assert again is not None and again.done_by == "sam"
     assert plan_file.source == after
 
 

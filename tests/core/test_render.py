@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -701,7 +702,7 @@ def _step(plan: Plan) -> ChecklistItem:
     return item
 
 
-CHANGES = {
+CHANGES: dict[str, Callable[[Plan], object]] = {
     "text": lambda plan: setattr(_step(plan), "text", "Flip the flag back"),
     "command": lambda plan: setattr(_step(plan), "command", "echo changed"),
     "owner": lambda plan: setattr(_step(plan), "owner", "Dana"),

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from rollback_tui import store
 from rollback_tui.cli import main
-from rollback_tui.plan import ActionGroup, Contact, Plan, Trigger, new_plan
+from rollback_tui.plan import ActionGroup, Contact, DeploymentType, Plan, Trigger, new_plan
 from rollback_tui.plan.text import clean_text
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import render_markdown
@@ -110,7 +110,7 @@ class TestPlainText:
 
     def test_commands_indented_under_their_step_and_quoted(self) -> None:
         """A step's command sits indented under it, its values quoted as in the Markdown."""
-        plan = new_plan(deployment_type="canary", components=["web|edge `canary` "])
+        plan = new_plan(deployment_type=DeploymentType.CANARY, components=["web|edge `canary` "])
         text = render_text(plan)
         assert (
             "- [ ] Revert to previous state\n"

@@ -7,11 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
+from click.testing import CliRunner
 
 from rollback_tui import store
 from rollback_tui.cli import main
 from rollback_tui.plan.model import Plan
+from rollback_tui.plan.run_times import clear_run
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import render_markdown
 from rollback_tui.store import runs
@@ -20,13 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "plan.toml"
 GOLDEN = ROOT / "snapshots" / "golden"
 T0 = dt.datetime(2026, 11, 22, 14, 3, tzinfo=dt.UTC)
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def at(minutes: float) -> dt.datetime:
@@ -305,7 +300,7 @@ class TestGoldenMarkdown:
     def test_drill_run_file(self) -> None:
         """A drill: measured time per option against its estimate, each step's time, the slowest."""
         plan = store.read_plan(EXAMPLE)[0]
-        runs.clear_run(plan)
+        clear_run(plan)
         record(plan, "incident-start", "kim", at=at(0))
         for item_id, minutes in [
             ("a-1", 0.5),

@@ -13,24 +13,15 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
 
 from rollback_tui import store
-from rollback_tui.cli import main
 from rollback_tui.git import driver
 from rollback_tui.store import recovery, runs
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "plan.toml"
 NOW = dt.datetime(2026, 12, 7, 3, 0, tzinfo=dt.UTC)
-
-
-def cli(*args: str | Path) -> Result:
-    """The command line in-process; an escaping exception fails the test."""
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def item_ids(path: Path) -> list[str]:
@@ -63,7 +54,7 @@ def imported(tmp_path: Path) -> Path:
     source.write_bytes((ROOT / "examples" / "plan.md").read_bytes())
     target = tmp_path / "imported" / "plan.toml"
     target.parent.mkdir()
-    result = cli("import", source, "-o", target)
+    result = run("import", source, "-o", target)
     assert result.exit_code in (0, 1), result.output
     return target
 
@@ -80,7 +71,7 @@ class TestTickEveryItem:
         comments = comment_lines(path)
         ticked: set[str] = set()
         for item_id in item_ids(path):
-            result = cli("tick", path, item_id, "--irreversible", "--by", "alice")
+            result = run("tick", path, item_id, "--irreversible", "--by", "alice")
             assert result.exit_code == 0, (item_id, result.output)
             ticked.add(item_id)
             assert done_ids(path) == ticked
@@ -88,10 +79,10 @@ class TestTickEveryItem:
 
     def test_skip_fail_and_undo_are_saved(self, example: Path) -> None:
         """The other outcomes and an undo reach the file too."""
-        assert cli("tick", example, "fu-5", "--skip", "not needed").exit_code == 0
-        assert cli("tick", example, "fu-4", "--failed", "no access").exit_code == 0
-        assert cli("tick", example, "fu-3").exit_code == 0
-        assert cli("tick", example, "fu-3", "--undo").exit_code == 0
+        assert run("tick", example, "fu-5", "--skip", "not needed").exit_code == 0
+        assert run("tick", example, "fu-4", "--failed", "no access").exit_code == 0
+        assert run("tick", example, "fu-3").exit_code == 0
+        assert run("tick", example, "fu-3", "--undo").exit_code == 0
         plan = store.load(example).plan
         states = {i: (plan.item(i).state, plan.item(i).reason) for i in ("fu-3", "fu-4", "fu-5")}  # type: ignore[union-attr]
         assert states == {
@@ -139,7 +130,7 @@ class TestEditsSaved:
     def test_new_then_save(self, tmp_path: Path) -> None:
         """A new plan from `new`, then an edit saved into it."""
         path = tmp_path / "new.toml"
-        assert cli("new", path, "--title", "Shop", "--component", "api").exit_code == 0
+        assert run("new", path, "--title", "Shop", "--component", "api").exit_code == 0
         plan_file = store.load(path)
         plan_file.plan.components[0].steps[0].owner = "me"
         store.save(plan_file)
@@ -150,7 +141,7 @@ class TestRunRecords:
     """reset and a drill write their run files and clear or keep the plan's run."""
 
     def test_reset_archives_then_clears(self, example: Path) -> None:
-        assert cli("tick", example, "a-1", "--by", "alice").exit_code == 0
+        assert run("tick", example, "a-1", "--by", "alice").exit_code == 0
         result = runs.reset(example, "first", NOW)
         assert result.archive is not None and result.archive.exists()
         assert "a-1" in done_ids(result.archive)
@@ -172,8 +163,8 @@ class TestMergeDriver:
         base, ours, theirs = (tmp_path / n for n in ("base.toml", "ours.toml", "theirs.toml"))
         for path in (base, ours, theirs):
             path.write_bytes(example.read_bytes())
-        assert cli("tick", ours, "fu-5", "--by", "alice").exit_code == 0
-        assert cli("tick", theirs, "a-1", "--by", "bob").exit_code == 0
+        assert run("tick", ours, "fu-5", "--by", "alice").exit_code == 0
+        assert run("tick", theirs, "a-1", "--by", "bob").exit_code == 0
         subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
         outcome = driver.main(str(base), str(ours), str(theirs), "plan.toml")
         assert outcome.code == driver.CLEAN, outcome.message

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from rollback_tui.plan import Plan, lint, new_plan
+from rollback_tui.plan import DeploymentType, Plan, lint, new_plan
 from rollback_tui.plan.shell_words import strip_invisible
 from rollback_tui.plan.text import clean_text
 from rollback_tui.plan.timeline import record
@@ -78,7 +78,7 @@ def words(command: str) -> list[str]:
 class TestQuotedValues:
     def test_the_hostile_component_is_given_by_an_assignment(self) -> None:
         """The name from the report is never in the command: the block sets it first."""
-        plan = new_plan(deployment_type="canary", components=[HOSTILE_NAME])
+        plan = new_plan(deployment_type=DeploymentType.CANARY, components=[HOSTILE_NAME])
         wanted = "COMPONENT='web|edge `canary` '\nkubectl argo rollouts undo \"$COMPONENT\""
         assert commands(plan)[0] == wanted
         assert wanted + "\n" in fences(render_markdown(plan))
@@ -179,7 +179,7 @@ class TestQuotedValues:
     def test_the_markdown_command_of_any_component_is_one_word(self, value: str) -> None:
         """Read back from the rendered Markdown, a component's command has its name as one
         word (tabs aside: the Markdown shows them as spaces)."""
-        plan = new_plan(deployment_type="canary", components=[value])
+        plan = new_plan(deployment_type=DeploymentType.CANARY, components=[value])
         wanted = ["kubectl", "argo", "rollouts", "undo", strip_invisible(value)]
         undo = [
             f

@@ -9,22 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
 
 from rollback_tui import store
-from rollback_tui.cli import main
 from rollback_tui.plan import new_plan
 from rollback_tui.plan.model import DeploymentType, ProcedureChoice
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
-
-
-def run(*args: str | Path) -> Result:
-    """The command line in-process; an escaping exception fails the test."""
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def example_with(folder: Path, *changes: tuple[str, str], name: str = "plan.toml") -> Path:

@@ -15,11 +15,12 @@ from textual.app import App
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES, Theme
 
-from rollback_tui import themes
+from rollback_tui import theme_files, user_config
 from rollback_tui.cli import main
+from rollback_tui.ui import themes
 
 REPO = Path(__file__).resolve().parents[2]
-INSTALLED = Path(themes.__file__).resolve().parent / "themes"
+INSTALLED = Path(theme_files.__file__).resolve().parent / "themes"
 SHIPPED_DIR = INSTALLED if INSTALLED.is_dir() else REPO / "themes"
 """Where the shipped themes are read from: the checkout's themes/ (the suite's editable
 install), or the copy inside the package when it is installed from a wheel (the newest
@@ -40,8 +41,9 @@ COLOUR_KEYS = [
 TEXT_KEYS = ["foreground", "primary", "secondary", "accent", "success", "warning", "error"]
 
 
-def contrast(a: str, b: str) -> float:
-    """The WCAG 2 contrast ratio of two opaque colours."""
+def contrast(a: str | None, b: str | None) -> float:
+    """The WCAG 2 contrast ratio of two opaque colours (both set)."""
+    assert a is not None and b is not None, (a, b)
 
     def luminance(colour: str) -> float:
         parsed = Color.parse(colour)
@@ -67,7 +69,8 @@ def write(folder: Path, name: str, text: str) -> Path:
 def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private user config folder, so the real one is never read or written."""
     home = tmp_path / "config" / "rollback-tui"
-    monkeypatch.setattr(themes, "user_config_dir", lambda: home)
+    monkeypatch.setattr(theme_files, "user_config_dir", lambda: home)
+    monkeypatch.setattr(user_config, "user_config_dir", lambda: home)
     return home
 
 
@@ -75,7 +78,7 @@ class TestShippedThemes:
     def test_shipped_dir_is_the_repositorys_in_a_checkout(self) -> None:
         """From a source checkout (or an editable install) the repo's themes/ is found; from
         a wheel, the copy packaged with it, the same files."""
-        assert themes.shipped_themes_dir() == SHIPPED_DIR
+        assert theme_files.shipped_themes_dir() == SHIPPED_DIR
         assert sorted(p.name for p in SHIPPED_DIR.glob("*.toml")) == sorted(
             p.name for p in (REPO / "themes").glob("*.toml")
         )
@@ -129,7 +132,7 @@ class TestShippedThemes:
     async def test_an_app_registers_and_switches_to_each(self, config_home: Path) -> None:
         """Every loaded theme registers with an App and can be made current."""
         load = themes.load_themes()
-        app = App()
+        app: App[None] = App()
         async with app.run_test():
             for loaded in load.themes.values():
                 app.register_theme(loaded.theme)
@@ -199,8 +202,9 @@ class TestBrokenThemeFiles:
         )
         load = themes.load_themes([tmp_path])
         assert load.failures == []
-        assert load.get("t") is not None
-        assert load.get("t").variables["text"] == "auto 80%"
+        theme = load.get("t")
+        assert theme is not None
+        assert theme.variables["text"] == "auto 80%"
 
     def test_user_theme_replaces_a_shipped_one(self, tmp_path: Path) -> None:
         """A user theme with a shipped theme's name wins, and says which file it replaces."""
@@ -215,7 +219,8 @@ class TestBrokenThemeFiles:
         write(tmp_path, "a.toml", 'name = "twin"\nprimary = "#fff"\n')
         second = write(tmp_path, "b.toml", 'name = "twin"\nprimary = "#000"\n')
         load = themes.load_themes([tmp_path])
-        assert load.get("twin").primary == "#fff"
+        twin = load.get("twin")
+        assert twin is not None and twin.primary == "#fff"
         assert load.failures[0].path == second
         assert "already defined" in load.failures[0].reason
 
@@ -228,14 +233,14 @@ class TestBrokenThemeFiles:
         """An unknown name resolves to the default theme, or Textual's if that is missing."""
         load = themes.load_themes([REPO / "themes"])
         assert load.resolve("rollback-light") == "rollback-light"
-        assert load.resolve("gone") == themes.DEFAULT_THEME
+        assert load.resolve("gone") == theme_files.DEFAULT_THEME
         assert themes.load_themes([tmp_path]).resolve("gone") == themes.FALLBACK_THEME
 
 
 class TestUserConfig:
     def test_missing_file_gives_the_default(self, tmp_path: Path) -> None:
         """With no config file the theme is rollback-dark."""
-        assert themes.load_config(tmp_path / "config.toml").theme == "rollback-dark"
+        assert user_config.load_config(tmp_path / "config.toml").theme == "rollback-dark"
 
     def test_round_trip_keeps_the_users_comments(self, tmp_path: Path) -> None:
         """Saving a choice changes only the theme; comments and other lines stay."""
@@ -245,53 +250,53 @@ class TestUserConfig:
             "# My settings, do not lose this.\n"
             'theme = "rollback-dark"  # the night shift likes it\n',
         )
-        themes.save_theme_choice("rollback-light", path)
+        user_config.save_theme_choice("rollback-light", path)
         text = path.read_text(encoding="utf-8")
         assert text == (
             "# My settings, do not lose this.\n"
             'theme = "rollback-light"  # the night shift likes it\n'
         )
-        assert themes.load_config(path).theme == "rollback-light"
+        assert user_config.load_config(path).theme == "rollback-light"
 
     def test_save_creates_the_folder_and_file(self, config_home: Path) -> None:
         """The first choice creates the config folder and a small commented file."""
-        written = themes.save_theme_choice("rollback-ansi")
+        written = user_config.save_theme_choice("rollback-ansi")
         assert written == config_home / "config.toml"
-        assert themes.load_config().theme == "rollback-ansi"
+        assert user_config.load_config().theme == "rollback-ansi"
         assert written.read_text(encoding="utf-8").startswith("# rollback-tui settings")
 
     def test_broken_config_is_reported_and_left_alone(self, tmp_path: Path) -> None:
         """A config file that is not TOML is reported on load and untouched by a save."""
         path = write(tmp_path, "config.toml", "theme = \n")
-        with pytest.raises(themes.ConfigError, match=r"line 1, column 9: TOML syntax error"):
-            themes.load_config(path)
-        with pytest.raises(themes.ConfigError, match="not saved"):
-            themes.save_theme_choice("rollback-light", path)
+        with pytest.raises(user_config.ConfigError, match=r"line 1, column 9: TOML syntax error"):
+            user_config.load_config(path)
+        with pytest.raises(user_config.ConfigError, match="not saved"):
+            user_config.save_theme_choice("rollback-light", path)
         assert path.read_text(encoding="utf-8") == "theme = \n"
 
     def test_unknown_key_and_wrong_type_are_reported(self, tmp_path: Path) -> None:
         """A typo in a key or a theme that is not a string names the file and the key."""
         typo = write(tmp_path, "a.toml", 'thme = "x"\n')
-        with pytest.raises(themes.ConfigError, match=r"a\.toml: unknown key 'thme'"):
-            themes.load_config(typo)
+        with pytest.raises(user_config.ConfigError, match=r"a\.toml: unknown key 'thme'"):
+            user_config.load_config(typo)
         wrong = write(tmp_path, "b.toml", "theme = 3\n")
-        with pytest.raises(themes.ConfigError, match=r"b\.toml: theme: "):
-            themes.load_config(wrong)
+        with pytest.raises(user_config.ConfigError, match=r"b\.toml: theme: "):
+            user_config.load_config(wrong)
 
     def test_config_dir_can_be_named_by_the_environment(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """$ROLLBACK_TUI_CONFIG_DIR moves the config file and the user themes folder."""
         monkeypatch.setenv("ROLLBACK_TUI_CONFIG_DIR", str(tmp_path / "elsewhere"))
-        assert themes.config_path() == tmp_path / "elsewhere" / "config.toml"
-        assert themes.user_themes_dir() == tmp_path / "elsewhere" / "themes"
-        themes.save_theme_choice("rollback-light")
-        assert themes.load_config().theme == "rollback-light"
+        assert user_config.config_path() == tmp_path / "elsewhere" / "config.toml"
+        assert theme_files.user_themes_dir() == tmp_path / "elsewhere" / "themes"
+        user_config.save_theme_choice("rollback-light")
+        assert user_config.load_config().theme == "rollback-light"
 
     def test_bad_theme_name_is_not_saved(self, tmp_path: Path) -> None:
         """A name that could not come from a theme file is refused."""
-        with pytest.raises(themes.ConfigError):
-            themes.save_theme_choice("bad name\n[x]", tmp_path / "config.toml")
+        with pytest.raises(user_config.ConfigError):
+            user_config.save_theme_choice("bad name\n[x]", tmp_path / "config.toml")
         assert not (tmp_path / "config.toml").exists()
 
 
@@ -320,7 +325,7 @@ class TestThemesCommand:
 
     def test_marks_the_configured_theme(self, config_home: Path) -> None:
         """The theme named in the config file is starred."""
-        themes.save_theme_choice("rollback-high-contrast")
+        user_config.save_theme_choice("rollback-high-contrast")
         result = CliRunner().invoke(main, ["themes"])
         assert "* rollback-high-contrast" in result.output
         assert f"your theme, from {config_home / 'config.toml'}" in result.output

@@ -6,19 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
 
 from rollback_tui import store
-from rollback_tui.cli import main
 from rollback_tui.plan.timeline import IRREVERSIBLE_CONFIRMED
-
-
-def run(*args: str | Path) -> Result:
-    """The command line in-process; an escaping exception fails the test."""
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def files(folder: Path) -> dict[str, bytes]:

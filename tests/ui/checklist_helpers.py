@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+# Shared by every UI test; the checklist tests import it from here as well.
+from app_helpers import notifications as notifications
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -50,7 +53,7 @@ def focused_id(app: RollbackApp) -> str | None:
     return row.item_id if row is not None else None
 
 
-async def focus_item(pilot: Pilot, item_id: str) -> None:
+async def focus_item(pilot: Pilot[Any], item_id: str) -> None:
     """Put the checklist's cursor on *item_id*, as the arrow keys would."""
     screen = checklist(pilot.app)  # type: ignore[arg-type]
     screen.focus_row(screen.row(item_id))
@@ -59,10 +62,6 @@ async def focus_item(pilot: Pilot, item_id: str) -> None:
 
 def on_disk(path: Path) -> store.Plan:
     return store.load(path).plan
-
-
-def notifications(app: RollbackApp) -> str:
-    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
 
 
 def plain(shown: Static | Content | None) -> str:

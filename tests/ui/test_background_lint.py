@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from app_helpers import SIZE
 from wizard_helpers import clear_and_type, until
 
-from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.findings import Finding
+from rollback_tui.plan.lint import lint
+from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard import background_lint
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 
-
-def wizard(app) -> WizardScreen:  # type: ignore[no-untyped-def]
+def wizard(app: RollbackApp) -> WizardScreen:
     screen = app.screen
     assert isinstance(screen, WizardScreen)
     return screen
@@ -29,9 +31,9 @@ async def test_the_check_after_typing_runs_in_a_thread_and_is_shown(
     """Emptying the title shows its finding after the pause, from a check made off the UI
     thread (a key typed meanwhile does not wait for it)."""
     threads: list[threading.Thread] = []
-    real_lint = background_lint.lint
+    real_lint = lint  # what background_lint calls, until the test replaces it
 
-    def recording_lint(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def recording_lint(*args: Any, **kwargs: Any) -> list[Finding]:
         threads.append(threading.current_thread())
         return real_lint(*args, **kwargs)
 

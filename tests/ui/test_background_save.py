@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_helpers import SIZE
 from checklist_helpers import (
     checklist,
     checklist_app,
@@ -30,8 +31,6 @@ from rollback_tui.plan.model import Component
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.keeper import background_save
-
-SIZE = (80, 24)
 
 
 class Gate:
@@ -62,7 +61,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
         held.release.set()
 
 
-async def until(pilot: Pilot, test: Callable[[], object], what: str) -> None:
+async def until(pilot: Pilot[Any], test: Callable[[], object], what: str) -> None:
     for _ in range(200):
         if test():
             return

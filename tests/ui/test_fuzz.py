@@ -115,7 +115,7 @@ class TestWizardFields:
                 ) == clean_text(value), (attr, value[:40])
             assert app.query_one("#title", Input).value  # the app is alive
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert not app.keeper.dirty
             saved = app.plan

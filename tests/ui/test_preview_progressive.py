@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from wizard_helpers import until
 
 from rollback_tui.plan import new_plan
-from rollback_tui.render import render_sections
+from rollback_tui.render import Section, render_sections
 from rollback_tui.ui.wizard.preview import Preview
 
 
@@ -20,7 +20,7 @@ class TwoPreviews(App[None]):
             yield Preview(id="at-once", progressive=False)
 
 
-def sections(components: int = 40):  # type: ignore[no-untyped-def]
+def sections(components: int = 40) -> list[Section]:
     plan = new_plan(title="Bench", components=[f"service-{i}" for i in range(components)])
     return render_sections(plan)
 

@@ -5,8 +5,11 @@ and in checklist mode (their own groups, ticked like the options')."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from app_helpers import SIZE
 from checklist_helpers import checklist, checklist_app, drawn_heading, focus_item, on_disk
+from textual.app import App
 from textual.widgets import Button, Input, Select
 from wizard_helpers import type_text, until
 
@@ -14,10 +17,8 @@ from rollback_tui import store
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 
-
-def wizard(app) -> WizardScreen:  # type: ignore[no-untyped-def]
+def wizard(app: App[Any]) -> WizardScreen:
     screen = app.screen
     assert isinstance(screen, WizardScreen)
     return screen

@@ -8,15 +8,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lock_helpers import hold_lock
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 from wizard_helpers import clear_and_type, wait_for
 
 from rollback_tui import store
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.store import recovery
+from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.dialogs.conflict import ConflictDialog
 from rollback_tui.ui.dialogs.differences import Differences
 from rollback_tui.ui.dialogs.restore import RestoreDialog
@@ -26,11 +29,7 @@ SIZE = (100, 30)
 HOSTILE = "[bold] [/x] [@click=app.quit]"
 
 
-async def wait_for_screen(
-    pilot,
-    kind: type,  # type: ignore[no-untyped-def]
-    timeout: float = 5.0,
-) -> None:
+async def wait_for_screen(pilot: Pilot[Any], kind: type, timeout: float = 5.0) -> None:
     """Wait until the app's top screen is a *kind*."""
     for _ in range(int(timeout / 0.05)):
         if isinstance(pilot.app.screen, kind):
@@ -114,7 +113,7 @@ class TestAutosave:
             record = kept(example_plan)
             assert record is not None and 'title = "Again"' in record.text
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert kept(example_plan) is None
         assert store.load(example_plan).plan.title == "Again"
@@ -190,7 +189,7 @@ class TestRestore:
             assert app.keeper.dirty
             assert kept(example_plan) is not None
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert store.load(example_plan).plan.title == HOSTILE
         assert kept(example_plan) is None
@@ -258,10 +257,7 @@ class TestConflicts:
     """A save that finds the plan changed on disk asks; two writers never overwrite."""
 
     async def _conflict(
-        self,
-        example_plan: Path,
-        pilot,
-        app,  # type: ignore[no-untyped-def]
+        self, example_plan: Path, pilot: Pilot[Any], app: RollbackApp
     ) -> ConflictDialog:
         await wait_for(pilot, "#title")
         app.query_one("#title", Input).focus()
@@ -270,7 +266,7 @@ class TestConflicts:
         other.plan.title = "Theirs"
         store.save(other)
         await pilot.press("ctrl+s")
-        await pilot.app.keeper.saves.idle()  # the save runs in a thread
+        await app.keeper.saves.idle()  # the save runs in a thread
         await pilot.pause()
         assert isinstance(app.screen, ConflictDialog)
         return app.screen
@@ -309,7 +305,7 @@ class TestConflicts:
             await pilot.pause()
             assert app.keeper.dirty and app.plan.title == "Mine"
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             await pilot.click("#answer-save-as")
             await pilot.pause()
@@ -333,7 +329,7 @@ class TestConflicts:
             other.plan.title = "Theirs"
             store.save(other)
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert isinstance(app.screen, ConflictDialog)
             assert not app.screen.query_one("#answer-merge", Button).disabled
@@ -380,7 +376,7 @@ class TestConflicts:
                 await clear_and_type(pilot, "Blocked")
                 started = time.monotonic()
                 await pilot.press("ctrl+s")
-                await pilot.app.keeper.saves.idle()  # the save runs in a thread
+                await app.keeper.saves.idle()  # the save runs in a thread
                 await pilot.pause()
                 assert time.monotonic() - started < 2
                 messages = [str(n.message) for n in app._notifications]

@@ -6,20 +6,13 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from checklist_helpers import checklist, checklist_app, focus_item, notifications, on_disk
+from app_helpers import SIZE, cli, notifications
+from checklist_helpers import checklist, checklist_app, focus_item, on_disk
 from click.testing import CliRunner
 
 from rollback_tui import store
 from rollback_tui.cli import main
 from rollback_tui.store import run_files
-
-SIZE = (80, 24)
-
-
-def cli(*args: str) -> None:
-    """Run the command line as another terminal would."""
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
 
 
 def ticked(path: Path) -> set[str]:

@@ -7,16 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from app_helpers import SIZE, notifications
 
 from rollback_tui import store
-from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.factory import make_app
-
-SIZE = (80, 24)
-
-
-def notifications(app: RollbackApp) -> str:
-    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
 
 
 def no_room_for_markdown(monkeypatch: pytest.MonkeyPatch) -> None:

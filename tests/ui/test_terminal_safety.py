@@ -6,8 +6,10 @@ from __future__ import annotations
 import ast
 import webbrowser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from rollback_tui import store
 from rollback_tui.ui.app import RollbackApp
@@ -34,7 +36,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return urls
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(pilot: Pilot[Any]) -> None:
     """Wait until every preview has drawn the plan."""
     for _ in range(100):
         previews = [p for p in pilot.app.screen.query(Preview) if p.display]

@@ -79,7 +79,7 @@ def _textual_private_names() -> set[str]:
     names: set[str] = set()
     for cls in (App, Screen, ModalScreen, Widget, ScrollView, MessagePump, Input, Static, TextArea):
         names.update(n for n in dir(cls) if n.startswith("_") and not n.startswith("__"))
-    instances = (
+    instances: tuple[object, ...] = (
         Static(),
         ScrollView(),
         Screen(),
@@ -104,11 +104,11 @@ class TestNoPrivateAttribute:
             if path.name == "textual_internals.py":
                 continue
             for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-                name = None
+                name, line = None, 0
                 if isinstance(node, ast.Attribute) and node.attr in private:
-                    name = node.attr
+                    name, line = node.attr, node.lineno
                 elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                    name = node.name if node.name in private else None
+                    name, line = (node.name if node.name in private else None), node.lineno
                 if name is not None:
-                    found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {name}")
+                    found.append(f"{path.relative_to(PACKAGE)}:{line} {name}")
         assert found == []

@@ -4,21 +4,24 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from app_helpers import SIZE
 from click.testing import CliRunner
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from rollback_tui import themes
+from rollback_tui import theme_files, user_config
 from rollback_tui.cli import main
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.theme_choice import UnknownThemeError
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ["rollback-ansi", "rollback-dark", "rollback-high-contrast", "rollback-light"]
-SIZE = (80, 24)
 
 
 def config_file() -> Path:
@@ -26,12 +29,12 @@ def config_file() -> Path:
     return Path(os.environ["ROLLBACK_TUI_CONFIG_DIR"]) / "config.toml"
 
 
-def notices(app) -> list[str]:  # type: ignore[no-untyped-def]
+def notices(app: App[Any]) -> list[str]:
     """Every notification shown so far: title and message."""
     return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
-async def wait_until_up(pilot: Pilot) -> None:
+async def wait_until_up(pilot: Pilot[Any]) -> None:
     """Wait until the wizard has put the cursor in the title field."""
     for _ in range(100):
         if isinstance(pilot.app.focused, Input) and pilot.app.focused.id == "title":
@@ -40,7 +43,7 @@ async def wait_until_up(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def pick_theme(pilot: Pilot, name: str) -> None:
+async def pick_theme(pilot: Pilot[Any], name: str) -> None:
     """ctrl+p, "Switch theme", then *name*, as a user would."""
     await pilot.press("ctrl+p")
     await pilot.pause()
@@ -71,7 +74,7 @@ class TestStartingTheme:
 
     async def test_remembered_choice_is_used(self, example_plan: Path) -> None:
         """The theme in the user config file is the one the app opens with."""
-        themes.save_theme_choice("rollback-light")
+        user_config.save_theme_choice("rollback-light")
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
@@ -80,7 +83,7 @@ class TestStartingTheme:
 
     async def test_theme_option_wins_and_is_not_remembered(self, example_plan: Path) -> None:
         """--theme beats the config file for this run only; the file is left as it was."""
-        themes.save_theme_choice("rollback-light")
+        user_config.save_theme_choice("rollback-light")
         before = config_file().read_bytes()
         app = make_app(example_plan, cursor_blink=False, theme="rollback-high-contrast")
         async with app.run_test(size=SIZE) as pilot:
@@ -90,7 +93,7 @@ class TestStartingTheme:
 
     async def test_a_textual_theme_can_be_chosen(self, example_plan: Path) -> None:
         """Textual's own themes are in the switcher too, so they open when remembered."""
-        themes.save_theme_choice("nord")
+        user_config.save_theme_choice("nord")
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
@@ -115,7 +118,7 @@ class TestProblems:
 
     async def test_broken_theme_file_is_one_notification(self, example_plan: Path) -> None:
         """Two broken user themes: one notification naming both; the default is used."""
-        folder = themes.user_themes_dir()
+        folder = theme_files.user_themes_dir()
         folder.mkdir(parents=True)
         (folder / "bad.toml").write_text('name = "bad"\nprimary = "not a colour"\n')
         (folder / "worse.toml").write_text("name = \n")
@@ -148,7 +151,7 @@ class TestProblems:
 
     async def test_config_naming_a_missing_theme_falls_back(self, example_plan: Path) -> None:
         """A remembered theme whose file has gone: the default, and a notice saying so."""
-        themes.save_theme_choice("my-gone-theme")
+        user_config.save_theme_choice("my-gone-theme")
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
@@ -169,7 +172,7 @@ class TestSwitcher:
             await pick_theme(pilot, "rollback-light")
             assert app.theme == "rollback-light"
             assert app.has_class("-light-mode")
-        assert themes.load_config().theme == "rollback-light"
+        assert user_config.load_config().theme == "rollback-light"
         reopened = make_app(example_plan, cursor_blink=False)
         async with reopened.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
@@ -230,7 +233,7 @@ class TestNoColor:
                 "Theme remembered: NO_COLOR is set: rollback-ansi is used from the next "
                 "start." in notices(app)
             )
-        assert themes.load_config().theme == "rollback-ansi"
+        assert user_config.load_config().theme == "rollback-ansi"
         assert make_app(example_plan).theme == "rollback-ansi"
 
 
@@ -273,7 +276,9 @@ class TestSnapshots:
     """The Basics step at 80×24 on the example plan, once in each shipped theme."""
 
     @pytest.mark.parametrize("name", SHIPPED)
-    def test_basics_80x24(self, name: str, snap_compare, at_root) -> None:  # type: ignore[no-untyped-def]
+    def test_basics_80x24(
+        self, name: str, snap_compare: Callable[..., bool], at_root: None
+    ) -> None:
         """The first step as a user sees it in this theme."""
         app = make_app(Path("examples/plan.toml"), cursor_blink=False, theme=name)
         assert snap_compare(app, terminal_size=SIZE, run_before=wait_until_up)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
+from app_helpers import SIZE
 from textual import events
+from textual.app import App
 from textual.widgets import Input, OptionList, Select, TextArea
 from wizard_helpers import clear_and_type, focused, tab_to, type_text, until, wait_for
 
@@ -21,11 +24,10 @@ from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.step_list import StepList
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 HOSTILE = "[bold] [/x] [@click=app.quit]"
 
 
-def wizard(app) -> WizardScreen:  # type: ignore[no-untyped-def]
+def wizard(app: App[Any]) -> WizardScreen:
     screen = app.screen
     assert isinstance(screen, WizardScreen)
     return screen
@@ -55,7 +57,7 @@ class TestLaunch:
             assert len(app.plan.contacts) == 3
             assert not target.exists()
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert store.load(target).plan.triggers == app.plan.triggers
         assert target.with_suffix(".md").exists()
@@ -145,7 +147,7 @@ class TestFillWholePlan:
             await pilot.press("f8")
             assert wizard(app).current == "review"
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert isinstance(app.screen, AskPath)
             await clear_and_type(pilot, str(tmp_path / "search.toml"))
@@ -215,9 +217,10 @@ class TestLists:
             assert (added.text, added.command) == ("Purge CDN cache", "cdnctl purge --all")
             assert added.id == "b-6"
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
-        assert store.load(example_plan).plan.item("b-6").text == "Purge CDN cache"
+        saved = store.load(example_plan).plan.item("b-6")
+        assert saved is not None and saved.text == "Purge CDN cache"
 
     async def test_components_add_rename_reorder_remove(self, example_plan: Path) -> None:
         """Components are added with the template's steps, renamed, moved and removed."""
@@ -330,7 +333,7 @@ class TestNavigation:
             await pilot.pause(0.5)
             assert wizard(app).findings
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
         assert target.exists()
 
@@ -407,7 +410,7 @@ class TestMarkupSafety:
             preview = app.screen.query_one("#preview", Preview)
             assert "\\[@click=app.quit\\]" in (preview.text_of("header") or "")
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()
             assert app.is_running
             shown = " ".join(str(n.message) for n in app._notifications)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_helpers import SIZE
 from click.testing import CliRunner
 from textual.pilot import Pilot
 from wizard_helpers import focused, type_text, until
@@ -16,7 +17,6 @@ from rollback_tui.cli import main
 from rollback_tui.plan import DeploymentType, Plan
 from rollback_tui.ui.factory import make_app
 
-SIZE = (80, 24)
 TYPES = list(DeploymentType)
 
 IGNORED = {"created"}
@@ -39,7 +39,7 @@ def written_by_new(path: Path, deployment_type: DeploymentType, db: bool, flag: 
     return store.load(path).plan
 
 
-async def pick(pilot: Pilot, select_id: str, index: int, current: int) -> None:
+async def pick(pilot: Pilot[Any], select_id: str, index: int, current: int) -> None:
     """Open the drop-down *select_id* with enter and move to option *index*, by keys."""
     screen = pilot.app.screen
     screen.query_one(f"#{select_id}").focus()
@@ -49,7 +49,7 @@ async def pick(pilot: Pilot, select_id: str, index: int, current: int) -> None:
 
 
 async def choose_in_wizard(
-    pilot: Pilot, deployment_type: DeploymentType, db: bool, flag: str
+    pilot: Pilot[Any], deployment_type: DeploymentType, db: bool, flag: str
 ) -> None:
     """Make the three choices on Basics by keys, as an engineer would."""
     plan = pilot.app.plan  # type: ignore[attr-defined]
@@ -64,7 +64,7 @@ async def choose_in_wizard(
     await pilot.pause()
 
 
-async def save(pilot: Pilot) -> None:
+async def save(pilot: Pilot[Any]) -> None:
     await pilot.press("ctrl+s")
     await pilot.app.keeper.saves.idle()  # type: ignore[attr-defined]
     await pilot.pause()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
+from app_helpers import SIZE
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -14,11 +16,10 @@ from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.fields import FieldText
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 INCIDENT = "Checkout is failing for some users after the deploy with a burst of about eighty chars"
 
 
-async def started(pilot: Pilot) -> WizardScreen:
+async def started(pilot: Pilot[Any]) -> WizardScreen:
     await until(pilot, lambda: focused(pilot).id == "title")
     screen = pilot.app.screen
     assert isinstance(screen, WizardScreen)

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from app_helpers import SIZE
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets._toast import Toast
 from wizard_helpers import type_text, until
 
-from rollback_tui.plan import DeploymentType, new_component, new_plan
+from rollback_tui.plan import ChecklistItem, DeploymentType, new_component, new_plan
 from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 from rollback_tui.ui.dialogs.ask_path import AskPath
 from rollback_tui.ui.dialogs.choice import Choice
@@ -22,7 +25,6 @@ from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.fields import FieldInput, FieldText
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
 
 
@@ -31,7 +33,7 @@ def stamps(*paths: Path) -> list[tuple[int, bytes] | None]:
     return [(p.stat().st_mtime_ns, p.read_bytes()) if p.exists() else None for p in paths]
 
 
-async def open_palette_entry(pilot: Pilot, name: str) -> None:
+async def open_palette_entry(pilot: Pilot[Any], name: str) -> None:
     await pilot.press("ctrl+p")
     await type_text(pilot, name)
     await pilot.pause(0.5)
@@ -152,7 +154,8 @@ class TestUnsetInputsInTheWizard:
             shown = "".join(s.text for s in field.render_line(0))
             assert "$" not in shown and "not set" in shown
             await until(pilot, lambda: bool(app.screen.query(".field-message.-shown")))
-            holder = field.parent.parent  # type: ignore[union-attr]
+            assert field.parent is not None and field.parent.parent is not None
+            holder = field.parent.parent
             message = holder.query_one(".field-message").render()
             assert "$VERSION is used in" in str(message)
 
@@ -230,16 +233,16 @@ class TestWording:
             assert str(summary) == "1 finding (1 error, 0 warnings)"
 
 
-def path_field(app) -> Input:  # type: ignore[no-untyped-def]
+def path_field(app: App[Any]) -> Input:
     assert isinstance(app.screen, AskPath), app.screen
     return app.screen.query_one("#path", Input)
 
 
-def dialog_error(app) -> str:  # type: ignore[no-untyped-def]
+def dialog_error(app: App[Any]) -> str:
     return str(app.screen.query_one(".error", Static).render())
 
 
-async def type_path(pilot: Pilot, text: str) -> None:
+async def type_path(pilot: Pilot[Any], text: str) -> None:
     await pilot.press("end", "shift+home", "backspace")
     await pilot.press(*text)
 
@@ -418,7 +421,7 @@ class TestPathCompletion:
             assert isinstance(app.focused, Input)
 
 
-def steps_of(items) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+def steps_of(items: list[ChecklistItem]) -> list[tuple[str, str | None]]:
     return [(item.text, item.command) for item in items]
 
 

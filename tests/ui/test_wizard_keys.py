@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from app_helpers import SIZE
 from textual import events
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Input
 from wizard_helpers import until
 
@@ -13,16 +18,14 @@ from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 
-
-def wizard(app) -> WizardScreen:  # type: ignore[no-untyped-def]
+def wizard(app: App[Any]) -> WizardScreen:
     screen = app.screen
     assert isinstance(screen, WizardScreen)
     return screen
 
 
-async def started(pilot) -> None:  # type: ignore[no-untyped-def]
+async def started(pilot: Pilot[Any]) -> None:
     app = pilot.app
     await until(pilot, lambda: app.focused is not None and app.focused.id == "title")
 
@@ -96,17 +99,19 @@ class TestPaste:
             assert messages == ["Pasted 3 lines as one, joined with spaces."]
 
 
-def cell(app) -> tuple[int | None, int, str]:  # type: ignore[no-untyped-def]
+def cell(app: App[Any]) -> tuple[int | None, int, str]:
     """(row, column, list id) of the focused table cell."""
     from rollback_tui.ui.wizard.fields import FieldInput
     from rollback_tui.ui.wizard.row_lists import ListRow, RowList
 
     focused = app.focused
+    assert focused is not None, "nothing has the focus"
     row = next((a for a in focused.ancestors if isinstance(a, ListRow)), None)
     table = next(a for a in focused.ancestors if isinstance(a, RowList))
     if row is None:
         return None, 0, table.id or ""
-    return row.index, list(row.query(FieldInput)).index(focused), table.id or ""
+    inputs: list[Widget] = list(row.query(FieldInput))
+    return row.index, inputs.index(focused), table.id or ""
 
 
 class TestTables:
@@ -161,7 +166,7 @@ class TestSelectAll:
             assert app.plan.title == "New"
 
 
-def footer_keys(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def footer_keys(app: App[Any]) -> dict[str, str]:
     """The footer's keys that are wholly on screen, with their descriptions."""
     from textual.widgets._footer import FooterKey
 

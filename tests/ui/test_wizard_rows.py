@@ -4,7 +4,9 @@ and Enter on the obvious thing."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from app_helpers import SIZE
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, OptionList, Static
 from wizard_helpers import focused, until
@@ -15,10 +17,8 @@ from rollback_tui.ui.wizard.fields import FieldInput
 from rollback_tui.ui.wizard.row_lists import ListRow
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
-SIZE = (80, 24)
 
-
-async def started(pilot: Pilot) -> WizardScreen:
+async def started(pilot: Pilot[Any]) -> WizardScreen:
     await until(pilot, lambda: focused(pilot).id == "title")
     screen = pilot.app.screen
     assert isinstance(screen, WizardScreen)
@@ -94,7 +94,7 @@ class TestIrreversibleMark:
             await pilot.pause()
             boxes = list(screen.query("#option-b-steps .item-irreversible").results(Checkbox))
             items = app.plan.procedure.option_b
-            marks = [box.render().plain.strip() for box in boxes]  # type: ignore[union-attr]
+            marks = [box.render().plain.strip() for box in boxes]
             assert marks == [
                 "[x] irreversible" if item.irreversible else "[ ] irreversible" for item in items
             ]
@@ -102,7 +102,7 @@ class TestIrreversibleMark:
             boxes[0].focus()
             await pilot.press("space")
             await pilot.pause()
-            assert boxes[0].render().plain.strip() == "[x] irreversible"  # type: ignore[union-attr]
+            assert boxes[0].render().plain.strip() == "[x] irreversible"
             assert items[0].irreversible
             await pilot.press("ctrl+s")
             await app.keeper.saves.idle()

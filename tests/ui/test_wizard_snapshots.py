@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from wizard_helpers import settle_previews, wait_for
 
 from rollback_tui.ui.factory import make_app
@@ -21,8 +24,8 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
-def _run_before(key: str):  # type: ignore[no-untyped-def]
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+def _run_before(key: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
         await wait_for(pilot, "#title")
         screen = pilot.app.screen
         assert isinstance(screen, WizardScreen)
@@ -37,13 +40,13 @@ class TestStepSnapshots:
     """Each step as a user sees it, on a small and a large terminal."""
 
     @pytest.mark.parametrize("key", STEP_KEYS)
-    def test_step_80x24(self, key: str, snap_compare, at_root) -> None:  # type: ignore[no-untyped-def]
+    def test_step_80x24(self, key: str, snap_compare: Callable[..., bool], at_root: None) -> None:
         """The step at 80×24: the form only, nothing cut off."""
         app = make_app(Path("examples/plan.toml"), cursor_blink=False)
         assert snap_compare(app, terminal_size=(80, 24), run_before=_run_before(key))
 
     @pytest.mark.parametrize("key", STEP_KEYS)
-    def test_step_160x48(self, key: str, snap_compare, at_root) -> None:  # type: ignore[no-untyped-def]
+    def test_step_160x48(self, key: str, snap_compare: Callable[..., bool], at_root: None) -> None:
         """The step at 160×48: the form with the live preview beside it."""
         app = make_app(Path("examples/plan.toml"), cursor_blink=False)
         assert snap_compare(app, terminal_size=(160, 48), run_before=_run_before(key))

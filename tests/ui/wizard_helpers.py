@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual.pilot import Pilot
 from textual.widget import Widget
 
 KEY_NAMES = {" ": "space"}
 
 
-async def type_text(pilot: Pilot, text: str) -> None:
+async def type_text(pilot: Pilot[Any], text: str) -> None:
     """Type *text* key by key, as a user would."""
     await pilot.press(*[KEY_NAMES.get(ch, ch) for ch in text])
 
 
-async def clear_and_type(pilot: Pilot, text: str) -> None:
+async def clear_and_type(pilot: Pilot[Any], text: str) -> None:
     """Select the focused field's text, delete it, then type *text*."""
     await pilot.press("end", "shift+home", "backspace")
     await type_text(pilot, text)
 
 
-def focused(pilot: Pilot) -> Widget:
+def focused(pilot: Pilot[Any]) -> Widget:
     widget = pilot.app.focused
     assert widget is not None, "nothing has the focus"
     return widget
 
 
-async def tab_to(pilot: Pilot, widget_id: str, limit: int = 80) -> None:
+async def tab_to(pilot: Pilot[Any], widget_id: str, limit: int = 80) -> None:
     """Press tab until the widget with *widget_id* has the focus (proves it is reachable)."""
     for _ in range(limit):
         if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
@@ -34,7 +37,7 @@ async def tab_to(pilot: Pilot, widget_id: str, limit: int = 80) -> None:
     raise AssertionError(f"#{widget_id} was not reached with tab")
 
 
-async def settle_previews(pilot: Pilot, timeout: float = 5.0) -> None:
+async def settle_previews(pilot: Pilot[Any], timeout: float = 5.0) -> None:
     """Wait until every visible preview has drawn the plan's latest sections."""
     from rollback_tui.ui.wizard.preview import Preview
 
@@ -46,7 +49,7 @@ async def settle_previews(pilot: Pilot, timeout: float = 5.0) -> None:
     await pilot.pause()
 
 
-async def wait_for(pilot: Pilot, selector: str, timeout: float = 5.0) -> None:
+async def wait_for(pilot: Pilot[Any], selector: str, timeout: float = 5.0) -> None:
     """Wait until the screen has a widget matching *selector* (the app is up)."""
     for _ in range(int(timeout / 0.05)):
         try:
@@ -59,7 +62,7 @@ async def wait_for(pilot: Pilot, selector: str, timeout: float = 5.0) -> None:
     raise AssertionError(f"{selector} never appeared")
 
 
-async def until(pilot: Pilot, condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 5.0) -> None:
     """Let the app run until *condition()* holds (a loaded machine may need a while)."""
     for _ in range(int(timeout / 0.05)):
         if condition():

@@ -18,7 +18,8 @@ from functools import partial
 
 from textual.widget import Widget
 
-from rollback_tui.plan.lint import Finding, lint
+from rollback_tui.plan.findings import Finding
+from rollback_tui.plan.lint import lint
 from rollback_tui.plan.model import Plan
 
 

@@ -12,7 +12,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 
-from rollback_tui.plan.lint import Finding, lint
+from rollback_tui.plan.findings import Finding
+from rollback_tui.plan.lint import lint
 from rollback_tui.plan.model import Plan
 from rollback_tui.render import render_sections
 from rollback_tui.store import PlanFile

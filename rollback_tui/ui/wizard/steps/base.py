@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Static, TextArea
 
-from rollback_tui.plan.lint import Finding, place
+from rollback_tui.plan.findings import Finding, place
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import visible
 from rollback_tui.ui.messages import PlanEdited

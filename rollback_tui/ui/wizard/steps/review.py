@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from rollback_tui.plan.lint import Finding
+from rollback_tui.plan.findings import Finding
 from rollback_tui.plan.text import findings_summary, plural, visible
 from rollback_tui.ui.messages import GoToStep, ReviewedToday
 from rollback_tui.ui.wizard.preview import Preview

@@ -1,58 +1,40 @@
-"""Themes from TOML files, validated and turned into Textual themes; the user's theme choice.
+"""Themes from TOML files, validated with Textual's own parsers and turned into Textual
+themes.
 
-The shipped themes live in the repository's `themes/` folder, packaged into the wheel as
-`rollback_tui/themes/`. Users add their own in `<user config dir>/themes/`; a user theme
-with the name of a shipped one replaces it. A file that can't be used is reported (file and
-one-line reason) and skipped; loading never raises.
-
-Textual is imported only when a theme is validated or built, so that importing this module
-(for the config functions, say) stays cheap.
+A file that can't be used is reported (file and one-line reason) and skipped; loading never
+raises. Where the files are and how one is read is `rollback_tui.theme_files` (no Textual).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from textual.color import Color, ColorParseError
+from textual.css.constants import VALID_STYLE_FLAGS
+from textual.theme import Theme
 
-from rollback_tui.locations import config_dir as user_config_dir
-from rollback_tui.store.errors import toml_error_message
+from rollback_tui.theme_files import (
+    DEFAULT_THEME,
+    THEME_NAME,
+    ThemeError,
+    default_theme_dirs,
+    read_theme_table,
+)
 
-if TYPE_CHECKING:
-    from textual.theme import Theme
-
-DEFAULT_THEME = "rollback-dark"
-"""The theme used when the user has chosen none (or chose one that no longer exists)."""
 FALLBACK_THEME = "textual-dark"
 """Textual's own default, for when not even the default theme file could be loaded."""
-MAX_THEME_FILE_BYTES = 64 * 1024
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _VARIABLE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 _ALPHA = re.compile(r"^(?P<color>\S+)\s+(?P<percent>\d{1,3}(?:\.\d+)?)%$")
 _CSS_KEYWORDS = frozenset({"auto", "initial", "transparent"})
 
 
-class ThemeError(Exception):
-    """A theme file that can't be used; the message says why in one line."""
-
-
-class ConfigError(Exception):
-    """The user config file can't be read or written; the message names the file."""
-
-
-# -- the theme file ----------------------------------------------------------------------
-
-
 def _check_color(value: str) -> str:
-    from textual.color import Color, ColorParseError
-
     try:
         Color.parse(value)
     except ColorParseError as exc:
@@ -62,8 +44,6 @@ def _check_color(value: str) -> str:
 
 def _check_variable(value: str) -> str:
     """A theme variable: a colour, `colour N%`, `auto N%`, a CSS keyword or text styles."""
-    from textual.css.constants import VALID_STYLE_FLAGS
-
     text = value.strip()
     if text in _CSS_KEYWORDS:
         return value
@@ -122,8 +102,8 @@ class ThemeFile(BaseModel):
 
     @field_validator("name")
     @classmethod
-    def _name(cls, value: str) -> str:
-        if not _NAME.match(value):
+    def _valid_name(cls, value: str) -> str:
+        if not THEME_NAME.match(value):
             raise ValueError(
                 f"{value!r} is not a usable theme name (letters, digits, '-', '_' and '.', "
                 "at most 64, starting with a letter or digit)"
@@ -144,12 +124,12 @@ class ThemeFile(BaseModel):
         "error",
     )
     @classmethod
-    def _color(cls, value: str | None) -> str | None:
+    def _valid_color(cls, value: str | None) -> str | None:
         return None if value is None else _check_color(value)
 
     @field_validator("variables")
     @classmethod
-    def _variables(cls, value: dict[str, str]) -> dict[str, str]:
+    def _valid_variables(cls, value: dict[str, str]) -> dict[str, str]:
         for name, setting in value.items():
             if not _VARIABLE_NAME.match(name):
                 raise ValueError(f"{name!r} is not a theme variable name (like 'border-blurred')")
@@ -161,8 +141,6 @@ class ThemeFile(BaseModel):
 
     def to_theme(self) -> Theme:
         """The Textual theme (checked by building its colour system, as Textual will)."""
-        from textual.theme import Theme
-
         theme = Theme(**self.model_dump())
         theme.to_color_system()
         return theme
@@ -200,53 +178,11 @@ def _validation_message(exc: ValidationError) -> str:
 
 def read_theme_file(path: Path) -> ThemeFile:
     """Read and validate one theme file; `ThemeError` says in one line what is wrong."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_THEME_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ThemeError(f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_THEME_FILE_BYTES:
-        raise ThemeError(f"larger than {MAX_THEME_FILE_BYTES // 1024} KB; not a theme file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ThemeError(f"not UTF-8 (byte {exc.start})") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ThemeError(toml_error_message(str(exc))) from None
+    raw = read_theme_table(path)
     try:
         return ThemeFile.model_validate(raw)
     except ValidationError as exc:
         raise ThemeError(_validation_message(exc)) from None
-
-
-# -- finding and loading themes ----------------------------------------------------------
-
-
-def shipped_themes_dir() -> Path | None:
-    """The shipped themes: inside the installed package, or the source checkout's themes/."""
-    package = Path(__file__).resolve().parent
-    installed = package / "themes"
-    if installed.is_dir():
-        return installed
-    # A source checkout or an editable install: the repository's themes/ folder. The
-    # pyproject.toml check keeps an installed copy from picking up a stray site-packages/themes.
-    checkout = package.parent
-    if (checkout / "themes").is_dir() and (checkout / "pyproject.toml").is_file():
-        return checkout / "themes"
-    return None
-
-
-def user_themes_dir() -> Path:
-    """Where users put their own theme files (it may not exist yet)."""
-    return user_config_dir() / "themes"
-
-
-def default_theme_dirs() -> list[Path]:
-    """The shipped themes, then the user's: later folders win on a name clash."""
-    shipped = shipped_themes_dir()
-    return [*([shipped] if shipped is not None else []), user_themes_dir()]
 
 
 @dataclass(frozen=True)
@@ -349,90 +285,3 @@ def load_themes(dirs: Iterable[Path] | None = None) -> ThemeLoad:
                 theme, path, replaces=None if earlier is None else earlier.path
             )
     return result
-
-
-# -- the user config file ----------------------------------------------------------------
-
-
-class UserConfig(BaseModel):
-    """The user config file, `<user config dir>/config.toml`."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    theme: str = DEFAULT_THEME
-    """The theme the app opens with; the last one picked in the theme switcher."""
-    plan_schema: str | None = None
-    """A JSON Schema location (path or URL) named by a `#:schema` first line in every new
-    plan, from `new` and the wizard (see `rollback-tui schema`)."""
-
-
-def config_path() -> Path:
-    """The user config file (it may not exist yet)."""
-    return user_config_dir() / "config.toml"
-
-
-def _read_config_text(path: Path) -> str | None:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from None
-
-
-def load_config(path: Path | None = None) -> UserConfig:
-    """The user config; defaults when the file is missing. Bad files raise `ConfigError`."""
-    path = config_path() if path is None else path
-    text = _read_config_text(path)
-    if text is None:
-        return UserConfig()
-    try:
-        raw: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {toml_error_message(str(exc))}") from None
-    try:
-        return UserConfig.model_validate(raw)
-    except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in error["loc"])
-        if error["type"] == "extra_forbidden":
-            known = ", ".join(UserConfig.model_fields)
-            raise ConfigError(f"{path}: unknown key {where!r} (known keys: {known})") from None
-        raise ConfigError(f"{path}: {where}: {error['msg']}") from None
-
-
-def save_theme_choice(name: str, path: Path | None = None) -> Path:
-    """Remember *name* as the user's theme, keeping the rest of the file and its comments.
-
-    Written atomically; a config file that isn't valid TOML is left alone (`ConfigError`).
-    Returns the path written.
-    """
-    import tomlkit
-    from tomlkit.exceptions import ParseError
-
-    from rollback_tui.store import PlanFileError, write_atomic
-
-    if not _NAME.match(name):
-        raise ConfigError(f"{name!r} is not a theme name")
-    path = config_path() if path is None else path
-    text = _read_config_text(path)
-    try:
-        document = tomlkit.parse(text or "")
-    except ParseError as exc:
-        raise ConfigError(f"{path}: not saved, the file is not valid TOML: {exc}") from None
-    if "theme" in document:
-        document["theme"] = name
-    else:
-        if text is None:
-            document.add(tomlkit.comment("rollback-tui settings"))
-        document.add("theme", name)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, tomlkit.dumps(document).encode("utf-8"))
-    except (OSError, PlanFileError) as exc:
-        raise ConfigError(f"{path}: cannot save the theme choice: {exc}") from None
-    return path

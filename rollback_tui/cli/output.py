@@ -1,0 +1,50 @@
+"""What every command shares: its output, its exit codes, its PATH argument, reading a plan.
+
+Every line a command prints goes through say(), so that no control character from a file
+reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from rollback_tui import store
+from rollback_tui.plan.text import visible
+
+EXIT_FINDINGS = 1
+EXIT_UNUSABLE = 2
+
+
+def say(text: str, *, err: bool = False, nl: bool = True, lines: bool = True) -> None:
+    """Print *text*: every line any command prints goes through here, so that a control
+    character in a file name, a key, a value or an error (an escape sequence that would set
+    the terminal's title or clipboard) is shown as an escape, never sent. Newlines and tabs
+    stay unless *lines* is False (one line, whatever it holds)."""
+    click.echo(visible(text, lines=lines), err=err, nl=nl)
+
+
+def fail(message: str) -> NoReturn:
+    """One clear line on stderr and exit 2: the file could not be used."""
+    say(f"rollback-tui: {message}", err=True, lines=False)
+    sys.exit(EXIT_UNUSABLE)
+
+
+def json_visible(text: str) -> str:
+    """JSON *text* with the characters visible() would escape written as \\uXXXX."""
+    return "".join(f"\\u{ord(c):04x}" if visible(c, lines=True) != c else c for c in text)
+
+
+PathArg = click.Path(path_type=Path, dir_okay=True)
+
+
+def read_plan(path: Path) -> tuple[store.Plan, list[str]]:
+    """The plan at *path* and the keys in it that no plan has; refused with fail() (exit 2)
+    if it cannot be read."""
+    try:
+        return store.read_plan(path)
+    except store.PlanFileError as exc:
+        fail(str(exc))
