@@ -2,7 +2,8 @@
 merging or importing it costs time linear in its size and a bounded amount of memory,
 and what is refused is refused from its first bytes. Each command runs in a process of
 its own under a cap on its address space; times are compared between two sizes (a
-quadratic cost grows 16 times from N to 4N, a linear one 4 times)."""
+quadratic cost grows 16 times from N to 4N, a linear one 4 times: a growth under 9
+tells them apart with room for a loaded machine's noise)."""
 
 from __future__ import annotations
 
@@ -121,7 +122,7 @@ class TestLongDottedKeys:
         looks like one (inside strings)."""
         line = 'x = "' + ".".join(["a"] * 20) + '"\n'
         ratio = growth(lambda n: toml_scan.long_key(line * n), 5_000)
-        assert ratio < 6, ratio
+        assert ratio < 9, ratio
 
 
 def example_with(old: str, new: str) -> str:
@@ -227,7 +228,7 @@ class TestImport:
         assert time.perf_counter() - started < 2
         assert plan.procedure.option_a_estimate == ""
         ratio = growth(lambda n: parse_markdown(option_heading(n)), 8_000)
-        assert ratio < 6, ratio
+        assert ratio < 9, ratio
 
     def test_steps_without_ids_are_numbered_in_linear_time(self) -> None:
         """A plan's new steps get their ids in time linear in their number: each id was
@@ -239,7 +240,7 @@ class TestImport:
                 Plan.model_validate(data)
 
         ratio = growth(validate, 2_000, times=2)
-        assert ratio < 6, ratio
+        assert ratio < 9, ratio
 
     def test_many_new_rows_are_written_in_linear_time(self) -> None:
         """Writing 4 times as many new rows takes about 4 times as long: each new table
@@ -251,7 +252,7 @@ class TestImport:
                 plan_document.sync_array(tomlkit.document(), "triggers", models)
 
         ratio = growth(write, 2_000, times=2)
-        assert ratio < 6, ratio
+        assert ratio < 9, ratio
 
     def test_a_new_plan_is_written_without_parsing_it_again(
         self, monkeypatch: pytest.MonkeyPatch
@@ -316,10 +317,10 @@ class TestCheck:
                 key_lines(text)
 
         ratio = growth(find, 10_000)
-        assert ratio < 6, ratio
+        assert ratio < 9, ratio
         started = time.process_time()
         lines = key_lines("schema_version = 1\n[a" + " " * MEGABYTE + ".b]\nx = 1\n")
-        assert time.process_time() - started < 1
+        assert time.process_time() - started < 2  # it took about half an hour
         assert lines["a.b.x"] == 3
 
 
