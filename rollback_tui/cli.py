@@ -15,7 +15,7 @@ from typing import Literal, NoReturn, TypedDict
 import click
 
 from rollback_tui import store
-from rollback_tui.app_start import open_screen
+from rollback_tui.app_start import LaunchOptions, open_screen
 from rollback_tui.completion import complete_item_ids
 from rollback_tui.locations import default_user
 from rollback_tui.plan import DeploymentType, new_plan
@@ -76,7 +76,7 @@ def main(ctx: click.Context, theme: str | None) -> None:
     """
     ctx.obj = {"theme": theme}
     if ctx.invoked_subcommand is None:
-        open_screen(None, mode="edit", theme=theme)
+        open_screen(None, LaunchOptions(mode="edit", theme=theme))
 
 
 def _theme(theme: str | None) -> str | None:
@@ -92,7 +92,7 @@ def _theme(theme: str | None) -> str | None:
 @ThemeOption
 def edit(path: Path | None, theme: str | None) -> None:
     """Open the wizard on PATH (created if missing)."""
-    open_screen(path, mode="edit", theme=_theme(theme))
+    open_screen(path, LaunchOptions(mode="edit", theme=_theme(theme)))
 
 
 @main.command(short_help="Tick PATH's steps as a checklist, during the incident.")
@@ -108,7 +108,7 @@ def edit(path: Path | None, theme: str | None) -> None:
 @ThemeOption
 def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
-    open_screen(path, mode="run", by=by, theme=_theme(theme), git=git)
+    open_screen(path, LaunchOptions(mode="run", by=by, theme=_theme(theme), git=git))
 
 
 @main.command(short_help="Rehearse PATH: its checklist, every step timed.")
@@ -122,7 +122,7 @@ def drill(path: Path, by: str | None, label: str, theme: str | None) -> None:
     The drill is written to its own run file in PLAN.runs/ (the plan's live ticks are not
     touched); at the end, the plan records the day (last_drilled) and each option's time.
     """
-    open_screen(path, mode="drill", by=by, theme=_theme(theme), label=label)
+    open_screen(path, LaunchOptions(mode="drill", by=by, theme=_theme(theme), label=label))
 
 
 @main.command(short_help="Archive the current run, then clear ticks and timeline.")

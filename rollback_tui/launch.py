@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rollback_tui.app_start import open_screen
+from rollback_tui.launch_options import LaunchOptions, Mode
 
 
-def screen_command(args: Sequence[str]) -> tuple[str, Path | None] | None:
+def screen_command(args: Sequence[str]) -> tuple[Mode, Path | None] | None:
     """(mode, path) when *args* only open the wizard or the checklist, else None (click
     parses them)."""
     if any(not arg or arg.startswith("-") for arg in args):
@@ -43,4 +44,4 @@ def main() -> None:
         commands()
         return
     mode, path = command
-    open_screen(path, mode)
+    open_screen(path, LaunchOptions(mode=mode))

@@ -227,7 +227,6 @@ class RunSession:
 
         timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         result = runs.reset_loaded(self.holder.plan_file, label, self.now(), timeout)
-        self._pending.clear()
         self.holder.mark_clean()
         return result
 

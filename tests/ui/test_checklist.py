@@ -29,7 +29,8 @@ from wizard_helpers import type_text
 from rollback_tui import store
 from rollback_tui.cli import main
 from rollback_tui.locations import default_user
-from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen, run_checklist
+from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
+from rollback_tui.ui.checklist.from_wizard import run_checklist
 from rollback_tui.ui.checklist.items import Summary
 from rollback_tui.ui.dialogs.ask_path import AskPath
 from rollback_tui.ui.dialogs.note import NoteDialog
@@ -538,7 +539,7 @@ class TestWiring:
             assert app.keeper.dirty
             titles = [c.title for c in app.get_system_commands(app.screen)]
             assert "Run checklist" in titles
-            run_checklist(app.keeper)
+            run_checklist(app.keeper, app.checklist_screen)
             await app.keeper.saves.idle()
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
@@ -562,7 +563,7 @@ class TestWiring:
         app = make_app(None, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            run_checklist(app.keeper)
+            run_checklist(app.keeper, app.checklist_screen)
             await pilot.pause()
             assert isinstance(app.screen, AskPath)
             app.screen.query_one("#path", Input).value = str(tmp_path / "new.toml")
@@ -594,7 +595,7 @@ class TestWiring:
             assert app.screen.plan is app.plan
             item = app.plan.item("a-1")
             assert item is not None and item.done
-            run_checklist(app.keeper)  # and back: the same checklist, not a second one
+            run_checklist(app.keeper, app.checklist_screen)  # and back: the same checklist, not a second one
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
             assert len(app.screen_stack) == 1

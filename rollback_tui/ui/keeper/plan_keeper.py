@@ -32,6 +32,7 @@ from rollback_tui.plan.defaults import number_items
 from rollback_tui.plan.merge import MergeSummary, can_merge
 from rollback_tui.plan.model import Plan, utc_now
 from rollback_tui.plan.text import visible
+from rollback_tui.run.saving import SaveOutcome
 from rollback_tui.store import recovery, sync
 from rollback_tui.ui.dialogs.choice import Choice
 from rollback_tui.ui.keeper import background_save, hang_up
@@ -78,7 +79,7 @@ class PlanKeeper:
         (Open, Reload, a restore, a merge): the screens show it."""
         self.state_changed: Signal[str] = Signal(app, "plan-state")
         """Published with `describe()` when the path, "unsaved" or "saving" changes."""
-        self.merges_saved: Signal[background_save.Outcome] = Signal(app, "ticks-saved")
+        self.merges_saved: Signal[SaveOutcome] = Signal(app, "ticks-saved")
         """Published with the outcome of each merging save (the checklist's), saved or not."""
         self._saved_plan: Plan | None = None
         """The plan as last saved from here (None: as loaded), to judge a merge."""
@@ -93,6 +94,11 @@ class PlanKeeper:
     @property
     def plan(self) -> Plan:
         return self.plan_file.plan
+
+    @property
+    def saving(self) -> bool:
+        """A save is running in the thread, or waiting to follow the one that runs."""
+        return self.saves.busy
 
     def now(self) -> dt.datetime:
         """The time from the keeper's clock, in UTC to the second, as ticks record it."""
@@ -227,7 +233,7 @@ class PlanKeeper:
             "Still saving (the disk is slow); keep going, nothing typed is lost.", title="Saving"
         )
 
-    def _adopt(self, outcome: background_save.Outcome) -> bool:
+    def _adopt(self, outcome: SaveOutcome) -> bool:
         """Take a successful save's file state; whether the plan was edited since."""
         edited_since = outcome.edits != self.edits
         background_save.adopt(self.plan_file, outcome, edited_since=edited_since)
@@ -235,15 +241,13 @@ class PlanKeeper:
             self.mark_clean()
         return edited_since
 
-    async def _merged_and_saved(self, outcome: background_save.Outcome) -> None:
+    async def _merged_and_saved(self, outcome: SaveOutcome) -> None:
         if outcome.error is None:
             self._adopt(outcome)
         self.app.call_after_refresh(self.announce)
         self.merges_saved.publish(outcome)
 
-    async def _saved(
-        self, outcome: background_save.Outcome, then: Callable[[], object] | None = None
-    ) -> None:
+    async def _saved(self, outcome: SaveOutcome, then: Callable[[], object] | None = None) -> None:
         error = outcome.error
         if isinstance(error, store.ConflictError):
             self._ask_about_conflict(str(error))
