@@ -244,10 +244,10 @@ class TestStartup:
 # Runs the console script's entry point with the app replaced by a recorder; reports the
 # call and whether click was loaded.
 LAUNCH_PROBE = """
-import json, sys
+import dataclasses, json, sys
 import rollback_tui.ui.factory as factory
 calls = []
-factory.run_app = lambda path, **options: calls.append([str(path), options]) or 0
+factory.run_app = lambda path, launch: calls.append([str(path), dataclasses.asdict(launch)]) or 0
 from rollback_tui.launch import main
 sys.argv = ["rollback-tui", *sys.argv[1:]]
 try:

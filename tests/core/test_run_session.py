@@ -14,7 +14,8 @@ import pytest
 
 from rollback_tui import store
 from rollback_tui.plan.timeline import IRREVERSIBLE_CONFIRMED
-from rollback_tui.run import RunSession, Unconfirmed, events
+from rollback_tui.run import events
+from rollback_tui.run.session import RunSession, Unconfirmed
 from rollback_tui.store import run_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -234,7 +235,7 @@ class TestWithoutTextual:
         code = (
             "import sys\n"
             "from pathlib import Path\n"
-            "from rollback_tui.run import RunSession\n"
+            "from rollback_tui.run.session import RunSession\n"
             f"session = RunSession.open(Path({str(example_plan)!r}), by='sam')\n"
             "session.done('a-1')\n"
             "session.note('ok')\n"
