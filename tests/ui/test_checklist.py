@@ -595,7 +595,8 @@ class TestWiring:
             assert app.screen.plan is app.plan
             item = app.plan.item("a-1")
             assert item is not None and item.done
-            run_checklist(app.keeper, app.checklist_screen)  # and back: the same checklist, not a second one
+            # and back: the same checklist, not a second one
+            run_checklist(app.keeper, app.checklist_screen)
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
             assert len(app.screen_stack) == 1
