@@ -1,5 +1,6 @@
 """The Textual app: its screens, keys, palette and mode. The open plan and its saving
-belong to the keeper (keeper/plan_keeper.py), which the screens are given."""
+belong to the keeper (keeper/plan_keeper.py), which the screens are given; what asks the
+user first (open, save as, quit, a conflict, kept edits) to the flows (flows/)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from rollback_tui import store
 from rollback_tui.launch_options import LaunchOptions
 from rollback_tui.plan.text import visible
 from rollback_tui.render import render_markdown
+from rollback_tui.ui.flows.plan_flows import PlanFlows
 from rollback_tui.ui.keeper import PlanKeeper
 from rollback_tui.ui.keys import registry
 from rollback_tui.ui.keys.keymap import load_keymap
@@ -66,6 +68,8 @@ class RollbackApp(App[int]):
         by = self.launch.by or ""
         self.keeper = PlanKeeper(self, plan_file, untitled=untitled, loaded=loaded, by=by)
         """The open plan, and every way it is saved."""
+        self.flows = PlanFlows(self, self.keeper)
+        """What asks first: ctrl+s, Save as, Open, quitting, conflicts, kept edits."""
         self.drill: Drill | None = None
         """In drill mode, the Drill that times it (run/drill.py)."""
         self.git: GitWorker | None = None
@@ -112,6 +116,7 @@ class RollbackApp(App[int]):
         return ChecklistScreen(self.keeper, session, self.key_order, git=self.git)
 
     def on_mount(self) -> None:
+        self.flows.listen()
         self.keeper.state_changed.subscribe(self, self._show_state, immediate=True)
         self._show_state(self.keeper.describe())
         self.theme_changed_signal.subscribe(self, self._theme_memory.theme_changed)
@@ -158,15 +163,15 @@ class RollbackApp(App[int]):
 
     def action_save(self) -> None:
         """Save the plan as TOML and its Markdown beside it."""
-        self.keeper.save()
+        self.flows.save()
 
     def action_save_as(self) -> None:
         """Save the plan under a new path."""
-        self.keeper.save_as()
+        self.flows.save_as()
 
     def action_open(self) -> None:
         """Open another plan (asks first if this one has unsaved changes)."""
-        self.keeper.ask_open()
+        self.flows.ask_open()
 
     def action_copy(self) -> None:
         """Copy the plan's Markdown: through the terminal, to a local clipboard, to a file."""
@@ -176,7 +181,7 @@ class RollbackApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit; asks first when there are unsaved changes."""
-        await self.keeper.quit()
+        await self.flows.quit()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from rollback_tui.ui.commands import system_commands

@@ -16,13 +16,13 @@ from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
 if TYPE_CHECKING:
     from rollback_tui.run.drill import Drill
-    from rollback_tui.ui.keeper import PlanKeeper
+    from rollback_tui.ui.flows.plan_flows import PlanFlows
 
 
 class Commanding(Protocol):
     """What the palette needs of the app (this module never imports it)."""
 
-    keeper: PlanKeeper
+    flows: PlanFlows
     drill: Drill | None
 
     def checklist_screen(self) -> ChecklistScreen: ...
@@ -49,7 +49,7 @@ def system_commands(
         yield SystemCommand(
             "Run checklist",
             "Save, then tick the plan's steps",
-            partial(run_checklist, app.keeper, app.checklist_screen),
+            partial(run_checklist, app.flows, app.checklist_screen),
         )
     if isinstance(screen, ChecklistScreen):
         yield from screen.system_commands()

@@ -539,7 +539,7 @@ class TestWiring:
             assert app.keeper.dirty
             titles = [c.title for c in app.get_system_commands(app.screen)]
             assert "Run checklist" in titles
-            run_checklist(app.keeper, app.checklist_screen)
+            run_checklist(app.flows, app.checklist_screen)
             await app.keeper.saves.idle()
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
@@ -563,7 +563,7 @@ class TestWiring:
         app = make_app(None, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            run_checklist(app.keeper, app.checklist_screen)
+            run_checklist(app.flows, app.checklist_screen)
             await pilot.pause()
             assert isinstance(app.screen, AskPath)
             app.screen.query_one("#path", Input).value = str(tmp_path / "new.toml")
@@ -596,7 +596,7 @@ class TestWiring:
             item = app.plan.item("a-1")
             assert item is not None and item.done
             # and back: the same checklist, not a second one
-            run_checklist(app.keeper, app.checklist_screen)
+            run_checklist(app.flows, app.checklist_screen)
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
             assert len(app.screen_stack) == 1

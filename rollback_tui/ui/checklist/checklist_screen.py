@@ -28,6 +28,7 @@ from rollback_tui.ui.checklist.notices import notice
 from rollback_tui.ui.checklist.palette import checklist_commands
 from rollback_tui.ui.checklist.questions import OutcomeQuestions
 from rollback_tui.ui.checklist.run_keys import KEYS_HELP, RunKeys
+from rollback_tui.ui.checklist.saved_as_made import SavedAsMade
 from rollback_tui.ui.checklist.switch import edit_plan, under_the_wizard
 from rollback_tui.ui.keeper import PlanKeeper
 from rollback_tui.ui.keys.order import KeyOrder
@@ -45,9 +46,6 @@ POLL_SECONDS = 1.0
 
 class ChecklistScreen(Screen[None]):
     """Every active item of the plan, grouped as in the plan, to tick as it is done."""
-
-    SAVES_AT_ONCE = True
-    """Its changes are saved as they are made (a hang-up saves them too)."""
 
     BINDINGS = bindings("checklist")
 
@@ -71,6 +69,7 @@ class ChecklistScreen(Screen[None]):
         self.session = session
         self.keys = keys
         self.git = git
+        keeper.save_policy = SavedAsMade(keeper.app, self)  # ticks saved as made, from now
         self.timeline_open = False
         self._shown_layout: list[Any] | None = None  # the groups and items shown
 

@@ -10,16 +10,18 @@ from typing import Any
 from textual.screen import Screen
 
 from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
+from rollback_tui.ui.flows.plan_flows import PlanFlows
 from rollback_tui.ui.keeper import PlanKeeper
 
 MakeChecklist = Callable[[], Screen[Any]]
 """Makes the checklist screen (the app's, with the keeper, a session and the key order)."""
 
 
-def run_checklist(keeper: PlanKeeper, make: MakeChecklist) -> None:
+def run_checklist(flows: PlanFlows, make: MakeChecklist) -> None:
     """Save the plan (asking where, for a new one), then show it as a checklist."""
+    keeper = flows.keeper
     if keeper.untitled:
-        keeper.save_as(
+        flows.save_as(
             "Save the plan before running it (TOML; the Markdown goes beside it):",
             then=partial(_show_checklist, keeper, make),
         )
