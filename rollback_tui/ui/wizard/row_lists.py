@@ -225,6 +225,7 @@ class RowList(Vertical):
         while node is not None and node is not self:
             if isinstance(node, ListRow) and node.parent is self:
                 return node.index
+            # Textual types a parent as any DOM node; under a screen, it is a widget.
             node = node.parent  # type: ignore[assignment]
         return None
 

@@ -61,6 +61,7 @@ class ComponentsStep(StepPane):
     short = "Components"
     intro = "Enter picks a component to edit; $COMPONENT in a command is its name.\n" + KEYS_HINT
 
+    # The plan is typed by StepPane.__init__, which this only extends.
     def __init__(self, plan, *, built: bool = False) -> None:  # type: ignore[no-untyped-def]
         super().__init__(plan, built=built)
         self.selected = 0
