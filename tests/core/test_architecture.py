@@ -13,13 +13,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "rollback_tui"
 EXAMPLE = ROOT / "examples" / "plan.toml"
-CORE_PACKAGES = ["plan", "render", "store", "importing", "git"]
-"""The headless core: the plan, its Markdown, its files, import and git."""
+CORE_PACKAGES = ["plan", "render", "store", "importing", "git", "run"]
+"""The headless core: the plan, its Markdown, its files, import, git and a run of it."""
 CORE_FILES = sorted(
     [path for package in CORE_PACKAGES for path in (PACKAGE / package).glob("*.py")]
     + [
         PACKAGE / f"{name}.py"
-        for name in ("check_report", "plan_schema", "locations")
+        for name in ("check_report", "plan_schema", "locations", "launch_options")
         if (PACKAGE / f"{name}.py").exists()
     ]
 )
