@@ -57,7 +57,7 @@ class PlanKeeper:
         by: str = "",
     ) -> None:
         self.app = app
-        """Where dialogs, notifications, timers and workers go."""
+        """Where notifications, signals, timers and workers go."""
         self.plan_file = plan_file
         self.untitled = untitled
         """A new plan with no path chosen yet: its first save asks where."""
