@@ -98,7 +98,7 @@ class RollbackApp(App[int]):
         if self.launch.mode == "edit":
             return WizardScreen(self.keeper)
         if self.launch.mode == "drill":
-            from rollback_tui.ui.checklist.drill import start
+            from rollback_tui.ui.checklist.drill_start import start
 
             self.drill = start(self.keeper, self.launch.label)
             if self.drill is None:
