@@ -37,7 +37,7 @@ test: $(VENV)/.installed
 	$(BIN)/ruff format --check rollback_tui tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 4
 	./scripts/check-newest
 
 # The core and command-line tests on the newest releases pyproject.toml allows, in a venv

@@ -1,5 +1,5 @@
 """Opening the app in this terminal: shared by the console script's quick way in
-(launch.py) and the click commands (cli.py), neither of which imports the other's way."""
+(launch.py) and the click commands (cli/), neither of which imports the other's way."""
 
 from __future__ import annotations
 
@@ -9,16 +9,13 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from rollback_tui.launch_options import LaunchOptions
 
-def open_screen(
-    path: Path | None,
-    mode: str,
-    by: str | None = None,
-    theme: str | None = None,
-    label: str = "",
-    git: bool = False,
-) -> NoReturn:
-    """Run the app in this terminal, then exit with its code."""
+__all__ = ["LaunchOptions", "open_screen"]
+
+
+def open_screen(path: Path | None, launch: LaunchOptions) -> NoReturn:
+    """Run the app on *path* in this terminal, as *launch* says, then exit with its code."""
     # Textual paints at most 60 times a second by default, which adds up to 17 ms to each
     # keystroke's way to the screen; a user's own TEXTUAL_FPS still wins.
     os.environ.setdefault("TEXTUAL_FPS", "120")
@@ -31,4 +28,4 @@ def open_screen(
     except ImportError:  # pragma: no cover - the UI ships with the package
         sys.stderr.write("rollback-tui: the wizard is not available in this installation\n")
         sys.exit(2)
-    sys.exit(run_app(path, mode=mode, by=by, theme=theme, label=label, git=git))
+    sys.exit(run_app(path, launch))

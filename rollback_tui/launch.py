@@ -3,7 +3,7 @@
 `rollback-tui`, `rollback-tui edit [PATH]` and `rollback-tui run PATH`, with no option, are
 what an engineer types at 2 a.m.; they go straight to the app, so that importing click and
 the other commands (~15 ms) does not delay the first frame. Everything else (any option,
-any other command, --help, shell completion) goes to the click commands in cli.py, which
+any other command, --help, shell completion) goes to the click commands in cli/, which
 behave exactly as these do for these forms.
 """
 
@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rollback_tui.app_start import open_screen
+from rollback_tui.launch_options import LaunchOptions, Mode
 
 
-def screen_command(args: Sequence[str]) -> tuple[str, Path | None] | None:
+def screen_command(args: Sequence[str]) -> tuple[Mode, Path | None] | None:
     """(mode, path) when *args* only open the wizard or the checklist, else None (click
     parses them)."""
     if any(not arg or arg.startswith("-") for arg in args):
@@ -43,4 +44,4 @@ def main() -> None:
         commands()
         return
     mode, path = command
-    open_screen(path, mode)
+    open_screen(path, LaunchOptions(mode=mode))

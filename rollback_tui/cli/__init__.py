@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from rollback_tui.app_start import open_screen
+from rollback_tui.app_start import LaunchOptions, open_screen
 from rollback_tui.cli import plans, repository, screens, ticks
 from rollback_tui.cli.screens import ThemeOption
 
@@ -25,7 +25,7 @@ def main(ctx: click.Context, theme: str | None) -> None:
     """
     ctx.obj = {"theme": theme}
     if ctx.invoked_subcommand is None:
-        open_screen(None, mode="edit", theme=theme)
+        open_screen(None, LaunchOptions(mode="edit", theme=theme))
 
 
 for command in (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from rollback_tui.app_start import open_screen
+from rollback_tui.app_start import LaunchOptions, open_screen
 from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, say
 
 ThemeOption = click.option(
@@ -32,7 +32,7 @@ def _theme(theme: str | None) -> str | None:
 @ThemeOption
 def edit(path: Path | None, theme: str | None) -> None:
     """Open the wizard on PATH (created if missing)."""
-    open_screen(path, mode="edit", theme=_theme(theme))
+    open_screen(path, LaunchOptions(mode="edit", theme=_theme(theme)))
 
 
 @click.command(short_help="Tick PATH's steps as a checklist, during the incident.")
@@ -48,7 +48,7 @@ def edit(path: Path | None, theme: str | None) -> None:
 @ThemeOption
 def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
-    open_screen(path, mode="run", by=by, theme=_theme(theme), git=git)
+    open_screen(path, LaunchOptions(mode="run", by=by, theme=_theme(theme), git=git))
 
 
 @click.command(short_help="Rehearse PATH: its checklist, every step timed.")
@@ -62,7 +62,7 @@ def drill(path: Path, by: str | None, label: str, theme: str | None) -> None:
     The drill is written to its own run file in PLAN.runs/ (the plan's live ticks are not
     touched); at the end, the plan records the day (last_drilled) and each option's time.
     """
-    open_screen(path, mode="drill", by=by, theme=_theme(theme), label=label)
+    open_screen(path, LaunchOptions(mode="drill", by=by, theme=_theme(theme), label=label))
 
 
 @click.command("themes", short_help="List the themes found, and where they are.")

@@ -351,6 +351,7 @@ def _merge_state(
         return other if other["done_at"] < mine["done_at"] else mine
     if None not in touched and touched[0] != touched[1]:
         return mine if touched[0] > touched[1] else other  # the latest change wins
+    # The merger returns one of the three sides it was given: here each is a dict.
     return merger.conflict(f"item {item_id}: state", base, mine, other)  # type: ignore[no-any-return]
 
 

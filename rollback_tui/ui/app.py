@@ -1,5 +1,6 @@
 """The Textual app: its screens, keys, palette and mode. The open plan and its saving
-belong to the keeper (keeper/plan_keeper.py), which the screens are given."""
+belong to the keeper (keeper/plan_keeper.py), which the screens are given; what asks the
+user first (open, save as, quit, a conflict, kept edits) to the flows (flows/)."""
 
 from __future__ import annotations
 
@@ -7,60 +8,70 @@ import gc
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from rollback_tui import store
+from rollback_tui.launch_options import LaunchOptions
 from rollback_tui.plan.text import visible
 from rollback_tui.render import render_markdown
+from rollback_tui.ui.flows.plan_flows import PlanFlows
 from rollback_tui.ui.keeper import PlanKeeper
+from rollback_tui.ui.keys import registry
+from rollback_tui.ui.keys.keymap import load_keymap
+from rollback_tui.ui.keys.order import KeyOrder
 from rollback_tui.ui.theme_choice import ThemeMemory, ThemeSetup
-from rollback_tui.ui.typeahead import TypeAheadKeys
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
 if TYPE_CHECKING:
-    from rollback_tui.ui.checklist.drill import Drill
+    from rollback_tui.run.drill import Drill
+    from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
     from rollback_tui.ui.checklist.git_worker import GitWorker
 
 
-class RollbackApp(TypeAheadKeys, App[int]):
+class RollbackApp(App[int]):
     """rollback-tui: the wizard that writes a plan, the checklist that runs it."""
 
     CSS_PATH = ["app.tcss", "checklist/checklist.tcss"]
     TITLE = "rollback-tui"
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-    ]
+    BINDINGS = registry.bindings("app")
 
     def __init__(
         self,
         plan_file: store.PlanFile,
+        launch: LaunchOptions | None = None,
         *,
         untitled: bool = False,
         loaded: bool = False,
         cursor_blink: bool = True,
-        mode: str = "edit",
-        by: str = "",
         themes: ThemeSetup | None = None,
-        drill_label: str = "",
     ) -> None:
         themes = themes or ThemeSetup.find()
         super().__init__(ansi_color=themes.ansi_color())
+        self.launch = launch or LaunchOptions()
+        """How the app was opened: the mode ("edit" opens the wizard, "run" the checklist,
+        "drill" the checklist as a rehearsal, saved to the drill's own run file), who
+        ticks, the drill's label."""
+        self.key_order = KeyOrder(self, super().on_event)
+        """Every key and paste, routed one at a time in the order typed (ui/keys)."""
+        user_keys = load_keymap()
+        self.key_notices = user_keys.notices
+        registry.use_keymap(user_keys.keymap)
+        if user_keys.keymap:
+            self.set_keymap(user_keys.keymap)
         self.themes = themes
         """Every theme found, and the one the app opened with."""
         self.themes.install(self)
         self._theme_memory = ThemeMemory(self, self.themes.start)
+        by = self.launch.by or ""
         self.keeper = PlanKeeper(self, plan_file, untitled=untitled, loaded=loaded, by=by)
         """The open plan, and every way it is saved."""
-        self.mode = mode
-        """"edit" opens the wizard, "run" the checklist, "drill" the checklist as a
-        rehearsal (saved to the drill's own run file, see checklist/drill.py)."""
-        self.drill_label = drill_label
+        self.flows = PlanFlows(self, self.keeper)
+        """What asks first: ctrl+s, Save as, Open, quitting, conflicts, kept edits."""
         self.drill: Drill | None = None
-        """In drill mode, the Drill that times it (checklist/drill.py)."""
+        """In drill mode, the Drill that times it (run/drill.py)."""
         self.git: GitWorker | None = None
         """run --git: commits and pushes each saved tick; None without --git."""
         self.cursor_blink = cursor_blink
@@ -75,24 +86,43 @@ class RollbackApp(TypeAheadKeys, App[int]):
     def plan(self) -> store.Plan:
         return self.keeper.plan
 
+    @property
+    def keys_in_flight(self) -> int:
+        """Keys read and not yet finished (0 once the app has caught up)."""
+        return self.key_order.keys_in_flight
+
+    async def on_event(self, event: events.Event) -> None:
+        await self.key_order.on_event(event)
+
     def get_default_screen(self) -> Screen[Any]:
-        if self.mode == "edit":
+        if self.launch.mode == "edit":
             return WizardScreen(self.keeper)
-        from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
+        if self.launch.mode == "drill":
+            from rollback_tui.ui.checklist.drill_start import start
 
-        if self.mode == "drill":
-            from rollback_tui.ui.checklist.drill import start
-
-            self.drill = start(self.keeper, self.drill_label)
+            self.drill = start(self.keeper, self.launch.label)
             if self.drill is None:
                 return Screen()  # refused: the app exits with the reason
             self.title = "rollback-tui DRILL"
-        return ChecklistScreen(self.keeper, git=self.git, drill=self.drill)
+        return self.checklist_screen()
+
+    def checklist_screen(self) -> ChecklistScreen:
+        """The checklist of the keeper's plan: a run session on it (or on the drill's run
+        file), the key order and run --git's worker."""
+        from rollback_tui.run.session import RunSession
+        from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
+
+        session = RunSession(self.keeper, drill=self.drill)
+        return ChecklistScreen(self.keeper, session, self.key_order, git=self.git)
 
     def on_mount(self) -> None:
+        self.flows.listen()
         self.keeper.state_changed.subscribe(self, self._show_state, immediate=True)
         self._show_state(self.keeper.describe())
         self.theme_changed_signal.subscribe(self, self._theme_memory.theme_changed)
+        if self.key_notices:
+            notices = "\n".join(self.key_notices)
+            self.notify(notices, title="Keys", severity="warning", timeout=15, markup=False)
         if self.themes.notices:
             self.notify(
                 "\n".join(self.themes.notices),
@@ -133,15 +163,15 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     def action_save(self) -> None:
         """Save the plan as TOML and its Markdown beside it."""
-        self.keeper.save()
+        self.flows.save()
 
     def action_save_as(self) -> None:
         """Save the plan under a new path."""
-        self.keeper.save_as()
+        self.flows.save_as()
 
     def action_open(self) -> None:
         """Open another plan (asks first if this one has unsaved changes)."""
-        self.keeper.ask_open()
+        self.flows.ask_open()
 
     def action_copy(self) -> None:
         """Copy the plan's Markdown: through the terminal, to a local clipboard, to a file."""
@@ -151,7 +181,7 @@ class RollbackApp(TypeAheadKeys, App[int]):
 
     async def action_quit(self) -> None:
         """Quit; asks first when there are unsaved changes."""
-        await self.keeper.quit()
+        await self.flows.quit()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from rollback_tui.ui.commands import system_commands

@@ -9,21 +9,23 @@ from typing import TYPE_CHECKING, Any, Protocol
 from textual.app import SystemCommand
 from textual.screen import Screen
 
-from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen, run_checklist
+from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
+from rollback_tui.ui.checklist.from_wizard import run_checklist
 from rollback_tui.ui.wizard.steps import STEPS
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
 if TYPE_CHECKING:
-    from rollback_tui.ui.checklist.drill import Drill
-    from rollback_tui.ui.keeper import PlanKeeper
+    from rollback_tui.run.drill import Drill
+    from rollback_tui.ui.flows.plan_flows import PlanFlows
 
 
 class Commanding(Protocol):
     """What the palette needs of the app (this module never imports it)."""
 
-    keeper: PlanKeeper
+    flows: PlanFlows
     drill: Drill | None
 
+    def checklist_screen(self) -> ChecklistScreen: ...
     def action_save(self) -> None: ...
     def action_save_as(self) -> None: ...
     def action_open(self) -> None: ...
@@ -47,7 +49,7 @@ def system_commands(
         yield SystemCommand(
             "Run checklist",
             "Save, then tick the plan's steps",
-            partial(run_checklist, app.keeper),
+            partial(run_checklist, app.flows, app.checklist_screen),
         )
     if isinstance(screen, ChecklistScreen):
         yield from screen.system_commands()

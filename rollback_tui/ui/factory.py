@@ -5,9 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from rollback_tui import plan_schema, store
+from rollback_tui.launch_options import LaunchOptions, Mode
 from rollback_tui.locations import default_user
 from rollback_tui.plan import new_plan
 from rollback_tui.plan.text import visible
@@ -38,46 +41,52 @@ def load_replayed(path: Path) -> store.PlanFile:
     return store.load(path)
 
 
+class LaunchFields(TypedDict, total=False):
+    """The launch options as keywords (the tests' shorthand)."""
+
+    mode: Mode
+    by: str | None
+    theme: str | None
+    label: str
+    git: bool
+
+
 def make_app(
     path: Path | None = None,
+    launch: LaunchOptions | None = None,
     *,
-    mode: str = "edit",
-    by: str | None = None,
     plan_file: store.PlanFile | None = None,
     cursor_blink: bool = True,
-    theme: str | None = None,
-    label: str = "",
-    git: bool = False,
+    **options: Unpack[LaunchFields],
 ) -> RollbackApp:
-    """The app on *path* (or on *plan_file*, already loaded).
+    """The app on *path* (or on *plan_file*, already loaded), opened as *launch* says (or
+    as the keyword *options* say: mode, by, theme, label, git).
 
-    *mode* "run" opens the checklist, on a plan that must exist, and "drill" the same
-    plan as a rehearsal (*label* names the drill); *by* names who ticks (the login name
-    by default).
+    Mode "run" opens the checklist, on a plan that must exist, and "drill" the same plan
+    as a rehearsal (the label names the drill); *by* names who ticks (the login name by
+    default).
     """
+    launch = launch or LaunchOptions(**options)
     # The theme first: an unknown --theme is refused before any file is touched.
-    themes = ThemeSetup.find(theme)
+    themes = ThemeSetup.find(launch.theme)
     if plan_file is not None:
         untitled, loaded = False, plan_file.identity is not None
-    elif mode in ("run", "drill"):
+    elif launch.checklist:
         if path is None:
-            raise store.PlanFileError(
-                f"{'checklist' if mode == 'run' else 'drill'} mode needs the path of a saved plan"
-            )
+            what = "checklist" if launch.mode == "run" else "drill"
+            raise store.PlanFileError(f"{what} mode needs the path of a saved plan")
         plan_file, untitled, loaded = load_replayed(path), False, True
     else:
         plan_file, untitled, loaded = open_plan(path)
     app = RollbackApp(
         plan_file,
+        replace(launch, by=launch.by or default_user()),
         untitled=untitled,
         loaded=loaded,
         cursor_blink=cursor_blink,
-        mode=mode,
-        by=by or default_user(),
         themes=themes,
-        drill_label=label,
     )
-    if git:  # each saved tick committed, pulled and pushed (run --git)
+    if launch.git:  # each saved tick committed, pulled and pushed (run --git)
         from rollback_tui.git.workflow import GitError
         from rollback_tui.ui.checklist.git_worker import GitWorker
 
@@ -88,18 +97,10 @@ def make_app(
     return app
 
 
-def run_app(
-    path: Path | None,
-    *,
-    mode: str = "edit",
-    by: str | None = None,
-    theme: str | None = None,
-    label: str = "",
-    git: bool = False,
-) -> int:
-    """Run the app in this terminal; returns the exit code."""
+def run_app(path: Path | None, launch: LaunchOptions) -> int:
+    """Run the app on *path* in this terminal, as *launch* says; returns the exit code."""
     try:
-        app = make_app(path, mode=mode, by=by, theme=theme, label=label, git=git)
+        app = make_app(path, launch)
     except (store.PlanFileError, UnknownThemeError) as exc:
         sys.stderr.write(visible(f"rollback-tui: {exc}", lines=False) + "\n")
         return 2
@@ -108,7 +109,7 @@ def run_app(
         # CPU (`edit </dev/null`): say so and end instead (a bad plan was said above).
         which = "standard input" if not os.isatty(0) else "standard output"
         sys.stderr.write(
-            f"rollback-tui: {mode} needs a terminal, and {which} is not one; "
+            f"rollback-tui: {launch.mode} needs a terminal, and {which} is not one; "
             "`render`, `status`, `tick` and `check` work without one\n"
         )
         return 2

@@ -5,7 +5,7 @@ release moves or changes it (textual is pinned exactly, so that happens only on 
 
 - ``textual._context.active_message_pump``: the message pump whose handler is running.
   A key typed ahead is finished once the handler that stopped it returns; only the pump
-  running that handler can queue a callback behind it (``ui/typeahead.py``). Textual sets
+  running that handler can queue a callback behind it (``ui/keys/order.py``). Textual sets
   it around every handler and exposes no public getter.
 """
 

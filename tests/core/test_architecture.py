@@ -14,13 +14,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "rollback_tui"
 EXAMPLE = ROOT / "examples" / "plan.toml"
-CORE_PACKAGES = ["plan", "render", "store", "importing", "git"]
-"""The headless core: the plan, its Markdown, its files, import and git."""
+CORE_PACKAGES = ["plan", "render", "store", "importing", "git", "run"]
+"""The headless core: the plan, its Markdown, its files, import, git and a run of it."""
 CORE_FILES = sorted(
     [path for package in CORE_PACKAGES for path in (PACKAGE / package).glob("*.py")]
     + [
         PACKAGE / f"{name}.py"
-        for name in ("check_report", "plan_schema", "locations", "theme_files", "user_config")
+        for name in (
+            "check_report",
+            "plan_schema",
+            "locations",
+            "theme_files",
+            "user_config",
+            "launch_options",
+        )
         if (PACKAGE / f"{name}.py").exists()
     ]
 )
@@ -271,10 +278,10 @@ class TestStartup:
 # Runs the console script's entry point with the app replaced by a recorder; reports the
 # call and whether click was loaded.
 LAUNCH_PROBE = """
-import json, sys
+import dataclasses, json, sys
 import rollback_tui.ui.factory as factory
 calls = []
-factory.run_app = lambda path, **options: calls.append([str(path), options]) or 0
+factory.run_app = lambda path, launch: calls.append([str(path), dataclasses.asdict(launch)]) or 0
 from rollback_tui.launch import main
 sys.argv = ["rollback-tui", *sys.argv[1:]]
 try:

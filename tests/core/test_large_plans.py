@@ -94,12 +94,13 @@ class TestSizeCap:
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """`run`/`edit` on an 11 MB plan: one line on stderr, exit 2, no screen."""
+        from rollback_tui.launch_options import LaunchOptions
         from rollback_tui.ui.factory import run_app
 
         path = tmp_path / "plan.toml"
         path.write_bytes((EXAMPLES / "plan.toml").read_bytes() + b"#" * (11 * MEGABYTE) + b"\n")
         for mode in ("run", "edit"):
-            assert run_app(path, mode=mode) == 2
+            assert run_app(path, LaunchOptions(mode=mode)) == 2
             err = capsys.readouterr().err
             assert err.count("\n") == 1 and "larger than a plan may be (10 MB)" in err, err
 

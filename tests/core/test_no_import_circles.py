@@ -2,8 +2,10 @@
 
 Every import that runs counts: at the top of a module and inside a function (a deferred
 import still ties the two modules together). Imports under ``if TYPE_CHECKING:`` do not
-run and are left out: a type named for the checker is not a dependency. ``from package
-import module`` is an import of that module.
+run, but a type named for the checker ties the two modules too: the second test counts
+them, so that no circle is left even for types (a helper takes a Protocol, a callable or
+the data instead of importing its owner). ``from package import module`` is an import of
+that module.
 """
 
 from __future__ import annotations
@@ -36,11 +38,17 @@ def _runs(tree: ast.AST) -> Iterator[ast.AST]:
         yield from _runs(node)
 
 
-def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
-    """The package's modules that *name* imports."""
+def _all(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of *tree*, under ``if TYPE_CHECKING:`` too."""
+    return (node for node in ast.walk(tree) if node is not tree)
+
+
+def imports(name: str, path: Path, known: dict[str, Path], *, types: bool = False) -> set[str]:
+    """The package's modules that *name* imports (with *types*, for the type checker too)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in _runs(ast.parse(path.read_text(encoding="utf-8"))):
+    walk = _all if types else _runs
+    for node in walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -101,6 +109,21 @@ def test_the_package_has_no_import_circle() -> None:
     known = modules()
     graph = {name: imports(name, path, known) for name, path in known.items()}
     assert circles(graph) == []
+
+
+def test_no_circle_even_for_types() -> None:
+    """Counting the imports under ``if TYPE_CHECKING:``, no circle at all."""
+    known = modules()
+    graph = {name: imports(name, path, known, types=True) for name, path in known.items()}
+    assert circles(graph) == []
+
+
+def test_type_only_imports_are_read() -> None:
+    """The check for types sees an import under ``if TYPE_CHECKING:``, the other does not."""
+    source = "import p.b\nif TYPE_CHECKING:\n    import p.c\n"
+    tree = ast.parse(source)
+    seen = {ast.unparse(n) for n in _all(tree) if isinstance(n, ast.Import | ast.ImportFrom)}
+    assert seen == {"import p.b", "import p.c"}
 
 
 def test_a_circle_is_found() -> None:

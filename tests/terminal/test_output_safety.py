@@ -129,7 +129,7 @@ class TestScreens:
             await pilot.press("x")
             shutil.rmtree(folder)  # the save fails, naming the file
             await pilot.press("ctrl+s")
-            await pilot.app.keeper.saves.idle()  # the save runs in a thread
+            await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause(0.5)
             messages = [f"{n.title} {n.message}" for n in app._notifications]
             assert any(r"\x1b]2;PWNED-NAME" in m for m in messages), messages

@@ -398,7 +398,7 @@ class TestKilledMidSave:
             tick = subprocess.run(
                 as_user(
                     BOB,
-                    nth,
+                    str(nth),
                     "tick",
                     plan,
                     item,

@@ -1,4 +1,4 @@
-"""Checklist mode, driven by keyboard with Pilot: ticks, unticks, notes, the incident start,
+"""Checklist mode, driven by keyboard with Pilot[Any]: ticks, unticks, notes, the incident start,
 changes made on disk while the plan is open, and snapshots at 80×24 and 160×48."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from checklist_helpers import (
@@ -29,7 +30,8 @@ from wizard_helpers import type_text
 from rollback_tui import store
 from rollback_tui.cli import main
 from rollback_tui.locations import default_user
-from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen, run_checklist
+from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
+from rollback_tui.ui.checklist.from_wizard import run_checklist
 from rollback_tui.ui.checklist.items import Summary
 from rollback_tui.ui.dialogs.ask_path import AskPath
 from rollback_tui.ui.dialogs.note import NoteDialog
@@ -538,7 +540,7 @@ class TestWiring:
             assert app.keeper.dirty
             titles = [c.title for c in app.get_system_commands(app.screen)]
             assert "Run checklist" in titles
-            run_checklist(app.keeper)
+            run_checklist(app.flows, app.checklist_screen)
             await app.keeper.saves.idle()
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
@@ -562,7 +564,7 @@ class TestWiring:
         app = make_app(None, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            run_checklist(app.keeper)
+            run_checklist(app.flows, app.checklist_screen)
             await pilot.pause()
             assert isinstance(app.screen, AskPath)
             app.screen.query_one("#path", Input).value = str(tmp_path / "new.toml")
@@ -594,7 +596,8 @@ class TestWiring:
             assert app.screen.plan is app.plan
             item = app.plan.item("a-1")
             assert item is not None and item.done
-            run_checklist(app.keeper)  # and back: the same checklist, not a second one
+            # and back: the same checklist, not a second one
+            run_checklist(app.flows, app.checklist_screen)
             await pilot.pause()
             assert isinstance(app.screen, ChecklistScreen)
             assert len(app.screen_stack) == 1
@@ -633,7 +636,7 @@ def snapshot_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _started_and_ticked(scroll_to_end: bool = False):  # type: ignore[no-untyped-def]
     """The incident marked at 14:00, the first two steps ticked, four minutes later."""
 
-    async def run_before(pilot: Pilot) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
         clock = app.keeper.clock  # type: ignore[attr-defined]
         await pilot.pause()

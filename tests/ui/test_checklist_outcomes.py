@@ -1,11 +1,13 @@
-"""Checklist mode for a real incident, driven with Pilot: skip and fail with a reason, the
+"""Checklist mode for a real incident, driven with Pilot[Any]: skip and fail with a reason, the
 irreversible step that no stray key can confirm, taking an outcome back, and the
 status-update clock with a fixed clock; snapshots of a checklist with every outcome."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from checklist_helpers import focus_item, focused_id
@@ -465,10 +467,10 @@ def outcomes_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return Path("plan.toml")
 
 
-def _overdue():  # type: ignore[no-untyped-def]
+def _overdue() -> Callable[[Pilot[Any]], Awaitable[None]]:
     """At 14:33, three minutes past the first update's time; the cursor on a-4."""
 
-    async def run_before(pilot: Pilot) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
         app.keeper.clock.advance(33)  # type: ignore[attr-defined]
         await pilot.pause()

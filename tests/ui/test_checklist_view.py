@@ -4,14 +4,17 @@ mouse move its cursor, and a long plan costs no more widgets than a short one.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 from checklist_helpers import T0, checklist, checklist_app, focus_item, focused_id, plain
+from textual.css.styles import RulesMap
 from textual.widgets import Static
 
 from rollback_tui import store
 from rollback_tui.plan import new_plan
 from rollback_tui.plan.timeline import set_outcome
+from rollback_tui.ui.checklist.blocks import Block, measure, render_block
 from rollback_tui.ui.checklist.checklist_view import ChecklistView
 
 SIZE = (80, 24)
@@ -30,6 +33,11 @@ def odd_texts(path: Path) -> None:
     store.save(plan_file, force=True)
 
 
+def measured(view: ChecklistView, block: Block, width: int) -> int:
+    """The lines *block* was measured to take in *view* at *width*."""
+    return measure(block, width, cast(RulesMap, view.styles), view.help_text)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (43, 30), (160, 48)])
 async def test_every_block_takes_the_lines_it_was_measured_at(
     example_plan: Path, size: tuple[int, int]
@@ -45,10 +53,10 @@ async def test_every_block_takes_the_lines_it_was_measured_at(
         assert 0 < width <= size[0]
         for block in view._blocks:
             for cursor in (False, True):
-                drawn = view._render_block(block, width, cursor=cursor)
-                assert len(drawn) == view._measure(block, width), (block, drawn)
+                drawn = render_block(view, block, width, view.help_text, cursor=cursor)
+                assert len(drawn) == measured(view, block, width), (block, drawn)
                 assert all(strip.cell_length == width for strip in drawn)
-        assert view.virtual_size.height == sum(view._measure(b, width) for b in view._blocks)
+        assert view.virtual_size.height == sum(measured(view, b, width) for b in view._blocks)
 
 
 async def test_a_row_that_wraps_is_drawn_whole(example_plan: Path) -> None:

@@ -12,8 +12,8 @@ import pytest
 from textual.widgets import Static
 
 from rollback_tui import store
+from rollback_tui.plan import run_times
 from rollback_tui.plan.timeline import set_done
-from rollback_tui.store import runs
 from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 from rollback_tui.ui.checklist.drill_summary import BANNER, DrillBanner, DrillSummary
 from rollback_tui.ui.dialogs.confirm_irreversible import ConfirmIrreversible
@@ -74,7 +74,7 @@ async def test_a_whole_drill(small_plan: Path) -> None:
         started = store.read_plan(run_path)[0]
         assert started.run is not None and started.run.started == T0
         assert started.incident_started_at == T0
-        assert runs.counts(started) == {"done": 0, "skipped": 0, "failed": 0, "open": 9}
+        assert run_times.counts(started) == {"done": 0, "skipped": 0, "failed": 0, "open": 9}
         for seconds in STEP_SECONDS:
             clock.advance(seconds)
             await pilot.press("space")
@@ -93,8 +93,8 @@ async def test_a_whole_drill(small_plan: Path) -> None:
         assert slowest.index("b-3") < slowest.index("b-2") < slowest.index("b-5")
     # Each step's time is measured from the previous outcome (the start for the first).
     drill = store.read_plan(run_path)[0]
-    assert [t.seconds for t in runs.step_times(drill)] == STEP_SECONDS
-    assert [t.item.id for t in runs.step_times(drill)] == [
+    assert [t.seconds for t in run_times.step_times(drill)] == STEP_SECONDS
+    assert [t.item.id for t in run_times.step_times(drill)] == [
         "a-1",
         "a-2",
         "a-3",

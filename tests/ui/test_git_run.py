@@ -1,4 +1,4 @@
-"""`run --git` with Pilot: each tick committed and pushed to a local bare remote in a thread;
+"""`run --git` with Pilot[Any]: each tick committed and pushed to a local bare remote in a thread;
 a rejected push shown and retried; another clone's ticks pulled in; no tick ever lost."""
 
 from __future__ import annotations
@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -83,7 +85,7 @@ def git_app(path: Path) -> RollbackApp:
     return app
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
     """Let the app run until *condition* holds (git works in a thread); 30 s at most."""
     for _ in range(600):
         if condition():
@@ -96,7 +98,7 @@ async def _no_check(self: ChecklistScreen) -> None:
     return None
 
 
-async def tick(pilot: Pilot, item_id: str) -> None:
+async def tick(pilot: Pilot[Any], item_id: str) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, ChecklistScreen)
     screen.focus_row(screen.row(item_id))
@@ -311,6 +313,10 @@ class TestRunGit:
                     "the push held by the remote's hook",
                 )
                 app.exit()
+            # A process killed is gone once the kernel has torn it down, a moment later.
+            deadline = time.monotonic() + 5
+            while children_with(marker) and time.monotonic() < deadline:
+                time.sleep(0.05)
             assert children_with(marker) == []
         finally:
             hold.unlink(missing_ok=True)  # whatever happened, nothing waits on it

@@ -8,12 +8,14 @@ import datetime as dt
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rollback_tui import store
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.store import sync
+from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.factory import make_app
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
@@ -51,7 +53,7 @@ async def test_drill_end_never_saves_beside_a_save_in_the_thread(
     lock = threading.Lock()
     slow = threading.Event()
 
-    def watched(plan_file, **kw):
+    def watched(plan_file: store.PlanFile, **kw: Any) -> Any:
         me = threading.current_thread().name
         with lock:
             if active:
@@ -86,7 +88,7 @@ async def test_drill_end_never_saves_beside_a_save_in_the_thread(
     assert overlaps == []
 
 
-def run_app(path: Path):
+def run_app(path: Path) -> RollbackApp:
     app = make_app(path, mode="run", by="sam", cursor_blink=False)
     app.keeper.clock = lambda: T0
     return app
@@ -132,7 +134,7 @@ async def test_ctrl_q_over_a_dialog_on_a_dirty_checklist_asks_first(
     failing = threading.Event()
     failing.set()
 
-    def flaky(plan_file, **kw):
+    def flaky(plan_file: store.PlanFile, **kw: Any) -> Any:
         if failing.is_set():
             raise store.PlanFileError(f"{plan_file.path}: disk full")
         return real(plan_file, **kw)

@@ -35,13 +35,13 @@ def key_events(*keys: str) -> list[events.Key]:
     return out
 
 
-async def caught_up(pilot: Pilot) -> None:
+async def caught_up(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await until(pilot, lambda: not getattr(pilot.app, "keys_in_flight", 0))
     await pilot.pause()
 
 
-async def burst(pilot: Pilot, *keys: str) -> None:
+async def burst(pilot: Pilot[Any], *keys: str) -> None:
     """Send every key to the app at once, then let it finish."""
     app = pilot.app
     for event in key_events(*keys):
@@ -50,7 +50,7 @@ async def burst(pilot: Pilot, *keys: str) -> None:
     await caught_up(pilot)
 
 
-async def slowly(pilot: Pilot, *keys: str) -> None:
+async def slowly(pilot: Pilot[Any], *keys: str) -> None:
     """Press the keys one by one, the app settling after each."""
     for event in key_events(*keys):
         await pilot.press(event.key)

@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Select, TextArea
 from wizard_helpers import clear_and_type, focused, tab_to, type_text, until, wait_for
 
 from rollback_tui import store
+from rollback_tui.launch_options import Mode
 from rollback_tui.plan import new_plan
 from rollback_tui.render import render_markdown
 from rollback_tui.ui.dialogs.ask_path import AskPath
@@ -552,7 +553,7 @@ class TestGarbageCollector:
     @pytest.mark.parametrize("mode", ["edit", "run"])
     @pytest.mark.parametrize("off_at_start", [True, False])
     async def test_back_on_and_frozen_after_the_first_frame(
-        self, example_plan: Path, mode: str, off_at_start: bool
+        self, example_plan: Path, mode: Mode, off_at_start: bool
     ) -> None:
         app = make_app(example_plan, mode=mode, cursor_blink=False)
         app.freeze_gc = True  # as run_app does; the benchmarks leave the collector on

@@ -10,47 +10,25 @@ only those are drawn again, and nothing else on the screen is laid out.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import Literal, cast
+from typing import cast
 
 from textual import events
-from textual.binding import Binding
 from textual.content import Content
 from textual.css.styles import RulesMap
-from textual.geometry import Region, Size, Spacing
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.style import Style
-from textual.visual import Padding, Visual
 
+from rollback_tui.ui.checklist.blocks import Block, measure, render_block
 from rollback_tui.ui.checklist.checklist_rows import ChecklistGroup, ChecklistRow
 from rollback_tui.ui.checklist.items import Group
-from rollback_tui.ui.checklist.outcome_keys import OutcomeActions
-from rollback_tui.ui.dialogs.held_keys import KeysToInput
-from rollback_tui.ui.in_order_keys import own_keys
-from rollback_tui.ui.typeahead import FOCUS_ORDER_KEYS
-
-COMMAND_INDENT = 4
-"""Cells between an item's box and its command or its outcome line."""
-_SIDES = Spacing(0, 1, 0, 1)
-
-
-@dataclass(frozen=True, eq=False)
-class _Block:
-    """A piece of the checklist drawn as a whole: a heading, a row, a gap, the help."""
-
-    kind: Literal["heading", "row", "gap", "help"]
-    group: ChecklistGroup | None = None
-    row: ChecklistRow | None = None
-
-    def version(self) -> int:
-        if self.row is not None:
-            return self.row.version
-        return self.group.version if self.group is not None else 0
+from rollback_tui.ui.keys.order import FOCUS_ORDER_KEYS, KeyOrder
+from rollback_tui.ui.keys.registry import OwnKeys, bindings
 
 
 class ChecklistView(ScrollView, can_focus=True):
-    """Every group and row of the checklist, and a cursor on one row."""
+    """Every group and row of the checklist, and a cursor on one row, which the view moves
+    itself (arrows, pages, the next open step, a click)."""
 
     COMPONENT_CLASSES = {
         "checklist--heading",
@@ -73,29 +51,24 @@ class ChecklistView(ScrollView, can_focus=True):
     ChecklistView > .checklist--help { color: $text-muted; }
     """
 
-    # The screen's actions, run as the key is handled rather than through a message:
-    # keys typed ahead (space, down, space) then act on the rows in the order typed.
-    BINDINGS = [
-        Binding("space,enter", "screen.toggle_item", "Done"),
-        Binding("s", "screen.skip_item", "Skip"),
-        Binding("f", "screen.fail_item", "Failed"),
-        Binding("c", "screen.copy_command", "Copy"),
-        Binding("down,j", "screen.next_row", "Next", show=False),
-        Binding("up,k", "screen.previous_row", "Previous", show=False),
-        Binding("home", "screen.first_row", "First", show=False),
-        Binding("end", "screen.last_row", "Last", show=False),
-        Binding("pagedown", "screen.next_page", "Page down", show=False),
-        Binding("pageup", "screen.previous_page", "Page up", show=False),
-    ]
+    # The outcome keys are the screen's actions and the moves the view's own, all run as
+    # the key is handled rather than through a message: keys typed ahead (space, down,
+    # space) then act on the rows in the order typed.
+    BINDINGS = bindings("checklist-list")
+    OWN_KEYS = OwnKeys(BINDINGS)
 
-    def __init__(self, groups: list[Group], help_text: Content, *, id: str | None = None) -> None:
+    def __init__(
+        self, groups: list[Group], help_text: Content, keys: KeyOrder, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.help_text = help_text
+        self.keys = keys
+        """The app's key order: keys typed ahead of a dialog go to it, in order."""
         self.groups: list[ChecklistGroup] = []
         self.rows: list[ChecklistRow] = []
         self.cursor = 0
         """The index in `rows` of the row the keys act on."""
-        self._blocks: list[_Block] = []
+        self._blocks: list[Block] = []
         self._starts: list[int] = []
         """The first line of each block, for the width they were laid out at."""
         self._row_blocks: dict[int, int] = {}
@@ -117,10 +90,10 @@ class ChecklistView(ScrollView, can_focus=True):
         self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
         self._blocks = []
         for group in self.groups:
-            self._blocks.append(_Block("heading", group))
-            self._blocks += [_Block("row", group, row) for row in group.rows]
-            self._blocks.append(_Block("gap", group))
-        self._blocks.append(_Block("help"))
+            self._blocks.append(Block("heading", group))
+            self._blocks += [Block("row", group, row) for row in group.rows]
+            self._blocks.append(Block("gap", group))
+        self._blocks.append(Block("help"))
         self._row_blocks = {
             id(block.row): n for n, block in enumerate(self._blocks) if block.row is not None
         }
@@ -161,6 +134,74 @@ class ChecklistView(ScrollView, can_focus=True):
         self._scroll_to_cursor = True
         self.refresh()
         self._show_cursor()
+
+    def rebuild(self, groups: list[Group]) -> None:
+        """Show these groups from scratch, the cursor kept on its item (focused if it was),
+        else on the first open step."""
+        cursor = self.cursor_row
+        was_focused = self.screen.focused is self
+        self.show_groups(groups)
+        target = next((r for r in self.rows if cursor and r.item_id == cursor.item_id), None)
+        if target is None:
+            self.next_open(from_start=True)
+            return
+        self.move_to(target)
+        if was_focused:
+            self.screen.set_focus(self)
+
+    # -- moving ----------------------------------------------------------------------------
+
+    def focused_row(self) -> ChecklistRow | None:
+        """The row under the cursor, while the list has the focus (not the timeline)."""
+        return self.cursor_row if self.screen.focused is self else None
+
+    def focus_row(self, row: ChecklistRow) -> None:
+        """Put the cursor on *row*, the list focused. Focus is set at once (Widget.focus()
+        waits a turn), so that keys typed ahead act on the row the previous key moved to."""
+        self.move_to(row)
+        self.screen.set_focus(self)
+
+    def move(self, step: int) -> None:
+        """The cursor *step* rows down (up, if negative), the list focused."""
+        if not self.rows:
+            return
+        index = self.cursor if self.focused_row() is not None else -1
+        self.focus_row(self.rows[max(0, min(len(self.rows) - 1, index + step))])
+
+    def next_open(self, from_start: bool = False) -> None:
+        """Go to the next item not yet ticked (the first one, *from_start*)."""
+        rows = self.rows
+        if not rows:
+            return
+        start = 0 if from_start or self.focused_row() is None else self.cursor + 1
+        order = rows[start:] + rows[:start]
+        target = next((row for row in order if row.state == "open"), None)
+        self.focus_row(target or rows[0])
+
+    def action_next_row(self) -> None:
+        self.move(1)
+
+    def action_previous_row(self) -> None:
+        self.move(-1)
+
+    def action_first_row(self) -> None:
+        if self.rows:
+            self.focus_row(self.rows[0])
+
+    def action_last_row(self) -> None:
+        if self.rows:
+            self.focus_row(self.rows[-1])
+
+    def action_next_page(self) -> None:
+        self._page(1)
+
+    def action_previous_page(self) -> None:
+        self._page(-1)
+
+    def _page(self, pages: int) -> None:
+        target = self.row_a_page_away(pages)
+        if target is not None:
+            self.focus_row(target)
 
     # -- lines -----------------------------------------------------------------------------
 
@@ -205,35 +246,13 @@ class ChecklistView(ScrollView, can_focus=True):
         else:
             self.virtual_size = size
 
-    def _height(self, block: _Block, width: int) -> int:
+    def _height(self, block: Block, width: int) -> int:
         drawn = (block.version(), width)
         kept = self._heights.get(id(block))
         if kept is not None and kept[0] == drawn:
             return kept[1]
-        height = self._measure(block, width)
+        height = measure(block, width, cast(RulesMap, self.styles), self.help_text)
         self._heights[id(block)] = (drawn, height)
-        return height
-
-    def _measure(self, block: _Block, width: int) -> int:
-        """The lines *block* takes at *width*: its text wrapped, not drawn (a plan opened
-        is measured whole, but only the lines in sight are drawn)."""
-        rules, inner = cast(RulesMap, self.styles), width - _SIDES.width
-        if block.kind == "gap":
-            return 1
-        if block.kind == "help":
-            return self.help_text.get_height(rules, inner)
-        if block.kind == "heading":
-            assert block.group is not None
-            return block.group.heading(inner).get_height(rules, inner)
-        row = block.row
-        assert row is not None
-        height = row.line.get_height(rules, inner)
-        room = inner - COMMAND_INDENT
-        box = _command_box(row, room)
-        if row.command_line is not None and box:
-            height += row.command_line.get_height(rules, box - _SIDES.width)
-        if row.meta is not None and room > 0:
-            height += row.meta.get_height(rules, room)
         return height
 
     def notify_style_update(self) -> None:
@@ -246,7 +265,7 @@ class ChecklistView(ScrollView, can_focus=True):
         width = self._width or self.size.width or 80
         for block in self._blocks:
             if block.row is block_of or (block.kind == "heading" and block.group is block_of):
-                strips = self._render_block(block, width, cursor=False)
+                strips = render_block(self, block, width, self.help_text, cursor=False)
                 return [strip.text.rstrip() for strip in strips]
         raise KeyError(block_of)
 
@@ -318,7 +337,7 @@ class ChecklistView(ScrollView, can_focus=True):
         if kept is not None and kept[0] == drawn:
             strips = kept[1]
         else:
-            strips = self._render_block(block, width, cursor=cursor)
+            strips = render_block(self, block, width, self.help_text, cursor=cursor)
             self._strips[id(block), cursor] = (drawn, strips)
         if len(strips) != self._height(block, width):  # measured wrong: lay out again
             self._heights[id(block)] = ((block.version(), width), len(strips))
@@ -329,73 +348,22 @@ class ChecklistView(ScrollView, can_focus=True):
             return Strip.blank(width, self.get_visual_style().rich_style)
         return strips[offset]
 
-    def _render_block(self, block: _Block, width: int, *, cursor: bool) -> list[Strip]:
-        style = self.get_visual_style
-        if block.kind == "gap":
-            return [Strip.blank(width, style().rich_style)]
-        if block.kind == "help":
-            return self._draw(self.help_text, width, style("checklist--help"))
-        if block.kind == "heading":
-            assert block.group is not None
-            heading = block.group.heading(width - _SIDES.width)
-            return self._draw(heading, width, style("checklist--heading"))
-        row = block.row
-        assert row is not None
-        on = ("checklist--cursor",) if cursor else ()
-        base = style(*on)
-        strips = self._draw(row.line, width, base)
-        indent = Strip.blank(_SIDES.left + COMMAND_INDENT, base.rich_style)
-        room = width - _SIDES.width - COMMAND_INDENT
-        below: list[Strip] = []
-        box = _command_box(row, room)
-        if row.command_line is not None and box:
-            below += self._draw(row.command_line, box, style(*on, "checklist--command"))
-        if row.meta is not None and room > 0:
-            below += self._draw(row.meta, room, style(*on, f"checklist--meta-{row.state}"), 0)
-        return strips + [
-            Strip.join([indent, strip]).extend_cell_length(width, base.rich_style)
-            for strip in below
-        ]
-
-    def _draw(self, content: Content, width: int, style: Style, sides: int = 1) -> list[Strip]:
-        """*content* wrapped to *width* with *sides* cells either side, in *style*."""
-        visual: Visual = Padding(content, Spacing(0, sides, 0, sides)) if sides else content
-        strips = Visual.to_strips(self, visual, width, None, style, apply_selection=False)
-        rich_style = style.rich_style
-        return [strip.extend_cell_length(width, rich_style) for strip in strips]
-
     # -- keys and the mouse ----------------------------------------------------------------
 
     async def on_key(self, event: events.Key) -> None:
         """Run the row keys as they arrive; keys typed after one that opened a dialog
-        (s, f, or space on an irreversible step) go to the dialog, in the order typed."""
-        top, screen = self.app.screen, self.screen
-        held = screen.held_keys if isinstance(screen, OutcomeActions) else None
-        if top is not screen:  # typed after a key that opened a dialog: the dialog's
-            event.prevent_default()
-            event.stop()
-            if isinstance(top, KeysToInput):
-                top.take_key(event.key, event.character)
-            else:
-                self.app.post_message(events.Key(event.key, event.character))
-            return
-        if held is not None:  # a dialog's answer is being recorded: the key waits for it
-            event.prevent_default()
-            event.stop()
-            held.append((event.key, event.character))
+        (s, f, or space on an irreversible step) go to the dialog, in the order typed, and
+        keys typed while its answer is recorded wait for it (the key order's part)."""
+        if self.keys.redirect(event, self.screen):
             return
         if event.key in FOCUS_ORDER_KEYS:
             event.prevent_default()
             event.stop()
-            await self._tab(1 if event.key == "tab" else -1)
+            self._tab(1 if event.key == "tab" else -1)
             return
-        action = _ROW_KEYS.get(event.key)
-        if action is not None:
-            event.prevent_default()
-            event.stop()
-            await self.run_action(action)
+        await self.OWN_KEYS.act(self, event)
 
-    async def _tab(self, step: int) -> None:
+    def _tab(self, step: int) -> None:
         """tab and shift+tab go from row to row, as they did when each row took the focus;
         past the last row (or before the first) the focus goes on to the timeline beside,
         or, with nothing else to take it, comes round to the other end of the list."""
@@ -403,12 +371,12 @@ class ChecklistView(ScrollView, can_focus=True):
             return
         target = self.cursor + step
         if 0 <= target < len(self.rows):
-            await self.run_action("screen.next_row" if step > 0 else "screen.previous_row")
+            self.move(step)
             return
         screen = self.screen
         taker = screen.focus_next() if step > 0 else screen.focus_previous()
         if taker is None or taker is self:
-            await self.run_action("screen.first_row" if step > 0 else "screen.last_row")
+            self.focus_row(self.rows[0] if step > 0 else self.rows[-1])
 
     def on_click(self, event: events.Click) -> None:
         """A click puts the cursor on the row clicked."""
@@ -425,16 +393,3 @@ class ChecklistView(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
-
-
-def _command_box(row: ChecklistRow, room: int) -> int:
-    """The cells a row's command box takes (its text and a cell either side, as wide as its
-    longest line, at most *room*), or 0: no command, or no room for one."""
-    if row.command_line is None or room <= 2:
-        return 0
-    widest = max(Content(line).cell_length for line in row.command_line.plain.split("\n"))
-    return min(widest + _SIDES.width, room)
-
-
-_ROW_KEYS = own_keys(ChecklistView.BINDINGS)
-"""Each key of the view's bindings, and its action."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -16,6 +15,7 @@ from rollback_tui.plan import run_times
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import visible
 from rollback_tui.render.run_record import duration
+from rollback_tui.ui.keys.registry import bindings
 
 BANNER = "DRILL · a rehearsal: the plan's live run is not touched"
 
@@ -79,7 +79,7 @@ def summary_lines(run: Plan, run_path: Path, plan_path: Path) -> list[Content]:
 class DrillSummary(Screen[None]):
     """What the drill measured."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back to the checklist")]
+    BINDINGS = bindings("drill-summary")
 
     DEFAULT_CSS = """
     DrillSummary #drill-summary { padding: 1 2; height: auto; }

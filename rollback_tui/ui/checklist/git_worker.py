@@ -12,6 +12,8 @@ from textual.timer import Timer
 
 from rollback_tui.git.workflow import GitError, GitSync, SyncResult, describe
 from rollback_tui.plan.model import Plan, TimelineEvent
+from rollback_tui.run import events
+from rollback_tui.run.session import RunSession
 from rollback_tui.ui.keeper import PlanKeeper
 
 RETRY_SECONDS = 30.0
@@ -59,11 +61,14 @@ class GitWorker:
         """A rebase is rewriting the plan's files: do not read them now."""
         return self.sync.rewriting.is_set()
 
-    def start(self) -> None:
-        """The checklist is on screen: a first round (pull what others pushed, commit
-        what changed before), then a pull every pull_seconds between ticks."""
+    def start(self, session: RunSession) -> None:
+        """The checklist of *session* is on screen: a first round (pull what others pushed,
+        commit what changed before), then a pull every pull_seconds between ticks; each
+        save of the session is committed, and the session reads no file mid-rebase."""
         if self._pulling is not None:
             return
+        session.listen(self.heard)
+        session.reads_paused = lambda: self.rewriting
         self._messages.append("Changes made before the checklist opened")
         self._start()
         self._pulling = self.app.set_interval(self.pull_seconds, self._pull_now)
@@ -71,6 +76,11 @@ class GitWorker:
     def _pull_now(self) -> None:
         if not self._busy and self._retry is None:
             self._start()
+
+    def heard(self, event: events.RunEvent) -> None:
+        """The session saved: commit (and push) in the background."""
+        if isinstance(event, events.Saved):
+            self.plan_saved(event.plan)
 
     def plan_saved(self, plan: Plan) -> None:
         """The checklist saved *plan*: commit it, with who did what since the last save."""

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -16,6 +15,7 @@ from textual.widgets import Input, Label, Static
 
 from rollback_tui.plan.text import visible
 from rollback_tui.ui.dialogs.path_input import PathInput
+from rollback_tui.ui.keys.registry import bindings
 
 
 class AskPath(ModalScreen[Path | None]):
@@ -35,7 +35,7 @@ class AskPath(ModalScreen[Path | None]):
     AskPath .candidates { color: $text-muted; }
     """
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings("ask-path")
 
     CANDIDATES_SECONDS = 4.0
     """How long the names Tab found stay under the path."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from rollback_tui.plan.text import visible
+from rollback_tui.ui.keys.registry import bindings
 
 
 class Choice(ModalScreen[str]):
@@ -25,7 +25,7 @@ class Choice(ModalScreen[str]):
     Choice Button { margin-right: 2; }
     """
 
-    BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel")]
+    BINDINGS = bindings("choice")
 
     def __init__(
         self, question: str, answers: list[tuple[str, str]], *, focus: str | None = None

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from rollback_tui.ui.dialogs.held_keys import AnswerInput, KeysToInput
+from rollback_tui.ui.keys.registry import bindings
+from rollback_tui.ui.keys.typed_ahead import AnswerInput, OneLineDialog
 
 CONFIRM_WORD = "irreversible"
 """What must be typed to mark an irreversible step done."""
 
 
-class ConfirmIrreversible(KeysToInput, ModalScreen[bool]):
+class ConfirmIrreversible(OneLineDialog[bool]):
     """Mark an irreversible step done only once the word is typed; escape cancels."""
 
     DEFAULT_CSS = """
@@ -27,7 +26,7 @@ class ConfirmIrreversible(KeysToInput, ModalScreen[bool]):
     """
 
     INPUT_ID = "confirm-word"
-    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+    BINDINGS = bindings("confirm")
 
     def __init__(self, item_id: str, text: str) -> None:
         super().__init__()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -11,6 +10,7 @@ from textual.widgets import Static
 
 from rollback_tui.plan.model import Contact
 from rollback_tui.plan.text import visible
+from rollback_tui.ui.keys.registry import bindings
 
 NONE = "No emergency contacts in this plan: add them in the wizard (Contacts)."
 
@@ -40,10 +40,7 @@ class ContactsDialog(ModalScreen[None]):
     ContactsDialog .hint { color: $text-muted; margin-top: 1; }
     """
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Close"),
-        Binding("e", "dismiss(None)", "Close", show=False),
-    ]
+    BINDINGS = bindings("contacts")
 
     def __init__(self, contacts: list[Contact]) -> None:
         super().__init__()

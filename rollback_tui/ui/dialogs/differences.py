@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from rollback_tui.plan.text import visible
+from rollback_tui.ui.keys.registry import bindings
 
 
 class Differences(ModalScreen[None]):
@@ -25,7 +25,7 @@ class Differences(ModalScreen[None]):
     Differences Button { margin-top: 1; }
     """
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = bindings("differences")
 
     def __init__(self, title: str, diff: str) -> None:
         super().__init__()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from rollback_tui.ui.keys.registry import bindings
 
 
 class NoteDialog(ModalScreen[str | None]):
@@ -20,7 +21,7 @@ class NoteDialog(ModalScreen[str | None]):
     NoteDialog Label { margin-bottom: 1; }
     """
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings("note")
 
     def compose(self) -> ComposeResult:
         with Vertical():

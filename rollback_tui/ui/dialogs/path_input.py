@@ -9,7 +9,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
-from rollback_tui.ui.in_order_keys import InOrderKeys, own_keys
+from rollback_tui.ui.keys.registry import OwnKeys
 
 
 def complete_path(text: str) -> tuple[str, list[str]]:
@@ -56,11 +56,11 @@ def free_name(folder: Path, name: str = "plan.toml") -> str:
     return candidate
 
 
-class PathInput(InOrderKeys, Input):
+class PathInput(Input):
     """An input for a path: Tab completes file and folder names. Keys typed ahead (a name,
     then Enter) act in the order typed, as in the wizard's fields."""
 
-    OWN_KEYS = own_keys(Input.BINDINGS)
+    OWN_KEYS = OwnKeys(Input.BINDINGS)
 
     class Candidates(Message):
         """Tab found several names (or none): the dialog shows them for a moment."""
@@ -71,7 +71,7 @@ class PathInput(InOrderKeys, Input):
 
     async def on_key(self, event: events.Key) -> None:
         if event.key != "tab":
-            await super().on_key(event)
+            await self.OWN_KEYS.act(self, event)
             return
         event.prevent_default()
         event.stop()

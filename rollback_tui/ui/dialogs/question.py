@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from rollback_tui.plan.text import visible
+from rollback_tui.ui.keys.registry import bindings
 
 
 class _Question(ModalScreen[str]):
@@ -26,7 +26,7 @@ class _Question(ModalScreen[str]):
     _Question Button { min-width: 0; width: auto; margin-right: 2; }
     """
 
-    BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel")]
+    BINDINGS = bindings("question")
 
     def __init__(self, question: str, answers: list[tuple[str, str, bool]], why: str = "") -> None:
         super().__init__()

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from rollback_tui.ui.dialogs.held_keys import AnswerInput, KeysToInput
+from rollback_tui.ui.keys.registry import bindings
+from rollback_tui.ui.keys.typed_ahead import AnswerInput, OneLineDialog
 
 
-class ReasonDialog(KeysToInput, ModalScreen[str | None]):
+class ReasonDialog(OneLineDialog[str | None]):
     """One line of reason for a skipped or failed step; enter records it, escape cancels."""
 
     DEFAULT_CSS = """
@@ -24,7 +23,7 @@ class ReasonDialog(KeysToInput, ModalScreen[str | None]):
     """
 
     INPUT_ID = "reason"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings("reason")
 
     def __init__(self, verb: str, item_id: str, text: str) -> None:
         super().__init__()

@@ -3,7 +3,8 @@ its outcome comes back to the UI thread. The UI never waits for the disk (a larg
 slow or full disk, a lock held elsewhere): keys typed meanwhile act at once, in order.
 
 One save at a time: a save asked for while one runs follows it, with the plan as it is
-then. The store stays headless; this module only decides where it runs.
+then. The copy, the save and its outcome are the run's (run/saving.py); this module only
+decides where it runs.
 """
 
 from __future__ import annotations
@@ -11,71 +12,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import copy
 import threading
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 
 from rollback_tui import store
-from rollback_tui.plan.copying import copy_model
-from rollback_tui.plan.merge import MergeSummary, merge
+from rollback_tui.run.saving import Job, SaveOutcome, adopt, copy_of, save_copy
+
+__all__ = ["SLOW", "BackgroundSave", "Finished", "Take", "adopt", "copy_of"]
 
 SLOW = 1.0
 """Seconds after which a save still running is mentioned."""
 JOIN_ON_EXIT = 10.0
 """Seconds an exiting app waits for a save under way (never cut a save in half)."""
 
-Job = Callable[[store.PlanFile], list[MergeSummary]]
-"""The save itself, run in the thread on the copy; returns the merges it made."""
 Take = Callable[[], tuple[store.PlanFile, int]]
 """Makes the copy to save when the save begins, and says the app's edit count then."""
-
-
-@dataclass
-class Outcome:
-    """What a save in the thread did."""
-
-    copy: store.PlanFile
-    """The copy that was saved (its text, identity and, after a merge, its plan)."""
-    edits: int
-    """The app's count of edits when the copy was made."""
-    merges: list[MergeSummary] = field(default_factory=list)
-    error: store.PlanFileError | None = None
-    """Why nothing was saved."""
-    partial: store.PartialSaveError | None = None
-    """The plan was saved but its Markdown was not: a save all the same, with a warning."""
-
-
-Finished = Callable[[Outcome], Awaitable[None]]
+Finished = Callable[[SaveOutcome], Awaitable[None]]
 """Told the outcome, on the UI thread."""
-
-
-def copy_of(plan_file: store.PlanFile) -> store.PlanFile:
-    """A copy of *plan_file* whose plan a thread may save while the UI changes the original.
-
-    The plan is copied field by field (`copy_model`: no list or model shared, about a
-    quarter of the time of pydantic's deep copy on the UI thread). The parsed document is
-    shared: only saves use it, and they run one at a time.
-    """
-    scratch = copy.copy(plan_file)
-    scratch.plan = copy_model(plan_file.plan)
-    scratch.unknown_keys = list(plan_file.unknown_keys)
-    return scratch
-
-
-def adopt(plan_file: store.PlanFile, outcome: Outcome, *, edited_since: bool) -> None:
-    """Take what a successful save wrote as *plan_file*'s file state (on the UI thread).
-
-    After a merge the saved plan holds the other side's changes: it becomes the plan,
-    with any edit made here since the copy merged into it again (by item id).
-    """
-    saved = outcome.copy
-    plan_file.source, plan_file._raw = saved.source, saved._raw
-    plan_file._document, plan_file.fresh = saved._document, saved.fresh
-    plan_file.identity = saved.identity
-    plan_file.unknown_keys = saved.unknown_keys
-    if outcome.merges:
-        plan_file.plan = merge(plan_file.plan, saved.plan) if edited_since else saved.plan
 
 
 class BackgroundSave:
@@ -117,27 +70,14 @@ class BackgroundSave:
         self._slow_handle = loop.call_later(SLOW, self._slow)
 
         def run() -> None:
-            outcome = Outcome(scratch, edits)
-            try:
-                outcome.merges = job(scratch)
-            except store.PartialSaveError as exc:
-                outcome.merges, outcome.partial = exc.merges, exc
-            except store.PlanFileError as exc:
-                outcome.error = exc
-            except Exception as exc:  # a bug must not leave the save pending forever
-                outcome.error = store.PlanFileError(
-                    f"{scratch.path}: not saved: {exc or type(exc).__name__}"
-                )
-            if outcome.error is None:
-                with contextlib.suppress(Exception):
-                    scratch.read_back()
+            outcome = save_copy(scratch, edits, job)
             with contextlib.suppress(RuntimeError):  # the app has closed: nobody to tell
                 loop.call_soon_threadsafe(self._done, outcome, finished, context=context)
 
         self._thread = threading.Thread(target=run, name="rollback-tui-save", daemon=True)
         self._thread.start()
 
-    def _done(self, outcome: Outcome, finished: Finished) -> None:
+    def _done(self, outcome: SaveOutcome, finished: Finished) -> None:
         self._thread = None
         if self._slow_handle is not None:
             self._slow_handle.cancel()
@@ -146,7 +86,7 @@ class BackgroundSave:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _after(self, outcome: Outcome, finished: Finished) -> None:
+    async def _after(self, outcome: SaveOutcome, finished: Finished) -> None:
         try:
             await finished(outcome)
         finally:

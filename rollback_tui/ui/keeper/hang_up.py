@@ -56,11 +56,20 @@ class Children(Protocol):
         """Kill them at once: the process ends now."""
 
 
+def _stdin_fd() -> int:
+    """The process's own standard input (whatever sys.stdin was replaced with); ValueError
+    when it has none."""
+    stdin = sys.__stdin__
+    if stdin is None:
+        raise ValueError("no standard input")
+    return stdin.fileno()
+
+
 def terminal_usable(fd: int | None = None) -> bool:
     """Whether the terminal on *fd* (stdin by default) still answers: after a hang-up its
     ioctls fail (EIO)."""
     try:
-        termios.tcgetattr(sys.__stdin__.fileno() if fd is None else fd)  # type: ignore[union-attr]
+        termios.tcgetattr(_stdin_fd() if fd is None else fd)
     except (termios.error, OSError, ValueError, AttributeError):
         return False
     return True
@@ -230,7 +239,7 @@ def remember_terminal() -> None:
     App.run): a hard stop puts them back."""
     global _terminal_before
     with contextlib.suppress(termios.error, OSError, ValueError, AttributeError):
-        _terminal_before = termios.tcgetattr(sys.__stdin__.fileno())  # type: ignore[union-attr]
+        _terminal_before = termios.tcgetattr(_stdin_fd())
 
 
 def _give_terminal_back() -> None:
@@ -239,7 +248,7 @@ def _give_terminal_back() -> None:
     if _terminal_before is None or not terminal_usable():
         return
     with contextlib.suppress(termios.error, OSError, ValueError, AttributeError):
-        fd = sys.__stdin__.fileno()  # type: ignore[union-attr]
+        fd = _stdin_fd()
         termios.tcsetattr(fd, termios.TCSANOW, _terminal_before)
     with contextlib.suppress(OSError):
         os.write(1, RESTORE.encode())

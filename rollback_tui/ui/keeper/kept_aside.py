@@ -6,31 +6,61 @@ thread it would stall the next keystroke), and the file is written back on the U
 only if nothing was saved or edited meanwhile. When the plan is opened again, kept edits
 that were never saved are offered.
 
-The wizard's kept edits are offered in the wizard only. The checklist opens ready to tick:
-found under it, they are held (a notification says so, no dialog) and offered once the
-wizard is shown (Edit plan). While held, nothing from the checklist writes, deletes or
-restores them, and they stay dated after the plan, whose ticks are saved meanwhile.
+The wizard's kept edits are offered in the wizard only (the keeper publishes them on
+`edits_found`, and the restore flow, ui/flows/restoring.py, asks). The checklist opens
+ready to tick: found under it, they are held (a notification says so, no dialog) and
+offered once the wizard is shown (Edit plan). While held, nothing from the checklist
+writes, deletes or restores them, and they stay dated after the plan, whose ticks are
+saved meanwhile.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+from textual.app import App
+from textual.signal import Signal
 from textual.timer import Timer
 
 from rollback_tui import store
-from rollback_tui.plan.merge import merge
 from rollback_tui.store import recovery
 
-if TYPE_CHECKING:
-    from rollback_tui.ui.keeper.plan_keeper import PlanKeeper
+
+@dataclass(frozen=True)
+class KeptEdits:
+    """Edits of the open plan kept aside and never saved, found: to offer back."""
+
+    file: recovery.RecoveryFile
+    found: recovery.Recovered
+    when: str
+    """When they were kept, in local time, as the question says it."""
+
+
+class Keeping(Protocol):
+    """What the recovery file needs of the plan's keeper (this module never imports it)."""
+
+    @property
+    def app(self) -> App[Any]: ...
+    @property
+    def plan_file(self) -> store.PlanFile: ...
+    @property
+    def untitled(self) -> bool: ...
+    @property
+    def dirty(self) -> bool: ...
+    @property
+    def edits(self) -> int: ...
+    @property
+    def edits_found(self) -> Signal[KeptEdits]: ...
+    def saves_at_once(self) -> bool: ...
+    def notify(self, message: str, **options: Any) -> None: ...
 
 
 class KeptAside:
     """The recovery file of *keeper*'s plan, and the timer that writes it."""
 
-    def __init__(self, keeper: PlanKeeper) -> None:
+    def __init__(self, keeper: Keeping) -> None:
         self.keeper = keeper
         self._timer: Timer | None = None
         self._problem = ""
@@ -120,8 +150,9 @@ class KeptAside:
     # -- offering them back --------------------------------------------------------------
 
     def offer(self) -> None:
-        """If edits of this plan were kept aside and never saved, offer to restore them: in
-        a dialog over the wizard; over the checklist, a notification only (see `held`)."""
+        """If edits of this plan were kept aside and never saved, offer to restore them:
+        over the wizard, published on the keeper's `edits_found` (a dialog asks); over the
+        checklist, a notification only (see `held`)."""
         kept = self.file()
         held = self.holding()
         # Held ones are offered though the ticks saved since made the plan newer.
@@ -141,36 +172,4 @@ class KeptAside:
                 )
             return
         self.held = None
-        from rollback_tui.ui.dialogs.restore import RestoreDialog
-
-        name = "the new plan" if kept.is_untitled else str(self.keeper.plan_file.path)
-        self.keeper.app.push_screen(
-            RestoreDialog(
-                name, when, recovery.differences(kept, found), never_saved=kept.is_untitled
-            ),
-            partial(self._answered, kept, found),
-        )
-
-    def _answered(
-        self, kept: recovery.RecoveryFile, found: recovery.Recovered, answer: str | None
-    ) -> None:
-        if answer == "discard":
-            kept.delete()
-        elif answer == "restore":
-            keeper = self.keeper
-            try:
-                plan = recovery.plan_from_text(found.text, keeper.plan_file.path)
-            except store.PlanFileError as exc:
-                keeper.notify(str(exc), title="Not restored", severity="error")
-                return
-            # Ticks, notes and outcomes recorded since the edits were kept (a checklist
-            # run, a `tick`) come along: a restore takes back edits, never a run.
-            plan = merge(keeper.plan, plan)
-            keeper.app.call_after_refresh(self._restore, plan)
-
-    def _restore(self, plan: store.Plan) -> None:
-        keeper = self.keeper
-        keeper.plan_file.plan = plan
-        keeper.replaced.publish(keeper.plan_file)
-        keeper.mark_dirty()
-        keeper.notify("Restored the unsaved edits; save to keep them.", title="Recovery")
+        self.keeper.edits_found.publish(KeptEdits(kept, found, when))

@@ -2,13 +2,16 @@
 
 One object owns the plan the app has open. The wizard and the checklist are given it when
 they are made; they tell it of an edit (`mark_dirty`) and ask it to save, and it answers
-through two signals: `replaced` when another plan (or another version of this one) takes
-the open plan's place, and `state_changed` when "unsaved" or "saving" changes. Neither
-screen reaches into the app.
+through signals: `replaced` when another plan (or another version of this one) takes the
+open plan's place, `state_changed` when "unsaved" or "saving" changes, `merges_saved` with
+each merging save's outcome, `conflicted` when a save finds the file changed, and
+`edits_found` when edits kept aside are found. It opens no dialog: the flows (ui/flows/)
+ask the user, then call it. Neither screen reaches into the app.
 
 Two kinds of save: the wizard's refuses when the file changed on disk since it was read
-and asks what to do (overwrite, merge, reload, save as); the checklist's, while it is the
-screen shown, merges by item id and goes on (see store/sync.py). Both run in a thread
+(the flows ask what to do: overwrite, merge, reload, save as); the checklist's merges by
+item id and goes on (see store/sync.py). Which one ctrl+s, quit and a hang-up make follows
+the save policy the checklist gives (save_policy.py). Both run in a thread
 (background_save.py). The edits not saved yet are kept aside (kept_aside.py), and a
 hang-up keeps them too (hang_up.py).
 """
@@ -24,18 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
-from textual.screen import ModalScreen
 from textual.signal import Signal
 
 from rollback_tui import store
 from rollback_tui.plan.defaults import number_items
-from rollback_tui.plan.merge import MergeSummary, can_merge
+from rollback_tui.plan.merge import MergeSummary, can_merge, merge
 from rollback_tui.plan.model import Plan, utc_now
 from rollback_tui.plan.text import visible
+from rollback_tui.run.saving import SaveOutcome
 from rollback_tui.store import recovery, sync
-from rollback_tui.ui.dialogs.choice import Choice
 from rollback_tui.ui.keeper import background_save, hang_up
-from rollback_tui.ui.keeper.kept_aside import KeptAside
+from rollback_tui.ui.keeper.kept_aside import KeptAside, KeptEdits
+from rollback_tui.ui.keeper.save_policy import DRAFTS, SavePolicy
 
 Clock = Callable[[], dt.datetime]
 """Returns the time now, an aware datetime (tests fix it)."""
@@ -54,7 +57,7 @@ class PlanKeeper:
         by: str = "",
     ) -> None:
         self.app = app
-        """Where dialogs, notifications, timers and workers go."""
+        """Where notifications, signals, timers and workers go."""
         self.plan_file = plan_file
         self.untitled = untitled
         """A new plan with no path chosen yet: its first save asks where."""
@@ -78,8 +81,15 @@ class PlanKeeper:
         (Open, Reload, a restore, a merge): the screens show it."""
         self.state_changed: Signal[str] = Signal(app, "plan-state")
         """Published with `describe()` when the path, "unsaved" or "saving" changes."""
-        self.merges_saved: Signal[background_save.Outcome] = Signal(app, "ticks-saved")
+        self.merges_saved: Signal[SaveOutcome] = Signal(app, "ticks-saved")
         """Published with the outcome of each merging save (the checklist's), saved or not."""
+        self.conflicted: Signal[str] = Signal(app, "plan-conflict")
+        """Published with the message when a save finds the file changed on disk since
+        it was read: the flows ask what to do (nothing was written)."""
+        self.edits_found: Signal[KeptEdits] = Signal(app, "edits-found")
+        """Published with the edits kept aside of this plan, never saved, to offer back."""
+        self.save_policy: SavePolicy = DRAFTS
+        """How the screen shown saves (save_policy.py): the checklist gives its own."""
         self._saved_plan: Plan | None = None
         """The plan as last saved from here (None: as loaded), to judge a merge."""
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -93,6 +103,11 @@ class PlanKeeper:
     @property
     def plan(self) -> Plan:
         return self.plan_file.plan
+
+    @property
+    def saving(self) -> bool:
+        """A save is running in the thread, or waiting to follow the one that runs."""
+        return self.saves.busy
 
     def now(self) -> dt.datetime:
         """The time from the keeper's clock, in UTC to the second, as ticks record it."""
@@ -129,13 +144,12 @@ class PlanKeeper:
 
     def saves_at_once(self) -> bool:
         """Whether the screen shown saves every change as it is made (the checklist)."""
-        below = [s for s in self.app.screen_stack if not isinstance(s, ModalScreen)]
-        return bool(below) and getattr(below[-1], "SAVES_AT_ONCE", False)
+        return self.save_policy.saves_at_once()
 
     def shown_saves_at_once(self) -> bool:
         """Whether the screen on top, with no dialog over it, saves every change as it is
         made: ctrl+s and quit save its way only then (a dialog over it: the wizard's way)."""
-        return getattr(self.app.screen, "SAVES_AT_ONCE", False)
+        return self.save_policy.shown_saves_at_once()
 
     # -- hang-ups ----------------------------------------------------------------------
 
@@ -182,16 +196,6 @@ class PlanKeeper:
 
     # -- saving ------------------------------------------------------------------------
 
-    def save(self) -> None:
-        """ctrl+s: save the plan as TOML and its Markdown beside it, the way the screen
-        shown saves (the checklist merges a change on disk instead of asking)."""
-        if self.shown_saves_at_once():
-            self.app.call_later(self.save_merging_now)
-        elif self.untitled:
-            self.save_as()
-        else:
-            self.save_in_background()
-
     def save_in_background(self, then: Callable[[], object] | None = None) -> None:
         """Save in a thread (see background_save.py); typing goes on meanwhile. The outcome
         is told as a save from here always was: saved, a conflict question, or why not.
@@ -227,7 +231,7 @@ class PlanKeeper:
             "Still saving (the disk is slow); keep going, nothing typed is lost.", title="Saving"
         )
 
-    def _adopt(self, outcome: background_save.Outcome) -> bool:
+    def _adopt(self, outcome: SaveOutcome) -> bool:
         """Take a successful save's file state; whether the plan was edited since."""
         edited_since = outcome.edits != self.edits
         background_save.adopt(self.plan_file, outcome, edited_since=edited_since)
@@ -235,18 +239,16 @@ class PlanKeeper:
             self.mark_clean()
         return edited_since
 
-    async def _merged_and_saved(self, outcome: background_save.Outcome) -> None:
+    async def _merged_and_saved(self, outcome: SaveOutcome) -> None:
         if outcome.error is None:
             self._adopt(outcome)
         self.app.call_after_refresh(self.announce)
         self.merges_saved.publish(outcome)
 
-    async def _saved(
-        self, outcome: background_save.Outcome, then: Callable[[], object] | None = None
-    ) -> None:
+    async def _saved(self, outcome: SaveOutcome, then: Callable[[], object] | None = None) -> None:
         error = outcome.error
         if isinstance(error, store.ConflictError):
-            self._ask_about_conflict(str(error))
+            self.conflicted.publish(str(error))
         elif error is not None:
             self.notify(str(error), title="Not saved", severity="error")
         else:
@@ -280,7 +282,7 @@ class PlanKeeper:
         except store.PartialSaveError as exc:
             half = exc
         except store.ConflictError as exc:
-            self._ask_about_conflict(str(exc))
+            self.conflicted.publish(str(exc))
             return False
         except store.PlanFileError as exc:
             if report is not None:
@@ -296,20 +298,30 @@ class PlanKeeper:
         self._tell_saved(half)
         return True
 
-    def save_as(self, prompt: str = "", then: Callable[[], object] | None = None) -> None:
-        """Save the plan under a new path, asked for (then run *then*, once saved)."""
-        from rollback_tui.ui.keeper.save_as import ask_save_as
-
-        ask_save_as(self, prompt, then)
+    def write_as(self, path: Path, *, report: Callable[[str], object]) -> bool:
+        """Save now under *path* (Save as), replacing what is there; an error goes to
+        *report* and the plan keeps its path."""
+        old_path, old_untitled = self.plan_file.path, self.untitled
+        self.plan_file.path = path
+        self.untitled = False
+        if not self.write(force=True, report=report):
+            self.plan_file.path, self.untitled = old_path, old_untitled
+            self.announce()
+            return False
+        # The edits kept aside under the old name are saved now.
+        old = (
+            recovery.RecoveryFile.untitled()
+            if old_untitled
+            else recovery.RecoveryFile.for_plan(old_path)
+        )
+        old.delete()
+        return True
 
     # -- conflicts ---------------------------------------------------------------------
 
-    def _ask_about_conflict(self, message: str) -> None:
-        from rollback_tui.ui.dialogs.conflict import ConflictDialog
-
-        self.app.push_screen(ConflictDialog(message, self._can_merge()), self._conflict_answered)
-
-    def _can_merge(self) -> bool:
+    def can_merge(self) -> bool:
+        """Whether the plan and the file changed on disk merge by item id (the conflict's
+        question offers it then)."""
         try:
             disk = store.load(self.plan_file.path).plan
             base = self._saved_plan
@@ -320,23 +332,16 @@ class PlanKeeper:
             return False
         return can_merge(self.plan, disk, base)
 
-    def _conflict_answered(self, answer: str | None) -> None:
-        if answer == "reload":
-            self.aside.forget()
-            self.open_path(self.plan_file.path)
-        elif answer == "merge":
-            try:
-                summary = sync.merge_from_disk(self.plan_file)
-            except store.PlanFileError as exc:
-                self.notify(str(exc), title="Not merged", severity="error")
-                return
-            if self.write(force=False):
-                self.notify(sync.merge_message(self.plan_file.path.name, summary))
-            self.replaced.publish(self.plan_file)
-        elif answer == "overwrite":
-            self.write(force=True)
-        elif answer == "save-as":
-            self.save_as()
+    def merge_and_write(self) -> None:
+        """Merge the file as it is on disk into the plan, by item id, and save the two."""
+        try:
+            summary = sync.merge_from_disk(self.plan_file)
+        except store.PlanFileError as exc:
+            self.notify(str(exc), title="Not merged", severity="error")
+            return
+        if self.write(force=False):
+            self.notify(sync.merge_message(self.plan_file.path.name, summary))
+        self.replaced.publish(self.plan_file)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -359,42 +364,21 @@ class PlanKeeper:
         self.replaced.publish(plan_file)
         self.aside.offer()
 
-    def ask_open(self) -> None:
-        """Open another plan, asked for (asks first if this one has unsaved changes)."""
-        from rollback_tui.ui.keeper.opening import ask_open
-
-        ask_open(self)
-
-    # -- quitting ----------------------------------------------------------------------
-
-    async def quit(self) -> None:
-        """Quit; asks first when there are unsaved changes."""
-        if self.dirty and self.shown_saves_at_once():
-            await self.save_merging_now()  # a last try, merging with the file on disk
-        if not self.dirty:
-            self.app.exit(0)
+    def restore(self, text: str) -> None:
+        """Take back the edits kept aside as *text*, unsaved (ticks, notes and outcomes
+        recorded since come along: a restore takes back edits, never a run)."""
+        try:
+            plan = recovery.plan_from_text(text, self.plan_file.path)
+        except store.PlanFileError as exc:
+            self.notify(str(exc), title="Not restored", severity="error")
             return
-        self.app.push_screen(
-            Choice(
-                "This plan has unsaved changes.",
-                [
-                    ("save", "Save and quit"),
-                    ("discard", "Quit without saving"),
-                    ("cancel", "Cancel"),
-                ],
-            ),
-            self._quit_answered,
-        )
+        self.app.call_after_refresh(self._restored, merge(self.plan, plan))
 
-    def _quit_answered(self, answer: str | None) -> None:
-        if answer == "discard":
-            self.aside.forget()
-            self.app.exit(0)
-        elif answer == "save":
-            if self.untitled:
-                self.save_as(then=partial(self.app.exit, 0))
-            else:
-                self.save_in_background(then=partial(self.app.exit, 0))
+    def _restored(self, plan: Plan) -> None:
+        self.plan_file.plan = plan
+        self.replaced.publish(self.plan_file)
+        self.mark_dirty()
+        self.notify("Restored the unsaved edits; save to keep them.", title="Recovery")
 
 
 def _plain_save(plan_file: store.PlanFile) -> list[MergeSummary]:

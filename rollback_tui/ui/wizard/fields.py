@@ -14,7 +14,6 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
@@ -24,32 +23,30 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from rollback_tui.plan.text import clean_text, visible
-from rollback_tui.ui.in_order_keys import InOrderKeys, own_keys
+from rollback_tui.ui.keys.registry import OwnKeys, binding
 from rollback_tui.ui.wizard.line_undo import LineState, LineUndo
 
 Parser = Callable[[str], Any]
 
 
-SELECT_ALL = Binding("ctrl+l", "select_all", "Select all", show=False)
-"""Select a field's whole text (then backspace clears it, or typing replaces it).
-
-A text area's own key for this, f7, is the wizard's previous step; ctrl+a goes to the line
-start. ctrl+l is one byte on any terminal, so it arrives whole over SSH and through tmux
-(whose prefix is ctrl+b), and nothing else in the wizard uses it."""
+SELECT_ALL = binding("field.select-all")
+"""Select a field's whole text (then backspace clears it, or typing replaces it); the
+registry (ui/keys/registry.py) says why ctrl+l."""
 
 
-UNDO = [
-    Binding("ctrl+z", "undo", "Undo", show=False),
-    Binding("ctrl+y", "redo", "Redo", show=False),
-]
+UNDO = [binding("field.undo"), binding("field.redo")]
 """A one-line field's undo and redo, on the keys a text area uses for them."""
 
 
-class FieldInput(InOrderKeys, Input):
-    """A one-line input bound to ``target.attr``."""
+class FieldInput(Input):
+    """A one-line input bound to ``target.attr``; it acts on its own keys as each arrives
+    (ui/keys/registry.py, OwnKeys), so a burst of keys edits in the order typed."""
 
     BINDINGS = [SELECT_ALL, *UNDO]
-    OWN_KEYS = own_keys([*Input.BINDINGS, SELECT_ALL, *UNDO])
+    OWN_KEYS = OwnKeys([*Input.BINDINGS, SELECT_ALL, *UNDO])
+
+    async def on_key(self, event: events.Key) -> None:
+        await self.OWN_KEYS.act(self, event)
 
     # Input sets its virtual size from the text's width on every keystroke, and Widget's
     # virtual_size asks for a layout of the whole screen when it changes. A field's own
@@ -181,11 +178,15 @@ class FieldInput(InOrderKeys, Input):
             self.notify(f"Pasted {len(lines)} lines as one, joined with spaces.", markup=False)
 
 
-class FieldText(InOrderKeys, TextArea):
-    """A multi-line text area bound to ``target.attr``."""
+class FieldText(TextArea):
+    """A multi-line text area bound to ``target.attr``; it acts on its own keys as each
+    arrives, as FieldInput does."""
 
     BINDINGS = [SELECT_ALL]
-    OWN_KEYS = own_keys([*TextArea.BINDINGS, SELECT_ALL])
+    OWN_KEYS = OwnKeys([*TextArea.BINDINGS, SELECT_ALL])
+
+    async def on_key(self, event: events.Key) -> None:
+        await self.OWN_KEYS.act(self, event)
 
     DEFAULT_CSS = """
     FieldText { height: auto; min-height: 2; max-height: 6; }

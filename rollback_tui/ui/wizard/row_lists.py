@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
@@ -19,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from rollback_tui.plan.model import ChecklistItem, Contact, Trigger
 from rollback_tui.plan.text import visible
+from rollback_tui.ui.keys.registry import bindings
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.wizard.fields import FieldInput
 
@@ -197,15 +197,7 @@ class RowList(Vertical):
     RowList .cell { width: 1fr; margin-right: 1; }
     """
 
-    BINDINGS = [
-        Binding("ctrl+o", "add", "Add"),
-        Binding("ctrl+r", "remove", "Remove"),
-        # The step's heading tells these: an 80-column footer has no room for them.
-        Binding("alt+up", "move(-1)", "Move up", show=False),
-        Binding("alt+down", "move(1)", "Move down", show=False),
-        Binding("up", "go(-1)", "Row above", show=False),
-        Binding("down", "go(1)", "Row below", show=False),
-    ]
+    BINDINGS = bindings("rows")
 
     def __init__(
         self,
@@ -233,6 +225,7 @@ class RowList(Vertical):
         while node is not None and node is not self:
             if isinstance(node, ListRow) and node.parent is self:
                 return node.index
+            # Textual types a parent as any DOM node; under a screen, it is a widget.
             node = node.parent  # type: ignore[assignment]
         return None
 

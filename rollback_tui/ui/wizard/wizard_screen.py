@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
@@ -18,6 +18,7 @@ from rollback_tui.plan.model import Plan
 from rollback_tui.render import render_sections
 from rollback_tui.store import PlanFile
 from rollback_tui.ui.keeper import PlanKeeper
+from rollback_tui.ui.keys.registry import bindings
 from rollback_tui.ui.messages import (
     GoToStep,
     PlanEdited,
@@ -54,12 +55,7 @@ STEP_SECTIONS: dict[str, tuple[str, ...]] = {
 class WizardScreen(Screen[None]):
     """Every part of the plan, one step at a time, with the Markdown beside it."""
 
-    BINDINGS = [
-        # Priority: a text area binds f7 to "select all", and the step keys must always work.
-        Binding("f7,alt+left", "previous_step", "Back", priority=True),
-        Binding("f8,alt+right", "next_step", "Next", priority=True),
-        Binding("ctrl+t", "toggle_preview", "Preview"),
-    ]
+    BINDINGS = bindings("wizard")
 
     FOOTER_ORDER = ("f7", "f8", "ctrl+o", "ctrl+r", "ctrl+t", "ctrl+q", "ctrl+s")
     """The footer shows these keys first, in this order, whichever widget has the focus

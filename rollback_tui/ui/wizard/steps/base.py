@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ValidationError
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Static, TextArea
@@ -16,6 +15,7 @@ from textual.widgets import Button, Input, Static, TextArea
 from rollback_tui.plan.findings import Finding, place
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import visible
+from rollback_tui.ui.keys.registry import bindings
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.wizard.fields import (
     FieldInput,
@@ -70,12 +70,7 @@ class StepPane(VerticalScroll):
     StepPane .step-findings.-shown { display: block; }
     """
 
-    BINDINGS = [
-        # A one-line field has no use for up and down: they go to the field above or below
-        # (a table's rows keep their column; text areas, lists and drop-downs keep theirs).
-        Binding("down", "next_field", "Next field", show=False),
-        Binding("up", "previous_field", "Previous field", show=False),
-    ]
+    BINDINGS = bindings("step")
 
     key: ClassVar[str]
     title: ClassVar[str]

@@ -6,7 +6,6 @@ import re
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -16,6 +15,7 @@ from textual.widgets.option_list import Option
 from rollback_tui.plan.defaults import new_component
 from rollback_tui.plan.model import Component
 from rollback_tui.plan.text import plural, slug
+from rollback_tui.ui.keys.registry import bindings
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.wizard.fields import FieldInput, LabelledField
 from rollback_tui.ui.wizard.row_lists import item_list, removed_message
@@ -50,13 +50,7 @@ class ComponentsStep(StepPane):
     """Pick a component from the list; its name and steps are edited below it."""
 
     # In the picker these act on components; in a component's steps, on its steps.
-    BINDINGS = [
-        # Short, and no moves: an 80-column footer must keep room for Back, Next and Save.
-        Binding("ctrl+o", "add_component", "Add"),
-        Binding("ctrl+r", "remove_component", "Remove"),
-        Binding("alt+up", "move_component(-1)", "Move up", show=False),
-        Binding("alt+down", "move_component(1)", "Move down", show=False),
-    ]
+    BINDINGS = bindings("components")
 
     DEFAULT_CSS = """
     ComponentsStep #component-editor { height: auto; margin-top: 1; }
@@ -67,6 +61,7 @@ class ComponentsStep(StepPane):
     short = "Components"
     intro = "Enter picks a component to edit; $COMPONENT in a command is its name.\n" + KEYS_HINT
 
+    # The plan is typed by StepPane.__init__, which this only extends.
     def __init__(self, plan, *, built: bool = False) -> None:  # type: ignore[no-untyped-def]
         super().__init__(plan, built=built)
         self.selected = 0

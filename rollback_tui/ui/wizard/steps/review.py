@@ -33,6 +33,7 @@ class ReviewStep(StepPane):
     short = "Review"
     intro = "Enter on a finding goes to its field. A plan with findings can still be saved."
 
+    # The plan is typed by StepPane.__init__, which this only extends.
     def __init__(self, plan, *, built: bool = False) -> None:  # type: ignore[no-untyped-def]
         super().__init__(plan, built=built)
         self._findings: list[Finding] = []

@@ -1,34 +1,59 @@
 """Keys typed ahead into a one-line dialog: the keys that arrive before its input has the
 focus (a burst over SSH, right after the key that opened it) are given to the input, in
-the order typed, rather than lost."""
+the order typed, rather than lost; the keys typed after its answer go back to whoever
+asked (`KeyOrder.ask`), to act once the answer is recorded.
+
+`KeyTaker` is what the key order asks of such a dialog; `OneLineDialog` is one.
+"""
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar, runtime_checkable
+
 from textual import events
 from textual.css.query import NoMatches
+from textual.screen import ModalScreen
 from textual.widgets import Input
 
+TypedKeys = list[tuple[str, str | None]]
+"""Keys as typed: (key, character)."""
+AnswerT = TypeVar("AnswerT")
 
-class KeysToInput:
-    """For a modal screen with one Input, ``#{INPUT_ID}``, answered by ``answer(text)``."""
+
+@runtime_checkable
+class KeyTaker(Protocol):
+    """A dialog that takes keys typed ahead of its input, in the order typed."""
+
+    spill: TypedKeys | None
+    """Where the keys typed after its answer go (the asker's held keys); else to the app."""
+
+    def take_key(self, key: str, character: str | None) -> None:
+        """Act on a key typed ahead, at once (or once the input exists)."""
+
+
+class OneLineDialog(ModalScreen[AnswerT]):
+    """A modal screen with one Input, ``#{INPUT_ID}`` (an `AnswerInput`), answered by
+    ``answer(text)``."""
 
     INPUT_ID = ""
-    _pending: list[tuple[str, str | None]] | None = None
-    spill: list[tuple[str, str | None]] | None = None
-    """Where keys typed after the answer go (the opener's held keys); else to the app."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spill: TypedKeys | None = None
+        self._early: TypedKeys | None = None
+        """Keys that came before the input existed."""
 
     def answer(self, text: str) -> None:
         """Enter in the input: the dialog's own check, then dismiss."""
         raise NotImplementedError
 
     def take_key(self, key: str, character: str | None) -> None:
-        """Act on a key typed ahead, at once (or once the input exists)."""
         try:
-            field = self.query_one(f"#{self.INPUT_ID}", Input)  # type: ignore[attr-defined]
+            field = self.query_one(f"#{self.INPUT_ID}", Input)
         except NoMatches:
-            self._pending = [*(self._pending or []), (key, character)]
+            self._early = [*(self._early or []), (key, character)]
             return
-        self.set_focus(field)  # type: ignore[attr-defined]
+        self.set_focus(field)
         if key == "enter":
             self.answer(field.value)
         elif key == "backspace":
@@ -37,21 +62,21 @@ class KeysToInput:
             field.insert_text_at_cursor(character)
 
     def on_mount(self) -> None:
-        pending, self._pending = self._pending or [], None
-        for n, (key, character) in enumerate(pending):
+        early, self._early = self._early or [], None
+        for n, (key, character) in enumerate(early):
             self.take_key(key, character)
-            if not self.is_active:  # type: ignore[attr-defined]
-                # Answered: the keys typed after the answer are the opener's again.
-                for rest_key, rest_character in pending[n + 1 :]:
+            if not self.is_active:
+                # Answered: the keys typed after the answer are the asker's again.
+                for rest_key, rest_character in early[n + 1 :]:
                     self.pass_on(rest_key, rest_character)
                 return
 
     def pass_on(self, key: str, character: str | None) -> None:
-        """A key typed after the answer: back to the opener, in order."""
+        """A key typed after the answer: back to the asker, in order."""
         if self.spill is not None:
             self.spill.append((key, character))
         else:
-            self.app.post_message(events.Key(key, character))  # type: ignore[attr-defined]
+            self.app.post_message(events.Key(key, character))
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" or not (
@@ -68,12 +93,12 @@ class KeysToInput:
 
 class AnswerInput(Input):
     """The dialog's input: enter answers at once, in the order of the keys around it, and
-    keys that reach it after the answer go back to the opener."""
+    keys that reach it after the answer go back to the asker."""
 
     def on_key(self, event: events.Key) -> None:
         # Runs before Input's own key handling, which prevent_default() skips.
         screen = self.screen
-        if isinstance(screen, KeysToInput):
+        if isinstance(screen, OneLineDialog):
             if not screen.is_active:
                 event.prevent_default()
                 event.stop()

@@ -10,15 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from rollback_tui.store import recovery
 from rollback_tui.ui.dialogs.ask_path import AskPath
 from rollback_tui.ui.dialogs.choice import Choice
 from rollback_tui.ui.dialogs.path_input import free_name
-
-if TYPE_CHECKING:
-    from rollback_tui.ui.keeper.plan_keeper import PlanKeeper
+from rollback_tui.ui.keeper import PlanKeeper
 
 
 def ask_save_as(keeper: PlanKeeper, prompt: str, then: Callable[[], object] | None) -> None:
@@ -77,7 +73,7 @@ def try_save_as(
     if (
         keeper.write(force=False, report=dialog.show_error)
         if same
-        else _save_to(keeper, path, report=dialog.show_error)
+        else keeper.write_as(path, report=dialog.show_error)
     ):
         dialog.dismiss(path)
 
@@ -88,22 +84,4 @@ def _make_folder(dialog: AskPath, path: Path) -> bool:
     except OSError as exc:
         dialog.show_error(f"Cannot create {path.parent}: {exc.strerror or exc}")
         return False
-    return True
-
-
-def _save_to(keeper: PlanKeeper, path: Path, *, report: Callable[[str], object]) -> bool:
-    old_path, old_untitled = keeper.plan_file.path, keeper.untitled
-    keeper.plan_file.path = path
-    keeper.untitled = False
-    if not keeper.write(force=True, report=report):
-        keeper.plan_file.path, keeper.untitled = old_path, old_untitled
-        keeper.announce()
-        return False
-    # The edits kept aside under the old name are saved now.
-    old = (
-        recovery.RecoveryFile.untitled()
-        if old_untitled
-        else recovery.RecoveryFile.for_plan(old_path)
-    )
-    old.delete()
     return True

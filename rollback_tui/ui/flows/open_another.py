@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rollback_tui import store
 from rollback_tui.ui.dialogs.ask_path import AskPath
 from rollback_tui.ui.dialogs.choice import Choice
-
-if TYPE_CHECKING:
-    from rollback_tui.ui.keeper.plan_keeper import PlanKeeper
+from rollback_tui.ui.keeper import PlanKeeper
 
 
 def ask_open(keeper: PlanKeeper) -> None:
