@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from rollback_tui.app_start import LaunchOptions, open_screen
-from rollback_tui.cli import plans, repository, screens, ticks
+from rollback_tui.cli import exec_step, plans, repository, screens, ticks
 from rollback_tui.cli.screens import ThemeOption
 
 
@@ -43,6 +43,7 @@ for command in (
     ticks.status,
     ticks.reset,
     ticks.runs_command,
+    exec_step.exec_command,
     repository.merge_driver_command,
     repository.git_setup_command,
 ):

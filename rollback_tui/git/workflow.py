@@ -75,6 +75,7 @@ def describe(events: list[TimelineEvent], plan: Plan) -> str:
         "note": "added a note",
         "incident-start": "marked the incident start",
         "update-sent": "sent a status update",
+        "command": "ran the command of",
     }
     parts: list[str] = []
     people: list[str] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.model import ChecklistItem, Plan
@@ -468,6 +469,8 @@ class _Renderer:
             note = inline(e.text, table=True) if e.text else ""
             if note:
                 what += f": {note}"
+            if e.log:
+                what += f" ([log]({_log_target(self.plan, e.log)}))"
             by = inline(e.by, table=True) or "—"
             lines.append(f"| {e.at:%Y-%m-%d %H:%M:%S} | {by} | {what} |")
         milestones = option_milestones(self.plan)
@@ -478,6 +481,15 @@ class _Renderer:
             lines.append(f"- **Progress:** {progress.counts()}")
         lines += [f"- **{label}:** {value}" for label, value in milestones]
         return "\n".join(lines) + "\n"
+
+
+def _log_target(plan: Plan, log: str) -> str:
+    """A command's log as a link from this Markdown: the timeline keeps it relative to
+    the plan's folder (``plan.runs/logs/…``); a run file's Markdown is in ``plan.runs/``."""
+    parts = log.split("/")
+    if plan.run is not None and len(parts) > 1:
+        parts = parts[1:]
+    return quote("/".join(parts), safe="/")
 
 
 def procedure_parts(plan: Plan) -> list[str]:

@@ -1,0 +1,184 @@
+"""One run of a step's command for a run session, the same for the checklist's `x` and
+for `exec`: started, read, ended, then kept (the log file, and the timeline row through
+the session). The step's outcome is the caller's to set (`Finished.done` says which)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rollback_tui import store
+from rollback_tui.commands.captured import Captured
+from rollback_tui.commands.log_file import LogRecord, log_reference, write_log
+from rollback_tui.commands.masking import Masker
+from rollback_tui.commands.prepared import NotRunnable, Prepared
+from rollback_tui.commands.process import KILL_AFTER, CommandProcess, Ended
+from rollback_tui.plan.timeline import record
+from rollback_tui.run.session import RunSession
+
+HANG_UP = "interrupted by hang-up"
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a run ended, as kept."""
+
+    ended: Ended
+    summary: str
+    """"exit 0 in 12.4 s", "timed out after 900 s", "interrupted"."""
+    row: str
+    """The timeline row: "Ran `helm rollback shop 41 --wait`: exit 0 in 12.4 s"."""
+    fail_reason: str | None
+    """Why the step failed ("exit 7: <last line of stderr>"); None when it exited 0."""
+    log: Path | None
+    problem: str | None = None
+    """Why the log could not be written (the row is kept without it)."""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.ended.exit_code == 0
+
+
+def _summary(ended: Ended) -> str:
+    if ended.stopped is not None:
+        return ended.stopped
+    return f"exit {ended.exit_code} in {ended.seconds:.1f} s"
+
+
+class StepRun:
+    """Runs *prepared* for *session*; *on_line* is told each line of output (cleaned and
+    masked) from the reading thread."""
+
+    def __init__(
+        self,
+        session: RunSession,
+        prepared: Prepared,
+        *,
+        on_line: Callable[[str], object] | None = None,
+        env: Mapping[str, str] | None = None,
+        kill_after: float = KILL_AFTER,
+    ) -> None:
+        self.session = session
+        self.prepared = prepared
+        self.path = session.plan_file.path
+        self.by = session.holder.by
+        self.mask = Masker.from_environment(env)
+        self.captured = Captured(self.mask, on_line)
+        self.process = CommandProcess(
+            prepared.command,
+            prepared.folder,
+            prepared.timeout,
+            self.captured,
+            env=env,
+            kill_after=kill_after,
+        )
+        self.finished: Finished | None = None
+        self._kept_on_hang_up = False
+
+    def start(self) -> None:
+        """Start it. Raises NotRunnable if it cannot start (no such folder)."""
+        if not self.prepared.folder.is_dir():
+            raise NotRunnable(f"{self.prepared.item_id}: no folder {self.prepared.folder}")
+        try:
+            self.process.start()
+        except OSError as exc:
+            raise NotRunnable(
+                f"{self.prepared.item_id}: cannot start: {exc.strerror or exc}"
+            ) from None
+
+    def interrupt(self) -> None:
+        """Ctrl+c: end its process group (the end is kept as "interrupted")."""
+        self.process.interrupt("interrupted")
+
+    def row(self, ended: Ended) -> str:
+        verb = "Dry run" if self.prepared.dry_run else "Ran"
+        return self.mask(f"{verb} `{self.prepared.first_line()}`: {_summary(ended)}")
+
+    def _fail_reason(self, ended: Ended) -> str | None:
+        if ended.exit_code == 0:
+            return None
+        if ended.stopped is not None:
+            return ended.stopped
+        last = self.captured.last_stderr_line()
+        return f"exit {ended.exit_code}: {last}" if last else f"exit {ended.exit_code}"
+
+    def _log(self, ended: Ended) -> tuple[Path | None, str | None]:
+        log_record = LogRecord(
+            self.prepared,
+            self.by,
+            ended.started,
+            ended.started + dt.timedelta(seconds=ended.seconds),
+            _summary(ended).split(" in ")[0],
+            ended.seconds,
+            self.captured.text(),
+            self.captured.cut_note(),
+        )
+        try:
+            return write_log(self.path, self.session.plan, log_record), None
+        except store.PlanFileError as exc:
+            return None, str(exc)
+
+    def finish(self) -> Finished:
+        """After the end (wait()): write the log and the timeline row (through the
+        session, on its thread). Returns how it ended."""
+        ended = self.process.wait()
+        assert ended is not None, "finish() before the command ended"
+        if self.finished is not None:
+            return self.finished
+        log, problem = self._log(ended)
+        reference = None if log is None else log_reference(self.path, self.session.plan, log)
+        row = self.row(ended)
+        if not self._kept_on_hang_up:
+            self.session.command_ran(
+                self.prepared.item_id,
+                ended.exit_code,
+                ended.started,
+                ended.seconds,
+                text=row,
+                log=reference,
+            )
+        self.finished = Finished(ended, _summary(ended), row, self._fail_reason(ended), log, problem)
+        return self.finished
+
+    def wait(self) -> Finished:
+        """Wait for the end, then keep it (`exec`)."""
+        self.process.wait()
+        return self.finish()
+
+    # -- a hang-up (the app's Children): the session's thread is gone ----------------------
+
+    def stop(self, deadline: float) -> None:
+        """The app is ending (a hang-up, or quitting): end the group by *deadline*; the
+        log and the timeline row ("interrupted by hang-up", the step left open) are
+        written to the plan's file directly."""
+        if self.finished is not None or self._kept_on_hang_up:
+            return
+        ended = self.process.stop(deadline, HANG_UP)
+        if ended is None:
+            return
+        self._kept_on_hang_up = True
+        log, _ = self._log(ended)
+        plan = self.session.plan
+        reference = None if log is None else log_reference(self.path, plan, log)
+        from rollback_tui.store import sync
+        from rollback_tui.store.lock import plan_lock
+
+        with contextlib.suppress(OSError, store.PlanFileError):
+            with plan_lock(self.path, max(0.05, deadline - time.monotonic())):
+                plan_file = store.load(self.path)
+                record(
+                    plan_file.plan,
+                    "command",
+                    self.by,
+                    item=self.prepared.item_id,
+                    text=self.row(ended),
+                    log=reference,
+                )
+                sync.save_merging(plan_file)
+
+    def kill_now(self) -> None:
+        self.process.kill_now()
