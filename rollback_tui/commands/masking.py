@@ -36,9 +36,7 @@ class Masker:
 
     def __init__(self, secrets: list[str]) -> None:
         self.secrets = secrets
-        self._pattern = (
-            re.compile("|".join(re.escape(s) for s in secrets)) if secrets else None
-        )
+        self._pattern = re.compile("|".join(re.escape(s) for s in secrets)) if secrets else None
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Masker:

@@ -141,7 +141,9 @@ class StepRun:
                 text=row,
                 log=reference,
             )
-        self.finished = Finished(ended, _summary(ended), row, self._fail_reason(ended), log, problem)
+        self.finished = Finished(
+            ended, _summary(ended), row, self._fail_reason(ended), log, problem
+        )
         return self.finished
 
     def wait(self) -> Finished:
@@ -151,13 +153,13 @@ class StepRun:
 
     # -- a hang-up (the app's Children): the session's thread is gone ----------------------
 
-    def stop(self, deadline: float) -> None:
+    def stop(self, deadline: float, reason: str = HANG_UP) -> None:
         """The app is ending (a hang-up, or quitting): end the group by *deadline*; the
         log and the timeline row ("interrupted by hang-up", the step left open) are
         written to the plan's file directly."""
         if self.finished is not None or self._kept_on_hang_up:
             return
-        ended = self.process.stop(deadline, HANG_UP)
+        ended = self.process.stop(deadline, reason)
         if ended is None:
             return
         self._kept_on_hang_up = True

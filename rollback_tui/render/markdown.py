@@ -203,6 +203,17 @@ def _name(value: str) -> str:
     return strip_invisible(value).strip()
 
 
+def _run_notes(item: ChecklistItem, variables: dict[str, str], indent: str) -> str:
+    """A step's timeout and dry run, under its command, when the plan gives them."""
+    out = ""
+    if item.timeout is not None:
+        out += f"\n\n{indent}_Timeout: {item.timeout} s_"
+    if item.dry_run and item.dry_run.strip():
+        dry = fenced(substitute_command(item.dry_run, variables), indent, "sh")
+        out += f"\n\n{indent}_Dry run:_\n\n{dry}"
+    return out
+
+
 def _has_command(item: ChecklistItem) -> bool:
     return bool(item.command and item.command.strip())
 
@@ -270,6 +281,7 @@ class _Renderer:
         if item.command is not None and _has_command(item):
             # Blank lines around the block (markdownlint MD031); the list is then loose.
             line += "\n\n" + fenced(substitute_command(item.command, variables), indent, "sh")
+            line += _run_notes(item, variables, indent)
         return line
 
     def items(
