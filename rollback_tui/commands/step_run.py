@@ -169,18 +169,18 @@ class StepRun:
         from rollback_tui.store import sync
         from rollback_tui.store.lock import plan_lock
 
-        with contextlib.suppress(OSError, store.PlanFileError):
-            with plan_lock(self.path, max(0.05, deadline - time.monotonic())):
-                plan_file = store.load(self.path)
-                record(
-                    plan_file.plan,
-                    "command",
-                    self.by,
-                    item=self.prepared.item_id,
-                    text=self.row(ended),
-                    log=reference,
-                )
-                sync.save_merging(plan_file)
+        seconds = max(0.05, deadline - time.monotonic())
+        with contextlib.suppress(OSError, store.PlanFileError), plan_lock(self.path, seconds):
+            plan_file = store.load(self.path)
+            record(
+                plan_file.plan,
+                "command",
+                self.by,
+                item=self.prepared.item_id,
+                text=self.row(ended),
+                log=reference,
+            )
+            sync.save_merging(plan_file)
 
     def kill_now(self) -> None:
         self.process.kill_now()

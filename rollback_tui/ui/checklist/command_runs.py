@@ -154,7 +154,9 @@ class CommandRuns:
         if self.panel is not None:
             self.panel.add_class("-shown")
             self.panel.output().clear()
-        self._timer = self.app.set_interval(REFRESH_SECONDS, self.refresh)
+        # The panel's timer: it stops with the screen (quitting ends the run as a child).
+        pump = self.panel if self.panel is not None else self.app
+        self._timer = pump.set_interval(REFRESH_SECONDS, self.refresh)
         self.changed()
         self.refresh()
 
@@ -168,7 +170,7 @@ class CommandRuns:
         run = self.run
         if run is None:
             return
-        panel = self.panel
+        panel = self.panel if self.panel is not None and self.panel.is_attached else None
         captured = run.captured
         if panel is not None and captured.changes != self._shown:
             with captured.lock:
