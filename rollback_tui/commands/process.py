@@ -139,6 +139,8 @@ class CommandProcess:
 
     def wait(self, timeout: float | None = None) -> Ended | None:
         """Its end, once the whole group is gone (None if *timeout* passed first)."""
+        if self._popen is None:
+            raise RuntimeError("wait() on a command not started")
         if not self._done.wait(timeout):
             return None
         return self._ended

@@ -244,3 +244,52 @@ class TestRefusals:
         session = RunSession.open(path, by="ana")
         with pytest.raises(NotRunnable, match="no folder"):
             StepRun(session, prepare(session.plan, path, "shop-1")).start()
+
+
+class TestRecord:
+    def test_run_git_commits_the_log_with_the_tick(self, tmp_path: Path) -> None:
+        """The git workflow of `run --git` commits the command's log with the plan."""
+        from rollback_tui.git.workflow import GitSync
+
+        path = write_plan(tmp_path, step("shop-1", "echo committed"))
+        git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+        subprocess.run([*git, "init", "-q"], check=True)
+        subprocess.run([*git, "add", "plan.toml"], check=True)
+        subprocess.run([*git, "commit", "-qm", "plan"], check=True)
+        assert run("exec", path, "shop-1", "--yes").exit_code == 0
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t"}
+        env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+        old = os.environ.copy()
+        os.environ.update(env)
+        try:
+            assert GitSync(path).commit("ran shop-1")
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
+        files = subprocess.run(
+            [*git, "ls-files"], check=True, capture_output=True, text=True
+        ).stdout.split()
+        [log] = logs(path)
+        assert str(log.relative_to(tmp_path)) in files
+
+    def test_a_drill_keeps_its_logs_under_its_own_run(self, tmp_path: Path) -> None:
+        """A drill's session writes logs under the drill's run id, linked from its run
+        file's Markdown relative to the runs folder."""
+        from rollback_tui.plan.model import utc_now
+        from rollback_tui.run.drill import Drill
+        from rollback_tui.run.holder import FileHolder
+
+        path = write_plan(tmp_path, step("shop-1", "echo drill"))
+        run_file = Drill.start(path, utc_now(), "ana")
+        holder = FileHolder(run_file, by="ana")
+        session = RunSession(holder, drill=Drill(path))
+        holder.finished = session.saved
+        step_run = StepRun(session, prepare(session.plan, run_file.path, "shop-1"))
+        step_run.start()
+        finished = step_run.wait()
+        assert finished.log is not None
+        assert finished.log.parent == tmp_path / "plan.runs" / "logs" / run_file.plan.run_id
+        assert finished.log.read_text().endswith("drill\n")
+        assert store.load(path).plan.timeline == []  # the plan's own run is untouched
+        markdown = store.markdown_path(run_file.path).read_text()
+        assert f"([log](logs/{run_file.plan.run_id}/{finished.log.name}))" in markdown
