@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -77,7 +78,10 @@ class StepRun:
             kill_after=kill_after,
         )
         self.finished: Finished | None = None
-        self._kept_on_hang_up = False
+        self._kept_by: str | None = None
+        """Who keeps the end (the log and the row): "session" (finish, on the session's
+        thread) or "hang-up" (stop, on the hang-up's thread); the first to claim it."""
+        self._claim_lock = threading.Lock()
 
     def start(self) -> None:
         """Start it. Raises NotRunnable if it cannot start (no such folder)."""
@@ -129,22 +133,29 @@ class StepRun:
         assert ended is not None, "finish() before the command ended"
         if self.finished is not None:
             return self.finished
+        row = self.row(ended)
+        if not self._claim("session"):  # the hang-up keeps it (the app is ending)
+            return Finished(ended, _summary(ended), row, self._fail_reason(ended), None)
         log, problem = self._log(ended)
         reference = None if log is None else log_reference(self.path, self.session.plan, log)
-        row = self.row(ended)
-        if not self._kept_on_hang_up:
-            self.session.command_ran(
-                self.prepared.item_id,
-                ended.exit_code,
-                ended.started,
-                ended.seconds,
-                text=row,
-                log=reference,
-            )
+        self.session.command_ran(
+            self.prepared.item_id,
+            ended.exit_code,
+            ended.started,
+            ended.seconds,
+            text=row,
+            log=reference,
+        )
         self.finished = Finished(
             ended, _summary(ended), row, self._fail_reason(ended), log, problem
         )
         return self.finished
+
+    def _claim(self, who: str) -> bool:
+        with self._claim_lock:
+            if self._kept_by is None:
+                self._kept_by = who
+            return self._kept_by == who
 
     def wait(self) -> Finished:
         """Wait for the end, then keep it (`exec`)."""
@@ -157,12 +168,11 @@ class StepRun:
         """The app is ending (a hang-up, or quitting): end the group by *deadline*; the
         log and the timeline row ("interrupted by hang-up", the step left open) are
         written to the plan's file directly."""
-        if self.finished is not None or self._kept_on_hang_up:
+        if self._kept_by is not None:
             return
         ended = self.process.stop(deadline, reason)
-        if ended is None:
+        if ended is None or not self._claim("hang-up"):
             return
-        self._kept_on_hang_up = True
         log, _ = self._log(ended)
         plan = self.session.plan
         reference = None if log is None else log_reference(self.path, plan, log)
