@@ -199,3 +199,46 @@ class TestRunFromTheChecklist:
         assert plan.item("shop-1").state == "open" and not (tmp_path / "ran").exists()  # type: ignore[union-attr]
         assert plan.timeline[-1].text is not None
         assert plan.timeline[-1].text.startswith("Dry run `echo plan only`")
+
+
+class TestWizard:
+    async def test_the_wizard_edits_dry_run_and_timeout(self, tmp_path: Path) -> None:
+        """The step's third line (shown with the focus in the row) edits dry_run and
+        timeout; a timeout that is no number is refused; the preview's Markdown shows both."""
+        from wizard_helpers import clear_and_type
+
+        from rollback_tui.render import render_markdown
+        from rollback_tui.ui.factory import make_app
+        from rollback_tui.ui.wizard.fields import FieldInput
+
+        path = tmp_path / "plan.toml"
+        path.write_bytes((Path(__file__).parents[2] / "examples" / "plan.toml").read_bytes())
+        app = make_app(path, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("f8", "f8", "f8", "f8")  # Procedure
+            await pilot.pause()
+            command = app.screen.query_one("#option-b-steps .item-command", FieldInput)
+            command.focus()
+            await pilot.pause()
+            dry = app.screen.query_one("#option-b-steps .item-dry-run", FieldInput)
+            assert dry.display and dry.region.height == 1  # shown with the row's focus
+            await pilot.press("tab", "tab", "tab")  # owner, irreversible, dry run
+            await until(pilot, lambda: app.focused is dry)
+            await clear_and_type(pilot, "helm rollback checkout 41 --dry-run")
+            await pilot.press("tab")
+            await clear_and_type(pilot, "12m")
+            await pilot.pause()
+            step = app.keeper.plan_file.plan.procedure.option_b[0]
+            assert step.dry_run == "helm rollback checkout 41 --dry-run"
+            assert step.timeout == 12  # "12m" refused: the plan keeps the last number
+            await clear_and_type(pilot, "300")
+            await until(pilot, lambda: step.timeout == 300)
+            markdown = render_markdown(app.keeper.plan_file.plan)
+            assert (
+                "_Timeout: 300 s_" in markdown and "helm rollback checkout 41 --dry-run" in markdown
+            )
+            await pilot.press("ctrl+s")
+            await app.keeper.saves.idle()
+        saved = on_disk(path).procedure.option_b[0]
+        assert (saved.dry_run, saved.timeout) == ("helm rollback checkout 41 --dry-run", 300)
