@@ -384,6 +384,11 @@ class _Renderer:
             "restore": (RESTORE_TITLE, proc.restore),
         }[key]
         top_heading = "## Rollback Procedure\n\n" if top else ""
+        if top and self.plan.command_timeout is not None:
+            top_heading += (
+                f"_A step's command run from the checklist ends after "
+                f"{self.plan.command_timeout} s unless the step says otherwise._\n\n"
+            )
         return f"{top_heading}### {title}\n\n" + self.items(items, numbered=True) + "\n"
 
     def components_heading(self) -> str:

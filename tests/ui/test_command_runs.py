@@ -242,3 +242,28 @@ class TestWizard:
             await app.keeper.saves.idle()
         saved = on_disk(path).procedure.option_b[0]
         assert (saved.dry_run, saved.timeout) == ("helm rollback checkout 41 --dry-run", 300)
+
+    async def test_the_plan_default_timeout(self, tmp_path: Path) -> None:
+        """The Procedure step's Command timeout sets the plan's default; the Markdown
+        says it, and a step without its own timeout is prepared with it."""
+        from wizard_helpers import clear_and_type
+
+        from rollback_tui.commands import prepare
+        from rollback_tui.render import render_markdown
+        from rollback_tui.ui.factory import make_app
+        from rollback_tui.ui.wizard.fields import FieldInput
+
+        path = tmp_path / "plan.toml"
+        path.write_bytes((Path(__file__).parents[2] / "examples" / "plan.toml").read_bytes())
+        app = make_app(path, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("f8", "f8", "f8", "f8")  # Procedure
+            await pilot.pause()
+            app.screen.query_one("#command-timeout", FieldInput).focus()
+            await pilot.pause()
+            await clear_and_type(pilot, "600")
+            plan = app.keeper.plan_file.plan
+            await until(pilot, lambda: plan.command_timeout == 600)
+            assert "ends after 600 s unless the step says otherwise" in render_markdown(plan)
+            assert prepare(plan, path, "b-2").timeout == 600
