@@ -293,3 +293,38 @@ class TestRecord:
         assert store.load(path).plan.timeline == []  # the plan's own run is untouched
         markdown = store.markdown_path(run_file.path).read_text()
         assert f"([log](logs/{run_file.plan.run_id}/{finished.log.name}))" in markdown
+
+
+class TestAskingOnATerminal:
+    @pytest.mark.parametrize(("answer", "code"), [("y", 0), ("n", 2)])
+    def test_exec_asks_on_a_terminal(self, tmp_path: Path, answer: str, code: int) -> None:
+        """Without --yes, on a terminal: the command is shown, then asked; y runs it, n
+        refuses (exit 2, nothing run)."""
+        import pty
+        import select
+
+        path = write_plan(tmp_path, step("shop-1", "touch ran-$VERSION"))
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rollback_tui", "exec", str(path), "shop-1"],
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            close_fds=True,
+        )
+        os.close(follower)
+        seen = b""
+        try:
+            while b"Run it?" not in seen:
+                ready, _, _ = select.select([leader], [], [], 15)
+                assert ready, f"never asked: {seen!r}"
+                seen += os.read(leader, 4096)
+            assert b"touch ran-v2.4.0" in seen
+            os.write(leader, answer.encode() + b"\n")
+            assert proc.wait(timeout=30) == code
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            os.close(leader)
+        assert (tmp_path / "ran-v2.4.0").exists() is (answer == "y")
