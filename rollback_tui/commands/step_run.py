@@ -44,10 +44,15 @@ class Finished:
         return self.ended.exit_code == 0
 
 
+def _how(ended: Ended) -> str:
+    """How it ended, in words: "exit 0", "timed out after 900 s", "interrupted"."""
+    return ended.stopped if ended.stopped is not None else f"exit {ended.exit_code}"
+
+
 def _summary(ended: Ended) -> str:
     if ended.stopped is not None:
         return ended.stopped
-    return f"exit {ended.exit_code} in {ended.seconds:.1f} s"
+    return f"{_how(ended)} in {ended.seconds:.1f} s"
 
 
 class StepRun:
@@ -116,7 +121,7 @@ class StepRun:
             self.by,
             ended.started,
             ended.started + dt.timedelta(seconds=ended.seconds),
-            _summary(ended).split(" in ")[0],
+            _how(ended),
             ended.seconds,
             self.captured.text(),
             self.captured.cut_note(),
