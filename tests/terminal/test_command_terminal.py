@@ -36,7 +36,7 @@ def run(term: Tmux, plan: Path, **env: str) -> None:
             **env,
         },
     )
-    term.wait_for(lambda s: "Overall" in s and "x Run" in s)
+    term.wait_for(lambda s: "Overall" in s and "space Done" in s)
 
 
 class TestRunInTheTerminal:

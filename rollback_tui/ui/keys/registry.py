@@ -109,7 +109,9 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("checklist.skip", "s", "screen.skip_item", "Skip", "checklist-list", C),
     KeySpec("checklist.fail", "f", "screen.fail_item", "Failed", "checklist-list", C),
     KeySpec("checklist.copy", "c", "screen.copy_command", "Copy", "checklist-list", C),
-    KeySpec("checklist.run", "x", "screen.run_command", "Run", "checklist-list", C),
+    # Not in the footer (full at 80 columns): the keys below the list and the palette
+    # name x and d; ctrl+c shows while a command runs.
+    KeySpec("checklist.run", "x", "screen.run_command", "Run", "checklist-list", C, show=False),
     KeySpec(
         "checklist.dry-run",
         "d",
