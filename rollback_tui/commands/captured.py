@@ -52,8 +52,8 @@ class Captured:
         self._stderr_tail = b""
         self.shown: deque[str] = deque(maxlen=SHOWN_LINES)
         """The newest complete lines, cleaned and masked (the screen's panel)."""
-        self.changes = 0
-        """Counts what was added: the screen redraws the panel when it moved."""
+        self.lines = 0
+        """Lines shown so far (the screen adds the ones it has not shown yet)."""
         self.lock = threading.Lock()
 
     def add(self, data: bytes, *, stderr: bool) -> None:
@@ -74,12 +74,21 @@ class Captured:
                 self._partial = ""
             self._show(lines)
 
+    def since(self, seen: int) -> tuple[list[str], int, bool]:
+        """The lines shown after the first *seen*, the count now, and whether some were
+        dropped between (then the screen starts again from what is kept)."""
+        with self.lock:
+            new = self.lines - seen
+            if new <= len(self.shown):
+                return list(self.shown)[len(self.shown) - new :], self.lines, False
+            return list(self.shown), self.lines, True
+
     def _show(self, lines: list[str]) -> None:
         if not lines:
             return
         shown = [cleaned(line, self.mask) for line in lines[-SHOWN_LINES:]]
         self.shown.extend(shown)
-        self.changes += 1
+        self.lines += len(lines)
         if self.on_line is not None:
             for line in shown:
                 self.on_line(line)

@@ -72,6 +72,23 @@ class TestRunFromTheChecklist:
         assert rows and rows[0].text is not None and rows[0].text.startswith("Ran `echo one;")
         assert len(logs(path)) == 1
 
+    async def test_the_panel_shows_the_newest_lines(self, tmp_path: Path) -> None:
+        """40 lines at 80x24: the panel holds them all and is scrolled to the last."""
+        path = write_plan(tmp_path, step("shop-1", "seq 1 40"))
+        app = checklist_app(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await focus_item(pilot, "shop-1")
+            await pilot.press("x")
+            await fresh_question(pilot)
+            await pilot.press("enter")
+            await fresh_question(pilot)
+            await pilot.press("escape")  # left open
+            await pilot.pause()
+            log = checklist(app).query_one("#command-output", Log)
+            assert list(log.lines) == [str(n) for n in range(1, 41)]
+            await until(pilot, lambda: log.scroll_y == log.max_scroll_y > 0)
+        assert on_disk(path).item("shop-1").state == "open"  # type: ignore[union-attr]
+
     async def test_escape_runs_nothing(self, tmp_path: Path) -> None:
         """Escape at the question: nothing runs, nothing is recorded."""
         path = write_plan(tmp_path, step("shop-1", "touch ran"))

@@ -83,7 +83,7 @@ class CommandRuns:
         self.run: StepRun | None = None
         self._child: _Child | None = None
         self._timer: Timer | None = None
-        self._shown = -1
+        self._shown = 0
         self._confirmed = False
         self.changed: Callable[[], object] = lambda: None
         """Told when a command starts or ends (the screen's footer shows ctrl+c)."""
@@ -150,7 +150,7 @@ class CommandRuns:
         self.run = run
         self._child = _Child(run)
         self.keeper.children.append(self._child)  # ended with the app, or by a hang-up
-        self._shown = -1
+        self._shown = 0
         if self.panel is not None:
             self.panel.add_class("-shown")
             self.panel.output().clear()
@@ -172,12 +172,13 @@ class CommandRuns:
             return
         panel = self.panel if self.panel is not None and self.panel.is_attached else None
         captured = run.captured
-        if panel is not None and captured.changes != self._shown:
-            with captured.lock:
-                lines, self._shown = list(captured.shown), captured.changes
+        if panel is not None and captured.lines != self._shown:
+            lines, self._shown, dropped = captured.since(self._shown)
             log = panel.output()
-            log.clear()
+            if dropped:
+                log.clear()
             log.write_lines(lines)
+            log.scroll_end(animate=False, immediate=False)
         what = f"{'Dry run' if run.prepared.dry_run else 'Running'} {run.prepared.item_id}"
         if run.process.wait(0) is None:
             if panel is not None:
