@@ -97,9 +97,9 @@ def _folder(folder: Path, plan: file_safety.Target) -> None:
         os.chmod(folder, folder_mode(plan.mode))
 
 
-def write_log(path: Path, plan: Plan, record: LogRecord) -> Path:
-    """Write *record* as a new log file of the run of *plan* (loaded from *path*);
-    returns its path. Raises PlanFileError (one line) if it cannot be written."""
+def new_log(path: Path, plan: Plan, prepared: Prepared, started: dt.datetime) -> Path:
+    """A name not used yet for the log of a run of *prepared* started at *started*, its
+    folders made. Raises PlanFileError (one line)."""
     owner = file_safety.as_it_is(path)
     runs = runs_folder(path, plan)
     folder = runs / LOGS / (plan.run_id or "run")
@@ -108,14 +108,27 @@ def write_log(path: Path, plan: Plan, record: LogRecord) -> Path:
             _folder(part, owner)
         except OSError as exc:
             raise PlanFileError(f"{part}: cannot make it: {exc.strerror or exc}") from None
-    stamp = f"{record.started.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
-    name = f"{stamp}-{record.prepared.item_id}{'-dry-run' if record.prepared.dry_run else ''}"
+    stamp = f"{started.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    name = f"{stamp}-{prepared.item_id}{'-dry-run' if prepared.dry_run else ''}"
     log, n = folder / f"{name}.log", 2
     while os.path.lexists(log):
         log, n = folder / f"{name}-{n}.log", n + 1
-    target = file_safety.side_target(log, owner, copy=True)
+    return log
+
+
+def write_log_at(log: Path, path: Path, record: LogRecord) -> None:
+    """Write *record* at *log* (from new_log), with the plan's group and mode, never
+    through a link. Raises PlanFileError (one line)."""
+    target = file_safety.side_target(log, file_safety.as_it_is(path), copy=True)
     try:
         file_safety.write(target, record.text().encode("utf-8"))
     except OSError as exc:
         raise PlanFileError(f"{log}: cannot write: {exc.strerror or exc}") from None
+
+
+def write_log(path: Path, plan: Plan, record: LogRecord) -> Path:
+    """Write *record* as a new log file of the run of *plan* (loaded from *path*);
+    returns its path. Raises PlanFileError (one line) if it cannot be written."""
+    log = new_log(path, plan, record.prepared, record.started)
+    write_log_at(log, path, record)
     return log

@@ -145,13 +145,16 @@ class CommandProcess:
             return None
         return self._ended
 
-    def stop(self, deadline: float, reason: str = "interrupted by hang-up") -> Ended | None:
-        """End it by *deadline* (time.monotonic()): SIGTERM, then SIGKILL shortly before
-        the deadline if the group is still there."""
+    def stop(
+        self, deadline: float, reason: str = "interrupted by hang-up", grace: float = 0.1
+    ) -> Ended | None:
+        """End it by *deadline* (time.monotonic()): SIGTERM, then SIGKILL after *grace*
+        seconds if the group is still there (the app is ending: what is left of the
+        deadline goes to keeping the record)."""
         self.interrupt(reason)
         self._terminate()
         left = deadline - time.monotonic()
-        ended = self.wait(max(0.0, left - 0.2))
+        ended = self.wait(max(0.0, min(grace, left - 0.2)))
         if ended is None:
             self.kill_now()
             ended = self.wait(max(0.05, deadline - time.monotonic()))

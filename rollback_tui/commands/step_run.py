@@ -14,7 +14,13 @@ from pathlib import Path
 
 from rollback_tui import store
 from rollback_tui.commands.captured import Captured
-from rollback_tui.commands.log_file import LogRecord, log_reference, write_log
+from rollback_tui.commands.log_file import (
+    LogRecord,
+    log_reference,
+    new_log,
+    write_log,
+    write_log_at,
+)
 from rollback_tui.commands.masking import Masker
 from rollback_tui.commands.prepared import NotRunnable, Prepared
 from rollback_tui.commands.process import KILL_AFTER, CommandProcess, Ended
@@ -115,8 +121,8 @@ class StepRun:
         last = self.captured.last_stderr_line()
         return f"exit {ended.exit_code}: {last}" if last else f"exit {ended.exit_code}"
 
-    def _log(self, ended: Ended) -> tuple[Path | None, str | None]:
-        log_record = LogRecord(
+    def _record(self, ended: Ended) -> LogRecord:
+        return LogRecord(
             self.prepared,
             self.by,
             ended.started,
@@ -126,8 +132,10 @@ class StepRun:
             self.captured.text(),
             self.captured.cut_note(),
         )
+
+    def _log(self, ended: Ended) -> tuple[Path | None, str | None]:
         try:
-            return write_log(self.path, self.session.plan, log_record), None
+            return write_log(self.path, self.session.plan, self._record(ended)), None
         except store.PlanFileError as exc:
             return None, str(exc)
 
@@ -171,19 +179,30 @@ class StepRun:
 
     def stop(self, deadline: float, reason: str = HANG_UP) -> None:
         """The app is ending (a hang-up, or quitting): end the group by *deadline*; the
-        log and the timeline row ("interrupted by hang-up", the step left open) are
-        written to the plan's file directly."""
+        timeline row ("interrupted by hang-up", the step left open), then the log, are
+        written to the plan's files directly (the session's thread is gone)."""
         if self._kept_by is not None:
             return
         ended = self.process.stop(deadline, reason)
-        if ended is None or not self._claim("hang-up"):
+        if ended is None:  # killed, its reader not done yet: it did not end by itself
+            ended = Ended(None, reason, self.process.started, self.process.elapsed())
+        if not self._claim("hang-up"):
             return
-        log, _ = self._log(ended)
         plan = self.session.plan
-        reference = None if log is None else log_reference(self.path, plan, log)
+        try:
+            log: Path | None = new_log(self.path, plan, self.prepared, ended.started)
+        except store.PlanFileError:
+            log = None
+        self._record_on_disk(ended, log, deadline)
+        if log is not None:
+            with contextlib.suppress(store.PlanFileError):
+                write_log_at(log, self.path, self._record(ended))
+
+    def _record_on_disk(self, ended: Ended, log: Path | None, deadline: float) -> None:
         from rollback_tui.store import sync
         from rollback_tui.store.lock import plan_lock
 
+        reference = None if log is None else log_reference(self.path, self.session.plan, log)
         seconds = max(0.05, deadline - time.monotonic())
         with contextlib.suppress(OSError, store.PlanFileError), plan_lock(self.path, seconds):
             plan_file = store.load(self.path)
