@@ -184,7 +184,7 @@ class ItemRow(ListRow):
         event.stop()
         if self.item.irreversible != event.value:
             self.item.irreversible = event.value
-            self.screen.post_message(PlanEdited())
+            self.screen.post_message(PlanEdited(target=self.item))
 
 
 class RowList(Vertical):
