@@ -1,7 +1,9 @@
 """Editable lists: triggers, contacts and checklist items, one row each.
 
 A row list adds, removes and reorders the items of the plan list it edits, then tells
-the step (``PlanEdited``); the rows themselves are rebuilt from that list.
+the step (``PlanEdited``). It mounts, removes or moves the one row that changed and
+renumbers the rows after it: the other rows stay as they are (rebuilding them all blanked
+a long list for a moment, and cost a layout of every row).
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ class ListRow(Vertical):
         self.index = index
         self.whole_shown = ""
         """The whole values shown under the row ("" while nothing shows)."""
+
+    def set_index(self, index: int) -> None:
+        """The row is now the list's *index*-th (rows show their number where they have
+        one)."""
+        self.index = index
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.show_whole()
@@ -158,6 +165,11 @@ class ItemRow(ListRow):
     """
 
     WHOLE: ClassVar[dict[str, str]] = {"text": "", "command": "$ ", "owner": "owner: "}
+
+    def set_index(self, index: int) -> None:
+        super().set_index(index)
+        for number in self.query(".item-number").results(Label):
+            number.update(f"{index + 1}.")
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -276,9 +288,25 @@ class RowList(Vertical):
         event.stop()
         await self._insert(len(self.items))
 
+    def _rows(self) -> list[ListRow]:
+        return list(self.query_children(ListRow))
+
+    def _renumber(self, rows: list[ListRow], start: int) -> None:
+        for index in range(start, len(rows)):
+            if rows[index].index != index:
+                rows[index].set_index(index)
+
     async def _insert(self, index: int) -> None:
-        self.items.insert(index, self.new_item())
-        await self.rebuild(index)
+        item = self.new_item()
+        self.items.insert(index, item)
+        rows = self._rows()
+        row = self.row(item, index)
+        before: Widget = rows[index] if index < len(rows) else self.query_one(".row-add", Button)
+        await self.mount(row, before=before)
+        self._renumber(self._rows(), index + 1)
+        # At once, not on the app's next turn: a key typed after ctrl+o goes to the new
+        # row, not to the row the cursor was on.
+        self.screen.set_focus(row.query(FieldInput).first())
         self.post_message(PlanEdited(structural=True))
 
     async def action_add(self) -> None:
@@ -291,7 +319,14 @@ class RowList(Vertical):
             self.app.bell()
             return
         removed = self.items.pop(index)
-        await self.rebuild(index if self.items else None)
+        await self._rows()[index].remove()
+        rows = self._rows()
+        self._renumber(rows, index)
+        self.screen.set_focus(
+            rows[min(index, len(rows) - 1)].query(FieldInput).first()
+            if rows
+            else self.query_one(".row-add", Button)
+        )
         self.notify(removed_message(self.noun, index, removed), markup=False)
         self.post_message(PlanEdited(structural=True))
 
@@ -302,7 +337,15 @@ class RowList(Vertical):
             return
         items = self.items
         items[index], items[index + delta] = items[index + delta], items[index]
-        await self.rebuild(index + delta)
+        rows = self._rows()
+        moved, other = rows[index], rows[index + delta]
+        # The row keeps its widgets, and so the cursor stays in the same cell.
+        if delta > 0:
+            self.move_child(moved, after=other)
+        else:
+            self.move_child(moved, before=other)
+        moved.set_index(index + delta)
+        other.set_index(index)
         self.post_message(PlanEdited(structural=True))
 
 
