@@ -161,9 +161,7 @@ class PlainChecklist:
         clock = self.session.update_clock()
         if clock is not None and clock.overdue and self._reminded != clock.due:
             self._reminded = clock.due
-            self.told.append(
-                f"Status update due: {clock.describe()}. Send it, then type sent."
-            )
+            self.told.append(f"Status update due: {clock.describe()}. Send it, then type sent.")
         return self._heard_lines()
 
     def _heard(self, event: events.RunEvent) -> None:

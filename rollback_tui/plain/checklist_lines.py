@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rollback_tui.plain.lines import one_line
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.timeline import EVENT_LABELS, Progress, elapsed, item_labels
 from rollback_tui.plan.update_clock import update_clock
-from rollback_tui.plain.lines import one_line
 from rollback_tui.render import substitute, substitute_command
 
 MARKS = {"open": "[ ]", "done": "[x]", "skipped": "skipped", "failed": "FAILED"}

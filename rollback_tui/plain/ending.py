@@ -14,7 +14,7 @@ from typing import Any
 SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 
 
-class HungUp(Exception):  # noqa: N818 - what happened, not an error
+class HungUp(Exception):
     """A hang-up or SIGTERM: end now, keeping everything."""
 
     def __init__(self, signum: int) -> None:

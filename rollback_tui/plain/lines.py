@@ -6,6 +6,7 @@ that a pipe, a serial console and a screen reader's terminal all work the same."
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import termios
@@ -24,7 +25,7 @@ Idle = Callable[[], list[str]]
 IDLE_SECONDS = 1.0
 
 
-class Ended(Exception):  # noqa: N818 - what happened, not an error
+class Ended(Exception):
     """Standard input ended (EOF), or standard output is gone."""
 
 
@@ -137,8 +138,6 @@ class Console:
             return 0
         dropped = self._buffer.count(b"\n")
         self._buffer = b""
-        try:
+        with contextlib.suppress(termios.error, OSError):
             termios.tcflush(self.fd_in, termios.TCIFLUSH)
-        except (termios.error, OSError):
-            pass
         return dropped

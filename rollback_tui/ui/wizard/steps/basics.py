@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Select
 
 from rollback_tui.plan.choices import Chooser, Followed, told
+from rollback_tui.plan.field_values import parse_date
 from rollback_tui.plan.model import DeploymentType, Plan
 from rollback_tui.ui.messages import PlanEdited, StepsReshaped
 from rollback_tui.ui.wizard.fields import FieldInput, FieldText, LabelledField
 from rollback_tui.ui.wizard.steps.base import StepPane
-
-
-def parse_date(text: str) -> dt.date:
-    """A date written as YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("a date is written YYYY-MM-DD, for example 2026-11-22") from None
 
 
 class BasicsStep(StepPane):
