@@ -11,21 +11,22 @@ import click
 
 from rollback_tui.app_start import LaunchOptions, open_screen
 from rollback_tui.cli import plans, repository, screens, ticks
-from rollback_tui.cli.screens import ThemeOption
+from rollback_tui.cli.screens import PlainOption, ThemeOption
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rollback-tui")
 @ThemeOption
+@PlainOption
 @click.pass_context
-def main(ctx: click.Context, theme: str | None) -> None:
+def main(ctx: click.Context, theme: str | None, plain: bool | None) -> None:
     """Write emergency rollback plans, and run them as a checklist.
 
     With no command, opens the wizard on a new plan.
     """
-    ctx.obj = {"theme": theme}
+    ctx.obj = {"theme": theme, "plain": plain}
     if ctx.invoked_subcommand is None:
-        open_screen(None, LaunchOptions(mode="edit", theme=theme))
+        open_screen(None, LaunchOptions(mode="edit", theme=theme, plain=plain))
 
 
 for command in (

@@ -83,10 +83,11 @@ def run_app(path: Path | None, launch: LaunchOptions) -> int:
     if not (os.isatty(0) and os.isatty(1)):
         # Without a terminal Textual's driver reads nothing and waits forever, spinning a
         # CPU (`edit </dev/null`): say so and end instead (a bad plan was said above).
+        # Without --no-plain, plain mode opens instead (app_start.py).
         which = "standard input" if not os.isatty(0) else "standard output"
         sys.stderr.write(
             f"rollback-tui: {launch.mode} needs a terminal, and {which} is not one; "
-            "`render`, `status`, `tick` and `check` work without one\n"
+            "--plain works without one\n"
         )
         return 2
     app.freeze_gc = True  # the collector, off since start-up, comes back after one frame
