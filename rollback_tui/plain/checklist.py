@@ -19,7 +19,7 @@ from rollback_tui.plain.ending import HungUp
 from rollback_tui.plain.lines import Console, Ended, one_line
 from rollback_tui.plan.model import ChecklistItem
 from rollback_tui.plan.text import visible
-from rollback_tui.plan.timeline import EVENT_LABELS, Outcome, item_labels
+from rollback_tui.plan.timeline import EVENT_LABELS, Outcome
 from rollback_tui.run import events
 from rollback_tui.run.session import RunSession
 from rollback_tui.store import sync
@@ -95,7 +95,8 @@ class PlainChecklist:
         plan = self.session.plan
         path = self.session.plan_file.path
         what = "Drill" if self.session.drill is not None else "Checklist"
-        say(f"{what}: {one_line(plan.title) or '(untitled plan)'}, {path}.")
+        say(f"{what}: {one_line(plan.title) or '(untitled plan)'}.")
+        say(f"Plan file: {path}")
         say(f"Ticking as {self.session.holder.by}. Each change is saved at once.")
         for line in show.checklist_lines(plan):
             say(line)
@@ -169,7 +170,7 @@ class PlainChecklist:
             self.told.append(f"Not saved: {event.message} (kept here, tried again).")
         elif isinstance(event, events.Merged):
             self.told.append(sync.merge_message(event.file_name, event.summary))
-            labels = item_labels(self.session.plan)
+            labels = show.labels(self.session.plan)
             for made in event.summary.disk:
                 what = EVENT_LABELS.get(made.event, made.event)
                 item = f" {made.item} ({one_line(labels.get(made.item, ''))})" if made.item else ""

@@ -8,7 +8,7 @@ import datetime as dt
 
 from rollback_tui.plain.lines import one_line
 from rollback_tui.plan.model import ChecklistItem, Plan
-from rollback_tui.plan.timeline import EVENT_LABELS, Progress, elapsed, item_labels
+from rollback_tui.plan.timeline import EVENT_LABELS, Progress, elapsed
 from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.render import substitute, substitute_command
 
@@ -82,17 +82,26 @@ def next_open(plan: Plan) -> ChecklistItem | None:
     return next((i for _, items in groups(plan) for i in items if i.state == "open"), None)
 
 
+def labels(plan: Plan) -> dict[str, str]:
+    """Each step's id and how the timeline names it: its group and its text, with the
+    plan's values filled in."""
+    return {
+        item.id: f"{one_line(section) or 'Item'}: {item_text(plan, item)}"
+        for section, _, item in plan.checklist()
+    }
+
+
 def timeline_lines(plan: Plan) -> list[str]:
     """Each timeline event of the run: when, who, what."""
-    labels = item_labels(plan)
+    names = labels(plan)
     lines = []
     for event in plan.timeline:
         line = f"{clock_time(event.at)} {one_line(event.by) or 'someone'}: "
         line += EVENT_LABELS.get(event.event, event.event)
         if event.item:
             line += f" {event.item}"
-            if event.item in labels:
-                line += f" ({one_line(labels[event.item])})"
+            if event.item in names:
+                line += f" ({names[event.item]})"
         if event.text:
             line += f": {one_line(event.text)}"
         lines.append(line)

@@ -109,7 +109,10 @@ class Console:
                     [self.fd_in], [], [], IDLE_SECONDS if idle is not None else None
                 )
                 if ready:
-                    data = os.read(self.fd_in, 4096)
+                    try:
+                        data = os.read(self.fd_in, 4096)
+                    except OSError:  # a terminal that hung up reads as an error
+                        data = b""
                     self._buffer += data
                     self._eof = not data
                     continue

@@ -14,8 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "rollback_tui"
 EXAMPLE = ROOT / "examples" / "plan.toml"
-CORE_PACKAGES = ["plan", "render", "store", "importing", "git", "run"]
-"""The headless core: the plan, its Markdown, its files, import, git and a run of it."""
+CORE_PACKAGES = ["plan", "render", "store", "importing", "git", "run", "plain"]
+"""The headless core: the plan, its Markdown, its files, import, git, a run of it, and plain
+mode (a front end without Textual)."""
 CORE_FILES = sorted(
     [path for package in CORE_PACKAGES for path in (PACKAGE / package).glob("*.py")]
     + [
@@ -27,6 +28,7 @@ CORE_FILES = sorted(
             "theme_files",
             "user_config",
             "launch_options",
+            "opening",
         )
         if (PACKAGE / f"{name}.py").exists()
     ]
