@@ -255,3 +255,35 @@ class TestChecklistInATerminal:
             assert term.process.wait(10) == 128 + signal.SIGHUP
         assert states(plan)["b-1"] == "done"
         assert not list(plan.parent.glob("*.journal"))
+
+
+class TestDrillThroughAPipe:
+    def test_a_drill_ends_with_its_last_step(self, plan: Path) -> None:
+        """`drill --plain`: the steps ticked in the drill's run file (the plan's own run
+        untouched), and the drill's end told when the last step has an outcome."""
+        commands = ["d b-1", "d b-2", "d b-3 irreversible", "s b-4 not in a drill", "q"]
+        done = piped(["drill", "--plain", plan, "--by", "sam"], commands, environment())
+        assert done.returncode == 0, done.stderr
+        assert_plain(done.stdout)
+        text = readable(done.stdout)
+        assert text.startswith(
+            "rollback-tui, plain mode: lines of text only (--no-plain for the full screen).\n"
+            "Drill: Checkout v2 ]0;pwned.\n"
+        )
+        assert "b-4 skipped at HH:MM UTC: not in a drill.\nDrill finished:" in text
+        assert set(states(plan).values()) == {"open"}
+        assert store.load(plan).plan.last_drilled is not None
+
+
+class TestNewPlanFromTheMainCommand:
+    def test_plain_before_the_command_asks_where_to_save(self, tmp_path: Path) -> None:
+        """`rollback-tui --plain`: the wizard on a new plan; :save asks for its path."""
+        answers = ["Checkout v2", ":save", "mine.toml", ":quit"]
+        env = environment(TERM="xterm-256color")
+        done = piped(["--plain"], answers, env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "Wizard: a new plan, not saved yet." in done.stdout.decode()
+        assert "Save as (the path of a .toml file): mine.toml\nSaved mine.toml and mine.md." in (
+            done.stdout.decode()
+        )
+        assert store.load(tmp_path / "mine.toml").plan.title == "Checkout v2"
