@@ -208,9 +208,7 @@ class TestChecklistInATerminal:
         assert term.wait() == 0
         assert_plain(term.transcript)
 
-    def test_keys_typed_ahead_never_confirm(
-        self, plan: Path, sessions: list[PtySession]
-    ) -> None:
+    def test_keys_typed_ahead_never_confirm(self, plan: Path, sessions: list[PtySession]) -> None:
         """The word typed before the question was shown is dropped, not taken as the
         answer."""
         term = self.open(sessions, plan)
