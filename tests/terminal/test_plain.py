@@ -285,3 +285,27 @@ class TestNewPlanFromTheMainCommand:
             done.stdout.decode()
         )
         assert store.load(tmp_path / "mine.toml").plan.title == "Checkout v2"
+
+
+class TestStatusUpdateReminder:
+    def test_the_reminder_is_a_line_when_due(self, plan: Path) -> None:
+        """An incident started long ago with updates every 30 minutes: the reminder is said
+        once before the prompt; `sent` records the update and restarts the clock."""
+        plan.write_text(
+            SMALL_PLAN
+            + "\n[communications]\nupdate_interval = 30\n\n[[timeline]]\n"
+            + 'at = 2026-01-05T09:00:00Z\nby = "alex"\nevent = "incident-start"\n'
+        )
+        done = piped(["run", plan, "--by", "sam"], ["status", "sent", "q"], environment(TERM=""))
+        assert done.returncode == 0, done.stderr
+        text = readable(done.stdout)
+        assert (
+            "Type help for the commands, quit to leave.\n"
+            "Status update due: next update due at HH:MM UTC, overdue by"
+        ) in text
+        assert text.count("Status update due:") == 1
+        assert (
+            "> sent\nStatus update sent at HH:MM UTC. "
+            "Next: next update due at HH:MM UTC, in 30 min.\n"
+        ) in text
+        assert store.load(plan).plan.timeline[-1].event == "update-sent"
