@@ -7,6 +7,6 @@ full-screen app drives: the run session (run/session.py) for the checklist, the 
 choices (plan/choices.py) and the wizard's save (run/saving.py) for the wizard.
 
 detect.py says when it is on; start.py opens it; lines.py reads and writes the lines;
-ending.py ends it cleanly on a hang-up or SIGTERM; checklist.py and checklist_lines.py
-are the checklist; wizard.py, wizard_steps.py and wizard_rows.py the wizard.
+ending.py ends it cleanly on a hang-up or SIGTERM; run_commands.py and checklist_lines.py
+are the checklist; wizard_questions.py, wizard_steps.py and wizard_rows.py the wizard.
 """

@@ -38,10 +38,15 @@ def _variables(plan: Plan) -> dict[str, dict[str, str]]:
     }
 
 
-def item_text(plan: Plan, item: ChecklistItem) -> str:
-    """The step's text on one line, with the plan's values filled in."""
-    variables = _variables(plan).get(item.id) or plan.variables()
-    return one_line(substitute(item.text, variables)) or "(no text)"
+Values = dict[str, dict[str, str]]
+"""Each component step's id and the values its text and command use (`_variables`)."""
+
+
+def item_text(plan: Plan, item: ChecklistItem, values: Values | None = None) -> str:
+    """The step's text on one line, with the plan's values filled in (*values*: made once
+    for many steps)."""
+    variables = (_variables(plan) if values is None else values).get(item.id)
+    return one_line(substitute(item.text, variables or plan.variables())) or "(no text)"
 
 
 def item_command(plan: Plan, item: ChecklistItem) -> str:
@@ -53,9 +58,9 @@ def item_command(plan: Plan, item: ChecklistItem) -> str:
     return substitute_command(item.command, variables).strip()
 
 
-def item_line(plan: Plan, item: ChecklistItem) -> str:
+def item_line(plan: Plan, item: ChecklistItem, values: Values | None = None) -> str:
     """``[x] b-1 Identify the last good version (done 14:05 UTC by sam)``."""
-    line = f"{MARKS[item.state]} {item.id} {item_text(plan, item)}"
+    line = f"{MARKS[item.state]} {item.id} {item_text(plan, item, values)}"
     if item.irreversible:
         line += " (irreversible)"
     if item.state != "open":
@@ -68,12 +73,13 @@ def item_line(plan: Plan, item: ChecklistItem) -> str:
 def checklist_lines(plan: Plan, *, open_only: bool = False) -> list[str]:
     """Every group (or only the open steps) with its progress, each step on its line."""
     lines: list[str] = []
+    values = _variables(plan)
     for name, items in groups(plan):
         shown = [item for item in items if item.state == "open" or not open_only]
         if not shown:
             continue
         lines.append(f"{one_line(name)}: {Progress.of(items).counts()}")
-        lines += ["  " + item_line(plan, item) for item in shown]
+        lines += ["  " + item_line(plan, item, values) for item in shown]
     return lines or (["No open steps."] if open_only else ["The plan has no steps."])
 
 
@@ -85,8 +91,9 @@ def next_open(plan: Plan) -> ChecklistItem | None:
 def labels(plan: Plan) -> dict[str, str]:
     """Each step's id and how the timeline names it: its group and its text, with the
     plan's values filled in."""
+    values = _variables(plan)
     return {
-        item.id: f"{one_line(section) or 'Item'}: {item_text(plan, item)}"
+        item.id: f"{one_line(section) or 'Item'}: {item_text(plan, item, values)}"
         for section, _, item in plan.checklist()
     }
 

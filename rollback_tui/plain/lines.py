@@ -75,8 +75,8 @@ class Console:
         self._write("\n".join(wrapped(text)) + "\n")
 
     def verbatim(self, text: str) -> None:
-        """Write *text* (cleaned) on its own line, never wrapped: a command to copy."""
-        self._write(visible(text, lines=False) + "\n")
+        """Write *text* (cleaned) on lines of its own, never wrapped: a command to copy."""
+        self._write("".join(visible(line) + "\n" for line in text.split("\n")))
 
     def _write(self, text: str) -> None:
         if self._gone:

@@ -27,7 +27,7 @@ def run_plain(path: Path | None, launch: LaunchOptions) -> int:
             return 1
         if launch.checklist:
             return _checklist(path, launch, console)
-        from rollback_tui.plain.wizard import run_wizard
+        from rollback_tui.plain.wizard_questions import run_wizard
 
         return run_wizard(path, console)
     except store.PlanFileError as exc:
@@ -40,7 +40,7 @@ def run_plain(path: Path | None, launch: LaunchOptions) -> int:
 def _checklist(path: Path | None, launch: LaunchOptions, console: Console) -> int:
     from rollback_tui.locations import default_user
     from rollback_tui.opening import load_replayed
-    from rollback_tui.plain.checklist import PlainChecklist
+    from rollback_tui.plain.run_commands import PlainChecklist
     from rollback_tui.run.drill import Drill
     from rollback_tui.run.holder import FileHolder
     from rollback_tui.run.session import RunSession

@@ -1,6 +1,6 @@
 """The wizard's steps as questions: each step's fields and tables, in the order the
-full-screen wizard shows them, with a one-line help for each. Data only: wizard.py asks
-them, wizard_rows.py edits the tables."""
+full-screen wizard shows them, with a one-line help for each. Data only:
+wizard_questions.py asks them, wizard_rows.py edits the tables."""
 
 from __future__ import annotations
 

@@ -141,11 +141,14 @@ class PlainChecklist:
         if holder.dirty:
             from rollback_tui.store import journal
 
-            with contextlib.suppress(OSError, store.PlanFileError):
+            try:
                 journal.write(self.session.plan_file.path, self.session.plan)
-                with contextlib.suppress(Ended):
-                    self.console.say("Not saved: kept in the journal, merged at the next open.")
-                return 1
+                said = "Not saved: kept in the journal, merged at the next open."
+            except (OSError, store.PlanFileError) as exc:
+                said = f"Not saved, and no journal could be written: {exc}"
+            with contextlib.suppress(Ended):
+                self.console.say(said)
+            return 1
         return 0
 
     def _tell(self, lines: list[str]) -> None:
