@@ -16,6 +16,13 @@ MARKS = {"open": "[ ]", "done": "[x]", "skipped": "skipped", "failed": "FAILED"}
 """Each state in words a screen reader says as they are."""
 
 
+def counts(progress: Progress) -> str:
+    """``2 of 4 done, 1 skipped``: read aloud as words ("2/4" is "two slash four")."""
+    return progress.counts().replace(
+        f"{progress.done}/{progress.total} ", f"{progress.done} of {progress.total} ", 1
+    )
+
+
 def clock_time(at: dt.datetime | None) -> str:
     """``14:05 UTC`` (empty for no time)."""
     return "" if at is None else f"{at.astimezone(dt.UTC):%H:%M} UTC"
@@ -78,7 +85,7 @@ def checklist_lines(plan: Plan, *, open_only: bool = False) -> list[str]:
         shown = [item for item in items if item.state == "open" or not open_only]
         if not shown:
             continue
-        lines.append(f"{one_line(name)}: {Progress.of(items).counts()}")
+        lines.append(f"{one_line(name)}: {counts(Progress.of(items))}")
         lines += ["  " + item_line(plan, item, values) for item in shown]
     return lines or (["No open steps."] if open_only else ["The plan has no steps."])
 
@@ -118,7 +125,7 @@ def timeline_lines(plan: Plan) -> list[str]:
 def status_lines(plan: Plan, now: dt.datetime) -> list[str]:
     """How far the run has got: steps, the incident's start, the next status update."""
     items = [item for _, items in groups(plan) for item in items]
-    lines = [f"Steps: {Progress.of(items).counts()}."]
+    lines = [f"Steps: {counts(Progress.of(items))}."]
     start = plan.incident_started_at
     if start is None:
         lines.append("Incident start: not marked (type start to mark it now).")

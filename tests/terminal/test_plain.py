@@ -74,7 +74,7 @@ rollback-tui, plain mode: lines of text only (--no-plain for the full screen).
 Checklist: Checkout v2 ]0;pwned.
 Plan file: plan.toml
 Ticking as sam. Each change is saved at once.
-Option B: 0/4 done
+Option B: 0 of 4 done
   [ ] b-1 Identify the last good version
   [ ] b-2 Roll back to 1.4.1
   [ ] b-3 Run the down-migration (irreversible)
@@ -108,12 +108,12 @@ Note added at HH:MM UTC.
 > u b-4
 b-4 is open again.
 > list open
-Option B: 2/4 done
+Option B: 2 of 4 done
   [ ] b-2 Roll back to 1.4.1
   [ ] b-4 Verify that the health checks pass on every instance of the service,
     in each region
 > l
-Option B: 2/4 done
+Option B: 2 of 4 done
   [x] b-1 Identify the last good version (done HH:MM UTC by sam)
   [ ] b-2 Roll back to 1.4.1
   [x] b-3 Run the down-migration (irreversible) (done HH:MM UTC by sam)
