@@ -25,6 +25,9 @@ class LaunchOptions:
     """A drill's name, in its run file's name."""
     git: bool = False
     """run --git: each saved tick committed, pulled and pushed."""
+    plain: bool | None = None
+    """--plain (True) or --no-plain (False); None: plain mode where the terminal or the
+    environment asks for it (plain/detect.py)."""
 
     @property
     def checklist(self) -> bool:

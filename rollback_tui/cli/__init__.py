@@ -12,7 +12,7 @@ import importlib
 
 import click
 
-from rollback_tui.cli.output import ThemeOption
+from rollback_tui.cli.output import PlainOption, ThemeOption
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "edit": ("screens", "edit"),
@@ -57,14 +57,15 @@ class Commands(click.Group):
 )
 @click.version_option(package_name="rollback-tui")
 @ThemeOption
+@PlainOption
 @click.pass_context
-def main(ctx: click.Context, theme: str | None) -> None:
+def main(ctx: click.Context, theme: str | None, plain: bool | None) -> None:
     """Write emergency rollback plans, and run them as a checklist.
 
     With no command, opens the wizard on a new plan.
     """
-    ctx.obj = {"theme": theme}
+    ctx.obj = {"theme": theme, "plain": plain}
     if ctx.invoked_subcommand is None:
         from rollback_tui.app_start import LaunchOptions, open_screen
 
-        open_screen(None, LaunchOptions(mode="edit", theme=theme))
+        open_screen(None, LaunchOptions(mode="edit", theme=theme, plain=plain))

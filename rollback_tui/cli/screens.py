@@ -9,7 +9,15 @@ from pathlib import Path
 import click
 
 from rollback_tui.app_start import LaunchOptions, open_screen
-from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, ThemeOption, say
+from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, PlainOption, ThemeOption, say
+
+
+def _plain(plain: bool | None) -> bool | None:
+    """The command's --plain/--no-plain, else the one given before the command name."""
+    if plain is not None:
+        return plain
+    root = click.get_current_context().find_root().obj
+    return root.get("plain") if isinstance(root, dict) else None
 
 
 def _theme(theme: str | None) -> str | None:
@@ -23,9 +31,10 @@ def _theme(theme: str | None) -> str | None:
 @click.command(short_help="Open the wizard on PATH (created if missing).")
 @click.argument("path", type=PathArg, required=False)
 @ThemeOption
-def edit(path: Path | None, theme: str | None) -> None:
+@PlainOption
+def edit(path: Path | None, theme: str | None, plain: bool | None) -> None:
     """Open the wizard on PATH (created if missing)."""
-    open_screen(path, LaunchOptions(mode="edit", theme=_theme(theme)))
+    open_screen(path, LaunchOptions(mode="edit", theme=_theme(theme), plain=_plain(plain)))
 
 
 @click.command(short_help="Tick PATH's steps as a checklist, during the incident.")
@@ -39,9 +48,11 @@ def edit(path: Path | None, theme: str | None) -> None:
     "push when the repository has a remote; failures are shown and retried.",
 )
 @ThemeOption
-def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
+@PlainOption
+def run(path: Path, by: str | None, theme: str | None, git: bool, plain: bool | None) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
-    open_screen(path, LaunchOptions(mode="run", by=by, theme=_theme(theme), git=git))
+    launch = LaunchOptions(mode="run", by=by, theme=_theme(theme), git=git, plain=_plain(plain))
+    open_screen(path, launch)
 
 
 @click.command(short_help="Rehearse PATH: its checklist, every step timed.")
@@ -49,13 +60,17 @@ def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
 @click.option("--by", help="Who does the steps (default: your login name).")
 @click.option("--label", default="", help="A name for the drill, in its run file's name.")
 @ThemeOption
-def drill(path: Path, by: str | None, label: str, theme: str | None) -> None:
+@PlainOption
+def drill(path: Path, by: str | None, label: str, theme: str | None, plain: bool | None) -> None:
     """Rehearse PATH: its checklist with the clock running, every step timed.
 
     The drill is written to its own run file in PLAN.runs/ (the plan's live ticks are not
     touched); at the end, the plan records the day (last_drilled) and each option's time.
     """
-    open_screen(path, LaunchOptions(mode="drill", by=by, theme=_theme(theme), label=label))
+    launch = LaunchOptions(
+        mode="drill", by=by, theme=_theme(theme), label=label, plain=_plain(plain)
+    )
+    open_screen(path, launch)
 
 
 @click.command("themes", short_help="List the themes found, and where they are.")
