@@ -47,5 +47,6 @@ for command in (
     repository.git_setup_command,
     publishing.publish,
     publishing.update,
+    publishing.report,
 ):
     main.add_command(command)

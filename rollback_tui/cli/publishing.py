@@ -93,3 +93,63 @@ def update(path: Path, send: bool, by: str | None) -> None:
         elif delivery.sent:
             say(f"Sent an update queued at {delivery.pending.created_at}.", lines=False)
     sys.exit(0 if sent_mine else EXIT_FINDINGS)
+
+
+def _last_real_run(run_path: Path, run: store.Plan) -> store.Plan | None:
+    """The plan's last real run (archived by reset) before a drill, if any."""
+    from rollback_tui.store import runs
+
+    if run.run is None or not run.run.plan:
+        return None
+    plan_path = run_path.resolve().parent.parent / run.run.plan
+    try:
+        found, _ = runs.list_runs(plan_path)
+    except store.PlanFileError:
+        return None
+    real = [r for r in found if r.kind == "incident"]
+    if not real:
+        return None
+    try:
+        last, _ = store.read_plan(real[-1].path)
+    except store.PlanFileError:
+        return None
+    return last
+
+
+@click.command(short_help="Write the postmortem of a run or a drill.")
+@click.argument("run", type=PathArg)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write it to this file instead of stdout.",
+)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["md", "html"]),
+    default="md",
+    show_default=True,
+    help="md: Markdown (GFM) for the incident ticket; html: one self-contained page.",
+)
+def report(run: Path, output: Path | None, form: str) -> None:
+    """Write the postmortem of RUN: a run or drill file from PLAN.runs/, or a plan (its
+    current run). Summary, detection, the timeline with the time between events, each
+    step's time against its option's estimate, failed and skipped steps, the updates sent
+    and the follow-up as action items; a drill is compared with the last real run."""
+    from rollback_tui.render.postmortem import postmortem
+    from rollback_tui.render.report_format import to_html, to_markdown
+
+    plan, _ = read_plan(run)
+    doc = postmortem(plan, last_real_run=_last_real_run(run, plan))
+    text = to_html(doc) if form == "html" else to_markdown(doc)
+    if output is None:
+        say(text, nl=False)
+        return
+    from rollback_tui.store.output import write_output
+
+    try:
+        write_output(output, text.encode("utf-8"))
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    say(f"Wrote {output}", err=True, lines=False)
