@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from rollback_tui.plan.model import Plan
 from rollback_tui.render.status_html import render_status_page
@@ -23,6 +22,7 @@ from rollback_tui.render.status_model import (
     CommandRun,
     Status,
     TriggerState,
+    measured_state,
     status_json,
     status_of,
 )
@@ -111,12 +111,15 @@ class Publisher:
         self._told: str | None = None
         self._thread = threading.Thread(target=self._loop, name="publish", daemon=True)
         self._session: RunSession | None = None
+        self._detach: Callable[[], None] = lambda: None
 
     def attach(self, session: RunSession) -> Callable[[], None]:
         """Publish *session*'s run now and after every change; returns the call that stops
-        listening."""
+        listening. A session attached before is left."""
+        self._detach()
         self._session = session
         stop = session.listen(self.heard)
+        self._detach = stop
         self.update(session.plan, session.now())
         if not self._thread.is_alive():
             self._thread.start()
@@ -128,15 +131,7 @@ class Publisher:
         if isinstance(event, events.PagePublished | events.NotSaved) or session is None:
             return
         if isinstance(event, events.TriggerChanged):
-            state: Literal["firing", "quiet"] = "firing" if event.firing else "quiet"
-            known = self.measured.get(event.trigger)
-            self.measured[event.trigger] = TriggerState(
-                trigger=event.trigger,
-                threshold=known.threshold if known else "",
-                source=known.source if known else "",
-                state=state,
-                at=event.at,
-            )
+            self.measured[event.trigger] = measured_state(event.trigger, event.firing, event.at)
         elif isinstance(event, events.CommandRan):
             self.commands[event.item_id] = CommandRun(
                 exit_code=event.exit_code, started_at=event.started, seconds=event.seconds

@@ -52,7 +52,7 @@ a { color: var(--link); overflow-wrap: anywhere; }
 .s-failed { background: var(--failed); } .s-open { background: var(--open); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .3rem .5rem;
-  border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+  border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
 th { color: var(--muted); font-weight: 600; }
 .sections td.bar-cell { width: 40%; }
 ol.steps { list-style: none; padding: 0; margin: 0; }

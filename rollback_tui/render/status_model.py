@@ -91,6 +91,11 @@ class TriggerState(_Status):
     """When it was last measured."""
 
 
+def measured_state(trigger: str, firing: bool, at: dt.datetime) -> TriggerState:
+    """A trigger's state as the trigger watcher tells it (run/events.py TriggerChanged)."""
+    return TriggerState(trigger=trigger, state="firing" if firing else "quiet", at=at)
+
+
 class Update(_Status):
     """A status update sent."""
 

@@ -209,9 +209,7 @@ class UpdateDue(Static):
         due = clock is not None and clock.overdue
         self.set_class(due, "-due")
         if clock is not None and due:
-            self.update(
-                Content(f"Status update {clock.when()}: m copies the update and restarts the clock")
-            )
+            self.update(Content(f"Status update {clock.when()}: m drafts the update to send"))
 
 
 class Summary(Static):
