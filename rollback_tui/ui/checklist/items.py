@@ -189,7 +189,7 @@ def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i", width: int 
             Content.assemble(
                 ("Status ", "bold"),
                 (clock.describe(), "bold $text-error" if clock.overdue else ""),
-                ("  ·  m copies the update", "$text-muted"),
+                ("  ·  m drafts the update", "$text-muted"),
             )
         )
     return Content("\n").join(lines)

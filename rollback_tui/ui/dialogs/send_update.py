@@ -32,7 +32,7 @@ class SendUpdateDialog(ModalScreen[UpdateAnswer | None]):
     SendUpdateDialog > Vertical { width: 80; max-width: 100%; height: auto; max-height: 100%;
                                   border: round $primary; background: $panel; padding: 0 1; }
     SendUpdateDialog Label { margin-bottom: 1; }
-    SendUpdateDialog TextArea { height: 12; }
+    SendUpdateDialog TextArea { height: 10; }
     SendUpdateDialog Horizontal { height: auto; margin-top: 1; }
     SendUpdateDialog Button { margin-right: 2; }
     """
