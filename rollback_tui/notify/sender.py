@@ -130,6 +130,7 @@ class Sender:
         return pending
 
     def _loop(self) -> None:
+        first = True  # the first round tries every update waiting (from before a restart)
         while not self._stop.is_set():
             self._wake.clear()
             try:
@@ -139,8 +140,9 @@ class Sender:
                 problem = str(exc)
             if url is not None:
                 deliveries = (
-                    send_waiting(self.outbox, url, only_due=True, timeout=self._timeout) or []
+                    send_waiting(self.outbox, url, only_due=not first, timeout=self._timeout) or []
                 )
+                first = False
                 for delivery in deliveries:
                     self._told(delivery)
             else:
