@@ -161,10 +161,13 @@ def _counts(states: list[ItemState]) -> Counts:
 
 
 def _sections(plan: Plan) -> list[Section]:
-    by_name: dict[str, list[ItemState]] = {}
+    """The groups of steps in plan order (two groups of one name stay two, as listed)."""
+    groups: list[tuple[str, list[ItemState]]] = []
     for section, _, item in plan.checklist(active=True):
-        by_name.setdefault(section, []).append(item.state)
-    return [Section(name=name, counts=_counts(states)) for name, states in by_name.items()]
+        if not groups or groups[-1][0] != section:
+            groups.append((section, []))
+        groups[-1][1].append(item.state)
+    return [Section(name=name, counts=_counts(states)) for name, states in groups]
 
 
 def _last_update(plan: Plan) -> Update | None:

@@ -6,7 +6,6 @@ run --publish rewrites status.json within a second of a tick."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from pathlib import Path
 
@@ -107,8 +106,6 @@ class TestPublish:
             await wait_for(lambda: (site / "status.json").exists(), 5)
             await focus_item(pilot, "contain-1")
             await pilot.press("space")
-            await wait_for(
-                lambda: json.loads((site / "status.json").read_text())["counts"]["done"] == 1, 5
-            )
+            await wait_for(lambda: '"done": 1,' in (site / "status.json").read_text(), 5)
             assert checklist(app).session.plan.item("contain-1") is not None
         assert "1 of 44 done" in (site / "index.html").read_text()
