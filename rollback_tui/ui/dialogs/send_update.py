@@ -31,7 +31,7 @@ class SendUpdateDialog(ModalScreen[UpdateAnswer | None]):
     SendUpdateDialog { align: center middle; }
     SendUpdateDialog > Vertical { width: 80; max-width: 100%; height: auto; max-height: 100%;
                                   border: round $primary; background: $panel; padding: 0 1; }
-    SendUpdateDialog Label { margin-bottom: 1; }
+    SendUpdateDialog Label { width: 100%; margin-bottom: 1; }
     SendUpdateDialog TextArea { height: 10; }
     SendUpdateDialog Horizontal { height: auto; margin-top: 1; }
     SendUpdateDialog Button { margin-right: 2; }
@@ -47,7 +47,7 @@ class SendUpdateDialog(ModalScreen[UpdateAnswer | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(f"Status update (edit it, then Send: {self.where}):"))
+            yield Label(Content(f"The status update: edit it, then Send ({self.where})."))
             yield TextArea(self.draft, id="update-text", soft_wrap=True, tab_behavior="focus")
             with Horizontal():
                 yield Button("Send", id="send", variant="primary")
