@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from checklist_helpers import Clock, checklist, focus_item, notifications
+from textual import events
 from textual.widgets import TextArea
 from webhook_server import closed_port, webhook_receiver
 
@@ -46,17 +47,16 @@ class TestSendUpdate:
             app.keeper.clock = Clock()
             async with app.run_test(size=SIZE) as pilot:
                 await pilot.press("i")
-                await pilot.press("m")
-                await pilot.pause()
+                for key, char in [("m", "m"), ("tab", None), ("enter", "\r")]:
+                    app.post_message(events.Key(key, char))  # typed ahead: one burst
+                await wait_for(lambda: isinstance(app.screen, SendUpdateDialog))
+                await wait_for(lambda: getattr(app.screen, "armed", False))
                 dialog = app.screen
-                assert isinstance(dialog, SendUpdateDialog)
+                assert isinstance(dialog, SendUpdateDialog)  # the burst's enter: not sent
+                assert receiver.texts() == []
                 area = dialog.query_one(TextArea)
                 assert area.text.startswith("Status update: Checkout v2")
                 assert "Next update at 14:30 UTC." in area.text
-                await pilot.press("tab", "enter")  # typed ahead of the moment: not sent
-                await pilot.pause()
-                assert app.screen is dialog
-                await pilot.pause(0.5)
                 area.load_text("Rolling back checkout v2 now.")
                 await pilot.press("enter")  # the focus is on Send
                 await wait_for(lambda: receiver.texts())
@@ -81,7 +81,7 @@ class TestSendUpdate:
         app.keeper.clock = Clock()
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("m")
-            await pilot.pause(0.6)
+            await wait_for(lambda: getattr(app.screen, "armed", False))  # seen: answers now
             await pilot.press("tab", "enter")
             await focus_item(pilot, "contain-1")
             await pilot.press("space")

@@ -79,7 +79,8 @@ class StatusUpdates:
             where = "posts it to the webhook"
         except webhook.NoWebhook:
             where = "no webhook is configured, so it copies it"
-        self.app.push_screen(SendUpdateDialog(self.draft(), where), self._answered)
+        keys = lambda: int(getattr(self.app, "keys_in_flight", 0))  # noqa: E731
+        self.app.push_screen(SendUpdateDialog(self.draft(), where, keys), self._answered)
 
     def _answered(self, answer: UpdateAnswer | None) -> None:
         if answer is None:

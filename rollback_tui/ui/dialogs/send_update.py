@@ -1,23 +1,25 @@
 """The status update drafted from the timeline, to read and edit before it goes: Send
 posts it to the webhook (or, with none configured, copies it), Copy copies it, escape
-cancels. A key typed ahead of the dialog never sends it: Send answers only once the
-dialog has been on screen a moment."""
+cancels. A key typed ahead of the dialog never sends it: Send and Copy answer only once
+every key read before the dialog was shown has been handled (the key order has caught
+up), so a burst of keys after m edits the draft at most."""
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Label, TextArea
 
 from rollback_tui.ui.keys.registry import bindings
 
-ARMED_AFTER = 0.4
-"""Seconds the dialog is on screen before Send or Copy answers it."""
+ARMING_CHECK = 0.05
+"""Seconds between two looks at the keys still waiting, until none does."""
 
 UpdateAnswer = tuple[str, str]
 """("send" or "copy", the text as edited)."""
@@ -39,11 +41,14 @@ class SendUpdateDialog(ModalScreen[UpdateAnswer | None]):
 
     BINDINGS = bindings("send-update")
 
-    def __init__(self, draft: str, where: str) -> None:
+    def __init__(self, draft: str, where: str, keys_waiting: Callable[[], int]) -> None:
+        """*keys_waiting*: how many keys read are not handled yet (the app's key order)."""
         super().__init__()
         self.draft = draft
         self.where = where
-        self._armed_at: float | None = None
+        self.keys_waiting = keys_waiting
+        self.armed = False
+        """Every key typed before the dialog was shown is handled: Send and Copy answer."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -56,15 +61,15 @@ class SendUpdateDialog(ModalScreen[UpdateAnswer | None]):
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
-        self.call_after_refresh(self._arm)
+        self._arming: Timer | None = self.set_interval(ARMING_CHECK, self._arm)
 
     def _arm(self) -> None:
-        self._armed_at = time.monotonic() + ARMED_AFTER
-
-    @property
-    def armed(self) -> bool:
-        """Whether the dialog has been seen long enough to be answered."""
-        return self._armed_at is not None and time.monotonic() >= self._armed_at
+        # The key that opened the dialog counts until it is finished, and so do the keys
+        # typed after it before the dialog showed: none of them may answer it.
+        if self.keys_waiting() == 0 and self._arming is not None:
+            self.armed = True
+            self._arming.stop()
+            self._arming = None
 
     @property
     def text(self) -> str:
