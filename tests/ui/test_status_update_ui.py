@@ -58,7 +58,10 @@ class TestSendUpdate:
                 assert area.text.startswith("Status update: Checkout v2")
                 assert "Next update at 14:30 UTC." in area.text
                 area.load_text("Rolling back checkout v2 now.")
-                await pilot.press("enter")  # the focus is on Send
+                send = dialog.query_one("#send")
+                assert app.focused is send
+                await wait_for(lambda: not send.has_class("-active"))  # the burst's press shown
+                await pilot.press("enter")
                 await wait_for(lambda: receiver.texts())
                 await wait_for(
                     lambda: (
