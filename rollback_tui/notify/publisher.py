@@ -128,8 +128,9 @@ class Publisher:
     def heard(self, event: events.RunEvent) -> None:
         """A change of the run: its status taken now, written in the background."""
         session = self._session
-        if isinstance(event, events.PagePublished | events.NotSaved) or session is None:
-            return
+        quiet = events.PagePublished | events.NotSaved | events.Saved | events.SavedPartly
+        if isinstance(event, quiet) or session is None:
+            return  # nothing of the run changed (a save writes what was told already)
         if isinstance(event, events.TriggerChanged):
             self.measured[event.trigger] = measured_state(event.trigger, event.firing, event.at)
         elif isinstance(event, events.CommandRan):
