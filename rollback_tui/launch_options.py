@@ -5,6 +5,7 @@ the UI's factory to the app. No UI here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Mode = Literal["edit", "run", "drill"]
@@ -28,6 +29,8 @@ class LaunchOptions:
     plain: bool | None = None
     """--plain (True) or --no-plain (False); None: plain mode where the terminal or the
     environment asks for it (plain/detect.py)."""
+    publish: Path | None = None
+    """run/drill --publish DIR: the status page rewritten in DIR on every change."""
 
     @property
     def checklist(self) -> bool:

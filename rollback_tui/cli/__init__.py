@@ -31,6 +31,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "runs": ("ticks", "runs_command"),
     "merge-driver": ("repository", "merge_driver_command"),
     "git-setup": ("repository", "git_setup_command"),
+    "publish": ("publishing", "publish"),
+    "update": ("publishing", "update"),
+    "report": ("publishing", "report"),
 }
 """Each command's name: its module in this package and its name there."""
 

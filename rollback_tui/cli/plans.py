@@ -259,12 +259,26 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
 
 
 @click.command("schema", short_help="Print the plan file's JSON Schema.")
-def schema_command() -> None:
+@click.option(
+    "--status",
+    "status_format",
+    is_flag=True,
+    help="The schema of the status page's status.json instead (see `publish`).",
+)
+def schema_command(status_format: bool) -> None:
     """Print the JSON Schema of the plan file, for editors and validators.
 
     Save it beside your plans and name it on a plan's first line, `#:schema ./plan.schema.json`
-    (Taplo, Even Better TOML), or map it in your editor's settings.
+    (Taplo, Even Better TOML), or map it in your editor's settings. With --status, the
+    schema of status.json, which `publish` and `run --publish` write.
     """
+    if status_format:
+        import json
+
+        from rollback_tui.render.status_model import status_schema
+
+        say(json.dumps(status_schema(), indent=2, ensure_ascii=False) + "\n", nl=False)
+        return
     from rollback_tui.plan_schema import schema_text
 
     say(schema_text(), nl=False)

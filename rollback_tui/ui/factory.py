@@ -25,6 +25,7 @@ class LaunchFields(TypedDict, total=False):
     theme: str | None
     label: str
     git: bool
+    publish: Path | None
 
 
 def make_app(

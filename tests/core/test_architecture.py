@@ -15,9 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "rollback_tui"
 EXAMPLE = ROOT / "examples" / "plan.toml"
-CORE_PACKAGES = ["plan", "render", "store", "importing", "git", "run", "plain"]
-"""The headless core: the plan, its Markdown, its files, import, git, a run of it, and plain
-mode (a front end without Textual)."""
+CORE_PACKAGES = ["plan", "render", "store", "importing", "git", "run", "plain", "notify"]
+"""The headless core: the plan, its Markdown, its files, import, git, a run of it, plain mode
+(a front end without Textual), and the status page and updates."""
 CORE_FILES = sorted(
     [path for package in CORE_PACKAGES for path in (PACKAGE / package).glob("*.py")]
     + [
@@ -175,6 +175,13 @@ class TestHeadlessCommands:
     def test_schema_does_not_load_textual(self) -> None:
         """schema prints the JSON Schema without loading Textual or the UI."""
         assert loaded_by("schema") == []
+        assert loaded_by("schema", "--status") == []
+
+    def test_page_update_and_report_do_not_load_textual(self, tmp_path: Path) -> None:
+        """publish, update and report load no UI."""
+        assert loaded_by("publish", str(EXAMPLE), str(tmp_path / "site")) == []
+        assert loaded_by("update", str(EXAMPLE)) == []
+        assert loaded_by("report", str(EXAMPLE)) == []
 
     @pytest.mark.parametrize("command", ["render", "check", "status"])
     def test_read_only_commands_do_not_load_tomlkit(self, command: str) -> None:
@@ -352,4 +359,12 @@ class TestLaunch:
 
 
 def _options(mode: str, by: str | None = None, plain: bool | None = None) -> dict[str, object]:
-    return {"mode": mode, "by": by, "theme": None, "label": "", "git": False, "plain": plain}
+    return {
+        "mode": mode,
+        "by": by,
+        "theme": None,
+        "label": "",
+        "git": False,
+        "plain": plain,
+        "publish": None,
+    }

@@ -29,6 +29,7 @@ from rollback_tui.ui.checklist.palette import checklist_commands
 from rollback_tui.ui.checklist.questions import OutcomeQuestions
 from rollback_tui.ui.checklist.run_keys import KEYS_HELP, RunKeys
 from rollback_tui.ui.checklist.saved_as_made import SavedAsMade
+from rollback_tui.ui.checklist.status_updates import StatusUpdates
 from rollback_tui.ui.checklist.switch import edit_plan, under_the_wizard
 from rollback_tui.ui.keeper import PlanKeeper
 from rollback_tui.ui.keys.order import KeyOrder
@@ -101,6 +102,7 @@ class ChecklistScreen(Screen[None]):
         if self.git is not None:
             self.git.start(self.session)  # run --git: pull now, and every so often
         self.set_interval(1.0, self.show_summary)
+        StatusUpdates.of(self.app, self.keeper, self.session).resume()  # from before a restart
         self.keeper.replaced.subscribe(self, self._replaced)
         self.keeper.merges_saved.subscribe(self, self._saved, immediate=True)
         self.call_after_refresh(self.post_message, PlanShown())
@@ -205,7 +207,8 @@ class ChecklistScreen(Screen[None]):
         RunKeys(self.session, self.app).note()
 
     async def action_send_update(self) -> None:
-        RunKeys(self.session, self.app).send_first_update()
+        """m: the status update drafted from the timeline, to edit and send."""
+        StatusUpdates.of(self.app, self.keeper, self.session).open()
 
     async def send_update(self, title: str, text: str) -> None:
         RunKeys(self.session, self.app).send_update(title, text)

@@ -134,7 +134,9 @@ KEYS: tuple[KeySpec, ...] = (
         show=False,
     ),
     KeySpec("checklist.note", "n", "note", "Note", "checklist", C),
-    KeySpec("checklist.send-update", "m", "send_update", "Send update", "checklist", C, show=False),
+    KeySpec(
+        "checklist.send-update", "m", "send_update", "Status update", "checklist", C, show=False
+    ),
     KeySpec("checklist.timeline", "t", "toggle_timeline", "Timeline", "checklist", C, show=False),
     KeySpec("checklist.contacts", "e", "show_contacts", "Contacts", "checklist", C),
     # Dialogs and the drill's summary: escape leaves them.
@@ -147,6 +149,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("confirm.cancel", "escape", "dismiss(False)", "Cancel", "confirm"),
     KeySpec("ask-path.cancel", "escape", "dismiss(None)", "Cancel", "ask-path"),
     KeySpec("note.cancel", "escape", "dismiss(None)", "Cancel", "note"),
+    KeySpec("send-update.cancel", "escape", "dismiss(None)", "Cancel", "send-update"),
     KeySpec(
         "drill-summary.back", "escape", "app.pop_screen", "Back to the checklist", "drill-summary"
     ),
