@@ -59,4 +59,15 @@ def _checklist(path: Path | None, launch: LaunchOptions, console: Console) -> in
     holder.finished = session.saved
     if launch.git:
         console.say("run --git is not available in plain mode yet: ticks are saved, not committed.")
-    return PlainChecklist(session, console).run()
+    if launch.publish is None:
+        return PlainChecklist(session, console).run()
+    from rollback_tui.notify.publisher import Publisher
+
+    publisher = Publisher(
+        launch.publish, by=by, problem=lambda message: console.say(f"Status page: {message}")
+    )
+    publisher.attach(session)
+    try:
+        return PlainChecklist(session, console).run()
+    finally:
+        publisher.stop()

@@ -4,6 +4,7 @@ within 80 columns), with what they saved read back from disk."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -172,6 +173,20 @@ class TestChecklistThroughAPipe:
         assert done.returncode == 0, done.stderr
         assert states(plan)["b-1"] == "done"
         assert readable(done.stdout).endswith("> d b-1\nb-1 done at HH:MM UTC.\n> \n")
+
+    def test_publish_writes_the_status_page_of_each_tick(self, plan: Path) -> None:
+        """run --publish in plain mode: the page and status.json follow the ticks, as in
+        the full-screen checklist."""
+        site = plan.parent / "site"
+        done = piped(
+            ["run", plan, "--by", "sam", "--publish", site], ["d b-1"], environment(TERM="")
+        )
+        assert done.returncode == 0, done.stderr
+        status = json.loads((site / "status.json").read_text())
+        states_shown = {item["id"]: item["state"] for item in status["items"]}
+        assert states_shown["b-1"] == "done"
+        assert states_shown["b-2"] == "open"
+        assert "<script" not in (site / "index.html").read_text()
 
     def test_a_bad_plan_is_one_line_and_exit_2(self, tmp_path: Path) -> None:
         """A plan that cannot be read: one line on standard error, exit 2, no traceback."""
