@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from rollback_tui.app_start import LaunchOptions, open_screen
-from rollback_tui.cli import plans, repository, screens, ticks
+from rollback_tui.cli import measures, plans, repository, screens, ticks
 from rollback_tui.cli.screens import ThemeOption
 
 
@@ -45,5 +45,6 @@ for command in (
     ticks.runs_command,
     repository.merge_driver_command,
     repository.git_setup_command,
+    measures.triggers,
 ):
     main.add_command(command)

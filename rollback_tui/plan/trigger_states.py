@@ -55,9 +55,13 @@ class LastState:
 
 
 def _state_of(trigger: str, text: str) -> KnownState | None:
-    if text == f"{trigger} firing" or text.startswith((f"{trigger} firing: ", f"{trigger} firing (")):
+    if text == f"{trigger} firing" or text.startswith(
+        (f"{trigger} firing: ", f"{trigger} firing (")
+    ):
         return "firing"
-    if text.startswith((f"{trigger} quiet again", f"{trigger} quiet (")) or text == f"{trigger} quiet":
+    if text == f"{trigger} quiet" or text.startswith(
+        (f"{trigger} quiet again", f"{trigger} quiet (")
+    ):
         return "quiet"
     return None
 
