@@ -16,9 +16,8 @@ from typing import Literal
 
 from rollback_tui.metrics import prometheus
 from rollback_tui.plan.model import Plan, Trigger
+from rollback_tui.plan.trigger_lint import URL_VARIABLE
 
-URL_VARIABLE = "ROLLBACK_TUI_PROMETHEUS_URL"
-"""Overrides the plan's `[metrics] prometheus_url`."""
 TOKEN_VARIABLE = "ROLLBACK_TUI_PROMETHEUS_TOKEN"
 """A bearer token for Prometheus; read from the environment only."""
 

@@ -51,7 +51,10 @@ def write_plan(folder: Path, query: str = RATIO_QUERY, url: str | None = None) -
     path = folder / "plan.toml"
     text = PLAN.format(query=query)
     if url is not None:
-        text = text.replace('title = "Checkout v2"\n', f'title = "Checkout v2"\n\n[metrics]\nprometheus_url = "{url}"\n')  # noqa: E501
+        text = text.replace(
+            'title = "Checkout v2"\n',
+            f'title = "Checkout v2"\n\n[metrics]\nprometheus_url = "{url}"\n',
+        )  # noqa: E501
     path.write_text(text)
     return path
 
@@ -164,7 +167,8 @@ class _Recorder(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         _Recorder.seen.append(self.headers.get("Authorization", ""))
-        body = json.dumps({"status": "error", "errorType": "bad_data", "error": "bad \x1b]52;c;ZXZpbA==\x07 query"}).encode()
+        error = "bad \x1b]52;c;ZXZpbA==\x07 query"
+        body = json.dumps({"status": "error", "errorType": "bad_data", "error": error}).encode()
         self.send_response(400)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
