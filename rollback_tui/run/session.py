@@ -268,12 +268,14 @@ class RunSession:
         self.tell(events.CommandRan(item_id, exit_code, started, seconds))
 
     def trigger_changed(
-        self, trigger: str, firing: bool, text: str, at: dt.datetime | None = None
+        self, trigger: str, firing: bool, text: str = "", at: dt.datetime | None = None
     ) -> None:
         """A rollback trigger started or stopped firing, as Prometheus measured it at *at*
-        (now when None): recorded in the timeline as *text*, by "prometheus", and told."""
+        (now when None): recorded in the timeline as *text* (if any), by "prometheus", and
+        told."""
         when = (at or self.now()).astimezone(dt.UTC).replace(microsecond=0)
-        self._record("trigger", text, at=when, by=MEASURED_BY)
+        if text:
+            self._record("trigger", text, at=when, by=MEASURED_BY)
         self.tell(events.TriggerChanged(trigger, firing, when))
 
     def triggers_unanswered(self, text: str) -> str:

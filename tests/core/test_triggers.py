@@ -16,7 +16,7 @@ from cli_helpers import run
 from prometheus_server import RATIO_QUERY, SPIKE_RATIO, Prometheus, free_port
 
 from rollback_tui.metrics import prometheus as api
-from rollback_tui.metrics.triggers import Source, measure_all
+from rollback_tui.metrics.triggers import Result, Source, measure_all
 from rollback_tui.metrics.watcher import TriggerWatcher
 from rollback_tui.plan.trigger_states import last_states
 from rollback_tui.run.session import RunSession
@@ -54,7 +54,7 @@ def write_plan(folder: Path, query: str = RATIO_QUERY, url: str | None = None) -
         text = text.replace(
             'title = "Checkout v2"\n',
             f'title = "Checkout v2"\n\n[metrics]\nprometheus_url = "{url}"\n',
-        )  # noqa: E501
+        )
     path.write_text(text)
     return path
 
@@ -253,8 +253,8 @@ class TestWatcher:
         rounds: list[list[str]] = []
         got = threading.Event()
 
-        def heard(results: list[object]) -> None:
-            rounds.append([getattr(r, "state", "") for r in results])
+        def heard(results: list[Result]) -> None:
+            rounds.append([r.state for r in results])
             got.set()
 
         watcher = TriggerWatcher(
