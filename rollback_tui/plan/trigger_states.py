@@ -32,14 +32,16 @@ def value_text(value: float | None) -> str:
     return f"{value:.6g}"
 
 
-def change_text(trigger: str, state: KnownState, value: float | None, note: str = "") -> str:
+def change_text(
+    trigger: str, state: KnownState, value: float | None, note: str = "", *, again: bool = True
+) -> str:
     """The timeline's text for *trigger* measured *state*: ``Error rate spike firing:
-    0.074``, ``Error rate spike quiet again``; *note* is added in brackets (a drill's start
-    or end)."""
+    0.074``, ``Error rate spike quiet again`` (``quiet`` when it was never seen firing,
+    *again* False); *note* is added in brackets (a drill's start or end)."""
     if state == "firing":
         text = f"{trigger} firing" + (f": {value_text(value)}" if value is not None else "")
     else:
-        text = f"{trigger} quiet again" if not note else f"{trigger} quiet"
+        text = f"{trigger} quiet again" if again and not note else f"{trigger} quiet"
     return f"{text} ({note})" if note else text
 
 

@@ -13,7 +13,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol
 
-from rollback_tui.plan.trigger_states import UNREACHABLE_PREFIX, change_text, last_states
+from rollback_tui.plan.trigger_states import (
+    UNREACHABLE_PREFIX,
+    KnownState,
+    change_text,
+    last_states,
+)
 from rollback_tui.run.session import RunSession
 
 
@@ -60,15 +65,16 @@ class TriggerLog:
             last = known.get(result.trigger)
             if not note and last is not None and last.state == result.state:
                 continue
-            recorded.append(self._record(result, note))
+            recorded.append(self._record(result, note, again=last is not None))
         return recorded
 
     def drill_ended(self) -> list[str]:
         """Record the last measured states at a drill's end."""
         return [self._record(r, "drill end") for r in self.latest if r.state in ("firing", "quiet")]
 
-    def _record(self, result: Measured, note: str) -> str:
+    def _record(self, result: Measured, note: str, *, again: bool = True) -> str:
         firing = result.state == "firing"
-        text = change_text(result.trigger, "firing" if firing else "quiet", result.value, note)
+        state: KnownState = "firing" if firing else "quiet"
+        text = change_text(result.trigger, state, result.value, note, again=again)
         self.session.trigger_changed(result.trigger, firing, text, result.at)
         return text

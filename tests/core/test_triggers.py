@@ -213,11 +213,13 @@ class TestWatcher:
     """The watcher's rounds, recorded once per change into the run's timeline."""
 
     def test_changes_recorded_once(self, tmp_path: Path, prometheus: Prometheus) -> None:
-        """Firing, then firing again (nothing new), then quiet again; then `status`."""
+        """Quiet first, firing, firing again (nothing new), quiet again; then `status`."""
         plan = write_plan(tmp_path, url=prometheus.url)
         session = RunSession.open(plan, by="alice")
         log = TriggerLog(session)
         where = Source(prometheus.url)
+        before = log.heard(measure_all(session.plan, where, prometheus.before))
+        assert before == ["Error rate spike quiet"]
         first = log.heard(measure_all(session.plan, where, prometheus.during))
         assert first == ["Error rate spike firing: 0.0740741"]
         assert log.heard(measure_all(session.plan, where, prometheus.during)) == []
@@ -229,6 +231,7 @@ class TestWatcher:
         saved, _ = read_plan(plan)
         events = [e for e in saved.timeline if e.event == "trigger"]
         assert [e.at for e in events] == [
+            prometheus.before.replace(microsecond=0),
             prometheus.during.replace(microsecond=0),
             prometheus.after.replace(microsecond=0),
         ]

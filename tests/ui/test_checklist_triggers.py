@@ -19,8 +19,10 @@ from wizard_helpers import until
 
 from rollback_tui import store
 from rollback_tui.plan.model import Metrics
+from rollback_tui.ui.checklist.drill_summary import DrillSummary
 from rollback_tui.ui.checklist.trigger_watch import TriggersLine
 from rollback_tui.ui.dialogs.still_firing import StillFiring
+from rollback_tui.ui.factory import make_app
 
 FIRING = "vector(0.074) > 0.005"
 """Fires now, whatever the time: the value Prometheus measures is 0.074."""
@@ -135,3 +137,28 @@ class TestVerify:
             await until(pilot, lambda: on_disk(example_plan).item("a-2").state == "done")  # type: ignore[union-attr]
         ticks = [e.text for e in on_disk(example_plan).timeline if e.event == "tick"]
         assert ticks == ["marked done while Error rate spike still firing"]
+
+
+class TestDrill:
+    """A drill records the triggers' states at its start and at its end."""
+
+    async def test_states_at_start_and_end(
+        self, example_plan: Path, prometheus: Prometheus
+    ) -> None:
+        """The drill's run file says what fired when it started and when it ended."""
+        app = make_app(
+            watched_plan(example_plan, prometheus.url), mode="drill", by="kim", cursor_blink=False
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: "firing" in line(pilot))
+            screen = checklist(app)
+            await until(pilot, lambda: not screen.session.holder.dirty)
+            run_path = screen.session.plan_file.path
+            screen.session.finish_drill()
+            await until(pilot, lambda: isinstance(app.screen, DrillSummary))
+            await until(pilot, lambda: not screen.session.holder.dirty)
+        texts = [e.text for e in on_disk(run_path).timeline if e.event == "trigger"]
+        assert texts == [
+            "Error rate spike firing: 0.074 (drill start)",
+            "Error rate spike firing: 0.074 (drill end)",
+        ]
