@@ -55,12 +55,12 @@ class TestQueryField:
         async with app.run_test(size=SIZE) as pilot:
             await first_query(app, pilot)
             await type_text(pilot, "vector(0.074) > 0.005")
-            assert app.plan.triggers[0].query == "vector(0.074) > 0.005"  # type: ignore[attr-defined]
+            assert app.plan.triggers[0].query == "vector(0.074) > 0.005"
             await pilot.press("f5")
             await until(pilot, lambda: "firing" in result(pilot))
             assert result(pilot).startswith("firing: 0.074 (measured ")
             assert isinstance(focused(pilot), QueryInput)  # the cursor stays in the query
-            markdown = render_markdown(app.plan)  # type: ignore[attr-defined]
+            markdown = render_markdown(app.plan)
             assert "- Error rate spike: `vector(0.074) > 0.005`" in markdown
 
     async def test_error_shown(self, example_plan: Path, prometheus: Prometheus) -> None:
