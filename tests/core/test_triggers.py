@@ -268,3 +268,43 @@ class TestWatcher:
         watcher.stop(wait=5)
         assert not watcher.running
         assert rounds[0] == ["quiet", "not measured"]  # now: long after the backfilled data
+
+
+class TestPlanFile:
+    """The query and verify in the Markdown, in `import`, and in `check`."""
+
+    def test_markdown_and_import(self, tmp_path: Path) -> None:
+        """The queries under the table in monospace; imported back onto their triggers."""
+        plan = write_plan(tmp_path, query="up{job=`x`} == 0", url="http://127.0.0.1:9090")
+        markdown = run("render", plan).output
+        assert "- Error rate spike: ``up{job=`x`} == 0``" in markdown
+        (tmp_path / "plan.md").write_text(markdown)
+        result = run("import", tmp_path / "plan.md", "-o", tmp_path / "back.toml")
+        assert result.exit_code == 0, result.output
+        assert "not placed" not in result.output
+        back, _ = read_plan(tmp_path / "back.toml")
+        assert [(t.trigger, t.query) for t in back.triggers] == [
+            ("Error rate spike", "up{job=`x`} == 0"),
+            ("User reports", ""),
+        ]
+
+    def test_check(self, tmp_path: Path) -> None:
+        """A verify naming no trigger; a query with no Prometheus anywhere."""
+        plan = write_plan(tmp_path)
+        plan.write_text(
+            plan.read_text().replace('verify = ["Error rate spike"]', 'verify = ["Nope"]')
+        )
+        out = run("check", plan).output
+        assert "procedure.option_a[0].verify: verifies 'Nope': no such trigger" in out
+        assert "triggers[0].query: a query, but no Prometheus to ask" in out
+        env = {"ROLLBACK_TUI_PROMETHEUS_URL": "http://127.0.0.1:9090"}
+        assert "no Prometheus to ask" not in run("check", plan, env=env).output
+
+    def test_old_plan_unchanged(self, example_plan: Path) -> None:
+        """A plan without queries is read and saved as before: no [metrics], no query."""
+        before = example_plan.read_text()
+        session = RunSession.open(example_plan, by="alice")
+        session.note("checked")
+        after = example_plan.read_text()
+        assert "[metrics]" not in after and "query" not in after and "verify" not in after
+        assert after.startswith(before)  # only the note's event added, at the end
