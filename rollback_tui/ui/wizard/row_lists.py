@@ -103,9 +103,9 @@ class TriggerRow(ListRow):
     an alert expression is long), and what evaluating it said (f5 in the query)."""
 
     DEFAULT_CSS = """
-    TriggerRow .query-prompt { width: 7; color: $text-muted; }
+    TriggerRow .query-prompt { width: 8; color: $text-muted; }
     TriggerRow .trigger-query { width: 1fr; margin-right: 1; }
-    TriggerRow .query-result { height: auto; color: $text-muted; padding-left: 7; }
+    TriggerRow .query-result { height: auto; color: $text-muted; padding-left: 8; }
     TriggerRow .query-result.-firing { color: $text-error; text-style: bold; }
     """
 
@@ -126,7 +126,7 @@ class TriggerRow(ListRow):
             yield QueryInput(
                 self.item,
                 "query",
-                placeholder="PromQL, optional: fires when it returns a sample (f5 evaluates)",
+                placeholder="PromQL alert expression, optional · f5 evaluates",
                 classes="trigger-query",
             )
 
