@@ -122,9 +122,3 @@ def measure_all(
             down = result.reason
         results.append(result)
     return results
-
-
-def firing_verified(plan: Plan, names: list[str], results: Mapping[str, State]) -> list[str]:
-    """The triggers of *names* (a step's `verify`) that *results* say still fire."""
-    known = {t.trigger for t in plan.triggers}
-    return [name for name in names if name in known and results.get(name) == "firing"]

@@ -23,6 +23,7 @@ from rollback_tui.ui.checklist.drill_summary import DrillSummary
 from rollback_tui.ui.checklist.trigger_watch import TriggersLine
 from rollback_tui.ui.dialogs.still_firing import StillFiring
 from rollback_tui.ui.factory import make_app
+from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
 FIRING = "vector(0.074) > 0.005"
 """Fires now, whatever the time: the value Prometheus measures is 0.074."""
@@ -162,3 +163,28 @@ class TestDrill:
             "Error rate spike firing: 0.074 (drill start)",
             "Error rate spike firing: 0.074 (drill end)",
         ]
+
+
+class TestUnderTheWizard:
+    """With the wizard open over the checklist, a change is shown, never saved with the
+    wizard's draft."""
+
+    async def test_nothing_recorded_under_the_wizard(
+        self, example_plan: Path, prometheus: Prometheus
+    ) -> None:
+        """A trigger starts firing while the wizard is open: the file is left as it was."""
+        app = checklist_app(watched_plan(example_plan, prometheus.url, query="vector(0) > 1"))
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: "1 quiet" in line(pilot))
+            screen = checklist(app)
+            await until(pilot, lambda: not screen.session.holder.dirty)
+            before = example_plan.read_bytes()
+            await screen.edit_plan()
+            await until(pilot, lambda: isinstance(app.screen, WizardScreen))
+            screen.plan.triggers[0].query = FIRING  # a draft in the wizard
+            screen.triggers.watcher.measure_now()  # type: ignore[union-attr]
+            shown = screen.query_one(TriggersLine)
+            await until(pilot, lambda: "firing" in str(shown.render()))
+            await pilot.pause(0.5)
+            assert example_plan.read_bytes() == before
+            assert not [e for e in screen.plan.timeline if "firing" in (e.text or "")]

@@ -106,8 +106,12 @@ class ChecklistScreen(Screen[None]):
         self.keeper.replaced.subscribe(self, self._replaced)
         self.keeper.merges_saved.subscribe(self, self._saved, immediate=True)
         self.call_after_refresh(self.post_message, PlanShown())
-        self.triggers = TriggerWatch(self.app, self.session, self.query_one(TriggersLine))
+        self.triggers = self._trigger_watch()
         self.triggers.start()  # a thread of its own, when the plan has queries
+
+    def _trigger_watch(self) -> TriggerWatch:
+        line = self.query_one(TriggersLine)
+        return TriggerWatch(self.app, self.session, line, lambda: under_the_wizard(self.app, self))
 
     def on_unmount(self) -> None:
         self.triggers.stop()
@@ -167,7 +171,7 @@ class ChecklistScreen(Screen[None]):
         self._shown_layout = items.layout_key(self.plan)
         self.triggers.stop()
         await self.recompose()
-        self.triggers = TriggerWatch(self.app, self.session, self.query_one(TriggersLine))
+        self.triggers = self._trigger_watch()
         self.triggers.start()
         self._layout(self.size.width)
         self.show_state()

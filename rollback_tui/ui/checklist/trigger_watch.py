@@ -8,7 +8,7 @@ watcher's thread: a slow or dead Prometheus never holds up a key, a tick or a sa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.app import App
 from textual.content import Content
@@ -66,10 +66,19 @@ class TriggersLine(Static):
 class TriggerWatch:
     """The watcher of *session*'s triggers for a checklist screen of *app*."""
 
-    def __init__(self, app: App[object], session: RunSession, line: TriggersLine) -> None:
+    def __init__(
+        self,
+        app: App[object],
+        session: RunSession,
+        line: TriggersLine,
+        paused: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.app = app
         self.session = session
         self.line = line
+        self.paused = paused
+        """True while nothing may be recorded: the wizard is open over the checklist, and
+        its draft must not be saved with a trigger's change (recorded once it closes)."""
         self.log = TriggerLog(session)
         self.watcher: TriggerWatcher | None = None
 
@@ -99,7 +108,8 @@ class TriggerWatch:
         if self.watcher is None:
             return  # stopped meanwhile
         self.line.show_results(results)
-        self.log.heard(results)
+        if not self.paused():
+            self.log.heard(results)
 
     def drill_ended(self) -> None:
         self.log.drill_ended()
