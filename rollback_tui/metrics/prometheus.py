@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from typing import IO
 
 from rollback_tui.plan.text import visible
 
@@ -111,7 +113,7 @@ def instant_query(
     request = _request(url, query, at, token)
     try:
         with _OPENER.open(request, timeout=timeout) as response:
-            body = response.read(MAX_ANSWER + 1)
+            body = _read(response, time.monotonic() + 2 * timeout)
     except urllib.error.HTTPError as exc:
         body = _error_body(exc)
         _raise_for(exc.code, body)
@@ -129,6 +131,22 @@ def instant_query(
     if len(body) > MAX_ANSWER:
         raise Unreachable("the answer is too large")
     return _answer(_decoded(body), at)
+
+
+def _read(response: IO[bytes], deadline: float) -> bytes:
+    """The answer's body, up to MAX_ANSWER + 1 bytes; a server that trickles it byte by
+    byte is given up on at *deadline* (each read has its own timeout besides)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_ANSWER:
+        chunk = response.read1(64 * 1024) if hasattr(response, "read1") else response.read()
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > deadline:
+            raise TimeoutError
+    return b"".join(chunks)
 
 
 def _error_body(exc: urllib.error.HTTPError) -> bytes:

@@ -94,11 +94,16 @@ def measure(
             where.url, query, at=at, token=where.token, timeout=timeout
         )
     except prometheus.Unreachable as exc:
-        return Result(name, "unknown", None, query, f"unreachable: {exc}", at)
+        return Result(name, "unknown", None, query, _masked(f"unreachable: {exc}", where), at)
     except prometheus.QueryRejected as exc:
-        return Result(name, "unknown", None, query, f"query error: {exc}", at)
+        return Result(name, "unknown", None, query, _masked(f"query error: {exc}", where), at)
     state: State = "firing" if answer.samples else "quiet"
     return Result(name, state, answer.value, query, "", answer.at or at)
+
+
+def _masked(text: str, where: Source) -> str:
+    """*text* with the token taken out, should a server echo it back in its error."""
+    return text.replace(where.token, "[token]") if where.token else text
 
 
 def measure_all(

@@ -166,8 +166,9 @@ class _Recorder(BaseHTTPRequestHandler):
     seen: list[str] = []
 
     def do_GET(self) -> None:
-        _Recorder.seen.append(self.headers.get("Authorization", ""))
-        error = "bad \x1b]52;c;ZXZpbA==\x07 query"
+        auth = self.headers.get("Authorization", "")
+        _Recorder.seen.append(auth)
+        error = f"bad \x1b]52;c;ZXZpbA==\x07 query {auth}"  # a server that echoes the token
         body = json.dumps({"status": "error", "errorType": "bad_data", "error": error}).encode()
         self.send_response(400)
         self.send_header("Content-Type", "application/json")
@@ -198,7 +199,7 @@ class TestToken:
         assert _Recorder.seen == [f"Bearer {token}"]
         assert token not in result.output
         assert "\x1b" not in result.output and "\x07" not in result.output
-        assert "query error: bad \\x1b]52;c;ZXZpbA==\\x07 query" in result.output
+        assert "query error: bad \\x1b]52;c;ZXZpbA==\\x07 query Bearer [token]" in result.output
         session = RunSession.open(plan, by="alice")
         log = TriggerLog(session)
         where = Source(prometheus.url, token)
