@@ -26,6 +26,7 @@ README = ROOT / "README.md"
 SCRIPTS = (
     "startup",
     "files",
+    "headless",
     "preview_latency",
     "keystrokes",
     "first_preview",

@@ -40,6 +40,13 @@ def json_visible(text: str) -> str:
 
 PathArg = click.Path(path_type=Path, dir_okay=True)
 
+ThemeOption = click.option(
+    "--theme",
+    metavar="NAME",
+    help="The colour theme to open with (see `rollback-tui themes`); "
+    "the palette's Switch theme changes it and remembers the choice.",
+)
+
 
 def read_plan(path: Path) -> tuple[store.Plan, list[str]]:
     """The plan at *path* and the keys in it that no plan has; refused with fail() (exit 2)

@@ -10,8 +10,7 @@ import click
 
 from rollback_tui import store
 from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, fail, json_visible, read_plan, say
-from rollback_tui.plan import DeploymentType, new_plan
-from rollback_tui.render import render_markdown
+from rollback_tui.plan.model import DeploymentType
 
 
 @click.command(short_help="Write a complete pre-filled plan and its Markdown.")
@@ -59,6 +58,8 @@ def new(
     """Write a complete pre-filled plan to PATH and its Markdown beside it."""
     if path.exists() and not force:
         fail(f"{path}: already exists; use --force to replace it, or `edit` to change it")
+    from rollback_tui.plan.choices import new_plan
+
     plan = new_plan(
         title=title,
         incident=incident,
@@ -110,6 +111,8 @@ def render(path: Path, output: Path | None, form: str) -> None:
 
         document = render_text(plan)
     else:
+        from rollback_tui.render import render_markdown
+
         document = render_markdown(plan)
     if output is None:
         say(document, nl=False)
@@ -157,6 +160,8 @@ def copy_command(path: Path, tty_path: str) -> None:
     from rollback_tui.clipboard import copy_text
 
     plan, _ = read_plan(path)
+    from rollback_tui.render import render_markdown
+
     report = copy_text(render_markdown(plan), tty_path=tty_path)
     for line in report.lines():
         say(line)

@@ -9,14 +9,7 @@ from pathlib import Path
 import click
 
 from rollback_tui.app_start import LaunchOptions, open_screen
-from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, say
-
-ThemeOption = click.option(
-    "--theme",
-    metavar="NAME",
-    help="The colour theme to open with (see `rollback-tui themes`); "
-    "the palette's Switch theme changes it and remembers the choice.",
-)
+from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, ThemeOption, say
 
 
 def _theme(theme: str | None) -> str | None:

@@ -62,6 +62,7 @@ class _Model(BaseModel):
         validate_assignment=True,
         extra="ignore",
         use_enum_values=False,
+        defer_build=True,
     )
 
 
