@@ -10,8 +10,11 @@ from its storage folder at start.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -53,6 +56,13 @@ def _openmetrics(start: int) -> str:
     return "\n".join(lines) + "\n# EOF\n"
 
 
+def _die_with_parent() -> None:
+    """Linux: Prometheus is sent SIGTERM should the test process die without stopping it
+    (a worker killed mid-run): no process is left behind either way."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -87,6 +97,7 @@ def start(folder: Path) -> tuple[subprocess.Popen[bytes], Prometheus]:
         stdout=subprocess.DEVNULL,
         stderr=(folder / "prometheus.log").open("wb"),
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
