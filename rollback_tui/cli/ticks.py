@@ -194,7 +194,8 @@ def status(path: Path, as_json: bool) -> None:
     if clock is not None:
         say(clock.describe())
     for name, last in last_states(plan).items():
-        say(f"Trigger {name}: {last.state} at {last.at:%Y-%m-%d %H:%M:%S} UTC ({last.text})")
+        said = last.text.removeprefix(f"{name} ")  # "firing: 0.074", "quiet again"
+        say(f"Trigger {name}: {said} (measured {last.at:%Y-%m-%d %H:%M:%S} UTC)")
 
 
 @click.command(short_help="Archive the current run, then clear ticks and timeline.")

@@ -239,7 +239,8 @@ class TestWatcher:
         assert {e.by for e in events} == {"prometheus"}
         assert last_states(saved)["Error rate spike"].state == "quiet"
         status = run("status", plan)
-        assert "Trigger Error rate spike: quiet" in status.output
+        after = f"{prometheus.after:%Y-%m-%d %H:%M:%S}"
+        assert f"Trigger Error rate spike: quiet again (measured {after} UTC)" in status.output
 
     def test_unreachable_said_once(self, tmp_path: Path, closed_port: int) -> None:
         """Prometheus down: said once however many rounds."""
