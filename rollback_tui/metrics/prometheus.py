@@ -9,16 +9,20 @@ redirect, never put into an error's text, never logged.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rollback_tui.plan.text import visible
+
+if TYPE_CHECKING:
+    # urllib.request costs ~50 ms to import (http.client, email, ssl): loaded by the first
+    # request, never by a checklist or a wizard that asks nothing.
+    import urllib.error
+    import urllib.request
 
 TIMEOUT = 3.0
 """Seconds a request may take, connecting and reading (each)."""
@@ -80,6 +84,8 @@ def _request(
     params = {"query": query}
     if at is not None:
         params["time"] = f"{at.timestamp():.3f}"
+    import urllib.request
+
     endpoint = url.rstrip("/") + "/api/v1/query?" + urllib.parse.urlencode(params)
     request = urllib.request.Request(endpoint, headers={"Accept": "application/json"})
     if token:
@@ -88,9 +94,13 @@ def _request(
     return request
 
 
-# No proxy from the environment: the token would go through it, and loopback addresses
-# would be sent to it.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+@functools.cache
+def _opener() -> urllib.request.OpenerDirector:
+    """No proxy from the environment: the token would go through it, and loopback
+    addresses would be sent to it."""
+    import urllib.request
+
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def instant_query(
@@ -110,9 +120,11 @@ def instant_query(
         Unreachable: no connection, no answer within *timeout*, or not Prometheus' JSON.
         QueryRejected: Prometheus refused the query; the message is its error, cleaned.
     """
+    import urllib.error
+
     request = _request(url, query, at, token)
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with _opener().open(request, timeout=timeout) as response:
             body = _read(response, time.monotonic() + 2 * timeout)
     except urllib.error.HTTPError as exc:
         body = _error_body(exc)
@@ -122,7 +134,7 @@ def instant_query(
         raise Unreachable(f"no answer within {timeout:g} s") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
+        if isinstance(reason, TimeoutError):
             raise Unreachable(f"no answer within {timeout:g} s") from None
         text = reason.strerror if isinstance(reason, OSError) and reason.strerror else reason
         raise Unreachable(cleaned(str(text)).lower()) from None

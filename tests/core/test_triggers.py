@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -310,3 +312,14 @@ class TestPlanFile:
         after = example_plan.read_text()
         assert "[metrics]" not in after and "query" not in after and "verify" not in after
         assert after.startswith(before)  # only the note's event added, at the end
+
+
+def test_urllib_loaded_by_the_first_request_only() -> None:
+    """Importing the metrics (as the checklist does) loads no HTTP client: ~50 ms that a
+    plan without queries never pays."""
+    probe = (
+        "import sys, rollback_tui.metrics.triggers, rollback_tui.metrics.watcher; "
+        "print(sorted(m for m in ('urllib.request', 'http.client') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
