@@ -292,6 +292,21 @@ class TestPlanFile:
             ("User reports", ""),
         ]
 
+    def test_timeline_event_imported(self, tmp_path: Path, prometheus: Prometheus) -> None:
+        """A measured trigger's timeline row comes back from the Markdown as it was."""
+        plan = write_plan(tmp_path, url=prometheus.url)
+        session = RunSession.open(plan, by="alice")
+        TriggerLog(session).heard(
+            measure_all(session.plan, Source(prometheus.url), prometheus.during)
+        )
+        (tmp_path / "plan.md").write_text(run("render", plan).output)
+        result = run("import", tmp_path / "plan.md", "-o", tmp_path / "back.toml")
+        assert "not placed" not in result.output, result.output
+        back, _ = read_plan(tmp_path / "back.toml")
+        assert [(e.event, e.by, e.text) for e in back.timeline] == [
+            ("trigger", "prometheus", "Error rate spike firing: 0.0740741")
+        ]
+
     def test_check(self, tmp_path: Path) -> None:
         """A verify naming no trigger; a query with no Prometheus anywhere."""
         plan = write_plan(tmp_path)
