@@ -31,6 +31,7 @@ SCRIPTS = (
     "keystrokes",
     "first_preview",
     "checklist",
+    "trigger_watch",
 )
 START = "<!-- bench:start -->"
 END = "<!-- bench:end -->"

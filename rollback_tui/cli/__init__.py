@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "publish": ("publishing", "publish"),
     "update": ("publishing", "update"),
     "report": ("publishing", "report"),
+    "triggers": ("measures", "triggers"),
 }
 """Each command's name: its module in this package and its name there."""
 

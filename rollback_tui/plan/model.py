@@ -123,6 +123,8 @@ class ChecklistItem(_Model):
     """Why the step was skipped or failed."""
     irreversible: Flag = False
     """The step cannot be undone: ticking it in checklist mode asks for a confirmation."""
+    verify: list[CleanStr] = Field(default_factory=list)
+    """Names of triggers this step verifies: ticking it while one still fires asks first."""
 
     @property
     def state(self) -> ItemState:
@@ -141,6 +143,26 @@ class Trigger(_Model):
     """The level at which the condition starts the rollback."""
     source: CleanStr = ""
     """Where the signal is seen: a dashboard, an alert, a report."""
+    query: CleanStr = ""
+    """A PromQL expression that fires when it returns at least one sample, as an alerting
+    rule's expr does; without one the trigger is not measured."""
+
+
+class Metrics(_Model):
+    """Where the triggers' queries are measured."""
+
+    prometheus_url: CleanStr = ""
+    """The Prometheus server (ROLLBACK_TUI_PROMETHEUS_URL overrides it)."""
+    interval: WholeNumber | None = Field(default=None, ge=5, le=3600)
+    """Seconds between two measurements in checklist mode (30 when unset)."""
+
+    @property
+    def interval_seconds(self) -> int:
+        return self.interval or DEFAULT_METRICS_INTERVAL
+
+
+DEFAULT_METRICS_INTERVAL = 30
+"""Seconds between two measurements of the triggers when the plan does not say."""
 
 
 class Assumptions(_Model):
@@ -276,7 +298,9 @@ class Contact(_Model):
     """How to reach them: Slack, phone, pager."""
 
 
-EventKind = Literal["incident-start", "tick", "untick", "note", "skip", "fail", "update-sent"]
+EventKind = Literal[
+    "incident-start", "tick", "untick", "note", "skip", "fail", "update-sent", "trigger"
+]
 RunKind = Literal["incident", "drill"]
 DEFAULT_REVIEW_EVERY = 90
 """Days between reviews when the plan does not say."""
@@ -290,7 +314,8 @@ class TimelineEvent(_Model):
     by: CleanStr = ""
     """Who did it."""
     event: EventKind
-    """What happened: incident-start, tick, untick, skip, fail, note or update-sent."""
+    """What happened: incident-start, tick, untick, skip, fail, note, update-sent or
+    trigger (a measured trigger started or stopped firing)."""
     item: CleanStr | None = None
     """The checklist item's id, for a tick, an untick, a skip or a fail."""
     text: CleanStr | None = None
@@ -344,6 +369,8 @@ class Plan(_Model):
     post_rollback: list[ActionGroup] = Field(default_factory=list)
     followup: FollowUp = Field(default_factory=FollowUp)
     contacts: list[Contact] = Field(default_factory=list)
+    metrics: Metrics | None = None
+    """Where the triggers' queries are measured (absent: the environment says, or nowhere)."""
     timeline: list[TimelineEvent] = Field(default_factory=list)
     """Ticks, unticks and notes, appended in order."""
     last_reviewed: Day | None = None

@@ -20,6 +20,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     "fail": "Failed",
     "note": "Note",
     "update-sent": "Status update sent",
+    "trigger": "Trigger",
 }
 """How each kind of timeline event reads, in the Markdown and on screen."""
 

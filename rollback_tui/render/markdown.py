@@ -353,6 +353,17 @@ class _Renderer:
             lines.append(f"| {' | '.join(cells)} |")
         if not self.plan.triggers:
             lines.append("| — | — | — |")
+        measured = [t for t in self.plan.triggers if t.query.strip()]
+        if measured:  # as an alerting rule's expr: a sample returned is the trigger firing
+            lines += [
+                "",
+                "Measured by these Prometheus queries (firing when they return a sample):",
+            ]
+            lines.append("")
+            lines += [
+                f"- {inline(t.trigger) or '—'}: {code_span(' '.join(t.query.split()))}"
+                for t in measured
+            ]
         return "\n".join(lines) + "\n"
 
     def decision(self) -> str:

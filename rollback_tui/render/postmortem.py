@@ -27,7 +27,7 @@ from rollback_tui.render.report_format import (
     Tasks,
 )
 from rollback_tui.render.run_record import duration
-from rollback_tui.render.status_model import TriggerState
+from rollback_tui.render.status_model import TriggerState, timeline_measured
 
 PROCEDURE = ("Containment", "Option A", "Option B", "Restore services")
 """The sections whose steps mitigate: the time to mitigate ends with the last of them."""
@@ -280,7 +280,7 @@ def postmortem(
     kind = "Drill report" if run.run is not None and run.run.kind == "drill" else "Postmortem"
     parts = [
         _summary(run),
-        _detection(run, measured or {}),
+        _detection(run, timeline_measured(run, measured)),
         _timeline(run),
         _steps(run),
         _not_done(run),

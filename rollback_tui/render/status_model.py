@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from rollback_tui.plan.model import EventKind, ItemState, Plan
+from rollback_tui.plan.trigger_states import last_states
 from rollback_tui.plan.update_clock import update_clock
 
 STATUS_FORMAT = 1
@@ -89,6 +90,33 @@ class TriggerState(_Status):
     """The last value measured, as text."""
     at: dt.datetime | None = None
     """When it was last measured."""
+
+
+def timeline_measured(
+    plan: Plan, told: Mapping[str, TriggerState] | None = None
+) -> dict[str, TriggerState]:
+    """Each measured trigger's last state: as *plan*'s timeline recorded it (the trigger
+    watcher writes every change there, at the time Prometheus measured it), where *told*
+    (the watcher's events heard since) has nothing later."""
+    states = last_states(plan)
+    out: dict[str, TriggerState] = {}
+    for t in plan.triggers:
+        last = states.get(t.trigger) if t.trigger else None
+        if last is not None:
+            _, _, value = last.text.partition(" firing: ")
+            out[t.trigger] = TriggerState(
+                trigger=t.trigger,
+                threshold=t.threshold,
+                source=t.source,
+                state=last.state,
+                value=value.split(" (", 1)[0] or None if last.state == "firing" else None,
+                at=last.at,
+            )
+    for name, state in (told or {}).items():
+        known = out.get(name)
+        if known is None or known.at is None or (state.at is not None and state.at > known.at):
+            out[name] = state
+    return out
 
 
 def measured_state(trigger: str, firing: bool, at: dt.datetime) -> TriggerState:
@@ -191,7 +219,7 @@ def status_of(
     *measured*: each trigger's last state by its name (the trigger watcher's); *commands*:
     each step's last command run by its id (the command runner's). Both may be empty.
     """
-    measured = measured or {}
+    measured = timeline_measured(plan, measured)
     commands = commands or {}
     rows = plan.checklist(active=True)
     items = [

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.timeline import Progress
 from rollback_tui.plan.update_clock import last_update, update_interval
-from rollback_tui.render.status_model import TriggerState
+from rollback_tui.render.status_model import TriggerState, timeline_measured
 
 MAX_LISTED = 5
 """Steps named per kind of outcome; more are counted."""
@@ -98,7 +98,7 @@ def draft_update(
         lines.append(f"No step changed{when}.")
     progress = Progress.of(item for _, _, item in plan.checklist(active=True))
     lines.append(f"Progress: {progress.counts()}.")
-    triggers = _triggers(measured or {})
+    triggers = _triggers(timeline_measured(plan, measured))
     if triggers:
         lines.append(triggers)
     step = _next_step(plan)

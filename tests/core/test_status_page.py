@@ -15,8 +15,11 @@ from cli_helpers import run
 
 from rollback_tui import store
 from rollback_tui.notify.publisher import Publisher
+from rollback_tui.render.postmortem import postmortem
+from rollback_tui.render.report_format import to_markdown
 from rollback_tui.render.status_html import render_status_page
 from rollback_tui.render.status_model import measured_state, status_of
+from rollback_tui.render.update_draft import draft_update
 from rollback_tui.run.session import RunSession
 
 T0 = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)
@@ -86,6 +89,26 @@ class TestStatus:
         page = (folder / "index.html").read_text()
         assert "firing" in page and "command run at 14:00:00: exit 0" in page
         assert measured_state("x", False, T0).state == "quiet"
+
+    def test_the_timeline_gives_the_measured_states(self, example_plan: Path) -> None:
+        """The trigger watcher records each change in the timeline: the page, the update
+        draft and the postmortem read the last state and value from there (a one-off
+        `publish`, `update` or `report` has no watcher to tell it)."""
+        session = RunSession.open(example_plan, by="sam", clock=lambda: T0)
+        session.trigger_changed("Error rate spike", True, "Error rate spike firing: 0.074", T0)
+        later = T0 + dt.timedelta(minutes=5)
+        latency = "Latency regression"
+        session.trigger_changed(latency, True, f"{latency} firing: 2.1", T0)
+        session.trigger_changed(latency, False, f"{latency} quiet again", later)
+        plan = session.plan
+        status = status_of(plan, later)
+        states = {t.trigger: (t.state, t.value, t.at) for t in status.triggers}
+        assert states["Error rate spike"] == ("firing", "0.074", T0)
+        assert states[latency] == ("quiet", None, later)
+        draft = draft_update(plan, later)
+        assert "Error rate spike" in draft and "firing" in draft
+        report = to_markdown(postmortem(plan))
+        assert "0.074" in report
 
 
 class TestPage:

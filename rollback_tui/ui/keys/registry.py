@@ -81,6 +81,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("field.redo", "ctrl+y", "redo", "Redo", "line", W, show=False),
     # A table's rows (triggers, steps, contacts, actions). The step's heading tells the
     # moves: an 80-column footer has no room for them.
+    # A trigger's query: evaluated now against Prometheus (a person's action, in a thread).
+    KeySpec("query.evaluate", "f5", "evaluate", "Evaluate query", "query", W, show=False),
     KeySpec("rows.add", "ctrl+o", "add", "Add", "rows", W),
     KeySpec("rows.remove", "ctrl+r", "remove", "Remove", "rows", W),
     KeySpec("rows.move-up", "alt+up", "move(-1)", "Move up", "rows", W, show=False),

@@ -9,12 +9,14 @@ a long list for a moment, and cost a layout of every row).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
@@ -104,12 +106,21 @@ class ListRow(Vertical):
 
 
 class TriggerRow(ListRow):
-    """Trigger | threshold | monitoring source."""
+    """Trigger | threshold | monitoring source, then its query on a line of its own (wide:
+    an alert expression is long), and what evaluating it said (f5 in the query)."""
+
+    DEFAULT_CSS = """
+    TriggerRow .query-prompt { width: 8; color: $text-muted; }
+    TriggerRow .trigger-query { width: 1fr; margin-right: 1; }
+    TriggerRow .query-result { height: auto; color: $text-muted; padding-left: 8; }
+    TriggerRow .query-result.-firing { color: $text-error; text-style: bold; }
+    """
 
     WHOLE: ClassVar[dict[str, str]] = {
         "trigger": "Trigger: ",
         "threshold": "Threshold: ",
         "source": "Source: ",
+        "query": "Query: ",
     }
 
     def compose(self) -> ComposeResult:
@@ -117,6 +128,42 @@ class TriggerRow(ListRow):
             yield FieldInput(self.item, "trigger", placeholder="Trigger", classes="cell")
             yield FieldInput(self.item, "threshold", placeholder="Threshold", classes="cell")
             yield FieldInput(self.item, "source", placeholder="Monitoring source", classes="cell")
+        with Horizontal():
+            yield Label("  query", classes="query-prompt")
+            yield QueryInput(
+                self.item,
+                "query",
+                placeholder="PromQL alert expression, optional · f5 evaluates",
+                classes="trigger-query",
+            )
+
+    def show_result(self, text: str, firing: bool = False) -> None:
+        """What evaluating the query said, under the row (cleaned, never markup)."""
+        found = self.query_children(".query-result")
+        line = found.first(Static) if found else None
+        if line is None:
+            line = Static("", classes="query-result", markup=False)
+            self.mount(line)
+        line.update(Content(visible(text, lines=False)))
+        line.set_class(firing, "-firing")
+
+
+class QueryInput(FieldInput):
+    """A trigger's query; f5 asks for it to be evaluated now (`Evaluate`, to the step)."""
+
+    BINDINGS = [*FieldInput.BINDINGS, *bindings("query")]
+
+    @dataclass
+    class Evaluate(Message):
+        """Evaluate *trigger*'s query now and show the result in *row*."""
+
+        trigger: Trigger
+        row: TriggerRow
+
+    def action_evaluate(self) -> None:
+        row = next((a for a in self.ancestors if isinstance(a, TriggerRow)), None)
+        if row is not None and isinstance(self.target, Trigger):
+            self.post_message(self.Evaluate(self.target, row))
 
 
 class ContactRow(ListRow):
