@@ -1,6 +1,6 @@
 """The headless commands, whole processes, against importing what they are built on.
 
-Each command (`status`, `check`, `tick`, `render`, `merge-driver`) runs as a fresh process on
+Each command (`status`, `check`, `tick`, `render`, `triggers`, `merge-driver`) runs as a fresh process on
 a 2-component plan and on a 200-component one; its baseline is
 ``python -c "import pydantic, tomlkit, click"``, run in turn with it (A B A B ...), so the
 ratio of each pair shares the machine's noise. Figures are medians of those ratios, of the
@@ -102,6 +102,7 @@ def commands(folder: Path, size: int) -> dict[str, tuple[list[str], Callable[[],
         "check": ([COMMAND, "check", str(plan)], None),
         "tick": ([COMMAND, "tick", str(ticked), "fu-1", "--by", "bench"], fresh_tick),
         "render": ([COMMAND, "render", str(plan)], None),
+        "triggers": ([COMMAND, "triggers", str(plan)], None),
         "merge-driver": (
             [COMMAND, "merge-driver", *map(str, sides), str(folder / f"merged-{size}.toml")],
             fresh_sides,

@@ -69,6 +69,7 @@ def loaded_by(*args: str) -> set[str]:
         ),
         (["check"], WIZARD_DEFAULTS | RENDERER | OTHER_COMMANDS | {"rollback_tui.cli.ticks"}),
         (["render"], WIZARD_DEFAULTS | LINT | OTHER_COMMANDS | {"rollback_tui.cli.ticks"}),
+        (["triggers"], WIZARD_DEFAULTS | RENDERER | LINT | OTHER_COMMANDS | STATUS_SKIPS),
     ],
     ids=lambda value: value[0] if isinstance(value, list) else "",
 )
@@ -76,7 +77,8 @@ def test_a_read_only_command_loads_only_what_it_uses(
     command: list[str], not_loaded: set[str]
 ) -> None:
     loaded = loaded_by(*command, str(EXAMPLE))
-    assert f"rollback_tui.cli.{'ticks' if command == ['status'] else 'plans'}" in loaded
+    home = {"status": "ticks", "triggers": "measures"}.get(command[0], "plans")
+    assert f"rollback_tui.cli.{home}" in loaded
     assert sorted(loaded & not_loaded) == []
 
 
