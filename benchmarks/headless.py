@@ -1,7 +1,7 @@
 """The headless commands, whole processes, against importing what they are built on.
 
-Each command (`status`, `check`, `tick`, `render`, `triggers`, `merge-driver`) runs as a fresh process on
-a 2-component plan and on a 200-component one; its baseline is
+Each command (`status`, `check`, `tick`, `render`, `triggers`, `merge-driver`) runs as a
+fresh process on a 2-component plan and on a 200-component one; its baseline is
 ``python -c "import pydantic, tomlkit, click"``, run in turn with it (A B A B ...), so the
 ratio of each pair shares the machine's noise. Figures are medians of those ratios, of the
 wall time from start to exit. `tick` ticks a fresh copy of the plan each run (the copy is not
