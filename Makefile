@@ -32,6 +32,8 @@ run: bytecode $(filter .run/plan.toml,$(PLAN))
 
 test: $(VENV)/.installed
 	./scripts/ensure-tmux
+	./scripts/ensure-chromium
+	./scripts/ensure-prometheus
 	./scripts/ensure-node-tools
 	$(BIN)/ruff check rollback_tui tests benchmarks
 	$(BIN)/ruff format --check rollback_tui tests benchmarks

@@ -106,12 +106,12 @@ async def measure_wizard(
             while not title.value.endswith(char):
                 await asyncio.sleep(0.0005)
             handling.append(time.perf_counter() - t0)
-            while not (preview.text_of("header") or "").startswith(expected):
+            while not (preview.text_of("title") or "").startswith(expected):
                 await asyncio.sleep(0.0005)
             rendered = time.perf_counter()
             latencies.append(await clock.next_paint_after(rendered) - t0)
             await asyncio.sleep(0.03)  # a fast typist: ~30 keys a second
-        assert set(preview.updated[-keys:]) == {"header"}, "more than the header redrew"
+        assert set(preview.updated[-keys:]) == {"title"}, "more than the title redrew"
     return {"latencies": latencies, "handling": handling, "first_preview": first_preview}
 
 

@@ -23,7 +23,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 README = ROOT / "README.md"
-SCRIPTS = ("startup", "files", "preview_latency", "keystrokes", "first_preview", "checklist")
+SCRIPTS = (
+    "startup",
+    "files",
+    "headless",
+    "preview_latency",
+    "keystrokes",
+    "first_preview",
+    "checklist",
+    "trigger_watch",
+)
 START = "<!-- bench:start -->"
 END = "<!-- bench:end -->"
 

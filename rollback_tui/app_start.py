@@ -15,7 +15,14 @@ __all__ = ["LaunchOptions", "open_screen"]
 
 
 def open_screen(path: Path | None, launch: LaunchOptions) -> NoReturn:
-    """Run the app on *path* in this terminal, as *launch* says, then exit with its code."""
+    """Run the app on *path* in this terminal, as *launch* says, then exit with its code.
+    Plain mode (lines of text, no Textual) where it is asked for or the terminal needs it."""
+    from rollback_tui.plain.detect import plain_wanted
+
+    if plain_wanted(launch.plain, os.environ, os.isatty(0), os.isatty(1)):
+        from rollback_tui.plain.start import run_plain
+
+        sys.exit(run_plain(path, launch))
     # Textual paints at most 60 times a second by default, which adds up to 17 ms to each
     # keystroke's way to the screen; a user's own TEXTUAL_FPS still wins.
     os.environ.setdefault("TEXTUAL_FPS", "120")

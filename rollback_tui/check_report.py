@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rollback_tui import store
-from rollback_tui.plan import lint
+from rollback_tui.plan.lint import lint
 from rollback_tui.plan.text import findings_summary, plural, visible
 from rollback_tui.store.key_lines import key_lines, line_of
 
@@ -69,21 +69,21 @@ def check_file(path: Path, as_of: dt.date | None = None) -> FileResult:
         return FileResult(path, unusable=str(exc), problems=problems)
     except store.PlanFileError as exc:
         return FileResult(path, unusable=str(exc), problems=[_one_problem(path, str(exc))])
+    findings = [*lint(plan, unknown), *freshness(plan, as_of or dt.datetime.now(dt.UTC).date())]
+    # The file's lines are read and scanned only when there is something to point at: most
+    # files a pre-commit hook passes are clean.
+    lines = _key_lines(path) if findings else {}
+    return FileResult(
+        path, [Located(f.severity, f.where, line_of(f.where, lines), f.message) for f in findings]
+    )
+
+
+def _key_lines(path: Path) -> dict[str, int]:
     try:
         text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError):  # changed since it was read: no lines then
         text = ""
-    lines = key_lines(text)
-    found = [
-        Located(f.severity, f.where, line_of(f.where, lines), f.message)
-        for f in lint(plan, unknown)
-    ]
-    as_of = as_of or dt.datetime.now(dt.UTC).date()
-    found += [
-        Located(f.severity, f.where, line_of(f.where, lines), f.message)
-        for f in freshness(plan, as_of)
-    ]
-    return FileResult(path, found)
+    return key_lines(text)
 
 
 def _one_problem(path: Path, message: str) -> Located:

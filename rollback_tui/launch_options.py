@@ -5,6 +5,7 @@ the UI's factory to the app. No UI here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Mode = Literal["edit", "run", "drill"]
@@ -25,6 +26,11 @@ class LaunchOptions:
     """A drill's name, in its run file's name."""
     git: bool = False
     """run --git: each saved tick committed, pulled and pushed."""
+    plain: bool | None = None
+    """--plain (True) or --no-plain (False); None: plain mode where the terminal or the
+    environment asks for it (plain/detect.py)."""
+    publish: Path | None = None
+    """run/drill --publish DIR: the status page rewritten in DIR on every change."""
 
     @property
     def checklist(self) -> bool:

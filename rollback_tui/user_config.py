@@ -20,6 +20,17 @@ class ConfigError(Exception):
     """The user config file can't be read or written; the message names the file."""
 
 
+class NotifySettings(BaseModel):
+    """`[notify]`: where status updates are sent."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    webhook_url: str | None = None
+    """A Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat) that status
+    updates are posted to; `$ROLLBACK_TUI_WEBHOOK_URL` wins over it. A credential: it is
+    never printed, logged or written into a plan."""
+
+
 class UserConfig(BaseModel):
     """The user config file, `<user config dir>/config.toml`."""
 
@@ -30,6 +41,8 @@ class UserConfig(BaseModel):
     plan_schema: str | None = None
     """A JSON Schema location (path or URL) named by a `#:schema` first line in every new
     plan, from `new` and the wizard (see `rollback-tui schema`)."""
+    notify: NotifySettings | None = None
+    """Status updates: `[notify] webhook_url`."""
 
 
 def config_path() -> Path:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import prometheus_server
 import pytest
 import pytest_textual_snapshot
 from syrupy.location import PyTestLocation
@@ -111,3 +112,18 @@ def no_process_left_behind() -> Iterator[None]:
             + "\n".join(described),
             pytrace=False,
         )
+
+
+@pytest.fixture(scope="session")
+def prometheus() -> Iterator[prometheus_server.Prometheus]:
+    """A real Prometheus on 127.0.0.1 (a free port), its storage backfilled by promtool with
+    an error-rate spike at fixed past times; stopped, and its folder removed, at the end."""
+    folder = prometheus_server.temp_folder()
+    try:
+        process, server = prometheus_server.start(folder)
+        try:
+            yield server
+        finally:
+            prometheus_server.stop(process)
+    finally:
+        prometheus_server.remove(folder)

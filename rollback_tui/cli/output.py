@@ -40,6 +40,22 @@ def json_visible(text: str) -> str:
 
 PathArg = click.Path(path_type=Path, dir_okay=True)
 
+ThemeOption = click.option(
+    "--theme",
+    metavar="NAME",
+    help="The colour theme to open with (see `rollback-tui themes`); "
+    "the palette's Switch theme changes it and remembers the choice.",
+)
+
+PlainOption = click.option(
+    "--plain/--no-plain",
+    "plain",
+    default=None,
+    help="Plain mode: the wizard as questions and the checklist as commands, lines of "
+    "text for screen readers, dumb terminals and pipes (default: on where TERM is dumb "
+    "or unset, ROLLBACK_TUI_PLAIN=1 or ACCESSIBLE=1 is set, or there is no terminal).",
+)
+
 
 def read_plan(path: Path) -> tuple[store.Plan, list[str]]:
     """The plan at *path* and the keys in it that no plan has; refused with fail() (exit 2)

@@ -10,8 +10,7 @@ import click
 
 from rollback_tui import store
 from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, fail, json_visible, read_plan, say
-from rollback_tui.plan import DeploymentType, new_plan
-from rollback_tui.render import render_markdown
+from rollback_tui.plan.model import DeploymentType
 
 
 @click.command(short_help="Write a complete pre-filled plan and its Markdown.")
@@ -59,6 +58,8 @@ def new(
     """Write a complete pre-filled plan to PATH and its Markdown beside it."""
     if path.exists() and not force:
         fail(f"{path}: already exists; use --force to replace it, or `edit` to change it")
+    from rollback_tui.plan.choices import new_plan
+
     plan = new_plan(
         title=title,
         incident=incident,
@@ -110,6 +111,8 @@ def render(path: Path, output: Path | None, form: str) -> None:
 
         document = render_text(plan)
     else:
+        from rollback_tui.render import render_markdown
+
         document = render_markdown(plan)
     if output is None:
         say(document, nl=False)
@@ -157,6 +160,8 @@ def copy_command(path: Path, tty_path: str) -> None:
     from rollback_tui.clipboard import copy_text
 
     plan, _ = read_plan(path)
+    from rollback_tui.render import render_markdown
+
     report = copy_text(render_markdown(plan), tty_path=tty_path)
     for line in report.lines():
         say(line)
@@ -254,12 +259,26 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
 
 
 @click.command("schema", short_help="Print the plan file's JSON Schema.")
-def schema_command() -> None:
+@click.option(
+    "--status",
+    "status_format",
+    is_flag=True,
+    help="The schema of the status page's status.json instead (see `publish`).",
+)
+def schema_command(status_format: bool) -> None:
     """Print the JSON Schema of the plan file, for editors and validators.
 
     Save it beside your plans and name it on a plan's first line, `#:schema ./plan.schema.json`
-    (Taplo, Even Better TOML), or map it in your editor's settings.
+    (Taplo, Even Better TOML), or map it in your editor's settings. With --status, the
+    schema of status.json, which `publish` and `run --publish` write.
     """
+    if status_format:
+        import json
+
+        from rollback_tui.render.status_model import status_schema
+
+        say(json.dumps(status_schema(), indent=2, ensure_ascii=False) + "\n", nl=False)
+        return
     from rollback_tui.plan_schema import schema_text
 
     say(schema_text(), nl=False)

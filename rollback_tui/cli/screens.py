@@ -9,13 +9,36 @@ from pathlib import Path
 import click
 
 from rollback_tui.app_start import LaunchOptions, open_screen
-from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, say
+from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, PlainOption, ThemeOption, fail, say
 
-ThemeOption = click.option(
-    "--theme",
-    metavar="NAME",
-    help="The colour theme to open with (see `rollback-tui themes`); "
-    "the palette's Switch theme changes it and remembers the choice.",
+
+def _plain(plain: bool | None) -> bool | None:
+    """The command's --plain/--no-plain, else the one given before the command name."""
+    if plain is not None:
+        return plain
+    root = click.get_current_context().find_root().obj
+    return root.get("plain") if isinstance(root, dict) else None
+
+
+def _publish_folder(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """--publish DIR made (if missing) and checked writable before the app opens."""
+    if value is None:
+        return None
+    from rollback_tui.notify.publisher import PublishError, prepare
+
+    try:
+        return prepare(value)
+    except PublishError as exc:
+        fail(str(exc))
+
+
+PublishOption = click.option(
+    "--publish",
+    metavar="DIR",
+    type=click.Path(path_type=Path, file_okay=False),
+    callback=_publish_folder,
+    help="Keep a status page in DIR (index.html and status.json, see `publish`), "
+    "rewritten within a second of every change.",
 )
 
 
@@ -30,9 +53,10 @@ def _theme(theme: str | None) -> str | None:
 @click.command(short_help="Open the wizard on PATH (created if missing).")
 @click.argument("path", type=PathArg, required=False)
 @ThemeOption
-def edit(path: Path | None, theme: str | None) -> None:
+@PlainOption
+def edit(path: Path | None, theme: str | None, plain: bool | None) -> None:
     """Open the wizard on PATH (created if missing)."""
-    open_screen(path, LaunchOptions(mode="edit", theme=_theme(theme)))
+    open_screen(path, LaunchOptions(mode="edit", theme=_theme(theme), plain=_plain(plain)))
 
 
 @click.command(short_help="Tick PATH's steps as a checklist, during the incident.")
@@ -45,24 +69,53 @@ def edit(path: Path | None, theme: str | None) -> None:
     help="Commit the plan after each tick (who ticked what), then pull --rebase and "
     "push when the repository has a remote; failures are shown and retried.",
 )
+@PublishOption
 @ThemeOption
-def run(path: Path, by: str | None, theme: str | None, git: bool) -> None:
+@PlainOption
+def run(
+    path: Path,
+    by: str | None,
+    theme: str | None,
+    git: bool,
+    publish: Path | None,
+    plain: bool | None,
+) -> None:
     """Open PATH as a checklist, to tick its steps during the incident."""
-    open_screen(path, LaunchOptions(mode="run", by=by, theme=_theme(theme), git=git))
+    launch = LaunchOptions(
+        mode="run", by=by, theme=_theme(theme), git=git, publish=publish, plain=_plain(plain)
+    )
+    open_screen(path, launch)
 
 
 @click.command(short_help="Rehearse PATH: its checklist, every step timed.")
 @click.argument("path", type=PathArg)
 @click.option("--by", help="Who does the steps (default: your login name).")
 @click.option("--label", default="", help="A name for the drill, in its run file's name.")
+@PublishOption
 @ThemeOption
-def drill(path: Path, by: str | None, label: str, theme: str | None) -> None:
+@PlainOption
+def drill(
+    path: Path,
+    by: str | None,
+    label: str,
+    theme: str | None,
+    publish: Path | None,
+    plain: bool | None,
+) -> None:
     """Rehearse PATH: its checklist with the clock running, every step timed.
 
     The drill is written to its own run file in PLAN.runs/ (the plan's live ticks are not
     touched); at the end, the plan records the day (last_drilled) and each option's time.
     """
-    open_screen(path, LaunchOptions(mode="drill", by=by, theme=_theme(theme), label=label))
+    launch = LaunchOptions(
+        mode="drill",
+        by=by,
+        theme=_theme(theme),
+        label=label,
+        publish=publish,
+        plain=_plain(plain),
+    )
+    open_screen(path, launch)
 
 
 @click.command("themes", short_help="List the themes found, and where they are.")

@@ -22,6 +22,7 @@ from rollback_tui.plan.timeline import (
     set_outcome,
     unconfirmed,
 )
+from rollback_tui.plan.trigger_states import last_states
 from rollback_tui.plan.update_clock import update_clock
 from rollback_tui.store import sync
 
@@ -192,6 +193,9 @@ def status(path: Path, as_json: bool) -> None:
     say(progress.counts())
     if clock is not None:
         say(clock.describe())
+    for name, last in last_states(plan).items():
+        said = last.text.removeprefix(f"{name} ")  # "firing: 0.074", "quiet again"
+        say(f"Trigger {name}: {said} (measured {last.at:%Y-%m-%d %H:%M:%S} UTC)")
 
 
 @click.command(short_help="Archive the current run, then clear ticks and timeline.")

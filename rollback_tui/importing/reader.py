@@ -26,6 +26,7 @@ from rollback_tui.bulk_work import many_objects
 from rollback_tui.importing.build import build
 from rollback_tui.importing.outcomes import read_irreversible, read_outcome
 from rollback_tui.importing.pieces import ReadItem, ReadPieces
+from rollback_tui.importing.trigger_queries import QUERIES_SENTENCE, read_query
 from rollback_tui.importing.unplaced import Unplaced
 from rollback_tui.importing.unrender import (
     block_text,
@@ -205,7 +206,8 @@ class _Reader(ReadPieces):
             self.labelled(node, section)
         elif section == "triggers":
             for entry in node.children:
-                self.triggers.append({"trigger": one_text(entry)})
+                if not read_query(entry, self.triggers):
+                    self.triggers.append({"trigger": one_text(entry)})
         elif section == "timeline":
             for entry in node.children:
                 if not DERIVED.match(entry_label(entry)[0] or ""):
@@ -392,7 +394,10 @@ def _fixed_sentence(node: SyntaxTreeNode, section: str) -> bool:
     return (
         node.type == "paragraph"
         and section in ("triggers", "post_rollback")
-        and re.match(r"initiate rollback", block_text(node), re.I) is not None
+        and (
+            re.match(r"initiate rollback", block_text(node), re.I) is not None
+            or QUERIES_SENTENCE.match(block_text(node)) is not None
+        )
     )
 
 

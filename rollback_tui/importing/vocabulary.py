@@ -116,6 +116,7 @@ EVENTS = {
     "status update sent": "update-sent",
     "note": "note",
     "command": "command",
+    "trigger": "trigger",
 }
 
 

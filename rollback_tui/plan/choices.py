@@ -11,7 +11,7 @@ is the starting plan with its choices made.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rollback_tui.plan.defaults import (
     COMPONENT_STEPS,
@@ -144,6 +144,57 @@ def choose(plan: Plan, choices: Choices, *, before: Choices | None = None) -> Fo
             elif getattr(plan.assumptions, attr) != getattr(after, attr):
                 out.kept.append(f"the {label} assumption")
     return out
+
+
+class Chooser:
+    """The Basics choices made one at a time, as the wizard's fields change (the
+    full-screen wizard and plain mode alike): each choice brings the defaults along from
+    the choices they last followed, and says what it changed and kept."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.chosen = Choices.of(plan)
+        """The choices the plan's defaults were last brought in line with."""
+
+    def deployment_type(self, value: DeploymentType) -> tuple[Followed, str] | None:
+        """Choose the deployment type (None: it was the plan's already)."""
+        if value == self.plan.deployment_type:
+            return None
+        choices = replace(Choices.of(self.plan), deployment_type=value)
+        return self._choose(choices), f"Deployment type {value.label}"
+
+    def db_impact(self, value: bool) -> tuple[Followed, str] | None:
+        """Choose whether the change touches the database (None: no change)."""
+        if value == self.plan.db_impact:
+            return None
+        choices = replace(Choices.of(self.plan), db_impact=value)
+        return self._choose(choices), f"Database impact {'Yes' if value else 'No'}"
+
+    def feature_flag_set(self) -> tuple[Followed, str] | None:
+        """The plan's feature flag was set (by its field): naming one, or clearing it,
+        brings its options along; another name changes nothing else (None)."""
+        flag = self.plan.feature_flag
+        if bool(flag) == bool(self.chosen.feature_flag):
+            self.chosen = replace(self.chosen, feature_flag=flag)
+            return None
+        choice = "Feature flag named" if flag else "Feature flag cleared"
+        return self._choose(Choices.of(self.plan)), choice
+
+    def _choose(self, choices: Choices) -> Followed:
+        followed = choose(self.plan, choices, before=self.chosen)
+        self.chosen = choices
+        return followed
+
+
+def told(followed: Followed, choice: str) -> str | None:
+    """What to tell the user of *choice* (None: it changed nothing that follows it)."""
+    changed = ", ".join(followed.changed)
+    if followed.kept:
+        return (
+            f"{choice}: {changed or 'nothing'} updated. Kept as you wrote them "
+            f"(check they still fit): {', '.join(followed.kept)}."
+        )
+    return f"{choice}: {changed} updated." if followed.changed else None
 
 
 def _follow_components(

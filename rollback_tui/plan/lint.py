@@ -16,6 +16,7 @@ from rollback_tui.plan.shell_words import (
     is_plain_name,
     strip_invisible,
 )
+from rollback_tui.plan.trigger_lint import trigger_findings
 
 # [Name], [Slack/Phone], [Component 1]: the template's placeholders; and a new plan's
 # [Confirm: …], a default that states a fact nobody has checked yet.
@@ -135,6 +136,7 @@ def lint(plan: Plan, unknown_keys: list[str] | None = None) -> list[Finding]:
         *_basics(plan, strings),
         *_not_written(plan.assumptions, "assumptions", _ASSUMPTIONS),
         *_triggers(plan),
+        *trigger_findings(plan, _items_with_paths(plan)),
         *_not_written(plan.decision, "decision", _DECISION),
         *_procedure(plan),
         *_database(plan),

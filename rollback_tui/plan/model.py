@@ -62,6 +62,7 @@ class _Model(BaseModel):
         validate_assignment=True,
         extra="ignore",
         use_enum_values=False,
+        defer_build=True,
     )
 
 
@@ -137,6 +138,8 @@ class ChecklistItem(_Model):
     directory: CleanStr | None = None
     """The folder the command runs in, relative to the plan's folder (the plan's folder
     when unset)."""
+    verify: list[CleanStr] = Field(default_factory=list)
+    """Names of triggers this step verifies: ticking it while one still fires asks first."""
 
     @property
     def state(self) -> ItemState:
@@ -155,6 +158,26 @@ class Trigger(_Model):
     """The level at which the condition starts the rollback."""
     source: CleanStr = ""
     """Where the signal is seen: a dashboard, an alert, a report."""
+    query: CleanStr = ""
+    """A PromQL expression that fires when it returns at least one sample, as an alerting
+    rule's expr does; without one the trigger is not measured."""
+
+
+class Metrics(_Model):
+    """Where the triggers' queries are measured."""
+
+    prometheus_url: CleanStr = ""
+    """The Prometheus server (ROLLBACK_TUI_PROMETHEUS_URL overrides it)."""
+    interval: WholeNumber | None = Field(default=None, ge=5, le=3600)
+    """Seconds between two measurements in checklist mode (30 when unset)."""
+
+    @property
+    def interval_seconds(self) -> int:
+        return self.interval or DEFAULT_METRICS_INTERVAL
+
+
+DEFAULT_METRICS_INTERVAL = 30
+"""Seconds between two measurements of the triggers when the plan does not say."""
 
 
 class Assumptions(_Model):
@@ -291,7 +314,15 @@ class Contact(_Model):
 
 
 EventKind = Literal[
-    "incident-start", "tick", "untick", "note", "skip", "fail", "update-sent", "command"
+    "incident-start",
+    "tick",
+    "untick",
+    "note",
+    "skip",
+    "fail",
+    "update-sent",
+    "command",
+    "trigger",
 ]
 RunKind = Literal["incident", "drill"]
 DEFAULT_REVIEW_EVERY = 90
@@ -307,7 +338,8 @@ class TimelineEvent(_Model):
     """Who did it."""
     event: EventKind
     """What happened: incident-start, tick, untick, skip, fail, note, update-sent or
-    command (a step's command was run)."""
+    command (a step's command was run) or trigger (a measured trigger started or
+    stopped firing)."""
     item: CleanStr | None = None
     """The checklist item's id, for a tick, an untick, a skip or a fail."""
     text: CleanStr | None = None
@@ -364,6 +396,8 @@ class Plan(_Model):
     post_rollback: list[ActionGroup] = Field(default_factory=list)
     followup: FollowUp = Field(default_factory=FollowUp)
     contacts: list[Contact] = Field(default_factory=list)
+    metrics: Metrics | None = None
+    """Where the triggers' queries are measured (absent: the environment says, or nowhere)."""
     timeline: list[TimelineEvent] = Field(default_factory=list)
     """Ticks, unticks and notes, appended in order."""
     last_reviewed: Day | None = None

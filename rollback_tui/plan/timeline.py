@@ -21,6 +21,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     "note": "Note",
     "update-sent": "Status update sent",
     "command": "Command",
+    "trigger": "Trigger",
 }
 """How each kind of timeline event reads, in the Markdown and on screen."""
 

@@ -6,12 +6,13 @@ rendered on its own and the document is their concatenation.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from rollback_tui.bulk_work import many_objects
-from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.plan.model import ChecklistItem, Component, Plan
 from rollback_tui.plan.shell_words import (
     INVISIBLE,
     assignment,
@@ -167,6 +168,13 @@ def _heading_end(text: str) -> str:
     return f"{body}&#{ord(text[-1])};"
 
 
+@functools.lru_cache(maxsize=4)
+def _component_names(names: tuple[str, ...]) -> str:
+    """The header's list of components (kept: every keystroke draws the header, and a
+    plan of 1,000 components names 1,000 of them)."""
+    return ", ".join(inline(name) for name in names if name.strip()) or "—"
+
+
 def _component_headings(plan: Plan) -> list[str]:
     """Each component's heading: its name, numbered where it repeats an earlier heading
     (markdownlint MD024), with trailing punctuation written so MD026 does not read it."""
@@ -226,10 +234,10 @@ _ITEM_LINES_KEPT = 20_000
 
 
 class _Renderer:
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, *, headings: bool = True) -> None:
         self.plan = plan
         self.variables = plan.variables()
-        self.component_headings = _component_headings(plan)
+        self.component_headings = _component_headings(plan) if headings else []
 
     def text(self, value: str, variables: dict[str, str] | None = None) -> str:
         return inline(substitute(value, variables or self.variables))
@@ -307,7 +315,7 @@ class _Renderer:
 
     def header(self) -> str:
         p = self.plan
-        names = ", ".join(inline(c.name) for c in p.components if c.name.strip()) or "—"
+        names = _component_names(tuple(c.name for c in p.components))
         rows = [
             f"**Created:** {p.created.isoformat()}",
             f"**Deployment Type:** {p.deployment_type.label}",
@@ -325,8 +333,13 @@ class _Renderer:
         if _name(p.feature_flag):
             rows.append(f"**Feature Flag:** {code_span(_name(p.feature_flag))}")
         rows += date_rows(p)
-        title = _heading_end(heading(p.title)) or "Untitled"
-        return f"# Rollback Plan: {title}\n\n" + "\\\n".join(rows) + "\n\n---\n"
+        return "\\\n".join(rows) + "\n\n---\n"
+
+    def title(self) -> str:
+        # A section of its own, the header's lines below it: typing the title redraws one
+        # line of the preview, not a paragraph that names every component.
+        title = _heading_end(heading(self.plan.title)) or "Untitled"
+        return f"# Rollback Plan: {title}\n"
 
     def assumptions(self) -> str:
         a = self.plan.assumptions
@@ -353,6 +366,17 @@ class _Renderer:
             lines.append(f"| {' | '.join(cells)} |")
         if not self.plan.triggers:
             lines.append("| — | — | — |")
+        measured = [t for t in self.plan.triggers if t.query.strip()]
+        if measured:  # as an alerting rule's expr: a sample returned is the trigger firing
+            lines += [
+                "",
+                "Measured by these Prometheus queries (firing when they return a sample):",
+            ]
+            lines.append("")
+            lines += [
+                f"- {inline(t.trigger) or '—'}: {code_span(' '.join(t.query.split()))}"
+                for t in measured
+            ]
         return "\n".join(lines) + "\n"
 
     def decision(self) -> str:
@@ -518,10 +542,16 @@ def procedure_parts(plan: Plan) -> list[str]:
     return parts + ["restore"] * (proc.uses_b and bool(proc.restore))
 
 
-def render_sections(plan: Plan) -> list[Section]:
-    """The plan's Markdown as keyed sections, in document order."""
-    r = _Renderer(plan)
+def render_sections(plan: Plan, components: list[Section] | None = None) -> list[Section]:
+    """The plan's Markdown as keyed sections, in document order.
+
+    *components*, when given, are the plan's component sections as drawn before: the caller
+    knows that neither the components nor the values substituted (``plan.variables()``)
+    changed since, which are all that a component's section shows.
+    """
+    r = _Renderer(plan, headings=components is None)
     sections = [
+        Section("title", r.title()),
         Section("header", r.header()),
     ]
     if plan.run is not None:
@@ -534,7 +564,11 @@ def render_sections(plan: Plan) -> list[Section]:
     parts = procedure_parts(plan)
     sections += [Section(key, r.procedure_part(key, n == 0)) for n, key in enumerate(parts)]
     sections.append(Section("components", r.components_heading()))
-    sections += [Section(f"component-{i}", r.component(i)) for i in range(len(plan.components))]
+    if components is None:
+        components = [
+            Section(f"component-{i}", r.component(i)) for i in range(len(plan.components))
+        ]
+    sections += components
     sections += [
         Section("communications", r.communications()),
         Section("post-rollback", r.post_rollback()),
@@ -544,6 +578,24 @@ def render_sections(plan: Plan) -> list[Section]:
     if plan.timeline:
         sections.append(Section("timeline", r.timeline()))
     return sections
+
+
+def shown_in_components(plan: Plan, target: object) -> bool:
+    """Whether a value of *target* (a part of *plan*) is drawn in a component's section.
+
+    A component's section shows the component (its name, in every heading, and its steps)
+    and the values substituted; the caller compares those (``plan.variables()``) itself.
+    """
+    if isinstance(target, Component):
+        return True
+    if isinstance(target, ChecklistItem):
+        return any(target is step for component in plan.components for step in component.steps)
+    return False
+
+
+def component_sections(sections: list[Section]) -> list[Section]:
+    """The component sections of *sections* (to give render_sections again)."""
+    return [s for s in sections if s.key.startswith("component-")]
 
 
 def render_markdown(plan: Plan) -> str:

@@ -178,6 +178,11 @@ class _TextRenderer:
                 ("threshold", "monitoring source"),
                 "Initiate rollback immediately if ANY of these conditions are met:",
             ),
+            *[
+                f"  Query for {t.trigger or '—'}: {' '.join(t.query.split())}"
+                for t in self.plan.triggers
+                if t.query.strip()
+            ],
         ]
 
     def decision(self) -> list[str]:

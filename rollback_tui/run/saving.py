@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rollback_tui import store
 from rollback_tui.plan.copying import copy_model
+from rollback_tui.plan.defaults import number_items
 from rollback_tui.plan.merge import MergeSummary, merge
 
 Job = Callable[[store.PlanFile], list[MergeSummary]]
@@ -82,3 +83,21 @@ def adopt(plan_file: store.PlanFile, outcome: SaveOutcome, *, edited_since: bool
     plan_file.unknown_keys = saved.unknown_keys
     if outcome.merges:
         plan_file.plan = merge(plan_file.plan, saved.plan) if edited_since else saved.plan
+
+
+def number_before_first_save(plan_file: store.PlanFile) -> None:
+    """A plan never saved has its items numbered in step order, as `new` numbers them
+    (choices and added steps took free numbers); once saved, its ids stay: ticks and
+    merges refer to them. Every wizard (the full-screen one, plain mode) calls it before
+    a save."""
+    if plan_file.fresh:
+        number_items(plan_file.plan)
+
+
+def save_draft(plan_file: store.PlanFile, *, force: bool = False) -> None:
+    """The wizard's save, on this thread: the items numbered if the plan was never saved,
+    then the plan and its Markdown written. Refuses (ConflictError) when the file changed
+    since it was read, unless *force*. Raises PlanFileError (PartialSaveError: the plan
+    was saved, its Markdown was not)."""
+    number_before_first_save(plan_file)
+    store.save(plan_file, force=force)

@@ -32,6 +32,9 @@ from rollback_tui.run.holder import Clock, FileHolder, PlanHolder
 from rollback_tui.run.saving import SaveOutcome
 from rollback_tui.store import runs, sync
 
+MEASURED_BY = "prometheus"
+"""Who the timeline says recorded a measured trigger: not a person."""
+
 
 class Unconfirmed(ValueError):
     """An irreversible step is marked done only once a person has confirmed it."""
@@ -93,14 +96,17 @@ class RunSession:
 
     # -- outcomes --------------------------------------------------------------------------
 
-    def done(self, item_id: str, *, confirmed: bool = False) -> None:
+    def done(self, item_id: str, *, confirmed: bool = False, firing: str = "") -> None:
         """Mark the item done, by the holder's `by`, now. An irreversible step needs
         *confirmed* (a person typed the word): else `Unconfirmed` is raised, nothing
-        changed. Raises KeyError for an id not in the plan."""
+        changed. *firing*: the triggers it verifies that still fire, marked done anyway
+        (the timeline says so). Raises KeyError for an id not in the plan."""
         item = self._item(item_id)
         if item.irreversible and item.state != "done" and not confirmed:
             raise Unconfirmed(f"{item_id} is irreversible: confirm it first")
-        text = IRREVERSIBLE_CONFIRMED if confirmed else None
+        said = [IRREVERSIBLE_CONFIRMED] if confirmed else []
+        said += [f"marked done while {firing} still firing"] if firing else []
+        text = "; ".join(said) or None
         set_done(self.plan, item_id, True, self.holder.by, at=self.now(), text=text)
         self._outcome_changed(item_id)
 
@@ -155,8 +161,10 @@ class RunSession:
         """Record that the status update *title* was sent: the update clock restarts."""
         self._record("update-sent", title)
 
-    def _record(self, kind: EventKind, text: str | None) -> None:
-        event = record(self.plan, kind, self.holder.by, text=text, at=self.now())
+    def _record(
+        self, kind: EventKind, text: str | None, *, at: dt.datetime | None = None, by: str = ""
+    ) -> None:
+        event = record(self.plan, kind, by or self.holder.by, text=text, at=at or self.now())
         self.holder.mark_dirty()
         self.tell(events.TimelineAdded(event))
         self.holder.save_merging()
@@ -274,9 +282,31 @@ class RunSession:
         self.tell(events.CommandRan(item_id, exit_code, started, seconds))
         self.holder.save_merging()
 
-    def trigger_changed(self, trigger: str, firing: bool) -> None:
-        """A rollback trigger started or stopped firing: tell the listeners."""
-        self.tell(events.TriggerChanged(trigger, firing, self.now()))
+    def trigger_changed(
+        self, trigger: str, firing: bool, text: str = "", at: dt.datetime | None = None
+    ) -> None:
+        """A rollback trigger started or stopped firing, as Prometheus measured it at *at*
+        (now when None): recorded in the timeline as *text* (if any), by "prometheus", and
+        told."""
+        when = (at or self.now()).astimezone(dt.UTC).replace(microsecond=0)
+        if text:
+            self._record("trigger", text, at=when, by=MEASURED_BY)
+        self.tell(events.TriggerChanged(trigger, firing, when))
+
+    def triggers_unanswered(self, text: str) -> str:
+        """Prometheus did not answer (said once per outage): recorded in the timeline."""
+        self._record("trigger", text, by=MEASURED_BY)
+        return text
+
+    def still_firing(self, item_id: str) -> list[str]:
+        """The triggers the item verifies whose last known state is firing."""
+        from rollback_tui.plan.trigger_states import last_states
+
+        item = self.plan.item(item_id)
+        if item is None or not item.verify:
+            return []
+        known = last_states(self.plan)
+        return [name for name in item.verify if name in known and known[name].state == "firing"]
 
     def page_published(self, path: Path) -> None:
         """The status page was written: tell the listeners."""

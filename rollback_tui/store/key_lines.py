@@ -54,7 +54,7 @@ def key_lines(text: str) -> dict[str, int]:
             elif closing in line:
                 closing = None
             continue
-        header = _HEADER.match(line)
+        header = _HEADER.match(line) if line.lstrip().startswith("[") else None
         if header is not None and not _KEY.match(line):
             resolved = ""
             parts = _parts(header.group(2))

@@ -26,7 +26,6 @@ from pydantic import BaseModel, ValidationError
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.copying import copy_model
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan
-from rollback_tui.render import render_markdown
 from rollback_tui.store import file_safety, toml_scan
 from rollback_tui.store.errors import (
     ConflictError,
@@ -122,6 +121,14 @@ class PlanFile:
         return markdown_path(self.path)
 
 
+def _markdown(plan: Plan) -> str:
+    """The plan's Markdown. The renderer is imported here, on the first save: a command
+    that only reads plans (status, check) never loads it."""
+    from rollback_tui.render import render_markdown
+
+    return render_markdown(plan)
+
+
 def markdown_path(path: Path) -> Path:
     """Where the rendered Markdown of the plan at *path* is written: beside the plan's own
     file, so that a plan reached through a symlink has its Markdown next to its source."""
@@ -187,22 +194,30 @@ def _invalid(path: Path, text: str, where: str, message: str) -> InvalidPlanErro
     return InvalidPlanError(path, [Problem(line_of(where, key_lines(text)), where, message)])
 
 
-def _unknown_keys(data: Any, model: BaseModel, prefix: str = "") -> list[str]:
+_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def _unknown_keys(data: Any, model: BaseModel, dotted: str = "") -> list[str]:
+    """The keys of *data* that no field of *model* takes, at any depth, with where they are
+    (*dotted* is the prefix of the path, ending in a dot)."""
     found: list[str] = []
     if not isinstance(data, dict):
         return found
+    cls = type(model)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = frozenset(cls.model_fields)
     for key, value in data.items():
-        where = f"{prefix}.{key}" if prefix else key
-        if key not in type(model).model_fields:
-            found.append(where)
-            continue
-        attr = getattr(model, key)
-        if isinstance(attr, BaseModel):
-            found += _unknown_keys(value, attr, where)
-        elif isinstance(attr, list) and isinstance(value, list):
-            for i, (raw, sub) in enumerate(zip(value, attr, strict=False)):
+        if key not in fields:
+            found.append(dotted + key)
+        elif isinstance(value, dict):
+            attr = getattr(model, key)
+            if isinstance(attr, BaseModel):
+                found += _unknown_keys(value, attr, f"{dotted}{key}.")
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for i, (raw, sub) in enumerate(zip(value, getattr(model, key), strict=False)):
                 if isinstance(sub, BaseModel):
-                    found += _unknown_keys(raw, sub, f"{where}[{i}]")
+                    found += _unknown_keys(raw, sub, f"{dotted}{key}[{i}].")
     return found
 
 
@@ -333,7 +348,7 @@ def save(
                 f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
                 "plan may be (10 MB); not saved"
             )
-        markdown = render_markdown(plan_file.plan).encode("utf-8")
+        markdown = _markdown(plan_file.plan).encode("utf-8")
         previous = read_regular(plan.path) if backup is not None else b""
         folder = plan.path.parent
         file_safety.clean_stale_temps(
@@ -407,7 +422,7 @@ def markdown_behind(path: Path, plan: Plan, *, missing: bool = True) -> bool:
     try:
         if st.st_mtime_ns > os.stat(path).st_mtime_ns:
             return False
-        return read_regular(where) != render_markdown(plan).encode("utf-8")
+        return read_regular(where) != _markdown(plan).encode("utf-8")
     except (OSError, PlanFileError):
         return False
 
@@ -425,7 +440,7 @@ def finish_markdown(path: Path, plan: Plan, lock_timeout: float, *, missing: boo
         target = file_safety.side_target(markdown_path(path), file_safety.as_it_is(path))
         _write(
             target,
-            render_markdown(plan).encode("utf-8"),
+            _markdown(plan).encode("utf-8"),
             f"{Path(path).name} is safe; the Markdown is out of date",
         )
     return True

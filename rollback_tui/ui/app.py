@@ -113,6 +113,10 @@ class RollbackApp(App[int]):
         from rollback_tui.ui.checklist.checklist_screen import ChecklistScreen
 
         session = RunSession(self.keeper, drill=self.drill)
+        if self.launch.publish is not None:  # run/drill --publish DIR
+            from rollback_tui.ui.checklist.page_writer import publish_session
+
+            publish_session(self, self.keeper, session, self.launch.publish)
         return ChecklistScreen(self.keeper, session, self.key_order, git=self.git)
 
     def on_mount(self) -> None:

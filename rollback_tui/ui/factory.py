@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TypedDict, Unpack
 
-from rollback_tui import plan_schema, store
+from rollback_tui import store
 from rollback_tui.launch_options import LaunchOptions, Mode
 from rollback_tui.locations import default_user
-from rollback_tui.plan import new_plan
+from rollback_tui.opening import load_replayed, open_plan
 from rollback_tui.plan.text import visible
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.theme_choice import ThemeSetup, UnknownThemeError
-
-
-def open_plan(path: Path | None) -> tuple[store.PlanFile, bool, bool]:
-    """The plan file to edit: (plan file, untitled, loaded). Raises PlanFileError."""
-    if path is not None and (path.exists() or path.is_symlink()):
-        return load_replayed(path), False, True
-    plan_file = store.new_file(Path("plan.toml") if path is None else path, new_plan())
-    plan_schema.start_with_directive(plan_file, plan_schema.configured_location())
-    return plan_file, path is None, False
-
-
-def load_replayed(path: Path) -> store.PlanFile:
-    """The plan at *path*, with the outcomes a hang-up kept in a journal merged in first
-    (left for later if the plan is locked or cannot be written now). Raises PlanFileError
-    if the plan cannot be used."""
-    from rollback_tui.store import journal
-
-    if journal.journals(path):  # rare: the lock and the merge are loaded only then
-        from rollback_tui.store.lock import CLI_LOCK_TIMEOUT
-
-        with contextlib.suppress(store.PlanFileError, OSError):
-            journal.replay(path, CLI_LOCK_TIMEOUT)
-    return store.load(path)
 
 
 class LaunchFields(TypedDict, total=False):
@@ -49,6 +25,7 @@ class LaunchFields(TypedDict, total=False):
     theme: str | None
     label: str
     git: bool
+    publish: Path | None
 
 
 def make_app(
@@ -107,10 +84,11 @@ def run_app(path: Path | None, launch: LaunchOptions) -> int:
     if not (os.isatty(0) and os.isatty(1)):
         # Without a terminal Textual's driver reads nothing and waits forever, spinning a
         # CPU (`edit </dev/null`): say so and end instead (a bad plan was said above).
+        # Without --no-plain, plain mode opens instead (app_start.py).
         which = "standard input" if not os.isatty(0) else "standard output"
         sys.stderr.write(
             f"rollback-tui: {launch.mode} needs a terminal, and {which} is not one; "
-            "`render`, `status`, `tick` and `check` work without one\n"
+            "--plain works without one\n"
         )
         return 2
     app.freeze_gc = True  # the collector, off since start-up, comes back after one frame

@@ -13,6 +13,10 @@ class PlanEdited(Message):
 
     structural: bool = False
     """True when items were added, removed or reordered (the step's rows are rebuilt)."""
+    target: object | None = None
+    """The part of the plan whose value changed (the plan, a step, a trigger...), when one
+    value of one part changed; None when unknown. The preview then redraws only what shows
+    it."""
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -14,8 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "rollback_tui"
 EXAMPLE = ROOT / "examples" / "plan.toml"
-CORE_PACKAGES = ["plan", "render", "store", "importing", "git", "run"]
-"""The headless core: the plan, its Markdown, its files, import, git and a run of it."""
+CORE_PACKAGES = ["plan", "render", "store", "importing", "git", "run", "plain", "notify"]
+"""The headless core: the plan, its Markdown, its files, import, git, a run of it, plain mode
+(a front end without Textual), and the status page and updates."""
 CORE_FILES = sorted(
     [path for package in CORE_PACKAGES for path in (PACKAGE / package).glob("*.py")]
     + [
@@ -27,6 +29,7 @@ CORE_FILES = sorted(
             "theme_files",
             "user_config",
             "launch_options",
+            "opening",
         )
         if (PACKAGE / f"{name}.py").exists()
     ]
@@ -172,6 +175,13 @@ class TestHeadlessCommands:
     def test_schema_does_not_load_textual(self) -> None:
         """schema prints the JSON Schema without loading Textual or the UI."""
         assert loaded_by("schema") == []
+        assert loaded_by("schema", "--status") == []
+
+    def test_page_update_and_report_do_not_load_textual(self, tmp_path: Path) -> None:
+        """publish, update and report load no UI."""
+        assert loaded_by("publish", str(EXAMPLE), str(tmp_path / "site")) == []
+        assert loaded_by("update", str(EXAMPLE)) == []
+        assert loaded_by("report", str(EXAMPLE)) == []
 
     @pytest.mark.parametrize("command", ["render", "check", "status"])
     def test_read_only_commands_do_not_load_tomlkit(self, command: str) -> None:
@@ -275,13 +285,20 @@ class TestStartup:
         assert {"markdown_it", "rich.markdown", "pygments.lexers.shell"} <= after
 
 
-# Runs the console script's entry point with the app replaced by a recorder; reports the
-# call and whether click was loaded.
+# Runs the console script's entry point with the app and plain mode replaced by recorders
+# (plain mode wanted only where PROBE_PLAIN=1 or --plain says: the probe has no terminal);
+# reports the calls and whether click was loaded.
 LAUNCH_PROBE = """
-import dataclasses, json, sys
+import dataclasses, json, os, sys
 import rollback_tui.ui.factory as factory
+import rollback_tui.plain.detect as detect
+import rollback_tui.plain.start as start
 calls = []
 factory.run_app = lambda path, launch: calls.append([str(path), dataclasses.asdict(launch)]) or 0
+start.run_plain = lambda path, launch: calls.append(
+    ["plain", str(path), dataclasses.asdict(launch)]) or 0
+detect.plain_wanted = lambda choice, *rest: (
+    choice if choice is not None else os.environ.get("PROBE_PLAIN") == "1")
 from rollback_tui.launch import main
 sys.argv = ["rollback-tui", *sys.argv[1:]]
 try:
@@ -293,13 +310,15 @@ sys.stderr.write("\\nLAUNCH=" + json.dumps(report) + "\\n")
 """
 
 
-def launched_by(*args: str) -> dict[str, object]:
+def launched_by(*args: str, plain: bool = False) -> dict[str, object]:
+    env = {**os.environ, "PROBE_PLAIN": "1" if plain else ""}
     done = subprocess.run(
         [sys.executable, "-c", LAUNCH_PROBE, *args],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=ROOT,
+        env=env,
     )
     assert "LAUNCH=" in done.stderr, done.stderr[-2000:]
     return dict(json.loads(done.stderr.rpartition("LAUNCH=")[2]))
@@ -327,6 +346,25 @@ class TestLaunch:
         report = launched_by("run", "p.toml", "--by", "sam")
         assert report == {"calls": [["p.toml", _options("run", by="sam")]], "click": True}
 
+    def test_plain_mode_opens_instead_of_the_app(self) -> None:
+        """Where plain mode is wanted (no terminal, TERM=dumb, ...), it opens in place of
+        the app, with the same options; --plain and --no-plain decide whatever else."""
+        report = launched_by("run", "p.toml", plain=True)
+        assert report == {"calls": [["plain", "p.toml", _options("run")]], "click": False}
+        report = launched_by("edit", "--no-plain", "p.toml", plain=True)
+        assert report == {"calls": [["p.toml", _options("edit", plain=False)]], "click": True}
+        report = launched_by("--plain", "drill", "p.toml")
+        options = _options("drill", plain=True)
+        assert report == {"calls": [["plain", "p.toml", options]], "click": True}
 
-def _options(mode: str, by: str | None = None) -> dict[str, object]:
-    return {"mode": mode, "by": by, "theme": None, "label": "", "git": False}
+
+def _options(mode: str, by: str | None = None, plain: bool | None = None) -> dict[str, object]:
+    return {
+        "mode": mode,
+        "by": by,
+        "theme": None,
+        "label": "",
+        "git": False,
+        "plain": plain,
+        "publish": None,
+    }

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import run
 
-from rollback_tui.plan import DeploymentType, Plan, lint, new_plan
+from rollback_tui.plan import DeploymentType, Plan, new_plan
 from rollback_tui.plan.brief_hints import SIGNALS, uncovered_signals
+from rollback_tui.plan.lint import lint
 from rollback_tui.render import render_markdown
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -639,14 +639,32 @@ class TestLineSeparators:
 
 
 class TestNoTerminal:
-    """The screens need a terminal: without one they say so at once, never spin."""
+    """Without a terminal the screens open in plain mode (lines of text, never a spin);
+    --no-plain asks for the full screen, which then says in one line that it needs one."""
 
     @pytest.mark.parametrize("mode", ["edit", "run"])
-    def test_stdin_not_a_terminal(self, plan_path: Path, mode: str) -> None:
-        """`edit </dev/null` (and `run`) end with one line and exit 2, the plan untouched."""
+    def test_stdin_not_a_terminal_opens_plain_mode(self, plan_path: Path, mode: str) -> None:
+        """`edit </dev/null` (and `run`): plain mode, which ends at the end of the input,
+        exit 0, the plan untouched."""
         before = plan_path.read_bytes()
         done = subprocess.run(
             [str(SCRIPT), mode, str(plan_path)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("rollback-tui, plain mode:") and not done.stderr
+        assert "\x1b" not in done.stdout
+        assert plan_path.read_bytes() == before
+
+    @pytest.mark.parametrize("mode", ["edit", "run"])
+    def test_no_plain_without_a_terminal_refuses(self, plan_path: Path, mode: str) -> None:
+        """`--no-plain </dev/null`: one line and exit 2, the plan untouched."""
+        before = plan_path.read_bytes()
+        done = subprocess.run(
+            [str(SCRIPT), mode, "--no-plain", str(plan_path)],
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,

@@ -16,7 +16,7 @@ from rollback_tui import store
 from rollback_tui.plan import Plan, new_plan
 from rollback_tui.plan import model as plan_models
 from rollback_tui.plan.copying import copy_model
-from rollback_tui.plan.model import Component, RunInfo, Trigger
+from rollback_tui.plan.model import Component, Metrics, RunInfo, Trigger
 from rollback_tui.plan.timeline import record, set_done, set_outcome
 from rollback_tui.render import render_markdown
 
@@ -46,6 +46,9 @@ def large_plan(components: int = 300) -> Plan:
     plan.procedure.option_a_drilled = 42
     plan.last_reviewed = dt.date(2026, 2, 1)
     plan.run = RunInfo(kind="drill", label="game day", started=AT, plan="plan.toml")
+    plan.metrics = Metrics(prometheus_url="http://127.0.0.1:9090", interval=15)
+    plan.triggers[0].query = "up == 0"
+    plan.procedure.option_a[0].verify = [plan.triggers[0].trigger]
     return plan
 
 

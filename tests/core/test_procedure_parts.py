@@ -11,9 +11,10 @@ import pytest
 
 from rollback_tui import store
 from rollback_tui.importing.reader import parse_markdown
-from rollback_tui.plan import DeploymentType, ProcedureChoice, lint, new_plan
+from rollback_tui.plan import DeploymentType, ProcedureChoice, new_plan
 from rollback_tui.plan.choices import Choices, choose
 from rollback_tui.plan.defaults import default_part
+from rollback_tui.plan.lint import lint
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.three_way import merge_three
 from rollback_tui.plan.timeline import set_done

@@ -196,6 +196,7 @@ class TestSections:
         set_done(plan, "a-1", True, "sam", at=AT)
         keys = [s.key for s in render_sections(plan)]
         assert keys == [
+            "title",
             "header",
             "assumptions",
             "triggers",

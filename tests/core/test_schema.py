@@ -118,7 +118,7 @@ class TestSchemaDirective:
     ) -> None:
         """`plan_schema` in the user config: `new` and the wizard's new plans start with
         the directive; an existing plan is opened as it is."""
-        from rollback_tui.ui.factory import open_plan
+        from rollback_tui.opening import open_plan
 
         config = private_user_dirs / "user-config"
         config.mkdir(exist_ok=True)

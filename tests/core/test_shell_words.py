@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from rollback_tui.plan import DeploymentType, Plan, lint, new_plan
+from rollback_tui.plan import DeploymentType, Plan, new_plan
+from rollback_tui.plan.lint import lint
 from rollback_tui.plan.shell_words import strip_invisible
 from rollback_tui.plan.text import clean_text
 from rollback_tui.plan.timeline import record

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.pilot import Pilot
 from wizard_helpers import until
 
 from rollback_tui.plan import new_plan
@@ -38,7 +41,7 @@ async def test_what_is_on_screen_comes_first_and_the_rest_follows() -> None:
         at_once.show(wanted)
         assert at_once.complete and at_once.keys == [s.key for s in wanted]
         assert not progressive.complete
-        assert progressive.keys[0] == "header"
+        assert progressive.keys[:2] == ["title", "header"]
         assert 0 < len(progressive.keys) < len(wanted)
         assert len(progressive.plain_text.splitlines()) >= progressive.size.height
         await until(pilot, lambda: progressive.complete)
@@ -71,3 +74,52 @@ async def test_scrolling_to_a_section_still_to_come_renders_it_at_once() -> None
         assert "contacts" in progressive.keys
         await pilot.pause()
         assert progressive.scroll_offset.y > 0
+
+
+class FixedPreviews(TwoPreviews):
+    """Two previews of fixed widths: one can be replaced without resizing the other."""
+
+    CSS = "Preview { width: 70; }"
+
+
+async def drawn_afresh(
+    app: TwoPreviews, pilot: Pilot[None], wanted: list[Section], width: int
+) -> Preview:
+    """A new preview, as wide as *width*, that has drawn *wanted* and nothing before."""
+    await app.query_one("#progressive", Preview).remove()
+    fresh = Preview(id="progressive", progressive=False)
+    await app.query_one(Horizontal).mount(fresh, before=0)
+    await until(pilot, lambda: fresh.size.width == width)
+    fresh.show(wanted)
+    await until(pilot, lambda: fresh.complete)
+    return fresh
+
+
+async def test_edits_redrawn_in_place_end_as_a_fresh_preview_draws_them() -> None:
+    """A section edited without changing its number of lines is redrawn where it is; one
+    that gains lines, or many edited at once, are laid out again: each time, the preview
+    shows exactly what a preview drawing the same sections afresh shows."""
+    plan = new_plan(title="Bench", components=[f"service-{i}" for i in range(30)])
+    edits: list[tuple[str, Callable[[], None]]] = [
+        ("title", lambda: setattr(plan, "title", "Bench now")),  # one line, in place
+        ("component", lambda: setattr(plan.components[3].steps[0], "text", "Drain it")),
+        ("more lines", lambda: setattr(plan.components[3].steps[0], "command", "a\nb\nc")),
+        ("many", lambda: setattr(plan, "version", "v9")),
+        ("fewer lines", lambda: setattr(plan.components[3].steps[0], "command", None)),
+    ]
+    app = FixedPreviews()
+    async with app.run_test(size=(160, 24)) as pilot:
+        await pilot.pause()
+        edited = app.query_one("#at-once", Preview)
+        edited.show(render_sections(plan))
+        for name, edit in edits:
+            edit()
+            before = len(edited.updated)
+            wanted = render_sections(plan)
+            edited.show(wanted)
+            assert edited.complete, name
+            changed = [s.key for s in wanted if s.key in edited.updated[before:]]
+            assert changed, name
+            fresh = await drawn_afresh(app, pilot, wanted, edited.size.width)
+            assert edited.plain_text == fresh.plain_text, name
+            assert edited.keys == fresh.keys, name

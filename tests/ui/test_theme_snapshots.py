@@ -238,11 +238,16 @@ class TestNoColor:
 
 
 class TestThemeOption:
-    """--theme on the command line."""
+    """--theme on the command line (of the full-screen app: --no-plain, as the tests have
+    no terminal; plain mode has no colours to theme)."""
 
     @pytest.mark.parametrize(
         "args",
-        [["edit", "--theme", "nope"], ["--theme", "nope", "edit"], ["run", "--theme", "nope"]],
+        [
+            ["edit", "--no-plain", "--theme", "nope"],
+            ["--theme", "nope", "--no-plain", "edit"],
+            ["run", "--no-plain", "--theme", "nope"],
+        ],
     )
     def test_unknown_name_exits_2_with_one_line(
         self, tmp_path: Path, example_plan: Path, args: list[str]

@@ -342,8 +342,8 @@ class TestNavigation:
 class TestPreview:
     """The live preview follows edits, one section at a time."""
 
-    async def test_typing_updates_only_the_header_section(self, example_plan: Path) -> None:
-        """A title edit redraws the header section and no other."""
+    async def test_typing_updates_only_the_title_section(self, example_plan: Path) -> None:
+        """A title edit redraws the title's section and no other."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=(160, 48)) as pilot:
             await wait_for(pilot, "#preview")
@@ -356,11 +356,11 @@ class TestPreview:
             await type_text(pilot, " now")
             await until(
                 pilot,
-                lambda: (preview.text_of("header") or "").startswith(
+                lambda: (preview.text_of("title") or "").startswith(
                     "# Rollback Plan: Checkout v2 now"
                 ),
             )
-            assert set(preview.updated[before:]) == {"header"}
+            assert set(preview.updated[before:]) == {"title"}
 
     async def test_narrow_terminal_toggles_preview(self, example_plan: Path) -> None:
         """At 80 columns the preview is hidden until ctrl+t, then takes the form's place."""
@@ -409,7 +409,7 @@ class TestMarkupSafety:
             assert app.is_running
             assert app.plan.title == HOSTILE
             preview = app.screen.query_one("#preview", Preview)
-            assert "\\[@click=app.quit\\]" in (preview.text_of("header") or "")
+            assert "\\[@click=app.quit\\]" in (preview.text_of("title") or "")
             await pilot.press("ctrl+s")
             await app.keeper.saves.idle()  # the save runs in a thread
             await pilot.pause()

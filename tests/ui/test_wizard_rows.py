@@ -8,13 +8,13 @@ from typing import Any
 
 from app_helpers import SIZE
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, OptionList, Static
-from wizard_helpers import focused, until
+from textual.widgets import Checkbox, Label, OptionList, Static
+from wizard_helpers import focused, type_text, until
 
 from rollback_tui import store
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.wizard.fields import FieldInput
-from rollback_tui.ui.wizard.row_lists import ListRow
+from rollback_tui.ui.wizard.row_lists import ListRow, RowList
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
 
@@ -142,3 +142,55 @@ class TestEnterActsOnTheObviousThing:
             assert screen.current == first.step
             field = focused(pilot)
             assert getattr(field, "target", None) is not None
+
+
+class TestRowsChangedInPlace:
+    """ctrl+o, ctrl+r and alt+up/down change one row: the others keep their widgets (a
+    long list no longer blanks while it is rebuilt), every row shows its number, and each
+    row edits the item at its place in the plan's list."""
+
+    @staticmethod
+    def shown(rows: RowList) -> list[tuple[str, str, str]]:
+        """Each row's number, the text in its first cell, and its item's text."""
+        out = []
+        for row in rows.query_children(ListRow):
+            number = row.query_one(".item-number", Label).content
+            out.append((str(number), row.query(FieldInput).first().value, row.item.text))
+        return out
+
+    async def test_add_remove_and_move_keep_the_other_rows(self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            assert isinstance(screen, WizardScreen)
+            await screen.show_step("procedure")
+            rows = screen.query_one("#option-b-steps", RowList)
+            items = app.plan.procedure.option_b
+            texts = [item.text for item in items]
+            widgets = list(rows.query_children(ListRow))
+            widgets[1].query(FieldInput).first().focus()
+            await pilot.press("ctrl+r")  # the second row goes
+            await pilot.pause()
+            assert [item.text for item in items] == [texts[0], *texts[2:]]
+            assert list(rows.query_children(ListRow)) == [widgets[0], *widgets[2:]]
+            assert app.focused is widgets[2].query(FieldInput).first()
+            await pilot.press("alt+up")  # the (old) third row becomes the first
+            await pilot.pause()
+            assert [item.text for item in items] == [texts[2], texts[0], *texts[3:]]
+            assert list(rows.query_children(ListRow)) == [widgets[2], widgets[0], *widgets[3:]]
+            assert app.focused is widgets[2].query(FieldInput).first()
+            await pilot.press("ctrl+o")  # a new row after the first
+            await pilot.pause()
+            await type_text(pilot, "Drain eu-west")
+            assert [item.text for item in items] == [
+                texts[2],
+                "Drain eu-west",
+                texts[0],
+                *texts[3:],
+            ]
+            now = list(rows.query_children(ListRow))
+            assert now[0] is widgets[2] and now[2:] == [widgets[0], *widgets[3:]]
+            assert self.shown(rows) == [
+                (f"{n}.", text, text) for n, text in enumerate([item.text for item in items], 1)
+            ]
+            assert [row.index for row in now] == list(range(len(items)))

@@ -30,7 +30,9 @@ from rollback_tui.ui.checklist.palette import checklist_commands
 from rollback_tui.ui.checklist.questions import OutcomeQuestions
 from rollback_tui.ui.checklist.run_keys import KEYS_HELP, RunKeys
 from rollback_tui.ui.checklist.saved_as_made import SavedAsMade
+from rollback_tui.ui.checklist.status_updates import StatusUpdates
 from rollback_tui.ui.checklist.switch import edit_plan, under_the_wizard
+from rollback_tui.ui.checklist.trigger_watch import TriggersLine, TriggerWatch
 from rollback_tui.ui.keeper import PlanKeeper
 from rollback_tui.ui.keys.order import KeyOrder
 from rollback_tui.ui.keys.registry import bindings
@@ -87,6 +89,7 @@ class ChecklistScreen(Screen[None]):
             yield DrillBanner()
         yield items.Summary(id="summary", markup=False)
         yield items.UpdateDue(id="update-due", markup=False)
+        yield TriggersLine(id="triggers-line", markup=False)
         with Horizontal(id="checklist-body"):
             groups = items.checklist_groups(self.plan)
             yield ChecklistView(groups, KEYS_HELP, self.keys, id="checklist")
@@ -106,9 +109,19 @@ class ChecklistScreen(Screen[None]):
         if self.git is not None:
             self.git.start(self.session)  # run --git: pull now, and every so often
         self.set_interval(1.0, self.show_summary)
+        StatusUpdates.of(self.app, self.keeper, self.session).resume()  # from before a restart
         self.keeper.replaced.subscribe(self, self._replaced)
         self.keeper.merges_saved.subscribe(self, self._saved, immediate=True)
         self.call_after_refresh(self.post_message, PlanShown())
+        self.triggers = self._trigger_watch()
+        self.triggers.start()  # a thread of its own, when the plan has queries
+
+    def _trigger_watch(self) -> TriggerWatch:
+        line = self.query_one(TriggersLine)
+        return TriggerWatch(self.app, self.session, line, lambda: under_the_wizard(self.app, self))
+
+    def on_unmount(self) -> None:
+        self.triggers.stop()
 
     async def _replaced(self, plan_file: store.PlanFile) -> None:
         await self.show_plan(plan_file.plan)
@@ -163,7 +176,10 @@ class ChecklistScreen(Screen[None]):
     async def show_plan(self, plan: Plan, **_: object) -> None:
         """Show another plan (after Open): the checklist is rebuilt on it."""
         self._shown_layout = items.layout_key(self.plan)
+        self.triggers.stop()
         await self.recompose()
+        self.triggers = self._trigger_watch()
+        self.triggers.start()
         self._layout(self.size.width)
         self.show_state()
         self.view.next_open(from_start=True)
@@ -176,6 +192,7 @@ class ChecklistScreen(Screen[None]):
         elif isinstance(event, events.TimelineAdded):
             self.show_state()
         elif isinstance(event, events.DrillFinished):
+            self.triggers.drill_ended()
             from rollback_tui.ui.checklist.drill_summary import DrillSummary
 
             self.app.push_screen(DrillSummary(event.run, event.run_path, event.plan_path))
@@ -210,7 +227,8 @@ class ChecklistScreen(Screen[None]):
         RunKeys(self.session, self.app).note()
 
     async def action_send_update(self) -> None:
-        RunKeys(self.session, self.app).send_first_update()
+        """m: the status update drafted from the timeline, to edit and send."""
+        StatusUpdates.of(self.app, self.keeper, self.session).open()
 
     async def send_update(self, title: str, text: str) -> None:
         RunKeys(self.session, self.app).send_update(title, text)

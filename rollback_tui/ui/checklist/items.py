@@ -189,7 +189,7 @@ def summary_text(plan: Plan, now: dt.datetime, start_key: str = "i", width: int 
             Content.assemble(
                 ("Status ", "bold"),
                 (clock.describe(), "bold $text-error" if clock.overdue else ""),
-                ("  ·  m copies the update", "$text-muted"),
+                ("  ·  m drafts the update", "$text-muted"),
             )
         )
     return Content("\n").join(lines)
@@ -209,9 +209,7 @@ class UpdateDue(Static):
         due = clock is not None and clock.overdue
         self.set_class(due, "-due")
         if clock is not None and due:
-            self.update(
-                Content(f"Status update {clock.when()}: m copies the update and restarts the clock")
-            )
+            self.update(Content(f"Status update {clock.when()}: m drafts the update to send"))
 
 
 class Summary(Static):

@@ -20,6 +20,7 @@ from rollback_tui.ui.checklist.checklist_view import ChecklistView
 from rollback_tui.ui.dialogs.choice import Choice
 from rollback_tui.ui.dialogs.confirm_irreversible import ConfirmIrreversible
 from rollback_tui.ui.dialogs.reason import ReasonDialog
+from rollback_tui.ui.dialogs.still_firing import StillFiring
 from rollback_tui.ui.keys.order import KeyOrder
 
 
@@ -57,23 +58,48 @@ class OutcomeQuestions:
                 partial(self._undo_answered, item.id),
             )
             return
+        firing = self.session.still_firing(item.id)
+        if firing:
+            self.keys.ask(
+                StillFiring(item.id, self._label(item), firing),
+                partial(self._firing_answered, row, item.id, ", ".join(firing)),
+            )
+            return
+        self._done_or_confirm(row, item)
+
+    def _done_or_confirm(self, row: ChecklistRow, item: ChecklistItem, firing: str = "") -> None:
         if item.irreversible:
             self.keys.ask(
                 ConfirmIrreversible(item.id, self._label(item)),
-                partial(self._irreversible_answered, item.id),
+                partial(self._irreversible_answered, item.id, firing),
             )
             return
-        self._mark_done(row, item.id)
+        self._mark_done(row, item.id, firing=firing)
 
-    def _mark_done(self, row: ChecklistRow | None, item_id: str, confirmed: bool = False) -> None:
-        self.session.done(item_id, confirmed=confirmed)
+    async def _firing_answered(
+        self, row: ChecklistRow, item_id: str, firing: str, answer: str | None
+    ) -> None:
+        item = self.session.item(item_id)
+        if item is None or item.state != "open":
+            return
+        if answer != "done":  # the answer goes into the timeline, either way
+            self.session.note(f"{item_id} not marked done: {firing} still firing")
+            return
+        self._done_or_confirm(row, item, firing)
+
+    def _mark_done(
+        self, row: ChecklistRow | None, item_id: str, confirmed: bool = False, firing: str = ""
+    ) -> None:
+        self.session.done(item_id, confirmed=confirmed, firing=firing)
         if row is not None and self.view.focused_row() is row:
             self.view.move(1)
 
-    async def _irreversible_answered(self, item_id: str, confirmed: bool | None) -> None:
+    async def _irreversible_answered(
+        self, item_id: str, firing: str, confirmed: bool | None
+    ) -> None:
         if not confirmed or self.session.item(item_id) is None:
             return
-        self._mark_done(self.view.focused_row(), item_id, confirmed=True)
+        self._mark_done(self.view.focused_row(), item_id, confirmed=True, firing=firing)
 
     async def _undo_answered(self, item_id: str, answer: str | None) -> None:
         if answer != "undo" or self.session.item(item_id) is None:

@@ -18,7 +18,7 @@ KEYS_HELP = Content(
     "Keys: space or enter marks done (on a step with an outcome, asks to take it back) · "
     "s skips · f marks failed · u goes to the next open step · c copies the command · "
     "x runs it (asks first; ctrl+c stops it) · d runs its dry run · "
-    "i marks the incident start · n adds a note · m copies the status update · "
+    "i marks the incident start · n adds a note · m drafts the status update · "
     "t shows the timeline · e shows the emergency contacts · ctrl+p for more"
 )
 """Below the last group of the checklist."""
@@ -53,14 +53,6 @@ class RunKeys:
     async def _note_written(self, text: str | None) -> None:
         if text:
             self.session.note(text)
-
-    def send_first_update(self) -> None:
-        """Copy the internal update (the first template written) and restart the clock."""
-        found = self.session.templates()
-        if not found:
-            self._tell("The plan has no communication template to copy.")
-            return
-        self.send_update(*found[0])
 
     def send_update(self, title: str, text: str) -> None:
         """Copy a communication template, record "update sent" and restart the clock."""

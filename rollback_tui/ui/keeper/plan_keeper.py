@@ -30,11 +30,10 @@ from textual.app import App
 from textual.signal import Signal
 
 from rollback_tui import store
-from rollback_tui.plan.defaults import number_items
 from rollback_tui.plan.merge import MergeSummary, can_merge, merge
 from rollback_tui.plan.model import Plan, utc_now
 from rollback_tui.plan.text import visible
-from rollback_tui.run.saving import SaveOutcome
+from rollback_tui.run.saving import SaveOutcome, number_before_first_save, save_draft
 from rollback_tui.store import recovery, sync
 from rollback_tui.ui.keeper import background_save, hang_up
 from rollback_tui.ui.keeper.kept_aside import KeptAside, KeptEdits
@@ -220,11 +219,8 @@ class PlanKeeper:
         return background_save.copy_of(self.plan_file), self.edits
 
     def _number_before_first_save(self) -> None:
-        """A plan never saved has its items numbered in step order, as `new` numbers them
-        (choices and added steps took free numbers); once saved, its ids stay: ticks and
-        merges refer to them."""
-        if self.plan_file.fresh:
-            number_items(self.plan)
+        """A plan never saved has its items numbered in step order (run/saving.py)."""
+        number_before_first_save(self.plan_file)
 
     def _save_is_slow(self) -> None:
         self.notify(
@@ -276,9 +272,8 @@ class PlanKeeper:
                 self.notify(message, title="Not saved", severity="warning")
             return False
         half: store.PartialSaveError | None = None
-        self._number_before_first_save()
         try:
-            store.save(self.plan_file, force=force)
+            save_draft(self.plan_file, force=force)
         except store.PartialSaveError as exc:
             half = exc
         except store.ConflictError as exc:

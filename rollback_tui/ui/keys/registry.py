@@ -81,6 +81,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("field.redo", "ctrl+y", "redo", "Redo", "line", W, show=False),
     # A table's rows (triggers, steps, contacts, actions). The step's heading tells the
     # moves: an 80-column footer has no room for them.
+    # A trigger's query: evaluated now against Prometheus (a person's action, in a thread).
+    KeySpec("query.evaluate", "f5", "evaluate", "Evaluate query", "query", W, show=False),
     KeySpec("rows.add", "ctrl+o", "add", "Add", "rows", W),
     KeySpec("rows.remove", "ctrl+r", "remove", "Remove", "rows", W),
     KeySpec("rows.move-up", "alt+up", "move(-1)", "Move up", "rows", W, show=False),
@@ -146,7 +148,9 @@ KEYS: tuple[KeySpec, ...] = (
         show=False,
     ),
     KeySpec("checklist.note", "n", "note", "Note", "checklist", C),
-    KeySpec("checklist.send-update", "m", "send_update", "Send update", "checklist", C, show=False),
+    KeySpec(
+        "checklist.send-update", "m", "send_update", "Status update", "checklist", C, show=False
+    ),
     KeySpec("checklist.timeline", "t", "toggle_timeline", "Timeline", "checklist", C, show=False),
     KeySpec("checklist.contacts", "e", "show_contacts", "Contacts", "checklist", C),
     # Shown in the footer only while a command runs (check_action).
@@ -164,6 +168,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("ask-path.cancel", "escape", "dismiss(None)", "Cancel", "ask-path"),
     KeySpec("note.cancel", "escape", "dismiss(None)", "Cancel", "note"),
     KeySpec("fresh-question.cancel", "escape", "dismiss('cancel')", "Cancel", "fresh-question"),
+    KeySpec("send-update.cancel", "escape", "dismiss(None)", "Cancel", "send-update"),
     KeySpec(
         "drill-summary.back", "escape", "app.pop_screen", "Back to the checklist", "drill-summary"
     ),

@@ -34,6 +34,9 @@ CODE_THEME = "ansi_dark"
 CHUNK = 0.008
 """Seconds of rendering per screen update for the sections below the visible ones."""
 
+IN_PLACE_MOST = 8
+"""Changed sections redrawn in place at most; more are laid out by the progressive way."""
+
 _WARM_UP_SAMPLE = """\
 # Heading
 
@@ -126,8 +129,52 @@ class Preview(ScrollView, can_focus=True):
         Rendering at once rather than on a later turn of the event loop takes a queue hop
         off every keystroke; a changed section costs a few milliseconds.
         """
+        previous = self._wanted
         self._wanted = sections
-        self._apply()
+        if not self._replace_in_place(previous):
+            self._apply()
+
+    def _replace_in_place(self, previous: list[Section]) -> bool:
+        """Redraw the changed sections where they are, when the same sections as before
+        are all drawn and each changed one keeps its number of lines (a keystroke, most
+        often); False when the whole list must be laid out again.
+
+        A plan of 1,000 components is some 20,000 lines in a thousand sections: laying
+        them all out again is most of a keystroke's cost, and a keystroke changes one."""
+        width = self.scrollable_content_region.width
+        if (
+            self._pending
+            or width != self._width
+            or len(previous) != len(self._wanted)
+            or not self._starts
+            or len(self._starts) != len(self._wanted)
+        ):
+            return False
+        changed: list[Section] = []
+        for before, section in zip(previous, self._wanted, strict=True):
+            if before.key != section.key or section.key not in self._starts:
+                return False
+            if self._texts.get(section.key) != section.markdown:
+                changed.append(section)
+                if len(changed) > IN_PLACE_MOST:
+                    return False  # many: the visible ones first, the rest later (_apply)
+        scroll_y = self.scroll_offset.y
+        regions: list[Region] = []
+        for section in changed:
+            key = section.key
+            strips = self._render_section(section.markdown, width)
+            moved = len(strips) != len(self._rendered[key])
+            self._rendered[key] = strips
+            self._texts[key] = section.markdown
+            self.updated.append(key)
+            if moved:
+                return False  # drawn: _apply lays the sections out again
+            start = self._starts[key]
+            self._lines[start : start + len(strips)] = strips
+            regions.append(Region(0, start - scroll_y, self.size.width, len(strips)))
+        for region in regions:
+            self.refresh(region)
+        return True
 
     @property
     def complete(self) -> bool:

@@ -1,18 +1,22 @@
 """Editable lists: triggers, contacts and checklist items, one row each.
 
 A row list adds, removes and reorders the items of the plan list it edits, then tells
-the step (``PlanEdited``); the rows themselves are rebuilt from that list.
+the step (``PlanEdited``). It mounts, removes or moves the one row that changed and
+renumbers the rows after it: the other rows stay as they are (rebuilding them all blanked
+a long list for a moment, and cost a layout of every row).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
@@ -60,6 +64,11 @@ class ListRow(Vertical):
         self.whole_shown = ""
         """The whole values shown under the row ("" while nothing shows)."""
 
+    def set_index(self, index: int) -> None:
+        """The row is now the list's *index*-th (rows show their number where they have
+        one)."""
+        self.index = index
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.show_whole()
 
@@ -97,12 +106,21 @@ class ListRow(Vertical):
 
 
 class TriggerRow(ListRow):
-    """Trigger | threshold | monitoring source."""
+    """Trigger | threshold | monitoring source, then its query on a line of its own (wide:
+    an alert expression is long), and what evaluating it said (f5 in the query)."""
+
+    DEFAULT_CSS = """
+    TriggerRow .query-prompt { width: 8; color: $text-muted; }
+    TriggerRow .trigger-query { width: 1fr; margin-right: 1; }
+    TriggerRow .query-result { height: auto; color: $text-muted; padding-left: 8; }
+    TriggerRow .query-result.-firing { color: $text-error; text-style: bold; }
+    """
 
     WHOLE: ClassVar[dict[str, str]] = {
         "trigger": "Trigger: ",
         "threshold": "Threshold: ",
         "source": "Source: ",
+        "query": "Query: ",
     }
 
     def compose(self) -> ComposeResult:
@@ -110,6 +128,42 @@ class TriggerRow(ListRow):
             yield FieldInput(self.item, "trigger", placeholder="Trigger", classes="cell")
             yield FieldInput(self.item, "threshold", placeholder="Threshold", classes="cell")
             yield FieldInput(self.item, "source", placeholder="Monitoring source", classes="cell")
+        with Horizontal():
+            yield Label("  query", classes="query-prompt")
+            yield QueryInput(
+                self.item,
+                "query",
+                placeholder="PromQL alert expression, optional · f5 evaluates",
+                classes="trigger-query",
+            )
+
+    def show_result(self, text: str, firing: bool = False) -> None:
+        """What evaluating the query said, under the row (cleaned, never markup)."""
+        found = self.query_children(".query-result")
+        line = found.first(Static) if found else None
+        if line is None:
+            line = Static("", classes="query-result", markup=False)
+            self.mount(line)
+        line.update(Content(visible(text, lines=False)))
+        line.set_class(firing, "-firing")
+
+
+class QueryInput(FieldInput):
+    """A trigger's query; f5 asks for it to be evaluated now (`Evaluate`, to the step)."""
+
+    BINDINGS = [*FieldInput.BINDINGS, *bindings("query")]
+
+    @dataclass
+    class Evaluate(Message):
+        """Evaluate *trigger*'s query now and show the result in *row*."""
+
+        trigger: Trigger
+        row: TriggerRow
+
+    def action_evaluate(self) -> None:
+        row = next((a for a in self.ancestors if isinstance(a, TriggerRow)), None)
+        if row is not None and isinstance(self.target, Trigger):
+            self.post_message(self.Evaluate(self.target, row))
 
 
 class ContactRow(ListRow):
@@ -187,6 +241,11 @@ class ItemRow(ListRow):
         item = self.item
         self.set_class(bool(item.dry_run) or item.timeout is not None, "-run-details")
 
+    def set_index(self, index: int) -> None:
+        super().set_index(index)
+        for number in self.query(".item-number").results(Label):
+            number.update(f"{index + 1}.")
+
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(f"{self.index + 1}.", classes="item-number")
@@ -232,7 +291,7 @@ class ItemRow(ListRow):
         event.stop()
         if self.item.irreversible != event.value:
             self.item.irreversible = event.value
-            self.screen.post_message(PlanEdited())
+            self.screen.post_message(PlanEdited(target=self.item))
 
 
 class RowList(Vertical):
@@ -324,9 +383,25 @@ class RowList(Vertical):
         event.stop()
         await self._insert(len(self.items))
 
+    def _rows(self) -> list[ListRow]:
+        return list(self.query_children(ListRow))
+
+    def _renumber(self, rows: list[ListRow], start: int) -> None:
+        for index in range(start, len(rows)):
+            if rows[index].index != index:
+                rows[index].set_index(index)
+
     async def _insert(self, index: int) -> None:
-        self.items.insert(index, self.new_item())
-        await self.rebuild(index)
+        item = self.new_item()
+        self.items.insert(index, item)
+        rows = self._rows()
+        row = self.row(item, index)
+        before: Widget = rows[index] if index < len(rows) else self.query_one(".row-add", Button)
+        await self.mount(row, before=before)
+        self._renumber(self._rows(), index + 1)
+        # At once, not on the app's next turn: a key typed after ctrl+o goes to the new
+        # row, not to the row the cursor was on.
+        self.screen.set_focus(row.query(FieldInput).first())
         self.post_message(PlanEdited(structural=True))
 
     async def action_add(self) -> None:
@@ -339,7 +414,14 @@ class RowList(Vertical):
             self.app.bell()
             return
         removed = self.items.pop(index)
-        await self.rebuild(index if self.items else None)
+        await self._rows()[index].remove()
+        rows = self._rows()
+        self._renumber(rows, index)
+        self.screen.set_focus(
+            rows[min(index, len(rows) - 1)].query(FieldInput).first()
+            if rows
+            else self.query_one(".row-add", Button)
+        )
         self.notify(removed_message(self.noun, index, removed), markup=False)
         self.post_message(PlanEdited(structural=True))
 
@@ -350,7 +432,15 @@ class RowList(Vertical):
             return
         items = self.items
         items[index], items[index + delta] = items[index + delta], items[index]
-        await self.rebuild(index + delta)
+        rows = self._rows()
+        moved, other = rows[index], rows[index + delta]
+        # The row keeps its widgets, and so the cursor stays in the same cell.
+        if delta > 0:
+            self.move_child(moved, after=other)
+        else:
+            self.move_child(moved, before=other)
+        moved.set_index(index + delta)
+        other.set_index(index)
         self.post_message(PlanEdited(structural=True))
 
 

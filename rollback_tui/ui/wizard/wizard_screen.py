@@ -15,7 +15,12 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 from rollback_tui.plan.findings import Finding
 from rollback_tui.plan.lint import lint
 from rollback_tui.plan.model import Plan
-from rollback_tui.render import render_sections
+from rollback_tui.render import (
+    Section,
+    component_sections,
+    render_sections,
+    shown_in_components,
+)
 from rollback_tui.store import PlanFile
 from rollback_tui.ui.keeper import PlanKeeper
 from rollback_tui.ui.keys.registry import bindings
@@ -39,7 +44,7 @@ WIDE = 120
 LINT_DELAY = 0.3
 
 STEP_SECTIONS: dict[str, tuple[str, ...]] = {
-    "basics": ("header",),
+    "basics": ("title",),
     "assumptions": ("assumptions",),
     "triggers": ("triggers",),
     "decision": ("decision",),
@@ -79,6 +84,8 @@ class WizardScreen(Screen[None]):
         self._focus_before_preview: Widget | None = None
         self._lint_timer: Timer | None = None
         self._background_lint = BackgroundLint(self, self.show_findings)
+        self._drawn: tuple[dict[str, str], list[Section]] | None = None
+        """The values substituted and the sections of the last preview drawn."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="↺")
@@ -109,6 +116,7 @@ class WizardScreen(Screen[None]):
     async def show_plan(self, plan: Plan, *, unknown_keys: list[str], loaded: bool) -> None:
         """Edit another plan: every step is rebuilt on it, from the first step."""
         self.plan = plan
+        self._drawn = None
         self.unknown_keys = unknown_keys
         self.current = self.step_keys[0]
         self.visited = set(self.step_keys) if loaded else {self.current}
@@ -226,7 +234,7 @@ class WizardScreen(Screen[None]):
     @on(PlanEdited)
     def _edited(self, event: PlanEdited) -> None:
         self.keeper.mark_dirty()
-        self.refresh_preview()
+        self.refresh_preview(event)
         self._background_lint.cancel()
         if self._lint_timer is not None:
             self._lint_timer.stop()
@@ -236,12 +244,30 @@ class WizardScreen(Screen[None]):
         self._lint_timer = None
         self._background_lint.start(self.plan, self.unknown_keys)
 
-    def refresh_preview(self) -> None:
-        """Re-render the plan and let the visible previews redraw what changed."""
+    def refresh_preview(self, edit: PlanEdited | None = None) -> None:
+        """Re-render the plan and let the visible previews redraw what changed.
+
+        After an *edit* of one value that no component's section shows, with the values
+        substituted unchanged, the component sections drawn last time are used again: on a
+        1,000-component plan they are most of the work, and a keystroke in the title
+        changes none of them.
+        """
         review = self.current == "review"
         if not (self.preview_visible or review):
+            self._drawn = None
             return
-        sections = render_sections(self.plan)
+        variables = self.plan.variables()
+        same_components = (
+            self._drawn is not None
+            and edit is not None
+            and edit.target is not None
+            and not edit.structural
+            and self._drawn[0] == variables
+            and not shown_in_components(self.plan, edit.target)
+        )
+        components = component_sections(self._drawn[1]) if same_components and self._drawn else None
+        sections = render_sections(self.plan, components)
+        self._drawn = (variables, sections)
         if self.preview_visible:
             self.query_one("#preview", Preview).show(sections)
         if review:

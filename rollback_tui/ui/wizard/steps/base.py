@@ -158,7 +158,7 @@ class StepPane(VerticalScroll):
         self.field_edited(widget)
         # Straight to the screen: bubbling through each container would add a queue hop
         # per level to every keystroke's way to the preview.
-        self.screen.post_message(PlanEdited())
+        self.screen.post_message(PlanEdited(target=widget.target))
         return ""
 
     def field_edited(self, widget: FieldInput | FieldText) -> None:

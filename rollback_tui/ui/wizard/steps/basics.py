@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import replace
-
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Select
 
-from rollback_tui.plan.choices import Choices, Followed, choose
+from rollback_tui.plan.choices import Chooser, Followed, told
+from rollback_tui.plan.field_values import parse_date
 from rollback_tui.plan.model import DeploymentType, Plan
 from rollback_tui.ui.messages import PlanEdited, StepsReshaped
 from rollback_tui.ui.wizard.fields import FieldInput, FieldText, LabelledField
 from rollback_tui.ui.wizard.steps.base import StepPane
-
-
-def parse_date(text: str) -> dt.date:
-    """A date written as YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("a date is written YYYY-MM-DD, for example 2026-11-22") from None
 
 
 class BasicsStep(StepPane):
@@ -88,64 +78,41 @@ class BasicsStep(StepPane):
 
     def __init__(self, plan: Plan, *, built: bool = False) -> None:
         super().__init__(plan, built=built)
-        self.chosen = Choices.of(plan)
-        """The choices the plan's defaults were last brought in line with."""
+        self.chooser = Chooser(plan)
+        """Makes the choices: the defaults they decide follow them (plan/choices.py)."""
 
     @on(Select.Changed, "#deployment-type")
     def _deployment(self, event: Select.Changed) -> None:
-        value = DeploymentType(str(event.value))
-        if value != self.plan.deployment_type:
-            self._choose(
-                replace(Choices.of(self.plan), deployment_type=value),
-                f"Deployment type {value.label}",
-            )
+        self._tell(self.chooser.deployment_type(DeploymentType(str(event.value))))
 
     @on(Select.Changed, "#db-impact")
     def _db_impact(self, event: Select.Changed) -> None:
-        if bool(event.value) != self.plan.db_impact:
-            self._choose(
-                replace(Choices.of(self.plan), db_impact=bool(event.value)),
-                f"Database impact {'Yes' if event.value else 'No'}",
-            )
+        self._tell(self.chooser.db_impact(bool(event.value)))
 
     def field_edited(self, widget: FieldInput | FieldText) -> None:
         # The flag's field has set it on the plan: what follows it comes along now.
         if widget.target is self.plan and widget.attr == "feature_flag":
-            flag = self.plan.feature_flag
-            if bool(flag) != bool(self.chosen.feature_flag):
-                self._choose(
-                    Choices.of(self.plan),
-                    "Feature flag named" if flag else "Feature flag cleared",
-                )
-            else:  # the same options follow any name
-                self.chosen = replace(self.chosen, feature_flag=flag)
+            self._tell(self.chooser.feature_flag_set())
 
-    def _choose(self, choices: Choices, choice: str) -> None:
-        """Make the choice the way `new` does: the defaults it decides follow it; the
-        user's edits stay, and are named."""
-        followed = choose(self.plan, choices, before=self.chosen)
-        self.chosen = choices
-        self._tell(followed, choice)
-
-    def _tell(self, followed: Followed, choice: str) -> None:
+    def _tell(self, made: tuple[Followed, str] | None) -> None:
+        """Say what a choice made the way `new` makes it changed, and what it kept."""
+        if made is None:
+            return
+        followed, choice = made
         self.post_message(PlanEdited(structural=bool(followed.changed)))
         if followed.changed:
             self.post_message(StepsReshaped(("assumptions", "procedure", "components")))
-        if followed.kept:
+        message = told(followed, choice)
+        if followed.kept and message:
             self.notify(
-                f"{choice}: {_joined(followed.changed) or 'nothing'} updated. Kept as "
-                f"you wrote them (check they still fit): {_joined(followed.kept)}.",
+                message,
                 title="Edited text kept",
                 severity="warning",
                 timeout=10,
                 markup=False,
             )
-        elif followed.changed:
-            self.notify(f"{choice}: {_joined(followed.changed)} updated.", markup=False)
-
-
-def _joined(parts: list[str]) -> str:
-    return ", ".join(parts)
+        elif message:
+            self.notify(message, markup=False)
 
 
 class AssumptionsStep(StepPane):

@@ -6,18 +6,12 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
+from rollback_tui.plan.field_values import parse_minutes
 from rollback_tui.plan.update_clock import update_interval
 from rollback_tui.ui.wizard.fields import FieldInput, FieldText, LabelledField
 from rollback_tui.ui.wizard.row_lists import item_list
 from rollback_tui.ui.wizard.steps.base import StepPane
 from rollback_tui.ui.wizard.steps.lists import KEYS_HINT
-
-
-def parse_minutes(text: str) -> int:
-    """Minutes between status updates, a whole number from 1 to 1440."""
-    if not text.isdigit() or not 1 <= int(text) <= 1440:
-        raise ValueError("minutes between updates: a whole number from 1 to 1440")
-    return int(text)
 
 
 class CommunicationsStep(StepPane):

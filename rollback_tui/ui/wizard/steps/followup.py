@@ -6,11 +6,11 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
+from rollback_tui.plan.field_values import parse_date
 from rollback_tui.plan.model import ActionGroup
 from rollback_tui.ui.wizard.fields import FieldInput, FieldText, LabelledField
 from rollback_tui.ui.wizard.row_lists import item_list
 from rollback_tui.ui.wizard.steps.base import StepPane
-from rollback_tui.ui.wizard.steps.basics import parse_date
 from rollback_tui.ui.wizard.steps.lists import KEYS_HINT
 
 
