@@ -268,12 +268,15 @@ class RunSession:
         started: dt.datetime,
         seconds: float,
         *,
-        text: str,
+        text: str | None = None,
         log: str | None = None,
     ) -> None:
         """A step's command was run (commands/): its timeline row *text* ("Ran `…`: exit 0
         in 12.4 s", masked) with its *log*, then tell the listeners. The step's outcome
         is not changed for it (the person, or `exec`, marks it)."""
+        if text is None:
+            how = "ended" if exit_code is None else f"exit {exit_code}"
+            text = f"Ran its command: {how} in {seconds:.1f} s"
         event = record(
             self.plan, "command", self.holder.by, item=item_id, text=text, at=self.now(), log=log
         )
