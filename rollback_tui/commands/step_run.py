@@ -179,7 +179,7 @@ class StepRun:
 
     def stop(self, deadline: float, reason: str = HANG_UP) -> None:
         """The app is ending (a hang-up, or quitting): end the group by *deadline*; the
-        timeline row ("interrupted by hang-up", the step left open), then the log, are
+        log, then the timeline row ("interrupted by hang-up", the step left open), are
         written to the plan's files directly (the session's thread is gone)."""
         if self._kept_by is not None:
             return
@@ -193,10 +193,10 @@ class StepRun:
             log: Path | None = new_log(self.path, plan, self.prepared, ended.started)
         except store.PlanFileError:
             log = None
-        self._record_on_disk(ended, log, deadline)
         if log is not None:
             with contextlib.suppress(store.PlanFileError):
                 write_log_at(log, self.path, self._record(ended))
+        self._record_on_disk(ended, log, deadline)
 
     def _record_on_disk(self, ended: Ended, log: Path | None, deadline: float) -> None:
         from rollback_tui.store import sync

@@ -88,10 +88,6 @@ class TestRunInTheTerminal:
         assert processes_with(mark) == []
         found = store.load(plan).plan
         assert found.item("shop-1") is not None and found.item("shop-1").state == "open"  # type: ignore[union-attr]
-        if not found.timeline and load_factor() > 1.0:
-            # The record is kept within the hang-up's hard stop (0.9 s): a machine this
-            # loaded may not give it the time; the process and its children are gone.
-            pytest.xfail("no time to keep the record on a loaded machine")
         assert (
             found.timeline[-1].text
             == f"Ran `echo started; sleep {mark} & wait`: interrupted by hang-up"

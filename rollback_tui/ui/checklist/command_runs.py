@@ -149,7 +149,8 @@ class CommandRuns:
             return
         self.run = run
         self._child = _Child(run)
-        self.keeper.children.append(self._child)  # ended with the app, or by a hang-up
+        # First of the children: a running command is ended (and kept) before the rest.
+        self.keeper.children.insert(0, self._child)
         self._shown = 0
         if self.panel is not None:
             self.panel.add_class("-shown")
