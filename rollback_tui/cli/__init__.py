@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "update": ("publishing", "update"),
     "report": ("publishing", "report"),
     "triggers": ("measures", "triggers"),
+    "exec": ("exec_step", "exec_command"),
 }
 """Each command's name: its module in this package and its name there."""
 

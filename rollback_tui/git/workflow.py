@@ -75,6 +75,7 @@ def describe(events: list[TimelineEvent], plan: Plan) -> str:
         "note": "added a note",
         "incident-start": "marked the incident start",
         "update-sent": "sent a status update",
+        "command": "ran the command of",
     }
     parts: list[str] = []
     people: list[str] = []
@@ -260,6 +261,12 @@ class GitSync:
         ignored = self._git("check-ignore", "-q", "--", markdown.name, check=False)
         if markdown.exists() and not markdown.is_symlink() and ignored.returncode != 0:
             names.append(markdown.name)  # unless the repository keeps the Markdown out
+        logs = f"{self.plan_path.stem}.runs/logs"  # the commands' logs (commands/log_file.py)
+        folder = self.folder / logs
+        if folder.is_dir() and not folder.is_symlink() and not folder.parent.is_symlink():
+            ignored = self._git("check-ignore", "-q", "--", logs, check=False)
+            if ignored.returncode != 0:  # unless the repository keeps the logs out
+                names.append(logs)
         return names
 
     def commit(self, message: str) -> bool:

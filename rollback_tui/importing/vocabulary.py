@@ -115,6 +115,7 @@ EVENTS = {
     "failed": "fail",
     "status update sent": "update-sent",
     "note": "note",
+    "command": "command",
     "trigger": "trigger",
 }
 

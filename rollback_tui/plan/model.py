@@ -100,6 +100,12 @@ ItemState = Literal["open", "done", "skipped", "failed"]
 """Where a checklist item stands."""
 
 
+DEFAULT_TIMEOUT = 900
+"""Seconds a step's command may run when neither the step nor the plan says."""
+MAX_TIMEOUT = 86400
+"""The longest timeout a plan may give: a day."""
+
+
 class ChecklistItem(_Model):
     """One step to tick: a procedure, component, communication or follow-up action."""
 
@@ -123,6 +129,15 @@ class ChecklistItem(_Model):
     """Why the step was skipped or failed."""
     irreversible: Flag = False
     """The step cannot be undone: ticking it in checklist mode asks for a confirmation."""
+    dry_run: CleanStr | None = None
+    """A command that shows what `command` would do without doing it (`--dry-run`,
+    `--sql`): run on its own, recorded as a dry run, never changing the step's outcome."""
+    timeout: WholeNumber | None = Field(default=None, ge=1, le=MAX_TIMEOUT)
+    """Seconds the command may run before its process group is ended (the plan's
+    `command_timeout` when unset, else 900)."""
+    directory: CleanStr | None = None
+    """The folder the command runs in, relative to the plan's folder (the plan's folder
+    when unset)."""
     verify: list[CleanStr] = Field(default_factory=list)
     """Names of triggers this step verifies: ticking it while one still fires asks first."""
 
@@ -299,7 +314,15 @@ class Contact(_Model):
 
 
 EventKind = Literal[
-    "incident-start", "tick", "untick", "note", "skip", "fail", "update-sent", "trigger"
+    "incident-start",
+    "tick",
+    "untick",
+    "note",
+    "skip",
+    "fail",
+    "update-sent",
+    "command",
+    "trigger",
 ]
 RunKind = Literal["incident", "drill"]
 DEFAULT_REVIEW_EVERY = 90
@@ -315,11 +338,15 @@ class TimelineEvent(_Model):
     """Who did it."""
     event: EventKind
     """What happened: incident-start, tick, untick, skip, fail, note, update-sent or
-    trigger (a measured trigger started or stopped firing)."""
+    command (a step's command was run) or trigger (a measured trigger started or
+    stopped firing)."""
     item: CleanStr | None = None
     """The checklist item's id, for a tick, an untick, a skip or a fail."""
     text: CleanStr | None = None
-    """A note's text, or why a step was skipped or failed."""
+    """A note's text, or why a step was skipped or failed (for a command: what ran and
+    how it ended)."""
+    log: CleanStr | None = None
+    """A command's log file, relative to the plan's folder."""
 
 
 class RunInfo(_Model):
@@ -377,6 +404,9 @@ class Plan(_Model):
     """The day the plan was last reviewed (the wizard's Review step marks it)."""
     review_every: WholeNumber | None = Field(default=None, ge=1)
     """Days between reviews (90 when unset); `check` warns once a review is overdue."""
+    command_timeout: WholeNumber | None = Field(default=None, ge=1, le=MAX_TIMEOUT)
+    """Seconds a step's command may run when the step gives no timeout (900 when
+    unset)."""
     last_drilled: Day | None = None
     """The day of the last drill (`rollback-tui drill` sets it)."""
     run: RunInfo | None = None

@@ -20,6 +20,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     "fail": "Failed",
     "note": "Note",
     "update-sent": "Status update sent",
+    "command": "Command",
     "trigger": "Trigger",
 }
 """How each kind of timeline event reads, in the Markdown and on screen."""
@@ -37,9 +38,10 @@ def record(
     item: str | None = None,
     text: str | None = None,
     at: dt.datetime | None = None,
+    log: str | None = None,
 ) -> TimelineEvent:
-    """Append an event to the plan's timeline and return it."""
-    entry = TimelineEvent(at=at or utc_now(), by=by, event=event, item=item, text=text)
+    """Append an event to the plan's timeline and return it (*log*: a command's log)."""
+    entry = TimelineEvent(at=at or utc_now(), by=by, event=event, item=item, text=text, log=log)
     plan.timeline.append(entry)
     return entry
 

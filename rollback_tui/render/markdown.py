@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.model import ChecklistItem, Component, Plan
@@ -210,6 +211,17 @@ def _name(value: str) -> str:
     return strip_invisible(value).strip()
 
 
+def _run_notes(item: ChecklistItem, variables: dict[str, str], indent: str) -> str:
+    """A step's timeout and dry run, under its command, when the plan gives them."""
+    out = ""
+    if item.timeout is not None:
+        out += f"\n\n{indent}_Timeout: {item.timeout} s_"
+    if item.dry_run and item.dry_run.strip():
+        dry = fenced(substitute_command(item.dry_run, variables), indent, "sh")
+        out += f"\n\n{indent}_Dry run:_\n\n{dry}"
+    return out
+
+
 def _has_command(item: ChecklistItem) -> bool:
     return bool(item.command and item.command.strip())
 
@@ -277,6 +289,7 @@ class _Renderer:
         if item.command is not None and _has_command(item):
             # Blank lines around the block (markdownlint MD031); the list is then loose.
             line += "\n\n" + fenced(substitute_command(item.command, variables), indent, "sh")
+            line += _run_notes(item, variables, indent)
         return line
 
     def items(
@@ -395,6 +408,11 @@ class _Renderer:
             "restore": (RESTORE_TITLE, proc.restore),
         }[key]
         top_heading = "## Rollback Procedure\n\n" if top else ""
+        if top and self.plan.command_timeout is not None:
+            top_heading += (
+                f"_A step's command run from the checklist ends after "
+                f"{self.plan.command_timeout} s unless the step says otherwise._\n\n"
+            )
         return f"{top_heading}### {title}\n\n" + self.items(items, numbered=True) + "\n"
 
     def components_heading(self) -> str:
@@ -492,6 +510,8 @@ class _Renderer:
             note = inline(e.text, table=True) if e.text else ""
             if note:
                 what += f": {note}"
+            if e.log:
+                what += f" ([log]({_log_target(self.plan, e.log)}))"
             by = inline(e.by, table=True) or "—"
             lines.append(f"| {e.at:%Y-%m-%d %H:%M:%S} | {by} | {what} |")
         milestones = option_milestones(self.plan)
@@ -502,6 +522,15 @@ class _Renderer:
             lines.append(f"- **Progress:** {progress.counts()}")
         lines += [f"- **{label}:** {value}" for label, value in milestones]
         return "\n".join(lines) + "\n"
+
+
+def _log_target(plan: Plan, log: str) -> str:
+    """A command's log as a link from this Markdown: the timeline keeps it relative to
+    the plan's folder (``plan.runs/logs/…``); a run file's Markdown is in ``plan.runs/``."""
+    parts = log.split("/")
+    if plan.run is not None and len(parts) > 1:
+        parts = parts[1:]
+    return quote("/".join(parts), safe="/")
 
 
 def procedure_parts(plan: Plan) -> list[str]:

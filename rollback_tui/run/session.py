@@ -262,10 +262,28 @@ class RunSession:
     # -- hooks of the features that run beside the checklist --------------------------------
 
     def command_ran(
-        self, item_id: str, exit_code: int | None, started: dt.datetime, seconds: float
+        self,
+        item_id: str,
+        exit_code: int | None,
+        started: dt.datetime,
+        seconds: float,
+        *,
+        text: str | None = None,
+        log: str | None = None,
     ) -> None:
-        """A step's command was run: tell the listeners (the step is not ticked for it)."""
+        """A step's command was run (commands/): its timeline row *text* ("Ran `…`: exit 0
+        in 12.4 s", masked) with its *log*, then tell the listeners. The step's outcome
+        is not changed for it (the person, or `exec`, marks it)."""
+        if text is None:
+            how = "ended" if exit_code is None else f"exit {exit_code}"
+            text = f"Ran its command: {how} in {seconds:.1f} s"
+        event = record(
+            self.plan, "command", self.holder.by, item=item_id, text=text, at=self.now(), log=log
+        )
+        self.holder.mark_dirty()
+        self.tell(events.TimelineAdded(event))
         self.tell(events.CommandRan(item_id, exit_code, started, seconds))
+        self.holder.save_merging()
 
     def trigger_changed(
         self, trigger: str, firing: bool, text: str = "", at: dt.datetime | None = None

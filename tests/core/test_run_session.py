@@ -210,10 +210,18 @@ class TestWhatItTells:
         self, session: RunSession, heard: list[events.RunEvent], tmp_path: Path
     ) -> None:
         """A command run, a trigger change and a page published reach every listener."""
-        session.command_ran("a-1", 0, T0, 1.5)
+        session.command_ran("a-1", 0, T0, 1.5, text="Ran `true`: exit 0 in 1.5 s", log="x.log")
         session.trigger_changed("error rate", True)
         session.page_published(tmp_path / "index.html")
-        assert [type(e) for e in heard] == [
+        row = session.plan.timeline[-1]
+        assert (row.event, row.item, row.text, row.log) == (
+            "command",
+            "a-1",
+            "Ran `true`: exit 0 in 1.5 s",
+            "x.log",
+        )
+        assert [type(e) for e in heard if not isinstance(e, events.Saved)] == [
+            events.TimelineAdded,
             events.CommandRan,
             events.TriggerChanged,
             events.PagePublished,

@@ -24,6 +24,7 @@ from rollback_tui.run.session import RunSession
 from rollback_tui.ui.checklist import items
 from rollback_tui.ui.checklist.checklist_rows import ChecklistRow
 from rollback_tui.ui.checklist.checklist_view import ChecklistView
+from rollback_tui.ui.checklist.command_runs import CommandPanel, CommandRuns
 from rollback_tui.ui.checklist.notices import notice
 from rollback_tui.ui.checklist.palette import checklist_commands
 from rollback_tui.ui.checklist.questions import OutcomeQuestions
@@ -72,6 +73,7 @@ class ChecklistScreen(Screen[None]):
         self.keys = keys
         self.git = git
         keeper.save_policy = SavedAsMade(keeper.app, self)  # ticks saved as made, from now
+        self.commands = CommandRuns(keeper.app, session, keeper, keys)
         self.timeline_open = False
         self._shown_layout: list[Any] | None = None  # the groups and items shown
 
@@ -92,9 +94,12 @@ class ChecklistScreen(Screen[None]):
             groups = items.checklist_groups(self.plan)
             yield ChecklistView(groups, KEYS_HELP, self.keys, id="checklist")
             yield items.TimelinePanel(id="timeline")
+        yield CommandPanel(id="command-panel")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.commands.panel = self.query_one(CommandPanel)
+        self.commands.changed = self.refresh_bindings
         self._shown_layout = items.layout_key(self.plan)
         self._layout(self.size.width)
         self.show_state()
@@ -230,6 +235,25 @@ class ChecklistScreen(Screen[None]):
 
     def action_copy_command(self) -> None:
         RunKeys(self.session, self.app).copy_command(self.view)
+
+    def action_run_command(self) -> None:
+        """Show the focused step's command as it will run, and ask (x)."""
+        if (row := self.view.focused_row()) is not None:
+            self.commands.ask(row.item_id, dry_run=False)
+
+    def action_dry_run_command(self) -> None:
+        """The same for the step's dry run (d): recorded, never changing the step."""
+        if (row := self.view.focused_row()) is not None:
+            self.commands.ask(row.item_id, dry_run=True)
+
+    def action_interrupt_command(self) -> None:
+        """Ctrl+c: end the running command's whole process group."""
+        self.commands.interrupt()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "interrupt_command":
+            return self.commands.running  # in the footer only while a command runs
+        return True
 
     def action_show_contacts(self) -> None:
         RunKeys(self.session, self.app).show_contacts()

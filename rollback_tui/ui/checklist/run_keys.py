@@ -17,6 +17,7 @@ from rollback_tui.ui.dialogs.note import NoteDialog
 KEYS_HELP = Content(
     "Keys: space or enter marks done (on a step with an outcome, asks to take it back) · "
     "s skips · f marks failed · u goes to the next open step · c copies the command · "
+    "x runs it (asks first; ctrl+c stops it) · d runs its dry run · "
     "i marks the incident start · n adds a note · m drafts the status update · "
     "t shows the timeline · e shows the emergency contacts · ctrl+p for more"
 )

@@ -172,7 +172,9 @@ class KeyOrder:
             if isinstance(top, KeyTaker):
                 top.take_key(event.key, event.character)
             else:
-                self.app.post_message(events.Key(event.key, event.character))
+                again = events.Key(event.key, event.character)
+                again.time = event.time  # when it was typed: a question drawn since ignores it
+                self.app.post_message(again)
             return True
         if self._held is not None:
             event.prevent_default()

@@ -111,6 +111,18 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("checklist.skip", "s", "screen.skip_item", "Skip", "checklist-list", C),
     KeySpec("checklist.fail", "f", "screen.fail_item", "Failed", "checklist-list", C),
     KeySpec("checklist.copy", "c", "screen.copy_command", "Copy", "checklist-list", C),
+    # Not in the footer (full at 80 columns): the keys below the list and the palette
+    # name x and d; ctrl+c shows while a command runs.
+    KeySpec("checklist.run", "x", "screen.run_command", "Run", "checklist-list", C, show=False),
+    KeySpec(
+        "checklist.dry-run",
+        "d",
+        "screen.dry_run_command",
+        "Dry run",
+        "checklist-list",
+        C,
+        show=False,
+    ),
     KeySpec("checklist.down", "down,j", "next_row", "Next", "checklist-list", C, show=False),
     KeySpec("checklist.up", "up,k", "previous_row", "Previous", "checklist-list", C, show=False),
     KeySpec("checklist.first", "home", "first_row", "First", "checklist-list", C, show=False),
@@ -141,6 +153,10 @@ KEYS: tuple[KeySpec, ...] = (
     ),
     KeySpec("checklist.timeline", "t", "toggle_timeline", "Timeline", "checklist", C, show=False),
     KeySpec("checklist.contacts", "e", "show_contacts", "Contacts", "checklist", C),
+    # Shown in the footer only while a command runs (check_action).
+    KeySpec(
+        "checklist.interrupt", "ctrl+c", "interrupt_command", "Stop", "checklist", C, priority=True
+    ),
     # Dialogs and the drill's summary: escape leaves them.
     KeySpec("choice.cancel", "escape", "dismiss('cancel')", "Cancel", "choice"),
     KeySpec("question.cancel", "escape", "dismiss('cancel')", "Cancel", "question"),
@@ -151,6 +167,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("confirm.cancel", "escape", "dismiss(False)", "Cancel", "confirm"),
     KeySpec("ask-path.cancel", "escape", "dismiss(None)", "Cancel", "ask-path"),
     KeySpec("note.cancel", "escape", "dismiss(None)", "Cancel", "note"),
+    KeySpec("fresh-question.cancel", "escape", "dismiss('cancel')", "Cancel", "fresh-question"),
     KeySpec("send-update.cancel", "escape", "dismiss(None)", "Cancel", "send-update"),
     KeySpec(
         "drill-summary.back", "escape", "app.pop_screen", "Back to the checklist", "drill-summary"

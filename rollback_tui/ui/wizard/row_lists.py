@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from rollback_tui.plan.model import ChecklistItem, Contact, Trigger
+from rollback_tui.plan.model import MAX_TIMEOUT, ChecklistItem, Contact, Trigger
 from rollback_tui.plan.text import visible
 from rollback_tui.ui.keys.registry import bindings
 from rollback_tui.ui.messages import PlanEdited
@@ -198,6 +198,16 @@ class IrreversibleBox(Checkbox):
         return Content.assemble((mark, self.get_visual_style("toggle--button")), label)
 
 
+def parse_seconds(text: str) -> int | None:
+    """A command's timeout: whole seconds from 1 to a day (empty: the plan's default)."""
+    text = text.strip().removesuffix("s").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_TIMEOUT:
+        raise ValueError(f"timeout: whole seconds from 1 to {MAX_TIMEOUT}")
+    return int(text)
+
+
 class ItemRow(ListRow):
     """A checklist item: its text, then its command, owner and whether it can be undone."""
 
@@ -209,9 +219,27 @@ class ItemRow(ListRow):
     ItemRow .item-text, ItemRow .item-command { width: 1fr; }
     ItemRow .item-owner { width: 12; }
     ItemRow .item-irreversible { margin-left: 1; }
+    ItemRow .item-run { display: none; }
+    ItemRow.-run-details .item-run, ItemRow:focus-within .item-run { display: block; }
+    ItemRow .item-dry-run { width: 1fr; }
+    ItemRow .item-timeout-label { width: 9; color: $text-muted; padding-left: 1; }
+    ItemRow .item-timeout { width: 12; }
     """
 
-    WHOLE: ClassVar[dict[str, str]] = {"text": "", "command": "$ ", "owner": "owner: "}
+    WHOLE: ClassVar[dict[str, str]] = {
+        "text": "",
+        "command": "$ ",
+        "owner": "owner: ",
+        "dry_run": "dry run: ",
+    }
+
+    def on_mount(self) -> None:
+        self._show_run_details()
+
+    def _show_run_details(self) -> None:
+        """The dry run and timeout line: shown while the row has the focus, or when set."""
+        item = self.item
+        self.set_class(bool(item.dry_run) or item.timeout is not None, "-run-details")
 
     def set_index(self, index: int) -> None:
         super().set_index(index)
@@ -237,6 +265,26 @@ class ItemRow(ListRow):
                 classes="item-irreversible",
                 tooltip="Cannot be undone: checklist mode asks for a confirmation",
             )
+        with Horizontal(classes="item-run"):
+            yield Label("dry", classes="item-prompt")
+            yield FieldInput(
+                self.item,
+                "dry_run",
+                placeholder="dry run command (optional): shows what it would do",
+                classes="item-dry-run",
+            )
+            yield Label("timeout", classes="item-timeout-label")
+            yield FieldInput(
+                self.item,
+                "timeout",
+                parse=parse_seconds,
+                placeholder="900 s",
+                classes="item-timeout",
+            )
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        super().on_descendant_blur(event)
+        self._show_run_details()
 
     @on(Checkbox.Changed, ".item-irreversible")
     def _irreversible_changed(self, event: Checkbox.Changed) -> None:

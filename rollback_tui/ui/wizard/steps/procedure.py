@@ -15,7 +15,7 @@ from rollback_tui.plan.defaults import default_part
 from rollback_tui.plan.model import ChecklistItem, ProcedureChoice
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.wizard.fields import FieldInput, LabelledField
-from rollback_tui.ui.wizard.row_lists import RowList, item_list
+from rollback_tui.ui.wizard.row_lists import RowList, item_list, parse_seconds
 from rollback_tui.ui.wizard.steps.base import StepPane
 from rollback_tui.ui.wizard.steps.lists import KEYS_HINT
 
@@ -79,6 +79,17 @@ class ProcedureStep(StepPane):
                 )
                 yield item_list(items, self._new_item(option), id=f"option-{option}-steps")
         yield from self._part("restore", proc.restore)
+        yield LabelledField(
+            "Command timeout",
+            FieldInput(
+                self.plan,
+                "command_timeout",
+                parse=parse_seconds,
+                id="command-timeout",
+                placeholder="900 s: how long a step's command may run (x, exec)",
+            ),
+            path="command_timeout",
+        )
 
     def _part(self, part: str, items: list[ChecklistItem]) -> ComposeResult:
         title, intro, prefix = PARTS[part]
