@@ -27,7 +27,7 @@ from rollback_tui.render.report_format import (
     Tasks,
 )
 from rollback_tui.render.run_record import duration
-from rollback_tui.render.status_model import TriggerState, timeline_measured
+from rollback_tui.render.status_model import TriggerState, command_rows, timeline_measured
 
 PROCEDURE = ("Containment", "Option A", "Option B", "Restore services")
 """The sections whose steps mitigate: the time to mitigate ends with the last of them."""
@@ -284,6 +284,18 @@ def postmortem(
         _timeline(run),
         _steps(run),
         _not_done(run),
+    ]
+    commands = commands or [
+        CommandRecord(
+            row.item_id,
+            row.command,
+            row.exit_code,
+            row.ended_at - dt.timedelta(seconds=row.seconds),
+            row.seconds,
+            row.log,
+        )
+        for row in command_rows(run)
+        if not row.dry_run
     ]
     if commands:
         parts.append(_commands(commands))

@@ -11,7 +11,9 @@ as plain data (`measured`, `commands` of `status_of`), never by reading their fi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -119,6 +121,69 @@ def timeline_measured(
     return out
 
 
+_COMMAND_ROW = re.compile(
+    r"^(?P<verb>Ran|Dry run) `(?P<command>.*)`: "
+    r"(?:exit (?P<code>-?\d+) in (?P<seconds>\d+(?:\.\d+)?) s|(?P<stopped>.+))$",
+    re.S,
+)
+
+
+@dataclass(frozen=True)
+class CommandRow:
+    """A step's command run, as its timeline row records it (the step command runner
+    writes "Ran `helm rollback shop 41`: exit 0 in 12.4 s", with the log's path)."""
+
+    item_id: str
+    command: str
+    exit_code: int | None
+    """None when it did not end by itself (timed out, interrupted)."""
+    ended_at: dt.datetime
+    seconds: float
+    log: str | None
+    dry_run: bool
+
+
+def command_rows(plan: Plan) -> list[CommandRow]:
+    """Every command run *plan*'s timeline records, in order."""
+    rows = []
+    for event in plan.timeline:
+        found = _COMMAND_ROW.match(event.text or "") if event.event == "command" else None
+        if found is None or not event.item:
+            continue
+        code = found.group("code")
+        rows.append(
+            CommandRow(
+                item_id=event.item,
+                command=found.group("command"),
+                exit_code=int(code) if code is not None else None,
+                ended_at=event.at,
+                seconds=float(found.group("seconds") or 0),
+                log=event.log,
+                dry_run=found.group("verb") == "Dry run",
+            )
+        )
+    return rows
+
+
+def timeline_commands(
+    plan: Plan, told: Mapping[str, CommandRun] | None = None
+) -> dict[str, CommandRun]:
+    """Each step's last command run (dry runs aside), from *plan*'s timeline, where *told*
+    (the runner's events heard since) has nothing later."""
+    out: dict[str, CommandRun] = {}
+    for row in command_rows(plan):
+        if not row.dry_run:
+            started = row.ended_at - dt.timedelta(seconds=row.seconds)
+            out[row.item_id] = CommandRun(
+                exit_code=row.exit_code, started_at=started, seconds=row.seconds, log=row.log
+            )
+    for item_id, run in (told or {}).items():
+        known = out.get(item_id)
+        if known is None or run.started_at > known.started_at:
+            out[item_id] = run
+    return out
+
+
 def measured_state(trigger: str, firing: bool, at: dt.datetime) -> TriggerState:
     """A trigger's state as the trigger watcher tells it (run/events.py TriggerChanged)."""
     return TriggerState(trigger=trigger, state="firing" if firing else "quiet", at=at)
@@ -220,7 +285,7 @@ def status_of(
     each step's last command run by its id (the command runner's). Both may be empty.
     """
     measured = timeline_measured(plan, measured)
-    commands = commands or {}
+    commands = timeline_commands(plan, commands)
     rows = plan.checklist(active=True)
     items = [
         Item(

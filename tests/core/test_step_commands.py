@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -328,3 +329,28 @@ class TestAskingOnATerminal:
                 proc.wait()
             os.close(leader)
         assert (tmp_path / "ran-v2.4.0").exists() is (answer == "y")
+
+
+class TestTheRecordReadBack:
+    """What exec recorded shows on the status page and in the postmortem, read back from
+    the plan's timeline (publish and report run long after the command)."""
+
+    def test_page_and_report_show_the_commands_run(self, tmp_path: Path) -> None:
+        path = write_plan(
+            tmp_path,
+            step("shop-1", "echo ok"),
+            step("shop-2", "echo failing >&2; exit 7"),
+        )
+        assert run("exec", path, "shop-1", "--yes").exit_code == 0
+        assert run("exec", path, "shop-2", "--yes").exit_code == 1
+        site = tmp_path / "site"
+        assert run("publish", path, site).exit_code == 0
+        status = json.loads((site / "status.json").read_text())
+        runs = {i["id"]: i["command_run"] for i in status["items"] if i["command_run"]}
+        assert runs["shop-1"]["exit_code"] == 0 and runs["shop-2"]["exit_code"] == 7
+        [log_one] = [p for p in logs(path) if "shop-1" in p.name]
+        assert runs["shop-1"]["log"] == str(log_one.relative_to(tmp_path))
+        report = run("report", path)
+        assert report.exit_code == 0, report.output
+        assert "echo ok" in report.output and "exit 7" in report.output
+        assert str(log_one.relative_to(tmp_path)) in report.output
