@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 import pytest
+from test_architecture import CLI_PROBE
 
 import rollback_tui.plan
 from rollback_tui.cli import COMMANDS, main
@@ -23,18 +24,12 @@ from rollback_tui.cli import COMMANDS, main
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "plan.toml"
 
-# Runs the command line in a fresh interpreter, then reports the project's modules loaded.
-PROBE = """
-import json, sys
-from rollback_tui.cli import main
-sys.argv = ["rollback-tui", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-loaded = sorted(m for m in sys.modules if m.startswith("rollback_tui."))
-sys.stderr.write("\\nLOADED=" + json.dumps(loaded) + "\\n")
-"""
+# test_architecture's probe, reporting every module of the project loaded.
+PROBE = CLI_PROBE.replace(
+    'm.split(".")[0] == "textual" or m.startswith("rollback_tui.ui")',
+    'm.startswith("rollback_tui.")',
+)
+assert PROBE != CLI_PROBE
 
 WIZARD_DEFAULTS = {"rollback_tui.plan.defaults", "rollback_tui.plan.choices"}
 RENDERER = {"rollback_tui.render", "rollback_tui.render.markdown"}
