@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import signal
 import termios
 import textwrap
+import time
 from collections.abc import Callable
 
-from rollback_tui.plain.ending import Ending
+from rollback_tui.plain.ending import Ending, HungUp
 from rollback_tui.plan.text import visible
 
 WIDTH = 80
@@ -23,6 +25,10 @@ Idle = Callable[[], list[str]]
 """Called about once a second while waiting for a line: what to tell meanwhile."""
 
 IDLE_SECONDS = 1.0
+
+
+HANG_UP_GRACE = 0.25
+"""Seconds a terminal that read as ended is given for its SIGHUP to arrive."""
 
 
 class Ended(Exception):
@@ -87,6 +93,8 @@ class Console:
                 data = data[os.write(self.fd_out, data) :]
         except OSError:  # the terminal hung up, or the pipe's reader left
             self._gone = True
+            if self.tty:
+                raise HungUp(signal.SIGHUP) from None
             raise Ended from None
 
     # -- in ----------------------------------------------------------------------------
@@ -111,8 +119,14 @@ class Console:
                 if ready:
                     try:
                         data = os.read(self.fd_in, 4096)
-                    except OSError:  # a terminal that hung up reads as an error
+                    except OSError:
+                        if self.tty:
+                            # The terminal hung up: its read fails, sometimes before the
+                            # SIGHUP arrives. A hang-up it is, whichever comes first.
+                            raise HungUp(signal.SIGHUP) from None
                         data = b""
+                    if self.tty and not data:
+                        self._hang_up_or_end()
                     self._buffer += data
                     self._eof = not data
                     continue
@@ -122,6 +136,14 @@ class Console:
                 for text in told:
                     self.say(text)
                 self._write(visible(prompt))
+
+    def _hang_up_or_end(self) -> None:
+        """The terminal read as ended: ctrl+d, or a hang-up whose SIGHUP is on its way (a
+        closed terminal can read as ended first). The signal is given a moment to come."""
+        deadline = time.monotonic() + HANG_UP_GRACE
+        while not self.ending.signum and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.ending.check()
 
     def _take_line(self) -> str | None:
         if b"\n" in self._buffer:
