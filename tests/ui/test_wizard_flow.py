@@ -208,13 +208,17 @@ class TestWording:
             screen = app.screen
             assert isinstance(screen, WizardScreen)
             await screen.show_step("contacts", where="contacts[2].name")
+
+            def told() -> list[str]:
+                return [n.message for n in app._notifications if n.message.startswith("Removed")]
+
             await pilot.press("ctrl+r")
-            await pilot.pause()
+            await until(pilot, lambda: len(told()) == 1)  # the removal awaits its row's end
             await screen.show_step("components")
             await pilot.press("down", "ctrl+r")
-            await pilot.pause()
-            messages = [n.message for n in app._notifications]
-        assert messages[-2:] == [
+            await until(pilot, lambda: len(told()) == 2)
+            messages = told()
+        assert messages == [
             "Removed contact 3: Lee Wong.",
             "Removed component 2: payments-worker.",
         ]
