@@ -40,6 +40,13 @@ def json_visible(text: str) -> str:
 
 PathArg = click.Path(path_type=Path, dir_okay=True)
 
+OutputOption = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write it to this file instead of stdout.",
+)
+
 ThemeOption = click.option(
     "--theme",
     metavar="NAME",
@@ -62,5 +69,19 @@ def read_plan(path: Path) -> tuple[store.Plan, list[str]]:
     if it cannot be read."""
     try:
         return store.read_plan(path)
+    except store.PlanFileError as exc:
+        fail(str(exc))
+
+
+def print_or_write(text: str, output: Path | None) -> None:
+    """*text* on stdout, or into *output* (a file, or a stream such as /dev/stdout, never
+    through a link); a file that cannot be written is one line and exit 2."""
+    if output is None:
+        say(text, nl=False)
+        return
+    from rollback_tui.store.output import write_output
+
+    try:
+        write_output(output, text.encode("utf-8"))
     except store.PlanFileError as exc:
         fail(str(exc))

@@ -9,7 +9,16 @@ from pathlib import Path
 import click
 
 from rollback_tui import store
-from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, fail, json_visible, read_plan, say
+from rollback_tui.cli.output import (
+    EXIT_FINDINGS,
+    OutputOption,
+    PathArg,
+    fail,
+    json_visible,
+    print_or_write,
+    read_plan,
+    say,
+)
 from rollback_tui.plan.model import DeploymentType
 
 
@@ -88,12 +97,7 @@ def new(
 
 @click.command(short_help="Print the plan's Markdown (or write it to a file).")
 @click.argument("path", type=PathArg)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write it to this file instead of stdout.",
-)
+@OutputOption
 @click.option(
     "--format",
     "form",
@@ -114,15 +118,7 @@ def render(path: Path, output: Path | None, form: str) -> None:
         from rollback_tui.render import render_markdown
 
         document = render_markdown(plan)
-    if output is None:
-        say(document, nl=False)
-    else:
-        from rollback_tui.store.output import write_output
-
-        try:
-            write_output(output, document.encode("utf-8"))
-        except store.PlanFileError as exc:
-            fail(str(exc))
+    print_or_write(document, output)
     _finish_markdown(path, plan)
 
 

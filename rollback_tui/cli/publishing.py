@@ -9,7 +9,15 @@ from pathlib import Path
 import click
 
 from rollback_tui import store
-from rollback_tui.cli.output import EXIT_FINDINGS, PathArg, fail, read_plan, say
+from rollback_tui.cli.output import (
+    EXIT_FINDINGS,
+    OutputOption,
+    PathArg,
+    fail,
+    print_or_write,
+    read_plan,
+    say,
+)
 from rollback_tui.locations import default_user
 from rollback_tui.plan.model import utc_now
 
@@ -118,12 +126,7 @@ def _last_real_run(run_path: Path, run: store.Plan) -> store.Plan | None:
 
 @click.command(short_help="Write the postmortem of a run or a drill.")
 @click.argument("run", type=PathArg)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write it to this file instead of stdout.",
-)
+@OutputOption
 @click.option(
     "--format",
     "form",
@@ -143,13 +146,6 @@ def report(run: Path, output: Path | None, form: str) -> None:
     plan, _ = read_plan(run)
     doc = postmortem(plan, last_real_run=_last_real_run(run, plan))
     text = to_html(doc) if form == "html" else to_markdown(doc)
-    if output is None:
-        say(text, nl=False)
-        return
-    from rollback_tui.store.output import write_output
-
-    try:
-        write_output(output, text.encode("utf-8"))
-    except store.PlanFileError as exc:
-        fail(str(exc))
-    say(f"Wrote {output}", err=True, lines=False)
+    print_or_write(text, output)
+    if output is not None:
+        say(f"Wrote {output}", err=True, lines=False)

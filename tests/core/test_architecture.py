@@ -56,10 +56,11 @@ sys.stderr.write("\\nLOADED=" + json.dumps(loaded) + "\\n")
 """
 
 
-def loaded_by(*args: str) -> list[str]:
-    """The Textual and UI modules loaded by running the command line with *args*."""
+def loaded_by(*args: str, probe: str = CLI_PROBE) -> list[str]:
+    """The Textual and UI modules (or what *probe* reports) loaded by running the command
+    line with *args*."""
     done = subprocess.run(
-        [sys.executable, "-c", CLI_PROBE, *args],
+        [sys.executable, "-c", probe, *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -187,14 +188,7 @@ class TestHeadlessCommands:
     def test_read_only_commands_do_not_load_tomlkit(self, command: str) -> None:
         """Reading a plan takes tomllib only: tomlkit is for writing it back."""
         probe = CLI_PROBE.replace('m.split(".")[0] == "textual"', 'm.split(".")[0] == "tomlkit"')
-        done = subprocess.run(
-            [sys.executable, "-c", probe, command, str(EXAMPLE)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=ROOT,
-        )
-        assert json.loads(done.stderr.rpartition("LOADED=")[2]) == []
+        assert loaded_by(command, str(EXAMPLE), probe=probe) == []
 
     def test_new_and_tick_do_not_load_textual(self, tmp_path: Path) -> None:
         """new and tick write files without loading Textual or the UI."""

@@ -8,7 +8,6 @@ they cost (see `benchmarks/headless.py`).
 from __future__ import annotations
 
 import importlib
-import json
 import pkgutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import click
 import pytest
 from test_architecture import CLI_PROBE
+from test_architecture import loaded_by as architecture_loaded_by
 
 import rollback_tui.plan
 from rollback_tui.cli import COMMANDS, main
@@ -43,16 +43,7 @@ OTHER_COMMANDS = {
 
 
 def loaded_by(*args: str) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    marker = done.stderr.rpartition("LOADED=")[2]
-    assert marker, done.stderr
-    return set(json.loads(marker))
+    return set(architecture_loaded_by(*args, probe=PROBE))
 
 
 @pytest.mark.parametrize(
