@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from rollback_tui.plan.brief_hints import hints
 from rollback_tui.plan.findings import Finding
-from rollback_tui.plan.model import ChecklistItem, Plan
+from rollback_tui.plan.model import ChecklistItem, Plan, field_names
 from rollback_tui.plan.shell_words import (
     INVISIBLE,
     evaluates_values,
@@ -46,17 +46,6 @@ _NAMES = "TARGET_VERSION|VERSION|FEATURE_FLAG|INCIDENT|COMPONENT|UPDATE_INTERVAL
 _VARIABLE_USE = re.compile(rf"\$(?:\{{({_NAMES})\}}|({_NAMES})\b)")
 
 
-_FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
-
-
-def _field_names(model: BaseModel) -> tuple[str, ...]:
-    cls = type(model)
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
-    return names
-
-
 def _strings(model: BaseModel, prefix: str = "") -> list[tuple[str, str]]:
     """Every string in *model*, with where it is ("components[2].steps[0].text")."""
     found: list[tuple[str, str]] = []
@@ -68,7 +57,7 @@ def _collect_strings(model: BaseModel, dotted: str, found: list[tuple[str, str]]
     # One walk, appending to one list: the plan is walked after each pause in typing, and
     # a 1,000-component plan holds some 20,000 strings.
     values = model.__dict__
-    for name in _field_names(model):
+    for name in field_names(model):
         value = values[name]
         if isinstance(value, str):
             found.append((dotted + name, value))

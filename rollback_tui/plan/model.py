@@ -512,3 +512,16 @@ def next_id(prefix: str, used: set[str], start: int = 1) -> str:
     while f"{prefix}-{n}" in used:
         n += 1
     return f"{prefix}-{n}"
+
+
+_FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def field_names(model: BaseModel) -> tuple[str, ...]:
+    """The names of *model*'s fields (kept by class: walks of a large plan ask for them
+    once per object)."""
+    cls = type(model)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
+    return names

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.copying import copy_model
-from rollback_tui.plan.model import SCHEMA_VERSION, Plan
+from rollback_tui.plan.model import SCHEMA_VERSION, Plan, field_names
 from rollback_tui.store import file_safety, toml_scan
 from rollback_tui.store.errors import (
     ConflictError,
@@ -194,19 +194,13 @@ def _invalid(path: Path, text: str, where: str, message: str) -> InvalidPlanErro
     return InvalidPlanError(path, [Problem(line_of(where, key_lines(text)), where, message)])
 
 
-_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
-
-
 def _unknown_keys(data: Any, model: BaseModel, dotted: str = "") -> list[str]:
     """The keys of *data* that no field of *model* takes, at any depth, with where they are
     (*dotted* is the prefix of the path, ending in a dot)."""
     found: list[str] = []
     if not isinstance(data, dict):
         return found
-    cls = type(model)
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = frozenset(cls.model_fields)
+    fields = field_names(model)
     for key, value in data.items():
         if key not in fields:
             found.append(dotted + key)
