@@ -83,8 +83,9 @@ def new_plan(
         title=title, incident=incident, version=version, target_version=target_version
     )
     choose(plan, Choices(deployment_type, db_impact, feature_flag))
+    used = plan.used_ids()
     for name in components:
-        plan.components.append(new_component(plan, name))
+        plan.components.append(new_component(plan, name, used))
     number_items(plan)
     return plan
 

@@ -285,12 +285,16 @@ def default_part(plan: Plan, part: str) -> list[ChecklistItem]:
     return _items(restore_steps(plan.deployment_type), "restore", plan.used_ids())
 
 
-def new_component(plan: Plan, name: str) -> Component:
-    """A component with the template's three steps and ids free in *plan*."""
+def new_component(plan: Plan, name: str, used: set[str] | None = None) -> Component:
+    """A component with the template's three steps and ids free in *plan*; *used*, when
+    given, holds the plan's ids and gains the new ones (adding many components then costs
+    one pass over the plan, not one per component)."""
     return Component(
         name=name,
         steps=_items(
-            COMPONENT_STEPS[plan.deployment_type], slug(name, "component"), plan.used_ids()
+            COMPONENT_STEPS[plan.deployment_type],
+            slug(name, "component"),
+            plan.used_ids() if used is None else used,
         ),
     )
 
