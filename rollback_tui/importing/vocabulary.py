@@ -12,10 +12,14 @@ NUMBER = re.compile(r"^\s*(?:\d{1,2}[.)]|[A-Za-z][.)])\s+")
 
 # Section keys, found by the words of a heading (any level, numbering dropped).
 SECTIONS: list[tuple[str, re.Pattern[str]]] = [
+    # First: a heading that starts "Option A" is the option whatever its estimate says
+    # ("Option A: Feature Flag Rollback (until the trigger clears)").
+    ("option_a", re.compile(r"^option a\b", re.I)),
+    ("option_b", re.compile(r"^option b\b", re.I)),
     ("assumptions", re.compile(r"assumption|data safety", re.I)),
     ("triggers", re.compile(r"trigger|detection signal", re.I)),
     ("decision", re.compile(r"decision criteria", re.I)),
-    # Before and after the options: the brief's "Immediate containment (...)" and
+    # The steps before and after the options: the brief's "Immediate containment (...)" and
     # "Service restarts/config reversion; cache invalidation as required".
     ("containment", re.compile(r"containment", re.I)),
     (
@@ -24,8 +28,6 @@ SECTIONS: list[tuple[str, re.Pattern[str]]] = [
             r"restarts?\b|config(uration)? revers|cache invalidation|restore services", re.I
         ),
     ),
-    ("option_a", re.compile(r"^option a\b", re.I)),
-    ("option_b", re.compile(r"^option b\b", re.I)),
     ("components", re.compile(r"component", re.I)),
     ("procedure", re.compile(r"^(rollback )?(procedure|steps)$", re.I)),
     ("communications", re.compile(r"^communication plan|^communications?$", re.I)),

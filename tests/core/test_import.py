@@ -118,6 +118,25 @@ class TestTemplate:
         assert "placeholder [PagerDuty]" in checked.stdout
 
 
+class TestOptionHeadings:
+    @pytest.mark.parametrize("estimate", ["TRIGGER", "until the containment holds", "contacts"])
+    def test_an_estimate_naming_another_section_keeps_the_options_steps(
+        self, estimate: str
+    ) -> None:
+        """An option's heading starts "Option A"/"Option B" whatever its estimate says: an
+        estimate with "trigger" in it made the option's steps triggers."""
+        plan = new_plan(title="t", feature_flag="f")
+        plan.procedure.option_a_estimate = estimate
+        plan.procedure.option_b_estimate = estimate
+        read, _ = parse_markdown(render_markdown(plan))
+        for option in ("option_a", "option_b"):
+            assert [s.text for s in getattr(read.procedure, option)] == [
+                s.text for s in getattr(plan.procedure, option)
+            ]
+        assert read.procedure.option_a_estimate == estimate
+        assert [t.trigger for t in read.triggers] == [t.trigger for t in plan.triggers]
+
+
 class TestHandWritten:
     def test_variations_are_read(self) -> None:
         """Setext title, other heading levels, numbered brief headings, * and 1) bullets,
