@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from rollback_tui.bulk_work import pace
 from rollback_tui.plan.brief_hints import hints
 from rollback_tui.plan.findings import Finding
 from rollback_tui.plan.model import ChecklistItem, Plan, field_names
@@ -55,7 +56,9 @@ def _strings(model: BaseModel, prefix: str = "") -> list[tuple[str, str]]:
 
 def _collect_strings(model: BaseModel, dotted: str, found: list[tuple[str, str]]) -> None:
     # One walk, appending to one list: the plan is walked after each pause in typing, and
-    # a 1,000-component plan holds some 20,000 strings.
+    # a 1,000-component plan holds some 20,000 strings. Checked in the background of the
+    # wizard, the walk gives way to the keys typed meanwhile at each object.
+    pace()
     values = model.__dict__
     for name in field_names(model):
         value = values[name]
@@ -80,6 +83,7 @@ def _items_with_paths(plan: Plan) -> Iterator[tuple[str, ChecklistItem]]:
         for i, item in enumerate(getattr(plan.procedure, name)):
             yield f"procedure.{name}[{i}]", item
     for c, component in enumerate(plan.components):
+        pace()
         for i, item in enumerate(component.steps):
             yield f"components[{c}].steps[{i}]", item
 

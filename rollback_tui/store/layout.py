@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from rollback_tui.bulk_work import pace
 from rollback_tui.store.toml_scan import STRING_END
 
 _SPECIAL = re.compile(r'"""|\'\'\'|["\'#\[\]{}\n]')
@@ -82,6 +83,7 @@ def _scan(text: str) -> tuple[list[tuple[int, bool, list[str]]], list[int]] | No
     pos, depth, line_start, size = 0, 0, True, len(text)
     while pos < size:
         if line_start and depth == 0 and _HEADER_START.match(text, pos):
+            pace()  # made in the background of the wizard: keys typed meanwhile go first
             header = _HEADER.match(text, pos)
             if header is None or len(header.group(1)) != len(header.group(3)):
                 return None

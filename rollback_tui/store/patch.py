@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from tomlkit.exceptions import ParseError
 from tomlkit.items import Table
 
+from rollback_tui.bulk_work import pace
 from rollback_tui.store import document as plan_document
 from rollback_tui.store import layout as toml_layout
 
@@ -115,6 +116,7 @@ class _Patcher:
         if len(value) < len(old) or not plan_document.same_entries(old, value):
             return False
         for index, entry, model in zip(chunks, old, value, strict=False):
+            pace()  # made in the background of the wizard: keys typed meanwhile go first
             if not self._synced(index, name, entry, model):
                 plan_document.sync_table(self._document(index)[name][0], model)
         if len(value) > len(old):  # appended: spaced after the last entry, as in full

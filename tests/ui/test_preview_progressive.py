@@ -123,3 +123,26 @@ async def test_edits_redrawn_in_place_end_as_a_fresh_preview_draws_them() -> Non
             fresh = await drawn_afresh(app, pilot, wanted, edited.size.width)
             assert edited.plain_text == fresh.plain_text, name
             assert edited.keys == fresh.keys, name
+
+
+async def test_the_rest_waits_while_keys_are_typed_and_follows_in_the_pause() -> None:
+    """Edits 50 ms apart (a burst of typing) hold the sections below the visible ones, so
+    that each key is drawn without them; once the typing pauses, the rest follows."""
+    app = TwoPreviews()
+    async with app.run_test(size=(160, 24)) as pilot:
+        await pilot.pause()
+        progressive = app.query_one("#progressive", Preview)
+        wanted = sections(200)
+        progressive.show(wanted)
+        drawn = list(progressive.keys)
+        assert len(drawn) < len(wanted)
+        for _ in range(10):
+            await pilot.pause(0.05)
+            progressive.show(wanted)  # as each key's edit does
+            assert progressive.keys == drawn
+        await until(pilot, lambda: progressive.complete)
+        assert progressive.keys == [s.key for s in wanted]
+        at_once = app.query_one("#at-once", Preview)
+        at_once.show(wanted)
+        assert progressive.virtual_size == at_once.virtual_size  # grown to its full height
+        assert progressive.plain_text == at_once.plain_text

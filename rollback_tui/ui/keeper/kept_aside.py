@@ -25,6 +25,7 @@ from textual.signal import Signal
 from textual.timer import Timer
 
 from rollback_tui import store
+from rollback_tui.bulk_work import Stale, paced
 from rollback_tui.store import recovery
 
 
@@ -118,7 +119,13 @@ class KeptAside:
 
     def _make_text(self, scratch: store.PlanFile, edits: int) -> None:
         try:
-            text: str | None = store.dumps(scratch)
+            # Gives way to the keys typed meanwhile; ends once an edit makes it stale, or
+            # once the app has ended.
+            app = self.keeper.app
+            with paced(stop=lambda: edits != self.keeper.edits or not app.is_running):
+                text: str | None = store.dumps(scratch)
+        except Stale:  # edited since: the newer edit has its own timer
+            return
         except Exception:  # never let the safety net fail the app: write it the plain way
             text = None
         self.keeper.app.call_from_thread(self._text_made, text, edits)

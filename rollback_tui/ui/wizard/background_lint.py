@@ -2,8 +2,11 @@
 
 Linting a 1,000-component plan takes ~20 ms (more on a busy machine): on the UI thread, a
 key typed just as it starts would wait for it. In a thread, the key waits for the
-interpreter's switch interval at most (5 ms). The findings are shown back on the UI thread,
-unless the plan was edited or checked again since: the newer check's findings win.
+interpreter's switch interval at most (5 ms), and the check gives way to the thread that
+draws the screen every few milliseconds and ends as soon as an edit makes it stale
+(`bulk_work.paced`): a key typed while it runs is handled as fast as without it. The
+findings are shown back on the UI thread, unless the plan was edited or checked again
+since: the newer check's findings win.
 
 Reading the plan while the UI thread edits it cannot break it: a check only reads, and an
 edit replaces a value or moves a row in a list. A check that overlapped an edit may see
@@ -15,9 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
+from textual.app import App
 from textual.widget import Widget
 
+from rollback_tui.bulk_work import Stale, paced
 from rollback_tui.plan.findings import Finding
 from rollback_tui.plan.lint import lint
 from rollback_tui.plan.model import Plan
@@ -35,8 +41,9 @@ class BackgroundLint:
     def start(self, plan: Plan, unknown_keys: list[str]) -> None:
         """Check *plan* in a thread; called on the UI thread."""
         self._round += 1
+        app = self._owner.app
         self._owner.run_worker(
-            partial(self._check, plan, list(unknown_keys), self._round),
+            partial(self._check, plan, list(unknown_keys), self._round, app),
             thread=True,
             group="lint",
             exit_on_error=False,
@@ -46,12 +53,16 @@ class BackgroundLint:
         """Whatever check is under way is stale: the plan was edited, or checked here."""
         self._round += 1
 
-    def _check(self, plan: Plan, unknown_keys: list[str], round_: int) -> None:
+    def _check(self, plan: Plan, unknown_keys: list[str], round_: int, app: App[Any]) -> None:
         try:
-            findings = lint(plan, unknown_keys)
+            # Stale once edited or checked again, or once the app has ended.
+            with paced(stop=lambda: round_ != self._round or not app.is_running):
+                findings = lint(plan, unknown_keys)
+        except Stale:  # edited or checked again since: that check's findings will be shown
+            return
         except Exception:  # the plan changed under the check: the edit's own check follows
             return
-        self._owner.app.call_from_thread(self._done, findings, round_)
+        app.call_from_thread(self._done, findings, round_)
 
     def _done(self, findings: list[Finding], round_: int) -> None:
         if round_ == self._round and self._owner.is_attached:

@@ -37,6 +37,14 @@ CHUNK = 0.008
 IN_PLACE_MOST = 8
 """Changed sections redrawn in place at most; more are laid out by the progressive way."""
 
+TYPING = 0.15
+"""Seconds after an edit during which the sections below the visible ones wait: keys typed
+in a burst are drawn first, and the rest of a large preview follows in the pauses."""
+
+GROW_EVERY = 0.25
+"""Seconds at least between two growths of the scrolling height while the sections below
+the visible ones are drawn: each growth lays the whole screen out again."""
+
 _WARM_UP_SAMPLE = """\
 # Heading
 
@@ -120,6 +128,10 @@ class Preview(ScrollView, can_focus=True):
         """Sections were given while the preview had no width: draw them once it has one."""
         self.updated: list[str] = []
         """The keys of the sections re-rendered, in order (tests and benchmarks read it)."""
+        self._shown_at = 0.0
+        """When `show` was last called (an edit): the sections below wait a little."""
+        self._grown_at = 0.0
+        """When the scrolling height last grew while sections below were still to come."""
 
     # -- what to show ------------------------------------------------------------------
 
@@ -131,6 +143,7 @@ class Preview(ScrollView, can_focus=True):
         """
         previous = self._wanted
         self._wanted = sections
+        self._shown_at = time.perf_counter()
         if not self._replace_in_place(previous):
             self._apply()
 
@@ -228,27 +241,63 @@ class Preview(ScrollView, can_focus=True):
         for key in [k for k in self._texts if k not in wanted]:
             del self._texts[key]
             self._rendered.pop(key, None)
-        same_layout = starts == self._starts and len(lines) == len(self._lines)
-        self._lines = lines
-        self._starts = starts
-        self.virtual_size = Size(width, len(lines))
-        if same_layout:
-            # Nothing moved: repaint only the changed sections' lines (a full repaint of a
-            # wide preview costs more than the rest of a keystroke).
-            scroll_y = self.scroll_offset.y
-            for key in changed:
-                top = starts[key] - scroll_y
-                self.refresh(Region(0, top, self.size.width, len(self._rendered[key])))
-        else:
-            self.refresh()
+        self._lay_out(lines, starts, changed, later)
         if later and not self._continuing:
             self._continuing = True
             self.call_after_refresh(self._continue)
 
+    def _lay_out(
+        self, lines: list[Strip], starts: dict[str, int], changed: list[str], later: bool
+    ) -> None:
+        """Show *lines* and repaint what changed on screen (see `_apply`)."""
+        same_layout = starts == self._starts and len(lines) == len(self._lines)
+        appended = not same_layout and self._appended(starts, changed, len(lines))
+        drawn = len(self._lines)
+        self._lines = lines
+        self._starts = starts
+        self._grow(Size(self._width, len(lines)), appended and later)
+        scroll_y = self.scroll_offset.y
+        if same_layout:
+            # Nothing moved: repaint only the changed sections' lines (a full repaint of a
+            # wide preview costs more than the rest of a keystroke).
+            for key in changed:
+                top = starts[key] - scroll_y
+                self.refresh(Region(0, top, self.size.width, len(self._rendered[key])))
+        elif appended:
+            # Sections added below the others: only their lines, if any is on screen.
+            if drawn - scroll_y < self.size.height:
+                self.refresh(Region(0, drawn - scroll_y, self.size.width, len(lines) - drawn))
+        else:
+            self.refresh()
+
+    def _appended(self, starts: dict[str, int], changed: list[str], count: int) -> bool:
+        """Whether the new layout only adds sections after the ones laid out before, which
+        stay where they were, unchanged."""
+        return (
+            count >= len(self._lines)
+            and all(starts.get(key) == at for key, at in self._starts.items())
+            and not any(key in self._starts for key in changed)
+        )
+
+    def _grow(self, size: Size, appending: bool) -> None:
+        """Set the scrolling size; while sections are appended below and more are to come,
+        at most every GROW_EVERY seconds (the last one always lands: `appending` is False)."""
+        now = time.perf_counter()
+        if size == self.virtual_size or (appending and now - self._grown_at < GROW_EVERY):
+            return
+        self._grown_at = now
+        self.virtual_size = size
+
     def _continue(self) -> None:
+        if not self.is_attached:
+            self._continuing = False
+            return
+        waited = time.perf_counter() - self._shown_at
+        if waited < TYPING:  # keys are being typed: they go first
+            self.set_timer(TYPING - waited, self._continue)
+            return
         self._continuing = False
-        if self.is_attached:
-            self._apply(deadline=time.perf_counter() + CHUNK)
+        self._apply(deadline=time.perf_counter() + CHUNK)
 
     def on_mount(self) -> None:
         if not _warmed.is_set():
