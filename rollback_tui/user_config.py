@@ -43,6 +43,9 @@ class UserConfig(BaseModel):
     plan, from `new` and the wizard (see `rollback-tui schema`)."""
     notify: NotifySettings | None = None
     """Status updates: `[notify] webhook_url`."""
+    cursor_blink: bool = True
+    """Whether the text cursor blinks; `false` keeps it steady (easier to follow for some,
+    and a blinking cursor redraws its cell twice a second, over SSH too)."""
 
 
 def config_path() -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,18 @@ class TestUndoInOneLineFields:
             await pilot.press("ctrl+z")
             await pilot.pause()
             assert app.plan.title == "Search v3"
+
+
+async def test_the_config_can_keep_the_cursor_steady(example_plan: Path) -> None:
+    """`cursor_blink = false` in the user config: the fields' cursors do not blink; by
+    default, and with a config that cannot be read, they do."""
+    config = Path(os.environ["ROLLBACK_TUI_CONFIG_DIR"]) / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    for text, blinks in [("", True), ("cursor_blink = false\n", False), ("x = \n", True)]:
+        config.write_text(text)
+        app = make_app(example_plan)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(pilot.app.focused, Input))
+            field = pilot.app.focused
+            assert isinstance(field, Input)
+            assert field.cursor_blink is blinks, text
