@@ -145,6 +145,22 @@ class TmuxApp:
                 tail = screen_text(bytes(self.output[since:]))[-1500:]
                 raise RuntimeError(f"not on screen within {timeout:.0f} s: {markers}\n{tail}")
 
+    def settle(self, quiet: float = 0.3, timeout: float = 30.0) -> float:
+        """Wait until the app has written nothing for *quiet* seconds; returns
+        time.perf_counter() when its last output came (the screen stopped changing then).
+        Nothing may write on its own meanwhile: a blinking cursor, a clock."""
+        deadline = time.perf_counter() + timeout
+        last = time.perf_counter()
+        while time.perf_counter() < deadline:
+            written = len(self.output)
+            if not self._read(max(0.0, last + quiet - time.perf_counter())):
+                break
+            if len(self.output) != written:
+                last = time.perf_counter()
+            elif time.perf_counter() >= last + quiet:
+                return last  # quiet for long enough (tmux's other lines do not count)
+        raise RuntimeError(f"the screen did not settle within {timeout:.0f} s")
+
     def drain(self, seconds: float) -> None:
         """Read for *seconds* (the app goes on drawing meanwhile)."""
         deadline = time.perf_counter() + seconds

@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.events import Resize, ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from rollback_tui import store
 from rollback_tui.plan.model import Plan
@@ -37,6 +37,7 @@ from rollback_tui.ui.keeper import PlanKeeper
 from rollback_tui.ui.keys.order import KeyOrder
 from rollback_tui.ui.keys.registry import bindings
 from rollback_tui.ui.messages import PlanShown
+from rollback_tui.ui.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from rollback_tui.ui.checklist.git_worker import GitWorker
@@ -95,7 +96,7 @@ class ChecklistScreen(Screen[None]):
             yield ChecklistView(groups, KEYS_HELP, self.keys, id="checklist")
             yield items.TimelinePanel(id="timeline")
         yield CommandPanel(id="command-panel")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.commands.panel = self.query_one(CommandPanel)

@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from rollback_tui.plan import run_times
 from rollback_tui.plan.model import Plan
 from rollback_tui.plan.text import visible
 from rollback_tui.render.run_record import duration
 from rollback_tui.ui.keys.registry import bindings
+from rollback_tui.ui.steady_footer import SteadyFooter
 
 BANNER = "DRILL · a rehearsal: the plan's live run is not touched"
 
@@ -94,4 +95,4 @@ class DrillSummary(Screen[None]):
         yield DrillBanner()
         with VerticalScroll():
             yield Static(Content("\n").join(self.lines), id="drill-summary", markup=False)
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)

@@ -10,7 +10,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList
+from textual.widgets import ContentSwitcher, Header, OptionList
 
 from rollback_tui.plan.findings import Finding
 from rollback_tui.plan.lint import lint
@@ -31,7 +31,9 @@ from rollback_tui.ui.messages import (
     ReviewedToday,
     StepsReshaped,
 )
+from rollback_tui.ui.steady_footer import SteadyFooter
 from rollback_tui.ui.wizard.background_lint import BackgroundLint
+from rollback_tui.ui.wizard.build_ahead import BuildAhead
 from rollback_tui.ui.wizard.fields import focus_unselected
 from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.step_list import StepList, StepState
@@ -84,6 +86,7 @@ class WizardScreen(Screen[None]):
         self._focus_before_preview: Widget | None = None
         self._lint_timer: Timer | None = None
         self._background_lint = BackgroundLint(self, self.show_findings)
+        self.build_ahead = BuildAhead(self)
         self._drawn: tuple[dict[str, str], list[Section]] | None = None
         """The values substituted and the sections of the last preview drawn."""
 
@@ -95,7 +98,7 @@ class WizardScreen(Screen[None]):
                 for step in STEPS:
                     yield step(self.plan, built=step.key == self.current)
             yield Preview(id="preview")
-        yield Footer()
+        yield SteadyFooter()
 
     async def on_mount(self) -> None:
         self.keeper.replaced.subscribe(self, self._replaced)
@@ -112,6 +115,7 @@ class WizardScreen(Screen[None]):
         self.run_lint()
         self.query_one("#title").focus()
         self.call_after_refresh(self.post_message, PlanShown())
+        self.build_ahead.start()
 
     async def show_plan(self, plan: Plan, *, unknown_keys: list[str], loaded: bool) -> None:
         """Edit another plan: every step is rebuilt on it, from the first step."""
@@ -179,6 +183,7 @@ class WizardScreen(Screen[None]):
 
     async def show_step(self, key: str, *, where: str = "", focus: bool = True) -> None:
         """Go to step *key*, and put the cursor in its field *where* or its first field."""
+        self.build_ahead.active()
         await self.pane(key).ensure_built()
         self.current = key
         self.visited.add(key)
@@ -233,6 +238,7 @@ class WizardScreen(Screen[None]):
 
     @on(PlanEdited)
     def _edited(self, event: PlanEdited) -> None:
+        self.build_ahead.active()
         self.keeper.mark_dirty()
         self.refresh_preview(event)
         self._background_lint.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, ClassVar
 
@@ -85,7 +86,11 @@ class StepPane(VerticalScroll):
         """Steps are built when first shown, so that the wizard starts fast; the step it
         opens on is built with the screen, so that its first frame shows it."""
         self._set_up = False
+        self._building: asyncio.Event | None = None
+        """Set once the build under way is done."""
         self._findings: list[Finding] = []
+        self._findings_text = ""
+        """What the step's findings line shows."""
 
     def compose(self) -> ComposeResult:
         if self.built:
@@ -95,16 +100,29 @@ class StepPane(VerticalScroll):
         """The step's widgets."""
         raise NotImplementedError
 
+    @property
+    def ready(self) -> bool:
+        """The step's widgets are built and set up (or being so)."""
+        return self._set_up
+
     async def ensure_built(self) -> None:
-        """Build the step's widgets and set them up, if that has not been done yet."""
+        """Build the step's widgets and set them up, if that has not been done yet; a
+        build under way (the wizard builds steps ahead) is waited for."""
         if self._set_up:
+            if self._building is not None:
+                await self._building.wait()
             return
         self._set_up = True
-        if not self.built:
-            self.built = True
-            await self.recompose()
-        await self.after_build()
-        self.show_findings(self._findings)
+        self._building = asyncio.Event()
+        try:
+            if not self.built:
+                self.built = True
+                await self.recompose()
+            await self.after_build()
+            self.show_findings(self._findings)
+        finally:
+            self._building.set()
+            self._building = None
 
     async def rebuild(self) -> None:
         """Build the step again from the plan (when it is next shown, if it is not now)."""
@@ -132,6 +150,7 @@ class StepPane(VerticalScroll):
         return StepHeading(text)
 
     def findings_line(self) -> Static:
+        self._findings_text = ""  # what a new line shows
         return Static("", classes="step-findings", markup=False)
 
     # -- edits -------------------------------------------------------------------------
@@ -220,8 +239,12 @@ class StepPane(VerticalScroll):
         shown = [f"• {r}" for r in rest[:FINDINGS_SHOWN]]
         if len(rest) > FINDINGS_SHOWN:
             shown.append(f"… {len(rest) - FINDINGS_SHOWN} more — see Review")
+        text = "\n".join(shown)
+        if text == self._findings_text:
+            return  # unchanged: redrawing it would cost a layout after every pause in typing
+        self._findings_text = text
         for line in self.query(".step-findings").results(Static):
-            line.update(Content("\n".join(shown)))
+            line.update(Content(text))
             line.set_class(bool(rest), "-shown")
 
     def action_next_field(self) -> None:

@@ -37,8 +37,11 @@ class ReviewStep(StepPane):
     def __init__(self, plan, *, built: bool = False) -> None:  # type: ignore[no-untyped-def]
         super().__init__(plan, built=built)
         self._findings: list[Finding] = []
+        self._listed: list[Finding] | None = None
+        """The findings the list shows, once built."""
 
     def build(self) -> ComposeResult:
+        self._listed = None  # a new list: shown on the next show_findings
         yield self.heading()
         yield Static("", id="review-summary", markup=False)
         yield OptionList(id="review-findings")
@@ -66,8 +69,9 @@ class ReviewStep(StepPane):
     def show_findings(self, findings: list[Finding]) -> None:
         # Review lists every finding of the plan, not only its own.
         self._findings = findings
-        if not self.built:
-            return
+        if not self.built or findings == self._listed:
+            return  # unchanged: redrawing the list would cost a layout after each pause
+        self._listed = list(findings)
         summary = (
             "No findings: the plan is complete."
             if not findings

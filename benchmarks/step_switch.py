@@ -1,0 +1,176 @@
+"""Step switches and row changes until the screen settles, end to end in tmux.
+
+The wizard opens a plan of 200 (and 1,000) components in tmux at 160×48 (the preview beside
+the form; benchmarks/tmux_terminal.py), with a steady cursor (`cursor_blink = false` in the
+user config: nothing else writes on its own). Once its preview is drawn and READING seconds
+later (a user reads the first step; the wizard builds the others meanwhile), F8 walks from
+Basics to Review, every step's first visit, and F7 walks back, every step seen before; then
+on Components, ctrl+o adds a component and ctrl+r removes it, three times. Each key is timed
+from the moment it is sent to tmux until the last screen update it caused: the app is
+deemed settled when it has written nothing for 0.3 s, and the time of its last output
+counts (not the first change: a step drawn in parts settles when its last part is drawn).
+
+The baseline, in the same run and at the same size, is a key's way to the screen in plain
+Textual (benchmarks/echo_app.py, typed as the keystroke benchmark types it). Budget: every
+switch and row change, first visits included, settles within 2× the echo app's p95 at 200
+components.
+
+Run: .venv/bin/python benchmarks/step_switch.py [--rounds N] [SIZES...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench_stats import percentile
+from keystrokes import ECHO_APP, TITLE, fresh_copy, type_keys, write_plans
+from startup import WIZARD_MARKERS, _environment, markdown_table, verdict, wizard_argv
+from tmux_terminal import TmuxApp
+
+SIZES = (200, 1000)
+BUDGET = 2.0
+BUDGET_SIZE = 200
+COLUMNS, ROWS = 160, 48
+QUIET = 0.3
+STEPS = 10
+"""Basics to Review: F8 nine times forward, F7 nine times back."""
+ROW_CHANGES = 3
+READING = 5.0
+"""Seconds on the first step before F8: the wizard builds the other steps meanwhile."""
+COMPONENTS_STEP = 5
+"""F8 presses from Basics to Components."""
+
+
+def timed(app: TmuxApp, key: str) -> float:
+    """Seconds from sending *key* until the screen settled."""
+    start = time.perf_counter()
+    app.send_key(key)
+    return app.settle(QUIET) - start
+
+
+def wizard_session(plan: Path, env: dict[str, str], folder: Path) -> dict[str, list[float]]:
+    """One session: the step walk and the row changes; seconds by kind."""
+    times: dict[str, list[float]] = {"first": [], "again": [], "add": [], "remove": []}
+    with TmuxApp(wizard_argv(fresh_copy(plan, folder)), env, folder, COLUMNS, ROWS) as app:
+        app.wait_for([*WIZARD_MARKERS, f"Rollback Plan: {TITLE}"])
+        app.settle(1.0)  # the preview's sections below the screen are drawn
+        app.drain(READING)
+        for _ in range(STEPS - 1):
+            times["first"].append(timed(app, "F8"))
+        for _ in range(STEPS - 1):
+            times["again"].append(timed(app, "F7"))
+        for _ in range(COMPONENTS_STEP):
+            timed(app, "F8")
+        for _ in range(ROW_CHANGES):
+            times["add"].append(timed(app, "C-o"))
+            times["remove"].append(timed(app, "C-r"))
+    return times
+
+
+def echo_session(env: dict[str, str], folder: Path, keys: int) -> list[float]:
+    folder.mkdir()
+    argv = [sys.executable, str(ECHO_APP), TITLE]
+    with TmuxApp(argv, env, folder, COLUMNS, ROWS) as app:
+        app.wait_for([f"[{TITLE}]", "Quit"])
+        app.send_key("End")
+        app.drain(0.5)
+        return type_keys(app, keys, TITLE, True, "form")
+
+
+def measure(
+    rounds: int, sizes: Sequence[int]
+) -> tuple[list[float], dict[int, dict[str, list[float]]]]:
+    echo: list[float] = []
+    wizard: dict[int, dict[str, list[float]]] = {size: {} for size in sizes}
+    with tempfile.TemporaryDirectory(prefix="rollback-bench-") as tmp:
+        home = Path(tmp)
+        env = _environment(home)
+        env["TEXTUAL_FPS"] = "120"
+        config = Path(env["ROLLBACK_TUI_CONFIG_DIR"]) / "config.toml"
+        config.parent.mkdir(parents=True)
+        config.write_text("cursor_blink = false\n")
+        plans = write_plans(home, sizes)
+        for round_ in range(rounds):
+            echo += echo_session(env, home / f"echo-{round_}", 20)
+            for size in sizes:
+                got = wizard_session(plans[size], env, home / f"round-{round_}-{size}")
+                for kind, seconds in got.items():
+                    wizard[size].setdefault(kind, []).extend(seconds)
+    return echo, wizard
+
+
+KINDS = {
+    "first": "F8 to the next step, first visit",
+    "again": "F7 to the step before, seen before",
+    "add": "ctrl+o: add a component",
+    "remove": "ctrl+r: remove it",
+}
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def report(echo: list[float], wizard: dict[int, dict[str, list[float]]], rounds: int) -> str:
+    echo_p95 = percentile(echo, 0.95)
+    lines = [f"  echo app (plain Textual)  p50 {ms(statistics.median(echo))}  p95 {ms(echo_p95)}"]
+    rows = [
+        [
+            "Baseline: a key to the screen in plain Textual (echo app), p95",
+            "",
+            ms(echo_p95),
+            "",
+            "1.00×",
+            "",
+        ]
+    ]
+    for size, kinds in wizard.items():
+        for kind, label in KINDS.items():
+            times = kinds[kind]
+            p50, p95, worst = statistics.median(times), percentile(times, 0.95), max(times)
+            ratio = p95 / echo_p95
+            budget = f"≤ {BUDGET}× {verdict(ratio, BUDGET)}" if size == BUDGET_SIZE else ""
+            lines.append(
+                f"  {size:>4} components, {label}: p50 {ms(p50)}  p95 {ms(p95)}  "
+                f"worst {ms(worst)}  {ratio:.2f}× the echo p95  {budget}"
+            )
+            rows.append(
+                [
+                    f"{label}, {size} components",
+                    ms(p50),
+                    ms(p95),
+                    ms(worst),
+                    f"{ratio:.2f}×",
+                    budget,
+                ]
+            )
+    title = (
+        f"Step switches and row changes until settled ({COLUMNS}×{ROWS} in tmux, "
+        f"{rounds} sessions each)"
+    )
+    table = markdown_table(
+        title, ["", "p50", "p95", "Worst", "p95 over the echo app's p95", "Budget"], rows
+    )
+    return "\n".join([*lines, "", table])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="sessions of each app")
+    parser.add_argument("sizes", type=int, nargs="*", default=list(SIZES))
+    args = parser.parse_args(argv)
+    print(f"load average {os.getloadavg()[0]:.2f}; {os.cpu_count()} CPUs", flush=True)
+    echo, wizard = measure(args.rounds, args.sizes)
+    print(report(echo, wizard, args.rounds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""A step switch shows what is already there: the steps are built in the pauses of the
+user's work, the footer is rebuilt only when its keys change, and findings that did not
+change redraw nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import SIZE
+from textual.pilot import Pilot
+from textual.widgets import Static
+from wizard_helpers import until
+
+from rollback_tui.plan.findings import Finding
+from rollback_tui.ui.app import RollbackApp
+from rollback_tui.ui.factory import make_app
+from rollback_tui.ui.steady_footer import SteadyFooter
+from rollback_tui.ui.wizard import build_ahead
+from rollback_tui.ui.wizard.steps.base import StepPane
+from rollback_tui.ui.wizard.wizard_screen import WizardScreen
+
+
+def wizard(app: RollbackApp) -> WizardScreen:
+    screen = app.screen
+    assert isinstance(screen, WizardScreen)
+    return screen
+
+
+def ready(app: RollbackApp) -> list[str]:
+    screen = wizard(app)
+    return [key for key in screen.step_keys if screen.pane(key).ready]
+
+
+def test_steps_are_built_in_the_order_f8_visits_them() -> None:
+    keys = ["a", "b", "c", "d"]
+    assert build_ahead.build_order(keys, "b") == ["c", "d", "a"]
+    assert build_ahead.build_order(keys, "d") == ["a", "b", "c"]
+
+
+async def test_the_steps_are_built_in_a_pause_and_a_switch_builds_nothing(
+    example_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Left alone on the first step, the wizard builds every other step, in F8's order;
+    F8 then finds the next step built."""
+    built: list[str] = []
+    real = StepPane.ensure_built
+
+    async def recording(self: StepPane) -> None:
+        if not self.ready:
+            built.append(self.key)
+        await real(self)
+
+    monkeypatch.setattr(StepPane, "ensure_built", recording)
+    app = make_app(example_plan, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = wizard(app)
+        assert ready(app) == ["basics"]
+        await until(pilot, lambda: ready(app) == screen.step_keys, timeout=15)
+        assert built == screen.step_keys  # the first with the screen, the rest in the pause
+        before = list(built)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert screen.current == "assumptions" and built == before
+
+
+async def test_nothing_is_built_while_the_user_types(
+    example_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edits less than IDLE apart hold the builds back; the pause after them lets them go."""
+    app = make_app(example_plan, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(int(3 * build_ahead.IDLE / 0.15)):
+            await pilot.press("x")
+            await pilot.pause(0.15)
+        assert ready(app) == ["basics"]
+        await until(pilot, lambda: len(ready(app)) > 1, timeout=10)
+
+
+def footer_keys(app: RollbackApp) -> list[str]:
+    return [str(getattr(key, "key", "")) for key in app.screen.query("SteadyFooter FooterKey")]
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(
+    example_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tab from a text field to another with the same keys: no rebuild (Textual's footer
+    rebuilt, laying the whole screen out again, on every change of focus). Into a list of
+    rows, whose ctrl+o adds one: rebuilt, and it shows ctrl+o."""
+    rebuilt: list[int] = []
+    real = SteadyFooter.recompose
+
+    async def counting(self: SteadyFooter) -> None:
+        rebuilt.append(1)
+        await real(self)
+
+    monkeypatch.setattr(SteadyFooter, "recompose", counting)
+    app = make_app(example_plan, cursor_blink=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle_footer(pilot)
+        assert "ctrl+o" not in footer_keys(app)
+        count = len(rebuilt)
+        await pilot.press("tab")  # Title to Created: both plain text fields
+        await settle_footer(pilot)
+        assert len(rebuilt) == count
+        await pilot.press("f8", "f8")  # Triggers: the cursor in its list of rows
+        await settle_footer(pilot)
+        assert len(rebuilt) > count
+        assert "ctrl+o" in footer_keys(app)
+
+
+async def settle_footer(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause(0.05)
+
+
+async def test_unchanged_findings_redraw_nothing(
+    example_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check after each pause in typing gives the same findings most of the time:
+    the step's findings line is not updated again (each update lays the screen out)."""
+    app = make_app(example_plan, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = wizard(app)
+        line = screen.pane("basics").query_one(".step-findings", Static)
+        updates: list[object] = []
+        real_update = line.update
+
+        def recording(*args: Any, **kwargs: Any) -> Any:
+            updates.append(args)
+            return real_update(*args, **kwargs)
+
+        monkeypatch.setattr(line, "update", recording)
+        screen.show_findings(list(screen.findings))
+        assert updates == []
+        whole_step = Finding("error", "basics-whole-step", "something about the step")
+        screen.show_findings([*screen.findings, whole_step])
+        assert len(updates) == 1
