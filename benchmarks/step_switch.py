@@ -10,10 +10,12 @@ from the moment it is sent to tmux until the last screen update it caused: the a
 deemed settled when it has written nothing for 0.3 s, and the time of its last output
 counts (not the first change: a step drawn in parts settles when its last part is drawn).
 
-The baseline, in the same run and at the same size, is a key's way to the screen in plain
-Textual (benchmarks/echo_app.py, typed as the keystroke benchmark types it). Budget: every
-switch and row change, first visits included, settles within 2× the echo app's p95 at 200
-components.
+The baselines, in the same run and at the same size: a key's way to the screen in plain
+Textual (benchmarks/echo_app.py, typed as the keystroke benchmark types it), and the same
+walk in plain Textual (benchmarks/plain_steps.py: panes of as many rows of inputs as the
+wizard's, a long preview, a footer), timed the same way: what Textual itself takes to show
+such a pane. Budget: every switch and row change, first visits included, settles within
+2× the echo app's p95 at 200 components.
 
 Run: .venv/bin/python benchmarks/step_switch.py [--rounds N] [SIZES...]
 """
@@ -74,6 +76,23 @@ def wizard_session(plan: Path, env: dict[str, str], folder: Path) -> dict[str, l
     return times
 
 
+PLAIN_APP = Path(__file__).resolve().parent / "plain_steps.py"
+
+
+def plain_session(env: dict[str, str], folder: Path) -> dict[str, list[float]]:
+    """The same walk in plain Textual."""
+    folder.mkdir()
+    times: dict[str, list[float]] = {"first": [], "again": []}
+    with TmuxApp([sys.executable, str(PLAIN_APP)], env, folder, COLUMNS, ROWS) as app:
+        app.wait_for(["preview line 1", "Quit"])
+        app.settle(1.0)
+        for _ in range(STEPS - 1):
+            times["first"].append(timed(app, "F8"))
+        for _ in range(STEPS - 1):
+            times["again"].append(timed(app, "F7"))
+    return times
+
+
 def echo_session(env: dict[str, str], folder: Path, keys: int) -> list[float]:
     folder.mkdir()
     argv = [sys.executable, str(ECHO_APP), TITLE]
@@ -86,8 +105,9 @@ def echo_session(env: dict[str, str], folder: Path, keys: int) -> list[float]:
 
 def measure(
     rounds: int, sizes: Sequence[int]
-) -> tuple[list[float], dict[int, dict[str, list[float]]]]:
+) -> tuple[list[float], dict[str, list[float]], dict[int, dict[str, list[float]]]]:
     echo: list[float] = []
+    plain: dict[str, list[float]] = {"first": [], "again": []}
     wizard: dict[int, dict[str, list[float]]] = {size: {} for size in sizes}
     with tempfile.TemporaryDirectory(prefix="rollback-bench-") as tmp:
         home = Path(tmp)
@@ -99,11 +119,13 @@ def measure(
         plans = write_plans(home, sizes)
         for round_ in range(rounds):
             echo += echo_session(env, home / f"echo-{round_}", 20)
+            for kind, seconds in plain_session(env, home / f"plain-{round_}").items():
+                plain[kind] += seconds
             for size in sizes:
                 got = wizard_session(plans[size], env, home / f"round-{round_}-{size}")
                 for kind, seconds in got.items():
                     wizard[size].setdefault(kind, []).extend(seconds)
-    return echo, wizard
+    return echo, plain, wizard
 
 
 KINDS = {
@@ -118,7 +140,12 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-def report(echo: list[float], wizard: dict[int, dict[str, list[float]]], rounds: int) -> str:
+def report(
+    echo: list[float],
+    plain: dict[str, list[float]],
+    wizard: dict[int, dict[str, list[float]]],
+    rounds: int,
+) -> str:
     echo_p95 = percentile(echo, 0.95)
     lines = [f"  echo app (plain Textual)  p50 {ms(statistics.median(echo))}  p95 {ms(echo_p95)}"]
     rows = [
@@ -131,6 +158,12 @@ def report(echo: list[float], wizard: dict[int, dict[str, list[float]]], rounds:
             "",
         ]
     ]
+    for kind in ("first", "again"):
+        times = plain[kind]
+        p50, p95 = statistics.median(times), percentile(times, 0.95)
+        label = f"Baseline: {KINDS[kind].split(',')[0]} in plain Textual (plain_steps.py)"
+        lines.append(f"  {label}: p50 {ms(p50)}  p95 {ms(p95)}  {p95 / echo_p95:.2f}×")
+        rows.append([label, ms(p50), ms(p95), ms(max(times)), f"{p95 / echo_p95:.2f}×", ""])
     for size, kinds in wizard.items():
         for kind, label in KINDS.items():
             times = kinds[kind]
@@ -167,8 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("sizes", type=int, nargs="*", default=list(SIZES))
     args = parser.parse_args(argv)
     print(f"load average {os.getloadavg()[0]:.2f}; {os.cpu_count()} CPUs", flush=True)
-    echo, wizard = measure(args.rounds, args.sizes)
-    print(report(echo, wizard, args.rounds))
+    echo, plain, wizard = measure(args.rounds, args.sizes)
+    print(report(echo, plain, wizard, args.rounds))
     return 0
 
 
