@@ -146,3 +146,26 @@ async def test_the_rest_waits_while_keys_are_typed_and_follows_in_the_pause() ->
         at_once.show(wanted)
         assert progressive.virtual_size == at_once.virtual_size  # grown to its full height
         assert progressive.plain_text == at_once.plain_text
+
+
+async def test_sections_that_moved_are_not_rendered_again() -> None:
+    """A component added near the top moves the sections of all those after it (their
+    keys are by position): what was drawn is reused, only the new one is rendered, and the
+    preview still ends as one rendered all at once."""
+    app = TwoPreviews()
+    async with app.run_test(size=(160, 24)) as pilot:
+        await pilot.pause()
+        progressive = app.query_one("#progressive", Preview)
+        plan = new_plan(title="Bench", components=[f"service-{i}" for i in range(60)])
+        progressive.show(render_sections(plan))
+        await until(pilot, lambda: progressive.complete)
+        plan.components.insert(1, plan.components[0].model_copy(update={"name": "added"}))
+        progressive.updated.clear()
+        wanted = render_sections(plan)
+        progressive.show(wanted)
+        await until(pilot, lambda: progressive.complete)
+        assert "component-1" in progressive.updated
+        assert len(progressive.updated) <= 3, progressive.updated  # and the header's list
+        at_once = app.query_one("#at-once", Preview)
+        at_once.show(wanted)
+        assert progressive.plain_text == at_once.plain_text

@@ -213,8 +213,14 @@ class Preview(ScrollView, can_focus=True):
         needed = self.scroll_offset.y + self.size.height
         """Lines rendered at once: the visible ones."""
         later = False
+        # Drawn before under another key: a section moved (a component added above it).
+        drawn = {t: self._rendered[k] for k, t in self._texts.items() if k in self._rendered}
         for section in self._wanted:
             key, text = section.key, section.markdown
+            if (self._texts.get(key) != text or key not in self._rendered) and text in drawn:
+                self._rendered[key] = drawn[text]
+                self._texts[key] = text
+                changed.append(key)
             if self._texts.get(key) != text or key not in self._rendered:
                 if (
                     not self._progressive
