@@ -2,10 +2,10 @@
 
 A plan is saved into the tomlkit document it was loaded from, key by key, so that hand
 edits (comments, blank lines, key order, unknown keys) survive (see plan_document).
-Tables are never rebuilt from dicts. Plans are read with tomllib, which is fast; tomlkit
-parses only what a save changes (usually a table or two of the text), or the whole text
-when the change calls for it, so that opening a plan and the read-only commands do not
-pay for it and a tick on a long plan stays quick.
+Tables are never rebuilt from dicts. Plans are read with toml_text, which is fast;
+tomlkit parses only what a save changes (usually a table or two of the text), or the
+whole text when the change calls for it, so that opening a plan and the read-only commands
+do not pay for it and a tick on a long plan stays quick.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import hashlib
 import os
 import stat
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from rollback_tui import toml_text
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.copying import copy_model
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan, field_names
@@ -77,9 +77,9 @@ class PlanFile:
 
     @property
     def raw(self) -> dict[str, Any]:
-        """``source`` as tomllib reads it."""
+        """``source`` as toml_text reads it."""
         if self._raw is None:
-            self._raw = tomllib.loads(self.source)
+            self._raw = toml_text.loads(self.source)
         return self._raw
 
     @property
@@ -159,8 +159,8 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
     try:
         with many_objects():
             try:
-                raw = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
+                raw = toml_text.loads(text)
+            except toml_text.TOMLDecodeError as exc:
                 raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
             return raw, _validate(path, raw, text)
     except RecursionError:
