@@ -111,6 +111,7 @@ def tick(
                     if set_done(plan_file.plan, i, not undo, who, text=confirmation.get(i))
                 ]
             if changed:
+                plan_file.changed_only(changed)  # the save compares only their tables
                 sync.save_merging(plan_file, replace_read_only=force)
             else:  # a save that stopped half-way is finished by the next tick
                 store.finish_markdown(path, plan_file.plan, CLI_LOCK_TIMEOUT)

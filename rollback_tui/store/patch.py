@@ -5,6 +5,7 @@ None where the layout calls for the whole document."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import tomlkit
@@ -16,7 +17,13 @@ from rollback_tui.store import document as plan_document
 from rollback_tui.store import layout as toml_layout
 
 
-def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
+def patch(
+    text: str,
+    raw: dict[str, Any],
+    plan: BaseModel,
+    *,
+    as_read: Callable[[str, BaseModel], bool] | None = None,
+) -> str | None:
     """*plan* written into its TOML *text*, parsing only the top-level tables it changes.
 
     *raw* is *text* as tomllib reads it. The result is the text that parse() and dumps()
@@ -29,18 +36,28 @@ def patch(text: str, raw: dict[str, Any], plan: BaseModel) -> str | None:
     A multi-line string with CRLF line ends reads as LF to tomllib: whether it changed
     is for tomlkit to say, so the tables that hold one are parsed (layout.cr_chunks), as
     the whole document would be.
+
+    *as_read*, when given, says of a top-level table (or an entry of a top-level array of
+    tables), by its key and model, that the caller knows it to be as *text* has it: it is
+    left as it is without comparing it with *raw* (a tick on a 24,000-component plan
+    compares the one component it changed).
     """
     layout = toml_layout.split_again(text)
     if layout is None or not _layout_matches(layout, raw) or _DOTTED.search(layout.chunk_text(0)):
         return None  # a dotted key before the first header may belong to a later table
     try:
-        return _patch(layout, raw, plan)
+        return _patch(layout, raw, plan, as_read)
     except ParseError:  # a chunk tomlkit reads differently alone: the whole text decides
         return None
 
 
-def _patch(layout: toml_layout.Layout, raw: dict[str, Any], plan: BaseModel) -> str | None:
-    patcher = _Patcher(layout, raw)
+def _patch(
+    layout: toml_layout.Layout,
+    raw: dict[str, Any],
+    plan: BaseModel,
+    as_read: Callable[[str, BaseModel], bool] | None,
+) -> str | None:
+    patcher = _Patcher(layout, raw, as_read)
     for name in type(plan).model_fields:
         if not patcher.field(plan, name):
             return None
@@ -51,9 +68,15 @@ class _Patcher:
     """One save's chunks of the text: those tomlkit parsed and changed, those changed as
     text. Each method returns False when the change is one for the whole document."""
 
-    def __init__(self, layout: toml_layout.Layout, raw: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        layout: toml_layout.Layout,
+        raw: dict[str, Any],
+        as_read: Callable[[str, BaseModel], bool] | None = None,
+    ) -> None:
         self.layout = layout
         self.raw = raw
+        self.as_read = as_read
         self.documents: dict[int, tomlkit.TOMLDocument] = {}
         self.appended: dict[int, str] = {}
         """Chunks changed as text, parsing only what changed."""
@@ -105,7 +128,8 @@ class _Patcher:
     def _synced(self, index: int, key: str, raw_table: Any, model: BaseModel) -> bool:
         """Whether chunk *index*'s table *key* needs no tomlkit: unchanged, or patched."""
         return index not in self.layout.cr_chunks and (
-            plan_document.in_sync(raw_table, model)
+            (self.as_read is not None and self.as_read(key, model))
+            or plan_document.in_sync(raw_table, model)
             or self._entries_patched(index, key, raw_table, model)
         )
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from rollback_tui import toml_text
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.copying import copy_model
-from rollback_tui.plan.model import SCHEMA_VERSION, Plan, field_names
+from rollback_tui.plan.model import SCHEMA_VERSION, ChecklistItem, Plan, field_names
 from rollback_tui.store import file_safety, toml_scan
 from rollback_tui.store.errors import (
     ConflictError,
@@ -74,6 +76,8 @@ class PlanFile:
     it); a file of ours (a run file in PLAN.runs/) is never written through one."""
     _raw: dict[str, Any] | None = field(default=None, repr=False)
     _document: tomlkit.TOMLDocument | None = field(default=None, repr=False)
+    _changed: tuple[str, frozenset[str]] | None = field(default=None, repr=False)
+    """What the plan changed since ``source`` was read, when its changer said (changed_only)."""
 
     @property
     def raw(self) -> dict[str, Any]:
@@ -94,6 +98,14 @@ class PlanFile:
                 raise PlanFileError(f"{self.path}: {exc}") from None
         return self._document
 
+    def changed_only(self, item_ids: Iterable[str]) -> None:
+        """Say that the plan changed, since its text was read, only in these checklist
+        items (their state) and by events added at the end of its timeline: what a tick
+        does. The next save then compares only the tables that hold them with the text,
+        not the thousands of others of a long plan, and leaves those as they are. Said of
+        the text read: forgotten once another text replaces it (a save, a merge)."""
+        self._changed = (self.source, frozenset(item_ids))
+
     def read_back(self) -> None:
         """Read the text last written as the next save reads it (its values, its layout):
         done once the files are on disk, it is off the next save's way there."""
@@ -105,6 +117,7 @@ class PlanFile:
     def use_source(self, other: PlanFile) -> None:
         """Take *other*'s text (read from the same file since) as the one to save into."""
         self.source, self._raw, self._document = other.source, other._raw, other._document
+        self._changed = None
         self.fresh = other.fresh
 
     def detached(self) -> PlanFile:
@@ -287,7 +300,11 @@ def _dumps(plan_file: PlanFile) -> str:
     from rollback_tui.store import patch as plan_patch
 
     if not plan_file.fresh:
-        text = plan_patch.patch(plan_file.source, plan_file.raw, plan_file.plan)
+        changed = plan_file._changed
+        as_read = (
+            _as_read(changed[1]) if changed is not None and changed[0] is plan_file.source else None
+        )
+        text = plan_patch.patch(plan_file.source, plan_file.raw, plan_file.plan, as_read=as_read)
         if text is not None:
             plan_file._document = None  # it no longer matches once the text is written
             return text
@@ -297,9 +314,33 @@ def _dumps(plan_file: PlanFile) -> str:
     return text
 
 
+def _as_read(item_ids: frozenset[str]) -> Callable[[str, BaseModel], bool]:
+    """For plan_patch.patch: whether a top-level table (or an entry of a top-level array)
+    is known to be as the text has it, when only the checklist items *item_ids* changed and
+    the timeline only grew (its entries read are as they were)."""
+
+    def as_read(name: str, model: BaseModel) -> bool:
+        if name == "timeline":
+            return True
+        return not any(
+            item.id in item_ids for key in _item_lists(type(model)) for item in getattr(model, key)
+        )
+
+    return as_read
+
+
+@functools.cache
+def _item_lists(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of *model* that hold checklist items (a component's steps...)."""
+    return tuple(
+        name for name, info in model.model_fields.items() if info.annotation == list[ChecklistItem]
+    )
+
+
 def _saved(plan_file: PlanFile, text: str) -> None:
     """*text* is now the file's content."""
     plan_file.source, plan_file._raw, plan_file.fresh = text, None, False
+    plan_file._changed = None
 
 
 def save(
