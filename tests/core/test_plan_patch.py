@@ -204,6 +204,31 @@ class TestLayout:
         assert [(c.key, c.entry) for c in layout.chunks] == [(None, False), ("components", True)]
         assert layout.chunk_text(1) == '[[components]]\nname = "n"\n'
 
+    def test_plain_lines_hide_no_header_and_no_bracket(self) -> None:
+        """The lines the scan crosses in one match (keys set to one-line values, comments,
+        blank lines, CRLF ends) hold nothing it would have stopped at one token at a time;
+        a line they cannot be sure of (an escaped quote, a triple quote, an array after a
+        plain key) is read token by token."""
+        text = (
+            'a = "x\\"[[components]]\\\\"  # """ [y]\r\n'
+            "\"q.k\".'r' . s = 'lit [z] #'\r\n"
+            "n = 1979-05-27T07:32:00Z\n\n  # [[components]] in a comment\n"
+            'd = ["[w]", """\n[v]\n"""]\n'
+            "e = 1 # {\n"
+            '[[components]]\nname = "n\\"]"\n[[components.steps]]\nid = "s"\n'
+            "[[components]]\r\nname = 'm'\r\n[t]\n"
+        )
+        layout = toml_layout.split(text)
+        assert layout is not None
+        assert [(c.key, c.entry) for c in layout.chunks] == [
+            (None, False),
+            ("components", True),
+            ("components", True),
+            ("t", False),
+        ]
+        assert layout.chunk_text(2) == "[[components]]\r\nname = 'm'\r\n"
+        assert tomllib.loads(layout.chunk_text(0))["d"] == ["[w]", "[v]\n"]
+
     def test_sub_tables_stay_with_their_entry(self) -> None:
         text = "[[c]]\n[[c.s]]\n[c.t]\n[[c]]\n[d]\n[d.e]\n"
         layout = toml_layout.split(text)
