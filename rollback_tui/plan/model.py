@@ -421,10 +421,12 @@ class Plan(_Model):
         if info.field_name is not None and info.field_name not in _HOLDS_ITEMS:
             return self  # assigning a plain field (a keystroke in the title) adds no item
         seen: set[str] = set()
-        for _, _, item in self.checklist():
+        for item in self.all_items():
             if item.id and item.id in seen:
                 raise ValueError(f"checklist id {item.id!r} is used twice; ids must be unique")
             seen.add(item.id)
+        if "" not in seen:
+            return self  # every item has its id (a plan read from a file, usually)
         first_free: dict[str, int] = {}  # per prefix: ids are only added, never freed
         for _section, prefix, item in self.checklist():
             if not item.id:

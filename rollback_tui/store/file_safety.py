@@ -70,7 +70,9 @@ def read_regular(path: Path, limit: int = MAX_PLAN_BYTES) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            # The whole file in the first read, usually: joining one chunk copies nothing.
+            want = st.st_size + 1 if not chunks else 1 << 20
+            chunk = os.read(fd, min(want, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)

@@ -100,12 +100,15 @@ class _Patcher:
         """The whole text: each chunk as it was, as patched, or as tomlkit writes it."""
         if not self.documents and not self.appended:
             return self.layout.text
-        return "".join(
-            tomlkit.dumps(self.documents[i])
-            if i in self.documents
-            else self.appended.get(i, self.layout.chunk_text(i))
-            for i in range(len(self.layout.chunks))
-        )
+        pieces, done, chunks = [], 0, self.layout.chunks
+        for i in sorted({*self.documents, *self.appended}):  # the text between as it is
+            pieces.append(self.layout.text[done : chunks[i].start])
+            pieces.append(
+                tomlkit.dumps(self.documents[i]) if i in self.documents else self.appended[i]
+            )
+            done = chunks[i].end
+        pieces.append(self.layout.text[done:])
+        return "".join(pieces)
 
     def _document(self, index: int) -> tomlkit.TOMLDocument:
         if index in self.appended:

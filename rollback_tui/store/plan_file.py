@@ -134,12 +134,12 @@ class PlanFile:
         return markdown_path(self.path)
 
 
-def _markdown(plan: Plan) -> str:
-    """The plan's Markdown. The renderer is imported here, on the first save: a command
-    that only reads plans (status, check) never loads it."""
-    from rollback_tui.render import render_markdown
+def _markdown(plan: Plan) -> bytes:
+    """The plan's Markdown, in UTF-8. The renderer is imported here, on the first save: a
+    command that only reads plans (status, check) never loads it."""
+    from rollback_tui.render import render_markdown_data
 
-    return render_markdown(plan)
+    return render_markdown_data(plan)
 
 
 def markdown_path(path: Path) -> Path:
@@ -238,10 +238,10 @@ def read_plan(path: Path) -> tuple[Plan, list[str]]:
 def load(path: Path) -> PlanFile:
     """Load a plan with its TOML text, for editing and saving back into it."""
     data, text = _read_text(path)
+    identity = FileIdentity.of(path, data)
+    del data  # 9 MB fewer while the text is read, for a long plan
     raw, plan = _parse(path, text)
-    return PlanFile(
-        path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan), _raw=raw
-    )
+    return PlanFile(path, plan, text, identity, _unknown_keys(raw, plan), _raw=raw)
 
 
 def new_file(path: Path, plan: Plan) -> PlanFile:
@@ -377,14 +377,18 @@ def save(
             file_safety.side_target(backup_path(path), plan, copy=True) if keeps_backup else None
         )
         text = dumps(plan_file)
+        # What a long plan's save holds at once is kept small (a 9 MB plan's save held
+        # 250 MB): the text as read is of no more use to it (should it fail, the next
+        # reads it again), and the new text is kept as bytes only until written.
+        plan_file._raw = None
         data = text.encode("utf-8")
+        del text
         if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again
             raise PlanFileError(
                 f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
                 "plan may be (10 MB); not saved"
             )
-        markdown = _markdown(plan_file.plan).encode("utf-8")
-        previous = read_regular(plan.path) if backup is not None else b""
+        markdown = _markdown(plan_file.plan)
         folder = plan.path.parent
         file_safety.clean_stale_temps(
             folder,
@@ -396,14 +400,16 @@ def save(
             ],
         )
         if backup is not None:
+            previous = read_regular(plan.path)
             _write(backup, previous, f"nothing was saved ({path.name} is as it was)")
+            del previous
         elif plan_of_run(path) is not None:  # an earlier release kept these for run files
             file_safety.remove_side_files(
                 folder, [backup_path(path).name, f".{plan.path.name}.lock"]
             )
         kept = f"; its previous version is in {backup.path.name}" if backup else ""
         _write(plan, data, f"not saved ({path.name} is as it was{kept})")
-        _saved(plan_file, text)
+        _saved(plan_file, data.decode("utf-8"))
         plan_file.identity = FileIdentity.of(plan.path, data)
         try:
             file_safety.write(markdown_file, markdown)
@@ -457,7 +463,7 @@ def markdown_behind(path: Path, plan: Plan, *, missing: bool = True) -> bool:
     try:
         if st.st_mtime_ns > os.stat(path).st_mtime_ns:
             return False
-        return read_regular(where) != _markdown(plan).encode("utf-8")
+        return read_regular(where) != _markdown(plan)
     except (OSError, PlanFileError):
         return False
 
@@ -475,7 +481,7 @@ def finish_markdown(path: Path, plan: Plan, lock_timeout: float, *, missing: boo
         target = file_safety.side_target(markdown_path(path), file_safety.as_it_is(path))
         _write(
             target,
-            _markdown(plan).encode("utf-8"),
+            _markdown(plan),
             f"{Path(path).name} is safe; the Markdown is out of date",
         )
     return True
