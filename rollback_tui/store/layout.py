@@ -188,6 +188,13 @@ _last: tuple[str, Layout | None] = ("", None)
 """The text split last, and its layout: a save splits the text the save before wrote."""
 
 
+def forget(text: str) -> None:
+    """*text* is split no more (a save replaced it): its layout, if kept, goes with it."""
+    global _last
+    if _last[0] is text:
+        _last = ("", None)
+
+
 def split_again(text: str) -> Layout | None:
     """``split(text)``, from the last call's result when *text* is the text split then
     (layouts are never changed by their users)."""

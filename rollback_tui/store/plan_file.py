@@ -337,10 +337,14 @@ def _item_lists(model: type[BaseModel]) -> tuple[str, ...]:
     )
 
 
-def _saved(plan_file: PlanFile, text: str) -> None:
-    """*text* is now the file's content."""
-    plan_file.source, plan_file._raw, plan_file.fresh = text, None, False
-    plan_file._changed = None
+def _saved(plan_file: PlanFile, data: bytes) -> None:
+    """*data* is now the file's content. The text it replaces goes first (with its layout,
+    if kept): a long plan's is 9 MB."""
+    from rollback_tui.store import layout
+
+    layout.forget(plan_file.source)
+    plan_file.source, plan_file._raw, plan_file._changed = "", None, None
+    plan_file.source, plan_file.fresh = data.decode("utf-8"), False
 
 
 def save(
@@ -357,8 +361,9 @@ def save(
     refused. Everything happens under the plan's lock (LockBusyError after *lock_timeout*
     seconds); the previous version is kept as PLAN.toml.bak. Whether each file may be
     written, keeping its owner, group and mode, is decided before any is written
-    (file_safety). A save that wrote the plan but not its Markdown raises
-    PartialSaveError, which says so.
+    (file_safety). The plan is written first, then its Markdown is drawn and written: the
+    change is on disk half a second sooner on a long plan, and the save never holds both.
+    A save that wrote the plan but not its Markdown raises PartialSaveError, which says so.
     """
     from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock, plan_of_run
 
@@ -388,7 +393,6 @@ def save(
                 f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
                 "plan may be (10 MB); not saved"
             )
-        markdown = _markdown(plan_file.plan)
         folder = plan.path.parent
         file_safety.clean_stale_temps(
             folder,
@@ -400,17 +404,19 @@ def save(
             ],
         )
         if backup is not None:
-            previous = read_regular(plan.path)
-            _write(backup, previous, f"nothing was saved ({path.name} is as it was)")
-            del previous
+            # Copied from the file a piece at a time: never all of it in memory.
+            _write(backup, plan.path, f"nothing was saved ({path.name} is as it was)")
         elif plan_of_run(path) is not None:  # an earlier release kept these for run files
             file_safety.remove_side_files(
                 folder, [backup_path(path).name, f".{plan.path.name}.lock"]
             )
         kept = f"; its previous version is in {backup.path.name}" if backup else ""
         _write(plan, data, f"not saved ({path.name} is as it was{kept})")
-        _saved(plan_file, data.decode("utf-8"))
-        plan_file.identity = FileIdentity.of(plan.path, data)
+        identity = FileIdentity.of(plan.path, data)
+        _saved(plan_file, data)
+        plan_file.identity = identity
+        del data
+        markdown = _markdown(plan_file.plan)
         try:
             file_safety.write(markdown_file, markdown)
         except OSError as exc:
@@ -424,7 +430,7 @@ def save(
             ) from None
 
 
-def _write(target: file_safety.Target, data: bytes, consequence: str) -> None:
+def _write(target: file_safety.Target, data: bytes | Path, consequence: str) -> None:
     try:
         file_safety.write(target, data)
     except FileNotFoundError:
