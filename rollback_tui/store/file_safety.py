@@ -291,7 +291,7 @@ def temp_prefix(name: str) -> str:
     return f".{name}.{os.getpid()}."
 
 
-def write(target: Target, data: bytes | Path) -> None:
+def write(target: Target, data: bytes | bytearray | Path) -> None:
     """Write *data* (or the bytes of the regular file at *data*, copied a piece at a time)
     to *target* as decided: a temporary file in the same folder, given the owner, group
     and mode, synced, renamed over the file, and the folder synced. Raises OSError (or

@@ -52,7 +52,7 @@ class FileIdentity:
     sha256: str
 
     @classmethod
-    def of(cls, path: Path, data: bytes | None = None) -> FileIdentity:
+    def of(cls, path: Path, data: bytes | bytearray | None = None) -> FileIdentity:
         if data is None:
             data = read_regular(path)
         st = path.stat()
@@ -296,22 +296,49 @@ def dumps(plan_file: PlanFile) -> str:
 
 
 def _dumps(plan_file: PlanFile) -> str:
-    from rollback_tui.store import document as plan_document
     from rollback_tui.store import patch as plan_patch
 
     if not plan_file.fresh:
-        changed = plan_file._changed
-        as_read = (
-            _as_read(changed[1]) if changed is not None and changed[0] is plan_file.source else None
+        text = plan_patch.patch(
+            plan_file.source, plan_file.raw, plan_file.plan, as_read=_known(plan_file)
         )
-        text = plan_patch.patch(plan_file.source, plan_file.raw, plan_file.plan, as_read=as_read)
         if text is not None:
             plan_file._document = None  # it no longer matches once the text is written
             return text
+    return _whole(plan_file)
+
+
+def _dumps_data(plan_file: PlanFile) -> bytes | bytearray:
+    """dumps() in UTF-8, for the file: a patched text is never held as text as well."""
+    from rollback_tui.store import patch as plan_patch
+
+    with many_objects():
+        if not plan_file.fresh:
+            data = plan_patch.patch_data(
+                plan_file.source, plan_file.raw, plan_file.plan, as_read=_known(plan_file)
+            )
+            if data is not None:
+                plan_file._document = None
+                return data
+        return _whole(plan_file).encode("utf-8")
+
+
+def _whole(plan_file: PlanFile) -> str:
+    """The plan written into its whole tomlkit document (see plan_document.dumps)."""
+    from rollback_tui.store import document as plan_document
+
     plan_file._document, text = plan_document.dumps(
         plan_file.document, plan_file.plan, fresh=plan_file.fresh
     )
     return text
+
+
+def _known(plan_file: PlanFile) -> Callable[[str, BaseModel], bool] | None:
+    """What changed_only said of the text the plan file holds, for plan_patch.patch."""
+    changed = plan_file._changed
+    if changed is None or changed[0] is not plan_file.source:
+        return None
+    return _as_read(changed[1])
 
 
 def _as_read(item_ids: frozenset[str]) -> Callable[[str, BaseModel], bool]:
@@ -337,7 +364,7 @@ def _item_lists(model: type[BaseModel]) -> tuple[str, ...]:
     )
 
 
-def _saved(plan_file: PlanFile, data: bytes) -> None:
+def _saved(plan_file: PlanFile, data: bytes | bytearray) -> None:
     """*data* is now the file's content. The text it replaces goes first (with its layout,
     if kept): a long plan's is 9 MB."""
     from rollback_tui.store import layout
@@ -381,13 +408,11 @@ def save(
         backup = (
             file_safety.side_target(backup_path(path), plan, copy=True) if keeps_backup else None
         )
-        text = dumps(plan_file)
         # What a long plan's save holds at once is kept small (a 9 MB plan's save held
-        # 250 MB): the text as read is of no more use to it (should it fail, the next
-        # reads it again), and the new text is kept as bytes only until written.
+        # 250 MB): the new text only as bytes, until written; the text as read, parsed,
+        # is of no more use to it (should it fail, the next reads it again).
+        data = _dumps_data(plan_file)
         plan_file._raw = None
-        data = text.encode("utf-8")
-        del text
         if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again
             raise PlanFileError(
                 f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
@@ -430,7 +455,7 @@ def save(
             ) from None
 
 
-def _write(target: file_safety.Target, data: bytes | Path, consequence: str) -> None:
+def _write(target: file_safety.Target, data: bytes | bytearray | Path, consequence: str) -> None:
     try:
         file_safety.write(target, data)
     except FileNotFoundError:
