@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 import hashlib
 import os
 import stat
@@ -27,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from rollback_tui import toml_text
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.copying import copy_model
-from rollback_tui.plan.model import SCHEMA_VERSION, ChecklistItem, Plan, field_names
+from rollback_tui.plan.model import SCHEMA_VERSION, Plan, field_names
 from rollback_tui.store import file_safety, toml_scan
 from rollback_tui.store.errors import (
     ConflictError,
@@ -338,30 +337,9 @@ def _known(plan_file: PlanFile) -> Callable[[str, BaseModel], bool] | None:
     changed = plan_file._changed
     if changed is None or changed[0] is not plan_file.source:
         return None
-    return _as_read(changed[1])
+    from rollback_tui.store.known_changes import as_read
 
-
-def _as_read(item_ids: frozenset[str]) -> Callable[[str, BaseModel], bool]:
-    """For plan_patch.patch: whether a top-level table (or an entry of a top-level array)
-    is known to be as the text has it, when only the checklist items *item_ids* changed and
-    the timeline only grew (its entries read are as they were)."""
-
-    def as_read(name: str, model: BaseModel) -> bool:
-        if name == "timeline":
-            return True
-        return not any(
-            item.id in item_ids for key in _item_lists(type(model)) for item in getattr(model, key)
-        )
-
-    return as_read
-
-
-@functools.cache
-def _item_lists(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of *model* that hold checklist items (a component's steps...)."""
-    return tuple(
-        name for name, info in model.model_fields.items() if info.annotation == list[ChecklistItem]
-    )
+    return as_read(changed[1])
 
 
 def _saved(plan_file: PlanFile, data: bytes | bytearray) -> None:
