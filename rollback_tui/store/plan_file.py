@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import os
 import stat
@@ -19,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -212,6 +213,9 @@ def _unknown_keys(data: Any, model: BaseModel, dotted: str = "") -> list[str]:
     found: list[str] = []
     if not isinstance(data, dict):
         return found
+    leaf = _leaf_fields(type(model))
+    if leaf is not None and data.keys() <= leaf:
+        return found  # plain values under known keys: most tables of a long plan (its steps)
     fields = field_names(model)
     for key, value in data.items():
         if key not in fields:
@@ -225,6 +229,21 @@ def _unknown_keys(data: Any, model: BaseModel, dotted: str = "") -> list[str]:
                 if isinstance(sub, BaseModel):
                     found += _unknown_keys(raw, sub, f"{dotted}{key}[{i}].")
     return found
+
+
+@functools.cache
+def _leaf_fields(model: type[BaseModel]) -> frozenset[str] | None:
+    """The field names of *model* when none of its fields can hold a model (a checklist
+    item: nothing below it to walk), else None."""
+
+    def holds_model(kind: Any) -> bool:
+        return (isinstance(kind, type) and issubclass(kind, BaseModel)) or any(
+            holds_model(arg) for arg in get_args(kind)
+        )
+
+    if any(holds_model(info.annotation) for info in model.model_fields.values()):
+        return None
+    return frozenset(model.model_fields)
 
 
 def read_plan(path: Path) -> tuple[Plan, list[str]]:
