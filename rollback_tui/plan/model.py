@@ -458,14 +458,17 @@ class Plan(_Model):
         rows += [("Follow-up", "fu", item) for item in self.followup.items]
         return rows
 
-    def all_items(self) -> Iterator[ChecklistItem]:
-        """Every checklist item, in checklist()'s order, without its section or prefix (a
-        look-up on a long plan need not name 24,000 components' sections)."""
+    def all_items(self, *, active: bool = False) -> Iterator[ChecklistItem]:
+        """Every checklist item (with *active*, as checklist's), in checklist()'s order,
+        without its section or prefix (a look-up on a long plan need not name 24,000
+        components' sections)."""
         proc = self.procedure
         yield from proc.containment
-        yield from proc.option_a
-        yield from proc.option_b
-        yield from proc.restore
+        if proc.uses_a or not active:
+            yield from proc.option_a
+        if proc.uses_b or not active:
+            yield from proc.option_b
+            yield from proc.restore
         for component in self.components:
             yield from component.steps
         yield from self.communications.actions

@@ -14,8 +14,8 @@ def clean_text(value: str) -> str:
 
     CRLF and lone CR become LF first, so text pasted from Windows keeps its lines.
     """
-    if not value:
-        return value
+    if not value or (value.isascii() and value.isprintable()):
+        return value  # nothing to remove: most of a plan's values (a 9 MB plan has 144,000)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value)
 

@@ -533,7 +533,7 @@ class _Renderer:
             by = inline(e.by, table=True) or "—"
             lines.append(f"| {e.at:%Y-%m-%d %H:%M:%S} | {by} | {what} |")
         milestones = option_milestones(self.plan)
-        progress = Progress.of(item for _, _, item in self.plan.checklist(active=True))
+        progress = Progress.of(self.plan.all_items(active=True))
         if milestones or progress.settled:
             lines.append("")
         if progress.settled:
