@@ -227,9 +227,11 @@ def _split(text: str) -> Layout | None:
         top = parts[0]
         new_entry = double and len(parts) == 1
         if top == key and not new_entry:
-            if not _in_order(inside, double, tuple(parts)):
+            header = (double, tuple(parts))
+            # The next entry of the array of tables just before is in order (a step).
+            if not (double and header == inside[-1]) and not _in_order(inside, *header):
                 return None
-            inside.append((double, tuple(parts)))
+            inside.append(header)
             continue  # a sub-table of the current chunk
         if top != key and top in seen:
             return None  # the same table in two places: keep it simple, parse it all

@@ -126,7 +126,7 @@ class PlanFile:
         scratch = copy.copy(self)
         scratch.plan = copy_model(self.plan)
         scratch.unknown_keys = list(self.unknown_keys)
-        scratch._document = None
+        scratch._document, scratch._changed = None, None
         return scratch
 
     @property
