@@ -28,6 +28,7 @@ CORE_FILES = sorted(
             "locations",
             "theme_files",
             "user_config",
+            "toml_text",
             "launch_options",
             "opening",
         )
