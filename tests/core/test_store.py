@@ -598,3 +598,21 @@ class TestBadFiles:
         )
         with pytest.raises(store.PlanFileError, match="'x-1' is used twice"):
             store.load(path)
+
+
+class TestWhatTheReaderReadsTheWriterWrites:
+    def test_toml_1_1_is_read_ticked_and_saved(self, tmp_path: Path) -> None:
+        """The reader (tomli, toml_text) reads TOML 1.1 (an inline table over several
+        lines, ``\\e``, a time without seconds): so does tomlkit, which writes the plan
+        back, so such a plan is ticked and saved like any other, its text kept."""
+        path = tmp_path / "plan.toml"
+        text = (EXAMPLES / "plan.toml").read_text()
+        added = 'note = "bell \\e"\nextra = {\n  a = 1,\n}\nby = 07:32\n'
+        path.write_text(text.replace("[decision]\n", "[decision]\n" + added, 1))
+        plan_file = store.load(path)
+        assert plan_file.unknown_keys == ["decision.note", "decision.extra", "decision.by"]
+        set_done(plan_file.plan, "a-1", True, "sam")
+        store.save(plan_file)
+        saved = path.read_text()
+        assert added in saved
+        assert store.load(path).plan.item("a-1").done  # type: ignore[union-attr]
