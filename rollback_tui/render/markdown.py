@@ -247,7 +247,8 @@ _ITEM_LINES: dict[tuple[object, ...], str] = {}
 """Checklist items as drawn, by everything that decides their lines. A save and the
 preview draw the whole plan, and a tick changes one step of its hundreds."""
 _ITEM_LINES_KEPT = 20_000
-"""Items kept; past this the store starts again (a plan has a few thousand)."""
+"""Items kept; past this the store starts again (a plan has a few thousand). A plan with
+more items than this draws them without keeping any: it could not find them again."""
 
 
 class _Renderer:
@@ -255,6 +256,7 @@ class _Renderer:
         self.plan = plan
         self.variables = plan.variables()
         self.component_headings = _component_headings(plan) if headings else []
+        self.keeps_items = sum(1 for _ in plan.all_items()) <= _ITEM_LINES_KEPT
 
     def text(self, value: str, variables: dict[str, str] | None = None) -> str:
         return inline(substitute(value, variables or self.variables))
@@ -268,10 +270,12 @@ class _Renderer:
     ) -> str:
         # Every field of the item (whatever fields it gains) and the values substituted
         # decide its lines: a step drawn before with all of them the same is not drawn again.
+        if not self.keeps_items:
+            return self._item(marker, item, variables, outer)
         key = (
             marker,
             outer,
-            tuple(item.__dict__.values()),
+            tuple(tuple(v) if isinstance(v, list) else v for v in item.__dict__.values()),
             tuple((variables or self.variables).items()),
         )
         try:
