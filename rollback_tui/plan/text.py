@@ -40,9 +40,12 @@ def findings_summary(severities: list[str]) -> str:
     return f"{text if failing else 'no findings'}; {plural(hints, 'hint')}"
 
 
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(value: str, fallback: str = "item") -> str:
     """A short lower-case identifier made from *value* (for generated ids)."""
-    text = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    text = _NOT_IN_SLUG.sub("-", value.lower()).strip("-")
     return text[:24].strip("-") or fallback
 
 
