@@ -42,7 +42,15 @@ most of a plan's lines are). The scan crosses them in one match, as it would one
 at a time: nothing in them starts a header, opens an array or an inline table."""
 _HEADED = re.compile(rf"(?:{_HEADER.pattern})?+(?:{_PLAIN_LINES.pattern})?+")
 """A header line (if one starts there), then the plain lines after it: one match for each
-of a plan's 100,000 headers and what follows them."""
+header of a plan, and what follows it."""
+_ENTRY = re.compile(
+    rf"\[\[({_BARE})\]\][ \t]*+\r?\n(?:{_PLAIN_LINES.pattern})?+"
+    rf"(?:(\[\[\1\.({_BARE})\]\][ \t]*+\r?\n)(?:{_PLAIN_LINES.pattern})?+"
+    rf"(?:\[\[\1\.\3\]\][ \t]*+\r?\n(?:{_PLAIN_LINES.pattern})?+)*+)?+"
+)
+"""An entry of an array of tables, its sub-tables all entries of one array (``[[a]]``,
+``[[a.b]]``, ``[[a.b]]``...), each header spelled plainly and followed by plain lines: one match
+for a component and its steps."""
 
 
 class _NotPlain(Exception):
@@ -97,10 +105,22 @@ def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
         return None
 
 
-def _line(text: str, pos: int) -> tuple[int, tuple[int, bool, list[str]] | None]:
+Header = tuple[int, bool, list[str]]
+"""Where a header line starts, whether its brackets are double, its dotted key's parts."""
+
+
+def _line(text: str, pos: int, every: bool) -> tuple[int, tuple[Header, ...]]:
     """At the start of a line outside any array: where the header there (if any) and the
-    plain lines after it end, and the header. Raises _NotPlain for a header not spelled
-    plainly."""
+    plain lines after it end, and the header. Unless *every*, an entry of an array of
+    tables whose sub-tables are entries of one array (a component and its steps) is taken
+    whole, with its first sub-table header only: the others say nothing more of where
+    chunks are. Raises _NotPlain for a header not spelled plainly."""
+    if not every and (entry := _ENTRY.match(text, pos)) is not None:
+        top, sub = entry.group(1, 3)
+        found: tuple[Header, ...] = ((pos, True, [top]),)
+        if sub is not None:
+            found += ((entry.start(2), True, [top, sub]),)
+        return entry.end(), found
     headed = _HEADED.match(text, pos)  # always matches, perhaps nothing
     if headed is None:  # never: the pattern matches the empty string
         raise _NotPlain
@@ -108,10 +128,10 @@ def _line(text: str, pos: int) -> tuple[int, tuple[int, bool, list[str]] | None]
     if name is not None:
         if len(opening) != len(closing):
             raise _NotPlain
-        return headed.end(), (pos, len(opening) == 2, name.split("."))
+        return headed.end(), ((pos, len(opening) == 2, name.split(".")),)
     if headed.end() == pos and _HEADER_START.match(text, pos):
         raise _NotPlain
-    return headed.end(), None
+    return headed.end(), ()
 
 
 def _string_end(text: str, quotes: str, pos: int, cr_at: list[int]) -> int:
@@ -125,16 +145,16 @@ def _string_end(text: str, quotes: str, pos: int, cr_at: list[int]) -> int:
     return end_match.end()
 
 
-def _scan(text: str, cr_at: list[int]) -> Iterator[tuple[int, bool, list[str]]]:
-    """(offset, double brackets, dotted key parts) of every header line, one at a time;
-    where the multi-line strings that hold a CR begin is added to *cr_at*. Raises
-    _NotPlain, possibly after some headers, for a text whose shape is not a plain one."""
+def _scan(text: str, cr_at: list[int], *, every: bool = True) -> Iterator[Header]:
+    """(offset, double brackets, dotted key parts) of every header line (unless *every*,
+    all but the repeats _line leaves out), one at a time; where the multi-line strings
+    that hold a CR begin is added to *cr_at*. Raises _NotPlain, possibly after some
+    headers, for a text whose shape is not a plain one."""
     pos, depth, line_start, size = 0, 0, True, len(text)
     while pos < size:
         if line_start and depth == 0:
-            end, header = _line(text, pos)
-            if header is not None:
-                yield header
+            end, found = _line(text, pos, every)
+            yield from found
             if end > pos:
                 pos = end
                 continue
@@ -218,7 +238,9 @@ def split(text: str) -> Layout | None:
 def _split(text: str) -> Layout | None:
     """split, the headers taken from the scan as it finds them (a plan has 100,000)."""
     cr_at: list[int] = []
-    headers = _scan(text, cr_at)
+    # A sub-table header that repeats the one before changes neither where the chunks are
+    # nor what _in_order decides: the scan may leave those out.
+    headers = _scan(text, cr_at, every=False)
     chunks: list[Chunk] = []
     start, key, entry = 0, None, False
     seen: set[str] = set()

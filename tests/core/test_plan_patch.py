@@ -235,6 +235,27 @@ class TestLayout:
         assert layout.chunk_text(2) == "[[components]]\r\nname = 'm'\r\n"
         assert tomllib.loads(layout.chunk_text(0))["d"] == ["[w]", "[v]\n"]
 
+    def test_an_entry_with_its_steps_is_one_chunk_whatever_follows(self) -> None:
+        """An entry and its run of sub-table entries (a component and its steps), crossed
+        in one match, is cut as header by header: what follows the run in the same entry
+        still decides (an array interrupted by another table is left to tomlkit), and
+        headers() still lists every header."""
+        steps = '[[c]]\nname = \'n\'\n[[c.s]]\nid = "1"\n\n[[c.s]]\nid = "2"\n'
+        layout = toml_layout.split(steps + "[[c]]\n[[c.s]]\n[d]\n")
+        assert layout is not None
+        assert [layout.chunk_text(i) for i in range(len(layout.chunks))] == [
+            "",
+            steps,
+            "[[c]]\n[[c.s]]\n",
+            "[d]\n",
+        ]
+        assert toml_layout.split(steps + "[c.u]\n") is not None
+        assert toml_layout.split(steps + "[c.u]\n[[c.s]]\n") is None
+        assert toml_layout.split(steps + "[[c.t]]\n[[c.s]]\n") is None
+        listed = toml_layout.headers(steps)
+        second = steps.rindex("[[c.s]]")
+        assert listed is not None and [h[0] for h in listed] == [0, steps.index("[[c.s]]"), second]
+
     def test_sub_tables_stay_with_their_entry(self) -> None:
         text = "[[c]]\n[[c.s]]\n[c.t]\n[[c]]\n[d]\n[d.e]\n"
         layout = toml_layout.split(text)
