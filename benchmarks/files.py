@@ -157,12 +157,12 @@ def measure_sizes(folder: Path, rounds: int) -> dict[int, dict[str, list[float]]
 @contextlib.contextmanager
 def whole_document() -> Iterator[None]:
     """Saves inside parse and write the whole document: patching is switched off."""
-    patch = plan_patch.patch
-    plan_patch.patch = lambda text, raw, plan: None
+    patch, patch_data = plan_patch.patch, plan_patch.patch_data
+    plan_patch.patch = plan_patch.patch_data = lambda text, raw, plan, **_: None
     try:
         yield
     finally:
-        plan_patch.patch = patch
+        plan_patch.patch, plan_patch.patch_data = patch, patch_data
 
 
 def measure_render_items(repeats: int) -> list[float]:

@@ -26,6 +26,7 @@ README = ROOT / "README.md"
 SCRIPTS = (
     "startup",
     "files",
+    "big_tick",
     "headless",
     "preview_latency",
     "keystrokes",

@@ -10,10 +10,10 @@ commands never load Textual for a theme.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from rollback_tui import toml_text
 from rollback_tui.locations import config_dir as user_config_dir
 from rollback_tui.store.errors import toml_error_message
 
@@ -48,8 +48,8 @@ def read_theme_table(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ThemeError(f"not UTF-8 (byte {exc.start})") from None
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return toml_text.loads(text)
+    except toml_text.TOMLDecodeError as exc:
         raise ThemeError(toml_error_message(str(exc))) from None
 
 

@@ -1,16 +1,16 @@
 """The user config file, `<user config dir>/config.toml`: the theme the app opens with
-(the last one picked in the palette) and the schema new plans name. Read with tomllib,
+(the last one picked in the palette) and the schema new plans name. Read with toml_text,
 written back with tomlkit so that the user's comments survive; no Textual.
 """
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from rollback_tui import toml_text
 from rollback_tui.locations import config_dir as user_config_dir
 from rollback_tui.store.errors import toml_error_message
 from rollback_tui.theme_files import DEFAULT_THEME, THEME_NAME
@@ -73,8 +73,8 @@ def load_config(path: Path | None = None) -> UserConfig:
     if text is None:
         return UserConfig()
     try:
-        raw: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        raw: dict[str, Any] = toml_text.loads(text)
+    except toml_text.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {toml_error_message(str(exc))}") from None
     try:
         return UserConfig.model_validate(raw)

@@ -10,6 +10,7 @@ from typing import Literal, TypedDict
 import click
 
 from rollback_tui import store
+from rollback_tui.bulk_work import many_objects
 from rollback_tui.cli.output import PathArg, fail, json_visible, read_plan, say
 from rollback_tui.completion import complete_item_ids
 from rollback_tui.locations import default_user
@@ -79,8 +80,10 @@ def tick(
     problem = None
     try:
         # Read, change and write under the lock: a reset or a save by the app in between
-        # cannot be undone by this tick, nor this tick land in a run that has ended.
-        with plan_lock(path, CLI_LOCK_TIMEOUT):
+        # cannot be undone by this tick, nor this tick land in a run that has ended. The
+        # cycle collector waits until the tick is saved (many_objects): a pass over a long
+        # plan's objects once it is read cost more than the tick (0.4 s at 9 MB).
+        with plan_lock(path, CLI_LOCK_TIMEOUT), many_objects():
             journal.replay(path, CLI_LOCK_TIMEOUT)  # what a hang-up kept, first
             plan_file = store.load(path)
             missing = [i for i in ids if plan_file.plan.item(i) is None]
@@ -108,9 +111,13 @@ def tick(
                     if set_done(plan_file.plan, i, not undo, who, text=confirmation.get(i))
                 ]
             if changed:
+                plan_file.changed_only(changed)  # the save compares only their tables
                 sync.save_merging(plan_file, replace_read_only=force)
             else:  # a save that stopped half-way is finished by the next tick
                 store.finish_markdown(path, plan_file.plan, CLI_LOCK_TIMEOUT)
+            # Let go of the plan while the collector still waits: back, it would first pass
+            # over every object of a long plan still held (0.13 s at 9 MB).
+            del plan_file, irreversible
     except store.PartialSaveError as exc:
         problem = str(exc)  # the ticks are saved: say so, then what was not written
     except store.PlanFileError as exc:

@@ -14,9 +14,10 @@ import re
 import shlex
 import subprocess
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rollback_tui import toml_text
 
 DRIVER = "rollback-plan"
 MARKDOWN_DRIVER = "rollback-plan-markdown"
@@ -64,8 +65,8 @@ def driver_command() -> str:
 def is_plan_text(text: str) -> bool:
     """Whether TOML *text* is a plan (every plan rollback-tui writes has schema_version)."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        data = toml_text.loads(text)
+    except toml_text.TOMLDecodeError:
         return False
     return "schema_version" in data and ("title" in data or "procedure" in data)
 

@@ -20,12 +20,11 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rollback_tui import store
+from rollback_tui import store, toml_text
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.run_sides import OldRun, Side
 from rollback_tui.plan.text import plural, visible
@@ -58,8 +57,8 @@ def _is_plan(path: Path) -> bool:
     if toml_scan.long_key(text) is not None:
         return False
     try:
-        return "schema_version" in tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
+        return "schema_version" in toml_text.loads(text)
+    except (toml_text.TOMLDecodeError, RecursionError):
         return False
 
 
@@ -105,8 +104,8 @@ def _dumped(into: store.PlanFile, plan: Plan) -> str:
 def _reads_back(text: str, plan: Plan) -> bool:
     """Whether *text* is TOML that reads as exactly *plan*."""
     try:
-        return Plan.model_validate(tomllib.loads(text)) == plan
-    except (tomllib.TOMLDecodeError, ValueError):
+        return Plan.model_validate(toml_text.loads(text)) == plan
+    except (toml_text.TOMLDecodeError, ValueError):
         return False
 
 

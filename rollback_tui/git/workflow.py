@@ -25,10 +25,10 @@ import stat
 import subprocess
 import threading
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from rollback_tui import toml_text
 from rollback_tui.plan.model import Plan, TimelineEvent
 from rollback_tui.store import toml_scan
 
@@ -286,8 +286,8 @@ class GitSync:
         if done.returncode != 0 or toml_scan.long_key(done.stdout) is not None:
             return None
         try:
-            return Plan.model_validate(tomllib.loads(done.stdout))
-        except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+            return Plan.model_validate(toml_text.loads(done.stdout))
+        except (toml_text.TOMLDecodeError, ValueError, RecursionError):
             return None
 
     def upstream(self) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -420,10 +421,12 @@ class Plan(_Model):
         if info.field_name is not None and info.field_name not in _HOLDS_ITEMS:
             return self  # assigning a plain field (a keystroke in the title) adds no item
         seen: set[str] = set()
-        for _, _, item in self.checklist():
+        for item in self.all_items():
             if item.id and item.id in seen:
                 raise ValueError(f"checklist id {item.id!r} is used twice; ids must be unique")
             seen.add(item.id)
+        if "" not in seen:
+            return self  # every item has its id (a plan read from a file, usually)
         first_free: dict[str, int] = {}  # per prefix: ids are only added, never freed
         for _section, prefix, item in self.checklist():
             if not item.id:
@@ -455,15 +458,33 @@ class Plan(_Model):
         rows += [("Follow-up", "fu", item) for item in self.followup.items]
         return rows
 
+    def all_items(self, *, active: bool = False) -> Iterator[ChecklistItem]:
+        """Every checklist item (with *active*, as checklist's), in checklist()'s order,
+        without its section or prefix (a look-up on a long plan need not name 24,000
+        components' sections)."""
+        proc = self.procedure
+        yield from proc.containment
+        if proc.uses_a or not active:
+            yield from proc.option_a
+        if proc.uses_b or not active:
+            yield from proc.option_b
+            yield from proc.restore
+        for component in self.components:
+            yield from component.steps
+        yield from self.communications.actions
+        for group in self.post_rollback:
+            yield from group.items
+        yield from self.followup.items
+
     def item(self, item_id: str) -> ChecklistItem | None:
         """The checklist item with *item_id*, if any."""
-        for _, _, item in self.checklist():
+        for item in self.all_items():
             if item.id == item_id:
                 return item
         return None
 
     def used_ids(self) -> set[str]:
-        return {item.id for _, _, item in self.checklist()}
+        return {item.id for item in self.all_items()}
 
     def new_item(self, prefix: str, text: str = "", command: str | None = None) -> ChecklistItem:
         """A checklist item with an id not yet used in this plan."""

@@ -14,8 +14,8 @@ def clean_text(value: str) -> str:
 
     CRLF and lone CR become LF first, so text pasted from Windows keeps its lines.
     """
-    if not value:
-        return value
+    if not value or (value.isascii() and value.isprintable()):
+        return value  # nothing to remove: most of a plan's values (a 9 MB plan has 144,000)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value)
 
@@ -40,9 +40,12 @@ def findings_summary(severities: list[str]) -> str:
     return f"{text if failing else 'no findings'}; {plural(hints, 'hint')}"
 
 
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(value: str, fallback: str = "item") -> str:
     """A short lower-case identifier made from *value* (for generated ids)."""
-    text = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    text = _NOT_IN_SLUG.sub("-", value.lower()).strip("-")
     return text[:24].strip("-") or fallback
 
 

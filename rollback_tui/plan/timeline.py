@@ -4,7 +4,7 @@ start of the incident; and the outcomes they record on the items."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,12 +46,14 @@ def record(
     return entry
 
 
-def item_labels(plan: Plan) -> dict[str, str]:
+def item_labels(plan: Plan, ids: Container[str] | None = None) -> dict[str, str]:
     """Each checklist item's id and what a timeline row says of it: its section (the
     component, the option, the action group) and its text, as in "checkout-api: Revert to
-    previous state"."""
+    previous state". With *ids*, only those items' (a timeline names a few of thousands)."""
     labels: dict[str, str] = {}
     for section, _, item in plan.checklist():
+        if ids is not None and item.id not in ids:
+            continue
         text = item.text.strip()
         labels.setdefault(
             item.id, f"{section.strip() or 'Item'}: {text}" if text else section.strip()

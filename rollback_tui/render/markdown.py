@@ -81,15 +81,20 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
     Unset variables show as unset; invisible and bidirectional control characters, and a
     ``$ `` prompt at the start of a line, are removed.
     """
-    command = strip_invisible(command)
-    if "$" not in command:
+    command, found = _references(command)
+    if not found:
         return command
-    command = _PROMPT.sub("", command)
     values = variables
     if INVISIBLE.search("".join(variables.values())):
         values = {name: strip_invisible(value) for name, value in variables.items()}
-    found = [m for m in _VARIABLE.finditer(command) if not escaped(command, m.start())]
     given = [m for m in found if not is_plain_name(values.get(_variable(m)) or "x")]
+    if not given:  # every value written in (most commands): no quoting to read
+        out, done = [], 0
+        for m in found:
+            name = _variable(m)
+            out += [command[done : m.start()], values.get(name) or unset_variable(name)]
+            done = m.end()
+        return "".join(out) + command[done:]
     states = dict(
         zip(
             (m.start() for m in given), quoting_at(command, [m.start() for m in given]), strict=True
@@ -115,6 +120,18 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
             f"# {unset} left unset: not a plain name, and this command may run it as code\n{body}"
         )
     return "\n".join([*(assignment(name, values[name]) for name in names), body])
+
+
+@functools.lru_cache(maxsize=4096)
+def _references(command: str) -> tuple[str, tuple[re.Match[str], ...]]:
+    """*command* without invisible characters (and, if it names a variable, without ``$``
+    prompts), and the references to the plan's variables in it that no backslash escapes.
+    The same for every component: a plan repeats a handful of commands thousands of times."""
+    command = strip_invisible(command)
+    if "$" not in command:
+        return command, ()
+    command = _PROMPT.sub("", command)
+    return command, tuple(m for m in _VARIABLE.finditer(command) if not escaped(command, m.start()))
 
 
 def _variable(match: re.Match[str]) -> str:
@@ -230,7 +247,8 @@ _ITEM_LINES: dict[tuple[object, ...], str] = {}
 """Checklist items as drawn, by everything that decides their lines. A save and the
 preview draw the whole plan, and a tick changes one step of its hundreds."""
 _ITEM_LINES_KEPT = 20_000
-"""Items kept; past this the store starts again (a plan has a few thousand)."""
+"""Items kept; past this the store starts again (a plan has a few thousand). A plan with
+more items than this draws them without keeping any: it could not find them again."""
 
 
 class _Renderer:
@@ -238,6 +256,7 @@ class _Renderer:
         self.plan = plan
         self.variables = plan.variables()
         self.component_headings = _component_headings(plan) if headings else []
+        self.keeps_items = sum(1 for _ in plan.all_items()) <= _ITEM_LINES_KEPT
 
     def text(self, value: str, variables: dict[str, str] | None = None) -> str:
         return inline(substitute(value, variables or self.variables))
@@ -251,10 +270,12 @@ class _Renderer:
     ) -> str:
         # Every field of the item (whatever fields it gains) and the values substituted
         # decide its lines: a step drawn before with all of them the same is not drawn again.
+        if not self.keeps_items:
+            return self._item(marker, item, variables, outer)
         key = (
             marker,
             outer,
-            tuple(item.__dict__.values()),
+            tuple(tuple(v) if isinstance(v, list) else v for v in item.__dict__.values()),
             tuple((variables or self.variables).items()),
         )
         try:
@@ -498,7 +519,8 @@ class _Renderer:
 
     def timeline(self) -> str:
         lines = ["## Timeline", "", "| Time (UTC) | Who | Event |", "| --- | --- | --- |"]
-        labels = item_labels(self.plan)  # one look-up for all events, as plan.item()
+        # One look-up for all events, as plan.item(), of the items they name.
+        labels = item_labels(self.plan, {e.item for e in self.plan.timeline if e.item})
         # In time order: after a merge, events appended to the file may be earlier.
         for e in sorted(self.plan.timeline, key=lambda event: event.at):
             what = EVENT_LABELS[e.event]
@@ -515,7 +537,7 @@ class _Renderer:
             by = inline(e.by, table=True) or "—"
             lines.append(f"| {e.at:%Y-%m-%d %H:%M:%S} | {by} | {what} |")
         milestones = option_milestones(self.plan)
-        progress = Progress.of(item for _, _, item in self.plan.checklist(active=True))
+        progress = Progress.of(self.plan.all_items(active=True))
         if milestones or progress.settled:
             lines.append("")
         if progress.settled:
@@ -602,3 +624,11 @@ def render_markdown(plan: Plan) -> str:
     """The whole plan as one Markdown document."""
     with many_objects():
         return "\n".join(section.markdown for section in render_sections(plan))
+
+
+def render_markdown_data(plan: Plan) -> bytes:
+    """render_markdown's document in UTF-8, for a file: made from the sections' bytes, so
+    that a long plan's whole document is never held as text as well (one character
+    outside ASCII makes Python keep it at two bytes a character: 11 MB for a 9 MB plan)."""
+    with many_objects():
+        return b"\n".join(section.markdown.encode("utf-8") for section in render_sections(plan))

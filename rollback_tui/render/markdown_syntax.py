@@ -163,6 +163,8 @@ def code_span(text: str, *, table: bool = False) -> str:
 def fenced(text: str, indent: str, info: str = "") -> str:
     """*text* as a fenced code block indented by *indent*, with a fence it cannot close."""
     text = show_invisible(text)
+    if "\n" not in text and "`" not in text and "\t" not in text:  # one plain line: most
+        return f"{indent}```{info}\n{indent + text if text else ''}\n{indent}```"
     if "\t" in text:
         text = text.expandtabs(4)
     longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)

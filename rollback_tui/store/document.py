@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from enum import Enum
 from typing import Any, TypeGuard, overload
 
@@ -18,6 +17,8 @@ from pydantic import BaseModel
 from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.exceptions import ParseError
 from tomlkit.items import AoT, Array, Comment, InlineTable, Item, Null, Table, Whitespace
+
+from rollback_tui import toml_text
 
 
 class DocumentError(ValueError):
@@ -365,6 +366,6 @@ def _layout_only(text: str, spaced: str) -> bool:
     if '"""' not in text and "'''" not in text and not _OTHER_LINE_BREAK.search(text):
         return True
     try:
-        return tomllib.loads(spaced) == tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        return toml_text.loads(spaced) == toml_text.loads(text)
+    except toml_text.TOMLDecodeError:
         return False

@@ -23,6 +23,7 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -47,6 +48,15 @@ def read_regular(path: Path, limit: int = MAX_PLAN_BYTES) -> bytes:
     Opened without blocking, so a FIFO cannot hang it; anything but a regular file is
     refused before it is read.
     """
+    # The whole file in the first read, usually: joining one piece copies nothing.
+    return b"".join(read_pieces(path, limit, piece=None))
+
+
+def read_pieces(
+    path: Path, limit: int = MAX_PLAN_BYTES, piece: int | None = 1 << 20
+) -> Iterator[bytes]:
+    """read_regular's bytes a *piece* at a time (None: all that is there, first), as read:
+    a copy need not hold the whole file."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -67,17 +77,16 @@ def read_regular(path: Path, limit: int = MAX_PLAN_BYTES) -> bytes:
             )
         if st.st_size > limit:
             raise PlanFileError(_too_large(path, st.st_size, limit))
-        chunks: list[bytes] = []
         size = 0
         while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            want = piece or (st.st_size + 1 if size == 0 else 1 << 20)
+            chunk = os.read(fd, min(want, limit + 1 - size))
             if not chunk:
                 break
-            chunks.append(chunk)
             size += len(chunk)
-        if size > limit:
-            raise PlanFileError(_too_large(path, size, limit))
-        return b"".join(chunks)
+            if size > limit:
+                raise PlanFileError(_too_large(path, size, limit))
+            yield chunk
     except PlanFileError:
         raise
     except OSError as exc:
@@ -282,15 +291,18 @@ def temp_prefix(name: str) -> str:
     return f".{name}.{os.getpid()}."
 
 
-def write(target: Target, data: bytes) -> None:
-    """Write *data* to *target* as decided: a temporary file in the same folder, given the
-    owner, group and mode, synced, renamed over the file, and the folder synced. Raises
-    OSError; nothing is replaced when the data could not all be written."""
+def write(target: Target, data: bytes | bytearray | Path) -> None:
+    """Write *data* (or the bytes of the regular file at *data*, copied a piece at a time)
+    to *target* as decided: a temporary file in the same folder, given the owner, group
+    and mode, synced, renamed over the file, and the folder synced. Raises OSError (or
+    PlanFileError for a file that read_regular refuses); nothing is replaced when the data
+    could not all be written."""
     folder = target.path.parent
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=temp_prefix(target.path.name), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in read_pieces(data) if isinstance(data, Path) else [data]:
+                handle.write(piece)
             handle.flush()
             st = os.fstat(handle.fileno())
             uid = -1 if target.uid in (-1, st.st_uid) else target.uid

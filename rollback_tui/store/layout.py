@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rollback_tui.bulk_work import pace
@@ -27,6 +28,34 @@ _BARE = r"[A-Za-z0-9_-]+"
 # Only headers spelled plainly: tomlkit may respell a header with spaces inside when it
 # rewrites the table, and the text must come out as it would from the whole document.
 _HEADER = re.compile(rf"[ \t]*(\[\[?)({_BARE}(?:\.{_BARE})*)(\]\]?)[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)")
+_BASIC = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
+_LITERAL = r"'[^'\n]*+'"
+_KEY = rf"(?:{_BARE}|{_BASIC}|{_LITERAL})"
+_PLAIN_LINES = re.compile(
+    rf"(?:[ \t]*+"
+    rf"(?:{_KEY}(?:[ \t]*+\.[ \t]*+{_KEY})*+[ \t]*+=[ \t]*+"
+    rf"(?:{_BASIC}|{_LITERAL}|[A-Za-z0-9_:.+-]++)[ \t]*+)?+"
+    r"(?:#[^\n]*+)?+\r?\n)++"
+)
+"""A run of whole lines that hold no header, bracket, brace or multi-line string: blank
+lines, comments, and keys set to a one-line string, a number, a boolean or a date (what
+most of a plan's lines are). The scan crosses them in one match, as it would one token
+at a time: nothing in them starts a header, opens an array or an inline table."""
+_HEADED = re.compile(rf"(?:{_HEADER.pattern})?+(?:{_PLAIN_LINES.pattern})?+")
+"""A header line (if one starts there), then the plain lines after it: one match for each
+header of a plan, and what follows it."""
+_ENTRY = re.compile(
+    rf"\[\[({_BARE})\]\][ \t]*+\r?\n(?:{_PLAIN_LINES.pattern})?+"
+    rf"(?:(\[\[\1\.({_BARE})\]\][ \t]*+\r?\n)(?:{_PLAIN_LINES.pattern})?+"
+    rf"(?:\[\[\1\.\3\]\][ \t]*+\r?\n(?:{_PLAIN_LINES.pattern})?+)*+)?+"
+)
+"""An entry of an array of tables, its sub-tables all entries of one array (``[[a]]``,
+``[[a.b]]``, ``[[a.b]]``...), each header spelled plainly and followed by plain lines: one match
+for a component and its steps."""
+
+
+class _NotPlain(Exception):
+    """The text's shape is not one the layout handles (see the module's docstring)."""
 
 
 @dataclass(frozen=True)
@@ -71,26 +100,66 @@ class Layout:
 
 def _headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
     """(offset, double brackets, dotted key parts) of every header line, or None."""
-    scanned = _scan(text)
-    return None if scanned is None else scanned[0]
+    try:
+        return list(_scan(text, []))
+    except _NotPlain:
+        return None
 
 
-def _scan(text: str) -> tuple[list[tuple[int, bool, list[str]]], list[int]] | None:
-    """_headers, and where the multi-line strings that hold a CR begin; None as for
-    _headers."""
-    headers: list[tuple[int, bool, list[str]]] = []
-    cr_at: list[int] = []
+Header = tuple[int, bool, list[str]]
+"""Where a header line starts, whether its brackets are double, its dotted key's parts."""
+
+
+def _line(text: str, pos: int, every: bool) -> tuple[int, tuple[Header, ...]]:
+    """At the start of a line outside any array: where the header there (if any) and the
+    plain lines after it end, and the header. Unless *every*, an entry of an array of
+    tables whose sub-tables are entries of one array (a component and its steps) is taken
+    whole, with its first sub-table header only: the others say nothing more of where
+    chunks are. Raises _NotPlain for a header not spelled plainly."""
+    if not every and (entry := _ENTRY.match(text, pos)) is not None:
+        top, sub = entry.group(1, 3)
+        found: tuple[Header, ...] = ((pos, True, [top]),)
+        if sub is not None:
+            found += ((entry.start(2), True, [top, sub]),)
+        return entry.end(), found
+    headed = _HEADED.match(text, pos)  # always matches, perhaps nothing
+    if headed is None:  # never: the pattern matches the empty string
+        raise _NotPlain
+    opening, name, closing = headed.group(1, 2, 3)
+    if name is not None:
+        if len(opening) != len(closing):
+            raise _NotPlain
+        return headed.end(), ((pos, len(opening) == 2, name.split(".")),)
+    if headed.end() == pos and _HEADER_START.match(text, pos):
+        raise _NotPlain
+    return headed.end(), ()
+
+
+def _string_end(text: str, quotes: str, pos: int, cr_at: list[int]) -> int:
+    """Where the string opened by *quotes* just before *pos* ends; if a multi-line one holds
+    a CR, *pos* is added to *cr_at*. Raises _NotPlain for a string that does not end."""
+    end_match = STRING_END[quotes].match(text, pos)
+    if end_match is None:
+        raise _NotPlain
+    if len(quotes) == 3 and text.find("\r", pos, end_match.end()) >= 0:
+        cr_at.append(pos)
+    return end_match.end()
+
+
+def _scan(text: str, cr_at: list[int], *, every: bool = True) -> Iterator[Header]:
+    """(offset, double brackets, dotted key parts) of every header line (unless *every*,
+    all but the repeats _line leaves out), one at a time; where the multi-line strings
+    that hold a CR begin is added to *cr_at*. Raises _NotPlain, possibly after some
+    headers, for a text whose shape is not a plain one."""
     pos, depth, line_start, size = 0, 0, True, len(text)
     while pos < size:
-        if line_start and depth == 0 and _HEADER_START.match(text, pos):
+        if line_start and depth == 0:
             pace()  # made in the background of the wizard: keys typed meanwhile go first
-            header = _HEADER.match(text, pos)
-            if header is None or len(header.group(1)) != len(header.group(3)):
-                return None
-            parts = header.group(2).split(".")
-            headers.append((pos, len(header.group(1)) == 2, parts))
-            pos = header.end()
-            continue
+            end, found = _line(text, pos, every)
+            yield from found
+            if end > pos:
+                pos = end
+                continue
         line_start = False
         token = _SPECIAL.search(text, pos)
         if token is None:
@@ -101,22 +170,18 @@ def _scan(text: str) -> tuple[list[tuple[int, bool, list[str]]], list[int]] | No
         elif kind == "#":
             end = text.find("\n", pos)
             pos = size if end < 0 else end
-        elif kind in ('"""', "'''", '"', "'"):
-            end_match = STRING_END[kind].match(text, pos)
-            if end_match is None:
-                return None
-            if len(kind) == 3 and text.find("\r", pos, end_match.end()) >= 0:
-                cr_at.append(pos)
-            pos = end_match.end()
+        elif kind in STRING_END:
+            pos = _string_end(text, kind, pos, cr_at)
         elif kind == "[":
             depth += 1
         elif kind == "]":
             depth -= 1
             if depth < 0:
-                return None
+                raise _NotPlain
         else:  # an inline table: its keys are not where the chunks say
-            return None
-    return (headers, cr_at) if depth == 0 else None
+            raise _NotPlain
+    if depth != 0:
+        raise _NotPlain
 
 
 def headers(text: str) -> list[tuple[int, bool, list[str]]] | None:
@@ -145,6 +210,13 @@ _last: tuple[str, Layout | None] = ("", None)
 """The text split last, and its layout: a save splits the text the save before wrote."""
 
 
+def forget(text: str) -> None:
+    """*text* is split no more (a save replaced it): its layout, if kept, goes with it."""
+    global _last
+    if _last[0] is text:
+        _last = ("", None)
+
+
 def split_again(text: str) -> Layout | None:
     """``split(text)``, from the last call's result when *text* is the text split then
     (layouts are never changed by their users)."""
@@ -159,10 +231,18 @@ def split_again(text: str) -> Layout | None:
 
 def split(text: str) -> Layout | None:
     """*text* (valid TOML) cut into chunks, or None if its shape is not a plain one."""
-    scanned = _scan(text)
-    if scanned is None:
+    try:
+        return _split(text)
+    except _NotPlain:
         return None
-    headers, cr_at = scanned
+
+
+def _split(text: str) -> Layout | None:
+    """split, the headers taken from the scan as it finds them (a plan has 100,000)."""
+    cr_at: list[int] = []
+    # A sub-table header that repeats the one before changes neither where the chunks are
+    # nor what _in_order decides: the scan may leave those out.
+    headers = _scan(text, cr_at, every=False)
     chunks: list[Chunk] = []
     start, key, entry = 0, None, False
     seen: set[str] = set()
@@ -171,9 +251,11 @@ def split(text: str) -> Layout | None:
         top = parts[0]
         new_entry = double and len(parts) == 1
         if top == key and not new_entry:
-            if not _in_order(inside, double, tuple(parts)):
+            header = (double, tuple(parts))
+            # The next entry of the array of tables just before is in order (a step).
+            if not (double and header == inside[-1]) and not _in_order(inside, *header):
                 return None
-            inside.append((double, tuple(parts)))
+            inside.append(header)
             continue  # a sub-table of the current chunk
         if top != key and top in seen:
             return None  # the same table in two places: keep it simple, parse it all

@@ -2,27 +2,29 @@
 
 A plan is saved into the tomlkit document it was loaded from, key by key, so that hand
 edits (comments, blank lines, key order, unknown keys) survive (see plan_document).
-Tables are never rebuilt from dicts. Plans are read with tomllib, which is fast; tomlkit
-parses only what a save changes (usually a table or two of the text), or the whole text
-when the change calls for it, so that opening a plan and the read-only commands do not
-pay for it and a tick on a long plan stays quick.
+Tables are never rebuilt from dicts. Plans are read with toml_text, which is fast;
+tomlkit parses only what a save changes (usually a table or two of the text), or the
+whole text when the change calls for it, so that opening a plan and the read-only commands
+do not pay for it and a tick on a long plan stays quick.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import os
 import stat
 import tempfile
-import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from rollback_tui import toml_text
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.copying import copy_model
 from rollback_tui.plan.model import SCHEMA_VERSION, Plan, field_names
@@ -50,7 +52,7 @@ class FileIdentity:
     sha256: str
 
     @classmethod
-    def of(cls, path: Path, data: bytes | None = None) -> FileIdentity:
+    def of(cls, path: Path, data: bytes | bytearray | None = None) -> FileIdentity:
         if data is None:
             data = read_regular(path)
         st = path.stat()
@@ -74,12 +76,14 @@ class PlanFile:
     it); a file of ours (a run file in PLAN.runs/) is never written through one."""
     _raw: dict[str, Any] | None = field(default=None, repr=False)
     _document: tomlkit.TOMLDocument | None = field(default=None, repr=False)
+    _changed: tuple[str, frozenset[str]] | None = field(default=None, repr=False)
+    """What the plan changed since ``source`` was read, when its changer said (changed_only)."""
 
     @property
     def raw(self) -> dict[str, Any]:
-        """``source`` as tomllib reads it."""
+        """``source`` as toml_text reads it."""
         if self._raw is None:
-            self._raw = tomllib.loads(self.source)
+            self._raw = toml_text.loads(self.source)
         return self._raw
 
     @property
@@ -94,6 +98,14 @@ class PlanFile:
                 raise PlanFileError(f"{self.path}: {exc}") from None
         return self._document
 
+    def changed_only(self, item_ids: Iterable[str]) -> None:
+        """Say that the plan changed, since its text was read, only in these checklist
+        items (their state) and by events added at the end of its timeline: what a tick
+        does. The next save then compares only the tables that hold them with the text,
+        not the thousands of others of a long plan, and leaves those as they are. Said of
+        the text read: forgotten once another text replaces it (a save, a merge)."""
+        self._changed = (self.source, frozenset(item_ids))
+
     def read_back(self) -> None:
         """Read the text last written as the next save reads it (its values, its layout):
         done once the files are on disk, it is off the next save's way there."""
@@ -105,6 +117,7 @@ class PlanFile:
     def use_source(self, other: PlanFile) -> None:
         """Take *other*'s text (read from the same file since) as the one to save into."""
         self.source, self._raw, self._document = other.source, other._raw, other._document
+        self._changed = None
         self.fresh = other.fresh
 
     def detached(self) -> PlanFile:
@@ -113,7 +126,7 @@ class PlanFile:
         scratch = copy.copy(self)
         scratch.plan = copy_model(self.plan)
         scratch.unknown_keys = list(self.unknown_keys)
-        scratch._document = None
+        scratch._document, scratch._changed = None, None
         return scratch
 
     @property
@@ -121,12 +134,12 @@ class PlanFile:
         return markdown_path(self.path)
 
 
-def _markdown(plan: Plan) -> str:
-    """The plan's Markdown. The renderer is imported here, on the first save: a command
-    that only reads plans (status, check) never loads it."""
-    from rollback_tui.render import render_markdown
+def _markdown(plan: Plan) -> bytes:
+    """The plan's Markdown, in UTF-8. The renderer is imported here, on the first save: a
+    command that only reads plans (status, check) never loads it."""
+    from rollback_tui.render import render_markdown_data
 
-    return render_markdown(plan)
+    return render_markdown_data(plan)
 
 
 def markdown_path(path: Path) -> Path:
@@ -159,8 +172,8 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
     try:
         with many_objects():
             try:
-                raw = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
+                raw = toml_text.loads(text)
+            except toml_text.TOMLDecodeError as exc:
                 raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
             return raw, _validate(path, raw, text)
     except RecursionError:
@@ -200,6 +213,9 @@ def _unknown_keys(data: Any, model: BaseModel, dotted: str = "") -> list[str]:
     found: list[str] = []
     if not isinstance(data, dict):
         return found
+    leaf = _leaf_fields(type(model))
+    if leaf is not None and data.keys() <= leaf:
+        return found  # plain values under known keys: most tables of a long plan (its steps)
     fields = field_names(model)
     for key, value in data.items():
         if key not in fields:
@@ -215,6 +231,21 @@ def _unknown_keys(data: Any, model: BaseModel, dotted: str = "") -> list[str]:
     return found
 
 
+@functools.cache
+def _leaf_fields(model: type[BaseModel]) -> frozenset[str] | None:
+    """The field names of *model* when none of its fields can hold a model (a checklist
+    item: nothing below it to walk), else None."""
+
+    def holds_model(kind: Any) -> bool:
+        return (isinstance(kind, type) and issubclass(kind, BaseModel)) or any(
+            holds_model(arg) for arg in get_args(kind)
+        )
+
+    if any(holds_model(info.annotation) for info in model.model_fields.values()):
+        return None
+    return frozenset(model.model_fields)
+
+
 def read_plan(path: Path) -> tuple[Plan, list[str]]:
     """Read a plan without keeping its document (fast; for the read-only commands)."""
     _, text = _read_text(path)
@@ -225,10 +256,10 @@ def read_plan(path: Path) -> tuple[Plan, list[str]]:
 def load(path: Path) -> PlanFile:
     """Load a plan with its TOML text, for editing and saving back into it."""
     data, text = _read_text(path)
+    identity = FileIdentity.of(path, data)
+    del data  # 9 MB fewer while the text is read, for a long plan
     raw, plan = _parse(path, text)
-    return PlanFile(
-        path, plan, text, FileIdentity.of(path, data), _unknown_keys(raw, plan), _raw=raw
-    )
+    return PlanFile(path, plan, text, identity, _unknown_keys(raw, plan), _raw=raw)
 
 
 def new_file(path: Path, plan: Plan) -> PlanFile:
@@ -283,23 +314,61 @@ def dumps(plan_file: PlanFile) -> str:
 
 
 def _dumps(plan_file: PlanFile) -> str:
-    from rollback_tui.store import document as plan_document
     from rollback_tui.store import patch as plan_patch
 
     if not plan_file.fresh:
-        text = plan_patch.patch(plan_file.source, plan_file.raw, plan_file.plan)
+        text = plan_patch.patch(
+            plan_file.source, plan_file.raw, plan_file.plan, as_read=_known(plan_file)
+        )
         if text is not None:
             plan_file._document = None  # it no longer matches once the text is written
             return text
+    return _whole(plan_file)
+
+
+def _dumps_data(plan_file: PlanFile) -> bytes | bytearray:
+    """dumps() in UTF-8, for the file: a patched text is never held as text as well."""
+    from rollback_tui.store import patch as plan_patch
+
+    with many_objects():
+        if not plan_file.fresh:
+            data = plan_patch.patch_data(
+                plan_file.source, plan_file.raw, plan_file.plan, as_read=_known(plan_file)
+            )
+            if data is not None:
+                plan_file._document = None
+                return data
+        return _whole(plan_file).encode("utf-8")
+
+
+def _whole(plan_file: PlanFile) -> str:
+    """The plan written into its whole tomlkit document (see plan_document.dumps)."""
+    from rollback_tui.store import document as plan_document
+
     plan_file._document, text = plan_document.dumps(
         plan_file.document, plan_file.plan, fresh=plan_file.fresh
     )
     return text
 
 
-def _saved(plan_file: PlanFile, text: str) -> None:
-    """*text* is now the file's content."""
-    plan_file.source, plan_file._raw, plan_file.fresh = text, None, False
+def _known(plan_file: PlanFile) -> Callable[[str, BaseModel], bool] | None:
+    """What changed_only said of the text the plan file holds, for plan_patch.patch."""
+    changed = plan_file._changed
+    if changed is None or changed[0] is not plan_file.source:
+        return None
+    from rollback_tui.store.known_changes import as_read
+
+    return as_read(changed[1])
+
+
+def _saved(plan_file: PlanFile, data: bytes | bytearray) -> None:
+    """*data* is now the file's content. The text it replaces goes first (with its layout,
+    if kept): a long plan's is 9 MB."""
+    from rollback_tui.store import layout
+
+    layout.forget(plan_file.source)
+    plan_file.source, plan_file._raw, plan_file._changed = "", None, None
+    plan_file.source, plan_file.fresh = data.decode("utf-8"), False
 
 
 def save(
@@ -316,8 +385,9 @@ def save(
     refused. Everything happens under the plan's lock (LockBusyError after *lock_timeout*
     seconds); the previous version is kept as PLAN.toml.bak. Whether each file may be
     written, keeping its owner, group and mode, is decided before any is written
-    (file_safety). A save that wrote the plan but not its Markdown raises
-    PartialSaveError, which says so.
+    (file_safety). The plan is written first, then its Markdown is drawn and written: the
+    change is on disk half a second sooner on a long plan, and the save never holds both.
+    A save that wrote the plan but not its Markdown raises PartialSaveError, which says so.
     """
     from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock, plan_of_run
 
@@ -335,15 +405,16 @@ def save(
         backup = (
             file_safety.side_target(backup_path(path), plan, copy=True) if keeps_backup else None
         )
-        text = dumps(plan_file)
-        data = text.encode("utf-8")
+        # What a long plan's save holds at once is kept small (a 9 MB plan's save held
+        # 250 MB): the new text only as bytes, until written; the text as read, parsed,
+        # is of no more use to it (should it fail, the next reads it again).
+        data = _dumps_data(plan_file)
+        plan_file._raw = None
         if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again
             raise PlanFileError(
                 f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
                 "plan may be (10 MB); not saved"
             )
-        markdown = _markdown(plan_file.plan).encode("utf-8")
-        previous = read_regular(plan.path) if backup is not None else b""
         folder = plan.path.parent
         file_safety.clean_stale_temps(
             folder,
@@ -355,15 +426,19 @@ def save(
             ],
         )
         if backup is not None:
-            _write(backup, previous, f"nothing was saved ({path.name} is as it was)")
+            # Copied from the file a piece at a time: never all of it in memory.
+            _write(backup, plan.path, f"nothing was saved ({path.name} is as it was)")
         elif plan_of_run(path) is not None:  # an earlier release kept these for run files
             file_safety.remove_side_files(
                 folder, [backup_path(path).name, f".{plan.path.name}.lock"]
             )
         kept = f"; its previous version is in {backup.path.name}" if backup else ""
         _write(plan, data, f"not saved ({path.name} is as it was{kept})")
-        _saved(plan_file, text)
-        plan_file.identity = FileIdentity.of(plan.path, data)
+        identity = FileIdentity.of(plan.path, data)
+        _saved(plan_file, data)
+        plan_file.identity = identity
+        del data
+        markdown = _markdown(plan_file.plan)
         try:
             file_safety.write(markdown_file, markdown)
         except OSError as exc:
@@ -377,7 +452,7 @@ def save(
             ) from None
 
 
-def _write(target: file_safety.Target, data: bytes, consequence: str) -> None:
+def _write(target: file_safety.Target, data: bytes | bytearray | Path, consequence: str) -> None:
     try:
         file_safety.write(target, data)
     except FileNotFoundError:
@@ -416,7 +491,7 @@ def markdown_behind(path: Path, plan: Plan, *, missing: bool = True) -> bool:
     try:
         if st.st_mtime_ns > os.stat(path).st_mtime_ns:
             return False
-        return read_regular(where) != _markdown(plan).encode("utf-8")
+        return read_regular(where) != _markdown(plan)
     except (OSError, PlanFileError):
         return False
 
@@ -434,7 +509,7 @@ def finish_markdown(path: Path, plan: Plan, lock_timeout: float, *, missing: boo
         target = file_safety.side_target(markdown_path(path), file_safety.as_it_is(path))
         _write(
             target,
-            _markdown(plan).encode("utf-8"),
+            _markdown(plan),
             f"{Path(path).name} is safe; the Markdown is out of date",
         )
     return True

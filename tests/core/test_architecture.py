@@ -28,6 +28,7 @@ CORE_FILES = sorted(
             "locations",
             "theme_files",
             "user_config",
+            "toml_text",
             "launch_options",
             "opening",
         )
@@ -189,6 +190,21 @@ class TestHeadlessCommands:
         """Reading a plan takes tomllib only: tomlkit is for writing it back."""
         probe = CLI_PROBE.replace('m.split(".")[0] == "textual"', 'm.split(".")[0] == "tomlkit"')
         assert loaded_by(command, str(EXAMPLE), probe=probe) == []
+
+    @pytest.mark.parametrize("command", ["status", "tick"])
+    def test_plans_are_read_with_tomli(self, command: str, tmp_path: Path) -> None:
+        """Every TOML read goes through toml_text, whose parser is tomli's compiled build:
+        no module imports the standard library's copy, and reading (or ticking) a plan
+        loads tomli alone."""
+        assert [path for path in PACKAGE.rglob("*.py") if "tomllib" in imported_names(path)] == []
+        probe = CLI_PROBE.replace(
+            'm.split(".")[0] == "textual" or m.startswith("rollback_tui.ui")',
+            'm in ("tomli", "tomllib")',
+        )
+        path = tmp_path / "plan.toml"
+        path.write_bytes(EXAMPLE.read_bytes())
+        args = [str(path), "a-1", "--by", "sam"] if command == "tick" else [str(path)]
+        assert loaded_by(command, *args, probe=probe) == ["tomli"]
 
     def test_new_and_tick_do_not_load_textual(self, tmp_path: Path) -> None:
         """new and tick write files without loading Textual or the UI."""

@@ -5,11 +5,15 @@ by the command line and the app alike."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomlkit
+from cli_helpers import run
+from pydantic import BaseModel
 
 from rollback_tui import store
+from rollback_tui.plan.model import ChecklistItem, Component
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.store import document as plan_document
 from rollback_tui.store.file_safety import MAX_PLAN_BYTES
@@ -83,6 +87,68 @@ class TestTickCost:
         whole = plan_document.dumps(plan_document.parse(text), plan_file.plan, fresh=False)[1]
         assert store.dumps(plan_file) == whole
         assert whole.endswith('"""\n\n# the end\n  # indented\n\n')
+
+
+def many_components(folder: Path, count: int = 200) -> Path:
+    """The example with *count* more components, three steps each, as rollback-tui writes it."""
+    plan_file = store.load(EXAMPLES / "plan.toml")
+    plan_file.plan.components += [
+        Component(
+            name=f"svc-{n}",
+            steps=[
+                ChecklistItem(id=f"svc-{n}-{i}", text=f"Step {i} of svc-{n}") for i in (1, 2, 3)
+            ],
+        )
+        for n in range(count)
+    ]
+    path = folder / "plan.toml"
+    store.save(store.new_file(path, plan_file.plan))
+    return path
+
+
+class TestTickComparesWhatItChanged:
+    @pytest.fixture
+    def compared(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        """The names of the components a save compares with the text."""
+        names: list[str] = []
+        in_sync = plan_document.in_sync
+
+        def spy(raw: Any, model: BaseModel) -> bool:
+            if isinstance(model, Component):
+                names.append(model.name)
+            return in_sync(raw, model)
+
+        monkeypatch.setattr(plan_document, "in_sync", spy)
+        return names
+
+    def test_a_tick_compares_only_the_component_it_ticked(
+        self, tmp_path: Path, compared: list[str]
+    ) -> None:
+        """`rollback-tui tick` on a plan of 200 components compares the one that holds the
+        ticked step with the text, not the 199 others; and writes the very bytes of a save
+        that compares them all."""
+        path = many_components(tmp_path)
+        before = path.read_text()
+        result = run("tick", path, "svc-57-2", "--by", "sam")
+        assert result.exit_code == 0, result.output
+        assert compared == ["svc-57"]
+        every = store.load(path)
+        every.source, every._raw = before, None
+        compared.clear()
+        assert store.dumps(every) == path.read_text()
+        assert len(compared) > 200  # without the tick's word, every component is compared
+
+    def test_the_word_holds_for_the_text_read_only(self, tmp_path: Path) -> None:
+        """What a tick said it changed is forgotten when another text replaces the one
+        read (a merge with the file on disk): the next save compares every table."""
+        path = many_components(tmp_path)
+        plan_file = store.load(path)
+        set_done(plan_file.plan, "svc-3-1", True, "sam")
+        plan_file.changed_only(["svc-3-1"])
+        plan_file.use_source(store.load(path))
+        plan_file.plan.components[9].name = "renamed"
+        text = store.dumps(plan_file)
+        assert 'name = "renamed"' in text and "done = true" in text
 
 
 class TestSizeCap:

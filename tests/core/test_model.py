@@ -318,6 +318,17 @@ class TestChecklistIds:
         assert all(ids)
         assert len(ids) == len(set(ids))
 
+    @pytest.mark.parametrize("choice", list(ProcedureChoice))
+    @pytest.mark.parametrize("active", [False, True])
+    def test_all_items_are_the_checklists(self, choice: ProcedureChoice, active: bool) -> None:
+        """all_items (what look-ups and counts walk) is checklist() without its sections,
+        item for item and in order, whatever options the plan uses."""
+        plan = new_plan(feature_flag="f", db_impact=True, components=["a", "b"])
+        plan.procedure.choice = choice
+        expected = [item for _, _, item in plan.checklist(active=active)]
+        assert [id(i) for i in plan.all_items(active=active)] == [id(i) for i in expected]
+        assert plan.item(expected[-1].id) is expected[-1]
+
     def test_missing_ids_are_assigned_without_collision(self) -> None:
         """Items without an id get the first free one for their section."""
         plan = Plan.model_validate(

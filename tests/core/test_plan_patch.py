@@ -79,6 +79,10 @@ class TestSameBytesAsAWholeSave:
             expected = whole(text, plan)
             patched = plan_patch.patch(text, tomllib.loads(text), plan)
             assert patched is None or patched == expected, done
+            # What a save writes: the same text, made as bytes directly.
+            data = plan_patch.patch_data(text, tomllib.loads(text), plan)
+            written = None if data is None else bytes(data)
+            assert written == (None if patched is None else patched.encode()), done
             text = expected
 
     @pytest.mark.parametrize("source", sorted(set(SOURCES) - {"crlf"}))
@@ -96,6 +100,8 @@ class TestTheCommonSavesArePatched:
         result = plan_patch.patch(text, tomllib.loads(text), plan)
         assert result is not None, "fell back to the whole document"
         assert result == whole(text, plan)
+        data = plan_patch.patch_data(text, tomllib.loads(text), plan)
+        assert data is not None and bytes(data) == result.encode()
         return result
 
     @pytest.mark.parametrize(
@@ -203,6 +209,52 @@ class TestLayout:
         assert layout is not None
         assert [(c.key, c.entry) for c in layout.chunks] == [(None, False), ("components", True)]
         assert layout.chunk_text(1) == '[[components]]\nname = "n"\n'
+
+    def test_plain_lines_hide_no_header_and_no_bracket(self) -> None:
+        """The lines the scan crosses in one match (keys set to one-line values, comments,
+        blank lines, CRLF ends) hold nothing it would have stopped at one token at a time;
+        a line they cannot be sure of (an escaped quote, a triple quote, an array after a
+        plain key) is read token by token."""
+        text = (
+            'a = "x\\"[[components]]\\\\"  # """ [y]\r\n'
+            "\"q.k\".'r' . s = 'lit [z] #'\r\n"
+            "n = 1979-05-27T07:32:00Z\n\n  # [[components]] in a comment\n"
+            'd = ["[w]", """\n[v]\n"""]\n'
+            "e = 1 # {\n"
+            '[[components]]\nname = "n\\"]"\n[[components.steps]]\nid = "s"\n'
+            "[[components]]\r\nname = 'm'\r\n[t]\n"
+        )
+        layout = toml_layout.split(text)
+        assert layout is not None
+        assert [(c.key, c.entry) for c in layout.chunks] == [
+            (None, False),
+            ("components", True),
+            ("components", True),
+            ("t", False),
+        ]
+        assert layout.chunk_text(2) == "[[components]]\r\nname = 'm'\r\n"
+        assert tomllib.loads(layout.chunk_text(0))["d"] == ["[w]", "[v]\n"]
+
+    def test_an_entry_with_its_steps_is_one_chunk_whatever_follows(self) -> None:
+        """An entry and its run of sub-table entries (a component and its steps), crossed
+        in one match, is cut as header by header: what follows the run in the same entry
+        still decides (an array interrupted by another table is left to tomlkit), and
+        headers() still lists every header."""
+        steps = '[[c]]\nname = \'n\'\n[[c.s]]\nid = "1"\n\n[[c.s]]\nid = "2"\n'
+        layout = toml_layout.split(steps + "[[c]]\n[[c.s]]\n[d]\n")
+        assert layout is not None
+        assert [layout.chunk_text(i) for i in range(len(layout.chunks))] == [
+            "",
+            steps,
+            "[[c]]\n[[c.s]]\n",
+            "[d]\n",
+        ]
+        assert toml_layout.split(steps + "[c.u]\n") is not None
+        assert toml_layout.split(steps + "[c.u]\n[[c.s]]\n") is None
+        assert toml_layout.split(steps + "[[c.t]]\n[[c.s]]\n") is None
+        listed = toml_layout.headers(steps)
+        second = steps.rindex("[[c.s]]")
+        assert listed is not None and [h[0] for h in listed] == [0, steps.index("[[c.s]]"), second]
 
     def test_sub_tables_stay_with_their_entry(self) -> None:
         text = "[[c]]\n[[c.s]]\n[c.t]\n[[c]]\n[d]\n[d.e]\n"

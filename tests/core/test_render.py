@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
@@ -722,6 +723,33 @@ class TestItemsDrawnBefore:
         cold = _drawn_cold(plan)
         assert render_markdown(plan) == cold
         assert _drawn_cold(plan) == cold
+
+    def test_a_step_drawn_before_is_not_drawn_again(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Drawn again, a plan draws none of its steps again (a step's list of triggers it
+        verifies is part of what decides its lines, and no bar to keeping them); a plan with
+        more steps than are kept draws each once, keeping none."""
+        from rollback_tui.render import markdown
+
+        drawn: list[str] = []
+        draw = markdown._Renderer._item
+
+        def spy(
+            self: Any, marker: str, item: ChecklistItem, variables: dict[str, str], outer: str = ""
+        ) -> str:
+            drawn.append(item.id)
+            return draw(self, marker, item, variables, outer)
+
+        monkeypatch.setattr(markdown._Renderer, "_item", spy)
+        plan = store.load(EXAMPLE).plan
+        _step(plan).verify = ["Error rate spike"]
+        cold = _drawn_cold(plan)
+        assert len(drawn) == len(plan.checklist(active=True))
+        drawn.clear()
+        assert render_markdown(plan) == cold and drawn == []
+        monkeypatch.setattr(markdown, "_ITEM_LINES_KEPT", 3)
+        drawn.clear()
+        assert _drawn_cold(plan) == cold
+        assert len(drawn) == len(plan.checklist(active=True)) and markdown._ITEM_LINES == {}
 
     @pytest.mark.parametrize("change", sorted(CHANGES))
     def test_after_each_change_the_kept_lines_are_the_cold_ones(self, change: str) -> None:

@@ -598,3 +598,24 @@ class TestBadFiles:
         )
         with pytest.raises(store.PlanFileError, match="'x-1' is used twice"):
             store.load(path)
+
+
+class TestWhatTheReaderReadsTheWriterWrites:
+    @pytest.mark.parametrize(
+        "added",
+        ['note = "bell \\e"\n', "extra = {\n  a = 1,\n}\n", "by = 07:32\n"],
+    )
+    def test_toml_1_1_is_refused_as_other_readers_refuse_it(
+        self, tmp_path: Path, added: str
+    ) -> None:
+        """A plan stays TOML 1.0, which every reader takes: TOML 1.1 (``\\e``, an inline
+        table over several lines, a time without seconds) is refused with the line, as
+        Python's tomllib refuses it (tomli 2.4 and later would read it: the dependency's
+        range stops before)."""
+        path = tmp_path / "plan.toml"
+        text = (EXAMPLES / "plan.toml").read_text()
+        path.write_text(text.replace("[decision]\n", "[decision]\n" + added, 1))
+        with pytest.raises(tomllib.TOMLDecodeError):
+            tomllib.loads(path.read_text())
+        with pytest.raises(store.PlanFileError, match=r"line \d+"):
+            store.load(path)

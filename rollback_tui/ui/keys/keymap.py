@@ -12,10 +12,10 @@ changes nothing and is told in one notification.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rollback_tui import toml_text
 from rollback_tui.locations import config_dir
 from rollback_tui.plan.text import visible
 from rollback_tui.ui.keys.registry import IDS
@@ -35,10 +35,10 @@ def load_keymap(path: Path | None = None) -> UserKeys:
     """The keymap in *path* (the user's keys.toml by default); none when it is missing."""
     path = config_dir() / KEYMAP_FILE if path is None else path
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = toml_text.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return UserKeys()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, toml_text.TOMLDecodeError) as exc:
         return UserKeys(notices=[visible(f"{path}: not used: {exc}")])
     found = UserKeys()
     for key_id, keys in data.items():
