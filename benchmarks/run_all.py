@@ -30,6 +30,7 @@ SCRIPTS = (
     "headless",
     "preview_latency",
     "keystrokes",
+    "step_switch",
     "first_preview",
     "checklist",
     "trigger_watch",
