@@ -111,7 +111,7 @@ def marker_for(text: str, echo: bool, layout: str) -> str:
     return text[-12:]
 
 
-def type_keys(app: TmuxApp, keys: int, shown: str, echo: bool, layout: str) -> list[float]:
+def type_keys(app: TmuxApp, keys: int, shown: str, echo: bool, layout: str = "form") -> list[float]:
     """Type *keys* keys after *shown* (the field's text); seconds each took to show."""
     times = []
     text = shown

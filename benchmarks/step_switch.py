@@ -44,7 +44,7 @@ QUIET = 0.3
 STEPS = 10
 """Basics to Review: F8 nine times forward, F7 nine times back."""
 ROW_CHANGES = 3
-READING = 5.0
+READING = 8.0
 """Seconds on the first step before F8: the wizard builds the other steps meanwhile."""
 COMPONENTS_STEP = 5
 """F8 presses from Basics to Components."""

@@ -53,6 +53,7 @@ async def test_the_steps_are_built_in_a_pause_and_a_switch_builds_nothing(
         await real(self)
 
     monkeypatch.setattr(StepPane, "ensure_built", recording)
+    monkeypatch.setattr(build_ahead, "IDLE", 0.5)  # the test's pause need not be a user's
     app = make_app(example_plan, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -70,6 +71,7 @@ async def test_nothing_is_built_while_the_user_types(
     example_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Edits less than IDLE apart hold the builds back; the pause after them lets them go."""
+    monkeypatch.setattr(build_ahead, "IDLE", 0.5)
     app = make_app(example_plan, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

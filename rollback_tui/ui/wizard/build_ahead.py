@@ -20,8 +20,10 @@ from textual.timer import Timer
 
 from rollback_tui.ui.wizard.steps.base import StepPane
 
-IDLE = 0.5
-"""Seconds without an edit or a step switch before a step is built ahead."""
+IDLE = 2.5
+"""Seconds without an edit or a step switch before a step is built ahead: longer than a
+typist's pauses (and the recovery file's 2 s), so that the key after one does not wait for
+a build; a user who stops that long is reading."""
 
 EVERY = 0.25
 """Seconds between two looks for a pause."""
