@@ -291,3 +291,29 @@ def test_sigterm_after_stop_and_continue_gives_the_terminal_back(tmp_path: Path,
         assert term.format("alternate_on") == "0", term.screen()
     finally:
         term.kill()
+
+
+def test_hang_up_of_an_app_run_by_make(tmp_path: Path) -> None:
+    """`make run` (the README's quick start): make leads the terminal's session, takes the
+    SIGHUP and does not pass it on. The app notices the terminal gone by itself, keeps
+    the edit seen on screen and ends within the second (it stayed, hung, for good)."""
+    plan = fresh_plan(tmp_path, "make")
+    makefile = tmp_path / "Makefile"
+    env = " ".join(
+        f"{name}={os.environ[name]}"
+        for name in ("ROLLBACK_TUI_STATE_DIR", "ROLLBACK_TUI_CONFIG_DIR")
+    )
+    makefile.write_text(f"run:\n\t{env} {BIN} edit {plan}\n")
+    term = Tmux()
+    try:
+        term.start("make", "-s", "-f", str(makefile), "run")
+        wait_for_wizard(term)
+        pid = app_pid(term)
+        term.keys("End", "C-u")
+        term.wait_for("the plan has no title")
+        term.type("Hung up under make")
+        term.wait_for("Hung up under make")
+        hang_up(term, pid)
+    finally:
+        term.kill()
+    assert 'title = "Hung up under make' in kept_text(plan)

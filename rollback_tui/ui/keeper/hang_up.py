@@ -15,7 +15,9 @@ the journal otherwise), then ends the process. Child processes that must not out
 done is undone. A second thread ends it at HARD_STOP seconds whatever is still running,
 killing those children first: no hang-up leaves a process behind. A SIGCONT after a
 hang-up is ignored. After SIGTERM, when the terminal is still there, the app is first
-asked to exit the ordinary way, which restores the terminal.
+asked to exit the ordinary way, which restores the terminal. A terminal gone without a
+SIGHUP (the app run by `make`, which takes the signal and does not pass it on) is noticed
+by a thread that looks at it 20 times a second (TerminalWatch), and hung up the same way.
 
 Locks are flock()s on an open file: the kernel releases them when the process ends.
 """
@@ -38,6 +40,9 @@ from rollback_tui.store import recovery, sync
 
 HARD_STOP = 0.9
 """Seconds from the signal to the end of the process, whatever is still running."""
+
+WATCH_EVERY = 0.05
+"""Seconds between two looks at the terminal (see TerminalWatch)."""
 
 HANG_UPS = (signal.SIGHUP, signal.SIGTERM)
 
@@ -93,6 +98,7 @@ class HangUp:
         it is then only asked to exit."""
         self.children: list[Children] = []
         """Killed before the process is ended, should they still run then."""
+        self._watch: TerminalWatch | None = None
 
     def install(self) -> None:
         """Take over SIGHUP and SIGTERM, and guard the driver's SIGCONT handler.
@@ -106,11 +112,17 @@ class HangUp:
         resume = signal.getsignal(signal.SIGCONT)
         if callable(resume):  # Textual's driver resumes application mode on SIGCONT
             self._previous[signal.SIGCONT] = signal.signal(signal.SIGCONT, self._continued)
+        if self.hard and terminal_usable():
+            self._watch = TerminalWatch(self)
+            self._watch.start()
 
     def uninstall(self) -> None:
         """Put the handlers found at install() back."""
         if threading.current_thread() is not threading.main_thread():
             return
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
         for signum, handler in self._previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
         self._previous.clear()
@@ -163,6 +175,45 @@ class HangUp:
                     _exit(code, self.children)
             return
         _exit(code, self.children)
+
+
+class TerminalWatch:
+    """Notices a terminal gone without a SIGHUP, and hangs the app up itself.
+
+    The kernel sends SIGHUP to the session's leader only. Run by a parent that does not
+    pass it on (`make run`: make is the leader, and dies of it), the app never hears of
+    the hang-up: Textual's output thread dies on its first write to the gone terminal,
+    the next screen update waits forever to queue its output, and the process stays.
+    So a thread looks at the terminal every WATCH_EVERY seconds; once its ioctls fail,
+    it sends the app the SIGHUP the kernel did not (the handler runs on the main thread,
+    even one waiting on a queue), and, should the handler not run, ends the process at
+    the hard stop itself.
+    """
+
+    def __init__(self, hang_up: HangUp) -> None:
+        self._hang_up = hang_up
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name="rollback-tui-terminal-watch", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(WATCH_EVERY):
+            if self._hang_up.signum:
+                return  # hung up by a signal: that handler ends the process
+            if not terminal_usable():
+                break
+        else:
+            return
+        os.kill(os.getpid(), signal.SIGHUP)
+        if not self._stopped.wait(HARD_STOP + 0.05) and not self._hang_up.signum:
+            _exit(128 + signal.SIGHUP, self._hang_up.children)  # the handler never ran
 
 
 def rescue_for(
