@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypedDict, Unpack
 
-from rollback_tui import store, user_config
+from rollback_tui import store
 from rollback_tui.launch_options import LaunchOptions, Mode
 from rollback_tui.locations import default_user
 from rollback_tui.opening import load_replayed, open_plan
@@ -60,7 +60,7 @@ def make_app(
         replace(launch, by=launch.by or default_user()),
         untitled=untitled,
         loaded=loaded,
-        cursor_blink=configured_blink() if cursor_blink is None else cursor_blink,
+        cursor_blink=themes.cursor_blink if cursor_blink is None else cursor_blink,
         themes=themes,
     )
     if launch.git:  # each saved tick committed, pulled and pushed (run --git)
@@ -72,15 +72,6 @@ def make_app(
         except GitError as exc:
             raise store.PlanFileError(f"{plan_file.path}: --git: {exc}") from None
     return app
-
-
-def configured_blink() -> bool:
-    """Whether the cursor blinks, as the user config says (a config that cannot be read
-    is told about by the theme's notice: the cursor blinks, as by default)."""
-    try:
-        return user_config.load_config().cursor_blink
-    except user_config.ConfigError:
-        return True
 
 
 def run_app(path: Path | None, launch: LaunchOptions) -> int:

@@ -46,6 +46,9 @@ class ThemeSetup:
     """The theme the app opens with."""
     notices: list[str] = field(default_factory=list)
     """Problems to show in one notification once the app is up (broken files...)."""
+    cursor_blink: bool = True
+    """Whether the cursor blinks: the config's `cursor_blink`, read with the theme (the
+    config file is read once at start)."""
 
     @classmethod
     def find(cls, requested: str | None = None) -> ThemeSetup:
@@ -57,20 +60,25 @@ class ThemeSetup:
         load = themes.load_themes()
         notices = [message] if (message := load.failure_message()) else []
         known = known_names(load)
+        try:
+            config: user_config.UserConfig | None = user_config.load_config()
+        except user_config.ConfigError as exc:
+            config, problem = None, exc
+        blink = config.cursor_blink if config is not None else True
         if requested is not None:
             if requested not in known:
                 raise UnknownThemeError(_unknown(requested, load))
-            return cls(load, requested, notices)
-        try:
-            chosen = user_config.load_config().theme
-        except user_config.ConfigError as exc:
-            notices.append(f"{exc}\nUsing the default theme.")
+            return cls(load, requested, notices, blink)
+        if config is None:
+            notices.append(f"{problem}\nUsing the default theme.")
             chosen = DEFAULT_THEME
+        else:
+            chosen = config.theme
         start = chosen if chosen in known else load.resolve(chosen)
         if start != chosen:
-            config = user_config.config_path()
-            notices.append(f"The theme {chosen!r} in {config} was not found; using {start!r}.")
-        return cls(load, start, notices)
+            path = user_config.config_path()
+            notices.append(f"The theme {chosen!r} in {path} was not found; using {start!r}.")
+        return cls(load, start, notices, blink)
 
     def ansi_color(self) -> bool | None:
         """The `ansi_color` to build the app with (`App(ansi_color=...)`).
