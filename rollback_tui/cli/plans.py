@@ -227,7 +227,7 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
     """
     from rollback_tui.importing import build as import_plan
     from rollback_tui.importing import reader as importer
-    from rollback_tui.store.output import is_stream, write_output
+    from rollback_tui.store.output import is_stream
 
     if output is not None and output.exists() and not is_stream(output) and not force:
         fail(f"{output}: already exists; use --force to replace it")
@@ -240,13 +240,9 @@ def import_command(markdown: Path, output: Path | None, force: bool) -> None:
     text = import_plan.with_notes(text, unplaced, source)
     for note in unplaced:
         say(import_plan.note_line(markdown, note), err=True)
+    print_or_write(text, output)
     if output is None:
-        say(text, nl=False)
         return
-    try:
-        write_output(output, text.encode("utf-8"))
-    except store.PlanFileError as exc:
-        fail(str(exc))
     say(
         f"Wrote {output}"
         + (f" ({len(unplaced)} pieces not placed, kept as comments)" if unplaced else ""),
