@@ -132,7 +132,8 @@ class TestNextOpen:
             5,
             "the restored title saved",
         )
-        assert kept_text(example_plan) == ""
+        # The plan and plan.md are written before the recovery file goes.
+        poll(lambda: kept_text(example_plan) == "", 5, "the recovery file deleted after the save")
 
 
 class TestTwoWriters:

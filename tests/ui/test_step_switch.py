@@ -70,15 +70,21 @@ async def test_the_steps_are_built_in_a_pause_and_a_switch_builds_nothing(
 async def test_nothing_is_built_while_the_user_types(
     example_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Edits less than IDLE apart hold the builds back; the pause after them lets them go."""
+    """Edits less than IDLE apart hold the builds back, however long the typing lasts; the
+    pause after them lets them go. The pauses are measured by a clock the test moves, so
+    that a slow machine's own delays between keys do not count as the user's."""
+    now = [0.0]
+    monkeypatch.setattr(build_ahead, "clock", lambda: now[0])
     monkeypatch.setattr(build_ahead, "IDLE", 0.5)
     app = make_app(example_plan, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for _ in range(int(3 * build_ahead.IDLE / 0.15)):
+        for _ in range(int(3 * build_ahead.IDLE / 0.15)):  # 1.5 s of typing in all
+            now[0] += 0.15
             await pilot.press("x")
-            await pilot.pause(0.15)
+            await pilot.pause(2 * build_ahead.EVERY)  # a look for a pause comes meanwhile
         assert ready(app) == ["basics"]
+        now[0] += build_ahead.IDLE
         await until(pilot, lambda: len(ready(app)) > 1, timeout=10)
 
 

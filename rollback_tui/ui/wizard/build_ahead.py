@@ -28,6 +28,9 @@ a build; a user who stops that long is reading."""
 EVERY = 0.25
 """Seconds between two looks for a pause."""
 
+clock: Callable[[], float] = time.monotonic
+"""What pauses are measured by."""
+
 
 class Stepping(Protocol):
     """What building ahead needs of the wizard (this module never imports it)."""
@@ -50,7 +53,7 @@ class BuildAhead:
 
     def __init__(self, wizard: Stepping) -> None:
         self._wizard = wizard
-        self._active_at = time.monotonic()
+        self._active_at = clock()
         self._timer: Timer | None = None
 
     def start(self) -> None:
@@ -61,7 +64,7 @@ class BuildAhead:
 
     def active(self) -> None:
         """The user edited or switched steps: the next build waits for a pause."""
-        self._active_at = time.monotonic()
+        self._active_at = clock()
 
     def waiting(self) -> list[str]:
         """The steps still to be built, in the order they will be."""
@@ -70,7 +73,7 @@ class BuildAhead:
         return [key for key in order if not wizard.pane(key).ready]
 
     async def _look(self) -> None:
-        if time.monotonic() - self._active_at < IDLE:
+        if clock() - self._active_at < IDLE:
             return
         try:
             waiting = self.waiting()
