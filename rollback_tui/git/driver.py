@@ -97,7 +97,8 @@ def _as_text(base: Path, ours: Path, theirs: Path, name: str, why: str) -> Outco
 
 def _dumped(into: store.PlanFile, plan: Plan) -> str:
     """*plan* written into *into*'s text, key by key (the file is not touched)."""
-    target = store.PlanFile(into.path, plan, into.source, unknown_keys=into.unknown_keys)
+    target = store.PlanFile(into.path, plan, into.source)
+    target.unknown_keys = into.unknown_keys
     return store.dumps(target)
 
 

@@ -442,21 +442,32 @@ class Plan(_Model):
 
         With *active*, the steps of an option the plan does not use are left out.
         """
+        return [
+            (section, prefix, item)
+            for section, prefix, items in self.groups(active=active)
+            for item in items
+        ]
+
+    def groups(
+        self, *, active: bool = False, prefixes: bool = True
+    ) -> Iterator[tuple[str, str, list[ChecklistItem]]]:
+        """checklist()'s items a group at a time, (section label, id prefix, items): a
+        look-up on a long plan need not make a row for each of its 72,000 steps. Without
+        *prefixes*, the components' id prefixes are left empty (not worked out)."""
         proc = self.procedure
-        rows = [("Containment", "contain", item) for item in proc.containment]
+        yield "Containment", "contain", proc.containment
         if proc.uses_a or not active:
-            rows += [("Option A", "a", item) for item in proc.option_a]
+            yield "Option A", "a", proc.option_a
         if proc.uses_b or not active:
-            rows += [("Option B", "b", item) for item in proc.option_b]
-            rows += [("Restore services", "restore", item) for item in proc.restore]
+            yield "Option B", "b", proc.option_b
+            yield "Restore services", "restore", proc.restore
         for component in self.components:
-            prefix = slug(component.name, "component")
-            rows += [(component.name or "Component", prefix, s) for s in component.steps]
-        rows += [("Communication", "comm", item) for item in self.communications.actions]
+            prefix = slug(component.name, "component") if prefixes else ""
+            yield component.name or "Component", prefix, component.steps
+        yield "Communication", "comm", self.communications.actions
         for group in self.post_rollback:
-            rows += [(group.name or "Post-rollback", "post", item) for item in group.items]
-        rows += [("Follow-up", "fu", item) for item in self.followup.items]
-        return rows
+            yield group.name or "Post-rollback", "post", group.items
+        yield "Follow-up", "fu", self.followup.items
 
     def all_items(self, *, active: bool = False) -> Iterator[ChecklistItem]:
         """Every checklist item (with *active*, as checklist's), in checklist()'s order,

@@ -51,13 +51,14 @@ def item_labels(plan: Plan, ids: Container[str] | None = None) -> dict[str, str]
     component, the option, the action group) and its text, as in "checkout-api: Revert to
     previous state". With *ids*, only those items' (a timeline names a few of thousands)."""
     labels: dict[str, str] = {}
-    for section, _, item in plan.checklist():
-        if ids is not None and item.id not in ids:
-            continue
-        text = item.text.strip()
-        labels.setdefault(
-            item.id, f"{section.strip() or 'Item'}: {text}" if text else section.strip()
-        )
+    for section, _, items in plan.groups(prefixes=False):
+        for item in items:
+            if ids is not None and item.id not in ids:
+                continue
+            text = item.text.strip()
+            labels.setdefault(
+                item.id, f"{section.strip() or 'Item'}: {text}" if text else section.strip()
+            )
     return labels
 
 
@@ -132,10 +133,17 @@ class Progress:
 
     @classmethod
     def of(cls, items: Iterable[ChecklistItem]) -> Progress:
-        states = [item.state for item in items]
-        return cls(
-            states.count("done"), len(states), states.count("skipped"), states.count("failed")
-        )
+        # As ChecklistItem.state says, without asking it 72,000 times on a long plan.
+        done = total = skipped = failed = 0
+        for item in items:
+            total += 1
+            if item.done:
+                done += 1
+            elif item.outcome == "skipped":
+                skipped += 1
+            elif item.outcome == "failed":
+                failed += 1
+        return cls(done, total, skipped, failed)
 
     @property
     def settled(self) -> int:

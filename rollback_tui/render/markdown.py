@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import accumulate
 from urllib.parse import quote
 
 from rollback_tui.bulk_work import many_objects
@@ -192,20 +194,28 @@ def _component_names(names: tuple[str, ...]) -> str:
     return ", ".join(inline(name) for name in names if name.strip()) or "—"
 
 
-def _component_headings(plan: Plan) -> list[str]:
+class _ComponentHeadings:
     """Each component's heading: its name, numbered where it repeats an earlier heading
-    (markdownlint MD024), with trailing punctuation written so MD026 does not read it."""
-    used = set(OWN_HEADINGS)
-    out = []
-    for index, component in enumerate(plan.components):
-        name = heading(component.name) or f"Component {index + 1}"
-        candidate, n = name, 1
-        while candidate in used:
-            n += 1
-            candidate = f"{name} ({n})"
-        used.add(candidate)
-        out.append(_heading_end(candidate))
-    return out
+    (markdownlint MD024), with trailing punctuation written so MD026 does not read it.
+    Worked out as far as asked: a tick draws one component of thousands again."""
+
+    def __init__(self, plan: Plan) -> None:
+        self._components = plan.components
+        self._used = set(OWN_HEADINGS)
+        self._made: list[str] = []
+
+    def __getitem__(self, index: int) -> str:
+        made, used = self._made, self._used
+        while len(made) <= index:
+            n = len(made)
+            name = heading(self._components[n].name) or f"Component {n + 1}"
+            candidate, count = name, 1
+            while candidate in used:
+                count += 1
+                candidate = f"{name} ({count})"
+            used.add(candidate)
+            made.append(_heading_end(candidate))
+        return made[index]
 
 
 def _text_block(text: str) -> str:
@@ -252,11 +262,12 @@ more items than this draws them without keeping any: it could not find them agai
 
 
 class _Renderer:
-    def __init__(self, plan: Plan, *, headings: bool = True) -> None:
+    def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.variables = plan.variables()
-        self.component_headings = _component_headings(plan) if headings else []
-        self.keeps_items = sum(1 for _ in plan.all_items()) <= _ITEM_LINES_KEPT
+        self.component_headings = _ComponentHeadings(plan)
+        items = sum(len(items) for _, _, items in plan.groups(prefixes=False))
+        self.keeps_items = items <= _ITEM_LINES_KEPT
 
     def text(self, value: str, variables: dict[str, str] | None = None) -> str:
         return inline(substitute(value, variables or self.variables))
@@ -571,35 +582,106 @@ def render_sections(plan: Plan, components: list[Section] | None = None) -> list
     knows that neither the components nor the values substituted (``plan.variables()``)
     changed since, which are all that a component's section shows.
     """
-    r = _Renderer(plan, headings=components is None)
-    sections = [
+    r = _Renderer(plan)
+    before, after = _around_components(plan, r)
+    if components is None:
+        components = [
+            Section(f"component-{i}", r.component(i)) for i in range(len(plan.components))
+        ]
+    return [*before, *components, *after]
+
+
+def _around_components(plan: Plan, r: _Renderer) -> tuple[list[Section], list[Section]]:
+    """The sections before the components' own (their heading last), and those after."""
+    before = [
         Section("title", r.title()),
         Section("header", r.header()),
     ]
     if plan.run is not None:
-        sections.append(Section("run", run_section(plan)))
-    sections += [
+        before.append(Section("run", run_section(plan)))
+    before += [
         Section("assumptions", r.assumptions()),
         Section("triggers", r.triggers()),
         Section("decision", r.decision()),
     ]
     parts = procedure_parts(plan)
-    sections += [Section(key, r.procedure_part(key, n == 0)) for n, key in enumerate(parts)]
-    sections.append(Section("components", r.components_heading()))
-    if components is None:
-        components = [
-            Section(f"component-{i}", r.component(i)) for i in range(len(plan.components))
-        ]
-    sections += components
-    sections += [
+    before += [Section(key, r.procedure_part(key, n == 0)) for n, key in enumerate(parts)]
+    before.append(Section("components", r.components_heading()))
+    after = [
         Section("communications", r.communications()),
         Section("post-rollback", r.post_rollback()),
         Section("followup", r.followup()),
         Section("contacts", r.contacts()),
     ]
     if plan.timeline:
-        sections.append(Section("timeline", r.timeline()))
-    return sections
+        after.append(Section("timeline", r.timeline()))
+    return before, after
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnComponents:
+    """The components' sections of a document drawn before: *data* holds them, the first
+    at *at*, one after the other with a newline between two, each of its length."""
+
+    data: bytes | memoryview
+    at: int
+    lengths: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownData:
+    """A plan's Markdown in UTF-8, in pieces (joined, they are the document), and where
+    its components' sections are in it (as DrawnComponents says it)."""
+
+    pieces: list[bytes | memoryview]
+    components: DrawnComponents
+    """Where the components are; its *data* is left empty (the pieces hold them)."""
+
+    def data(self) -> bytes:
+        return b"".join(self.pieces)
+
+
+def markdown_data(
+    plan: Plan, drawn: DrawnComponents | None = None, redraw: Collection[int] = ()
+) -> MarkdownData:
+    """The plan's Markdown in UTF-8 (see MarkdownData).
+
+    *drawn*, when given, are the component sections of a plan that differs from this one
+    only in the items of the components numbered in *redraw* and outside the components
+    (what a tick changes: item states, the timeline), as they were drawn for it: those
+    components are drawn again, the others taken as they are, in runs. On a long plan the
+    components are nearly all of the document, and a tick changes one or two of them.
+    """
+    with many_objects():
+        r = _Renderer(plan)
+        before, after = _around_components(plan, r)
+        count = len(plan.components)
+        head = b"\n".join(s.markdown.encode("utf-8") for s in before)
+        tail = b"".join(b"\n" + s.markdown.encode("utf-8") for s in after)
+        pieces: list[bytes | memoryview] = [head]
+        if drawn is None:
+            lengths = []
+            for i in range(count):
+                part = r.component(i).encode("utf-8")
+                pieces += [b"\n", part]
+                lengths.append(len(part))
+        elif len(drawn.lengths) != count:
+            raise ValueError(f"{len(drawn.lengths)} sections drawn for {count} components")
+        elif count:
+            # The components' run as drawn, newlines between, each redrawn one put in.
+            lengths = list(drawn.lengths)
+            starts = list(accumulate((n + 1 for n in lengths[:-1]), initial=drawn.at))
+            pieces.append(b"\n")
+            pos = drawn.at
+            for i in sorted(set(redraw)):
+                part = r.component(i).encode("utf-8")
+                pieces += [drawn.data[pos : starts[i]], part]
+                pos, lengths[i] = starts[i] + drawn.lengths[i], len(part)
+            pieces.append(drawn.data[pos : starts[-1] + drawn.lengths[-1]])
+        else:
+            lengths = []
+        pieces.append(tail)
+        return MarkdownData(pieces, DrawnComponents(b"", len(head) + 1, lengths))
 
 
 def shown_in_components(plan: Plan, target: object) -> bool:
@@ -630,5 +712,4 @@ def render_markdown_data(plan: Plan) -> bytes:
     """render_markdown's document in UTF-8, for a file: made from the sections' bytes, so
     that a long plan's whole document is never held as text as well (one character
     outside ASCII makes Python keep it at two bytes a character: 11 MB for a 9 MB plan)."""
-    with many_objects():
-        return b"\n".join(section.markdown.encode("utf-8") for section in render_sections(plan))
+    return markdown_data(plan).data()

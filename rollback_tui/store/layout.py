@@ -58,7 +58,7 @@ class _NotPlain(Exception):
     """The text's shape is not one the layout handles (see the module's docstring)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """A stretch of the text: the keys before the first header, or one top-level table."""
 
@@ -227,6 +227,85 @@ def split_again(text: str) -> Layout | None:
     layout = split(text)
     _last = (text, layout)
     return layout
+
+
+def remember(layout: Layout) -> None:
+    """Take *layout* as its text's, as split_again's next call would find it (it was
+    found by other means: see respliced)."""
+    global _last
+    _last = (layout.text, layout)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A layout without its text: where the chunks of a text are, to be kept until the
+    text is read again (a tick's save is the next one's start)."""
+
+    chunks: list[Chunk]
+    cr_chunks: frozenset[int]
+    length: int
+    """The text's length, in characters."""
+
+    def layout(self, text: str) -> Layout | None:
+        """The layout of *text*, if it is as long as the text this is the shape of (the
+        caller knows it is that text: by its digest)."""
+        if len(text) != self.length:
+            return None
+        return Layout(text, self.chunks, self.cr_chunks)
+
+
+def respliced(layout: Layout, new: dict[int, str]) -> Shape | None:
+    """The shape of the text made from *layout*'s by putting *new* texts in place of some
+    of its chunks (by index): each new text split on its own, the other chunks moved
+    along; what split() would find in the whole new text, without scanning the chunks
+    that stayed as they were (all but one or two of a long plan's). None where a new text
+    is not of a plain shape."""
+    chunks: list[Chunk] = []
+    cr_chunks: set[int] = set()
+    shift = 0
+    for index, chunk in enumerate(layout.chunks):
+        text = new.get(index)
+        if text is None:
+            if index in layout.cr_chunks:
+                cr_chunks.add(len(chunks))
+            chunks.append(Chunk(chunk.key, chunk.entry, chunk.start + shift, chunk.end + shift))
+            continue
+        part = split(text)
+        if part is None:
+            return None
+        pieces = part.chunks
+        first = 0
+        if chunk.key is not None:  # a table's text starts with its header: no keys before
+            if pieces[0].key is not None or pieces[0].end != 0 or len(pieces) < 2:
+                return None
+            first = 1
+        at = chunk.start + shift
+        for j in range(first, len(pieces)):
+            piece = pieces[j]
+            if j in part.cr_chunks:
+                cr_chunks.add(len(chunks))
+            chunks.append(Chunk(piece.key, piece.entry, piece.start + at, piece.end + at))
+        shift += len(text) - (chunk.end - chunk.start)
+    if not _each_table_in_one_place(chunks):
+        return None  # as split would say of the whole text
+    return Shape(chunks, frozenset(cr_chunks), layout.chunks[-1].end + shift)
+
+
+def _each_table_in_one_place(chunks: list[Chunk]) -> bool:
+    """What split asks of the chunks it cuts: each key's chunks one after the other, and
+    more than one only as the entries of an array of tables."""
+    seen: set[str] = set()
+    before: Chunk | None = None
+    for chunk in chunks:
+        if chunk.key is not None:
+            if before is not None and chunk.key == before.key:
+                if not (chunk.entry and before.entry):
+                    return False
+            elif chunk.key in seen:
+                return False
+            seen.add(chunk.key)
+        before = chunk
+    return True
 
 
 def split(text: str) -> Layout | None:

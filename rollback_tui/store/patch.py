@@ -60,6 +60,19 @@ def patch_data(
     return None if patcher is None else patcher.data()
 
 
+def patch_shaped(
+    text: str,
+    raw: dict[str, Any],
+    plan: BaseModel,
+    *,
+    as_read: Callable[[str, BaseModel], bool] | None = None,
+) -> tuple[bytearray, toml_layout.Shape | None] | None:
+    """patch_data()'s bytes, and where the chunks of the new text are (None if that is
+    not known: the next save splits it again)."""
+    patcher = _patched(text, raw, plan, as_read)
+    return None if patcher is None else (patcher.data(), patcher.shape())
+
+
 def _patched(
     text: str,
     raw: dict[str, Any],
@@ -99,6 +112,7 @@ class _Patcher:
         self.new_after: set[int] = set()
         """Chunks followed by a new array of tables, as text."""
         self.last = len(layout.chunks) - 1
+        self._new_texts: dict[int, str] | None = None
 
     def field(self, plan: BaseModel, name: str) -> bool:
         """Write the plan's field *name* into the chunks that hold it."""
@@ -133,11 +147,22 @@ class _Patcher:
     def _pieces(self) -> Iterator[str | tuple[int, int]]:
         """The text in order: spans of it kept as they are (start, end), and new text."""
         done, chunks = 0, self.layout.chunks
-        for i in sorted({*self.documents, *self.appended}):
+        for i, text in sorted(self.new_texts().items()):
             yield done, chunks[i].start
-            yield tomlkit.dumps(self.documents[i]) if i in self.documents else self.appended[i]
+            yield text
             done = chunks[i].end
         yield done, len(self.layout.text)
+
+    def new_texts(self) -> dict[int, str]:
+        """The new text of each chunk changed, by index."""
+        if self._new_texts is None:
+            self._new_texts = {i: tomlkit.dumps(d) for i, d in self.documents.items()}
+            self._new_texts.update(self.appended)
+        return self._new_texts
+
+    def shape(self) -> toml_layout.Shape | None:
+        """Where the chunks of the new text are (see layout.respliced)."""
+        return toml_layout.respliced(self.layout, self.new_texts())
 
     def _document(self, index: int) -> tomlkit.TOMLDocument:
         if index in self.appended:

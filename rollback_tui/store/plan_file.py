@@ -17,7 +17,7 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from rollback_tui import toml_text
 from rollback_tui.bulk_work import many_objects
 from rollback_tui.plan.copying import copy_model
-from rollback_tui.plan.model import SCHEMA_VERSION, Plan, field_names
+from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.store import file_safety, toml_scan
 from rollback_tui.store.errors import (
     ConflictError,
@@ -41,6 +41,9 @@ from rollback_tui.store.file_safety import read_regular
 
 if TYPE_CHECKING:
     import tomlkit
+
+    from rollback_tui.store.known_changes import KnownChanges
+    from rollback_tui.store.layout import Shape
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,6 @@ class PlanFile:
     source: str = ""
     """The TOML text as last read or written (empty for a plan not yet on disk)."""
     identity: FileIdentity | None = None
-    unknown_keys: list[str] = field(default_factory=list)
     fresh: bool = False
     """True until first written: its layout is ours to choose."""
     follows_links: bool = True
@@ -78,6 +80,20 @@ class PlanFile:
     _document: tomlkit.TOMLDocument | None = field(default=None, repr=False)
     _changed: tuple[str, frozenset[str]] | None = field(default=None, repr=False)
     """What the plan changed since ``source`` was read, when its changer said (changed_only)."""
+    _unknown: list[str] | None = field(default=None, repr=False)
+    """unknown_keys, once asked for."""
+
+    @property
+    def unknown_keys(self) -> list[str]:
+        """The keys of the text that no field of a plan takes, with where they are (kept
+        by every save, reported by check). Found when first asked: a tick never asks."""
+        if self._unknown is None:
+            self._unknown = _unknown_keys(self.raw, Plan) if self.source else []
+        return self._unknown
+
+    @unknown_keys.setter
+    def unknown_keys(self, keys: list[str]) -> None:
+        self._unknown = keys
 
     @property
     def raw(self) -> dict[str, Any]:
@@ -207,50 +223,64 @@ def _invalid(path: Path, text: str, where: str, message: str) -> InvalidPlanErro
     return InvalidPlanError(path, [Problem(line_of(where, key_lines(text)), where, message)])
 
 
-def _unknown_keys(data: Any, model: BaseModel, dotted: str = "") -> list[str]:
-    """The keys of *data* that no field of *model* takes, at any depth, with where they are
-    (*dotted* is the prefix of the path, ending in a dot)."""
+def _unknown_keys(data: Any, model: type[BaseModel], dotted: str = "") -> list[str]:
+    """The keys of *data* (a table read for a *model*) that no field of *model* takes, at
+    any depth, with where they are (*dotted* is the prefix of the path, ending in a dot).
+    Only the models' classes are asked: the answer is the text's, whatever became of the
+    plan read from it since."""
     found: list[str] = []
     if not isinstance(data, dict):
         return found
-    leaf = _leaf_fields(type(model))
-    if leaf is not None and data.keys() <= leaf:
+    fields = _fields(model)
+    if fields.leaf and data.keys() <= fields.names:
         return found  # plain values under known keys: most tables of a long plan (its steps)
-    fields = field_names(model)
     for key, value in data.items():
-        if key not in fields:
+        if key not in fields.names:
             found.append(dotted + key)
-        elif isinstance(value, dict):
-            attr = getattr(model, key)
-            if isinstance(attr, BaseModel):
-                found += _unknown_keys(value, attr, f"{dotted}{key}.")
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            for i, (raw, sub) in enumerate(zip(value, getattr(model, key), strict=False)):
-                if isinstance(sub, BaseModel):
-                    found += _unknown_keys(raw, sub, f"{dotted}{key}[{i}].")
+            continue
+        below = fields.models.get(key)
+        if below is None:
+            continue
+        if isinstance(value, dict):
+            found += _unknown_keys(value, below, f"{dotted}{key}.")
+        elif isinstance(value, list):
+            for i, entry in enumerate(value):
+                found += _unknown_keys(entry, below, f"{dotted}{key}[{i}].")
     return found
 
 
+@dataclass(frozen=True)
+class _Fields:
+    names: frozenset[str]
+    models: dict[str, type[BaseModel]]
+    """The fields that hold a model (or a list of them), and its class."""
+
+    @property
+    def leaf(self) -> bool:
+        """No field holds a model: nothing below to walk (a checklist item)."""
+        return not self.models
+
+
 @functools.cache
-def _leaf_fields(model: type[BaseModel]) -> frozenset[str] | None:
-    """The field names of *model* when none of its fields can hold a model (a checklist
-    item: nothing below it to walk), else None."""
+def _fields(model: type[BaseModel]) -> _Fields:
+    def held(kind: Any) -> list[type[BaseModel]]:
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            return [kind]
+        return [m for arg in get_args(kind) for m in held(arg)]
 
-    def holds_model(kind: Any) -> bool:
-        return (isinstance(kind, type) and issubclass(kind, BaseModel)) or any(
-            holds_model(arg) for arg in get_args(kind)
-        )
-
-    if any(holds_model(info.annotation) for info in model.model_fields.values()):
-        return None
-    return frozenset(model.model_fields)
+    models = {}
+    for name, info in model.model_fields.items():
+        found = held(info.annotation)
+        if found:
+            models[name] = found[0]  # a plan's fields hold one kind of model each
+    return _Fields(frozenset(model.model_fields), models)
 
 
 def read_plan(path: Path) -> tuple[Plan, list[str]]:
     """Read a plan without keeping its document (fast; for the read-only commands)."""
     _, text = _read_text(path)
     data, plan = _parse(path, text)
-    return plan, _unknown_keys(data, plan)
+    return plan, _unknown_keys(data, Plan)
 
 
 def load(path: Path) -> PlanFile:
@@ -259,7 +289,7 @@ def load(path: Path) -> PlanFile:
     identity = FileIdentity.of(path, data)
     del data  # 9 MB fewer while the text is read, for a long plan
     raw, plan = _parse(path, text)
-    return PlanFile(path, plan, text, identity, _unknown_keys(raw, plan), _raw=raw)
+    return PlanFile(path, plan, text, identity, _raw=raw)
 
 
 def new_file(path: Path, plan: Plan) -> PlanFile:
@@ -317,8 +347,12 @@ def _dumps(plan_file: PlanFile) -> str:
     from rollback_tui.store import patch as plan_patch
 
     if not plan_file.fresh:
+        known = _known(plan_file)
         text = plan_patch.patch(
-            plan_file.source, plan_file.raw, plan_file.plan, as_read=_known(plan_file)
+            plan_file.source,
+            plan_file.raw,
+            plan_file.plan,
+            as_read=known.as_read if known is not None else None,
         )
         if text is not None:
             plan_file._document = None  # it no longer matches once the text is written
@@ -326,19 +360,26 @@ def _dumps(plan_file: PlanFile) -> str:
     return _whole(plan_file)
 
 
-def _dumps_data(plan_file: PlanFile) -> bytes | bytearray:
-    """dumps() in UTF-8, for the file: a patched text is never held as text as well."""
+def _dumps_data(
+    plan_file: PlanFile, known: KnownChanges | None = None
+) -> tuple[bytes | bytearray, Shape | None]:
+    """dumps() in UTF-8, for the file (a patched text is never held as text as well), and
+    where the tables of the new text are, when the patch knows."""
     from rollback_tui.store import patch as plan_patch
 
     with many_objects():
         if not plan_file.fresh:
-            data = plan_patch.patch_data(
-                plan_file.source, plan_file.raw, plan_file.plan, as_read=_known(plan_file)
+            known = _known(plan_file) if known is None else known
+            patched = plan_patch.patch_shaped(
+                plan_file.source,
+                plan_file.raw,
+                plan_file.plan,
+                as_read=known.as_read if known is not None else None,
             )
-            if data is not None:
+            if patched is not None:
                 plan_file._document = None
-                return data
-        return _whole(plan_file).encode("utf-8")
+                return patched
+        return _whole(plan_file).encode("utf-8"), None
 
 
 def _whole(plan_file: PlanFile) -> str:
@@ -351,24 +392,29 @@ def _whole(plan_file: PlanFile) -> str:
     return text
 
 
-def _known(plan_file: PlanFile) -> Callable[[str, BaseModel], bool] | None:
-    """What changed_only said of the text the plan file holds, for plan_patch.patch."""
+def _known(plan_file: PlanFile) -> KnownChanges | None:
+    """What changed_only said of the text the plan file holds (for plan_patch.patch and
+    the Markdown's redraw), found once for the save."""
     changed = plan_file._changed
     if changed is None or changed[0] is not plan_file.source:
         return None
-    from rollback_tui.store.known_changes import as_read
+    from rollback_tui.store.known_changes import KnownChanges
 
-    return as_read(changed[1])
+    return KnownChanges.of(plan_file.plan, changed[1])
 
 
-def _saved(plan_file: PlanFile, data: bytes | bytearray) -> None:
-    """*data* is now the file's content. The text it replaces goes first (with its layout,
-    if kept): a long plan's is 9 MB."""
+def _saved(plan_file: PlanFile, data: bytes | bytearray, shape: Shape | None = None) -> None:
+    """*data* is now the file's content, whose layout has *shape* when the patch knew it
+    (the next save's, found). The text it replaces goes first (with its layout, if kept):
+    a long plan's is 9 MB."""
     from rollback_tui.store import layout
 
     layout.forget(plan_file.source)
     plan_file.source, plan_file._raw, plan_file._changed = "", None, None
     plan_file.source, plan_file.fresh = data.decode("utf-8"), False
+    found = shape.layout(plan_file.source) if shape is not None else None
+    if found is not None:
+        layout.remember(found)
 
 
 def save(
@@ -388,7 +434,9 @@ def save(
     (file_safety). The plan is written first, then its Markdown is drawn and written: the
     change is on disk half a second sooner on a long plan, and the save never holds both.
     A save that wrote the plan but not its Markdown raises PartialSaveError, which says so.
+    A long plan's save keeps the shape of what it wrote for the next tick (saved_shape).
     """
+    from rollback_tui.store import layout, saved_shape
     from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock, plan_of_run
 
     path = plan_file.path
@@ -405,10 +453,23 @@ def save(
         backup = (
             file_safety.side_target(backup_path(path), plan, copy=True) if keeps_backup else None
         )
+        # A tick's save: what it changed (found before the save forgets it), and the
+        # shape the files had when last saved, if it is kept (saved_shape): the layout of
+        # the text read need not be scanned, nor its Markdown drawn whole.
+        known = _known(plan_file)
+        saved = None
+        if known is not None and plan_file.identity is not None:
+            saved = saved_shape.Saved.read(path, plan_file.identity.sha256)
+            found = saved.layout(plan_file.source) if saved is not None else None
+            if found is not None:
+                layout.remember(found)
+            del found  # it holds the text read, let go of once written over
         # What a long plan's save holds at once is kept small (a 9 MB plan's save held
         # 250 MB): the new text only as bytes, until written; the text as read, parsed,
         # is of no more use to it (should it fail, the next reads it again).
-        data = _dumps_data(plan_file)
+        data, shape = _dumps_data(plan_file, known)
+        redraw = known.components() if known is not None else set()
+        del known
         plan_file._raw = None
         if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again
             raise PlanFileError(
@@ -435,10 +496,12 @@ def save(
         kept = f"; its previous version is in {backup.path.name}" if backup else ""
         _write(plan, data, f"not saved ({path.name} is as it was{kept})")
         identity = FileIdentity.of(plan.path, data)
-        _saved(plan_file, data)
+        _saved(plan_file, data, shape)
         plan_file.identity = identity
         del data
-        markdown = _markdown(plan_file.plan)
+        drawing = saved_shape.draw(plan_file.plan, saved, markdown_file.path, redraw)
+        del saved
+        markdown = drawing.data()
         try:
             file_safety.write(markdown_file, markdown)
         except OSError as exc:
@@ -450,6 +513,7 @@ def save(
                 (plan.path,),
                 markdown_file.path,
             ) from None
+        saved_shape.keep(path, identity.sha256, shape, drawing, markdown)
 
 
 def _write(target: file_safety.Target, data: bytes | bytearray | Path, consequence: str) -> None:

@@ -185,3 +185,12 @@ class TestRunAll:
             if (BENCHMARKS / f"{name}.py").exists():
                 assert callable(load(name).main)
         assert "make bench" in run_all.machine_line()
+
+
+def test_the_big_tick_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/big_tick.py on a small plan: both ticks and the baseline are timed."""
+    big_tick = load("big_tick")
+    assert big_tick.main(["--runs", "1", "--components", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "First tick: a fresh copy" in out and "Next tick: a plan ticked before" in out
+    assert "tomllib.loads" in out

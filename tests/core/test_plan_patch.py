@@ -62,6 +62,17 @@ def whole(text: str, plan: Plan) -> str:
     return plan_document.dumps(plan_document.parse(text), plan, fresh=False)[1]
 
 
+def assert_shape_of(shape: toml_layout.Shape, text: str) -> None:
+    """*shape* is where layout.split finds the chunks of *text*."""
+    scanned = toml_layout.split(text)
+    assert scanned is not None
+    assert (shape.chunks, shape.cr_chunks, shape.length) == (
+        scanned.chunks,
+        scanned.cr_chunks,
+        len(text),
+    )
+
+
 class TestSameBytesAsAWholeSave:
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
@@ -83,6 +94,10 @@ class TestSameBytesAsAWholeSave:
             data = plan_patch.patch_data(text, tomllib.loads(text), plan)
             written = None if data is None else bytes(data)
             assert written == (None if patched is None else patched.encode()), done
+            # And where its tables are, found without scanning it: as a scan finds them.
+            shaped = plan_patch.patch_shaped(text, tomllib.loads(text), plan)
+            if shaped is not None and shaped[1] is not None:
+                assert_shape_of(shaped[1], expected)
             text = expected
 
     @pytest.mark.parametrize("source", sorted(set(SOURCES) - {"crlf"}))
@@ -102,6 +117,9 @@ class TestTheCommonSavesArePatched:
         assert result == whole(text, plan)
         data = plan_patch.patch_data(text, tomllib.loads(text), plan)
         assert data is not None and bytes(data) == result.encode()
+        shaped = plan_patch.patch_shaped(text, tomllib.loads(text), plan)
+        assert shaped is not None and shaped[1] is not None, "the new text's shape not known"
+        assert_shape_of(shaped[1], result)
         return result
 
     @pytest.mark.parametrize(
@@ -323,3 +341,48 @@ def test_a_layout_kept_from_the_last_save_is_that_texts_layout() -> None:
         assert [(c.key, c.start, c.end) for c in kept.chunks] == [
             (c.key, c.start, c.end) for c in fresh.chunks
         ]
+
+
+class TestRespliced:
+    """The shape of a text whose chunks were replaced, without scanning the others: as a
+    scan of the whole new text finds it, or None where the scan would refuse it."""
+
+    def replaced(self, text: str, new: dict[int, str]) -> tuple[toml_layout.Shape | None, str]:
+        layout = toml_layout.split(text)
+        assert layout is not None
+        pieces = [new.get(i, layout.chunk_text(i)) for i in range(len(layout.chunks))]
+        return toml_layout.respliced(layout, new), "".join(pieces)
+
+    def component(self, text: str, n: int) -> int:
+        layout = toml_layout.split(text)
+        assert layout is not None
+        return layout.entries["components"][n]
+
+    def test_a_chunk_grown_with_a_crlf_string_and_new_entries(self) -> None:
+        text = SOURCES["example"]
+        at = self.component(text, 1)
+        layout = toml_layout.split(text)
+        assert layout is not None
+        grown = (
+            layout.chunk_text(at).rstrip("\n")
+            + '\nnote = """two\r\nlines"""\n\n[[components]]\nname = "new"\n\n'
+        )
+        shape, whole_text = self.replaced(text, {at: grown, 0: layout.chunk_text(0) + "x = 1\n"})
+        assert shape is not None and shape.cr_chunks == {at}
+        assert_shape_of(shape, whole_text)
+
+    def test_a_table_in_two_places_is_refused_as_a_scan_refuses_it(self) -> None:
+        text = SOURCES["example"]
+        at = self.component(text, 0)
+        layout = toml_layout.split(text)
+        assert layout is not None
+        shape, whole_text = self.replaced(
+            text, {at: layout.chunk_text(at) + "[decision]\nseverity = 'x'\n\n"}
+        )
+        assert shape is None and toml_layout.split(whole_text) is None
+
+    def test_a_text_not_of_a_plain_shape(self) -> None:
+        text = SOURCES["example"]
+        at = self.component(text, 0)
+        shape, _ = self.replaced(text, {at: '[[components]]\nname = "x"\ninline = {a = 1}\n'})
+        assert shape is None

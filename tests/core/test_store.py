@@ -162,6 +162,12 @@ class TestHandEdits:
         path = hand_edited(tmp_path)
         assert store.load(path).unknown_keys == expected
         assert store.read_plan(path)[1] == expected
+        # Found when first asked (a tick never asks): the text's answer, whatever became
+        # of the plan read from it since.
+        plan_file = store.load(path)
+        del plan_file.plan.components[:2]
+        plan_file.plan.contacts.clear()
+        assert plan_file.unknown_keys == expected
 
     def test_changing_fields_touches_only_their_lines(self, tmp_path: Path) -> None:
         """After edits at every level, each changed value rewrites its own line only."""
