@@ -180,8 +180,10 @@ def _cuts_at_headers(chunks: list[toml_layout.Chunk], text: str) -> bool:
     for chunk in chunks[1:]:
         if chunk.start >= chunk.end or chunk.key is None:
             return False
-        header = f"[[{chunk.key}]]" if chunk.entry else f"[{chunk.key}"
-        if not text.startswith(header, chunk.start):
+        key = chunk.key
+        # An entry's own header, or a table's: its own or its first sub-table's.
+        headers = (f"[[{key}]]",) if chunk.entry else (f"[{key}]", f"[{key}.", f"[[{key}.")
+        if not text.startswith(headers, chunk.start):
             return False  # (or a header written indented: it is scanned again)
     return True
 

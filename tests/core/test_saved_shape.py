@@ -43,7 +43,9 @@ def kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def tick(path: Path, *ids: str, outcome: str = "done") -> None:
-    """What `rollback-tui tick` does, in this process."""
+    """What `rollback-tui tick` does, in this process, as a process of its own starts: no
+    layout known of an earlier save."""
+    toml_layout._last = ("", None)
     plan_file = store.load(path)
     for item_id in ids:
         if outcome == "done":
