@@ -83,19 +83,22 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
     Unset variables show as unset; invisible and bidirectional control characters, and a
     ``$ `` prompt at the start of a line, are removed.
     """
-    command, found = _references(command)
+    command, found, spans = _references(command)
     if not found:
         return command
     values = variables
     if INVISIBLE.search("".join(variables.values())):
         values = {name: strip_invisible(value) for name, value in variables.items()}
-    given = [m for m in found if not is_plain_name(values.get(_variable(m)) or "x")]
+    given = [
+        m
+        for m, (_, _, name) in zip(found, spans, strict=True)
+        if not is_plain_name(values.get(name) or "x")
+    ]
     if not given:  # every value written in (most commands): no quoting to read
         out, done = [], 0
-        for m in found:
-            name = _variable(m)
-            out += [command[done : m.start()], values.get(name) or unset_variable(name)]
-            done = m.end()
+        for start, end, name in spans:
+            out += [command[done:start], values.get(name) or unset_variable(name)]
+            done = end
         return "".join(out) + command[done:]
     states = dict(
         zip(
@@ -125,15 +128,19 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _references(command: str) -> tuple[str, tuple[re.Match[str], ...]]:
+def _references(
+    command: str,
+) -> tuple[str, tuple[re.Match[str], ...], tuple[tuple[int, int, str], ...]]:
     """*command* without invisible characters (and, if it names a variable, without ``$``
-    prompts), and the references to the plan's variables in it that no backslash escapes.
-    The same for every component: a plan repeats a handful of commands thousands of times."""
+    prompts), the references to the plan's variables in it that no backslash escapes, and
+    each one's (start, end, name). The same for every component: a plan repeats a handful
+    of commands thousands of times."""
     command = strip_invisible(command)
     if "$" not in command:
-        return command, ()
+        return command, (), ()
     command = _PROMPT.sub("", command)
-    return command, tuple(m for m in _VARIABLE.finditer(command) if not escaped(command, m.start()))
+    found = tuple(m for m in _VARIABLE.finditer(command) if not escaped(command, m.start()))
+    return command, found, tuple((m.start(), m.end(), _variable(m)) for m in found)
 
 
 def _variable(match: re.Match[str]) -> str:
@@ -304,20 +311,22 @@ class _Renderer:
     ) -> str:
         indent = outer + " " * (len(marker) + 1)
         text = self.text(item.text, variables) or "—"
-        if item.state == "skipped":
+        state = item.state
+        if state == "skipped":
             text = f"~~{text}~~"  # visibly not done
         line = f"{marker} [{'x' if item.done else ' '}] {text}"
         if item.irreversible:
             line += " **irreversible**"
         if item.owner and item.owner.strip():
             line += f" — owner: {inline(item.owner)}"
-        who = f" by {inline(item.done_by)}" if item.done_by else ""
-        when = f" at {item.done_at:%Y-%m-%d %H:%M} UTC" if item.done_at else ""
-        if item.state == "done" and item.done_at:
-            line += f" _(done {item.done_at:%Y-%m-%d %H:%M} UTC{who})_"
-        elif item.state in ("skipped", "failed"):
-            reason = f": {inline(item.reason)}" if item.reason and item.reason.strip() else ""
-            line += f" — **{item.state}**{who}{when}{reason}"
+        if state != "open":
+            who = f" by {inline(item.done_by)}" if item.done_by else ""
+            when = f" at {item.done_at:%Y-%m-%d %H:%M} UTC" if item.done_at else ""
+            if state == "done" and item.done_at:
+                line += f" _(done {item.done_at:%Y-%m-%d %H:%M} UTC{who})_"
+            elif state in ("skipped", "failed"):
+                reason = f": {inline(item.reason)}" if item.reason and item.reason.strip() else ""
+                line += f" — **{state}**{who}{when}{reason}"
         if item.command is not None and _has_command(item):
             # Blank lines around the block (markdownlint MD031); the list is then loose.
             line += "\n\n" + fenced(substitute_command(item.command, variables), indent, "sh")
@@ -453,7 +462,10 @@ class _Renderer:
 
     def component(self, index: int) -> str:
         component = self.plan.components[index]
-        variables = self.plan.variables(component.name)
+        # plan.variables(name), made from the plan's own (a long plan has 24,000 names).
+        variables = {**self.variables, "COMPONENT": component.name}
+        if not component.name:
+            del variables["COMPONENT"]
         steps = self.items(component.steps, False, variables=variables)
         return f"### {self.component_headings[index]}\n\n{steps}\n"
 
