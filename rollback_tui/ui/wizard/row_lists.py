@@ -366,11 +366,12 @@ class RowList(Vertical):
 
     async def rebuild(self, focus: int | None) -> None:
         """Re-create the rows from the list, and focus row *focus* (or the Add button)."""
-        await self.remove_children()
-        await self.mount_all(
-            [self.row(item, i) for i, item in enumerate(self.items)]
-            + [Button(Content(f"+ Add {self.noun}"), compact=True, classes="row-add")]
-        )
+        with self.app.batch_update():  # the old rows stay drawn until the new ones are in
+            await self.remove_children()
+            await self.mount_all(
+                [self.row(item, i) for i, item in enumerate(self.items)]
+                + [Button(Content(f"+ Add {self.noun}"), compact=True, classes="row-add")]
+            )
         rows = list(self.query_children(ListRow))
         if focus is not None and rows:
             target = rows[max(0, min(focus, len(rows) - 1))]

@@ -130,13 +130,14 @@ class StepPane(VerticalScroll):
             return
         self._set_up = False
         self.built = False
-        await self.remove_children()
-        if (
-            self.display
-            and self.parent is not None
-            and getattr(self.parent, "current", None) == self.id
-        ):
-            await self.ensure_built()
+        with self.app.batch_update():  # shown, the old fields stay until the new are in
+            await self.remove_children()
+            if (
+                self.display
+                and self.parent is not None
+                and getattr(self.parent, "current", None) == self.id
+            ):
+                await self.ensure_built()
 
     async def after_build(self) -> None:
         """Set-up that needs the step's widgets mounted."""

@@ -80,6 +80,12 @@ class ComponentsStep(StepPane):
         await self._show_editor()
 
     async def _show_editor(self, focus_name: bool = False) -> None:
+        # No frame is drawn between the old component's editor going and the new one's
+        # coming (a quarter of a second for a long one): the editor never shows blank.
+        with self.app.batch_update():
+            await self._fill_editor(focus_name)
+
+    async def _fill_editor(self, focus_name: bool) -> None:
         editor = self.query_one("#component-editor", Vertical)
         await editor.remove_children()
         components = self.plan.components
