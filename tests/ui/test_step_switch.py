@@ -18,6 +18,7 @@ from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.steady_footer import SteadyFooter
 from rollback_tui.ui.wizard import build_ahead
+from rollback_tui.ui.wizard.preview import Preview
 from rollback_tui.ui.wizard.steps.base import StepPane
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
@@ -148,3 +149,28 @@ async def test_unchanged_findings_redraw_nothing(
         whole_step = Finding("error", "basics-whole-step", "something about the step")
         screen.show_findings([*screen.findings, whole_step])
         assert len(updates) == 1
+
+
+async def test_review_draws_its_preview_once(
+    example_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole preview on Review makes the step taller than the screen: the scrollbar
+    that then shows must not narrow it, which drew every section a second time."""
+    drawn: list[str] = []
+    real = Preview._render_section
+
+    def recording(self: Preview, markdown: str, width: int) -> list[Any]:
+        if self.id == "review-preview":
+            drawn.append(markdown)
+        return real(self, markdown, width)
+
+    monkeypatch.setattr(Preview, "_render_section", recording)
+    app = make_app(example_plan, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = wizard(app)
+        await screen.show_step("review")
+        preview = app.screen.query_one("#review-preview", Preview)
+        await until(pilot, lambda: preview.complete and preview.virtual_size.height > SIZE[1])
+        await pilot.pause(0.2)
+        assert drawn and len(drawn) == len(set(drawn))  # each section once
