@@ -53,22 +53,11 @@ def patch_data(
     plan: BaseModel,
     *,
     as_read: Callable[[str, BaseModel], bool] | None = None,
-) -> bytearray | None:
-    """patch()'s text in UTF-8, for the file, made without holding it as text as well
-    (the text kept is encoded a megabyte at a time): a 9 MB plan's save holds 9 MB less."""
-    patcher = _patched(text, raw, plan, as_read)
-    return None if patcher is None else patcher.data()
-
-
-def patch_shaped(
-    text: str,
-    raw: dict[str, Any],
-    plan: BaseModel,
-    *,
-    as_read: Callable[[str, BaseModel], bool] | None = None,
 ) -> tuple[bytearray, toml_layout.Shape | None] | None:
-    """patch_data()'s bytes, and where the chunks of the new text are (None if that is
-    not known: the next save splits it again)."""
+    """patch()'s text in UTF-8, for the file, made without holding it as text as well
+    (the text kept is encoded a megabyte at a time: a 9 MB plan's save holds 9 MB less);
+    and where the chunks of the new text are (None if that is not known: the next save
+    splits it again)."""
     patcher = _patched(text, raw, plan, as_read)
     return None if patcher is None else (patcher.data(), patcher.shape())
 

@@ -370,7 +370,7 @@ def _dumps_data(
     with many_objects():
         if not plan_file.fresh:
             known = _known(plan_file) if known is None else known
-            patched = plan_patch.patch_shaped(
+            patched = plan_patch.patch_data(
                 plan_file.source,
                 plan_file.raw,
                 plan_file.plan,

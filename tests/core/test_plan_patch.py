@@ -91,11 +91,10 @@ class TestSameBytesAsAWholeSave:
             patched = plan_patch.patch(text, tomllib.loads(text), plan)
             assert patched is None or patched == expected, done
             # What a save writes: the same text, made as bytes directly.
-            data = plan_patch.patch_data(text, tomllib.loads(text), plan)
-            written = None if data is None else bytes(data)
+            shaped = plan_patch.patch_data(text, tomllib.loads(text), plan)
+            written = None if shaped is None else bytes(shaped[0])
             assert written == (None if patched is None else patched.encode()), done
             # And where its tables are, found without scanning it: as a scan finds them.
-            shaped = plan_patch.patch_shaped(text, tomllib.loads(text), plan)
             if shaped is not None and shaped[1] is not None:
                 assert_shape_of(shaped[1], expected)
             text = expected
@@ -115,10 +114,9 @@ class TestTheCommonSavesArePatched:
         result = plan_patch.patch(text, tomllib.loads(text), plan)
         assert result is not None, "fell back to the whole document"
         assert result == whole(text, plan)
-        data = plan_patch.patch_data(text, tomllib.loads(text), plan)
-        assert data is not None and bytes(data) == result.encode()
-        shaped = plan_patch.patch_shaped(text, tomllib.loads(text), plan)
-        assert shaped is not None and shaped[1] is not None, "the new text's shape not known"
+        shaped = plan_patch.patch_data(text, tomllib.loads(text), plan)
+        assert shaped is not None and bytes(shaped[0]) == result.encode()
+        assert shaped[1] is not None, "the new text's shape not known"
         assert_shape_of(shaped[1], result)
         return result
 
