@@ -321,10 +321,8 @@ class TestUpdateClock:
             await pilot.pause()
             assert banner.display and "overdue by 13 min" in text_of(banner)  # it stays
             await pilot.press("m")
-            for _ in range(50):  # the dialog answers once the keys before it are handled
-                if getattr(app.screen, "armed", False):
-                    break
-                await pilot.pause(0.05)
+            # The dialog answers once the keys before it are handled.
+            await until(pilot, lambda: getattr(app.screen, "armed", False), timeout=10)
             await pilot.press("tab", "enter")  # Send
             await pilot.pause()
             assert not banner.display

@@ -193,6 +193,6 @@ class TestUnderTheWizard:
             screen.triggers.watcher.measure_now()  # type: ignore[union-attr]
             shown = screen.query_one(TriggersLine)
             await until(pilot, lambda: "firing" in str(shown.render()))
-            await pilot.pause(0.5)
+            await pilot.pause(0.5)  # the round is heard: time for a record and a save not to come
             assert example_plan.read_bytes() == before
             assert not [e for e in screen.plan.timeline if "firing" in (e.text or "")]

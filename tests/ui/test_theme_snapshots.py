@@ -37,10 +37,11 @@ def notices(app: App[Any]) -> list[str]:
 
 async def wait_until_up(pilot: Pilot[Any]) -> None:
     """Wait until the wizard has put the cursor in the title field."""
-    for _ in range(100):
-        if isinstance(pilot.app.focused, Input) and pilot.app.focused.id == "title":
-            break
-        await pilot.pause(0.05)
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.focused, Input) and pilot.app.focused.id == "title",
+        timeout=10,
+    )
     await pilot.pause()
 
 
