@@ -21,6 +21,7 @@ from tmux_session import (
     ended,
     kept_text,
     load_factor,
+    poll,
     wait_for_wizard,
 )
 
@@ -287,7 +288,8 @@ def test_sigterm_after_stop_and_continue_gives_the_terminal_back(tmp_path: Path,
         while not ended(pid):
             assert time.monotonic() < deadline, "still running after SIGTERM"
             time.sleep(0.05)
-        time.sleep(0.2)
+        # tmux reads what the app wrote last (out of its screen) a moment later.
+        poll(lambda: term.format("alternate_on") == "0", 5, "the terminal given back")
         assert term.format("alternate_on") == "0", term.screen()
     finally:
         term.kill()

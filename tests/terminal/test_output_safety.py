@@ -9,10 +9,14 @@ import re
 import shlex
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 from tmux_session import BIN, EXAMPLE, Tmux
 
@@ -114,6 +118,26 @@ class TestCommandLine:
         return path
 
 
+def told(app: App[Any]) -> list[str]:
+    """Every notification shown so far: title and message."""
+    return [f"{n.title} {n.message}" for n in app._notifications]
+
+
+def findings(app: App[Any]) -> list[str]:
+    """The review's findings as listed (none while another step is shown)."""
+    found = app.screen.query("#review-findings").results(OptionList)
+    return [str(o.prompt) for lst in found for o in lst._options]
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10) -> None:
+    """Let the app run until *condition()* holds (a loaded machine may need a while)."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), "the app never got there"
+
+
 class TestScreens:
     """The header, the notifications, the review's findings and the dialogs."""
 
@@ -130,16 +154,16 @@ class TestScreens:
             shutil.rmtree(folder)  # the save fails, naming the file
             await pilot.press("ctrl+s")
             await app.keeper.saves.idle()  # the save runs in a thread
-            await pilot.pause(0.5)
-            messages = [f"{n.title} {n.message}" for n in app._notifications]
+            await until(pilot, lambda: any(r"\x1b]2;PWNED-NAME" in m for m in told(app)))
+            messages = told(app)
             assert any(r"\x1b]2;PWNED-NAME" in m for m in messages), messages
             for message in messages:
                 assert_safe(message, "a notification")
             await app.screen.show_step("review")  # type: ignore[attr-defined]
-            await pilot.pause(0.3)
-            prompts = [
-                str(o.prompt) for o in app.screen.query_one("#review-findings", OptionList)._options
-            ]
+            await until(
+                pilot, lambda: any(visible(TITLE_AND_CLIPBOARD) in p for p in findings(app))
+            )
+            prompts = findings(app)
             assert any(visible(TITLE_AND_CLIPBOARD) in p for p in prompts), prompts
             for prompt in prompts:
                 assert_safe(prompt, "a finding")

@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 from lock_helpers import hold_lock
-from tmux_session import BIN, Tmux, app_pid, ended, kept_text, poll, wait_for_wizard
+from tmux_session import (
+    BIN,
+    Tmux,
+    app_pid,
+    ended,
+    kept_text,
+    load_factor,
+    poll,
+    wait_for_wizard,
+)
 
 from rollback_tui import store
 from rollback_tui.store import recovery
@@ -98,7 +107,14 @@ class TestHangUp:
         start(term, example_plan)
         pid = app_pid(term)
         retitle(term, "Checkout v2 nine")
+        # Three seconds: the two the edit may wait, and one to spare, stretched on a loaded
+        # machine as the suite's other time limits are (load_factor).
+        deadline = time.monotonic() + 3 * load_factor()
         time.sleep(3)
+        while 'title = "Checkout v2 nine"' not in kept_text(example_plan):
+            if time.monotonic() > deadline:
+                break  # killed all the same: the assertion below says what was lost
+            time.sleep(0.1)
         os.kill(pid, signal.SIGKILL)
         poll(lambda: term.format("pane_dead") == "1", 5, "the app died")
         assert 'title = "Checkout v2 nine"' in kept_text(example_plan)

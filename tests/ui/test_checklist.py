@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_helpers import run_from_palette
 from checklist_helpers import (
     T0,
     Clock,
@@ -25,7 +26,7 @@ from checklist_helpers import (
 from click.testing import CliRunner
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from wizard_helpers import type_text
+from wizard_helpers import type_text, until
 
 from rollback_tui import store
 from rollback_tui.cli import main
@@ -365,7 +366,13 @@ class TestChangeOnDisk:
             await pilot.pause()
             await focus_item(pilot, "a-1")  # Option A's first step
             cli("tick", str(example_plan), "b-1", "--by", "lee")
-            await pilot.pause(1.5)  # the file is checked every second
+            # The file is checked every second: noticed at the next check, or a later one
+            # on a loaded machine.
+            await until(
+                pilot,
+                lambda: "merged 1 timeline event from there" in notifications(app),
+                timeout=10,
+            )
             assert checklist(app).row("b-1").done
             assert "merged 1 timeline event from there" in notifications(app)
             await pilot.press("space")
@@ -552,12 +559,8 @@ class TestWiring:
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            await pilot.press("ctrl+p")
-            await type_text(pilot, "run checklist")
-            await pilot.pause(0.5)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, ChecklistScreen)
+            await run_from_palette(pilot, "run checklist", "Run checklist")
+            await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
 
     async def test_new_plan_asks_where_then_runs(self, tmp_path: Path) -> None:
         """An untitled plan asks for a path, is saved there, then shown as a checklist."""
@@ -587,11 +590,8 @@ class TestWiring:
                 "Add note",
                 "Copy the internal update template",
             } <= set(commands)
-            await pilot.press("ctrl+p")
-            await type_text(pilot, "edit plan")
-            await pilot.pause(0.5)
-            await pilot.press("enter")
-            await pilot.pause()
+            await run_from_palette(pilot, "edit plan", "Edit plan")
+            await until(pilot, lambda: isinstance(app.screen, WizardScreen))
             assert isinstance(app.screen, WizardScreen)
             assert app.screen.plan is app.plan
             item = app.plan.item("a-1")

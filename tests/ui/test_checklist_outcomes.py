@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_helpers import run_from_palette
 from checklist_helpers import focus_item, focused_id
 from textual import events
 from textual.pilot import Pilot
@@ -170,11 +171,9 @@ class TestSkipAndFail:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await focus_item(pilot, "a-1")  # Option A's first step
-            await pilot.press("down", "ctrl+p")
-            await type_text(pilot, "skip step")
-            await pilot.pause(0.5)
-            await pilot.press("enter")
-            await pilot.pause()
+            await pilot.press("down")
+            await run_from_palette(pilot, "skip step", "Skip step")
+            await until(pilot, lambda: isinstance(app.screen, ReasonDialog))
             assert isinstance(app.screen, ReasonDialog) and app.screen.item_id == "a-2"
 
 
@@ -322,10 +321,8 @@ class TestUpdateClock:
             await pilot.pause()
             assert banner.display and "overdue by 13 min" in text_of(banner)  # it stays
             await pilot.press("m")
-            for _ in range(50):  # the dialog answers once the keys before it are handled
-                if getattr(app.screen, "armed", False):
-                    break
-                await pilot.pause(0.05)
+            # The dialog answers once the keys before it are handled.
+            await until(pilot, lambda: getattr(app.screen, "armed", False), timeout=10)
             await pilot.press("tab", "enter")  # Send
             await pilot.pause()
             assert not banner.display
@@ -345,11 +342,12 @@ class TestUpdateClock:
             await pilot.pause()
             await pilot.press("i")
             clock.advance(40)
-            await pilot.press("ctrl+p")
-            await type_text(pilot, "copy the status page")
-            await pilot.pause(0.5)
-            await pilot.press("enter")
-            await pilot.pause()
+            await run_from_palette(
+                pilot, "copy the status page", "Copy the status page update template"
+            )
+            await until(
+                pilot, lambda: store.load(example_plan).plan.timeline[-1].event == "update-sent"
+            )
             event = store.load(example_plan).plan.timeline[-1]
             assert (event.event, event.text) == ("update-sent", "status page update")
             assert not app.screen.query_one(UpdateDue).display

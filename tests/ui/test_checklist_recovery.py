@@ -49,8 +49,12 @@ class TestChecklistOverAKeptDraft:
         app = checklist_app(example_plan)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("space", "space", "enter")
+            await until(
+                pilot,
+                lambda: focused_id(app) == "contain-4" and "kept" in notifications(app),
+                timeout=10,
+            )
             await app.keeper.saves.idle()
-            await pilot.pause(0.3)
             assert isinstance(app.screen, ChecklistScreen)
             assert focused_id(app) == "contain-4"
             assert "Edit plan" in notifications(app) and "kept" in notifications(app)

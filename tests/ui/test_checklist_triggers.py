@@ -70,9 +70,13 @@ class TestWatched:
             assert "1 firing: Error rate spike 0.074" in line(pilot)
             assert "7 not measured" in line(pilot)
             screen = checklist(app)
-            screen.triggers.watcher.measure_now()  # type: ignore[union-attr]
+            watcher = screen.triggers.watcher
+            assert watcher is not None
+            first = watcher.latest
+            watcher.measure_now()
+            await until(pilot, lambda: watcher.latest is not first, timeout=10)  # measured again
             await until(pilot, lambda: not screen.session.holder.dirty)
-            await pilot.pause(0.5)
+            await pilot.pause(0.5)  # time for the round to be heard, and for a second record
         texts = [e.text for e in on_disk(example_plan).timeline if e.event == "trigger"]
         assert texts == ["Error rate spike firing: 0.074"]
 
@@ -82,8 +86,12 @@ class TestWatched:
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: "unreachable" in line(pilot))
             assert "1 unknown (unreachable: connection refused)" in line(pilot)
-            checklist(app).triggers.watcher.measure_now()  # type: ignore[union-attr]
-            await pilot.pause(0.5)
+            watcher = checklist(app).triggers.watcher
+            assert watcher is not None
+            first = watcher.latest
+            watcher.measure_now()
+            await until(pilot, lambda: watcher.latest is not first, timeout=10)  # measured again
+            await pilot.pause(0.5)  # time for the round to be heard, and for a second record
         texts = [e.text for e in on_disk(example_plan).timeline if e.event == "trigger"]
         assert texts == ["Prometheus not answering: unreachable: connection refused"]
 
@@ -185,6 +193,6 @@ class TestUnderTheWizard:
             screen.triggers.watcher.measure_now()  # type: ignore[union-attr]
             shown = screen.query_one(TriggersLine)
             await until(pilot, lambda: "firing" in str(shown.render()))
-            await pilot.pause(0.5)
+            await pilot.pause(0.5)  # the round is heard: time for a record and a save not to come
             assert example_plan.read_bytes() == before
             assert not [e for e in screen.plan.timeline if "firing" in (e.text or "")]

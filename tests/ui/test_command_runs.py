@@ -111,7 +111,8 @@ class TestRunFromTheChecklist:
                 app.post_message(events.Key(key, char))
             for _ in range(20):
                 await pilot.pause()
-            await pilot.pause(0.3)
+            await fresh_question(pilot)  # x asks (a loaded machine may take a while)
+            await pilot.pause(0.3)  # time for an Enter typed ahead to answer, were it taken
             assert isinstance(app.screen, FreshQuestion)
             assert not (tmp_path / "ran").exists()
             assert on_disk(path).item("shop-1").state == "open"  # type: ignore[union-attr]

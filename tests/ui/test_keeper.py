@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from wizard_helpers import until
 
 from rollback_tui import store
 from rollback_tui.plan.timeline import set_done
@@ -78,9 +79,10 @@ async def test_drill_end_never_saves_beside_a_save_in_the_thread(
             await pilot.pause()
         slow.set()
         await pilot.press("space", "space")  # the second tick's save waits for the first's
-        for _ in range(30):
-            await pilot.pause(0.05)
+        await until(pilot, lambda: app.drill is not None and app.drill.finished, timeout=10)
         assert app.drill is not None and app.drill.finished
+        await app.keeper.saves.idle()
+        # What must not come: a "Merged" notice from a save that overlapped another.
         for _ in range(30):
             await pilot.pause(0.05)
         told = [f"{n.title}: {n.message}" for n in app._notifications]
@@ -114,9 +116,7 @@ async def test_ctrl_s_over_a_dialog_on_the_checklist_is_the_wizard_kind_of_save(
         set_done(other.plan, "a-2", True, "kim", at=T0)
         store.save(other)
         await pilot.press("ctrl+s")
-        for _ in range(10):
-            await pilot.pause(0.05)
-        assert isinstance(app.screen, ConflictDialog)
+        await until(pilot, lambda: isinstance(app.screen, ConflictDialog), timeout=10)
 
 
 async def test_ctrl_q_over_a_dialog_on_a_dirty_checklist_asks_first(
@@ -144,17 +144,13 @@ async def test_ctrl_q_over_a_dialog_on_a_dirty_checklist_asks_first(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("space")  # a-1 ticked; its save fails
-        for _ in range(5):
-            await pilot.pause(0.05)
+        await app.keeper.saves.idle()
         await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen, NoteDialog)
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
         failing.clear()  # the disk has room again
         await pilot.press("ctrl+q")
-        for _ in range(10):
-            await pilot.pause(0.05)
+        await until(pilot, lambda: isinstance(app.screen, Choice), timeout=10)
         assert app.is_running
-        assert isinstance(app.screen, Choice)
 
 
 async def test_a_plan_opened_later_is_frozen_too(
@@ -180,15 +176,15 @@ async def test_a_plan_opened_later_is_frozen_too(
     app = make_app(example_plan, cursor_blink=False)
     app.freeze_gc = True
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(10):
-            await pilot.pause(0.05)
+        await until(pilot, lambda: freezes, timeout=10)  # after the first frame
         first = len(freezes)
         assert first >= 1
         app.action_open()
         await pilot.pause()
         app.screen.query_one("#path", Input).value = str(other)
         await pilot.press("enter")
-        for _ in range(20):
-            await pilot.pause(0.05)
+        await until(
+            pilot, lambda: app.keeper.plan_file.path == other and len(freezes) > first, timeout=10
+        )
         assert app.keeper.plan_file.path == other
         assert len(freezes) > first

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE
+from app_helpers import SIZE, choose_in_palette, run_from_palette
 from click.testing import CliRunner
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
+from wizard_helpers import until
 
 from rollback_tui import theme_files, user_config
 from rollback_tui.cli import main
@@ -36,25 +37,19 @@ def notices(app: App[Any]) -> list[str]:
 
 async def wait_until_up(pilot: Pilot[Any]) -> None:
     """Wait until the wizard has put the cursor in the title field."""
-    for _ in range(100):
-        if isinstance(pilot.app.focused, Input) and pilot.app.focused.id == "title":
-            break
-        await pilot.pause(0.05)
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.focused, Input) and pilot.app.focused.id == "title",
+        timeout=10,
+    )
     await pilot.pause()
 
 
 async def pick_theme(pilot: Pilot[Any], name: str) -> None:
-    """ctrl+p, "Switch theme", then *name*, as a user would."""
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    await pilot.press(*"switch theme")
-    await pilot.pause(0.3)
-    await pilot.press("enter")
-    await pilot.pause(0.3)
-    await pilot.press(*name)
-    await pilot.pause(0.3)
-    await pilot.press("enter")
-    await pilot.pause(0.3)
+    """ctrl+p, "Switch theme", then *name*, as a user would (each Enter once the palette
+    offers it). The theme is applied, and remembered, just after: wait for that."""
+    await run_from_palette(pilot, "switch theme", "Switch theme")
+    await choose_in_palette(pilot, name, name)
 
 
 class TestStartingTheme:
@@ -143,6 +138,9 @@ class TestProblems:
             await wait_until_up(pilot)
             assert app.theme == "rollback-dark"
             await pick_theme(pilot, "rollback-light")
+            await until(
+                pilot, lambda: any(n.startswith("Theme not remembered") for n in notices(app))
+            )
             assert app.theme == "rollback-light"
             shown = notices(app)
         assert shown[0].startswith(f"Themes: {config_file()}: line 1, column 9: TOML syntax")
@@ -170,8 +168,10 @@ class TestSwitcher:
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
             await pick_theme(pilot, "rollback-light")
+            await until(pilot, lambda: app.has_class("-light-mode"))
+            # Remembered once the app hears of the change (after the theme is set).
+            await until(pilot, lambda: config_file().exists())
             assert app.theme == "rollback-light"
-            assert app.has_class("-light-mode")
         assert user_config.load_config().theme == "rollback-light"
         reopened = make_app(example_plan, cursor_blink=False)
         async with reopened.run_test(size=SIZE) as pilot:
@@ -227,12 +227,9 @@ class TestNoColor:
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_up(pilot)
             await pick_theme(pilot, "rollback-ansi")
-            await pilot.pause(0.2)
+            said = "Theme remembered: NO_COLOR is set: rollback-ansi is used from the next start."
+            await until(pilot, lambda: said in notices(app))
             assert app.theme == "rollback-dark"
-            assert (
-                "Theme remembered: NO_COLOR is set: rollback-ansi is used from the next "
-                "start." in notices(app)
-            )
         assert user_config.load_config().theme == "rollback-ansi"
         assert make_app(example_plan).theme == "rollback-ansi"
 

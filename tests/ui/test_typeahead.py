@@ -251,7 +251,10 @@ async def test_tab_after_a_new_row_waits_for_its_place(
         screen = app.screen
         assert isinstance(screen, WizardScreen)
         await screen.show_step("components")
-        await pilot.pause(0.3)
+        pane = screen.pane("components")
+        await until(
+            pilot, lambda: app.focused is not None and pane in app.focused.ancestors_with_self
+        )
         await burst(
             pilot,
             *("ctrl+o", "end", "text:-api", "tab", "end", "text: first"),

@@ -331,7 +331,12 @@ class TestNavigation:
         target = tmp_path / "p.toml"
         app = make_app(target, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause(0.5)
+            # The review's findings are worked out once the form is up.
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, WizardScreen) and app.screen.findings,
+                timeout=10,
+            )
             assert wizard(app).findings
             await pilot.press("ctrl+s")
             await app.keeper.saves.idle()  # the save runs in a thread
@@ -405,10 +410,13 @@ class TestMarkupSafety:
         app = make_app(target, cursor_blink=False)
         async with app.run_test(size=(160, 48)) as pilot:
             await type_text(pilot, HOSTILE)
-            await pilot.pause(0.3)
+            preview = app.screen.query_one("#preview", Preview)
+            # The preview draws the title after the keys (progressively): wait for it.
+            await until(
+                pilot, lambda: "\\[@click=app.quit\\]" in (preview.text_of("title") or ""), 10
+            )
             assert app.is_running
             assert app.plan.title == HOSTILE
-            preview = app.screen.query_one("#preview", Preview)
             assert "\\[@click=app.quit\\]" in (preview.text_of("title") or "")
             await pilot.press("ctrl+s")
             await app.keeper.saves.idle()  # the save runs in a thread
@@ -525,7 +533,7 @@ class TestKeyOrder:
         """end, characters and backspaces sent at once edit the title as typed."""
         app = make_app(example_plan, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await until(pilot, lambda: app.focused is not None and app.focused.id == "title")
             driver = app._driver
             assert driver is not None
             burst = [
@@ -542,7 +550,7 @@ class TestKeyOrder:
                 event = events.Key(key, char)
                 event.set_sender(app)
                 driver.send_message(event)
-            await pilot.pause(0.3)
+            await until(pilot, lambda: app.plan.title == "ACheckout v2 xz")
             assert app.plan.title == "ACheckout v2 xz"
 
 

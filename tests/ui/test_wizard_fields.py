@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,21 @@ def shown_lines(area: FieldText) -> list[str]:
     """The text area's lines as drawn on the screen (its cached strips, if any)."""
     width, height = area.outer_size
     return [strip.text.strip() for strip in area.render_lines(Region(0, 0, width, height))]
+
+
+def wrapped(lines: list[str], width: int) -> bool:
+    """Whether *lines* are INCIDENT wrapped greedily for *width* (what the test asserts)."""
+    lines = [line for line in lines if line]
+    return (
+        " ".join(lines) == INCIDENT
+        and all(len(a) + 1 + len(b.split()[0]) > width for a, b in itertools.pairwise(lines))
+        and max(len(line) for line in lines) <= width
+    )
+
+
+def rewrapped(area: FieldText, before: int) -> bool:
+    """Whether *area* has a new width since *before*, and its lines are wrapped for it."""
+    return area.wrap_width != before and wrapped(shown_lines(area), area.wrap_width)
 
 
 class TestTextAreasSelectOnTab:
@@ -65,8 +81,11 @@ class TestTextAreasFollowTheWidth:
             assert focused(pilot) is area
             await type_text(pilot, INCIDENT)
             for size in ((160, 48), SIZE, (160, 48), SIZE):
+                before = area.wrap_width
                 await pilot.resize_terminal(*size)
-                await pilot.pause(0.2)
+                # Laid out for the new size (each size's width differs from the last's), and
+                # drawn for it: a loaded machine may take a while.
+                await until(pilot, partial(rewrapped, area, before), timeout=10)
                 lines = [line for line in shown_lines(area) if line]
                 assert " ".join(lines) == INCIDENT, size
                 for line, after in itertools.pairwise(lines):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SIZE
+from app_helpers import SIZE, run_from_palette
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
@@ -33,14 +33,6 @@ def stamps(*paths: Path) -> list[tuple[int, bytes] | None]:
     return [(p.stat().st_mtime_ns, p.read_bytes()) if p.exists() else None for p in paths]
 
 
-async def open_palette_entry(pilot: Pilot[Any], name: str) -> None:
-    await pilot.press("ctrl+p")
-    await type_text(pilot, name)
-    await pilot.pause(0.5)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
 class TestEditPlanFromTheChecklist:
     """`run`, then Edit plan: the wizard is a draft until ctrl+s; ticks are saved at once."""
 
@@ -60,8 +52,8 @@ class TestEditPlanFromTheChecklist:
             assert item is not None and item.done
             assert 'id = "contain-1"' in example_plan.read_text()
             assert "done = true" in example_plan.read_text()
-            await open_palette_entry(pilot, "edit plan")
-            assert isinstance(app.screen, WizardScreen)
+            await run_from_palette(pilot, "edit plan", "Edit plan")
+            await until(pilot, lambda: isinstance(app.screen, WizardScreen))
             before = stamps(example_plan, markdown, backup)
             await pilot.press("end")
             await type_text(pilot, " draft")
@@ -80,8 +72,8 @@ class TestEditPlanFromTheChecklist:
             await pilot.press("ctrl+s")
             await until(pilot, lambda: not app.keeper.dirty)
             assert "Checkout v2 drafts" in example_plan.read_text()
-            await open_palette_entry(pilot, "run checklist")
-            assert isinstance(app.screen, ChecklistScreen)
+            await run_from_palette(pilot, "run checklist", "Run checklist")
+            await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
             assert len(app.screen_stack) == 1
 
 
@@ -189,7 +181,10 @@ class TestCopyNotification:
                 "Sent to the terminal; also in ~/.local/state/rollback-tui/last-copy.md",
                 "tmux needs `set -s set-clipboard on`",
             ]
-            await pilot.pause(0.3)
+            # The toast is drawn over the dialog's screen once it is laid out.
+            await until(
+                pilot, lambda: [t for t in app.screen.query(Toast) if t.region.area], timeout=10
+            )
             toasts = list(app.screen.query(Toast))
             assert toasts
             box = app.screen.query_one("NoteDialog > Vertical").region
