@@ -8,13 +8,15 @@ import os
 import re
 import stat
 import tomllib
+import typing
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from rollback_tui import store
 from rollback_tui.plan import Contact, DeploymentType, new_component, new_plan
-from rollback_tui.plan.model import SCHEMA_VERSION
+from rollback_tui.plan.model import SCHEMA_VERSION, Plan
 from rollback_tui.plan.timeline import set_done
 from rollback_tui.render import render_markdown
 
@@ -168,6 +170,28 @@ class TestHandEdits:
         del plan_file.plan.components[:2]
         plan_file.plan.contacts.clear()
         assert plan_file.unknown_keys == expected
+
+    def test_each_field_holds_one_kind_of_model(self) -> None:
+        """Unknown keys are found by the models' classes: a field that could hold two
+        kinds of model would need the value read to tell which."""
+
+        def held(kind: object) -> set[type[BaseModel]]:
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                return {kind}
+            return {m for arg in typing.get_args(kind) for m in held(arg)}
+
+        seen: set[type[BaseModel]] = set()
+        todo: list[type[BaseModel]] = [Plan]
+        while todo:
+            model = todo.pop()
+            if model in seen:
+                continue
+            seen.add(model)
+            for name, info in model.model_fields.items():
+                kinds = held(info.annotation)
+                assert len(kinds) <= 1, f"{model.__name__}.{name}: {kinds}"
+                todo += kinds
+        assert len(seen) > 10  # the walk went down the plan
 
     def test_changing_fields_touches_only_their_lines(self, tmp_path: Path) -> None:
         """After edits at every level, each changed value rewrites its own line only."""
