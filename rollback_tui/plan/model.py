@@ -522,13 +522,19 @@ class Plan(_Model):
             "INCIDENT": self.incident,
             "UPDATE_INTERVAL": interval_text(self.communications.update_interval),
         }
-        if component is not None:
-            values["COMPONENT"] = component
-        return {key: value for key, value in values.items() if value}
+        values = {key: value for key, value in values.items() if value}
+        return values if component is None else with_component(values, component)
 
 
 _HOLDS_ITEMS = frozenset({"procedure", "components", "communications", "post_rollback", "followup"})
 """The plan's fields under which checklist items live."""
+
+
+def with_component(values: dict[str, str], component: str) -> dict[str, str]:
+    """*values* (``Plan.variables()``) with $COMPONENT, a component's name, as
+    ``Plan.variables(component)`` gives them: for each of many components, from the
+    plan's values worked out once."""
+    return {**values, "COMPONENT": component} if component else dict(values)
 
 
 def interval_text(minutes: int | None) -> str:

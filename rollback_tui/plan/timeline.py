@@ -133,17 +133,10 @@ class Progress:
 
     @classmethod
     def of(cls, items: Iterable[ChecklistItem]) -> Progress:
-        # As ChecklistItem.state says, without asking it 72,000 times on a long plan.
-        done = total = skipped = failed = 0
-        for item in items:
-            total += 1
-            if item.done:
-                done += 1
-            elif item.outcome == "skipped":
-                skipped += 1
-            elif item.outcome == "failed":
-                failed += 1
-        return cls(done, total, skipped, failed)
+        states = [item.state for item in items]
+        return cls(
+            states.count("done"), len(states), states.count("skipped"), states.count("failed")
+        )
 
     @property
     def settled(self) -> int:

@@ -14,7 +14,7 @@ from itertools import accumulate
 from urllib.parse import quote
 
 from rollback_tui.bulk_work import many_objects
-from rollback_tui.plan.model import ChecklistItem, Component, Plan
+from rollback_tui.plan.model import ChecklistItem, Component, Plan, with_component
 from rollback_tui.plan.shell_words import (
     INVISIBLE,
     assignment,
@@ -462,10 +462,7 @@ class _Renderer:
 
     def component(self, index: int) -> str:
         component = self.plan.components[index]
-        # plan.variables(name), made from the plan's own (a long plan has 24,000 names).
-        variables = {**self.variables, "COMPONENT": component.name}
-        if not component.name:
-            del variables["COMPONENT"]
+        variables = with_component(self.variables, component.name)
         steps = self.items(component.steps, False, variables=variables)
         return f"### {self.component_headings[index]}\n\n{steps}\n"
 
@@ -643,11 +640,12 @@ class DrawnComponents:
 @dataclass(frozen=True, slots=True)
 class MarkdownData:
     """A plan's Markdown in UTF-8, in pieces (joined, they are the document), and where
-    its components' sections are in it (as DrawnComponents says it)."""
+    its components' sections are in it: the first at *at*, each of its length, a newline
+    between two (as DrawnComponents says it of a document drawn before)."""
 
     pieces: list[bytes | memoryview]
-    components: DrawnComponents
-    """Where the components are; its *data* is left empty (the pieces hold them)."""
+    at: int
+    lengths: list[int]
 
     def data(self) -> bytes:
         return b"".join(self.pieces)
@@ -693,7 +691,7 @@ def markdown_data(
         else:
             lengths = []
         pieces.append(tail)
-        return MarkdownData(pieces, DrawnComponents(b"", len(head) + 1, lengths))
+        return MarkdownData(pieces, len(head) + 1, lengths)
 
 
 def shown_in_components(plan: Plan, target: object) -> bool:

@@ -159,8 +159,8 @@ def keep(
         "markdown": {
             "sha256": hashlib.sha256(data).hexdigest(),
             "size": len(data),
-            "at": markdown.components.at,
-            "lengths": markdown.components.lengths,
+            "at": markdown.at,
+            "lengths": markdown.lengths,
         },
     }
     with contextlib.suppress(OSError):

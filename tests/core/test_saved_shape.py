@@ -234,22 +234,17 @@ class TestMarkdownData:
         after = before.model_copy(deep=True)
         for i in redraw:
             set_done(after, after.components[i].steps[0].id, True, "sam")
-        spliced = markdown_data(
-            after, DrawnComponents(data, drawn.components.at, drawn.components.lengths), redraw
-        )
+        spliced = markdown_data(after, DrawnComponents(data, drawn.at, drawn.lengths), redraw)
         assert spliced.data() == render_markdown_data(after)
         whole = markdown_data(after)
-        assert (spliced.components.at, spliced.components.lengths) == (
-            whole.components.at,
-            whole.components.lengths,
-        )
+        assert (spliced.at, spliced.lengths) == (whole.at, whole.lengths)
 
     def test_drawn_for_another_count_of_components(self) -> None:
         drawn = markdown_data(plan_with(3))
         with pytest.raises(ValueError, match="3 sections drawn for 4 components"):
             markdown_data(
                 plan_with(4),
-                DrawnComponents(drawn.data(), drawn.components.at, drawn.components.lengths),
+                DrawnComponents(drawn.data(), drawn.at, drawn.lengths),
             )
 
     def test_no_components(self) -> None:
