@@ -34,12 +34,19 @@ def shown_lines(area: FieldText) -> list[str]:
     return [strip.text.strip() for strip in area.render_lines(Region(0, 0, width, height))]
 
 
+def next_did_not_fit(line: str, after: str, width: int) -> bool:
+    """Whether the first word of *after* did not fit on *line* (a greedy wrap): as
+    Textual wraps, a word takes the space after it with it (if one follows)."""
+    first = after.split(" ", 1)[0]
+    return len(line) + 1 + len(first) + (first != after) > width
+
+
 def wrapped(lines: list[str], width: int) -> bool:
     """Whether *lines* are INCIDENT wrapped greedily for *width* (what the test asserts)."""
     lines = [line for line in lines if line]
     return (
         " ".join(lines) == INCIDENT
-        and all(len(a) + 1 + len(b.split()[0]) > width for a, b in itertools.pairwise(lines))
+        and all(next_did_not_fit(a, b, width) for a, b in itertools.pairwise(lines))
         and max(len(line) for line in lines) <= width
     )
 
@@ -90,7 +97,7 @@ class TestTextAreasFollowTheWidth:
                 assert " ".join(lines) == INCIDENT, size
                 for line, after in itertools.pairwise(lines):
                     # Greedy: the next line's first word did not fit on this one.
-                    assert len(line) + 1 + len(after.split()[0]) > area.wrap_width, size
+                    assert next_did_not_fit(line, after, area.wrap_width), size
                 assert max(len(line) for line in lines) <= area.wrap_width
             assert app.plan.incident == INCIDENT
 

@@ -65,8 +65,11 @@ class StepHeading(Static):
 class StepPane(VerticalScroll):
     """One step of the wizard: a scrolling form over part of the plan."""
 
+    # The scrollbar's place is kept: a form that grows taller than the screen (its findings
+    # shown, a row added, the step first drawn) would otherwise get a scrollbar that narrows
+    # it, and the whole step would be laid out and drawn a second time.
     DEFAULT_CSS = """
-    StepPane { padding: 0 1; }
+    StepPane { padding: 0 1; scrollbar-gutter: stable; }
     StepPane .step-findings { color: $text-warning; margin-bottom: 1; display: none; }
     StepPane .step-findings.-shown { display: block; }
     """

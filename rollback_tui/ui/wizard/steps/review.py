@@ -19,10 +19,7 @@ from rollback_tui.ui.wizard.steps.base import StepPane
 class ReviewStep(StepPane):
     """The last step: what `check` would say, and the plan as it will be saved."""
 
-    # The scrollbar's place is kept: the whole preview makes the step taller than the
-    # screen once drawn, and a scrollbar appearing then would narrow it and draw it again.
     DEFAULT_CSS = """
-    ReviewStep { scrollbar-gutter: stable; }
     ReviewStep #review-summary { margin-bottom: 1; }
     ReviewStep #review-findings { height: auto; max-height: 8; margin-bottom: 1; }
     ReviewStep #review-buttons { height: auto; margin-bottom: 1; }
