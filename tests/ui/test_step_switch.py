@@ -190,3 +190,27 @@ async def test_review_draws_its_preview_once(
         await until(pilot, lambda: preview.complete and preview.virtual_size.height > SIZE[1])
         await pilot.pause(0.2)
         assert drawn and len(drawn) == len(set(drawn))  # each section once
+
+
+@pytest.mark.parametrize("size", [SIZE, (160, 48)])
+async def test_a_form_is_as_wide_whether_it_scrolls_or_not(
+    example_plan: Path, size: tuple[int, int]
+) -> None:
+    """A form that grows taller than the screen (drawn for the first time, a row added,
+    its findings shown) must not be narrowed by the scrollbar that then shows: the whole
+    step would be laid out and drawn a second time. Every step's form has one width."""
+    app = make_app(example_plan, cursor_blink=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = wizard(app)
+        widths: dict[str, int] = {}
+        scrolls: dict[str, bool] = {}
+        for key in screen.step_keys:
+            await screen.show_step(key)
+            pane = screen.pane(key)
+            await until(pilot, lambda pane=pane: pane.ready and pane.size.width > 0)
+            await pilot.pause()
+            widths[key] = pane.scrollable_content_region.width
+            scrolls[key] = pane.virtual_size.height > pane.scrollable_content_region.height
+        assert any(scrolls.values()) and not all(scrolls.values()), scrolls  # both kinds
+        assert len(set(widths.values())) == 1, widths
