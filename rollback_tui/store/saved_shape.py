@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import os
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,14 @@ from rollback_tui.store.errors import PlanFileError
 
 FROM_BYTES = 1_000_000
 """Markdown shorter than this is drawn whole (tens of milliseconds); nothing is kept."""
+
+KEPT_AT_MOST = 16
+"""Shapes kept at most (the most recently written): each is some 400 KB at 24,000
+components, and a plan moved or deleted leaves its own behind."""
+
+KEPT_DAYS = 30
+"""Days a shape is kept after it was last written: a plan not ticked for that long is no
+longer in an incident, and its next tick only takes longer."""
 
 
 def shape_path(plan_path: Path) -> Path:
@@ -169,6 +178,22 @@ def keep(
             file_safety.Target(target, 0o600, exists=False),
             json.dumps(record, separators=(",", ":")).encode("ascii"),
         )
+        _forget_old(target.parent)
+
+
+def _forget_old(folder: Path) -> None:
+    """Remove the shapes beyond the KEPT_AT_MOST most recently written, and those older
+    than KEPT_DAYS (the plans they are of may be gone: nothing else removes them)."""
+    found: list[tuple[float, Path]] = []
+    for path in folder.glob("*.json"):
+        with contextlib.suppress(OSError):
+            found.append((path.stat().st_mtime, path))
+    found.sort(reverse=True)
+    oldest = time.time() - KEPT_DAYS * 86_400
+    for rank, (written, path) in enumerate(found):
+        if rank >= KEPT_AT_MOST or written < oldest:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
 
 
 def _cuts_at_headers(chunks: list[toml_layout.Chunk], text: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +211,33 @@ class TestWhatTheShapeDoesNotDescribe:
         tick(kept, "c1-1")
         assert store.load(kept).plan.item("c1-1").done  # type: ignore[union-attr]
         assert_as_a_whole_save_writes(kept)
+
+
+def test_old_shapes_and_too_many_are_removed_when_one_is_kept(
+    kept: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plans moved or deleted leave their shapes behind: the oldest go, and so do those
+    older than KEPT_DAYS, when another is kept; the plan's own stays."""
+    folder = saved_shape.shape_path(kept).parent
+    now = time.time()
+    ages = {f"recent-{n:02}": 60.0 * (n + 1) for n in range(saved_shape.KEPT_AT_MOST)}
+    ages |= {"too-many": 3_600.0, "stale": (saved_shape.KEPT_DAYS + 1) * 86_400.0}
+    for name, age in ages.items():
+        path = folder / f"{name}.json"
+        path.write_text("{}")
+        os.utime(path, (now - age, now - age))
+    other = folder / "not-a-shape.txt"
+    other.write_text("kept")
+    os.utime(other, (0, 0))
+    tick(kept, "c1-1")
+    left = {path.stem for path in folder.iterdir()}
+    mine = saved_shape.shape_path(kept).stem
+    assert left == {mine, "not-a-shape"} | {f"recent-{n:02}" for n in range(15)}
+    assert len([p for p in folder.glob("*.json")]) == saved_shape.KEPT_AT_MOST
+    counted = Counted(monkeypatch)
+    tick(kept, "c2-1")  # the plan's own shape is still believed
+    assert counted.drawn == [2]
+    assert_as_a_whole_save_writes(kept)
 
 
 def test_a_short_plan_keeps_no_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
