@@ -7,8 +7,12 @@ later (a user reads the first step; the wizard builds the others meanwhile), F8 
 Basics to Review, every step's first visit, and F7 walks back, every step seen before; then
 on Components, ctrl+o adds a component and ctrl+r removes it, three times. Each key is timed
 from the moment it is sent to tmux until the last screen update it caused: the app is
-deemed settled when it has written nothing for 0.3 s, and the time of its last output
-counts (not the first change: a step drawn in parts settles when its last part is drawn).
+deemed settled once the key's result is on screen (the next step's title and first line,
+the new component's name, the notice of its removal) and it has then written nothing for
+QUIET seconds; the time of its last output counts (not the first change: a step drawn in
+parts settles when its last part is drawn). Both conditions matter on long plans: an app
+busy for longer than the quiet time writes nothing meanwhile, and quiet alone would count
+such a key as settled at once.
 
 The baselines, in the same run and at the same size: a key's way to the screen in plain
 Textual (benchmarks/echo_app.py, typed as the keystroke benchmark types it), and the same
@@ -40,7 +44,11 @@ SIZES = (200, 1000)
 BUDGET = 2.0
 BUDGET_SIZE = 200
 COLUMNS, ROWS = 160, 48
-QUIET = 0.3
+QUIET = 1.0
+"""Seconds without output after which the screen counts as settled."""
+NOTICE = 5.5
+"""Seconds a removal's notice stays (Textual's 5 s, and a margin): it goes before the next
+key, whose settling it would otherwise end late."""
 STEPS = 10
 """Basics to Review: F8 nine times forward, F7 nine times back."""
 ROW_CHANGES = 3
@@ -50,11 +58,28 @@ COMPONENTS_STEP = 5
 """F8 presses from Basics to Components."""
 
 
-def timed(app: TmuxApp, key: str) -> float:
-    """Seconds from sending *key* until the screen settled."""
+def timed(app: TmuxApp, key: str, shows: Sequence[str]) -> float:
+    """Seconds from sending *key* until the screen settled: every one of *shows* written
+    since, then nothing for QUIET seconds."""
+    since = app.mark()
     start = time.perf_counter()
     app.send_key(key)
+    app.wait_for(shows, since=since)
     return app.settle(QUIET) - start
+
+
+def step_shows(index: int) -> list[str]:
+    """What the wizard's step *index* (0 is Basics) shows of its own when it is on screen:
+    its title and the first words of its introduction (the step list and the preview show
+    the title alone; Follow-up's introduction is the key hints every list step has)."""
+    from rollback_tui.ui.wizard.steps import STEPS as PANES
+
+    pane = PANES[index]
+    first_line = pane.intro.splitlines()[0] if pane.intro else ""
+    if not first_line or "ctrl+o" in first_line:
+        return [pane.title]
+    # Its first words only: the pane wraps a long line, and a marker must be one piece.
+    return [pane.title, first_line[: first_line.rfind(" ", 0, 40)]]
 
 
 def wizard_session(plan: Path, env: dict[str, str], folder: Path) -> dict[str, list[float]]:
@@ -64,15 +89,18 @@ def wizard_session(plan: Path, env: dict[str, str], folder: Path) -> dict[str, l
         app.wait_for([*WIZARD_MARKERS, f"Rollback Plan: {TITLE}"])
         app.settle(1.0)  # the preview's sections below the screen are drawn
         app.drain(READING)
-        for _ in range(STEPS - 1):
-            times["first"].append(timed(app, "F8"))
-        for _ in range(STEPS - 1):
-            times["again"].append(timed(app, "F7"))
-        for _ in range(COMPONENTS_STEP):
-            timed(app, "F8")
+        for step in range(1, STEPS):
+            times["first"].append(timed(app, "F8", step_shows(step)))
+        for step in range(STEPS - 2, -1, -1):
+            times["again"].append(timed(app, "F7", step_shows(step)))
+        for step in range(1, COMPONENTS_STEP + 1):
+            timed(app, "F8", step_shows(step))
         for _ in range(ROW_CHANGES):
-            times["add"].append(timed(app, "C-o"))
-            times["remove"].append(timed(app, "C-r"))
+            times["add"].append(timed(app, "C-o", ["Name", "component-"]))
+            sent = time.perf_counter()
+            times["remove"].append(timed(app, "C-r", ["Removed component"]))
+            app.drain(sent + NOTICE - time.perf_counter())
+            app.settle(QUIET)
     return times
 
 
@@ -86,11 +114,18 @@ def plain_session(env: dict[str, str], folder: Path) -> dict[str, list[float]]:
     with TmuxApp([sys.executable, str(PLAIN_APP)], env, folder, COLUMNS, ROWS) as app:
         app.wait_for(["preview line 1", "Quit"])
         app.settle(1.0)
-        for _ in range(STEPS - 1):
-            times["first"].append(timed(app, "F8"))
-        for _ in range(STEPS - 1):
-            times["again"].append(timed(app, "F7"))
+        for step in range(1, STEPS):
+            times["first"].append(timed(app, "F8", [plain_shows(step)]))
+        for step in range(STEPS - 2, -1, -1):
+            times["again"].append(timed(app, "F7", [plain_shows(step)]))
     return times
+
+
+def plain_shows(index: int) -> str:
+    """What plain_steps.py's pane *index* shows of its own: its first input's value."""
+    from plain_steps import STEPS as PANES
+
+    return f"{PANES[index][0]} 1 text"
 
 
 def echo_session(env: dict[str, str], folder: Path, keys: int) -> list[float]:
