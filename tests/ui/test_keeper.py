@@ -99,8 +99,9 @@ def run_app(path: Path) -> RollbackApp:
 async def test_ctrl_s_over_a_dialog_on_the_checklist_is_the_wizard_kind_of_save(
     example_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """At 4eb6134 ctrl+s with a dialog (here a note) over the checklist saved the way the
-    wizard does: a change on disk asks (ConflictDialog). Now it merges without asking."""
+    """ctrl+s with a dialog (here a note) over the checklist saves the way the wizard
+    does: a change on disk asks (ConflictDialog). The checklist's own save, which merges
+    without asking, is for the checklist with nothing over it."""
     from rollback_tui.ui.checklist import checklist_screen
     from rollback_tui.ui.dialogs.conflict import ConflictDialog
     from rollback_tui.ui.dialogs.note import NoteDialog
@@ -122,9 +123,10 @@ async def test_ctrl_s_over_a_dialog_on_the_checklist_is_the_wizard_kind_of_save(
 async def test_ctrl_q_over_a_dialog_on_a_dirty_checklist_asks_first(
     example_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """At 4eb6134 ctrl+q with a dialog over a checklist whose tick is not saved (the save
-    failed) asked "This plan has unsaved changes." at once. Now it tries a merging save
-    first, and quits without asking when it works (the note being typed is dropped)."""
+    """ctrl+q with a dialog over a checklist whose tick is not saved (the save failed)
+    asks about the unsaved changes (Choice), even once a save would work again: the
+    checklist's merging save on quit is for the checklist with nothing over it, and the
+    note being typed is not dropped without asking."""
     from rollback_tui.ui.checklist import checklist_screen
     from rollback_tui.ui.dialogs.choice import Choice
     from rollback_tui.ui.dialogs.note import NoteDialog
