@@ -76,10 +76,17 @@ def step_shows(index: int) -> list[str]:
 
     pane = PANES[index]
     first_line = pane.intro.splitlines()[0] if pane.intro else ""
-    if not first_line or "ctrl+o" in first_line:
-        return [pane.title]
-    # Its first words only: the pane wraps a long line, and a marker must be one piece.
-    return [pane.title, first_line[: first_line.rfind(" ", 0, 40)]]
+    shows = [pane.title]
+    if first_line and "ctrl+o" not in first_line:
+        # Its first words only: the pane wraps a long line, and a marker must be one piece.
+        shows.append(first_line[: first_line.rfind(" ", 0, 40)])
+    return shows + LAST_DRAWN.get(pane.key, [])
+
+
+LAST_DRAWN = {"review": [f"Rollback Plan: {TITLE}"]}
+"""What a step draws last, where its title comes long before: Review draws its form, then
+its own preview of the plan (whose first line is the plan's title) once the whole of it is
+rendered, over a second later at 1,000 components, with nothing written meanwhile."""
 
 
 def wizard_session(plan: Path, env: dict[str, str], folder: Path) -> dict[str, list[float]]:
