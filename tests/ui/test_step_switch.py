@@ -4,6 +4,7 @@ change redraw nothing."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,10 @@ async def test_review_draws_its_preview_once(
         assert drawn and len(drawn) == len(set(drawn))  # each section once
 
 
+def laid_out(pane: StepPane) -> bool:
+    return pane.ready and pane.size.width > 0
+
+
 @pytest.mark.parametrize("size", [SIZE, (160, 48)])
 async def test_a_form_is_as_wide_whether_it_scrolls_or_not(
     example_plan: Path, size: tuple[int, int]
@@ -208,9 +213,49 @@ async def test_a_form_is_as_wide_whether_it_scrolls_or_not(
         for key in screen.step_keys:
             await screen.show_step(key)
             pane = screen.pane(key)
-            await until(pilot, lambda pane=pane: pane.ready and pane.size.width > 0)
+            await until(pilot, partial(laid_out, pane))
             await pilot.pause()
             widths[key] = pane.scrollable_content_region.width
             scrolls[key] = pane.virtual_size.height > pane.scrollable_content_region.height
         assert any(scrolls.values()) and not all(scrolls.values()), scrolls  # both kinds
         assert len(set(widths.values())) == 1, widths
+
+
+async def test_review_shows_the_plan_once(
+    example_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside the wizard's preview (a wide terminal), Review shows no preview of its own:
+    the plan twice, rendered twice (two seconds at 1,000 components). Where that preview is
+    not beside it (narrower, or hidden with ctrl+t), Review shows the plan as it is now."""
+    drawn: list[str] = []
+    real = Preview._render_section
+
+    def recording(self: Preview, markdown: str, width: int) -> list[Any]:
+        if self.id == "review-preview":
+            drawn.append(markdown)
+        return real(self, markdown, width)
+
+    monkeypatch.setattr(Preview, "_render_section", recording)
+    app = make_app(example_plan, cursor_blink=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = wizard(app)
+        await screen.show_step("review")
+        await pilot.pause(0.2)
+        own = screen.query_one("#review-preview", Preview)
+        assert screen.query_one("#preview", Preview).display
+        assert not own.display and drawn == []
+
+        screen.plan.title = "Retitled while wide"
+        await pilot.resize_terminal(*SIZE)
+        await until(pilot, lambda: own.display and own.complete)
+        assert "Rollback Plan: Retitled while wide" in own.plain_text
+
+        await pilot.resize_terminal(160, 48)
+        await until(pilot, lambda: not own.display)
+        assert screen.query_one("#preview", Preview).display
+
+        screen.plan.title = "Retitled again"
+        screen.action_toggle_preview()  # the wizard's preview hidden on a wide terminal
+        await until(pilot, lambda: own.display and "Retitled again" in own.plain_text)
+        assert not screen.query_one("#preview", Preview).display

@@ -94,9 +94,10 @@ class TestLinks:
             assert "See [the runbook](https://runbook.example/x)." in " ".join(text.split())
 
     async def test_review_preview_draws_no_link(self, example_plan: Path) -> None:
-        """The Review step's own preview draws the link as plain text too."""
+        """The Review step's own preview (a narrow terminal's) draws the link as plain
+        text too."""
         app = make_app(example_plan, cursor_blink=False)
-        async with app.run_test(size=WIDE) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             screen = app.screen
             assert isinstance(screen, WizardScreen)
             await screen.show_step("review")

@@ -151,7 +151,11 @@ class WizardScreen(Screen[None]):
         self.wide = width >= WIDE
         preview.display = self.preview_visible
         self.query_one("#forms").display = self.wide or not self.preview_open
-        if self.preview_visible and not was_visible:
+        # Review shows the plan itself only when this preview is not beside it.
+        review_shown = self.query_one(ReviewStep).show_own_preview(not self.preview_visible)
+        if (self.preview_visible and not was_visible) or (
+            review_shown and self.current == "review"
+        ):
             # A hidden preview is not kept up to date: it shows the plan as it is now.
             self.refresh_preview()
 
@@ -258,7 +262,7 @@ class WizardScreen(Screen[None]):
         1,000-component plan they are most of the work, and a keystroke in the title
         changes none of them.
         """
-        review = self.current == "review"
+        review = self.current == "review" and not self.preview_visible
         if not (self.preview_visible or review):
             self._drawn = None
             return

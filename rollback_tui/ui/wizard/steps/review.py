@@ -39,6 +39,10 @@ class ReviewStep(StepPane):
         self._findings: list[Finding] = []
         self._listed: list[Finding] | None = None
         """The findings the list shows, once built."""
+        self.own_preview = True
+        """Whether the step shows the plan in a preview of its own: not when the wizard's
+        preview is beside it (a wide terminal), where it would show the plan twice and
+        render the whole of it a second time (two seconds at 1,000 components)."""
 
     def build(self) -> ComposeResult:
         self._listed = None  # a new list: shown on the next show_findings
@@ -50,13 +54,23 @@ class ReviewStep(StepPane):
             yield Button("Copy Markdown", id="review-copy", compact=True, action="app.copy")
             yield Button("Mark reviewed today", id="review-reviewed", compact=True)
         yield Static(self._reviewed_text(), id="review-dates", markup=False)
-        yield Preview(id="review-preview", progressive=False)
+        preview = Preview(id="review-preview", progressive=False)
+        preview.display = self.own_preview
+        yield preview
 
     def _reviewed_text(self) -> Content:
         plan = self.plan
         reviewed = plan.last_reviewed.isoformat() if plan.last_reviewed else "never"
         drilled = plan.last_drilled.isoformat() if plan.last_drilled else "never"
         return Content(f"Reviewed: {reviewed} · every {plan.review_days} days · drilled: {drilled}")
+
+    def show_own_preview(self, shown: bool) -> bool:
+        """Show or hide the step's own preview of the plan; True when it was hidden and is
+        now shown (it shows the plan as it was when last given it: give it the plan)."""
+        was, self.own_preview = self.own_preview, shown
+        for preview in self.query("#review-preview").results(Preview):
+            preview.display = shown
+        return shown and not was
 
     @on(Button.Pressed, "#review-reviewed")
     def _mark_reviewed(self, event: Button.Pressed) -> None:
