@@ -83,10 +83,10 @@ def step_shows(index: int) -> list[str]:
     return shows + LAST_DRAWN.get(pane.key, [])
 
 
-LAST_DRAWN = {"review": [f"Rollback Plan: {TITLE}"]}
-"""What a step draws last, where its title comes long before: Review draws its form, then
-its own preview of the plan (whose first line is the plan's title) once the whole of it is
-rendered, over a second later at 1,000 components, with nothing written meanwhile."""
+LAST_DRAWN = {"review": ["Reviewed:"]}
+"""What a step draws below its title and introduction, where those may come first: Review's
+dates, under its findings and buttons. (Beside the preview, as here, Review shows no
+preview of its own; narrower, its own comes after its form, as the wizard's does.)"""
 
 
 def wizard_session(plan: Path, env: dict[str, str], folder: Path) -> dict[str, list[float]]:
