@@ -32,7 +32,7 @@ CSS = """
          border-right: vkey $foreground 20%; }
 #forms { width: 1fr; height: 1fr; }
 #preview { display: none; }
-.pane { padding: 0 1; }
+.pane { padding: 0 1; scrollbar-gutter: stable; }
 .heading { margin-bottom: 1; color: $text-muted; }
 .findings { display: none; }
 .field { height: auto; }
