@@ -168,20 +168,24 @@ async def test_unchanged_findings_redraw_nothing(
         assert len(updates) == 1
 
 
-async def test_review_draws_its_preview_once(
-    example_plan: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The whole preview on Review makes the step taller than the screen: the scrollbar
-    that then shows must not narrow it, which drew every section a second time."""
-    drawn: list[str] = []
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The Markdown of each section Review's own preview renders, in order."""
+    rendered: list[str] = []
     real = Preview._render_section
 
     def recording(self: Preview, markdown: str, width: int) -> list[Any]:
         if self.id == "review-preview":
-            drawn.append(markdown)
+            rendered.append(markdown)
         return real(self, markdown, width)
 
     monkeypatch.setattr(Preview, "_render_section", recording)
+    return rendered
+
+
+async def test_review_draws_its_preview_once(example_plan: Path, drawn: list[str]) -> None:
+    """The whole preview on Review makes the step taller than the screen: the scrollbar
+    that then shows must not narrow it, which drew every section a second time."""
     app = make_app(example_plan, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -221,21 +225,10 @@ async def test_a_form_is_as_wide_whether_it_scrolls_or_not(
         assert len(set(widths.values())) == 1, widths
 
 
-async def test_review_shows_the_plan_once(
-    example_plan: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_review_shows_the_plan_once(example_plan: Path, drawn: list[str]) -> None:
     """Beside the wizard's preview (a wide terminal), Review shows no preview of its own:
     the plan twice, rendered twice (two seconds at 1,000 components). Where that preview is
     not beside it (narrower, or hidden with ctrl+t), Review shows the plan as it is now."""
-    drawn: list[str] = []
-    real = Preview._render_section
-
-    def recording(self: Preview, markdown: str, width: int) -> list[Any]:
-        if self.id == "review-preview":
-            drawn.append(markdown)
-        return real(self, markdown, width)
-
-    monkeypatch.setattr(Preview, "_render_section", recording)
     app = make_app(example_plan, cursor_blink=False)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
