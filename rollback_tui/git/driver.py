@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from rollback_tui import store, toml_text
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.run_sides import OldRun, Side
@@ -96,10 +98,26 @@ def _as_text(base: Path, ours: Path, theirs: Path, name: str, why: str) -> Outco
 
 
 def _dumped(into: store.PlanFile, plan: Plan) -> str:
-    """*plan* written into *into*'s text, key by key (the file is not touched)."""
-    target = store.PlanFile(into.path, plan, into.source)
-    target.unknown_keys = into.unknown_keys
-    return store.dumps(target)
+    """*plan* written into *into*'s text, key by key (the file is not touched).
+
+    The tables where *plan* is what *into*'s text reads as are left as they are, without
+    comparing them with the text: a merge changes a few of a long plan's components."""
+    target = into.written_with(plan)
+    unchanged = _same_tables(plan, into.plan)
+    return store.dumps(target, as_read=lambda _name, model: id(model) in unchanged)
+
+
+def _same_tables(plan: Plan, read: Plan) -> set[int]:
+    """The id() of each top-level table of *plan* (or entry of a top-level array of
+    tables, by its place) equal to the one at the same place in *read*."""
+    same: set[int] = set()
+    for name in type(plan).model_fields:
+        value, was = getattr(plan, name), getattr(read, name)
+        if isinstance(value, list) and isinstance(was, list):
+            same.update(id(m) for m, r in zip(value, was, strict=False) if m == r)
+        elif isinstance(value, BaseModel) and value == was:
+            same.add(id(value))
+    return same
 
 
 def _reads_back(text: str, plan: Plan) -> bool:

@@ -17,7 +17,7 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -141,6 +141,16 @@ class PlanFile:
         parses its own document from the text, if it needs one, and shares nothing."""
         scratch = copy.copy(self)
         scratch.plan = copy_model(self.plan)
+        scratch.unknown_keys = list(self.unknown_keys)
+        scratch._document, scratch._changed = None, None
+        return scratch
+
+    def written_with(self, plan: Plan) -> PlanFile:
+        """A copy of this file with *plan* as its plan, to write *plan* into this text: it
+        shares the text as read (not read again), not the document (it parses its own, if
+        it needs one), and says nothing of what changed."""
+        scratch = copy.copy(self)
+        scratch.plan = plan
         scratch.unknown_keys = list(self.unknown_keys)
         scratch._document, scratch._changed = None, None
         return scratch
@@ -333,27 +343,25 @@ def write_atomic(path: Path, data: bytes) -> None:
     file_safety.sync_folder(folder)
 
 
-def dumps(plan_file: PlanFile) -> str:
+def dumps(plan_file: PlanFile, as_read: Callable[[str, BaseModel], bool] | None = None) -> str:
     """The plan written into its file's text, as TOML (the file itself is not touched).
 
     Only the tables that changed are parsed and rewritten when the text allows it (see
-    plan_patch.patch); otherwise the whole document is.
+    plan_patch.patch); otherwise the whole document is. *as_read*, when given, says which
+    top-level tables the caller knows to be as the text has them (plan_patch.patch).
     """
     with many_objects():
-        return _dumps(plan_file)
+        return _dumps(plan_file, as_read)
 
 
-def _dumps(plan_file: PlanFile) -> str:
+def _dumps(plan_file: PlanFile, as_read: Callable[[str, BaseModel], bool] | None = None) -> str:
     from rollback_tui.store import patch as plan_patch
 
     if not plan_file.fresh:
-        known = _known(plan_file)
-        text = plan_patch.patch(
-            plan_file.source,
-            plan_file.raw,
-            plan_file.plan,
-            as_read=known.as_read if known is not None else None,
-        )
+        if as_read is None:
+            known = _known(plan_file)
+            as_read = known.as_read if known is not None else None
+        text = plan_patch.patch(plan_file.source, plan_file.raw, plan_file.plan, as_read=as_read)
         if text is not None:
             plan_file._document = None  # it no longer matches once the text is written
             return text

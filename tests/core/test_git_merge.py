@@ -623,3 +623,39 @@ class TestHostileNames:
         assert done.returncode == 0, err
         assert RAW.search(err) is None, err
         assert r"p\x1b]2;PWNED-TITLE\x07" in err
+
+
+def test_a_merge_compares_with_the_text_only_the_components_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing the merge into each side's text, a component the merge left as that side
+    has it is not compared with the text: on a long plan those are nearly all of them."""
+    from pydantic import BaseModel
+
+    from rollback_tui.git import driver
+    from rollback_tui.plan.model import Component
+    from rollback_tui.store import document
+
+    plan = new_plan(title="T", components=[f"c{i}" for i in range(20)])
+    paths = {}
+    for side, item in (("base", None), ("ours", "c2-1"), ("theirs", "c7-1")):
+        plan_file = store.new_file(tmp_path / f"{side}.toml", plan.model_copy(deep=True))
+        if item is not None:
+            set_done(plan_file.plan, item, True, "sam", at=at(1))
+        store.save(plan_file, force=True)
+        paths[side] = plan_file.path
+    compared: list[str] = []
+    real = document.in_sync
+
+    def counting(raw: object, model: BaseModel) -> bool:
+        if isinstance(model, Component):
+            compared.append(model.name)
+        return real(raw, model)
+
+    monkeypatch.setattr(document, "in_sync", counting)
+    outcome = driver.merge_files(paths["base"], paths["ours"], paths["theirs"], "plan.toml")
+    assert outcome.code == driver.CLEAN, outcome.message
+    merged = store.load(paths["ours"]).plan
+    assert merged.item("c2-1").done and merged.item("c7-1").done  # type: ignore[union-attr]
+    # Base's text gets both, ours' c7, theirs' c2: the other 19 or 18 are left unread.
+    assert sorted(compared) == ["c2", "c2", "c7", "c7"]
