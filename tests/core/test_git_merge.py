@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from save_spies import components_compared
 
 from rollback_tui import store
 from rollback_tui.cli import main
 from rollback_tui.git import configure as git_setup
+from rollback_tui.git import driver
 from rollback_tui.plan import new_plan
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import render_markdown
@@ -630,12 +632,6 @@ def test_a_merge_compares_with_the_text_only_the_components_that_changed(
 ) -> None:
     """Writing the merge into each side's text, a component the merge left as that side
     has it is not compared with the text: on a long plan those are nearly all of them."""
-    from pydantic import BaseModel
-
-    from rollback_tui.git import driver
-    from rollback_tui.plan.model import Component
-    from rollback_tui.store import document
-
     plan = new_plan(title="T", components=[f"c{i}" for i in range(20)])
     paths = {}
     for side, item in (("base", None), ("ours", "c2-1"), ("theirs", "c7-1")):
@@ -644,15 +640,7 @@ def test_a_merge_compares_with_the_text_only_the_components_that_changed(
             set_done(plan_file.plan, item, True, "sam", at=at(1))
         store.save(plan_file, force=True)
         paths[side] = plan_file.path
-    compared: list[str] = []
-    real = document.in_sync
-
-    def counting(raw: object, model: BaseModel) -> bool:
-        if isinstance(model, Component):
-            compared.append(model.name)
-        return real(raw, model)
-
-    monkeypatch.setattr(document, "in_sync", counting)
+    compared = components_compared(monkeypatch)
     outcome = driver.merge_files(paths["base"], paths["ours"], paths["theirs"], "plan.toml")
     assert outcome.code == driver.CLEAN, outcome.message
     merged = store.load(paths["ours"]).plan

@@ -5,12 +5,11 @@ by the command line and the app alike."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import tomlkit
 from cli_helpers import run
-from pydantic import BaseModel
+from save_spies import components_compared
 
 from rollback_tui import store
 from rollback_tui.plan.model import ChecklistItem, Component
@@ -110,16 +109,7 @@ class TestTickComparesWhatItChanged:
     @pytest.fixture
     def compared(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
         """The names of the components a save compares with the text."""
-        names: list[str] = []
-        in_sync = plan_document.in_sync
-
-        def spy(raw: Any, model: BaseModel) -> bool:
-            if isinstance(model, Component):
-                names.append(model.name)
-            return in_sync(raw, model)
-
-        monkeypatch.setattr(plan_document, "in_sync", spy)
-        return names
+        return components_compared(monkeypatch)
 
     def test_a_tick_compares_only_the_component_it_ticked(
         self, tmp_path: Path, compared: list[str]
