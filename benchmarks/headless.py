@@ -5,7 +5,9 @@ fresh process on a 2-component plan and on a 200-component one; its baseline is
 ``python -c "import pydantic, tomlkit, click"``, run in turn with it (A B A B ...), so the
 ratio of each pair shares the machine's noise. Figures are medians of those ratios, of the
 wall time from start to exit. `tick` ticks a fresh copy of the plan each run (the copy is not
-timed). Then `check` of 100 plan files in one process against `check` of one.
+timed); the merge driver merges fresh copies of three versions, ours and theirs each with
+another item ticked since the base. Then `check` of 100 plan files in one process against
+`check` of one.
 
 Budgets (design.md): each command ≤ 1.3× the import at 2 components, growing ≤ 20% at 200;
 `check` of 100 files ≤ 2× one file.
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from rollback_tui import store
 from rollback_tui.plan.choices import new_plan
+from rollback_tui.plan.timeline import set_done
 
 BIN = Path(sys.executable).parent
 COMMAND = str(BIN / "rollback-tui")
@@ -89,13 +92,23 @@ def commands(folder: Path, size: int) -> dict[str, tuple[list[str], Callable[[],
     shutil.copyfile(plan, pristine)
     ticked = folder / f"ticked-{size}.toml"
     sides = [folder / f"{side}-{size}.toml" for side in ("base", "ours", "theirs")]
+    # As git calls the driver: both sides changed the plan, here each ticked another item
+    # (the first and the last of the checklist).
+    made = [folder / f"made-{side}-{size}.toml" for side in ("base", "ours", "theirs")]
+    ids = [item.id for _, _, item in store.load(pristine).plan.checklist()]
+    for path, item_id in zip(made, [None, ids[0], ids[-1]], strict=True):
+        side = store.load(pristine)
+        if item_id is not None:
+            set_done(side.plan, item_id, True, "bench")
+        side.path, side.identity = path, None
+        store.save(side, force=True)
 
     def fresh_tick() -> None:
         shutil.copyfile(pristine, ticked)
 
     def fresh_sides() -> None:
-        for side in sides:
-            shutil.copyfile(pristine, side)
+        for source, side in zip(made, sides, strict=True):
+            shutil.copyfile(source, side)
 
     return {
         "status": ([COMMAND, "status", str(plan)], None),
