@@ -9,14 +9,13 @@ import re
 import shlex
 import shutil
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from pilot_waits import until
 from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 from tmux_session import BIN, EXAMPLE, Tmux
 
@@ -129,15 +128,6 @@ def findings(app: App[Any]) -> list[str]:
     return [str(o.prompt) for lst in found for o in lst._options]
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10) -> None:
-    """Let the app run until *condition()* holds (a loaded machine may need a while)."""
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), "the app never got there"
-
-
 class TestScreens:
     """The header, the notifications, the review's findings and the dialogs."""
 
@@ -154,14 +144,14 @@ class TestScreens:
             shutil.rmtree(folder)  # the save fails, naming the file
             await pilot.press("ctrl+s")
             await app.keeper.saves.idle()  # the save runs in a thread
-            await until(pilot, lambda: any(r"\x1b]2;PWNED-NAME" in m for m in told(app)))
+            await until(pilot, lambda: any(r"\x1b]2;PWNED-NAME" in m for m in told(app)), 10)
             messages = told(app)
             assert any(r"\x1b]2;PWNED-NAME" in m for m in messages), messages
             for message in messages:
                 assert_safe(message, "a notification")
             await app.screen.show_step("review")  # type: ignore[attr-defined]
             await until(
-                pilot, lambda: any(visible(TITLE_AND_CLIPBOARD) in p for p in findings(app))
+                pilot, lambda: any(visible(TITLE_AND_CLIPBOARD) in p for p in findings(app)), 10
             )
             prompts = findings(app)
             assert any(visible(TITLE_AND_CLIPBOARD) in p for p in prompts), prompts

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from pilot_waits import until as until  # the tests import it from here too
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -60,12 +60,3 @@ async def wait_for(pilot: Pilot[Any], selector: str, timeout: float = 5.0) -> No
             pass
         await pilot.pause(0.05)
     raise AssertionError(f"{selector} never appeared")
-
-
-async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 5.0) -> None:
-    """Let the app run until *condition()* holds (a loaded machine may need a while)."""
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), "the app never got there"
