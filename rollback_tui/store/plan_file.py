@@ -139,11 +139,7 @@ class PlanFile:
     def detached(self) -> PlanFile:
         """A copy whose plan may change and be written out while this one goes on: it
         parses its own document from the text, if it needs one, and shares nothing."""
-        scratch = copy.copy(self)
-        scratch.plan = copy_model(self.plan)
-        scratch.unknown_keys = list(self.unknown_keys)
-        scratch._document, scratch._changed = None, None
-        return scratch
+        return self.written_with(copy_model(self.plan))
 
     def written_with(self, plan: Plan) -> PlanFile:
         """A copy of this file with *plan* as its plan, to write *plan* into this text: it
