@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import tomlkit
 from pydantic import BaseModel
@@ -47,19 +47,32 @@ def patch(
     return None if patcher is None else patcher.text()
 
 
+class Patched(NamedTuple):
+    """What patch_data makes of a text: the new text in UTF-8, where its chunks are (None
+    if that is not known: the next save splits it again), and its values."""
+
+    data: bytearray
+    shape: toml_layout.Shape | None
+    values: Callable[[], dict[str, Any] | None] | None
+    """What gives the new text as toml_text reads it (see _Patcher.values), made when
+    asked; None where the new text's shape is not known."""
+
+
 def patch_data(
     text: str,
     raw: dict[str, Any],
     plan: BaseModel,
     *,
     as_read: Callable[[str, BaseModel], bool] | None = None,
-) -> tuple[bytearray, toml_layout.Shape | None] | None:
+) -> Patched | None:
     """patch()'s text in UTF-8, for the file, made without holding it as text as well
     (the text kept is encoded a megabyte at a time: a 9 MB plan's save holds 9 MB less);
-    and where the chunks of the new text are (None if that is not known: the next save
-    splits it again)."""
+    where its chunks are; and its values, read without parsing it whole."""
     patcher = _patched(text, raw, plan, as_read)
-    return None if patcher is None else (patcher.data(), patcher.shape())
+    if patcher is None:
+        return None
+    shape = patcher.shape()
+    return Patched(patcher.data(), shape, patcher.values if shape is not None else None)
 
 
 def _patched(
@@ -148,6 +161,46 @@ class _Patcher:
             self._new_texts = {i: tomlkit.dumps(d) for i, d in self.documents.items()}
             self._new_texts.update(self.appended)
         return self._new_texts
+
+    def values(self) -> dict[str, Any] | None:
+        """text() as toml_text reads it, made from the values read of the chunks that
+        stayed as they were and the changed chunks read alone: what reading the whole new
+        text gives (the layout cuts a text only where each chunk alone reads as it does in
+        the whole: see layout.split), for the price of the one or two chunks a tick
+        changed. None for a text cut where this does not follow (a new key before the
+        first header, in a chunk of its own)."""
+        from rollback_tui import toml_text
+
+        new, layout = self.new_texts(), self.layout
+        kept = layout.tables.keys() | layout.entries.keys()
+        out: dict[str, Any] = {}
+        extended: set[str] = set()  # the arrays of tables whose lists are out's own
+        entries_before: dict[str, int] = {}
+        for index, chunk in enumerate(layout.chunks):
+            key = chunk.key
+            number = 0
+            if chunk.entry and key is not None:
+                number = entries_before.get(key, 0)
+                entries_before[key] = number + 1
+            if index in new:
+                part = toml_text.loads(new[index])
+            elif key is None:
+                part = {k: v for k, v in self.raw.items() if k not in kept}
+            elif chunk.entry:
+                part = {key: [self.raw[key][number]]}
+            else:
+                part = {key: self.raw[key]}
+            for name, value in part.items():
+                if name not in out:
+                    out[name] = value
+                    continue
+                if not (isinstance(out[name], list) and isinstance(value, list)):
+                    return None  # one table in two chunks: not a text the layout cuts
+                if name not in extended:
+                    out[name] = [*out[name]]
+                    extended.add(name)
+                out[name] += value
+        return out
 
     def shape(self) -> toml_layout.Shape | None:
         """Where the chunks of the new text are (see layout.respliced)."""

@@ -290,11 +290,20 @@ def read_plan(path: Path) -> tuple[Plan, list[str]]:
 
 
 def load(path: Path) -> PlanFile:
-    """Load a plan with its TOML text, for editing and saving back into it."""
+    """Load a plan with its TOML text, for editing and saving back into it. A long plan
+    last written by a save of this code is not parsed again: its values were kept
+    (kept_values)."""
+    from rollback_tui.store import kept_values
+
     data, text = _read_text(path)
     identity = FileIdentity.of(path, data)
+    kept = kept_values.read(path, identity.sha256) if len(data) >= kept_values.FROM_BYTES else None
     del data  # 9 MB fewer while the text is read, for a long plan
-    raw, plan = _parse(path, text)
+    if kept is None:
+        raw, plan = _parse(path, text)
+    else:
+        with many_objects():
+            raw, plan = kept, _validate(path, kept, text)
     return PlanFile(path, plan, text, identity, _raw=raw)
 
 
@@ -366,9 +375,10 @@ def _dumps(plan_file: PlanFile, as_read: Callable[[str, BaseModel], bool] | None
 
 def _dumps_data(
     plan_file: PlanFile, known: KnownChanges | None = None
-) -> tuple[bytes | bytearray, Shape | None]:
-    """dumps() in UTF-8, for the file (a patched text is never held as text as well), and
-    where the tables of the new text are, when the patch knows."""
+) -> tuple[bytes | bytearray, Shape | None, Callable[[], dict[str, Any] | None] | None]:
+    """dumps() in UTF-8, for the file (a patched text is never held as text as well);
+    where the tables of the new text are, and what gives its values (as toml_text reads
+    them), when the patch knows."""
     from rollback_tui.store import patch as plan_patch
 
     with many_objects():
@@ -382,8 +392,8 @@ def _dumps_data(
             )
             if patched is not None:
                 plan_file._document = None
-                return patched
-        return _whole(plan_file).encode("utf-8"), None
+                return patched.data, patched.shape, patched.values
+        return _whole(plan_file).encode("utf-8"), None, None
 
 
 def _whole(plan_file: PlanFile) -> str:
@@ -440,7 +450,7 @@ def save(
     A save that wrote the plan but not its Markdown raises PartialSaveError, which says so.
     A long plan's save keeps the shape of what it wrote for the next tick (saved_shape).
     """
-    from rollback_tui.store import layout, saved_shape
+    from rollback_tui.store import kept_values, layout, saved_shape
     from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock, plan_of_run
 
     path = plan_file.path
@@ -471,10 +481,10 @@ def save(
         # What a long plan's save holds at once is kept small (a 9 MB plan's save held
         # 250 MB): the new text only as bytes, until written; the text as read, parsed,
         # is of no more use to it (should it fail, the next reads it again).
-        data, shape = _dumps_data(plan_file, known)
+        data, shape, values = _dumps_data(plan_file, known)
         redraw = known.components() if known is not None else set()
         del known
-        plan_file._raw = None
+        plan_file._raw = None  # (values holds what it needs of it, until the plan is written)
         if len(data) > file_safety.MAX_PLAN_BYTES:  # it could not be opened again
             raise PlanFileError(
                 f"{path}: would be {len(data) / 1e6:.1f} MB, larger than a "
@@ -500,6 +510,8 @@ def save(
         kept = f"; its previous version is in {backup.path.name}" if backup else ""
         _write(plan, data, f"not saved ({path.name} is as it was{kept})")
         identity = FileIdentity.of(plan.path, data)
+        kept_values.keep(path, identity.sha256, len(data), values)
+        del values
         _saved(plan_file, data, shape)
         plan_file.identity = identity
         del data

@@ -23,17 +23,15 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rollback_tui.locations import state_dir
 from rollback_tui.plan.model import Plan
 from rollback_tui.render import DrawnComponents, MarkdownData, markdown_data
-from rollback_tui.store import file_safety
+from rollback_tui.store import file_safety, kept_values
 from rollback_tui.store import layout as toml_layout
 from rollback_tui.store.errors import PlanFileError
 
@@ -51,8 +49,7 @@ longer in an incident, and its next tick only takes longer."""
 
 def shape_path(plan_path: Path) -> Path:
     """The shape of the plan at *plan_path* (by its real path, as recovery files are)."""
-    digest = hashlib.sha256(os.fsencode(os.path.realpath(plan_path))).hexdigest()[:32]
-    return state_dir() / "shapes" / f"{digest}.json"
+    return kept_values.folder() / f"{kept_values.name_of(plan_path)}.json"
 
 
 @functools.cache
@@ -182,18 +179,22 @@ def keep(
 
 
 def _forget_old(folder: Path) -> None:
-    """Remove the shapes beyond the KEPT_AT_MOST most recently written, and those older
-    than KEPT_DAYS (the plans they are of may be gone: nothing else removes them)."""
-    found: list[tuple[float, Path]] = []
-    for path in folder.glob("*.json"):
-        with contextlib.suppress(OSError):
-            found.append((path.stat().st_mtime, path))
-    found.sort(reverse=True)
+    """Remove the shapes (and the values kept with them: kept_values) beyond the
+    KEPT_AT_MOST most recently written of each kind, and those older than KEPT_DAYS (the
+    plans they are of may be gone: nothing else removes them); and what a save killed
+    while writing one left."""
     oldest = time.time() - KEPT_DAYS * 86_400
-    for rank, (written, path) in enumerate(found):
-        if rank >= KEPT_AT_MOST or written < oldest:
+    for kind in ("*.json", "*.values"):
+        found: list[tuple[float, Path]] = []
+        for path in folder.glob(kind):
             with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
+                found.append((path.stat().st_mtime, path))
+        found.sort(reverse=True)
+        for rank, (written, path) in enumerate(found):
+            if rank >= KEPT_AT_MOST or written < oldest:
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
+    file_safety.clean_stale_temps(folder, None)
 
 
 def _cuts_at_headers(chunks: list[toml_layout.Chunk], text: str) -> bool:

@@ -7,6 +7,7 @@ import random
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -73,6 +74,14 @@ def assert_shape_of(shape: toml_layout.Shape, text: str) -> None:
     )
 
 
+def assert_values_of(values: dict[str, Any] | None, text: str) -> None:
+    """*values* are *text* as a reader reads it, keys in the same order."""
+    assert values is not None, "values not known"
+    read = tomllib.loads(text)
+    assert values == read
+    assert list(values) == list(read)
+
+
 class TestSameBytesAsAWholeSave:
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
@@ -94,9 +103,12 @@ class TestSameBytesAsAWholeSave:
             shaped = plan_patch.patch_data(text, tomllib.loads(text), plan)
             written = None if shaped is None else bytes(shaped[0])
             assert written == (None if patched is None else patched.encode()), done
-            # And where its tables are, found without scanning it: as a scan finds them.
-            if shaped is not None and shaped[1] is not None:
-                assert_shape_of(shaped[1], expected)
+            # And where its tables are, found without scanning it: as a scan finds them;
+            # and its values, without reading it whole: as a reader finds them.
+            if shaped is not None and shaped.shape is not None:
+                assert_shape_of(shaped.shape, expected)
+                assert shaped.values is not None
+                assert_values_of(shaped.values(), expected)
             text = expected
 
     @pytest.mark.parametrize("source", sorted(set(SOURCES) - {"crlf"}))
@@ -116,8 +128,10 @@ class TestTheCommonSavesArePatched:
         assert result == whole(text, plan)
         shaped = plan_patch.patch_data(text, tomllib.loads(text), plan)
         assert shaped is not None and bytes(shaped[0]) == result.encode()
-        assert shaped[1] is not None, "the new text's shape not known"
-        assert_shape_of(shaped[1], result)
+        assert shaped.shape is not None, "the new text's shape not known"
+        assert_shape_of(shaped.shape, result)
+        assert shaped.values is not None
+        assert_values_of(shaped.values(), result)
         return result
 
     @pytest.mark.parametrize(
