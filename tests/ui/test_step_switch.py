@@ -14,7 +14,10 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from wizard_helpers import until
 
+from rollback_tui import store
+from rollback_tui.plan import new_plan
 from rollback_tui.plan.findings import Finding
+from rollback_tui.render import render_sections
 from rollback_tui.ui.app import RollbackApp
 from rollback_tui.ui.factory import make_app
 from rollback_tui.ui.steady_footer import SteadyFooter
@@ -252,3 +255,36 @@ async def test_review_shows_the_plan_once(example_plan: Path, drawn: list[str]) 
         screen.action_toggle_preview()  # the wizard's preview hidden on a wide terminal
         await until(pilot, lambda: own.display and "Retitled again" in own.plain_text)
         assert not screen.query_one("#preview", Preview).display
+
+
+async def test_review_on_a_narrow_terminal_shows_a_long_plan_a_screenful_first(
+    tmp_path: Path, drawn: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below the wizard's preview width, Review shows the plan in a preview of its own: as
+    tall as the step, scrolling on its own, it renders a screenful at once and the rest
+    between frames. Rendered all at once, a long plan held every key for seconds (2 s at
+    1,000 components); a preview as tall as its text could not be rendered a part at a
+    time (each part laid the whole step out again)."""
+    path = tmp_path / "long.toml"
+    plan = new_plan(title="Long", components=[f"service-{n}" for n in range(60)])
+    store.save(store.new_file(path, plan), force=True)
+    first_shown: list[int] = []  # the sections rendered when Review's preview first showed
+    lay_out = Preview._lay_out
+
+    def recording(self: Preview, *args: Any) -> None:
+        if self.id == "review-preview" and not first_shown:
+            first_shown.append(len(drawn))
+        lay_out(self, *args)
+
+    monkeypatch.setattr(Preview, "_lay_out", recording)
+    app = make_app(path, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = wizard(app)
+        await screen.show_step("review")
+        own = screen.query_one("#review-preview", Preview)
+        await until(pilot, lambda: own.complete)
+        assert first_shown and 0 < first_shown[0] < len(render_sections(plan)) // 2
+        assert own.size.height >= screen.pane("review").scrollable_content_region.height
+        assert "service-59" in own.plain_text
+        assert len(drawn) == len(set(drawn))  # each section once

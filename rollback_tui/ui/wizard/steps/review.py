@@ -25,8 +25,13 @@ class ReviewStep(StepPane):
     ReviewStep #review-buttons { height: auto; margin-bottom: 1; }
     ReviewStep #review-buttons Button { margin-right: 2; }
     ReviewStep #review-dates { margin-bottom: 1; color: $text-muted; }
-    ReviewStep #review-preview { height: auto; }
+    ReviewStep #review-preview { height: 1fr; min-height: 100%; }
     """
+    # The plan below the buttons scrolls on its own, a screen tall (Tab brings it up):
+    # it renders a screenful at once and the rest between frames, as the wizard's preview
+    # does. One as tall as its text was rendered whole before the step showed (2 s at
+    # 1,000 components, every key held meanwhile); rendered a part at a time, each part
+    # laid the whole step out again.
 
     key = "review"
     title = "Review"
@@ -54,7 +59,7 @@ class ReviewStep(StepPane):
             yield Button("Copy Markdown", id="review-copy", compact=True, action="app.copy")
             yield Button("Mark reviewed today", id="review-reviewed", compact=True)
         yield Static(self._reviewed_text(), id="review-dates", markup=False)
-        preview = Preview(id="review-preview", progressive=False)
+        preview = Preview(id="review-preview")
         preview.display = self.own_preview
         yield preview
 
