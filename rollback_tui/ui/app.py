@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.widgets import Header, Static
 
 from rollback_tui import store
 from rollback_tui.launch_options import LaunchOptions
@@ -156,7 +157,18 @@ class RollbackApp(App[int]):
         self.keeper.saves.join()  # a save under way is finished, never cut in half
 
     def _show_state(self, state: str) -> None:
-        self.sub_title = state
+        """Show the plan's path and state ("● unsaved", "… saving") in the headers.
+
+        App.sub_title is set without the refresh its reactive makes: that repaints the
+        whole screen, and the first key after every save (and every tick's save in the
+        checklist) waited for the screen drawn whole. Only the headers' title lines change,
+        and each is redrawn where it is (a header's title never changes its size); a header
+        mounted later reads the sub-title as set here."""
+        self.set_reactive(App.sub_title, state)
+        for screen in self.screen_stack:
+            for header in screen.query(Header):
+                for title in header.query("HeaderTitle").results(Static):
+                    title.update(header.format_title(), layout=False)
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         """Every notification, shown with its control characters visible (file names and
