@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,20 +105,35 @@ def merge_three(
         timeline, run_id = _timeline(base, ours, theirs), ours.run_id
     else:  # the run kept: its id and timeline
         timeline, run_id = run_timeline(plans, run)
+    # Each item's merged state goes into its table before the plan is validated: set on
+    # the validated plan, each of its fields was validated again on its own (6,350 times
+    # for a 200-component plan, a third of the merge).
+    for item in _items(content):
+        if run is None:
+            state = _merge_state(item["id"], states, plans, merger)
+        else:  # the run kept: its states (an item it lacks: not done in it)
+            state = states[SIDES.index(run)].get(item["id"], _untouched())
+        if state is not None:
+            item.update(state)
     try:
         plan = Plan.model_validate({**content, "timeline": timeline, "run_id": run_id})
     except ValidationError as exc:
         error = exc.errors()[0]
         raise MergeError(error["msg"].removeprefix("Value error, ")) from None
-    for _, _, item in plan.checklist():
-        if run is None:
-            state = _merge_state(item.id, states, plans, merger)
-        else:  # the run kept: its states (an item it lacks: not done in it)
-            state = states[SIDES.index(run)].get(item.id, _untouched())
-        if state is not None:
-            for name, value in state.items():
-                setattr(item, name, value)
     return Merged(plan, conflicts, None if run_conflict else old_run(plans, run), run_conflict)
+
+
+def _items(value: Any) -> Iterator[dict[str, Any]]:
+    """The checklist items in merged content (the tables with an id), in order."""
+    if isinstance(value, dict):
+        if "id" in value:
+            yield value
+            return
+        for below in value.values():
+            yield from _items(below)
+    elif isinstance(value, list):
+        for below in value:
+            yield from _items(below)
 
 
 def _untouched() -> dict[str, Any]:

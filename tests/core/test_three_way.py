@@ -55,6 +55,27 @@ class TestState:
         item = merge_three(base, ours, theirs).plan.item("b-1")
         assert item is not None and (item.done_at, item.done_by) == (at(1), "lee")
 
+    def test_the_states_are_merged_into_the_plan_as_it_is_validated(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Each item's merged state is part of the plan validated: none of its fields is
+        set, and validated again on its own, afterwards (a third of a long plan's merge)."""
+        base, ours, theirs = three()
+        set_done(ours, "b-1", True, "sam", at=at(1))
+        set_done(theirs, "api-1", True, "lee", at=at(2))
+        set_fields: list[str] = []
+        setattr_ = ChecklistItem.__setattr__
+
+        def counting(item: ChecklistItem, name: str, value: object) -> None:
+            set_fields.append(name)
+            setattr_(item, name, value)
+
+        monkeypatch.setattr(ChecklistItem, "__setattr__", counting)
+        merged = merge_three(base, ours, theirs)
+        assert set_fields == []
+        done = {i.id: (i.done_by, i.done_at) for _, _, i in merged.plan.checklist() if i.done}
+        assert done == {"b-1": ("sam", at(1)), "api-1": ("lee", at(2))}
+
 
 class TestTimeline:
     def test_an_event_both_sides_added_is_kept_once(self) -> None:
