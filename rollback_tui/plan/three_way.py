@@ -87,8 +87,13 @@ def merge_three(
     plans = (base, ours, theirs)
     run, run_conflict = run_side(plans, merger.prefer, merger.conflicts, reset_conflicts)
     states = (_states(base) if base is not None else {}, _states(ours), _states(theirs))
+    touched: tuple[dict[str, Any], ...] = (
+        {},  # (the base changed nothing since itself)
+        _latest_new_events(ours, base),
+        _latest_new_events(theirs, base),
+    )
     changed = [
-        {i for i in states[index] if _state_changed(i, side, plans, states, run)}
+        {i for i in states[index] if _state_changed(i, side, states, touched, run)}
         for index, side in enumerate(SIDES)
     ]
     changed[1] |= changed_outside[0]
@@ -110,7 +115,7 @@ def merge_three(
     # for a 200-component plan, a third of the merge).
     for item in _items(content):
         if run is None:
-            state = _merge_state(item["id"], states, plans, merger)
+            state = _merge_state(item["id"], states, touched, merger)
         else:  # the run kept: its states (an item it lacks: not done in it)
             state = states[SIDES.index(run)].get(item["id"], _untouched())
         if state is not None:
@@ -143,8 +148,8 @@ def _untouched() -> dict[str, Any]:
 def _state_changed(
     item_id: str,
     side: Side,
-    plans: tuple[Plan | None, Plan, Plan],
     states: tuple[dict[str, dict[str, Any]], ...],
+    touched: tuple[dict[str, Any], ...],
     run: Side | None,
 ) -> bool:
     """Whether *side* changed the item's checklist state since the base: its state moved,
@@ -158,9 +163,7 @@ def _state_changed(
     if run is not None:
         return run == side and state != _untouched()
     base = states[0].get(item_id, _untouched())
-    plan = plans[index]
-    assert plan is not None
-    return state != base or _touched(plan, plans[0], item_id) is not None
+    return state != base or item_id in touched[index]
 
 
 # -- content ------------------------------------------------------------------------------
@@ -322,25 +325,31 @@ def _states(plan: Plan) -> dict[str, dict[str, Any]]:
 _UNTOUCHED = ChecklistItem()
 
 
-def _touched(plan: Plan, base: Plan | None, item_id: str) -> Any:
-    """When *plan* last changed the item since *base* (its latest new event), or None."""
+def _latest_new_events(plan: Plan, base: Plan | None) -> dict[str, Any]:
+    """When *plan* last changed each item since *base*: the time of the latest of the
+    item's events that *base* lacks (counted as multisets: an event base has as often is
+    not new), by item id; an item with no new event is not there.
+
+    Found once for the whole timeline: asked item by item, each of a long plan's items
+    read every event of the base's timeline again (2 s for 1,900 items and 300 events).
+    """
     old = Counter(_event_key(e) for e in base.timeline) if base is not None else Counter()
-    times = []
+    latest: dict[str, Any] = {}
     for event in plan.timeline:
-        if event.item != item_id:
+        if event.item is None:
             continue
-        key = _event_key(event)
+        key = _event_key(event)  # (it holds the item: events of two items never match)
         if old[key]:
             old[key] -= 1
-        else:
-            times.append(event.at)
-    return max(times, default=None)
+        elif event.item not in latest or event.at > latest[event.item]:
+            latest[event.item] = event.at
+    return latest
 
 
 def _merge_state(
     item_id: str,
     states: tuple[dict[str, dict[str, Any]], ...],
-    plans: tuple[Plan | None, Plan, Plan],
+    touched: tuple[dict[str, Any], ...],
     merger: _Merger,
 ) -> dict[str, Any] | None:
     base, mine, other = (s.get(item_id) for s in states)
@@ -357,16 +366,16 @@ def _merge_state(
         return mine
     # A side changed the item if its state moved or it has new events about it (ticked,
     # then unticked again, is a change that ends where it began).
-    touched = _touched(plans[1], plans[0], item_id), _touched(plans[2], plans[0], item_id)
-    if other == base and touched[1] is None:
+    mine_at, other_at = touched[1].get(item_id), touched[2].get(item_id)
+    if other == base and other_at is None:
         return mine
-    if mine == base and touched[0] is None:
+    if mine == base and mine_at is None:
         return other
     # Both sides changed it. Ticked on both: once, at the earliest tick.
     if mine.get("done") and other.get("done") and mine.get("done_at") and other.get("done_at"):
         return other if other["done_at"] < mine["done_at"] else mine
-    if None not in touched and touched[0] != touched[1]:
-        return mine if touched[0] > touched[1] else other  # the latest change wins
+    if mine_at is not None and other_at is not None and mine_at != other_at:
+        return mine if mine_at > other_at else other  # the latest change wins
     # The merger returns one of the three sides it was given: here each is a dict.
     return merger.conflict(f"item {item_id}: state", base, mine, other)  # type: ignore[no-any-return]
 

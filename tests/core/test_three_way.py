@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
-from rollback_tui.plan import new_plan
+from rollback_tui.plan import new_plan, three_way
 from rollback_tui.plan.model import ChecklistItem, Plan
 from rollback_tui.plan.three_way import (
     CONTENT_FIELDS,
@@ -75,6 +76,35 @@ class TestState:
         assert set_fields == []
         done = {i.id: (i.done_by, i.done_at) for _, _, i in merged.plan.checklist() if i.done}
         assert done == {"b-1": ("sam", at(1)), "api-1": ("lee", at(2))}
+
+    def test_a_long_timeline_is_read_once_not_once_an_item(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Which side changed an item last is found from each timeline read once: asked
+        item by item, every item read the whole base timeline again (2 s for a merge of
+        1,900 items after 300 ticks)."""
+        base = new_plan(title="T", components=[f"c{n}" for n in range(10)])
+        ids = [item.id for _, _, item in base.checklist()]
+        for n, item_id in enumerate(ids[:30]):
+            set_done(base, item_id, True, "sam", at=at(n))
+        ours, theirs = base.model_copy(deep=True), base.model_copy(deep=True)
+        set_done(ours, ids[40], True, "sam", at=at(50))
+        set_done(theirs, ids[41], True, "lee", at=at(51))
+        set_done(theirs, ids[0], False, "lee", at=at(52))
+        keys: list[object] = []
+        event_key = three_way._event_key
+
+        def counting(event: Any) -> str:
+            keys.append(event)
+            return event_key(event)
+
+        monkeypatch.setattr(three_way, "_event_key", counting)
+        merged = merge_three(base, ours, theirs)
+        events = len(base.timeline) + len(ours.timeline) + len(theirs.timeline)
+        assert len(ids) > 60 and len(keys) <= 3 * events
+        assert merged.conflicts == []
+        done = {i.id for _, _, i in merged.plan.checklist() if i.done}
+        assert done == {*ids[1:30], ids[40], ids[41]}
 
 
 class TestTimeline:
