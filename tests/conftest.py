@@ -55,6 +55,15 @@ def private_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def unwritable_state_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user state folder where nothing can be made: a file stands in its place."""
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the state folder would be")
+    monkeypatch.setenv("ROLLBACK_TUI_STATE_DIR", str(blocked))
+    return blocked
+
+
+@pytest.fixture
 def example_plan(tmp_path: Path) -> Path:
     """A copy of the example plan, safe to edit."""
     target = tmp_path / "plan.toml"

@@ -196,11 +196,9 @@ class TestKeeping:
         assert not kept_values.values_path(kept).exists()
 
     def test_a_state_folder_that_cannot_be_written(
-        self, kept: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+        self, kept: Path, unwritable_state_folder: Path
     ) -> None:
-        blocked = tmp_path / "blocked"
-        blocked.write_text("a file where the state folder would be")
-        monkeypatch.setenv("ROLLBACK_TUI_STATE_DIR", str(blocked))
+        """(Made unwritable once the plan was saved with its shape and values kept.)"""
         tick(kept, "c1-1")
         assert loaded_as_parsed(kept).plan.item("c1-1").done  # type: ignore[union-attr]
 

@@ -203,11 +203,9 @@ class TestWhatTheShapeDoesNotDescribe:
         ]
 
     def test_a_state_folder_that_cannot_be_written(
-        self, kept: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+        self, kept: Path, unwritable_state_folder: Path
     ) -> None:
-        blocked = tmp_path / "blocked"
-        blocked.write_text("a file where the state folder would be")
-        monkeypatch.setenv("ROLLBACK_TUI_STATE_DIR", str(blocked))
+        """(Made unwritable once the plan was saved with its shape and values kept.)"""
         tick(kept, "c1-1")
         assert store.load(kept).plan.item("c1-1").done  # type: ignore[union-attr]
         assert_as_a_whole_save_writes(kept)
