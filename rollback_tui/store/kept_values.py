@@ -103,12 +103,13 @@ class _Summing(io.RawIOBase):
 
 def read(plan_path: Path, plan_sha256: str) -> dict[str, Any] | None:
     """The values kept of the plan at *plan_path*, if they are those of the text hashing
-    to *plan_sha256*, kept by this code and whole; else None."""
+    to *plan_sha256*, kept by this code and whole; else None. Never raises: whatever is
+    wrong with the file (or with finding this code's digest), the text is parsed."""
     try:
         data = file_safety.read_regular(values_path(plan_path), limit=LIMIT)
+        head = _MAGIC + plan_sha256.encode("ascii") + b"\n" + code() + b"\n"
     except (OSError, PlanFileError):
         return None
-    head = _MAGIC + plan_sha256.encode("ascii") + b"\n" + code() + b"\n"
     if len(data) < len(head) + 8 or not data.startswith(head):
         return None
     body = memoryview(data)[len(head) : -8]
@@ -116,7 +117,7 @@ def read(plan_path: Path, plan_sha256: str) -> dict[str, Any] | None:
         if zlib.crc32(body) != int(data[-8:], 16):
             return None
         values = _PlainValues(io.BytesIO(body)).load()
-    except (ValueError, pickle.UnpicklingError, EOFError, TypeError, AttributeError):
+    except Exception:  # a damaged or planted file, whatever it makes the unpickler raise
         return None
     return values if isinstance(values, dict) else None
 

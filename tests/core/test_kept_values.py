@@ -168,6 +168,29 @@ class TestValuesNotBelieved:
         loaded_as_parsed(kept)
         assert not marker.exists()
 
+    @pytest.mark.parametrize(
+        "body",
+        [
+            b"\x80\x05h\x07.",  # a memo entry never stored
+            b"\x80\x05" + b"(" * 100_000 + b".",  # marks nested deeper than Python goes
+            b"\x80\x05\x8c\x01x\x94\x85R.",  # a call of what is not callable
+        ],
+        ids=["unknown memo", "too deep", "not callable"],
+    )
+    def test_a_pickle_the_unpickler_chokes_on(self, kept: Path, body: bytes) -> None:
+        values_file(kept, body)
+        loaded_as_parsed(kept)
+
+    def test_code_that_cannot_be_read(self, kept: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """(Its files missing, in an odd install): the text is parsed."""
+
+        def unreadable() -> bytes:
+            raise OSError("no such file")
+
+        kept_values.code.cache_clear()
+        monkeypatch.setattr(kept_values, "code", unreadable)
+        loaded_as_parsed(kept)
+
     def test_values_of_another_kind_than_a_table(self, kept: Path) -> None:
         values_file(kept, pickle.dumps(["not", "a", "table"]))
         loaded_as_parsed(kept)
