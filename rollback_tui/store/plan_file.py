@@ -448,7 +448,8 @@ def save(
     (file_safety). The plan is written first, then its Markdown is drawn and written: the
     change is on disk half a second sooner on a long plan, and the save never holds both.
     A save that wrote the plan but not its Markdown raises PartialSaveError, which says so.
-    A long plan's save keeps the shape of what it wrote for the next tick (saved_shape).
+    A long plan's save keeps the shape of what it wrote for the next tick (saved_shape),
+    and the values of its text, so that the next load need not parse it (kept_values).
     """
     from rollback_tui.store import kept_values, layout, saved_shape
     from rollback_tui.store.lock import LOCK_TIMEOUT, plan_lock, plan_of_run
