@@ -326,6 +326,29 @@ class TestNavigation:
             steps = app.screen.query_one(StepList)
             assert steps.states["contacts"] == "findings"
 
+    async def test_the_cursor_lands_where_it_can_be_seen(self, example_plan: Path) -> None:
+        """F8 to Review puts the cursor on its first finding; with none (the list is not
+        shown), on Save: not on the hidden list, where it could not be seen and Tab went to
+        the list of steps."""
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wizard(app).show_step("followup")
+            await pilot.press("f8")
+            await until(pilot, lambda: wizard(app).current == "review")
+            await pilot.pause()
+            assert focused(pilot).id == "review-save", app.focused
+            await pilot.press("tab")
+            assert focused(pilot).id == "review-copy"
+
+            app.plan.contacts[1].contact = ""
+            wizard(app).run_lint()
+            await pilot.press("f7")
+            await until(pilot, lambda: wizard(app).current == "followup")
+            await pilot.press("f8")
+            await until(pilot, lambda: wizard(app).current == "review")
+            await pilot.pause()
+            assert focused(pilot).id == "review-findings", app.focused
+
     async def test_plan_with_findings_can_be_saved(self, tmp_path: Path) -> None:
         """Saving is never blocked by findings."""
         target = tmp_path / "p.toml"

@@ -259,9 +259,12 @@ class StepPane(VerticalScroll):
 
     def focus_first(self) -> None:
         """Put the cursor in the step's first field, its text unselected (a stray key after
-        F7 or F8 must not replace it)."""
+        F7 or F8 must not replace it). A field not shown is passed over (Review's list of
+        findings, when there is none: the cursor was nowhere to be seen, and Tab went to the
+        list of steps)."""
+        shown = set(self.screen.focus_chain)
         for widget in self.query("*"):
-            if widget.focusable:
+            if widget.focusable and widget in shown:
                 focus_unselected(widget)
                 return
 
