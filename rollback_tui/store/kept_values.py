@@ -77,6 +77,11 @@ def code() -> bytes:
     return digest.hexdigest().encode("ascii")
 
 
+def _head(plan_sha256: str) -> bytes:
+    """What a values file starts with: its format, the text's digest and this code's."""
+    return _MAGIC + plan_sha256.encode("ascii") + b"\n" + code() + b"\n"
+
+
 class _PlainValues(pickle.Unpickler):
     """An unpickler of plain values: dicts, lists, strings, numbers and the datetime
     module's classes, nothing that could run code."""
@@ -107,7 +112,7 @@ def read(plan_path: Path, plan_sha256: str) -> dict[str, Any] | None:
     wrong with the file (or with finding this code's digest), the text is parsed."""
     try:
         data = file_safety.read_regular(values_path(plan_path), limit=LIMIT)
-        head = _MAGIC + plan_sha256.encode("ascii") + b"\n" + code() + b"\n"
+        head = _head(plan_sha256)
     except (OSError, PlanFileError):
         return None
     if len(data) < len(head) + 8 or not data.startswith(head):
@@ -143,7 +148,7 @@ def keep(
         )
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + plan_sha256.encode("ascii") + b"\n" + code() + b"\n")
+                handle.write(_head(plan_sha256))
                 summing = _Summing(handle)
                 pickler = pickle.Pickler(summing, protocol=pickle.HIGHEST_PROTOCOL)
                 # No memo (a tenth of the time, no 20 MB of it): plain values are never

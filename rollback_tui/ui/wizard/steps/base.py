@@ -262,9 +262,9 @@ class StepPane(VerticalScroll):
         F7 or F8 must not replace it). A field not shown is passed over (Review's list of
         findings, when there is none: the cursor was nowhere to be seen, and Tab went to the
         list of steps)."""
-        shown = set(self.screen.focus_chain)
+        shown = set(self.screen.focus_chain)  # (the widgets that can take the focus now)
         for widget in self.query("*"):
-            if widget.focusable and widget in shown:
+            if widget in shown:
                 focus_unselected(widget)
                 return
 
