@@ -13,7 +13,7 @@ from wizard_helpers import focused, type_text, until
 
 from rollback_tui import store
 from rollback_tui.ui.factory import make_app
-from rollback_tui.ui.wizard.fields import FieldInput
+from rollback_tui.ui.wizard.fields import FieldInput, LabelledField
 from rollback_tui.ui.wizard.row_lists import ListRow, RowList
 from rollback_tui.ui.wizard.wizard_screen import WizardScreen
 
@@ -194,3 +194,154 @@ class TestRowsChangedInPlace:
                 (f"{n}.", text, text) for n, text in enumerate([item.text for item in items], 1)
             ]
             assert [row.index for row in now] == list(range(len(items)))
+
+
+class TestTheComponentEditor:
+    """Another component picked, added or removed: the editor's fields and rows stay, bound
+    to the component now shown (making them again cost a quarter of a second)."""
+
+    @staticmethod
+    async def components_step(pilot: Pilot[Any]) -> Any:
+        from rollback_tui.ui.wizard.steps.components import ComponentsStep
+
+        screen = await started(pilot)
+        await screen.show_step("components")
+        await pilot.pause()
+        return screen.query_one(ComponentsStep)
+
+    @staticmethod
+    def shown(step: Any) -> tuple[str, list[tuple[str, ...]]]:
+        """The name field's text, and each row's number and cells."""
+        rows = step.query_one("#component-steps", RowList)
+        return step.query_one("#component-name", FieldInput).value, [
+            (
+                str(row.query_one(".item-number", Label).render()),
+                *(cell.value for cell in row.query(FieldInput)),
+                "x" if row.query_one(Checkbox).value else " ",
+            )
+            for row in rows.query_children(ListRow)
+        ]
+
+    @staticmethod
+    def expected(component: Any) -> tuple[str, list[tuple[str, ...]]]:
+        return component.name, [
+            (
+                f"{n}.",
+                item.text,
+                item.command or "",
+                item.owner or "",
+                item.dry_run or "",
+                "" if item.timeout is None else str(item.timeout),
+                "x" if item.irreversible else " ",
+            )
+            for n, item in enumerate(component.steps, 1)
+        ]
+
+    async def test_each_component_shows_in_the_same_widgets(self, example_plan: Path) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            step = await self.components_step(pilot)
+            components = app.plan.components
+            components[1].steps[0].irreversible = True
+            components[1].steps[1].timeout = 120
+            del components[2].steps[1:]  # one step: rows go
+            name = step.query_one("#component-name", FieldInput)
+            rows = step.query_one("#component-steps", RowList)
+            first_row = rows.query_children(ListRow).first()
+            for index in (1, 2, 0):
+                step.selected = index
+                await step._show_editor()
+                await pilot.pause()
+                assert self.shown(step) == self.expected(components[index])
+                assert step.query_one("#component-name", FieldInput) is name
+                assert rows.query_children(ListRow).first() is first_row
+                assert rows.items is components[index].steps
+            # Four steps: a row comes; its fields edit the fourth step.
+            components[1].steps.append(app.plan.new_item("payments-worker"))
+            step.selected = 1
+            await step._show_editor(focus_name=True)
+            await pilot.pause()
+            assert self.shown(step) == self.expected(components[1])
+            assert app.focused is name
+            await pilot.press("end", "2")
+            last = list(rows.query_children(ListRow))[-1]
+            last.query(FieldInput).first().focus()
+            await type_text(pilot, "Page the team")
+            assert components[1].name == "payments-worker2"
+            assert components[1].steps[3].text == "Page the team"
+            assert components[0].name == "checkout-api"
+            # Undo has nothing of the component shown before.
+            step.query_one("#component-name", FieldInput).focus()
+            await pilot.press("ctrl+z", "ctrl+z")
+            await pilot.pause()
+            assert components[1].name == "payments-worker"
+            step.selected = 0
+            await step._show_editor(focus_name=True)
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert components[0].name == "checkout-api"
+            assert components[1].name == "payments-worker"
+
+    async def test_what_was_typed_before_the_switch_stays_where_it_was_typed(
+        self, example_plan: Path
+    ) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            step = await self.components_step(pilot)
+            first, second = app.plan.components[:2]
+            name = step.query_one("#component-name", FieldInput)
+            row = step.query_one("#component-steps", RowList).query_children(ListRow).first()
+            box = row.query_one(Checkbox)
+            assert not first.steps[0].irreversible and not second.steps[0].irreversible
+            # Typed and ticked; the next component shown before their messages arrive.
+            name.value = "checkout-api-v2"
+            box.value = True
+            step.selected = 1
+            await step._show_editor()
+            await pilot.pause()
+            assert first.name == "checkout-api-v2" and first.steps[0].irreversible
+            assert second.name == "payments-worker" and not second.steps[0].irreversible
+            assert self.shown(step) == self.expected(second)
+            picker = step.query_one(OptionList)
+            assert "checkout-api-v2" in str(picker.get_option_at_index(0).prompt)
+
+    async def test_a_finding_follows_its_component(self, tmp_path: Path) -> None:
+        path = tmp_path / "plan.toml"
+        plan = store.load(Path(__file__).parents[2] / "examples" / "plan.toml").plan
+        plan.components[1].name = ""
+        store.save(store.new_file(path, plan))
+        app = make_app(path, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            step = await self.components_step(pilot)
+            await step.focus_field("components[1].name")
+            name = step.query_one("#component-name", FieldInput)
+            holder = next(h for h in step.query(LabelledField) if h.field is name)
+
+            def message() -> str:
+                lines = holder.query(".field-message").results(Static)
+                return " ".join(str(line.render()) for line in lines if line.display)
+
+            await until(pilot, lambda: "name" in message().lower())
+            step.selected = 0
+            await step._show_editor()
+            await pilot.pause()
+            assert message() == ""
+
+    async def test_a_component_added_from_the_name_field_takes_the_name_typed(
+        self, example_plan: Path
+    ) -> None:
+        app = make_app(example_plan, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            step = await self.components_step(pilot)
+            name = step.query_one("#component-name", FieldInput)
+            name.focus()
+            await pilot.press("end", "ctrl+o", "n", "e", "w")  # no pause: a burst
+            await until(pilot, lambda: len(app.plan.components) == 4)
+            await until(pilot, lambda: app.plan.components[1].name == "new")
+            assert app.focused is name
+            assert [c.name for c in app.plan.components] == [
+                "checkout-api",
+                "new",
+                "payments-worker",
+                "web-frontend",
+            ]

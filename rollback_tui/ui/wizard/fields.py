@@ -7,6 +7,7 @@ on the model from the field's own change event (one direction, no back-and-forth
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -85,6 +86,38 @@ class FieldInput(Input):
         self.parse = parse
         self.history = LineUndo()
         self.before = self._state()
+
+    @dataclass
+    class Changed(Input.Changed, namespace="input"):
+        """Input.Changed, naming what the field edited when its text changed: a field
+        bound to another object since (bind_to) must not write it there."""
+
+        bound: tuple[BaseModel, str] | None = None
+
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            if self.bound is None and isinstance(self.input, FieldInput):
+                self.bound = self.input.binding
+
+    @property
+    def binding(self) -> tuple[BaseModel, str] | None:
+        """(target, attribute) the field edits (None while it is being made)."""
+        target = getattr(self, "target", None)
+        return None if target is None else (target, self.attr)
+
+    def bind_to(self, target: BaseModel, attr: str) -> None:
+        """Edit ``target.attr`` from now on, as a field made for it would: its text is the
+        value's, its cursor at the end, and nothing to undo (the edits made before were
+        to the object it edited then)."""
+        self.target, self.attr = target, attr
+        value = getattr(target, attr)
+        self.history = None  # the text set here is no edit
+        self.value = "" if value is None else str(value)
+        self.cursor_position = len(self.value)
+        self.history = LineUndo()
+        self.before = self._state()
+        if not self.has_focus:
+            self.scroll_to(x=0, animate=False, force=True, immediate=True)
 
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "cursor_blink", True)

@@ -69,6 +69,15 @@ class ListRow(Vertical):
         one)."""
         self.index = index
 
+    def bind_to(self, item: Any, index: int) -> None:
+        """Edit *item*, the list's *index*-th, from now on: each cell shows its value, as
+        a row made for it would (RowList.show)."""
+        self.item = item
+        self.set_index(index)
+        for cell in self.query(FieldInput):
+            cell.bind_to(item, cell.attr)
+        self.show_whole()
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.show_whole()
 
@@ -137,6 +146,11 @@ class TriggerRow(ListRow):
                 classes="trigger-query",
             )
 
+    def bind_to(self, item: Any, index: int) -> None:
+        super().bind_to(item, index)
+        for line in self.query_children(".query-result"):
+            line.remove()  # what the query of the trigger shown before said
+
     def show_result(self, text: str, firing: bool = False) -> None:
         """What evaluating the query said, under the row (cleaned, never markup)."""
         found = self.query_children(".query-result")
@@ -192,6 +206,17 @@ class IrreversibleBox(Checkbox):
     }
     """
 
+    item: ChecklistItem | None = None
+    """The step whose mark this is (set by its row)."""
+
+    class Changed(Checkbox.Changed, namespace="checkbox"):
+        """Checkbox.Changed, naming the step whose mark it was when it changed: a row bound
+        to another step since (RowList.show) must not set it there."""
+
+        def __init__(self, toggle_button: Checkbox, value: bool) -> None:
+            super().__init__(toggle_button, value)
+            self.item = getattr(toggle_button, "item", None)
+
     def render(self) -> Content:
         mark = "[x]" if self.value else "[ ]"
         label = self.label.pad(1, 1).stylize_before(self.get_visual_style("toggle--label"))
@@ -246,6 +271,13 @@ class ItemRow(ListRow):
         for number in self.query(".item-number").results(Label):
             number.update(f"{index + 1}.")
 
+    def bind_to(self, item: Any, index: int) -> None:
+        super().bind_to(item, index)
+        for box in self.query(IrreversibleBox):
+            box.item = item
+            box.value = item.irreversible
+        self._show_run_details()
+
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(f"{self.index + 1}.", classes="item-number")
@@ -258,13 +290,15 @@ class ItemRow(ListRow):
             yield Label("owner", classes="item-owner-label")
             yield FieldInput(self.item, "owner", placeholder="—", classes="item-owner")
             # Last in the tab order: text, command, owner, then this.
-            yield IrreversibleBox(
+            box = IrreversibleBox(
                 "irreversible",
                 self.item.irreversible,
                 compact=True,
                 classes="item-irreversible",
                 tooltip="Cannot be undone: checklist mode asks for a confirmation",
             )
+            box.item = self.item
+            yield box
         with Horizontal(classes="item-run"):
             yield Label("dry", classes="item-prompt")
             yield FieldInput(
@@ -289,9 +323,12 @@ class ItemRow(ListRow):
     @on(Checkbox.Changed, ".item-irreversible")
     def _irreversible_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        if self.item.irreversible != event.value:
-            self.item.irreversible = event.value
-            self.screen.post_message(PlanEdited(target=self.item))
+        # The step it was ticked for, though the row shows another since.
+        item = event.item if isinstance(event, IrreversibleBox.Changed) else None
+        item = item or self.item
+        if item.irreversible != event.value:
+            item.irreversible = event.value
+            self.screen.post_message(PlanEdited(target=item))
 
 
 class RowList(Vertical):
@@ -363,6 +400,23 @@ class RowList(Vertical):
             at = chain.index(first) if first in chain else -1
             if at > 0:
                 chain[at - 1].focus()
+
+    async def show(self, items: list[Any], new_item: Callable[[], Any]) -> None:
+        """Edit *items* from now on (another component's steps): the rows there are show
+        them, bound to them, and rows are added or removed for the difference. Quicker
+        than making them all again (a long list blanked while that was done)."""
+        self.items = items
+        self.new_item = new_item
+        rows = self._rows()
+        for index, (row, item) in enumerate(zip(rows, items, strict=False)):
+            row.bind_to(item, index)
+        if len(rows) > len(items):
+            await self.remove_children(rows[len(items) :])
+        elif len(items) > len(rows):
+            await self.mount_all(
+                [self.row(items[i], i) for i in range(len(rows), len(items))],
+                before=self.query_one(".row-add", Button),
+            )
 
     async def rebuild(self, focus: int | None) -> None:
         """Re-create the rows from the list, and focus row *focus* (or the Add button)."""

@@ -159,8 +159,15 @@ class StepPane(VerticalScroll):
 
     # -- edits -------------------------------------------------------------------------
 
-    def _apply(self, widget: FieldInput | FieldText, text: str) -> str | None:
-        """Set the widget's attribute from *text*; returns an error message, if any."""
+    def _apply(
+        self,
+        widget: FieldInput | FieldText,
+        text: str,
+        bound: tuple[BaseModel, str] | None = None,
+    ) -> str | None:
+        """Set the attribute the widget edited (*bound*, when the text was typed; else the
+        one it edits) from *text*; returns an error message, if any."""
+        target, attr = bound or (widget.target, widget.attr)
         value: object = text
         if isinstance(widget, FieldInput) and widget.parse is not None:
             if not text.strip():
@@ -170,22 +177,23 @@ class StepPane(VerticalScroll):
                     value = widget.parse(text.strip())
                 except ValueError as exc:
                     return str(exc)
-        elif getattr(widget.target, widget.attr) is None and text == "":
+        elif getattr(target, attr) is None and text == "":
             value = None
-        if getattr(widget.target, widget.attr) == value:
+        if getattr(target, attr) == value:
             return ""
         try:
-            setattr(widget.target, widget.attr, value)
+            setattr(target, attr, value)
         except ValidationError as exc:
             return exc.errors()[0]["msg"]
-        self.field_edited(widget)
+        self.field_edited(target, attr)
         # Straight to the screen: bubbling through each container would add a queue hop
         # per level to every keystroke's way to the preview.
-        self.screen.post_message(PlanEdited(target=widget.target))
+        self.screen.post_message(PlanEdited(target=target))
         return ""
 
-    def field_edited(self, widget: FieldInput | FieldText) -> None:
-        """A field of this step changed the plan (steps may follow it)."""
+    def field_edited(self, target: BaseModel, attr: str) -> None:
+        """A field of this step changed ``target.attr`` in the plan (steps may follow it):
+        what the field edits, or what it edited before it was bound to another object."""
 
     def _report(self, widget: FieldInput | FieldText, error: str | None) -> None:
         holder = next((a for a in widget.ancestors if isinstance(a, LabelledField)), None)
@@ -201,6 +209,14 @@ class StepPane(VerticalScroll):
             return
         event.stop()
         text = cleaned(event.value)
+        bound = event.bound if isinstance(event, FieldInput.Changed) else None
+        if bound is not None and bound != widget.binding:
+            # Typed just before the field was bound to another object (the next component
+            # shown in the same fields): the text was that object's.
+            error = self._apply(widget, text, bound)
+            if error:
+                self.notify(error, severity="warning", markup=False)
+            return
         if text != event.value:
             widget.value = text  # a paste carried control characters
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Select
@@ -89,9 +90,9 @@ class BasicsStep(StepPane):
     def _db_impact(self, event: Select.Changed) -> None:
         self._tell(self.chooser.db_impact(bool(event.value)))
 
-    def field_edited(self, widget: FieldInput | FieldText) -> None:
+    def field_edited(self, target: BaseModel, attr: str) -> None:
         # The flag's field has set it on the plan: what follows it comes along now.
-        if widget.target is self.plan and widget.attr == "feature_flag":
+        if target is self.plan and attr == "feature_flag":
             self._tell(self.chooser.feature_flag_set())
 
     def _tell(self, made: tuple[Followed, str] | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -18,7 +19,7 @@ from rollback_tui.plan.text import plural, slug
 from rollback_tui.ui.keys.registry import bindings
 from rollback_tui.ui.messages import PlanEdited
 from rollback_tui.ui.wizard.fields import FieldInput, LabelledField
-from rollback_tui.ui.wizard.row_lists import item_list, removed_message
+from rollback_tui.ui.wizard.row_lists import RowList, item_list, removed_message
 from rollback_tui.ui.wizard.steps.base import StepPane
 from rollback_tui.ui.wizard.steps.lists import KEYS_HINT
 
@@ -87,9 +88,9 @@ class ComponentsStep(StepPane):
 
     async def _fill_editor(self, focus_name: bool) -> None:
         editor = self.query_one("#component-editor", Vertical)
-        await editor.remove_children()
         components = self.plan.components
         if not components:
+            await editor.remove_children()
             await editor.mount(
                 Static(Content("No components yet: add the first one."), classes="empty")
             )
@@ -99,16 +100,33 @@ class ComponentsStep(StepPane):
         picker = self.query_one(ComponentPicker)
         picker.highlighted = self.selected
         prefix = slug(component.name, "component")
-        name = FieldInput(component, "name", placeholder="component name", id="component-name")
-        await editor.mount_all(
-            [
-                LabelledField("Name", name, path=f"components[{self.selected}].name"),
-                item_list(
-                    component.steps, lambda: self.plan.new_item(prefix), id="component-steps"
-                ),
-            ]
-        )
+        path = f"components[{self.selected}].name"
+        holders = editor.query_children(LabelledField)
+        if holders:
+            # The editor shows another component: its fields and rows are bound to this
+            # one (making them again took a quarter of a second on a long plan).
+            holder = holders.first(LabelledField)
+            name = holder.query_one("#component-name", FieldInput)
+            name.bind_to(component, "name")
+            holder.path = path
+            holder.show_error("")
+            steps = editor.query_one("#component-steps", RowList)
+            await steps.show(component.steps, lambda: self.plan.new_item(prefix))
+            self.show_findings(self._findings)
+        else:
+            await editor.remove_children()
+            name = FieldInput(component, "name", placeholder="component name", id="component-name")
+            await editor.mount_all(
+                [
+                    LabelledField("Name", name, path=path),
+                    item_list(
+                        component.steps, lambda: self.plan.new_item(prefix), id="component-steps"
+                    ),
+                ]
+            )
         if focus_name:
+            if name.has_focus:  # still in it: its text selected, as the focus arriving does
+                name.select_all()
             name.focus()
 
     async def focus_field(self, where: str) -> bool:
@@ -135,8 +153,13 @@ class ComponentsStep(StepPane):
         self.selected = event.option_index
         await self._show_editor(focus_name=True)
 
-    def field_edited(self, widget: object) -> None:
-        self._refresh_picker_line()
+    def field_edited(self, target: BaseModel, attr: str) -> None:
+        components = self.plan.components
+        shown = components[self.selected] if self.selected < len(components) else None
+        if isinstance(target, Component) and target is not shown:
+            self._refresh_picker()  # renamed as the editor went to another: not its line
+        else:
+            self._refresh_picker_line()
 
     @on(PlanEdited)
     def _edited(self, event: PlanEdited) -> None:
