@@ -31,6 +31,17 @@ if TYPE_CHECKING:
     from rollback_tui.ui.checklist.git_worker import GitWorker
 
 
+RELEASE_EVERY = 16
+"""Freezes of the collector's view (RollbackApp._freeze) in which the objects frozen
+before are let go and collected with the rest."""
+
+FULL_PASS_AFTER = 100
+"""Passes of the collector over the younger objects between two over all of them (Python's
+default: 10). With what lives long frozen, a full pass mostly goes over the lines each
+step shown has drawn, which its widgets keep: 60-100 ms at 200 components, and with
+Python's default one came every other step switch (9 in a walk of 18; 1 with this)."""
+
+
 class RollbackApp(App[int]):
     """rollback-tui: the wizard that writes a plan, the checklist that runs it."""
 
@@ -82,6 +93,8 @@ class RollbackApp(App[int]):
         first screen is drawn, the objects made so far leave the collector's view, so its
         full passes stop pausing typing (50-90 ms each on a large plan), and it is turned
         back on. Not in tests, where many apps share one process."""
+        self._freezes = 0
+        self._plans_shown = 0
 
     @property
     def plan(self) -> store.Plan:
@@ -141,15 +154,37 @@ class RollbackApp(App[int]):
 
     def on_ready(self) -> None:
         """The first frame is on the screen."""
-        if self.freeze_gc:
-            # The plan, the widgets and the preview's lines live as long as the app does.
-            gc.collect()
-            gc.freeze()
-            gc.enable()
+        # The plan, the widgets and the preview's lines live as long as the app does.
+        self._freeze()
 
     def on_plan_shown(self) -> None:
-        """A screen drew another plan (Open, Reload, a restore, a merge): freeze again."""
-        self.on_ready()
+        """A screen drew a plan: freeze again. Another plan than the first (Open, Reload,
+        a restore, a merge): the one before and what showed it are garbage now, let go."""
+        self._plans_shown += 1
+        self._freeze(release=self._plans_shown > 1)
+
+    def on_settled(self) -> None:
+        """The wizard's steps are built and the user pauses: freeze what was made since
+        (the steps built ahead, the lines drawn of each step shown). Left to the
+        collector, each of its full passes went over them all: a tenth of a second and
+        more at 200 components, every other step switch."""
+        self._freeze()
+
+    def _freeze(self, *, release: bool = False) -> None:
+        """Collect garbage, then take the objects left out of the collector's view; with
+        *release* (and every RELEASE_EVERY times), those taken before are collected too:
+        garbage among them (a closed dialog, a removed row) is freed, at the price of one
+        pass over everything, in a pause."""
+        if not self.freeze_gc:
+            return
+        self._freezes += 1
+        if release or self._freezes % RELEASE_EVERY == 0:
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        young, middle, _ = gc.get_threshold()
+        gc.set_threshold(young, middle, FULL_PASS_AFTER)
+        gc.enable()
 
     def on_unmount(self) -> None:
         self.keeper.handle_hang_ups(install=False)

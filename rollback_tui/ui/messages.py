@@ -32,6 +32,11 @@ class PlanShown(Message):
     the collector's view of the objects made for it (see RollbackApp.freeze_gc)."""
 
 
+class Settled(Message):
+    """The wizard's steps are built and the user pauses (build_ahead.py): the app may
+    freeze the collector's view of what was made since it last did."""
+
+
 @dataclass
 class GoToStep(Message):
     """Ask the wizard to show a step (from the review's findings, for instance)."""

@@ -169,8 +169,14 @@ async def test_a_plan_opened_later_is_frozen_too(
     from rollback_tui.ui import app as app_module
 
     freezes: list[int] = []
+    releases: list[int] = []
     fake = types.SimpleNamespace(
-        collect=lambda: 0, freeze=lambda: freezes.append(1), enable=lambda: None
+        collect=lambda: 0,
+        freeze=lambda: freezes.append(1),
+        unfreeze=lambda: releases.append(len(freezes)),
+        enable=lambda: None,
+        get_threshold=lambda: (700, 10, 10),
+        set_threshold=lambda *thresholds: None,
     )
     monkeypatch.setattr(app_module, "gc", fake)
     other = tmp_path / "other.toml"
@@ -190,3 +196,5 @@ async def test_a_plan_opened_later_is_frozen_too(
         )
         assert app.keeper.plan_file.path == other
         assert len(freezes) > first
+        # The plan before is garbage now: what was frozen of it is let go and collected.
+        assert releases and releases[-1] >= first

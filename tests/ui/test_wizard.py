@@ -597,3 +597,88 @@ class TestGarbageCollector:
         finally:
             gc.enable()
             gc.unfreeze()
+
+    async def test_what_the_steps_built_ahead_made_is_frozen_in_the_next_pause(
+        self, example_plan: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The steps built in a pause, and what each step shown draws, stay as long as the
+        plan: frozen in the user's next pause, after the steps are built, so that the
+        collector's full passes (rarer than Python's default) need not go over them."""
+        import types
+
+        from rollback_tui.ui import app as app_module
+        from rollback_tui.ui.wizard import build_ahead
+
+        now = [0.0]
+        monkeypatch.setattr(build_ahead, "clock", lambda: now[0])
+        freezes: list[int] = []
+
+        def freeze() -> None:
+            gc.freeze()
+            freezes.append(1)
+
+        counting = types.SimpleNamespace(**{n: getattr(gc, n) for n in dir(gc)})
+        counting.freeze = freeze
+        monkeypatch.setattr(app_module, "gc", counting)
+        thresholds = gc.get_threshold()
+        app = make_app(example_plan, cursor_blink=False)
+        app.freeze_gc = True
+        gc.unfreeze()
+        try:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await until(pilot, lambda: len(freezes) >= 2)  # first frame, plan shown
+                assert gc.get_threshold()[2] == app_module.FULL_PASS_AFTER
+                screen = app.screen
+                assert isinstance(screen, WizardScreen)
+                await pilot.pause(2 * build_ahead.EVERY)
+                assert not screen.pane("review").ready
+                first = len(freezes)
+                now[0] += build_ahead.IDLE  # a pause: the steps are built, then frozen
+                await until(pilot, lambda: len(freezes) > first, timeout=15)
+                assert screen.pane("review").ready
+                review = screen.pane("review")
+                assert all(o is not review for o in gc.get_objects())  # out of its view
+                # Working, then pausing again: what was made meanwhile is frozen too.
+                await pilot.pause(4 * build_ahead.EVERY)
+                built = len(freezes)  # once per pause
+                await pilot.press("f8")
+                await pilot.pause(2 * build_ahead.EVERY)
+                assert len(freezes) == built  # not while the user works
+                now[0] += build_ahead.IDLE
+                await until(pilot, lambda: len(freezes) == built + 1, timeout=15)
+        finally:
+            gc.set_threshold(*thresholds)
+            gc.enable()
+            gc.unfreeze()
+
+    async def test_what_was_frozen_is_let_go_now_and_then(
+        self, example_plan: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Garbage among the frozen objects (a closed dialog, a removed row) is never
+        collected while frozen: every RELEASE_EVERY freezes, they are let go first."""
+        import types
+
+        from rollback_tui.ui import app as app_module
+        from rollback_tui.ui.messages import Settled
+
+        calls: list[str] = []
+        fake = types.SimpleNamespace(
+            collect=lambda: calls.append("collect"),
+            freeze=lambda: calls.append("freeze"),
+            unfreeze=lambda: calls.append("unfreeze"),
+            enable=lambda: None,
+            get_threshold=lambda: (700, 10, 10),
+            set_threshold=lambda *thresholds: None,
+        )
+        monkeypatch.setattr(app_module, "gc", fake)
+        app = make_app(example_plan, cursor_blink=False)
+        app.freeze_gc = True
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: calls.count("freeze") >= 2)  # first frame, plan shown
+            await pilot.pause()
+            del calls[:]
+            for _ in range(2 * app_module.RELEASE_EVERY):
+                app.screen.post_message(Settled())
+            await until(pilot, lambda: calls.count("freeze") == 2 * app_module.RELEASE_EVERY)
+            assert calls.count("unfreeze") == 2
+            assert calls.count("collect") == 2 * app_module.RELEASE_EVERY

@@ -51,10 +51,15 @@ def build_order(keys: Sequence[str], current: str) -> list[str]:
 class BuildAhead:
     """Builds *wizard*'s steps one per pause in the user's work."""
 
-    def __init__(self, wizard: Stepping) -> None:
+    def __init__(self, wizard: Stepping, settled: Callable[[], object] = lambda: None) -> None:
         self._wizard = wizard
+        self._settled = settled
+        """Called in the first pause after the user's work once every step is built: what
+        was made meanwhile (the steps, what the screen drew of them) mostly stays."""
         self._active_at = clock()
         self._timer: Timer | None = None
+        self._worked = True
+        """The user worked (or the wizard started) since settled was last called."""
 
     def start(self) -> None:
         """Start looking for pauses (again, after the wizard shows another plan)."""
@@ -65,6 +70,7 @@ class BuildAhead:
     def active(self) -> None:
         """The user edited or switched steps: the next build waits for a pause."""
         self._active_at = clock()
+        self._worked = True
 
     def waiting(self) -> list[str]:
         """The steps still to be built, in the order they will be."""
@@ -80,5 +86,9 @@ class BuildAhead:
             pane = self._wizard.pane(waiting[0]) if waiting else None
             if pane is not None and pane.is_attached:  # one step per look (see above)
                 await pane.ensure_built()
+                waiting = self.waiting()
         except NoMatches:  # the steps are being replaced (another plan): the next look
             return
+        if not waiting and self._worked:
+            self._worked = False
+            self._settled()

@@ -29,6 +29,7 @@ from rollback_tui.ui.messages import (
     PlanEdited,
     PlanShown,
     ReviewedToday,
+    Settled,
     StepsReshaped,
 )
 from rollback_tui.ui.steady_footer import SteadyFooter
@@ -86,7 +87,7 @@ class WizardScreen(Screen[None]):
         self._focus_before_preview: Widget | None = None
         self._lint_timer: Timer | None = None
         self._background_lint = BackgroundLint(self, self.show_findings)
-        self.build_ahead = BuildAhead(self)
+        self.build_ahead = BuildAhead(self, lambda: self.post_message(Settled()))
         self._drawn: tuple[dict[str, str], list[Section]] | None = None
         """The values substituted and the sections of the last preview drawn."""
 
