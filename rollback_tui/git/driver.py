@@ -64,6 +64,18 @@ def _is_plan(path: Path) -> bool:
         return False
 
 
+def _read_plan(path: Path) -> store.PlanFile | store.PlanFileError | None:
+    """The plan at *path*, read once; None if it is not a plan file (_is_plan), the error
+    if it is one that cannot be read as a plan."""
+    try:
+        loaded = store.load(path)
+    except store.PlanFileError as exc:
+        return exc if _is_plan(path) else None
+    except OSError as exc:
+        return store.PlanFileError(f"{path}: cannot read: {exc.strerror or exc}")
+    return loaded if "schema_version" in loaded.raw else None
+
+
 def _check_sizes(base: Path, ours: Path, theirs: Path, name: str) -> None:
     """Refuse, from their sizes alone, versions larger than a plan may be: neither read
     nor merged as text (git's user merges them by hand; ours is left as it is)."""
@@ -173,17 +185,16 @@ def _unknown_by_item(raw: Any) -> dict[str, dict[str, Any]]:
     """Each checklist item's keys that the plan model does not know, by item id, from a
     plan file as tomllib reads it (items are the tables with an id, at any depth)."""
     found: dict[str, dict[str, Any]] = {}
+    known = ChecklistItem.model_fields.keys()
     todo = [raw]
-    while todo:
+    while todo:  # (containers only: strings and numbers are most of a plan's values)
         value = todo.pop()
         if isinstance(value, dict):
             if isinstance(value.get("id"), str):
-                found[value["id"]] = {
-                    k: v for k, v in value.items() if k not in ChecklistItem.model_fields
-                }
-            todo += value.values()
-        elif isinstance(value, list):
-            todo += value
+                found[value["id"]] = {k: value[k] for k in value.keys() - known}
+            todo += [v for v in value.values() if isinstance(v, (dict, list))]
+        else:
+            todo += [v for v in value if isinstance(v, (dict, list))]
     return found
 
 
@@ -202,16 +213,20 @@ def merge_files(
         if not path.is_file():
             raise store.PlanFileError(f"{path}: no such file (git passes %O %A %B %P)")
     _check_sizes(base, ours, theirs, name)
-    if not (_is_plan(ours) and _is_plan(theirs)):
+    read = {side: _read_plan(path) for side, path in (("ours", ours), ("theirs", theirs))}
+    if any(found is None for found in read.values()):
         return _as_text(base, ours, theirs, name, "not a plan file")
     try:
-        versions = _Versions(
-            store.load(base) if base.stat().st_size and _is_plan(base) else None,
-            store.load(ours),
-            store.load(theirs),
-        )
-    except (store.PlanFileError, OSError) as exc:
-        return _as_text(base, ours, theirs, name, f"not a valid plan ({exc})")
+        common = _read_plan(base) if base.stat().st_size else None
+    except OSError as exc:
+        common = store.PlanFileError(f"{base}: cannot read: {exc.strerror or exc}")
+    problem = next((r for r in (*read.values(), common) if isinstance(r, Exception)), None)
+    if problem is not None:
+        return _as_text(base, ours, theirs, name, f"not a valid plan ({problem})")
+    assert isinstance(read["ours"], store.PlanFile) and isinstance(read["theirs"], store.PlanFile)
+    versions = _Versions(
+        common if isinstance(common, store.PlanFile) else None, read["ours"], read["theirs"]
+    )
     plan_path = worktree / name if worktree is not None else None
     plans = (
         versions.base.plan if versions.base else None,

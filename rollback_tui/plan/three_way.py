@@ -177,10 +177,12 @@ reaches the plan)."""
 
 
 def _strip_state(value: Any, changed: set[str]) -> Any:
+    # Only containers are gone into: a call for each of a long plan's strings and numbers
+    # was a fifth of a merge.
     if isinstance(value, dict):
         is_item = "id" in value  # only checklist items carry an id
         stripped = {
-            key: _strip_state(v, changed)
+            key: _strip_state(v, changed) if isinstance(v, (dict, list)) else v
             for key, v in value.items()
             if not (is_item and key in STATE_FIELDS)
         }
@@ -188,16 +190,20 @@ def _strip_state(value: Any, changed: set[str]) -> Any:
             stripped[_CHANGED] = True
         return stripped
     if isinstance(value, list):
-        return [_strip_state(v, changed) for v in value]
+        return [_strip_state(v, changed) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 
 def _unmarked(value: Any) -> Any:
     """Merged content without the marks of _strip_state."""
     if isinstance(value, dict):
-        return {key: _unmarked(v) for key, v in value.items() if key != _CHANGED}
+        return {
+            key: _unmarked(v) if isinstance(v, (dict, list)) else v
+            for key, v in value.items()
+            if key != _CHANGED
+        }
     if isinstance(value, list):
-        return [_unmarked(v) for v in value]
+        return [_unmarked(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 
@@ -317,8 +323,7 @@ class _Merger:
 
 def _states(plan: Plan) -> dict[str, dict[str, Any]]:
     return {
-        item.id: {name: getattr(item, name) for name in STATE_FIELDS}
-        for _, _, item in plan.checklist()
+        item.id: {name: getattr(item, name) for name in STATE_FIELDS} for item in plan.all_items()
     }
 
 

@@ -505,6 +505,54 @@ class TestDriverAlone:
         assert done.returncode == 0 and "not a plan file; merged as text" in done.stderr
         assert ours.read_text() == f"[tool]\na = 10\n{middle}b = 20\n"
 
+    def test_a_plan_file_that_is_not_valid_is_merged_as_text(self, tmp_path: Path) -> None:
+        """A plan (it has schema_version) whose values are not right on one side: merged as
+        text, saying why; with the other side not a plan at all, that is said instead."""
+
+        def retitle(plan: store.Plan) -> None:
+            plan.title = "T2"
+
+        base, ours, theirs = self.three(tmp_path, retitle, lambda plan: None)
+        text = theirs.read_text()
+        assert "\nschema_version = 1\n" in f"\n{text}"
+        theirs.write_text(
+            text.replace("schema_version = 1\n", "schema_version = 1\nreview_every = 0\n", 1)
+        )
+        done = self.driver(tmp_path, base, ours, theirs)
+        assert "not a valid plan (" in done.stderr and "review_every" in done.stderr
+        assert "merged as text" in done.stderr and "Traceback" not in done.stderr
+        theirs.write_text("[tool]\na = 1\n")
+        done = self.driver(tmp_path, base, ours, theirs)
+        assert "not a plan file; merged as text" in done.stderr
+
+    def test_each_version_is_parsed_once(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A clean merge reads each of the three versions once (each was parsed twice: once
+        to see that it is a plan, once to load it), and the merged text once to check it."""
+        from rollback_tui import toml_text
+
+        def tick(plan: store.Plan) -> None:
+            set_done(plan, "b-1", True, "alice", at=at(1))
+
+        def note(plan: store.Plan) -> None:
+            plan.title = "T2"
+
+        base, ours, theirs = self.three(tmp_path, tick, note)
+        parsed: list[int] = []
+        real = toml_text.loads
+
+        def counting(text: str) -> dict[str, object]:
+            parsed.append(len(text))
+            return real(text)
+
+        monkeypatch.setattr(toml_text, "loads", counting)
+        done = driver.merge_files(base, ours, theirs, "plan.toml")
+        assert done.code == driver.CLEAN, done.message
+        assert len(parsed) == 4
+        merged = store.load(ours).plan
+        assert merged.title == "T2" and merged.item("b-1").done  # type: ignore[union-attr]
+
     def test_a_missing_file_is_one_clear_line(self, tmp_path: Path) -> None:
         """Called by hand with a wrong path: exit 2, one line, no traceback."""
         plan = tmp_path / "plan.toml"
