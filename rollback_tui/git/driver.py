@@ -175,9 +175,12 @@ class _Versions:
             "base": self.base or self.ours,
             "theirs": self.theirs if self.base is not None else self.ours,
         }
-        texts: dict[Side, str] = {side: _dumped(into[side], plans[side]) for side in _SIDES}
+        texts: dict[Side, str] = {
+            side: _dumped(into[side], plans[side]) for side in ("ours", "theirs")
+        }
         if texts["ours"] == texts["theirs"]:
-            return texts["ours"], True
+            return texts["ours"], True  # (the base's text is not needed)
+        texts["base"] = _dumped(into["base"], plans["base"])
         return _merged_lines(texts, name)
 
 
