@@ -660,7 +660,11 @@ class TestGarbageCollector:
 
         from rollback_tui.ui import app as app_module
         from rollback_tui.ui.messages import Settled
+        from rollback_tui.ui.wizard import build_ahead
 
+        # No pause of the user's while the test runs (a slow machine's would build the
+        # steps and freeze once more): only the test's own Settled messages freeze.
+        monkeypatch.setattr(build_ahead, "clock", lambda: 0.0)
         calls: list[str] = []
         fake = types.SimpleNamespace(
             collect=lambda: calls.append("collect"),

@@ -273,8 +273,7 @@ class TestTheComponentEditor:
             # Undo has nothing of the component shown before.
             step.query_one("#component-name", FieldInput).focus()
             await pilot.press("ctrl+z", "ctrl+z")
-            await pilot.pause()
-            assert components[1].name == "payments-worker"
+            await until(pilot, lambda: components[1].name == "payments-worker")
             step.selected = 0
             await step._show_editor(focus_name=True)
             await pilot.press("ctrl+z")
@@ -298,8 +297,8 @@ class TestTheComponentEditor:
             box.value = True
             step.selected = 1
             await step._show_editor()
-            await pilot.pause()
-            assert first.name == "checkout-api-v2" and first.steps[0].irreversible
+            await until(pilot, lambda: first.name == "checkout-api-v2")
+            await until(pilot, lambda: first.steps[0].irreversible)
             assert second.name == "payments-worker" and not second.steps[0].irreversible
             assert self.shown(step) == self.expected(second)
             picker = step.query_one(OptionList)
