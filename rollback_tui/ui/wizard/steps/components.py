@@ -14,7 +14,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rollback_tui.plan.defaults import new_component
-from rollback_tui.plan.model import Component
+from rollback_tui.plan.model import ChecklistItem, Component
 from rollback_tui.plan.text import plural, slug
 from rollback_tui.ui.keys.registry import bindings
 from rollback_tui.ui.messages import PlanEdited
@@ -101,6 +101,10 @@ class ComponentsStep(StepPane):
         picker.highlighted = self.selected
         prefix = slug(component.name, "component")
         path = f"components[{self.selected}].name"
+
+        def new_step() -> ChecklistItem:
+            return self.plan.new_item(prefix)
+
         holders = editor.query_children(LabelledField)
         if holders:
             # The editor shows another component: its fields and rows are bound to this
@@ -111,7 +115,7 @@ class ComponentsStep(StepPane):
             holder.path = path
             holder.show_error("")
             steps = editor.query_one("#component-steps", RowList)
-            await steps.show(component.steps, lambda: self.plan.new_item(prefix))
+            await steps.show(component.steps, new_step)
             self.show_findings(self._findings)
         else:
             await editor.remove_children()
@@ -119,9 +123,7 @@ class ComponentsStep(StepPane):
             await editor.mount_all(
                 [
                     LabelledField("Name", name, path=path),
-                    item_list(
-                        component.steps, lambda: self.plan.new_item(prefix), id="component-steps"
-                    ),
+                    item_list(component.steps, new_step, id="component-steps"),
                 ]
             )
         if focus_name:
