@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pilot_waits import until
 from textual.widgets import Static
 
 from rollback_tui import store
@@ -75,13 +76,16 @@ async def test_a_whole_drill(small_plan: Path) -> None:
         assert started.run is not None and started.run.started == T0
         assert started.incident_started_at == T0
         assert run_times.counts(started) == {"done": 0, "skipped": 0, "failed": 0, "open": 9}
-        for seconds in STEP_SECONDS:
+        for n, seconds in enumerate(STEP_SECONDS):
             clock.advance(seconds)
             await pilot.press("space")
             await pilot.pause()
-            if isinstance(app.screen, ConfirmIrreversible):  # b-4: the word, then enter
+            if n == 7:  # b-4 is irreversible: the word, then enter
+                await until(pilot, lambda: isinstance(app.screen, ConfirmIrreversible))
                 await pilot.press(*"irreversible", "enter")
                 await pilot.pause()
+        # The drill ends after the last step's save, which runs in the background.
+        await until(pilot, lambda: isinstance(app.screen, DrillSummary), timeout=15)
         summary = app.screen
         assert isinstance(summary, DrillSummary)
         assert text_of(summary.query_one(DrillBanner)) == BANNER
