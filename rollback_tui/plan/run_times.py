@@ -14,14 +14,14 @@ from rollback_tui.plan.model import ChecklistItem, Plan
 def _outcome_times(plan: Plan) -> list[dt.datetime]:
     return [
         item.done_at
-        for _, _, item in plan.checklist()
+        for item in plan.all_items()
         if item.state != "open" and item.done_at is not None
     ]
 
 
 def has_run(plan: Plan) -> bool:
     """Whether the plan holds anything of a run: an outcome or a timeline event."""
-    return bool(plan.timeline) or any(item.state != "open" for _, _, item in plan.checklist())
+    return bool(plan.timeline) or any(item.state != "open" for item in plan.all_items())
 
 
 def run_start(plan: Plan) -> dt.datetime | None:
@@ -47,13 +47,18 @@ def clear_item(item: ChecklistItem) -> None:
     item.outcome, item.reason = None, None
 
 
-def clear_run(plan: Plan) -> None:
+def clear_run(plan: Plan) -> list[str]:
     """Clear every outcome and the timeline, and give the plan a new run id: the plan is
-    ready for its next run (and a checklist still open on the last one can tell)."""
-    for _, _, item in plan.checklist():
-        clear_item(item)
+    ready for its next run (and a checklist still open on the last one can tell). The
+    ids of the items it changed."""
+    cleared = []
+    for item in plan.all_items():
+        if item.done or item.done_at or item.done_by or item.outcome or item.reason:
+            clear_item(item)  # (each assignment is validated: a long plan's took 0.3 s)
+            cleared.append(item.id)
     plan.timeline = []
     plan.run_id = new_run_id()
+    return cleared
 
 
 def new_run_id() -> str:

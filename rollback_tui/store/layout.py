@@ -270,6 +270,9 @@ def respliced(layout: Layout, new: dict[int, str]) -> Shape | None:
                 cr_chunks.add(len(chunks))
             chunks.append(Chunk(chunk.key, chunk.entry, chunk.start + shift, chunk.end + shift))
             continue
+        if not text and chunk.key is not None:  # taken out (an array of tables emptied)
+            shift -= chunk.end - chunk.start
+            continue
         part = split(text)
         if part is None:
             return None

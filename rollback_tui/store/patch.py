@@ -113,6 +113,8 @@ class _Patcher:
         """Chunks changed as text, parsing only what changed."""
         self.new_after: set[int] = set()
         """Chunks followed by a new array of tables, as text."""
+        self.removed: set[int] = set()
+        """Chunks taken out (the entries of an array of tables emptied): empty texts."""
         self.last = len(layout.chunks) - 1
         self._new_texts: dict[int, str] | None = None
 
@@ -121,6 +123,8 @@ class _Patcher:
         value = getattr(plan, name)
         unset = plan_document.is_unset(plan, name, value)
         if name in self.layout.entries:
+            if unset and value == []:  # emptied (a reset's timeline): its entries go
+                return self._remove_entries(name)
             return not unset and plan_document.is_array(value) and self._entries(name, value)
         if name in self.layout.tables:
             return not unset and isinstance(value, BaseModel) and self._table(name, value)
@@ -264,6 +268,17 @@ class _Patcher:
             self.appended[at] = text
         return True
 
+    def _remove_entries(self, name: str) -> bool:
+        """An array of tables emptied: the chunks of its entries taken out of the text, as
+        the whole document takes them (with what lies between them and the next header)."""
+        chunks = self.layout.entries[name]
+        if any(i in self.documents or i in self.appended for i in chunks):
+            return False  # changed as well: rare, let the whole document decide
+        for index in chunks:
+            self.appended[index] = ""
+            self.removed.add(index)
+        return True
+
     def _table(self, name: str, value: BaseModel) -> bool:
         index = self.layout.tables[name]
         if not self._synced(index, name, self.raw[name], value):
@@ -281,13 +296,31 @@ class _Patcher:
             self._document(0)[name] = plan_document.toml_value(value)
         return True
 
+    def _new_top_key(self, plan: BaseModel, name: str) -> bool:
+        """A new key before the first header (a plan's first run id, given by its first
+        reset): added to the keys there, where they end as a plan's do (the last a key,
+        then blank lines, then the first header), as the whole document adds it. Where
+        they end otherwise (a comment, no blank line, no key at all), tomlkit places it
+        after comments or blank lines that the keys alone do not show: let it."""
+        keys = self.layout.chunk_text(0)
+        last_line = keys.rstrip("\n").rpartition("\n")[2]
+        if not keys.endswith("\n\n") or "\r" in keys or last_line.lstrip().startswith("#"):
+            return False
+        if not last_line.strip():
+            return False  # no key before the first header (or a blank line of spaces)
+        document = self._document(0)
+        plan_document.sync_key(document, set(document), plan, name)
+        return True
+
     def _new_key(self, plan: BaseModel, name: str, value: Any) -> bool:
         """A table new to the file: at the end of the document, after the last chunk's."""
         from rollback_tui.store.splice import append
 
         if not (isinstance(value, BaseModel) or plan_document.is_array(value)):
-            return False  # a new key before the first header: let tomlkit place it
+            return self._new_top_key(plan, name)
         last, text = self.last, None
+        if last in self.removed:
+            return False  # after entries taken out: let the whole document place it
         if plan_document.is_array(value) and last not in self.documents:
             text = append(
                 self.layout, last, name, value, existing=False, text=self.appended.get(last)

@@ -48,8 +48,7 @@ Clock = Callable[[], dt.datetime]
 def _state(plan: Plan) -> tuple[object, ...]:
     """What identifies a run: every item's outcome and the timeline."""
     items = tuple(
-        (item.id, item.state, item.done_at, item.done_by, item.reason)
-        for _, _, item in plan.checklist()
+        (item.id, item.state, item.done_at, item.done_by, item.reason) for item in plan.all_items()
     )
     return items, tuple(e.model_dump_json() for e in plan.timeline)
 
@@ -105,12 +104,28 @@ def _make_folder(folder: Path, plan_path: Path) -> None:
         os.chmod(folder, folder_mode(plan.mode))
 
 
-def write_run(path: Path, plan_path: Path, run: Plan) -> None:
+def write_run(
+    path: Path,
+    plan_path: Path,
+    run: Plan,
+    source: store.PlanFile | None = None,
+    *,
+    untouched: bool = False,
+) -> None:
     """Write a run file and its Markdown, each atomically and synced, with the plan's group
-    and mode; a link planted at either name is replaced, never written through."""
+    and mode; a link planted at either name is replaced, never written through. Given the
+    plan's file the run was read from (*source*), the run file is its text with the run
+    written in (its comments and layout kept; only what differs is written, so a long
+    plan is not written out again key by key), else a new text."""
     _make_folder(path.parent, plan_path)
     plan = file_safety.as_it_is(plan_path)
-    text = store.dumps(store.new_file(path, run))
+    if source is None:
+        text = store.dumps(store.new_file(path, run))
+    else:
+        run_file = source.written_with(run)
+        if untouched:  # the plan as its text has it: only the [run] table is new
+            run_file.changed_only([])
+        text = store.dumps(run_file)
     for name, data in ((path, text), (store.markdown_path(path), render_markdown(run))):
         target = file_safety.side_target(name, plan, copy=True)
         try:
@@ -140,20 +155,27 @@ def _finish_archive_markdown(archive: Path, plan_path: Path) -> None:
 def snapshot(
     plan: Plan, *, kind: RunKind, label: str, ended: dt.datetime | None, plan_name: str
 ) -> Plan:
-    """The plan as a run file: a copy with its ``[run]`` table filled in."""
-    run = plan.model_copy(deep=True)
-    run.run = RunInfo(kind=kind, label=label, started=run_start(plan), ended=ended, plan=plan_name)
-    return run
+    """The plan as a run file: a copy with its ``[run]`` table filled in. The copy shares
+    the plan's tables (a long plan's deep copy took seconds): write it before the plan
+    changes."""
+    info = RunInfo(kind=kind, label=label, started=run_start(plan), ended=ended, plan=plan_name)
+    return plan.model_copy(update={"run": info})
 
 
 def find_archive(plan_path: Path, plan: Plan) -> Path | None:
-    """The run file that already holds this plan's run (a reset cut short), if any."""
-    state = _state(plan)
+    """The run file that already holds this plan's run (a reset cut short), if any. A run
+    with an id is looked for only in the files that name it: a long plan's runs are not
+    all read, one by one, at every reset."""
+    state = None
     for path in run_files(plan_path):
+        if plan.run_id and not _names(path, plan.run_id):
+            continue
         try:
             archived, _ = store.read_plan(path)
         except store.PlanFileError:
             continue
+        if state is None:
+            state = _state(plan)
         if (
             archived.run is not None
             and archived.run.kind == "incident"
@@ -161,6 +183,15 @@ def find_archive(plan_path: Path, plan: Plan) -> Path | None:
         ):
             return path
     return None
+
+
+def _names(path: Path, run_id: str) -> bool:
+    """Whether the file at *path* holds the text *run_id* (or cannot be read: let the
+    reader say)."""
+    try:
+        return run_id.encode("utf-8") in file_safety.read_regular(path)
+    except (OSError, store.PlanFileError):
+        return True
 
 
 @dataclass(frozen=True)
@@ -172,12 +203,20 @@ class ResetResult:
 
 
 def reset_loaded(
-    plan_file: store.PlanFile, label: str, now: dt.datetime, lock_timeout: float | None = None
+    plan_file: store.PlanFile,
+    label: str,
+    now: dt.datetime,
+    lock_timeout: float | None = None,
+    *,
+    untouched: bool = False,
 ) -> ResetResult:
     """Archive the run of *plan_file*, then clear it and save the plan.
 
     Under the plan's lock: the file as it is on disk now (with anyone's ticks merged in)
     is archived. The archive is written and synced before the plan is touched.
+    *untouched* says that the plan is as its text was read (just loaded): the archive
+    and the plan are then written comparing with the text only the tables that change
+    (the components holding an outcome), not the thousands of others of a long plan.
     """
     from rollback_tui.store.lock import CLI_LOCK_TIMEOUT, plan_lock
 
@@ -185,6 +224,7 @@ def reset_loaded(
     with plan_lock(path, CLI_LOCK_TIMEOUT if lock_timeout is None else lock_timeout):
         if sync.changed_on_disk(plan_file):
             sync.merge_from_disk(plan_file)
+            untouched = False
         plan = plan_file.plan
         if not has_run(plan):
             return ResetResult(None)
@@ -212,8 +252,12 @@ def reset_loaded(
                     ended=ended,
                     plan_name=Path(os.path.realpath(path)).name,
                 ),
+                plan_file,
+                untouched=untouched,
             )
-        clear_run(plan)
+        cleared = clear_run(plan)
+        if untouched:  # (clear_run also empties the timeline and sets a new run id)
+            plan_file.changed_only(cleared)
         store.save(plan_file, lock_timeout=lock_timeout)
     return ResetResult(archive, resumed)
 
@@ -224,7 +268,7 @@ def reset(path: Path, label: str, now: dt.datetime) -> ResetResult:
 
     with plan_lock(path, CLI_LOCK_TIMEOUT):
         journal.replay(path, CLI_LOCK_TIMEOUT)  # a hang-up's outcomes belong to this run
-        return reset_loaded(store.load(path), label, now, CLI_LOCK_TIMEOUT)
+        return reset_loaded(store.load(path), label, now, CLI_LOCK_TIMEOUT, untouched=True)
 
 
 # -- listing -------------------------------------------------------------------------------

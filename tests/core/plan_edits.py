@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from rollback_tui.plan import DeploymentType, Plan, ProcedureChoice
 from rollback_tui.plan.model import Component, Contact, Trigger
+from rollback_tui.plan.run_times import clear_run
 from rollback_tui.plan.timeline import record, set_done
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
@@ -54,6 +55,7 @@ KINDS = [
     "date",
     "clear",
     "start",
+    "reset",
 ]
 
 
@@ -129,6 +131,10 @@ def _start(plan: Plan, rng: random.Random) -> None:
     record(plan, "incident-start", "sam", at=AT)
 
 
+def _reset(plan: Plan, rng: random.Random) -> None:
+    clear_run(plan)  # every outcome, the timeline, a new run id
+
+
 EDITS: dict[str, Callable[[Plan, random.Random], None]] = {
     "tick": _tick,
     "text": _text,
@@ -141,6 +147,7 @@ EDITS: dict[str, Callable[[Plan, random.Random], None]] = {
     "date": _date,
     "clear": _clear,
     "start": _start,
+    "reset": _reset,
 }
 """Each kind of edit, by name."""
 

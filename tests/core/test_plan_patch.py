@@ -17,6 +17,7 @@ from plan_edits import AT, EXAMPLE, edit, loaded
 from rollback_tui import store
 from rollback_tui.plan import Plan, new_plan
 from rollback_tui.plan.model import Component, Contact
+from rollback_tui.plan.run_times import clear_run
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.store import document as plan_document
 from rollback_tui.store import layout as toml_layout
@@ -37,6 +38,21 @@ def hand_edited() -> str:
     return text + "\n# the end\n"
 
 
+def _first_header(text: str, before: str, *, strip: bool = False) -> str:
+    """*text* with *before* just before its first header (and, with *strip*, with no blank
+    line before it)."""
+    at = text.index("\n[") + 1
+    keys = text[:at].rstrip("\n") + "\n" if strip else text[:at]
+    return keys + before + text[at:]
+
+
+def _header_first(text: str) -> str:
+    """*text* with no key before its first header: they are moved to the end, commented."""
+    at = text.index("\n[") + 1
+    keys = "".join(f"# {line}\n" for line in text[:at].splitlines())
+    return text[at:] + "\n" + keys
+
+
 def generated(components: int) -> str:
     plan = new_plan(title="Gen", components=[f"c{i}" for i in range(components)])
     return plan_document.dumps(plan_document.parse(""), plan, fresh=True)[1]
@@ -53,6 +69,11 @@ SOURCES = {
     .replace('Incident lead: Dana Kim. Next update in $UPDATE_INTERVAL."""', 'Incident lead."')
     .replace("\n", "\r\n"),
     "generated": generated(3),
+    # Where the keys before the first header end otherwise than a plan's: a comment, no
+    # blank line, no keys at all (a new key there goes where tomlkit alone knows).
+    "comment before the first header": _first_header(EXAMPLE.read_text(), "# the plan\n"),
+    "no blank line before the first header": _first_header(EXAMPLE.read_text(), "", strip=True),
+    "header first": _header_first(EXAMPLE.read_text()),
     "bare": 'title = "Only keys"\nschema_version = 1\n',
 }
 assert '"""' not in SOURCES["crlf, one-line strings"], "the example's strings changed"
@@ -165,6 +186,33 @@ class TestTheCommonSavesArePatched:
         text = self.patched(SOURCES["crlf"], lambda p: setattr(p, "title", "x"))
         self.patched(text, lambda p: set_done(p, p.checklist()[0][2].id, True, "sam"))
 
+    @pytest.mark.parametrize("source", ["example", "hand-edited", "generated", "unended"])
+    def test_a_reset(self, source: str) -> None:
+        """Every outcome cleared, the timeline taken out, a new run id: the timeline's
+        entries leave the text, and the next save still knows where its tables are."""
+        text = self.patched(
+            SOURCES[source], lambda p: set_done(p, p.checklist()[1][2].id, True, "s")
+        )
+        text = self.patched(text, lambda p: record(p, "note", "sam", text="paged the DBA"))
+        assert "[[timeline]]" in text
+        text = self.patched(text, clear_run)
+        assert "[[timeline]]" not in text and "done_by" not in text
+
+    @pytest.mark.parametrize("source", ["example", "hand-edited", "generated", "unended"])
+    def test_a_new_key_before_the_first_header(self, source: str) -> None:
+        """A plan's first run id (its first reset), or a field filled in for the first
+        time, after the keys before the first header."""
+        text = SOURCES[source].replace(
+            'incident_link = "https://status.example.com/incidents/4821"\n', ""
+        )
+        text = self.patched(text, lambda p: setattr(p, "run_id", "r1"))
+        self.patched(text, lambda p: setattr(p, "incident_link", "https://x"))
+
+    @pytest.mark.parametrize("key", ["contacts", "triggers"])
+    def test_an_array_of_tables_emptied(self, key: str) -> None:
+        text = self.patched(SOURCES["hand-edited"], lambda p: setattr(p, key, []))
+        assert f"[[{key}]]" not in text
+
     def test_first_timeline_event_is_added_at_the_end(self) -> None:
         text = self.patched(
             SOURCES["generated"], lambda p: set_done(p, p.checklist()[0][2].id, True, "sam")
@@ -181,11 +229,17 @@ class TestFallsBack:
     def test_removed_rows(self) -> None:
         assert self.patch(SOURCES["example"], lambda p: p.components.pop(0)) is None
 
-    def test_a_new_key_before_the_first_header(self) -> None:
-        text = SOURCES["example"].replace(
-            'incident_link = "https://status.example.com/incidents/4821"\n', ""
-        )
-        assert self.patch(text, lambda p: setattr(p, "incident_link", "https://x")) is None
+    @pytest.mark.parametrize(
+        "source",
+        [
+            "comment before the first header",
+            "no blank line before the first header",
+            "header first",
+            "crlf",
+        ],
+    )
+    def test_a_new_key_before_the_first_header_after_what_is_not_a_key(self, source: str) -> None:
+        assert self.patch(SOURCES[source], lambda p: setattr(p, "run_id", "r1")) is None
 
     def test_inline_tables(self) -> None:
         text = SOURCES["example"].replace("[decision]\n", "decision = {}\n[other]\n")

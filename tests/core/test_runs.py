@@ -114,6 +114,70 @@ class TestReset:
         after, _ = store.read_plan(ran)
         assert after.timeline == [] and states(after) == {"open"}
 
+    def test_a_reset_writes_only_what_changes(
+        self, ran: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`reset` writes the archive and the cleared plan into the plan's text (on a
+        9 MB plan, writing both out whole took half a minute), comparing with the text
+        only the tables that hold an outcome: the same bytes as a reset comparing them
+        all (the checklist's, on a plan that may hold unsaved ticks)."""
+        from rollback_tui.plan import run_times
+        from rollback_tui.store import document as plan_document
+
+        monkeypatch.setattr(run_times, "new_run_id", lambda: "0123456789ab")
+        other = tmp_path / "other" / "plan.toml"
+        other.parent.mkdir()
+        other.write_bytes(ran.read_bytes())
+        runs.reset_loaded(store.load(other), "INC-4821", at(60))  # every table compared
+        whole, compared = plan_document.dumps, []
+        monkeypatch.setattr(plan_document, "dumps", lambda *a, **k: pytest.fail("written whole"))
+        in_sync = plan_document.in_sync
+        monkeypatch.setattr(
+            plan_document,
+            "in_sync",
+            lambda raw, model: compared.append(model) or in_sync(raw, model),
+        )
+        result = runs.reset(ran, "INC-4821", at(60))
+        monkeypatch.setattr(plan_document, "dumps", whole)
+        assert result.archive is not None
+        assert ran.read_bytes() == other.read_bytes()
+        archive = other.parent / "plan.runs" / result.archive.name
+        assert result.archive.read_bytes() == archive.read_bytes()
+        assert (
+            result.archive.with_suffix(".md").read_bytes()
+            == archive.with_suffix(".md").read_bytes()
+        )
+        assert (ran.parent / "plan.md").read_bytes() == (other.parent / "plan.md").read_bytes()
+        # Compared: the procedure (a-1, a-2 and b-4 had outcomes), not the components.
+        kinds = {type(m).__name__ for m in compared}
+        assert "Procedure" in kinds and not kinds & {"Component", "Contact", "Trigger"}
+        # The archive keeps the plan's text (its comments), with the run written in.
+        text = result.archive.read_text()
+        assert text.startswith(EXAMPLE.read_text().splitlines()[0])
+        assert "\n[run]\n" in text
+
+    def test_a_reset_cut_short_reads_only_the_archive_of_its_run(
+        self, ran: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The earlier runs' archives (each as long as the plan) are not read to find the
+        one a reset cut short wrote: only the file that names the run's id."""
+        for late in (30, 60):  # two runs archived
+            assert run("reset", ran).exit_code == 0
+            plan_file = store.load(ran)
+            incident(plan_file.plan, late=late)
+            store.save(plan_file)
+        saving, reading = store.save, store.read_plan
+        monkeypatch.setattr(store, "save", lambda *a, **k: pytest.fail("cut short"))
+        with pytest.raises(pytest.fail.Exception):
+            runs.reset(ran, "", at(90))  # the third archived, the plan not cleared
+        monkeypatch.setattr(store, "save", saving)
+        read: list[Path] = []
+        monkeypatch.setattr(store, "read_plan", lambda path: read.append(path) or reading(path))
+        result = runs.reset(ran, "", at(90))
+        assert result.resumed and result.archive is not None
+        assert set(read) == {result.archive}  # (and read again to finish its Markdown)
+        assert len(list((ran.parent / "plan.runs").glob("*.toml"))) == 3
+
     def test_nothing_to_archive_changes_nothing(self, tmp_path: Path) -> None:
         """A plan with no outcome and no timeline: nothing written, the plan untouched."""
         path = tmp_path / "plan.toml"
