@@ -1,14 +1,18 @@
 """A tick on a 9 MB plan, whole process, against reading the same file with tomllib.
 
 The plan has 24,000 components of three steps (files.make_plan), 8.8 MB of TOML, close to
-the 10 MB a plan may be. Two kinds of tick are timed, with ``rollback-tui tick PLAN ID``:
+the 10 MB a plan may be. Three kinds of tick are timed, with ``rollback-tui tick PLAN ID``:
 
-- the first tick: a fresh copy of the plan (the copy is not timed), as a plan arrives from
-  git or from another member's save: nothing of it is known, so the layout of its text is
-  scanned and its whole Markdown drawn;
+- the first tick of a run: the plan held the last incident's run (one step ticked, not
+  timed), ``rollback-tui reset`` archived and cleared it (timed too), and the next
+  incident ticks its first step;
 - the next tick: one more step of a plan that was ticked before, as in an incident: the
   shape its files had when last saved is kept (store/saved_shape.py), so only the
-  component ticked is drawn again.
+  component ticked is drawn again;
+- the first tick of a fresh copy of the plan (the copy is not timed), as a plan arrives
+  from git or from another member's save with no Markdown beside it: nothing of it is
+  known, so its text is parsed, the layout of its text scanned and its whole Markdown
+  drawn.
 
 Each reads, validates, patches the one component and the timeline, and writes the plan,
 its backup and its Markdown. The baseline is ``python -c "import tomllib;
@@ -52,10 +56,13 @@ def baseline(path: Path) -> list[str]:
     return [sys.executable, "-c", f"import tomllib; tomllib.loads(open({str(path)!r}).read())"]
 
 
-def tick(path: Path, step: str = STEP) -> list[str]:
+def command() -> list[str]:
     script = BIN / "rollback-tui"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "rollback_tui"]
-    return [*command, "tick", str(path), step, "--by", "bench"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "rollback_tui"]
+
+
+def tick(path: Path, step: str = STEP) -> list[str]:
+    return [*command(), "tick", str(path), step, "--by", "bench"]
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -75,32 +82,52 @@ def write_plan(path: Path, components: int) -> None:
     store.save(store.new_file(path, make_plan(components)), force=True)
 
 
-KINDS = ("first tick", "next tick", "tomllib")
+KINDS = ("first tick", "after reset", "next tick", "tomllib")
+"""What is run in turn: "after reset" times the reset and the tick after it."""
 
 
 def measure(folder: Path, components: int, runs: int) -> dict[str, list[tuple[float, float]]]:
     source = folder / "source.toml"
+    env = {**os.environ, STATE_DIR_ENV: str(folder / "state")}  # gone with the folder
     subprocess.run(
         [sys.executable, __file__, "--write", str(source), "--components", str(components)],
         check=True,
+        env={**env, STATE_DIR_ENV: str(folder / "writer-state")},  # nothing kept for the ticks
     )
-    env = {**os.environ, STATE_DIR_ENV: str(folder / "state")}  # gone with the folder
-    plan, ticked = folder / "plan.toml", folder / "ticked.toml"
+    plan, ticked, reset = folder / "plan.toml", folder / "ticked.toml", folder / "reset.toml"
     shutil.copyfile(source, ticked)
     run(tick(ticked, "c0-1"), env)  # ticked before: its shape is kept
-    results: dict[str, list[tuple[float, float]]] = {kind: [] for kind in KINDS}
+    results: dict[str, list[tuple[float, float]]] = {kind: [] for kind in (*KINDS, "reset")}
     for i in range(runs + 1):
-        for kind in KINDS[i % 3 :] + KINDS[: i % 3]:
+        turn = i % len(KINDS)
+        for kind in KINDS[turn:] + KINDS[:turn]:
+            figures: dict[str, tuple[float, float]] = {}
             if kind == "next tick":
-                figures = run(tick(ticked, f"c{i + 1}-1"), env)
+                figures[kind] = run(tick(ticked, f"c{i + 1}-1"), env)
+            elif kind == "after reset":
+                fresh_copy(source, reset)
+                run(tick(reset, "c0-1"), env)  # the last incident's run
+                figures["reset"] = run(reset_command(reset), env)
+                figures[kind] = run(tick(reset), env)
             else:
-                shutil.copyfile(source, plan)
-                for side in (plan.with_suffix(".md"), plan.with_name(plan.name + ".bak")):
-                    side.unlink(missing_ok=True)
-                figures = run(tick(plan) if kind == "first tick" else baseline(plan), env)
+                fresh_copy(source, plan)
+                figures[kind] = run(tick(plan) if kind == "first tick" else baseline(plan), env)
             if i:  # the first round warms the caches
-                results[kind].append(figures)
+                for name, figure in figures.items():
+                    results[name].append(figure)
     return results
+
+
+def fresh_copy(source: Path, plan: Path) -> None:
+    """*source* copied to *plan*, with nothing beside it (no Markdown, backup or runs)."""
+    shutil.copyfile(source, plan)
+    for side in (plan.with_suffix(".md"), plan.with_name(plan.name + ".bak")):
+        side.unlink(missing_ok=True)
+    shutil.rmtree(plan.with_suffix(".runs"), ignore_errors=True)
+
+
+def reset_command(path: Path) -> list[str]:
+    return [*command(), "reset", str(path)]
 
 
 def report(results: dict[str, list[tuple[float, float]]], size_mb: float) -> str:
@@ -120,15 +147,18 @@ def report(results: dict[str, list[tuple[float, float]]], size_mb: float) -> str
     lines = [f"A tick on a {size_mb:.1f} MB plan, whole process ({runs} runs each, interleaved)"]
     rows = []
     for kind, label in (
-        ("first tick", "First tick: a fresh copy (layout scanned, Markdown drawn whole)"),
+        ("after reset", "First tick of a run, after `reset` (its files as reset wrote them)"),
         ("next tick", "Next tick: a plan ticked before (its shape kept)"),
+        ("first tick", "First tick of a fresh copy, no Markdown beside it (parsed, drawn whole)"),
+        ("reset", "`reset` of the last run (one step ticked), archive and plan written"),
     ):
         seconds, mb = med[kind]
+        verdicts = budgets(seconds, mb) if kind != "reset" else ""
         lines.append(
             f"  {kind:<11}  p50 {seconds:.2f} s  peak {mb:.0f} MB  "
-            f"({seconds / base_s:.2f}× the time of tomllib)  {budgets(seconds, mb)}"
+            f"({seconds / base_s:.2f}× the time of tomllib)  {verdicts}"
         )
-        rows.append([label, f"{seconds:.2f} s", f"{mb:.0f} MB", budgets(seconds, mb)])
+        rows.append([label, f"{seconds:.2f} s", f"{mb:.0f} MB", verdicts])
     lines += [f"  tomllib.loads  p50 {base_s:.2f} s  peak {base_mb:.0f} MB", ""]
     rows.append(
         ["Baseline: `tomllib.loads` of the same file", f"{base_s:.2f} s", f"{base_mb:.0f} MB", ""]

@@ -326,6 +326,9 @@ class _Patcher:
                 self.layout, last, name, value, existing=False, text=self.appended.get(last)
             )
         if text is None:
+            if last in self.new_after:  # a new array already appended there as text:
+                self.new_after.discard(last)  # the chunk goes on as a document of it
+                self.documents[last] = tomlkit.parse(self.appended.pop(last))
             end = self._document(last)
             plan_document.sync_key(end, set(end), plan, name)
         else:

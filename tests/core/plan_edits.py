@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from rollback_tui.plan import DeploymentType, Plan, ProcedureChoice
-from rollback_tui.plan.model import Component, Contact, Trigger
+from rollback_tui.plan.model import Component, Contact, RunInfo, Trigger
 from rollback_tui.plan.run_times import clear_run
 from rollback_tui.plan.timeline import record, set_done
 
@@ -56,6 +56,7 @@ KINDS = [
     "clear",
     "start",
     "reset",
+    "drill",
 ]
 
 
@@ -135,6 +136,13 @@ def _reset(plan: Plan, rng: random.Random) -> None:
     clear_run(plan)  # every outcome, the timeline, a new run id
 
 
+def _drill(plan: Plan, rng: random.Random) -> None:
+    """What a drill's run file is made of: the run cleared, started, and its [run] table."""
+    clear_run(plan)
+    record(plan, "incident-start", "sam", text="drill started", at=AT)
+    plan.run = RunInfo(kind="drill", label=rng.choice(TEXTS), started=AT, plan="plan.toml")
+
+
 EDITS: dict[str, Callable[[Plan, random.Random], None]] = {
     "tick": _tick,
     "text": _text,
@@ -148,6 +156,7 @@ EDITS: dict[str, Callable[[Plan, random.Random], None]] = {
     "clear": _clear,
     "start": _start,
     "reset": _reset,
+    "drill": _drill,
 }
 """Each kind of edit, by name."""
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from plan_edits import AT, EXAMPLE, edit, loaded
+from plan_edits import AT, EDITS, EXAMPLE, edit, loaded
 
 from rollback_tui import store
 from rollback_tui.plan import Plan, new_plan
@@ -207,6 +207,13 @@ class TestTheCommonSavesArePatched:
         )
         text = self.patched(text, lambda p: setattr(p, "run_id", "r1"))
         self.patched(text, lambda p: setattr(p, "incident_link", "https://x"))
+
+    @pytest.mark.parametrize("source", ["example", "hand-edited", "generated", "unended"])
+    def test_a_drills_run_file(self, source: str) -> None:
+        """A plan between runs made a drill's run file: a new run id, the timeline's first
+        event and the [run] table, all new to the text and all at its end."""
+        text = self.patched(SOURCES[source], clear_run)
+        self.patched(text, lambda p: EDITS["drill"](p, random.Random(1)))
 
     @pytest.mark.parametrize("key", ["contacts", "triggers"])
     def test_an_array_of_tables_emptied(self, key: str) -> None:
