@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import run
 from click.testing import CliRunner
+from pydantic import BaseModel
 
 from rollback_tui import store
 from rollback_tui.cli import main
@@ -129,14 +130,15 @@ class TestReset:
         other.parent.mkdir()
         other.write_bytes(ran.read_bytes())
         runs.reset_loaded(store.load(other), "INC-4821", at(60))  # every table compared
-        whole, compared = plan_document.dumps, []
+        whole, in_sync = plan_document.dumps, plan_document.in_sync
+        compared: list[object] = []
+
+        def comparing(raw: object, model: BaseModel) -> bool:
+            compared.append(model)
+            return in_sync(raw, model)
+
         monkeypatch.setattr(plan_document, "dumps", lambda *a, **k: pytest.fail("written whole"))
-        in_sync = plan_document.in_sync
-        monkeypatch.setattr(
-            plan_document,
-            "in_sync",
-            lambda raw, model: compared.append(model) or in_sync(raw, model),
-        )
+        monkeypatch.setattr(plan_document, "in_sync", comparing)
         result = runs.reset(ran, "INC-4821", at(60))
         monkeypatch.setattr(plan_document, "dumps", whole)
         assert result.archive is not None
@@ -172,7 +174,12 @@ class TestReset:
             runs.reset(ran, "", at(90))  # the third archived, the plan not cleared
         monkeypatch.setattr(store, "save", saving)
         read: list[Path] = []
-        monkeypatch.setattr(store, "read_plan", lambda path: read.append(path) or reading(path))
+
+        def reading_one(path: Path) -> tuple[Plan, list[str]]:
+            read.append(path)
+            return reading(path)
+
+        monkeypatch.setattr(store, "read_plan", reading_one)
         result = runs.reset(ran, "", at(90))
         assert result.resumed and result.archive is not None
         assert set(read) == {result.archive}  # (and read again to finish its Markdown)
@@ -219,8 +226,13 @@ def test_a_drill_is_written_into_the_plans_text(
         assert run("reset", ran).exit_code == 0
     text = ran.read_text()
     compared: list[object] = []
+
+    def comparing(*args: object) -> bool:
+        compared.append(args)
+        return False
+
     if between_runs:
-        monkeypatch.setattr(plan_document, "in_sync", lambda *a: compared.append(a) or False)
+        monkeypatch.setattr(plan_document, "in_sync", comparing)
     drill = runs.start_drill(ran, at(60 * 24), "kim", "game day")
     monkeypatch.undo()
     assert compared == []
