@@ -13,7 +13,7 @@ from typing import NoReturn
 import click
 
 from rollback_tui import store
-from rollback_tui.plan.text import visible
+from rollback_tui.plan.text import escaped_in_lines, visible
 
 EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2
@@ -35,7 +35,7 @@ def fail(message: str) -> NoReturn:
 
 def json_visible(text: str) -> str:
     """JSON *text* with the characters visible() would escape written as \\uXXXX."""
-    return "".join(f"\\u{ord(c):04x}" if visible(c, lines=True) != c else c for c in text)
+    return escaped_in_lines(text, lambda char: f"\\u{ord(char):04x}")
 
 
 PathArg = click.Path(path_type=Path, dir_okay=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # C0 controls but tab and newline, DEL, and the C1 block. ESC (0x1b) is in C0. Lone
 # surrogates too (a badly decoded paste or file name): they cannot be written as UTF-8.
@@ -72,6 +73,12 @@ def _shown(match: re.Match[str]) -> str:
         return f"\\x{code - 0xDC00:02x}"
     # Invisible format characters as shell_words.show_invisible shows them in a plan's text.
     return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
+
+
+def escaped_in_lines(value: str, escape: Callable[[str], str]) -> str:
+    """*value* with each character that ``visible(value, lines=True)`` shows as an escape
+    replaced by ``escape(character)`` instead (JSON's ``\\uXXXX``), in one pass."""
+    return _UNSAFE_IN_LINES.sub(lambda match: escape(match.group()), value)
 
 
 def visible(value: str, *, lines: bool = False) -> str:

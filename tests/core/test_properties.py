@@ -16,9 +16,10 @@ from markdown_it.token import Token
 from pydantic import BaseModel
 
 from rollback_tui import store
+from rollback_tui.cli.output import json_visible
 from rollback_tui.plan import Contact, Plan, ProcedureChoice, Trigger, new_plan
 from rollback_tui.plan.shell_words import show_invisible
-from rollback_tui.plan.text import clean_text
+from rollback_tui.plan.text import clean_text, visible
 from rollback_tui.plan.timeline import record, set_done
 from rollback_tui.render import markdown_syntax as markdown_text
 from rollback_tui.render import render_markdown
@@ -241,3 +242,19 @@ class TestPlainTextFastPath:
         assert markdown_text.inline(text, table=table, hashes=hashes) == markdown_text._inline(
             text, table=table, hashes=hashes
         )
+
+
+class TestJsonOutput:
+    @settings(max_examples=300, deadline=None)
+    @given(
+        text=st.text(
+            st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=()),
+            max_size=40,
+        )
+    )
+    def test_json_visible_escapes_what_visible_would(self, text: str) -> None:
+        """Every character visible() would show as an escape is a \\uXXXX escape, and only
+        those (done in one pass: `status --json` of a 9 MB plan took 3 s a character at a
+        time)."""
+        expected = "".join(f"\\u{ord(c):04x}" if visible(c, lines=True) != c else c for c in text)
+        assert json_visible(text) == expected

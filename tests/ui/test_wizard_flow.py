@@ -115,9 +115,15 @@ class TestFindingsLeadToTheirField:
                 field = app.focused
                 assert isinstance(field, FieldInput | FieldText), where
                 assert field.target is target and field.attr == attr, where
-                assert field.region.height and screen.pane(screen.current).region.contains(
-                    field.region.x, field.region.y
-                ), where
+                pane = screen.pane(screen.current)
+
+                def shown(field: FieldInput | FieldText = field, pane: Any = pane) -> bool:
+                    return bool(field.region.height) and pane.region.contains(
+                        field.region.x, field.region.y
+                    )
+
+                # Scrolled to it once the step is laid out (a loaded machine may need a while).
+                await until(pilot, shown)
 
     async def test_an_empty_option_focuses_its_add_button(self, example_plan: Path) -> None:
         """Option B with no steps: Enter goes to its "+ Add step"."""
