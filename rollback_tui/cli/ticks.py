@@ -196,7 +196,7 @@ def status(path: Path, as_json: bool) -> None:
             when = f"  ({' '.join(part for part in known if part)}"
             when += f": {row['reason']})" if row["reason"] else ")"
         say(f"[{marks[row['state']]}] {row['id']:<{width}}  {row['section']}: {row['text']}{when}")
-    progress = Progress.of(item for _, _, item in plan.checklist(active=True))
+    progress = Progress.of(plan.all_items(active=True))
     say(progress.counts())
     if clock is not None:
         say(clock.describe())

@@ -223,7 +223,7 @@ def _seconds_from_timeline(plan: Plan) -> None:
     (the checklist shows minutes)."""
     states = {"tick": "done", "skip": "skipped", "fail": "failed"}
     latest = {e.item: e for e in plan.timeline if e.event in states and e.item}
-    for _, _, item in plan.checklist():
+    for item in plan.all_items():
         event = latest.get(item.id)
         if (
             item.done_at

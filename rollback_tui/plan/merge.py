@@ -131,7 +131,7 @@ def _content(plan: Plan) -> Plan:
     """*plan* without its outcomes and timeline: what a merge by item id would not carry."""
     bare = plan.model_copy(deep=True)
     bare.timeline = []
-    for _, _, item in bare.checklist():
+    for item in bare.all_items():
         item.done, item.done_at, item.done_by = False, None, None
         item.outcome, item.reason = None, None
     return bare

@@ -69,7 +69,7 @@ def new_run_id() -> str:
 def counts(plan: Plan) -> dict[str, int]:
     """How many active steps are done, skipped, failed and open."""
     out = {"done": 0, "skipped": 0, "failed": 0, "open": 0}
-    for _, _, item in plan.checklist(active=True):
+    for item in plan.all_items(active=True):
         out[item.state] += 1
     return out
 

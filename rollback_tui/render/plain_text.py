@@ -311,7 +311,7 @@ class _TextRenderer:
 
     def timeline(self) -> list[str]:
         items: dict[str, ChecklistItem] = {}
-        for _, _, checklist_item in self.plan.checklist():
+        for checklist_item in self.plan.all_items():
             items.setdefault(checklist_item.id, checklist_item)
         out = []
         for e in sorted(self.plan.timeline, key=lambda event: event.at):

@@ -96,7 +96,7 @@ def draft_update(
         lines += [f"- {line}" for line in outcomes]
     else:
         lines.append(f"No step changed{when}.")
-    progress = Progress.of(item for _, _, item in plan.checklist(active=True))
+    progress = Progress.of(plan.all_items(active=True))
     lines.append(f"Progress: {progress.counts()}.")
     triggers = _triggers(timeline_measured(plan, measured))
     if triggers:
