@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,7 +169,7 @@ def find_archive(plan_path: Path, plan: Plan) -> Path | None:
     all read, one by one, at every reset."""
     state = None
     for path in run_files(plan_path):
-        if plan.run_id and not _names(path, plan.run_id):
+        if _PLAIN_ID.fullmatch(plan.run_id) and not _names(path, plan.run_id):
             continue
         try:
             archived, _ = store.read_plan(path)
@@ -183,6 +184,10 @@ def find_archive(plan_path: Path, plan: Plan) -> Path | None:
         ):
             return path
     return None
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")
+"""A run id a run file holds as it is (one edited by hand may be escaped there)."""
 
 
 def _names(path: Path, run_id: str) -> bool:
@@ -345,12 +350,13 @@ def start_drill(plan_path: Path, now: dt.datetime, by: str, label: str = "") -> 
 
     The plan itself is only read. The run file is the plan's text with the drill written
     in (a long plan is not written out again key by key: 12 s at 9 MB); when the plan
-    holds no run, only what is new is written (the run id, the [run] table, the timeline).
+    has no timeline, only what changes is compared with its text (the steps that held
+    an outcome; the run id, the [run] table and the timeline are new).
     """
     plan_file = store.load(plan_path)
     drill = plan_file.plan  # loaded for the drill alone: never written back to the plan
-    between_runs = not has_run(drill)
-    clear_run(drill)
+    had_timeline = bool(drill.timeline)
+    cleared = clear_run(drill)
     record(drill, "incident-start", by, text="drill started", at=now)
     drill.run = RunInfo(
         kind="drill", label=label, started=now, plan=Path(os.path.realpath(plan_path)).name
@@ -359,8 +365,8 @@ def start_drill(plan_path: Path, now: dt.datetime, by: str, label: str = "") -> 
     _make_folder(path.parent, plan_path)
     run_file = plan_file.written_with(drill)
     run_file.path, run_file.identity, run_file.follows_links = path, None, False
-    if between_runs:
-        run_file.changed_only([])
+    if not had_timeline:  # else its entries are compared: the drill's replace them
+        run_file.changed_only(cleared)
     store.save(run_file)
     return run_file
 

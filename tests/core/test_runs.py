@@ -185,6 +185,23 @@ class TestReset:
         assert set(read) == {result.archive}  # (and read again to finish its Markdown)
         assert len(list((ran.parent / "plan.runs").glob("*.toml"))) == 3
 
+    def test_a_reset_cut_short_finds_an_id_written_by_hand(
+        self, ran: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A run id that its file holds escaped (one set by hand, with quotes) is looked
+        for in every run file, as before run files were filtered by their ids."""
+        plan_file = store.load(ran)
+        plan_file.plan.run_id = 'drill "A"'
+        store.save(plan_file)
+        saving = store.save
+        monkeypatch.setattr(store, "save", lambda *a, **k: pytest.fail("cut short"))
+        with pytest.raises(pytest.fail.Exception):
+            runs.reset(ran, "", at(90))
+        monkeypatch.setattr(store, "save", saving)
+        result = runs.reset(ran, "", at(90))
+        assert result.resumed
+        assert len(list((ran.parent / "plan.runs").glob("*.toml"))) == 1
+
     def test_nothing_to_archive_changes_nothing(self, tmp_path: Path) -> None:
         """A plan with no outcome and no timeline: nothing written, the plan untouched."""
         path = tmp_path / "plan.toml"
@@ -243,6 +260,23 @@ def test_a_drill_is_written_into_the_plans_text(
     assert {item.state for _, _, item in read.checklist()} == {"open"}
     assert [e.text for e in read.timeline] == ["drill started"]
     assert ran.read_text() == text  # the plan itself only read
+
+
+def test_a_drill_clears_what_an_open_step_still_holds(tmp_path: Path) -> None:
+    """An open step with a stamp left on it (unticked by hand, or imported so): the
+    drill's run file holds the step cleared, as the drill sees it."""
+    path = tmp_path / "plan.toml"
+    path.write_text(
+        EXAMPLE.read_text().replace(
+            'id = "a-1"\n', 'id = "a-1"\ndone_by = "old"\nreason = "stale"\n', 1
+        )
+    )
+    step = store.read_plan(path)[0].item("a-1")
+    assert step is not None and step.state == "open" and step.done_by == "old"
+    drill = runs.start_drill(path, at(60), "kim")
+    step = store.read_plan(drill.path)[0].item("a-1")
+    assert step is not None and (step.done_by, step.reason) == (None, None)
+    assert 'done_by = "old"' not in drill.path.read_text()
 
 
 class TestRunsListing:
