@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rollback_tui.plan.model import ChecklistItem, Plan, TimelineEvent
+from rollback_tui.plan.run_times import clear_item
 
 _STATE_EVENTS = ("tick", "untick", "skip", "fail")
 """The events that set an item's outcome: done, open again, skipped, failed."""
@@ -132,8 +133,7 @@ def _content(plan: Plan) -> Plan:
     bare = plan.model_copy(deep=True)
     bare.timeline = []
     for item in bare.all_items():
-        item.done, item.done_at, item.done_by = False, None, None
-        item.outcome, item.reason = None, None
+        clear_item(item)
     return bare
 
 

@@ -113,8 +113,6 @@ class _Patcher:
         """Chunks changed as text, parsing only what changed."""
         self.new_after: set[int] = set()
         """Chunks followed by a new array of tables, as text."""
-        self.removed: set[int] = set()
-        """Chunks taken out (the entries of an array of tables emptied): empty texts."""
         self.last = len(layout.chunks) - 1
         self._new_texts: dict[int, str] | None = None
 
@@ -275,8 +273,7 @@ class _Patcher:
         if any(i in self.documents or i in self.appended for i in chunks):
             return False  # changed as well: rare, let the whole document decide
         for index in chunks:
-            self.appended[index] = ""
-            self.removed.add(index)
+            self.appended[index] = ""  # (only a chunk taken out has an empty text)
         return True
 
     def _table(self, name: str, value: BaseModel) -> bool:
@@ -319,7 +316,7 @@ class _Patcher:
         if not (isinstance(value, BaseModel) or plan_document.is_array(value)):
             return self._new_top_key(plan, name)
         last, text = self.last, None
-        if last in self.removed:
+        if self.appended.get(last) == "":
             return False  # after entries taken out: let the whole document place it
         if plan_document.is_array(value) and last not in self.documents:
             text = append(

@@ -109,24 +109,21 @@ def write_run(
     path: Path,
     plan_path: Path,
     run: Plan,
-    source: store.PlanFile | None = None,
+    source: store.PlanFile,
     *,
     untouched: bool = False,
 ) -> None:
     """Write a run file and its Markdown, each atomically and synced, with the plan's group
-    and mode; a link planted at either name is replaced, never written through. Given the
-    plan's file the run was read from (*source*), the run file is its text with the run
-    written in (its comments and layout kept; only what differs is written, so a long
-    plan is not written out again key by key), else a new text."""
+    and mode; a link planted at either name is replaced, never written through. The run file is
+    the text of the plan's file the run was read from (*source*) with the run written in
+    (its comments and layout kept; only what differs is written, so a long plan is not
+    written out again key by key)."""
     _make_folder(path.parent, plan_path)
     plan = file_safety.as_it_is(plan_path)
-    if source is None:
-        text = store.dumps(store.new_file(path, run))
-    else:
-        run_file = source.written_with(run)
-        if untouched:  # the plan as its text has it: only the [run] table is new
-            run_file.changed_only([])
-        text = store.dumps(run_file)
+    run_file = source.written_with(run)
+    if untouched:  # the plan as its text has it: only the [run] table is new
+        run_file.changed_only([])
+    text = store.dumps(run_file)
     for name, data in ((path, text), (store.markdown_path(path), render_markdown(run))):
         target = file_safety.side_target(name, plan, copy=True)
         try:

@@ -148,7 +148,8 @@ class TestFilesOfOurs:
         target = folder / "x.toml"
         for name in ("x.toml", "x.md"):
             (folder / name).symlink_to(victim)
-        runs.write_run(target, example_plan, store.load(example_plan).plan)
+        plan_file = store.load(example_plan)
+        runs.write_run(target, example_plan, plan_file.plan, plan_file)
         assert victim.read_text() == "precious\n"
         assert not target.is_symlink() and store.load(target)
 
@@ -201,6 +202,7 @@ class TestRunRecords:
             archive,
             example_plan,
             runs.snapshot(plan_file.plan, kind="incident", label="", ended=NOW, plan_name="plan"),
+            plan_file,
         )
         store.markdown_path(archive).unlink()
         stale = archive.parent / ".x.toml.999999.abcdefgh.tmp"
