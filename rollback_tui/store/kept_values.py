@@ -64,14 +64,15 @@ def values_path(plan_path: Path) -> Path:
 
 @functools.cache
 def code() -> bytes:
-    """A digest of what decides the values: the TOML reader's release, the code that
+    """A digest of what decides the values: the TOML readers' releases, the code that
     derives them and Python's (its pickle and datetime)."""
     import tomli
 
     from rollback_tui import toml_text
     from rollback_tui.store import layout, patch
 
-    digest = hashlib.sha256(f"{tomli.__version__}\0{sys.version}\0".encode())
+    readers = f"{tomli.__version__}\0{toml_text.compiled_release()}"
+    digest = hashlib.sha256(f"{readers}\0{sys.version}\0".encode())
     for module in (toml_text, layout, patch, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest().encode("ascii")

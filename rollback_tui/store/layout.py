@@ -7,9 +7,10 @@ into those pieces: the keys before the first header, then one chunk per top-leve
 and one per entry of each top-level array of tables, sub-tables included.
 
 It only reads the text's shape: strings, comments, brackets and header lines. Anything
-it is not sure of (an inline table, a quoted or odd header, a table split in two places)
-or a header with spaces inside its brackets makes it give up, and the caller parses the
-whole text instead.
+it is not sure of (an inline table, arrays nested deeper than MAX_ARRAY_DEPTH, a quoted
+or odd header, a table split in two places) or a header with spaces inside its brackets
+makes it give up, and the caller parses the whole text instead. A text it went through is
+also one that toml_text's compiled reader may be given (found_shallow).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ _ENTRY = re.compile(
 """An entry of an array of tables, its sub-tables all entries of one array (``[[a]]``,
 ``[[a.b]]``, ``[[a.b]]``...), each header spelled plainly and followed by plain lines: one match
 for a component and its steps."""
+
+
+MAX_ARRAY_DEPTH = 8
+"""The deepest nesting of arrays the layout handles (a plan's arrays hold strings: one
+deep). toml_text's compiled reader recurses on the stack for each level, and is only given
+texts this scan went through (found_shallow)."""
 
 
 class _NotPlain(Exception):
@@ -174,6 +181,8 @@ def _scan(text: str, cr_at: list[int], *, every: bool = True) -> Iterator[Header
             pos = _string_end(text, kind, pos, cr_at)
         elif kind == "[":
             depth += 1
+            if depth > MAX_ARRAY_DEPTH:
+                raise _NotPlain
         elif kind == "]":
             depth -= 1
             if depth < 0:
@@ -309,6 +318,14 @@ def _each_table_in_one_place(chunks: list[Chunk]) -> bool:
             seen.add(chunk.key)
         before = chunk
     return True
+
+
+def found_shallow(text: str) -> bool:
+    """Whether the scan went through *text* and found no inline table and no array nested
+    more than MAX_ARRAY_DEPTH deep (the layout, found, is kept for the save: split_again).
+    False says nothing: a text whose shape is not a plain one for other reasons is read
+    by tomli, as every text once was."""
+    return split_again(text) is not None
 
 
 def split(text: str) -> Layout | None:

@@ -99,7 +99,7 @@ class PlanFile:
     def raw(self) -> dict[str, Any]:
         """``source`` as toml_text reads it."""
         if self._raw is None:
-            self._raw = toml_text.loads(self.source)
+            self._raw = _loads(self.source)
         return self._raw
 
     @property
@@ -195,12 +195,21 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
     try:
         with many_objects():
             try:
-                raw = toml_text.loads(text)
+                raw = _loads(text)
             except toml_text.TOMLDecodeError as exc:
                 raise PlanFileError(f"{path}: {toml_error_message(str(exc))}") from None
             return raw, _validate(path, raw, text)
     except RecursionError:
         raise PlanFileError(f"{path}: arrays or tables nested too deeply to read") from None
+
+
+def _loads(text: str) -> dict[str, Any]:
+    """A plan's *text* read by toml_text: a long one by its compiled reader when the scan
+    of its layout (which a save needs anyway, and finds kept) says it may."""
+    from rollback_tui.store import layout
+
+    shallow = len(text) >= toml_text.COMPILED_FROM and layout.found_shallow(text)
+    return toml_text.loads(text, shallow=shallow)
 
 
 def _validate(path: Path, data: dict[str, Any], text: str) -> Plan:

@@ -194,8 +194,8 @@ class TestHeadlessCommands:
     @pytest.mark.parametrize("command", ["status", "tick"])
     def test_plans_are_read_with_tomli(self, command: str, tmp_path: Path) -> None:
         """Every TOML read goes through toml_text, whose parser is tomli's compiled build:
-        no module imports the standard library's copy, and reading (or ticking) a plan
-        loads tomli alone."""
+        no module imports the standard library's copy, and reading (or ticking) a short
+        plan loads tomli alone (a long one is read by toml-rs first: test_toml_text.py)."""
         assert [path for path in PACKAGE.rglob("*.py") if "tomllib" in imported_names(path)] == []
         probe = CLI_PROBE.replace(
             'm.split(".")[0] == "textual" or m.startswith("rollback_tui.ui")',

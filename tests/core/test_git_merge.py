@@ -542,9 +542,9 @@ class TestDriverAlone:
         parsed: list[int] = []
         real = toml_text.loads
 
-        def counting(text: str) -> dict[str, object]:
+        def counting(text: str, *, shallow: bool = False) -> dict[str, object]:
             parsed.append(len(text))
-            return real(text)
+            return real(text, shallow=shallow)
 
         monkeypatch.setattr(toml_text, "loads", counting)
         done = driver.merge_files(base, ours, theirs, "plan.toml")
