@@ -4,7 +4,7 @@ start of the incident; and the outcomes they record on the items."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sized
 from dataclasses import dataclass
 from typing import Literal
 
@@ -51,6 +51,7 @@ def item_labels(plan: Plan, ids: Container[str] | None = None) -> dict[str, str]
     component, the option, the action group) and its text, as in "checkout-api: Revert to
     previous state". With *ids*, only those items' (a timeline names a few of thousands)."""
     labels: dict[str, str] = {}
+    wanted = len(ids) if isinstance(ids, Sized) else None
     for section, _, items in plan.groups(prefixes=False):
         for item in items:
             if ids is not None and item.id not in ids:
@@ -59,6 +60,8 @@ def item_labels(plan: Plan, ids: Container[str] | None = None) -> dict[str, str]
             labels.setdefault(
                 item.id, f"{section.strip() or 'Item'}: {text}" if text else section.strip()
             )
+        if wanted is not None and len(labels) >= wanted:
+            break  # every item asked for is found (ids are unique): the rest need no look
     return labels
 
 

@@ -7,6 +7,7 @@ rendered on its own and the document is their concatenation.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -86,6 +87,17 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
     command, found, spans = _references(command)
     if not found:
         return command
+    # Most commands: every value they name is a plain name (which holds no invisible
+    # character) or unset, and is written in as it is.
+    out, done = [], 0
+    for start, end, name in spans:
+        value = variables.get(name)
+        if value and not is_plain_name(value):
+            break
+        out += [command[done:start], value or unset_variable(name)]
+        done = end
+    else:
+        return "".join(out) + command[done:]
     values = variables
     if INVISIBLE.search("".join(variables.values())):
         values = {name: strip_invisible(value) for name, value in variables.items()}
@@ -649,6 +661,19 @@ class MarkdownData:
 
     def data(self) -> bytes:
         return b"".join(self.pieces)
+
+    @property
+    def size(self) -> int:
+        """The document's length in bytes."""
+        return sum(len(piece) for piece in self.pieces)
+
+    def sha256(self) -> str:
+        """The document's SHA-256, in hex, taken from its pieces (never joined: a long
+        plan's Markdown is 5 MB, which a save need not hold twice)."""
+        digest = hashlib.sha256()
+        for piece in self.pieces:
+            digest.update(piece)
+        return digest.hexdigest()
 
 
 def markdown_data(

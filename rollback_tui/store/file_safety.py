@@ -291,9 +291,9 @@ def temp_prefix(name: str) -> str:
     return f".{name}.{os.getpid()}."
 
 
-def write(target: Target, data: bytes | bytearray | Path) -> None:
-    """Write *data* (or the bytes of the regular file at *data*, copied a piece at a time)
-    to *target* as decided: a temporary file in the same folder, given the owner, group
+def write(target: Target, data: bytes | bytearray | Path | list[bytes | memoryview]) -> None:
+    """Write *data* (or the bytes of the regular file at *data*, copied a piece at a time;
+    or the pieces in a list, one after the other) to *target* as decided: a temporary file in the same folder, given the owner, group
     and mode, synced, renamed over the file, and the folder synced. Raises OSError (or
     PlanFileError for a file that read_regular refuses); nothing is replaced when the data
     could not all be written."""
@@ -301,8 +301,10 @@ def write(target: Target, data: bytes | bytearray | Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=temp_prefix(target.path.name), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            for piece in read_pieces(data) if isinstance(data, Path) else [data]:
-                handle.write(piece)
+            if isinstance(data, Path):
+                handle.writelines(read_pieces(data))
+            else:
+                handle.writelines(data if isinstance(data, list) else [data])
             handle.flush()
             st = os.fstat(handle.fileno())
             uid = -1 if target.uid in (-1, st.st_uid) else target.uid

@@ -528,9 +528,8 @@ def save(
         del data
         drawing = saved_shape.draw(plan_file.plan, saved, markdown_file.path, redraw)
         del saved
-        markdown = drawing.data()
         try:
-            file_safety.write(markdown_file, markdown)
+            file_safety.write(markdown_file, drawing.pieces)  # never joined: see MarkdownData
         except OSError as exc:
             raise PartialSaveError(
                 f"{markdown_file.path}: cannot write: {exc.strerror or exc}. {path} was "
@@ -540,7 +539,7 @@ def save(
                 (plan.path,),
                 markdown_file.path,
             ) from None
-        saved_shape.keep(path, identity.sha256, shape, drawing, markdown)
+        saved_shape.keep(path, identity.sha256, shape, drawing)
 
 
 def _write(target: file_safety.Target, data: bytes | bytearray | Path, consequence: str) -> None:

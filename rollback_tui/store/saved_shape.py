@@ -148,13 +148,12 @@ def keep(
     plan_sha256: str,
     layout: toml_layout.Shape | None,
     markdown: MarkdownData,
-    data: bytes,
 ) -> None:
     """Keep the shape of the files just written: the plan's text hashing to *plan_sha256*
-    (its *layout*, if known) and *markdown*, written as *data*. For a short plan, forget
-    any."""
+    (its *layout*, if known) and *markdown*, as written. For a short plan, forget any."""
     target = shape_path(plan_path)
-    if len(data) < FROM_BYTES:
+    size = markdown.size
+    if size < FROM_BYTES:
         with contextlib.suppress(OSError):
             target.unlink(missing_ok=True)
         return
@@ -163,8 +162,8 @@ def keep(
         "plan": plan_sha256,
         "layout": None if layout is None else _layout_record(layout),
         "markdown": {
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "size": len(data),
+            "sha256": markdown.sha256(),
+            "size": size,
             "at": markdown.at,
             "lengths": markdown.lengths,
         },

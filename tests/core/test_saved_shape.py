@@ -6,6 +6,7 @@ the tick its speed, never its files."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -264,6 +265,9 @@ class TestMarkdownData:
         assert spliced.data() == render_markdown_data(after)
         whole = markdown_data(after)
         assert (spliced.at, spliced.lengths) == (whole.at, whole.lengths)
+        # What a save keeps of the document, taken from its pieces without joining them.
+        assert spliced.size == len(spliced.data())
+        assert spliced.sha256() == hashlib.sha256(spliced.data()).hexdigest()
 
     def test_drawn_for_another_count_of_components(self) -> None:
         drawn = markdown_data(plan_with(3))
