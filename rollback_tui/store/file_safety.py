@@ -293,10 +293,10 @@ def temp_prefix(name: str) -> str:
 
 def write(target: Target, data: bytes | bytearray | Path | list[bytes | memoryview]) -> None:
     """Write *data* (or the bytes of the regular file at *data*, copied a piece at a time;
-    or the pieces in a list, one after the other) to *target* as decided: a temporary file in the same folder, given the owner, group
-    and mode, synced, renamed over the file, and the folder synced. Raises OSError (or
-    PlanFileError for a file that read_regular refuses); nothing is replaced when the data
-    could not all be written."""
+    or the pieces in a list, one after the other) to *target* as decided: a temporary file
+    in the same folder, given the owner, group and mode, synced, renamed over the file,
+    and the folder synced. Raises OSError (or PlanFileError for a file that read_regular
+    refuses); nothing is replaced when the data could not all be written."""
     folder = target.path.parent
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=temp_prefix(target.path.name), suffix=".tmp")
     try:

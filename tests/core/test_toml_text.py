@@ -297,6 +297,21 @@ def test_one_level_more_than_a_plan_may_have_is_read_by_tomli(
         assert len(compiled_reads) == reads
 
 
+def probe(code: str, *args: str | Path) -> str:
+    """What *code* prints, run by a Python of its own with *args*, in an environment
+    without a MIMALLOC_PURGE_DELAY of the user's."""
+    env = {key: value for key, value in os.environ.items() if key != "MIMALLOC_PURGE_DELAY"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
 ADDRESS_PROBE = """
 import resource, sys
 from rollback_tui import toml_text
@@ -314,14 +329,7 @@ def test_under_a_limit_of_the_address_space_tomli_reads(tmp_path: Path) -> None:
     path = tmp_path / "plan.toml"
     path.write_text(components_text(400))
     for limit, used in (("none", "True"), ("limited", "False")):
-        done = subprocess.run(
-            [sys.executable, "-c", ADDRESS_PROBE, str(path), limit],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        assert done.stdout.split() == [used], done.stderr
+        assert probe(ADDRESS_PROBE, path, limit).split() == [used]
 
 
 @SETTINGS
@@ -392,16 +400,7 @@ def test_the_memory_of_a_parse_is_given_back(tmp_path: Path) -> None:
     inherit."""
     path = tmp_path / "plan.toml"
     path.write_text(components_text(15_000))
-    env = {key: value for key, value in os.environ.items() if key != "MIMALLOC_PURGE_DELAY"}
-    done = subprocess.run(
-        [sys.executable, "-c", MEMORY_PROBE, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=True,
-    )
-    figures = json.loads(done.stdout)
+    figures = json.loads(probe(MEMORY_PROBE, path))
     assert figures["held"] >= 20, figures  # the probe sees the parse's memory at all
     assert figures["kept"] <= min(20, figures["held"] / 3), figures
     assert figures["variable"] is None

@@ -206,6 +206,18 @@ class WizardScreen(Screen[None]):
         self._update_states()
         if focus and not (where and await pane.focus_field(where)):
             pane.focus_first()
+        if focus:
+            # The scroll home above and the focus's own scroll both wait for a refresh, in
+            # an order a busy machine can change (the field was left out of view): once the
+            # step is laid out, the field is brought into view if it is not.
+            self.call_after_refresh(self._focused_in_view, pane)
+
+    def _focused_in_view(self, pane: StepPane) -> None:
+        focused = self.focused
+        if focused is None or pane not in focused.ancestors or pane.key != self.current:
+            return
+        if not pane.region.overlaps(focused.region):
+            focused.scroll_visible(animate=False)
 
     async def action_next_step(self) -> None:
         index = self.step_keys.index(self.current)
