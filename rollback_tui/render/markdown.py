@@ -275,6 +275,8 @@ def _has_command(item: ChecklistItem) -> bool:
 _ITEM_LINES: dict[tuple[object, ...], str] = {}
 """Checklist items as drawn, by everything that decides their lines. A save and the
 preview draw the whole plan, and a tick changes one step of its hundreds."""
+_INLINE_KEPT = 4096
+"""Item texts kept as shown during one drawing (each a few dozen bytes)."""
 _ITEM_LINES_KEPT = 20_000
 """Items kept; past this the store starts again (a plan has a few thousand). A plan with
 more items than this draws them without keeping any: it could not find them again."""
@@ -287,9 +289,16 @@ class _Renderer:
         self.component_headings = _ComponentHeadings(plan)
         items = sum(len(items) for _, _, items in plan.groups(prefixes=False))
         self.keeps_items = items <= _ITEM_LINES_KEPT
+        self._inline: dict[str, str] = {}  # texts as shown: a long plan repeats its steps'
 
     def text(self, value: str, variables: dict[str, str] | None = None) -> str:
-        return inline(substitute(value, variables or self.variables))
+        value = substitute(value, variables or self.variables)
+        shown = self._inline.get(value)
+        if shown is None:
+            shown = inline(value)
+            if len(self._inline) < _INLINE_KEPT:
+                self._inline[value] = shown
+        return shown
 
     def field(self, label: str, value: str, indent: str = "  ") -> str:
         body = block(substitute(value, self.variables), indent) if value.strip() else _UNSET
@@ -357,10 +366,11 @@ class _Renderer:
             return f"{indent}_No steps yet._"
         lines = []
         fence_before = False
+        draw = self.item if self.keeps_items else self._item
         for n, item in enumerate(items, 1):
             if fence_before:
                 lines.append("")  # after a code block, a blank line
-            lines.append(indent + self.item(f"{n}." if numbered else "-", item, variables, indent))
+            lines.append(indent + draw(f"{n}." if numbered else "-", item, variables, indent))
             fence_before = _has_command(item)
         return "\n".join(lines)
 
