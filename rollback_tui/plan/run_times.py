@@ -42,20 +42,23 @@ def run_end(plan: Plan) -> dt.datetime | None:
     return max(times, default=None)
 
 
-def clear_item(item: ChecklistItem) -> None:
+def clear_item(item: ChecklistItem) -> bool:
+    """Take the item's outcome off (its state, stamp and reason); whether it held any. An
+    item holding none is left as it is: each assignment is validated (0.3 s over a long
+    plan's 72,000 items)."""
+    held = (item.done_at, item.done_by, item.outcome, item.reason)
+    if not item.done and all(value is None for value in held):
+        return False
     item.done, item.done_at, item.done_by = False, None, None
     item.outcome, item.reason = None, None
+    return True
 
 
 def clear_run(plan: Plan) -> list[str]:
     """Clear every outcome and the timeline, and give the plan a new run id: the plan is
     ready for its next run (and a checklist still open on the last one can tell). The
     ids of the items it changed."""
-    cleared = []
-    for item in plan.all_items():
-        if item.done or item.done_at or item.done_by or item.outcome or item.reason:
-            clear_item(item)  # (each assignment is validated: a long plan's took 0.3 s)
-            cleared.append(item.id)
+    cleared = [item.id for item in plan.all_items() if clear_item(item)]
     plan.timeline = []
     plan.run_id = new_run_id()
     return cleared
