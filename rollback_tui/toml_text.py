@@ -9,7 +9,7 @@ tomllib and most other readers refuse: pyproject.toml keeps it below 2.4, so tha
 `check` accepts is TOML 1.0, readable everywhere (tests/core/test_store.py). A nesting
 deeper than it reads raises RecursionError, as tomllib's does.
 
-A long text whose caller has found it *shallow* (see loads) is read by toml-rs first, a
+A long text that its caller finds *shallow* (see loads) is read by toml-rs first, a
 reader written in Rust, in its TOML 1.0 mode: 0.1 s for the 9 MB plan where tomli takes
 0.35 s, the same values (tests/core/test_toml_text.py compares both on generated texts).
 It is only given such texts: it recurses into nested arrays and inline tables on the
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -40,19 +41,20 @@ do not pay for importing a second reader."""
 _compiled: ModuleType | None = None
 
 
-def loads(text: str, *, shallow: bool = False) -> dict[str, Any]:
+def loads(text: str, *, shallow: Callable[[str], bool] | None = None) -> dict[str, Any]:
     """*text* as a dict of plain values. Raises TOMLDecodeError or RecursionError.
 
-    *shallow* says that the caller has found, without parsing it, that *text* holds no
-    inline table and no array nested more than a few deep (store/layout.py's scan, made
-    for the save anyway): only then may the compiled reader have it.
+    *shallow*, asked only of a text the compiled reader could have, says whether it holds
+    no inline table and no array nested more than a few deep, found without parsing it
+    (store/layout.py's scan, made for the save anyway): only then may that reader have it.
     """
     # (It skips a byte order mark at the start, which tomli refuses.)
     if (
-        shallow
+        shallow is not None
         and len(text) >= COMPILED_FROM
         and not text.startswith("\ufeff")
         and not _address_space_limited()
+        and shallow(text)
     ):
         reader = compiled()
         try:

@@ -208,8 +208,7 @@ def _loads(text: str) -> dict[str, Any]:
     of its layout (which a save needs anyway, and finds kept) says it may."""
     from rollback_tui.store import layout
 
-    shallow = len(text) >= toml_text.COMPILED_FROM and layout.found_shallow(text)
-    return toml_text.loads(text, shallow=shallow)
+    return toml_text.loads(text, shallow=layout.found_shallow)
 
 
 def _validate(path: Path, data: dict[str, Any], text: str) -> Plan:

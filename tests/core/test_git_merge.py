@@ -542,7 +542,9 @@ class TestDriverAlone:
         parsed: list[int] = []
         real = toml_text.loads
 
-        def counting(text: str, *, shallow: bool = False) -> dict[str, object]:
+        def counting(
+            text: str, *, shallow: Callable[[str], bool] | None = None
+        ) -> dict[str, object]:
             parsed.append(len(text))
             return real(text, shallow=shallow)
 

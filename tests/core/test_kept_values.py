@@ -12,6 +12,7 @@ import pickle
 import time
 import tomllib
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ class WholeReads:
         self.count = 0
         loads = toml_text.loads
 
-        def counting(text: str, *, shallow: bool = False) -> dict[str, Any]:
+        def counting(text: str, *, shallow: Callable[[str], bool] | None = None) -> dict[str, Any]:
             self.count += text.startswith("schema_version")
             return loads(text, shallow=shallow)
 

@@ -170,7 +170,7 @@ def test_a_byte_order_mark_is_left_to_tomli() -> None:
     text = "\ufeffa = 1\n" + PAD
     assert outcome(compiled, text) != "refused"
     with pytest.raises(tomli.TOMLDecodeError):
-        toml_text.loads(text, shallow=True)
+        toml_text.loads(text, shallow=lambda _: True)
 
 
 # -- which reader, and the messages --------------------------------------------------------
@@ -321,7 +321,7 @@ if sys.argv[2] == "limited":
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 else:  # as far as the hard limit lets it (none, on most machines)
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
-toml_text.loads(open(sys.argv[1]).read(), shallow=True)
+toml_text.loads(open(sys.argv[1]).read(), shallow=lambda _: True)
 print(hard != resource.RLIM_INFINITY or sys.argv[2] == "limited", "toml_rs" in sys.modules)
 """
 
