@@ -304,13 +304,12 @@ class _Renderer:
         body = block(substitute(value, self.variables), indent) if value.strip() else _UNSET
         return f"- **{label}:** {body}"
 
-    def item(
+    def kept_item(
         self, marker: str, item: ChecklistItem, variables: dict[str, str], outer: str = ""
     ) -> str:
-        # Every field of the item (whatever fields it gains) and the values substituted
-        # decide its lines: a step drawn before with all of them the same is not drawn again.
-        if not self.keeps_items:
-            return self._item(marker, item, variables, outer)
+        """_item, kept: every field of the item (whatever fields it gains) and the values
+        substituted decide its lines, and a step drawn before with all of them the same is
+        not drawn again. Only for a plan whose items the store can hold (keeps_items)."""
         key = (
             marker,
             outer,
@@ -366,7 +365,7 @@ class _Renderer:
             return f"{indent}_No steps yet._"
         lines = []
         fence_before = False
-        draw = self.item if self.keeps_items else self._item
+        draw = self.kept_item if self.keeps_items else self._item
         for n, item in enumerate(items, 1):
             if fence_before:
                 lines.append("")  # after a code block, a blank line
