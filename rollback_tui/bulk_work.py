@@ -9,15 +9,24 @@ collector waits until then (`many_objects`).
 
 Checking a plan or making its recovery text in a thread while the user types: the work
 gives way to the thread that draws the screen, and stops once its result is stale
-(`paced`, `pace`)."""
+(`paced`, `pace`).
+
+Work that needs only a text and whose result is a little plain data (where a long plan's
+tables begin) can be done in a child process on the machine's other core while the
+command goes on (`aside`): Python runs one thread at a time."""
 
 from __future__ import annotations
 
 import gc
+import marshal
+import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -79,3 +88,101 @@ def pace() -> None:
     if now - _PACING.ran_since >= RUN_SECONDS:
         time.sleep(REST_SECONDS)
         _PACING.ran_since = time.perf_counter()
+
+
+_PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when the thread that forked it ends."""
+
+
+class Aside:
+    """Work started in a child process by `aside`: its result, once asked for."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self._pid: int | None = pid
+        self._fd = fd
+
+    def result(self) -> object | None:
+        """What the work returned (waiting for it); None if it failed, was ended by a
+        signal, or was given up. Asked once: the child is gone after."""
+        pid = self._pid
+        if pid is None:
+            return None
+        self._pid = None
+        try:
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                return None
+            data = os.pread(self._fd, os.fstat(self._fd).st_size, 0)
+            result: object = marshal.loads(data)
+            return result
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        finally:
+            os.close(self._fd)
+
+    def give_up(self) -> None:
+        """The result is not wanted: the child is ended (if still at work) and reaped."""
+        pid = self._pid
+        if pid is None:
+            return
+        self._pid = None
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        finally:
+            os.close(self._fd)
+
+
+def aside(work: Callable[[], Any]) -> Aside | None:
+    """Start *work* in a child process (forked: it sees everything this one holds, and
+    changes none of it), for `Aside.result` to collect; None where that cannot be done
+    safely, and the caller does the work itself: not on Linux, or with another thread
+    running (the Textual app: a fork copies only the thread that made it, with whatever
+    locks the others held), or when the system refuses a process.
+
+    The result must be what marshal writes (numbers, strings, lists, tuples, dicts): it
+    comes back through an anonymous file in memory, so the child never waits for this
+    process to read. The child takes no signal handler of this one (a hang-up or Ctrl-C
+    ends it), closes every file this one had open (a plan's lock is let go when this
+    process lets go of it, not when the child ends), and is killed if this process
+    ends first: it never outlives the command that started it.
+    """
+    if sys.platform != "linux" or threading.active_count() != 1:
+        return None
+    try:
+        fd = os.memfd_create("rollback-tui-aside", os.MFD_CLOEXEC)
+    except OSError:
+        return None
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(fd)
+        return None
+    if pid:
+        return Aside(pid, fd)
+    code = 1  # the child, from here to os._exit: nothing of the parent's shutdown runs
+    try:
+        for number in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGQUIT):
+            signal.signal(number, signal.SIG_DFL)
+        _end_with_parent()
+        if os.getppid() != parent:  # it ended before the line above took effect
+            os._exit(1)
+        os.closerange(3, fd)
+        os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+        view = memoryview(marshal.dumps(work()))
+        while view:
+            view = view[os.write(fd, view) :]
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _end_with_parent() -> None:
+    """Have the kernel kill this (child) process when its parent ends."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

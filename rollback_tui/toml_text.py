@@ -14,7 +14,9 @@ reader written in Rust, in its TOML 1.0 mode: 0.1 s for the 9 MB plan where toml
 0.35 s, the same values (tests/core/test_toml_text.py compares both on generated texts).
 It is only given such texts: it recurses into nested arrays and inline tables on the
 thread's own stack, and a nesting a few thousand deep ends the process (a segmentation
-fault, no exception). Nor is it used under a limit of the address space, where it would
+fault, no exception). A plan is shallow when it has few brackets besides its headers'
+(store/toml_scan.py's few_brackets, 20 ms for 9 MB) or when its layout's scan went through
+it (store/layout.py's found_shallow). Nor is it used under a limit of the address space, where it would
 end the process rather than fail (_address_space_limited). Whatever it refuses is read
 again by tomli, whose message is the one shown (or which reads what it refused: then
 tomli's values are taken, as before).
@@ -44,9 +46,9 @@ _compiled: ModuleType | None = None
 def loads(text: str, *, shallow: Callable[[str], bool] | None = None) -> dict[str, Any]:
     """*text* as a dict of plain values. Raises TOMLDecodeError or RecursionError.
 
-    *shallow*, asked only of a text the compiled reader could have, says whether it holds
-    no inline table and no array nested more than a few deep, found without parsing it
-    (store/layout.py's scan, made for the save anyway): only then may that reader have it.
+    *shallow*, asked only of a text the compiled reader could have, says whether no array
+    or inline table of it can be nested more than a few deep, found without parsing it
+    (store/layout.py's found_shallow): only then may that reader have it.
     """
     # (It skips a byte order mark at the start, which tomli refuses.)
     if (

@@ -19,9 +19,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
-from rollback_tui.bulk_work import pace
-from rollback_tui.store.toml_scan import STRING_END
+from rollback_tui.bulk_work import Aside, aside, pace
+from rollback_tui.store.toml_scan import STRING_END, few_brackets
 
 _SPECIAL = re.compile(r'"""|\'\'\'|["\'#\[\]{}\n]')
 _HEADER_START = re.compile(r"[ \t]*\[")
@@ -215,34 +216,90 @@ def _in_order(
     return True
 
 
-_last: tuple[str, Layout | None] = ("", None)
-"""The text split last, and its layout: a save splits the text the save before wrote."""
+_last: tuple[str, Layout | Aside | None] = ("", None)
+"""The text split last, and its layout (or the child process splitting it: split_aside):
+a save splits the text the save before wrote."""
+
+
+def _keep(text: str, layout: Layout | Aside | None) -> None:
+    """Keep *layout* as *text*'s, in place of the one kept (a split not collected is
+    given up)."""
+    global _last
+    before = _last[1]
+    if isinstance(before, Aside) and before is not layout:
+        before.give_up()
+    _last = (text, layout)
 
 
 def forget(text: str) -> None:
     """*text* is split no more (a save replaced it): its layout, if kept, goes with it."""
-    global _last
     if _last[0] is text:
-        _last = ("", None)
+        _keep("", None)
 
 
 def split_again(text: str) -> Layout | None:
     """``split(text)``, from the last call's result when *text* is the text split then
-    (layouts are never changed by their users)."""
-    global _last
-    last_text, layout = _last
+    (layouts are never changed by their users), or split aside."""
+    last_text, kept = _last
     if text is last_text or text == last_text:
-        return layout
-    layout = split(text)
-    _last = (text, layout)
+        if not isinstance(kept, Aside):
+            return kept
+        layout = _collect(text, kept)
+    else:
+        layout = split(text)
+    _keep(text, layout)
     return layout
 
 
 def remember(layout: Layout) -> None:
     """Take *layout* as its text's, as split_again's next call would find it (it was
     found by other means: see respliced)."""
-    global _last
-    _last = (layout.text, layout)
+    _keep(layout.text, layout)
+
+
+ASIDE_FROM = 1_000_000
+"""Characters from which a load has the layout found aside (split_aside): below, its scan
+(10 ms a megabyte) is not worth a process."""
+
+
+def split_aside(text: str) -> None:
+    """Have split_again's next call for *text* find its layout made meanwhile by a child
+    process (bulk_work.aside), while this one reads the text: a tick on a plan whose
+    layout is not known (9 MB: 0.1 s of the tick) need not wait for the scan. Where no
+    child can be started, the scan is made when first asked for, as it would be."""
+    job = aside(lambda: _record(split(text)))
+    if job is not None:
+        _keep(text, job)
+
+
+_Record = tuple[list[str], list[tuple[int, bool, int, int]], list[int]] | tuple[()]
+"""A layout as the child sends it: its keys; each chunk's (key's index, -1 for none,
+entry, start, end); the chunks with a CR. Empty for a text not of a plain shape."""
+
+
+def _record(layout: Layout | None) -> _Record:
+    if layout is None:
+        return ()
+    keys: dict[str | None, int] = {None: -1}
+    chunks = [
+        (keys.setdefault(c.key, len(keys) - 1), c.entry, c.start, c.end) for c in layout.chunks
+    ]
+    return [k for k in keys if k is not None], chunks, sorted(layout.cr_chunks)
+
+
+def _collect(text: str, job: Aside) -> Layout | None:
+    """The layout split_aside's child found for *text*, or the text split here if the
+    child did not say (it was ended, or failed)."""
+    found = cast(_Record | None, job.result())
+    if found is None:
+        return split(text)
+    if not found:
+        return None
+    keys, chunks, cr = found
+    named: list[str | None] = [*keys, None]
+    return Layout(
+        text, [Chunk(named[k], e, start, end) for k, e, start, end in chunks], frozenset(cr)
+    )
 
 
 @dataclass(frozen=True)
@@ -321,11 +378,13 @@ def _each_table_in_one_place(chunks: list[Chunk]) -> bool:
 
 
 def found_shallow(text: str) -> bool:
-    """Whether the scan went through *text* and found no inline table and no array nested
-    more than MAX_ARRAY_DEPTH deep (the layout, found, is kept for the save: split_again).
+    """Whether no array or inline table of *text* can be nested deep: it has few brackets
+    besides its headers' (toml_scan.few_brackets, quick), or the scan went through it and
+    found no inline table and no array nested more than MAX_ARRAY_DEPTH deep (the layout,
+    found, is kept for the save: split_again; or is being found aside: split_aside).
     False says nothing: a text whose shape is not a plain one for other reasons is read
     by tomli, as every text once was."""
-    return split_again(text) is not None
+    return few_brackets(text) or split_again(text) is not None
 
 
 def split(text: str) -> Layout | None:

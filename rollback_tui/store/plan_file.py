@@ -302,14 +302,20 @@ def load(path: Path) -> PlanFile:
     """Load a plan with its TOML text, for editing and saving back into it. A long plan
     last written by a save of this code is not parsed again: its values were kept
     (kept_values)."""
-    from rollback_tui.store import kept_values
+    from rollback_tui.store import kept_values, layout
 
     data, text = _read_text(path)
     identity = FileIdentity.of(path, data)
     kept = kept_values.read(path, identity.sha256) if len(data) >= kept_values.FROM_BYTES else None
     del data  # 9 MB fewer while the text is read, for a long plan
     if kept is None:
-        raw, plan = _parse(path, text)
+        if len(text) >= layout.ASIDE_FROM:  # its save will want the layout: found meanwhile
+            layout.split_aside(text)
+        try:
+            raw, plan = _parse(path, text)
+        except BaseException:
+            layout.forget(text)
+            raise
     else:
         with many_objects():
             raw, plan = kept, _validate(path, kept, text)

@@ -27,7 +27,7 @@ from tomlkit.items import AoT, Array, InlineTable
 
 from rollback_tui import store, toml_text
 from rollback_tui.plan.model import ChecklistItem, Component
-from rollback_tui.store import layout
+from rollback_tui.store import layout, toml_scan
 from rollback_tui.store.errors import PlanFileError, toml_error_message
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.toml"
@@ -258,6 +258,8 @@ DEEP = 20_000  # the compiled reader ends the process between 3,000 and 10,000 l
         PAD + "# " + "]" * DEEP + "\na = " + "[\n" * DEEP + "]" * DEEP + "\n",
         PAD + "a = [" + "1, [" * DEEP + "]" * (DEEP + 1) + "\n",
         PAD + 'a = "' + "[" * DEEP + "\n",  # a string that never ends
+        PAD + "a = [\n" + "[[1]]\n,\n" * DEEP + "[" * DEEP + "]" * DEEP + "]\n",
+        PAD + "[[t]]\n" * DEEP + "a = " + "[" * DEEP + "]" * DEEP + "\n",
     ],
     ids=[
         "arrays",
@@ -267,12 +269,14 @@ DEEP = 20_000  # the compiled reader ends the process between 3,000 and 10,000 l
         "after a comment of them",
         "arrays between values",
         "in a string that never ends",
+        "after lines spelled as headers inside the array",
+        "after many headers",
     ],
 )
 def test_a_deep_nesting_never_reaches_the_compiled_reader(text: str, tmp_path: Path) -> None:
-    """The layout's scan finds none of these shallow, so loads keeps them from the
-    compiled reader; `check` on such a file, in a process of its own, ends with a clear
-    error (not a crash: -11 would be a segmentation fault)."""
+    """Neither the count of brackets nor the layout's scan finds these shallow, so loads
+    keeps them from the compiled reader; `check` on such a file, in a process of its own,
+    ends with a clear error (not a crash: -11 would be a segmentation fault)."""
     assert not layout.found_shallow(text)
     path = tmp_path / "plan.toml"
     path.write_text('schema_version = 1\ntitle = "t"\n' + text)
@@ -282,19 +286,31 @@ def test_a_deep_nesting_never_reaches_the_compiled_reader(text: str, tmp_path: P
     assert str(path) in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("deep", "brackets", "reads"),
+    [
+        (layout.MAX_ARRAY_DEPTH, toml_scan.FEW_BRACKETS, 1),
+        (layout.MAX_ARRAY_DEPTH + 1, toml_scan.FEW_BRACKETS, 0),
+        (toml_scan.FEW_BRACKETS - 2, 0, 1),
+        (toml_scan.FEW_BRACKETS - 1, 0, 0),
+    ],
+    ids=["as deep as the scan takes", "one deeper", "as few as counted", "one more"],
+)
 def test_one_level_more_than_a_plan_may_have_is_read_by_tomli(
-    tmp_path: Path, compiled_reads: list[int]
+    deep: int, brackets: int, reads: int, tmp_path: Path, compiled_reads: list[int]
 ) -> None:
-    """Arrays nested as deep as the scan takes are read by the compiled reader; one level
-    deeper, the plan is read all the same, by tomli."""
+    """Arrays nested as deep as the scan takes, in a plan with brackets in its values
+    too, or as deep as the count of brackets lets through, in a plan with none besides
+    its headers, are read by the compiled reader; one level deeper, the plan is read all
+    the same, by tomli."""
     text = long_plan(tmp_path).read_text()
+    assert toml_scan.few_brackets(text)  # its headers' brackets are not counted
     path = tmp_path / "plan.toml"
-    for deep, reads in ((layout.MAX_ARRAY_DEPTH, 1), (layout.MAX_ARRAY_DEPTH + 1, 0)):
-        compiled_reads.clear()
-        path.write_text(f"a = {'[' * deep}{']' * deep}\n{text}")
-        assert layout.found_shallow(path.read_text()) == bool(reads)
-        assert store.load(path).unknown_keys == ["a"]
-        assert len(compiled_reads) == reads
+    path.write_text(f"s = '{'[' * brackets}'\na = {'[' * deep}{']' * deep}\n{text}")
+    assert layout.found_shallow(path.read_text()) == bool(reads)
+    assert toml_scan.few_brackets(path.read_text()) == (brackets == 0 and reads == 1)
+    assert store.load(path).unknown_keys == ["s", "a"]
+    assert len(compiled_reads) == reads
 
 
 def probe(code: str, *args: str | Path) -> str:
@@ -346,7 +362,7 @@ def test_what_the_scan_finds_shallow_is(document: dict[str, Any]) -> None:
     layout's scan goes through holds no inline table and no array nested deeper than
     MAX_ARRAY_DEPTH, as tomlkit reads the text."""
     text = as_toml(document)
-    if text is None or not layout.found_shallow(text):
+    if text is None or layout.split(text) is None:
         return
 
     def depth(item: Any) -> int:
@@ -360,6 +376,64 @@ def test_what_the_scan_finds_shallow_is(document: dict[str, Any]) -> None:
         return 0
 
     assert depth(tomlkit.parse(text)) <= layout.MAX_ARRAY_DEPTH
+
+
+def nested(depth: int, element: str) -> str:
+    """An array *depth* deep around *element*, over several lines."""
+    return "[\n" * depth + element + "\n]" * depth
+
+
+@st.composite
+def bracketed_texts(draw: st.DrawFn) -> tuple[str, int]:
+    """A TOML text with headers, and brackets where a count could be misled by them:
+    values spelled as headers on lines of their own inside arrays, arrays and inline
+    tables nested, header lines inside a multi-line string, brackets in comments and
+    strings; and how deep its arrays and inline tables nest."""
+    lines, deepest = [], 0
+    for n in range(draw(st.integers(0, 30))):
+        kind = draw(st.sampled_from(["headers", "array", "inline", "string", "comment"]))
+        depth = draw(st.integers(0, 20))
+        if kind == "headers":
+            lines += [f"[[t{n}]]", "x = 1"] * depth + [f"[u{n}]"]
+        elif kind == "array":
+            element = "\n,\n".join(["[[1]]", "[1.5]", "[[-2]]"][: depth % 3 + 1])
+            lines.append(f"a{n} = " + nested(depth, element))
+            deepest = max(deepest, depth + 2)
+        elif kind == "inline":
+            lines.append(f"i{n} = " + "{b = " * depth + "[1]" + "}" * depth)
+            deepest = max(deepest, depth + 1)
+        elif kind == "string":
+            lines.append(f"s{n} = '''\n[[t]]\n" + "[" * depth + "\n[x]\n'''")
+        else:
+            lines.append("# " + "[" * depth)
+    return "\n".join(lines) + "\n", deepest
+
+
+@SETTINGS
+@given(bracketed_texts())
+def test_few_brackets_means_a_shallow_nesting(case: tuple[str, int]) -> None:
+    """A text the count of brackets finds few of nests no array or inline table deeper
+    than FEW_BRACKETS (the compiled reader's stack holds 32 on the smallest thread): the
+    brackets of header lines, counted apart, are at most two levels of it."""
+    text, deepest = case
+    tomli.loads(text)  # the generated text is TOML
+    if toml_scan.few_brackets(text):
+        assert deepest <= toml_scan.FEW_BRACKETS
+
+
+def test_the_count_of_brackets_leaves_out_only_header_lines() -> None:
+    """Header lines' brackets are left out of the count, and only theirs: a header with a
+    comment, or indented, or a line with more on it, counts whole."""
+    headers = "[[t]]\n[u]\n[[v.w]]\r\n" * 1000
+    for line, few in [
+        ("", True),
+        ("a = " + "[" * 14 + "]" * 14, True),
+        ("a = " + "[" * 15 + "]" * 15, False),
+        ("[[t]] # [" + "[" * 20, False),
+        ("  [[t]]\n" * 20, False),
+        ("[[t]], [[t]]\n" * 10, False),
+    ]:
+        assert toml_scan.few_brackets(f"x = 1\n{headers}{line}\n") is few, line
 
 
 # -- the memory given back -----------------------------------------------------------------
