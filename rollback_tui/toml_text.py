@@ -16,10 +16,10 @@ It is only given such texts: it recurses into nested arrays and inline tables on
 thread's own stack, and a nesting a few thousand deep ends the process (a segmentation
 fault, no exception). A plan is shallow when it has few brackets besides its headers'
 (store/toml_scan.py's few_brackets, 20 ms for 9 MB) or when its layout's scan went through
-it (store/layout.py's found_shallow). Nor is it used under a limit of the address space, where it would
-end the process rather than fail (_address_space_limited). Whatever it refuses is read
-again by tomli, whose message is the one shown (or which reads what it refused: then
-tomli's values are taken, as before).
+it (store/layout.py's found_shallow). Nor is it used under a limit of the address space,
+where it would end the process rather than fail (_address_space_limited). Whatever it
+refuses is read again by tomli, whose message is the one shown (or which reads what it
+refused: then tomli's values are taken, as before).
 """
 
 from __future__ import annotations

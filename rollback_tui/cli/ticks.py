@@ -19,8 +19,8 @@ from rollback_tui.plan.timeline import (
     IRREVERSIBLE_CONFIRMED,
     Outcome,
     Progress,
-    set_done,
-    set_outcome,
+    mark_item,
+    tick_item,
     unconfirmed,
 )
 from rollback_tui.plan.trigger_states import last_states
@@ -86,15 +86,18 @@ def tick(
         with plan_lock(path, CLI_LOCK_TIMEOUT), many_objects():
             journal.replay(path, CLI_LOCK_TIMEOUT)  # what a hang-up kept, first
             plan_file = store.load(path)
-            missing = [i for i in ids if plan_file.plan.item(i) is None]
+            plan = plan_file.plan
+            found = plan.items_held(ids)  # one walk of a long plan for them all
+            missing = [i for i in ids if i not in found]
             if missing:
-                known = ", ".join(item.id for _, _, item in plan_file.plan.checklist()[:8])
+                known = ", ".join(item.id for _, _, item in plan.checklist()[:8])
                 fail(
                     f"{path}: no checklist item with id {', '.join(missing)} "
                     f"(ids look like: {known})"
                 )
+            items = {i: found[i][0] for i in ids}
             ticking = reason is None and not undo
-            irreversible = unconfirmed(plan_file.plan, ids) if ticking else []
+            irreversible = unconfirmed(items.values()) if ticking else []
             if irreversible and not confirmed:
                 steps = ", ".join(f"{i.id} ({i.text.strip() or 'no text'})" for i in irreversible)
                 fail(
@@ -103,21 +106,22 @@ def tick(
             confirmation = {i.id: IRREVERSIBLE_CONFIRMED for i in irreversible}
             if reason is not None:
                 outcome: Outcome = "skipped" if skip_reason is not None else "failed"
-                changed = [i for i in ids if set_outcome(plan_file.plan, i, outcome, reason, who)]
+                changed = [i for i in items if mark_item(plan, items[i], outcome, reason, who)]
             else:
                 changed = [
                     i
-                    for i in ids
-                    if set_done(plan_file.plan, i, not undo, who, text=confirmation.get(i))
+                    for i in items
+                    if tick_item(plan, items[i], not undo, who, text=confirmation.get(i))
                 ]
             if changed:
-                plan_file.changed_only(changed)  # the save compares only their tables
+                # The save compares only the tables that hold them with the text.
+                plan_file.changed_only(changed, [found[i][1] for i in changed])
                 sync.save_merging(plan_file, replace_read_only=force)
             else:  # a save that stopped half-way is finished by the next tick
                 store.finish_markdown(path, plan_file.plan, CLI_LOCK_TIMEOUT)
             # Let go of the plan while the collector still waits: back, it would first pass
             # over every object of a long plan still held (0.13 s at 9 MB).
-            del plan_file, irreversible
+            del plan_file, plan, found, items, irreversible
     except store.PartialSaveError as exc:
         problem = str(exc)  # the ticks are saved: say so, then what was not written
     except store.PlanFileError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -420,11 +420,14 @@ class Plan(_Model):
     def _ids_unique_and_assigned(self, info: ValidationInfo) -> Plan:
         if info.field_name is not None and info.field_name not in _HOLDS_ITEMS:
             return self  # assigning a plain field (a keystroke in the title) adds no item
-        seen: set[str] = set()
-        for item in self.all_items():
-            if item.id and item.id in seen:
-                raise ValueError(f"checklist id {item.id!r} is used twice; ids must be unique")
-            seen.add(item.id)
+        ids = [item.id for _, items in self._item_lists() for item in items]
+        seen = set(ids)
+        if len(seen) < len(ids):  # a repeated id, or more than one not yet assigned
+            seen = set()
+            for item_id in ids:
+                if item_id and item_id in seen:
+                    raise ValueError(f"checklist id {item_id!r} is used twice; ids must be unique")
+                seen.add(item_id)
         if "" not in seen:
             return self  # every item has its id (a plan read from a file, usually)
         first_free: dict[str, int] = {}  # per prefix: ids are only added, never freed
@@ -493,6 +496,36 @@ class Plan(_Model):
             if item.id == item_id:
                 return item
         return None
+
+    def items_held(self, item_ids: Iterable[str]) -> dict[str, tuple[ChecklistItem, _Model]]:
+        """The checklist items with *item_ids* (item()'s, the first of each id in order),
+        each with the top-level table of the plan that holds it (its procedure, its
+        component, ...), by id; the ids of no item are left out. One walk for them all,
+        ending once each is found: on a long plan each walk is 20 ms (72,000 steps, few
+        of them in the processor's cache), and a tick asked for each item three times."""
+        wanted = set(item_ids)
+        found: dict[str, tuple[ChecklistItem, _Model]] = {}
+        if not wanted:
+            return found
+        for holder, items in self._item_lists():
+            for item in items:
+                if item.id in wanted and item.id not in found:
+                    found[item.id] = (item, holder)
+                    if len(found) == len(wanted):
+                        return found
+        return found
+
+    def _item_lists(self) -> Iterator[tuple[_Model, list[ChecklistItem]]]:
+        """all_items()'s lists, each with the top-level table that holds it."""
+        proc = self.procedure
+        for items in (proc.containment, proc.option_a, proc.option_b, proc.restore):
+            yield proc, items
+        for component in self.components:
+            yield component, component.steps
+        yield self.communications, self.communications.actions
+        for group in self.post_rollback:
+            yield group, group.items
+        yield self.followup, self.followup.items
 
     def used_ids(self) -> set[str]:
         return {item.id for item in self.all_items()}

@@ -80,6 +80,19 @@ def set_done(
     item = plan.item(item_id)
     if item is None:
         raise KeyError(item_id)
+    return tick_item(plan, item, done, by, at, text=text)
+
+
+def tick_item(
+    plan: Plan,
+    item: ChecklistItem,
+    done: bool,
+    by: str,
+    at: dt.datetime | None = None,
+    *,
+    text: str | None = None,
+) -> bool:
+    """set_done for an item of *plan* already found."""
     if (item.state == "done") if done else (item.state == "open"):
         return False
     at = at or utc_now()
@@ -88,16 +101,15 @@ def set_done(
         item.done, item.done_at, item.done_by = True, at, by
     else:
         item.done, item.done_at, item.done_by = False, None, None
-    record(plan, "tick" if done else "untick", by, item=item_id, at=at, text=text)
+    record(plan, "tick" if done else "untick", by, item=item.id, at=at, text=text)
     return True
 
 
-def unconfirmed(plan: Plan, item_ids: Iterable[str]) -> list[ChecklistItem]:
-    """The items of *item_ids* that ticking done would change and that are irreversible:
-    they need a person's explicit confirmation first. Only done asks for it: skipping or
-    failing a step, or taking an outcome back, records what happened and runs nothing."""
-    items = (plan.item(item_id) for item_id in item_ids)
-    return [i for i in items if i is not None and i.irreversible and i.state != "done"]
+def unconfirmed(items: Iterable[ChecklistItem]) -> list[ChecklistItem]:
+    """The *items* that ticking done would change and that are irreversible: they need a
+    person's explicit confirmation first. Only done asks for it: skipping or failing a
+    step, or taking an outcome back, records what happened and runs nothing."""
+    return [i for i in items if i.irreversible and i.state != "done"]
 
 
 def set_outcome(
@@ -108,6 +120,18 @@ def set_outcome(
     item = plan.item(item_id)
     if item is None:
         raise KeyError(item_id)
+    return mark_item(plan, item, outcome, reason, by, at)
+
+
+def mark_item(
+    plan: Plan,
+    item: ChecklistItem,
+    outcome: Outcome,
+    reason: str,
+    by: str,
+    at: dt.datetime | None = None,
+) -> bool:
+    """set_outcome for an item of *plan* already found."""
     reason = reason.strip()
     if item.state == outcome and (item.reason or "") == reason:
         return False
@@ -118,7 +142,7 @@ def set_outcome(
         plan,
         "skip" if outcome == "skipped" else "fail",
         by,
-        item=item_id,
+        item=item.id,
         at=at,
         text=reason or None,
     )

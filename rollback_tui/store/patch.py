@@ -138,14 +138,31 @@ class _Patcher:
         return "".join(p if isinstance(p, str) else whole[p[0] : p[1]] for p in self._pieces())
 
     def data(self) -> bytearray:
-        """text() in UTF-8, the text kept encoded a megabyte at a time."""
-        out, whole = bytearray(), self.layout.text
-        for piece in self._pieces():
-            if isinstance(piece, str):
-                out += piece.encode("utf-8")
-                continue
-            for at in range(piece[0], piece[1], 1 << 20):
-                out += whole[at : min(piece[1], at + (1 << 20))].encode("utf-8")
+        """text() in UTF-8, the text kept encoded a megabyte at a time. An ASCII text (as
+        most plans are) is copied into a buffer of its size made first: one grown as it
+        went was moved about, and held 10 MB more at its largest."""
+        whole = self.layout.text
+        pieces = [p.encode("utf-8") if isinstance(p, str) else p for p in self._pieces()]
+
+        def parts() -> Iterator[bytes]:
+            for piece in pieces:
+                if isinstance(piece, bytes):
+                    yield piece
+                    continue
+                for at in range(piece[0], piece[1], 1 << 20):
+                    yield whole[at : min(piece[1], at + (1 << 20))].encode("utf-8")
+
+        if not whole.isascii():
+            out = bytearray()
+            for part in parts():
+                out += part
+            return out
+        out = bytearray(sum(len(p) if isinstance(p, bytes) else p[1] - p[0] for p in pieces))
+        done = 0
+        with memoryview(out) as view:
+            for part in parts():
+                view[done : done + len(part)] = part
+                done += len(part)
         return out
 
     def _pieces(self) -> Iterator[str | tuple[int, int]]:

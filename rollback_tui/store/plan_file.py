@@ -78,7 +78,9 @@ class PlanFile:
     it); a file of ours (a run file in PLAN.runs/) is never written through one."""
     _raw: dict[str, Any] | None = field(default=None, repr=False)
     _document: tomlkit.TOMLDocument | None = field(default=None, repr=False)
-    _changed: tuple[str, frozenset[str]] | None = field(default=None, repr=False)
+    _changed: tuple[str, frozenset[str], frozenset[int] | None] | None = field(
+        default=None, repr=False
+    )
     """What the plan changed since ``source`` was read, when its changer said (changed_only)."""
     _unknown: list[str] | None = field(default=None, repr=False)
     """unknown_keys, once asked for."""
@@ -114,13 +116,18 @@ class PlanFile:
                 raise PlanFileError(f"{self.path}: {exc}") from None
         return self._document
 
-    def changed_only(self, item_ids: Iterable[str]) -> None:
+    def changed_only(
+        self, item_ids: Iterable[str], holders: Iterable[BaseModel] | None = None
+    ) -> None:
         """Say that the plan changed, since its text was read, only in these checklist
         items (their state) and by events added at the end of its timeline: what a tick
         does. The next save then compares only the tables that hold them with the text,
         not the thousands of others of a long plan, and leaves those as they are. Said of
-        the text read: forgotten once another text replaces it (a save, a merge)."""
-        self._changed = (self.source, frozenset(item_ids))
+        the text read: forgotten once another text replaces it (a save, a merge). The
+        caller that found the items with the tables holding them (Plan.items_held) says
+        which those are: the save need not look for them again."""
+        found = None if holders is None else frozenset(map(id, holders))
+        self._changed = (self.source, frozenset(item_ids), found)
 
     def read_back(self) -> None:
         """Read the text last written as the next save reads it (its values, its layout):
@@ -429,6 +436,8 @@ def _known(plan_file: PlanFile) -> KnownChanges | None:
         return None
     from rollback_tui.store.known_changes import KnownChanges
 
+    if changed[2] is not None:
+        return KnownChanges(plan_file.plan, changed[2])
     return KnownChanges.of(plan_file.plan, changed[1])
 
 

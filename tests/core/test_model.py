@@ -517,3 +517,33 @@ class TestTicking:
         """Ticking an id that is not in the plan raises KeyError."""
         with pytest.raises(KeyError):
             set_done(new_plan(), "nope-1", True, "sam")
+
+
+def test_items_held_are_items_with_the_tables_that_hold_them() -> None:
+    """Plan.items_held finds, in one walk, what item() finds for each id, with the
+    top-level table holding it: the tables a tick's save compares (KnownChanges.of finds
+    the same ones walking the plan itself)."""
+    from rollback_tui.store.known_changes import KnownChanges
+
+    plan = new_plan(title="t", components=["api", "web", "db"])
+    plan.post_rollback[0].items.append(plan.new_item("post", "Check the dashboards"))
+    ids = [item.id for _, _, item in plan.checklist()]
+    holders = {
+        id(plan.procedure): plan.procedure,
+        **{id(c): c for c in plan.components},
+        id(plan.communications): plan.communications,
+        **{id(g): g for g in plan.post_rollback},
+        id(plan.followup): plan.followup,
+    }
+    for wanted in ([], ids[:1], ids[-1:], ids[::3], [*ids, "no-such-id"], ["nope"]):
+        found = plan.items_held(wanted)
+        assert list(found) == [i for i in dict.fromkeys(ids) if i in wanted]
+        for item_id, (item, holder) in found.items():
+            assert item is plan.item(item_id)
+            assert id(holder) in holders
+        known = KnownChanges.of(plan, frozenset(wanted))
+        assert known.holders == frozenset(id(holder) for _, holder in found.values())
+    # The first of two items with one id, as item() finds it.
+    twin = plan.components[2].steps[0]
+    plan.components[2].steps.append(ChecklistItem(id=twin.id, text="again"))
+    assert plan.items_held([twin.id])[twin.id] == (twin, plan.components[2])

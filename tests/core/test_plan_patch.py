@@ -138,6 +138,21 @@ class TestSameBytesAsAWholeSave:
         assert plan_patch.patch(text, tomllib.loads(text), loaded(text)) == text
 
 
+def test_a_patched_text_is_made_in_a_buffer_of_its_size() -> None:
+    """What a save writes of an ASCII text is copied into a buffer of its length made
+    first: one grown as the pieces came was moved about, and at its largest held 10 MB
+    more on a 9 MB plan (the tick of its last component went over 200 MB)."""
+    text = generated(40)
+    assert text.isascii()
+    for index in (0, -1):
+        plan = loaded(text)
+        set_done(plan, plan.checklist()[index][2].id, True, "sam")
+        shaped = plan_patch.patch_data(text, tomllib.loads(text), plan)
+        assert shaped is not None
+        assert bytes(shaped.data) == whole(text, plan).encode()
+        assert shaped.data.__alloc__() == len(shaped.data) + 1  # not one byte more
+
+
 class TestTheCommonSavesArePatched:
     """The point of patching: these must not fall back to parsing the whole text."""
 
