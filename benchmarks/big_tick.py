@@ -12,7 +12,8 @@ the 10 MB a plan may be. Three kinds of tick are timed, with ``rollback-tui tick
 - the first tick of a fresh copy of the plan (the copy is not timed), as a plan arrives
   from git or from another member's save with no Markdown beside it: nothing of it is
   known, so its text is parsed, the layout of its text scanned and its whole Markdown
-  drawn.
+  drawn; once of a step of its sixth component, once of the last step of its last (the
+  items are looked for in the plan's order).
 
 Each reads, validates, patches the one component and the timeline, and writes the plan,
 its backup and its Markdown. The baseline is ``python -c "import tomllib;
@@ -82,7 +83,7 @@ def write_plan(path: Path, components: int) -> None:
     store.save(store.new_file(path, make_plan(components)), force=True)
 
 
-KINDS = ("first tick", "after reset", "next tick", "tomllib")
+KINDS = ("first tick", "last step", "after reset", "next tick", "tomllib")
 """What is run in turn: "after reset" times the reset and the tick after it."""
 
 
@@ -109,6 +110,9 @@ def measure(folder: Path, components: int, runs: int) -> dict[str, list[tuple[fl
                 run(tick(reset, "c0-1"), env)  # the last incident's run
                 figures["reset"] = run(reset_command(reset), env)
                 figures[kind] = run(tick(reset), env)
+            elif kind == "last step":
+                fresh_copy(source, plan)
+                figures[kind] = run(tick(plan, f"c{components - 1}-3"), env)
             else:
                 fresh_copy(source, plan)
                 figures[kind] = run(tick(plan) if kind == "first tick" else baseline(plan), env)
@@ -150,6 +154,7 @@ def report(results: dict[str, list[tuple[float, float]]], size_mb: float) -> str
         ("after reset", "First tick of a run, after `reset` (its files as reset wrote them)"),
         ("next tick", "Next tick: a plan ticked before (its shape kept)"),
         ("first tick", "First tick of a fresh copy, no Markdown beside it (parsed, drawn whole)"),
+        ("last step", "The same, of the last step of the last component"),
         ("reset", "`reset` of the last run (one step ticked), archive and plan written"),
     ):
         seconds, mb = med[kind]

@@ -188,11 +188,12 @@ class TestRunAll:
 
 
 def test_the_big_tick_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    """benchmarks/big_tick.py on a small plan: the three ticks, the reset and the
+    """benchmarks/big_tick.py on a small plan: the four ticks, the reset and the
     baseline are timed."""
     big_tick = load("big_tick")
     assert big_tick.main(["--runs", "1", "--components", "30"]) == 0
     out = capsys.readouterr().out
     assert "First tick of a fresh copy" in out and "Next tick: a plan ticked before" in out
+    assert "The same, of the last step of the last component" in out
     assert "First tick of a run, after `reset`" in out and "`reset` of the last run" in out
     assert "tomllib.loads" in out
