@@ -1,3 +1,3 @@
-from rollback_tui.cli import main
+from rollback_tui.launch import commands
 
-main()
+commands()
