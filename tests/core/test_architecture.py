@@ -297,7 +297,7 @@ class TestStartup:
 
 # Runs the console script's entry point with the app and plain mode replaced by recorders
 # (plain mode wanted only where PROBE_PLAIN=1 or --plain says: the probe has no terminal);
-# reports the calls and whether click was loaded.
+# reports the calls and whether click was loaded (the process ends as usual, not at once).
 LAUNCH_PROBE = """
 import dataclasses, json, os, sys
 import rollback_tui.ui.factory as factory
@@ -309,6 +309,8 @@ start.run_plain = lambda path, launch: calls.append(
     ["plain", str(path), dataclasses.asdict(launch)]) or 0
 detect.plain_wanted = lambda choice, *rest: (
     choice if choice is not None else os.environ.get("PROBE_PLAIN") == "1")
+import rollback_tui.launch as launch
+launch.end_now = lambda code: None  # the usual exit, for the report below
 from rollback_tui.launch import main
 sys.argv = ["rollback-tui", *sys.argv[1:]]
 try:
