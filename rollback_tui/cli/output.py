@@ -7,6 +7,7 @@ reaches the terminal.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -25,6 +26,14 @@ def say(text: str, *, err: bool = False, nl: bool = True, lines: bool = True) ->
     the terminal's title or clipboard) is shown as an escape, never sent. Newlines and tabs
     stay unless *lines* is False (one line, whatever it holds)."""
     click.echo(visible(text, lines=lines), err=err, nl=nl)
+
+
+def say_lines(lines: Iterable[str], *, err: bool = False) -> None:
+    """Print each of *lines* as one line, as say(line, lines=False) does, in one write:
+    `check` of many files prints thousands."""
+    shown = [visible(line) for line in lines]
+    if shown:
+        click.echo("\n".join(shown), err=err)
 
 
 def fail(message: str) -> NoReturn:

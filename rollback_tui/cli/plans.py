@@ -18,6 +18,7 @@ from rollback_tui.cli.output import (
     print_or_write,
     read_plan,
     say,
+    say_lines,
 )
 from rollback_tui.plan.model import DeploymentType
 
@@ -199,14 +200,11 @@ def check(paths: tuple[Path, ...], output_format: str, as_of: dt.datetime | None
     if output_format == "json":
         say(json_visible(check_report.json_text(results)))
     elif output_format == "github":
-        for line in check_report.github_lines(results):
-            say(line, lines=False)
+        say_lines(check_report.github_lines(results))
     else:
         out, err = check_report.text_lines(results)
-        for line in out:
-            say(line, lines=False)
-        for line in err:
-            say(line, err=True, lines=False)
+        say_lines(out)
+        say_lines(err, err=True)
     sys.exit(check_report.exit_code(results))
 
 

@@ -35,6 +35,19 @@ def _opens_multiline(value: str) -> str | None:
     return None
 
 
+def _key(line: str) -> tuple[str, str] | None:
+    """The dotted key a ``key = value`` line sets (its parts joined by dots, unquoted) and
+    its value, stripped; None for another line."""
+    name, equals, value = line.partition("=")
+    path = name.strip()
+    if equals and path.isascii() and path.isidentifier():  # a bare key of letters, digits, _
+        return path, value.strip()
+    key = _KEY.match(line)
+    if key is None:
+        return None
+    return ".".join(_parts(key.group(1))), key.group(2).strip()
+
+
 def key_lines(text: str) -> dict[str, int]:
     """Every table and key of *text*, as a path like ``components[0].steps[1].text``, and its
     1-based line."""
@@ -54,7 +67,10 @@ def key_lines(text: str) -> dict[str, int]:
             elif closing in line:
                 closing = None
             continue
-        header = _HEADER.match(line) if line.lstrip().startswith("[") else None
+        start = line.lstrip()[:1]
+        if start in ("", "#"):
+            continue  # a blank line or a comment: most of a plan's other lines are keys
+        header = _HEADER.match(line) if start == "[" else None
         if header is not None and not _KEY.match(line):
             resolved = ""
             parts = _parts(header.group(2))
@@ -70,13 +86,12 @@ def key_lines(text: str) -> dict[str, int]:
             table = resolved
             lines.setdefault(table, number)
             continue
-        key = _KEY.match(line)
+        key = _key(line)
         if key is None:
             continue
-        path = ".".join(_parts(key.group(1)))
+        path, value = key
         lines.setdefault(f"{table}.{path}" if table else path, number)
-        value = key.group(2).strip()
-        closing = _opens_multiline(value)
+        closing = _opens_multiline(value) if value[:1] in ('"', "'", "[") else None
         if closing == "]":
             depth = value.count("[") - value.count("]")
     return lines

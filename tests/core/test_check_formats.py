@@ -256,3 +256,9 @@ text = "three"
         assert line_of("components[1].steps", lines) == 23
         assert "not.a.table" not in lines and "x" not in lines
         assert line_of("followup.rca_owner", lines) == 1
+
+    def test_keys_as_toml_spells_them(self) -> None:
+        """Bare keys of ASCII letters, digits, _ and -, quoted keys, dotted keys with or
+        without spaces; a word TOML would not take as a key is none."""
+        lines = key_lines('é = 1\n"q k" = 2\na . b = 3\nx=4\nkey-1 = 5\n= 6\n1a = "b = c"\n')
+        assert lines == {"q k": 2, "a.b": 3, "x": 4, "key-1": 5, "1a": 7}
