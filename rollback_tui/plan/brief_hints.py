@@ -8,6 +8,7 @@ errors and warnings make it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -56,7 +57,14 @@ BULLETS = range(4, 7)
 def uncovered_signals(plan: Plan) -> list[str]:
     """The brief's detection signals that none of *plan*'s triggers watches for."""
     words = "\0".join(f"{t.trigger}\0{t.threshold}\0{t.source}" for t in plan.triggers)
-    return [name for name, pattern in SIGNALS if not pattern.search(words)]
+    return list(_uncovered(words))
+
+
+@functools.lru_cache(maxsize=64)
+def _uncovered(words: str) -> tuple[str, ...]:
+    """The signals no pattern finds in *words* (kept: plans made from one template, as
+    `check` reads a folder of them, have the same triggers)."""
+    return tuple(name for name, pattern in SIGNALS if not pattern.search(words))
 
 
 def bullet_lists(plan: Plan) -> Iterator[tuple[str, str, list[ChecklistItem]]]:

@@ -27,6 +27,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 
 PLAIN_NAME = re.compile(r"[\w./:@-]+")
@@ -231,6 +232,9 @@ on purpose: a command matched by mistake only goes without the values that are n
 names (and `check` says why)."""
 
 
+@functools.lru_cache(maxsize=4096)
 def evaluates_values(command: str) -> bool:
-    """Whether *command* may run a variable's value as code (see EVALUATES)."""
+    """Whether *command* may run a variable's value as code (see EVALUATES). Kept: the
+    pattern is long, and plans made from one template (a folder `check` reads at once, a
+    long plan's components) repeat their commands."""
     return EVALUATES.search(command) is not None

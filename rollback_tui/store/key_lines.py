@@ -8,6 +8,7 @@ enclosing key that can, then to line 1.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # The key runs to the last non-blank before the first ]: found by one greedy run, as a
@@ -21,8 +22,14 @@ _PART = re.compile(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""")
 _LAST = re.compile(r"(?:\.[^.\[]+|\[\d+\])$")
 
 
-def _parts(dotted: str) -> list[str]:
-    return [p.strip("\"'") for p in _PART.findall(dotted)]
+_MAY_OPEN = ('"""', "'''", "[")
+"""How a value that goes on over the next lines starts."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _parts(dotted: str) -> tuple[str, ...]:
+    """The parts of a dotted key, unquoted (kept: a plan repeats its headers)."""
+    return tuple(p.strip("\"'") for p in _PART.findall(dotted))
 
 
 def _opens_multiline(value: str) -> str | None:
@@ -91,7 +98,7 @@ def key_lines(text: str) -> dict[str, int]:
             continue
         path, value = key
         lines.setdefault(f"{table}.{path}" if table else path, number)
-        closing = _opens_multiline(value) if value[:1] in ('"', "'", "[") else None
+        closing = _opens_multiline(value) if value.startswith(_MAY_OPEN) else None
         if closing == "]":
             depth = value.count("[") - value.count("]")
     return lines
