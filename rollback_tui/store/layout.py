@@ -19,7 +19,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from rollback_tui.bulk_work import Aside, aside, pace
 from rollback_tui.store.toml_scan import STRING_END, few_brackets
@@ -272,34 +272,22 @@ def split_aside(text: str) -> None:
         _keep(text, job)
 
 
-_Record = tuple[list[str], list[tuple[int, bool, int, int]], list[int]] | tuple[()]
-"""A layout as the child sends it: its keys; each chunk's (key's index, -1 for none,
-entry, start, end); the chunks with a CR. Empty for a text not of a plain shape."""
-
-
-def _record(layout: Layout | None) -> _Record:
-    if layout is None:
-        return ()
-    keys: dict[str | None, int] = {None: -1}
-    chunks = [
-        (keys.setdefault(c.key, len(keys) - 1), c.entry, c.start, c.end) for c in layout.chunks
-    ]
-    return [k for k in keys if k is not None], chunks, sorted(layout.cr_chunks)
+def _record(layout: Layout | None) -> dict[str, Any]:
+    """What split_aside's child sends: the layout's shape as plain data; empty for a text
+    not of a plain shape (a child that failed sends nothing)."""
+    return {} if layout is None else Shape.of(layout).record()
 
 
 def _collect(text: str, job: Aside) -> Layout | None:
     """The layout split_aside's child found for *text*, or the text split here if the
     child did not say (it was ended, or failed)."""
-    found = cast(_Record | None, job.result())
-    if found is None:
-        return split(text)
-    if not found:
+    found = job.result()
+    if found == {}:
         return None
-    keys, chunks, cr = found
-    named: list[str | None] = [*keys, None]
-    return Layout(
-        text, [Chunk(named[k], e, start, end) for k, e, start, end in chunks], frozenset(cr)
-    )
+    try:
+        return Shape.from_record(cast(dict[str, Any], found)).layout(text)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return split(text)
 
 
 @dataclass(frozen=True)
@@ -318,6 +306,42 @@ class Shape:
         if len(text) != self.length:
             return None
         return Layout(text, self.chunks, self.cr_chunks)
+
+    @classmethod
+    def of(cls, layout: Layout) -> Shape:
+        return cls(layout.chunks, layout.cr_chunks, len(layout.text))
+
+    def record(self) -> dict[str, Any]:
+        """The shape as plain data (for JSON or marshal): the top-level keys, each chunk's
+        key (its index among them, -1 for the keys before any header), whether it is an
+        entry, and where it starts; the chunks with a CR; the text's length."""
+        keys: dict[str, int] = {}
+        for chunk in self.chunks:
+            if chunk.key is not None:
+                keys.setdefault(chunk.key, len(keys))
+        return {
+            "keys": list(keys),  # plain words: the layout handles no other headers
+            "key": [-1 if c.key is None else keys[c.key] for c in self.chunks],
+            "entry": [int(c.entry) for c in self.chunks],
+            "starts": [c.start for c in self.chunks],
+            "cr": sorted(self.cr_chunks),
+            "length": self.length,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Shape:
+        """The shape *record* (of record()) says. Raises KeyError, TypeError, ValueError or
+        IndexError for data that is not such a record."""
+        keys: list[str | None] = [*record["keys"], None]  # -1: the keys before any header
+        starts: list[int] = record["starts"]
+        length = int(record["length"])
+        chunks = [
+            Chunk(keys[k], bool(e), int(a), int(b))
+            for k, e, a, b in zip(
+                record["key"], record["entry"], starts, [*starts[1:], length], strict=True
+            )
+        ]
+        return cls(chunks, frozenset(record["cr"]), length)
 
 
 def respliced(layout: Layout, new: dict[int, str]) -> Shape | None:

@@ -93,19 +93,10 @@ class Saved:
             kept = self.record.pop("layout")
             if kept is None:
                 return None
-            keys: list[str | None] = [*kept["keys"], None]  # -1: the keys before any header
-            starts: list[int] = kept["starts"]
-            length = int(kept["length"])
-            chunks = [
-                toml_layout.Chunk(keys[k], bool(e), int(a), int(b))
-                for k, e, a, b in zip(
-                    kept["key"], kept["entry"], starts, [*starts[1:], length], strict=True
-                )
-            ]
-            shape = toml_layout.Shape(chunks, frozenset(kept["cr"]), length)
+            shape = toml_layout.Shape.from_record(kept)
         except (KeyError, TypeError, ValueError, IndexError):
             return None
-        if len(text) != length or not _cuts_at_headers(chunks, text):
+        if len(text) != shape.length or not _cuts_at_headers(shape.chunks, text):
             return None
         return shape.layout(text)
 
@@ -160,7 +151,7 @@ def keep(
     record = {
         "code": code(),
         "plan": plan_sha256,
-        "layout": None if layout is None else _layout_record(layout),
+        "layout": None if layout is None else layout.record(),
         "markdown": {
             "sha256": markdown.sha256(),
             "size": size,
@@ -211,18 +202,3 @@ def _cuts_at_headers(chunks: list[toml_layout.Chunk], text: str) -> bool:
         if not text.startswith(headers, chunk.start):
             return False  # (or a header written indented: it is scanned again)
     return True
-
-
-def _layout_record(shape: toml_layout.Shape) -> dict[str, Any]:
-    keys: dict[str, int] = {}
-    for chunk in shape.chunks:
-        if chunk.key is not None:
-            keys.setdefault(chunk.key, len(keys))
-    return {
-        "keys": list(keys),  # plain words: the layout handles no other headers
-        "key": [-1 if c.key is None else keys[c.key] for c in shape.chunks],
-        "entry": [int(c.entry) for c in shape.chunks],
-        "starts": [c.start for c in shape.chunks],
-        "cr": sorted(shape.cr_chunks),
-        "length": shape.length,
-    }
