@@ -476,19 +476,8 @@ class Plan(_Model):
         """Every checklist item (with *active*, as checklist's), in checklist()'s order,
         without its section or prefix (a look-up on a long plan need not name 24,000
         components' sections)."""
-        proc = self.procedure
-        yield from proc.containment
-        if proc.uses_a or not active:
-            yield from proc.option_a
-        if proc.uses_b or not active:
-            yield from proc.option_b
-            yield from proc.restore
-        for component in self.components:
-            yield from component.steps
-        yield from self.communications.actions
-        for group in self.post_rollback:
-            yield from group.items
-        yield from self.followup.items
+        for _, items in self._item_lists(active=active):
+            yield from items
 
     def item(self, item_id: str) -> ChecklistItem | None:
         """The checklist item with *item_id*, if any."""
@@ -515,11 +504,15 @@ class Plan(_Model):
                         return found
         return found
 
-    def _item_lists(self) -> Iterator[tuple[_Model, list[ChecklistItem]]]:
-        """all_items()'s lists, each with the top-level table that holds it."""
+    def _item_lists(self, *, active: bool = False) -> Iterator[tuple[_Model, list[ChecklistItem]]]:
+        """all_items()'s lists, in order, each with the top-level table that holds it."""
         proc = self.procedure
-        for items in (proc.containment, proc.option_a, proc.option_b, proc.restore):
-            yield proc, items
+        yield proc, proc.containment
+        if proc.uses_a or not active:
+            yield proc, proc.option_a
+        if proc.uses_b or not active:
+            yield proc, proc.option_b
+            yield proc, proc.restore
         for component in self.components:
             yield component, component.steps
         yield self.communications, self.communications.actions
