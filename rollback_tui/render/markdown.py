@@ -88,30 +88,21 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
     if not found:
         return command
     # Most commands: every value they name is a plain name (which holds no invisible
-    # character) or unset, and is written in as it is.
-    out, done = [], 0
-    for start, end, name in spans:
-        value = variables.get(name)
-        if value and not is_plain_name(value):
-            break
-        out += [command[done:start], value or unset_variable(name)]
-        done = end
-    else:
-        return "".join(out) + command[done:]
+    # character) or unset, and is written in as it is: no quoting to read.
+    plain = _written_in(command, spans, variables)
+    if plain is not None:
+        return plain
     values = variables
     if INVISIBLE.search("".join(variables.values())):
         values = {name: strip_invisible(value) for name, value in variables.items()}
+        plain = _written_in(command, spans, values)
+        if plain is not None:
+            return plain
     given = [
         m
         for m, (_, _, name) in zip(found, spans, strict=True)
         if not is_plain_name(values.get(name) or "x")
     ]
-    if not given:  # every value written in (most commands): no quoting to read
-        out, done = [], 0
-        for start, end, name in spans:
-            out += [command[done:start], values.get(name) or unset_variable(name)]
-            done = end
-        return "".join(out) + command[done:]
     states = dict(
         zip(
             (m.start() for m in given), quoting_at(command, [m.start() for m in given]), strict=True
@@ -137,6 +128,21 @@ def substitute_command(command: str, variables: dict[str, str]) -> str:
             f"# {unset} left unset: not a plain name, and this command may run it as code\n{body}"
         )
     return "\n".join([*(assignment(name, values[name]) for name in names), body])
+
+
+def _written_in(
+    command: str, spans: tuple[tuple[int, int, str], ...], values: dict[str, str]
+) -> str | None:
+    """*command* with the value of each variable at *spans* written in, if every one is a
+    plain name or unset; else None."""
+    out, done = [], 0
+    for start, end, name in spans:
+        value = values.get(name)
+        if value and not is_plain_name(value):
+            return None
+        out += [command[done:start], value or unset_variable(name)]
+        done = end
+    return "".join(out) + command[done:]
 
 
 @functools.lru_cache(maxsize=4096)
