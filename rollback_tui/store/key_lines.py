@@ -34,6 +34,8 @@ def _parts(dotted: str) -> tuple[str, ...]:
 
 def _opens_multiline(value: str) -> str | None:
     """The delimiter a value opens and does not close on its line (\"\"\", ''' or ])."""
+    if not value.startswith(_MAY_OPEN):
+        return None  # most values: a one-line string, a number
     for quote in ('"""', "'''"):
         if value.startswith(quote):
             return quote if value.count(quote) == 1 else None
@@ -98,7 +100,7 @@ def key_lines(text: str) -> dict[str, int]:
             continue
         path, value = key
         lines.setdefault(f"{table}.{path}" if table else path, number)
-        closing = _opens_multiline(value) if value.startswith(_MAY_OPEN) else None
+        closing = _opens_multiline(value)
         if closing == "]":
             depth = value.count("[") - value.count("]")
     return lines

@@ -211,8 +211,8 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any], Plan]:
 
 
 def _loads(text: str) -> dict[str, Any]:
-    """A plan's *text* read by toml_text: a long one by its compiled reader when the scan
-    of its layout (which a save needs anyway, and finds kept) says it may."""
+    """A plan's *text* read by toml_text: a long one by its compiled reader when
+    layout.found_shallow says it may (few brackets, or the layout's scan went through)."""
     from rollback_tui.store import layout
 
     return toml_text.loads(text, shallow=layout.found_shallow)
